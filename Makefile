@@ -1,0 +1,62 @@
+# coopdec: `make demo` serves the platform, `make test` runs every check. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COOPDEC := $(BIN)/coopdec
+VAR := var
+SECRET_FILE := $(VAR)/secret_key
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export SECRET_KEY_FILE ?= $(CURDIR)/$(SECRET_FILE)
+
+.PHONY: demo test install assets messages lint serve clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end libraries come from npm (package.json) and are copied, never committed.
+assets: node_modules/.installed $(VENV)/.installed
+	$(BIN)/python scripts/vendor_assets.py
+
+messages: $(VENV)/.installed
+	$(BIN)/python scripts/compile_messages.py
+
+$(SECRET_FILE):
+	mkdir -p $(VAR)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+demo: install assets messages $(SECRET_FILE)
+	$(COOPDEC) migrate --no-input -v 0
+	$(COOPDEC) load_reference
+	$(COOPDEC) collectstatic --no-input -v 0
+	$(COOPDEC) demo_setup
+	@echo "Serving coopdec on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(COOPDEC) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+test: install assets messages $(SECRET_FILE)
+	$(BIN)/ruff check src tests bench scripts
+	$(COOPDEC) makemigrations --check --dry-run -v 1
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install assets messages $(SECRET_FILE)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules src/coopdec/web/static/vendor $(VAR)/static

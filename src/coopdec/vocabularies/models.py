@@ -1,0 +1,54 @@
+"""Fixed lists: IATI codelists (sectors, roles, statuses, currencies...), SDGs, cooperation axes.
+
+Records refer to these by code; labels come from here, in the user's language.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coopdec.common.i18n import localize
+
+
+class CodelistItem(models.Model):
+    codelist = models.CharField(_("codelist"), max_length=64)
+    code = models.CharField(_("code"), max_length=32)
+    names = models.JSONField(_("names"), default=dict)
+    descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        verbose_name = _("codelist item")
+        verbose_name_plural = _("codelist items")
+        ordering = ["codelist", "code"]
+        constraints = [models.UniqueConstraint(fields=["codelist", "code"], name="codelist_item_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localize(self.names) or self.code
+
+
+class Axis(models.Model):
+    """A cooperation axis as users think of it, mapped to DAC 3-digit sector categories."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    names = models.JSONField(_("names"), default=dict)
+    descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
+    sector_categories = models.JSONField(_("DAC sector categories"), default=list, help_text=_("3-digit codes."))
+    sectors = models.JSONField(_("DAC sectors"), default=list, blank=True, help_text=_("5-digit codes most typical of the axis."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("cooperation axis")
+        verbose_name_plural = _("cooperation axes")
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localize(self.names) or self.code

@@ -1,0 +1,55 @@
+"""Shared test set-up: a small slice of the real reference data, loaded once per session."""
+
+import json
+import os
+
+os.environ.setdefault("SECRET_KEY", "coopdec-tests-only")
+
+import pytest  # noqa: E402
+
+# A slice of the real GeoNames file: every place of 50,000 inhabitants or more, plus every place of
+# a few countries the tests use in depth (France, Senegal, Germany, Burkina Faso).
+TEST_LOCALITY_COUNTRIES = {"FR", "SN", "DE", "BF"}
+TEST_LOCALITY_MIN_POPULATION = 50_000
+
+
+def reference_slice() -> list[dict]:
+    from coopdec.territories.loaders import CITIES_FILE
+
+    records = json.loads(CITIES_FILE.read_text(encoding="utf-8")).values()
+    return [
+        r
+        for r in records
+        if r["countrycode"] in TEST_LOCALITY_COUNTRIES or (r.get("population") or 0) >= TEST_LOCALITY_MIN_POPULATION
+    ]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from coopdec.territories import loaders as places
+    from coopdec.vocabularies import loaders as vocabularies
+
+    with django_db_blocker.unblock():
+        places.load_countries()
+        places.load_subdivisions()
+        vocabularies.load_codelists()
+        vocabularies.load_axes()
+        places.load_localities(records=reference_slice())
+
+
+@pytest.fixture(autouse=True)
+def _clear_vocabulary_cache():
+    from coopdec.vocabularies.selectors import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render pages without running collectstatic; the page-weight test builds the real manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

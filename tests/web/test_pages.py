@@ -1,0 +1,58 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "about", "login", "password_reset"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "es", "pt"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_answers_in_each_language(client, page, language):
+    response = client.get(reverse(page), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_about_page_is_written_in_french_and_english(client):
+    fr = client.get(reverse("about"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    en = client.get(reverse("about"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "subsidiarité" in fr and "Bilatérale ou multilatérale" in fr
+    assert "Subsidiarity" in en and "Bilateral or multilateral" in en
+
+
+def test_home_shows_live_counts(client):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["counts"]["reference_countries"] == 250
+
+
+def test_home_page_is_french_by_default(client):
+    response = client.get(reverse("home"))
+    assert "Rechercher" in response.content.decode()
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_language_switch_sets_cookie(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/about/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_sign_in_and_out(client, django_user_model):
+    django_user_model.objects.create_user("amina", password="a-long-passphrase-42")
+    response = client.post(reverse("login"), {"username": "amina", "password": "a-long-passphrase-42"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"].is_authenticated
+    client.post(reverse("logout"))
+    assert not client.get(reverse("home")).context["user"].is_authenticated
