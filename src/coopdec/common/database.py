@@ -23,7 +23,6 @@ def sqlite_database(path: Path) -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
         "OPTIONS": dict(SQLITE_OPTIONS),
-        "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
     }
 
 
