@@ -58,10 +58,14 @@ def load_codelists(*, force: bool = False) -> LoadResult:
     source = checksum(LOADER_VERSION, *files)
 
     def loader() -> int:
-        rows = []
+        unique: dict[tuple[str, str], CodelistItem] = {}
         for path in files:
             name, items = parse_codelist(path)
-            rows += [CodelistItem(codelist=name, **item) for item in items if item["code"]]
+            for item in items:
+                # A few lists repeat a code (a withdrawn entry beside its replacement): keep the first.
+                if item["code"] and (name, item["code"]) not in unique:
+                    unique[name, item["code"]] = CodelistItem(codelist=name, **item)
+        rows = list(unique.values())
         CodelistItem.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["codelist", "code"],
             update_fields=["names", "descriptions", "category", "withdrawn"], batch_size=1000,

@@ -11,10 +11,10 @@ from coopdec.common.i18n import localize
 
 class CodelistItem(models.Model):
     codelist = models.CharField(_("codelist"), max_length=64)
-    code = models.CharField(_("code"), max_length=32)
+    code = models.CharField(_("code"), max_length=100)
     names = models.JSONField(_("names"), default=dict)
     descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
-    category = models.CharField(_("category"), max_length=32, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
 
     class Meta:

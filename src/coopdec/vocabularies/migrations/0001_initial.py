@@ -32,10 +32,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('codelist', models.CharField(max_length=64, verbose_name='codelist')),
-                ('code', models.CharField(max_length=32, verbose_name='code')),
+                ('code', models.CharField(max_length=100, verbose_name='code')),
                 ('names', models.JSONField(default=dict, verbose_name='names')),
                 ('descriptions', models.JSONField(blank=True, default=dict, verbose_name='descriptions')),
-                ('category', models.CharField(blank=True, max_length=32, verbose_name='category')),
+                ('category', models.CharField(blank=True, max_length=100, verbose_name='category')),
                 ('withdrawn', models.BooleanField(default=False, verbose_name='withdrawn')),
             ],
             options={
