@@ -11,8 +11,8 @@ urlpatterns = [
     path("", include("coopdec.actors.urls")),
     path("", include("coopdec.cooperation.urls")),
     path("atlas/", include("coopdec.atlas.urls")),
-    path("matching/", include("coopdec.matching.urls")),
-    path("iati/", include("coopdec.interop.urls")),
+    path("", include("coopdec.matching.urls")),
+    path("", include("coopdec.interop.urls")),
     path("api/", include("coopdec.api.urls")),
 ]
 
