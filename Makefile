@@ -10,7 +10,7 @@ PORT ?= 8000
 
 export SECRET_KEY_FILE ?= $(CURDIR)/$(SECRET_FILE)
 
-.PHONY: demo test install assets messages lint serve clean bench
+.PHONY: demo test install assets messages messages-update lint serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ assets: node_modules/.installed $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	$(BIN)/python scripts/compile_messages.py
+
+# Re-extract translatable strings into the .po catalogues (needs gettext's xgettext).
+messages-update: $(VENV)/.installed
+	cd src/coopdec && ../../$(BIN)/python -m django makemessages -l fr -l en -l es -l pt --no-location --ignore 'static/vendor/*'
 
 $(SECRET_FILE):
 	mkdir -p $(VAR)
