@@ -3,6 +3,7 @@
 The libraries come from the npm registry through package.json; they are never committed.
 """
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -27,6 +28,17 @@ FILES = {
 }
 
 
+# Source maps are not shipped: drop the references to them (the manifest storage would fail on them).
+SOURCE_MAP = re.compile(rb"\n?[ \t]*(//|/\*)# sourceMappingURL=[^\n]*")
+
+
+def copy(src: Path, destination: Path) -> None:
+    if src.suffix in {".js", ".css"}:
+        destination.write_bytes(SOURCE_MAP.sub(b"", src.read_bytes()))
+    else:
+        shutil.copy2(src, destination)
+
+
 def main() -> int:
     missing = [name for name in FILES if not (NODE / name).exists()]
     if missing:
@@ -36,8 +48,8 @@ def main() -> int:
         destination = VENDOR / target
         destination.parent.mkdir(parents=True, exist_ok=True)
         src = NODE / source
-        if not destination.exists() or destination.stat().st_mtime < src.stat().st_mtime or destination.stat().st_size != src.stat().st_size:
-            shutil.copy2(src, destination)
+        if not destination.exists() or destination.stat().st_mtime < src.stat().st_mtime:
+            copy(src, destination)
     return 0
 
 
