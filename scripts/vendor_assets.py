@@ -4,7 +4,6 @@ The libraries come from the npm registry through package.json; they are never co
 """
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -33,10 +32,12 @@ SOURCE_MAP = re.compile(rb"\n?[ \t]*(//|/\*)# sourceMappingURL=[^\n]*")
 
 
 def copy(src: Path, destination: Path) -> None:
+    """Write ``destination`` only when its content would change (keeps `make` re-runs quick)."""
+    content = src.read_bytes()
     if src.suffix in {".js", ".css"}:
-        destination.write_bytes(SOURCE_MAP.sub(b"", src.read_bytes()))
-    else:
-        shutil.copy2(src, destination)
+        content = SOURCE_MAP.sub(b"", content)
+    if not destination.exists() or destination.read_bytes() != content:
+        destination.write_bytes(content)
 
 
 def main() -> int:
@@ -48,8 +49,7 @@ def main() -> int:
         destination = VENDOR / target
         destination.parent.mkdir(parents=True, exist_ok=True)
         src = NODE / source
-        if not destination.exists() or destination.stat().st_mtime < src.stat().st_mtime:
-            copy(src, destination)
+        copy(src, destination)
     return 0
 
 
