@@ -246,6 +246,9 @@ class ProjectCountry(models.Model):
         verbose_name_plural = _("recipient countries")
         constraints = [models.UniqueConstraint(fields=["project", "country"], name="project_country_unique")]
 
+    def __str__(self):
+        return f"{self.country_id} ({self.percentage}%)" if self.percentage is not None else self.country_id
+
 
 class ProjectLocation(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="locations", verbose_name=_("project"))
@@ -313,6 +316,9 @@ class Budget(models.Model):
         verbose_name_plural = _("budgets")
         ordering = ["period_start"]
 
+    def __str__(self):
+        return f"{self.period_start}–{self.period_end}: {self.value} {self.currency}"
+
 
 class Transaction(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transactions", verbose_name=_("project"))
@@ -332,6 +338,9 @@ class Transaction(models.Model):
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
         ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"{self.date}: {self.value} {self.currency}"
 
 
 class ResultType(models.TextChoices):
@@ -407,6 +416,9 @@ class IndicatorValue(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="indicator_value_period_ordered"),
         ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.period_start}–{self.period_end}"
 
 
 def document_upload_to(instance, filename):

@@ -1,0 +1,84 @@
+"""Who may do what with organisations: the one place for access checks (``rules`` package).
+
+Check with ``user.has_perm("actors.<permission>", organisation)`` (or ``rules.test_rule``); views,
+forms and API endpoints all go through these. Stable names:
+
+Predicates (usable by other apps' rules):
+    is_coordinator                 platform coordinator (or superuser): may edit and validate everything
+    is_member_of(org)              any membership of ``org``
+    is_editor_of(org)              editor or administrator of ``org``
+    is_admin_of(org)               administrator of ``org``
+    is_published(record)           a record (organisation, partnership, project) is published
+    is_editor_somewhere            the user edits at least one organisation
+
+Permissions (the object is an Organisation):
+    actors.view_organisation       published: everyone; draft: its members and coordinators
+    actors.add_organisation        any signed-in user (the creator becomes its administrator)
+    actors.change_organisation     its editors and administrators, coordinators
+    actors.confirm_organisation    same as change ("still accurate")
+    actors.publish_organisation    same as change
+    actors.delete_organisation     its administrators, coordinators
+    actors.manage_members          its administrators, coordinators (memberships and invitations)
+    actors.view_organisation_history  its editors, coordinators (the history names users)
+    actors.view_dashboard          its members, coordinators (freshness dashboard)
+    actors.view_contacts           any signed-in user (contacts are never shown to anonymous visitors)
+    actors.view_coordinator_dashboard  coordinators
+"""
+
+import rules
+
+from .models import MembershipRole
+from .selectors import is_coordinator as _is_coordinator
+from .selectors import roles_of
+
+
+@rules.predicate
+def is_coordinator(user):
+    return _is_coordinator(user)
+
+
+@rules.predicate
+def is_member_of(user, organisation):
+    if organisation is None:
+        return False
+    return organisation.pk in roles_of(user)
+
+
+@rules.predicate
+def is_editor_of(user, organisation):
+    if organisation is None:
+        return False
+    return roles_of(user).get(organisation.pk) in {MembershipRole.EDITOR, MembershipRole.ADMIN}
+
+
+@rules.predicate
+def is_admin_of(user, organisation):
+    if organisation is None:
+        return False
+    return roles_of(user).get(organisation.pk) == MembershipRole.ADMIN
+
+
+@rules.predicate
+def is_published(user, record):
+    # Without an object (a list page), reading is allowed: lists are filtered by the selectors.
+    return record is None or record.is_published
+
+
+@rules.predicate
+def is_editor_somewhere(user):
+    return bool(roles_of(user))
+
+
+is_signed_in = rules.is_authenticated & rules.is_active
+
+rules.add_perm("actors.view_organisation", is_published | is_member_of | is_coordinator)
+rules.add_perm("actors.add_organisation", is_signed_in)
+rules.add_perm("actors.change_organisation", is_editor_of | is_coordinator)
+rules.add_perm("actors.confirm_organisation", is_editor_of | is_coordinator)
+rules.add_perm("actors.publish_organisation", is_editor_of | is_coordinator)
+rules.add_perm("actors.delete_organisation", is_admin_of | is_coordinator)
+rules.add_perm("actors.manage_members", is_admin_of | is_coordinator)
+rules.add_perm("actors.view_organisation_history", is_editor_of | is_coordinator)
+rules.add_perm("actors.view_dashboard", is_member_of | is_coordinator)
+rules.add_perm("actors.view_contacts", is_signed_in)
+rules.add_perm("actors.view_coordinator_dashboard", is_coordinator)

@@ -1,0 +1,72 @@
+"""Who may do what with partnerships and projects: the one place for access checks (``rules``).
+
+Check with ``user.has_perm("cooperation.<permission>", record)``; every view, form and API
+endpoint goes through these. An organisation's editors edit every partnership and project it is a
+party to, so both sides of a partnership maintain it together. Stable names:
+
+Predicates:
+    is_party_member(record)    member of a party of the partnership / project (any role)
+    is_party_editor(record)    editor or administrator of a party
+    is_party_admin(record)     administrator of a party
+    (plus ``coopdec.actors.rules``: is_coordinator, is_editor_of, is_admin_of, is_published...)
+
+The parties of a partnership are its ``PartnershipParty`` organisations; the parties of a project
+are the parties of its partnership plus its lead organisation (``cooperation.selectors.party_ids``).
+
+Permissions (the object is a Partnership or a Project):
+    cooperation.view_partnership / view_project        published: everyone; draft: the parties' members, coordinators
+    cooperation.add_partnership / add_project          editors of at least one organisation, coordinators
+    cooperation.change_partnership / change_project    the parties' editors, coordinators
+    cooperation.confirm_partnership / confirm_project  same as change ("still accurate")
+    cooperation.publish_partnership / publish_project  same as change
+    cooperation.delete_partnership / delete_project    the parties' administrators, coordinators
+    cooperation.manage_parties                         partnership: the parties' administrators, coordinators
+    cooperation.manage_project_members                 project (participants): the parties' administrators, coordinators
+    cooperation.view_partnership_history / view_project_history  the parties' editors, coordinators
+"""
+
+import rules
+
+from coopdec.actors.rules import is_coordinator, is_editor_somewhere, is_published
+from coopdec.actors.selectors import roles_of
+
+from .selectors import party_ids
+
+
+def _party_roles(user, record) -> set[str]:
+    roles = roles_of(user)
+    if not roles or record is None:
+        return set()
+    return {roles[org_id] for org_id in party_ids(record) if org_id in roles}
+
+
+@rules.predicate
+def is_party_member(user, record):
+    return bool(_party_roles(user, record))
+
+
+@rules.predicate
+def is_party_editor(user, record):
+    return bool(_party_roles(user, record) & {"editor", "admin"})
+
+
+@rules.predicate
+def is_party_admin(user, record):
+    return "admin" in _party_roles(user, record)
+
+
+can_view = is_published | is_party_member | is_coordinator
+can_edit = is_party_editor | is_coordinator
+can_delete = is_party_admin | is_coordinator
+
+for _model in ("partnership", "project"):
+    rules.add_perm(f"cooperation.view_{_model}", can_view)
+    rules.add_perm(f"cooperation.add_{_model}", is_editor_somewhere | is_coordinator)
+    rules.add_perm(f"cooperation.change_{_model}", can_edit)
+    rules.add_perm(f"cooperation.confirm_{_model}", can_edit)
+    rules.add_perm(f"cooperation.publish_{_model}", can_edit)
+    rules.add_perm(f"cooperation.delete_{_model}", can_delete)
+    rules.add_perm(f"cooperation.view_{_model}_history", can_edit)
+
+rules.add_perm("cooperation.manage_parties", can_delete)
+rules.add_perm("cooperation.manage_project_members", can_delete)

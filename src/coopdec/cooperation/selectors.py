@@ -1,0 +1,114 @@
+"""Reads about partnerships and projects, shared by views, the API, the atlas and the exports.
+
+Stable interface:
+
+- ``partnerships_visible_to(user) -> QuerySet[Partnership]``: published partnerships for everyone,
+  plus drafts whose parties include one of the user's organisations; everything for coordinators.
+- ``projects_visible_to(user) -> QuerySet[Project]``: published projects for everyone, plus drafts
+  whose parties (the partnership's parties and the lead organisation) include one of the user's
+  organisations; everything for coordinators.
+- ``party_ids(record) -> set[int]``: the organisation ids that are parties of a partnership or a
+  project (a project's parties: its partnership's parties and its lead organisation).
+- ``partnerships_of(organisation)``, ``projects_of(organisation)``: an organisation's records.
+- ``stale_partnerships(...)``, ``stale_projects(...)``: records unchanged for over 12 months.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from coopdec.actors.selectors import is_coordinator, organisation_ids_of, stale_filter
+from coopdec.common.models import PublicationStatus
+
+from .models import Partnership, PartnershipParty, Project
+
+PUBLISHED = Q(publication_status=PublicationStatus.PUBLISHED)
+
+
+def _partnership_party_ids(partnership: Partnership) -> set[int]:
+    cache = getattr(partnership, "_prefetched_objects_cache", {})
+    if "party_links" in cache:
+        return {link.organisation_id for link in cache["party_links"]}
+    if partnership.pk is None:
+        return set()
+    return set(PartnershipParty.objects.filter(partnership_id=partnership.pk).values_list("organisation_id", flat=True))
+
+
+def party_ids(record) -> set[int]:
+    """Organisation ids of the parties of a Partnership or a Project."""
+    if isinstance(record, Partnership):
+        return _partnership_party_ids(record)
+    if isinstance(record, Project):
+        ids = set()
+        if record.lead_organisation_id:
+            ids.add(record.lead_organisation_id)
+        if record.partnership_id:
+            ids |= _partnership_party_ids(record.partnership)
+        return ids
+    raise TypeError(f"not a partnership or a project: {record!r}")
+
+
+def _partnerships_with_parties(organisation_ids) -> QuerySet:
+    return PartnershipParty.objects.filter(organisation_id__in=organisation_ids).values("partnership_id")
+
+
+def partnerships_visible_to(user) -> QuerySet[Partnership]:
+    queryset = Partnership.objects.all()
+    if is_coordinator(user):
+        return queryset
+    own = organisation_ids_of(user)
+    if not own:
+        return queryset.filter(PUBLISHED)
+    return queryset.filter(PUBLISHED | Q(id__in=_partnerships_with_parties(own)))
+
+
+def projects_visible_to(user) -> QuerySet[Project]:
+    queryset = Project.objects.all()
+    if is_coordinator(user):
+        return queryset
+    own = organisation_ids_of(user)
+    if not own:
+        return queryset.filter(PUBLISHED)
+    return queryset.filter(
+        PUBLISHED | Q(lead_organisation_id__in=own) | Q(partnership_id__in=_partnerships_with_parties(own))
+    )
+
+
+def with_parties(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    return queryset.prefetch_related(
+        Prefetch("party_links", queryset=PartnershipParty.objects.select_related("organisation__country"))
+    )
+
+
+def partnerships_of(organisation, *, user) -> QuerySet[Partnership]:
+    """The partnerships ``organisation`` is a party to, as ``user`` may see them."""
+    return with_parties(
+        partnerships_visible_to(user).filter(id__in=_partnerships_with_parties([organisation.pk]))
+    ).order_by("-id")
+
+
+def projects_of(organisation, *, user) -> QuerySet[Project]:
+    """The projects ``organisation`` leads or is a party to, as ``user`` may see them."""
+    return (
+        projects_visible_to(user)
+        .filter(Q(lead_organisation=organisation) | Q(partnership_id__in=_partnerships_with_parties([organisation.pk])))
+        .select_related("partnership", "lead_organisation")
+        .order_by("-id")
+    )
+
+
+def stale_partnerships(*, organisation_ids=None, now=None) -> QuerySet[Partnership]:
+    queryset = Partnership.objects.filter(stale_filter(now))
+    if organisation_ids is not None:
+        queryset = queryset.filter(id__in=_partnerships_with_parties(organisation_ids))
+    return with_parties(queryset).order_by("updated_at")
+
+
+def stale_projects(*, organisation_ids=None, now=None) -> QuerySet[Project]:
+    queryset = Project.objects.filter(stale_filter(now))
+    if organisation_ids is not None:
+        queryset = queryset.filter(
+            Q(lead_organisation_id__in=organisation_ids)
+            | Q(partnership_id__in=_partnerships_with_parties(organisation_ids))
+        )
+    return queryset.select_related("lead_organisation").order_by("updated_at")
