@@ -19,6 +19,7 @@ FILES = {
     "leaflet/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
     "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
     "leaflet/dist/images/layers.png": "leaflet/images/layers.png",
+    "leaflet/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
     "leaflet.markercluster/dist/leaflet.markercluster.js": "leaflet/leaflet.markercluster.js",
     "leaflet.markercluster/dist/MarkerCluster.css": "leaflet/MarkerCluster.css",
     "topojson-client/dist/topojson-client.min.js": "topojson-client.min.js",
