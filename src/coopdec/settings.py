@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "coopdec.matching",
     "coopdec.interop",
     "coopdec.api",
+    "ninja",  # the API documentation page serves Swagger UI from ninja's static files (offline)
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Open data API rate limits (sliding window per address / per token, kept in the cache).
+API_RATE_ANONYMOUS = env_secret("API_RATE_ANONYMOUS", "120/min")
+API_RATE_AUTHENTICATED = env_secret("API_RATE_AUTHENTICATED", "1200/min")
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)  # reverse proxies whose X-Forwarded-For is believed
 
 CACHES = {
     "default": {

@@ -13,7 +13,7 @@ urlpatterns = [
     path("atlas/", include("coopdec.atlas.urls")),
     path("", include("coopdec.matching.urls")),
     path("", include("coopdec.interop.urls")),
-    path("api/", include("coopdec.api.urls")),
+    path("", include("coopdec.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,528 @@
+"""Partnerships and projects: reads for everyone (drafts for their parties), writes with a token."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import ConfigDict, Field
+
+from coopdec.actors.selectors import organisations_visible_to
+from coopdec.common.i18n import localize
+from coopdec.common.models import PublicationStatus
+from coopdec.cooperation.models import (
+    ActivityStatus,
+    Partnership,
+    PartnershipKind,
+    PartnershipParty,
+    PartnershipStatus,
+    PartyRole,
+    Project,
+    ProjectSector,
+    SupportType,
+)
+from coopdec.cooperation.selectors import partnerships_visible_to, projects_visible_to
+from coopdec.cooperation.services import (
+    partnership_create,
+    partnership_delete,
+    partnership_update,
+    project_create,
+    project_delete,
+    project_update,
+)
+
+from ..auth import token_required
+from ..pagination import paginate
+from ..params import PageQuery, no_query
+from ..schemas import OrganisationRef, RecordMeta, organisation_ref, record_meta
+
+router = Router(tags=["partnerships and projects"])
+
+COUNTRY = "^[A-Za-z]{2}$"
+
+
+# Shapes ------------------------------------------------------------------------------------
+
+
+class PartyOut(Schema):
+    organisation: OrganisationRef
+    role: str
+    joined_on: date | None
+
+
+class PartnershipOut(RecordMeta):
+    id: int
+    title: dict[str, str] = Field(description="Text per language; may be empty (display_title then names the parties).")
+    display_title: str
+    description: dict[str, str]
+    kind: str
+    status: str
+    form: str = Field(description="bilateral (two parties) or multilateral.")
+    start_date: date | None
+    end_date: date | None
+    strategy_start_year: int | None
+    strategy_end_year: int | None
+    parties: list[PartyOut]
+
+
+class SectorOut(Schema):
+    vocabulary: str = Field(description="IATI SectorVocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit.")
+    code: str
+    percentage: Decimal | None
+
+
+class ProjectOut(RecordMeta):
+    id: int
+    iati_identifier: str
+    title: dict[str, str]
+    display_title: str
+    summary: dict[str, str]
+    status: str = Field(description="IATI ActivityStatus code (1 pipeline ... 6 suspended).")
+    partnership: int | None = Field(description="Id of the partnership the project belongs to.")
+    lead_organisation: OrganisationRef | None
+    sectors: list[SectorOut]
+    sdgs: list[str] = Field(description="SDG goals (6) or targets (6.1).")
+    axes: list[str] = Field(description="Cooperation axis codes.")
+    recipient_countries: list[str]
+    support_types: list[str]
+    planned_start: date | None
+    planned_end: date | None
+    actual_start: date | None
+    actual_end: date | None
+    beneficiaries_count: int | None
+    currency: str
+    language: str
+
+
+class LocationOut(Schema):
+    name: str
+    geonameid: int | None
+    latitude: float | None
+    longitude: float | None
+    country: str | None
+
+
+class ParticipantOut(Schema):
+    organisation: OrganisationRef
+    role: str = Field(description="IATI OrganisationRole code.")
+
+
+class BudgetOut(Schema):
+    period_start: date
+    period_end: date
+    value: Decimal
+    currency: str
+    type: str
+    status: str
+
+
+class ContributionOut(Schema):
+    organisation: OrganisationRef | None
+    contributor_name: str
+    role: str
+    kind: str
+    amount: Decimal
+    currency: str
+    year: int | None
+
+
+class ProjectDetailOut(ProjectOut):
+    description: dict[str, str]
+    locations: list[LocationOut]
+    participants: list[ParticipantOut]
+    budgets: list[BudgetOut]
+    contributions: list[ContributionOut]
+
+
+class PartnershipPage(Schema):
+    next: str | None
+    results: list[PartnershipOut]
+
+
+class ProjectPage(Schema):
+    next: str | None
+    results: list[ProjectOut]
+
+
+def partnership_out(partnership: Partnership) -> dict:
+    links = list(partnership.party_links.all())
+    return {
+        "id": partnership.pk, "title": partnership.title or {}, "display_title": str(partnership.display_title),
+        "description": partnership.description or {}, "kind": partnership.kind, "status": partnership.status,
+        "form": "bilateral" if len(links) == 2 else "multilateral",
+        "start_date": partnership.start_date, "end_date": partnership.end_date,
+        "strategy_start_year": partnership.strategy_start_year, "strategy_end_year": partnership.strategy_end_year,
+        "parties": [
+            {"organisation": organisation_ref(link.organisation), "role": link.role, "joined_on": link.joined_on}
+            for link in links
+        ],
+        **record_meta(partnership),
+    }
+
+
+def project_out(project: Project, *, detail: bool = False) -> dict:
+    data = {
+        "id": project.pk, "iati_identifier": project.iati_identifier, "title": project.title or {},
+        "display_title": localize(project.title) or _("Project %(id)s") % {"id": project.pk},
+        "summary": project.summary or {}, "status": project.status, "partnership": project.partnership_id,
+        "lead_organisation": organisation_ref(project.lead_organisation),
+        "sectors": [{"vocabulary": s.vocabulary, "code": s.code, "percentage": s.percentage} for s in project.sectors.all()],
+        "sdgs": [sdg.target for sdg in project.sdgs.all()],
+        "axes": [axis.code for axis in project.axes.all()],
+        "recipient_countries": [row.country_id for row in project.recipient_countries.all()],
+        "support_types": project.support_types or [],
+        "planned_start": project.planned_start, "planned_end": project.planned_end,
+        "actual_start": project.actual_start, "actual_end": project.actual_end,
+        "beneficiaries_count": project.beneficiaries_count, "currency": project.currency, "language": project.language,
+        **record_meta(project),
+    }
+    if detail:
+        data["description"] = project.description or {}
+        data["locations"] = [
+            {"name": loc.name, "geonameid": loc.locality_id, "latitude": loc.latitude, "longitude": loc.longitude,
+             "country": loc.country_id}
+            for loc in project.locations.all()
+        ]
+        data["participants"] = [
+            {"organisation": organisation_ref(p.organisation), "role": p.role}
+            for p in project.participants.select_related("organisation")
+        ]
+        data["budgets"] = [
+            {"period_start": b.period_start, "period_end": b.period_end, "value": b.value, "currency": b.currency,
+             "type": b.type, "status": b.status}
+            for b in project.budgets.all()
+        ]
+        data["contributions"] = [
+            {"organisation": organisation_ref(c.organisation), "contributor_name": c.contributor_name, "role": c.role,
+             "kind": c.kind, "amount": c.amount, "currency": c.currency, "year": c.year}
+            for c in project.contributions.select_related("organisation")
+        ]
+    return data
+
+
+def with_parties(queryset):
+    return queryset.prefetch_related(
+        Prefetch("party_links", queryset=PartnershipParty.objects.select_related("organisation").order_by("id"))
+    )
+
+
+def with_lists(queryset):
+    return queryset.select_related("lead_organisation").prefetch_related(
+        Prefetch("sectors", queryset=ProjectSector.objects.order_by("-percentage", "code")),
+        "sdgs", "axes", "recipient_countries",
+    )
+
+
+# Filters -----------------------------------------------------------------------------------
+
+
+class PartnershipQuery(PageQuery):
+    organisation: int | None = Field(None, ge=1, description="Partnerships this organisation is a party to.")
+    country: str | None = Field(None, pattern=COUNTRY, description="Partnerships with a party in this country.")
+    kind: PartnershipKind | None = None
+    status: PartnershipStatus | None = None
+
+
+class ProjectQuery(PageQuery):
+    organisation: int | None = Field(None, ge=1, description="Projects this organisation leads or is a party to.")
+    partnership: int | None = Field(None, ge=1)
+    country: str | None = Field(None, pattern=COUNTRY, description="Projects of an organisation of this country, or for it as recipient.")
+    status: ActivityStatus | None = Field(None, description="IATI ActivityStatus code.")
+    sector: str | None = Field(None, pattern=r"^(\d{3}|\d{5})$", description="DAC 3-digit category or 5-digit sector.")
+    sdg: int | None = Field(None, ge=1, le=17, description="Sustainable Development Goal.")
+    axis: str | None = Field(None, max_length=40, description="Cooperation axis code.")
+    support: SupportType | None = None
+
+
+def _party_partnerships(condition: Q):
+    return PartnershipParty.objects.filter(condition).values("partnership_id")
+
+
+def filter_projects(projects, params: ProjectQuery):
+    if params.organisation:
+        projects = projects.filter(
+            Q(lead_organisation_id=params.organisation)
+            | Q(partnership_id__in=_party_partnerships(Q(organisation_id=params.organisation)))
+        )
+    if params.partnership:
+        projects = projects.filter(partnership_id=params.partnership)
+    if params.country:
+        country = params.country.upper()
+        projects = projects.filter(
+            Q(lead_organisation__country_id=country)
+            | Q(partnership_id__in=_party_partnerships(Q(organisation__country_id=country)))
+            | Q(recipient_countries__country_id=country)
+        ).distinct()
+    if params.status:
+        projects = projects.filter(status=params.status)
+    if params.sector:
+        projects = projects.filter(
+            id__in=ProjectSector.objects.filter(code__startswith=params.sector).values("project_id")
+        )
+    if params.sdg:
+        projects = projects.filter(Q(sdgs__target=str(params.sdg)) | Q(sdgs__target__startswith=f"{params.sdg}.")).distinct()
+    if params.axis:
+        projects = projects.filter(axes__code=params.axis)
+    if params.support:
+        # JSON list of codes: match the quoted code in its text.
+        projects = projects.filter(support_types__icontains=f'"{params.support}"')
+    return projects
+
+
+# Reads -------------------------------------------------------------------------------------
+
+
+def visible_partnership(user, pk: int) -> Partnership:
+    partnership = get_object_or_404(with_parties(Partnership.objects.all()), pk=pk)
+    if not user.has_perm("cooperation.view_partnership", partnership):
+        raise Http404
+    return partnership
+
+
+def visible_project(user, pk: int) -> Project:
+    project = get_object_or_404(with_lists(Project.objects.select_related("partnership")), pk=pk)
+    if not user.has_perm("cooperation.view_project", project):
+        raise Http404
+    return project
+
+
+@router.get("/partnerships", response=PartnershipPage, summary="List partnerships", tags=["partnerships"])
+def list_partnerships(request, params: Query[PartnershipQuery]):
+    """Published partnerships (and drafts the caller's organisations are party to), newest first."""
+    partnerships = partnerships_visible_to(request.user)
+    if params.organisation:
+        partnerships = partnerships.filter(id__in=_party_partnerships(Q(organisation_id=params.organisation)))
+    if params.country:
+        partnerships = partnerships.filter(id__in=_party_partnerships(Q(organisation__country_id=params.country.upper())))
+    if params.kind:
+        partnerships = partnerships.filter(kind=params.kind)
+    if params.status:
+        partnerships = partnerships.filter(status=params.status)
+    return paginate(
+        request, with_parties(partnerships), ordering=("-id",), cursor=params.cursor, limit=params.limit,
+        serialize=partnership_out,
+    )
+
+
+@router.get("/partnerships/{int:partnership_id}", response=PartnershipOut, summary="One partnership", tags=["partnerships"])
+@no_query
+def get_partnership(request, partnership_id: int):
+    return partnership_out(visible_partnership(request.user, partnership_id))
+
+
+@router.get("/projects", response=ProjectPage, summary="List projects", tags=["projects"])
+def list_projects(request, params: Query[ProjectQuery]):
+    """Published projects (and drafts of the caller's organisations), newest first."""
+    projects = filter_projects(projects_visible_to(request.user), params)
+    return paginate(
+        request, with_lists(projects), ordering=("-id",), cursor=params.cursor, limit=params.limit,
+        serialize=project_out,
+    )
+
+
+@router.get("/projects/{int:project_id}", response=ProjectDetailOut, summary="One project", tags=["projects"])
+@no_query
+def get_project(request, project_id: int):
+    project = visible_project(request.user, project_id)
+    return project_out(project, detail=True)
+
+
+# Writes ------------------------------------------------------------------------------------
+
+
+def _visible_organisation(user, pk: int, field: str):
+    organisation = organisations_visible_to(user).filter(pk=pk).first()
+    if organisation is None:
+        raise ValidationError({field: [_("No organisation with the id %(id)s (or you may not see it).") % {"id": pk}]})
+    return organisation
+
+
+class PartyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: int = Field(ge=1, description="Organisation id.")
+    role: PartyRole = PartyRole.PARTNER
+
+
+class PartnershipPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: dict[str, str] | None = None
+    description: dict[str, str] | None = None
+    kind: PartnershipKind | None = None
+    status: PartnershipStatus | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    strategy_start_year: int | None = Field(None, ge=1900, le=2100)
+    strategy_end_year: int | None = Field(None, ge=1900, le=2100)
+    publication_status: PublicationStatus | None = None
+
+
+class PartnershipIn(PartnershipPatch):
+    parties: list[PartyIn] = Field(min_length=2, max_length=200, description="At least two parties, one you edit.")
+
+
+def _non_null(fields: dict, defaults: dict) -> dict:
+    return {key: (defaults[key] if value is None and key in defaults else value) for key, value in fields.items()}
+
+
+PARTNERSHIP_DEFAULTS = {"title": {}, "description": {}, "kind": PartnershipKind.TWINNING, "status": PartnershipStatus.ACTIVE,
+                        "publication_status": PublicationStatus.DRAFT}
+
+
+@router.post("/partnerships", response={201: PartnershipOut}, auth=token_required, summary="Create a partnership", tags=["partnerships"])
+def create_partnership(request, payload: PartnershipIn):
+    if not request.user.has_perm("cooperation.add_partnership"):
+        raise PermissionDenied(_("Only editors of an organisation (or a coordinator) may create partnerships."))
+    fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"parties"}), PARTNERSHIP_DEFAULTS)
+    parties = [(_visible_organisation(request.user, party.organisation, "parties"), party.role) for party in payload.parties]
+    partnership = partnership_create(user=request.user, parties=parties, **fields)
+    return 201, partnership_out(visible_partnership(request.user, partnership.pk))
+
+
+@router.patch("/partnerships/{int:partnership_id}", response=PartnershipOut, auth=token_required,
+              summary="Update a partnership", tags=["partnerships"])
+def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
+    """Changes the partnership's own fields; its parties are managed on the web site."""
+    partnership = visible_partnership(request.user, partnership_id)
+    if not request.user.has_perm("cooperation.change_partnership", partnership):
+        raise PermissionDenied(_("Only the parties' editors (or a coordinator) may change this partnership."))
+    fields = _non_null(payload.model_dump(exclude_unset=True), PARTNERSHIP_DEFAULTS)
+    if fields.get("publication_status", partnership.publication_status) != partnership.publication_status:
+        if not request.user.has_perm("cooperation.publish_partnership", partnership):
+            raise PermissionDenied(_("You may not change the publication of this partnership."))
+    partnership_update(partnership=partnership, user=request.user, **fields)
+    return partnership_out(visible_partnership(request.user, partnership_id))
+
+
+@router.delete("/partnerships/{int:partnership_id}", response={204: None}, auth=token_required,
+               summary="Delete a partnership", tags=["partnerships"])
+def delete_partnership(request, partnership_id: int):
+    partnership = visible_partnership(request.user, partnership_id)
+    if not request.user.has_perm("cooperation.delete_partnership", partnership):
+        raise PermissionDenied(_("Only the parties' administrators (or a coordinator) may delete this partnership."))
+    partnership_delete(partnership=partnership, user=request.user)
+    return 204, None
+
+
+class SectorIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(max_length=20, description="DAC 5-digit code (vocabulary 1) or 3-digit (vocabulary 2).")
+    vocabulary: str = Field("1", pattern="^(1|2)$")
+    percentage: Decimal | None = Field(None, ge=0, le=100)
+
+
+class PointIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=255)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    country: str | None = Field(None, pattern=COUNTRY)
+
+
+class ProjectPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: dict[str, str] | None = Field(None, description="Text per language code (fr, en, es, pt).")
+    summary: dict[str, str] | None = None
+    description: dict[str, str] | None = None
+    partnership: int | None = Field(None, ge=1, description="Id of a partnership you edit.")
+    lead_organisation: int | None = Field(None, ge=1, description="Id of an organisation you edit.")
+    status: ActivityStatus | None = None
+    sectors: list[SectorIn] | None = Field(None, max_length=100, description="Replaces the list; percentages add up to 100.")
+    sdgs: list[str] | None = Field(None, max_length=200, description="Replaces the list: goals (6) or targets (6.1).")
+    axes: list[str] | None = Field(None, max_length=50, description="Replaces the list of axis codes.")
+    locations: list[int | PointIn] | None = Field(None, max_length=500, description="GeoNames ids or points; replaces the list.")
+    support_types: list[SupportType] | None = None
+    planned_start: date | None = None
+    planned_end: date | None = None
+    actual_start: date | None = None
+    actual_end: date | None = None
+    beneficiaries_count: int | None = Field(None, ge=0, le=2_000_000_000)
+    currency: str | None = Field(None, pattern="^[A-Za-z]{3}$")
+    language: str | None = Field(None, pattern="^([a-z]{2})?$")
+    iati_identifier: str | None = Field(None, max_length=200)
+    publication_status: PublicationStatus | None = None
+
+
+class ProjectIn(ProjectPatch):
+    title: dict[str, str] = Field(description="Text per language code (fr, en, es, pt); at least one.")
+
+
+PROJECT_DEFAULTS = {"summary": {}, "description": {}, "status": ActivityStatus.IMPLEMENTATION, "support_types": [],
+                    "currency": "EUR", "language": "", "iati_identifier": "", "publication_status": PublicationStatus.DRAFT}
+
+
+def project_fields(request, payload: Schema, *, project: Project | None = None) -> dict:
+    """Service arguments from a payload; the partnership and lead must be records the caller edits."""
+    data = payload.model_dump(exclude_unset=True)
+    fields = _non_null({k: v for k, v in data.items() if k not in {"sectors", "locations", "partnership", "lead_organisation"}},
+                       PROJECT_DEFAULTS)
+    user = request.user
+    if "partnership" in data:
+        partnership = None
+        if data["partnership"] is not None:
+            partnership = partnerships_visible_to(user).filter(pk=data["partnership"]).first()
+            if partnership is None:
+                raise ValidationError({"partnership": [_("No partnership with the id %(id)s (or you may not see it).") % {"id": data["partnership"]}]})
+            if (project is None or partnership.pk != project.partnership_id) and not user.has_perm("cooperation.change_partnership", partnership):
+                raise PermissionDenied(_("You may only attach a project to a partnership you edit."))
+        fields["partnership"] = partnership
+    if "lead_organisation" in data:
+        lead = None
+        if data["lead_organisation"] is not None:
+            lead = _visible_organisation(user, data["lead_organisation"], "lead_organisation")
+            if (project is None or lead.pk != project.lead_organisation_id) and not user.has_perm("actors.change_organisation", lead):
+                raise PermissionDenied(_("You may only name as lead an organisation you edit."))
+        fields["lead_organisation"] = lead
+    if data.get("sectors") is not None:
+        fields["sectors"] = [(s["vocabulary"], s["code"], s["percentage"]) for s in data["sectors"]]
+    if data.get("locations") is not None:
+        fields["locations"] = data["locations"]
+    for key in ("sdgs", "axes"):
+        if key in fields and fields[key] is None:
+            fields[key] = []
+    if "currency" in fields:
+        fields["currency"] = fields["currency"].upper()
+    return fields
+
+
+@router.post("/projects", response={201: ProjectDetailOut}, auth=token_required, summary="Create a project", tags=["projects"])
+def create_project(request, payload: ProjectIn):
+    """Within a partnership you edit and/or led by an organisation you edit."""
+    if not request.user.has_perm("cooperation.add_project"):
+        raise PermissionDenied(_("Only editors of an organisation (or a coordinator) may create projects."))
+    fields = project_fields(request, payload)
+    project = project_create(user=request.user, **fields)
+    return 201, project_out(visible_project(request.user, project.pk), detail=True)
+
+
+@router.patch("/projects/{int:project_id}", response=ProjectDetailOut, auth=token_required,
+              summary="Update a project", tags=["projects"])
+def update_project(request, project_id: int, payload: ProjectPatch):
+    """Fields left out stay as they are; lists (sectors, sdgs, axes, locations) sent replace the old ones."""
+    project = visible_project(request.user, project_id)
+    if not request.user.has_perm("cooperation.change_project", project):
+        raise PermissionDenied(_("Only the parties' editors (or a coordinator) may change this project."))
+    fields = project_fields(request, payload, project=project)
+    if fields.get("publication_status", project.publication_status) != project.publication_status:
+        if not request.user.has_perm("cooperation.publish_project", project):
+            raise PermissionDenied(_("You may not change the publication of this project."))
+    project_update(project=project, user=request.user, **fields)
+    return project_out(visible_project(request.user, project_id), detail=True)
+
+
+@router.delete("/projects/{int:project_id}", response={204: None}, auth=token_required,
+               summary="Delete a project", tags=["projects"])
+def delete_project(request, project_id: int):
+    project = visible_project(request.user, project_id)
+    if not request.user.has_perm("cooperation.delete_project", project):
+        raise PermissionDenied(_("Only the parties' administrators (or a coordinator) may delete this project."))
+    project_delete(project=project, user=request.user)
+    return 204, None

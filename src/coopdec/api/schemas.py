@@ -1,0 +1,42 @@
+"""Shapes shared by several routers."""
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+
+class PlaceRef(Schema):
+    geonameid: int
+    name: str
+
+
+class OrganisationRef(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str
+
+
+class RecordMeta(Schema):
+    publication_status: str = Field(description="published or draft (drafts only reach their editors).")
+    is_demo: bool = Field(description="Invented for a demonstration: not real data.")
+    source: str
+    source_ref: str
+    created_at: datetime
+    updated_at: datetime
+    last_checked_at: datetime = Field(description="The later of the last change and the last confirmation.")
+
+
+def record_meta(record) -> dict:
+    return {
+        "publication_status": record.publication_status, "is_demo": record.is_demo, "source": record.source,
+        "source_ref": record.source_ref, "created_at": record.created_at, "updated_at": record.updated_at,
+        "last_checked_at": record.last_checked_at,
+    }
+
+
+def organisation_ref(organisation) -> dict | None:
+    if organisation is None:
+        return None
+    return {"id": organisation.pk, "name": organisation.name, "kind": organisation.kind, "country": organisation.country_id}
