@@ -370,7 +370,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             for e in activity.iterchildren("policy-marker") if (e.get("code") or "").strip()
         ],
     }
-    return {"record": record, "organisations": organisations, "checksum": checksum(record)}
+    return {"record": record, "organisations": organisations}
 
 
 def checksum(record: dict) -> str:

@@ -1,0 +1,535 @@
+"""Stream IATI activity files into coopdec: organisations, partnerships, projects and their details.
+
+How it stays fast and safe (see docs/iati.md):
+
+- the file is streamed with ``iterparse``; each activity element is freed once read;
+- activities are written in batches: one transaction per batch, bulk inserts for projects (with their
+  history rows, in bulk) and for every kind of child row; when a batch fails, it is rolled back and
+  replayed one activity per transaction, so a bad activity is reported and skipped and never leaves
+  anything half-written (an interrupted import loses at most the batch in flight, never half of one);
+- an activity whose canonical record has the same checksum as last time is counted as unchanged
+  and not written at all (no history row either).
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lxml import etree
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
+from coopdec.common.models import PublicationStatus, Source
+from coopdec.common.text import fold
+from coopdec.cooperation.models import (
+    Budget,
+    Document,
+    Indicator,
+    IndicatorValue,
+    Partnership,
+    PartnershipKind,
+    PartnershipParty,
+    PartnershipStatus,
+    PartyRole,
+    Project,
+    ProjectCountry,
+    ProjectLocation,
+    ProjectParticipant,
+    ProjectSdg,
+    ProjectSector,
+    Result,
+    Transaction,
+)
+from coopdec.interop.models import IatiActivity
+from coopdec.territories.models import Country, Locality
+
+from .read import ActivityError, checksum, language_code, narratives, organisation, read_activity
+from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 250
+CHANGE_REASON = "IATI import"
+
+# IATI OrganisationType → coopdec organisation kind (docs/iati.md).
+KIND_BY_ORGANISATION_TYPE = {
+    "10": OrganisationKind.NATIONAL_AGENCY,
+    "11": OrganisationKind.MUNICIPALITY,
+    "15": OrganisationKind.NATIONAL_AGENCY,
+    "21": OrganisationKind.NGO,
+    "22": OrganisationKind.NGO,
+    "23": OrganisationKind.NGO,
+    "24": OrganisationKind.NGO,
+    "30": OrganisationKind.PRIVATE,
+    "40": OrganisationKind.INTERNATIONAL,
+    "60": OrganisationKind.FOUNDATION,
+    "70": OrganisationKind.PRIVATE,
+    "71": OrganisationKind.PRIVATE,
+    "72": OrganisationKind.PRIVATE,
+    "73": OrganisationKind.PRIVATE,
+    "80": OrganisationKind.ACADEMIC,
+    "90": OrganisationKind.CIVIL_SOCIETY,
+}
+DEFAULT_KIND = OrganisationKind.NGO
+# Registration-agency prefixes that are not countries: multilaterals, IATI's own, regions.
+NON_COUNTRY_PREFIXES = {"XM", "XI", "XR", "XX"}
+PARTNERSHIP_STATUS = {
+    "1": PartnershipStatus.PREPARATION,
+    "2": PartnershipStatus.ACTIVE,
+    "3": PartnershipStatus.ACTIVE,
+    "4": PartnershipStatus.ENDED,
+    "5": PartnershipStatus.ENDED,
+    "6": PartnershipStatus.DORMANT,
+}
+PARTY_ROLE = {"1": PartyRole.FUNDER, "4": PartyRole.IMPLEMENTING}
+PROJECT_UPDATE_FIELDS = [
+    "title", "description", "beneficiary_groups", "status", "planned_start", "planned_end", "actual_start",
+    "actual_end", "currency", "language", "lead_organisation", "partnership", "publication_status", "source",
+    "source_ref", "updated_at",
+]
+CHILD_MODELS = [ProjectParticipant, ProjectSector, ProjectSdg, ProjectCountry, ProjectLocation, Budget, Transaction, Result]
+
+
+@dataclass
+class Failure:
+    path: str
+    line: int | None
+    identifier: str
+    reason: str
+
+    def __str__(self):
+        return _("%(path)s, line %(line)s, activity %(identifier)s: %(reason)s") % {
+            "path": self.path, "line": self.line or "?", "identifier": self.identifier or "?", "reason": self.reason
+        }
+
+
+@dataclass
+class ImportSummary:
+    activities: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    organisations: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "activities": self.activities, "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged, "failed": self.failed,
+        }
+
+
+@dataclass
+class Parsed:
+    line: int | None
+    identifier: str
+    record: dict
+    organisations: dict
+    checksum: str = ""
+
+
+class _Journal:
+    """Caches that a rolled-back batch must forget (ids of rows that no longer exist)."""
+
+    def __init__(self):
+        self.entries: list[tuple[dict, object]] = []
+
+    def put(self, cache: dict, key, value) -> None:
+        cache[key] = value
+        self.entries.append((cache, key))
+
+    def forget(self) -> None:
+        for cache, key in self.entries:
+            cache.pop(key, None)
+        self.entries.clear()
+
+
+class ActivityImporter:
+    def __init__(self, *, batch_size: int = BATCH_SIZE):
+        self.batch_size = batch_size
+        self.countries = set(Country.objects.values_list("code", flat=True))
+        self.org_by_ref: dict[str, int] = {}
+        self.org_by_name: dict[tuple[str, str], int] = {}
+        self.org_kind: dict[int, str] = {}
+        self.org_country: dict[int, str] = {}
+        for pk, ref, kind, country in Organisation.objects.exclude(iati_identifier="").values_list(
+            "id", "iati_identifier", "kind", "country_id"
+        ):
+            self.org_by_ref[ref] = pk
+            self.org_kind[pk], self.org_country[pk] = kind, country
+        self.partnerships: dict[frozenset[int], int] = {}
+        self.journal = _Journal()
+
+    # -- files ----------------------------------------------------------------------------------
+
+    def import_file(self, path: Path | str, summary: ImportSummary, *, wrap: Callable[[Iterable], Iterable] = iter) -> None:
+        path = str(path)
+        try:
+            root_tag, root = root_attributes(path)
+        except HostileXMLError as exc:
+            summary.failures.append(Failure(path, 1, "", str(exc)))
+            return
+        except (etree.XMLSyntaxError, OSError) as exc:
+            summary.failures.append(Failure(path, getattr(exc, "lineno", None), "", _("not readable XML (%(reason)s)") % {"reason": exc}))
+            return
+        if root_tag == "iati-organisations":
+            self._import_organisation_file(path, summary)
+            return
+        if root_tag != "iati-activities":
+            summary.failures.append(Failure(path, 1, "", _("not an IATI activity file (root element <%(tag)s>)") % {"tag": root_tag}))
+            return
+        version = root.get("version", "")
+        if version and not version.startswith("2."):
+            summary.failures.append(Failure(path, 1, "", _("IATI version %(version)s is not supported; only 2.0x files are") % {"version": version}))
+            return
+        root_lang = root.get(XML_LANG, "")
+        batch: list[Parsed] = []
+        try:
+            for element in wrap(iter_elements(path, "iati-activity")):
+                summary.activities += 1
+                line = element.sourceline
+                identifier = (element.findtext("iati-identifier") or "").strip()
+                try:
+                    parsed = read_activity(element, root_lang=root_lang)
+                except ActivityError as exc:
+                    self._fail(summary, Failure(path, line, identifier, str(exc)))
+                    continue
+                if any(item.identifier == identifier for item in batch):
+                    self._write(batch, summary, path)
+                    batch = []
+                batch.append(Parsed(line, identifier, parsed["record"], parsed["organisations"]))
+                if len(batch) >= self.batch_size:
+                    self._write(batch, summary, path)
+                    batch = []
+        except etree.XMLSyntaxError as exc:
+            summary.failures.append(Failure(path, exc.lineno, "", _("the file is not well-formed XML, reading stopped (%(reason)s)") % {"reason": exc.msg}))
+        self._write(batch, summary, path)
+
+    def _fail(self, summary: ImportSummary, failure: Failure) -> None:
+        summary.failed += 1
+        summary.failures.append(failure)
+        logger.info("IATI import: %s", failure)
+
+    def _import_organisation_file(self, path: str, summary: ImportSummary) -> None:
+        """An organisation file: make sure each reporting organisation exists (nothing is overwritten)."""
+        for element in iter_elements(path, "iati-organisation"):
+            lang = language_code(element.get(XML_LANG)) or "en"
+            details = organisation(element.find("reporting-org"), lang) if element.find("reporting-org") is not None else None
+            ref = (element.findtext("organisation-identifier") or "").strip()
+            names = narratives(element.find("name"), lang)
+            if not ref and not details:
+                continue
+            details = details or {"ref": ref, "name": "", "type": "", "key": f"ref:{ref}"}
+            if ref and details["ref"] != ref:
+                details = {**details, "ref": ref, "key": f"ref:{ref}"}
+            if names:
+                details["name"] = next(iter(names.values()))[:255]
+            known = bool(details["ref"]) and details["ref"] in self.org_by_ref
+            try:
+                with transaction.atomic():
+                    self._organisation(details, reporting_country=None, recipient_countries=[])
+            except ActivityError as exc:
+                self.journal.forget()
+                summary.failures.append(Failure(path, element.sourceline, ref, str(exc)))
+                continue
+            summary.organisations += not known
+            self.journal.entries.clear()
+
+    # -- batches --------------------------------------------------------------------------------
+
+    def _write(self, batch: list[Parsed], summary: ImportSummary, path: str) -> None:
+        if not batch:
+            return
+        self._normalise(batch)
+        existing = {
+            identifier: (pk, content_hash)
+            for identifier, pk, content_hash in Project.objects.filter(
+                iati_identifier__in=[item.identifier for item in batch]
+            ).values_list("iati_identifier", "id", "iati__content_hash")
+        }
+        pending = []
+        for item in batch:
+            known = existing.get(item.identifier)
+            if known and known[1] == item.checksum:
+                summary.unchanged += 1
+            else:
+                pending.append((item, known[0] if known else None))
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                self._save(pending, path)
+        except (ActivityError, DatabaseError, ValueError) as exc:
+            self.journal.forget()
+            if len(pending) == 1:
+                item = pending[0][0]
+                self._fail(summary, Failure(path, item.line, item.identifier, str(exc)))
+                return
+            for one in pending:
+                self._write_one(one, summary, path)
+            return
+        self.journal.entries.clear()
+        for _item, project_id in pending:
+            if project_id:
+                summary.updated += 1
+            else:
+                summary.created += 1
+
+    def _write_one(self, pending, summary: ImportSummary, path: str) -> None:
+        item, project_id = pending
+        try:
+            with transaction.atomic():
+                self._save([pending], path)
+        except (ActivityError, DatabaseError, ValueError) as exc:
+            self.journal.forget()
+            self._fail(summary, Failure(path, item.line, item.identifier, str(exc)))
+            return
+        self.journal.entries.clear()
+        if project_id:
+            summary.updated += 1
+        else:
+            summary.created += 1
+
+    def _normalise(self, batch: list[Parsed]) -> None:
+        """Drop references coopdec cannot hold (unknown countries, unknown GeoNames ids), then checksum."""
+        wanted = {loc["geonameid"] for item in batch for loc in item.record["locations"] if loc["geonameid"]}
+        known = set(Locality.objects.filter(geonameid__in=wanted).values_list("geonameid", flat=True)) if wanted else set()
+        for item in batch:
+            record = item.record
+            record["countries"] = [c for c in record["countries"] if c["code"] in self.countries]
+            for location in record["locations"]:
+                if location["geonameid"] not in known:
+                    location["geonameid"] = None
+            item.checksum = checksum(record)
+
+    # -- organisations and partnerships ---------------------------------------------------------
+
+    def _country_of(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> str:
+        ref = details["ref"]
+        prefix = ref[:2].upper()
+        if ref[2:3] == "-" and prefix in self.countries and prefix not in NON_COUNTRY_PREFIXES:
+            return prefix
+        if reporting_country:
+            return reporting_country
+        if recipient_countries:
+            return recipient_countries[0]
+        raise ActivityError(
+            _("cannot tell the country of organisation %(name)s: its identifier has no country prefix and the "
+              "activity has no recipient country") % {"name": details["name"] or ref}
+        )
+
+    def _organisation(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> int:
+        ref, name = details["ref"], details["name"]
+        if ref and ref in self.org_by_ref:
+            return self.org_by_ref[ref]
+        country = self._country_of(details, reporting_country=reporting_country, recipient_countries=recipient_countries)
+        folded = fold(name)
+        pk = self.org_by_name.get((folded, country))
+        if pk is None and folded:
+            pk = (
+                Organisation.objects.filter(name_folded=folded[:255], country_id=country)
+                .order_by("id").values_list("id", flat=True).first()
+            )
+            if pk is not None:
+                found = Organisation.objects.values_list("kind", "country_id").get(pk=pk)
+                self.org_kind[pk], self.org_country[pk] = found
+        if pk is None:
+            org = Organisation(
+                name=name or ref, kind=KIND_BY_ORGANISATION_TYPE.get(details["type"], DEFAULT_KIND), country_id=country,
+                iati_identifier=ref, publication_status=PublicationStatus.PUBLISHED, source=Source.IATI, source_ref=ref,
+            )
+            org._change_reason = CHANGE_REASON
+            org.save()
+            pk = org.pk
+            self.journal.put(self.org_kind, pk, org.kind)
+            self.journal.put(self.org_country, pk, country)
+            if ref:
+                self.journal.put(self.org_by_ref, ref, pk)
+        if folded:
+            self.journal.put(self.org_by_name, (folded, country), pk)
+        return pk
+
+    def _partnership(self, local_governments: dict[int, str], record: dict) -> int:
+        """The partnership whose parties are exactly these local governments, created when missing."""
+        key = frozenset(local_governments)
+        if key in self.partnerships:
+            return self.partnerships[key]
+        candidates = Partnership.objects.annotate(size=Count("party_links")).filter(size=len(key))
+        for org_id in key:
+            candidates = candidates.filter(party_links__organisation_id=org_id)
+        pk = candidates.order_by("id").values_list("id", flat=True).first()
+        if pk is None:
+            partnership = Partnership(
+                kind=PartnershipKind.AGREEMENT, status=PARTNERSHIP_STATUS.get(record["status"], PartnershipStatus.ACTIVE),
+                publication_status=PublicationStatus.PUBLISHED, source=Source.IATI, source_ref=record["identifier"][:255],
+            )
+            partnership._change_reason = CHANGE_REASON
+            partnership.save()
+            for org_id, role in sorted(local_governments.items()):
+                party = PartnershipParty(partnership=partnership, organisation_id=org_id, role=role)
+                party._change_reason = CHANGE_REASON
+                party.save()
+            pk = partnership.pk
+        self.journal.put(self.partnerships, key, pk)
+        return pk
+
+    def _resolve(self, item: Parsed) -> tuple[int, int | None, list[tuple[int, str, str]]]:
+        """Reporting organisation, partnership and participants (organisation id, role, activity id)."""
+        record = item.record
+        recipients = [c["code"] for c in record["countries"]]
+        reporting_id = self._organisation(
+            item.organisations[record["reporting_org"]], reporting_country=None, recipient_countries=recipients
+        )
+        reporting_country = self.org_country.get(reporting_id)
+        participants, seen = [], set()
+        for participant in record["participants"]:
+            org_id = self._organisation(
+                item.organisations[participant["org"]], reporting_country=reporting_country, recipient_countries=recipients
+            )
+            if (org_id, participant["role"]) not in seen:
+                seen.add((org_id, participant["role"]))
+                participants.append((org_id, participant["role"], participant["activity_id"]))
+        local_governments: dict[int, str] = {}
+        for org_id, role, _activity_id in participants:
+            if self.org_kind.get(org_id) in LOCAL_GOVERNMENT_KINDS:
+                local_governments.setdefault(org_id, PARTY_ROLE.get(role, PartyRole.PARTNER))
+        if self.org_kind.get(reporting_id) in LOCAL_GOVERNMENT_KINDS and local_governments:
+            local_governments[reporting_id] = PartyRole.LEAD
+        partnership_id = self._partnership(local_governments, record) if len(local_governments) >= 2 else None
+        return reporting_id, partnership_id, participants
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def _save(self, pending: list[tuple[Parsed, int | None]], path: str) -> None:
+        now = timezone.now()
+        resolved = [self._resolve(item) for item, _project_id in pending]
+        existing_ids = [project_id for _item, project_id in pending if project_id]
+        existing = Project.objects.in_bulk(existing_ids) if existing_ids else {}
+        new_projects, changed_projects, projects = [], [], []
+        for (item, project_id), (reporting_id, partnership_id, _participants) in zip(pending, resolved, strict=True):
+            project = existing[project_id] if project_id else Project(iati_identifier=item.identifier)
+            self._fill_project(project, item.record, reporting_id, partnership_id, now)
+            (changed_projects if project_id else new_projects).append(project)
+            projects.append(project)
+        if existing_ids:
+            for model in CHILD_MODELS:
+                model.objects.filter(project_id__in=existing_ids).delete()
+            Document.objects.filter(project_id__in=existing_ids, file="").delete()
+            IatiActivity.objects.filter(project_id__in=existing_ids).delete()
+            bulk_update_with_history(
+                changed_projects, Project, PROJECT_UPDATE_FIELDS, default_change_reason=CHANGE_REASON, default_date=now
+            )
+        if new_projects:
+            bulk_create_with_history(new_projects, Project, default_change_reason=CHANGE_REASON, default_date=now)
+        self._save_children(pending, resolved, projects, path, now)
+
+    @staticmethod
+    def _fill_project(project: Project, record: dict, reporting_id: int, partnership_id: int | None, now) -> None:
+        dates = record["dates"]
+        project.title = record["title"]
+        project.description = record["description"]
+        project.beneficiary_groups = record["target_groups"]
+        project.status = record["status"]
+        project.planned_start, project.planned_end = dates["planned_start"], dates["planned_end"]
+        project.actual_start, project.actual_end = dates["actual_start"], dates["actual_end"]
+        project.currency = record["currency"]
+        project.language = record["language"]
+        project.lead_organisation_id = reporting_id
+        project.partnership_id = partnership_id
+        project.publication_status = PublicationStatus.PUBLISHED
+        project.source = Source.IATI
+        project.source_ref = record["identifier"][:255]
+        project.updated_at = now
+
+    def _save_children(self, pending, resolved, projects: list[Project], path: str, now) -> None:
+        rows: dict[type, list] = {model: [] for model in (*CHILD_MODELS, Document, IatiActivity)}
+        results: list[tuple[Result, dict]] = []
+        for (item, _project_id), (reporting_id, _partnership_id, participants), project in zip(pending, resolved, projects, strict=True):
+            record, pid = item.record, project.pk
+            rows[IatiActivity].append(IatiActivity(
+                project_id=pid, reporting_org_id=reporting_id, hierarchy=record["hierarchy"], scope=record["scope"],
+                collaboration_type=record["collaboration_type"], default_flow_type=record["default_flow_type"],
+                default_finance_type=record["default_finance_type"], default_tied_status=record["default_tied_status"],
+                default_aid_types=record["default_aid_types"], humanitarian=record["humanitarian"],
+                other_identifiers=record["other_identifiers"], recipient_regions=record["regions"], tags=record["tags"],
+                policy_markers=record["policy_markers"], descriptions=record["other_descriptions"],
+                sector_narratives=record["sector_narratives"], content_hash=item.checksum,
+                source_file=Path(path).name[:255], imported_at=now,
+            ))
+            rows[ProjectParticipant] += [
+                ProjectParticipant(project_id=pid, organisation_id=org_id, role=role, activity_id=activity_id)
+                for org_id, role, activity_id in participants
+            ]
+            rows[ProjectSector] += [
+                ProjectSector(project_id=pid, vocabulary=s["vocabulary"], code=s["code"], percentage=_dec(s["percentage"]))
+                for s in record["sectors"]
+            ]
+            rows[ProjectSdg] += [ProjectSdg(project_id=pid, target=code) for code in record["sdgs"]]
+            rows[ProjectCountry] += [
+                ProjectCountry(project_id=pid, country_id=c["code"], percentage=_dec(c["percentage"])) for c in record["countries"]
+            ]
+            rows[ProjectLocation] += [
+                ProjectLocation(project_id=pid, locality_id=loc["geonameid"], name=loc["name"], latitude=loc["latitude"],
+                                longitude=loc["longitude"], ref=loc["ref"])
+                for loc in record["locations"]
+            ]
+            rows[Budget] += [
+                Budget(project_id=pid, type=b["type"], status=b["status"], period_start=b["start"], period_end=b["end"],
+                       value=Decimal(b["value"]), currency=b["currency"], value_date=b["value_date"])
+                for b in record["budgets"]
+            ]
+            rows[Transaction] += [
+                Transaction(project_id=pid, type=t["type"], date=t["date"], value=Decimal(t["value"]), currency=t["currency"],
+                            value_date=t["value_date"], description=t["description"], provider_name=t["provider_name"],
+                            provider_ref=t["provider_ref"], receiver_name=t["receiver_name"],
+                            receiver_ref=t["receiver_ref"], reference=t["reference"])
+                for t in record["transactions"]
+            ]
+            rows[Document] += [
+                Document(project_id=pid, title=d["title"], url=d["url"], format=d["format"], category=d["category"],
+                         language=d["language"], document_date=d["date"])
+                for d in record["documents"]
+            ]
+            for r in record["results"]:
+                result = Result(project_id=pid, type=r["type"], title=r["title"], description=r["description"], position=r["position"])
+                rows[Result].append(result)
+                results.append((result, r))
+        for model, objects in rows.items():
+            if objects:
+                model.objects.bulk_create(objects, batch_size=500)
+        indicators: list[tuple[Indicator, dict]] = []
+        for result, r in results:
+            for i in r["indicators"]:
+                indicators.append((Indicator(
+                    result_id=result.pk, title=i["title"], description=i["description"], measure=i["measure"],
+                    ascending=i["ascending"], position=i["position"],
+                ), i))
+        if indicators:
+            Indicator.objects.bulk_create([indicator for indicator, _i in indicators], batch_size=500)
+            values = [
+                IndicatorValue(indicator_id=indicator.pk, period_start=v["start"], period_end=v["end"], baseline=_dec(v["baseline"]),
+                               target=_dec(v["target"]), actual=_dec(v["actual"]), comment=v["comment"])
+                for indicator, i in indicators for v in i["values"]
+            ]
+            IndicatorValue.objects.bulk_create(values, batch_size=500)
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def iati_files_import(*, paths: Iterable[Path | str], wrap: Callable[[Iterable], Iterable] | None = None,
+                      batch_size: int = BATCH_SIZE) -> ImportSummary:
+    """Import IATI activity (and organisation) files; see the module docstring."""
+    summary = ImportSummary()
+    importer = ActivityImporter(batch_size=batch_size)
+    for path in paths:
+        importer.import_file(path, summary, wrap=(lambda items, p=path: wrap(items, p)) if wrap else iter)
+    return summary
