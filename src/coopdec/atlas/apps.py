@@ -6,3 +6,6 @@ class AtlasConfig(AppConfig):
     name = "coopdec.atlas"
     label = "atlas"
     verbose_name = _("Atlas")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the index to record changes)

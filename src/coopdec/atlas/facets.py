@@ -1,0 +1,401 @@
+"""The in-memory facet engine: exact facet counts over a million documents in milliseconds.
+
+A ``GROUP BY`` per facet costs ~90 ms per facet at 1M rows on SQLite; the atlas needs a dozen
+facets per request. Instead each process keeps, per facet, the (document, value) pairs of the
+whole index in numpy arrays (loaded once from ``atlas_searchdocument``, reloaded when the index
+version changes, see ``engine()``), and answers a request with array operations:
+
+- a filter is a boolean mask over documents: the union of the posting lists of its values;
+- the hits are the AND of the text mask (ids from the full-text backend) and the filter masks;
+  a facet's counts use every mask but its own (values of a filter stay visible as alternatives);
+- counting one facet over a mask: values held by few documents ("sparse") are counted with one
+  ``bincount`` over their pairs; values held by many ("dense", at least 1/128 of the documents)
+  keep a packed bitset and are counted by AND + popcount, 64 documents per machine word; when the
+  hits are few, only the hits' own pairs are read (CSR layout, cost proportional to the hits);
+- the empty query's counts are computed once per index version.
+
+Memory: about 20 bytes per (document, value) pair plus N/8 bytes per dense value: ~300 MB at
+1M projects with every facet, ~30 MB at 100k. Sorting uses precomputed permutations, so a page
+of results is a masked walk of one array.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from coopdec.territories.models import Country
+
+from .filters import AtlasQuery
+from .index import current_version
+from .models import RecordType
+
+logger = logging.getLogger(__name__)
+
+RECORD_TYPES = [RecordType.ORGANISATION, RecordType.PARTNERSHIP, RecordType.PROJECT]
+# facet name -> column of SearchDocument (continent and sector_code are derived)
+COLUMNS = {
+    "type": "record_type",
+    "country": "countries",
+    "partner_country": "partner_countries",
+    "axis": "axes",
+    "sector": "sectors",
+    "sdg": "sdgs",
+    "form": "form",
+    "kind": "kind",
+    "status": "status",
+    "support": "supports",
+    "start_year": "start_year",
+}
+DENSE_FRACTION = 128
+SMALL_HITS_FRACTION = 32
+SYNC_RELOAD_LIMIT = 200_000  # documents: above, a stale engine keeps serving while a thread reloads
+
+
+def _pack(mask: np.ndarray) -> np.ndarray:
+    packed = np.packbits(mask, bitorder="little")
+    pad = (-packed.size) % 8
+    if pad:
+        packed = np.concatenate([packed, np.zeros(pad, dtype=np.uint8)])
+    return packed.view(np.uint64)
+
+
+class Facet:
+    """The (document, value) pairs of one facet, with posting lists and dense bitsets."""
+
+    def __init__(self, name: str, values: list[str], pair_doc: np.ndarray, pair_val: np.ndarray, n: int, dense_min: int):
+        self.name = name
+        self.values = values
+        self.index = {value: i for i, value in enumerate(values)}
+        self.n = n
+        order = np.lexsort((pair_val, pair_doc))  # CSR: pairs sorted by document
+        self.pair_doc = pair_doc[order].astype(np.int32)
+        self.pair_val = pair_val[order].astype(np.int32)
+        self.indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.pair_doc, minlength=n), out=self.indptr[1:])
+        by_value = np.argsort(self.pair_val, kind="stable")
+        docs_by_value = self.pair_doc[by_value]
+        self.totals = np.bincount(self.pair_val, minlength=len(values)).astype(np.int64)
+        bounds = np.concatenate([[0], np.cumsum(self.totals)])
+        self.postings = [docs_by_value[bounds[i] : bounds[i + 1]] for i in range(len(values))]
+        dense = np.flatnonzero(self.totals >= dense_min)
+        self.dense_values = dense
+        words = (n + 63) // 64
+        self.dense_bits = np.zeros((len(dense), words), dtype=np.uint64)
+        for row, value in enumerate(dense):
+            mask = np.zeros(n, dtype=bool)
+            mask[self.postings[value]] = True
+            self.dense_bits[row] = _pack(mask)[:words]
+        is_sparse = np.ones(len(values), dtype=bool)
+        is_sparse[dense] = False
+        keep = is_sparse[self.pair_val]
+        self.sparse_doc = self.pair_doc[keep]
+        self.sparse_val = self.pair_val[keep]
+
+    def mask(self, values) -> np.ndarray:
+        """Documents holding any of ``values`` (unknown values match nothing)."""
+        mask = np.zeros(self.n, dtype=bool)
+        for value in values:
+            i = self.index.get(value)
+            if i is not None:
+                mask[self.postings[i]] = True
+        return mask
+
+    def counts(self, hits: Hits) -> np.ndarray:
+        """Exact number of hit documents per value."""
+        if hits.all:
+            return self.totals
+        if hits.small:
+            rows = hits.indices
+            starts = self.indptr[rows]
+            lengths = self.indptr[rows + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                return np.zeros(len(self.values), dtype=np.int64)
+            offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+            return np.bincount(self.pair_val[offsets + np.arange(total)], minlength=len(self.values))
+        counts = np.bincount(self.sparse_val[hits.mask[self.sparse_doc]], minlength=len(self.values))
+        if len(self.dense_values):
+            counts[self.dense_values] = np.bitwise_count(self.dense_bits & hits.packed).sum(axis=1)
+        return counts
+
+    def sums(self, mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Sum of ``weights`` of the masked documents per value."""
+        selected = mask[self.pair_doc]
+        return np.bincount(self.pair_val[selected], weights=weights[self.pair_doc[selected]], minlength=len(self.values))
+
+
+class Hits:
+    """A set of documents as a boolean mask, with the packed and index forms made on demand."""
+
+    def __init__(self, mask: np.ndarray | None, n: int):
+        self.all = mask is None
+        self.mask = mask if mask is not None else np.ones(n, dtype=bool)
+        self.n = n
+        self._packed = None
+        self._indices = None
+        self.count = n if self.all else int(np.count_nonzero(self.mask))
+        self.small = not self.all and self.count * SMALL_HITS_FRACTION <= n
+
+    @property
+    def packed(self) -> np.ndarray:
+        if self._packed is None:
+            self._packed = _pack(self.mask)[: (self.n + 63) // 64]
+        return self._packed
+
+    @property
+    def indices(self) -> np.ndarray:
+        if self._indices is None:
+            self._indices = np.flatnonzero(self.mask)
+        return self._indices
+
+
+@dataclass
+class EngineResult:
+    total: int
+    page: np.ndarray  # document positions of the requested page
+    counts: dict[str, dict[str, int]]  # facet -> value -> count (values with a count > 0)
+
+
+def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Space-separated codes per document -> (values, pair documents, pair value indices)."""
+    index: dict[str, int] = {}
+    lengths = np.fromiter((s.count(" ") + 1 if s else 0 for s in strings), dtype=np.int64, count=n)
+    tokens = " ".join(s for s in strings if s).split()
+    codes = np.fromiter((index.setdefault(t, len(index)) for t in tokens), dtype=np.int32, count=len(tokens))
+    docs = np.repeat(np.arange(n, dtype=np.int32), lengths)
+    return list(index), docs, codes
+
+
+class Engine:
+    """Arrays of one version of the index. Immutable once built; safe to share between threads."""
+
+    def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION):
+        started = time.monotonic()
+        self.version = version
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, record_type, object_id, countries, partner_countries, axes, sectors, sdgs, supports, "
+                "form, kind, status, start_year, latitude, longitude, partner_count, amount, currency "
+                "FROM atlas_searchdocument ORDER BY id"
+            )
+            rows = cursor.fetchall()
+            columns = list(zip(*rows, strict=True)) if rows else [()] * 18
+            del rows
+            n = self.n = len(columns[0])
+            self.doc_ids = np.array(columns[0], dtype=np.int64)
+            type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
+            self.types = np.fromiter((type_index[t] for t in columns[1]), dtype=np.int8, count=n)
+            self.object_ids = np.array(columns[2], dtype=np.int64)
+            years = np.array([y or 0 for y in columns[12]], dtype=np.int32)
+            self.start_year = years
+            self.latitude = np.array([v if v is not None else np.nan for v in columns[13]], dtype=np.float64)
+            self.longitude = np.array([v if v is not None else np.nan for v in columns[14]], dtype=np.float64)
+            self.partner_count = np.array(columns[15], dtype=np.int32)
+            self.amount = np.array([v or 0.0 for v in columns[16]], dtype=np.float64)
+            currencies: dict[str, int] = {}
+            self.currency = np.fromiter((currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n)
+            self.currencies = list(currencies)
+            self.orders = {}
+            for key, sql in (
+                ("title", "SELECT id FROM atlas_searchdocument ORDER BY sort_title, id"),
+                ("-updated", "SELECT id FROM atlas_searchdocument ORDER BY record_updated_at DESC, id DESC"),
+            ):
+                cursor.execute(sql)
+                ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+                self.orders[key] = np.searchsorted(self.doc_ids, ids).astype(np.int32)
+        no_year = years == 0
+        self.orders["start_year"] = np.lexsort((years, no_year)).astype(np.int32)
+        self.orders["-start_year"] = np.lexsort((-years, no_year)).astype(np.int32)
+
+        dense_min = max(n // dense_fraction, 1)
+        self.facets: dict[str, Facet] = {}
+        multi = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8}
+        single = {"form": 9, "kind": 10, "status": 11}
+        for name, position in multi.items():
+            values, docs, codes = _split_multi(columns[position], n)
+            if name == "sector":  # 3-digit categories are shown; 5-digit codes only filter
+                for facet_name, length in (("sector", 3), ("sector_code", 5)):
+                    kept_values = [v for v in values if len(v) == length]
+                    new_index = {v: i for i, v in enumerate(kept_values)}
+                    remap = np.array([new_index.get(v, -1) for v in values] or [-1], dtype=np.int32)
+                    mapped = remap[codes] if len(codes) else np.zeros(0, dtype=np.int32)
+                    keep = mapped >= 0
+                    self.facets[facet_name] = Facet(facet_name, kept_values, docs[keep], mapped[keep], n, dense_min)
+            else:
+                self.facets[name] = Facet(name, values, docs, codes, n, dense_min)
+        for name, position in single.items():
+            values, docs, codes = _split_multi(columns[position], n)
+            self.facets[name] = Facet(name, values, docs, codes, n, dense_min)
+        self.facets["type"] = Facet("type", list(RECORD_TYPES), np.arange(n, dtype=np.int32), self.types.astype(np.int32), n, dense_min)
+        year_values = sorted({int(y) for y in np.unique(years) if y})
+        year_index = np.zeros(max(year_values or [0]) + 1, dtype=np.int32)
+        for i, y in enumerate(year_values):
+            year_index[y] = i
+        with_year = np.flatnonzero(years)
+        self.facets["start_year"] = Facet(
+            "start_year", [str(y) for y in year_values], with_year.astype(np.int32), year_index[years[with_year]], n, dense_min
+        )
+        # Continent of each country value, then (document, continent) pairs without repeats.
+        country = self.facets["country"]
+        continent_of = dict(Country.objects.values_list("code", "continent"))
+        continents = sorted({c for c in continent_of.values() if c})
+        continent_index = {c: i for i, c in enumerate(continents)}
+        lookup = np.array([continent_index.get(continent_of.get(v, ""), -1) for v in country.values] or [-1], dtype=np.int64)
+        pair_continent = lookup[country.pair_val] if len(country.pair_val) else np.zeros(0, dtype=np.int64)
+        keep = pair_continent >= 0
+        keys = np.unique(country.pair_doc[keep].astype(np.int64) * 16 + pair_continent[keep])
+        self.facets["continent"] = Facet("continent", continents, (keys // 16).astype(np.int32), (keys % 16).astype(np.int32), n, dense_min)
+        self.empty_counts = {name: self._nonzero(facet, facet.totals) for name, facet in self.facets.items()}
+        self.build_seconds = time.monotonic() - started
+
+    @staticmethod
+    def _nonzero(facet: Facet, counts: np.ndarray) -> dict[str, int]:
+        return {facet.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    # --- masks ----------------------------------------------------------------------------
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        """Positions of document ids (ids unknown to this version are dropped)."""
+        if not len(ids) or not self.n:
+            return np.empty(0, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self.doc_ids, ids), self.n - 1)
+        return found[self.doc_ids[found] == ids]
+
+    def id_mask(self, ids: np.ndarray) -> np.ndarray:
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.positions(ids)] = True
+        return mask
+
+    def filter_masks(self, query: AtlasQuery) -> dict[str, np.ndarray]:
+        masks = {}
+        for name, values in query.filters().items():
+            if name == "sector":
+                mask = self.facets["sector"].mask([v for v in values if len(v) == 3])
+                mask |= self.facets["sector_code"].mask([v for v in values if len(v) == 5])
+            elif name == "start_year":
+                facet = self.facets["start_year"]
+                wanted = [v for v in facet.values if any(a <= int(v) <= b for a, b in query.year_ranges())]
+                mask = facet.mask(wanted)
+            else:
+                mask = self.facets[name].mask(values)
+            masks[name] = mask
+        return masks
+
+    @staticmethod
+    def _and(masks) -> np.ndarray | None:
+        result = None
+        for mask in masks:
+            result = mask.copy() if result is None else np.logical_and(result, mask, out=result)
+        return result
+
+    def hits(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
+             force: dict[str, np.ndarray] | None = None) -> Hits:
+        masks = self.filter_masks(query)
+        masks.pop(exclude, None)
+        masks.update(force or {})
+        parts = ([text_mask] if text_mask is not None else []) + list(masks.values())
+        return Hits(self._and(parts), self.n)
+
+    # --- the search -----------------------------------------------------------------------
+    def search(self, query: AtlasQuery, text_mask: np.ndarray | None, title_mask: np.ndarray | None,
+               *, facets: tuple[str, ...] | None = None, limit: int | None = None) -> EngineResult:
+        wanted = [f for f in (facets if facets is not None else self.facet_names()) if f in self.facets]
+        masks = self.filter_masks(query)
+        base = [text_mask] if text_mask is not None else []
+        full = Hits(self._and(base + list(masks.values())), self.n)
+        counts: dict[str, dict[str, int]] = {}
+        if full.all:
+            counts = {name: self.empty_counts[name] for name in wanted}
+        else:
+            for name in wanted:
+                own = "sector" if name == "sector_code" else name
+                if own in masks:
+                    others = [m for key, m in masks.items() if key != own]
+                    hits = Hits(self._and(base + others), self.n)
+                else:
+                    hits = full
+                counts[name] = self._nonzero(self.facets[name], self.facets[name].counts(hits))
+        page = self.page(query, full, title_mask, limit=limit)
+        return EngineResult(total=full.count, page=page, counts=counts)
+
+    def facet_names(self) -> list[str]:
+        return [name for name in self.facets if name != "sector_code"]
+
+    def page(self, query: AtlasQuery, hits: Hits, title_mask: np.ndarray | None, *, limit: int | None = None) -> np.ndarray:
+        start = query.start
+        end = start + (limit if limit is not None else query.page_size)
+        sort = query.effective_sort
+        order = self.orders["-updated" if sort == "relevance" else sort]
+        if start >= hits.count:
+            return np.empty(0, dtype=np.int64)
+        if sort == "relevance" and title_mask is not None:
+            first = order[(hits.mask & title_mask)[order]] if not hits.all else order[title_mask[order]]
+            if len(first) >= end:
+                return first[start:end]
+            rest = order[(hits.mask & ~title_mask)[order]]
+            return np.concatenate([first, rest])[start:end]
+        if hits.all:
+            return order[start:end]
+        if hits.small:
+            # Rank of each hit in the order, then the page.
+            rank = np.empty(self.n, dtype=np.int32)
+            rank[order] = np.arange(self.n, dtype=np.int32)
+            chosen = hits.indices[np.argsort(rank[hits.indices], kind="stable")]
+            return chosen[start:end]
+        return order[hits.mask[order]][start:end]
+
+
+_engine: Engine | None = None
+_lock = threading.Lock()
+_reloading = threading.Event()
+
+
+def _reload_in_background(version: int) -> None:
+    def run():
+        global _engine
+        try:
+            engine = Engine(version)
+            with _lock:
+                _engine = engine
+            logger.info("atlas facet engine reloaded: %s documents in %.1f s", engine.n, engine.build_seconds)
+        except Exception:  # pragma: no cover - logged; the stale engine keeps serving
+            logger.exception("atlas facet engine reload failed")
+        finally:
+            connection.close()
+            _reloading.clear()
+
+    if not _reloading.is_set():
+        _reloading.set()
+        threading.Thread(target=run, name="atlas-engine-reload", daemon=True).start()
+
+
+def engine() -> Engine:
+    """The facet engine of the current index version (built on first use).
+
+    A stale engine is rebuilt at once when the index is small; a large one keeps serving the
+    previous version (seconds old) while a thread rebuilds it, so no request waits for a reload.
+    """
+    global _engine
+    version = current_version()
+    current = _engine
+    if current is not None and current.version == version:
+        return current
+    if current is not None and current.n > SYNC_RELOAD_LIMIT:
+        _reload_in_background(version)
+        return current
+    with _lock:
+        if _engine is None or _engine.version != version:
+            _engine = Engine(version)
+        return _engine
+
+
+def reset() -> None:
+    """Forget the engine (tests, benchmarks)."""
+    global _engine
+    with _lock:
+        _engine = None

@@ -1,0 +1,463 @@
+"""Keep the atlas index current: one ``SearchDocument`` per PUBLISHED organisation, partnership
+and project (drafts are never indexed, so the atlas can never show them).
+
+Public functions:
+
+- ``reindex(*, organisations=(), partnerships=(), projects=())``: rebuild the documents of these
+  records (ids) and of the records whose documents show them (a partnership's projects and
+  parties...). Called by the signal handlers in ``coopdec.atlas.signals`` after each save.
+- ``reindex_all(progress=None) -> dict``: rebuild every document in batches (``coopdec
+  atlas_reindex``).
+
+**Importers writing with ``bulk_create``/``bulk_update``/``QuerySet.update`` bypass the signals:
+they must call ``reindex(...)`` with the ids they wrote, or ``reindex_all()`` after a large
+import** (26,000 twinnings or 35,000 IATI activities: ``reindex_all`` is the faster path).
+
+A document carries the record's text in every language it is written in, folded (lower case, no
+accents), plus the names of its axes, sectors, SDGs, countries and partners in French, English,
+Spanish and Portuguese, so that "water" finds a project on the water axis written in French.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
+from coopdec.common.i18n import localize
+from coopdec.common.models import PublicationStatus
+from coopdec.common.text import fold
+from coopdec.cooperation.models import (
+    Budget,
+    Contribution,
+    Partnership,
+    PartnershipForm,
+    PartnershipParty,
+    Project,
+    ProjectCountry,
+    ProjectSdg,
+    ProjectSector,
+)
+from coopdec.territories.models import Country
+from coopdec.vocabularies.models import Axis, CodelistItem
+
+from .models import IndexState, RecordType, SearchDocument
+
+BATCH = 2000
+MAX_TEXT_PER_FIELD = 3000  # characters of one description language kept in the index
+SUMMARY_LENGTH = 280
+PUBLISHED = PublicationStatus.PUBLISHED
+
+
+def bump_version() -> int:
+    """Mark the index as changed (every process reloads its facet engine)."""
+    version = secrets.randbits(62) or 1
+    if not IndexState.objects.filter(pk=1).update(version=version):
+        IndexState.objects.update_or_create(pk=1, defaults={"version": version})
+    return version
+
+
+def current_version() -> int:
+    return IndexState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+class Vocabulary:
+    """Labels in every language, loaded once per reindex: axes, sectors, SDGs, countries."""
+
+    def __init__(self):
+        self.axes = list(Axis.objects.all())
+        self.axis_text = {axis.code: " ".join(axis.names.values()) for axis in self.axes}
+        self.axes_by_category: dict[str, set[str]] = defaultdict(set)
+        for axis in self.axes:
+            for category in axis.sector_categories:
+                self.axes_by_category[str(category)].add(axis.code)
+        self.labels: dict[tuple[str, str], str] = {}
+        for codelist, code, names in CodelistItem.objects.filter(
+            codelist__in=["Sector", "SectorCategory", "UNSDG-Goals"]
+        ).values_list("codelist", "code", "names"):
+            self.labels[codelist, code] = " ".join(names.values())
+        self.countries = {}
+        self.continents = {}
+        for code, names, continent in Country.objects.values_list("code", "names", "continent"):
+            self.countries[code] = " ".join(dict.fromkeys(names.values()))
+            self.continents[code] = continent
+
+    def sector_text(self, codes: Iterable[str]) -> list[str]:
+        out = []
+        for code in codes:
+            list_name = "SectorCategory" if len(code) == 3 else "Sector"
+            out.append(self.labels.get((list_name, code), ""))
+        return out
+
+
+def _i18n_text(value, limit: int | None = None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value[:limit] if limit else value]
+    return [text[:limit] if limit else text for text in dict.fromkeys(v for v in value.values() if isinstance(v, str) and v)]
+
+
+def _summary(value) -> dict:
+    if not value or isinstance(value, str):
+        return {"fr": value[:SUMMARY_LENGTH]} if value else {}
+    out = {}
+    for code, text in value.items():
+        if isinstance(text, str) and text:
+            out[code] = text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return out
+
+
+def _join(values: Iterable) -> str:
+    return " ".join(sorted({str(v) for v in values if v not in (None, "")}))
+
+
+def _sort_title(titles) -> str:
+    return fold(localize(titles, "en"))[:100]
+
+
+class _Loader:
+    """Bulk reads for a batch of records: a handful of queries per batch, never one per record."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self._organisations: dict[int, dict] = {}  # published organisations only
+        self._seen: set[int] = set()
+
+    def organisations(self, ids: Iterable[int]) -> dict[int, dict]:
+        missing = [i for i in set(ids) if i not in self._seen]
+        self._seen.update(missing)
+        for start in range(0, len(missing), BATCH):
+            for row in Organisation.objects.filter(
+                id__in=missing[start : start + BATCH], publication_status=PUBLISHED
+            ).values("id", "name", "acronym", "kind", "country_id", "latitude", "longitude"):
+                self._organisations[row["id"]] = row
+        return {i: self._organisations[i] for i in ids if i in self._organisations}
+
+    @staticmethod
+    def parties(partnership_ids: list[int]) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for start in range(0, len(partnership_ids), BATCH):
+            for partnership_id, organisation_id in PartnershipParty.objects.filter(
+                partnership_id__in=partnership_ids[start : start + BATCH]
+            ).values_list("partnership_id", "organisation_id"):
+                out[partnership_id].append(organisation_id)
+        return out
+
+
+def _published_organisation_names(loader: _Loader, ids) -> list[str]:
+    names = []
+    for row in loader.organisations(ids).values():
+        names.append(row["name"])
+        if row["acronym"]:
+            names.append(row["acronym"])
+    return names
+
+
+def _document(record_type, object_id, *, titles, summary, title_parts, body_parts, updated_at, **facets) -> SearchDocument:
+    return SearchDocument(
+        record_type=record_type,
+        object_id=object_id,
+        titles=titles,
+        summary=summary,
+        title_text=fold(" ".join(title_parts)),
+        body_text=fold(" ".join(part for part in body_parts if part)),
+        sort_title=_sort_title(titles),
+        record_updated_at=updated_at,
+        **facets,
+    )
+
+
+# --- documents per record type ---------------------------------------------------------------
+def _project_documents(ids: list[int], loader: _Loader) -> list[SearchDocument]:
+    vocabulary = loader.vocabulary
+    rows = list(
+        Project.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
+            "id", "title", "summary", "description", "partnership_id", "lead_organisation_id", "status",
+            "support_types", "planned_start", "actual_start", "currency", "updated_at",
+            "partnership__kind", "partnership__publication_status",
+        )
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    axes, sectors, sdgs, recipients = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
+    for project_id, axis in Project.axes.through.objects.filter(project_id__in=ids).values_list("project_id", "axis_id"):
+        axes[project_id].add(axis)
+    for project_id, vocab, code in ProjectSector.objects.filter(project_id__in=ids).values_list("project_id", "vocabulary", "code"):
+        if vocab in {"1", "2"} and code[:3].isdigit():
+            sectors[project_id].add(code[:3])
+            if len(code) == 5:
+                sectors[project_id].add(code)
+    for project_id, target in ProjectSdg.objects.filter(project_id__in=ids).values_list("project_id", "target"):
+        sdgs[project_id].add(target.split(".")[0])
+    for project_id, country in ProjectCountry.objects.filter(project_id__in=ids).values_list("project_id", "country_id"):
+        recipients[project_id].add(country)
+    money = _project_money(ids)
+    partnership_ids = sorted({row["partnership_id"] for row in rows if row["partnership_id"] and row["partnership__publication_status"] == PUBLISHED})
+    parties = loader.parties(partnership_ids)
+    loader.organisations({o for ps in parties.values() for o in ps} | {row["lead_organisation_id"] for row in rows if row["lead_organisation_id"]})
+
+    documents = []
+    for row in rows:
+        pid = row["id"]
+        party_ids = list(parties.get(row["partnership_id"], []))
+        if row["lead_organisation_id"] and row["lead_organisation_id"] not in party_ids:
+            party_ids.append(row["lead_organisation_id"])
+        organisations = loader.organisations(party_ids)
+        own_countries = {o["country_id"] for o in organisations.values()}
+        for category in [c for c in sectors[pid] if len(c) == 3]:
+            axes[pid] |= vocabulary.axes_by_category.get(category, set())
+        start = row["actual_start"] or row["planned_start"]
+        partnership_kind, form = "", ""
+        if row["partnership_id"] and row["partnership__publication_status"] == PUBLISHED:
+            partnership_kind = row["partnership__kind"]
+            form = PartnershipForm.BILATERAL if len(parties.get(row["partnership_id"], [])) == 2 else PartnershipForm.MULTILATERAL
+        amount, currency = money.get(pid, (None, ""))
+        countries = own_countries | recipients[pid]
+        documents.append(
+            _document(
+                RecordType.PROJECT, pid,
+                titles=row["title"] or {}, summary=_summary(row["summary"] or row["description"]),
+                title_parts=_i18n_text(row["title"]),
+                body_parts=[
+                    *_i18n_text(row["summary"], MAX_TEXT_PER_FIELD), *_i18n_text(row["description"], MAX_TEXT_PER_FIELD),
+                    *_published_organisation_names(loader, party_ids),
+                    *(vocabulary.axis_text.get(a, "") for a in axes[pid]),
+                    *vocabulary.sector_text(sectors[pid]),
+                    *(vocabulary.labels.get(("UNSDG-Goals", g), "") for g in sdgs[pid]),
+                    *(vocabulary.countries.get(c, "") for c in countries),
+                ],
+                updated_at=row["updated_at"],
+                countries=_join(own_countries or recipients[pid]),
+                partner_countries=_join(own_countries | recipients[pid]),
+                axes=_join(axes[pid]), sectors=_join(sectors[pid]), sdgs=_join(sdgs[pid]),
+                supports=_join(row["support_types"] or []), form=form, kind=partnership_kind or "",
+                status=row["status"], start_year=start.year if start else None,
+                amount=amount, currency=currency or row["currency"],
+            )
+        )
+    return documents
+
+
+def _project_money(ids: list[int]) -> dict[int, tuple[float, str]]:
+    """Budget lines (IATI) if any, else contributions; per project, in its most used currency.
+
+    Amounts are never converted between currencies (no exchange-rate source is shipped):
+    lines in another currency than the project's main one are left out of its amount.
+    """
+    totals: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for project_id, currency, value in (
+        Budget.objects.filter(project_id__in=ids).values_list("project_id", "currency").annotate(total=Sum("value"))
+    ):
+        totals[project_id][currency] += float(value or 0)
+    no_budget = [i for i in ids if i not in totals]
+    for project_id, currency, value in (
+        Contribution.objects.filter(project_id__in=no_budget).values_list("project_id", "currency").annotate(total=Sum("amount"))
+    ):
+        totals[project_id][currency] += float(value or 0)
+    out = {}
+    for project_id, by_currency in totals.items():
+        currency, amount = max(by_currency.items(), key=lambda item: item[1])
+        out[project_id] = (amount, currency)
+    return out
+
+
+def _partnership_documents(ids: list[int], loader: _Loader) -> list[SearchDocument]:
+    vocabulary = loader.vocabulary
+    rows = list(
+        Partnership.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
+            "id", "title", "description", "kind", "status", "start_date", "strategy_start_year", "updated_at"
+        )
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    parties = loader.parties(ids)
+    loader.organisations({o for ps in parties.values() for o in ps})
+    # What the partnership's published projects are about.
+    axes, sectors, sdgs, supports, titles = (defaultdict(set) for _ in range(5))
+    project_ids: dict[int, int] = {}
+    for project_id, partnership_id, support_types, title in Project.objects.filter(
+        partnership_id__in=ids, publication_status=PUBLISHED
+    ).values_list("id", "partnership_id", "support_types", "title"):
+        project_ids[project_id] = partnership_id
+        supports[partnership_id].update(support_types or [])
+        if len(titles[partnership_id]) < 10:
+            titles[partnership_id].update(_i18n_text(title))
+    if project_ids:
+        for project_id, axis in Project.axes.through.objects.filter(project_id__in=list(project_ids)).values_list("project_id", "axis_id"):
+            axes[project_ids[project_id]].add(axis)
+        for project_id, vocab, code in ProjectSector.objects.filter(project_id__in=list(project_ids)).values_list("project_id", "vocabulary", "code"):
+            if vocab in {"1", "2"} and code[:3].isdigit():
+                sectors[project_ids[project_id]].update({code[:3], code} if len(code) == 5 else {code[:3]})
+        for project_id, target in ProjectSdg.objects.filter(project_id__in=list(project_ids)).values_list("project_id", "target"):
+            sdgs[project_ids[project_id]].add(target.split(".")[0])
+    documents = []
+    for row in rows:
+        pid = row["id"]
+        party_ids = parties.get(pid, [])
+        organisations = loader.organisations(party_ids)
+        names = _published_organisation_names(loader, party_ids)
+        countries = {o["country_id"] for o in organisations.values()}
+        for category in [c for c in sectors[pid] if len(c) == 3]:
+            axes[pid] |= vocabulary.axes_by_category.get(category, set())
+        start_year = row["start_date"].year if row["start_date"] else row["strategy_start_year"]
+        title = row["title"] or {}
+        if not localize(title):
+            title = {"fr": " – ".join(names)} if names else {}
+        documents.append(
+            _document(
+                RecordType.PARTNERSHIP, pid,
+                titles=title, summary=_summary(row["description"]),
+                title_parts=[*_i18n_text(row["title"]), *names],
+                body_parts=[
+                    *_i18n_text(row["description"], MAX_TEXT_PER_FIELD), *titles[pid],
+                    *(vocabulary.axis_text.get(a, "") for a in axes[pid]),
+                    *vocabulary.sector_text(sectors[pid]),
+                    *(vocabulary.countries.get(c, "") for c in countries),
+                ],
+                updated_at=row["updated_at"],
+                countries=_join(countries), partner_countries=_join(countries),
+                axes=_join(axes[pid]), sectors=_join(sectors[pid]), sdgs=_join(sdgs[pid]), supports=_join(supports[pid]),
+                form=PartnershipForm.BILATERAL if len(party_ids) == 2 else PartnershipForm.MULTILATERAL,
+                kind=row["kind"], status=row["status"], start_year=start_year,
+            )
+        )
+    return documents
+
+
+def _organisation_documents(ids: list[int], loader: _Loader) -> list[SearchDocument]:
+    vocabulary = loader.vocabulary
+    rows = list(
+        Organisation.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
+            "id", "name", "acronym", "kind", "description", "country_id", "latitude", "longitude",
+            "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at",
+        )
+    )
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    # Published partnerships of these organisations, and the countries of the other parties.
+    links = list(
+        PartnershipParty.objects.filter(organisation_id__in=ids, partnership__publication_status=PUBLISHED).values_list(
+            "organisation_id", "partnership_id"
+        )
+    )
+    parties = loader.parties(sorted({p for _o, p in links}))
+    loader.organisations({o for ps in parties.values() for o in ps})
+    partner_countries, partnership_count = defaultdict(set), defaultdict(int)
+    for organisation_id, partnership_id in links:
+        partnership_count[organisation_id] += 1
+        for other in parties.get(partnership_id, []):
+            row = loader.organisations([other]).get(other)
+            if other != organisation_id and row:
+                partner_countries[organisation_id].add(row["country_id"])
+    documents = []
+    for row in rows:
+        oid = row["id"]
+        latitude = row["latitude"] if row["latitude"] is not None else row["locality__latitude"]
+        longitude = row["longitude"] if row["longitude"] is not None else row["locality__longitude"]
+        is_local = row["kind"] in LOCAL_GOVERNMENT_KINDS
+        documents.append(
+            _document(
+                RecordType.ORGANISATION, oid,
+                titles={"fr": row["name"]}, summary=_summary(row["description"]),
+                title_parts=[row["name"], row["acronym"]],
+                body_parts=[
+                    *_i18n_text(row["description"], MAX_TEXT_PER_FIELD), row["locality__name"] or "", row["subdivision__name"] or "",
+                    vocabulary.countries.get(row["country_id"], ""),
+                ],
+                updated_at=row["updated_at"],
+                countries=row["country_id"], partner_countries=_join(partner_countries[oid]), kind=row["kind"],
+                latitude=latitude if is_local else None, longitude=longitude if is_local else None,
+                partner_count=partnership_count[oid],
+            )
+        )
+    return documents
+
+
+BUILDERS = {
+    RecordType.ORGANISATION: _organisation_documents,
+    RecordType.PARTNERSHIP: _partnership_documents,
+    RecordType.PROJECT: _project_documents,
+}
+
+
+def _write(record_type: str, ids: list[int], documents: list[SearchDocument]) -> None:
+    SearchDocument.objects.filter(record_type=record_type, object_id__in=ids).delete()
+    SearchDocument.objects.bulk_create(documents, batch_size=500)
+
+
+def _expand(organisations: set[int], partnerships: set[int], projects: set[int]) -> tuple[set, set, set]:
+    """Add the records whose documents show the given ones (names, countries, kinds, axes)."""
+    if organisations:
+        partnerships |= set(PartnershipParty.objects.filter(organisation_id__in=organisations).values_list("partnership_id", flat=True))
+        projects |= set(Project.objects.filter(lead_organisation_id__in=organisations).values_list("id", flat=True))
+    if projects:
+        partnerships |= set(Project.objects.filter(id__in=projects, partnership__isnull=False).values_list("partnership_id", flat=True))
+    if partnerships:
+        projects |= set(Project.objects.filter(partnership_id__in=partnerships).values_list("id", flat=True))
+        organisations |= set(PartnershipParty.objects.filter(partnership_id__in=partnerships).values_list("organisation_id", flat=True))
+    return organisations, partnerships, projects
+
+
+def reindex(*, organisations: Iterable[int] = (), partnerships: Iterable[int] = (), projects: Iterable[int] = (),
+            expand: bool = True) -> int:
+    """Rebuild the documents of these records (and, with ``expand``, of the records showing them).
+
+    Drafts and deleted records lose their document. Returns the number of documents written.
+    """
+    wanted = {
+        RecordType.ORGANISATION: {int(i) for i in organisations},
+        RecordType.PARTNERSHIP: {int(i) for i in partnerships},
+        RecordType.PROJECT: {int(i) for i in projects},
+    }
+    if not any(wanted.values()):
+        return 0
+    if expand:
+        wanted[RecordType.ORGANISATION], wanted[RecordType.PARTNERSHIP], wanted[RecordType.PROJECT] = _expand(
+            wanted[RecordType.ORGANISATION], wanted[RecordType.PARTNERSHIP], wanted[RecordType.PROJECT]
+        )
+    loader = _Loader(Vocabulary())
+    written = 0
+    with transaction.atomic():
+        for record_type, ids in wanted.items():
+            ids = sorted(ids)
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                documents = BUILDERS[record_type](chunk, loader)
+                _write(record_type, chunk, documents)
+                written += len(documents)
+        bump_version()
+    return written
+
+
+def reindex_all(progress=None) -> dict[str, int]:
+    """Rebuild the whole index, batch by batch (one transaction). Returns documents per type."""
+    loader = _Loader(Vocabulary())
+    counts = {}
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        for record_type, model in ((RecordType.ORGANISATION, Organisation), (RecordType.PARTNERSHIP, Partnership), (RecordType.PROJECT, Project)):
+            ids = list(model.objects.filter(publication_status=PUBLISHED).order_by("id").values_list("id", flat=True))
+            counts[record_type] = 0
+            for start in range(0, len(ids), BATCH):
+                documents = BUILDERS[record_type](ids[start : start + BATCH], loader)
+                SearchDocument.objects.bulk_create(documents, batch_size=1000)
+                counts[record_type] += len(documents)
+                if progress:
+                    progress(record_type, start + len(documents), len(ids))
+        bump_version()
+    return counts
+
+
+def drop(record_type: str, ids: Iterable[int]) -> None:
+    """Remove the documents of deleted records."""
+    ids = list(ids)
+    if ids and SearchDocument.objects.filter(Q(record_type=record_type) & Q(object_id__in=ids)).delete()[0]:
+        bump_version()

@@ -1,0 +1,392 @@
+"""Reads of the public atlas, shared by the atlas pages, the API and the downloads.
+
+Stable interface (every function takes an ``AtlasQuery`` from ``coopdec.atlas.filters``):
+
+- ``search(query, *, facets=None) -> SearchResult``: the page of results (``items``), the exact
+  ``total``, and exact facet counts ``counts`` {facet: {value: count}} (``facets`` limits which).
+- ``facet_counts(query) -> dict``: only the counts.
+- ``labelled_facets(result, query) -> list[FacetView]``: counts with labels in the user's
+  language, for display.
+- ``map_data(query) -> dict``: partnership counts by country (choropleth, keyed by ISO numeric
+  code as in Natural Earth) and the local governments matching the query (points).
+- ``organisation_network(organisation_id) -> dict | None``: GeoJSON of an organisation and its
+  partners (points) with lines between them.
+- ``statistics(query, dimension) -> Statistics``: partnerships, projects and money by
+  ``country``, ``axis``, ``sector``, ``start_year`` or ``kind``.
+
+Only PUBLISHED records are in the index (``coopdec.atlas.index``), so nothing here can show a
+draft. Money is summed per currency and never converted (no exchange-rate source is shipped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from coopdec.actors.models import OrganisationKind
+from coopdec.common.i18n import localize
+from coopdec.common.models import PublicationStatus
+from coopdec.cooperation.models import (
+    ActivityStatus,
+    PartnershipForm,
+    PartnershipKind,
+    PartnershipParty,
+    PartnershipStatus,
+    SupportType,
+)
+from coopdec.territories.models import Continent, Country
+from coopdec.vocabularies.models import Axis
+from coopdec.vocabularies.selectors import code_label
+
+from . import facets as engine_module
+from .filters import FACET_LABELS, AtlasQuery
+from .models import RecordType, SearchDocument
+from .search import text_backend
+
+MAP_POINTS = 2000
+STATISTICS_DIMENSIONS = ("country", "axis", "sector", "start_year", "kind")
+FACET_SHOWN = 60
+
+
+@dataclass
+class ResultItem:
+    record_type: str
+    object_id: int
+    title: str
+    summary: str
+    countries: list[str]
+    start_year: int | None
+    kind: str
+    status: str
+    url: str | None
+
+
+@dataclass
+class SearchResult:
+    query: AtlasQuery
+    total: int
+    items: list[ResultItem]
+    counts: dict[str, dict[str, int]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.page_size))
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.query.start + self.query.page_size
+        return end if end < self.total else None
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class FacetView:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+    more: int = 0
+
+
+# --- text and masks --------------------------------------------------------------------------
+def _text_masks(engine, query: AtlasQuery):
+    if not query.q:
+        return None, None
+    hits = text_backend().match(query.q)
+    return engine.id_mask(hits.ids), engine.id_mask(hits.title_ids)
+
+
+def search(query: AtlasQuery, *, facets: tuple[str, ...] | None = None) -> SearchResult:
+    """Results of the page, the exact total and exact facet counts."""
+    engine = engine_module.engine()
+    text_mask, title_mask = _text_masks(engine, query)
+    result = engine.search(query, text_mask, title_mask, facets=facets)
+    items = _items(engine.doc_ids[result.page])
+    return SearchResult(query=query, total=result.total, items=items, counts=result.counts)
+
+
+def facet_counts(query: AtlasQuery) -> dict[str, dict[str, int]]:
+    engine = engine_module.engine()
+    text_mask, title_mask = _text_masks(engine, query)
+    return engine.search(query, text_mask, title_mask, limit=0).counts
+
+
+def record_url(record_type: str, object_id: int) -> str | None:
+    """The public profile page of a record (pages of the registry), when it exists."""
+    name = _profile_url_name(record_type)
+    return reverse(name, args=[object_id]) if name else None
+
+
+@lru_cache(maxsize=8)
+def _profile_url_name(record_type: str) -> str | None:
+    app = "actors" if record_type == RecordType.ORGANISATION else "cooperation"
+    for name in (f"{app}:{record_type}_detail", f"{app}:{record_type}"):
+        try:
+            reverse(name, args=[1])
+            return name
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _items(doc_ids: np.ndarray) -> list[ResultItem]:
+    if not len(doc_ids):
+        return []
+    rows = {
+        row["id"]: row
+        for row in SearchDocument.objects.filter(id__in=[int(i) for i in doc_ids]).values(
+            "id", "record_type", "object_id", "titles", "summary", "countries", "start_year", "kind", "status"
+        )
+    }
+    names = country_names()
+    items = []
+    for doc_id in doc_ids:
+        row = rows.get(int(doc_id))
+        if row is None:
+            continue
+        items.append(
+            ResultItem(
+                record_type=row["record_type"],
+                object_id=row["object_id"],
+                title=localize(row["titles"]) or str(RecordType(row["record_type"]).label),
+                summary=localize(row["summary"]),
+                countries=[names.get(code, code) for code in row["countries"].split()],
+                start_year=row["start_year"],
+                kind=value_label("kind", row["kind"]) if row["kind"] else "",
+                status=value_label("status", row["status"]) if row["status"] else "",
+                url=record_url(row["record_type"], row["object_id"]),
+            )
+        )
+    return items
+
+
+# --- labels ----------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, dict]:
+    return {code: {"names": names, "numeric": numeric} for code, names, numeric in Country.objects.values_list("code", "names", "numeric")}
+
+
+def country_names() -> dict[str, str]:
+    return {code: localize(row["names"]) or code for code, row in _countries().items()}
+
+
+@lru_cache(maxsize=1)
+def _axes() -> dict[str, dict]:
+    return dict(Axis.objects.values_list("code", "names"))
+
+
+_CHOICES = {
+    "type": dict(RecordType.choices),
+    "continent": dict(Continent.choices),
+    "form": dict(PartnershipForm.choices),
+    "kind": {**dict(PartnershipKind.choices), **dict(OrganisationKind.choices)},
+    "status": {**dict(PartnershipStatus.choices), **dict(ActivityStatus.choices)},
+    "support": dict(SupportType.choices),
+}
+
+
+def value_label(facet: str, value: str) -> str:
+    """The label of a facet value in the user's language."""
+    if facet in _CHOICES:
+        return str(_CHOICES[facet].get(value, value))
+    if facet in {"country", "partner_country"}:
+        row = _countries().get(value)
+        return localize(row["names"]) if row else value
+    if facet == "axis":
+        return localize(_axes().get(value)) or value
+    if facet == "sector":
+        return f"{value} {code_label('SectorCategory' if len(value) == 3 else 'Sector', value)}"
+    if facet == "sdg":
+        label = code_label("UNSDG-Goals", value)
+        title = label.split(". ", 1)[-1] if ". " in label else label
+        return _("SDG %(goal)s: %(title)s") % {"goal": value, "title": title[:70]}
+    return value
+
+
+def clear_caches() -> None:
+    _countries.cache_clear()
+    _axes.cache_clear()
+    _profile_url_name.cache_clear()
+
+
+def labelled_facets(result: SearchResult, *, base_url: str = "") -> list[FacetView]:
+    """Facets for display: values by decreasing count, selected ones first, with toggle links."""
+    query = result.query
+    views = []
+    for name, counts in result.counts.items():
+        selected = set(getattr(query, name, ()))
+        if name == "partner_country" and query.country:
+            counts = {v: c for v, c in counts.items() if v not in query.country or v in selected}
+        if name == "start_year":
+            ordered = sorted(counts.items(), key=lambda item: item[0], reverse=True)
+        else:
+            ordered = sorted(counts.items(), key=lambda item: (item[0] not in selected, -item[1], item[0]))
+        for value in selected - set(counts):
+            ordered.insert(0, (value, 0))
+        view = FacetView(name=name, label=str(FACET_LABELS[name]), more=max(0, len(ordered) - FACET_SHOWN))
+        for value, count in ordered[:FACET_SHOWN]:
+            link = query.toggled(name, value).urlencode()
+            view.values.append(
+                FacetValue(value=value, label=value_label(name, value), count=count, selected=value in selected,
+                           url=f"{base_url}?{link}" if link else base_url or "?")
+            )
+        views.append(view)
+    return views
+
+
+# --- map -------------------------------------------------------------------------------------
+def map_data(query: AtlasQuery) -> dict:
+    """Choropleth and points for the map, following the query (its ``type`` filter aside).
+
+    ``countries``: {ISO numeric code: partnerships matching the query with a party there};
+    ``points``: [[organisation id, latitude, longitude, partnerships], ...] for the local
+    governments matching the query, the most connected first, at most MAP_POINTS.
+    """
+    engine = engine_module.engine()
+    text_mask, _title = _text_masks(engine, query)
+    typed = {"type": engine.facets["type"].mask([RecordType.PARTNERSHIP])}
+    partnerships = engine.hits(query, text_mask, exclude="type", force=typed)
+    by_country = engine.facets["country"].counts(partnerships)
+    countries = _countries()
+    choropleth = {}
+    for i in np.flatnonzero(by_country):
+        code = engine.facets["country"].values[i]
+        numeric = countries.get(code, {}).get("numeric")
+        if numeric:
+            choropleth[numeric] = int(by_country[i])
+    typed = {"type": engine.facets["type"].mask([RecordType.ORGANISATION])}
+    organisations = engine.hits(query, text_mask, exclude="type", force=typed)
+    located = np.flatnonzero(organisations.mask & ~np.isnan(engine.latitude))
+    order = np.argsort(-engine.partner_count[located], kind="stable")[:MAP_POINTS]
+    chosen = located[order]
+    points = [
+        [int(engine.object_ids[i]), round(float(engine.latitude[i]), 4), round(float(engine.longitude[i]), 4), int(engine.partner_count[i])]
+        for i in chosen
+    ]
+    return {
+        "countries": choropleth,
+        "partnerships": partnerships.count,
+        "points": points,
+        "points_total": int(len(located)),
+    }
+
+
+def organisation_network(organisation_id: int) -> dict | None:
+    """GeoJSON of a published organisation, its published partners and lines to them."""
+    published = PublicationStatus.PUBLISHED
+    if not SearchDocument.objects.filter(record_type=RecordType.ORGANISATION, object_id=organisation_id).exists():
+        return None
+    partnership_ids = PartnershipParty.objects.filter(
+        organisation_id=organisation_id, partnership__publication_status=published
+    ).values("partnership_id")
+    partner_ids = set(
+        PartnershipParty.objects.filter(partnership_id__in=partnership_ids).values_list("organisation_id", flat=True)
+    ) | {organisation_id}
+    documents = SearchDocument.objects.filter(record_type=RecordType.ORGANISATION, object_id__in=partner_ids).values(
+        "object_id", "titles", "latitude", "longitude", "countries"
+    )
+    features, centre = [], None
+    points = []
+    for row in documents:
+        if row["latitude"] is None or row["longitude"] is None:
+            continue
+        is_self = row["object_id"] == organisation_id
+        coordinates = [round(row["longitude"], 5), round(row["latitude"], 5)]
+        if is_self:
+            centre = coordinates
+        points.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": coordinates},
+                "properties": {
+                    "id": row["object_id"], "name": localize(row["titles"]), "country": row["countries"],
+                    "role": "self" if is_self else "partner", "url": record_url(RecordType.ORGANISATION, row["object_id"]),
+                },
+            }
+        )
+    if centre:
+        for point in points:
+            if point["properties"]["role"] == "partner":
+                features.append(
+                    {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [centre, point["geometry"]["coordinates"]]},
+                     "properties": {"role": "link", "partner": point["properties"]["id"]}}
+                )
+    return {"type": "FeatureCollection", "features": points + features}
+
+
+# --- statistics ------------------------------------------------------------------------------
+@dataclass
+class StatisticsRow:
+    value: str
+    label: str
+    partnerships: int
+    projects: int
+    amounts: dict[str, float]
+
+
+@dataclass
+class Statistics:
+    dimension: str
+    label: str
+    rows: list[StatisticsRow]
+    currencies: list[str]
+    partnerships: int
+    projects: int
+
+
+def statistics(query: AtlasQuery, dimension: str) -> Statistics:
+    """Partnerships, projects and project money (per currency) by one dimension.
+
+    A record with several values (a project in two countries, or on two axes) counts in each, so
+    rows may add up to more than the totals.
+    """
+    if dimension not in STATISTICS_DIMENSIONS:
+        raise ValueError(f"unknown statistics dimension {dimension!r}")
+    engine = engine_module.engine()
+    facet = engine.facets[dimension]
+    text_mask, _title = _text_masks(engine, query)
+    per_type = {}
+    for record_type in (RecordType.PARTNERSHIP, RecordType.PROJECT):
+        typed = {"type": engine.facets["type"].mask([record_type])}
+        per_type[record_type] = engine.hits(query, text_mask, exclude="type", force=typed)
+    partnership_counts = facet.counts(per_type[RecordType.PARTNERSHIP])
+    project_hits = per_type[RecordType.PROJECT]
+    project_counts = facet.counts(project_hits)
+    money_mask = project_hits.mask & (engine.amount > 0)
+    used = np.unique(engine.currency[money_mask])
+    currencies = sorted(
+        (engine.currencies[i] for i in used if engine.currencies[i]),
+        key=lambda c: -float(engine.amount[money_mask & (engine.currency == engine.currencies.index(c))].sum()),
+    )
+    sums = {}
+    for currency in currencies:
+        weights = np.where(engine.currency == engine.currencies.index(currency), engine.amount, 0.0)
+        sums[currency] = facet.sums(money_mask, weights)
+    rows = []
+    for i in np.flatnonzero(partnership_counts + project_counts):
+        value = facet.values[i]
+        rows.append(
+            StatisticsRow(
+                value=value, label=value_label(dimension, value), partnerships=int(partnership_counts[i]),
+                projects=int(project_counts[i]), amounts={c: float(sums[c][i]) for c in currencies if sums[c][i]},
+            )
+        )
+    if dimension == "start_year":
+        rows.sort(key=lambda row: row.value)
+    else:
+        rows.sort(key=lambda row: (-row.projects, -row.partnerships, row.label))
+    return Statistics(
+        dimension=dimension, label=str(FACET_LABELS[dimension]), rows=rows, currencies=currencies,
+        partnerships=per_type[RecordType.PARTNERSHIP].count, projects=project_hits.count,
+    )
