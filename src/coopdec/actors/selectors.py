@@ -89,3 +89,41 @@ def stale_filter(now=None) -> Q:
     """A filter for records neither changed nor confirmed for over 12 months."""
     cutoff = stale_cutoff(now)
     return Q(updated_at__lt=cutoff) & (Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+
+
+def _prefix_range(text: str) -> tuple[str, str]:
+    """Bounds such that ``low <= value < high`` means ``value.startswith(text)`` (uses the plain index)."""
+    return text, text[:-1] + chr(ord(text[-1]) + 1)
+
+
+def search_localities(text: str, *, limit: int = 10, country: str | None = None):
+    """Localities whose folded name starts with the folded ``text``, most populated first (accents optional)."""
+    from coopdec.common.text import fold
+    from coopdec.territories.models import Locality
+
+    folded = fold(text)
+    if len(folded) < 2:
+        return []
+    low, high = _prefix_range(folded)
+    queryset = Locality.objects.filter(name_folded__gte=low, name_folded__lt=high)
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    return list(queryset.select_related("country").order_by("-population", "name")[:limit])
+
+
+def search_organisations(text: str, *, queryset=None, limit: int = 10):
+    """Organisations whose folded name (or acronym) starts with, or whose name contains, the folded ``text``."""
+    from coopdec.common.text import fold
+
+    folded = fold(text)
+    if len(folded) < 2:
+        return []
+    queryset = queryset if queryset is not None else Organisation.objects.all()
+    low, high = _prefix_range(folded)
+    starts = list(queryset.filter(name_folded__gte=low, name_folded__lt=high).select_related("country")
+                  .order_by("name")[:limit])
+    if len(starts) < limit:
+        seen = [org.pk for org in starts]
+        starts += list(queryset.filter(Q(name_folded__contains=folded) | Q(acronym__iexact=text.strip()))
+                       .exclude(pk__in=seen).select_related("country").order_by("name")[: limit - len(starts)])
+    return starts

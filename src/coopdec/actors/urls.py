@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "actors"
-urlpatterns: list = []
+urlpatterns = [
+    path("organisations/", views.my_organisations, name="mine"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/map.geojson", views.organisation_geojson, name="organisation_geojson"),
+    path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
+    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
+    path("organisations/<int:pk>/confirm/", views.organisation_confirm, name="organisation_confirm"),
+    path("organisations/<int:pk>/publish/", views.organisation_publish, name="organisation_publish"),
+    path("organisations/<int:pk>/history/", views.organisation_history, name="organisation_history"),
+    path("organisations/<int:pk>/history/<int:history_id>/restore/", views.organisation_restore, name="organisation_restore"),
+    path("organisations/<int:pk>/dashboard/", views.organisation_dashboard, name="organisation_dashboard"),
+    path("organisations/<int:pk>/contacts/", views.contact_create, name="contact_create"),
+    path("organisations/<int:pk>/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("organisations/<int:pk>/members/", views.members, name="members"),
+    path("organisations/<int:pk>/members/<int:membership_id>/", views.membership_change, name="membership_change"),
+    path("organisations/<int:pk>/invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
+    path("invitations/<str:signed>/", views.invitation_accept, name="invitation_accept"),
+    path("coordination/", views.coordinator_dashboard, name="coordinator_dashboard"),
+    path("places/search/", views.place_search, name="place_search"),
+    path("organisations/search/", views.organisation_search, name="organisation_search"),
+]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -76,6 +77,9 @@ class Partnership(RecordMixin):
             return title
         names = [party.organisation.name for party in self.party_links.all()]
         return " – ".join(names) if names else _("Partnership %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:partnership_detail", args=[self.pk])
 
     @property
     def form(self) -> str:
@@ -160,6 +164,9 @@ class Project(RecordMixin):
     @property
     def display_title(self) -> str:
         return localize(self.title) or _("Project %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:project_detail", args=[self.pk])
 
     @property
     def start_date(self):

@@ -1,0 +1,136 @@
+"""Views shared by every record type (organisation, partnership, project): history, restore,
+"still accurate", publish, delete. Each takes the record and the permission prefix; the apps' views
+wrap them, so every access still goes through ``rules.py``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from coopdec.common.i18n import localize
+
+from . import services
+
+
+def check(request, permission: str, record=None) -> None:
+    """Refuse politely: anonymous visitors are sent to sign in, others get 403."""
+    if request.user.has_perm(permission, record):
+        return
+    if not request.user.is_authenticated:
+        raise _LoginRequired
+    raise PermissionDenied
+
+
+class _LoginRequired(Exception):  # noqa: N818 - control flow, turned into a redirect by ``login_or_403``
+    pass
+
+
+def guarded(view):
+    """Turn ``check``'s sign-in request into a redirect to the sign-in page."""
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def viewable_or_404(request, permission: str, record):
+    """A draft the user may not see does not exist for them (404, not 403: no leak)."""
+    if not request.user.has_perm(permission, record):
+        raise Http404
+    return record
+
+
+def _display(field, value) -> str:
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, dict):
+        return localize(value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def history_entries(record) -> list[dict]:
+    """Versions, newest first, each with who, when, how and which fields changed (old → new)."""
+    versions = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+    entries = []
+    for index, version in enumerate(versions):
+        previous = versions[index + 1] if index + 1 < len(versions) else None
+        changes = []
+        if previous is not None:
+            delta = version.diff_against(previous, excluded_fields=["updated_at", "created_at"])
+            for change in delta.changes:
+                field = record._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name, "old": _display(field, change.old),
+                                "new": _display(field, change.new)})
+        entries.append({"version": version, "changes": changes, "is_current": index == 0,
+                        "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[version.history_type]})
+    return entries
+
+
+def history(request, record, *, permission: str, change_permission: str, restore_url_name: str,
+            template_context: dict):
+    check(request, permission, record)
+    entries = history_entries(record)
+    for entry in entries:
+        entry["restore_url"] = reverse(restore_url_name, args=[record.pk, entry["version"].history_id])
+    context = {"record": record, "entries": entries,
+               "can_restore": request.user.has_perm(change_permission, record), **template_context}
+    return render(request, "actors/history.html", context)
+
+
+def restore(request, record, history_id: int, *, permission: str):
+    check(request, permission, record)
+    try:
+        services.record_restore(record=record, history_id=history_id, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
+    return redirect(record.get_absolute_url())
+
+
+def confirm(request, record, *, permission: str):
+    check(request, permission, record)
+    services.record_confirm(record=record, user=request.user)
+    messages.success(request, _("Thank you: the record is marked as still accurate today."))
+    return redirect(request.POST.get("next") if _safe_next(request) else record.get_absolute_url())
+
+
+def publish(request, record, *, permission: str):
+    check(request, permission, record)
+    published = request.POST.get("publish") != "0"
+    services.record_publish(record=record, user=request.user, published=published)
+    messages.success(request, _("The record is now public.") if published else _("The record is now a draft, visible to its parties only."))
+    return redirect(record.get_absolute_url())
+
+
+def delete(request, record, *, permission: str, delete_service, success_url: str, template_context: dict):
+    check(request, permission, record)
+    if request.method == "POST":
+        try:
+            delete_service(record, request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(record.get_absolute_url())
+        messages.success(request, _("Deleted. Its history is kept."))
+        return redirect(success_url)
+    return render(request, "actors/delete.html", {"record": record, **template_context})
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                            require_https=request.is_secure())

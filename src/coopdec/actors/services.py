@@ -1,0 +1,312 @@
+"""Writes about organisations, their members and invitations; freshness and history of any record.
+
+Every function is keyword-only, runs in a transaction, validates before writing (a
+``ValidationError`` with a message a person can act on, nothing written) and records who made
+the change in the django-simple-history tables (``history_user``). Access checks are the
+caller's job (``rules.py``); the services check only what makes data invalid.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coopdec.common.i18n import clean_i18n
+from coopdec.common.models import PublicationStatus
+from coopdec.territories.models import Country, Locality
+
+from .models import (
+    LOCAL_GOVERNMENT_KINDS,
+    Contact,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
+from .selectors import forget_roles
+
+INVITATION_VALIDITY = timedelta(days=14)
+INVITATION_SALT = "coopdec.actors.invitation"
+
+ORGANISATION_FIELDS = {
+    "name", "acronym", "kind", "description", "locality", "subdivision", "country", "latitude", "longitude",
+    "population", "iati_identifier", "website", "languages", "logo", "publication_status", "is_demo", "source",
+    "source_ref", "resolution_confidence", "resolution_reason",
+}
+
+
+def save_with_history(record, *, user, reason: str = "", **save_kwargs) -> None:
+    """Save ``record`` recording ``user`` (and an optional reason) in its history."""
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.save(**save_kwargs)
+
+
+def _apply_place(organisation: Organisation) -> None:
+    """A local government takes its country, coordinates and population from its canonical place."""
+    if organisation.kind not in LOCAL_GOVERNMENT_KINDS:
+        return
+    if organisation.locality_id:
+        locality = organisation.locality
+        organisation.country_id = locality.country_id
+        organisation.latitude = locality.latitude
+        organisation.longitude = locality.longitude
+        organisation.population = locality.population or None
+    elif organisation.subdivision_id:
+        organisation.country_id = organisation.subdivision.country_id
+
+
+def _validate_organisation(organisation: Organisation) -> None:
+    errors = {}
+    if not organisation.name.strip():
+        errors["name"] = _("Give the organisation's name.")
+    if organisation.kind in LOCAL_GOVERNMENT_KINDS and not (organisation.locality_id or organisation.subdivision_id):
+        errors["locality"] = _(
+            "A local government is tied to its place: choose its locality (municipality) or its subdivision "
+            "(region, department)."
+        )
+    if not organisation.country_id:
+        errors["country"] = _("Choose the country of the organisation.")
+    elif not Country.objects.filter(code=organisation.country_id).exists():
+        errors["country"] = _("Unknown country code “%(code)s”.") % {"code": organisation.country_id}
+    if (organisation.latitude is None) != (organisation.longitude is None):
+        errors["latitude"] = _("Give both latitude and longitude, or neither.")
+    if organisation.iati_identifier:
+        clash = Organisation.objects.filter(iati_identifier=organisation.iati_identifier).exclude(pk=organisation.pk)
+        if clash.exists():
+            errors["iati_identifier"] = _("Another organisation already has the IATI identifier %(identifier)s.") % {
+                "identifier": organisation.iati_identifier
+            }
+    if errors:
+        raise ValidationError(errors)
+    organisation.full_clean(exclude=["name_folded", "created_by"], validate_unique=False, validate_constraints=False)
+
+
+def _set_fields(organisation: Organisation, fields: dict) -> None:
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        if name == "description":
+            value = clean_i18n(value)
+        elif name == "languages":
+            value = sorted({code.strip().lower() for code in (value or []) if code and code.strip()})
+        elif name in {"name", "acronym", "iati_identifier"}:
+            value = (value or "").strip()
+        elif name == "country" and isinstance(value, str):
+            name, value = "country_id", value.upper()
+        elif name == "locality" and isinstance(value, int):
+            name, value = "locality_id", value
+        elif name == "subdivision" and isinstance(value, str):
+            name, value = "subdivision_id", value
+        setattr(organisation, name, value)
+
+
+@transaction.atomic
+def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = True, **fields) -> Organisation:
+    """Create an organisation; its creator becomes its first administrator."""
+    organisation = Organisation(kind=kind, created_by=user if user is not None and user.is_authenticated else None)
+    _set_fields(organisation, {"name": name, **fields})
+    _apply_place(organisation)
+    _validate_organisation(organisation)
+    save_with_history(organisation, user=user)
+    if make_admin and user is not None and user.is_authenticated:
+        Membership.objects.create(user=user, organisation=organisation, role=MembershipRole.ADMIN)
+        forget_roles(user)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, user=None, **fields) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _set_fields(organisation, fields)
+    _apply_place(organisation)
+    _validate_organisation(organisation)
+    save_with_history(organisation, user=user)
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, user=None) -> None:
+    if user is not None and user.is_authenticated:
+        organisation._history_user = user
+    organisation.delete()
+
+
+# Freshness, publication and history of any record (organisations, partnerships, projects).
+
+
+@transaction.atomic
+def record_confirm(*, record, user=None):
+    """The "still accurate" click: the record is confirmed now, without changing anything else."""
+    record.confirmed_at = timezone.now()
+    save_with_history(record, user=user, reason="confirmed", update_fields=["confirmed_at"])
+    return record
+
+
+@transaction.atomic
+def record_publish(*, record, user=None, published: bool = True):
+    record.publication_status = PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT
+    save_with_history(record, user=user, reason="published" if published else "unpublished")
+    return record
+
+
+@transaction.atomic
+def record_restore(*, record, history_id: int, user=None):
+    """Restore an earlier version: the old values are saved as a new version (nothing is erased)."""
+    try:
+        version = record.history.get(history_id=history_id)
+    except record.history.model.DoesNotExist:
+        raise ValidationError(_("This version does not exist (any more).")) from None
+    restored = version.instance
+    restored.pk = record.pk
+    # Freshness belongs to the present: restoring is a change made now.
+    restored.created_at = record.created_at
+    save_with_history(restored, user=user, reason=_("restored the version of %(date)s") % {
+        "date": timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
+    })
+    return restored
+
+
+# Contacts
+
+
+@transaction.atomic
+def contact_create(*, organisation: Organisation, user=None, name: str, kind: str, function: str = "",
+                   email: str = "", phone: str = "") -> Contact:
+    contact = Contact(organisation=organisation, name=name.strip(), kind=kind, function=function.strip(),
+                      email=email.strip(), phone=phone.strip())
+    contact.full_clean()
+    save_with_history(contact, user=user)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, user=None) -> None:
+    if user is not None and user.is_authenticated:
+        contact._history_user = user
+    contact.delete()
+
+
+# Members and invitations
+
+
+def _admins_left(organisation: Organisation, *, excluding: Membership) -> int:
+    return organisation.memberships.filter(role=MembershipRole.ADMIN).exclude(pk=excluding.pk).count()
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, user=None) -> Membership:
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == MembershipRole.ADMIN and role != MembershipRole.ADMIN:
+        if not _admins_left(membership.organisation, excluding=membership):
+            raise ValidationError(_("An organisation keeps at least one administrator: name another one first."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    forget_roles(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, user=None) -> None:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == MembershipRole.ADMIN and not _admins_left(membership.organisation, excluding=membership):
+        raise ValidationError(_("An organisation keeps at least one administrator: name another one first."))
+    membership.delete()
+    forget_roles(membership.user)
+
+
+def invitation_link(invitation: Invitation) -> str:
+    signed = signing.TimestampSigner(salt=INVITATION_SALT).sign(invitation.token)
+    return settings.SITE_URL.rstrip("/") + reverse("actors:invitation_accept", args=[signed])
+
+
+def invitation_from_signed(value: str, *, now=None) -> Invitation:
+    """The pending invitation behind a link; ``ValidationError`` if tampered with, expired or used."""
+    try:
+        token = signing.TimestampSigner(salt=INVITATION_SALT).unsign(value, max_age=INVITATION_VALIDITY)
+    except signing.SignatureExpired:
+        raise ValidationError(_("This invitation has expired. Ask the organisation for a new one.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This invitation link is not valid. Check that you copied it whole.")) from None
+    invitation = Invitation.objects.select_related("organisation").filter(token=token).first()
+    if invitation is None:
+        raise ValidationError(_("This invitation was withdrawn. Ask the organisation for a new one."))
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.expires_at <= (now or timezone.now()):
+        raise ValidationError(_("This invitation has expired. Ask the organisation for a new one."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str = MembershipRole.EDITOR,
+                      invited_by=None, send: bool = True) -> Invitation:
+    email = (email or "").strip()
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    invitation = Invitation(
+        organisation=organisation, email=email, role=role, token=secrets.token_urlsafe(32),
+        invited_by=invited_by if invited_by is not None and invited_by.is_authenticated else None,
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+    invitation.full_clean(exclude=["token", "invited_by", "accepted_by"])
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("%(email)s is already a member of this organisation.") % {"email": email}})
+    invitation.save()
+    if send:
+        context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
+        transaction.on_commit(lambda: send_mail(
+            subject=_("Invitation to keep %(organisation)s's cooperation up to date") % {"organisation": organisation.name},
+            message=render_to_string("actors/invitation_email.txt", context),
+            from_email=None, recipient_list=[email],
+        ))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(_("This invitation has expired. Ask the organisation for a new one."))
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == MembershipRole.ADMIN and membership.role != MembershipRole.ADMIN:
+        membership.role = MembershipRole.ADMIN
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    forget_roles(user)
+    return membership
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation) -> None:
+    invitation.delete()
+
+
+def place_fields_from_locality(locality: Locality) -> dict:
+    """The fields a local government takes from its locality (for previews and imports)."""
+    return {
+        "country_id": locality.country_id, "latitude": locality.latitude, "longitude": locality.longitude,
+        "population": locality.population or None,
+    }
+

@@ -1,0 +1,338 @@
+"""Organisation pages and forms, members, invitations, dashboards and the pickers' search endpoints.
+
+Thin views: access goes through ``rules.py`` (``records.check``), writes through ``services.py``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from coopdec.cooperation import selectors as cooperation_selectors
+
+from . import records, selectors, services
+from .forms import (
+    ContactForm,
+    InvitationForm,
+    MembershipRoleForm,
+    OrganisationForm,
+    SignUpForm,
+    org_label,
+    place_label,
+)
+from .models import Contact, Invitation, Membership, Organisation
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def _organisation(request, pk: int) -> Organisation:
+    organisation = get_object_or_404(Organisation.objects.select_related("country", "locality", "subdivision"), pk=pk)
+    return records.viewable_or_404(request, "actors.view_organisation", organisation)
+
+
+@require_safe
+def organisation_detail(request, pk: int):
+    organisation = _organisation(request, pk)
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "record": organisation,
+        "partnerships": cooperation_selectors.partnerships_of(organisation, user=user)[:100],
+        "projects": cooperation_selectors.projects_of(organisation, user=user)[:100],
+        "contacts": organisation.contacts.all() if user.has_perm("actors.view_contacts") else None,
+        "can_edit": user.has_perm("actors.change_organisation", organisation),
+        "can_manage": user.has_perm("actors.manage_members", organisation),
+        "can_delete": user.has_perm("actors.delete_organisation", organisation),
+        "is_member": user.has_perm("actors.view_dashboard", organisation),
+        "is_stale": selectors.is_stale(organisation),
+    }
+    return render(request, "actors/organisation_detail.html", context)
+
+
+@require_safe
+def organisation_geojson(request, pk: int):
+    """The organisation and its visible partners as GeoJSON points (for the small map of its page)."""
+    organisation = _organisation(request, pk)
+    partners = (
+        selectors.organisations_visible_to(request.user)
+        .filter(party_links__partnership__in=cooperation_selectors.partnerships_of(organisation, user=request.user))
+        .exclude(pk=organisation.pk).exclude(latitude=None).distinct()[:500]
+    )
+    features = []
+    for item, role in [(organisation, "self"), *((partner, "partner") for partner in partners)]:
+        if item.latitude is None:
+            continue
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(item.longitude, 5), round(item.latitude, 5)]},
+            "properties": {"id": item.pk, "name": item.name, "role": role, "country": item.country_id,
+                           "url": item.get_absolute_url()},
+        })
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def organisation_create(request):
+    records.check(request, "actors.add_organisation")
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(user=request.user, **form.service_fields())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The organisation is registered as a draft; publish it when it is ready."))
+            return redirect(organisation)
+    return render(request, "actors/organisation_form.html", {"form": form})
+
+
+@records.guarded
+def organisation_update(request, pk: int):
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.change_organisation", organisation)
+    form = OrganisationForm(request.POST or None, request.FILES or None, initial=OrganisationForm.initial_for(organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(organisation=organisation, user=request.user, **form.service_fields())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(organisation)
+    return render(request, "actors/organisation_form.html",
+                  {"form": form, "organisation": organisation, "contact_form": ContactForm()})
+
+
+@records.guarded
+def organisation_delete(request, pk: int):
+    organisation = _organisation(request, pk)
+    return records.delete(
+        request, organisation, permission="actors.delete_organisation",
+        delete_service=lambda record, user: services.organisation_delete(organisation=record, user=user),
+        success_url=reverse("actors:mine"), template_context={"title": organisation.name},
+    )
+
+
+@require_POST
+@records.guarded
+def organisation_confirm(request, pk: int):
+    return records.confirm(request, _organisation(request, pk), permission="actors.confirm_organisation")
+
+
+@require_POST
+@records.guarded
+def organisation_publish(request, pk: int):
+    return records.publish(request, _organisation(request, pk), permission="actors.publish_organisation")
+
+
+@records.guarded
+def organisation_history(request, pk: int):
+    organisation = _organisation(request, pk)
+    return records.history(request, organisation, permission="actors.view_organisation_history",
+                           change_permission="actors.change_organisation",
+                           restore_url_name="actors:organisation_restore", template_context={"title": organisation.name})
+
+
+@require_POST
+@records.guarded
+def organisation_restore(request, pk: int, history_id: int):
+    return records.restore(request, _organisation(request, pk), history_id, permission="actors.change_organisation")
+
+
+@records.guarded
+def organisation_dashboard(request, pk: int):
+    """Its members see the organisation's records unchanged for over 12 months."""
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.view_dashboard", organisation)
+    context = {
+        "organisation": organisation,
+        "stale_organisation": selectors.is_stale(organisation),
+        "partnerships": cooperation_selectors.stale_partnerships(organisation_ids=[organisation.pk])[:200],
+        "projects": cooperation_selectors.stale_projects(organisation_ids=[organisation.pk])[:200],
+    }
+    return render(request, "actors/dashboard.html", context)
+
+
+@records.guarded
+def coordinator_dashboard(request):
+    records.check(request, "actors.view_coordinator_dashboard")
+    context = {
+        "organisations": Organisation.objects.filter(selectors.stale_filter()).select_related("country").order_by("updated_at")[:200],
+        "organisation_count": Organisation.objects.filter(selectors.stale_filter()).count(),
+        "partnerships": cooperation_selectors.stale_partnerships()[:200],
+        "partnership_count": cooperation_selectors.stale_partnerships().count(),
+        "projects": cooperation_selectors.stale_projects()[:200],
+        "project_count": cooperation_selectors.stale_projects().count(),
+    }
+    return render(request, "actors/coordinator_dashboard.html", context)
+
+
+@login_required
+@require_safe
+def my_organisations(request):
+    organisations = selectors.organisations_of(request.user).select_related("country")
+    roles = selectors.roles_of(request.user)
+    return render(request, "actors/mine.html", {
+        "rows": [(organisation, roles.get(organisation.pk)) for organisation in organisations],
+        "can_coordinate": request.user.has_perm("actors.view_coordinator_dashboard"),
+    })
+
+
+# Contacts
+
+
+@require_POST
+@records.guarded
+def contact_create(request, pk: int):
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.change_organisation", organisation)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_create(organisation=organisation, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Contact added."))
+    else:
+        messages.error(request, _("The contact was not added: %(errors)s") % {
+            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+    return redirect(reverse("actors:organisation_update", args=[organisation.pk]) + "#contacts")
+
+
+@require_POST
+@records.guarded
+def contact_delete(request, pk: int, contact_id: int):
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.change_organisation", organisation)
+    contact = get_object_or_404(Contact, pk=contact_id, organisation=organisation)
+    services.contact_delete(contact=contact, user=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect(reverse("actors:organisation_update", args=[organisation.pk]) + "#contacts")
+
+
+# Members and invitations
+
+
+@records.guarded
+def members(request, pk: int):
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.manage_members", organisation)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(organisation=organisation, invited_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s; the link is valid for %(days)s days.") % {
+                "email": invitation.email, "days": services.INVITATION_VALIDITY.days})
+            return redirect("actors:members", pk=organisation.pk)
+    return render(request, "actors/members.html", {
+        "organisation": organisation, "form": form, "memberships": selectors.members_of(organisation),
+        "invitations": organisation.invitations.filter(accepted_at=None).order_by("-created_at"),
+        "role_form": MembershipRoleForm(),
+    })
+
+
+@require_POST
+@records.guarded
+def membership_change(request, pk: int, membership_id: int):
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.manage_members", organisation)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        if request.POST.get("remove"):
+            services.membership_remove(membership=membership, user=request.user)
+            messages.success(request, _("%(user)s is no longer a member.") % {"user": membership.user.get_username()})
+        else:
+            form = MembershipRoleForm(request.POST)
+            if form.is_valid():
+                services.membership_set_role(membership=membership, role=form.cleaned_data["role"], user=request.user)
+                messages.success(request, _("Role changed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("actors:members", pk=organisation.pk)
+
+
+@require_POST
+@records.guarded
+def invitation_withdraw(request, pk: int, invitation_id: int):
+    organisation = _organisation(request, pk)
+    records.check(request, "actors.manage_members", organisation)
+    services.invitation_withdraw(invitation=get_object_or_404(Invitation, pk=invitation_id, organisation=organisation))
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("actors:members", pk=organisation.pk)
+
+
+def invitation_accept(request, signed: str):
+    """The invited person signs in (or signs up here) and joins the organisation."""
+    try:
+        invitation = services.invitation_from_signed(signed)
+    except ValidationError as error:
+        return render(request, "actors/invitation_invalid.html", {"message": " ".join(error.messages)}, status=410)
+    signup = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            services.invitation_accept(invitation=invitation, user=request.user)
+            messages.success(request, _("Welcome: you are now a member of %(organisation)s.") % {
+                "organisation": invitation.organisation.name})
+            return redirect(invitation.organisation)
+    else:
+        signup = SignUpForm(request.POST or None, initial={"email": invitation.email})
+        if request.method == "POST" and signup.is_valid():
+            user = signup.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.invitation_accept(invitation=invitation, user=user)
+            messages.success(request, _("Welcome: you are now a member of %(organisation)s.") % {
+                "organisation": invitation.organisation.name})
+            return redirect(invitation.organisation)
+    return render(request, "actors/invitation_accept.html", {"invitation": invitation, "signup": signup})
+
+
+# Search endpoints of the pickers
+
+
+def _picker_query(request) -> str:
+    return next((value for key, value in request.GET.items() if key == "q" or key.endswith("_q")), "").strip()
+
+
+def _picker_response(request, results):
+    if request.GET.get("format") == "json":
+        return JsonResponse({"results": [{"id": pk, "label": label} for pk, label in results]})
+    field = request.GET.get("field", "")
+    input_type = "checkbox" if request.GET.get("type") == "checkbox" else "radio"
+    return render(request, "actors/picker_results.html",
+                  {"results": results, "field": field if field.isidentifier() else "", "input_type": input_type})
+
+
+@require_safe
+def place_search(request):
+    """Gazetteer search as you type: ``?q=sao pa`` → São Paulo (BR) first; ``format=json`` for JSON."""
+    localities = selectors.search_localities(_picker_query(request), country=request.GET.get("country") or None)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"results": [
+            {"id": loc.pk, "label": place_label(loc), "name": loc.name, "country": loc.country_id,
+             "population": loc.population, "latitude": loc.latitude, "longitude": loc.longitude}
+            for loc in localities]})
+    return _picker_response(request, [(loc.pk, place_label(loc)) for loc in localities])
+
+
+@require_safe
+def organisation_search(request):
+    organisations = selectors.search_organisations(_picker_query(request),
+                                                   queryset=selectors.organisations_visible_to(request.user))
+    return _picker_response(request, [(org.pk, org_label(org)) for org in organisations])

@@ -1,0 +1,214 @@
+"""Forms for partnerships, projects, contributions, results, indicators and documents.
+
+Forms only shape input; the rules on data (two parties, sectors summing to 100, currencies, SDG
+codes, document types) live in ``services.py`` and come back as form errors.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from coopdec.actors.forms import I18nField, OrganisationsField, PickerWidget, place_label
+from coopdec.actors.selectors import search_localities
+from coopdec.territories.models import Locality
+from coopdec.vocabularies.models import Axis
+
+from .models import (
+    ActivityStatus,
+    ContributionKind,
+    ContributorRole,
+    IndicatorMeasure,
+    PartnershipKind,
+    PartnershipStatus,
+    PartyRole,
+    ResultType,
+    SupportType,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SECTOR_ROWS = 5
+
+
+class PartnershipForm(forms.Form):
+    title = I18nField(label=_("Title"), required=False, max_length=300,
+                      help_text=_("Optional: the parties' names are shown otherwise."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=PartnershipKind.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=PartnershipStatus.choices, initial=PartnershipStatus.ACTIVE)
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    strategy_start_year = forms.IntegerField(label=_("Strategy from (year)"), min_value=1900, max_value=2100, required=False)
+    strategy_end_year = forms.IntegerField(label=_("Strategy to (year)"), min_value=1900, max_value=2100, required=False)
+    description = I18nField(label=_("Description"), textarea=True, required=False)
+
+    def __init__(self, *args, organisations=None, with_parties: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_parties:
+            self.fields["parties"] = OrganisationsField(
+                label=_("Parties"), queryset=organisations, required=False,
+                help_text=_("At least two organisations: yours and your partner's (type a name to find it)."),
+            )
+            self.order_fields(["parties"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"] = OrganisationsField(label=_("Organisations to add"), queryset=organisations)
+        self.order_fields(["organisations"])
+
+
+class PlacesField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        from django.urls import reverse_lazy
+
+        widget = PickerWidget(search_url=reverse_lazy("actors:place_search"), multiple=True)
+        widget.choices_for = lambda ids: [(loc.pk, place_label(loc)) for loc in
+                                          Locality.objects.select_related("country").filter(pk__in=ids)]
+        widget.search = lambda text: [(loc.pk, place_label(loc)) for loc in search_localities(text)]
+        super().__init__(queryset=Locality.objects.all(), widget=widget, **kwargs)
+
+
+class ProjectForm(forms.Form):
+    title = I18nField(label=_("Title"), max_length=300)
+    summary = I18nField(label=_("Summary"), textarea=True, required=False)
+    description = I18nField(label=_("Description"), textarea=True, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.IMPLEMENTATION)
+    planned_start = forms.DateField(label=_("Planned start"), required=False, widget=DATE)
+    planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DATE)
+    actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE)
+    actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE)
+    axes = forms.ModelMultipleChoiceField(label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    support_types = forms.MultipleChoiceField(label=_("Support types"), choices=SupportType.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    sdgs = forms.CharField(label=_("SDG goals or targets"), required=False, max_length=300,
+                           help_text=_("Separated by commas, for example 6, 6.1, 11.6."))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR",
+                               widget=forms.TextInput(attrs={"list": "currencies", "size": 4}),
+                               help_text=_("ISO 4217 code: EUR, XOF, BRL, USD…"))
+    beneficiaries_count = forms.IntegerField(label=_("Number of beneficiaries"), min_value=0, required=False)
+    locations = PlacesField(label=_("Places where the project happens"), required=False)
+    iati_identifier = forms.CharField(label=_("IATI activity identifier"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(SECTOR_ROWS):
+            self.fields[f"sector_{index}"] = forms.CharField(
+                label=_("DAC sector"), required=False, max_length=200,
+                widget=forms.TextInput(attrs={"list": "dac-sectors"}),
+            )
+            self.fields[f"sector_{index}_percentage"] = forms.DecimalField(
+                label=_("Percentage"), required=False, min_value=0, max_value=100, decimal_places=2,
+            )
+
+    def sector_rows(self):
+        return [(self[f"sector_{index}"], self[f"sector_{index}_percentage"]) for index in range(SECTOR_ROWS)]
+
+    def main_fields(self):
+        return [field for field in self.visible_fields() if not field.name.startswith("sector_")]
+
+    def clean(self):
+        data = super().clean()
+        for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, _("The end date is before the start date."))
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        sectors = []
+        for index in range(SECTOR_ROWS):
+            code = (data.pop(f"sector_{index}") or "").split("–")[0].split(" ")[0].strip()
+            percentage = data.pop(f"sector_{index}_percentage")
+            if code:
+                sectors.append(("1" if len(code) == 5 else "2", code, percentage))
+        data["sectors"] = sectors
+        data["sdgs"] = [code.strip() for code in data.get("sdgs", "").replace(";", ",").split(",") if code.strip()]
+        data["locations"] = list(data.get("locations") or [])
+        return data
+
+    @classmethod
+    def initial_for(cls, project) -> dict:
+        initial = {name: getattr(project, name) for name in (
+            "title", "summary", "description", "status", "planned_start", "planned_end", "actual_start", "actual_end",
+            "support_types", "currency", "beneficiaries_count", "iati_identifier")}
+        initial["axes"] = list(project.axes.values_list("pk", flat=True))
+        initial["sdgs"] = ", ".join(project.sdgs.values_list("target", flat=True))
+        initial["locations"] = [loc.locality_id for loc in project.locations.all() if loc.locality_id]
+        for index, sector in enumerate(project.sectors.all()[:SECTOR_ROWS]):
+            initial[f"sector_{index}"] = sector.code
+            initial[f"sector_{index}_percentage"] = sector.percentage
+        return initial
+
+
+class ContributionForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Contributor"), queryset=None, required=False,
+                                          empty_label=_("(another contributor, named below)"))
+    contributor_name = forms.CharField(label=_("Name of the contributor, if not listed"), max_length=255, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ContributorRole.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"list": "currencies", "size": 4}))
+    year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100, required=False)
+
+    def __init__(self, *args, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = parties
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation") and not (data.get("contributor_name") or "").strip():
+            raise ValidationError(_("Choose a party or write the contributor's name."))
+        return data
+
+
+class ResultForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=ResultType.choices)
+    title = I18nField(label=_("Expected result"), max_length=500)
+
+
+class IndicatorForm(forms.Form):
+    result = forms.ModelChoiceField(label=_("Result"), queryset=None)
+    title = I18nField(label=_("Indicator"), max_length=500)
+    measure = forms.ChoiceField(label=_("Measure"), choices=IndicatorMeasure.choices)
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].queryset = results
+
+
+class IndicatorValueForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    territory = forms.ModelChoiceField(label=_("Measured in"), queryset=None, required=False,
+                                       empty_label=_("(whole project)"))
+    period_start = forms.DateField(label=_("Period start"), widget=DATE)
+    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=18, decimal_places=4)
+    target = forms.DecimalField(label=_("Target"), required=False, max_digits=18, decimal_places=4)
+    actual = forms.DecimalField(label=_("Actual"), required=False, max_digits=18, decimal_places=4)
+
+    def __init__(self, *args, indicators, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+        self.fields["territory"].queryset = parties
+
+
+class DocumentForm(forms.Form):
+    title = I18nField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("File"), required=False,
+                           help_text=_("PDF, office document or image (PNG, JPEG, GIF, WebP)."))
+    url = forms.URLField(label=_("Or its address on the web"), required=False, assume_scheme="https")
+    is_agreement = forms.BooleanField(label=_("Signed agreement"), required=False)
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)
+    renewal_on = forms.DateField(label=_("Renewal due on"), required=False, widget=DATE)

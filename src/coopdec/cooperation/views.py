@@ -1,0 +1,427 @@
+"""Partnership and project pages and forms. Thin: access through ``rules.py``, writes through ``services.py``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from coopdec.actors import records
+from coopdec.actors.models import Organisation
+from coopdec.actors.selectors import is_coordinator, is_stale, organisations_visible_to, roles_of
+from coopdec.common.i18n import localize
+from coopdec.vocabularies.selectors import code_label, codelist
+
+from . import selectors, services
+from .forms import (
+    ContributionForm,
+    DocumentForm,
+    IndicatorForm,
+    IndicatorValueForm,
+    PartnershipForm,
+    PartyForm,
+    ProjectForm,
+    ResultForm,
+)
+from .models import (
+    Contribution,
+    Document,
+    Indicator,
+    Partnership,
+    PartnershipParty,
+    Project,
+    SupportType,
+)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def _partnership(request, pk: int) -> Partnership:
+    partnership = get_object_or_404(selectors.with_parties(Partnership.objects.all()), pk=pk)
+    return records.viewable_or_404(request, "cooperation.view_partnership", partnership)
+
+
+def _project(request, pk: int) -> Project:
+    project = get_object_or_404(Project.objects.select_related("partnership", "lead_organisation__country"), pk=pk)
+    return records.viewable_or_404(request, "cooperation.view_project", project)
+
+
+def _editable_organisations(user):
+    """Organisations the user may put a record under: the ones they edit (all, for coordinators)."""
+    if is_coordinator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=[pk for pk, role in roles_of(user).items() if role in {"editor", "admin"}])
+
+
+def _record_urls(prefix: str, pk: int) -> dict:
+    return {f"{action}_url": reverse(f"cooperation:{prefix}_{name}", args=[pk]) for action, name in (
+        ("edit", "update"), ("confirm", "confirm"), ("publish", "publish"), ("history", "history"), ("delete", "delete"))}
+
+
+# Partnerships
+
+
+@require_safe
+def partnership_detail(request, pk: int):
+    partnership = _partnership(request, pk)
+    user = request.user
+    context = {
+        "partnership": partnership, "record": partnership, "description": localize(partnership.description),
+        "parties": partnership.party_links.all(),
+        "projects": selectors.projects_visible_to(user).filter(partnership=partnership).order_by("-id"),
+        "documents": partnership.documents.all(),
+        "can_edit": user.has_perm("cooperation.change_partnership", partnership),
+        "can_delete": user.has_perm("cooperation.delete_partnership", partnership),
+        "can_manage": user.has_perm("cooperation.manage_parties", partnership),
+        "is_stale": is_stale(partnership),
+        **_record_urls("partnership", partnership.pk),
+    }
+    return render(request, "cooperation/partnership_detail.html", context)
+
+
+@login_required
+def partnership_create(request):
+    records.check(request, "cooperation.add_partnership")
+    initial = {}
+    party = request.GET.get("party")
+    if party and party.isdigit():
+        initial["parties"] = [int(party)]
+    form = PartnershipForm(request.POST or None, initial=initial, with_parties=True,
+                           organisations=organisations_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        parties = list(data.pop("parties") or [])
+        try:
+            partnership = services.partnership_create(user=request.user, parties=parties, **data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The partnership is recorded as a draft; publish it when the partners agree."))
+            return redirect(partnership)
+    return render(request, "cooperation/partnership_form.html", {"form": form})
+
+
+@records.guarded
+def partnership_update(request, pk: int):
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.change_partnership", partnership)
+    initial = {name: getattr(partnership, name) for name in PartnershipForm.base_fields}
+    form = PartnershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update(partnership=partnership, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(partnership)
+    can_manage = request.user.has_perm("cooperation.manage_parties", partnership)
+    return render(request, "cooperation/partnership_form.html", {
+        "form": form, "partnership": partnership, "can_manage": can_manage,
+        "party_form": PartyForm(organisations=organisations_visible_to(request.user)) if can_manage else None,
+        "document_form": DocumentForm(),
+    })
+
+
+@require_POST
+@records.guarded
+def party_add(request, pk: int):
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.manage_parties", partnership)
+    form = PartyForm(request.POST, organisations=organisations_visible_to(request.user))
+    if form.is_valid():
+        try:
+            for organisation in form.cleaned_data["organisations"]:
+                services.party_add(partnership=partnership, organisation=organisation, role=form.cleaned_data["role"],
+                                   user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Parties added."))
+    else:
+        messages.error(request, _("Choose the organisations to add."))
+    return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
+
+
+@require_POST
+@records.guarded
+def party_remove(request, pk: int, party_id: int):
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.manage_parties", partnership)
+    party = get_object_or_404(PartnershipParty, pk=party_id, partnership=partnership)
+    try:
+        services.party_remove(party=party, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Party removed."))
+    return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
+
+
+@records.guarded
+def partnership_delete(request, pk: int):
+    partnership = _partnership(request, pk)
+    return records.delete(
+        request, partnership, permission="cooperation.delete_partnership",
+        delete_service=lambda record, user: services.partnership_delete(partnership=record, user=user),
+        success_url=reverse("actors:mine"), template_context={"title": partnership.display_title},
+    )
+
+
+@require_POST
+@records.guarded
+def partnership_confirm(request, pk: int):
+    return records.confirm(request, _partnership(request, pk), permission="cooperation.confirm_partnership")
+
+
+@require_POST
+@records.guarded
+def partnership_publish(request, pk: int):
+    return records.publish(request, _partnership(request, pk), permission="cooperation.publish_partnership")
+
+
+@records.guarded
+def partnership_history(request, pk: int):
+    partnership = _partnership(request, pk)
+    return records.history(request, partnership, permission="cooperation.view_partnership_history",
+                           change_permission="cooperation.change_partnership",
+                           restore_url_name="cooperation:partnership_restore",
+                           template_context={"title": partnership.display_title})
+
+
+@require_POST
+@records.guarded
+def partnership_restore(request, pk: int, history_id: int):
+    return records.restore(request, _partnership(request, pk), history_id, permission="cooperation.change_partnership")
+
+
+# Projects
+
+
+def _contribution_totals(contributions) -> list[tuple[str, object]]:
+    totals = defaultdict(int)
+    for contribution in contributions:
+        totals[contribution.currency] += contribution.amount
+    return sorted(totals.items())
+
+
+@require_safe
+def project_detail(request, pk: int):
+    project = _project(request, pk)
+    user = request.user
+    contributions = list(project.contributions.select_related("organisation"))
+    results = list(project.results.prefetch_related("indicators__values__territory"))
+    context = {
+        "project": project, "record": project, "summary": localize(project.summary),
+        "description": localize(project.description),
+        "support_labels": [SupportType(value).label for value in project.support_types if value in SupportType.values],
+        "parties": Organisation.objects.filter(pk__in=selectors.party_ids(project)).select_related("country"),
+        "sectors": [(sector, code_label("Sector" if sector.vocabulary == "1" else "SectorCategory", sector.code))
+                    for sector in project.sectors.all()],
+        "sdgs": [(sdg.target, code_label("UNSDG-Targets" if "." in sdg.target else "UNSDG-Goals", sdg.target))
+                 for sdg in project.sdgs.all()],
+        "axes": project.axes.all(), "locations": project.locations.select_related("country"),
+        "contributions": contributions, "totals": _contribution_totals(contributions),
+        "budgets": project.budgets.all(), "results": results, "documents": project.documents.all(),
+        "can_edit": user.has_perm("cooperation.change_project", project),
+        "can_delete": user.has_perm("cooperation.delete_project", project),
+        "is_stale": is_stale(project),
+        **_record_urls("project", project.pk),
+    }
+    return render(request, "cooperation/project_detail.html", context)
+
+
+def _datalists() -> dict:
+    return {
+        "dac_sectors": [(code, item.name) for code, item in codelist("Sector").items() if not item.withdrawn],
+        "currencies": [(code, item.name) for code, item in codelist("Currency").items() if not item.withdrawn],
+    }
+
+
+@login_required
+def project_create(request):
+    records.check(request, "cooperation.add_project")
+    partnership = lead = None
+    source = request.POST if request.method == "POST" else request.GET
+    if (source.get("partnership") or "").isdigit():
+        partnership = _partnership(request, int(source["partnership"]))
+        records.check(request, "cooperation.change_partnership", partnership)
+    elif (source.get("lead") or "").isdigit():
+        lead = get_object_or_404(_editable_organisations(request.user), pk=int(source["lead"]))
+    else:
+        raise Http404
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(user=request.user, partnership=partnership,
+                                              lead_organisation=lead, **form.service_fields())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The project is recorded as a draft; add its budget and results below."))
+            return redirect("cooperation:project_update", pk=project.pk)
+    return render(request, "cooperation/project_form.html",
+                  {"form": form, "partnership": partnership, "lead": lead, **_datalists()})
+
+
+def _project_subforms(project, data=None, files=None, which: str = "") -> dict:
+    parties = Organisation.objects.filter(pk__in=selectors.party_ids(project))
+    results = project.results.all()
+    def bound(name):
+        return (data, files) if which == name else (None, None)
+    return {
+        "contribution_form": ContributionForm(*bound("contribution"), parties=parties, initial={"currency": project.currency}),
+        "result_form": ResultForm(*bound("result")),
+        "indicator_form": IndicatorForm(*bound("indicator"), results=results),
+        "value_form": IndicatorValueForm(*bound("value"), indicators=Indicator.objects.filter(result__project=project),
+                                         parties=parties),
+        "document_form": DocumentForm(*bound("document")),
+    }
+
+
+@records.guarded
+def project_update(request, pk: int):
+    project = _project(request, pk)
+    records.check(request, "cooperation.change_project", project)
+    form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, user=request.user, **form.service_fields())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(project)
+    return render(request, "cooperation/project_form.html", {
+        "form": form, "project": project, "partnership": project.partnership, "lead": project.lead_organisation,
+        "contributions": project.contributions.select_related("organisation"),
+        "documents": project.documents.all(), **_project_subforms(project), **_datalists(),
+    })
+
+
+@require_POST
+@records.guarded
+def project_add(request, pk: int, what: str):
+    """Add a contribution, a result, an indicator, an indicator value or a document to a project."""
+    project = _project(request, pk)
+    records.check(request, "cooperation.change_project", project)
+    forms = _project_subforms(project, request.POST, request.FILES, which=what)
+    form = forms.get(f"{what}_form")
+    if form is None:
+        raise Http404
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if what == "contribution":
+                services.contribution_add(project=project, user=request.user, **data)
+            elif what == "result":
+                services.result_create(project=project, user=request.user, **data)
+            elif what == "indicator":
+                services.indicator_create(user=request.user, **data)
+            elif what == "value":
+                services.indicator_value_set(user=request.user, **data)
+            else:
+                services.document_add(project=project, user=request.user, **data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Added."))
+            return redirect(reverse("cooperation:project_update", args=[project.pk]) + f"#{what}")
+    response = render(request, "cooperation/project_form.html", {
+        "form": ProjectForm(initial=ProjectForm.initial_for(project)), "project": project,
+        "partnership": project.partnership, "lead": project.lead_organisation,
+        "contributions": project.contributions.select_related("organisation"), "documents": project.documents.all(),
+        **forms, **_datalists(),
+    }, status=400)
+    return response
+
+
+@require_POST
+@records.guarded
+def contribution_remove(request, pk: int, contribution_id: int):
+    project = _project(request, pk)
+    records.check(request, "cooperation.change_project", project)
+    services.contribution_remove(contribution=get_object_or_404(Contribution, pk=contribution_id, project=project),
+                                 user=request.user)
+    messages.success(request, _("Contribution removed."))
+    return redirect(reverse("cooperation:project_update", args=[project.pk]) + "#contribution")
+
+
+@require_POST
+@records.guarded
+def document_remove(request, document_id: int):
+    document = get_object_or_404(Document, pk=document_id)
+    record = _project(request, document.project_id) if document.project_id else _partnership(request, document.partnership_id)
+    records.check(request, f"cooperation.change_{record._meta.model_name}", record)
+    services.document_remove(document=document, user=request.user)
+    messages.success(request, _("Document removed."))
+    return redirect(record)
+
+
+@require_POST
+@records.guarded
+def partnership_document_add(request, pk: int):
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.change_partnership", partnership)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(partnership=partnership, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Document added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#documents")
+
+
+@records.guarded
+def project_delete(request, pk: int):
+    project = _project(request, pk)
+    return records.delete(
+        request, project, permission="cooperation.delete_project",
+        delete_service=lambda record, user: services.project_delete(project=record, user=user),
+        success_url=project.partnership.get_absolute_url() if project.partnership_id else reverse("actors:mine"),
+        template_context={"title": project.display_title},
+    )
+
+
+@require_POST
+@records.guarded
+def project_confirm(request, pk: int):
+    return records.confirm(request, _project(request, pk), permission="cooperation.confirm_project")
+
+
+@require_POST
+@records.guarded
+def project_publish(request, pk: int):
+    return records.publish(request, _project(request, pk), permission="cooperation.publish_project")
+
+
+@records.guarded
+def project_history(request, pk: int):
+    project = _project(request, pk)
+    return records.history(request, project, permission="cooperation.view_project_history",
+                           change_permission="cooperation.change_project",
+                           restore_url_name="cooperation:project_restore",
+                           template_context={"title": project.display_title})
+
+
+@require_POST
+@records.guarded
+def project_restore(request, pk: int, history_id: int):
+    return records.restore(request, _project(request, pk), history_id, permission="cooperation.change_project")
