@@ -307,51 +307,65 @@ class ActivityImporter:
             for location in record["locations"]:
                 if location["geonameid"] not in known:
                     location["geonameid"] = None
+            record["locations"] = [
+                loc for loc in record["locations"] if loc["name"] or loc["geonameid"] or loc["latitude"] is not None
+            ]
             item.checksum = checksum(record)
 
     # -- organisations and partnerships ---------------------------------------------------------
 
-    def _country_of(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> str:
+    def _country_of(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> tuple[str, float, str]:
+        """Country of a new organisation, with how sure we are and why (coopdec requires a country)."""
         ref = details["ref"]
         prefix = ref[:2].upper()
         if ref[2:3] == "-" and prefix in self.countries and prefix not in NON_COUNTRY_PREFIXES:
-            return prefix
+            return prefix, 0.9, "IATI identifier prefix"
         if reporting_country:
-            return reporting_country
+            return reporting_country, 0.2, "country of the reporting organisation of an IATI activity"
         if recipient_countries:
-            return recipient_countries[0]
+            return recipient_countries[0], 0.2, "recipient country of an IATI activity"
         raise ActivityError(
             _("cannot tell the country of organisation %(name)s: its identifier has no country prefix and the "
               "activity has no recipient country") % {"name": details["name"] or ref}
         )
 
     def _organisation(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> int:
+        """Match by IATI identifier, else by name and country; create the organisation when missing."""
         ref, name = details["ref"], details["name"]
         if ref and ref in self.org_by_ref:
             return self.org_by_ref[ref]
-        country = self._country_of(details, reporting_country=reporting_country, recipient_countries=recipient_countries)
-        folded = fold(name)
-        pk = self.org_by_name.get((folded, country))
+        country, confidence, reason = self._country_of(
+            details, reporting_country=reporting_country, recipient_countries=recipient_countries
+        )
+        folded = fold(name)[:255]
+        pk = None if ref or not folded else self.org_by_name.get((folded, country))
         if pk is None and folded:
-            pk = (
-                Organisation.objects.filter(name_folded=folded[:255], country_id=country)
-                .order_by("id").values_list("id", flat=True).first()
-            )
-            if pk is not None:
-                found = Organisation.objects.values_list("kind", "country_id").get(pk=pk)
-                self.org_kind[pk], self.org_country[pk] = found
+            # An organisation already known under another IATI identifier is another organisation.
+            candidates = Organisation.objects.filter(name_folded=folded, country_id=country)
+            if ref:
+                candidates = candidates.filter(iati_identifier="")
+            found = candidates.order_by("id").first()
+            if found is not None:
+                pk = found.pk
+                self.org_kind[pk], self.org_country[pk] = found.kind, found.country_id
+                if ref:
+                    # Fill the blank identifier, so that the next file finds it by reference.
+                    found.iati_identifier = ref
+                    found._change_reason = CHANGE_REASON
+                    found.save(update_fields=["iati_identifier", "updated_at"])
         if pk is None:
             org = Organisation(
                 name=name or ref, kind=KIND_BY_ORGANISATION_TYPE.get(details["type"], DEFAULT_KIND), country_id=country,
                 iati_identifier=ref, publication_status=PublicationStatus.PUBLISHED, source=Source.IATI, source_ref=ref,
+                resolution_confidence=confidence, resolution_reason=reason,
             )
             org._change_reason = CHANGE_REASON
             org.save()
             pk = org.pk
             self.journal.put(self.org_kind, pk, org.kind)
             self.journal.put(self.org_country, pk, country)
-            if ref:
-                self.journal.put(self.org_by_ref, ref, pk)
+        if ref:
+            self.journal.put(self.org_by_ref, ref, pk)
         if folded:
             self.journal.put(self.org_by_name, (folded, country), pk)
         return pk

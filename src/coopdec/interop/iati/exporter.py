@@ -1,0 +1,373 @@
+"""Publish an organisation's cooperation as IATI 2.03: its activity file and its organisation file.
+
+Both are generated element by element with ``lxml.etree.xmlfile`` and handed out in chunks, so a
+file of any size is never held whole in memory: projects are read with ``.iterator()`` and their
+details prefetched one chunk of projects at a time. The mapping is documented in docs/iati.md.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from lxml import etree
+
+from coopdec.actors.models import Organisation, OrganisationKind
+from coopdec.cooperation.models import (
+    Document,
+    Indicator,
+    PartyRole,
+    Project,
+    ProjectParticipant,
+    Result,
+)
+
+from .selectors import organisation_projects
+from .xmlsafe import XML_LANG
+
+VERSION = "2.03"
+CHUNK_SIZE = 500
+WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+DEFAULT_DOCUMENT_FORMAT = "application/octet-stream"
+DEFAULT_DOCUMENT_CATEGORY = "A12"  # "Activity web page": what a bare link is
+SDG_GOAL_TAG, SDG_TARGET_TAG = "2", "3"
+
+# coopdec organisation kind → IATI OrganisationType (the inverse of the import's table; docs/iati.md).
+ORGANISATION_TYPE = {
+    OrganisationKind.MUNICIPALITY: "11",
+    OrganisationKind.INTERMUNICIPAL: "11",
+    OrganisationKind.COUNTY: "11",
+    OrganisationKind.REGION: "11",
+    OrganisationKind.LGA_ASSOCIATION: "22",
+    OrganisationKind.NGO: "22",
+    OrganisationKind.CIVIL_SOCIETY: "90",
+    OrganisationKind.ACADEMIC: "80",
+    OrganisationKind.NATIONAL_AGENCY: "10",
+    OrganisationKind.INTERNATIONAL: "40",
+    OrganisationKind.FOUNDATION: "60",
+    OrganisationKind.PRIVATE: "70",
+}
+# Parties of a partnership, when a project lists no participating organisation of its own.
+PARTY_PARTICIPANT_ROLE = {PartyRole.FUNDER: "1", PartyRole.LEAD: "2"}
+IMPLEMENTING = "4"
+ACCOUNTABLE = "2"
+
+
+class _Chunks:
+    """A write-only file that hands back what was written since the last call."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def _timestamp(value: datetime | None = None) -> str:
+    return (value or timezone.now()).replace(microsecond=0).isoformat()
+
+
+def organisation_ref(organisation: Organisation) -> str:
+    return organisation.iati_identifier
+
+
+def activity_identifier(project: Project, reporter: Organisation) -> str:
+    """The project's IATI identifier; a project never published before gets its reporter's prefix and its id."""
+    if project.iati_identifier:
+        return project.iati_identifier
+    prefix = organisation_ref(reporter) or "COOPDEC"
+    return f"{prefix}-{project.pk}"
+
+
+def _narratives(parent, texts: dict | None, *, required: bool = False) -> None:
+    written = False
+    for language, text in (texts or {}).items():
+        if text:
+            etree.SubElement(parent, "narrative", {XML_LANG: language}).text = text
+            written = True
+    if required and not written:
+        etree.SubElement(parent, "narrative")
+
+
+def _org(parent, tag: str, organisation: Organisation, **attributes) -> etree._Element:
+    element = etree.SubElement(parent, tag)
+    ref = organisation_ref(organisation)
+    if ref or tag == "reporting-org":
+        element.set("ref", ref)
+    element.set("type", ORGANISATION_TYPE.get(organisation.kind, "90"))
+    for name, value in attributes.items():
+        if value:
+            element.set(name.replace("_", "-"), value)
+    narrative = etree.SubElement(element, "narrative")
+    narrative.text = organisation.name
+    return element
+
+
+def _participants(project: Project, reporter: Organisation) -> list[tuple[Organisation, str, str]]:
+    listed = [(p.organisation, p.role, p.activity_id) for p in project.participants.all()]
+    if listed:
+        return listed
+    participants, seen = [], set()
+    if project.partnership_id:
+        for party in project.partnership.party_links.all():
+            role = PARTY_PARTICIPANT_ROLE.get(party.role, IMPLEMENTING)
+            participants.append((party.organisation, role, ""))
+            seen.add(party.organisation_id)
+    lead = project.lead_organisation or reporter
+    if lead.pk not in seen:
+        participants.insert(0, (lead, ACCOUNTABLE, ""))
+    return participants
+
+
+def _value(parent, amount, currency: str, value_date) -> None:
+    element = etree.SubElement(parent, "value", {"value-date": value_date.isoformat()})
+    if currency:
+        element.set("currency", currency)
+    element.text = str(amount)
+
+
+def _dated(parent, tag: str, value) -> None:
+    etree.SubElement(parent, tag, {"iso-date": value.isoformat()})
+
+
+def _baseline_only(value) -> bool:
+    return (
+        value.baseline is not None and value.target is None and value.actual is None and not value.comment
+        and value.period_end == date(value.period_start.year, 12, 31)
+    )
+
+
+def _indicator(parent, indicator: Indicator) -> None:
+    element = etree.SubElement(
+        parent, "indicator", {"measure": indicator.measure, "ascending": "1" if indicator.ascending else "0"}
+    )
+    _narratives(etree.SubElement(element, "title"), indicator.title, required=True)
+    if indicator.description:
+        _narratives(etree.SubElement(element, "description"), indicator.description, required=True)
+    values = list(indicator.values.all())
+    baseline = next((v for v in values if v.baseline is not None), None)
+    if baseline is not None:
+        etree.SubElement(element, "baseline", {
+            "year": str(baseline.period_start.year), "iso-date": baseline.period_start.isoformat(), "value": str(baseline.baseline),
+        })
+    if len(values) == 1 and _baseline_only(values[0]):
+        values = []  # the baseline of an indicator with no period (see read._indicator)
+    for value in values:
+        period = etree.SubElement(element, "period")
+        _dated(period, "period-start", value.period_start)
+        _dated(period, "period-end", value.period_end)
+        if value.target is not None:
+            etree.SubElement(period, "target", {"value": str(value.target)})
+        if value.actual is not None or value.comment:
+            actual = etree.SubElement(period, "actual")
+            if value.actual is not None:
+                actual.set("value", str(value.actual))
+            if value.comment:
+                _narratives(etree.SubElement(actual, "comment"), value.comment, required=True)
+
+
+def activity_element(project: Project, exporter: Organisation) -> etree._Element | None:
+    """One <iati-activity>; None when the project lacks what IATI requires (a date)."""
+    dates = [
+        (code, value)
+        for code, value in (("1", project.planned_start), ("2", project.actual_start), ("3", project.planned_end), ("4", project.actual_end))
+        if value
+    ]
+    if not dates:
+        return None
+    iati = getattr(project, "iati", None)
+    reporter = (iati.reporting_org if iati and iati.reporting_org_id else None) or project.lead_organisation or exporter
+    activity = etree.Element("iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)})
+    if project.language:
+        activity.set(XML_LANG, project.language)
+    if project.currency:
+        activity.set("default-currency", project.currency)
+    if iati and iati.humanitarian is not None:
+        activity.set("humanitarian", "1" if iati.humanitarian else "0")
+    if iati and iati.hierarchy is not None:
+        activity.set("hierarchy", str(iati.hierarchy))
+
+    etree.SubElement(activity, "iati-identifier").text = activity_identifier(project, reporter)
+    _org(activity, "reporting-org", reporter)
+    _narratives(etree.SubElement(activity, "title"), project.title, required=True)
+    descriptions = {"1": project.description or project.summary, "3": project.beneficiary_groups}
+    descriptions.update(iati.descriptions if iati else {})
+    written = False
+    for kind in sorted(descriptions, key=lambda k: (len(k), k)):
+        if descriptions[kind]:
+            _narratives(etree.SubElement(activity, "description", type=kind), descriptions[kind], required=True)
+            written = True
+    if not written:
+        _narratives(etree.SubElement(activity, "description", type="1"), None, required=True)
+    for organisation, role, their_id in _participants(project, reporter):
+        _org(activity, "participating-org", organisation, role=role, activity_id=their_id)
+    for other in iati.other_identifiers if iati else []:
+        element = etree.SubElement(activity, "other-identifier", ref=other["ref"])
+        if other["type"]:
+            element.set("type", other["type"])
+        if other["owner_ref"] or other["owner_name"]:
+            owner = etree.SubElement(element, "owner-org")
+            if other["owner_ref"]:
+                owner.set("ref", other["owner_ref"])
+            _narratives(owner, other["owner_name"])
+    etree.SubElement(activity, "activity-status", code=project.status)
+    for code, value in dates:
+        etree.SubElement(activity, "activity-date", {"iso-date": value.isoformat(), "type": code})
+    if iati and iati.scope:
+        etree.SubElement(activity, "activity-scope", code=iati.scope)
+    for country in project.recipient_countries.all():
+        element = etree.SubElement(activity, "recipient-country", code=country.country_id)
+        if country.percentage is not None:
+            element.set("percentage", str(country.percentage))
+    for region in iati.recipient_regions if iati else []:
+        element = etree.SubElement(activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"])
+        if region["percentage"] is not None:
+            element.set("percentage", region["percentage"])
+    for location in project.locations.all():
+        element = etree.SubElement(activity, "location")
+        if location.ref:
+            element.set("ref", location.ref)
+        if location.locality_id:
+            etree.SubElement(element, "location-id", vocabulary="G1", code=str(location.locality_id))
+        if location.name:
+            etree.SubElement(etree.SubElement(element, "name"), "narrative").text = location.name
+        if location.latitude is not None and location.longitude is not None:
+            point = etree.SubElement(element, "point", srsName=WGS84)
+            etree.SubElement(point, "pos").text = f"{location.latitude!r} {location.longitude!r}"
+    sector_narratives = iati.sector_narratives if iati else {}
+    for sector in project.sectors.all():
+        element = etree.SubElement(activity, "sector", vocabulary=sector.vocabulary, code=sector.code)
+        if sector.percentage is not None:
+            element.set("percentage", str(sector.percentage))
+        _narratives(element, sector_narratives.get(f"{sector.vocabulary}|{sector.code}"))
+    for sdg in project.sdgs.all():
+        etree.SubElement(activity, "tag", vocabulary=SDG_TARGET_TAG if "." in sdg.target else SDG_GOAL_TAG, code=sdg.target)
+    for tag in iati.tags if iati else []:
+        element = etree.SubElement(activity, "tag", vocabulary=tag["vocabulary"], code=tag["code"])
+        if tag["vocabulary_uri"]:
+            element.set("vocabulary-uri", tag["vocabulary_uri"])
+        _narratives(element, tag["narrative"])
+    for marker in iati.policy_markers if iati else []:
+        element = etree.SubElement(activity, "policy-marker", vocabulary=marker["vocabulary"], code=marker["code"])
+        if marker["significance"]:
+            element.set("significance", marker["significance"])
+    if iati:
+        for tag, code in (("collaboration-type", iati.collaboration_type), ("default-flow-type", iati.default_flow_type),
+                          ("default-finance-type", iati.default_finance_type)):
+            if code:
+                etree.SubElement(activity, tag, code=code)
+        for aid_type in iati.default_aid_types:
+            etree.SubElement(activity, "default-aid-type", code=aid_type["code"], vocabulary=aid_type["vocabulary"])
+        if iati.default_tied_status:
+            etree.SubElement(activity, "default-tied-status", code=iati.default_tied_status)
+    for budget in project.budgets.all():
+        element = etree.SubElement(activity, "budget", type=budget.type, status=budget.status)
+        _dated(element, "period-start", budget.period_start)
+        _dated(element, "period-end", budget.period_end)
+        _value(element, budget.value, budget.currency, budget.value_date or budget.period_start)
+    for item in project.transactions.all():
+        element = etree.SubElement(activity, "transaction")
+        if item.reference:
+            element.set("ref", item.reference)
+        etree.SubElement(element, "transaction-type", code=item.type)
+        _dated(element, "transaction-date", item.date)
+        _value(element, item.value, item.currency, item.value_date or item.date)
+        if item.description:
+            _narratives(etree.SubElement(element, "description"), item.description, required=True)
+        for tag, name, ref in (("provider-org", item.provider_name, item.provider_ref),
+                               ("receiver-org", item.receiver_name, item.receiver_ref)):
+            if name or ref:
+                org = etree.SubElement(element, tag)
+                if ref:
+                    org.set("ref", ref)
+                if name:
+                    etree.SubElement(org, "narrative").text = name
+    for document in project.documents.all():
+        if not document.url:
+            continue
+        element = etree.SubElement(
+            activity, "document-link", url=document.url, format=document.format or DEFAULT_DOCUMENT_FORMAT
+        )
+        _narratives(etree.SubElement(element, "title"), document.title, required=True)
+        etree.SubElement(element, "category", code=document.category or DEFAULT_DOCUMENT_CATEGORY)
+        if document.language:
+            etree.SubElement(element, "language", code=document.language)
+        if document.document_date:
+            _dated(element, "document-date", document.document_date)
+    for result in project.results.all():
+        indicators = list(result.indicators.all())
+        if not indicators:
+            continue
+        element = etree.SubElement(activity, "result", type=result.type)
+        _narratives(etree.SubElement(element, "title"), result.title, required=True)
+        if result.description:
+            _narratives(etree.SubElement(element, "description"), result.description, required=True)
+        for indicator in indicators:
+            _indicator(element, indicator)
+    return activity
+
+
+def _projects(organisation: Organisation):
+    return (
+        organisation_projects(organisation)
+        .select_related("lead_organisation", "iati__reporting_org", "partnership")
+        .prefetch_related(
+            Prefetch("participants", queryset=ProjectParticipant.objects.select_related("organisation").order_by("id")),
+            "partnership__party_links__organisation",
+            Prefetch("sectors", queryset=_by_id("sectors")),
+            Prefetch("sdgs", queryset=_by_id("sdgs")),
+            Prefetch("recipient_countries", queryset=_by_id("recipient_countries")),
+            Prefetch("locations", queryset=_by_id("locations")),
+            Prefetch("budgets", queryset=_by_id("budgets", "period_start")),
+            Prefetch("transactions", queryset=_by_id("transactions", "date")),
+            Prefetch("documents", queryset=Document.objects.filter(file="").exclude(url="").order_by("id")),
+            Prefetch("results", queryset=Result.objects.order_by("position", "id")),
+            Prefetch("results__indicators", queryset=Indicator.objects.order_by("position", "id")),
+            "results__indicators__values",
+        )
+        .order_by("id")
+    )
+
+
+def _by_id(relation: str, *first: str):
+    model = Project._meta.get_field(relation).related_model
+    return model.objects.order_by(*first, "id")
+
+
+def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> Iterator[bytes]:
+    """The organisation's IATI activity file, in chunks of bytes."""
+    stats = stats if stats is not None else {}
+    stats.update(exported=0, skipped=0)
+    out = _Chunks()
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("iati-activities", {"version": VERSION, "generated-datetime": _timestamp()}):
+            for project in _projects(organisation).iterator(chunk_size=CHUNK_SIZE):
+                element = activity_element(project, organisation)
+                if element is None:
+                    stats["skipped"] += 1
+                    continue
+                xf.write(element)
+                stats["exported"] += 1
+                yield out.take()
+    yield out.take()
+
+
+def organisation_xml(organisation: Organisation) -> Iterator[bytes]:
+    """The organisation's IATI organisation file: its identifier, name and reporting organisation."""
+    out = _Chunks()
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("iati-organisations", {"version": VERSION, "generated-datetime": _timestamp()}):
+            element = etree.Element("iati-organisation", {"last-updated-datetime": _timestamp(organisation.updated_at)})
+            etree.SubElement(element, "organisation-identifier").text = organisation_ref(organisation)
+            name = etree.SubElement(element, "name")
+            etree.SubElement(name, "narrative").text = organisation.name
+            _org(element, "reporting-org", organisation)
+            xf.write(element)
+    yield out.take()
