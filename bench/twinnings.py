@@ -1,0 +1,169 @@
+"""Benchmark: resolve and import the world's twinnings, scored against geocoded ground truth.
+
+    python bench/twinnings.py [--db PATH] [--resolve-only] [--errors N]
+
+Without --db, copies var/coopdec.sqlite3 (which must hold the full reference data) to a temporary
+file, so the figures come from a fresh database. Prints resolved %, agreement % (resolved places
+within 25 km of the coordinates the ground-truth file gives for them), ambiguous %, unresolved %,
+and the time of the resolver and of the full import.
+
+The ground truth (../shared/data/twinnings/twin_cities_geocoded.csv) is read here only, to score;
+the importer never reads it.
+"""
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "twinnings" / "twin_cities_raw.csv"
+TRUTH = ROOT.parent / "shared" / "data" / "twinnings" / "twin_cities_geocoded.csv"
+AGREEMENT_KM = 25.0
+
+
+def ground_truth(path: Path = TRUTH) -> dict[tuple[str, str], tuple[float, float]]:
+    truth: dict[tuple[str, str], tuple[float, float]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for side in ("1", "2"):
+                try:
+                    truth[(row["city" + side], row["country" + side])] = (float(row["lat" + side]), float(row["lng" + side]))
+                except ValueError:
+                    continue
+    return truth
+
+
+def score(results: dict, truth: dict) -> dict:
+    """Figures for {(city, country): Resolution}."""
+    from coopdec.territories.resolution import distance_km
+
+    counts = Counter(r.status for r in results.values())
+    scored = agree = no_coordinates = 0
+    wrong = []
+    for place, result in results.items():
+        if not result.is_resolved or place not in truth:
+            continue
+        if result.latitude is None:
+            no_coordinates += 1
+            continue
+        scored += 1
+        d = distance_km(result.latitude, result.longitude, *truth[place])
+        if d <= AGREEMENT_KM:
+            agree += 1
+        else:
+            wrong.append((d, place, result))
+    total = len(results)
+    return {
+        "places": total,
+        "resolved": counts["resolved"],
+        "ambiguous": counts["ambiguous"],
+        "unresolved": counts["unresolved"],
+        "scored": scored,
+        "agree": agree,
+        "no_coordinates": no_coordinates,
+        "wrong": sorted(wrong, key=lambda w: -w[0]),
+        "pct": lambda n: 100.0 * n / total if total else 0.0,
+    }
+
+
+def print_figures(figures: dict) -> None:
+    pct = figures["pct"]
+    print(f"distinct places      {figures['places']}")
+    print(f"resolved             {figures['resolved']} ({pct(figures['resolved']):.1f} %)")
+    print(f"ambiguous            {figures['ambiguous']} ({pct(figures['ambiguous']):.1f} %)")
+    print(f"unresolved           {figures['unresolved']} ({pct(figures['unresolved']):.1f} %)")
+    agreement = 100.0 * figures["agree"] / figures["scored"] if figures["scored"] else 0.0
+    print(f"agreement            {agreement:.2f} % of {figures['scored']} resolved places with ground truth "
+          f"within {AGREEMENT_KM:.0f} km")
+    if figures["no_coordinates"]:
+        print(f"not scored           {figures['no_coordinates']} resolved to a subdivision without coordinates")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="SQLite file to use as is (default: a fresh copy of var/coopdec.sqlite3)")
+    parser.add_argument("--resolve-only", action="store_true", help="score the resolver without importing")
+    parser.add_argument("--errors", type=int, default=0, help="print this many disagreements and unresolved places")
+    args = parser.parse_args()
+    if not TRUTH.exists():
+        print(f"skipped: ground truth {TRUTH} is absent")
+        return 0
+
+    tmp = None
+    db = Path(args.db) if args.db else None
+    if db is None:
+        tmp = tempfile.mkdtemp(prefix="coopdec-bench-")
+        db = Path(tmp) / "bench.sqlite3"
+        shutil.copy(ROOT / "var" / "coopdec.sqlite3", db)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("SECRET_KEY", "coopdec-bench-only")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopdec.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from coopdec.interop.twinnings.reader import read_pairs
+    from coopdec.territories.models import Locality
+    from coopdec.territories.resolution import PlaceIndex
+
+    translation.activate("en")
+    try:
+        call_command("migrate", verbosity=0)
+        if Locality.objects.count() < 200_000:
+            print("the database lacks the full gazetteer: run `coopdec load_reference` first")
+            return 1
+        truth = ground_truth()
+        started = time.perf_counter()
+        index = PlaceIndex.from_database()
+        loaded = time.perf_counter()
+        pairs = read_pairs(RAW).pairs
+        places = {(p.city, p.country) for pair in pairs for p in pair}
+        results = {place: index.resolve(*place) for place in places}
+        resolved_at = time.perf_counter()
+        figures = score(results, truth)
+        print_figures(figures)
+        print(f"index load           {loaded - started:.1f} s")
+        print(f"resolution           {resolved_at - loaded:.1f} s")
+        if args.errors:
+            print("\n-- farthest disagreements")
+            for d, place, result in figures["wrong"][: args.errors]:
+                print(f"{d:8.0f} km  {place}  -> {result.name} ({result.geonameid or result.subdivision and result.subdivision.code}) {result.reason}")
+            print("\n-- unresolved / ambiguous sample")
+            flagged = [(p, r) for p, r in sorted(results.items()) if not r.is_resolved]
+            for place, result in flagged[:: max(1, len(flagged) // args.errors)][: args.errors]:
+                print(f"{result.status:10} {place}  {result.reason}")
+        if not args.resolve_only:
+            from coopdec.interop.twinnings.services import twinnings_import
+
+            started = time.perf_counter()
+            summary = twinnings_import(path=RAW)
+            first = time.perf_counter() - started
+            started = time.perf_counter()
+            twinnings_import(path=RAW)
+            second = time.perf_counter() - started
+            started = time.perf_counter()
+            again = twinnings_import(path=RAW, force=True)
+            forced = time.perf_counter() - started
+            print(f"import               {first:.1f} s (pairs imported {summary.pairs_imported}, "
+                  f"skipped {summary.pairs_skipped}, duplicates {summary.pairs_duplicate}; "
+                  f"organisations {summary.organisations_created})")
+            print(f"second import        {second:.1f} s (unchanged file, skipped by checksum)")
+            print(f"forced re-import     {forced:.1f} s (created {again.pairs_imported} partnerships, "
+                  f"{again.organisations_created} organisations)")
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

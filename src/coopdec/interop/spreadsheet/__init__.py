@@ -1,0 +1,1 @@
+"""Import of organisations and partnerships from a documented CSV/XLSX template."""

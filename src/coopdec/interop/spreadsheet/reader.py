@@ -1,0 +1,175 @@
+"""Read tabular files people actually send: CSV in any common encoding and separator, or XLSX.
+
+Every problem with the file itself raises ``ImportFileError`` with one actionable message; the
+caller writes nothing. Cells are returned as text, kept as written (a value starting with ``=`` is
+text, never a formula).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+# The longest cell accepted: far above any real name or description, far below what would strain memory.
+MAX_CELL = 10_000
+SEPARATORS = ",;\t"
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a table: its message says why and what to do."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    # (line number in the file, cells) for every non-blank row after the header.
+    rows: list[tuple[int, list[str]]]
+    checksum: str
+    encoding: str = ""
+    separator: str = ""
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding of ``data``: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _separator(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if len(first) > MAX_CELL:
+        first = first[:MAX_CELL]
+    try:
+        return csv.Sniffer().sniff(first, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        counts = {sep: first.count(sep) for sep in SEPARATORS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def read_csv(data: bytes) -> Table:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(_("This is not a text file. Send a CSV (comma or semicolon separated) or an XLSX file."))
+    text, encoding = decode(data)
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    separator = _separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    previous = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL)
+    rows: list[tuple[int, list[str]]] = []
+    headers: list[str] | None = None
+    try:
+        line = 0
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if headers is None:
+                headers = [cell.strip().lstrip("\ufeff") for cell in cells]
+                continue
+            rows.append((line, [cell.strip() for cell in cells]))
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Line %(line)s cannot be read (%(error)s). A cell may be longer than %(max)s characters, or a "
+              "quotation mark left open; correct the line and try again.")
+            % {"line": reader.line_num or line + 1, "error": exc, "max": MAX_CELL}
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
+    return Table(headers or [], rows, hashlib.sha256(data).hexdigest(), encoding, separator)
+
+
+def read_xlsx(data: bytes) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(_("This XLSX file cannot be opened (%(error)s).") % {"error": exc}) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows: list[tuple[int, list[str]]] = []
+        headers: list[str] | None = None
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            if not any(cells):
+                continue
+            if any(len(c) > MAX_CELL for c in cells):
+                raise ImportFileError(
+                    _("Row %(line)s has a cell longer than %(max)s characters; shorten it and try again.")
+                    % {"line": number, "max": MAX_CELL}
+                )
+            if headers is None:
+                headers = cells
+                continue
+            rows.append((number, cells))
+    finally:
+        workbook.close()
+    return Table(headers or [], rows, hashlib.sha256(data).hexdigest(), "xlsx", "")
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "date") and hasattr(value, "hour"):
+        value = value.date() if not (value.hour or value.minute or value.second) else value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(data: bytes, *, filename: str = "") -> Table:
+    """A CSV or XLSX file as a table; the kind comes from the content, the name only breaks ties."""
+    if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
+        return read_xlsx(data)
+    return read_csv(data)
+
+
+def read_path(path: str | Path) -> Table:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from None
+    return read_table(data, filename=path.name)
+
+
+def check_headers(table: Table, *, required: list[str], optional: list[str] = ()) -> dict[str, int]:
+    """Column positions by name; refuse a file whose columns are missing, unknown or repeated."""
+    found = [h.strip().lower() for h in table.headers]
+    expected = list(required) + list(optional)
+    missing = [c for c in required if c not in found]
+    unknown = [h for h in found if h not in expected]
+    repeated = sorted({h for h in found if found.count(h) > 1})
+    if missing or unknown or repeated:
+        details = []
+        if missing:
+            details.append(_("missing: %(columns)s") % {"columns": ", ".join(missing)})
+        if unknown:
+            details.append(_("unknown: %(columns)s") % {"columns": ", ".join(unknown) or _("(empty name)")})
+        if repeated:
+            details.append(_("repeated: %(columns)s") % {"columns": ", ".join(repeated)})
+        raise ImportFileError(
+            _("The columns do not match (%(details)s). Expected: %(expected)s. Found: %(found)s.")
+            % {"details": "; ".join(details), "expected": ", ".join(expected), "found": ", ".join(found) or _("nothing")}
+        )
+    return {name: found.index(name) for name in found}

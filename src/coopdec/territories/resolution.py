@@ -1,0 +1,565 @@
+"""Place resolution: turn a free-text place and country into one canonical place, or say why not.
+
+A wrong identity is worse than none: the resolver only answers ``resolved`` when the evidence
+decides (one place of that name in the country, the one in the region the text names, or one that
+clearly dominates by population); otherwise it answers ``ambiguous`` (several candidates) or
+``unresolved`` (none), always with a reason a person can act on.
+
+The index is built once from the gazetteer in the database (every locality's folded name and
+alternate names per country, the subdivisions and the countries' names in several languages) and
+kept in memory; ``get_index()`` rebuilds it only when the reference data changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import math
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from coopdec.common.text import _SPECIAL, fold
+
+RESOLVED = "resolved"
+AMBIGUOUS = "ambiguous"
+UNRESOLVED = "unresolved"
+
+VARIANTS_FILE = Path(settings.DATA_DIR) / "territories" / "country_variants.csv"
+
+# Candidates closer than this are one place listed twice (a town and its centre, a commune and
+# its main village): the most populous stands for them.
+SAME_PLACE_KM = 8.0
+# Wards and districts written "City – Ward" or "Ward (City)" must lie this close to their city.
+WARD_KM = 40.0
+# A candidate wins on population alone when it is this many times larger than the next one.
+DOMINANCE = 8.0
+
+# Overseas territories that GeoNames lists as countries of their own ("Réunion, France" is RE).
+TERRITORIES = {
+    "FR": {"RE", "MQ", "GP", "GF", "YT", "NC", "PF", "PM", "WF", "BL", "MF"},
+    "FI": {"AX"},
+    "DK": {"GL", "FO"},
+    "US": {"PR", "GU", "VI", "AS", "MP"},
+    "GB": {"IM", "JE", "GG", "GI", "BM", "FK"},
+    "NL": {"AW", "CW", "SX", "BQ"},
+    "CN": {"HK", "MO"},
+    "NO": {"SJ"},
+}
+
+# Words in a place name that say what kind of administrative unit it is.
+_SUBDIVISION_WORDS = re.compile(
+    r"^(?:county|province|provincia|region|district|department|prefecture|municipality|oblast|raion|rayon|"
+    r"state|canton|voivodeship|powiat|kreis|landkreis|comarca|okres|zupanija|judet|gmina)\s+(?:of\s+)?|"
+    r"\s+(?:county|province|region|district|department|prefecture|municipality|oblast|raion|rayon|"
+    r"state|canton|voivodeship|powiat|kreis|landkreis|comarca|okres|municipal district|district municipality|"
+    r"regional unit|rural district|urban district)$"
+)
+_QUALIFIERS = {
+    "district", "county", "region", "province", "prefecture", "municipality", "microregion", "state",
+    "rural gmina", "urban gmina", "urban-rural gmina", "gmina", "department", "canton", "borough", "oblast",
+    "raion", "rayon", "town", "city", "village", "commune", "parish", "island", "regional unit",
+}
+_PUNCT_SPACES = str.maketrans(dict.fromkeys("-‐‑–—'’.,/", " "))
+_SPACES = re.compile(r"\s+")
+_DASH_SPLIT = re.compile(r"\s+[–—-]\s+")
+_PARENS = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*(.*)$")
+_TRAILING_NUMBER = re.compile(r"\s+(?:\d+|[ivxlc]+)\.?$")
+# Alternate names in other scripts (Cyrillic, Han, Arabic...) are left out of the index: input lists
+# are written in Latin script, and the index must stay small and quick to build.
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2010-\u2019]")
+
+
+def key(text: str) -> str:
+    """The matching key of a name: folded, punctuation as spaces, "St" spelt out."""
+    if not text.isascii():
+        # fold(), made quicker for the index: letters that do not decompose are spelt out, accents
+        # dropped, and what is left outside ASCII (other scripts) goes.
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL)).encode("ascii", "ignore").decode("ascii")
+    k = " ".join(text.lower().translate(_PUNCT_SPACES).split())
+    if k[:3] == "st " or k[:4] == "ste ":
+        k = ("saint " if k.startswith("st ") else "sainte ") + k.split(" ", 1)[1]
+    return k.replace(" st ", " saint ")
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer locality as the index keeps it."""
+
+    geonameid: int
+    name: str
+    country: str
+    admin1: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """An ISO 3166-2 subdivision as the index keeps it (coordinates of its same-named seat, if any)."""
+
+    code: str
+    name: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: str
+    country_code: str = ""
+    locality: Place | None = None
+    subdivision: Region | None = None
+    confidence: float = 0.0
+    reason: str = ""
+    candidates: tuple[Place, ...] = field(default=(), compare=False)
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == RESOLVED
+
+    @property
+    def geonameid(self) -> int | None:
+        return self.locality.geonameid if self.locality else None
+
+    @property
+    def name(self) -> str:
+        if self.locality:
+            return self.locality.name
+        return self.subdivision.name if self.subdivision else ""
+
+    @property
+    def latitude(self) -> float | None:
+        return self.locality.latitude if self.locality else (self.subdivision.latitude if self.subdivision else None)
+
+    @property
+    def longitude(self) -> float | None:
+        return self.locality.longitude if self.locality else (self.subdivision.longitude if self.subdivision else None)
+
+    @property
+    def identity(self) -> tuple[str, str] | None:
+        """The canonical identity: ("locality", geonameid) or ("subdivision", code)."""
+        if self.status != RESOLVED:
+            return None
+        if self.locality:
+            return ("locality", str(self.locality.geonameid))
+        return ("subdivision", self.subdivision.code) if self.subdivision else None
+
+
+@dataclass
+class CountryGuess:
+    code: str | None
+    admin1: set[str] = field(default_factory=set)
+    hints: list[str] = field(default_factory=list)
+    how: str = ""
+
+
+def _read_variants(path: Path = VARIANTS_FILE) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        rows = [line for line in handle if not line.startswith("#")]
+    return [(fold(r["variant"]), r["country_code"], r["admin1_code"] or "") for r in csv.DictReader(rows)]
+
+
+class PlaceIndex:
+    """Every locality, subdivision and country name of the gazetteer, in memory, for fast resolution."""
+
+    def __init__(self, *, places: list[Place], alternates: dict[int, list[str]], regions: list[Region],
+                 countries: dict[str, list[str]], variants: list[tuple[str, str, str]]):
+        self.places = {p.geonameid: p for p in places}
+        keys: dict[str, str] = {}
+        # (country, key) -> geonameids matched by their main name / by an alternate name.
+        self.by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_alternate: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_name, by_alternate, non_latin = self.by_name, self.by_alternate, _NON_LATIN.search
+        for place in places:
+            gid, country = place.geonameid, place.country
+            main = key(place.name)
+            by_name[(country, main)].append(gid)
+            seen = {main}
+            for alt in alternates.get(gid, ()):
+                k = keys.get(alt)
+                if k is None:
+                    k = keys[alt] = "" if non_latin(alt) else key(alt)
+                if k and k not in seen:
+                    seen.add(k)
+                    by_alternate[(country, k)].append(gid)
+        self.regions: dict[tuple[str, str], list[Region]] = defaultdict(list)
+        for region in regions:
+            for name in _region_names(region.name):
+                self.regions[(region.country, key(name))].append(region)
+        self.country_names: dict[str, str] = {}
+        self.region_variants: dict[str, tuple[str, str]] = {}
+        for code, names in countries.items():
+            for name in names:
+                self.country_names.setdefault(key(name), code)
+        for variant, code, admin1 in variants:
+            if admin1:
+                self.region_variants[key(variant)] = (code, admin1)
+            else:
+                self.country_names[key(variant)] = code
+        self.country_codes = set(countries)
+        self._cache: dict[tuple[str, str], Resolution] = {}
+
+    # ---- building -------------------------------------------------------------------------------
+
+    @classmethod
+    def from_database(cls) -> PlaceIndex:
+        from .models import Country, Locality, Subdivision
+
+        places: list[Place] = []
+        alternates: dict[int, list[str]] = {}
+        # Plain SQL: the ORM's per-row conversions would triple the time of this 235,000-row read.
+        table = Locality._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT geonameid, name, country_id, admin1_code, latitude, longitude, population, alternate_names "  # noqa: S608
+                f"FROM {table}"
+            )
+            for gid, name, country, admin1, lat, lng, population, alts in cursor.fetchall():
+                places.append(Place(gid, name, country, admin1, lat, lng, population))
+                if isinstance(alts, str):
+                    alts = json.loads(alts) if alts != "[]" else None
+                if alts:
+                    alternates[gid] = alts
+        countries: dict[str, list[str]] = {}
+        for code, alpha3, names in Country.objects.values_list("code", "alpha3", "names"):
+            found = list(names.values()) + [alpha3]
+            official = pycountry.countries.get(alpha_2=code)
+            if official:
+                found += [getattr(official, a, "") for a in ("name", "common_name", "official_name")]
+                found += [part.strip() for part in official.name.split(",")[:1]]
+            countries[code] = [n for n in found if n]
+        # A subdivision's position is that of the most populous same-named locality of its country.
+        by_country_name: dict[tuple[str, str], Place] = {}
+        for place in places:
+            k = (place.country, key(place.name))
+            if k not in by_country_name or place.population > by_country_name[k].population:
+                by_country_name[k] = place
+        regions = []
+        for code, name, country in Subdivision.objects.values_list("code", "name", "country_id"):
+            seat = None
+            for variant in _region_names(name):
+                seat = seat or by_country_name.get((country, key(variant)))
+            regions.append(Region(code, name, country, seat.latitude if seat else None, seat.longitude if seat else None))
+        return cls(places=places, alternates=alternates, regions=regions, countries=countries, variants=_read_variants())
+
+    # ---- countries ------------------------------------------------------------------------------
+
+    def _country_code(self, text: str) -> tuple[str | None, set[str], str]:
+        k = key(re.sub(r"\((?:country|state|nation)\)", "", fold(text)))
+        if not k:
+            return None, set(), ""
+        if k in self.country_names:
+            return self.country_names[k], set(), "name"
+        if k in self.region_variants:
+            code, admin1 = self.region_variants[k]
+            return code, {admin1}, "region"
+        if len(k) == 2 and k.upper() in self.country_codes and text.strip().isupper():
+            return k.upper(), set(), "code"
+        close = difflib.get_close_matches(k, list(self.country_names), n=2, cutoff=0.85)
+        if close and (len(close) == 1 or self.country_names[close[0]] == self.country_names[close[1]]):
+            return self.country_names[close[0]], set(), "close"
+        return None, set(), ""
+
+    def country(self, text: str) -> CountryGuess:
+        """Read the country field: a country, possibly after regions ("Lower Saxony, Germany")."""
+        text = re.sub(r"^\s*in\s+", "", text or "", flags=re.IGNORECASE)
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not parts:
+            return CountryGuess(None)
+        code, admin1, how = self._country_code(", ".join(parts))
+        if code:
+            return CountryGuess(code, admin1, [], how)
+        code, admin1, how = self._country_code(parts[-1])
+        if not code:
+            return CountryGuess(None)
+        guess = CountryGuess(code, set(admin1), parts[:-1], how)
+        for hint in parts[:-1]:
+            sub_code, sub_admin1, _how = self._country_code(hint)
+            if sub_code and sub_code in TERRITORIES.get(code, ()):
+                return CountryGuess(sub_code, set(), [], "territory")
+            if sub_code == code:
+                guess.admin1 |= sub_admin1
+            else:
+                guess.admin1 |= self.region_admin1(code, hint)
+        return guess
+
+    def region_admin1(self, country: str, hint: str) -> set[str]:
+        """GeoNames admin1 codes a region name points to, when they can be told."""
+        k = key(hint)
+        if k in self.region_variants and self.region_variants[k][0] == country:
+            return {self.region_variants[k][1]}
+        found = set()
+        for region in self.regions.get((country, k), ()):
+            if country == "US":  # GeoNames uses the postal code, as ISO 3166-2 does.
+                found.add(region.code.split("-", 1)[1])
+        if found:
+            return found
+        # A region often shares its name with its main city ("Izumi, Osaka"): take that city's admin1.
+        named = self._lookup(country, k)
+        if named:
+            best = max(named, key=lambda p: p.population)
+            if best.population >= 20_000:
+                return {best.admin1}
+        return set()
+
+    # ---- places ---------------------------------------------------------------------------------
+
+    def _lookup(self, country: str, k: str, *, alternates: bool = True) -> list[Place]:
+        ids = list(self.by_name.get((country, k), ()))
+        if alternates:
+            ids += [i for i in self.by_alternate.get((country, k), ()) if i not in ids]
+        return [self.places[i] for i in ids]
+
+    def resolve(self, city: str, country: str) -> Resolution:
+        cache_key = (city or "", country or "")
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._resolve(*cache_key)
+        return self._cache[cache_key]
+
+    def _resolve(self, city: str, country_text: str) -> Resolution:
+        city = _SPACES.sub(" ", city.strip())
+        guess = self.country(country_text)
+        if not guess.code:
+            if not country_text.strip():
+                return Resolution(UNRESOLVED, reason=_("no country given"))
+            return Resolution(UNRESOLVED, reason=_("country not recognised: %(country)s") % {"country": country_text.strip()})
+        if not city:
+            return Resolution(UNRESOLVED, guess.code, reason=_("no place name given"))
+        result = self._resolve_in_country(city, guess)
+        if result.status == UNRESOLVED and guess.code in TERRITORIES:
+            # "Saint-Denis, France" may be on Réunion: try the overseas territories listed as countries.
+            for territory in sorted(TERRITORIES[guess.code]):
+                other = self._resolve_in_country(city, CountryGuess(territory, set(), [], "territory"))
+                if other.status == RESOLVED and other.locality and other.locality.population >= 5_000:
+                    return other
+        return result
+
+    def _resolve_in_country(self, city: str, guess: CountryGuess) -> Resolution:
+        cc = guess.code
+        admin1 = set(guess.admin1)
+        whole = self._match(city, cc, admin1)
+        if whole.status != UNRESOLVED:
+            return whole
+
+        # "City, Region" in the place field.
+        if "," in city:
+            head, _sep, tail = city.partition(",")
+            tail_admin1 = self.region_admin1(cc, tail.strip())
+            if tail_admin1:
+                found = self._match(head.strip(), cc, admin1 | tail_admin1, require_hint=True)
+                if found.status != UNRESOLVED:
+                    return found
+            found = self._match(head.strip(), cc, admin1)
+            if found.status == RESOLVED:
+                return _lower(found, 0.1, _("name before the comma"))
+
+        # "Name (something)": a qualifier, the city it belongs to, or another name.
+        m = _PARENS.match(city)
+        if m and not m.group(3):
+            name, inside = m.group(1).strip(), m.group(2).strip()
+            if fold(inside) in _QUALIFIERS:
+                return self._subdivision(name, cc, qualified=fold(inside))
+            return self._part_of(name, inside, cc, admin1) or self._match_or_unresolved(name, cc, admin1, city)
+
+        # "City – Ward".
+        parts = _DASH_SPLIT.split(city)
+        if len(parts) == 2:
+            return self._part_of(parts[1], parts[0], cc, admin1) or Resolution(
+                UNRESOLVED, cc, reason=_("neither the ward nor its city is in the gazetteer: %(name)s") % {"name": city}
+            )
+
+        # "County Laois", "Oświęcim County", "Călărași District".
+        k = fold(city)
+        if _SUBDIVISION_WORDS.search(k):
+            return self._subdivision(city, cc, qualified="yes")
+
+        # A subdivision without qualifier ("South Lanarkshire"), after the localities.
+        region = self._subdivision(city, cc, qualified="")
+        if region.status != UNRESOLVED:
+            return region
+
+        # Merged municipalities ("Göttlesbrunn-Arbesthal"): the first part, if it alone is a place.
+        pieces = [p for p in re.split(r"[-‐‑/]", city) if p.strip()]
+        if len(pieces) == 2 and all(len(p.strip()) >= 4 for p in pieces):
+            first = self._match(pieces[0].strip(), cc, admin1)
+            if first.status == RESOLVED:
+                return _lower(first, 0.25, _("first part of a merged name"))
+        return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+    def _match_or_unresolved(self, name: str, cc: str, admin1: set[str], original: str) -> Resolution:
+        found = self._match(name, cc, admin1)
+        if found.status == RESOLVED:
+            return _lower(found, 0.1, _("name without its parenthesis"))
+        if found.status == AMBIGUOUS:
+            return found
+        return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+    def _part_of(self, part: str, whole: str, cc: str, admin1: set[str]) -> Resolution | None:
+        """A ward or quarter of a city: the ward if the gazetteer has it near the city, else the city."""
+        whole_name = _TRAILING_NUMBER.sub("", whole.strip())
+        parent = self._match(whole_name, cc, admin1)
+        part_candidates = self._candidates(part.strip(), cc)
+        if parent.status == RESOLVED and parent.locality:
+            near = [p for p in part_candidates if distance_km(
+                p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude) <= WARD_KM]
+            clusters = _clusters(near)
+            if len(clusters) == 1:
+                return Resolution(RESOLVED, cc, clusters[0], confidence=0.85,
+                                  reason=_("part of %(city)s, found near it") % {"city": parent.locality.name})
+            return _lower(parent, 0.3, _("ward or district of this city; resolved to the city"))
+        if parent.status == AMBIGUOUS:
+            return None
+        # The inside is not a city: maybe another name of the same place ("Oamaru (Waitaki)").
+        found = self._match(part.strip(), cc, admin1)
+        if found.status == RESOLVED:
+            return _lower(found, 0.15, _("name in parenthesis is not a place; matched the main name"))
+        return None
+
+    def _candidates(self, name: str, cc: str) -> list[Place]:
+        k = key(name)
+        found = self._lookup(cc, k)
+        if not found and k.startswith("saint "):
+            found = self._lookup(cc, "st " + k[6:])
+        return found
+
+    def _match(self, name: str, cc: str, admin1: set[str], *, require_hint: bool = False) -> Resolution:
+        k = key(name)
+        main = [self.places[i] for i in self.by_name.get((cc, k), ())]
+        alt = [self.places[i] for i in self.by_alternate.get((cc, k), ()) if self.places[i] not in main]
+        if not main and not alt:
+            return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+        candidates = main + alt
+        how = _("main name") if main else _("alternate name")
+        base = 0.95 if main else 0.9
+        if admin1:
+            hinted = [p for p in candidates if p.admin1 in admin1]
+            if hinted:
+                clusters = _clusters(hinted)
+                if len(clusters) == 1:
+                    return Resolution(RESOLVED, cc, clusters[0], confidence=base,
+                                      reason=_("%(how)s, in the region given") % {"how": how})
+                candidates = hinted
+            elif require_hint:
+                return Resolution(UNRESOLVED, cc, reason=_("no place of this name in the region given"))
+        clusters = _clusters(candidates)
+        if len(clusters) == 1:
+            return Resolution(RESOLVED, cc, clusters[0], confidence=base if not admin1 else base - 0.15,
+                              reason=_("%(how)s, only place of this name in the country") % {"how": how})
+        main_clusters = _clusters(main)
+        if len(main_clusters) == 1 and _dominates(main_clusters[0], [c for c in clusters if c not in main_clusters], 1.0):
+            return Resolution(RESOLVED, cc, main_clusters[0], confidence=0.8,
+                              reason=_("main name; other places only have it as an alternate name"))
+        ranked = sorted(clusters, key=lambda p: -p.population)
+        if _dominates(ranked[0], ranked[1:], DOMINANCE):
+            return Resolution(RESOLVED, cc, ranked[0], confidence=0.75,
+                              reason=_("most populous of %(count)s places of this name") % {"count": len(ranked)})
+        return Resolution(
+            AMBIGUOUS, cc, confidence=0.0, candidates=tuple(ranked[:5]),
+            reason=_("%(count)s places of this name: %(places)s") % {
+                "count": len(ranked),
+                "places": "; ".join(f"{p.name} ({p.geonameid}, {p.population})" for p in ranked[:3]),
+            },
+        )
+
+    def _subdivision(self, name: str, cc: str, *, qualified: str) -> Resolution:
+        """An ISO 3166-2 subdivision named like ``name`` (qualifier words removed)."""
+        k = fold(name)
+        stripped = _SUBDIVISION_WORDS.sub("", k).strip()
+        keys = {key(stripped), key(k)}
+        if cc == "EE":  # Estonian counties: "Lääne-Viru County" is Lääne-Virumaa.
+            keys.add(key(stripped) + "maa")
+        found = {r.code: r for kk in keys for r in self.regions.get((cc, kk), ())}
+        if len(found) == 1:
+            region = next(iter(found.values()))
+            return Resolution(RESOLVED, cc, subdivision=region, confidence=0.85 if qualified else 0.8,
+                              reason=_("subdivision %(code)s") % {"code": region.code})
+        if len(found) > 1:
+            return Resolution(AMBIGUOUS, cc, reason=_("several subdivisions of this name: %(codes)s") % {
+                "codes": ", ".join(sorted(found))})
+        if qualified:
+            return Resolution(UNRESOLVED, cc, reason=_(
+                "an administrative area (%(kind)s) that is not in the gazetteer") % {"kind": qualified})
+        return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+
+def _region_names(name: str) -> list[str]:
+    """"Isle of Anglesey [Sir Ynys Môn GB-YNM]" and "Bristol, City of" in the forms people write."""
+    names = []
+    m = re.match(r"^(.*?)\s*\[(.*?)\]\s*$", name)
+    if m:
+        name = m.group(1)
+        names.append(re.sub(r"\s+[A-Z]{2}-[A-Z0-9]+$", "", m.group(2)))
+    names.append(name)
+    if ", " in name:
+        head, tail = name.split(", ", 1)
+        names += [head, f"{tail} {head}"]
+    for part in name.split(" / "):
+        names.append(part)
+    return [n for n in names if n]
+
+
+def _clusters(candidates: list[Place]) -> list[Place]:
+    """Group candidates lying within SAME_PLACE_KM of a bigger one; return one place per group."""
+    kept: list[Place] = []
+    for place in sorted(candidates, key=lambda p: -p.population):
+        if not any(distance_km(place.latitude, place.longitude, k.latitude, k.longitude) <= SAME_PLACE_KM for k in kept):
+            kept.append(place)
+    return kept
+
+
+def _dominates(place: Place, others: list[Place], factor: float) -> bool:
+    if not others:
+        return True
+    biggest = max(o.population for o in others)
+    return place.population >= 1_000 and place.population >= factor * max(biggest, 1) and place.population > biggest
+
+
+def _lower(found: Resolution, by: float, why: str) -> Resolution:
+    return Resolution(found.status, found.country_code, found.locality, found.subdivision,
+                      round(max(0.3, found.confidence - by), 2), f"{found.reason}; {why}", found.candidates)
+
+
+_INDEX: tuple[str, PlaceIndex] | None = None
+_LOCK = threading.Lock()
+
+
+def _index_version() -> str:
+    from coopdec.common.models import ReferenceDataset
+
+    from .models import Locality
+
+    checksums = dict(ReferenceDataset.objects.values_list("name", "checksum"))
+    return f"{checksums.get('localities', '')}:{checksums.get('subdivisions', '')}:{Locality.objects.count()}"
+
+
+def get_index() -> PlaceIndex:
+    """The place index, built on first use and rebuilt only when the reference data changed."""
+    global _INDEX
+    version = _index_version()
+    with _LOCK:
+        if _INDEX is None or _INDEX[0] != version:
+            _INDEX = (version, PlaceIndex.from_database())
+        return _INDEX[1]
+
+
+def resolve_place(city: str, country: str) -> Resolution:
+    return get_index().resolve(city, country)
