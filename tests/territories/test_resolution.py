@@ -1,0 +1,137 @@
+"""Place resolution on the test slice of the gazetteer (every place of 50,000+, all of FR, DE, SN, BF)."""
+
+import pytest
+from django.utils import translation
+
+from coopdec.territories.resolution import (
+    AMBIGUOUS,
+    RESOLVED,
+    UNRESOLVED,
+    distance_km,
+    get_index,
+    key,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index():
+    with translation.override("en"):
+        yield get_index()
+
+
+def resolved(index, city, country):
+    result = index.resolve(city, country)
+    assert result.status == RESOLVED, result.reason
+    return result
+
+
+def test_key_folds_accents_punctuation_and_saint():
+    assert key("  Saint-Étienne ") == "saint etienne"
+    assert key("St. Albans") == "saint albans"
+    assert key("Łódź") == "lodz"
+    assert key("Москва") == ""
+
+
+@pytest.mark.parametrize(
+    ("country", "code"),
+    [
+        ("Ivory Coast", "CI"), ("Côte d'Ivoire", "CI"), ("Turkey", "TR"), ("Türkiye", "TR"), ("Turquie", "TR"),
+        ("Republic of Ireland", "IE"), ("Bosnia and Hercegovina", "BA"), ("Kazakhstah", "KZ"), ("Japa", "JP"),
+        ("Grece", "GR"), ("Allemagne", "DE"), ("Alemanha", "DE"), ("Czech Republic", "CZ"), ("Georgia (country)", "GE"),
+        ("in Italy", "IT"), ("England", "GB"), ("Scotland, United Kingdom", "GB"), ("Réunion, France", "RE"),
+        ("Åland Islands, Finland", "AX"),
+    ],
+)
+def test_country_reads_variants_translations_typos_and_regions(index, country, code):
+    assert index.country(country).code == code
+
+
+def test_country_refuses_what_it_cannot_read(index):
+    assert index.country("Atlantis").code is None
+    assert index.country("").code is None
+
+
+def test_resolve_variant_country_names(index):
+    assert resolved(index, "Abidjan", "Ivory Coast").locality.country == "CI"
+    assert resolved(index, "Istanbul", "Turkey").locality.country == "TR"
+    assert resolved(index, "Cork", "Republic of Ireland").locality.country == "IE"
+    assert resolved(index, "Sarajevo", "Bosnia and Hercegovina").locality.country == "BA"
+    assert resolved(index, "Almaty", "Kazakhstah").locality.country == "KZ"
+
+
+def test_resolve_accents_and_alternate_names(index):
+    assert resolved(index, "Saint-Etienne", "France").locality.geonameid == 2980291
+    assert resolved(index, "Nimes", "France").locality.geonameid == 2990363
+    munich = resolved(index, "München", "Germany")
+    assert munich.locality.geonameid == 2867714
+    assert "alternate" in munich.reason
+    assert resolved(index, "Cologne", "Germany").locality.geonameid == 2886242
+
+
+def test_resolve_region_in_country_field_decides_between_namesakes(index):
+    lower_saxony = resolved(index, "Friedland", "Lower Saxony, Germany")
+    brandenburg = resolved(index, "Friedland", "Brandenburg, Germany")
+    assert lower_saxony.locality.admin1 == "06"
+    assert brandenburg.locality.admin1 == "11"
+    assert "region" in lower_saxony.reason
+
+
+def test_resolve_england_hint(index):
+    cambridge = resolved(index, "Cambridge", "England, United Kingdom")
+    assert cambridge.locality.country == "GB"
+    assert cambridge.locality.admin1 == "ENG"
+
+
+def test_resolve_overseas_region_is_its_own_country(index):
+    result = resolved(index, "Saint-Denis", "Réunion, France")
+    assert result.country_code == "RE"
+    assert result.locality.country == "RE"
+
+
+def test_resolve_flags_ambiguity_instead_of_guessing(index):
+    result = index.resolve("Illingen", "Germany")
+    assert result.status == AMBIGUOUS
+    assert result.locality is None
+    assert "2 places of this name" in result.reason
+    assert len(result.candidates) == 2
+
+
+def test_resolve_prefers_a_clearly_dominant_place(index):
+    result = resolved(index, "Frankfurt", "Germany")
+    assert result.locality.geonameid == 2925533  # Frankfurt am Main, not Frankfurt (Oder)
+    assert result.confidence < 0.95
+
+
+def test_resolve_parenthesis_that_is_part_of_the_name(index):
+    assert resolved(index, "Hennef (Sieg)", "Germany").locality.name == "Hennef (Sieg)"
+
+
+def test_resolve_ward_to_itself_near_its_city_or_to_the_city(index):
+    tokyo = resolved(index, "Tokyo", "Japan").locality
+    ward = resolved(index, "Tokyo – Arakawa", "Japan")
+    assert distance_km(ward.latitude, ward.longitude, tokyo.latitude, tokyo.longitude) < 25
+    district = resolved(index, "Hardtberg (Bonn)", "Germany")
+    assert district.locality.name in {"Hardtberg", "Bonn"}
+
+
+def test_resolve_county_to_iso_subdivision(index):
+    result = resolved(index, "County Laois", "Republic of Ireland")
+    assert result.subdivision.code == "IE-LS"
+    assert result.locality is None
+    assert result.identity == ("subdivision", "IE-LS")
+
+
+def test_resolve_german_district_is_unresolved_with_reason(index):
+    result = index.resolve("Lahn-Dill (district)", "Germany")
+    assert result.status == UNRESOLVED
+    assert "district" in result.reason
+
+
+def test_resolve_unknown_place_or_country_is_unresolved(index):
+    assert index.resolve("Qwxyzville", "France").status == UNRESOLVED
+    result = index.resolve("Paris", "Atlantis")
+    assert result.status == UNRESOLVED
+    assert "Atlantis" in result.reason
+    assert index.resolve("Paris", "").reason == "no country given"
