@@ -7,7 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Contribution, Document, IndicatorValue, Partnership, Project
-from tests.factories import make_member, make_organisation, make_partnership, make_project, make_user
+from tests.factories import (
+    make_member,
+    make_organisation,
+    make_partnership,
+    make_project,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from coopdec.actors.selectors import search_localities
 from coopdec.territories.models import Locality
 from coopdec.vocabularies.models import Axis
 
+from . import services
 from .models import (
     ActivityStatus,
     ContributionKind,
@@ -103,6 +104,7 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sector_errors = []
         for index in range(SECTOR_ROWS):
             self.fields[f"sector_{index}"] = forms.CharField(
                 label=_("DAC sector"), required=False, max_length=200,
@@ -123,14 +125,25 @@ class ProjectForm(forms.Form):
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             if data.get(start) and data.get(end) and data[end] < data[start]:
                 self.add_error(end, _("The end date is before the start date."))
+        # The data rules (shared with the API) are checked here too, so that every mistake shows at once.
+        fields = self.service_fields(data)
+        for check, value in ((services.validate_sectors, fields["sectors"]), (services.validate_sdgs, fields["sdgs"]),
+                             (services.validate_currency, data.get("currency") or "")):
+            try:
+                check(value)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(None if field == "sectors" else field, messages)
+                    if field == "sectors":
+                        self.sector_errors = messages
         return data
 
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
+    def service_fields(self, cleaned_data=None) -> dict:
+        data = dict(self.cleaned_data if cleaned_data is None else cleaned_data)
         sectors = []
         for index in range(SECTOR_ROWS):
-            code = (data.pop(f"sector_{index}") or "").split("–")[0].split(" ")[0].strip()
-            percentage = data.pop(f"sector_{index}_percentage")
+            code = (data.pop(f"sector_{index}", "") or "").split("–")[0].split(" ")[0].strip()
+            percentage = data.pop(f"sector_{index}_percentage", None)
             if code:
                 sectors.append(("1" if len(code) == 5 else "2", code, percentage))
         data["sectors"] = sectors
