@@ -84,6 +84,26 @@ def activity_identifier(project: Project, reporter: Organisation) -> str:
     return f"{prefix}-{project.pk}"
 
 
+def reporter_of(project: Project, exporter: Organisation) -> Organisation:
+    """Who reports the activity, the same in every party's file so that its identifier is stable.
+
+    The reporting organisation of an imported activity, else the project's lead organisation, else the
+    partnership's lead party, else its first party with an IATI identifier, else its first party.
+    """
+    iati = getattr(project, "iati", None)
+    if iati is not None and iati.reporting_org_id:
+        return iati.reporting_org
+    if project.lead_organisation_id:
+        return project.lead_organisation
+    if project.partnership_id:
+        parties = sorted(project.partnership.party_links.all(), key=lambda party: party.pk)
+        for choose in (lambda p: p.role == PartyRole.LEAD, lambda p: bool(p.organisation.iati_identifier), lambda p: True):
+            chosen = next((party.organisation for party in parties if choose(party)), None)
+            if chosen is not None:
+                return chosen
+    return exporter
+
+
 def _narratives(parent, texts: dict | None, *, required: bool = False) -> None:
     written = False
     for language, text in (texts or {}).items():
@@ -181,7 +201,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
     if not dates:
         return None
     iati = getattr(project, "iati", None)
-    reporter = (iati.reporting_org if iati and iati.reporting_org_id else None) or project.lead_organisation or exporter
+    reporter = reporter_of(project, exporter)
     activity = etree.Element("iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)})
     if project.language:
         activity.set(XML_LANG, project.language)

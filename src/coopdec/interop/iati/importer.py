@@ -11,7 +11,6 @@ How it stays fast and safe (see docs/iati.md):
   and not written at all (no history row either).
 """
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,8 +50,6 @@ from coopdec.territories.models import Country, Locality
 
 from .read import ActivityError, checksum, language_code, narratives, organisation, read_activity
 from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 250
 CHANGE_REASON = "IATI import"
@@ -215,7 +212,6 @@ class ActivityImporter:
     def _fail(self, summary: ImportSummary, failure: Failure) -> None:
         summary.failed += 1
         summary.failures.append(failure)
-        logger.info("IATI import: %s", failure)
 
     def _import_organisation_file(self, path: str, summary: ImportSummary) -> None:
         """An organisation file: make sure each reporting organisation exists (nothing is overwritten)."""
