@@ -47,6 +47,7 @@ demo: install assets messages $(SECRET_FILE)
 	$(COOPDEC) load_reference
 	$(COOPDEC) collectstatic --no-input -v 0
 	$(COOPDEC) demo_setup
+	$(COOPDEC) demo_data
 	@echo "Serving coopdec on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(COOPDEC) runserver $(HOST):$(PORT)
 
