@@ -8,6 +8,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -124,6 +125,14 @@ def register_handlers(api) -> None:
     def protected(request, exc):
         return error_response(
             409, "conflict", _("Other records still refer to this one (for example projects it leads); change or remove them first.")
+        )
+
+    @api.exception_handler(IntegrityError)
+    def integrity(request, exc):
+        logger.warning("API integrity error on %s %s: %s", request.method, request.path, exc)
+        return error_response(
+            409, "conflict", _("This change would leave records inconsistent (for example a project without a partnership "
+                               "or a lead organisation); change the records that depend on it first.")
         )
 
     @api.exception_handler(HttpError)

@@ -40,11 +40,8 @@ def tokens(request):
             else:
                 form = TokenCreateForm()
                 messages.success(request, _("Token “%(name)s” created.") % {"name": record.name})
-    response = render(
-        request, "api/tokens.html", {"form": form, "tokens": tokens_of(request.user), "created_token": created_token}
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    # never_cache: the page may carry a new token, which no cache may keep.
+    return render(request, "api/tokens.html", {"form": form, "tokens": tokens_of(request.user), "created_token": created_token})
 
 
 @login_required

@@ -482,7 +482,7 @@ def project_fields(request, payload: Schema, *, project: Project | None = None) 
                 raise PermissionDenied(_("You may only name as lead an organisation you edit."))
         fields["lead_organisation"] = lead
     if data.get("sectors") is not None:
-        fields["sectors"] = [(s["vocabulary"], s["code"], s["percentage"]) for s in data["sectors"]]
+        fields["sectors"] = [(s.vocabulary, s.code, s.percentage) for s in payload.sectors]
     if data.get("locations") is not None:
         fields["locations"] = data["locations"]
     for key in ("sdgs", "axes"):
