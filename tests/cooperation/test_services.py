@@ -162,3 +162,19 @@ def test_document_add_refuses_files_over_the_limit(sides, settings, tmp_path):
     with pytest.raises(ValidationError) as error:
         services.document_add(project=project, title={"fr": "X"}, file=SimpleUploadedFile("big.pdf", PDF + b"0" * 2000))
     assert error.value.message_dict["file"] == ["The file is too large (0.0 MB); the limit is 0 MB."]
+
+
+def test_partnership_delete_refused_while_projects_depend_on_it(sides):
+    partnership = make_partnership(*sides)
+    make_project(partnership=partnership)
+    with pytest.raises(ValidationError, match="no lead organisation"):
+        services.partnership_delete(partnership=partnership)
+    assert Partnership.objects.count() == 1
+
+
+def test_organisation_delete_refused_while_it_leads_projects(sides):
+    from coopdec.actors.services import organisation_delete
+
+    make_project(lead=sides[0])
+    with pytest.raises(ValidationError, match="leads projects"):
+        organisation_delete(organisation=sides[0])

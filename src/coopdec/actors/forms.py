@@ -106,7 +106,17 @@ def place_label(locality: Locality) -> str:
     return f"{locality.name} ({locality.country.name})"
 
 
-class PlaceField(forms.ModelChoiceField):
+class PickerChoiceMixin:
+    """A picker whose search box holds text but whose choice is empty: offer the candidates, write nothing."""
+
+    def clean(self, value):
+        if value in self.empty_values and self.widget.query:
+            raise ValidationError(_("Choose one of the places or organisations suggested below “%(text)s”.") % {
+                "text": self.widget.query})
+        return super().clean(value)
+
+
+class PlaceField(PickerChoiceMixin, forms.ModelChoiceField):
     """A locality from the gazetteer, picked by typing its name (accents optional)."""
 
     def __init__(self, **kwargs):
@@ -118,7 +128,7 @@ class PlaceField(forms.ModelChoiceField):
         super().__init__(queryset=Locality.objects.all(), widget=widget, **kwargs)
 
 
-class OrganisationsField(forms.ModelMultipleChoiceField):
+class OrganisationsField(PickerChoiceMixin, forms.ModelMultipleChoiceField):
     """Several organisations, picked by typing their names."""
 
     def __init__(self, *, queryset, **kwargs):

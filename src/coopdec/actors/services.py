@@ -140,6 +140,12 @@ def organisation_update(*, organisation: Organisation, user=None, **fields) -> O
 
 @transaction.atomic
 def organisation_delete(*, organisation: Organisation, user=None) -> None:
+    """Delete an organisation; refused while it leads projects or contributes to budgets."""
+    if organisation.led_projects.exists() or organisation.contributions.exists():
+        raise ValidationError(_(
+            "This organisation leads projects or contributes to project budgets: delete those projects or "
+            "contributions first, or keep the organisation and mark it as a draft."
+        ))
     if user is not None and user.is_authenticated:
         organisation._history_user = user
     organisation.delete()

@@ -10,7 +10,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from coopdec.actors.forms import I18nField, OrganisationsField, PickerWidget, place_label
+from coopdec.actors.forms import (
+    I18nField,
+    OrganisationsField,
+    PickerChoiceMixin,
+    PickerWidget,
+    place_label,
+)
 from coopdec.actors.selectors import search_localities
 from coopdec.territories.models import Locality
 from coopdec.vocabularies.models import Axis
@@ -69,7 +75,7 @@ class PartyForm(forms.Form):
         self.order_fields(["organisations"])
 
 
-class PlacesField(forms.ModelMultipleChoiceField):
+class PlacesField(PickerChoiceMixin, forms.ModelMultipleChoiceField):
     def __init__(self, **kwargs):
         from django.urls import reverse_lazy
 

@@ -161,6 +161,12 @@ def partnership_update(*, partnership: Partnership, user=None, **fields) -> Part
 
 @transaction.atomic
 def partnership_delete(*, partnership: Partnership, user=None) -> None:
+    """Delete a partnership; refused while some of its projects have no lead organisation to fall back on."""
+    if partnership.projects.filter(lead_organisation__isnull=True).exists():
+        raise ValidationError(_(
+            "Some projects of this partnership have no lead organisation: delete them, or give each a lead "
+            "organisation, before deleting the partnership."
+        ))
     partnership._history_user = _user_or_none(user)
     partnership.delete()
 
