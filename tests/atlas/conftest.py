@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from coopdec.actors.models import OrganisationKind
-from coopdec.cooperation.models import Budget, PartnershipKind, PartnershipStatus, ProjectCountry, ProjectSdg
+from coopdec.cooperation.models import (
+    Budget,
+    PartnershipKind,
+    PartnershipStatus,
+    ProjectCountry,
+    ProjectSdg,
+)
 from tests.factories import make_organisation, make_partnership, make_project
 
 # GeoNames ids of the test slice (tests/conftest.py)

@@ -9,27 +9,47 @@ finds "coopération", "water" finds "waters").
   sync with ``atlas_searchdocument`` by triggers (migration 0002).
 - PostgreSQL: GIN indexes on ``to_tsvector('simple', ...)`` of the folded text (no stemming, so
   every language is treated alike; folding replaces the ``unaccent`` extension).
+
+Both index text folded by ``fold_text`` (lower case, accents removed), and queries are folded the
+same way, so the databases compare plain words.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
-from coopdec.common.text import fold
-
 MAX_WORDS = 8
 PREFIX_FROM = 4
-_WORD = re.compile(r"[0-9a-z]+")
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+# Combining marks of Latin, Greek, Cyrillic, Hebrew and Arabic scripts (after NFKD decomposition).
+_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i", "ħ": "h", "’": "'"}
+_SPECIAL_RE = re.compile("[" + "".join(_SPECIAL) + "]")
+
+
+def fold_text(text: str) -> str:
+    """Lower case, no accents, single spaces: ``coopdec.common.text.fold`` for long texts (a
+    regular expression removes the combining marks instead of a Python loop over characters).
+    The index and the queries both use it."""
+    if not text:
+        return ""
+    text = text.lower()
+    if not text.isascii():
+        text = _SPECIAL_RE.sub(lambda match: _SPECIAL[match.group()], text)
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def words(text: str) -> list[str]:
     """The folded words of a query, in order, without repeats (at most MAX_WORDS)."""
     seen: list[str] = []
-    for word in _WORD.findall(fold(text)):
+    for word in _WORD.findall(fold_text(text)):
         if word not in seen and (len(word) > 1 or word.isdigit()):
             seen.append(word)
     return seen[:MAX_WORDS]
@@ -42,6 +62,36 @@ class TextHits:
 
 
 class SQLiteText:
+    """FTS5 external-content table over atlas_searchdocument, written by ``coopdec.atlas.index``."""
+
+    @staticmethod
+    def added(first_id: int) -> None:
+        """Index the documents inserted with an id >= ``first_id``."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO atlas_search_fts(rowid, title_text, body_text) "
+                "SELECT id, title_text, body_text FROM atlas_searchdocument WHERE id >= %s",
+                [first_id],
+            )
+
+    @staticmethod
+    def removing(where: str, params: list) -> None:
+        """Unindex the documents matching ``where`` (call before deleting them)."""
+        sql = "INSERT INTO atlas_search_fts(atlas_search_fts, rowid, title_text, body_text) SELECT 'delete', id, title_text, body_text "
+        sql += f"FROM atlas_searchdocument WHERE {where}"  # noqa: S608 (``where`` is built by the index, values are parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    @staticmethod
+    def clear() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('delete-all')")
+
+    @staticmethod
+    def optimise() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('optimize')")
+
     def _expression(self, terms: list[str], column: str | None) -> str:
         parts = [f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in terms]
         expression = " AND ".join(parts)
@@ -63,6 +113,24 @@ class SQLiteText:
 
 
 class PostgreSQLText:
+    """GIN expression indexes: PostgreSQL keeps them current by itself."""
+
+    @staticmethod
+    def added(first_id: int) -> None:
+        pass
+
+    @staticmethod
+    def removing(where: str, params: list) -> None:
+        pass
+
+    @staticmethod
+    def clear() -> None:
+        pass
+
+    @staticmethod
+    def optimise() -> None:
+        pass
+
     def _query(self, terms: list[str]) -> str:
         return " & ".join(f"{w}:*" if len(w) >= PREFIX_FROM else w for w in terms)
 

@@ -6,7 +6,7 @@ SQLITE = [
     """CREATE VIRTUAL TABLE atlas_search_fts USING fts5(
         title_text, body_text,
         content='atlas_searchdocument', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+        tokenize='unicode61 remove_diacritics 2', detail='column')""",
     """CREATE TRIGGER atlas_search_fts_insert AFTER INSERT ON atlas_searchdocument BEGIN
         INSERT INTO atlas_search_fts(rowid, title_text, body_text) VALUES (new.id, new.title_text, new.body_text);
     END""",
