@@ -222,3 +222,30 @@ def test_my_organisations_listed(client):
     client.force_login(make_member(lyon, role="admin"))
     page = client.get(reverse("actors:mine")).content.decode()
     assert "Ville de Lyon" in page and reverse("actors:members", args=[lyon.pk]) in page
+
+
+def test_partnership_create_through_the_form_with_picker_choices(client):
+    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    client.force_login(make_member(lyon))
+    form_page = client.get(reverse("cooperation:partnership_create"), {"party": lyon.pk}).content.decode()
+    assert f'name="parties" value="{lyon.pk}" checked' in form_page
+    found = client.get(reverse("actors:organisation_search"), {"parties_q": "dakar", "field": "parties", "type": "checkbox"})
+    assert f'type="checkbox" name="parties" value="{dakar.pk}"' in found.content.decode()
+    response = client.post(reverse("cooperation:partnership_create"), {
+        "parties": [lyon.pk, dakar.pk], "kind": "twinning", "status": "active", "title_fr": "Lyon – Dakar",
+        "start_date": "2001-05-10"})
+    partnership = Partnership.objects.get()
+    assert response["Location"] == partnership.get_absolute_url()
+    assert partnership.form == "bilateral"
+    assert partnership.publication_status == "draft"
+
+
+def test_members_page_invites_by_email(client, mailoutbox, django_capture_on_commit_callbacks):
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    client.force_login(make_member(lyon, role="admin"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("actors:members", args=[lyon.pk]), {"email": "ama@example.org", "role": "editor"})
+    assert response.status_code == 302
+    assert [message.to for message in mailoutbox] == [["ama@example.org"]]
+    page = client.get(reverse("actors:members", args=[lyon.pk])).content.decode()
+    assert "ama@example.org" in page
