@@ -43,6 +43,9 @@ SAME_PLACE_KM = 8.0
 WARD_KM = 40.0
 # A candidate wins on population alone when it is this many times larger than the next one.
 DOMINANCE = 8.0
+# A place found only under one of its alternate names is trusted from this population up (or when
+# the alternate is a mere spelling of its main name).
+TRUSTED_ALTERNATE_POPULATION = 10_000
 
 # Overseas territories that GeoNames lists as countries of their own ("Réunion, France" is RE).
 TERRITORIES = {
@@ -68,6 +71,14 @@ _QUALIFIERS = {
     "district", "county", "region", "province", "prefecture", "municipality", "microregion", "state",
     "rural gmina", "urban gmina", "urban-rural gmina", "gmina", "department", "canton", "borough", "oblast",
     "raion", "rayon", "town", "city", "village", "commune", "parish", "island", "regional unit",
+}
+# The subdivision types a qualifier word may stand for.
+_QUALIFIER_TYPES = {
+    "county": ("county",), "district": ("district", "raion", "rayon"), "raion": ("district", "raion", "rayon"),
+    "rayon": ("district", "raion", "rayon"), "province": ("province",), "provincia": ("province",),
+    "region": ("region", "oblast", "krai"), "oblast": ("region", "oblast"), "department": ("department",),
+    "prefecture": ("prefecture",), "municipality": ("municipal",), "state": ("state",), "canton": ("canton",),
+    "voivodeship": ("voivodeship", "province"), "okres": ("district",),
 }
 _PUNCT_SPACES = str.maketrans(dict.fromkeys("-‐‑–—'’.,/", " "))
 _SPACES = re.compile(r"\s+")
@@ -120,6 +131,7 @@ class Region:
     country: str
     latitude: float | None
     longitude: float | None
+    type: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,11 +266,12 @@ class PlaceIndex:
             if k not in by_country_name or place.population > by_country_name[k].population:
                 by_country_name[k] = place
         regions = []
-        for code, name, country in Subdivision.objects.values_list("code", "name", "country_id"):
+        for code, name, country, kind in Subdivision.objects.values_list("code", "name", "country_id", "type"):
             seat = None
             for variant in _region_names(name):
                 seat = seat or by_country_name.get((country, key(variant)))
-            regions.append(Region(code, name, country, seat.latitude if seat else None, seat.longitude if seat else None))
+            regions.append(Region(code, name, country, seat.latitude if seat else None, seat.longitude if seat else None,
+                                  fold(kind)))
         return cls(places=places, alternates=alternates, regions=regions, countries=countries, variants=_read_variants())
 
     # ---- countries ------------------------------------------------------------------------------
@@ -372,6 +385,20 @@ class PlaceIndex:
             if found.status == RESOLVED:
                 return _lower(found, 0.1, _("name before the comma"))
 
+        # "Prague 8": a numbered district of a city.
+        numbered = _TRAILING_NUMBER.sub("", city)
+        if numbered != city and len(numbered) >= 3:
+            found = self._match(numbered, cc, admin1)
+            if found.status == RESOLVED:
+                return _lower(found, 0.3, _("numbered district of this city; resolved to the city"))
+
+        # "Mukono Town", "Ramallah City": the place without the word.
+        bare = re.sub(r"\s+(?:town|city|village|township)$", "", city, flags=re.IGNORECASE)
+        if bare != city:
+            found = self._match(bare, cc, admin1)
+            if found.status == RESOLVED:
+                return _lower(found, 0.1, _("name without “town” or “city”"))
+
         # "Name (something)": a qualifier, the city it belongs to, or another name.
         m = _PARENS.match(city)
         if m and not m.group(3):
@@ -398,7 +425,7 @@ class PlaceIndex:
             return region
 
         # Merged municipalities ("Göttlesbrunn-Arbesthal"): the first part, if it alone is a place.
-        pieces = [p for p in re.split(r"[-‐‑/]", city) if p.strip()]
+        pieces = [p for p in re.split(r"[-‐‑–—/]", city) if p.strip()]
         if len(pieces) == 2 and all(len(p.strip()) >= 4 for p in pieces):
             first = self._match(pieces[0].strip(), cc, admin1)
             if first.status == RESOLVED:
@@ -442,43 +469,56 @@ class PlaceIndex:
         return found
 
     def _match(self, name: str, cc: str, admin1: set[str], *, require_hint: bool = False) -> Resolution:
+        """Places called ``name`` in country ``cc``; decide between them or say why not.
+
+        Places known by this as their main name come first; places that only have it among their
+        alternate names count only when no place has it as its main name.
+        """
         k = key(name)
         main = [self.places[i] for i in self.by_name.get((cc, k), ())]
         alt = [self.places[i] for i in self.by_alternate.get((cc, k), ()) if self.places[i] not in main]
         if not main and not alt:
             return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
-        candidates = main + alt
-        how = _("main name") if main else _("alternate name")
-        base = 0.95 if main else 0.9
+        in_region = False
         if admin1:
-            hinted = [p for p in candidates if p.admin1 in admin1]
-            if hinted:
-                clusters = _clusters(hinted)
-                if len(clusters) == 1:
-                    return Resolution(RESOLVED, cc, clusters[0], confidence=base,
-                                      reason=_("%(how)s, in the region given") % {"how": how})
-                candidates = hinted
+            hinted_main = [p for p in main if p.admin1 in admin1]
+            hinted_alt = [p for p in alt if p.admin1 in admin1]
+            if hinted_main or hinted_alt:
+                main, alt, in_region = hinted_main, hinted_alt, True
             elif require_hint:
                 return Resolution(UNRESOLVED, cc, reason=_("no place of this name in the region given"))
-        clusters = _clusters(candidates)
-        if len(clusters) == 1:
-            return Resolution(RESOLVED, cc, clusters[0], confidence=base if not admin1 else base - 0.15,
-                              reason=_("%(how)s, only place of this name in the country") % {"how": how})
-        main_clusters = _clusters(main)
-        if len(main_clusters) == 1 and _dominates(main_clusters[0], [c for c in clusters if c not in main_clusters], 1.0):
-            return Resolution(RESOLVED, cc, main_clusters[0], confidence=0.8,
-                              reason=_("main name; other places only have it as an alternate name"))
-        ranked = sorted(clusters, key=lambda p: -p.population)
-        if _dominates(ranked[0], ranked[1:], DOMINANCE):
-            return Resolution(RESOLVED, cc, ranked[0], confidence=0.75,
-                              reason=_("most populous of %(count)s places of this name") % {"count": len(ranked)})
-        return Resolution(
-            AMBIGUOUS, cc, confidence=0.0, candidates=tuple(ranked[:5]),
-            reason=_("%(count)s places of this name: %(places)s") % {
-                "count": len(ranked),
-                "places": "; ".join(f"{p.name} ({p.geonameid}, {p.population})" for p in ranked[:3]),
-            },
-        )
+        tier = _clusters(main or alt)
+        others = [a for a in _clusters(alt) if main and not _near_any(a, tier)]
+        how = _("main name") if main else _("alternate name")
+        if in_region:
+            where, confidence = _("in the region given"), 0.95
+        elif admin1:
+            where, confidence = _("not in the region given"), 0.7
+        else:
+            where, confidence = _("only place of this name in the country"), 0.95 if main else 0.9
+        if len(tier) == 1:
+            place = tier[0]
+            bigger = [o for o in others if o.population > place.population]
+            if bigger:
+                return _ambiguous(cc, [place, *bigger], _(
+                    "%(name)s is the main name of %(place)s but also another name of the larger %(other)s"
+                ) % {"name": name, "place": place.name, "other": bigger[0].name})
+            if not main and not self._trust_alternate(k, place):
+                return _ambiguous(cc, [place], _(
+                    "only %(place)s has this among its other names; confirm it is the place meant"
+                ) % {"place": place.name})
+            return Resolution(RESOLVED, cc, place, confidence=confidence, reason=f"{how}, {where}")
+        ranked = sorted(tier, key=lambda p: -p.population)
+        if _dominates(ranked[0], ranked[1:] + others, DOMINANCE) and (main or self._trust_alternate(k, ranked[0])):
+            return Resolution(RESOLVED, cc, ranked[0], confidence=min(confidence, 0.75), reason=_(
+                "%(how)s, most populous of %(count)s places of this name") % {"how": how, "count": len(ranked)})
+        return _ambiguous(cc, ranked + others, _("%(count)s places of this name") % {"count": len(ranked) + len(others)})
+
+    def _trust_alternate(self, k: str, place: Place) -> bool:
+        """An alternate name is trusted for a large place, or when it is a spelling of the main name."""
+        if place.population >= TRUSTED_ALTERNATE_POPULATION:
+            return True
+        return difflib.SequenceMatcher(None, k, key(place.name)).ratio() >= 0.75
 
     def _subdivision(self, name: str, cc: str, *, qualified: str) -> Resolution:
         """An ISO 3166-2 subdivision named like ``name`` (qualifier words removed)."""
@@ -488,6 +528,10 @@ class PlaceIndex:
         if cc == "EE":  # Estonian counties: "Lääne-Viru County" is Lääne-Virumaa.
             keys.add(key(stripped) + "maa")
         found = {r.code: r for kk in keys for r in self.regions.get((cc, kk), ())}
+        words = set(k.replace("(", " ").replace(")", " ").split())
+        wanted = {t for word, types in _QUALIFIER_TYPES.items() if word in words for t in types}
+        if wanted:  # "Washington County" is not the State of Washington.
+            found = {code: r for code, r in found.items() if any(t in r.type for t in wanted)}
         if len(found) == 1:
             region = next(iter(found.values()))
             return Resolution(RESOLVED, cc, subdivision=region, confidence=0.85 if qualified else 0.8,
@@ -524,6 +568,16 @@ def _clusters(candidates: list[Place]) -> list[Place]:
         if not any(distance_km(place.latitude, place.longitude, k.latitude, k.longitude) <= SAME_PLACE_KM for k in kept):
             kept.append(place)
     return kept
+
+
+def _near_any(place: Place, others: list[Place]) -> bool:
+    return any(distance_km(place.latitude, place.longitude, o.latitude, o.longitude) <= SAME_PLACE_KM for o in others)
+
+
+def _ambiguous(cc: str, candidates: list[Place], why: str) -> Resolution:
+    ranked = sorted(candidates, key=lambda p: -p.population)
+    listed = "; ".join(f"{p.name} ({p.geonameid}, {p.population})" for p in ranked[:3])
+    return Resolution(AMBIGUOUS, cc, candidates=tuple(ranked[:5]), reason=f"{why}: {listed}")
 
 
 def _dominates(place: Place, others: list[Place], factor: float) -> bool:
