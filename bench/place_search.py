@@ -23,7 +23,7 @@ from coopdec.common.text import fold  # noqa: E402
 from coopdec.territories.models import Locality  # noqa: E402
 
 QUERIES = ["sa", "san", "sao pa", "São Paulo", "thies", "Thiès", "bobo", "lou", "saint-e", "Saint-Étienne",
-           "ber", "berlin", "chamb", "ouaga", "ziguinchor", "ma", "mont", "villeur", "dak", "xx"]
+           "ber", "berlin", "Bruxelles", "munchen", "Genf", "chamb", "ouaga", "ziguinchor", "ma", "mont", "villeur", "dak", "xx"]
 ROUNDS = 5
 
 

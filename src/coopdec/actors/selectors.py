@@ -25,6 +25,7 @@ from coopdec.common.models import PublicationStatus
 from .models import Membership, MembershipRole, Organisation
 
 STALE_AFTER = timedelta(days=365)
+ALTERNATE_NAMES_BELOW = 1  # search alternate names only when no main name matches (a scan: ~0.25 s)
 _CACHE_ATTRIBUTE = "_coopdec_roles"
 
 
@@ -108,7 +109,16 @@ def search_localities(text: str, *, limit: int = 10, country: str | None = None)
     queryset = Locality.objects.filter(name_folded__gte=low, name_folded__lt=high)
     if country:
         queryset = queryset.filter(country_id=country.upper())
-    return list(queryset.select_related("country").order_by("-population", "name")[:limit])
+    results = list(queryset.select_related("country").order_by("-population", "name")[:limit])
+    if len(results) < ALTERNATE_NAMES_BELOW and len(folded) >= 4:
+        # Few matches on the main name: look for the text at the start of an alternate name
+        # ("Bruxelles" → Brussels). A scan of the JSON lists, so only as a fallback for longer text.
+        alternates = Locality.objects.filter(alternate_names__icontains='"' + text.strip()).exclude(
+            pk__in=[locality.pk for locality in results])
+        if country:
+            alternates = alternates.filter(country_id=country.upper())
+        results += list(alternates.select_related("country").order_by("-population")[: limit - len(results)])
+    return results
 
 
 def search_organisations(text: str, *, queryset=None, limit: int = 10):
