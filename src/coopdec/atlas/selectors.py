@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.models import OrganisationKind
@@ -178,7 +179,18 @@ def _countries() -> dict[str, dict]:
 
 
 def country_names() -> dict[str, str]:
-    return {code: localize(row["names"]) or code for code, row in _countries().items()}
+    """ISO alpha-2 code -> name in the user's language."""
+    return _country_names(get_language() or "")
+
+
+@lru_cache(maxsize=8)
+def _country_names(language: str) -> dict[str, str]:
+    return {code: localize(row["names"], language or None) or code for code, row in _countries().items()}
+
+
+def country_numeric_codes() -> dict[str, str]:
+    """ISO alpha-2 code -> ISO numeric code (the ids of the Natural Earth shapes)."""
+    return {code: row["numeric"] for code, row in _countries().items() if row["numeric"]}
 
 
 @lru_cache(maxsize=1)
@@ -216,6 +228,7 @@ def value_label(facet: str, value: str) -> str:
 
 def clear_caches() -> None:
     _countries.cache_clear()
+    _country_names.cache_clear()
     _axes.cache_clear()
     _profile_url_name.cache_clear()
 

@@ -1,0 +1,117 @@
+// The atlas map: Natural Earth country shapes (no tile server), a choropleth of the partnerships
+// matching the current search, local governments as clustered points, and lines from a selected
+// local government to its partners. The data comes from the same URL parameters as the page.
+(function () {
+  "use strict";
+  var COLOURS = ["#f7fbff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
+
+  function colour(count, max) {
+    if (!count) { return COLOURS[0]; }
+    var step = Math.ceil(Math.log(count + 1) / Math.log(max + 1) * (COLOURS.length - 1));
+    return COLOURS[Math.max(1, Math.min(COLOURS.length - 1, step))];
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  function text(tag, content) {
+    var node = document.createElement(tag);
+    node.textContent = content;
+    return node;
+  }
+
+  function filterUrl(code) {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("page");
+    params.delete("cursor");
+    if (params.getAll("country").indexOf(code) === -1) { params.append("country", code); }
+    return "?" + params.toString();
+  }
+
+  function start(element) {
+    var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 10, zoomSnap: 0.5 }).setView([20, 10], 1.5);
+    if (element.dataset.tileUrl) {
+      L.tileLayer(element.dataset.tileUrl, { maxZoom: 18 }).addTo(map);
+    }
+    var networkBase = element.dataset.networkUrl;
+    var links = L.layerGroup().addTo(map);
+
+    function showNetwork(id, marker) {
+      getJSON(networkBase.replace("/0.geojson", "/" + id + ".geojson")).then(function (data) {
+        links.clearLayers();
+        L.geoJSON(data, {
+          style: { color: "#c0392b", weight: 1.5, opacity: 0.8 },
+          pointToLayer: function (feature, latlng) {
+            return L.circleMarker(latlng, { radius: feature.properties.role === "self" ? 7 : 5, color: "#c0392b", weight: 1, fillOpacity: 0.9 });
+          },
+          onEachFeature: function (feature, layer) {
+            if (feature.properties.name) { layer.bindTooltip(feature.properties.name); }
+          }
+        }).addTo(links);
+        var self = data.features.filter(function (f) { return f.properties.role === "self"; })[0];
+        if (self) {
+          var box = document.createElement("div");
+          box.appendChild(text("strong", self.properties.name));
+          box.appendChild(text("div", (data.features.length - 1) / 2 + " " + element.dataset.labelPartnerships));
+          if (self.properties.url) {
+            var link = text("a", element.dataset.labelProfile);
+            link.href = self.properties.url;
+            box.appendChild(link);
+          }
+          marker.bindPopup(box).openPopup();
+        }
+      });
+    }
+
+    Promise.all([getJSON(element.dataset.shapesUrl), getJSON(element.dataset.mapUrl)]).then(function (results) {
+      var shapes = topojson.feature(results[0], results[0].objects.countries);
+      var data = results[1];
+      var max = 1;
+      Object.keys(data.countries).forEach(function (key) { max = Math.max(max, data.countries[key]); });
+      var countries = L.geoJSON(shapes, {
+        style: function (feature) {
+          return { fillColor: colour(data.countries[feature.id], max), fillOpacity: 1, color: "#8a9bab", weight: 0.5 };
+        },
+        onEachFeature: function (feature, layer) {
+          var count = data.countries[feature.id] || 0;
+          var name = feature.properties && feature.properties.name ? feature.properties.name : "";
+          layer.bindTooltip(name + ": " + count + " " + element.dataset.labelPartnerships, { sticky: true });
+          var code = data.codes[feature.id];
+          if (code && count) {
+            layer.on("click", function () { window.location.href = filterUrl(code); });
+          }
+        }
+      }).addTo(map);
+      var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+      data.points.forEach(function (point) {
+        var marker = L.circleMarker([point[1], point[2]], { radius: 4 + Math.min(6, Math.sqrt(point[3])), color: "#0b3c5d", weight: 1, fillColor: "#2a7ab0", fillOpacity: 0.85 });
+        marker.on("click", function () { showNetwork(point[0], marker); });
+        cluster.addLayer(marker);
+      });
+      map.addLayer(cluster);
+      var legend = L.control({ position: "bottomleft" });
+      legend.onAdd = function () {
+        var box = L.DomUtil.create("div", "legend");
+        box.appendChild(text("div", data.partnerships + " " + element.dataset.labelPartnerships));
+        if (data.points_total > data.points.length) {
+          box.appendChild(text("div", "+" + (data.points_total - data.points.length) + " " + element.dataset.labelMore));
+        }
+        return box;
+      };
+      legend.addTo(map);
+      element.dataset.countriesDrawn = String(countries.getLayers().length);
+      element.dataset.countriesFilled = String(Object.keys(data.countries).length);
+      element.dataset.state = "ready";
+    }).catch(function (error) {
+      element.dataset.state = "error";
+      element.appendChild(text("p", String(error)));
+    });
+  }
+
+  var element = document.getElementById("atlas-map");
+  if (element && window.L && window.topojson) { start(element); }
+})();

@@ -1,0 +1,153 @@
+"""The public atlas: search with facets, the map and its data, statistics and their CSV files.
+
+Every page state is a GET URL (``AtlasQuery.to_params``), so any view can be shared or bookmarked.
+"""
+
+import csv
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from coopdec.common.text import neutralise_formula
+
+from . import selectors
+from .filters import SORTS, AtlasQuery, FilterError
+
+SORT_LABELS = {
+    "relevance": gettext_lazy("relevance"),
+    "title": gettext_lazy("title"),
+    "-start_year": gettext_lazy("most recent start"),
+    "start_year": gettext_lazy("oldest start"),
+    "-updated": gettext_lazy("recently updated"),
+}
+
+
+def _check(request):
+    if not request.user.has_perm("atlas.view_atlas"):
+        raise PermissionDenied
+
+
+def _query(request, *, ignore=()):
+    try:
+        return AtlasQuery.from_params(request.GET, ignore=ignore), None
+    except FilterError as error:
+        return AtlasQuery(), error
+
+
+@require_safe
+def atlas(request):
+    _check(request)
+    query, error = _query(request)
+    result = selectors.search(query)
+    context = {
+        "query": query,
+        "error": error,
+        "result": result,
+        "facets": selectors.labelled_facets(result),
+        "active": [
+            (name, value, selectors.value_label(name, value), query.without_value(name, value).urlencode())
+            for name, values in query.filters().items()
+            for value in values
+        ],
+        "sorts": [(value, str(SORT_LABELS[value])) for value in SORTS if value != "relevance" or query.q],
+        "pages": _pages(query, result),
+        "map_params": query.urlencode(position=False),
+        "tile_url": settings.MAP_TILE_URL,
+    }
+    return render(request, "atlas/atlas.html", context, status=400 if error else 200)
+
+
+def _pages(query, result):
+    """Links to the previous and next pages and a few around the current one."""
+    current, last = query.page, result.pages
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    pages = [{"number": n, "url": "?" + query.at_page(n).urlencode(), "current": n == current} for n in numbers]
+    return {
+        "items": pages if last > 1 else [],
+        "previous": "?" + query.at_page(current - 1).urlencode() if current > 1 else None,
+        "next": "?" + query.at_page(current + 1).urlencode() if current < last else None,
+    }
+
+
+@require_safe
+@cache_control(max_age=60, public=True)
+def map_data(request):
+    _check(request)
+    query, error = _query(request)
+    if error:
+        return JsonResponse({"error": str(error), "parameter": error.parameter, "allowed": list(error.allowed)}, status=400)
+    data = selectors.map_data(query)
+    countries = selectors.country_numeric_codes()
+    data["codes"] = {countries[code]: code for code in countries if countries[code] in data["countries"]}
+    return JsonResponse(data)
+
+
+@require_safe
+@cache_control(max_age=60, public=True)
+def organisation_network(request, pk: int):
+    _check(request)
+    data = selectors.organisation_network(pk)
+    if data is None:
+        raise Http404(_("No published organisation with this number."))
+    return JsonResponse(data, content_type="application/geo+json")
+
+
+@require_safe
+def statistics(request):
+    _check(request)
+    query, error = _query(request)
+    tables = [selectors.statistics(query, dimension) for dimension in selectors.STATISTICS_DIMENSIONS]
+    charts = [_chart(table) for table in tables]
+    context = {"query": query, "error": error, "charts": charts, "params": query.urlencode(position=False)}
+    return render(request, "atlas/stats.html", context, status=400 if error else 200)
+
+
+CHART_ROWS = 15
+BAR_WIDTH = 300  # of the chart's 640-unit view box; labels take the first 240
+
+
+def _chart(table):
+    """A horizontal bar chart drawn on the server (SVG attributes only: no script, no style)."""
+    rows = table.rows[:CHART_ROWS] if table.dimension != "start_year" else table.rows[-CHART_ROWS * 2 :]
+    money = table.currencies[0] if table.currencies else None
+    peak = max([max(row.projects, row.partnerships) for row in rows] or [1]) or 1
+    bars = []
+    for i, row in enumerate(rows):
+        bars.append(
+            {
+                "row": row,
+                "y": i * 22,
+                "projects_width": round(row.projects / peak * BAR_WIDTH, 1),
+                "partnerships_width": round(row.partnerships / peak * BAR_WIDTH, 1),
+                "text_x": round(244 + max(row.projects, row.partnerships) / peak * BAR_WIDTH, 1),
+                "money": row.amounts.get(money) if money else None,
+            }
+        )
+    return {"table": table, "bars": bars, "height": len(rows) * 22 + 4, "money": money, "more": len(table.rows) - len(rows)}
+
+
+@require_safe
+def statistics_csv(request, dimension: str):
+    _check(request)
+    if dimension not in selectors.STATISTICS_DIMENSIONS:
+        raise Http404(_("Unknown statistics."))
+    query, error = _query(request)
+    if error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    table = selectors.statistics(query, dimension)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="coopdec-atlas-{dimension}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([dimension, _("label"), _("partnerships"), _("projects"), *[_("amount %(currency)s") % {"currency": c} for c in table.currencies]])
+    for row in table.rows:
+        writer.writerow(
+            [neutralise_formula(row.value), neutralise_formula(row.label), row.partnerships, row.projects,
+             *[f"{row.amounts.get(c, 0):.2f}" for c in table.currencies]]
+        )
+    return response

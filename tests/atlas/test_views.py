@@ -1,0 +1,75 @@
+import csv
+import io
+
+from django.urls import reverse
+
+
+def test_atlas_page_lists_results_and_facets(client, atlas):
+    response = client.get("/atlas/", {"q": "eau", "country": "SN"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Accès à l&#x27;eau potable dans les quartiers périphériques" in page
+    assert 'data-facet="axis"' in page
+    assert 'data-map-url="/atlas/map.json?q=eau&amp;country=SN"' in page
+    assert "Projet secret" not in page
+
+
+def test_atlas_page_unknown_filter_explains_and_lists_allowed(client, atlas):
+    response = client.get("/atlas/", {"pays": "SN"})
+
+    assert response.status_code == 400
+    assert "Unknown filter “pays”" in response.content.decode() or "pays" in response.content.decode()
+
+
+def test_map_data_endpoint_follows_filters(client, atlas):
+    response = client.get(reverse("atlas:map_data"), {"axis": "water-sanitation"})
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["countries"] == {"250": 1, "686": 1}
+    assert data["codes"] == {"250": "FR", "686": "SN"}
+    assert data["partnerships"] == 1
+
+
+def test_map_data_endpoint_refuses_malformed_filter(client, atlas):
+    response = client.get(reverse("atlas:map_data"), {"country": "France"})
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "country"
+    assert "q" in response.json()["allowed"]
+
+
+def test_organisation_network_draws_lines_to_partners(client, atlas):
+    response = client.get(reverse("atlas:organisation_network", args=[atlas.paris.pk]))
+
+    data = response.json()
+    points = {f["properties"]["name"]: f["properties"]["role"] for f in data["features"] if f["geometry"]["type"] == "Point"}
+    lines = [f for f in data["features"] if f["geometry"]["type"] == "LineString"]
+    assert points == {"Ville de Paris": "self", "Ville de Dakar": "partner", "Land Berlin": "partner"}
+    assert len(lines) == 2
+
+
+def test_organisation_network_of_draft_is_not_found(client, atlas):
+    response = client.get(reverse("atlas:organisation_network", args=[atlas.draft_org.pk]))
+
+    assert response.status_code == 404
+
+
+def test_statistics_page_has_charts_tables_and_csv_links(client, atlas):
+    response = client.get(reverse("atlas:statistics"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<svg") == 5
+    assert page.count("<table>") == 5
+    assert 'href="/atlas/stats/country.csv"' in page
+
+
+def test_statistics_csv_lists_every_row_and_currency(client, atlas):
+    response = client.get(reverse("atlas:statistics_csv", args=["kind"]), {"country": "SN"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Disposition"] == 'attachment; filename="coopdec-atlas-kind.csv"'
+    assert rows[0][2:] == ["partnerships", "projects", "amount EUR"]
+    assert sorted(row[:1] + row[2:] for row in rows[1:]) == [["network", "1", "1", "0.00"], ["twinning", "1", "1", "120000.00"]]
