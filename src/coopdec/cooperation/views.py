@@ -262,7 +262,12 @@ def project_create(request):
     elif (source.get("lead") or "").isdigit():
         lead = get_object_or_404(_editable_organisations(request.user), pk=int(source["lead"]))
     else:
-        raise Http404
+        # No starting point: let the user choose one of their organisations or partnerships.
+        organisations = _editable_organisations(request.user).order_by("name")[:200]
+        partnerships = selectors.with_parties(Partnership.objects.filter(
+            party_links__organisation__in=_editable_organisations(request.user)).distinct().order_by("-id"))[:200]
+        return render(request, "cooperation/project_start.html",
+                      {"organisations": organisations, "partnerships": partnerships})
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
