@@ -108,7 +108,8 @@ def write_report(rows: Iterable[dict], path: str | Path) -> None:
             writer.writerow({k: neutralise_formula(v) for k, v in row.items()})
 
 
-def local_governments_for(results: Iterable[Resolution], *, source: str, user=None) -> tuple[dict, int, int]:
+def local_governments_for(results: Iterable[Resolution], *, source: str, user=None,
+                          status: str = PublicationStatus.PUBLISHED) -> tuple[dict, int, int]:
     """The local-government organisation of each resolved place, created where missing.
 
     Returns ({identity: organisation id}, created, existing). One organisation per canonical place:
@@ -138,11 +139,11 @@ def local_governments_for(results: Iterable[Resolution], *, source: str, user=No
         subdivision = subdivisions.get(result.subdivision.code) if result.subdivision else None
         name = result.name[:255]
         new.append(Organisation(
-            name=name, name_folded=fold(name), kind=organisation_kind_for(subdivision),
+            name=name, name_folded=fold(name), kind=getattr(result, "kind", None) or organisation_kind_for(subdivision),
             locality_id=result.geonameid, subdivision_id=subdivision.code if subdivision else None,
             country_id=result.country_code, latitude=result.latitude, longitude=result.longitude,
             population=(result.locality.population or None) if result.locality else None,
-            publication_status=PublicationStatus.PUBLISHED, source=source,
+            publication_status=status, source=source,
             source_ref=f"geonames:{result.geonameid}" if result.locality else f"iso3166-2:{subdivision.code}",
             resolution_confidence=result.confidence, resolution_reason=result.reason[:255], created_by=author,
         ))

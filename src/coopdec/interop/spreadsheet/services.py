@@ -1,0 +1,329 @@
+"""Import organisations and partnerships from the coopdec spreadsheet template (docs/import.md).
+
+One row is one organisation (side 1 only) or one partnership between two organisations. Local
+governments are found through place resolution, exactly as for the twin-towns list (one
+organisation per canonical place); other organisations by name, kind and country. Reading and
+checking (``spreadsheet_parse``) writes nothing and gives a row-level report; ``spreadsheet_import``
+writes the rows without errors, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
+from coopdec.common.models import PublicationStatus, Source
+from coopdec.common.text import fold, neutralise_formula
+from coopdec.cooperation.models import (
+    Partnership,
+    PartnershipKind,
+    PartnershipParty,
+    PartnershipStatus,
+)
+from coopdec.interop.twinnings.services import local_governments_for
+from coopdec.territories.resolution import RESOLVED, get_index
+
+from .reader import ImportFileError, Table, check_headers, read_table
+
+SIDE_COLUMNS = ["organisation", "kind", "city", "country"]
+COLUMNS = [f"{c}_1" for c in SIDE_COLUMNS] + [f"{c}_2" for c in SIDE_COLUMNS] + [
+    "partnership_kind", "status", "start_date", "title",
+]
+REQUIRED = ["organisation_1", "kind_1", "city_1", "country_1"]
+MAX_ROWS = 5000
+REPORT_COLUMNS = ["line", "status", "organisation_1", "organisation_2", "problems"]
+
+
+@dataclass
+class Side:
+    """One organisation of a row, as resolved: enough to find or create it later."""
+
+    name: str
+    kind: str
+    country: str
+    locality_id: int | None = None
+    subdivision_code: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int | None = None
+    confidence: float | None = None
+    reason: str = ""
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.kind in LOCAL_GOVERNMENT_KINDS
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict[str, str]
+    sides: list[Side] = field(default_factory=list)
+    partnership: dict | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ParsedSheet:
+    rows: list[Row]
+    checksum: str
+
+    @property
+    def valid_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def error_rows(self) -> list[Row]:
+        return [r for r in self.rows if not r.ok]
+
+    def as_data(self) -> dict:
+        """A JSON-serialisable form, to keep between preview and confirmation."""
+        return {"checksum": self.checksum, "rows": [asdict(r) for r in self.rows]}
+
+    @classmethod
+    def from_data(cls, data: dict) -> ParsedSheet:
+        rows = []
+        for r in data["rows"]:
+            rows.append(Row(line=r["line"], cells=r["cells"], sides=[Side(**s) for s in r["sides"]],
+                            partnership=r["partnership"], problems=r["problems"]))
+        return cls(rows, data["checksum"])
+
+
+@dataclass
+class SpreadsheetSummary:
+    rows: int = 0
+    rows_with_errors: int = 0
+    organisations_created: int = 0
+    organisations_existing: int = 0
+    partnerships_created: int = 0
+    partnerships_existing: int = 0
+    dry_run: bool = False
+
+
+def _kind(value: str) -> str | None:
+    value = fold(value).replace(" ", "_")
+    if not value:
+        return OrganisationKind.MUNICIPALITY
+    labels = {fold(str(label)): code for code, label in OrganisationKind.choices}
+    return value if value in OrganisationKind.values else labels.get(value.replace("_", " "))
+
+
+def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
+    name, city, country = (cells.get(f"{c}_{n}", "") for c in ("organisation", "city", "country"))
+    kind = _kind(cells.get(f"kind_{n}", ""))
+    if kind is None:
+        problems.append(_("kind_%(n)s: unknown kind “%(value)s” (expected one of %(kinds)s)") % {
+            "n": n, "value": cells.get(f"kind_{n}", ""), "kinds": ", ".join(OrganisationKind.values)})
+        return None
+    index = get_index()
+    if kind in LOCAL_GOVERNMENT_KINDS:
+        if not city:
+            problems.append(_("city_%(n)s: a local government needs its place (city, department or region)") % {"n": n})
+            return None
+        result = index.resolve(city, country)
+        if result.status != RESOLVED:
+            problems.append(_("%(city)s, %(country)s: place %(status)s (%(reason)s)") % {
+                "city": city, "country": country, "status": result.status, "reason": result.reason})
+            return None
+        return Side(
+            name=(name or result.name)[:255], kind=kind, country=result.country_code, locality_id=result.geonameid,
+            subdivision_code=result.subdivision.code if result.subdivision else "", latitude=result.latitude,
+            longitude=result.longitude, population=(result.locality.population or None) if result.locality else None,
+            confidence=result.confidence, reason=result.reason[:255],
+        )
+    if not name:
+        problems.append(_("organisation_%(n)s: the name is required for this kind of organisation") % {"n": n})
+        return None
+    guess = index.country(country)
+    if not guess.code:
+        problems.append(_("country_%(n)s: country not recognised: %(value)s") % {"n": n, "value": country or "—"})
+        return None
+    side = Side(name=name[:255], kind=kind, country=guess.code)
+    if city:  # a position on the map, when the city is clear
+        result = index.resolve(city, country)
+        if result.status == RESOLVED and result.locality:
+            side.latitude, side.longitude = result.latitude, result.longitude
+    return side
+
+
+def _partnership(cells: dict[str, str], problems: list[str]) -> dict:
+    kind = fold(cells.get("partnership_kind", "")) or PartnershipKind.TWINNING
+    if kind not in PartnershipKind.values:
+        problems.append(_("partnership_kind: unknown kind “%(value)s” (expected one of %(kinds)s)") % {
+            "value": cells.get("partnership_kind"), "kinds": ", ".join(PartnershipKind.values)})
+    status = fold(cells.get("status", "")) or PartnershipStatus.ACTIVE
+    if status not in PartnershipStatus.values:
+        problems.append(_("status: unknown status “%(value)s” (expected one of %(values)s)") % {
+            "value": cells.get("status"), "values": ", ".join(PartnershipStatus.values)})
+    start = cells.get("start_date", "")
+    if start:
+        try:
+            start = date.fromisoformat(start[:10]).isoformat() if len(start) >= 10 else date(int(start), 1, 1).isoformat()
+        except ValueError:
+            problems.append(_("start_date: “%(value)s” is not a date (write 2019-05-14 or 2019)") % {"value": start})
+            start = ""
+    return {"kind": kind, "status": status, "start_date": start or None, "title": cells.get("title", "")[:500]}
+
+
+def spreadsheet_parse_table(table: Table) -> ParsedSheet:
+    if not table.headers:
+        raise ImportFileError(_("The file has no header line. Expected: %(columns)s.") % {"columns": ", ".join(COLUMNS)})
+    position = check_headers(table, required=REQUIRED, optional=[c for c in COLUMNS if c not in REQUIRED])
+    if len(table.rows) > MAX_ROWS:
+        raise ImportFileError(_("The file has %(count)s rows; import at most %(max)s at a time.") % {
+            "count": len(table.rows), "max": MAX_ROWS})
+    if not table.rows:
+        raise ImportFileError(_("The file has a header but no rows."))
+    rows = []
+    for line, values in table.rows:
+        cells = {name: (values[i] if i < len(values) else "") for name, i in position.items()}
+        row = Row(line=line, cells=cells)
+        if len(values) > len(table.headers) and any(v for v in values[len(table.headers):]):
+            row.problems.append(_("more cells than columns in the header"))
+        first = _side(cells, 1, row.problems)
+        has_second = any(cells.get(f"{c}_2") for c in ("organisation", "city", "country"))
+        second = _side(cells, 2, row.problems) if has_second else None
+        row.sides = [s for s in (first, second) if s]
+        if has_second:
+            row.partnership = _partnership(cells, row.problems)
+        rows.append(row)
+    return ParsedSheet(rows, table.checksum)
+
+
+def spreadsheet_parse(data: bytes, *, filename: str = "") -> ParsedSheet:
+    """Read and check a spreadsheet; nothing is written. Raises ``ImportFileError`` for an unusable file."""
+    return spreadsheet_parse_table(read_table(data, filename=filename))
+
+
+def _identity(side: Side):
+    if side.is_local_government:
+        return ("locality", str(side.locality_id)) if side.locality_id else ("subdivision", side.subdivision_code)
+    return ("named", side.kind, side.country, fold(side.name))
+
+
+def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict, int, int]:
+    """Organisations that are not local governments: found by kind, country and folded name."""
+    wanted = {_identity(s): s for s in sides}
+    found = {}
+    for identity in wanted:
+        _named, kind, country, folded = identity
+        pk = Organisation.objects.filter(kind=kind, country_id=country, name_folded=folded).order_by("id").values_list(
+            "pk", flat=True).first()
+        if pk:
+            found[identity] = pk
+    existing = len(found)
+    new = []
+    for identity, side in wanted.items():
+        if identity not in found:
+            new.append((identity, Organisation(
+                name=side.name, name_folded=fold(side.name), kind=side.kind, country_id=side.country,
+                latitude=side.latitude, longitude=side.longitude, publication_status=status,
+                source=Source.SPREADSHEET, created_by=user,
+            )))
+    created = bulk_create_with_history([o for _i, o in new], Organisation, default_user=user)
+    for (identity, _o), organisation in zip(new, created, strict=True):
+        found[identity] = organisation.pk
+    return found, len(created), existing
+
+
+@transaction.atomic
+def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False) -> SpreadsheetSummary:
+    """Write the rows without problems. ``publish``: records are published (else drafts for review)."""
+    author = user if user is not None and getattr(user, "is_authenticated", False) else None
+    status = PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
+    summary = SpreadsheetSummary(rows=len(parsed.rows), rows_with_errors=len(parsed.error_rows), dry_run=dry_run)
+    rows = parsed.valid_rows
+    sides = [s for r in rows for s in r.sides]
+    local = [s for s in sides if s.is_local_government]
+    others = [s for s in sides if not s.is_local_government]
+    organisations, created, existing = local_governments_for(
+        [_SideResolution(s) for s in local], source=Source.SPREADSHEET, user=author, status=status
+    )
+    named, created_named, existing_named = _other_organisations(others, status=status, user=author)
+    organisations.update(named)
+    summary.organisations_created = created + created_named
+    summary.organisations_existing = existing + existing_named
+
+    pairs = [(r, organisations[_identity(r.sides[0])], organisations[_identity(r.sides[1])])
+             for r in rows if r.partnership and len(r.sides) == 2]
+    involved = {pk for _r, a, b in pairs for pk in (a, b)}
+    known: dict[int, set[int]] = {}
+    links = PartnershipParty.objects.filter(organisation_id__in=involved).values_list(
+        "partnership_id", "organisation_id", "partnership__kind")
+    kinds = {}
+    for pid, oid, kind in links:
+        known.setdefault(pid, set()).add(oid)
+        kinds[pid] = kind
+    existing_pairs = {(kinds[pid], frozenset(orgs)) for pid, orgs in known.items() if len(orgs) == 2}
+    new_partnerships, parties = [], []
+    for row, a, b in pairs:
+        signature = (row.partnership["kind"], frozenset((a, b)))
+        if a == b or signature in existing_pairs:
+            summary.partnerships_existing += 1
+            continue
+        existing_pairs.add(signature)
+        title = row.partnership["title"]
+        new_partnerships.append(Partnership(
+            kind=row.partnership["kind"], status=row.partnership["status"], start_date=row.partnership["start_date"],
+            title={"fr": title, "en": title} if title else {}, publication_status=status, source=Source.SPREADSHEET,
+            source_ref=_("line %(line)s") % {"line": row.line}, created_by=author,
+        ))
+        parties.append((a, b))
+    created_partnerships = bulk_create_with_history(new_partnerships, Partnership, default_user=author)
+    links = []
+    for partnership, (a, b) in zip(created_partnerships, parties, strict=True):
+        links += [PartnershipParty(partnership_id=partnership.pk, organisation_id=a),
+                  PartnershipParty(partnership_id=partnership.pk, organisation_id=b)]
+    bulk_create_with_history(links, PartnershipParty, default_user=author)
+    summary.partnerships_created = len(created_partnerships)
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary
+
+
+class _SideResolution:
+    """A resolved side seen as a place resolution, so that local governments share one code path."""
+
+    def __init__(self, side: Side):
+        from coopdec.territories.resolution import Place, Region
+
+        self.status = RESOLVED
+        self.name = side.name
+        self.country_code = side.country
+        self.geonameid = side.locality_id
+        self.latitude, self.longitude = side.latitude, side.longitude
+        self.confidence, self.reason = side.confidence, side.reason
+        self.locality = (Place(side.locality_id, side.name, side.country, "", side.latitude or 0.0,
+                               side.longitude or 0.0, side.population or 0) if side.locality_id else None)
+        self.subdivision = (Region(side.subdivision_code, side.name, side.country, side.latitude, side.longitude)
+                            if side.subdivision_code else None)
+        self.kind = side.kind
+
+    @property
+    def identity(self):
+        return _identity(Side(self.name, self.kind, self.country_code, self.geonameid,
+                              self.subdivision.code if self.subdivision else ""))
+
+
+def error_report(parsed: ParsedSheet) -> str:
+    """The row-level report as CSV text (formula-like cells neutralised)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for row in parsed.rows:
+        writer.writerow([neutralise_formula(v) for v in (
+            row.line, "ok" if row.ok else "error", row.cells.get("organisation_1") or row.cells.get("city_1", ""),
+            row.cells.get("organisation_2") or row.cells.get("city_2", ""), " | ".join(row.problems),
+        )])
+    return out.getvalue()
