@@ -13,6 +13,7 @@ How it stays fast and safe (see docs/iati.md):
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
+from coopdec.atlas import index as atlas_index
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.common.text import fold
 from coopdec.cooperation.models import (
@@ -51,7 +52,8 @@ from coopdec.territories.models import Country, Locality
 from .read import ActivityError, checksum, language_code, narratives, organisation, read_activity
 from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
 
-BATCH_SIZE = 250
+BATCH_SIZE = 500
+REINDEX_EVERY = 2000  # projects: the atlas index is brought up to date in batches of this size
 CHANGE_REASON = "IATI import"
 
 # IATI OrganisationType → coopdec organisation kind (docs/iati.md).
@@ -163,6 +165,8 @@ class ActivityImporter:
             self.org_kind[pk], self.org_country[pk] = kind, country
         self.partnerships: dict[frozenset[int], int] = {}
         self.journal = _Journal()
+        self.reindex_projects: set[int] = set()
+        self.reindex_partnerships: set[int] = set()
 
     # -- files ----------------------------------------------------------------------------------
 
@@ -208,6 +212,21 @@ class ActivityImporter:
         except etree.XMLSyntaxError as exc:
             summary.failures.append(Failure(path, exc.lineno, "", _("the file is not well-formed XML, reading stopped (%(reason)s)") % {"reason": exc.msg}))
         self._write(batch, summary, path)
+        self.reindex()
+
+    def _reindex_later(self, projects: list[Project]) -> None:
+        for project in projects:
+            self.reindex_projects.add(project.pk)
+            if project.partnership_id:
+                self.reindex_partnerships.add(project.partnership_id)
+        if len(self.reindex_projects) >= REINDEX_EVERY:
+            self.reindex()
+
+    def reindex(self) -> None:
+        """Bulk writes send no signals: bring the atlas index up to date for what was written."""
+        if self.reindex_projects or self.reindex_partnerships:
+            atlas_index.reindex(projects=self.reindex_projects, partnerships=self.reindex_partnerships, expand=False)
+        self.reindex_projects, self.reindex_partnerships = set(), set()
 
     def _fail(self, summary: ImportSummary, failure: Failure) -> None:
         summary.failed += 1
@@ -261,7 +280,7 @@ class ActivityImporter:
             return
         try:
             with transaction.atomic():
-                self._save(pending, path)
+                projects = self._save(pending, path)
         except (ActivityError, DatabaseError, ValueError) as exc:
             self.journal.forget()
             if len(pending) == 1:
@@ -272,6 +291,7 @@ class ActivityImporter:
                 self._write_one(one, summary, path)
             return
         self.journal.entries.clear()
+        self._reindex_later(projects)
         for _item, project_id in pending:
             if project_id:
                 summary.updated += 1
@@ -282,12 +302,13 @@ class ActivityImporter:
         item, project_id = pending
         try:
             with transaction.atomic():
-                self._save([pending], path)
+                projects = self._save([pending], path)
         except (ActivityError, DatabaseError, ValueError) as exc:
             self.journal.forget()
             self._fail(summary, Failure(path, item.line, item.identifier, str(exc)))
             return
         self.journal.entries.clear()
+        self._reindex_later(projects)
         if project_id:
             summary.updated += 1
         else:
@@ -417,7 +438,7 @@ class ActivityImporter:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def _save(self, pending: list[tuple[Parsed, int | None]], path: str) -> None:
+    def _save(self, pending: list[tuple[Parsed, int | None]], path: str) -> list[Project]:
         now = timezone.now()
         resolved = [self._resolve(item) for item, _project_id in pending]
         existing_ids = [project_id for _item, project_id in pending if project_id]
@@ -433,12 +454,31 @@ class ActivityImporter:
                 model.objects.filter(project_id__in=existing_ids).delete()
             Document.objects.filter(project_id__in=existing_ids, file="").delete()
             IatiActivity.objects.filter(project_id__in=existing_ids).delete()
-            bulk_update_with_history(
-                changed_projects, Project, PROJECT_UPDATE_FIELDS, default_change_reason=CHANGE_REASON, default_date=now
+            _update(Project, changed_projects, PROJECT_UPDATE_FIELDS)
+            Project.history.bulk_history_create(
+                changed_projects, update=True, default_change_reason=CHANGE_REASON, default_date=now
             )
         if new_projects:
-            bulk_create_with_history(new_projects, Project, default_change_reason=CHANGE_REASON, default_date=now)
+            self._create_projects(new_projects, now)
         self._save_children(pending, resolved, projects, path, now)
+        return projects
+
+    @staticmethod
+    def _create_projects(projects: list[Project], now) -> None:
+        """Insert the projects and their "created" history rows with two multi-row inserts."""
+        fields = [f.attname for f in Project._meta.concrete_fields if not f.primary_key]
+        rows = []
+        for project in projects:
+            project.created_at = now
+            rows.append({name: getattr(project, name) for name in fields})
+        for project, pk in zip(projects, _insert(Project, rows, returning=True), strict=True):
+            project.pk = pk
+        history = [
+            {**row, "id": project.pk, "history_date": now, "history_change_reason": CHANGE_REASON, "history_type": "+",
+             "history_user_id": None}
+            for row, project in zip(rows, projects, strict=True)
+        ]
+        _insert(Project.history.model, history)
 
     @staticmethod
     def _fill_project(project: Project, record: dict, reporting_id: int, partnership_id: int | None, now) -> None:
@@ -459,80 +499,153 @@ class ActivityImporter:
         project.updated_at = now
 
     def _save_children(self, pending, resolved, projects: list[Project], path: str, now) -> None:
-        rows: dict[type, list] = {model: [] for model in (*CHILD_MODELS, Document, IatiActivity)}
+        rows: dict[type, list[dict]] = {model: [] for model in (*CHILD_MODELS, Document, IatiActivity, IndicatorValue)}
         results: list[tuple[Result, dict]] = []
+        source_file = Path(path).name[:255]
         for (item, _project_id), (reporting_id, _partnership_id, participants), project in zip(pending, resolved, projects, strict=True):
             record, pid = item.record, project.pk
-            rows[IatiActivity].append(IatiActivity(
-                project_id=pid, reporting_org_id=reporting_id, hierarchy=record["hierarchy"], scope=record["scope"],
-                collaboration_type=record["collaboration_type"], default_flow_type=record["default_flow_type"],
-                default_finance_type=record["default_finance_type"], default_tied_status=record["default_tied_status"],
-                default_aid_types=record["default_aid_types"], humanitarian=record["humanitarian"],
-                other_identifiers=record["other_identifiers"], recipient_regions=record["regions"], tags=record["tags"],
-                policy_markers=record["policy_markers"], descriptions=record["other_descriptions"],
-                sector_narratives=record["sector_narratives"], content_hash=item.checksum,
-                source_file=Path(path).name[:255], imported_at=now,
-            ))
+            rows[IatiActivity].append({
+                "project_id": pid, "reporting_org_id": reporting_id, "hierarchy": record["hierarchy"], "scope": record["scope"],
+                "collaboration_type": record["collaboration_type"], "default_flow_type": record["default_flow_type"],
+                "default_finance_type": record["default_finance_type"], "default_tied_status": record["default_tied_status"],
+                "default_aid_types": record["default_aid_types"], "humanitarian": record["humanitarian"],
+                "other_identifiers": record["other_identifiers"], "recipient_regions": record["regions"], "tags": record["tags"],
+                "policy_markers": record["policy_markers"], "descriptions": record["other_descriptions"],
+                "sector_narratives": record["sector_narratives"], "content_hash": item.checksum,
+                "source_file": source_file, "imported_at": now,
+            })
             rows[ProjectParticipant] += [
-                ProjectParticipant(project_id=pid, organisation_id=org_id, role=role, activity_id=activity_id)
+                {"project_id": pid, "organisation_id": org_id, "role": role, "activity_id": activity_id}
                 for org_id, role, activity_id in participants
             ]
             rows[ProjectSector] += [
-                ProjectSector(project_id=pid, vocabulary=s["vocabulary"], code=s["code"], percentage=_dec(s["percentage"]))
+                {"project_id": pid, "vocabulary": s["vocabulary"], "code": s["code"], "percentage": s["percentage"]}
                 for s in record["sectors"]
             ]
-            rows[ProjectSdg] += [ProjectSdg(project_id=pid, target=code) for code in record["sdgs"]]
+            rows[ProjectSdg] += [{"project_id": pid, "target": code} for code in record["sdgs"]]
             rows[ProjectCountry] += [
-                ProjectCountry(project_id=pid, country_id=c["code"], percentage=_dec(c["percentage"])) for c in record["countries"]
+                {"project_id": pid, "country_id": c["code"], "percentage": c["percentage"]} for c in record["countries"]
             ]
             rows[ProjectLocation] += [
-                ProjectLocation(project_id=pid, locality_id=loc["geonameid"], name=loc["name"], latitude=loc["latitude"],
-                                longitude=loc["longitude"], ref=loc["ref"])
+                {"project_id": pid, "locality_id": loc["geonameid"], "name": loc["name"], "latitude": loc["latitude"],
+                 "longitude": loc["longitude"], "ref": loc["ref"]}
                 for loc in record["locations"]
             ]
             rows[Budget] += [
-                Budget(project_id=pid, type=b["type"], status=b["status"], period_start=b["start"], period_end=b["end"],
-                       value=Decimal(b["value"]), currency=b["currency"], value_date=b["value_date"])
+                {"project_id": pid, "type": b["type"], "status": b["status"], "period_start": b["start"],
+                 "period_end": b["end"], "value": b["value"], "currency": b["currency"], "value_date": b["value_date"]}
                 for b in record["budgets"]
             ]
-            rows[Transaction] += [
-                Transaction(project_id=pid, type=t["type"], date=t["date"], value=Decimal(t["value"]), currency=t["currency"],
-                            value_date=t["value_date"], description=t["description"], provider_name=t["provider_name"],
-                            provider_ref=t["provider_ref"], receiver_name=t["receiver_name"],
-                            receiver_ref=t["receiver_ref"], reference=t["reference"])
-                for t in record["transactions"]
-            ]
+            rows[Transaction] += [{"project_id": pid, **t} for t in record["transactions"]]
             rows[Document] += [
-                Document(project_id=pid, title=d["title"], url=d["url"], format=d["format"], category=d["category"],
-                         language=d["language"], document_date=d["date"])
+                {"project_id": pid, "title": d["title"], "url": d["url"], "format": d["format"], "category": d["category"],
+                 "language": d["language"], "document_date": d["date"], "created_at": now}
                 for d in record["documents"]
             ]
             for r in record["results"]:
                 result = Result(project_id=pid, type=r["type"], title=r["title"], description=r["description"], position=r["position"])
-                rows[Result].append(result)
                 results.append((result, r))
         for model, objects in rows.items():
-            if objects:
-                model.objects.bulk_create(objects, batch_size=500)
-        indicators: list[tuple[Indicator, dict]] = []
-        for result, r in results:
-            for i in r["indicators"]:
-                indicators.append((Indicator(
-                    result_id=result.pk, title=i["title"], description=i["description"], measure=i["measure"],
-                    ascending=i["ascending"], position=i["position"],
-                ), i))
+            if objects and model is not IndicatorValue:
+                _insert(model, objects)
+        if not results:
+            return
+        Result.objects.bulk_create([result for result, _r in results], batch_size=500)
+        indicators: list[tuple[Indicator, dict]] = [
+            (Indicator(result_id=result.pk, title=i["title"], description=i["description"], measure=i["measure"],
+                       ascending=i["ascending"], position=i["position"]), i)
+            for result, r in results for i in r["indicators"]
+        ]
         if indicators:
             Indicator.objects.bulk_create([indicator for indicator, _i in indicators], batch_size=500)
-            values = [
-                IndicatorValue(indicator_id=indicator.pk, period_start=v["start"], period_end=v["end"], baseline=_dec(v["baseline"]),
-                               target=_dec(v["target"]), actual=_dec(v["actual"]), comment=v["comment"])
+            _insert(IndicatorValue, [
+                {"indicator_id": indicator.pk, "period_start": v["start"], "period_end": v["end"], "baseline": v["baseline"],
+                 "target": v["target"], "actual": v["actual"], "comment": v["comment"]}
                 for indicator, i in indicators for v in i["values"]
-            ]
-            IndicatorValue.objects.bulk_create(values, batch_size=500)
+            ])
 
 
-def _dec(value: str | None) -> Decimal | None:
-    return Decimal(value) if value is not None else None
+_INSERT_CHUNK = 500
+
+
+class _Table:
+    """A multi-row INSERT of plain values for one model: the ORM's bulk_create without building model
+    instances (several times faster for the many small rows of an import). Every concrete column is
+    written; missing values take the field's default; each value is adapted the way Django adapts it
+    for the database in use (JSON, dates, decimals, time zones).
+    """
+
+    def __init__(self, model):
+        from django.db import connection
+
+        ops = connection.ops
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.defaults = [(f.attname, f.get_default()) for f in self.fields]
+        self.adapters = [self._adapter(f, ops) for f in self.fields]
+        quote = ops.quote_name
+        self.columns = ", ".join(quote(f.column) for f in self.fields)
+        self.table = quote(model._meta.db_table)
+        self.pk = quote(model._meta.pk.column)
+        self.placeholder = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+
+    @staticmethod
+    def _adapter(field, ops):
+        kind = field.get_internal_type()
+        if kind == "JSONField":
+            return lambda v: None if v is None else ops.adapt_json_value(v, field.encoder)
+        if kind == "DateField":
+            return lambda v: ops.adapt_datefield_value(date.fromisoformat(v) if isinstance(v, str) else v)
+        if kind == "DateTimeField":
+            return ops.adapt_datetimefield_value
+        if kind == "DecimalField":
+            return lambda v: None if v is None else ops.adapt_decimalfield_value(
+                Decimal(v) if isinstance(v, str) else v, field.max_digits, field.decimal_places
+            )
+        return None
+
+    def insert(self, rows: list[dict], *, returning: bool = False) -> list[int]:
+        from django.db import connection
+
+        ids: list[int] = []
+        suffix = f" RETURNING {self.pk}" if returning else ""
+        pairs = list(zip(self.defaults, self.adapters, strict=True))
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                chunk = rows[start : start + _INSERT_CHUNK]
+                params = []
+                for row in chunk:
+                    for (name, default), adapt in pairs:
+                        value = row.get(name, default)
+                        params.append(adapt(value) if adapt is not None and value is not None else value)
+                values = ", ".join([self.placeholder] * len(chunk))
+                cursor.execute(f"INSERT INTO {self.table} ({self.columns}) VALUES {values}{suffix}", params)  # noqa: S608
+                if returning:
+                    ids.extend(row[0] for row in cursor.fetchall())
+        return ids
+
+
+_tables: dict[type, _Table] = {}
+
+
+def _insert(model, rows: list[dict], *, returning: bool = False) -> list[int]:
+    if model not in _tables:
+        _tables[model] = _Table(model)
+    return _tables[model].insert(rows, returning=returning)
+
+
+def _update(model, objects: list, field_names: list[str]) -> None:
+    """``UPDATE ... WHERE id = %s`` for each object, in one ``executemany`` (``bulk_update`` builds a
+    CASE expression per field and row, which is slow for wide rows)."""
+    from django.db import connection
+
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [
+            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects
+        ])
 
 
 def iati_files_import(*, paths: Iterable[Path | str], wrap: Callable[[Iterable], Iterable] | None = None,

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coopdec.common.text import fold
 
@@ -27,6 +28,15 @@ MONEY_LIMIT = Decimal(10) ** 16  # DecimalField(max_digits=18, decimal_places=2)
 MEASURE_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=18, decimal_places=4)
 CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
+
+
+# What a number is, for the "too large" message (lazy: translated only when the message is made).
+_WHAT_PERCENTAGE = gettext_lazy("percentage")
+_WHAT_BASELINE = gettext_lazy("baseline")
+_WHAT_TARGET = gettext_lazy("target")
+_WHAT_ACTUAL = gettext_lazy("actual value")
+_WHAT_BUDGET = gettext_lazy("budget")
+_WHAT_TRANSACTION = gettext_lazy("transaction")
 
 
 class ActivityError(ValueError):
@@ -62,7 +72,7 @@ def iso_date(value: str | None) -> str | None:
         return None
 
 
-def decimal_text(value: str | None, *, quantum: Decimal = CENT, limit: Decimal = MONEY_LIMIT, what: str = "") -> str | None:
+def decimal_text(value: str | None, *, quantum: Decimal = CENT, limit: Decimal = MONEY_LIMIT, what=None) -> str | None:
     """A number as a canonical string, or None when absent or not a number; too large is an error."""
     text = (value or "").strip().replace(",", "") if value else ""
     if not text:
@@ -79,7 +89,7 @@ def decimal_text(value: str | None, *, quantum: Decimal = CENT, limit: Decimal =
 
 
 def percentage(value: str | None) -> str | None:
-    text = decimal_text(value, limit=Decimal(1000), what=_("percentage"))
+    text = decimal_text(value, limit=Decimal(1000), what=_WHAT_PERCENTAGE)
     if text is None or not (0 <= Decimal(text) <= 100):
         return None
     return text
@@ -114,7 +124,7 @@ def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
         start = iso_date(baseline.get("iso-date")) or (f"{int(year):04d}-01-01" if year.isdigit() and 0 < int(year) < 10000 else None)
         if start is None:
             continue
-        value = decimal_text(baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_("baseline"))
+        value = decimal_text(baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_BASELINE)
         return start, f"{start[:4]}-12-31", value
     return None, None, None
 
@@ -134,9 +144,9 @@ def _indicator(indicator, lang: str, position: int) -> dict:
                 comment = narratives(holder.find("comment"), lang)
         values.append({
             "start": start, "end": end, "baseline": baseline,
-            "target": decimal_text(target.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_("target"))
+            "target": decimal_text(target.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_TARGET)
             if target is not None else None,
-            "actual": decimal_text(actual.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_("actual value"))
+            "actual": decimal_text(actual.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_ACTUAL)
             if actual is not None else None,
             "comment": comment,
         })
@@ -156,7 +166,22 @@ def _indicator(indicator, lang: str, position: int) -> dict:
 
 def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> dict:
     """The canonical record of an <iati-activity>. Raise ``ActivityError`` when it cannot be imported."""
-    identifier = (activity.findtext("iati-identifier") or "").strip()
+    children: dict[str, list] = {}
+    for child in activity:  # one pass over the children; every section below reads its group
+        children.setdefault(child.tag, []).append(child)
+
+    def group(tag: str) -> list:
+        return children.get(tag, ())
+
+    def first(tag: str):
+        found = children.get(tag)
+        return found[0] if found else None
+
+    def first_code(tag: str) -> str:
+        found = children.get(tag)
+        return (found[0].get("code") or "").strip() if found else ""
+
+    identifier = (first("iati-identifier").text or "").strip() if first("iati-identifier") is not None else ""
     if not identifier:
         raise ActivityError(_("the activity has no iati-identifier"))
     if len(identifier) > 200:
@@ -165,19 +190,19 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
     lang = declared_lang or "en"
     currency = clip(activity.get("default-currency") or root_currency, 3).upper()
 
-    reporting = activity.find("reporting-org")
+    reporting = first("reporting-org")
     if reporting is None:
         raise ActivityError(_("the activity has no reporting-org"))
     reporting_org = organisation(reporting, lang)
     if not reporting_org["key"]:
         raise ActivityError(_("the reporting-org has neither a ref nor a name"))
 
-    title = narratives(activity.find("title"), lang)
+    title = narratives(first("title"), lang)
     if not title:
         raise ActivityError(_("the activity has no title"))
 
     descriptions: dict[str, dict[str, str]] = {}
-    for description in activity.iterchildren("description"):
+    for description in group("description"):
         kind = (description.get("type") or DESCRIPTION_GENERAL).strip()
         texts = narratives(description, lang)
         merged = descriptions.setdefault(kind, {})
@@ -185,7 +210,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             merged.setdefault(code, text)
 
     participants, organisations, seen = [], {reporting_org["key"]: reporting_org}, set()
-    for element in activity.iterchildren("participating-org"):
+    for element in group("participating-org"):
         org = organisation(element, lang)
         role = (element.get("role") or "").strip()
         if not org["key"] or role not in ROLES or (org["key"], role) in seen:
@@ -195,14 +220,14 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         participants.append({"org": org["key"], "role": role, "activity_id": clip(element.get("activity-id"), 200)})
 
     dates = {}
-    for element in activity.iterchildren("activity-date"):
+    for element in group("activity-date"):
         kind = (element.get("type") or "").strip()
         if kind in {"1", "2", "3", "4"} and kind not in dates:
             dates[kind] = iso_date(element.get("iso-date"))
-    status = _first_code(activity, "activity-status")
+    status = first_code("activity-status")
 
     sectors, sdgs, sector_narratives, seen = [], set(), {}, set()
-    for element in activity.iterchildren("sector"):
+    for element in group("sector"):
         vocabulary = clip(element.get("vocabulary") or "1", 4)
         code = clip(element.get("code"), 20)
         if not code or (vocabulary, code) in seen:
@@ -217,7 +242,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 sector_narratives[f"{vocabulary}|{code}"] = texts
 
     tags = []
-    for element in activity.iterchildren("tag"):
+    for element in group("tag"):
         vocabulary, code = (element.get("vocabulary") or "").strip(), clip(element.get("code"), 100)
         if not code:
             continue
@@ -228,7 +253,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                      "narrative": narratives(element, lang)})
 
     countries, seen = [], set()
-    for element in activity.iterchildren("recipient-country"):
+    for element in group("recipient-country"):
         code = (element.get("code") or "").strip().upper()
         if len(code) == 2 and code not in seen:
             seen.add(code)
@@ -236,11 +261,11 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
     regions = [
         {"code": clip(e.get("code"), 20), "vocabulary": (e.get("vocabulary") or "1").strip(),
          "percentage": percentage(e.get("percentage"))}
-        for e in activity.iterchildren("recipient-region") if (e.get("code") or "").strip()
+        for e in group("recipient-region") if (e.get("code") or "").strip()
     ]
 
     locations = []
-    for element in activity.iterchildren("location"):
+    for element in group("location"):
         geonameid = None
         for holder in (*element.iterchildren("location-id"), *element.iterchildren("administrative")):
             if (holder.get("vocabulary") or "") == "G1" and (holder.get("code") or "").strip().isdigit():
@@ -262,11 +287,11 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                               "latitude": latitude, "longitude": longitude})
 
     budgets = []
-    for element in activity.iterchildren("budget"):
+    for element in group("budget"):
         start = iso_date(element.find("period-start").get("iso-date")) if element.find("period-start") is not None else None
         end = iso_date(element.find("period-end").get("iso-date")) if element.find("period-end") is not None else None
         value_element = element.find("value")
-        value = decimal_text(value_element.text, what=_("budget")) if value_element is not None else None
+        value = decimal_text(value_element.text, what=_WHAT_BUDGET) if value_element is not None else None
         if not start or not end or value is None:
             continue
         budgets.append({
@@ -278,11 +303,11 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
     budgets.sort(key=lambda b: b["start"])
 
     transactions = []
-    for element in activity.iterchildren("transaction"):
+    for element in group("transaction"):
         kind = clip(_first_code(element, "transaction-type"), 3)
         when = iso_date(_first_code(element, "transaction-date", "iso-date"))
         value_element = element.find("value")
-        value = decimal_text(value_element.text, what=_("transaction")) if value_element is not None else None
+        value = decimal_text(value_element.text, what=_WHAT_TRANSACTION) if value_element is not None else None
         if not kind or not when or value is None:
             continue
         provider, receiver = element.find("provider-org"), element.find("receiver-org")
@@ -300,7 +325,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
     transactions.sort(key=lambda t: t["date"])
 
     documents = []
-    for element in activity.iterchildren("document-link"):
+    for element in group("document-link"):
         url = clip(element.get("url"), 1000)
         if not url:
             continue
@@ -312,7 +337,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         })
 
     results = []
-    for position, element in enumerate(activity.iterchildren("result")):
+    for position, element in enumerate(group("result")):
         kind = (element.get("type") or "").strip()
         results.append({
             "type": kind if kind in RESULT_TYPES else "9",
@@ -350,24 +375,24 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         "results": results,
         "hierarchy": int(hierarchy) if hierarchy.isdigit() and int(hierarchy) < 32768 else None,
         "humanitarian": True if humanitarian in {"1", "true"} else False if humanitarian in {"0", "false"} else None,
-        "scope": clip(_first_code(activity, "activity-scope"), 2),
-        "collaboration_type": clip(_first_code(activity, "collaboration-type"), 2),
-        "default_flow_type": clip(_first_code(activity, "default-flow-type"), 4),
-        "default_finance_type": clip(_first_code(activity, "default-finance-type"), 4),
-        "default_tied_status": clip(_first_code(activity, "default-tied-status"), 2),
+        "scope": clip(first_code("activity-scope"), 2),
+        "collaboration_type": clip(first_code("collaboration-type"), 2),
+        "default_flow_type": clip(first_code("default-flow-type"), 4),
+        "default_finance_type": clip(first_code("default-finance-type"), 4),
+        "default_tied_status": clip(first_code("default-tied-status"), 2),
         "default_aid_types": [
             {"vocabulary": (e.get("vocabulary") or "1").strip(), "code": (e.get("code") or "").strip()}
-            for e in activity.iterchildren("default-aid-type") if (e.get("code") or "").strip()
+            for e in group("default-aid-type") if (e.get("code") or "").strip()
         ],
         "other_identifiers": [
             {"ref": (e.get("ref") or "").strip(), "type": (e.get("type") or "").strip(),
              "owner_ref": _first_code(e, "owner-org", "ref"), "owner_name": narratives(e.find("owner-org"), lang)}
-            for e in activity.iterchildren("other-identifier") if (e.get("ref") or "").strip()
+            for e in group("other-identifier") if (e.get("ref") or "").strip()
         ],
         "policy_markers": [
             {"vocabulary": (e.get("vocabulary") or "1").strip(), "code": (e.get("code") or "").strip(),
              "significance": (e.get("significance") or "").strip()}
-            for e in activity.iterchildren("policy-marker") if (e.get("code") or "").strip()
+            for e in group("policy-marker") if (e.get("code") or "").strip()
         ],
     }
     return {"record": record, "organisations": organisations}

@@ -1,0 +1,162 @@
+"""IATI import and export: speed and peak memory (issue 4, "Speed and memory").
+
+1. Builds a large activity file under /tmp by repeating the 577 activities of
+   ``iom-577-activities.xml`` with distinct identifiers (61 copies: about 35,000 activities, 100 MB).
+2. Walks it with a raw lxml ``iterparse`` (every element visited, nothing stored): the ceiling.
+3. Runs ``coopdec iati_import`` of the same file into a fresh SQLite database, in a child process,
+   and reports activities/s, the ratio to the raw walk, and the child's peak RSS (``getrusage``).
+4. Imports more copies until the database holds 100,000 activities, then runs ``coopdec iati_export``
+   of all of them in a child process: activities/s and peak RSS.
+
+Targets: import throughput >= 30% of the raw walk; import peak RSS <= 300 MB; export of 100,000
+activities peak RSS <= 200 MB. Run: ``.venv/bin/python bench/iati.py [--copies N] [--export-total N]``.
+The fresh database gets countries, subdivisions and codelists, not the 234,908 localities (the
+file's only GeoNames reference is then simply not linked).
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT.parent / "shared" / "data" / "iati" / "samples" / "iom-577-activities.xml"
+WORK = Path(os.environ.get("COOPDEC_BENCH_DIR", "/tmp/coopdec-bench-iati"))
+REPORTER = "XM-DAC-47066"
+
+
+def build(path: Path, first_copy: int, copies: int) -> int:
+    """Write ``copies`` copies of the sample's activities, identifiers suffixed with the copy number."""
+    from lxml import etree
+
+    activities = etree.parse(str(SAMPLE)).getroot().findall("iati-activity")
+    count = 0
+    with etree.xmlfile(str(path), encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element("iati-activities", version="2.03"):
+            for copy in range(first_copy, first_copy + copies):
+                for activity in activities:
+                    identifier = activity.find("iati-identifier")
+                    original = identifier.text
+                    identifier.text = f"{original}-{copy:04d}"
+                    xf.write(activity)
+                    identifier.text = original
+                    count += 1
+    return count
+
+
+def raw_walk(path: Path) -> tuple[int, float]:
+    from lxml import etree
+
+    started = time.perf_counter()
+    activities = 0
+    for _event, element in etree.iterparse(str(path), events=("end",)):
+        if element.tag == "iati-activity":
+            activities += 1
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return activities, time.perf_counter() - started
+
+
+def child(*args: str, env: dict) -> dict:
+    """Run a coopdec command in a child process; its wall time, peak RSS and output."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--child", *args], env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"coopdec {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    marker = [line for line in done.stderr.splitlines() if line.startswith("BENCH ")][-1]
+    return {"seconds": seconds, "stdout": done.stdout, "stderr": done.stderr, **json.loads(marker[6:])}
+
+
+def run_child(args: list[str]) -> None:
+    """In the child: run the command, then report the peak RSS of this process."""
+    if args[0] == "setup":
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from coopdec.territories import loaders as places
+        from coopdec.vocabularies import loaders as vocabularies
+
+        call_command("migrate", verbosity=0)
+        places.load_countries()
+        places.load_subdivisions()
+        vocabularies.load_codelists()
+    else:
+        from django.core.management import execute_from_command_line
+
+        try:
+            execute_from_command_line(["coopdec", *args])
+        except SystemExit as exc:
+            if exc.code not in (0, None):
+                raise
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("BENCH " + json.dumps({"max_rss_mb": round(peak_kb / 1024, 1)}), file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=61, help="copies of the 577 activities (default 61: ~35,000)")
+    parser.add_argument("--export-total", type=int, default=100_000, help="activities in the export (default 100,000)")
+    parser.add_argument("--child", nargs=argparse.REMAINDER)
+    options = parser.parse_args()
+    if options.child:
+        run_child(options.child)
+        return
+    if not SAMPLE.is_file():
+        print(f"skipped: {SAMPLE} is not there (the shared IATI samples are needed)")
+        return
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    database = WORK / "bench.sqlite3"
+    for leftover in WORK.glob("bench.sqlite3*"):
+        leftover.unlink()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "coopdec.settings"}
+    env.setdefault("SECRET_KEY", "coopdec-bench-only")
+
+    large = WORK / "large.xml"
+    activities = build(large, 1, options.copies)
+    size_mb = large.stat().st_size / 1e6
+    print(f"file: {large} {size_mb:.1f} MB, {activities:,} activities")
+
+    walked, walk_seconds = raw_walk(large)
+    walk_rate = walked / walk_seconds
+    print(f"raw iterparse walk: {walk_seconds:.1f} s, {walk_rate:,.0f} activities/s")
+
+    child("setup", env=env)
+    imported = child("iati_import", "--json", str(large), env=env)
+    counts = json.loads(imported["stdout"])
+    import_rate = counts["created"] / imported["seconds"]
+    print(f"iati_import into a fresh SQLite database: {imported['seconds']:.1f} s, {import_rate:,.0f} activities/s "
+          f"({counts}), peak RSS {imported['max_rss_mb']} MB (target <= 300)")
+    print(f"import / raw walk throughput: {import_rate / walk_rate:.2f} (target >= 0.30)")
+
+    again = child("iati_import", "--json", str(large), env=env)
+    print(f"re-import of the same file (all unchanged): {again['seconds']:.1f} s, "
+          f"{activities / again['seconds']:,.0f} activities/s, {json.loads(again['stdout'])}")
+
+    total = counts["created"]
+    if total < options.export_total:
+        more = -(-(options.export_total - total) // 577)
+        extra = WORK / "extra.xml"
+        build(extra, options.copies + 1, more)
+        added = child("iati_import", "--json", str(extra), env=env)
+        total += json.loads(added["stdout"])["created"]
+        extra.unlink()
+    exported_file = WORK / "export.xml"
+    exported = child("iati_export", "--organisation", REPORTER, "--output", str(exported_file), env=env)
+    print(f"iati_export of {total:,} activities: {exported['seconds']:.1f} s, {total / exported['seconds']:,.0f} activities/s, "
+          f"{exported_file.stat().st_size / 1e6:.0f} MB written, peak RSS {exported['max_rss_mb']} MB (target <= 200)")
+    print(f"  {exported['stderr'].splitlines()[0] if exported['stderr'] else ''}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()
