@@ -249,3 +249,39 @@ def test_members_page_invites_by_email(client, mailoutbox, django_capture_on_com
     assert [message.to for message in mailoutbox] == [["ama@example.org"]]
     page = client.get(reverse("actors:members", args=[lyon.pk])).content.decode()
     assert "ama@example.org" in page
+
+
+def test_project_results_indicators_values_and_documents_through_the_pages(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coopdec.cooperation.models import Document, Indicator, IndicatorValue, Result
+
+    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    project = make_project(partnership=make_partnership(lyon, dakar))
+    client.force_login(make_member(lyon))
+
+    def add(what, data):
+        return client.post(reverse("cooperation:project_add", args=[project.pk, what]), data)
+
+    assert add("result", {"type": "1", "title_fr": "Accès à l'eau amélioré"}).status_code == 302
+    result = Result.objects.get()
+    assert add("indicator", {"result": result.pk, "title_fr": "Ménages raccordés", "measure": "1"}).status_code == 302
+    indicator = Indicator.objects.get()
+    for territory, actual in ((lyon, 3), (dakar, 410)):
+        response = add("value", {"indicator": indicator.pk, "territory": territory.pk, "period_start": "2024-01-01",
+                                 "period_end": "2024-12-31", "baseline": "0", "target": "600", "actual": actual})
+        assert response.status_code == 302
+    assert IndicatorValue.objects.count() == 2
+    response = add("value", {"indicator": indicator.pk, "period_start": "2024-12-31", "period_end": "2024-01-01"})
+    assert response.status_code == 400
+    svg = SimpleUploadedFile("map.svg", b"<svg onload='alert(1)'/>", content_type="image/svg+xml")
+    response = add("document", {"title_fr": "Carte", "file": svg})
+    assert response.status_code == 400
+    assert "are not accepted" in response.content.decode()
+    pdf = SimpleUploadedFile("convention.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert add("document", {"title_fr": "Convention", "file": pdf, "is_agreement": "on",
+                            "signed_on": "2023-02-01"}).status_code == 302
+    assert Document.objects.get().is_agreement is True
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "Ville de Dakar" in page and "410" in page and "Convention" in page

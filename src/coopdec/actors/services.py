@@ -178,6 +178,14 @@ def record_restore(*, record, history_id: int, user=None):
         raise ValidationError(_("This version does not exist (any more).")) from None
     restored = version.instance
     restored.pk = record.pk
+    for field in record._meta.concrete_fields:
+        value = getattr(restored, field.attname)
+        if field.is_relation and value is not None and not field.related_model._default_manager.filter(pk=value).exists():
+            if field.null:
+                setattr(restored, field.attname, None)
+            else:
+                raise ValidationError(_("This version refers to a %(model)s that no longer exists; it cannot be restored.")
+                                      % {"model": field.related_model._meta.verbose_name})
     # Freshness belongs to the present: restoring is a change made now.
     restored.created_at = record.created_at
     save_with_history(restored, user=user, reason=_("restored the version of %(date)s") % {
