@@ -1,0 +1,14 @@
+"""Who may import a spreadsheet from the web.
+
+Permissions (no object):
+    interop.import_spreadsheet     signed-in editors of at least one organisation, and coordinators
+    interop.publish_import         coordinators: their imports are published at once; the others'
+                                   imports are drafts that a coordinator reviews and publishes
+"""
+
+import rules
+
+from coopdec.actors.rules import is_coordinator, is_editor_somewhere, is_signed_in
+
+rules.add_perm("interop.import_spreadsheet", is_signed_in & (is_editor_somewhere | is_coordinator))
+rules.add_perm("interop.publish_import", is_signed_in & is_coordinator)

@@ -1,0 +1,94 @@
+"""Web import of the spreadsheet template: upload, preview with problems per row, confirm."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from coopdec.actors.records import check, guarded
+from coopdec.common.text import neutralise_formula
+
+from . import rules  # noqa: F401  (registers the permissions)
+from .forms import UploadForm
+from .reader import ImportFileError
+from .services import COLUMNS, spreadsheet_import, spreadsheet_parse
+from .storage import upload_discard, upload_load, upload_store
+
+PREVIEW_ROWS = 100
+EXAMPLE_ROWS = [
+    ["Ville de Lyon", "municipality", "Lyon", "France", "", "municipality", "Ouagadougou", "Burkina Faso",
+     "twinning", "active", "1990", ""],
+    ["", "region", "Réunion", "France", "", "", "", "", "", "", "", ""],
+    ["Cités Unies France", "ngo", "Paris", "France", "", "", "", "", "", "", "", ""],
+]
+
+
+@require_safe
+def import_template(request):
+    """The template as CSV, with three example rows to overwrite."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for row in EXAMPLE_ROWS:
+        writer.writerow([neutralise_formula(v) for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coopdec-import-template.csv"'
+    return response
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    check(request, "interop.import_spreadsheet")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = spreadsheet_parse(upload.read(), filename=upload.name)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = upload_store(parsed=parsed, user=request.user, filename=upload.name)
+            return redirect("interop:import_preview", token=token)
+    return render(request, "interop/import_upload.html", {
+        "form": form, "columns": COLUMNS, "publishes": request.user.has_perm("interop.publish_import"),
+    })
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def import_preview(request, token: str):
+    check(request, "interop.import_spreadsheet")
+    stored = upload_load(token=token, user=request.user)
+    if stored is None:
+        raise Http404
+    parsed, filename = stored
+    publish = request.user.has_perm("interop.publish_import")
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            upload_discard(token=token)
+            messages.info(request, _("Import cancelled; nothing was written."))
+            return redirect("interop:import_upload")
+        summary = spreadsheet_import(parsed, user=request.user, publish=publish)
+        upload_discard(token=token)
+        messages.success(request, _(
+            "Imported: %(o_created)s organisations created (%(o_existing)s already registered), %(p_created)s "
+            "partnerships created (%(p_existing)s already known). %(errors)s rows with problems were left out."
+        ) % {"o_created": summary.organisations_created, "o_existing": summary.organisations_existing,
+             "p_created": summary.partnerships_created, "p_existing": summary.partnerships_existing,
+             "errors": summary.rows_with_errors})
+        if not publish:
+            messages.info(request, _("The new records are drafts until a coordinator reviews and publishes them."))
+        return redirect("interop:import_upload")
+    errors = parsed.error_rows
+    valid = parsed.valid_rows
+    return render(request, "interop/import_preview.html", {
+        "filename": filename, "token": token, "errors": errors[:PREVIEW_ROWS], "error_count": len(errors),
+        "valid": valid[:PREVIEW_ROWS], "valid_count": len(valid), "shown": PREVIEW_ROWS, "publishes": publish,
+    })
