@@ -45,6 +45,7 @@ $(SECRET_FILE):
 demo: install assets messages $(SECRET_FILE)
 	$(COOPDEC) migrate --no-input -v 0
 	$(COOPDEC) load_reference
+	$(COOPDEC) import_twinnings data/twinnings/twin_cities_raw.csv
 	$(COOPDEC) collectstatic --no-input -v 0
 	$(COOPDEC) demo_setup
 	$(COOPDEC) demo_data

@@ -195,11 +195,19 @@ def _already_imported(checksum: str) -> bool:
 
 
 def twinnings_import(*, path: str | Path | None = None, data: bytes | None = None, filename: str = "",
-                     dry_run: bool = False, force: bool = False, user=None) -> ImportSummary:
-    """Resolve and import a twin-towns file. Raises ``ImportFileError`` for an unreadable file."""
+                     dry_run: bool = False, force: bool = False, report: bool = False, user=None) -> ImportSummary:
+    """Resolve and import a twin-towns file. Raises ``ImportFileError`` for an unreadable file.
+
+    A file already imported unchanged is not even resolved (unless ``force``, ``dry_run`` or a
+    ``report`` is asked for): a second ``make demo`` takes a second.
+    """
     parsed: TwinningsFile = read_pairs(data, filename=filename) if data is not None else read_pairs(path)
     summary = ImportSummary(dry_run=dry_run, encoding=parsed.encoding, separator=parsed.separator,
                             checksum=parsed.checksum, pairs=len(parsed.pairs))
+    skip = not force and not dry_run and _already_imported(parsed.checksum)
+    if skip and not report:
+        summary.unchanged = True
+        return summary
     index = get_index()
     places = parsed.places
     results = {place: index.resolve(place.city, place.country) for place in places}
@@ -210,7 +218,7 @@ def twinnings_import(*, path: str | Path | None = None, data: bytes | None = Non
         summary.places_ambiguous += status == AMBIGUOUS
         summary.places_unresolved += status == UNRESOLVED
     summary.report = [report_row(place, results[place]) for place in places]
-    if not force and not dry_run and _already_imported(parsed.checksum):
+    if skip:
         summary.unchanged = True
         return summary
 

@@ -22,7 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            summary = twinnings_import(path=options["path"], dry_run=options["dry_run"], force=options["force"])
+            summary = twinnings_import(path=options["path"], dry_run=options["dry_run"], force=options["force"],
+                                       report=bool(options["report"]))
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         if options["report"]:
@@ -31,11 +32,14 @@ class Command(BaseCommand):
             self.stdout.write(summary_json(summary))
             return
         s = summary
-        lines = [
-            _("Places: %(total)s distinct, %(resolved)s resolved, %(ambiguous)s ambiguous, %(unresolved)s unresolved.")
-            % {"total": s.places, "resolved": s.places_resolved, "ambiguous": s.places_ambiguous,
-               "unresolved": s.places_unresolved},
-        ]
+        lines = []
+        if s.places:
+            lines.append(
+                _("Places: %(total)s distinct, %(resolved)s resolved, %(ambiguous)s ambiguous, %(unresolved)s "
+                  "unresolved.")
+                % {"total": s.places, "resolved": s.places_resolved, "ambiguous": s.places_ambiguous,
+                   "unresolved": s.places_unresolved}
+            )
         if s.unchanged:
             lines.append(_("This file was already imported unchanged: nothing to do (use --force to import it again)."))
         else:
