@@ -34,6 +34,7 @@ ROUTERS = [
     ("", "coopdec.api.routers.territories"),
     ("", "coopdec.api.routers.vocabularies"),
     ("organisations", "coopdec.api.routers.actors"),
+    ("organisations", "coopdec.matching.api"),
     ("", "coopdec.api.routers.cooperation"),
     ("", "coopdec.api.routers.atlas"),
     ("downloads", "coopdec.api.routers.downloads"),

@@ -1,0 +1,494 @@
+"""Partner recommendations learned from the shape of the partnership network.
+
+The core (``Network``) is plain Python over in-memory sparse structures, so that one
+recommendation among all local governments (about 18,000 after the twinnings import) takes a few
+milliseconds:
+
+- ``adjacency``: the partners of every local government (sets);
+- ``country_pairs``: how often towns of country A partner with towns of country B;
+- ``by_country``: the local governments of each country, most-partnered first (the candidates
+  drawn from a country);
+- ``by_name``: places sharing a name (namesake twinnings are frequent).
+
+A query draws candidates from the partners of its partners and from the most-partnered places of
+the countries it is most likely to pair with, computes a few features for each (shared partners
+weighted by resource allocation, country-pair affinity, the source's own country profile,
+degree prior, population similarity, namesake, shared topics and languages, what a request seeks)
+and ranks them by a weighted sum. The weights of the network features are fitted on a validation
+split of the training edges by ``fit_weights`` (bench/matching.py prints them); ``DEFAULT_WEIGHTS``
+are the values it found on the real twinnings network.
+
+Each result keeps the facts that made it rank (``Reason``); ``coopdec.matching.selectors`` turns
+them into translated sentences. ``Network`` knows nothing of Django; ``load_network`` (in
+``selectors``) builds it from the database and rebuilds it when the partnership data change.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# Feature names, in the order of a feature vector.
+FEATURES = (
+    "resource_allocation",  # sum over shared partners w of 1 / degree(w)
+    "common_partners",  # log(1 + number of shared partners)
+    "country_affinity",  # share of the source country's partnerships that go to the candidate's country
+    "own_country_profile",  # share of the source's own partners in the candidate's country
+    "degree_prior",  # log(1 + degree of the candidate)
+    "population_similarity",  # 1 - |log10 population ratio| / 3, floored at 0
+    "same_name",  # the two places share a name
+    "region_pairs",  # log(1 + partnerships between the source's region and the candidate's region)
+    "region_affinity",  # share of the source region's partnerships that go to the candidate's region
+    "partners_in_region",  # log(1 + the source's partners in the candidate's region)
+    "partners_near_source",  # log(1 + the candidate's partners in the source's region)
+    "three_hop",  # paths of length three, each weighted 1 / (degree of its two middle places)
+    "neighbouring_country",  # the candidate's country borders the source's (or is the same)
+    "shared_topics",  # number of shared cooperation axes (projects, offers)
+    "shared_language",  # at least one working language in common
+    "request_match",  # how many criteria of the request the candidate meets (country, kind, size, language)
+    "offer_match",  # the candidate offers what the request seeks (axis or sector)
+)
+
+# Fitted by ``fit_weights`` on a validation split of the real twinnings network (see
+# docs/decisions.md); the last four are not observable in twinnings and are set by hand so that a
+# stated need or a shared topic lifts a candidate about as much as one shared partner.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "resource_allocation": 4.0,
+    "common_partners": 2.0,
+    "country_affinity": 2.0,
+    "own_country_profile": 2.0,
+    "degree_prior": 0.5,
+    "population_similarity": 0.5,
+    "same_name": 1.0,
+    "region_pairs": 1.0,
+    "region_affinity": 2.0,
+    "partners_in_region": 1.0,
+    "partners_near_source": 1.0,
+    "three_hop": 1.0,
+    "neighbouring_country": 0.0,
+    "shared_topics": 0.7,
+    "shared_language": 0.3,
+    "request_match": 3.0,
+    "offer_match": 3.0,
+}
+
+# Candidate generation: how many countries, and how many places per country.
+AFFINE_COUNTRIES = 12
+PER_COUNTRY = 60
+AFFINE_REGIONS = 15
+PER_REGION = 15
+THREE_HOP_CANDIDATES = 150
+THREE_HOP_LIMIT = 400  # skip paths through two middle places whose degrees multiply beyond this
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What the recommender knows of one local government."""
+
+    id: int
+    name: str
+    country: str
+    continent: str = ""
+    population: int = 0
+    name_key: str = ""  # folded name, for namesakes
+    region: str = ""  # first-level subdivision (country + GeoNames admin1 code)
+    languages: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()  # cooperation axes it works on or offers
+    offers: frozenset[str] = frozenset()  # axis codes and DAC sector codes it offers
+    kind: str = ""
+    geonameid: int | None = None
+
+
+@dataclass(slots=True)
+class Wish:
+    """What a partner request seeks (every part optional)."""
+
+    countries: frozenset[str] = frozenset()
+    continents: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    population_min: int | None = None
+    population_max: int | None = None
+    languages: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()  # axis codes and DAC sector codes sought
+
+    @property
+    def criteria_count(self) -> int:
+        return sum(
+            bool(part)
+            for part in (
+                self.countries or self.continents,
+                self.kinds,
+                self.population_min is not None or self.population_max is not None,
+                self.languages,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One fact behind a recommendation; ``code`` selects the sentence, ``values`` fill it."""
+
+    code: str
+    values: tuple = ()
+
+
+@dataclass(slots=True)
+class Recommendation:
+    place: Place
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def _population_similarity(a: int, b: int) -> float:
+    if a <= 0 or b <= 0:
+        return 0.0
+    return max(0.0, 1.0 - abs(math.log10(a / b)) / 3.0)
+
+
+class Network:
+    """The partnership network of local governments, ready to answer recommendation queries."""
+
+    def __init__(
+        self,
+        places: Iterable[Place],
+        edges: Iterable[tuple[int, int]],
+        *,
+        neighbours: dict[str, frozenset[str]] | None = None,
+        weights: dict[str, float] | None = None,
+        version: object = None,
+    ):
+        self.places: dict[int, Place] = {place.id: place for place in places}
+        self.adjacency: dict[int, set[int]] = defaultdict(set)
+        for a, b in edges:
+            if a == b or a not in self.places or b not in self.places:
+                continue
+            self.adjacency[a].add(b)
+            self.adjacency[b].add(a)
+        self.neighbours = neighbours or {}
+        self.weights = dict(DEFAULT_WEIGHTS, **(weights or {}))
+        self.version = version
+        self._index()
+
+    def _index(self) -> None:
+        country_pairs: dict[str, Counter] = defaultdict(Counter)
+        for a, partners in self.adjacency.items():
+            country = self.places[a].country
+            for b in partners:
+                country_pairs[country][self.places[b].country] += 1
+        self.country_pairs = country_pairs
+        self.country_totals = {country: sum(counter.values()) for country, counter in country_pairs.items()}
+        self.country_top = {
+            country: [other for other, _count in counter.most_common(AFFINE_COUNTRIES)]
+            for country, counter in country_pairs.items()
+        }
+        by_country: dict[str, list[int]] = defaultdict(list)
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for place in self.places.values():
+            by_country[place.country].append(place.id)
+            if place.name_key:
+                by_name[place.name_key].append(place.id)
+        for ids in by_country.values():
+            ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
+        self.by_country = dict(by_country)
+        self.by_name = {key: ids for key, ids in by_name.items() if len(ids) > 1}
+        region_pairs: dict[str, Counter] = defaultdict(Counter)
+        by_region: dict[str, list[int]] = defaultdict(list)
+        for place in self.places.values():
+            if place.region:
+                by_region[place.region].append(place.id)
+                for b in self.adjacency.get(place.id, ()):
+                    other = self.places[b].region
+                    if other:
+                        region_pairs[place.region][other] += 1
+        for ids in by_region.values():
+            ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
+        self.region_pairs = dict(region_pairs)
+        self.region_totals = {region: sum(counter.values()) for region, counter in region_pairs.items()}
+        self.by_region = dict(by_region)
+        self.max_degree = max((len(p) for p in self.adjacency.values()), default=0)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def degree(self, place_id: int) -> int:
+        return len(self.adjacency.get(place_id, ()))
+
+    def partners(self, place_id: int) -> set[int]:
+        return self.adjacency.get(place_id, set())
+
+    def country_affinity(self, source_country: str, country: str) -> float:
+        total = self.country_totals.get(source_country)
+        if not total:
+            return 0.0
+        return self.country_pairs[source_country][country] / total
+
+    def candidates(self, source: Place, wish: Wish | None = None,
+                   three_hop: dict[int, float] | None = None) -> dict[int, dict[int, int]]:
+        """Candidate ids, each with its shared partners and their degrees ({candidate: {w: 1}})."""
+        partners = self.partners(source.id)
+        shared: dict[int, dict[int, int]] = defaultdict(dict)
+        for w in partners:
+            for candidate in self.adjacency.get(w, ()):
+                shared[candidate][w] = 1
+        countries = self._candidate_countries(source, wish)
+        for country in countries:
+            for candidate in self.by_country.get(country, ())[:PER_COUNTRY]:
+                shared.setdefault(candidate, {})
+        for region, _count in self.region_pairs.get(source.region, Counter()).most_common(AFFINE_REGIONS):
+            for candidate in self.by_region.get(region, ())[:PER_REGION]:
+                shared.setdefault(candidate, {})
+        for region in {self.places[p].region for p in partners} - {""}:
+            for candidate in self.by_region.get(region, ())[:PER_REGION]:
+                shared.setdefault(candidate, {})
+        for candidate in heapq.nlargest(THREE_HOP_CANDIDATES, three_hop, key=three_hop.__getitem__):
+            shared.setdefault(candidate, {})
+        for candidate in self.by_name.get(source.name_key, ()):
+            shared.setdefault(candidate, {})
+        shared.pop(source.id, None)
+        for partner in partners:
+            shared.pop(partner, None)
+        return shared
+
+    def three_hop(self, source_id: int) -> dict[int, float]:
+        """Weighted paths of length three from ``source_id`` (bounded: hubs are skipped)."""
+        weights: dict[int, float] = defaultdict(float)
+        for w1 in self.adjacency.get(source_id, ()):
+            d1 = len(self.adjacency[w1])
+            for w2 in self.adjacency[w1]:
+                if w2 == source_id:
+                    continue
+                d2 = len(self.adjacency[w2])
+                if d1 * d2 > THREE_HOP_LIMIT:
+                    continue
+                contribution = 1.0 / (d1 * d2)
+                for candidate in self.adjacency[w2]:
+                    weights[candidate] += contribution
+        return weights
+
+    def _candidate_countries(self, source: Place, wish: Wish | None) -> list[str]:
+        countries: list[str] = []
+        if wish and wish.countries:
+            countries.extend(sorted(wish.countries))
+        own = Counter(self.places[p].country for p in self.partners(source.id))
+        countries.extend(country for country, _count in own.most_common(AFFINE_COUNTRIES))
+        countries.extend(self.country_top.get(source.country, ()))
+        if wish and wish.continents and not wish.countries:
+            # The most-partnered countries of the wished continents.
+            ranked = sorted(
+                (c for c in self.by_country if self._continent(c) in wish.continents),
+                key=lambda c: -self.country_totals.get(c, 0),
+            )
+            countries.extend(ranked[:AFFINE_COUNTRIES])
+        if not countries:  # an isolated place in a country with no partnership yet
+            countries.append(source.country)
+        seen: set[str] = set()
+        return [c for c in countries if not (c in seen or seen.add(c))]
+
+    def _continent(self, country: str) -> str:
+        ids = self.by_country.get(country)
+        return self.places[ids[0]].continent if ids else ""
+
+    def features(self, source: Place, candidate: Place, shared: dict[int, int], wish: Wish | None,
+                 own_profile: Counter, own_total: int, own_regions: Counter, three_hop: dict[int, float]) -> list[float]:
+        ra = sum(1.0 / max(1, self.degree(w)) for w in shared)
+        same_or_neighbour = candidate.country == source.country or candidate.country in self.neighbours.get(source.country, ())
+        region_count = (
+            self.region_pairs.get(source.region, {}).get(candidate.region, 0) if source.region and candidate.region else 0
+        )
+        request_match = 0.0
+        offer_match = 0.0
+        if wish:
+            met = 0
+            if (wish.countries or wish.continents) and (
+                candidate.country in wish.countries or candidate.continent in wish.continents
+            ):
+                met += 1
+            if wish.kinds and candidate.kind in wish.kinds:
+                met += 1
+            if (wish.population_min is not None or wish.population_max is not None) and candidate.population and (
+                (wish.population_min is None or candidate.population >= wish.population_min)
+                and (wish.population_max is None or candidate.population <= wish.population_max)
+            ):
+                met += 1
+            if wish.languages and wish.languages & candidate.languages:
+                met += 1
+            request_match = float(met)
+            offer_match = float(len(wish.topics & candidate.offers))
+        return [
+            ra,
+            math.log1p(len(shared)),
+            self.country_affinity(source.country, candidate.country),
+            own_profile[candidate.country] / own_total if own_total else 0.0,
+            math.log1p(self.degree(candidate.id)),
+            _population_similarity(source.population, candidate.population),
+            1.0 if source.name_key and source.name_key == candidate.name_key else 0.0,
+            math.log1p(region_count),
+            region_count / self.region_totals[source.region] if region_count else 0.0,
+            math.log1p(own_regions[candidate.region]) if candidate.region else 0.0,
+            math.log1p(sum(1 for x in self.adjacency.get(candidate.id, ()) if self.places[x].region == source.region))
+            if source.region else 0.0,
+            three_hop.get(candidate.id, 0.0),
+            1.0 if same_or_neighbour else 0.0,
+            float(len(source.topics & candidate.topics)),
+            1.0 if source.languages & candidate.languages else 0.0,
+            request_match,
+            offer_match,
+        ]
+
+    def feature_table(self, source: Place, wish: Wish | None = None) -> list[tuple[int, list[float], dict[int, int]]]:
+        source_id = source.id
+        own_profile = Counter(self.places[p].country for p in self.partners(source_id))
+        own_total = sum(own_profile.values())
+        own_regions = Counter(self.places[p].region for p in self.partners(source_id))
+        three_hop = self.three_hop(source_id)
+        rows = []
+        for candidate_id, shared in self.candidates(source, wish, three_hop or {}).items():
+            candidate = self.places[candidate_id]
+            vector = self.features(source, candidate, shared, wish, own_profile, own_total, own_regions, three_hop)
+            rows.append((candidate_id, vector, shared))
+        return rows
+
+    def recommend(self, source: Place | int, k: int = 10, wish: Wish | None = None,
+                  exclude: Iterable[int] = ()) -> list[Recommendation]:
+        """The ``k`` best partners for ``source`` (a place of the network, or any organisation
+        described as a ``Place``): itself, its partners and ``exclude`` left out. With a ``wish``
+        naming countries or continents, only places there are proposed."""
+        if not isinstance(source, Place):
+            if source not in self.places:
+                return []
+            source = self.places[source]
+        weights = [self.weights[name] for name in FEATURES]
+        excluded = set(exclude)
+        excluded.add(source.id)
+        scored = []
+        where = (wish.countries, wish.continents) if wish and (wish.countries or wish.continents) else None
+        for candidate_id, vector, shared in self.feature_table(source, wish):
+            if candidate_id in excluded:
+                continue
+            if where and not (self.places[candidate_id].country in where[0] or self.places[candidate_id].continent in where[1]):
+                continue  # a request that names where to look is a filter, not a preference
+            score = sum(w * x for w, x in zip(weights, vector, strict=True))
+            scored.append((score, candidate_id, vector, shared))
+        scored.sort(key=lambda row: (-row[0], row[1]))
+        return [
+            Recommendation(self.places[cid], round(score, 4), self.reasons(source, self.places[cid], vector, shared, wish))
+            for score, cid, vector, shared in scored[:k]
+        ]
+
+    def reasons(self, source: Place, candidate: Place, vector: Sequence[float], shared: dict[int, int],
+                wish: Wish | None) -> list[Reason]:
+        """The facts behind one recommendation, the most telling first."""
+        f = dict(zip(FEATURES, vector, strict=True))
+        reasons: list[Reason] = []
+        if wish:
+            sought = sorted(wish.topics & candidate.offers)
+            if sought:
+                reasons.append(Reason("offers_sought", tuple(sought)))
+            if candidate.country in wish.countries:
+                reasons.append(Reason("priority_country", (candidate.country,)))
+            elif candidate.continent and candidate.continent in wish.continents:
+                reasons.append(Reason("priority_continent", (candidate.continent,)))
+        shared_topics = sorted(source.topics & candidate.topics)
+        if shared_topics:
+            reasons.append(Reason("shared_topics", tuple(shared_topics)))
+        if shared:
+            names = sorted(self.places[w].name for w in shared)
+            reasons.append(Reason("common_partners", (len(shared), tuple(names[:3]))))
+        elif f["three_hop"] > 0:
+            reasons.append(Reason("near_partners"))
+        if f["same_name"]:
+            reasons.append(Reason("same_name", (candidate.name,)))
+        common_languages = sorted((wish.languages if wish and wish.languages else source.languages) & candidate.languages)
+        if common_languages:
+            reasons.append(Reason("language", tuple(common_languages)))
+        if f["population_similarity"] >= 0.85:
+            reasons.append(Reason("similar_population", (candidate.population,)))
+        region_count = self.region_pairs.get(source.region, {}).get(candidate.region, 0) if source.region else 0
+        if region_count >= 2 and source.region != candidate.region:
+            reasons.append(Reason("region_pairs", (region_count,)))
+        if f["own_country_profile"] > 0 and candidate.country != source.country:
+            reasons.append(Reason("partners_in_country", (candidate.country,)))
+        elif f["country_affinity"] >= 0.05 and candidate.country != source.country:
+            reasons.append(Reason("country_affinity", (source.country, candidate.country)))
+        if self.degree(candidate.id) >= 10:
+            reasons.append(Reason("well_connected", (self.degree(candidate.id),)))
+        return reasons
+
+
+# Features twinnings cannot teach (nobody's topics or requests are in the list): set by hand.
+HAND_SET = frozenset({"shared_topics", "shared_language", "request_match", "offer_match"})
+
+
+# -- fitting ----------------------------------------------------------------------------------------
+
+
+def split_edges(edges: Sequence[tuple[int, int]], fraction: float, seed: int) -> tuple[list, list]:
+    """(kept, hidden): ``fraction`` of the edges hidden at random with a fixed seed."""
+    rng = random.Random(seed)
+    order = list(edges)
+    rng.shuffle(order)
+    cut = int(round(len(order) * fraction))
+    return order[cut:], order[:cut]
+
+
+def fit_weights(places: Sequence[Place], edges: Sequence[tuple[int, int]], *, seed: int = 7,
+                fraction: float = 0.1, max_queries: int = 3000, k: int = 10,
+                neighbours: dict[str, frozenset[str]] | None = None) -> tuple[dict[str, float], float]:
+    """Weights of the network features tuned for recall@k on a validation split of ``edges``.
+
+    ``edges`` must be the training edges only: the caller hides its test pairs first. Candidates
+    and features are computed once per validation query; coordinate ascent then re-scores the
+    cached feature vectors. Returns the weights and their validation recall@k.
+    """
+    import numpy as np
+
+    kept, validation = split_edges(edges, fraction, seed)
+    network = Network(places, kept, neighbours=neighbours)
+    queries = [(a, b) for a, b in validation] + [(b, a) for a, b in validation]
+    random.Random(seed).shuffle(queries)
+    queries = queries[:max_queries]
+    blocks, starts, target_rows = [], [], []
+    offset = 0
+    for source, target in queries:
+        rows = network.feature_table(network.places[source])
+        position = next((i for i, (cid, _v, _s) in enumerate(rows) if cid == target), None)
+        if position is None:  # the target is not even a candidate: a miss whatever the weights
+            continue
+        blocks.extend(vector for _cid, vector, _shared in rows)
+        starts.append(offset)
+        target_rows.append(offset + position)
+        offset += len(rows)
+    tunable = [name for name in FEATURES if name not in HAND_SET]
+    columns = [FEATURES.index(name) for name in tunable]
+    matrix = np.asarray(blocks, dtype=float)[:, columns] if blocks else np.zeros((0, len(columns)))
+    starts_array = np.asarray(starts, dtype=np.int64)
+    targets = np.asarray(target_rows, dtype=np.int64)
+    lengths = np.diff(np.append(starts_array, offset))
+    total = len(queries)
+
+    def recall(w: dict[str, float]) -> float:
+        if not total or not len(targets):
+            return 0.0
+        scores = matrix @ np.asarray([w[name] for name in tunable])
+        # Pessimistic ranks: a candidate scoring as much as the target counts as ahead of it.
+        ahead = np.add.reduceat(scores >= np.repeat(scores[targets], lengths), starts_array) - 1
+        return float(np.count_nonzero(ahead < k)) / total
+
+    weights = {name: DEFAULT_WEIGHTS[name] for name in FEATURES}
+    best = recall(weights)
+    for _round in range(6):
+        improved = False
+        for name in tunable:
+            current = weights[name]
+            trials = (0.0, current * 0.5, current * 0.8, current * 1.25, current * 2.0) if current else (0.25, 1.0, 4.0)
+            for value in trials:
+                trial = dict(weights, **{name: value})
+                score = recall(trial)
+                if score > best + 1e-9:
+                    best, weights, improved = score, trial, True
+        if not improved:
+            break
+    return {name: round(value, 4) for name, value in weights.items()}, best

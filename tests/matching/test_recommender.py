@@ -1,0 +1,96 @@
+"""The recommender's core on a small hand-made graph (no database)."""
+
+from coopdec.matching.recommender import Network, Place, Reason, Wish, fit_weights, split_edges
+
+
+def _place(pid, name, country, population=10_000, **fields):
+    return Place(id=pid, name=name, country=country, population=population, name_key=name.lower(), **fields)
+
+
+def _network(**kwargs):
+    places = [
+        _place(1, "Aville", "FR", region="FR.1", languages=frozenset({"fr"}), topics=frozenset({"water"})),
+        _place(2, "Bstadt", "DE", region="DE.1", languages=frozenset({"de"})),
+        _place(3, "Cstadt", "DE", region="DE.1", languages=frozenset({"de"})),
+        _place(4, "Dstadt", "DE", region="DE.1", population=12_000, languages=frozenset({"de"}), topics=frozenset({"water"})),
+        _place(5, "Eville", "SN", region="SN.1", population=9_000_000, languages=frozenset({"fr"}),
+               offers=frozenset({"waste", "14050"})),
+        _place(6, "Fstadt", "DE", region="DE.3", languages=frozenset({"de"})),
+    ]
+    # Aville twins with Bstadt and Cstadt; both twin with Dstadt; Cstadt also with Fstadt.
+    edges = [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)]
+    return Network(places, edges, **kwargs)
+
+
+def test_recommend_excludes_itself_and_existing_partners():
+    ids = [r.place.id for r in _network().recommend(1, k=10)]
+    assert 1 not in ids and 2 not in ids and 3 not in ids
+    assert set(ids) == {4, 6}  # Eville's country never partners with France: not a candidate
+
+
+def test_recommend_ranks_partner_of_two_partners_first():
+    results = _network().recommend(1, k=10)
+    assert results[0].place.id == 4
+    assert results[0].score > results[1].score
+    assert Reason("common_partners", (2, ("Bstadt", "Cstadt"))) in results[0].reasons
+
+
+def test_recommend_gives_shared_topics_language_and_population_reasons():
+    results = {r.place.id: r for r in _network().recommend(1, k=10)}
+    in_senegal = _network().recommend(1, k=10, wish=Wish(countries=frozenset({"SN"})))
+    assert Reason("shared_topics", ("water",)) in results[4].reasons
+    assert Reason("language", ("fr",)) in in_senegal[0].reasons
+    assert not any(reason.code == "language" for reason in results[4].reasons)
+    assert Reason("similar_population", (12_000,)) in results[4].reasons
+    assert not any(reason.code == "similar_population" for reason in in_senegal[0].reasons)
+
+
+def test_recommend_for_a_request_lifts_what_it_seeks():
+    wish = Wish(countries=frozenset({"SN"}), topics=frozenset({"waste"}), languages=frozenset({"fr"}))
+    results = _network().recommend(1, k=10, wish=wish)
+    assert [r.place.id for r in results] == [5]  # naming a country filters
+    assert results[0].reasons[:2] == [Reason("offers_sought", ("waste",)), Reason("priority_country", ("SN",))]
+
+
+def test_recommend_honours_extra_exclusions_and_k():
+    results = _network().recommend(1, k=1, exclude=[4])
+    assert len(results) == 1
+    assert results[0].place.id != 4
+
+
+def test_recommend_for_a_place_outside_the_network():
+    outsider = _place(99, "Newtown", "DE", region="DE.1")
+    ids = [r.place.id for r in _network().recommend(outsider, k=10)]
+    assert 99 not in ids
+    assert ids  # drawn from the country and the region, although it has no partner yet
+
+
+def test_recommend_unknown_id_is_empty():
+    assert _network().recommend(12345) == []
+
+
+def test_ordering_is_stable_on_ties():
+    first = [r.place.id for r in _network().recommend(5, k=10)]
+    second = [r.place.id for r in _network().recommend(5, k=10)]
+    assert first == second
+
+
+def test_country_affinity_counts_both_directions():
+    net = _network()
+    assert net.country_affinity("FR", "DE") == 1.0
+    assert net.country_affinity("DE", "FR") == 2 / 8
+
+
+def test_split_edges_is_reproducible():
+    edges = [(i, i + 1) for i in range(100)]
+    kept, hidden = split_edges(edges, 0.1, 7)
+    assert len(hidden) == 10 and len(kept) == 90
+    assert split_edges(edges, 0.1, 7) == (kept, hidden)
+    assert set(kept) | set(hidden) == set(edges)
+
+
+def test_fit_weights_returns_every_feature_and_a_recall():
+    net = _network()
+    weights, recall = fit_weights(list(net.places.values()), [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)], fraction=0.4)
+    assert set(weights) == set(net.weights)
+    assert 0.0 <= recall <= 1.0
