@@ -101,11 +101,15 @@ class Failure:
     line: int | None
     identifier: str
     reason: str
+    kind: str = "activity"
 
     def __str__(self):
-        return _("%(path)s, line %(line)s, activity %(identifier)s: %(reason)s") % {
-            "path": self.path, "line": self.line or "?", "identifier": self.identifier or "?", "reason": self.reason
-        }
+        values = {"path": self.path, "line": self.line or "?", "identifier": self.identifier or "?", "reason": self.reason}
+        if self.kind == "organisation":
+            return _("%(path)s, line %(line)s, organisation %(identifier)s: %(reason)s") % values
+        if not self.identifier:
+            return _("%(path)s, line %(line)s: %(reason)s") % values
+        return _("%(path)s, line %(line)s, activity %(identifier)s: %(reason)s") % values
 
 
 @dataclass
@@ -252,8 +256,9 @@ class ActivityImporter:
                     self._organisation(details, reporting_country=None, recipient_countries=[])
             except ActivityError as exc:
                 self.journal.forget()
-                summary.failures.append(Failure(path, element.sourceline, ref, str(exc)))
+                summary.failures.append(Failure(path, element.sourceline, ref, str(exc), kind="organisation"))
                 continue
+            self.journal.entries.clear()
             summary.organisations += not known
             self.journal.entries.clear()
 
@@ -351,6 +356,14 @@ class ActivityImporter:
         ref, name = details["ref"], details["name"]
         if ref and ref in self.org_by_ref:
             return self.org_by_ref[ref]
+        if ref:
+            # Not in the cache loaded at start: created since, by someone else.
+            known = Organisation.objects.filter(iati_identifier=ref).values_list("id", "kind", "country_id").first()
+            if known is not None:
+                pk = known[0]
+                self.org_kind[pk], self.org_country[pk] = known[1], known[2]
+                self.journal.put(self.org_by_ref, ref, pk)
+                return pk
         country, confidence, reason = self._country_of(
             details, reporting_country=reporting_country, recipient_countries=recipient_countries
         )
