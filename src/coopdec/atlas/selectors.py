@@ -20,6 +20,8 @@ draft. Money is summed per currency and never converted (no exchange-rate source
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -46,7 +48,7 @@ from coopdec.vocabularies.selectors import code_label
 from . import facets as engine_module
 from .filters import FACET_LABELS, AtlasQuery
 from .models import RecordType, SearchDocument
-from .search import text_backend
+from .search import text_backend, words
 
 MAP_POINTS = 2000
 STATISTICS_DIMENSIONS = ("country", "axis", "sector", "start_year", "kind")
@@ -101,11 +103,37 @@ class FacetView:
 
 
 # --- text and masks --------------------------------------------------------------------------
+TEXT_CACHE_SIZE = 64
+_text_cache: OrderedDict = OrderedDict()
+_text_cache_lock = threading.Lock()
+
+
 def _text_masks(engine, query: AtlasQuery):
+    """Masks of the documents matching the text, and of those whose title matches.
+
+    The positions are cached per index version and words (a user refining a search with facets,
+    sorting or paging reuses them): at most TEXT_CACHE_SIZE searches per process.
+    """
     if not query.q:
         return None, None
-    hits = text_backend().match(query.q)
-    return engine.id_mask(hits.ids), engine.id_mask(hits.title_ids)
+    key = (engine.version, tuple(words(query.q)))
+    with _text_cache_lock:
+        cached = _text_cache.get(key)
+        if cached is not None:
+            _text_cache.move_to_end(key)
+    if cached is None:
+        hits = text_backend().match(query.q)
+        cached = (engine.positions(hits.ids), engine.positions(hits.title_ids))
+        with _text_cache_lock:
+            _text_cache[key] = cached
+            while len(_text_cache) > TEXT_CACHE_SIZE:
+                _text_cache.popitem(last=False)
+    masks = []
+    for positions in cached:
+        mask = np.zeros(engine.n, dtype=bool)
+        mask[positions] = True
+        masks.append(mask)
+    return masks[0], masks[1]
 
 
 def search(query: AtlasQuery, *, facets: tuple[str, ...] | None = None) -> SearchResult:
@@ -227,6 +255,8 @@ def value_label(facet: str, value: str) -> str:
 
 
 def clear_caches() -> None:
+    with _text_cache_lock:
+        _text_cache.clear()
     _countries.cache_clear()
     _country_names.cache_clear()
     _axes.cache_clear()

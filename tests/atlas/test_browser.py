@@ -1,0 +1,70 @@
+"""The atlas in a real browser (Debian's chromium, headless, through Playwright): the map draws
+the Natural Earth countries, and choosing a facet changes both the results and the map."""
+
+import os
+from datetime import date
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"chromium not installed at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def _atlas_data():
+    """live_server runs on a transactional database: load what the page needs here."""
+    from coopdec.actors.models import Organisation
+    from coopdec.territories import loaders as places
+    from coopdec.vocabularies import loaders as vocabularies
+    from tests.factories import make_partnership, make_project
+
+    places.load_countries()
+    vocabularies.load_codelists()
+    vocabularies.load_axes()
+
+    def town(name, country, latitude, longitude):
+        return Organisation.objects.create(name=name, kind="municipality", country_id=country, latitude=latitude,
+                                           longitude=longitude, publication_status="published")
+
+    lyon = town("Lyon", "FR", 45.75, 4.85)
+    dakar = town("Dakar", "SN", 14.69, -17.44)
+    leipzig = town("Leipzig", "DE", 51.34, 12.37)
+    hue = town("Hué", "VN", 16.46, 107.59)
+    make_project(partnership=make_partnership(lyon, dakar, start_date=date(2012, 1, 1)), title={"fr": "Eau potable à Dakar"})
+    make_project(partnership=make_partnership(leipzig, hue), title={"de": "Stadtentwicklung in Hué"}, sectors={"43030": 100})
+
+
+def test_atlas_map_draws_countries_and_facet_changes_results(live_server, transactional_db):
+    from playwright.sync_api import sync_playwright
+
+    _atlas_data()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{live_server.url}/atlas/")
+            page.wait_for_selector("#atlas-map[data-state=ready]", timeout=20_000)
+
+            assert int(page.get_attribute("#atlas-map", "data-countries-drawn")) > 150
+            assert page.locator("#atlas-map path.leaflet-interactive").count() > 150
+            assert page.get_attribute("#atlas-map", "data-countries-filled") == "4"  # FR, SN, DE, VN
+            assert page.locator("#atlas-results > li").count() == 8  # 4 towns, 2 partnerships, 2 projects
+
+            page.click('details[data-facet="country"] a[data-value="SN"]')
+            page.wait_for_url("**country=SN**")
+            page.wait_for_selector("#atlas-map[data-state=ready]", timeout=20_000)
+
+            titles = page.locator("#atlas-results > li a").all_inner_texts()
+            assert "Eau potable à Dakar" in titles
+            assert "Stadtentwicklung in Hué" not in titles
+            assert page.get_attribute("#atlas-map", "data-countries-filled") == "2"  # the Lyon–Dakar partnership
+            assert errors == []
+        finally:
+            browser.close()
