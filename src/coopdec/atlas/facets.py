@@ -124,10 +124,12 @@ class Facet:
             counts[self.dense_values] = np.bitwise_count(self.dense_bits & hits.packed).sum(axis=1)
         return counts
 
-    def sums(self, mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Sum of ``weights`` of the masked documents per value."""
-        selected = mask[self.pair_doc]
-        return np.bincount(self.pair_val[selected], weights=weights[self.pair_doc[selected]], minlength=len(self.values))
+    def sums(self, mask: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+        """Sum of ``weights`` of the masked documents per (value, group): one pass over the pairs."""
+        docs = self.pair_doc[mask[self.pair_doc]]
+        index = self.pair_val[mask[self.pair_doc]].astype(np.int64) * n_groups + groups[docs]
+        sums = np.bincount(index, weights=weights[docs], minlength=len(self.values) * n_groups)
+        return sums.reshape(len(self.values), n_groups)
 
 
 class Hits:
@@ -164,12 +166,16 @@ class EngineResult:
 
 def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Space-separated codes per document -> (values, pair documents, pair value indices)."""
-    index: dict[str, int] = {}
-    lengths = np.fromiter((s.count(" ") + 1 if s else 0 for s in strings), dtype=np.int64, count=n)
+    if not n:
+        return [], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    joined = np.array(strings, dtype=object)
+    lengths = np.char.count(joined.astype(str), " ") + (joined != "")
     tokens = " ".join(s for s in strings if s).split()
-    codes = np.fromiter((index.setdefault(t, len(index)) for t in tokens), dtype=np.int32, count=len(tokens))
+    if not tokens:
+        return [], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    values, codes = np.unique(np.array(tokens), return_inverse=True)
     docs = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    return list(index), docs, codes
+    return [str(v) for v in values], docs, codes.astype(np.int32)
 
 
 class Engine:

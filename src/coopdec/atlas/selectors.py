@@ -407,15 +407,12 @@ def statistics(query: AtlasQuery, dimension: str) -> Statistics:
     project_hits = per_type[RecordType.PROJECT]
     project_counts = facet.counts(project_hits)
     money_mask = project_hits.mask & (engine.amount > 0)
-    used = np.unique(engine.currency[money_mask])
-    currencies = sorted(
-        (engine.currencies[i] for i in used if engine.currencies[i]),
-        key=lambda c: -float(engine.amount[money_mask & (engine.currency == engine.currencies.index(c))].sum()),
-    )
-    sums = {}
-    for currency in currencies:
-        weights = np.where(engine.currency == engine.currencies.index(currency), engine.amount, 0.0)
-        sums[currency] = facet.sums(money_mask, weights)
+    n_currencies = len(engine.currencies)
+    by_currency = np.bincount(engine.currency[money_mask], weights=engine.amount[money_mask], minlength=n_currencies)
+    order = [i for i in np.argsort(-by_currency, kind="stable") if by_currency[i] > 0 and engine.currencies[i]]
+    currencies = [engine.currencies[i] for i in order]
+    table = facet.sums(money_mask, engine.amount, engine.currency.astype(np.int64), n_currencies)
+    sums = {engine.currencies[i]: table[:, i] for i in order}
     rows = []
     for i in np.flatnonzero(partnership_counts + project_counts):
         value = facet.values[i]
