@@ -150,7 +150,10 @@ def main() -> None:
         extra = WORK / "extra.xml"
         build(extra, options.copies + 1, more)
         added = child("iati_import", "--json", str(extra), env=env)
-        total += json.loads(added["stdout"])["created"]
+        created = json.loads(added["stdout"])["created"]
+        total += created
+        print(f"iati_import of {created:,} more activities (database now {total:,}): {added['seconds']:.1f} s, "
+              f"{created / added['seconds']:,.0f} activities/s, peak RSS {added['max_rss_mb']} MB")
         extra.unlink()
     exported_file = WORK / "export.xml"
     exported = child("iati_export", "--organisation", REPORTER, "--output", str(exported_file), env=env)
