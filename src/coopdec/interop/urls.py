@@ -9,5 +9,7 @@ urlpatterns: list = [
     path("iati/organisations/<int:pk>/organisation.xml", iati_views.organisation_file, name="iati_organisation"),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/template.csv", import_views.import_template, name="import_template"),
+    path("import/duplicates/", import_views.duplicates_list, name="duplicates"),
+    path("import/duplicates/<int:keep>/<int:drop>/", import_views.duplicates_merge, name="duplicates_merge"),
     path("import/<str:token>/", import_views.import_preview, name="import_preview"),
 ]

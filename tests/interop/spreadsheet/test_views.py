@@ -106,3 +106,19 @@ def test_cancel_discards_the_upload(client, editor):
     assert client.post(preview, {"cancel": "1"}).status_code == 302
     assert client.get(preview).status_code == 404
     assert Partnership.objects.count() == 0
+
+
+def test_duplicates_page_and_merge_are_for_coordinators(client):
+    keep = make_organisation("Ville de Paris")
+    drop = make_organisation("Paris")
+    client.force_login(make_member(keep))
+    assert client.get(reverse("interop:duplicates")).status_code == 403
+    assert client.post(reverse("interop:duplicates_merge", args=[keep.pk, drop.pk])).status_code == 403
+    client.force_login(make_user(is_coordinator=True))
+    page = client.get(reverse("interop:duplicates")).content.decode()
+    assert reverse("interop:duplicates_merge", args=[keep.pk, drop.pk]) in page
+    confirm = client.get(reverse("interop:duplicates_merge", args=[keep.pk, drop.pk]))
+    assert "Merged into it, then removed" in confirm.content.decode()
+    assert client.post(reverse("interop:duplicates_merge", args=[keep.pk, drop.pk])).status_code == 302
+    assert list(Organisation.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert client.get(reverse("interop:duplicates_merge", args=[keep.pk, drop.pk])).status_code == 404

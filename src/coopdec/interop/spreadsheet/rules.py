@@ -4,6 +4,7 @@ Permissions (no object):
     interop.import_spreadsheet     signed-in editors of at least one organisation, and coordinators
     interop.publish_import         coordinators: their imports are published at once; the others'
                                    imports are drafts that a coordinator reviews and publishes
+    interop.merge_organisations    coordinators: list probable duplicates and merge two organisations
 """
 
 import rules
@@ -12,3 +13,4 @@ from coopdec.actors.rules import is_coordinator, is_editor_somewhere, is_signed_
 
 rules.add_perm("interop.import_spreadsheet", is_signed_in & (is_editor_somewhere | is_coordinator))
 rules.add_perm("interop.publish_import", is_signed_in & is_coordinator)
+rules.add_perm("interop.merge_organisations", is_signed_in & is_coordinator)

@@ -1,4 +1,5 @@
-"""Web import of the spreadsheet template: upload, preview with problems per row, confirm."""
+"""Web import of the spreadsheet template (upload, preview with problems per row, confirm), and the
+coordinators' page of probable duplicate organisations with their merge."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import csv
 import io
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from coopdec.actors.duplicates import find_duplicates, organisations_merge
+from coopdec.actors.models import Organisation
 from coopdec.actors.records import check, guarded
 from coopdec.common.text import neutralise_formula
 
@@ -21,6 +25,7 @@ from .services import COLUMNS, spreadsheet_import, spreadsheet_parse
 from .storage import upload_discard, upload_load, upload_store
 
 PREVIEW_ROWS = 100
+DUPLICATES_SHOWN = 200
 EXAMPLE_ROWS = [
     ["Ville de Lyon", "municipality", "Lyon", "France", "", "municipality", "Ouagadougou", "Burkina Faso",
      "twinning", "active", "1990", ""],
@@ -92,3 +97,33 @@ def import_preview(request, token: str):
         "filename": filename, "token": token, "errors": errors[:PREVIEW_ROWS], "error_count": len(errors),
         "valid": valid[:PREVIEW_ROWS], "valid_count": len(valid), "shown": PREVIEW_ROWS, "publishes": publish,
     })
+
+
+@guarded
+@require_safe
+def duplicates_list(request):
+    """Probable duplicate organisations, for coordinators, each with a link to the merge page."""
+    check(request, "interop.merge_organisations")
+    pairs = find_duplicates()
+    return render(request, "interop/duplicates.html", {"pairs": pairs[:DUPLICATES_SHOWN], "count": len(pairs),
+                                                        "shown": DUPLICATES_SHOWN})
+
+
+@guarded
+@require_http_methods(["GET", "POST"])
+def duplicates_merge(request, keep: int, drop: int):
+    """Confirm, then merge ``drop`` into ``keep``."""
+    check(request, "interop.merge_organisations")
+    records = Organisation.objects.select_related("country", "locality", "subdivision").in_bulk([keep, drop])
+    if keep == drop or keep not in records or drop not in records:
+        raise Http404
+    if request.method == "POST":
+        try:
+            organisations_merge(keep=records[keep], drop=records[drop], user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("interop:duplicates")
+        messages.success(request, _("“%(drop)s” was merged into “%(keep)s”; every link now points to it.") % {
+            "drop": records[drop].name, "keep": records[keep].name})
+        return redirect("interop:duplicates")
+    return render(request, "interop/merge.html", {"keep": records[keep], "drop": records[drop]})
