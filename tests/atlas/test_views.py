@@ -73,3 +73,13 @@ def test_statistics_csv_lists_every_row_and_currency(client, atlas):
     assert response["Content-Disposition"] == 'attachment; filename="coopdec-atlas-kind.csv"'
     assert rows[0][2:] == ["partnerships", "projects", "amount EUR"]
     assert sorted(row[:1] + row[2:] for row in rows[1:]) == [["network", "1", "1", "0.00"], ["twinning", "1", "1", "120000.00"]]
+
+
+def test_organisation_page_loads_the_partner_map(client, atlas):
+    response = client.get(f"/organisations/{atlas.paris.pk}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="organisation-map"' in page
+    assert "atlas/organisation-map.js" in page
+    assert "world-atlas/countries-110m.json" in page

@@ -4,6 +4,7 @@
   "use strict";
   var element = document.getElementById("organisation-map");
   if (!element || !window.L || !element.dataset.geojsonUrl) { return; }
+  if (!element.offsetHeight) { element.style.height = "18rem"; }
   var map = L.map(element, { worldCopyJump: true, minZoom: 1, scrollWheelZoom: false }).setView([20, 10], 1);
   if (element.dataset.tileUrl) { L.tileLayer(element.dataset.tileUrl, { maxZoom: 18 }).addTo(map); }
   function getJSON(url) {
@@ -16,7 +17,18 @@
         style: { fillColor: "#f4f1ea", fillOpacity: 1, color: "#a9b4bf", weight: 0.5 }, interactive: false
       }).addTo(map);
     }
-    var layer = L.geoJSON(results[1], {
+    var data = results[1];
+    var self = data.features.filter(function (f) { return f.properties && f.properties.role === "self"; })[0];
+    var hasLines = data.features.some(function (f) { return f.geometry && f.geometry.type === "LineString"; });
+    if (self && !hasLines) {  // points only: draw the lines from the organisation to each partner
+      data.features.forEach(function (f) {
+        if (f.properties && f.properties.role === "partner") {
+          data.features.push({ type: "Feature", properties: { role: "link" },
+            geometry: { type: "LineString", coordinates: [self.geometry.coordinates, f.geometry.coordinates] } });
+        }
+      });
+    }
+    var layer = L.geoJSON(data, {
       style: { color: "#c0392b", weight: 1.5 },
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, { radius: feature.properties.role === "self" ? 7 : 5, color: "#0b3c5d", weight: 1, fillColor: feature.properties.role === "self" ? "#c0392b" : "#2a7ab0", fillOpacity: 0.9 });
