@@ -79,6 +79,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # Candidate generation: how many countries, and how many places per country.
 AFFINE_COUNTRIES = 12
 PER_COUNTRY = 60
+COLD_START_COUNTRIES = 3
 AFFINE_REGIONS = 15
 PER_REGION = 15
 THREE_HOP_CANDIDATES = 150
@@ -194,6 +195,9 @@ class Network:
         for ids in by_country.values():
             ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
         self.by_country = dict(by_country)
+        self.country_languages = {
+            country: frozenset().union(*(self.places[pid].languages for pid in ids[:50])) for country, ids in by_country.items()
+        }
         self.by_name = {key: ids for key, ids in by_name.items() if len(ids) > 1}
         region_pairs: dict[str, Counter] = defaultdict(Counter)
         by_region: dict[str, list[int]] = defaultdict(list)
@@ -282,10 +286,19 @@ class Network:
                 key=lambda c: -self.country_totals.get(c, 0),
             )
             countries.extend(ranked[:AFFINE_COUNTRIES])
-        if not countries:  # an isolated place in a country with no partnership yet
-            countries.append(source.country)
+        if len(countries) < COLD_START_COUNTRIES and source.languages:
+            # Little known of this place or its country: look where its language is spoken.
+            countries.extend(self._countries_speaking(source.languages)[:COLD_START_COUNTRIES])
+        countries.append(source.country)
         seen: set[str] = set()
         return [c for c in countries if not (c in seen or seen.add(c))]
+
+    def _countries_speaking(self, languages: frozenset[str]) -> list[str]:
+        """Countries whose places share a language with ``languages``, most partnered first."""
+        return sorted(
+            (country for country, spoken in self.country_languages.items() if spoken & languages),
+            key=lambda country: (-self.country_totals.get(country, 0), -len(self.by_country[country]), country),
+        )
 
     def _continent(self, country: str) -> str:
         ids = self.by_country.get(country)
