@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from coopdec.common.i18n import localize
 
@@ -126,6 +127,69 @@ def delete(request, record, *, permission: str, delete_service, success_url: str
         messages.success(request, _("Deleted. Its history is kept."))
         return redirect(success_url)
     return render(request, "actors/delete.html", {"record": record, **template_context})
+
+
+def form_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+class RecordViews:
+    """The five views every record type shares, bound to one model.
+
+    ``get(request, pk)`` returns the record the user may see (404 otherwise); permissions are
+    ``<app>.<action>_<model>``; URL names ``<app>:<model>_restore``.
+    """
+
+    def __init__(self, *, app: str, model: str, get, delete_service, success_url, title):
+        self.app, self.model, self.get = app, model, get
+        self.delete_service, self.success_url, self.title = delete_service, success_url, title
+
+    def perm(self, action: str) -> str:
+        return f"{self.app}.{action}_{self.model}"
+
+    def views(self) -> dict:
+        def delete_view(request, pk: int):
+            record = self.get(request, pk)
+            return delete(request, record, permission=self.perm("delete"), delete_service=self.delete_service,
+                          success_url=self.success_url(record), template_context={"title": self.title(record)})
+
+        def confirm_view(request, pk: int):
+            return confirm(request, self.get(request, pk), permission=self.perm("confirm"))
+
+        def publish_view(request, pk: int):
+            return publish(request, self.get(request, pk), permission=self.perm("publish"))
+
+        def history_view(request, pk: int):
+            record = self.get(request, pk)
+            return history(request, record, permission=f"{self.app}.view_{self.model}_history",
+                           change_permission=self.perm("change"), restore_url_name=f"{self.app}:{self.model}_restore",
+                           template_context={"title": self.title(record)})
+
+        def restore_view(request, pk: int, history_id: int):
+            return restore(request, self.get(request, pk), history_id, permission=self.perm("change"))
+
+        return {
+            "delete": guarded(delete_view),
+            "confirm": require_POST(guarded(confirm_view)),
+            "publish": require_POST(guarded(publish_view)),
+            "history": guarded(history_view),
+            "restore": require_POST(guarded(restore_view)),
+        }
+
+
+def record_urls(path_prefix: str, model: str, views: dict) -> list:
+    """The URL patterns of ``RecordViews.views()``: ``<path_prefix><pk>/delete/`` named ``<model>_delete``..."""
+    from django.urls import path
+
+    routes = {"delete": "delete/", "confirm": "confirm/", "publish": "publish/", "history": "history/",
+              "restore": "history/<int:history_id>/restore/"}
+    return [path(f"{path_prefix}<int:pk>/{route}", views[action], name=f"{model}_{action}")
+            for action, route in routes.items()]
 
 
 def _safe_next(request) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .records import record_urls
 
 app_name = "actors"
 urlpatterns = [
@@ -9,11 +10,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/map.geojson", views.organisation_geojson, name="organisation_geojson"),
     path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
-    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
-    path("organisations/<int:pk>/confirm/", views.organisation_confirm, name="organisation_confirm"),
-    path("organisations/<int:pk>/publish/", views.organisation_publish, name="organisation_publish"),
-    path("organisations/<int:pk>/history/", views.organisation_history, name="organisation_history"),
-    path("organisations/<int:pk>/history/<int:history_id>/restore/", views.organisation_restore, name="organisation_restore"),
+    *record_urls("organisations/", "organisation", views.ORGANISATION_VIEWS),
     path("organisations/<int:pk>/dashboard/", views.organisation_dashboard, name="organisation_dashboard"),
     path("organisations/<int:pk>/contacts/", views.contact_create, name="contact_create"),
     path("organisations/<int:pk>/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),

@@ -30,14 +30,6 @@ from .forms import (
 from .models import Contact, Invitation, Membership, Organisation
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 def _organisation(request, pk: int) -> Organisation:
     organisation = get_object_or_404(Organisation.objects.select_related("country", "locality", "subdivision"), pk=pk)
     return records.viewable_or_404(request, "actors.view_organisation", organisation)
@@ -92,7 +84,7 @@ def organisation_create(request):
         try:
             organisation = services.organisation_create(user=request.user, **form.service_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("The organisation is registered as a draft; publish it when it is ready."))
             return redirect(organisation)
@@ -108,7 +100,7 @@ def organisation_update(request, pk: int):
         try:
             services.organisation_update(organisation=organisation, user=request.user, **form.service_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(organisation)
@@ -116,40 +108,11 @@ def organisation_update(request, pk: int):
                   {"form": form, "organisation": organisation, "contact_form": ContactForm()})
 
 
-@records.guarded
-def organisation_delete(request, pk: int):
-    organisation = _organisation(request, pk)
-    return records.delete(
-        request, organisation, permission="actors.delete_organisation",
-        delete_service=lambda record, user: services.organisation_delete(organisation=record, user=user),
-        success_url=reverse("actors:mine"), template_context={"title": organisation.name},
-    )
-
-
-@require_POST
-@records.guarded
-def organisation_confirm(request, pk: int):
-    return records.confirm(request, _organisation(request, pk), permission="actors.confirm_organisation")
-
-
-@require_POST
-@records.guarded
-def organisation_publish(request, pk: int):
-    return records.publish(request, _organisation(request, pk), permission="actors.publish_organisation")
-
-
-@records.guarded
-def organisation_history(request, pk: int):
-    organisation = _organisation(request, pk)
-    return records.history(request, organisation, permission="actors.view_organisation_history",
-                           change_permission="actors.change_organisation",
-                           restore_url_name="actors:organisation_restore", template_context={"title": organisation.name})
-
-
-@require_POST
-@records.guarded
-def organisation_restore(request, pk: int, history_id: int):
-    return records.restore(request, _organisation(request, pk), history_id, permission="actors.change_organisation")
+ORGANISATION_VIEWS = records.RecordViews(
+    app="actors", model="organisation", get=_organisation,
+    delete_service=lambda record, user: services.organisation_delete(organisation=record, user=user),
+    success_url=lambda record: reverse("actors:mine"), title=lambda record: record.name,
+).views()
 
 
 @records.guarded
@@ -236,7 +199,7 @@ def members(request, pk: int):
         try:
             invitation = services.invitation_create(organisation=organisation, invited_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s; the link is valid for %(days)s days.") % {
                 "email": invitation.email, "days": services.INVITATION_VALIDITY.days})

@@ -41,14 +41,6 @@ from .models import (
 )
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
-
-
 def _partnership(request, pk: int) -> Partnership:
     partnership = get_object_or_404(selectors.with_parties(Partnership.objects.all()), pk=pk)
     return records.viewable_or_404(request, "cooperation.view_partnership", partnership)
@@ -107,7 +99,7 @@ def partnership_create(request):
         try:
             partnership = services.partnership_create(user=request.user, parties=parties, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("The partnership is recorded as a draft; publish it when the partners agree."))
             return redirect(partnership)
@@ -124,7 +116,7 @@ def partnership_update(request, pk: int):
         try:
             services.partnership_update(partnership=partnership, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(partnership)
@@ -171,41 +163,11 @@ def party_remove(request, pk: int, party_id: int):
     return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
 
 
-@records.guarded
-def partnership_delete(request, pk: int):
-    partnership = _partnership(request, pk)
-    return records.delete(
-        request, partnership, permission="cooperation.delete_partnership",
-        delete_service=lambda record, user: services.partnership_delete(partnership=record, user=user),
-        success_url=reverse("actors:mine"), template_context={"title": partnership.display_title},
-    )
-
-
-@require_POST
-@records.guarded
-def partnership_confirm(request, pk: int):
-    return records.confirm(request, _partnership(request, pk), permission="cooperation.confirm_partnership")
-
-
-@require_POST
-@records.guarded
-def partnership_publish(request, pk: int):
-    return records.publish(request, _partnership(request, pk), permission="cooperation.publish_partnership")
-
-
-@records.guarded
-def partnership_history(request, pk: int):
-    partnership = _partnership(request, pk)
-    return records.history(request, partnership, permission="cooperation.view_partnership_history",
-                           change_permission="cooperation.change_partnership",
-                           restore_url_name="cooperation:partnership_restore",
-                           template_context={"title": partnership.display_title})
-
-
-@require_POST
-@records.guarded
-def partnership_restore(request, pk: int, history_id: int):
-    return records.restore(request, _partnership(request, pk), history_id, permission="cooperation.change_partnership")
+PARTNERSHIP_VIEWS = records.RecordViews(
+    app="cooperation", model="partnership", get=_partnership,
+    delete_service=lambda record, user: services.partnership_delete(partnership=record, user=user),
+    success_url=lambda record: reverse("actors:mine"), title=lambda record: record.display_title,
+).views()
 
 
 # Projects
@@ -274,7 +236,7 @@ def project_create(request):
             project = services.project_create(user=request.user, partnership=partnership,
                                               lead_organisation=lead, **form.service_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("The project is recorded as a draft; add its budget and results below."))
             return redirect("cooperation:project_update", pk=project.pk)
@@ -306,7 +268,7 @@ def project_update(request, pk: int):
         try:
             services.project_update(project=project, user=request.user, **form.service_fields())
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(project)
@@ -341,7 +303,7 @@ def project_add(request, pk: int, what: str):
             else:
                 services.document_add(project=project, user=request.user, **data)
         except ValidationError as error:
-            _form_errors(form, error)
+            records.form_errors(form, error)
         else:
             messages.success(request, _("Added."))
             return redirect(reverse("cooperation:project_update", args=[project.pk]) + f"#{what}")
@@ -394,39 +356,9 @@ def partnership_document_add(request, pk: int):
     return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#documents")
 
 
-@records.guarded
-def project_delete(request, pk: int):
-    project = _project(request, pk)
-    return records.delete(
-        request, project, permission="cooperation.delete_project",
-        delete_service=lambda record, user: services.project_delete(project=record, user=user),
-        success_url=project.partnership.get_absolute_url() if project.partnership_id else reverse("actors:mine"),
-        template_context={"title": project.display_title},
-    )
-
-
-@require_POST
-@records.guarded
-def project_confirm(request, pk: int):
-    return records.confirm(request, _project(request, pk), permission="cooperation.confirm_project")
-
-
-@require_POST
-@records.guarded
-def project_publish(request, pk: int):
-    return records.publish(request, _project(request, pk), permission="cooperation.publish_project")
-
-
-@records.guarded
-def project_history(request, pk: int):
-    project = _project(request, pk)
-    return records.history(request, project, permission="cooperation.view_project_history",
-                           change_permission="cooperation.change_project",
-                           restore_url_name="cooperation:project_restore",
-                           template_context={"title": project.display_title})
-
-
-@require_POST
-@records.guarded
-def project_restore(request, pk: int, history_id: int):
-    return records.restore(request, _project(request, pk), history_id, permission="cooperation.change_project")
+PROJECT_VIEWS = records.RecordViews(
+    app="cooperation", model="project", get=_project,
+    delete_service=lambda record, user: services.project_delete(project=record, user=user),
+    success_url=lambda record: record.partnership.get_absolute_url() if record.partnership_id else reverse("actors:mine"),
+    title=lambda record: record.display_title,
+).views()
