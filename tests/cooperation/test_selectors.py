@@ -47,3 +47,20 @@ def test_visible_to_coordinator_everything():
     assert organisations_visible_to(coordinator).count() == 1
     assert partnerships_visible_to(coordinator).count() == 1
     assert projects_visible_to(coordinator).count() == 1
+
+
+def test_agreements_due_lists_overdue_and_soon_only():
+    import datetime
+
+    from coopdec.cooperation.models import Document
+    from coopdec.cooperation.selectors import agreements_due
+
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    partnership = make_partnership(lyon, make_organisation("Ville de Dakar", geonameid=2253354))
+    today = datetime.date(2026, 11, 26)
+    for title, renewal in (("soon", datetime.date(2027, 1, 10)), ("late", datetime.date(2026, 6, 1)),
+                           ("later", datetime.date(2028, 1, 1))):
+        Document.objects.create(partnership=partnership, title={"fr": title}, url="https://example.org/c.pdf",
+                                is_agreement=True, renewal_on=renewal)
+    due = agreements_due(organisation_ids=[lyon.pk], today=today)
+    assert [str(document) for document in due] == ["late", "soon"]

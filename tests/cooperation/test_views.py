@@ -285,3 +285,15 @@ def test_project_results_indicators_values_and_documents_through_the_pages(clien
     assert Document.objects.get().is_agreement is True
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Ville de Dakar" in page and "410" in page and "Convention" in page
+
+
+def test_history_shows_reasons_in_the_readers_language(client):
+    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    project = make_project(partnership=make_partnership(lyon, dakar))
+    client.force_login(make_member(lyon))
+    client.post(reverse("cooperation:project_confirm", args=[project.pk]))
+    client.post(reverse("cooperation:project_add", args=[project.pk, "contribution"]),
+                {"organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "1000", "currency": "EUR"})
+    page = client.get(reverse("cooperation:project_history", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "confirmed still accurate" in page
+    assert "contribution added" in page

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdec.common.i18n import localize
@@ -51,9 +52,31 @@ def viewable_or_404(request, permission: str, record):
     return record
 
 
+# Reasons the services record with a version (stored as codes, shown in the reader's language).
+REASONS = {
+    "confirmed": gettext_lazy("confirmed still accurate"), "published": gettext_lazy("published"), "unpublished": gettext_lazy("back to draft"),
+    "party added": gettext_lazy("party added"), "party removed": gettext_lazy("party removed"),
+    "contribution added": gettext_lazy("contribution added"), "contribution removed": gettext_lazy("contribution removed"),
+    "result added": gettext_lazy("expected result added"), "indicator added": gettext_lazy("indicator added"),
+    "indicator value": gettext_lazy("indicator values recorded"), "document added": gettext_lazy("document added"),
+    "document removed": gettext_lazy("document removed"),
+}
+
+
+def reason_label(reason: str | None) -> str:
+    if not reason:
+        return ""
+    if reason.startswith("restored "):
+        return _("restored the version of %(date)s") % {"date": reason.removeprefix("restored ").replace("T", " ")[:16]}
+    return str(REASONS.get(reason, reason))
+
+
 def _display(field, value) -> str:
     if value in (None, "", [], {}):
         return "—"
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("(deleted, #%(id)s)") % {"id": value}
     if isinstance(value, dict):
         return localize(value)
     if getattr(field, "choices", None):
@@ -75,6 +98,7 @@ def history_entries(record) -> list[dict]:
                 changes.append({"field": field.verbose_name, "old": _display(field, change.old),
                                 "new": _display(field, change.new)})
         entries.append({"version": version, "changes": changes, "is_current": index == 0,
+                        "reason": reason_label(version.history_change_reason),
                         "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[version.history_type]})
     return entries
 

@@ -188,9 +188,7 @@ def record_restore(*, record, history_id: int, user=None):
                                       % {"model": field.related_model._meta.verbose_name})
     # Freshness belongs to the present: restoring is a change made now.
     restored.created_at = record.created_at
-    save_with_history(restored, user=user, reason=_("restored the version of %(date)s") % {
-        "date": timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
-    })
+    save_with_history(restored, user=user, reason="restored " + version.history_date.isoformat(timespec="minutes"))
     return restored
 
 

@@ -125,6 +125,7 @@ def organisation_dashboard(request, pk: int):
         "stale_organisation": selectors.is_stale(organisation),
         "partnerships": cooperation_selectors.stale_partnerships(organisation_ids=[organisation.pk])[:200],
         "projects": cooperation_selectors.stale_projects(organisation_ids=[organisation.pk])[:200],
+        "agreements": cooperation_selectors.agreements_due(organisation_ids=[organisation.pk])[:100],
     }
     return render(request, "actors/dashboard.html", context)
 

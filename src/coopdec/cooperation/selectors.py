@@ -11,16 +11,20 @@ Stable interface:
   project (a project's parties: its partnership's parties and its lead organisation).
 - ``partnerships_of(organisation)``, ``projects_of(organisation)``: an organisation's records.
 - ``stale_partnerships(...)``, ``stale_projects(...)``: records unchanged for over 12 months.
+- ``agreements_due(...)``: signed agreements to renew within 90 days (or overdue).
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from coopdec.actors.selectors import is_coordinator, organisation_ids_of, stale_filter
 from coopdec.common.models import PublicationStatus
 
-from .models import Partnership, PartnershipParty, Project
+from .models import Document, Partnership, PartnershipParty, Project
 
 PUBLISHED = Q(publication_status=PublicationStatus.PUBLISHED)
 
@@ -112,3 +116,12 @@ def stale_projects(*, organisation_ids=None, now=None) -> QuerySet[Project]:
             | Q(partnership_id__in=_partnerships_with_parties(organisation_ids))
         )
     return queryset.select_related("lead_organisation").order_by("updated_at")
+
+
+def agreements_due(*, organisation_ids=None, within_days: int = 90, today=None):
+    """Signed agreements whose renewal date is past or within ``within_days`` days, soonest first."""
+    today = today or timezone.localdate()
+    queryset = Document.objects.filter(is_agreement=True, renewal_on__lte=today + datetime.timedelta(days=within_days))
+    if organisation_ids is not None:
+        queryset = queryset.filter(partnership_id__in=_partnerships_with_parties(organisation_ids))
+    return queryset.select_related("partnership").order_by("renewal_on")
