@@ -105,3 +105,26 @@ def test_facet_engine_dense_bitsets_count_like_sparse_lists(atlas):
     dense = engine.search(query, engine.id_mask(text.ids), engine.id_mask(text.title_ids))
 
     assert dense.counts == selectors.search(query).counts
+
+
+def test_atlas_reindex_command_rebuilds_every_document(atlas):
+    from django.core.management import call_command
+
+    SearchDocument.objects.all().delete()
+    call_command("atlas_reindex", verbosity=0)
+
+    assert SearchDocument.objects.filter(record_type="organisation").count() == 6
+    assert SearchDocument.objects.filter(record_type="partnership").count() == 3
+    assert SearchDocument.objects.filter(record_type="project").count() == 3
+    assert "Cantines scolaires" in _titles({"q": "cantine"})
+
+
+def test_index_follows_sector_and_axis_changes(atlas, django_capture_on_commit_callbacks):
+    from coopdec.cooperation.models import ProjectSector
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProjectSector.objects.create(project=atlas.school, code="12220")
+        atlas.school.axes.add("health")
+
+    counts = selectors.search(AtlasQuery.from_params({"type": "project", "sector": "122"})).counts
+    assert counts["axis"] == {"health": 1, "education": 1}

@@ -21,12 +21,16 @@ of results is a masked walk of one array.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 
 from coopdec.territories.models import Country
@@ -356,6 +360,54 @@ class Engine:
         return order[hits.mask[order]][start:end]
 
 
+def _cache_prefix() -> str:
+    database = hashlib.sha256(f"{connection.vendor}:{connection.settings_dict['NAME']}".encode()).hexdigest()[:12]
+    return f"facets-{database}-"
+
+
+def _cache_path(version: int) -> Path:
+    return Path(settings.VAR_DIR) / "atlas" / f"{_cache_prefix()}{version}.pickle"
+
+
+def _save(engine: Engine) -> None:
+    """Keep a large engine on disk, so that a restarted or new worker loads it in a second or two
+    instead of rebuilding it (minutes at 1M projects). The folder is the platform's own VAR_DIR."""
+    if engine.n <= SYNC_RELOAD_LIMIT:
+        return
+    path = _cache_path(engine.version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{_cache_prefix()}*.pickle"):
+            old.unlink(missing_ok=True)
+        temporary = path.with_suffix(".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(engine, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:  # pragma: no cover - a cache only
+        logger.warning("could not keep the atlas facet engine in %s", path, exc_info=True)
+
+
+def _load(version: int) -> Engine | None:
+    path = _cache_path(version)
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            engine = pickle.load(handle)  # noqa: S301 (our own file in VAR_DIR, written by _save)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):  # pragma: no cover
+        return None
+    return engine if isinstance(engine, Engine) and engine.version == version else None
+
+
+def build(version: int) -> Engine:
+    """The engine of ``version``: from the disk cache when there, else built and cached."""
+    engine = _load(version)
+    if engine is None:
+        engine = Engine(version)
+        _save(engine)
+    return engine
+
+
 _engine: Engine | None = None
 _lock = threading.Lock()
 _reloading = threading.Event()
@@ -365,7 +417,7 @@ def _reload_in_background(version: int) -> None:
     def run():
         global _engine
         try:
-            engine = Engine(version)
+            engine = build(version)
             with _lock:
                 _engine = engine
             logger.info("atlas facet engine reloaded: %s documents in %.1f s", engine.n, engine.build_seconds)
@@ -396,7 +448,7 @@ def engine() -> Engine:
         return current
     with _lock:
         if _engine is None or _engine.version != version:
-            _engine = Engine(version)
+            _engine = build(version)
         return _engine
 
 

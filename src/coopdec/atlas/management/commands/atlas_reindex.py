@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from coopdec.atlas.index import reindex_all
+from coopdec.atlas import facets
+from coopdec.atlas.index import current_version, reindex_all
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
 
         counts = reindex_all(progress=progress)
         total = sum(counts.values())
+        facets.build(current_version())  # large indexes: kept on disk for the web workers
         self.stdout.write(
             self.style.SUCCESS(
                 f"Atlas index rebuilt: {counts.get('organisation', 0)} organisations, {counts.get('partnership', 0)} "
