@@ -14,12 +14,20 @@ from lxml import etree
 
 from coopdec.actors.models import Organisation, OrganisationKind
 from coopdec.cooperation.models import (
+    Budget,
     Document,
     Indicator,
+    IndicatorValue,
+    PartnershipParty,
     PartyRole,
     Project,
+    ProjectCountry,
+    ProjectLocation,
     ProjectParticipant,
+    ProjectSdg,
+    ProjectSector,
     Result,
+    Transaction,
 )
 
 from .selectors import organisation_projects
@@ -96,7 +104,7 @@ def reporter_of(project: Project, exporter: Organisation) -> Organisation:
     if project.lead_organisation_id:
         return project.lead_organisation
     if project.partnership_id:
-        parties = sorted(project.partnership.party_links.all(), key=lambda party: party.pk)
+        parties = sorted(_related(project.partnership, "party_links"), key=lambda party: party.pk)
         for choose in (lambda p: p.role == PartyRole.LEAD, lambda p: bool(p.organisation.iati_identifier), lambda p: True):
             chosen = next((party.organisation for party in parties if choose(party)), None)
             if chosen is not None:
@@ -129,12 +137,12 @@ def _org(parent, tag: str, organisation: Organisation, **attributes) -> etree._E
 
 
 def _participants(project: Project, reporter: Organisation) -> list[tuple[Organisation, str, str]]:
-    listed = [(p.organisation, p.role, p.activity_id) for p in project.participants.all()]
+    listed = [(p.organisation, p.role, p.activity_id) for p in _related(project, "participants")]
     if listed:
         return listed
     participants, seen = [], set()
     if project.partnership_id:
-        for party in project.partnership.party_links.all():
+        for party in _related(project.partnership, "party_links"):
             role = PARTY_PARTICIPANT_ROLE.get(party.role, IMPLEMENTING)
             participants.append((party.organisation, role, ""))
             seen.add(party.organisation_id)
@@ -169,7 +177,7 @@ def _indicator(parent, indicator: Indicator) -> None:
     _narratives(etree.SubElement(element, "title"), indicator.title, required=True)
     if indicator.description:
         _narratives(etree.SubElement(element, "description"), indicator.description, required=True)
-    values = list(indicator.values.all())
+    values = list(_related(indicator, "values"))
     baseline = next((v for v in values if v.baseline is not None), None)
     if baseline is not None:
         etree.SubElement(element, "baseline", {
@@ -240,7 +248,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         etree.SubElement(activity, "activity-date", {"iso-date": value.isoformat(), "type": code})
     if iati and iati.scope:
         etree.SubElement(activity, "activity-scope", code=iati.scope)
-    for country in project.recipient_countries.all():
+    for country in _related(project, "recipient_countries"):
         element = etree.SubElement(activity, "recipient-country", code=country.country_id)
         if country.percentage is not None:
             element.set("percentage", str(country.percentage))
@@ -248,7 +256,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         element = etree.SubElement(activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"])
         if region["percentage"] is not None:
             element.set("percentage", region["percentage"])
-    for location in project.locations.all():
+    for location in _related(project, "locations"):
         element = etree.SubElement(activity, "location")
         if location.ref:
             element.set("ref", location.ref)
@@ -260,12 +268,12 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             point = etree.SubElement(element, "point", srsName=WGS84)
             etree.SubElement(point, "pos").text = f"{location.latitude!r} {location.longitude!r}"
     sector_narratives = iati.sector_narratives if iati else {}
-    for sector in project.sectors.all():
+    for sector in _related(project, "sectors"):
         element = etree.SubElement(activity, "sector", vocabulary=sector.vocabulary, code=sector.code)
         if sector.percentage is not None:
             element.set("percentage", str(sector.percentage))
         _narratives(element, sector_narratives.get(f"{sector.vocabulary}|{sector.code}"))
-    for sdg in project.sdgs.all():
+    for sdg in _related(project, "sdgs"):
         etree.SubElement(activity, "tag", vocabulary=SDG_TARGET_TAG if "." in sdg.target else SDG_GOAL_TAG, code=sdg.target)
     for tag in iati.tags if iati else []:
         element = etree.SubElement(activity, "tag", vocabulary=tag["vocabulary"], code=tag["code"])
@@ -285,12 +293,12 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             etree.SubElement(activity, "default-aid-type", code=aid_type["code"], vocabulary=aid_type["vocabulary"])
         if iati.default_tied_status:
             etree.SubElement(activity, "default-tied-status", code=iati.default_tied_status)
-    for budget in project.budgets.all():
+    for budget in _related(project, "budgets"):
         element = etree.SubElement(activity, "budget", type=budget.type, status=budget.status)
         _dated(element, "period-start", budget.period_start)
         _dated(element, "period-end", budget.period_end)
         _value(element, budget.value, budget.currency, budget.value_date or budget.period_start)
-    for item in project.transactions.all():
+    for item in _related(project, "transactions"):
         element = etree.SubElement(activity, "transaction")
         if item.reference:
             element.set("ref", item.reference)
@@ -307,7 +315,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
                     org.set("ref", ref)
                 if name:
                     etree.SubElement(org, "narrative").text = name
-    for document in project.documents.all():
+    for document in _related(project, "documents"):
         if not document.url:
             continue
         element = etree.SubElement(
@@ -319,8 +327,8 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             etree.SubElement(element, "language", code=document.language)
         if document.document_date:
             _dated(element, "document-date", document.document_date)
-    for result in project.results.all():
-        indicators = list(result.indicators.all())
+    for result in _related(project, "results"):
+        indicators = list(_related(result, "indicators"))
         if not indicators:
             continue
         element = etree.SubElement(activity, "result", type=result.type)
@@ -332,31 +340,40 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
     return activity
 
 
+PREFETCHED = "export_"
+
+
+def _related(instance, name: str) -> list:
+    """Rows prefetched into a plain list (``Prefetch(to_attr=...)``: no queryset built per instance)."""
+    prefetched = getattr(instance, PREFETCHED + name, None)
+    return prefetched if prefetched is not None else list(getattr(instance, name).all())
+
+
+def _prefetch(lookup: str, queryset) -> Prefetch:
+    return Prefetch(lookup, queryset=queryset, to_attr=PREFETCHED + lookup.rsplit("__", 1)[-1])
+
+
 def _projects(organisation: Organisation):
+    values = IndicatorValue.objects.order_by("period_start", "id")
+    indicators = Indicator.objects.order_by("position", "id").prefetch_related(_prefetch("values", values))
+    results = Result.objects.order_by("position", "id").prefetch_related(_prefetch("indicators", indicators))
     return (
         organisation_projects(organisation)
         .select_related("lead_organisation", "iati__reporting_org", "partnership")
         .prefetch_related(
-            Prefetch("participants", queryset=ProjectParticipant.objects.select_related("organisation").order_by("id")),
-            "partnership__party_links__organisation",
-            Prefetch("sectors", queryset=_by_id("sectors")),
-            Prefetch("sdgs", queryset=_by_id("sdgs")),
-            Prefetch("recipient_countries", queryset=_by_id("recipient_countries")),
-            Prefetch("locations", queryset=_by_id("locations")),
-            Prefetch("budgets", queryset=_by_id("budgets", "period_start")),
-            Prefetch("transactions", queryset=_by_id("transactions", "date")),
-            Prefetch("documents", queryset=Document.objects.filter(file="").exclude(url="").order_by("id")),
-            Prefetch("results", queryset=Result.objects.order_by("position", "id")),
-            Prefetch("results__indicators", queryset=Indicator.objects.order_by("position", "id")),
-            "results__indicators__values",
+            _prefetch("participants", ProjectParticipant.objects.select_related("organisation").order_by("id")),
+            _prefetch("partnership__party_links", PartnershipParty.objects.select_related("organisation").order_by("id")),
+            _prefetch("sectors", ProjectSector.objects.order_by("id")),
+            _prefetch("sdgs", ProjectSdg.objects.order_by("id")),
+            _prefetch("recipient_countries", ProjectCountry.objects.order_by("id")),
+            _prefetch("locations", ProjectLocation.objects.order_by("id")),
+            _prefetch("budgets", Budget.objects.order_by("period_start", "id")),
+            _prefetch("transactions", Transaction.objects.order_by("date", "id")),
+            _prefetch("documents", Document.objects.filter(file="").exclude(url="").order_by("id")),
+            _prefetch("results", results),
         )
         .order_by("id")
     )
-
-
-def _by_id(relation: str, *first: str):
-    model = Project._meta.get_field(relation).related_model
-    return model.objects.order_by(*first, "id")
 
 
 def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> Iterator[bytes]:
