@@ -70,6 +70,80 @@ def timed(label, calls, rounds):
     return times
 
 
+def engine_columns(n_projects: int, seed: int = 1):
+    """Index columns as the database would return them, drawn with bench/synthetic.py's
+    distributions, for measuring the facet engine alone at sizes the database build cannot reach
+    in the time at hand (no full-text search: text hits are random subsets)."""
+    import random
+
+    from synthetic import AXIS_SDGS, AXIS_WEIGHTS, NORTH, SOUTH
+
+    from coopdec.vocabularies.models import Axis
+
+    rng = random.Random(seed)
+    sectors = {a.code: a.sectors for a in Axis.objects.all()}
+    n_orgs, n_partnerships = n_projects // 16, n_projects // 10
+    north, south = list(NORTH), list(SOUTH)
+    org_country = [rng.choices(north, weights=list(NORTH.values()))[0] if rng.random() < 0.55 else rng.choices(south, weights=list(SOUTH.values()))[0] for _ in range(n_orgs)]
+    columns = [[] for _ in range(18)]
+
+    def add(*values):
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+
+    doc = 0
+    for i in range(n_orgs):
+        doc += 1
+        add(doc, "organisation", i, org_country[i], " ".join(sorted({rng.choice(south)})), "", "", "", "", "", "municipality", "",
+            None, rng.uniform(-40, 60), rng.uniform(-120, 120), rng.randint(0, 30), None, "")
+    parties = []
+    for i in range(n_partnerships):
+        doc += 1
+        members = sorted({org_country[rng.randrange(n_orgs)] for _ in range(2 if rng.random() < 0.85 else 4)})
+        parties.append(members)
+        add(doc, "partnership", i, " ".join(members), " ".join(members), "", "", "", "", "bilateral", "twinning", "active",
+            rng.randint(1960, 2026), None, None, 0, None, "")
+    axis_codes, axis_weights = list(AXIS_WEIGHTS), list(AXIS_WEIGHTS.values())
+    for i in range(n_projects):
+        doc += 1
+        countries = " ".join(parties[rng.randrange(n_partnerships)])
+        axis = rng.choices(axis_codes, weights=axis_weights)[0]
+        codes = sorted({c for c in rng.sample(sectors[axis], k=min(2, len(sectors[axis])))} | {c[:3] for c in sectors[axis][:1]})
+        add(doc, "project", i, countries, countries, axis, " ".join(codes), AXIS_SDGS[axis], rng.choice(["technical", "financial", "human technical"]),
+            "bilateral", "twinning", rng.choice("12344"), rng.randint(1995, 2026), None, None, 0, rng.lognormvariate(10.5, 1.3), rng.choice(["EUR"] * 8 + ["XOF", "USD"]))
+    import numpy as np
+
+    ids = np.arange(1, doc + 1, dtype=np.int64)
+    return columns, {"title": np.random.default_rng(seed).permutation(ids), "-updated": ids[::-1].copy()}
+
+
+def engine_only(args) -> None:
+    import numpy as np
+
+    from coopdec.atlas import selectors
+    from coopdec.atlas.facets import Engine
+    from coopdec.atlas.filters import AtlasQuery
+
+    n = SIZES[args.size]
+    started = time.perf_counter()
+    data = engine_columns(n)
+    print(f"== facet engine alone: {args.size} projects, synthetic columns (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    started = time.perf_counter()
+    engine = Engine(1, data=data)
+    print(f"  engine: {engine.n} documents built in {time.perf_counter() - started:.1f} s")
+    rng = np.random.default_rng(3)
+    masks = [rng.random(engine.n) < fraction for fraction in (0.002, 0.01, 0.05, 0.2, 0.5)]
+    filters = [{"country": "FR", "type": "project"}, {"continent": "AF", "status": "2"}, {"partner_country": "SN", "axis": "education"},
+               {"country": "DE", "start_year": "2015-2026"}, {"continent": "AF", "support": "technical"}]
+    calls = [lambda m=m, f=f: engine.search(AtlasQuery.from_params(f), m, m) for m in masks for f in filters]
+    timed("text hits (0.2-50 %) + two facets + counts", calls, args.rounds)
+    timed("empty query + facet counts", [lambda: engine.search(AtlasQuery(), None, None)], args.rounds * 10)
+    stats = [AtlasQuery()] + [AtlasQuery.from_params({"axis": a}) for a in ("water-sanitation", "education", "culture")]
+    timed("statistics by country", [lambda q=q: selectors.statistics_of(engine, q, "country", None) for q in stats], args.rounds * 3)
+    maps = [AtlasQuery.from_params({"country": c}) for c in COUNTRIES]
+    timed("map data for a country", [lambda q=q: selectors.map_data_of(engine, q, None) for q in maps], args.rounds)
+
+
 def setup_database(args, tmp: Path) -> str:
     if args.database:
         url = args.database
@@ -100,8 +174,17 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database and print its path")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--reuse", metavar="URL", help="measure a database already built by --keep (no build)")
+    parser.add_argument("--engine-only", action="store_true", help="the facet engine alone on synthetic columns (reads reference data from var/coopdec.sqlite3)")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench")
+    if args.engine_only:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopdec.settings")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import django
+
+        django.setup()
+        engine_only(args)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="coopdec-atlas-bench-", dir=os.environ.get("TMPDIR")))
     try:
         url = args.reuse or setup_database(args, tmp)

@@ -56,6 +56,10 @@ COLUMNS = {
     "support": "supports",
     "start_year": "start_year",
 }
+COLUMNS_READ = (
+    "id", "record_type", "object_id", "countries", "partner_countries", "axes", "sectors", "sdgs", "supports",
+    "form", "kind", "status", "start_year", "latitude", "longitude", "partner_count", "amount", "currency",
+)
 DENSE_FRACTION = 128
 SMALL_HITS_FRACTION = 32
 SYNC_RELOAD_LIMIT = 200_000  # documents: above, a stale engine keeps serving while a thread reloads
@@ -185,40 +189,27 @@ def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.
 class Engine:
     """Arrays of one version of the index. Immutable once built; safe to share between threads."""
 
-    def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION):
+    def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION, data: tuple | None = None):
+        """Load the index of ``version`` from the database, or build from ``data`` =
+        (columns, {"title": ids, "-updated": ids}) in the order of ``COLUMNS_READ`` (benchmarks)."""
         started = time.monotonic()
         self.version = version
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, record_type, object_id, countries, partner_countries, axes, sectors, sdgs, supports, "
-                "form, kind, status, start_year, latitude, longitude, partner_count, amount, currency "
-                "FROM atlas_searchdocument ORDER BY id"
-            )
-            rows = cursor.fetchall()
-            columns = list(zip(*rows, strict=True)) if rows else [()] * 18
-            del rows
-            n = self.n = len(columns[0])
-            self.doc_ids = np.array(columns[0], dtype=np.int64)
-            type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
-            self.types = np.fromiter((type_index[t] for t in columns[1]), dtype=np.int8, count=n)
-            self.object_ids = np.array(columns[2], dtype=np.int64)
-            years = np.array([y or 0 for y in columns[12]], dtype=np.int32)
-            self.start_year = years
-            self.latitude = np.array([v if v is not None else np.nan for v in columns[13]], dtype=np.float64)
-            self.longitude = np.array([v if v is not None else np.nan for v in columns[14]], dtype=np.float64)
-            self.partner_count = np.array(columns[15], dtype=np.int32)
-            self.amount = np.array([v or 0.0 for v in columns[16]], dtype=np.float64)
-            currencies: dict[str, int] = {}
-            self.currency = np.fromiter((currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n)
-            self.currencies = list(currencies)
-            self.orders = {}
-            for key, sql in (
-                ("title", "SELECT id FROM atlas_searchdocument ORDER BY sort_title, id"),
-                ("-updated", "SELECT id FROM atlas_searchdocument ORDER BY record_updated_at DESC, id DESC"),
-            ):
-                cursor.execute(sql)
-                ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-                self.orders[key] = np.searchsorted(self.doc_ids, ids).astype(np.int32)
+        columns, sorted_ids = data if data is not None else self._read()
+        n = self.n = len(columns[0])
+        self.doc_ids = np.asarray(columns[0], dtype=np.int64)
+        type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
+        self.types = np.fromiter((type_index[t] for t in columns[1]), dtype=np.int8, count=n)
+        self.object_ids = np.asarray(columns[2], dtype=np.int64)
+        years = np.array([y or 0 for y in columns[12]], dtype=np.int32)
+        self.start_year = years
+        self.latitude = np.array([v if v is not None else np.nan for v in columns[13]], dtype=np.float64)
+        self.longitude = np.array([v if v is not None else np.nan for v in columns[14]], dtype=np.float64)
+        self.partner_count = np.asarray(columns[15], dtype=np.int32)
+        self.amount = np.array([v or 0.0 for v in columns[16]], dtype=np.float64)
+        currencies: dict[str, int] = {}
+        self.currency = np.fromiter((currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n)
+        self.currencies = list(currencies)
+        self.orders = {key: np.searchsorted(self.doc_ids, ids).astype(np.int32) for key, ids in sorted_ids.items()}
         no_year = years == 0
         self.orders["start_year"] = np.lexsort((years, no_year)).astype(np.int32)
         self.orders["-start_year"] = np.lexsort((-years, no_year)).astype(np.int32)
@@ -263,6 +254,22 @@ class Engine:
         self.facets["continent"] = Facet("continent", continents, (keys // 16).astype(np.int32), (keys % 16).astype(np.int32), n, dense_min)
         self.empty_counts = {name: self._nonzero(facet, facet.totals) for name, facet in self.facets.items()}
         self.build_seconds = time.monotonic() - started
+
+    @staticmethod
+    def _read() -> tuple[list, dict[str, np.ndarray]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(COLUMNS_READ)} FROM atlas_searchdocument ORDER BY id")  # noqa: S608
+            rows = cursor.fetchall()
+            columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ)
+            del rows
+            sorted_ids = {}
+            for key, sql in (
+                ("title", "SELECT id FROM atlas_searchdocument ORDER BY sort_title, id"),
+                ("-updated", "SELECT id FROM atlas_searchdocument ORDER BY record_updated_at DESC, id DESC"),
+            ):
+                cursor.execute(sql)
+                sorted_ids[key] = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        return columns, sorted_ids
 
     @staticmethod
     def _nonzero(facet: Facet, counts: np.ndarray) -> dict[str, int]:

@@ -297,7 +297,11 @@ def map_data(query: AtlasQuery) -> dict:
     governments matching the query, the most connected first, at most MAP_POINTS.
     """
     engine = engine_module.engine()
-    text_mask, _title = _text_masks(engine, query)
+    return map_data_of(engine, query, _text_masks(engine, query)[0])
+
+
+def map_data_of(engine, query: AtlasQuery, text_mask) -> dict:
+    """``map_data`` on a given engine and text mask (benchmarks)."""
     typed = {"type": engine.facets["type"].mask([RecordType.PARTNERSHIP])}
     partnerships = engine.hits(query, text_mask, exclude="type", force=typed)
     by_country = engine.facets["country"].counts(partnerships)
@@ -397,8 +401,12 @@ def statistics(query: AtlasQuery, dimension: str) -> Statistics:
     if dimension not in STATISTICS_DIMENSIONS:
         raise ValueError(f"unknown statistics dimension {dimension!r}")
     engine = engine_module.engine()
+    return statistics_of(engine, query, dimension, _text_masks(engine, query)[0])
+
+
+def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Statistics:
+    """``statistics`` on a given engine and text mask (benchmarks)."""
     facet = engine.facets[dimension]
-    text_mask, _title = _text_masks(engine, query)
     per_type = {}
     for record_type in (RecordType.PARTNERSHIP, RecordType.PROJECT):
         typed = {"type": engine.facets["type"].mask([record_type])}
