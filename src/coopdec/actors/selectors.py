@@ -25,7 +25,8 @@ from coopdec.common.models import PublicationStatus
 from .models import Membership, MembershipRole, Organisation
 
 STALE_AFTER = timedelta(days=365)
-ALTERNATE_NAMES_BELOW = 1  # search alternate names only when no main name matches (a scan: ~0.25 s)
+ALTERNATE_NAMES_BELOW = 1  # search alternate names only when no main name matches (a scan)
+ALTERNATE_NAMES_MIN_POPULATION = 15_000
 _CACHE_ATTRIBUTE = "_coopdec_roles"
 
 
@@ -113,8 +114,10 @@ def search_localities(text: str, *, limit: int = 10, country: str | None = None)
     if len(results) < ALTERNATE_NAMES_BELOW and len(folded) >= 4:
         # Few matches on the main name: look for the text at the start of an alternate name
         # ("Bruxelles" → Brussels). A scan of the JSON lists, so only as a fallback for longer text.
-        alternates = Locality.objects.filter(alternate_names__icontains='"' + text.strip()).exclude(
-            pk__in=[locality.pk for locality in results])
+        # Exonyms matter for larger places; the population bound keeps the scan short.
+        alternates = Locality.objects.filter(
+            population__gte=ALTERNATE_NAMES_MIN_POPULATION, alternate_names__icontains='"' + text.strip()
+        ).exclude(pk__in=[locality.pk for locality in results])
         if country:
             alternates = alternates.filter(country_id=country.upper())
         results += list(alternates.select_related("country").order_by("-population")[: limit - len(results)])
