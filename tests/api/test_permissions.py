@@ -107,10 +107,11 @@ def test_partnership_matrix(client, world, caller):
     assert Partnership.objects.filter(pk=without_projects.pk).exists() == (DELETE[caller] != 204)
 
 
-def test_deleting_a_partnership_that_carries_projects_is_a_conflict(client, world):
+def test_deleting_a_partnership_that_carries_lead_less_projects_is_refused(client, world):
     response = client.delete(f"/api/v1/partnerships/{world['partnership'].pk}", headers=bearer(world["users"]["coordinator"]))
-    assert response.status_code == 409
-    assert response.json()["error"] == "conflict"
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid_request"
+    assert "lead organisation" in response.json()["message"]
     assert Partnership.objects.filter(pk=world["partnership"].pk).exists()
 
 

@@ -56,7 +56,20 @@ and projects, and the reference lists they use.
 """
 
 
-api = NinjaAPI(
+class CoopdecAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Reads take a token optionally: say so (``security: [{}, {BearerToken: []}]``)."""
+        schema = super().get_openapi_schema(**kwargs)
+        optional = type(token_or_public).__name__
+        schema.get("components", {}).get("securitySchemes", {}).pop(optional, None)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if operation.get("security") == [{optional: []}]:
+                    operation["security"] = [{}, {"BearerToken": []}]
+        return schema
+
+
+api = CoopdecAPI(
     title="coopdec open data API",
     version="1.0",
     description=DESCRIPTION,

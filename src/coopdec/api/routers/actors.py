@@ -57,7 +57,7 @@ class OrganisationPage(Schema):
 
 
 class OrganisationQuery(PageQuery):
-    q: str | None = Field(None, min_length=1, max_length=100, description="Start of the name or acronym, accents ignored.")
+    q: str | None = Field(None, min_length=1, max_length=100, description="Start of the name, accents and case ignored.")
     country: str | None = Field(None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code.")
     kind: OrganisationKind | None = None
     geonameid: int | None = Field(None, ge=1, description="Organisations at this GeoNames place.")

@@ -22,6 +22,8 @@ from coopdec.cooperation.models import (
     PartnershipStatus,
     PartyRole,
     Project,
+    ProjectCountry,
+    ProjectSdg,
     ProjectSector,
     SupportType,
 )
@@ -243,6 +245,8 @@ def _party_partnerships(condition: Q):
 
 
 def filter_projects(projects, params: ProjectQuery):
+    """Each filter is a semi-join (``id IN (...)``) so that no filter multiplies rows (no DISTINCT)
+    and PostgreSQL can walk the projects in id order, testing each against the filters."""
     if params.organisation:
         projects = projects.filter(
             Q(lead_organisation_id=params.organisation)
@@ -255,8 +259,8 @@ def filter_projects(projects, params: ProjectQuery):
         projects = projects.filter(
             Q(lead_organisation__country_id=country)
             | Q(partnership_id__in=_party_partnerships(Q(organisation__country_id=country)))
-            | Q(recipient_countries__country_id=country)
-        ).distinct()
+            | Q(id__in=ProjectCountry.objects.filter(country_id=country).values("project_id"))
+        )
     if params.status:
         projects = projects.filter(status=params.status)
     if params.sector:
@@ -264,9 +268,12 @@ def filter_projects(projects, params: ProjectQuery):
             id__in=ProjectSector.objects.filter(code__startswith=params.sector).values("project_id")
         )
     if params.sdg:
-        projects = projects.filter(Q(sdgs__target=str(params.sdg)) | Q(sdgs__target__startswith=f"{params.sdg}.")).distinct()
+        goal = str(params.sdg)
+        projects = projects.filter(
+            id__in=ProjectSdg.objects.filter(Q(target=goal) | Q(target__startswith=f"{goal}.")).values("project_id")
+        )
     if params.axis:
-        projects = projects.filter(axes__code=params.axis)
+        projects = projects.filter(id__in=Project.axes.through.objects.filter(axis_id=params.axis).values("project_id"))
     if params.support:
         # JSON list of codes: match the quoted code in its text.
         projects = projects.filter(support_types__icontains=f'"{params.support}"')

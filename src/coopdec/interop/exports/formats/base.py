@@ -1,6 +1,6 @@
 """What every download format provides."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import HttpResponseBase
@@ -12,7 +12,7 @@ class ExportFormat:
     extension: str
     media_type: str
     max_rows: int | None  # a hard limit of the format itself (spreadsheets), None if unbounded
-    build: object  # callable(rows: Iterable[dict], columns) -> HttpResponseBase
+    build: Callable[[Iterable[dict], list], HttpResponseBase]  # (rows, columns) -> response
 
     def response(self, rows: Iterable[dict], *, columns, filename: str) -> HttpResponseBase:
         response = self.build(rows, columns)

@@ -1,0 +1,225 @@
+"""Benchmark of the open data API served by gunicorn (2 workers), as a client sees it.
+
+    python bench/api.py [--database postgres://coopdec:coopdec@127.0.0.1:5432/coopdec_bench_api]
+                        [--size 100k] [--seconds 10] [--concurrency 8] [--reuse]
+
+Builds the synthetic data set of bench/synthetic.py in a fresh PostgreSQL database (created and
+dropped unless --reuse keeps a previous one), starts gunicorn with 2 sync workers on 127.0.0.1,
+then a second process loads it over loopback with keep-alive connections for a fixed time per
+target and prints requests per second and latency percentiles of:
+
+- a list endpoint with two filters: /api/v1/projects?country=..&status=.. (pages of 50),
+- a single record: /api/v1/projects/{id},
+- a static file served by the same server (WhiteNoise): the ceiling of this server on this machine.
+
+Anonymous clients are rate-limited per address; the load generator spreads its requests over
+250 addresses in X-Forwarded-For (API_TRUSTED_PROXIES=1), so the limiter runs as in production
+without refusing the benchmark. Any non-200 answer is counted and printed.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+DEFAULT_DATABASE = "postgres://coopdec:coopdec@127.0.0.1:5432/coopdec_bench_api"
+ADDRESSES = [f"10.0.{i // 250}.{i % 250 + 1}" for i in range(250)]
+
+
+# --- the load generator (runs in its own process) ---------------------------------------------
+def load(port: int, paths: list[str], seconds: float, concurrency: int) -> dict:
+    """Hit ``paths`` (round robin) for ``seconds`` from ``concurrency`` keep-alive connections."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker(offset: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, codes, n = [], {}, offset
+        while time.perf_counter() < deadline:
+            path = paths[n % len(paths)]
+            headers = {"X-Forwarded-For": ADDRESSES[n % len(ADDRESSES)], "Accept-Encoding": "identity"}
+            n += concurrency
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            mine.append(time.perf_counter() - started)
+            codes[status] = codes.get(status, 0) + 1
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            for code, count in codes.items():
+                statuses[code] = statuses.get(code, 0) + count
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0,
+        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0,
+        "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else 0,
+        "statuses": statuses,
+    }
+
+
+# --- set-up -----------------------------------------------------------------------------------
+def run(command: list[str], env: dict) -> None:
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def setup_database(url: str, size: int, env: dict, *, reuse: bool) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and reuse:
+            with psycopg.connect(url) as db:
+                projects = db.execute("SELECT count(*) FROM cooperation_project").fetchone()[0]
+            if projects >= size:
+                print(f"  reusing {name}: {projects} projects")
+                return
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    started = time.perf_counter()
+    run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env)
+    run([sys.executable, "-m", "coopdec", "load_reference"], env)
+    print(f"  reference data loaded in {time.perf_counter() - started:.0f} s")
+    code = (
+        "import django; django.setup(); import sys; sys.path.insert(0, 'bench'); from synthetic import build; "
+        f"counts = build({size}, progress=lambda line: None); print(counts)"
+    )
+    output = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True, cwd=ROOT)
+    print(f"  synthetic data: {output.stdout.strip().splitlines()[-1]}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("gunicorn did not come up")
+
+
+def sample_paths(url: str) -> tuple[list[str], list[str]]:
+    """Two-filter list queries and single records that exist in the data set."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        countries = [row[0] for row in db.execute(
+            "SELECT o.country_id, count(*) FROM cooperation_project p JOIN actors_organisation o ON o.id = p.lead_organisation_id "
+            "GROUP BY 1 ORDER BY 2 DESC LIMIT 10").fetchall()]
+        ids = [row[0] for row in db.execute(
+            "SELECT id FROM cooperation_project WHERE publication_status = 'published' ORDER BY random() LIMIT 500").fetchall()]
+    statuses = ["2", "3", "4"]
+    lists = [f"/api/v1/projects?country={c}&status={s}" for c in countries for s in statuses]
+    if not countries:  # projects without a lead organisation: filter by partnership party country
+        lists = [f"/api/v1/projects?status={s}&sector=140" for s in statuses]
+    return lists, [f"/api/v1/projects/{i}" for i in ids]
+
+
+def measure(label: str, port: int, paths: list[str], args) -> None:
+    command = [sys.executable, __file__, "_load", str(port), str(args.seconds), str(args.concurrency), json.dumps(paths)]
+    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    others = {code: n for code, n in result["statuses"].items() if code != "200"}
+    print(
+        f"  {label:<44} {result['rps']:8.0f} req/s   p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
+        f"p99 {result['p99_ms']:7.1f} ms   (n={result['requests']}{', not 200: ' + str(others) if others else ''})"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_load":
+        port, seconds, concurrency, paths = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
+        result = load(port, paths, seconds, concurrency)
+        result["statuses"] = {str(k): v for k, v in result["statuses"].items()}
+        print(json.dumps(result))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default=DEFAULT_DATABASE, help="PostgreSQL URL (its database is dropped and created)")
+    parser.add_argument("--size", choices=SIZES, default="100k")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse the database if it already has the data")
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="coopdec-api-bench-"))
+    env = {
+        **os.environ, "DATABASE_URL": args.database, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
+        "COOPDEC_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "coopdec.settings", "API_TRUSTED_PROXIES": "1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    server = None
+    try:
+        print(f"== API benchmark: {args.size} projects on PostgreSQL, gunicorn 2 workers, {args.concurrency} connections, "
+              f"{args.seconds:.0f} s per target")
+        setup_database(args.database, SIZES[args.size], env, reuse=args.reuse)
+        run([sys.executable, "-m", "coopdec", "collectstatic", "--no-input", "-v", "0"], env)
+        lists, records = sample_paths(args.database)
+        random.Random(1).shuffle(records)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "coopdec.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning"],
+            env=env, cwd=ROOT, start_new_session=True,
+        )
+        wait_until_up(port)
+        measure("warm-up (not counted)", port, lists[:3] + records[:20], argparse.Namespace(seconds=3, concurrency=2))
+        measure("list, two filters (country + status)", port, lists, args)
+        measure("single record", port, records, args)
+        measure("static file (WhiteNoise), the ceiling", port, ["/static/web/coopdec.css"], args)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(var, ignore_errors=True)
+        if not args.reuse:
+            import psycopg
+
+            base, name = args.database.rsplit("/", 1)
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()
