@@ -229,6 +229,7 @@ class PlaceIndex:
                 self.country_names[key(variant)] = code
         self.country_codes = set(countries)
         self._cache: dict[tuple[str, str], Resolution] = {}
+        self._countries: dict[str, CountryGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------
 
@@ -294,6 +295,13 @@ class PlaceIndex:
 
     def country(self, text: str) -> CountryGuess:
         """Read the country field: a country, possibly after regions ("Lower Saxony, Germany")."""
+        text = text or ""
+        if text not in self._countries:  # a list repeats its few hundred country texts thousands of times
+            self._countries[text] = self._read_country(text)
+        guess = self._countries[text]
+        return CountryGuess(guess.code, set(guess.admin1), list(guess.hints), guess.how)
+
+    def _read_country(self, text: str) -> CountryGuess:
         text = re.sub(r"^\s*in\s+", "", text or "", flags=re.IGNORECASE)
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts:
