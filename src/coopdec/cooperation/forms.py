@@ -105,6 +105,8 @@ class ProjectForm(forms.Form):
                                widget=forms.TextInput(attrs={"list": "currencies", "size": 4}),
                                help_text=_("ISO 4217 code: EUR, XOF, BRL, USD…"))
     beneficiaries_count = forms.IntegerField(label=_("Number of beneficiaries"), min_value=0, required=False)
+    beneficiary_groups = I18nField(label=_("Beneficiary groups"), required=False, max_length=500,
+                                   help_text=_("Who benefits: for example households of six neighbourhoods, schools."))
     locations = PlacesField(label=_("Places where the project happens"), required=False)
     iati_identifier = forms.CharField(label=_("IATI activity identifier"), max_length=200, required=False)
 
@@ -161,7 +163,7 @@ class ProjectForm(forms.Form):
     def initial_for(cls, project) -> dict:
         initial = {name: getattr(project, name) for name in (
             "title", "summary", "description", "status", "planned_start", "planned_end", "actual_start", "actual_end",
-            "support_types", "currency", "beneficiaries_count", "iati_identifier")}
+            "support_types", "currency", "beneficiaries_count", "beneficiary_groups", "iati_identifier")}
         initial["axes"] = list(project.axes.values_list("pk", flat=True))
         initial["sdgs"] = ", ".join(project.sdgs.values_list("target", flat=True))
         initial["locations"] = [loc.locality_id for loc in project.locations.all() if loc.locality_id]

@@ -188,7 +188,7 @@ def project_detail(request, pk: int):
     results = list(project.results.prefetch_related("indicators__values__territory"))
     context = {
         "project": project, "record": project, "summary": localize(project.summary),
-        "description": localize(project.description),
+        "description": localize(project.description), "beneficiary_groups": localize(project.beneficiary_groups),
         "support_labels": [SupportType(value).label for value in project.support_types if value in SupportType.values],
         "parties": Organisation.objects.filter(pk__in=selectors.party_ids(project)).select_related("country"),
         "sectors": [(sector, code_label("Sector" if sector.vocabulary == "1" else "SectorCategory", sector.code))

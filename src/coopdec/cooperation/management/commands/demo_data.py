@@ -78,6 +78,8 @@ PROJECTS = [
      "sectors": {"14031": 70, "14032": 30}, "sdgs": ["6", "6.1", "6.2"], "support_types": ["technical", "financial"],
      "planned_start": D(2023, 1, 1), "planned_end": D(2026, 12, 31), "actual_start": D(2023, 3, 1),
      "beneficiaries_count": 18500, "locations": [2249222],
+     "beneficiary_groups": {"fr": "Ménages de six quartiers périphériques, écoles et postes de santé",
+                            "en": "Households of six outlying neighbourhoods, schools and health posts"},
      "contributions": [("org-chambery", "", "party", "cash", 90000, "EUR"),
                        ("org-chambery", "", "party", "staff_time", 12000, "EUR"),
                        ("org-louga", "", "party", "in_kind", 19700000, "XOF"),
