@@ -67,3 +67,9 @@ def test_statistics_unknown_dimension(client, atlas):
     response = client.get("/api/v1/statistics?dimension=colour")
     assert response.status_code == 400
     assert response.json()["details"] == {"parameter": "dimension"}
+
+
+def test_atlas_page_links_the_downloads_of_its_search(client, atlas):
+    page = client.get("/atlas/?country=SN").content.decode()
+    assert 'href="/api/v1/downloads/atlas.csv?country=SN"' in page
+    assert 'href="/api/v1/downloads/atlas.geojson?country=SN"' in page
