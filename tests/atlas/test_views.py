@@ -71,7 +71,7 @@ def test_statistics_csv_lists_every_row_and_currency(client, atlas):
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Disposition"] == 'attachment; filename="coopdec-atlas-kind.csv"'
-    assert rows[0][2:] == ["partnerships", "projects", "amount EUR"]
+    assert rows[0] == ["kind", "label", "partnerships", "projects", "amount_EUR"]
     assert sorted(row[:1] + row[2:] for row in rows[1:]) == [["network", "1", "1", "0.00"], ["twinning", "1", "1", "120000.00"]]
 
 

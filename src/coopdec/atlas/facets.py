@@ -194,6 +194,7 @@ class Engine:
         (columns, {"title": ids, "-updated": ids}) in the order of ``COLUMNS_READ`` (benchmarks)."""
         started = time.monotonic()
         self.version = version
+        self.memo: dict = {}  # results of the whole atlas (empty query), per version
         columns, sorted_ids = data if data is not None else self._read()
         n = self.n = len(columns[0])
         self.doc_ids = np.asarray(columns[0], dtype=np.int64)

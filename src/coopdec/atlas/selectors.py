@@ -297,6 +297,10 @@ def map_data(query: AtlasQuery) -> dict:
     governments matching the query, the most connected first, at most MAP_POINTS.
     """
     engine = engine_module.engine()
+    if query.is_empty:
+        if "map" not in engine.memo:
+            engine.memo["map"] = map_data_of(engine, query, None)
+        return engine.memo["map"]
     return map_data_of(engine, query, _text_masks(engine, query)[0])
 
 
@@ -401,6 +405,11 @@ def statistics(query: AtlasQuery, dimension: str) -> Statistics:
     if dimension not in STATISTICS_DIMENSIONS:
         raise ValueError(f"unknown statistics dimension {dimension!r}")
     engine = engine_module.engine()
+    if query.is_empty:  # the whole atlas: computed once per index version and language
+        key = ("statistics", dimension, get_language())
+        if key not in engine.memo:
+            engine.memo[key] = statistics_of(engine, query, dimension, None)
+        return engine.memo[key]
     return statistics_of(engine, query, dimension, _text_masks(engine, query)[0])
 
 

@@ -82,7 +82,7 @@ def map_data(request):
     query, error = _query(request)
     if error:
         return JsonResponse({"error": str(error), "parameter": error.parameter, "allowed": list(error.allowed)}, status=400)
-    data = selectors.map_data(query)
+    data = dict(selectors.map_data(query))  # a copy: the whole-atlas data is shared
     countries = selectors.country_numeric_codes()
     data["codes"] = {countries[code]: code for code in countries if countries[code] in data["countries"]}
     return JsonResponse(data)
@@ -144,7 +144,8 @@ def statistics_csv(request, dimension: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="coopdec-atlas-{dimension}.csv"'
     writer = csv.writer(response)
-    writer.writerow([dimension, _("label"), _("partnerships"), _("projects"), *[_("amount %(currency)s") % {"currency": c} for c in table.currencies]])
+    # Column names stay the same in every language, for the scripts that read the file.
+    writer.writerow([dimension, "label", "partnerships", "projects", *[f"amount_{c}" for c in table.currencies]])
     for row in table.rows:
         writer.writerow(
             [neutralise_formula(row.value), neutralise_formula(row.label), row.partnerships, row.projects,
