@@ -26,6 +26,7 @@ from pathlib import Path
 import pycountry
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopdec.common.text import _SPECIAL, fold
@@ -228,7 +229,7 @@ class PlaceIndex:
             else:
                 self.country_names[key(variant)] = code
         self.country_codes = set(countries)
-        self._cache: dict[tuple[str, str], Resolution] = {}
+        self._cache: dict[tuple[str, str, str], Resolution] = {}
         self._countries: dict[str, CountryGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------
@@ -351,9 +352,10 @@ class PlaceIndex:
         return [self.places[i] for i in ids]
 
     def resolve(self, city: str, country: str) -> Resolution:
-        cache_key = (city or "", country or "")
+        # Reasons are written in the active language: one cache entry per language.
+        cache_key = (city or "", country or "", get_language() or "")
         if cache_key not in self._cache:
-            self._cache[cache_key] = self._resolve(*cache_key)
+            self._cache[cache_key] = self._resolve(city or "", country or "")
         return self._cache[cache_key]
 
     def _resolve(self, city: str, country_text: str) -> Resolution:

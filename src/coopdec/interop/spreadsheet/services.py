@@ -28,7 +28,7 @@ from coopdec.cooperation.models import (
     PartnershipStatus,
 )
 from coopdec.interop.twinnings.services import local_governments_for
-from coopdec.territories.resolution import RESOLVED, get_index
+from coopdec.territories.resolution import AMBIGUOUS, RESOLVED, get_index
 
 from .reader import ImportFileError, Table, check_headers, read_table
 
@@ -133,8 +133,9 @@ def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
             return None
         result = index.resolve(city, country)
         if result.status != RESOLVED:
-            problems.append(_("%(city)s, %(country)s: place %(status)s (%(reason)s)") % {
-                "city": city, "country": country, "status": result.status, "reason": result.reason})
+            message = (_("%(city)s, %(country)s: place ambiguous (%(reason)s)") if result.status == AMBIGUOUS
+                       else _("%(city)s, %(country)s: place not found (%(reason)s)"))
+            problems.append(message % {"city": city, "country": country, "reason": result.reason})
             return None
         return Side(
             name=(name or result.name)[:255], kind=kind, country=result.country_code, locality_id=result.geonameid,
