@@ -7,7 +7,13 @@ from django.contrib.auth import get_user_model
 
 from coopdec.actors.models import Membership, MembershipRole, Organisation, OrganisationKind
 from coopdec.common.models import PublicationStatus
-from coopdec.cooperation.models import Partnership, PartnershipKind, PartnershipParty, Project, ProjectSector
+from coopdec.cooperation.models import (
+    Partnership,
+    PartnershipKind,
+    PartnershipParty,
+    Project,
+    ProjectSector,
+)
 from coopdec.territories.models import Locality
 
 _seq = itertools.count(1)
