@@ -6,7 +6,6 @@ See docs/configuration.md for every variable.
 import sys
 from pathlib import Path
 
-
 from coopdec.common.database import parse_database_url, sqlite_database
 from coopdec.common.env import ConfigError, env_bool, env_int, env_list, env_secret
 
