@@ -8,7 +8,7 @@ from coopdec.actors.models import Organisation, OrganisationKind
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.cooperation.models import IndicatorValue, Partnership, PartnershipKind, Project
 from coopdec.interop.iati.importer import iati_files_import
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_partnership, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +217,15 @@ def test_import_command_exits_one_on_failures(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "1 activities read: 0 created, 0 updated, 0 unchanged, 1 failed." in captured.out
     assert "the activity has no iati-identifier" in captured.err
+
+
+def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(tmp_path):
+    partnership = make_partnership(make_organisation(), make_organisation(geonameid=2253354))
+    project = make_project(partnership=partnership, iati_identifier="FR-RNA-W751-1", support_types=["technical"])
+    activity = WATER.format(n=1).replace('ref="SN-NINEA-123" role="4" type="11"', 'ref="SN-NINEA-123" role="4" type="22"')
+    summary = iati_files_import(paths=[activities_file(tmp_path, activity)])
+    assert summary.counts() == {"activities": 1, "created": 0, "updated": 1, "unchanged": 0, "failed": 0}
+    project.refresh_from_db()
+    assert (project.partnership_id, project.support_types) == (partnership.pk, ["technical"])
+    assert project.title["en"] == "Drinking water in Dakar"
+    assert project.lead_organisation.iati_identifier == "FR-RNA-W751"

@@ -505,7 +505,8 @@ class ActivityImporter:
         project.currency = record["currency"]
         project.language = record["language"]
         project.lead_organisation_id = reporting_id
-        project.partnership_id = partnership_id
+        # A project already in a partnership stays in it: the import only ever attaches one.
+        project.partnership_id = partnership_id or project.partnership_id
         project.publication_status = PublicationStatus.PUBLISHED
         project.source = Source.IATI
         project.source_ref = record["identifier"][:255]
