@@ -118,24 +118,30 @@ class Facet:
         """Exact number of hit documents per value."""
         if hits.all:
             return self.totals
-        if hits.small:
-            rows = hits.indices
-            starts = self.indptr[rows]
-            lengths = self.indptr[rows + 1] - starts
-            total = int(lengths.sum())
-            if not total:
-                return np.zeros(len(self.values), dtype=np.int64)
-            offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-            return np.bincount(self.pair_val[offsets + np.arange(total)], minlength=len(self.values))
+        if hits.small:  # read only the hits' own pairs
+            _docs, values = self._pairs_of(hits)
+            return np.bincount(values, minlength=len(self.values))
         counts = np.bincount(self.sparse_val[hits.mask[self.sparse_doc]], minlength=len(self.values))
         if len(self.dense_values):
             counts[self.dense_values] = np.bitwise_count(self.dense_bits & hits.packed).sum(axis=1)
         return counts
 
-    def sums(self, mask: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-        """Sum of ``weights`` of the masked documents per (value, group): one pass over the pairs."""
-        docs = self.pair_doc[mask[self.pair_doc]]
-        index = self.pair_val[mask[self.pair_doc]].astype(np.int64) * n_groups + groups[docs]
+    def _pairs_of(self, hits: Hits) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, values) of the pairs of the hit documents."""
+        if hits.small:
+            rows = hits.indices
+            starts = self.indptr[rows]
+            lengths = self.indptr[rows + 1] - starts
+            total = int(lengths.sum())
+            offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(total)
+            return self.pair_doc[offsets], self.pair_val[offsets]
+        selected = hits.mask[self.pair_doc]
+        return self.pair_doc[selected], self.pair_val[selected]
+
+    def sums(self, hits: Hits, weights: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+        """Sum of ``weights`` of the hit documents per (value, group): one pass over their pairs."""
+        docs, values = self._pairs_of(hits)
+        index = values.astype(np.int64) * n_groups + groups[docs]
         sums = np.bincount(index, weights=weights[docs], minlength=len(self.values) * n_groups)
         return sums.reshape(len(self.values), n_groups)
 

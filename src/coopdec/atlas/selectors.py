@@ -428,7 +428,7 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
     by_currency = np.bincount(engine.currency[money_mask], weights=engine.amount[money_mask], minlength=n_currencies)
     order = [i for i in np.argsort(-by_currency, kind="stable") if by_currency[i] > 0 and engine.currencies[i]]
     currencies = [engine.currencies[i] for i in order]
-    table = facet.sums(money_mask, engine.amount, engine.currency.astype(np.int64), n_currencies)
+    table = facet.sums(engine_module.Hits(money_mask, engine.n), engine.amount, engine.currency.astype(np.int64), n_currencies)
     sums = {engine.currencies[i]: table[:, i] for i in order}
     rows = []
     for i in np.flatnonzero(partnership_counts + project_counts):
