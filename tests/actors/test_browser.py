@@ -1,0 +1,72 @@
+"""The registry forms in a real browser (Debian's chromium, headless, through Playwright): language
+tabs appear, the place picker finds a town as one types (accents optional) and the organisation is
+registered at that place, without any error under the strict Content-Security-Policy."""
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"chromium not installed at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def _registry_data():
+    """live_server runs on a transactional database: load what the form needs here."""
+    from coopdec.territories import loaders as places
+    from coopdec.territories.models import Locality
+    from tests.conftest import reference_slice
+
+    places.load_countries()
+    if not Locality.objects.filter(pk=2244802).exists():
+        places.load_localities(records=[r for r in reference_slice() if r["countrycode"] == "SN"], force=True)
+
+
+def test_organisation_form_tabs_and_place_picker(live_server, transactional_db):
+    from playwright.sync_api import sync_playwright
+
+    from coopdec.actors.models import Organisation
+    from tests.factories import make_user
+
+    _registry_data()
+    make_user("awa")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(locale="en-GB")
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            # CSP violations ("Refused to ...") are console errors; failed requests are checked below.
+            page.on("console", lambda message: message.type == "error" and not message.text.startswith(
+                "Failed to load resource") and errors.append(message.text))
+            page.on("response", lambda response: response.status >= 400 and not response.url.endswith(
+                "/favicon.ico") and errors.append(f"{response.status} {response.url}"))
+            page.goto(f"{live_server.url}/accounts/login/?next=/organisations/new/")
+            page.fill("#id_username", "awa")
+            page.fill("#id_password", "a-long-passphrase-42")
+            page.click("main button[type=submit]")
+            page.wait_for_url("**/organisations/new/")
+
+            assert page.locator("[data-i18n] .tabs [role=tab]").count() == 4
+            page.click("[data-i18n] .tabs [role=tab]:nth-child(2)")
+            page.fill("textarea[name=description_en]", "A regional capital in western Senegal.")
+
+            page.fill("#id_name", "Ville de Thiès")
+            page.select_option("#id_kind", "municipality")
+            page.type("#id_locality", "thies", delay=50)
+            choice = page.wait_for_selector('input[name="locality"][value="2244802"]', timeout=10_000)
+            assert "Thiès (" in choice.evaluate("input => input.parentElement.textContent")
+            choice.check()
+            page.click("main form button[type=submit]")
+            page.wait_for_selector("h1:has-text('Ville de Thiès')")
+        finally:
+            browser.close()
+    organisation = Organisation.objects.get()
+    assert (organisation.locality_id, organisation.country_id) == (2244802, "SN")
+    assert organisation.description == {"en": "A regional capital in western Senegal."}
+    assert errors == []
