@@ -425,7 +425,8 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
     project_counts = facet.counts(project_hits)
     money_mask = project_hits.mask & (engine.amount > 0)
     n_currencies = len(engine.currencies)
-    by_currency = np.bincount(engine.currency[money_mask], weights=engine.amount[money_mask], minlength=n_currencies)
+    # Currencies by number of projects (not by nominal sums: 1 EUR is 656 XOF).
+    by_currency = np.bincount(engine.currency[money_mask], minlength=n_currencies)
     order = [i for i in np.argsort(-by_currency, kind="stable") if by_currency[i] > 0 and engine.currencies[i]]
     currencies = [engine.currencies[i] for i in order]
     table = facet.sums(engine_module.Hits(money_mask, engine.n), engine.amount, engine.currency.astype(np.int64), n_currencies)

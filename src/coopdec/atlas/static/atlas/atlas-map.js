@@ -68,7 +68,7 @@
     }
 
     Promise.all([getJSON(element.dataset.shapesUrl), getJSON(element.dataset.mapUrl)]).then(function (results) {
-      var shapes = topojson.feature(results[0], results[0].objects.countries);
+      var shapes = window.coopdecShapes.countries(results[0]);
       var data = results[1];
       var max = 1;
       Object.keys(data.countries).forEach(function (key) { max = Math.max(max, data.countries[key]); });
@@ -113,5 +113,5 @@
   }
 
   var element = document.getElementById("atlas-map");
-  if (element && window.L && window.topojson) { start(element); }
+  if (element && window.L && window.coopdecShapes) { start(element); }
 })();

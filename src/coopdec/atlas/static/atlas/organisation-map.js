@@ -10,10 +10,10 @@
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
   }
-  var shapes = element.dataset.shapesUrl && window.topojson ? getJSON(element.dataset.shapesUrl) : Promise.resolve(null);
+  var shapes = element.dataset.shapesUrl && window.coopdecShapes ? getJSON(element.dataset.shapesUrl) : Promise.resolve(null);
   Promise.all([shapes, getJSON(element.dataset.geojsonUrl)]).then(function (results) {
     if (results[0]) {
-      L.geoJSON(topojson.feature(results[0], results[0].objects.countries), {
+      L.geoJSON(window.coopdecShapes.countries(results[0]), {
         style: { fillColor: "#f4f1ea", fillOpacity: 1, color: "#a9b4bf", weight: 0.5 }, interactive: false
       }).addTo(map);
     }
