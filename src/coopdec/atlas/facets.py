@@ -63,6 +63,7 @@ COLUMNS_READ = (
 DENSE_FRACTION = 128
 SMALL_HITS_FRACTION = 32
 SYNC_RELOAD_LIMIT = 200_000  # documents: above, a stale engine keeps serving while a thread reloads
+DISK_CACHE_FROM = 20_000  # documents: from there, an engine is also kept on disk for new workers
 
 
 def _pack(mask: np.ndarray) -> np.ndarray:
@@ -386,7 +387,7 @@ def _cache_path(version: int) -> Path:
 def _save(engine: Engine) -> None:
     """Keep a large engine on disk, so that a restarted or new worker loads it in a second or two
     instead of rebuilding it (minutes at 1M projects). The folder is the platform's own VAR_DIR."""
-    if engine.n <= SYNC_RELOAD_LIMIT:
+    if engine.n < DISK_CACHE_FROM:
         return
     path = _cache_path(engine.version)
     try:
