@@ -48,7 +48,9 @@ def request_action(client, record_type, record, action, extra):
     if action == "delete":
         return client.get(reverse(f"{prefix}_delete", args=[record.pk]))
     if record_type == "organisation":
-        return client.get(reverse("actors:members", args=[record.pk]))
+        # Managing members: changing a member's role (editors may only invite editors).
+        membership = record.memberships.first()
+        return client.post(reverse("actors:membership_change", args=[record.pk, membership.pk]), {"role": "editor"})
     # Partnerships: "manage members" is adding a party.
     return client.post(reverse("cooperation:party_add", args=[record.pk]),
                        {"organisations": [extra.pk], "role": "partner"})
@@ -297,3 +299,17 @@ def test_history_shows_reasons_in_the_readers_language(client):
     page = client.get(reverse("cooperation:project_history", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "confirmed still accurate" in page
     assert "contribution added" in page
+
+
+def test_editors_invite_editors_only(client):
+    from coopdec.actors.models import Invitation
+
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    client.force_login(make_member(lyon, role="editor"))
+    url = reverse("actors:members", args=[lyon.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"email": "boss@example.org", "role": "admin"})
+    assert response.status_code == 200
+    assert Invitation.objects.count() == 0
+    assert client.post(url, {"email": "ama@example.org", "role": "editor"}).status_code == 302
+    assert list(Invitation.objects.values_list("email", "role")) == [("ama@example.org", "editor")]

@@ -221,6 +221,12 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the person to invite"))
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.EDITOR)
 
+    def __init__(self, *args, can_invite_admins: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_invite_admins:
+            self.fields["role"].choices = [(MembershipRole.EDITOR, MembershipRole.EDITOR.label)]
+            self.fields["role"].help_text = _("Administrators may also invite administrators.")
+
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)

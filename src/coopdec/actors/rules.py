@@ -18,7 +18,8 @@ Permissions (the object is an Organisation):
     actors.confirm_organisation    same as change ("still accurate")
     actors.publish_organisation    same as change
     actors.delete_organisation     its administrators, coordinators
-    actors.manage_members          its administrators, coordinators (memberships and invitations)
+    actors.manage_members          its administrators, coordinators (roles, removals, withdrawing invitations)
+    actors.invite_members          its editors and administrators, coordinators (editors invite editors only)
     actors.view_organisation_history  its editors, coordinators (the history names users)
     actors.view_dashboard          its members, coordinators (freshness dashboard)
     actors.view_contacts           any signed-in user (contacts are never shown to anonymous visitors)
@@ -78,6 +79,7 @@ rules.add_perm("actors.confirm_organisation", is_editor_of | is_coordinator)
 rules.add_perm("actors.publish_organisation", is_editor_of | is_coordinator)
 rules.add_perm("actors.delete_organisation", is_admin_of | is_coordinator)
 rules.add_perm("actors.manage_members", is_admin_of | is_coordinator)
+rules.add_perm("actors.invite_members", is_editor_of | is_coordinator)
 rules.add_perm("actors.view_organisation_history", is_editor_of | is_coordinator)
 rules.add_perm("actors.view_dashboard", is_member_of | is_coordinator)
 rules.add_perm("actors.view_contacts", is_signed_in)

@@ -193,9 +193,12 @@ def contact_delete(request, pk: int, contact_id: int):
 
 @records.guarded
 def members(request, pk: int):
+    """Editors see the members and invite editors; administrators also invite administrators,
+    change roles, remove members and withdraw invitations."""
     organisation = _organisation(request, pk)
-    records.check(request, "actors.manage_members", organisation)
-    form = InvitationForm(request.POST or None)
+    records.check(request, "actors.invite_members", organisation)
+    can_manage = request.user.has_perm("actors.manage_members", organisation)
+    form = InvitationForm(request.POST or None, can_invite_admins=can_manage)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(organisation=organisation, invited_by=request.user, **form.cleaned_data)
@@ -208,7 +211,7 @@ def members(request, pk: int):
     return render(request, "actors/members.html", {
         "organisation": organisation, "form": form, "memberships": selectors.members_of(organisation),
         "invitations": organisation.invitations.filter(accepted_at=None).order_by("-created_at"),
-        "role_form": MembershipRoleForm(),
+        "role_form": MembershipRoleForm(), "can_manage": can_manage,
     })
 
 
