@@ -45,6 +45,7 @@ FEATURES = (
     "region_affinity",  # share of the source region's partnerships that go to the candidate's region
     "partners_in_region",  # log(1 + the source's partners in the candidate's region)
     "partners_near_source",  # log(1 + the candidate's partners in the source's region)
+    "partners_in_source_country",  # log(1 + the candidate's partners in the source's country)
     "three_hop",  # paths of length three, each weighted 1 / (degree of its two middle places)
     "neighbouring_country",  # the candidate's country borders the source's (or is the same)
     "shared_topics",  # number of shared cooperation axes (projects, offers)
@@ -57,18 +58,19 @@ FEATURES = (
 # docs/decisions.md); the last four are not observable in twinnings and are set by hand so that a
 # stated need or a shared topic lifts a candidate about as much as one shared partner.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "resource_allocation": 4.0,
-    "common_partners": 2.0,
-    "country_affinity": 2.0,
-    "own_country_profile": 2.0,
+    "resource_allocation": 16.0,
+    "common_partners": 4.0,
+    "country_affinity": 2.5,
+    "own_country_profile": 1.6,
     "degree_prior": 0.5,
-    "population_similarity": 0.5,
-    "same_name": 1.0,
+    "population_similarity": 0.625,
+    "same_name": 8.0,
     "region_pairs": 1.0,
     "region_affinity": 2.0,
     "partners_in_region": 1.0,
     "partners_near_source": 1.0,
-    "three_hop": 1.0,
+    "partners_in_source_country": 1.0,
+    "three_hop": 2.0,
     "neighbouring_country": 0.0,
     "shared_topics": 0.7,
     "shared_language": 0.3,
@@ -78,7 +80,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 # Candidate generation: how many countries, and how many places per country.
 AFFINE_COUNTRIES = 12
-PER_COUNTRY = 60
+PER_COUNTRY = 30  # most-partnered places of a country
+PER_COUNTRY_LINKED = 60  # places of a country with the most partners in the source's country
 COLD_START_COUNTRIES = 3
 AFFINE_REGIONS = 15
 PER_REGION = 15
@@ -195,6 +198,13 @@ class Network:
         for ids in by_country.values():
             ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
         self.by_country = dict(by_country)
+        # (country A, country B) → {place of B: how many of its partners are in A}, most first.
+        links: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for pid, partners in self.adjacency.items():
+            country = self.places[pid].country
+            for other in partners:
+                links[(self.places[other].country, country)][pid] += 1
+        self.country_links = {pair: dict(counter.most_common()) for pair, counter in links.items()}
         self.country_languages = {
             country: frozenset().union(*(self.places[pid].languages for pid in ids[:50])) for country, ids in by_country.items()
         }
@@ -240,6 +250,8 @@ class Network:
         countries = self._candidate_countries(source, wish)
         for country in countries:
             for candidate in self.by_country.get(country, ())[:PER_COUNTRY]:
+                shared.setdefault(candidate, {})
+            for candidate in list(self.country_links.get((source.country, country), ()))[:PER_COUNTRY_LINKED]:
                 shared.setdefault(candidate, {})
         for region, _count in self.region_pairs.get(source.region, Counter()).most_common(AFFINE_REGIONS):
             for candidate in self.by_region.get(region, ())[:PER_REGION]:
@@ -343,6 +355,7 @@ class Network:
             math.log1p(own_regions[candidate.region]) if candidate.region else 0.0,
             math.log1p(sum(1 for x in self.adjacency.get(candidate.id, ()) if self.places[x].region == source.region))
             if source.region else 0.0,
+            math.log1p(self.country_links.get((source.country, candidate.country), {}).get(candidate.id, 0)),
             three_hop.get(candidate.id, 0.0),
             1.0 if same_or_neighbour else 0.0,
             float(len(source.topics & candidate.topics)),
@@ -422,6 +435,9 @@ class Network:
         region_count = self.region_pairs.get(source.region, {}).get(candidate.region, 0) if source.region else 0
         if region_count >= 2 and source.region != candidate.region:
             reasons.append(Reason("region_pairs", (region_count,)))
+        if f["partners_in_source_country"] > 0 and candidate.country != source.country:
+            count = self.country_links[(source.country, candidate.country)][candidate.id]
+            reasons.append(Reason("partners_with_your_country", (source.country, count)))
         if f["own_country_profile"] > 0 and candidate.country != source.country:
             reasons.append(Reason("partners_in_country", (candidate.country,)))
         elif f["country_affinity"] >= 0.05 and candidate.country != source.country:

@@ -372,6 +372,12 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
         return _join(_language_phrase(code) for code in values)
     if reason.code == "similar_population":
         return _("similar population (%(population)s inhabitants)") % {"population": number_format(values[0], force_grouping=True)}
+    if reason.code == "partners_with_your_country":
+        return ngettext(
+            "already partner of a town of %(country)s",
+            "already partner of %(count)s towns of %(country)s",
+            values[1],
+        ) % {"country": country_name(values[0]), "count": values[1]}
     if reason.code == "partners_in_country":
         return _("you already have partners in %(country)s") % {"country": country_name(values[0])}
     if reason.code == "country_affinity":
