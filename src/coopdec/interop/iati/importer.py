@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -196,6 +197,7 @@ class ActivityImporter:
             return
         root_lang = root.get(XML_LANG, "")
         batch: list[Parsed] = []
+        in_batch: set[str] = set()
         try:
             for element in wrap(iter_elements(path, "iati-activity")):
                 summary.activities += 1
@@ -206,13 +208,14 @@ class ActivityImporter:
                 except ActivityError as exc:
                     self._fail(summary, Failure(path, line, identifier, str(exc)))
                     continue
-                if any(item.identifier == identifier for item in batch):
+                if identifier in in_batch:  # the same activity twice: the later one wins
                     self._write(batch, summary, path)
-                    batch = []
+                    batch, in_batch = [], set()
                 batch.append(Parsed(line, identifier, parsed["record"], parsed["organisations"]))
+                in_batch.add(identifier)
                 if len(batch) >= self.batch_size:
                     self._write(batch, summary, path)
-                    batch = []
+                    batch, in_batch = [], set()
         except etree.XMLSyntaxError as exc:
             summary.failures.append(Failure(path, exc.lineno, "", _("the file is not well-formed XML, reading stopped (%(reason)s)") % {"reason": exc.msg}))
         self._write(batch, summary, path)
@@ -606,11 +609,13 @@ class _Table:
     def _adapter(field, ops):
         kind = field.get_internal_type()
         if kind == "JSONField":
-            return lambda v: None if v is None else ops.adapt_json_value(v, field.encoder)
+            # Most JSON values of an import are empty: adapt those once.
+            empty = {"{}": ops.adapt_json_value({}, field.encoder), "[]": ops.adapt_json_value([], field.encoder)}
+            return lambda v: (empty["{}"] if v == {} else empty["[]"] if v == [] else ops.adapt_json_value(v, field.encoder))
         if kind == "DateField":
             return lambda v: ops.adapt_datefield_value(date.fromisoformat(v) if isinstance(v, str) else v)
         if kind == "DateTimeField":
-            return ops.adapt_datetimefield_value
+            return lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # the same "now" on every row
         if kind == "DecimalField":
             return lambda v: None if v is None else ops.adapt_decimalfield_value(
                 Decimal(v) if isinstance(v, str) else v, field.max_digits, field.decimal_places
