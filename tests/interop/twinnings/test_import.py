@@ -162,6 +162,16 @@ def test_command_prints_summary_and_json(tmp_path):
     assert (data["pairs_imported"], data["pairs_duplicate"], data["pairs_skipped"]) == (2, 1, 2)
 
 
+def test_command_indexes_the_imported_records_in_the_atlas(tmp_path):
+    from coopdec.atlas.models import SearchDocument
+
+    out = io.StringIO()
+    call_command("import_twinnings", str(write(tmp_path, HEADER + PAIRS)), stdout=out)
+    assert "Atlas: 6 records indexed." in out.getvalue()
+    assert SearchDocument.objects.filter(record_type="partnership").count() == 2
+    assert SearchDocument.objects.filter(record_type="organisation").count() == 4
+
+
 def test_command_reports_unreadable_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_twinnings", str(tmp_path / "absent.csv"), stdout=io.StringIO())

@@ -288,6 +288,10 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
                   PartnershipParty(partnership_id=partnership.pk, organisation_id=b)]
     bulk_create_with_history(links, PartnershipParty, default_user=author)
     summary.partnerships_created = len(created_partnerships)
+    if not dry_run:  # bulk writes send no signals: index what the import touched
+        from coopdec.atlas.index import reindex
+
+        reindex(organisations=set(organisations.values()), partnerships=[p.pk for p in created_partnerships])
     if dry_run:
         transaction.set_rollback(True)
     return summary

@@ -65,10 +65,14 @@ class ImportSummary:
     separator: str = ""
     checksum: str = ""
     report: list[dict] = field(default_factory=list, repr=False)
+    # Records to (re)index in the atlas: every organisation of the file, the new partnerships.
+    organisation_ids: list[int] = field(default_factory=list, repr=False)
+    partnership_ids: list[int] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        data.pop("report")
+        for name in ("report", "organisation_ids", "partnership_ids"):
+            data.pop(name)
         return data
 
 
@@ -170,7 +174,7 @@ def existing_twinnings(organisation_ids: set[int]) -> set[frozenset[int]]:
     return {frozenset(orgs) for orgs in parties.values() if len(orgs) == 2 and orgs <= organisation_ids}
 
 
-def twinnings_create(pairs: list[tuple[int, int, str]], *, source: str, user=None) -> int:
+def twinnings_create(pairs: list[tuple[int, int, str]], *, source: str, user=None) -> list[int]:
     """Create one active, published twinning per (organisation, organisation, source_ref)."""
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
     partnerships = [
@@ -187,7 +191,7 @@ def twinnings_create(pairs: list[tuple[int, int, str]], *, source: str, user=Non
         links.append(PartnershipParty(partnership_id=partnership.pk, organisation_id=a))
         links.append(PartnershipParty(partnership_id=partnership.pk, organisation_id=b))
     bulk_create_with_history(links, PartnershipParty, batch_size=BATCH, default_user=author)
-    return len(created)
+    return [p.pk for p in created]
 
 
 def _already_imported(checksum: str) -> bool:
@@ -246,7 +250,9 @@ def twinnings_import(*, path: str | Path | None = None, data: bytes | None = Non
                 seen.add(ids)
                 ref = f"{first.city}, {first.country} – {second.city}, {second.country}"
                 todo.append((organisations[a], organisations[b], ref))
-        summary.pairs_imported = twinnings_create(todo, source=Source.TWINNINGS, user=user)
+        summary.partnership_ids = twinnings_create(todo, source=Source.TWINNINGS, user=user)
+        summary.pairs_imported = len(summary.partnership_ids)
+        summary.organisation_ids = sorted(set(organisations.values()))
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -255,6 +261,15 @@ def twinnings_import(*, path: str | Path | None = None, data: bytes | None = Non
                 defaults={"checksum": parsed.checksum, "row_count": len(parsed.pairs)},
             )
     return summary
+
+
+def atlas_update(summary: ImportSummary) -> int:
+    """Index the imported records in the atlas (bulk writes send no signals). Returns documents written."""
+    from coopdec.atlas.index import reindex
+
+    if summary.dry_run or summary.unchanged or not (summary.organisation_ids or summary.partnership_ids):
+        return 0
+    return reindex(organisations=summary.organisation_ids, partnerships=summary.partnership_ids)
 
 
 def summary_json(summary: ImportSummary) -> str:

@@ -4,7 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from coopdec.interop.spreadsheet.reader import ImportFileError
-from coopdec.interop.twinnings.services import summary_json, twinnings_import, write_report
+from coopdec.interop.twinnings.services import (
+    atlas_update,
+    summary_json,
+    twinnings_import,
+    write_report,
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help=_("import even if this exact file was imported before"))
         parser.add_argument("--report", metavar="REPORT.csv", help=_("write one line per distinct input place"))
         parser.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
+        parser.add_argument("--no-atlas", action="store_true",
+                            help=_("do not index the imported records in the atlas now (run atlas_reindex later)"))
 
     def handle(self, *args, **options):
         try:
@@ -28,6 +35,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if options["report"]:
             write_report(summary.report, options["report"])
+        # After the import's own transaction: a failure here leaves the data imported and the
+        # atlas to rebuild with `coopdec atlas_reindex`.
+        indexed = 0 if options["no_atlas"] else atlas_update(summary)
         if options["json"]:
             self.stdout.write(summary_json(summary))
             return
@@ -54,6 +64,8 @@ class Command(BaseCommand):
                          % {"created": s.organisations_created, "existing": s.organisations_existing})
             if s.dry_run:
                 lines.append(_("Dry run: nothing was written."))
+        if indexed:
+            lines.append(_("Atlas: %(count)s records indexed.") % {"count": indexed})
         if options["report"]:
             lines.append(_("Report written to %(path)s.") % {"path": options["report"]})
         for line in lines:
