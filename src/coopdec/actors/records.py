@@ -99,6 +99,10 @@ def history_entries(record) -> list[dict]:
                                 "new": _display(field, change.new)})
         entries.append({"version": version, "changes": changes, "is_current": index == 0,
                         "reason": reason_label(version.history_change_reason),
+                        # A version that only touched the record (a confirmation, a contribution added...)
+                        # has nothing of its own to restore.
+                        "restorable": index > 0 and version.history_type != "-"
+                        and (bool(changes) or version.history_type == "+"),
                         "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[version.history_type]})
     return entries
 
