@@ -135,3 +135,18 @@ def test_nav_shows_unread_count(client, lyon, dakar):
     client.force_login(dakar.memberships.first().user if dakar.memberships.exists() else make_member(dakar))
     page = client.get(reverse("matching:offers")).content.decode()
     assert reverse("matching:notifications") in page
+
+
+def test_atlas_page_carries_the_offers_and_requests_layer(client):
+    page = client.get("/atlas/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="matching-layer"' in body
+    assert "matching/atlas-layer.js" in body
+
+
+def test_map_points_follow_the_filters(client, lyon, dakar):
+    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
+    services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"])
+    body = client.get(reverse("matching:offer_points"), {"country": "FR"}).json()
+    assert [point["title"] for point in body["results"]] == ["Accueil"]

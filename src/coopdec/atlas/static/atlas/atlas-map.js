@@ -34,6 +34,9 @@
 
   function start(element) {
     var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 10, zoomSnap: 0.5 }).setView([20, 10], 1.5);
+    // Other apps' layers (matching: offers and requests) attach to the map through this.
+    element.coopdecMap = map;
+    element.dispatchEvent(new CustomEvent("coopdec:map", { detail: map }));
     if (element.dataset.tileUrl) {
       L.tileLayer(element.dataset.tileUrl, { maxZoom: 18 }).addTo(map);
     }
