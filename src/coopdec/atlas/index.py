@@ -234,9 +234,13 @@ def _children(model, columns: str, ids: list[int]):
             wanted = set(ids)
             cursor.execute(f"SELECT project_id, {columns} FROM {table} WHERE project_id BETWEEN %s AND %s", [low, high])  # noqa: S608
             return [row for row in cursor.fetchall() if row[0] in wanted]
-        placeholders = ", ".join(["%s"] * len(ids))
-        cursor.execute(f"SELECT project_id, {columns} FROM {table} WHERE project_id IN ({placeholders})", ids)  # noqa: S608
-        return cursor.fetchall()
+        rows = []
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT project_id, {columns} FROM {table} WHERE project_id IN ({placeholders})", chunk)  # noqa: S608
+            rows.extend(cursor.fetchall())
+        return rows
 
 
 # --- documents per record type ---------------------------------------------------------------
@@ -355,12 +359,13 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
         if len(titles[partnership_id]) < 10:
             titles[partnership_id].update(_i18n_text(title))
     if project_ids:
-        for project_id, axis in Project.axes.through.objects.filter(project_id__in=list(project_ids)).values_list("project_id", "axis_id"):
+        wanted = sorted(project_ids)
+        for project_id, axis in _children(Project.axes.through, "axis_id", wanted):
             axes[project_ids[project_id]].add(axis)
-        for project_id, vocab, code in ProjectSector.objects.filter(project_id__in=list(project_ids)).values_list("project_id", "vocabulary", "code"):
+        for project_id, vocab, code in _children(ProjectSector, "vocabulary, code", wanted):
             if vocab in {"1", "2"} and code[:3].isdigit():
                 sectors[project_ids[project_id]].update({code[:3], code} if len(code) == 5 else {code[:3]})
-        for project_id, target in ProjectSdg.objects.filter(project_id__in=list(project_ids)).values_list("project_id", "target"):
+        for project_id, target in _children(ProjectSdg, "target", wanted):
             sdgs[project_ids[project_id]].add(target.split(".")[0])
     documents = []
     for row in rows:
@@ -460,16 +465,27 @@ def _write(record_type: str, ids: list[int], documents: list[dict]) -> None:
     _insert_documents(documents)
 
 
+def _values_in(queryset, lookup: str, field: str, ids: set[int]) -> set[int]:
+    """``field`` of the rows whose ``lookup`` is in ``ids``, asked in chunks (SQLite caps the
+    number of parameters of one statement)."""
+    ids = sorted(ids)
+    out: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        out.update(queryset.filter(**{f"{lookup}__in": ids[start : start + 5000]}).values_list(field, flat=True))
+    out.discard(None)
+    return out
+
+
 def _expand(organisations: set[int], partnerships: set[int], projects: set[int]) -> tuple[set, set, set]:
     """Add the records whose documents show the given ones (names, countries, kinds, axes)."""
     if organisations:
-        partnerships |= set(PartnershipParty.objects.filter(organisation_id__in=organisations).values_list("partnership_id", flat=True))
-        projects |= set(Project.objects.filter(lead_organisation_id__in=organisations).values_list("id", flat=True))
+        partnerships |= _values_in(PartnershipParty.objects, "organisation_id", "partnership_id", organisations)
+        projects |= _values_in(Project.objects, "lead_organisation_id", "id", organisations)
     if projects:
-        partnerships |= set(Project.objects.filter(id__in=projects, partnership__isnull=False).values_list("partnership_id", flat=True))
+        partnerships |= _values_in(Project.objects, "id", "partnership_id", projects)
     if partnerships:
-        projects |= set(Project.objects.filter(partnership_id__in=partnerships).values_list("id", flat=True))
-        organisations |= set(PartnershipParty.objects.filter(partnership_id__in=partnerships).values_list("organisation_id", flat=True))
+        projects |= _values_in(Project.objects, "partnership_id", "id", partnerships)
+        organisations |= _values_in(PartnershipParty.objects, "partnership_id", "organisation_id", partnerships)
     return organisations, partnerships, projects
 
 

@@ -427,7 +427,8 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
     n_currencies = len(engine.currencies)
     # Currencies by number of projects (not by nominal sums: 1 EUR is 656 XOF).
     by_currency = np.bincount(engine.currency[money_mask], minlength=n_currencies)
-    order = [i for i in np.argsort(-by_currency, kind="stable") if by_currency[i] > 0 and engine.currencies[i]]
+    order = sorted((i for i in range(n_currencies) if by_currency[i] > 0 and engine.currencies[i]),
+                   key=lambda i: (-by_currency[i], engine.currencies[i]))
     currencies = [engine.currencies[i] for i in order]
     table = facet.sums(engine_module.Hits(money_mask, engine.n), engine.amount, engine.currency.astype(np.int64), n_currencies)
     sums = {engine.currencies[i]: table[:, i] for i in order}
