@@ -229,3 +229,14 @@ def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(t
     assert (project.partnership_id, project.support_types) == (partnership.pk, ["technical"])
     assert project.title["en"] == "Drinking water in Dakar"
     assert project.lead_organisation.iati_identifier == "FR-RNA-W751"
+
+
+def test_import_places_a_dac_donor_by_its_donor_code(tmp_path):
+    activity = (
+        WATER.format(n=1)
+        .replace('ref="FR-RNA-W751" type="11"><narrative>Ville de Paris', 'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs', 1)
+        .replace('<recipient-country code="SN" percentage="100"/>', "")
+    )
+    assert iati_files_import(paths=[activities_file(tmp_path, activity)]).failed == 0
+    donor = Organisation.objects.get(iati_identifier="XM-DAC-7")
+    assert (donor.country_id, donor.kind, donor.resolution_confidence) == ("NL", OrganisationKind.NATIONAL_AGENCY, 0.8)

@@ -79,6 +79,13 @@ KIND_BY_ORGANISATION_TYPE = {
 DEFAULT_KIND = OrganisationKind.NGO
 # Registration-agency prefixes that are not countries: multilaterals, IATI's own, regions.
 NON_COUNTRY_PREFIXES = {"XM", "XI", "XR", "XX"}
+# OECD DAC donor codes of the DAC member countries (CRS), as used in identifiers XM-DAC-<code>[-...].
+DAC_DONOR_COUNTRY = {
+    "1": "AT", "2": "BE", "3": "DK", "4": "FR", "5": "DE", "6": "IT", "7": "NL", "8": "NO", "9": "PT", "10": "SE",
+    "11": "CH", "12": "GB", "18": "FI", "20": "IS", "21": "IE", "22": "LU", "40": "GR", "50": "ES", "61": "SI",
+    "68": "CZ", "69": "SK", "75": "HU", "76": "PL", "301": "CA", "302": "US", "701": "JP", "742": "KR", "801": "AU",
+    "820": "NZ",
+}
 PARTNERSHIP_STATUS = {
     "1": PartnershipStatus.PREPARATION,
     "2": PartnershipStatus.ACTIVE,
@@ -345,6 +352,10 @@ class ActivityImporter:
         prefix = ref[:2].upper()
         if ref[2:3] == "-" and prefix in self.countries and prefix not in NON_COUNTRY_PREFIXES:
             return prefix, 0.9, "IATI identifier prefix"
+        if ref.startswith("XM-DAC-"):
+            donor = DAC_DONOR_COUNTRY.get(ref[7:].split("-")[0])
+            if donor in self.countries:
+                return donor, 0.8, "OECD DAC donor code in the IATI identifier"
         if reporting_country:
             return reporting_country, 0.2, "country of the reporting organisation of an IATI activity"
         if recipient_countries:
