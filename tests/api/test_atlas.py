@@ -73,3 +73,10 @@ def test_atlas_page_links_the_downloads_of_its_search(client, atlas):
     page = client.get("/atlas/?country=SN").content.decode()
     assert 'href="/api/v1/downloads/atlas.csv?country=SN"' in page
     assert 'href="/api/v1/downloads/atlas.geojson?country=SN"' in page
+
+
+def test_search_text_with_underscores_is_split_into_words(client, atlas):
+    # Found by the schemathesis run: "partners_in_country" made an FTS5 phrase query (a 500 on SQLite).
+    response = client.get("/api/v1/search?q=partners_in_country")
+    assert response.status_code == 200
+    assert client.get("/api/v1/statistics?q=eau_potable&type=project").json()["projects"] == 1

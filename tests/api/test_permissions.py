@@ -108,7 +108,9 @@ def test_partnership_matrix(client, world, caller):
 
 
 def test_deleting_a_partnership_that_carries_lead_less_projects_is_refused(client, world):
-    response = client.delete(f"/api/v1/partnerships/{world['partnership'].pk}", headers=bearer(world["users"]["coordinator"]))
+    response = client.delete(
+        f"/api/v1/partnerships/{world['partnership'].pk}", headers=bearer(world["users"]["coordinator"]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400, response.content
     assert response.json()["error"] == "invalid_request"
     assert "lead organisation" in response.json()["message"]

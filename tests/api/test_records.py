@@ -243,3 +243,13 @@ def test_create_partnership_with_token(client):
     one_party = client.post("/api/v1/partnerships", {"parties": [{"organisation": paris.pk}]},
                             content_type="application/json", headers=headers)
     assert one_party.status_code == 400
+
+
+def test_ids_beyond_64_bits_are_refused_not_a_server_error(client):
+    for path in ("/api/v1/projects/99999999999999999999999", "/api/v1/organisations/99999999999999999999999"):
+        response = client.get(path)
+        assert response.status_code in {400, 404}
+        assert response.json()["error"] in {"invalid_request", "not_found"}
+    response = client.get("/api/v1/partnerships?organisation=99999999999999999999999")
+    assert response.status_code == 400
+    assert response.json()["details"][0]["field"] == "organisation"

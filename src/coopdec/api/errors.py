@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -134,6 +134,12 @@ def register_handlers(api) -> None:
             409, "conflict", _("This change would leave records inconsistent (for example a project without a partnership "
                                "or a lead organisation); change the records that depend on it first.")
         )
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def out_of_range(request, exc):
+        # A path id beyond 64 bits (/projects/99999999999999999999) or a value the database refuses.
+        return error_response(400, "invalid_request", _("A value of the request is out of range (ids are 64-bit integers)."))
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -9,6 +9,8 @@ from pydantic import Field, ValidationInfo, model_validator
 from .errors import UnknownParameters
 
 MAX_LIMIT = 200
+MAX_ID = 9_223_372_036_854_775_807  # record ids are 64-bit
+MAX_INT32 = 2_147_483_647  # GeoNames ids
 DEFAULT_LIMIT = 50
 
 

@@ -39,7 +39,7 @@ def test_csv_download_of_a_search(client, atlas):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="coopdec-atlas-')
     rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
-    assert rows[0][:3] == ["record type", "id", "title"]
+    assert rows[0][:3] == ["record_type", "id", "title"]
     ids = {int(row[1]) for row in rows[1:]}
     assert atlas.water.pk in ids
     assert atlas.draft_project.pk not in ids
@@ -60,7 +60,7 @@ def test_xlsx_opens_and_neutralises_formulas(client, atlas):
     workbook = load_workbook(io.BytesIO(_body(response)), read_only=True)
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("record type", "id")
+    assert rows[0][:2] == ("record_type", "id")
     titles = [row[2] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in titles
     assert "Ville de Paris" in titles

@@ -1,6 +1,6 @@
 """Organisations: local governments and their partners."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,9 +14,10 @@ from coopdec.common.models import PublicationStatus
 from coopdec.common.text import fold
 from coopdec.territories.models import Locality, Subdivision
 
+from ..access import require, require_publication_change
 from ..auth import token_required
 from ..pagination import paginate
-from ..params import PageQuery, no_query
+from ..params import MAX_INT32, PageQuery, no_query
 from ..schemas import PlaceRef, RecordMeta, record_meta
 
 router = Router(tags=["organisations"])
@@ -60,7 +61,7 @@ class OrganisationQuery(PageQuery):
     q: str | None = Field(None, min_length=1, max_length=100, description="Start of the name, accents and case ignored.")
     country: str | None = Field(None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code.")
     kind: OrganisationKind | None = None
-    geonameid: int | None = Field(None, ge=1, description="Organisations at this GeoNames place.")
+    geonameid: int | None = Field(None, ge=1, le=MAX_INT32, description="Organisations at this GeoNames place.")
     subdivision: str | None = Field(None, max_length=10, description="ISO 3166-2 code.")
 
 
@@ -130,7 +131,7 @@ class OrganisationPatch(Schema):
     acronym: str | None = Field(None, max_length=40)
     kind: OrganisationKind | None = None
     description: dict[str, str] | None = Field(None, description="Text per language code (fr, en, es, pt).")
-    geonameid: int | None = Field(None, description="GeoNames place of a local government (sets country, coordinates, population).")
+    geonameid: int | None = Field(None, ge=1, le=MAX_INT32, description="GeoNames place of a local government (sets country, coordinates, population).")
     subdivision: str | None = Field(None, max_length=10, description="ISO 3166-2 code of a regional government.")
     country: str | None = Field(None, pattern="^[A-Za-z]{2}$", description="Required for organisations without a place.")
     latitude: float | None = Field(None, ge=-90, le=90)
@@ -180,8 +181,7 @@ def _saved(organisation: Organisation) -> dict:
 def create_organisation(request, payload: OrganisationIn):
     """Any signed-in user may; the creator becomes the organisation's administrator. Publishing
     directly (`publication_status: published`) is allowed as on the web site."""
-    if not request.user.has_perm("actors.add_organisation"):
-        raise PermissionDenied
+    require(request.user, "actors.add_organisation")
     fields = organisation_fields(payload)
     organisation = organisation_create(user=request.user, **fields)
     return 201, _saved(organisation)
@@ -190,12 +190,9 @@ def create_organisation(request, payload: OrganisationIn):
 @router.patch("/{int:organisation_id}", response=OrganisationDetailOut, auth=token_required, summary="Update an organisation")
 def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
     organisation = visible_organisation(request.user, organisation_id)
-    if not request.user.has_perm("actors.change_organisation", organisation):
-        raise PermissionDenied(_("Only the organisation's editors and administrators (or a coordinator) may change it."))
+    require(request.user, "actors.change_organisation", organisation, _("Only the organisation's editors and administrators (or a coordinator) may change it."))
     fields = organisation_fields(payload)
-    if "publication_status" in fields and fields["publication_status"] != organisation.publication_status:
-        if not request.user.has_perm("actors.publish_organisation", organisation):
-            raise PermissionDenied(_("You may not change the publication of this organisation."))
+    require_publication_change(request.user, "actors.publish_organisation", organisation, fields)
     organisation = organisation_update(organisation=organisation, user=request.user, **fields)
     return _saved(organisation)
 
@@ -203,7 +200,6 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
 @router.delete("/{int:organisation_id}", response={204: None}, auth=token_required, summary="Delete an organisation")
 def delete_organisation(request, organisation_id: int):
     organisation = visible_organisation(request.user, organisation_id)
-    if not request.user.has_perm("actors.delete_organisation", organisation):
-        raise PermissionDenied(_("Only the organisation's administrators (or a coordinator) may delete it."))
+    require(request.user, "actors.delete_organisation", organisation, _("Only the organisation's administrators (or a coordinator) may delete it."))
     organisation_delete(organisation=organisation, user=request.user)
     return 204, None

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
@@ -37,9 +38,10 @@ from coopdec.cooperation.services import (
     project_update,
 )
 
+from ..access import require, require_publication_change
 from ..auth import token_required
 from ..pagination import paginate
-from ..params import PageQuery, no_query
+from ..params import MAX_ID, MAX_INT32, PageQuery, no_query
 from ..schemas import OrganisationRef, RecordMeta, organisation_ref, record_meta
 
 router = Router(tags=["partnerships and projects"])
@@ -223,15 +225,15 @@ def with_lists(queryset):
 
 
 class PartnershipQuery(PageQuery):
-    organisation: int | None = Field(None, ge=1, description="Partnerships this organisation is a party to.")
+    organisation: int | None = Field(None, ge=1, le=MAX_ID, description="Partnerships this organisation is a party to.")
     country: str | None = Field(None, pattern=COUNTRY, description="Partnerships with a party in this country.")
     kind: PartnershipKind | None = None
     status: PartnershipStatus | None = None
 
 
 class ProjectQuery(PageQuery):
-    organisation: int | None = Field(None, ge=1, description="Projects this organisation leads or is a party to.")
-    partnership: int | None = Field(None, ge=1)
+    organisation: int | None = Field(None, ge=1, le=MAX_ID, description="Projects this organisation leads or is a party to.")
+    partnership: int | None = Field(None, ge=1, le=MAX_ID)
     country: str | None = Field(None, pattern=COUNTRY, description="Projects of an organisation of this country, or for it as recipient.")
     status: ActivityStatus | None = Field(None, description="IATI ActivityStatus code.")
     sector: str | None = Field(None, pattern=r"^(\d{3}|\d{5})$", description="DAC 3-digit category or 5-digit sector.")
@@ -351,7 +353,7 @@ def _visible_organisation(user, pk: int, field: str):
 class PartyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    organisation: int = Field(ge=1, description="Organisation id.")
+    organisation: int = Field(ge=1, le=MAX_ID, description="Organisation id.")
     role: PartyRole = PartyRole.PARTNER
 
 
@@ -383,8 +385,7 @@ PARTNERSHIP_DEFAULTS = {"title": {}, "description": {}, "kind": PartnershipKind.
 
 @router.post("/partnerships", response={201: PartnershipOut}, auth=token_required, summary="Create a partnership", tags=["partnerships"])
 def create_partnership(request, payload: PartnershipIn):
-    if not request.user.has_perm("cooperation.add_partnership"):
-        raise PermissionDenied(_("Only editors of an organisation (or a coordinator) may create partnerships."))
+    require(request.user, "cooperation.add_partnership", None, _("Only editors of an organisation (or a coordinator) may create partnerships."))
     fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"parties"}), PARTNERSHIP_DEFAULTS)
     parties = [(_visible_organisation(request.user, party.organisation, "parties"), party.role) for party in payload.parties]
     partnership = partnership_create(user=request.user, parties=parties, **fields)
@@ -396,12 +397,9 @@ def create_partnership(request, payload: PartnershipIn):
 def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
     """Changes the partnership's own fields; its parties are managed on the web site."""
     partnership = visible_partnership(request.user, partnership_id)
-    if not request.user.has_perm("cooperation.change_partnership", partnership):
-        raise PermissionDenied(_("Only the parties' editors (or a coordinator) may change this partnership."))
+    require(request.user, "cooperation.change_partnership", partnership, _("Only the parties' editors (or a coordinator) may change this partnership."))
     fields = _non_null(payload.model_dump(exclude_unset=True), PARTNERSHIP_DEFAULTS)
-    if fields.get("publication_status", partnership.publication_status) != partnership.publication_status:
-        if not request.user.has_perm("cooperation.publish_partnership", partnership):
-            raise PermissionDenied(_("You may not change the publication of this partnership."))
+    require_publication_change(request.user, "cooperation.publish_partnership", partnership, fields)
     partnership_update(partnership=partnership, user=request.user, **fields)
     return partnership_out(visible_partnership(request.user, partnership_id))
 
@@ -410,8 +408,7 @@ def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
                summary="Delete a partnership", tags=["partnerships"])
 def delete_partnership(request, partnership_id: int):
     partnership = visible_partnership(request.user, partnership_id)
-    if not request.user.has_perm("cooperation.delete_partnership", partnership):
-        raise PermissionDenied(_("Only the parties' administrators (or a coordinator) may delete this partnership."))
+    require(request.user, "cooperation.delete_partnership", partnership, _("Only the parties' administrators (or a coordinator) may delete this partnership."))
     partnership_delete(partnership=partnership, user=request.user)
     return 204, None
 
@@ -439,13 +436,13 @@ class ProjectPatch(Schema):
     title: dict[str, str] | None = Field(None, description="Text per language code (fr, en, es, pt).")
     summary: dict[str, str] | None = None
     description: dict[str, str] | None = None
-    partnership: int | None = Field(None, ge=1, description="Id of a partnership you edit.")
-    lead_organisation: int | None = Field(None, ge=1, description="Id of an organisation you edit.")
+    partnership: int | None = Field(None, ge=1, le=MAX_ID, description="Id of a partnership you edit.")
+    lead_organisation: int | None = Field(None, ge=1, le=MAX_ID, description="Id of an organisation you edit.")
     status: ActivityStatus | None = None
     sectors: list[SectorIn] | None = Field(None, max_length=100, description="Replaces the list; percentages add up to 100.")
     sdgs: list[str] | None = Field(None, max_length=200, description="Replaces the list: goals (6) or targets (6.1).")
     axes: list[str] | None = Field(None, max_length=50, description="Replaces the list of axis codes.")
-    locations: list[int | PointIn] | None = Field(None, max_length=500, description="GeoNames ids or points; replaces the list.")
+    locations: list[Annotated[int, Field(ge=1, le=MAX_INT32)] | PointIn] | None = Field(None, max_length=500, description="GeoNames ids or points; replaces the list.")
     support_types: list[SupportType] | None = None
     planned_start: date | None = None
     planned_end: date | None = None
@@ -503,8 +500,7 @@ def project_fields(request, payload: Schema, *, project: Project | None = None) 
 @router.post("/projects", response={201: ProjectDetailOut}, auth=token_required, summary="Create a project", tags=["projects"])
 def create_project(request, payload: ProjectIn):
     """Within a partnership you edit and/or led by an organisation you edit."""
-    if not request.user.has_perm("cooperation.add_project"):
-        raise PermissionDenied(_("Only editors of an organisation (or a coordinator) may create projects."))
+    require(request.user, "cooperation.add_project", None, _("Only editors of an organisation (or a coordinator) may create projects."))
     fields = project_fields(request, payload)
     project = project_create(user=request.user, **fields)
     return 201, project_out(visible_project(request.user, project.pk), detail=True)
@@ -515,12 +511,9 @@ def create_project(request, payload: ProjectIn):
 def update_project(request, project_id: int, payload: ProjectPatch):
     """Fields left out stay as they are; lists (sectors, sdgs, axes, locations) sent replace the old ones."""
     project = visible_project(request.user, project_id)
-    if not request.user.has_perm("cooperation.change_project", project):
-        raise PermissionDenied(_("Only the parties' editors (or a coordinator) may change this project."))
+    require(request.user, "cooperation.change_project", project, _("Only the parties' editors (or a coordinator) may change this project."))
     fields = project_fields(request, payload, project=project)
-    if fields.get("publication_status", project.publication_status) != project.publication_status:
-        if not request.user.has_perm("cooperation.publish_project", project):
-            raise PermissionDenied(_("You may not change the publication of this project."))
+    require_publication_change(request.user, "cooperation.publish_project", project, fields)
     project_update(project=project, user=request.user, **fields)
     return project_out(visible_project(request.user, project_id), detail=True)
 
@@ -529,7 +522,6 @@ def update_project(request, project_id: int, payload: ProjectPatch):
                summary="Delete a project", tags=["projects"])
 def delete_project(request, project_id: int):
     project = visible_project(request.user, project_id)
-    if not request.user.has_perm("cooperation.delete_project", project):
-        raise PermissionDenied(_("Only the parties' administrators (or a coordinator) may delete this project."))
+    require(request.user, "cooperation.delete_project", project, _("Only the parties' administrators (or a coordinator) may delete this project."))
     project_delete(project=project, user=request.user)
     return 204, None

@@ -9,7 +9,7 @@ from coopdec.common.text import fold
 from coopdec.territories.models import Country, Locality
 
 from ..pagination import paginate
-from ..params import PageQuery, StrictQuery, no_query
+from ..params import MAX_ID, PageQuery, StrictQuery, no_query
 
 router = Router(tags=["places"])
 
@@ -50,7 +50,7 @@ class LocalityQuery(PageQuery):
         description="Name or alternate name, accent- and case-insensitive, matched from its start.",
     )
     country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2 code.")
-    min_population: int | None = Field(None, ge=0)
+    min_population: int | None = Field(None, ge=0, le=MAX_ID)
 
 
 def country_out(country: Country) -> dict:

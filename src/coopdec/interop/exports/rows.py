@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 import numpy as np
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 from coopdec.atlas import facets as atlas_engine
 from coopdec.atlas.filters import AtlasQuery
@@ -16,30 +15,12 @@ from coopdec.common.i18n import localize
 
 CHUNK = 2000
 
-# (key, header): the header is the column title in CSV and XLSX, the key the GeoJSON property.
-COLUMNS: list[tuple[str, object]] = [
-    ("record_type", _("record type")),
-    ("id", _("id")),
-    ("title", _("title")),
-    ("summary", _("summary")),
-    ("countries", _("countries")),
-    ("partner_countries", _("partner countries")),
-    ("axes", _("cooperation axes")),
-    ("sectors", _("sectors (DAC)")),
-    ("sdgs", _("SDGs")),
-    ("support", _("support types")),
-    ("form", _("form")),
-    ("kind", _("kind")),
-    ("status", _("status")),
-    ("start_year", _("start year")),
-    ("latitude", _("latitude")),
-    ("longitude", _("longitude")),
-    ("amount", _("amount")),
-    ("currency", _("currency")),
-    ("updated_at", _("updated at")),
-    ("url", _("address")),
+# The columns, in order: CSV and XLSX headers and GeoJSON property names. They are stable keys,
+# not translated labels, so that a script reads the same file whatever the downloader's language.
+COLUMNS: list[str] = [
+    "record_type", "id", "title", "summary", "countries", "partner_countries", "axes", "sectors", "sdgs", "support",
+    "form", "kind", "status", "start_year", "latitude", "longitude", "amount", "currency", "updated_at", "url",
 ]
-KEYS = [key for key, _header in COLUMNS]
 
 _FIELDS = (
     "id", "record_type", "object_id", "titles", "summary", "countries", "partner_countries", "axes", "sectors", "sdgs",

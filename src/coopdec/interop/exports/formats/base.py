@@ -12,7 +12,7 @@ class ExportFormat:
     extension: str
     media_type: str
     max_rows: int | None  # a hard limit of the format itself (spreadsheets), None if unbounded
-    build: Callable[[Iterable[dict], list], HttpResponseBase]  # (rows, columns) -> response
+    build: Callable[[Iterable[dict], list[str]], HttpResponseBase]  # (rows, column keys) -> response
 
     def response(self, rows: Iterable[dict], *, columns, filename: str) -> HttpResponseBase:
         response = self.build(rows, columns)

@@ -18,10 +18,9 @@ class _Echo:
 
 def lines(rows, columns):
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([str(header) for _key, header in columns])
-    keys = [key for key, _header in columns]
+    yield "\ufeff" + writer.writerow(columns)
     for row in rows:
-        yield writer.writerow([neutralise_formula(_cell(row.get(key))) for key in keys])
+        yield writer.writerow([neutralise_formula(_cell(row.get(key))) for key in columns])
 
 
 def _cell(value):

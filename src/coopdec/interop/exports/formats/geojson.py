@@ -18,11 +18,10 @@ def _feature(row: dict, keys: list[str]) -> str:
 
 
 def chunks(rows, columns):
-    keys = [key for key, _header in columns]
     yield '{"type": "FeatureCollection", "features": [\n'
     separator = ""
     for row in rows:
-        yield separator + _feature(row, keys)
+        yield separator + _feature(row, columns)
         separator = ",\n"
     yield "\n]}\n"
 

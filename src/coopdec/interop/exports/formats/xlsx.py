@@ -23,10 +23,9 @@ def _cell(value):
 def write(rows, columns, target) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("coopdec")
-    sheet.append([str(header) for _key, header in columns])
-    keys = [key for key, _header in columns]
+    sheet.append(columns)
     for row in rows:
-        sheet.append([_cell(row.get(key)) for key in keys])
+        sheet.append([_cell(row.get(key)) for key in columns])
     workbook.save(target)
 
 
