@@ -38,6 +38,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code run outside a request (services, commands) speaks English, the source language, in tests.
+
+    Pages still choose their language per request (LocaleMiddleware): French by default.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_vocabulary_cache():
     from coopdec.vocabularies.selectors import clear_caches
 

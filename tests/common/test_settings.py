@@ -79,3 +79,13 @@ def test_database_url_switches_engine():
     del env["DATABASE_URL"]
     result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env={**base, **env}, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [({"LANG": "fr_FR.UTF-8"}, "fr"), ({"LANG": "C.UTF-8"}, "en"), ({"LC_ALL": "pt_BR.UTF-8", "LANG": "fr_FR"}, "pt"), ({}, "en"), ({"LANG": "de_DE.UTF-8"}, "en")],
+)
+def test_terminal_language_follows_the_locale(environ, language):
+    from coopdec.__main__ import terminal_language
+
+    assert terminal_language(environ) == language
