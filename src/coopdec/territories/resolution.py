@@ -415,7 +415,7 @@ class PlaceIndex:
             name, inside = m.group(1).strip(), m.group(2).strip()
             if fold(inside) in _QUALIFIERS:
                 return self._subdivision(name, cc, qualified=fold(inside))
-            return self._part_of(name, inside, cc, admin1) or self._match_or_unresolved(name, cc, admin1, city)
+            return self._part_of(name, inside, cc, admin1) or self._match_or_unresolved(name, cc, admin1)
 
         # "City – Ward".
         parts = _DASH_SPLIT.split(city)
@@ -425,9 +425,10 @@ class PlaceIndex:
             )
 
         # "County Laois", "Oświęcim County", "Călărași District".
-        k = fold(city)
-        if _SUBDIVISION_WORDS.search(k):
-            return self._subdivision(city, cc, qualified="yes")
+        qualifier = _SUBDIVISION_WORDS.search(fold(city))
+        if qualifier:
+            word = re.sub(r"\s+of$", "", qualifier.group(0).strip())
+            return self._subdivision(city, cc, qualified=word)
 
         # A subdivision without qualifier ("South Lanarkshire"), after the localities.
         region = self._subdivision(city, cc, qualified="")
@@ -442,7 +443,7 @@ class PlaceIndex:
                 return _lower(first, 0.25, _("first part of a merged name"))
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
 
-    def _match_or_unresolved(self, name: str, cc: str, admin1: set[str], original: str) -> Resolution:
+    def _match_or_unresolved(self, name: str, cc: str, admin1: set[str]) -> Resolution:
         found = self._match(name, cc, admin1)
         if found.status == RESOLVED:
             return _lower(found, 0.1, _("name without its parenthesis"))
@@ -538,7 +539,7 @@ class PlaceIndex:
         if cc == "EE":  # Estonian counties: "Lääne-Viru County" is Lääne-Virumaa.
             keys.add(key(stripped) + "maa")
         found = {r.code: r for kk in keys for r in self.regions.get((cc, kk), ())}
-        words = set(k.replace("(", " ").replace(")", " ").split())
+        words = set(k.replace("(", " ").replace(")", " ").split()) | set(qualified.split())
         wanted = {t for word, types in _QUALIFIER_TYPES.items() if word in words for t in types}
         if wanted:  # "Washington County" is not the State of Washington.
             found = {code: r for code, r in found.items() if any(t in r.type for t in wanted)}
