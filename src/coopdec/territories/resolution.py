@@ -46,7 +46,7 @@ WARD_KM = 40.0
 DOMINANCE = 8.0
 # A place found only under one of its alternate names is trusted from this population up (or when
 # the alternate is a mere spelling of its main name).
-TRUSTED_ALTERNATE_POPULATION = 10_000
+TRUSTED_ALTERNATE_POPULATION = 5_000
 
 # Overseas territories that GeoNames lists as countries of their own ("Réunion, France" is RE).
 TERRITORIES = {
