@@ -65,14 +65,20 @@ def next_url(request, cursor: str) -> str:
     return request.build_absolute_uri(request.path) + "?" + urlencode(list(params.lists()), doseq=True)
 
 
-def paginate(request, queryset, *, ordering: tuple[str, ...], cursor: str | None, limit: int, serialize):
-    """One page of ``queryset`` in ``ordering`` (which must end with a unique key)."""
+def paginate(request, queryset, *, ordering: tuple[str, ...], cursor: str | None, limit: int, serialize, load=None):
+    """One page of ``queryset`` in ``ordering`` (which must end with a unique key).
+
+    ``load(rows)``, if given, reads what the rows carry in a few queries for the whole page before
+    ``serialize`` turns each row into a dict.
+    """
     queryset = queryset.order_by(*ordering)
     if cursor:
         queryset = queryset.filter(after(ordering, decode_cursor(cursor, ordering)))
     rows = list(queryset[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
+    if load is not None and rows:
+        load(rows)
     following = None
     if more:
         following = next_url(request, encode_cursor([_value(rows[-1], field) for field, _desc in _fields(ordering)]))
