@@ -32,6 +32,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 # Feature names, in the order of a feature vector.
 FEATURES = (
     "resource_allocation",  # sum over shared partners w of 1 / degree(w)
@@ -79,13 +81,13 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 # Candidate generation: how many countries, and how many places per country.
-AFFINE_COUNTRIES = 12
-PER_COUNTRY = 30  # most-partnered places of a country
-PER_COUNTRY_LINKED = 60  # places of a country with the most partners in the source's country
+AFFINE_COUNTRIES = 6
+PER_COUNTRY = 10  # most-partnered places of a country
+PER_COUNTRY_LINKED = 20  # places of a country with the most partners in the source's country
 COLD_START_COUNTRIES = 3
-AFFINE_REGIONS = 15
-PER_REGION = 15
-THREE_HOP_CANDIDATES = 150
+AFFINE_REGIONS = 8
+PER_REGION = 8
+THREE_HOP_CANDIDATES = 60
 THREE_HOP_LIMIT = 400  # skip paths through two middle places whose degrees multiply beyond this
 
 
@@ -205,6 +207,7 @@ class Network:
             for other in partners:
                 links[(self.places[other].country, country)][pid] += 1
         self.country_links = {pair: dict(counter.most_common()) for pair, counter in links.items()}
+        self.inverse_degree = {pid: 1.0 / len(partners) for pid, partners in self.adjacency.items() if partners}
         self.country_languages = {
             country: frozenset().union(*(self.places[pid].languages for pid in ids[:50])) for country, ids in by_country.items()
         }
@@ -221,6 +224,13 @@ class Network:
         for ids in by_region.values():
             ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
         self.region_pairs = dict(region_pairs)
+        # region → {place: how many of its partners are in that region}
+        region_links: dict[str, Counter] = defaultdict(Counter)
+        for pid, partners in self.adjacency.items():
+            for other in partners:
+                if self.places[other].region:
+                    region_links[self.places[other].region][pid] += 1
+        self.region_links = {region: dict(counter) for region, counter in region_links.items()}
         self.region_totals = {region: sum(counter.values()) for region, counter in region_pairs.items()}
         self.by_region = dict(by_region)
         self.max_degree = max((len(p) for p in self.adjacency.values()), default=0)
@@ -316,66 +326,66 @@ class Network:
         ids = self.by_country.get(country)
         return self.places[ids[0]].continent if ids else ""
 
-    def features(self, source: Place, candidate: Place, shared: dict[int, int], wish: Wish | None,
-                 own_profile: Counter, own_total: int, own_regions: Counter, three_hop: dict[int, float]) -> list[float]:
-        ra = sum(1.0 / max(1, self.degree(w)) for w in shared)
-        same_or_neighbour = candidate.country == source.country or candidate.country in self.neighbours.get(source.country, ())
-        region_count = (
-            self.region_pairs.get(source.region, {}).get(candidate.region, 0) if source.region and candidate.region else 0
-        )
-        request_match = 0.0
-        offer_match = 0.0
-        if wish:
-            met = 0
-            if (wish.countries or wish.continents) and (
-                candidate.country in wish.countries or candidate.continent in wish.continents
-            ):
-                met += 1
-            if wish.kinds and candidate.kind in wish.kinds:
-                met += 1
-            if (wish.population_min is not None or wish.population_max is not None) and candidate.population and (
-                (wish.population_min is None or candidate.population >= wish.population_min)
-                and (wish.population_max is None or candidate.population <= wish.population_max)
-            ):
-                met += 1
-            if wish.languages and wish.languages & candidate.languages:
-                met += 1
-            request_match = float(met)
-            offer_match = float(len(wish.topics & candidate.offers))
-        return [
-            ra,
-            math.log1p(len(shared)),
-            self.country_affinity(source.country, candidate.country),
-            own_profile[candidate.country] / own_total if own_total else 0.0,
-            math.log1p(self.degree(candidate.id)),
-            _population_similarity(source.population, candidate.population),
-            1.0 if source.name_key and source.name_key == candidate.name_key else 0.0,
-            math.log1p(region_count),
-            region_count / self.region_totals[source.region] if region_count else 0.0,
-            math.log1p(own_regions[candidate.region]) if candidate.region else 0.0,
-            math.log1p(sum(1 for x in self.adjacency.get(candidate.id, ()) if self.places[x].region == source.region))
-            if source.region else 0.0,
-            math.log1p(self.country_links.get((source.country, candidate.country), {}).get(candidate.id, 0)),
-            three_hop.get(candidate.id, 0.0),
-            1.0 if same_or_neighbour else 0.0,
-            float(len(source.topics & candidate.topics)),
-            1.0 if source.languages & candidate.languages else 0.0,
-            request_match,
-            offer_match,
-        ]
-
     def feature_table(self, source: Place, wish: Wish | None = None) -> list[tuple[int, list[float], dict[int, int]]]:
-        source_id = source.id
-        own_profile = Counter(self.places[p].country for p in self.partners(source_id))
-        own_total = sum(own_profile.values())
-        own_regions = Counter(self.places[p].region for p in self.partners(source_id))
-        three_hop = self.three_hop(source_id)
+        """(candidate id, feature vector in ``FEATURES`` order, shared partners) for every candidate."""
+        places, adjacency, log1p = self.places, self.adjacency, math.log1p
+        partners = self.partners(source.id)
+        own_countries = Counter(places[p].country for p in partners)
+        own_regions = Counter(places[p].region for p in partners)
+        own_total = len(partners)
+        three_hop = self.three_hop(source.id)
+        region_row = self.region_pairs.get(source.region, {}) if source.region else {}
+        region_total = self.region_totals.get(source.region, 0)
+        near_source = self.region_links.get(source.region, {}) if source.region else {}
+        country_row = self.country_pairs.get(source.country, {})
+        country_total = self.country_totals.get(source.country, 0)
+        close_countries = set(self.neighbours.get(source.country, ())) | {source.country}
+        links = {}
         rows = []
-        for candidate_id, shared in self.candidates(source, wish, three_hop or {}).items():
-            candidate = self.places[candidate_id]
-            vector = self.features(source, candidate, shared, wish, own_profile, own_total, own_regions, three_hop)
+        for candidate_id, shared in self.candidates(source, wish, three_hop).items():
+            candidate = places[candidate_id]
+            country = candidate.country
+            if country not in links:
+                links[country] = self.country_links.get((source.country, country), {})
+            region_count = region_row.get(candidate.region, 0) if candidate.region else 0
+            vector = [
+                sum(self.inverse_degree[w] for w in shared),
+                log1p(len(shared)),
+                country_row.get(country, 0) / country_total if country_total else 0.0,
+                own_countries[country] / own_total if own_total else 0.0,
+                log1p(len(adjacency.get(candidate_id, ()))),
+                _population_similarity(source.population, candidate.population),
+                1.0 if source.name_key and source.name_key == candidate.name_key else 0.0,
+                log1p(region_count),
+                region_count / region_total if region_count else 0.0,
+                log1p(own_regions[candidate.region]) if candidate.region else 0.0,
+                log1p(near_source.get(candidate_id, 0)),
+                log1p(links[country].get(candidate_id, 0)),
+                three_hop.get(candidate_id, 0.0),
+                1.0 if country in close_countries else 0.0,
+                float(len(source.topics & candidate.topics)) if source.topics else 0.0,
+                1.0 if source.languages & candidate.languages else 0.0,
+            ]
+            vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0))
             rows.append((candidate_id, vector, shared))
         return rows
+
+    @staticmethod
+    def _wish_features(candidate: Place, wish: Wish) -> tuple[float, float]:
+        """(criteria of the request the candidate meets, sought topics it offers)."""
+        met = 0
+        if (wish.countries or wish.continents) and (candidate.country in wish.countries or candidate.continent in wish.continents):
+            met += 1
+        if wish.kinds and candidate.kind in wish.kinds:
+            met += 1
+        if (wish.population_min is not None or wish.population_max is not None) and candidate.population and (
+            (wish.population_min is None or candidate.population >= wish.population_min)
+            and (wish.population_max is None or candidate.population <= wish.population_max)
+        ):
+            met += 1
+        if wish.languages and wish.languages & candidate.languages:
+            met += 1
+        return float(met), float(len(wish.topics & candidate.offers))
 
     def recommend(self, source: Place | int, k: int = 10, wish: Wish | None = None,
                   exclude: Iterable[int] = ()) -> list[Recommendation]:
@@ -386,19 +396,21 @@ class Network:
             if source not in self.places:
                 return []
             source = self.places[source]
-        weights = [self.weights[name] for name in FEATURES]
+        weights = np.asarray([self.weights[name] for name in FEATURES])
         excluded = set(exclude)
         excluded.add(source.id)
-        scored = []
         where = (wish.countries, wish.continents) if wish and (wish.countries or wish.continents) else None
-        for candidate_id, vector, shared in self.feature_table(source, wish):
-            if candidate_id in excluded:
-                continue
-            if where and not (self.places[candidate_id].country in where[0] or self.places[candidate_id].continent in where[1]):
-                continue  # a request that names where to look is a filter, not a preference
-            score = sum(w * x for w, x in zip(weights, vector, strict=True))
-            scored.append((score, candidate_id, vector, shared))
-        scored.sort(key=lambda row: (-row[0], row[1]))
+        rows = [
+            row for row in self.feature_table(source, wish)
+            if row[0] not in excluded
+            # a request that names where to look is a filter, not a preference
+            and not (where and not (self.places[row[0]].country in where[0] or self.places[row[0]].continent in where[1]))
+        ]
+        if not rows:
+            return []
+        scores = np.asarray([vector for _cid, vector, _shared in rows]) @ weights
+        best = np.argsort(-scores, kind="stable")[: max(k * 3, k)]
+        scored = sorted(((float(scores[i]), *rows[i]) for i in best), key=lambda row: (-row[0], row[1]))
         return [
             Recommendation(self.places[cid], round(score, 4), self.reasons(source, self.places[cid], vector, shared, wish))
             for score, cid, vector, shared in scored[:k]
