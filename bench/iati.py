@@ -66,12 +66,23 @@ def raw_walk(path: Path) -> tuple[int, float, float]:
 def child(*args: str, env: dict) -> dict:
     """Run a coopdec command in a child process; its wall time, peak RSS and output."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--child", *args], env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"coopdec {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     marker = [line for line in done.stderr.splitlines() if line.startswith("BENCH ")][-1]
-    return {"seconds": seconds, "stdout": done.stdout, "stderr": done.stderr, **json.loads(marker[6:])}
+    return {
+        "seconds": seconds,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        **json.loads(marker[6:]),
+    }
 
 
 def run_child(args: list[str]) -> None:
@@ -98,14 +109,24 @@ def run_child(args: list[str]) -> None:
             if exc.code not in (0, None):
                 raise
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    report = {"max_rss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)}
+    report = {
+        "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+    }
     print("BENCH " + json.dumps(report), file=sys.stderr)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=61, help="copies of the 577 activities (default 61: ~35,000)")
-    parser.add_argument("--export-total", type=int, default=100_000, help="activities in the export (default 100,000)")
+    parser.add_argument(
+        "--copies", type=int, default=61, help="copies of the 577 activities (default 61: ~35,000)"
+    )
+    parser.add_argument(
+        "--export-total",
+        type=int,
+        default=100_000,
+        help="activities in the export (default 100,000)",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     if options.child:
@@ -119,7 +140,11 @@ def main() -> None:
     database = WORK / "bench.sqlite3"
     for leftover in WORK.glob("bench.sqlite3*"):
         leftover.unlink()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "coopdec.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "coopdec.settings",
+    }
     env.setdefault("SECRET_KEY", "coopdec-bench-only")
 
     large = WORK / "large.xml"
@@ -129,20 +154,28 @@ def main() -> None:
 
     walked, walk_seconds, walk_cpu = raw_walk(large)
     walk_rate = walked / walk_seconds
-    print(f"raw iterparse walk: {walk_seconds:.1f} s ({walk_cpu:.1f} s CPU), {walk_rate:,.0f} activities/s")
+    print(
+        f"raw iterparse walk: {walk_seconds:.1f} s ({walk_cpu:.1f} s CPU), {walk_rate:,.0f} activities/s"
+    )
 
     child("setup", env=env)
     imported = child("iati_import", "--json", str(large), env=env)
     counts = json.loads(imported["stdout"])
     import_rate = counts["created"] / imported["seconds"]
-    print(f"iati_import into a fresh SQLite database: {imported['seconds']:.1f} s ({imported['cpu_seconds']:.1f} s CPU), "
-          f"{import_rate:,.0f} activities/s ({counts}), peak RSS {imported['max_rss_mb']} MB (target <= 300)")
-    print(f"import / raw walk throughput: {import_rate / walk_rate:.2f} wall clock, "
-          f"{walk_cpu / imported['cpu_seconds']:.2f} CPU time (target >= 0.30)")
+    print(
+        f"iati_import into a fresh SQLite database: {imported['seconds']:.1f} s ({imported['cpu_seconds']:.1f} s CPU), "
+        f"{import_rate:,.0f} activities/s ({counts}), peak RSS {imported['max_rss_mb']} MB (target <= 300)"
+    )
+    print(
+        f"import / raw walk throughput: {import_rate / walk_rate:.2f} wall clock, "
+        f"{walk_cpu / imported['cpu_seconds']:.2f} CPU time (target >= 0.30)"
+    )
 
     again = child("iati_import", "--json", str(large), env=env)
-    print(f"re-import of the same file (all unchanged): {again['seconds']:.1f} s, "
-          f"{activities / again['seconds']:,.0f} activities/s, {json.loads(again['stdout'])}")
+    print(
+        f"re-import of the same file (all unchanged): {again['seconds']:.1f} s, "
+        f"{activities / again['seconds']:,.0f} activities/s, {json.loads(again['stdout'])}"
+    )
 
     total = counts["created"]
     if total < options.export_total:
@@ -152,14 +185,20 @@ def main() -> None:
         added = child("iati_import", "--json", str(extra), env=env)
         created = json.loads(added["stdout"])["created"]
         total += created
-        print(f"iati_import of {created:,} more activities (database now {total:,}): {added['seconds']:.1f} s, "
-              f"{created / added['seconds']:,.0f} activities/s, peak RSS {added['max_rss_mb']} MB")
+        print(
+            f"iati_import of {created:,} more activities (database now {total:,}): {added['seconds']:.1f} s, "
+            f"{created / added['seconds']:,.0f} activities/s, peak RSS {added['max_rss_mb']} MB"
+        )
         extra.unlink()
     exported_file = WORK / "export.xml"
-    exported = child("iati_export", "--organisation", REPORTER, "--output", str(exported_file), env=env)
-    print(f"iati_export of {total:,} activities: {exported['seconds']:.1f} s ({exported['cpu_seconds']:.1f} s CPU), "
-          f"{total / exported['seconds']:,.0f} activities/s, "
-          f"{exported_file.stat().st_size / 1e6:.0f} MB written, peak RSS {exported['max_rss_mb']} MB (target <= 200)")
+    exported = child(
+        "iati_export", "--organisation", REPORTER, "--output", str(exported_file), env=env
+    )
+    print(
+        f"iati_export of {total:,} activities: {exported['seconds']:.1f} s ({exported['cpu_seconds']:.1f} s CPU), "
+        f"{total / exported['seconds']:,.0f} activities/s, "
+        f"{exported_file.stat().st_size / 1e6:.0f} MB written, peak RSS {exported['max_rss_mb']} MB (target <= 200)"
+    )
     print(f"  {exported['stderr'].splitlines()[0] if exported['stderr'] else ''}")
 
 

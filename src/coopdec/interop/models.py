@@ -11,14 +11,23 @@ from django.utils.translation import gettext_lazy as _
 
 class IatiActivity(models.Model):
     project = models.OneToOneField(
-        "cooperation.Project", on_delete=models.CASCADE, related_name="iati", verbose_name=_("project")
+        "cooperation.Project",
+        on_delete=models.CASCADE,
+        related_name="iati",
+        verbose_name=_("project"),
     )
     reporting_org = models.ForeignKey(
-        "actors.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("reporting organisation"),
     )
     hierarchy = models.PositiveSmallIntegerField(_("hierarchy"), null=True, blank=True)
-    scope = models.CharField(_("activity scope"), max_length=2, blank=True, help_text=_("IATI ActivityScope code."))
+    scope = models.CharField(
+        _("activity scope"), max_length=2, blank=True, help_text=_("IATI ActivityScope code.")
+    )
     collaboration_type = models.CharField(_("collaboration type"), max_length=2, blank=True)
     default_flow_type = models.CharField(_("default flow type"), max_length=4, blank=True)
     default_finance_type = models.CharField(_("default finance type"), max_length=4, blank=True)
@@ -27,14 +36,23 @@ class IatiActivity(models.Model):
     humanitarian = models.BooleanField(_("humanitarian"), null=True, blank=True)
     other_identifiers = models.JSONField(_("other identifiers"), default=list, blank=True)
     recipient_regions = models.JSONField(_("recipient regions"), default=list, blank=True)
-    tags = models.JSONField(_("tags"), default=list, blank=True, help_text=_("Tags other than SDG goals and targets."))
+    tags = models.JSONField(
+        _("tags"), default=list, blank=True, help_text=_("Tags other than SDG goals and targets.")
+    )
     policy_markers = models.JSONField(_("policy markers"), default=list, blank=True)
     descriptions = models.JSONField(
-        _("other descriptions"), default=dict, blank=True,
-        help_text=_("Descriptions of IATI types other than general (1) and target groups (3), by type."),
+        _("other descriptions"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Descriptions of IATI types other than general (1) and target groups (3), by type."
+        ),
     )
     sector_narratives = models.JSONField(
-        _("sector narratives"), default=dict, blank=True, help_text=_("Names of sectors of publisher vocabularies (98, 99).")
+        _("sector narratives"),
+        default=dict,
+        blank=True,
+        help_text=_("Names of sectors of publisher vocabularies (98, 99)."),
     )
     content_hash = models.CharField(_("content checksum"), max_length=64, blank=True)
     source_file = models.CharField(_("last imported from"), max_length=255, blank=True)

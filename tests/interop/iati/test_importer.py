@@ -71,45 +71,106 @@ WATER = """
 def activities_file(tmp_path, *activities: str, name: str = "activities.xml"):
     path = tmp_path / name
     body = "".join(activities)
-    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">{body}\n</iati-activities>\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">{body}\n</iati-activities>\n',
+        encoding="utf-8",
+    )
     return path
 
 
 def test_import_maps_an_activity_onto_projects_and_organisations(tmp_path):
     summary = iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1))])
-    assert summary.counts() == {"activities": 1, "created": 1, "updated": 0, "unchanged": 0, "failed": 0}
+    assert summary.counts() == {
+        "activities": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+    }
     project = Project.objects.get(iati_identifier="FR-RNA-W751-1")
-    assert project.title == {"fr": "Eau potable à Dakar", "en": "Drinking water in Dakar", "wo": "Ndox mu set"}
+    assert project.title == {
+        "fr": "Eau potable à Dakar",
+        "en": "Drinking water in Dakar",
+        "wo": "Ndox mu set",
+    }
     assert project.description == {"fr": "Accès à l'eau."}
     assert project.beneficiary_groups == {"fr": "Quartiers de Dakar."}
     assert project.iati.descriptions == {"2": {"fr": "Objectifs."}}
-    assert (project.publication_status, project.source, project.status) == (PublicationStatus.PUBLISHED, Source.IATI, "2")
-    assert (str(project.planned_start), str(project.actual_start), str(project.planned_end)) == ("2024-01-15", "2024-02-01", "2026-12-31")
+    assert (project.publication_status, project.source, project.status) == (
+        PublicationStatus.PUBLISHED,
+        Source.IATI,
+        "2",
+    )
+    assert (str(project.planned_start), str(project.actual_start), str(project.planned_end)) == (
+        "2024-01-15",
+        "2024-02-01",
+        "2026-12-31",
+    )
     assert (project.currency, project.language) == ("EUR", "fr")
     assert project.lead_organisation.iati_identifier == "FR-RNA-W751"
-    participants = sorted((p.organisation.name, p.organisation.kind, p.organisation.country_id, p.role) for p in project.participants.all())
+    participants = sorted(
+        (p.organisation.name, p.organisation.kind, p.organisation.country_id, p.role)
+        for p in project.participants.all()
+    )
     assert participants == [
         ("Fondation de l'eau", OrganisationKind.FOUNDATION, "FR", "1"),
         ("Ville de Dakar", OrganisationKind.MUNICIPALITY, "SN", "4"),
         ("Ville de Paris", OrganisationKind.MUNICIPALITY, "FR", "2"),
     ]
     assert list(project.sectors.order_by("id").values_list("vocabulary", "code", "percentage")) == [
-        ("1", "14030", Decimal("70.00")), ("1", "14081", Decimal("30.00")), ("7", "6", None),
+        ("1", "14030", Decimal("70.00")),
+        ("1", "14081", Decimal("30.00")),
+        ("7", "6", None),
     ]
     assert sorted(project.sdgs.values_list("target", flat=True)) == ["6", "6.1"]
-    assert project.iati.tags == [{"vocabulary": "99", "code": "eau", "vocabulary_uri": "https://example.org/tags", "narrative": {"fr": "Eau"}}]
-    assert list(project.recipient_countries.values_list("country_id", "percentage")) == [("SN", Decimal("100.00"))]
+    assert project.iati.tags == [
+        {
+            "vocabulary": "99",
+            "code": "eau",
+            "vocabulary_uri": "https://example.org/tags",
+            "narrative": {"fr": "Eau"},
+        }
+    ]
+    assert list(project.recipient_countries.values_list("country_id", "percentage")) == [
+        ("SN", Decimal("100.00"))
+    ]
     location = project.locations.get()
-    assert (location.locality_id, location.name, location.latitude, location.longitude, location.ref) == (2253354, "Dakar", 14.6937, -17.44406, "DKR")
-    assert list(project.budgets.values_list("value", "currency", "type", "status")) == [(Decimal("150000.00"), "EUR", "1", "2")]
+    assert (
+        location.locality_id,
+        location.name,
+        location.latitude,
+        location.longitude,
+        location.ref,
+    ) == (2253354, "Dakar", 14.6937, -17.44406, "DKR")
+    assert list(project.budgets.values_list("value", "currency", "type", "status")) == [
+        (Decimal("150000.00"), "EUR", "1", "2")
+    ]
     transaction = project.transactions.get()
-    assert (transaction.type, transaction.value, transaction.currency, transaction.receiver_ref) == ("2", Decimal("50000.00"), "EUR", "SN-NINEA-123")
+    assert (
+        transaction.type,
+        transaction.value,
+        transaction.currency,
+        transaction.receiver_ref,
+    ) == ("2", Decimal("50000.00"), "EUR", "SN-NINEA-123")
     document = project.documents.get()
-    assert (document.url, document.format, document.category, document.language) == ("https://example.org/convention.pdf", "application/pdf", "A09", "fr")
+    assert (document.url, document.format, document.category, document.language) == (
+        "https://example.org/convention.pdf",
+        "application/pdf",
+        "A09",
+        "fr",
+    )
     value = IndicatorValue.objects.get(indicator__result__project=project)
-    assert (value.baseline, value.target, value.actual, value.comment) == (Decimal("2"), Decimal("10"), Decimal("7"), {"fr": "Retard"})
-    assert (project.iati.collaboration_type, project.iati.default_flow_type, project.iati.hierarchy) == ("4", "10", 1)
+    assert (value.baseline, value.target, value.actual, value.comment) == (
+        Decimal("2"),
+        Decimal("10"),
+        Decimal("7"),
+        {"fr": "Retard"},
+    )
+    assert (
+        project.iati.collaboration_type,
+        project.iati.default_flow_type,
+        project.iati.hierarchy,
+    ) == ("4", "10", 1)
 
 
 def test_import_two_local_governments_form_a_partnership(tmp_path):
@@ -118,7 +179,10 @@ def test_import_two_local_governments_form_a_partnership(tmp_path):
     partnership = Partnership.objects.get()
     assert {p.partnership_id for p in projects} == {partnership.pk}
     assert partnership.kind == PartnershipKind.AGREEMENT
-    assert sorted(partnership.party_links.values_list("organisation__name", "role")) == [("Ville de Dakar", "implementing"), ("Ville de Paris", "lead")]
+    assert sorted(partnership.party_links.values_list("organisation__name", "role")) == [
+        ("Ville de Dakar", "implementing"),
+        ("Ville de Paris", "lead"),
+    ]
 
 
 def test_import_again_changes_nothing(tmp_path):
@@ -126,7 +190,13 @@ def test_import_again_changes_nothing(tmp_path):
     iati_files_import(paths=[path])
     project = Project.objects.get()
     summary = iati_files_import(paths=[path])
-    assert summary.counts() == {"activities": 1, "created": 0, "updated": 0, "unchanged": 1, "failed": 0}
+    assert summary.counts() == {
+        "activities": 1,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "failed": 0,
+    }
     assert project.history.count() == 1
     assert Project.objects.get().updated_at == project.updated_at
 
@@ -134,11 +204,19 @@ def test_import_again_changes_nothing(tmp_path):
 def test_import_updated_file_updates_in_place(tmp_path):
     iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1))])
     first = Project.objects.get()
-    changed = WATER.format(n=1).replace("Eau potable à Dakar", "Eau et assainissement").replace(
-        '<sector vocabulary="1" code="14081" percentage="30"/>', ""
+    changed = (
+        WATER.format(n=1)
+        .replace("Eau potable à Dakar", "Eau et assainissement")
+        .replace('<sector vocabulary="1" code="14081" percentage="30"/>', "")
     )
     summary = iati_files_import(paths=[activities_file(tmp_path, changed, name="v2.xml")])
-    assert summary.counts() == {"activities": 1, "created": 0, "updated": 1, "unchanged": 0, "failed": 0}
+    assert summary.counts() == {
+        "activities": 1,
+        "created": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "failed": 0,
+    }
     project = Project.objects.get()
     assert project.pk == first.pk
     assert project.title["fr"] == "Eau et assainissement"
@@ -149,10 +227,18 @@ def test_import_updated_file_updates_in_place(tmp_path):
 
 def test_import_bad_activity_is_reported_and_skipped(tmp_path):
     too_big = WATER.format(n=2).replace(">150000.00<", ">1e30<")
-    no_identifier = WATER.format(n=3).replace("<iati-identifier>FR-RNA-W751-3</iati-identifier>", "")
+    no_identifier = WATER.format(n=3).replace(
+        "<iati-identifier>FR-RNA-W751-3</iati-identifier>", ""
+    )
     path = activities_file(tmp_path, WATER.format(n=1), too_big, no_identifier)
     summary = iati_files_import(paths=[path])
-    assert summary.counts() == {"activities": 3, "created": 1, "updated": 0, "unchanged": 0, "failed": 2}
+    assert summary.counts() == {
+        "activities": 3,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 2,
+    }
     assert [(f.identifier, f.line, f.reason) for f in summary.failures] == [
         ("FR-RNA-W751-2", 56, "the budget 1e30 is too large"),
         ("", 109, "the activity has no iati-identifier"),
@@ -164,15 +250,30 @@ def test_import_failure_inside_a_batch_leaves_no_partial_activity(tmp_path):
     # The second activity's reporting organisation cannot be placed in any country: it fails while
     # the batch is being written; the batch is replayed activity by activity and nothing of it stays.
     unplaceable = (
-        WATER.format(n=2).replace('ref="FR-RNA-W751" type="11"><narrative>Ville de Paris', 'ref="XM-ZZ-1" type="40"><narrative>Nowhere')
+        WATER.format(n=2)
+        .replace(
+            'ref="FR-RNA-W751" type="11"><narrative>Ville de Paris',
+            'ref="XM-ZZ-1" type="40"><narrative>Nowhere',
+        )
         .replace('<recipient-country code="SN" percentage="100"/>', "")
     )
-    summary = iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1), unplaceable, WATER.format(n=3))])
-    assert summary.counts() == {"activities": 3, "created": 2, "updated": 0, "unchanged": 0, "failed": 1}
+    summary = iati_files_import(
+        paths=[activities_file(tmp_path, WATER.format(n=1), unplaceable, WATER.format(n=3))]
+    )
+    assert summary.counts() == {
+        "activities": 3,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 1,
+    }
     assert summary.failures[0].identifier == "FR-RNA-W751-2"
     assert summary.failures[0].reason.startswith("cannot tell the country of organisation Nowhere")
     assert not Organisation.objects.filter(iati_identifier="XM-ZZ-1").exists()
-    assert sorted(Project.objects.values_list("iati_identifier", flat=True)) == ["FR-RNA-W751-1", "FR-RNA-W751-3"]
+    assert sorted(Project.objects.values_list("iati_identifier", flat=True)) == [
+        "FR-RNA-W751-1",
+        "FR-RNA-W751-3",
+    ]
 
 
 def test_import_matches_an_existing_organisation_by_name_and_country(tmp_path):
@@ -195,24 +296,43 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("text", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
+@pytest.mark.parametrize(
+    "text", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"]
+)
 def test_import_refuses_hostile_xml(tmp_path, text):
     path = tmp_path / "hostile.xml"
     path.write_text(text, encoding="utf-8")
     summary = iati_files_import(paths=[path])
-    assert summary.counts() == {"activities": 0, "created": 0, "updated": 0, "unchanged": 0, "failed": 0}
-    assert [f.reason for f in summary.failures] == ["the file declares a document type (DOCTYPE); IATI files never do, so it is refused"]
+    assert summary.counts() == {
+        "activities": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+    }
+    assert [f.reason for f in summary.failures] == [
+        "the file declares a document type (DOCTYPE); IATI files never do, so it is refused"
+    ]
     assert not Project.objects.exists()
 
 
 def test_import_command_prints_json_summary(tmp_path, capsys):
     call_command("iati_import", str(activities_file(tmp_path, WATER.format(n=1))), json=True)
-    assert json.loads(capsys.readouterr().out) == {"activities": 1, "created": 1, "updated": 0, "unchanged": 0, "failed": 0}
+    assert json.loads(capsys.readouterr().out) == {
+        "activities": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 0,
+    }
 
 
 def test_import_command_exits_one_on_failures(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        call_command("iati_import", str(activities_file(tmp_path, WATER.format(n=1).replace("FR-RNA-W751-1", ""))))
+        call_command(
+            "iati_import",
+            str(activities_file(tmp_path, WATER.format(n=1).replace("FR-RNA-W751-1", ""))),
+        )
     assert exit_info.value.code == 1
     captured = capsys.readouterr()
     assert "1 activities read: 0 created, 0 updated, 0 unchanged, 1 failed." in captured.out
@@ -221,10 +341,20 @@ def test_import_command_exits_one_on_failures(tmp_path, capsys):
 
 def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(tmp_path):
     partnership = make_partnership(make_organisation(), make_organisation(geonameid=2253354))
-    project = make_project(partnership=partnership, iati_identifier="FR-RNA-W751-1", support_types=["technical"])
-    activity = WATER.format(n=1).replace('ref="SN-NINEA-123" role="4" type="11"', 'ref="SN-NINEA-123" role="4" type="22"')
+    project = make_project(
+        partnership=partnership, iati_identifier="FR-RNA-W751-1", support_types=["technical"]
+    )
+    activity = WATER.format(n=1).replace(
+        'ref="SN-NINEA-123" role="4" type="11"', 'ref="SN-NINEA-123" role="4" type="22"'
+    )
     summary = iati_files_import(paths=[activities_file(tmp_path, activity)])
-    assert summary.counts() == {"activities": 1, "created": 0, "updated": 1, "unchanged": 0, "failed": 0}
+    assert summary.counts() == {
+        "activities": 1,
+        "created": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "failed": 0,
+    }
     project.refresh_from_db()
     assert (project.partnership_id, project.support_types) == (partnership.pk, ["technical"])
     assert project.title["en"] == "Drinking water in Dakar"
@@ -234,9 +364,17 @@ def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(t
 def test_import_places_a_dac_donor_by_its_donor_code(tmp_path):
     activity = (
         WATER.format(n=1)
-        .replace('ref="FR-RNA-W751" type="11"><narrative>Ville de Paris', 'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs', 1)
+        .replace(
+            'ref="FR-RNA-W751" type="11"><narrative>Ville de Paris',
+            'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs',
+            1,
+        )
         .replace('<recipient-country code="SN" percentage="100"/>', "")
     )
     assert iati_files_import(paths=[activities_file(tmp_path, activity)]).failed == 0
     donor = Organisation.objects.get(iati_identifier="XM-DAC-7")
-    assert (donor.country_id, donor.kind, donor.resolution_confidence) == ("NL", OrganisationKind.NATIONAL_AGENCY, 0.8)
+    assert (donor.country_id, donor.kind, donor.resolution_confidence) == (
+        "NL",
+        OrganisationKind.NATIONAL_AGENCY,
+        0.8,
+    )

@@ -31,7 +31,9 @@ def write(tmp_path, text, name="a.xml"):
     return path
 
 
-def minimal(dates='<activity-date iso-date="2024-01-01" type="1"/>', sectors='<sector code="14030"/>'):
+def minimal(
+    dates='<activity-date iso-date="2024-01-01" type="1"/>', sectors='<sector code="14030"/>'
+):
     return MINIMAL.format(dates=dates, sectors=sectors)
 
 
@@ -55,7 +57,11 @@ def test_validate_rules_are_warnings_with_line_numbers(tmp_path):
 
 
 def test_validate_missing_start_date_and_sector_are_warned(tmp_path):
-    report = validate_file(write(tmp_path, minimal(dates='<activity-date iso-date="2024-05-01" type="3"/>', sectors="")))
+    report = validate_file(
+        write(
+            tmp_path, minimal(dates='<activity-date iso-date="2024-05-01" type="3"/>', sectors="")
+        )
+    )
     assert report.warnings == [
         "line 3: activity FR-RNA-W1-1 has no sector (neither on the activity nor on every transaction)",
         "line 3: activity FR-RNA-W1-1 has no start date (planned or actual)",
@@ -66,14 +72,18 @@ def test_validate_schema_error_makes_file_invalid(tmp_path):
     report = validate_file(write(tmp_path, minimal().replace('<activity-status code="2"/>', "")))
     assert report.valid is False
     assert len(report.errors) == 1
-    assert report.errors[0].startswith("line 10: Element 'activity-date': This element is not expected.")
+    assert report.errors[0].startswith(
+        "line 10: Element 'activity-date': This element is not expected."
+    )
 
 
 def test_validate_refuses_doctype(tmp_path):
     text = '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<iati-activities version="2.03"/>'
     report = validate_file(write(tmp_path, text))
     assert report.valid is False
-    assert report.errors == ["line 1: the file declares a document type (DOCTYPE); IATI files never do, so it is refused"]
+    assert report.errors == [
+        "line 1: the file declares a document type (DOCTYPE); IATI files never do, so it is refused"
+    ]
 
 
 def test_validate_command_json_and_exit_status(tmp_path, capsys):
@@ -83,7 +93,10 @@ def test_validate_command_json_and_exit_status(tmp_path, capsys):
         call_command("iati_validate", str(good), str(bad), json=True)
     assert exit_info.value.code == 1
     output = json.loads(capsys.readouterr().out)
-    assert [(item["path"], item["valid"]) for item in output] == [(str(good), True), (str(bad), False)]
+    assert [(item["path"], item["valid"]) for item in output] == [
+        (str(good), True),
+        (str(bad), False),
+    ]
     assert output[1]["errors"][0].startswith("line 1: ")
     assert set(output[0]) == {"path", "valid", "errors", "warnings"}
 

@@ -9,7 +9,12 @@ from lxml import etree
 from .xmlsafe import safe_parser
 
 # Sector vocabularies whose codes we can check, and the codelist that holds them.
-SECTOR_VOCABULARY_CODELIST = {"1": "Sector", "2": "SectorCategory", "7": "UNSDG-Goals", "8": "UNSDG-Targets"}
+SECTOR_VOCABULARY_CODELIST = {
+    "1": "Sector",
+    "2": "SectorCategory",
+    "7": "UNSDG-Goals",
+    "8": "UNSDG-Targets",
+}
 TAG_VOCABULARY_CODELIST = {"2": "UNSDG-Goals", "3": "UNSDG-Targets"}
 REGION_VOCABULARY_CODELIST = {"1": "Region"}
 AID_TYPE_VOCABULARY_CODELIST = {"1": "AidType"}

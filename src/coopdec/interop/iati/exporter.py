@@ -105,7 +105,11 @@ def reporter_of(project: Project, exporter: Organisation) -> Organisation:
         return project.lead_organisation
     if project.partnership_id:
         parties = sorted(_related(project.partnership, "party_links"), key=lambda party: party.pk)
-        for choose in (lambda p: p.role == PartyRole.LEAD, lambda p: bool(p.organisation.iati_identifier), lambda p: True):
+        for choose in (
+            lambda p: p.role == PartyRole.LEAD,
+            lambda p: bool(p.organisation.iati_identifier),
+            lambda p: True,
+        ):
             chosen = next((party.organisation for party in parties if choose(party)), None)
             if chosen is not None:
                 return chosen
@@ -165,14 +169,19 @@ def _dated(parent, tag: str, value) -> None:
 
 def _baseline_only(value) -> bool:
     return (
-        value.baseline is not None and value.target is None and value.actual is None and not value.comment
+        value.baseline is not None
+        and value.target is None
+        and value.actual is None
+        and not value.comment
         and value.period_end == date(value.period_start.year, 12, 31)
     )
 
 
 def _indicator(parent, indicator: Indicator) -> None:
     element = etree.SubElement(
-        parent, "indicator", {"measure": indicator.measure, "ascending": "1" if indicator.ascending else "0"}
+        parent,
+        "indicator",
+        {"measure": indicator.measure, "ascending": "1" if indicator.ascending else "0"},
     )
     _narratives(etree.SubElement(element, "title"), indicator.title, required=True)
     if indicator.description:
@@ -180,9 +189,15 @@ def _indicator(parent, indicator: Indicator) -> None:
     values = list(_related(indicator, "values"))
     baseline = next((v for v in values if v.baseline is not None), None)
     if baseline is not None:
-        etree.SubElement(element, "baseline", {
-            "year": str(baseline.period_start.year), "iso-date": baseline.period_start.isoformat(), "value": str(baseline.baseline),
-        })
+        etree.SubElement(
+            element,
+            "baseline",
+            {
+                "year": str(baseline.period_start.year),
+                "iso-date": baseline.period_start.isoformat(),
+                "value": str(baseline.baseline),
+            },
+        )
     if len(values) == 1 and _baseline_only(values[0]):
         values = []  # the baseline of an indicator with no period (see read._indicator)
     for value in values:
@@ -203,14 +218,21 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
     """One <iati-activity>; None when the project lacks what IATI requires (a date)."""
     dates = [
         (code, value)
-        for code, value in (("1", project.planned_start), ("2", project.actual_start), ("3", project.planned_end), ("4", project.actual_end))
+        for code, value in (
+            ("1", project.planned_start),
+            ("2", project.actual_start),
+            ("3", project.planned_end),
+            ("4", project.actual_end),
+        )
         if value
     ]
     if not dates:
         return None
     iati = getattr(project, "iati", None)
     reporter = reporter_of(project, exporter)
-    activity = etree.Element("iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)})
+    activity = etree.Element(
+        "iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)}
+    )
     if project.language:
         activity.set(XML_LANG, project.language)
     if project.currency:
@@ -228,7 +250,11 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
     written = False
     for kind in sorted(descriptions, key=lambda k: (len(k), k)):
         if descriptions[kind]:
-            _narratives(etree.SubElement(activity, "description", type=kind), descriptions[kind], required=True)
+            _narratives(
+                etree.SubElement(activity, "description", type=kind),
+                descriptions[kind],
+                required=True,
+            )
             written = True
     if not written:
         _narratives(etree.SubElement(activity, "description", type="1"), None, required=True)
@@ -253,7 +279,9 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         if country.percentage is not None:
             element.set("percentage", str(country.percentage))
     for region in iati.recipient_regions if iati else []:
-        element = etree.SubElement(activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"])
+        element = etree.SubElement(
+            activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"]
+        )
         if region["percentage"] is not None:
             element.set("percentage", region["percentage"])
     for location in _related(project, "locations"):
@@ -261,7 +289,9 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         if location.ref:
             element.set("ref", location.ref)
         if location.locality_id:
-            etree.SubElement(element, "location-id", vocabulary="G1", code=str(location.locality_id))
+            etree.SubElement(
+                element, "location-id", vocabulary="G1", code=str(location.locality_id)
+            )
         if location.name:
             etree.SubElement(etree.SubElement(element, "name"), "narrative").text = location.name
         if location.latitude is not None and location.longitude is not None:
@@ -269,28 +299,45 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             etree.SubElement(point, "pos").text = f"{location.latitude!r} {location.longitude!r}"
     sector_narratives = iati.sector_narratives if iati else {}
     for sector in _related(project, "sectors"):
-        element = etree.SubElement(activity, "sector", vocabulary=sector.vocabulary, code=sector.code)
+        element = etree.SubElement(
+            activity, "sector", vocabulary=sector.vocabulary, code=sector.code
+        )
         if sector.percentage is not None:
             element.set("percentage", str(sector.percentage))
         _narratives(element, sector_narratives.get(f"{sector.vocabulary}|{sector.code}"))
     for sdg in _related(project, "sdgs"):
-        etree.SubElement(activity, "tag", vocabulary=SDG_TARGET_TAG if "." in sdg.target else SDG_GOAL_TAG, code=sdg.target)
+        etree.SubElement(
+            activity,
+            "tag",
+            vocabulary=SDG_TARGET_TAG if "." in sdg.target else SDG_GOAL_TAG,
+            code=sdg.target,
+        )
     for tag in iati.tags if iati else []:
         element = etree.SubElement(activity, "tag", vocabulary=tag["vocabulary"], code=tag["code"])
         if tag["vocabulary_uri"]:
             element.set("vocabulary-uri", tag["vocabulary_uri"])
         _narratives(element, tag["narrative"])
     for marker in iati.policy_markers if iati else []:
-        element = etree.SubElement(activity, "policy-marker", vocabulary=marker["vocabulary"], code=marker["code"])
+        element = etree.SubElement(
+            activity, "policy-marker", vocabulary=marker["vocabulary"], code=marker["code"]
+        )
         if marker["significance"]:
             element.set("significance", marker["significance"])
     if iati:
-        for tag, code in (("collaboration-type", iati.collaboration_type), ("default-flow-type", iati.default_flow_type),
-                          ("default-finance-type", iati.default_finance_type)):
+        for tag, code in (
+            ("collaboration-type", iati.collaboration_type),
+            ("default-flow-type", iati.default_flow_type),
+            ("default-finance-type", iati.default_finance_type),
+        ):
             if code:
                 etree.SubElement(activity, tag, code=code)
         for aid_type in iati.default_aid_types:
-            etree.SubElement(activity, "default-aid-type", code=aid_type["code"], vocabulary=aid_type["vocabulary"])
+            etree.SubElement(
+                activity,
+                "default-aid-type",
+                code=aid_type["code"],
+                vocabulary=aid_type["vocabulary"],
+            )
         if iati.default_tied_status:
             etree.SubElement(activity, "default-tied-status", code=iati.default_tied_status)
     for budget in _related(project, "budgets"):
@@ -307,8 +354,10 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         _value(element, item.value, item.currency, item.value_date or item.date)
         if item.description:
             _narratives(etree.SubElement(element, "description"), item.description, required=True)
-        for tag, name, ref in (("provider-org", item.provider_name, item.provider_ref),
-                               ("receiver-org", item.receiver_name, item.receiver_ref)):
+        for tag, name, ref in (
+            ("provider-org", item.provider_name, item.provider_ref),
+            ("receiver-org", item.receiver_name, item.receiver_ref),
+        ):
             if name or ref:
                 org = etree.SubElement(element, tag)
                 if ref:
@@ -319,7 +368,10 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         if not document.url:
             continue
         element = etree.SubElement(
-            activity, "document-link", url=document.url, format=document.format or DEFAULT_DOCUMENT_FORMAT
+            activity,
+            "document-link",
+            url=document.url,
+            format=document.format or DEFAULT_DOCUMENT_FORMAT,
         )
         _narratives(etree.SubElement(element, "title"), document.title, required=True)
         etree.SubElement(element, "category", code=document.category or DEFAULT_DOCUMENT_CATEGORY)
@@ -355,14 +407,24 @@ def _prefetch(lookup: str, queryset) -> Prefetch:
 
 def _projects(organisation: Organisation):
     values = IndicatorValue.objects.order_by("period_start", "id")
-    indicators = Indicator.objects.order_by("position", "id").prefetch_related(_prefetch("values", values))
-    results = Result.objects.order_by("position", "id").prefetch_related(_prefetch("indicators", indicators))
+    indicators = Indicator.objects.order_by("position", "id").prefetch_related(
+        _prefetch("values", values)
+    )
+    results = Result.objects.order_by("position", "id").prefetch_related(
+        _prefetch("indicators", indicators)
+    )
     return (
         organisation_projects(organisation)
         .select_related("lead_organisation", "iati__reporting_org", "partnership")
         .prefetch_related(
-            _prefetch("participants", ProjectParticipant.objects.select_related("organisation").order_by("id")),
-            _prefetch("partnership__party_links", PartnershipParty.objects.select_related("organisation").order_by("id")),
+            _prefetch(
+                "participants",
+                ProjectParticipant.objects.select_related("organisation").order_by("id"),
+            ),
+            _prefetch(
+                "partnership__party_links",
+                PartnershipParty.objects.select_related("organisation").order_by("id"),
+            ),
             _prefetch("sectors", ProjectSector.objects.order_by("id")),
             _prefetch("sdgs", ProjectSdg.objects.order_by("id")),
             _prefetch("recipient_countries", ProjectCountry.objects.order_by("id")),
@@ -383,7 +445,9 @@ def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> 
     out = _Chunks()
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
-        with xf.element("iati-activities", {"version": VERSION, "generated-datetime": _timestamp()}):
+        with xf.element(
+            "iati-activities", {"version": VERSION, "generated-datetime": _timestamp()}
+        ):
             for project in _projects(organisation).iterator(chunk_size=CHUNK_SIZE):
                 element = activity_element(project, organisation)
                 if element is None:
@@ -400,9 +464,15 @@ def organisation_xml(organisation: Organisation) -> Iterator[bytes]:
     out = _Chunks()
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
-        with xf.element("iati-organisations", {"version": VERSION, "generated-datetime": _timestamp()}):
-            element = etree.Element("iati-organisation", {"last-updated-datetime": _timestamp(organisation.updated_at)})
-            etree.SubElement(element, "organisation-identifier").text = organisation_ref(organisation)
+        with xf.element(
+            "iati-organisations", {"version": VERSION, "generated-datetime": _timestamp()}
+        ):
+            element = etree.Element(
+                "iati-organisation", {"last-updated-datetime": _timestamp(organisation.updated_at)}
+            )
+            etree.SubElement(element, "organisation-identifier").text = organisation_ref(
+                organisation
+            )
             name = etree.SubElement(element, "name")
             etree.SubElement(name, "narrative").text = organisation.name
             _org(element, "reporting-org", organisation)

@@ -81,9 +81,34 @@ DEFAULT_KIND = OrganisationKind.NGO
 NON_COUNTRY_PREFIXES = {"XM", "XI", "XR", "XX"}
 # OECD DAC donor codes of the DAC member countries (CRS), as used in identifiers XM-DAC-<code>[-...].
 DAC_DONOR_COUNTRY = {
-    "1": "AT", "2": "BE", "3": "DK", "4": "FR", "5": "DE", "6": "IT", "7": "NL", "8": "NO", "9": "PT", "10": "SE",
-    "11": "CH", "12": "GB", "18": "FI", "20": "IS", "21": "IE", "22": "LU", "40": "GR", "50": "ES", "61": "SI",
-    "68": "CZ", "69": "SK", "75": "HU", "76": "PL", "301": "CA", "302": "US", "701": "JP", "742": "KR", "801": "AU",
+    "1": "AT",
+    "2": "BE",
+    "3": "DK",
+    "4": "FR",
+    "5": "DE",
+    "6": "IT",
+    "7": "NL",
+    "8": "NO",
+    "9": "PT",
+    "10": "SE",
+    "11": "CH",
+    "12": "GB",
+    "18": "FI",
+    "20": "IS",
+    "21": "IE",
+    "22": "LU",
+    "40": "GR",
+    "50": "ES",
+    "61": "SI",
+    "68": "CZ",
+    "69": "SK",
+    "75": "HU",
+    "76": "PL",
+    "301": "CA",
+    "302": "US",
+    "701": "JP",
+    "742": "KR",
+    "801": "AU",
     "820": "NZ",
 }
 PARTNERSHIP_STATUS = {
@@ -96,11 +121,33 @@ PARTNERSHIP_STATUS = {
 }
 PARTY_ROLE = {"1": PartyRole.FUNDER, "4": PartyRole.IMPLEMENTING}
 PROJECT_UPDATE_FIELDS = [
-    "title", "description", "beneficiary_groups", "status", "planned_start", "planned_end", "actual_start",
-    "actual_end", "currency", "language", "lead_organisation", "partnership", "publication_status", "source",
-    "source_ref", "updated_at",
+    "title",
+    "description",
+    "beneficiary_groups",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "currency",
+    "language",
+    "lead_organisation",
+    "partnership",
+    "publication_status",
+    "source",
+    "source_ref",
+    "updated_at",
 ]
-CHILD_MODELS = [ProjectParticipant, ProjectSector, ProjectSdg, ProjectCountry, ProjectLocation, Budget, Transaction, Result]
+CHILD_MODELS = [
+    ProjectParticipant,
+    ProjectSector,
+    ProjectSdg,
+    ProjectCountry,
+    ProjectLocation,
+    Budget,
+    Transaction,
+    Result,
+]
 
 
 @dataclass
@@ -112,7 +159,12 @@ class Failure:
     kind: str = "activity"
 
     def __str__(self):
-        values = {"path": self.path, "line": self.line or "?", "identifier": self.identifier or "?", "reason": self.reason}
+        values = {
+            "path": self.path,
+            "line": self.line or "?",
+            "identifier": self.identifier or "?",
+            "reason": self.reason,
+        }
         if self.kind == "organisation":
             return _("%(path)s, line %(line)s, organisation %(identifier)s: %(reason)s") % values
         if not self.identifier:
@@ -132,8 +184,11 @@ class ImportSummary:
 
     def counts(self) -> dict[str, int]:
         return {
-            "activities": self.activities, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "failed": self.failed,
+            "activities": self.activities,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
         }
 
 
@@ -182,7 +237,13 @@ class ActivityImporter:
 
     # -- files ----------------------------------------------------------------------------------
 
-    def import_file(self, path: Path | str, summary: ImportSummary, *, wrap: Callable[[Iterable], Iterable] = iter) -> None:
+    def import_file(
+        self,
+        path: Path | str,
+        summary: ImportSummary,
+        *,
+        wrap: Callable[[Iterable], Iterable] = iter,
+    ) -> None:
         path = str(path)
         try:
             root_tag, root = root_attributes(path)
@@ -190,17 +251,39 @@ class ActivityImporter:
             summary.failures.append(Failure(path, 1, "", str(exc)))
             return
         except (etree.XMLSyntaxError, OSError) as exc:
-            summary.failures.append(Failure(path, getattr(exc, "lineno", None), "", _("not readable XML (%(reason)s)") % {"reason": exc}))
+            summary.failures.append(
+                Failure(
+                    path,
+                    getattr(exc, "lineno", None),
+                    "",
+                    _("not readable XML (%(reason)s)") % {"reason": exc},
+                )
+            )
             return
         if root_tag == "iati-organisations":
             self._import_organisation_file(path, summary)
             return
         if root_tag != "iati-activities":
-            summary.failures.append(Failure(path, 1, "", _("not an IATI activity file (root element <%(tag)s>)") % {"tag": root_tag}))
+            summary.failures.append(
+                Failure(
+                    path,
+                    1,
+                    "",
+                    _("not an IATI activity file (root element <%(tag)s>)") % {"tag": root_tag},
+                )
+            )
             return
         version = root.get("version", "")
         if version and not version.startswith("2."):
-            summary.failures.append(Failure(path, 1, "", _("IATI version %(version)s is not supported; only 2.0x files are") % {"version": version}))
+            summary.failures.append(
+                Failure(
+                    path,
+                    1,
+                    "",
+                    _("IATI version %(version)s is not supported; only 2.0x files are")
+                    % {"version": version},
+                )
+            )
             return
         root_lang = root.get(XML_LANG, "")
         batch: list[Parsed] = []
@@ -224,7 +307,15 @@ class ActivityImporter:
                     self._write(batch, summary, path)
                     batch, in_batch = [], set()
         except etree.XMLSyntaxError as exc:
-            summary.failures.append(Failure(path, exc.lineno, "", _("the file is not well-formed XML, reading stopped (%(reason)s)") % {"reason": exc.msg}))
+            summary.failures.append(
+                Failure(
+                    path,
+                    exc.lineno,
+                    "",
+                    _("the file is not well-formed XML, reading stopped (%(reason)s)")
+                    % {"reason": exc.msg},
+                )
+            )
         self._write(batch, summary, path)
         self.reindex()
 
@@ -239,7 +330,9 @@ class ActivityImporter:
     def reindex(self) -> None:
         """Bulk writes send no signals: bring the atlas index up to date for what was written."""
         if self.reindex_projects or self.reindex_partnerships:
-            atlas_index.reindex(projects=self.reindex_projects, partnerships=self.reindex_partnerships, expand=False)
+            atlas_index.reindex(
+                projects=self.reindex_projects, partnerships=self.reindex_partnerships, expand=False
+            )
         self.reindex_projects, self.reindex_partnerships = set(), set()
 
     def _fail(self, summary: ImportSummary, failure: Failure) -> None:
@@ -250,7 +343,11 @@ class ActivityImporter:
         """An organisation file: make sure each reporting organisation exists (nothing is overwritten)."""
         for element in iter_elements(path, "iati-organisation"):
             lang = language_code(element.get(XML_LANG)) or "en"
-            details = organisation(element.find("reporting-org"), lang) if element.find("reporting-org") is not None else None
+            details = (
+                organisation(element.find("reporting-org"), lang)
+                if element.find("reporting-org") is not None
+                else None
+            )
             ref = (element.findtext("organisation-identifier") or "").strip()
             names = narratives(element.find("name"), lang)
             if not ref and not details:
@@ -266,7 +363,9 @@ class ActivityImporter:
                     self._organisation(details, reporting_country=None, recipient_countries=[])
             except ActivityError as exc:
                 self.journal.forget()
-                summary.failures.append(Failure(path, element.sourceline, ref, str(exc), kind="organisation"))
+                summary.failures.append(
+                    Failure(path, element.sourceline, ref, str(exc), kind="organisation")
+                )
                 continue
             self.journal.entries.clear()
             summary.organisations += not known
@@ -331,8 +430,17 @@ class ActivityImporter:
 
     def _normalise(self, batch: list[Parsed]) -> None:
         """Drop references coopdec cannot hold (unknown countries, unknown GeoNames ids), then checksum."""
-        wanted = {loc["geonameid"] for item in batch for loc in item.record["locations"] if loc["geonameid"]}
-        known = set(Locality.objects.filter(geonameid__in=wanted).values_list("geonameid", flat=True)) if wanted else set()
+        wanted = {
+            loc["geonameid"]
+            for item in batch
+            for loc in item.record["locations"]
+            if loc["geonameid"]
+        }
+        known = (
+            set(Locality.objects.filter(geonameid__in=wanted).values_list("geonameid", flat=True))
+            if wanted
+            else set()
+        )
         for item in batch:
             record = item.record
             record["countries"] = [c for c in record["countries"] if c["code"] in self.countries]
@@ -340,13 +448,17 @@ class ActivityImporter:
                 if location["geonameid"] not in known:
                     location["geonameid"] = None
             record["locations"] = [
-                loc for loc in record["locations"] if loc["name"] or loc["geonameid"] or loc["latitude"] is not None
+                loc
+                for loc in record["locations"]
+                if loc["name"] or loc["geonameid"] or loc["latitude"] is not None
             ]
             item.checksum = checksum(record)
 
     # -- organisations and partnerships ---------------------------------------------------------
 
-    def _country_of(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> tuple[str, float, str]:
+    def _country_of(
+        self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]
+    ) -> tuple[str, float, str]:
         """Country of a new organisation, with how sure we are and why (coopdec requires a country)."""
         ref = details["ref"]
         prefix = ref[:2].upper()
@@ -357,22 +469,35 @@ class ActivityImporter:
             if donor in self.countries:
                 return donor, 0.8, "OECD DAC donor code in the IATI identifier"
         if reporting_country:
-            return reporting_country, 0.2, "country of the reporting organisation of an IATI activity"
+            return (
+                reporting_country,
+                0.2,
+                "country of the reporting organisation of an IATI activity",
+            )
         if recipient_countries:
             return recipient_countries[0], 0.2, "recipient country of an IATI activity"
         raise ActivityError(
-            _("cannot tell the country of organisation %(name)s: its identifier has no country prefix and the "
-              "activity has no recipient country") % {"name": details["name"] or ref}
+            _(
+                "cannot tell the country of organisation %(name)s: its identifier has no country prefix and the "
+                "activity has no recipient country"
+            )
+            % {"name": details["name"] or ref}
         )
 
-    def _organisation(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> int:
+    def _organisation(
+        self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]
+    ) -> int:
         """Match by IATI identifier, else by name and country; create the organisation when missing."""
         ref, name = details["ref"], details["name"]
         if ref and ref in self.org_by_ref:
             return self.org_by_ref[ref]
         if ref:
             # Not in the cache loaded at start: created since, by someone else.
-            known = Organisation.objects.filter(iati_identifier=ref).values_list("id", "kind", "country_id").first()
+            known = (
+                Organisation.objects.filter(iati_identifier=ref)
+                .values_list("id", "kind", "country_id")
+                .first()
+            )
             if known is not None:
                 pk = known[0]
                 self.org_kind[pk], self.org_country[pk] = known[1], known[2]
@@ -399,9 +524,15 @@ class ActivityImporter:
                     found.save(update_fields=["iati_identifier", "updated_at"])
         if pk is None:
             org = Organisation(
-                name=name or ref, kind=KIND_BY_ORGANISATION_TYPE.get(details["type"], DEFAULT_KIND), country_id=country,
-                iati_identifier=ref, publication_status=PublicationStatus.PUBLISHED, source=Source.IATI, source_ref=ref,
-                resolution_confidence=confidence, resolution_reason=reason,
+                name=name or ref,
+                kind=KIND_BY_ORGANISATION_TYPE.get(details["type"], DEFAULT_KIND),
+                country_id=country,
+                iati_identifier=ref,
+                publication_status=PublicationStatus.PUBLISHED,
+                source=Source.IATI,
+                source_ref=ref,
+                resolution_confidence=confidence,
+                resolution_reason=reason,
             )
             org._change_reason = CHANGE_REASON
             org.save()
@@ -425,8 +556,11 @@ class ActivityImporter:
         pk = candidates.order_by("id").values_list("id", flat=True).first()
         if pk is None:
             partnership = Partnership(
-                kind=PartnershipKind.AGREEMENT, status=PARTNERSHIP_STATUS.get(record["status"], PartnershipStatus.ACTIVE),
-                publication_status=PublicationStatus.PUBLISHED, source=Source.IATI, source_ref=record["identifier"][:255],
+                kind=PartnershipKind.AGREEMENT,
+                status=PARTNERSHIP_STATUS.get(record["status"], PartnershipStatus.ACTIVE),
+                publication_status=PublicationStatus.PUBLISHED,
+                source=Source.IATI,
+                source_ref=record["identifier"][:255],
             )
             partnership._change_reason = CHANGE_REASON
             partnership.save()
@@ -443,13 +577,17 @@ class ActivityImporter:
         record = item.record
         recipients = [c["code"] for c in record["countries"]]
         reporting_id = self._organisation(
-            item.organisations[record["reporting_org"]], reporting_country=None, recipient_countries=recipients
+            item.organisations[record["reporting_org"]],
+            reporting_country=None,
+            recipient_countries=recipients,
         )
         reporting_country = self.org_country.get(reporting_id)
         participants, seen = [], set()
         for participant in record["participants"]:
             org_id = self._organisation(
-                item.organisations[participant["org"]], reporting_country=reporting_country, recipient_countries=recipients
+                item.organisations[participant["org"]],
+                reporting_country=reporting_country,
+                recipient_countries=recipients,
             )
             if (org_id, participant["role"]) not in seen:
                 seen.add((org_id, participant["role"]))
@@ -460,7 +598,9 @@ class ActivityImporter:
                 local_governments.setdefault(org_id, PARTY_ROLE.get(role, PartyRole.PARTNER))
         if self.org_kind.get(reporting_id) in LOCAL_GOVERNMENT_KINDS and local_governments:
             local_governments[reporting_id] = PartyRole.LEAD
-        partnership_id = self._partnership(local_governments, record) if len(local_governments) >= 2 else None
+        partnership_id = (
+            self._partnership(local_governments, record) if len(local_governments) >= 2 else None
+        )
         return reporting_id, partnership_id, participants
 
     # -- writing --------------------------------------------------------------------------------
@@ -471,8 +611,12 @@ class ActivityImporter:
         existing_ids = [project_id for _item, project_id in pending if project_id]
         existing = Project.objects.in_bulk(existing_ids) if existing_ids else {}
         new_projects, changed_projects, projects = [], [], []
-        for (item, project_id), (reporting_id, partnership_id, _participants) in zip(pending, resolved, strict=True):
-            project = existing[project_id] if project_id else Project(iati_identifier=item.identifier)
+        for (item, project_id), (reporting_id, partnership_id, _participants) in zip(
+            pending, resolved, strict=True
+        ):
+            project = (
+                existing[project_id] if project_id else Project(iati_identifier=item.identifier)
+            )
             self._fill_project(project, item.record, reporting_id, partnership_id, now)
             (changed_projects if project_id else new_projects).append(project)
             projects.append(project)
@@ -501,14 +645,22 @@ class ActivityImporter:
         for project, pk in zip(projects, _insert(Project, rows, returning=True), strict=True):
             project.pk = pk
         history = [
-            {**row, "id": project.pk, "history_date": now, "history_change_reason": CHANGE_REASON, "history_type": "+",
-             "history_user_id": None}
+            {
+                **row,
+                "id": project.pk,
+                "history_date": now,
+                "history_change_reason": CHANGE_REASON,
+                "history_type": "+",
+                "history_user_id": None,
+            }
             for row, project in zip(rows, projects, strict=True)
         ]
         _insert(Project.history.model, history)
 
     @staticmethod
-    def _fill_project(project: Project, record: dict, reporting_id: int, partnership_id: int | None, now) -> None:
+    def _fill_project(
+        project: Project, record: dict, reporting_id: int, partnership_id: int | None, now
+    ) -> None:
         dates = record["dates"]
         project.title = record["title"]
         project.description = record["description"]
@@ -527,51 +679,107 @@ class ActivityImporter:
         project.updated_at = now
 
     def _save_children(self, pending, resolved, projects: list[Project], path: str, now) -> None:
-        rows: dict[type, list[dict]] = {model: [] for model in (*CHILD_MODELS, Document, IatiActivity, IndicatorValue)}
+        rows: dict[type, list[dict]] = {
+            model: [] for model in (*CHILD_MODELS, Document, IatiActivity, IndicatorValue)
+        }
         results: list[tuple[Result, dict]] = []
         source_file = Path(path).name[:255]
-        for (item, _project_id), (reporting_id, _partnership_id, participants), project in zip(pending, resolved, projects, strict=True):
+        for (item, _project_id), (reporting_id, _partnership_id, participants), project in zip(
+            pending, resolved, projects, strict=True
+        ):
             record, pid = item.record, project.pk
-            rows[IatiActivity].append({
-                "project_id": pid, "reporting_org_id": reporting_id, "hierarchy": record["hierarchy"], "scope": record["scope"],
-                "collaboration_type": record["collaboration_type"], "default_flow_type": record["default_flow_type"],
-                "default_finance_type": record["default_finance_type"], "default_tied_status": record["default_tied_status"],
-                "default_aid_types": record["default_aid_types"], "humanitarian": record["humanitarian"],
-                "other_identifiers": record["other_identifiers"], "recipient_regions": record["regions"], "tags": record["tags"],
-                "policy_markers": record["policy_markers"], "descriptions": record["other_descriptions"],
-                "sector_narratives": record["sector_narratives"], "content_hash": item.checksum,
-                "source_file": source_file, "imported_at": now,
-            })
+            rows[IatiActivity].append(
+                {
+                    "project_id": pid,
+                    "reporting_org_id": reporting_id,
+                    "hierarchy": record["hierarchy"],
+                    "scope": record["scope"],
+                    "collaboration_type": record["collaboration_type"],
+                    "default_flow_type": record["default_flow_type"],
+                    "default_finance_type": record["default_finance_type"],
+                    "default_tied_status": record["default_tied_status"],
+                    "default_aid_types": record["default_aid_types"],
+                    "humanitarian": record["humanitarian"],
+                    "other_identifiers": record["other_identifiers"],
+                    "recipient_regions": record["regions"],
+                    "tags": record["tags"],
+                    "policy_markers": record["policy_markers"],
+                    "descriptions": record["other_descriptions"],
+                    "sector_narratives": record["sector_narratives"],
+                    "content_hash": item.checksum,
+                    "source_file": source_file,
+                    "imported_at": now,
+                }
+            )
             rows[ProjectParticipant] += [
-                {"project_id": pid, "organisation_id": org_id, "role": role, "activity_id": activity_id}
+                {
+                    "project_id": pid,
+                    "organisation_id": org_id,
+                    "role": role,
+                    "activity_id": activity_id,
+                }
                 for org_id, role, activity_id in participants
             ]
             rows[ProjectSector] += [
-                {"project_id": pid, "vocabulary": s["vocabulary"], "code": s["code"], "percentage": s["percentage"]}
+                {
+                    "project_id": pid,
+                    "vocabulary": s["vocabulary"],
+                    "code": s["code"],
+                    "percentage": s["percentage"],
+                }
                 for s in record["sectors"]
             ]
             rows[ProjectSdg] += [{"project_id": pid, "target": code} for code in record["sdgs"]]
             rows[ProjectCountry] += [
-                {"project_id": pid, "country_id": c["code"], "percentage": c["percentage"]} for c in record["countries"]
+                {"project_id": pid, "country_id": c["code"], "percentage": c["percentage"]}
+                for c in record["countries"]
             ]
             rows[ProjectLocation] += [
-                {"project_id": pid, "locality_id": loc["geonameid"], "name": loc["name"], "latitude": loc["latitude"],
-                 "longitude": loc["longitude"], "ref": loc["ref"]}
+                {
+                    "project_id": pid,
+                    "locality_id": loc["geonameid"],
+                    "name": loc["name"],
+                    "latitude": loc["latitude"],
+                    "longitude": loc["longitude"],
+                    "ref": loc["ref"],
+                }
                 for loc in record["locations"]
             ]
             rows[Budget] += [
-                {"project_id": pid, "type": b["type"], "status": b["status"], "period_start": b["start"],
-                 "period_end": b["end"], "value": b["value"], "currency": b["currency"], "value_date": b["value_date"]}
+                {
+                    "project_id": pid,
+                    "type": b["type"],
+                    "status": b["status"],
+                    "period_start": b["start"],
+                    "period_end": b["end"],
+                    "value": b["value"],
+                    "currency": b["currency"],
+                    "value_date": b["value_date"],
+                }
                 for b in record["budgets"]
             ]
             rows[Transaction] += [{"project_id": pid, **t} for t in record["transactions"]]
             rows[Document] += [
-                {"project_id": pid, "title": d["title"], "url": d["url"], "format": d["format"], "category": d["category"],
-                 "language": d["language"], "document_date": d["date"], "created_at": now}
+                {
+                    "project_id": pid,
+                    "title": d["title"],
+                    "url": d["url"],
+                    "format": d["format"],
+                    "category": d["category"],
+                    "language": d["language"],
+                    "document_date": d["date"],
+                    "created_at": now,
+                }
                 for d in record["documents"]
             ]
             for r in record["results"]:
-                result = Result(project_id=pid, type=r["type"], title=r["title"], description=r["description"], position=r["position"])
+                result = Result(
+                    project_id=pid,
+                    type=r["type"],
+                    title=r["title"],
+                    description=r["description"],
+                    position=r["position"],
+                )
                 results.append((result, r))
         for model, objects in rows.items():
             if objects and model is not IndicatorValue:
@@ -580,17 +788,40 @@ class ActivityImporter:
             return
         Result.objects.bulk_create([result for result, _r in results], batch_size=500)
         indicators: list[tuple[Indicator, dict]] = [
-            (Indicator(result_id=result.pk, title=i["title"], description=i["description"], measure=i["measure"],
-                       ascending=i["ascending"], position=i["position"]), i)
-            for result, r in results for i in r["indicators"]
+            (
+                Indicator(
+                    result_id=result.pk,
+                    title=i["title"],
+                    description=i["description"],
+                    measure=i["measure"],
+                    ascending=i["ascending"],
+                    position=i["position"],
+                ),
+                i,
+            )
+            for result, r in results
+            for i in r["indicators"]
         ]
         if indicators:
-            Indicator.objects.bulk_create([indicator for indicator, _i in indicators], batch_size=500)
-            _insert(IndicatorValue, [
-                {"indicator_id": indicator.pk, "period_start": v["start"], "period_end": v["end"], "baseline": v["baseline"],
-                 "target": v["target"], "actual": v["actual"], "comment": v["comment"]}
-                for indicator, i in indicators for v in i["values"]
-            ])
+            Indicator.objects.bulk_create(
+                [indicator for indicator, _i in indicators], batch_size=500
+            )
+            _insert(
+                IndicatorValue,
+                [
+                    {
+                        "indicator_id": indicator.pk,
+                        "period_start": v["start"],
+                        "period_end": v["end"],
+                        "baseline": v["baseline"],
+                        "target": v["target"],
+                        "actual": v["actual"],
+                        "comment": v["comment"],
+                    }
+                    for indicator, i in indicators
+                    for v in i["values"]
+                ],
+            )
 
 
 _INSERT_CHUNK = 500
@@ -621,15 +852,32 @@ class _Table:
         kind = field.get_internal_type()
         if kind == "JSONField":
             # Most JSON values of an import are empty: adapt those once.
-            empty = {"{}": ops.adapt_json_value({}, field.encoder), "[]": ops.adapt_json_value([], field.encoder)}
-            return lambda v: (empty["{}"] if v == {} else empty["[]"] if v == [] else ops.adapt_json_value(v, field.encoder))
+            empty = {
+                "{}": ops.adapt_json_value({}, field.encoder),
+                "[]": ops.adapt_json_value([], field.encoder),
+            }
+            return lambda v: (
+                empty["{}"]
+                if v == {}
+                else empty["[]"]
+                if v == []
+                else ops.adapt_json_value(v, field.encoder)
+            )
         if kind == "DateField":
-            return lambda v: ops.adapt_datefield_value(date.fromisoformat(v) if isinstance(v, str) else v)
+            return lambda v: ops.adapt_datefield_value(
+                date.fromisoformat(v) if isinstance(v, str) else v
+            )
         if kind == "DateTimeField":
-            return lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # the same "now" on every row
+            return lru_cache(maxsize=16)(
+                ops.adapt_datetimefield_value
+            )  # the same "now" on every row
         if kind == "DecimalField":
-            return lambda v: None if v is None else ops.adapt_decimalfield_value(
-                Decimal(v) if isinstance(v, str) else v, field.max_digits, field.decimal_places
+            return lambda v: (
+                None
+                if v is None
+                else ops.adapt_decimalfield_value(
+                    Decimal(v) if isinstance(v, str) else v, field.max_digits, field.decimal_places
+                )
             )
         return None
 
@@ -646,9 +894,13 @@ class _Table:
                 for row in chunk:
                     for (name, default), adapt in pairs:
                         value = row.get(name, default)
-                        params.append(adapt(value) if adapt is not None and value is not None else value)
+                        params.append(
+                            adapt(value) if adapt is not None and value is not None else value
+                        )
                 values = ", ".join([self.placeholder] * len(chunk))
-                cursor.execute(f"INSERT INTO {self.table} ({self.columns}) VALUES {values}{suffix}", params)  # noqa: S608
+                # Table and column names come from the model, values are parameters.
+                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {values}{suffix}"  # noqa: S608
+                cursor.execute(sql, params)
                 if returning:
                     ids.extend(row[0] for row in cursor.fetchall())
         return ids
@@ -673,16 +925,26 @@ def _update(model, objects: list, field_names: list[str]) -> None:
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [
-            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects
-        ])
+        cursor.executemany(
+            sql,
+            [
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+                for obj in objects
+            ],
+        )
 
 
-def iati_files_import(*, paths: Iterable[Path | str], wrap: Callable[[Iterable], Iterable] | None = None,
-                      batch_size: int = BATCH_SIZE) -> ImportSummary:
+def iati_files_import(
+    *,
+    paths: Iterable[Path | str],
+    wrap: Callable[[Iterable], Iterable] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportSummary:
     """Import IATI activity (and organisation) files; see the module docstring."""
     summary = ImportSummary()
     importer = ActivityImporter(batch_size=batch_size)
     for path in paths:
-        importer.import_file(path, summary, wrap=(lambda items, p=path: wrap(items, p)) if wrap else iter)
+        importer.import_file(
+            path, summary, wrap=(lambda items, p=path: wrap(items, p)) if wrap else iter
+        )
     return summary

@@ -72,7 +72,9 @@ def iso_date(value: str | None) -> str | None:
         return None
 
 
-def decimal_text(value: str | None, *, quantum: Decimal = CENT, limit: Decimal = MONEY_LIMIT, what=None) -> str | None:
+def decimal_text(
+    value: str | None, *, quantum: Decimal = CENT, limit: Decimal = MONEY_LIMIT, what=None
+) -> str | None:
     """A number as a canonical string, or None when absent or not a number; too large is an error."""
     text = (value or "").strip().replace(",", "") if value else ""
     if not text:
@@ -84,7 +86,9 @@ def decimal_text(value: str | None, *, quantum: Decimal = CENT, limit: Decimal =
     if not number.is_finite():
         return None
     if abs(number) >= limit:
-        raise ActivityError(_("the %(what)s %(value)s is too large") % {"what": what or _("value"), "value": text})
+        raise ActivityError(
+            _("the %(what)s %(value)s is too large") % {"what": what or _("value"), "value": text}
+        )
     return str(number.quantize(quantum))
 
 
@@ -110,7 +114,12 @@ def organisation(element, default_lang: str) -> dict:
     if len(ref) > 150 or any(ch.isspace() for ch in ref):
         ref = ""
     name = clip(first_text(names, default_lang), 255)
-    return {"key": org_key(ref, name), "ref": ref, "name": name or ref, "type": (element.get("type") or "").strip()}
+    return {
+        "key": org_key(ref, name),
+        "ref": ref,
+        "name": name or ref,
+        "type": (element.get("type") or "").strip(),
+    }
 
 
 def _first_code(element, path: str, attribute: str = "code") -> str:
@@ -121,10 +130,14 @@ def _first_code(element, path: str, attribute: str = "code") -> str:
 def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
     for baseline in indicator.iterchildren("baseline"):
         year = (baseline.get("year") or "").strip()
-        start = iso_date(baseline.get("iso-date")) or (f"{int(year):04d}-01-01" if year.isdigit() and 0 < int(year) < 10000 else None)
+        start = iso_date(baseline.get("iso-date")) or (
+            f"{int(year):04d}-01-01" if year.isdigit() and 0 < int(year) < 10000 else None
+        )
         if start is None:
             continue
-        value = decimal_text(baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_BASELINE)
+        value = decimal_text(
+            baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_BASELINE
+        )
         return start, f"{start[:4]}-12-31", value
     return None, None, None
 
@@ -133,8 +146,16 @@ def _indicator(indicator, lang: str, position: int) -> dict:
     base_start, base_end, baseline = _baseline(indicator)
     values = []
     for period in indicator.iterchildren("period"):
-        start = iso_date(period.find("period-start").get("iso-date")) if period.find("period-start") is not None else None
-        end = iso_date(period.find("period-end").get("iso-date")) if period.find("period-end") is not None else None
+        start = (
+            iso_date(period.find("period-start").get("iso-date"))
+            if period.find("period-start") is not None
+            else None
+        )
+        end = (
+            iso_date(period.find("period-end").get("iso-date"))
+            if period.find("period-end") is not None
+            else None
+        )
         if not start or not end or end < start:
             continue
         target, actual = period.find("target"), period.find("actual")
@@ -142,16 +163,41 @@ def _indicator(indicator, lang: str, position: int) -> dict:
         for holder in (actual, target):
             if holder is not None and not comment:
                 comment = narratives(holder.find("comment"), lang)
-        values.append({
-            "start": start, "end": end, "baseline": baseline,
-            "target": decimal_text(target.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_TARGET)
-            if target is not None else None,
-            "actual": decimal_text(actual.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_ACTUAL)
-            if actual is not None else None,
-            "comment": comment,
-        })
+        values.append(
+            {
+                "start": start,
+                "end": end,
+                "baseline": baseline,
+                "target": decimal_text(
+                    target.get("value"),
+                    quantum=TEN_THOUSANDTH,
+                    limit=MEASURE_LIMIT,
+                    what=_WHAT_TARGET,
+                )
+                if target is not None
+                else None,
+                "actual": decimal_text(
+                    actual.get("value"),
+                    quantum=TEN_THOUSANDTH,
+                    limit=MEASURE_LIMIT,
+                    what=_WHAT_ACTUAL,
+                )
+                if actual is not None
+                else None,
+                "comment": comment,
+            }
+        )
     if not values and base_start and baseline is not None:
-        values.append({"start": base_start, "end": base_end, "baseline": baseline, "target": None, "actual": None, "comment": {}})
+        values.append(
+            {
+                "start": base_start,
+                "end": base_end,
+                "baseline": baseline,
+                "target": None,
+                "actual": None,
+                "comment": {},
+            }
+        )
     values.sort(key=lambda v: v["start"])
     measure = (indicator.get("measure") or "1").strip()
     return {
@@ -181,7 +227,11 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         found = children.get(tag)
         return (found[0].get("code") or "").strip() if found else ""
 
-    identifier = (first("iati-identifier").text or "").strip() if first("iati-identifier") is not None else ""
+    identifier = (
+        (first("iati-identifier").text or "").strip()
+        if first("iati-identifier") is not None
+        else ""
+    )
     if not identifier:
         raise ActivityError(_("the activity has no iati-identifier"))
     if len(identifier) > 200:
@@ -217,7 +267,9 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             continue
         seen.add((org["key"], role))
         organisations.setdefault(org["key"], org)
-        participants.append({"org": org["key"], "role": role, "activity_id": clip(element.get("activity-id"), 200)})
+        participants.append(
+            {"org": org["key"], "role": role, "activity_id": clip(element.get("activity-id"), 200)}
+        )
 
     dates = {}
     for element in group("activity-date"):
@@ -233,7 +285,13 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         if not code or (vocabulary, code) in seen:
             continue
         seen.add((vocabulary, code))
-        sectors.append({"vocabulary": vocabulary, "code": code, "percentage": percentage(element.get("percentage"))})
+        sectors.append(
+            {
+                "vocabulary": vocabulary,
+                "code": code,
+                "percentage": percentage(element.get("percentage")),
+            }
+        )
         if vocabulary in SDG_SECTOR_VOCABULARIES and len(code) <= 8:
             sdgs.add(code)
         if vocabulary in {"98", "99"}:
@@ -249,8 +307,14 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         if vocabulary in SDG_TAG_VOCABULARIES and len(code) <= 8:
             sdgs.add(code)
             continue
-        tags.append({"vocabulary": vocabulary, "code": code, "vocabulary_uri": (element.get("vocabulary-uri") or "").strip(),
-                     "narrative": narratives(element, lang)})
+        tags.append(
+            {
+                "vocabulary": vocabulary,
+                "code": code,
+                "vocabulary_uri": (element.get("vocabulary-uri") or "").strip(),
+                "narrative": narratives(element, lang),
+            }
+        )
 
     countries, seen = [], set()
     for element in group("recipient-country"):
@@ -259,16 +323,25 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             seen.add(code)
             countries.append({"code": code, "percentage": percentage(element.get("percentage"))})
     regions = [
-        {"code": clip(e.get("code"), 20), "vocabulary": (e.get("vocabulary") or "1").strip(),
-         "percentage": percentage(e.get("percentage"))}
-        for e in group("recipient-region") if (e.get("code") or "").strip()
+        {
+            "code": clip(e.get("code"), 20),
+            "vocabulary": (e.get("vocabulary") or "1").strip(),
+            "percentage": percentage(e.get("percentage")),
+        }
+        for e in group("recipient-region")
+        if (e.get("code") or "").strip()
     ]
 
     locations = []
     for element in group("location"):
         geonameid = None
-        for holder in (*element.iterchildren("location-id"), *element.iterchildren("administrative")):
-            if (holder.get("vocabulary") or "") == "G1" and (holder.get("code") or "").strip().isdigit():
+        for holder in (
+            *element.iterchildren("location-id"),
+            *element.iterchildren("administrative"),
+        ):
+            if (holder.get("vocabulary") or "") == "G1" and (
+                holder.get("code") or ""
+            ).strip().isdigit():
                 geonameid = int(holder.get("code").strip())
                 break
         latitude = longitude = None
@@ -283,23 +356,47 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 latitude = longitude = None
         name = clip(first_text(narratives(element.find("name"), lang), lang), 255)
         if name or geonameid or latitude is not None:
-            locations.append({"ref": clip(element.get("ref"), 100), "name": name, "geonameid": geonameid,
-                              "latitude": latitude, "longitude": longitude})
+            locations.append(
+                {
+                    "ref": clip(element.get("ref"), 100),
+                    "name": name,
+                    "geonameid": geonameid,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                }
+            )
 
     budgets = []
     for element in group("budget"):
-        start = iso_date(element.find("period-start").get("iso-date")) if element.find("period-start") is not None else None
-        end = iso_date(element.find("period-end").get("iso-date")) if element.find("period-end") is not None else None
+        start = (
+            iso_date(element.find("period-start").get("iso-date"))
+            if element.find("period-start") is not None
+            else None
+        )
+        end = (
+            iso_date(element.find("period-end").get("iso-date"))
+            if element.find("period-end") is not None
+            else None
+        )
         value_element = element.find("value")
-        value = decimal_text(value_element.text, what=_WHAT_BUDGET) if value_element is not None else None
+        value = (
+            decimal_text(value_element.text, what=_WHAT_BUDGET)
+            if value_element is not None
+            else None
+        )
         if not start or not end or value is None:
             continue
-        budgets.append({
-            "type": clip(element.get("type") or "1", 2), "status": clip(element.get("status") or "1", 2),
-            "start": start, "end": end, "value": value,
-            "currency": clip(value_element.get("currency"), 3).upper() or currency,
-            "value_date": iso_date(value_element.get("value-date")),
-        })
+        budgets.append(
+            {
+                "type": clip(element.get("type") or "1", 2),
+                "status": clip(element.get("status") or "1", 2),
+                "start": start,
+                "end": end,
+                "value": value,
+                "currency": clip(value_element.get("currency"), 3).upper() or currency,
+                "value_date": iso_date(value_element.get("value-date")),
+            }
+        )
     budgets.sort(key=lambda b: b["start"])
 
     transactions = []
@@ -307,21 +404,33 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         kind = clip(_first_code(element, "transaction-type"), 3)
         when = iso_date(_first_code(element, "transaction-date", "iso-date"))
         value_element = element.find("value")
-        value = decimal_text(value_element.text, what=_WHAT_TRANSACTION) if value_element is not None else None
+        value = (
+            decimal_text(value_element.text, what=_WHAT_TRANSACTION)
+            if value_element is not None
+            else None
+        )
         if not kind or not when or value is None:
             continue
         provider, receiver = element.find("provider-org"), element.find("receiver-org")
-        transactions.append({
-            "type": kind, "date": when, "value": value,
-            "currency": clip(value_element.get("currency"), 3).upper() or currency,
-            "value_date": iso_date(value_element.get("value-date")),
-            "description": narratives(element.find("description"), lang),
-            "provider_name": clip(first_text(narratives(provider, lang), lang), 255) if provider is not None else "",
-            "provider_ref": clip(provider.get("ref"), 150) if provider is not None else "",
-            "receiver_name": clip(first_text(narratives(receiver, lang), lang), 255) if receiver is not None else "",
-            "receiver_ref": clip(receiver.get("ref"), 150) if receiver is not None else "",
-            "reference": clip(element.get("ref"), 200),
-        })
+        transactions.append(
+            {
+                "type": kind,
+                "date": when,
+                "value": value,
+                "currency": clip(value_element.get("currency"), 3).upper() or currency,
+                "value_date": iso_date(value_element.get("value-date")),
+                "description": narratives(element.find("description"), lang),
+                "provider_name": clip(first_text(narratives(provider, lang), lang), 255)
+                if provider is not None
+                else "",
+                "provider_ref": clip(provider.get("ref"), 150) if provider is not None else "",
+                "receiver_name": clip(first_text(narratives(receiver, lang), lang), 255)
+                if receiver is not None
+                else "",
+                "receiver_ref": clip(receiver.get("ref"), 150) if receiver is not None else "",
+                "reference": clip(element.get("ref"), 200),
+            }
+        )
     transactions.sort(key=lambda t: t["date"])
 
     documents = []
@@ -330,22 +439,32 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         if not url:
             continue
         language = language_code(_first_code(element, "language"))
-        documents.append({
-            "url": url, "format": clip(element.get("format"), 100), "title": narratives(element.find("title"), lang),
-            "category": clip(_first_code(element, "category"), 4), "language": language if len(language) == 2 else "",
-            "date": iso_date(_first_code(element, "document-date", "iso-date")),
-        })
+        documents.append(
+            {
+                "url": url,
+                "format": clip(element.get("format"), 100),
+                "title": narratives(element.find("title"), lang),
+                "category": clip(_first_code(element, "category"), 4),
+                "language": language if len(language) == 2 else "",
+                "date": iso_date(_first_code(element, "document-date", "iso-date")),
+            }
+        )
 
     results = []
     for position, element in enumerate(group("result")):
         kind = (element.get("type") or "").strip()
-        results.append({
-            "type": kind if kind in RESULT_TYPES else "9",
-            "title": narratives(element.find("title"), lang),
-            "description": narratives(element.find("description"), lang),
-            "position": position,
-            "indicators": [_indicator(ind, lang, i) for i, ind in enumerate(element.iterchildren("indicator"))],
-        })
+        results.append(
+            {
+                "type": kind if kind in RESULT_TYPES else "9",
+                "title": narratives(element.find("title"), lang),
+                "description": narratives(element.find("description"), lang),
+                "position": position,
+                "indicators": [
+                    _indicator(ind, lang, i)
+                    for i, ind in enumerate(element.iterchildren("indicator"))
+                ],
+            }
+        )
 
     hierarchy = (activity.get("hierarchy") or "").strip()
     humanitarian = (activity.get("humanitarian") or "").strip().lower()
@@ -357,10 +476,16 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         "title": title,
         "description": descriptions.pop(DESCRIPTION_GENERAL, {}),
         "target_groups": descriptions.pop(DESCRIPTION_TARGET_GROUPS, {}),
-        "other_descriptions": {kind: texts for kind, texts in sorted(descriptions.items()) if texts},
+        "other_descriptions": {
+            kind: texts for kind, texts in sorted(descriptions.items()) if texts
+        },
         "status": status if status in STATUSES else "2",
-        "dates": {"planned_start": dates.get("1"), "actual_start": dates.get("2"),
-                  "planned_end": dates.get("3"), "actual_end": dates.get("4")},
+        "dates": {
+            "planned_start": dates.get("1"),
+            "actual_start": dates.get("2"),
+            "planned_end": dates.get("3"),
+            "actual_end": dates.get("4"),
+        },
         "participants": participants,
         "sectors": sectors,
         "sector_narratives": sector_narratives,
@@ -374,29 +499,48 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         "documents": documents,
         "results": results,
         "hierarchy": int(hierarchy) if hierarchy.isdigit() and int(hierarchy) < 32768 else None,
-        "humanitarian": True if humanitarian in {"1", "true"} else False if humanitarian in {"0", "false"} else None,
+        "humanitarian": True
+        if humanitarian in {"1", "true"}
+        else False
+        if humanitarian in {"0", "false"}
+        else None,
         "scope": clip(first_code("activity-scope"), 2),
         "collaboration_type": clip(first_code("collaboration-type"), 2),
         "default_flow_type": clip(first_code("default-flow-type"), 4),
         "default_finance_type": clip(first_code("default-finance-type"), 4),
         "default_tied_status": clip(first_code("default-tied-status"), 2),
         "default_aid_types": [
-            {"vocabulary": (e.get("vocabulary") or "1").strip(), "code": (e.get("code") or "").strip()}
-            for e in group("default-aid-type") if (e.get("code") or "").strip()
+            {
+                "vocabulary": (e.get("vocabulary") or "1").strip(),
+                "code": (e.get("code") or "").strip(),
+            }
+            for e in group("default-aid-type")
+            if (e.get("code") or "").strip()
         ],
         "other_identifiers": [
-            {"ref": (e.get("ref") or "").strip(), "type": (e.get("type") or "").strip(),
-             "owner_ref": _first_code(e, "owner-org", "ref"), "owner_name": narratives(e.find("owner-org"), lang)}
-            for e in group("other-identifier") if (e.get("ref") or "").strip()
+            {
+                "ref": (e.get("ref") or "").strip(),
+                "type": (e.get("type") or "").strip(),
+                "owner_ref": _first_code(e, "owner-org", "ref"),
+                "owner_name": narratives(e.find("owner-org"), lang),
+            }
+            for e in group("other-identifier")
+            if (e.get("ref") or "").strip()
         ],
         "policy_markers": [
-            {"vocabulary": (e.get("vocabulary") or "1").strip(), "code": (e.get("code") or "").strip(),
-             "significance": (e.get("significance") or "").strip()}
-            for e in group("policy-marker") if (e.get("code") or "").strip()
+            {
+                "vocabulary": (e.get("vocabulary") or "1").strip(),
+                "code": (e.get("code") or "").strip(),
+                "significance": (e.get("significance") or "").strip(),
+            }
+            for e in group("policy-marker")
+            if (e.get("code") or "").strip()
         ],
     }
     return {"record": record, "organisations": organisations}
 
 
 def checksum(record: dict) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()

@@ -27,7 +27,10 @@ def schema_dir() -> Path:
 
 @cache
 def schema(root_tag: str) -> etree.XMLSchema:
-    name = {ACTIVITIES_ROOT: "iati-activities-schema.xsd", ORGANISATIONS_ROOT: "iati-organisations-schema.xsd"}[root_tag]
+    name = {
+        ACTIVITIES_ROOT: "iati-activities-schema.xsd",
+        ORGANISATIONS_ROOT: "iati-organisations-schema.xsd",
+    }[root_tag]
     return etree.XMLSchema(etree.parse(str(schema_dir() / name), safe_parser()))
 
 
@@ -51,8 +54,13 @@ def validate_tree(tree: etree._ElementTree, report: FileReport) -> None:
     if root.tag not in (ACTIVITIES_ROOT, ORGANISATIONS_ROOT):
         report.valid = False
         report.errors.append(
-            _at(root.sourceline, _("the root element is <%(tag)s>, expected <iati-activities> or <iati-organisations>")
-                % {"tag": root.tag})
+            _at(
+                root.sourceline,
+                _(
+                    "the root element is <%(tag)s>, expected <iati-activities> or <iati-organisations>"
+                )
+                % {"tag": root.tag},
+            )
         )
         return
     xsd = schema(root.tag)
@@ -78,7 +86,9 @@ def validate_file(path: Path | str) -> FileReport:
         return report
     except OSError as exc:
         report.valid = False
-        report.errors.append(_at(None, _("cannot read the file (%(reason)s)") % {"reason": exc.strerror or exc}))
+        report.errors.append(
+            _at(None, _("cannot read the file (%(reason)s)") % {"reason": exc.strerror or exc})
+        )
         return report
     validate_tree(tree, report)
     return report
@@ -143,28 +153,63 @@ def _code_warnings(activity: etree._Element, identifier: str) -> list[str]:
     warnings = []
     default_currency = activity.get("default-currency")
     if default_currency and not codelists.code_exists("Currency", default_currency):
-        warnings.append(_at(activity.sourceline, _("activity %(id)s: currency %(code)s is not in the Currency codelist")
-                            % {"id": identifier, "code": default_currency}))
+        warnings.append(
+            _at(
+                activity.sourceline,
+                _("activity %(id)s: currency %(code)s is not in the Currency codelist")
+                % {"id": identifier, "code": default_currency},
+            )
+        )
     language = activity.get(XML_LANG)
     if language and not codelists.code_exists("Language", language.lower()):
-        warnings.append(_at(activity.sourceline, _("activity %(id)s: language %(code)s is not in the Language codelist")
-                            % {"id": identifier, "code": language}))
+        warnings.append(
+            _at(
+                activity.sourceline,
+                _("activity %(id)s: language %(code)s is not in the Language codelist")
+                % {"id": identifier, "code": language},
+            )
+        )
     for path, attribute, name in _CODE_CHECKS:
         for element in activity.iterfind(path):
             code = element.get(attribute)
             # Language codes are ISO 639-1; publishers often write them in capitals.
-            if code and not codelists.code_exists(name, code.lower() if name == "Language" else code):
-                warnings.append(_at(element.sourceline, _(
-                    "activity %(id)s: %(element)s/@%(attribute)s %(code)s is not in the %(codelist)s codelist"
-                ) % {"id": identifier, "element": element.tag, "attribute": attribute, "code": code, "codelist": name}))
+            if code and not codelists.code_exists(
+                name, code.lower() if name == "Language" else code
+            ):
+                warnings.append(
+                    _at(
+                        element.sourceline,
+                        _(
+                            "activity %(id)s: %(element)s/@%(attribute)s %(code)s is not in the %(codelist)s codelist"
+                        )
+                        % {
+                            "id": identifier,
+                            "element": element.tag,
+                            "attribute": attribute,
+                            "code": code,
+                            "codelist": name,
+                        },
+                    )
+                )
     for path, default, by_vocabulary in _VOCABULARY_CHECKS:
         for element in activity.iterfind(path):
             name = by_vocabulary.get(element.get("vocabulary", default))
             code = element.get("code")
             if name and code and not codelists.code_exists(name, code):
-                warnings.append(_at(element.sourceline, _(
-                    "activity %(id)s: %(element)s code %(code)s is not in the %(codelist)s codelist"
-                ) % {"id": identifier, "element": element.tag, "code": code, "codelist": name}))
+                warnings.append(
+                    _at(
+                        element.sourceline,
+                        _(
+                            "activity %(id)s: %(element)s code %(code)s is not in the %(codelist)s codelist"
+                        )
+                        % {
+                            "id": identifier,
+                            "element": element.tag,
+                            "code": code,
+                            "codelist": name,
+                        },
+                    )
+                )
     return warnings
 
 
@@ -176,10 +221,19 @@ def activity_warnings(activity: etree._Element) -> list[str]:
 
     sectors = activity.findall("sector")
     transactions = activity.findall("transaction")
-    sectors_on_transactions = bool(transactions) and all(t.find("sector") is not None for t in transactions)
+    sectors_on_transactions = bool(transactions) and all(
+        t.find("sector") is not None for t in transactions
+    )
     if not sectors and not sectors_on_transactions:
-        warnings.append(_at(line, _("activity %(id)s has no sector (neither on the activity nor on every transaction)")
-                            % {"id": identifier}))
+        warnings.append(
+            _at(
+                line,
+                _(
+                    "activity %(id)s has no sector (neither on the activity nor on every transaction)"
+                )
+                % {"id": identifier},
+            )
+        )
     by_vocabulary: dict[str, list[etree._Element]] = defaultdict(list)
     for sector in sectors:
         by_vocabulary[sector.get("vocabulary", "1")].append(sector)
@@ -189,18 +243,45 @@ def activity_warnings(activity: etree._Element) -> list[str]:
             continue
         total = sum((p or Decimal(0)) for p in percentages)
         if total != 100:
-            warnings.append(_at(items[0].sourceline, _(
-                "activity %(id)s: sector percentages of vocabulary %(vocabulary)s sum to %(total)s, not 100"
-            ) % {"id": identifier, "vocabulary": vocabulary, "total": format(total.normalize(), "f")}))
+            warnings.append(
+                _at(
+                    items[0].sourceline,
+                    _(
+                        "activity %(id)s: sector percentages of vocabulary %(vocabulary)s sum to %(total)s, not 100"
+                    )
+                    % {
+                        "id": identifier,
+                        "vocabulary": vocabulary,
+                        "total": format(total.normalize(), "f"),
+                    },
+                )
+            )
 
     dates = {d.get("type"): d for d in activity.iterfind("activity-date")}
     if "1" not in dates and "2" not in dates:
-        warnings.append(_at(line, _("activity %(id)s has no start date (planned or actual)") % {"id": identifier}))
+        warnings.append(
+            _at(
+                line,
+                _("activity %(id)s has no start date (planned or actual)") % {"id": identifier},
+            )
+        )
     for start_type, end_type in (("1", "3"), ("2", "4")):
         start, end = dates.get(start_type), dates.get(end_type)
-        if start is not None and end is not None and (end.get("iso-date") or "") < (start.get("iso-date") or ""):
-            warnings.append(_at(end.sourceline, _(
-                "activity %(id)s: the end date %(end)s is before the start date %(start)s"
-            ) % {"id": identifier, "end": end.get("iso-date"), "start": start.get("iso-date")}))
+        if (
+            start is not None
+            and end is not None
+            and (end.get("iso-date") or "") < (start.get("iso-date") or "")
+        ):
+            warnings.append(
+                _at(
+                    end.sourceline,
+                    _("activity %(id)s: the end date %(end)s is before the start date %(start)s")
+                    % {
+                        "id": identifier,
+                        "end": end.get("iso-date"),
+                        "start": start.get("iso-date"),
+                    },
+                )
+            )
     warnings.extend(_code_warnings(activity, identifier))
     return warnings

@@ -22,7 +22,12 @@ class HostileXMLError(ValueError):
 
 def safe_parser(**options) -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, **options
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        **options,
     )
 
 
@@ -55,7 +60,9 @@ def check_prologue(path: Path | str) -> None:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         head = head.replace(b"\x00", b"")
     if _prologue_has_doctype(head):
-        raise HostileXMLError(_("the file declares a document type (DOCTYPE); IATI files never do, so it is refused"))
+        raise HostileXMLError(
+            _("the file declares a document type (DOCTYPE); IATI files never do, so it is refused")
+        )
 
 
 def parse_file(path: Path | str) -> etree._ElementTree:
@@ -63,7 +70,9 @@ def parse_file(path: Path | str) -> etree._ElementTree:
     check_prologue(path)
     tree = etree.parse(str(path), safe_parser())
     if tree.docinfo.doctype:
-        raise HostileXMLError(_("the file declares a document type (DOCTYPE); IATI files never do, so it is refused"))
+        raise HostileXMLError(
+            _("the file declares a document type (DOCTYPE); IATI files never do, so it is refused")
+        )
     return tree
 
 
@@ -75,7 +84,13 @@ def iter_elements(path: Path | str, tag: str | tuple[str, ...]) -> Iterator[etre
     """
     check_prologue(path)
     context = etree.iterparse(
-        str(path), events=("end",), tag=tag, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        str(path),
+        events=("end",),
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
     )
     for _event, element in context:
         yield element

@@ -24,11 +24,17 @@ class Command(FilesCommand):
         if json:
             self.write_json(summary.counts())
         else:
-            self.stdout.write(_(
-                "%(activities)s activities read: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(failed)s failed."
-            ) % summary.counts())
+            self.stdout.write(
+                _(
+                    "%(activities)s activities read: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                    "%(failed)s failed."
+                )
+                % summary.counts()
+            )
             if summary.organisations:
-                self.stdout.write(_("%(count)s organisations created from organisation files.") % {"count": summary.organisations})
+                self.stdout.write(
+                    _("%(count)s organisations created from organisation files.")
+                    % {"count": summary.organisations}
+                )
         if summary.failures:
             raise SystemExit(1)
