@@ -201,3 +201,11 @@ def test_mark_read(lyon, dakar):
     assert selectors.unread_count(editor) == 1
     assert services.notifications_mark_read(user=editor) == 1
     assert selectors.unread_count(editor) == 0
+
+
+def test_country_languages_main_and_multilingual_states():
+    languages = selectors.country_languages()
+    assert languages["FR"] == frozenset({"fr"})
+    assert languages["IT"] == frozenset({"it"})
+    assert languages["SN"] == frozenset({"fr"})
+    assert {"de", "fr", "it"} <= languages["CH"]

