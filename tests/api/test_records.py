@@ -253,3 +253,18 @@ def test_ids_beyond_64_bits_are_refused_not_a_server_error(client):
     response = client.get("/api/v1/partnerships?organisation=99999999999999999999999")
     assert response.status_code == 400
     assert response.json()["details"][0]["field"] == "organisation"
+
+
+def test_draft_party_of_a_published_partnership_stays_hidden(client):
+    paris = make_organisation("Ville de Paris", geonameid=PARIS)
+    secret = make_organisation("Commune en préparation", geonameid=DAKAR, published=False)
+    partnership = make_partnership(paris, secret)
+    project = make_project(partnership=partnership, lead=secret)
+    public = client.get(f"/api/v1/partnerships/{partnership.pk}").json()
+    assert [party["organisation"]["id"] for party in public["parties"]] == [paris.pk]
+    assert public["display_title"] == "Ville de Paris"
+    assert "préparation" not in client.get("/api/v1/partnerships").content.decode()
+    assert client.get(f"/api/v1/projects/{project.pk}").json()["lead_organisation"] is None
+    member = bearer(make_member(secret))
+    assert len(client.get(f"/api/v1/partnerships/{partnership.pk}", headers=member).json()["parties"]) == 2
+    assert client.get(f"/api/v1/projects/{project.pk}", headers=member).json()["lead_organisation"]["id"] == secret.pk

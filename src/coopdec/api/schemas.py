@@ -36,7 +36,11 @@ def record_meta(record) -> dict:
     }
 
 
-def organisation_ref(organisation) -> dict | None:
+def organisation_ref(organisation, user) -> dict | None:
+    """A short reference to an organisation ``user`` may see; None for a draft they may not (a
+    published partnership may have a party whose own record is still a draft)."""
     if organisation is None:
+        return None
+    if not organisation.is_published and not user.has_perm("actors.view_organisation", organisation):
         return None
     return {"id": organisation.pk, "name": organisation.name, "kind": organisation.kind, "country": organisation.country_id}

@@ -153,22 +153,25 @@ class ProjectPage(Schema):
     results: list[ProjectOut]
 
 
-def partnership_out(partnership: Partnership) -> dict:
+def partnership_out(partnership: Partnership, user) -> dict:
     links = getattr(partnership, "_api_parties", None)
     if links is None:
         links = list(partnership.party_links.all())
-    title = localize(partnership.title) or " – ".join(link.organisation.name for link in links)
+    form = "bilateral" if len(links) == 2 else "multilateral"
+    parties = [
+        {"organisation": ref, "role": link.role, "joined_on": link.joined_on}
+        for link in links
+        if (ref := organisation_ref(link.organisation, user)) is not None
+    ]
+    title = localize(partnership.title) or " – ".join(party["organisation"]["name"] for party in parties)
     return {
         "id": partnership.pk, "title": partnership.title or {},
         "display_title": title or _("Partnership %(id)s") % {"id": partnership.pk},
         "description": partnership.description or {}, "kind": partnership.kind, "status": partnership.status,
-        "form": "bilateral" if len(links) == 2 else "multilateral",
+        "form": form,
         "start_date": partnership.start_date, "end_date": partnership.end_date,
         "strategy_start_year": partnership.strategy_start_year, "strategy_end_year": partnership.strategy_end_year,
-        "parties": [
-            {"organisation": organisation_ref(link.organisation), "role": link.role, "joined_on": link.joined_on}
-            for link in links
-        ],
+        "parties": parties,
         **record_meta(partnership),
     }
 
@@ -214,12 +217,12 @@ def _project_lists(project: Project) -> dict:
     return lists
 
 
-def project_out(project: Project, *, detail: bool = False) -> dict:
+def project_out(project: Project, user, *, detail: bool = False) -> dict:
     data = {
         "id": project.pk, "iati_identifier": project.iati_identifier, "title": project.title or {},
         "display_title": localize(project.title) or _("Project %(id)s") % {"id": project.pk},
         "summary": project.summary or {}, "status": project.status, "partnership": project.partnership_id,
-        "lead_organisation": organisation_ref(project.lead_organisation),
+        "lead_organisation": organisation_ref(project.lead_organisation, user),
         **_project_lists(project),
         "support_types": project.support_types or [],
         "planned_start": project.planned_start, "planned_end": project.planned_end,
@@ -235,8 +238,9 @@ def project_out(project: Project, *, detail: bool = False) -> dict:
             for loc in project.locations.all()
         ]
         data["participants"] = [
-            {"organisation": organisation_ref(p.organisation), "role": p.role}
+            {"organisation": ref, "role": p.role}
             for p in project.participants.select_related("organisation")
+            if (ref := organisation_ref(p.organisation, user)) is not None
         ]
         data["budgets"] = [
             {"period_start": b.period_start, "period_end": b.period_end, "value": b.value, "currency": b.currency,
@@ -244,7 +248,7 @@ def project_out(project: Project, *, detail: bool = False) -> dict:
             for b in project.budgets.all()
         ]
         data["contributions"] = [
-            {"organisation": organisation_ref(c.organisation), "contributor_name": c.contributor_name, "role": c.role,
+            {"organisation": organisation_ref(c.organisation, user), "contributor_name": c.contributor_name, "role": c.role,
              "kind": c.kind, "amount": c.amount, "currency": c.currency, "year": c.year}
             for c in project.contributions.select_related("organisation")
         ]
@@ -356,14 +360,14 @@ def list_partnerships(request, params: Query[PartnershipQuery]):
         partnerships = partnerships.filter(status=params.status)
     return paginate(
         request, partnerships, ordering=("-id",), cursor=params.cursor, limit=params.limit,
-        serialize=partnership_out, load=load_parties,
+        serialize=lambda partnership: partnership_out(partnership, request.user), load=load_parties,
     )
 
 
 @router.get("/partnerships/{int:partnership_id}", response=PartnershipOut, summary="One partnership", tags=["partnerships"])
 @no_query
 def get_partnership(request, partnership_id: int):
-    return partnership_out(visible_partnership(request.user, partnership_id))
+    return partnership_out(visible_partnership(request.user, partnership_id), request.user)
 
 
 @router.get("/projects", response=ProjectPage, summary="List projects", tags=["projects"])
@@ -372,7 +376,7 @@ def list_projects(request, params: Query[ProjectQuery]):
     projects = filter_projects(projects_visible_to(request.user), params)
     return paginate(
         request, projects.select_related("lead_organisation"), ordering=("-id",), cursor=params.cursor,
-        limit=params.limit, serialize=project_out, load=load_lists,
+        limit=params.limit, serialize=lambda project: project_out(project, request.user), load=load_lists,
     )
 
 
@@ -380,7 +384,7 @@ def list_projects(request, params: Query[ProjectQuery]):
 @no_query
 def get_project(request, project_id: int):
     project = visible_project(request.user, project_id)
-    return project_out(project, detail=True)
+    return project_out(project, request.user, detail=True)
 
 
 # Writes ------------------------------------------------------------------------------------
@@ -432,7 +436,7 @@ def create_partnership(request, payload: PartnershipIn):
     fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"parties"}), PARTNERSHIP_DEFAULTS)
     parties = [(_visible_organisation(request.user, party.organisation, "parties"), party.role) for party in payload.parties]
     partnership = partnership_create(user=request.user, parties=parties, **fields)
-    return 201, partnership_out(visible_partnership(request.user, partnership.pk))
+    return 201, partnership_out(visible_partnership(request.user, partnership.pk), request.user)
 
 
 @router.patch("/partnerships/{int:partnership_id}", response=PartnershipOut, auth=token_required,
@@ -444,7 +448,7 @@ def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
     fields = _non_null(payload.model_dump(exclude_unset=True), PARTNERSHIP_DEFAULTS)
     require_publication_change(request.user, "cooperation.publish_partnership", partnership, fields)
     partnership_update(partnership=partnership, user=request.user, **fields)
-    return partnership_out(visible_partnership(request.user, partnership_id))
+    return partnership_out(visible_partnership(request.user, partnership_id), request.user)
 
 
 @router.delete("/partnerships/{int:partnership_id}", response={204: None}, auth=token_required,
@@ -546,7 +550,7 @@ def create_project(request, payload: ProjectIn):
     require(request.user, "cooperation.add_project", None, _("Only editors of an organisation (or a coordinator) may create projects."))
     fields = project_fields(request, payload)
     project = project_create(user=request.user, **fields)
-    return 201, project_out(visible_project(request.user, project.pk), detail=True)
+    return 201, project_out(visible_project(request.user, project.pk), request.user, detail=True)
 
 
 @router.patch("/projects/{int:project_id}", response=ProjectDetailOut, auth=token_required,
@@ -558,7 +562,7 @@ def update_project(request, project_id: int, payload: ProjectPatch):
     fields = project_fields(request, payload, project=project)
     require_publication_change(request.user, "cooperation.publish_project", project, fields)
     project_update(project=project, user=request.user, **fields)
-    return project_out(visible_project(request.user, project_id), detail=True)
+    return project_out(visible_project(request.user, project_id), request.user, detail=True)
 
 
 @router.delete("/projects/{int:project_id}", response={204: None}, auth=token_required,
