@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,6 +13,5 @@ urlpatterns = [
     path("", include("coopdec.interop.urls")),
     path("", include("coopdec.api.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded files are never served from /media/: documents go through cooperation:document_file,
+# which applies the same access rules as the record they belong to.

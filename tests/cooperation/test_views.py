@@ -313,3 +313,24 @@ def test_editors_invite_editors_only(client):
     assert Invitation.objects.count() == 0
     assert client.post(url, {"email": "ama@example.org", "role": "editor"}).status_code == 302
     assert list(Invitation.objects.values_list("email", "role")) == [("ama@example.org", "editor")]
+
+
+def test_document_file_follows_the_access_of_its_project(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coopdec.cooperation import services
+    from tests.cooperation.test_services import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    paris, dakar = make_organisation(), make_organisation(geonameid=2253354)
+    draft = make_project(partnership=make_partnership(paris, dakar), published=False)
+    document = services.document_add(project=draft, title={"fr": "Convention"}, file=SimpleUploadedFile("convention.pdf", PDF))
+    url = reverse("cooperation:document_file", args=[document.pk])
+
+    assert client.get(url).status_code == 404  # a visitor may not see the draft, nor its documents
+    assert client.get("/media/" + document.file.name).status_code == 404  # never served by path
+    client.force_login(make_member(dakar))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")

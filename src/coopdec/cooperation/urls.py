@@ -19,5 +19,6 @@ urlpatterns = [
     *record_urls("projects/", "project", views.PROJECT_VIEWS),
     path("projects/<int:pk>/add/<str:what>/", views.project_add, name="project_add"),
     path("projects/<int:pk>/contributions/<int:contribution_id>/remove/", views.contribution_remove, name="contribution_remove"),
+    path("documents/<int:document_id>/file/", views.document_file, name="document_file"),
     path("documents/<int:document_id>/remove/", views.document_remove, name="document_remove"),
 ]

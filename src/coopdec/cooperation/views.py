@@ -7,7 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -336,6 +336,26 @@ def document_remove(request, document_id: int):
     services.document_remove(document=document, user=request.user)
     messages.success(request, _("Document removed."))
     return redirect(record)
+
+
+@require_safe
+def document_file(request, document_id: int):
+    """An uploaded document, served only to those who may see its project or partnership."""
+    document = get_object_or_404(Document, pk=document_id)
+    if document.project_id:
+        _project(request, document.project_id)
+    else:
+        _partnership(request, document.partnership_id)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
 
 
 @require_POST
