@@ -135,3 +135,9 @@ def test_resolve_unknown_place_or_country_is_unresolved(index):
     assert result.status == UNRESOLVED
     assert "Atlantis" in result.reason
     assert index.resolve("Paris", "").reason == "no country given"
+
+
+def test_resolve_subdivision_name_drops_the_iso_note(index):
+    result = resolved(index, "Isle of Anglesey", "Wales")
+    assert result.subdivision.code == "GB-AGY"
+    assert result.name == "Isle of Anglesey"

@@ -157,7 +157,8 @@ class Resolution:
     def name(self) -> str:
         if self.locality:
             return self.locality.name
-        return self.subdivision.name if self.subdivision else ""
+        # "Isle of Anglesey [Sir Ynys Môn GB-YNM]": the ISO list's note in brackets is not part of the name.
+        return re.sub(r"\s*\[[^\]]*\]\s*$", "", self.subdivision.name) if self.subdivision else ""
 
     @property
     def latitude(self) -> float | None:
