@@ -453,9 +453,10 @@ def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> 
                 if element is None:
                     stats["skipped"] += 1
                     continue
-                xf.write(element)
+                xf.write("\n", element)  # one activity per line: readable diffs and line numbers
                 stats["exported"] += 1
                 yield out.take()
+            xf.write("\n")
     yield out.take()
 
 
