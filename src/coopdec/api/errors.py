@@ -131,8 +131,8 @@ def register_handlers(api) -> None:
     def integrity(request, exc):
         logger.warning("API integrity error on %s %s: %s", request.method, request.path, exc)
         return error_response(
-            409, "conflict", _("This change would leave records inconsistent (for example a project without a partnership "
-                               "or a lead organisation); change the records that depend on it first.")
+            409, "conflict", _("The database refused this change as conflicting with existing records (a value that must be "
+                               "unique is taken, or other records depend on this one); nothing was written.")
         )
 
     @api.exception_handler(OverflowError)
