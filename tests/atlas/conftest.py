@@ -82,3 +82,13 @@ def atlas(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         data = build_atlas()
     return data
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """Titles are shown in the page language (French, the default): fixed here, whatever an
+    earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
