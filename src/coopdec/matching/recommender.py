@@ -60,7 +60,7 @@ FEATURES = (
 # docs/decisions.md); the last four are not observable in twinnings and are set by hand so that a
 # stated need or a shared topic lifts a candidate about as much as one shared partner.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "resource_allocation": 16.0,
+    "resource_allocation": 20.0,
     "common_partners": 4.0,
     "country_affinity": 2.5,
     "own_country_profile": 1.6,
@@ -68,7 +68,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "population_similarity": 0.625,
     "same_name": 8.0,
     "region_pairs": 1.0,
-    "region_affinity": 2.0,
+    "region_affinity": 1.6,
     "partners_in_region": 1.0,
     "partners_near_source": 1.0,
     "partners_in_source_country": 1.0,

@@ -22,7 +22,7 @@ from collections import defaultdict
 from datetime import date
 from itertools import combinations
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -188,16 +188,20 @@ def _topics_by_organisation(today: date) -> tuple[dict[int, set[str]], dict[int,
 
 
 def network_version() -> tuple:
-    """Changes whenever anything the network is built from changes (a few aggregate queries)."""
-    partnerships = Partnership.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    parties = PartnershipParty.objects.aggregate(n=Count("id"), m=Max("id"))
-    organisations = Organisation.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    offers = Offer.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    projects = Project.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    return (
-        timezone.localdate(), partnerships["n"], partnerships["t"], parties["n"], parties["m"],
-        organisations["n"], organisations["t"], offers["n"], offers["t"], projects["n"], projects["t"],
-    )
+    """Changes whenever anything the network is built from changes: one query of a few aggregates
+    (row counts catch deletions, the latest change times catch edits)."""
+    from django.db import connection
+
+    parts = []
+    for model, changed in ((Partnership, "updated_at"), (PartnershipParty, "id"), (Organisation, "updated_at"),
+                           (Offer, "updated_at"), (Project, "updated_at")):
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(changed)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608 - names from the models
+        parts.append(f"(SELECT MAX({column}) FROM {table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))  # noqa: S608 - table and column names from the models
+        return (timezone.localdate(), *cursor.fetchone())
 
 
 def place_of(organisation: Organisation, *, topics=frozenset(), offers=frozenset(), languages=None) -> Place:
