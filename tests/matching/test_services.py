@@ -209,3 +209,12 @@ def test_country_languages_main_and_multilingual_states():
     assert languages["IT"] == frozenset({"it"})
     assert languages["SN"] == frozenset({"fr"})
     assert {"de", "fr", "it"} <= languages["CH"]
+
+
+def test_filter_listings_by_sector_and_kind(lyon, dakar):
+    waste = _offer(make_member(dakar), dakar, sectors=["14050"], kinds=["co_funding"])
+    _offer(make_member(lyon), lyon, sectors=["14030"], kinds=["expertise"])
+    offers = selectors.current_offers()
+    assert list(selectors.filter_listings(offers, {"sector": "14050"})) == [waste]
+    assert list(selectors.filter_listings(offers, {"kind": "co_funding"})) == [waste]
+    assert list(selectors.filter_listings(offers, {"continent": "AF"})) == [waste]
