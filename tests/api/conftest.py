@@ -7,12 +7,6 @@ from coopdec.api.services import token_create
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The factories give every user a password; the production hasher costs ~0.5 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     cache.clear()
     yield
