@@ -82,16 +82,22 @@ def evaluate(name: str, rank, hidden, k: int = 10) -> tuple[float, float, list[f
                 reciprocal += 1.0 / (top.index(target) + 1)
         pairs_found += found
     recall, mrr = hits / queries, reciprocal / queries
-    print(f"{name:<22} recall@{k} {recall:.3f}   MRR@{k} {mrr:.3f}   "
-          f"(pairs found from either side: {pairs_found / len(hidden):.3f})")
+    print(
+        f"{name:<22} recall@{k} {recall:.3f}   MRR@{k} {mrr:.3f}   "
+        f"(pairs found from either side: {pairs_found / len(hidden):.3f})"
+    )
     return recall, mrr, times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="SQLite file with the twinnings already imported (default: a fresh import)")
+    parser.add_argument(
+        "--db", help="SQLite file with the twinnings already imported (default: a fresh import)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--fit-queries", type=int, default=2000, help="validation queries used to fit the weights")
+    parser.add_argument(
+        "--fit-queries", type=int, default=2000, help="validation queries used to fit the weights"
+    )
     args = parser.parse_args()
     setup(args.db)
 
@@ -101,12 +107,15 @@ def main() -> None:
 
     full = selectors.build_network()
     twinning_ids = set(
-        selectors.PartnershipParty.objects.filter(partnership__kind=PartnershipKind.TWINNING)
-        .values_list("organisation_id", flat=True)
+        selectors.PartnershipParty.objects.filter(
+            partnership__kind=PartnershipKind.TWINNING
+        ).values_list("organisation_id", flat=True)
     )
     edges = sorted({tuple(sorted(edge)) for edge in selectors.partnership_edges()})
     places = list(full.places.values())
-    print(f"network: {len(places)} local governments ({len(twinning_ids)} with a twinning), {len(edges)} partnerships")
+    print(
+        f"network: {len(places)} local governments ({len(twinning_ids)} with a twinning), {len(edges)} partnerships"
+    )
     train, hidden = split_edges(edges, 0.1, args.seed)
     print(f"hidden: {len(hidden)} partnerships (seed {args.seed}); training on {len(train)}")
 
@@ -114,9 +123,18 @@ def main() -> None:
     weights, validation_recall = fit_weights(
         places, train, seed=args.seed + 1, max_queries=args.fit_queries, neighbours=full.neighbours
     )
-    print(f"weights fitted on a validation split of the training edges in {time.perf_counter() - started:.0f} s "
-          f"(validation recall@10 {validation_recall:.3f}):")
-    print("  " + ", ".join(f"{name} {value:g}" for name, value in weights.items() if name not in recommender.HAND_SET))
+    print(
+        f"weights fitted on a validation split of the training edges in {time.perf_counter() - started:.0f} s "
+        f"(validation recall@10 {validation_recall:.3f}):"
+    )
+    print(
+        "  "
+        + ", ".join(
+            f"{name} {value:g}"
+            for name, value in weights.items()
+            if name not in recommender.HAND_SET
+        )
+    )
 
     started = time.perf_counter()
     net = Network(places, train, neighbours=full.neighbours, weights=weights)
@@ -142,8 +160,15 @@ def main() -> None:
 
     def partners_of_partners(source):
         excluded = net.partners(source) | {source}
-        shared = Counter(x for w in net.partners(source) for x in net.partners(w) if x not in excluded)
-        return [pid for pid, _n in sorted(shared.items(), key=lambda item: (-item[1], -degree[item[0]], item[0]))[:10]]
+        shared = Counter(
+            x for w in net.partners(source) for x in net.partners(w) if x not in excluded
+        )
+        return [
+            pid
+            for pid, _n in sorted(
+                shared.items(), key=lambda item: (-item[1], -degree[item[0]], item[0])
+            )[:10]
+        ]
 
     def coopdec(source):
         return [r.place.id for r in net.recommend(source, k=10)]
@@ -157,9 +182,11 @@ def main() -> None:
     recall, _mrr, times = evaluate("coopdec", coopdec, hidden)
     best = max(baselines)
     print(f"coopdec / best baseline: {recall / best:.2f}x (target: recall@10 >= 0.25 and >= 1.3x)")
-    print(f"one recommendation in memory (top 10 of {len(places)}): "
-          f"p50 {percentile(times, 0.5) * 1000:.1f} ms, p95 {percentile(times, 0.95) * 1000:.1f} ms, "
-          f"max {max(times) * 1000:.1f} ms")
+    print(
+        f"one recommendation in memory (top 10 of {len(places)}): "
+        f"p50 {percentile(times, 0.5) * 1000:.1f} ms, p95 {percentile(times, 0.95) * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms"
+    )
 
     # The full path of the web page and the API: version check, database reads, sentences.
     from coopdec.actors.models import Organisation
@@ -172,8 +199,10 @@ def main() -> None:
         started = time.perf_counter()
         selectors.recommendations_for(organisations[pid], k=10)
         full_times.append(time.perf_counter() - started)
-    print(f"recommendations_for (database, version check, reasons): "
-          f"p50 {percentile(full_times, 0.5) * 1000:.1f} ms, p95 {percentile(full_times, 0.95) * 1000:.1f} ms")
+    print(
+        f"recommendations_for (database, version check, reasons): "
+        f"p50 {percentile(full_times, 0.5) * 1000:.1f} ms, p95 {percentile(full_times, 0.95) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -4,17 +4,41 @@ from coopdec.matching.recommender import Network, Place, Reason, Wish, fit_weigh
 
 
 def _place(pid, name, country, population=10_000, **fields):
-    return Place(id=pid, name=name, country=country, population=population, name_key=name.lower(), **fields)
+    return Place(
+        id=pid, name=name, country=country, population=population, name_key=name.lower(), **fields
+    )
 
 
 def _network(**kwargs):
     places = [
-        _place(1, "Aville", "FR", region="FR.1", languages=frozenset({"fr"}), topics=frozenset({"water"})),
+        _place(
+            1,
+            "Aville",
+            "FR",
+            region="FR.1",
+            languages=frozenset({"fr"}),
+            topics=frozenset({"water"}),
+        ),
         _place(2, "Bstadt", "DE", region="DE.1", languages=frozenset({"de"})),
         _place(3, "Cstadt", "DE", region="DE.1", languages=frozenset({"de"})),
-        _place(4, "Dstadt", "DE", region="DE.1", population=12_000, languages=frozenset({"de"}), topics=frozenset({"water"})),
-        _place(5, "Eville", "SN", region="SN.1", population=9_000_000, languages=frozenset({"fr"}),
-               offers=frozenset({"waste", "14050"})),
+        _place(
+            4,
+            "Dstadt",
+            "DE",
+            region="DE.1",
+            population=12_000,
+            languages=frozenset({"de"}),
+            topics=frozenset({"water"}),
+        ),
+        _place(
+            5,
+            "Eville",
+            "SN",
+            region="SN.1",
+            population=9_000_000,
+            languages=frozenset({"fr"}),
+            offers=frozenset({"waste", "14050"}),
+        ),
         _place(6, "Fstadt", "DE", region="DE.3", languages=frozenset({"de"})),
     ]
     # Aville twins with Bstadt and Cstadt; both twin with Dstadt; Cstadt also with Fstadt.
@@ -46,10 +70,15 @@ def test_recommend_gives_shared_topics_language_and_population_reasons():
 
 
 def test_recommend_for_a_request_lifts_what_it_seeks():
-    wish = Wish(countries=frozenset({"SN"}), topics=frozenset({"waste"}), languages=frozenset({"fr"}))
+    wish = Wish(
+        countries=frozenset({"SN"}), topics=frozenset({"waste"}), languages=frozenset({"fr"})
+    )
     results = _network().recommend(1, k=10, wish=wish)
     assert [r.place.id for r in results] == [5]  # naming a country filters
-    assert results[0].reasons[:2] == [Reason("offers_sought", ("waste",)), Reason("priority_country", ("SN",))]
+    assert results[0].reasons[:2] == [
+        Reason("offers_sought", ("waste",)),
+        Reason("priority_country", ("SN",)),
+    ]
 
 
 def test_recommend_honours_extra_exclusions_and_k():
@@ -91,6 +120,8 @@ def test_split_edges_is_reproducible():
 
 def test_fit_weights_returns_every_feature_and_a_recall():
     net = _network()
-    weights, recall = fit_weights(list(net.places.values()), [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)], fraction=0.4)
+    weights, recall = fit_weights(
+        list(net.places.values()), [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)], fraction=0.4
+    )
     assert set(weights) == set(net.weights)
     assert 0.0 <= recall <= 1.0

@@ -29,7 +29,12 @@ def dakar():
 
 
 def _offer(user, organisation, **fields):
-    defaults = {"title": {"fr": "Gestion des déchets"}, "kinds": ["expertise"], "axes": [], "sectors": ["14050"]}
+    defaults = {
+        "title": {"fr": "Gestion des déchets"},
+        "kinds": ["expertise"],
+        "axes": [],
+        "sectors": ["14050"],
+    }
     defaults.update(fields)
     return services.offer_save(user=user, organisation=organisation, **defaults)
 
@@ -52,13 +57,17 @@ def test_offer_needs_a_kind_and_known_sectors(lyon):
     assert "kinds" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         _offer(editor, lyon, sectors=["99999"])
-    assert error.value.message_dict["sectors"] == ["Not a DAC 5-digit sector code: 99999; pick from the list."]
+    assert error.value.message_dict["sectors"] == [
+        "Not a DAC 5-digit sector code: 99999; pick from the list."
+    ]
 
 
 def test_expired_and_future_offers_are_hidden(lyon):
     editor = make_member(lyon)
     today = timezone.localdate()
-    _offer(editor, lyon, valid_from=today - timedelta(days=30), valid_until=today - timedelta(days=1))
+    _offer(
+        editor, lyon, valid_from=today - timedelta(days=30), valid_until=today - timedelta(days=1)
+    )
     _offer(editor, lyon, valid_from=today + timedelta(days=1))
     current = _offer(editor, lyon, valid_until=today)
     assert list(selectors.current_offers()) == [current]
@@ -80,21 +89,38 @@ def test_validity_end_before_start_is_refused(lyon):
 
 def test_request_save_checks_countries_and_population(lyon):
     editor = make_member(lyon)
-    request = services.request_save(user=editor, organisation=lyon, title={"en": "A partner in Senegal"},
-                                    countries=["sn"], population_min=10_000, population_max=500_000, languages=["fr"])
+    request = services.request_save(
+        user=editor,
+        organisation=lyon,
+        title={"en": "A partner in Senegal"},
+        countries=["sn"],
+        population_min=10_000,
+        population_max=500_000,
+        languages=["fr"],
+    )
     assert request.countries == ["SN"]
     assert list(selectors.current_requests()) == [request]
     with pytest.raises(ValidationError):
         services.request_save(user=editor, organisation=lyon, title={"en": "x"}, countries=["ZZ"])
     with pytest.raises(ValidationError):
-        services.request_save(user=editor, organisation=lyon, title={"en": "x"}, population_min=10, population_max=5)
+        services.request_save(
+            user=editor, organisation=lyon, title={"en": "x"}, population_min=10, population_max=5
+        )
 
 
 def test_filter_listings_by_country_and_axis(lyon, dakar):
-    _offer(make_member(lyon), lyon, axes=["water-sanitation"] if _axis_exists("water-sanitation") else [])
+    _offer(
+        make_member(lyon),
+        lyon,
+        axes=["water-sanitation"] if _axis_exists("water-sanitation") else [],
+    )
     dakar_offer = _offer(make_member(dakar), dakar)
-    assert list(selectors.filter_listings(selectors.current_offers(), {"country": "SN"})) == [dakar_offer]
-    assert list(selectors.filter_listings(selectors.current_offers(), {"q": "dakar"})) == [dakar_offer]
+    assert list(selectors.filter_listings(selectors.current_offers(), {"country": "SN"})) == [
+        dakar_offer
+    ]
+    assert list(selectors.filter_listings(selectors.current_offers(), {"q": "dakar"})) == [
+        dakar_offer
+    ]
 
 
 def _axis_exists(code):
@@ -106,22 +132,35 @@ def _axis_exists(code):
 # -- proposals --------------------------------------------------------------------------------------
 
 
-def test_proposal_notifies_recipient_editors_by_mail_and_in_app(lyon, dakar, django_capture_on_commit_callbacks):
+def test_proposal_notifies_recipient_editors_by_mail_and_in_app(
+    lyon, dakar, django_capture_on_commit_callbacks
+):
     sender = make_member(lyon)
     recipient_editor = make_member(dakar)
     make_member(dakar, role=MembershipRole.ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.proposal_send(user=sender, sender=lyon, recipient=dakar, message=MESSAGE)
+        proposal = services.proposal_send(
+            user=sender, sender=lyon, recipient=dakar, message=MESSAGE
+        )
     assert proposal.status == ProposalStatus.OPEN
-    assert Notification.objects.filter(proposal=proposal, kind=NotificationKind.PROPOSAL_RECEIVED).count() == 2
+    assert (
+        Notification.objects.filter(
+            proposal=proposal, kind=NotificationKind.PROPOSAL_RECEIVED
+        ).count()
+        == 2
+    )
     assert selectors.unread_count(recipient_editor) == 1
     assert len(mail.outbox) == 2
     assert MESSAGE in mail.outbox[0].body
 
 
 def test_accepting_creates_a_partnership_in_preparation(lyon, dakar):
-    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
-    proposal = services.proposal_answer(user=make_member(dakar), proposal=proposal, accept=True, answer="Avec plaisir")
+    proposal = services.proposal_send(
+        user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
+    )
+    proposal = services.proposal_answer(
+        user=make_member(dakar), proposal=proposal, accept=True, answer="Avec plaisir"
+    )
     partnership = proposal.partnership
     assert proposal.status == ProposalStatus.ACCEPTED
     assert partnership.status == PartnershipStatus.PREPARATION
@@ -138,7 +177,9 @@ def test_declining_creates_nothing_and_tells_the_sender(lyon, dakar):
     assert proposal.status == ProposalStatus.DECLINED
     assert proposal.partnership is None
     assert selectors.partner_ids(lyon) == set()
-    assert list(selectors.notifications_of(sender).values_list("kind", flat=True)) == [NotificationKind.PROPOSAL_DECLINED]
+    assert list(selectors.notifications_of(sender).values_list("kind", flat=True)) == [
+        NotificationKind.PROPOSAL_DECLINED
+    ]
 
 
 def test_only_editors_send_and_only_recipient_editors_answer(lyon, dakar):
@@ -153,7 +194,9 @@ def test_only_editors_send_and_only_recipient_editors_answer(lyon, dakar):
 
 
 def test_answering_twice_is_refused(lyon, dakar):
-    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
+    proposal = services.proposal_send(
+        user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
+    )
     editor = make_member(dakar)
     services.proposal_answer(user=editor, proposal=proposal, accept=False)
     with pytest.raises(ValidationError):
@@ -163,14 +206,18 @@ def test_answering_twice_is_refused(lyon, dakar):
 def test_one_open_proposal_per_pair_in_either_direction(lyon, dakar):
     services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
     with pytest.raises(ValidationError) as error:
-        services.proposal_send(user=make_member(dakar), sender=dakar, recipient=lyon, message=MESSAGE)
+        services.proposal_send(
+            user=make_member(dakar), sender=dakar, recipient=lyon, message=MESSAGE
+        )
     assert "already awaiting an answer" in error.value.messages[0]
 
 
 def test_proposal_to_an_existing_partner_is_refused(lyon, dakar):
     make_partnership(lyon, dakar)
     with pytest.raises(ValidationError) as error:
-        services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
+        services.proposal_send(
+            user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
+        )
     assert error.value.messages == ["Ville de Lyon and Ville de Dakar are already partners."]
 
 
@@ -183,8 +230,10 @@ def test_short_message_is_refused(lyon, dakar):
 def test_rate_limit_per_user_per_day(lyon, settings, monkeypatch):
     monkeypatch.setattr(services, "PROPOSALS_PER_USER_PER_DAY", 2)
     sender = make_member(lyon)
-    targets = [make_organisation(name, geonameid=geonameid) for name, geonameid in
-               (("Dakar", 2253354), ("Bordeaux", 3031582), ("Ouagadougou", 2357048))]
+    targets = [
+        make_organisation(name, geonameid=geonameid)
+        for name, geonameid in (("Dakar", 2253354), ("Bordeaux", 3031582), ("Ouagadougou", 2357048))
+    ]
     for target in targets[:2]:
         services.proposal_send(user=sender, sender=lyon, recipient=target, message=MESSAGE)
     with pytest.raises(ValidationError) as error:

@@ -23,8 +23,12 @@ def dakar():
 
 
 def test_offer_list_is_public_and_filters(client, lyon, dakar):
-    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
-    services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"])
+    services.offer_save(
+        user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"]
+    )
+    services.offer_save(
+        user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"]
+    )
     page = client.get(reverse("matching:offers"), {"country": "SN"})
     assert page.status_code == 200
     assert "Compostage" in page.content.decode()
@@ -36,7 +40,9 @@ def test_offer_create_by_editor(client, lyon):
     client.force_login(make_member(lyon))
     url = reverse("matching:offer_create", args=[lyon.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"title_fr": "Gestion de l'eau", "kinds": ["expertise", "staff_exchange"]})
+    response = client.post(
+        url, {"title_fr": "Gestion de l'eau", "kinds": ["expertise", "staff_exchange"]}
+    )
     offer = Offer.objects.get()
     assert response.status_code == 302
     assert offer.title == {"fr": "Gestion de l'eau"}
@@ -46,15 +52,27 @@ def test_offer_create_by_editor(client, lyon):
 def test_offer_create_by_stranger_is_forbidden(client, lyon):
     client.force_login(make_user())
     assert client.get(reverse("matching:offer_create", args=[lyon.pk])).status_code == 403
-    assert client.post(reverse("matching:offer_create", args=[lyon.pk]), {"title_fr": "x", "kinds": ["expertise"]}).status_code == 403
+    assert (
+        client.post(
+            reverse("matching:offer_create", args=[lyon.pk]),
+            {"title_fr": "x", "kinds": ["expertise"]},
+        ).status_code
+        == 403
+    )
     assert not Offer.objects.exists()
 
 
 def test_expired_offer_page_is_hidden_from_the_public(client, lyon):
     from datetime import date
 
-    offer = services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Ancienne"}, kinds=["expertise"],
-                                valid_from=date(2020, 1, 1), valid_until=date(2020, 12, 31))
+    offer = services.offer_save(
+        user=make_member(lyon),
+        organisation=lyon,
+        title={"fr": "Ancienne"},
+        kinds=["expertise"],
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2020, 12, 31),
+    )
     assert client.get(reverse("matching:offer_detail", args=[offer.pk])).status_code == 404
     client.force_login(lyon.memberships.first().user)
     assert client.get(reverse("matching:offer_detail", args=[offer.pk])).status_code == 200
@@ -68,15 +86,18 @@ def test_editors_page_shows_recommendations(client, lyon, dakar):
 
 
 def test_editors_page_is_for_editors_only(client, lyon):
-    assert client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 302  # sign in first
+    assert (
+        client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 302
+    )  # sign in first
     client.force_login(make_user())
     assert client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 403
 
 
 def test_request_recommendations_page(client, lyon, dakar):
     editor = make_member(lyon)
-    request = services.request_save(user=editor, organisation=lyon, title={"fr": "Un partenaire au Sénégal"},
-                                    countries=["SN"])
+    request = services.request_save(
+        user=editor, organisation=lyon, title={"fr": "Un partenaire au Sénégal"}, countries=["SN"]
+    )
     client.force_login(editor)
     page = client.get(reverse("matching:request_recommendations", args=[request.pk]))
     assert page.status_code == 200
@@ -87,14 +108,25 @@ def test_proposal_flow_over_http(client, lyon, dakar):
     sender = make_member(lyon)
     recipient = make_member(dakar)
     client.force_login(sender)
-    response = client.post(reverse("matching:proposal_create", args=[dakar.pk]), {"sender": lyon.pk, "message": MESSAGE})
+    response = client.post(
+        reverse("matching:proposal_create", args=[dakar.pk]),
+        {"sender": lyon.pk, "message": MESSAGE},
+    )
     proposal = Proposal.objects.get()
     assert response.status_code == 302
     # The sender cannot answer their own proposal.
-    assert client.post(reverse("matching:proposal_detail", args=[proposal.pk]), {"decision": "accept"}).status_code == 403
+    assert (
+        client.post(
+            reverse("matching:proposal_detail", args=[proposal.pk]), {"decision": "accept"}
+        ).status_code
+        == 403
+    )
     client.force_login(recipient)
     assert "1" in client.get(reverse("matching:notifications")).content.decode()
-    response = client.post(reverse("matching:proposal_detail", args=[proposal.pk]), {"decision": "accept", "answer": ""})
+    response = client.post(
+        reverse("matching:proposal_detail", args=[proposal.pk]),
+        {"decision": "accept", "answer": ""},
+    )
     proposal.refresh_from_db()
     assert response.status_code == 302
     assert proposal.status == ProposalStatus.ACCEPTED
@@ -117,13 +149,17 @@ def test_proposal_page_needs_an_organisation_to_send_from(client, dakar):
 
 
 def test_proposal_is_private_to_both_sides(client, lyon, dakar):
-    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
+    proposal = services.proposal_send(
+        user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
+    )
     client.force_login(make_user())
     assert client.get(reverse("matching:proposal_detail", args=[proposal.pk])).status_code == 404
 
 
 def test_map_points_of_current_offers(client, dakar):
-    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
+    services.offer_save(
+        user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"]
+    )
     body = client.get(reverse("matching:offer_points")).json()
     assert [point["organisation"] for point in body["results"]] == ["Ville de Dakar"]
     assert body["results"][0]["latitude"] == dakar.latitude
@@ -132,7 +168,9 @@ def test_map_points_of_current_offers(client, dakar):
 
 def test_nav_shows_unread_count(client, lyon, dakar):
     services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
-    client.force_login(dakar.memberships.first().user if dakar.memberships.exists() else make_member(dakar))
+    client.force_login(
+        dakar.memberships.first().user if dakar.memberships.exists() else make_member(dakar)
+    )
     page = client.get(reverse("matching:offers")).content.decode()
     assert reverse("matching:notifications") in page
 
@@ -146,7 +184,11 @@ def test_atlas_page_carries_the_offers_and_requests_layer(client):
 
 
 def test_map_points_follow_the_filters(client, lyon, dakar):
-    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
-    services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"])
+    services.offer_save(
+        user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"]
+    )
+    services.offer_save(
+        user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"]
+    )
     body = client.get(reverse("matching:offer_points"), {"country": "FR"}).json()
     assert [point["title"] for point in body["results"]] == ["Accueil"]

@@ -12,13 +12,21 @@ from coopdec.vocabularies.selectors import codelist_choices
 from .models import OfferKind
 
 LANGUAGE_CHOICES = [
-    ("fr", _("French")), ("en", _("English")), ("es", _("Spanish")), ("pt", _("Portuguese")),
-    ("de", _("German")), ("ar", _("Arabic")), ("it", _("Italian")),
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("de", _("German")),
+    ("ar", _("Arabic")),
+    ("it", _("Italian")),
 ]
 
 
 def _country_choices():
-    return sorted(((country.code, country.name) for country in Country.objects.all()), key=lambda pair: pair[1])
+    return sorted(
+        ((country.code, country.name) for country in Country.objects.all()),
+        key=lambda pair: pair[1],
+    )
 
 
 def _axis_choices():
@@ -28,14 +36,22 @@ def _axis_choices():
 class ListingForm(forms.Form):
     title = I18nField(label=_("Title"), max_length=200)
     description = I18nField(label=_("Description"), textarea=True, required=False)
-    axes = forms.MultipleChoiceField(label=_("Cooperation axes"), required=False, widget=forms.CheckboxSelectMultiple)
+    axes = forms.MultipleChoiceField(
+        label=_("Cooperation axes"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     sectors = forms.MultipleChoiceField(
-        label=_("DAC sectors"), required=False, help_text=_("Optional, more precise than the axes."),
+        label=_("DAC sectors"),
+        required=False,
+        help_text=_("Optional, more precise than the axes."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Hidden from the lists and the atlas after this date."),
     )
 
@@ -46,29 +62,55 @@ class ListingForm(forms.Form):
 
 
 class OfferForm(ListingForm):
-    kinds = forms.MultipleChoiceField(label=_("What you offer"), choices=OfferKind.choices, widget=forms.CheckboxSelectMultiple)
+    kinds = forms.MultipleChoiceField(
+        label=_("What you offer"), choices=OfferKind.choices, widget=forms.CheckboxSelectMultiple
+    )
     field_order = ["title", "kinds", "axes", "sectors", "description", "valid_from", "valid_until"]
 
 
 class RequestForm(ListingForm):
     countries = forms.MultipleChoiceField(
-        label=_("Partner countries"), required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Partner countries"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Your priority countries; leave empty for anywhere."),
     )
     continents = forms.MultipleChoiceField(
-        label=_("Or parts of the world"), required=False, choices=Continent.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Or parts of the world"),
+        required=False,
+        choices=Continent.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     organisation_kinds = forms.MultipleChoiceField(
-        label=_("Kind of authority"), required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[(kind.value, kind.label) for kind in OrganisationKind if kind in LOCAL_GOVERNMENT_KINDS],
+        label=_("Kind of authority"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (kind.value, kind.label) for kind in OrganisationKind if kind in LOCAL_GOVERNMENT_KINDS
+        ],
     )
     population_min = forms.IntegerField(label=_("Population from"), required=False, min_value=0)
     population_max = forms.IntegerField(label=_("Population up to"), required=False, min_value=0)
     languages = forms.MultipleChoiceField(
-        label=_("Working languages"), required=False, choices=LANGUAGE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Working languages"),
+        required=False,
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
     )
-    field_order = ["title", "axes", "sectors", "countries", "continents", "organisation_kinds", "population_min",
-                   "population_max", "languages", "description", "valid_from", "valid_until"]
+    field_order = [
+        "title",
+        "axes",
+        "sectors",
+        "countries",
+        "continents",
+        "organisation_kinds",
+        "population_min",
+        "population_max",
+        "languages",
+        "description",
+        "valid_from",
+        "valid_until",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,10 +122,16 @@ class ListingFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     country = forms.ChoiceField(label=_("Country"), required=False)
-    continent = forms.ChoiceField(label=_("Continent"), required=False, choices=[("", _("All"))] + list(Continent.choices))
+    continent = forms.ChoiceField(
+        label=_("Continent"), required=False, choices=[("", _("All"))] + list(Continent.choices)
+    )
     axis = forms.ChoiceField(label=_("Axis"), required=False)
     sector = forms.CharField(label=_("DAC sector code"), required=False, max_length=5)
-    kind = forms.ChoiceField(label=_("What is offered"), required=False, choices=[("", _("All"))] + list(OfferKind.choices))
+    kind = forms.ChoiceField(
+        label=_("What is offered"),
+        required=False,
+        choices=[("", _("All"))] + list(OfferKind.choices),
+    )
 
     def __init__(self, *args, offers: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,15 +144,24 @@ class ListingFilterForm(forms.Form):
 class ProposalForm(forms.Form):
     sender = forms.ChoiceField(label=_("On behalf of"))
     message = forms.CharField(
-        label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), min_length=20, max_length=4000,
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        min_length=20,
+        max_length=4000,
         help_text=_("Who you are, what you propose, and how to reach you."),
     )
 
     def __init__(self, *args, senders=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sender"].choices = [(organisation.pk, organisation.name) for organisation in senders]
+        self.fields["sender"].choices = [
+            (organisation.pk, organisation.name) for organisation in senders
+        ]
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                             max_length=4000)
+    answer = forms.CharField(
+        label=_("Answer (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )

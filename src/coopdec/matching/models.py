@@ -20,22 +20,38 @@ class ValidityQuerySet(models.QuerySet):
     def current(self, today=None):
         """Valid today: started, and not expired (no end date means open-ended)."""
         today = today or timezone.localdate()
-        return self.filter(Q(valid_from__lte=today), Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        return self.filter(
+            Q(valid_from__lte=today), Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+        )
 
 
 class Listing(models.Model):
     """What offers and requests share: an organisation, a text, topics and validity dates."""
 
     organisation = models.ForeignKey(
-        "actors.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     title = models.JSONField(_("title"), default=dict)
     description = models.JSONField(_("description"), default=dict, blank=True)
-    axes = models.ManyToManyField("vocabularies.Axis", blank=True, related_name="%(class)ss", verbose_name=_("cooperation axes"))
-    sectors = models.JSONField(_("DAC sectors"), default=list, blank=True, help_text=_("DAC 5-digit purpose codes."))
+    axes = models.ManyToManyField(
+        "vocabularies.Axis",
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("cooperation axes"),
+    )
+    sectors = models.JSONField(
+        _("DAC sectors"), default=list, blank=True, help_text=_("DAC 5-digit purpose codes.")
+    )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Hidden after this date."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Hidden after this date.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -65,16 +81,24 @@ class Offer(Listing):
     """What an organisation offers to partners: expertise, staff exchanges, hosting, co-funding."""
 
     organisation = models.ForeignKey(
-        "actors.Organisation", on_delete=models.CASCADE, related_name="offers", verbose_name=_("organisation")
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="offers",
+        verbose_name=_("organisation"),
     )
-    kinds = models.JSONField(_("what is offered"), default=list, help_text=_("Expertise, staff exchanges, hosting, co-funding."))
+    kinds = models.JSONField(
+        _("what is offered"),
+        default=list,
+        help_text=_("Expertise, staff exchanges, hosting, co-funding."),
+    )
 
     class Meta(Listing.Meta):
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")), name="offer_validity_ordered"
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="offer_validity_ordered",
             )
         ]
 
@@ -87,14 +111,21 @@ class PartnerRequest(Listing):
     """What an organisation seeks in a partner: place, topics, kind and size, working language."""
 
     organisation = models.ForeignKey(
-        "actors.Organisation", on_delete=models.CASCADE, related_name="partner_requests", verbose_name=_("organisation")
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="partner_requests",
+        verbose_name=_("organisation"),
     )
-    countries = models.JSONField(_("partner countries"), default=list, blank=True, help_text=_("ISO 3166-1 codes."))
+    countries = models.JSONField(
+        _("partner countries"), default=list, blank=True, help_text=_("ISO 3166-1 codes.")
+    )
     continents = models.JSONField(_("partner continents"), default=list, blank=True)
     organisation_kinds = models.JSONField(_("kinds of authority"), default=list, blank=True)
     population_min = models.PositiveBigIntegerField(_("population from"), null=True, blank=True)
     population_max = models.PositiveBigIntegerField(_("population up to"), null=True, blank=True)
-    languages = models.JSONField(_("working languages"), default=list, blank=True, help_text=_("ISO 639-1 codes."))
+    languages = models.JSONField(
+        _("working languages"), default=list, blank=True, help_text=_("ISO 639-1 codes.")
+    )
 
     class Meta(Listing.Meta):
         verbose_name = _("partner request")
@@ -105,7 +136,8 @@ class PartnerRequest(Listing):
                 name="partner_request_validity_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(population_min__isnull=True) | Q(population_max__isnull=True)
+                condition=Q(population_min__isnull=True)
+                | Q(population_max__isnull=True)
                 | Q(population_max__gte=models.F("population_min")),
                 name="partner_request_population_ordered",
             ),
@@ -122,24 +154,51 @@ class Proposal(models.Model):
     """A partnership proposal sent by an organisation's editor to another organisation."""
 
     sender = models.ForeignKey(
-        "actors.Organisation", on_delete=models.CASCADE, related_name="proposals_sent", verbose_name=_("from")
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="proposals_sent",
+        verbose_name=_("from"),
     )
     recipient = models.ForeignKey(
-        "actors.Organisation", on_delete=models.CASCADE, related_name="proposals_received", verbose_name=_("to")
+        "actors.Organisation",
+        on_delete=models.CASCADE,
+        related_name="proposals_received",
+        verbose_name=_("to"),
     )
     request = models.ForeignKey(
-        PartnerRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals",
+        PartnerRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
         verbose_name=_("in answer to the request"),
     )
     message = models.TextField(_("message"), max_length=4000)
-    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN, db_index=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="proposals_sent")
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.OPEN,
+        db_index=True,
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals_sent",
+    )
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.TextField(_("answer"), max_length=4000, blank=True)
     partnership = models.ForeignKey(
-        "cooperation.Partnership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "cooperation.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("partnership"),
     )
 
@@ -149,9 +208,13 @@ class Proposal(models.Model):
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["sender", "recipient"], condition=Q(status="open"), name="proposal_one_open_per_pair"
+                fields=["sender", "recipient"],
+                condition=Q(status="open"),
+                name="proposal_one_open_per_pair",
             ),
-            models.CheckConstraint(condition=~Q(sender=models.F("recipient")), name="proposal_not_to_self"),
+            models.CheckConstraint(
+                condition=~Q(sender=models.F("recipient")), name="proposal_not_to_self"
+            ),
         ]
 
     def __str__(self):
@@ -167,9 +230,16 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     """An in-app notice for one user; the sentence is made from ``kind`` and the proposal when shown."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("proposal")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -186,7 +186,9 @@ class Network:
             for b in partners:
                 country_pairs[country][self.places[b].country] += 1
         self.country_pairs = country_pairs
-        self.country_totals = {country: sum(counter.values()) for country, counter in country_pairs.items()}
+        self.country_totals = {
+            country: sum(counter.values()) for country, counter in country_pairs.items()
+        }
         self.country_top = {
             country: [other for other, _count in counter.most_common(AFFINE_COUNTRIES)]
             for country, counter in country_pairs.items()
@@ -198,7 +200,13 @@ class Network:
             if place.name_key:
                 by_name[place.name_key].append(place.id)
         for ids in by_country.values():
-            ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
+            ids.sort(
+                key=lambda pid: (
+                    -len(self.adjacency.get(pid, ())),
+                    -self.places[pid].population,
+                    pid,
+                )
+            )
         self.by_country = dict(by_country)
         # (country A, country B) → {place of B: how many of its partners are in A}, most first.
         links: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -207,9 +215,12 @@ class Network:
             for other in partners:
                 links[(self.places[other].country, country)][pid] += 1
         self.country_links = {pair: dict(counter.most_common()) for pair, counter in links.items()}
-        self.inverse_degree = {pid: 1.0 / len(partners) for pid, partners in self.adjacency.items() if partners}
+        self.inverse_degree = {
+            pid: 1.0 / len(partners) for pid, partners in self.adjacency.items() if partners
+        }
         self.country_languages = {
-            country: frozenset().union(*(self.places[pid].languages for pid in ids[:50])) for country, ids in by_country.items()
+            country: frozenset().union(*(self.places[pid].languages for pid in ids[:50]))
+            for country, ids in by_country.items()
         }
         self.by_name = {key: ids for key, ids in by_name.items() if len(ids) > 1}
         region_pairs: dict[str, Counter] = defaultdict(Counter)
@@ -222,7 +233,13 @@ class Network:
                     if other:
                         region_pairs[place.region][other] += 1
         for ids in by_region.values():
-            ids.sort(key=lambda pid: (-len(self.adjacency.get(pid, ())), -self.places[pid].population, pid))
+            ids.sort(
+                key=lambda pid: (
+                    -len(self.adjacency.get(pid, ())),
+                    -self.places[pid].population,
+                    pid,
+                )
+            )
         self.region_pairs = dict(region_pairs)
         # region → {place: how many of its partners are in that region}
         region_links: dict[str, Counter] = defaultdict(Counter)
@@ -231,7 +248,9 @@ class Network:
                 if self.places[other].region:
                     region_links[self.places[other].region][pid] += 1
         self.region_links = {region: dict(counter) for region, counter in region_links.items()}
-        self.region_totals = {region: sum(counter.values()) for region, counter in region_pairs.items()}
+        self.region_totals = {
+            region: sum(counter.values()) for region, counter in region_pairs.items()
+        }
         self.by_region = dict(by_region)
         self.max_degree = max((len(p) for p in self.adjacency.values()), default=0)
 
@@ -249,8 +268,9 @@ class Network:
             return 0.0
         return self.country_pairs[source_country][country] / total
 
-    def candidates(self, source: Place, wish: Wish | None = None,
-                   three_hop: dict[int, float] | None = None) -> dict[int, dict[int, int]]:
+    def candidates(
+        self, source: Place, wish: Wish | None = None, three_hop: dict[int, float] | None = None
+    ) -> dict[int, dict[int, int]]:
         """Candidate ids, each with its shared partners and their degrees ({candidate: {w: 1}})."""
         partners = self.partners(source.id)
         shared: dict[int, dict[int, int]] = defaultdict(dict)
@@ -261,9 +281,13 @@ class Network:
         for country in countries:
             for candidate in self.by_country.get(country, ())[:PER_COUNTRY]:
                 shared.setdefault(candidate, {})
-            for candidate in list(self.country_links.get((source.country, country), ()))[:PER_COUNTRY_LINKED]:
+            for candidate in list(self.country_links.get((source.country, country), ()))[
+                :PER_COUNTRY_LINKED
+            ]:
                 shared.setdefault(candidate, {})
-        for region, _count in self.region_pairs.get(source.region, Counter()).most_common(AFFINE_REGIONS):
+        for region, _count in self.region_pairs.get(source.region, Counter()).most_common(
+            AFFINE_REGIONS
+        ):
             for candidate in self.by_region.get(region, ())[:PER_REGION]:
                 shared.setdefault(candidate, {})
         for region in {self.places[p].region for p in partners} - {""}:
@@ -319,14 +343,20 @@ class Network:
         """Countries whose places share a language with ``languages``, most partnered first."""
         return sorted(
             (country for country, spoken in self.country_languages.items() if spoken & languages),
-            key=lambda country: (-self.country_totals.get(country, 0), -len(self.by_country[country]), country),
+            key=lambda country: (
+                -self.country_totals.get(country, 0),
+                -len(self.by_country[country]),
+                country,
+            ),
         )
 
     def _continent(self, country: str) -> str:
         ids = self.by_country.get(country)
         return self.places[ids[0]].continent if ids else ""
 
-    def feature_table(self, source: Place, wish: Wish | None = None) -> list[tuple[int, list[float], dict[int, int]]]:
+    def feature_table(
+        self, source: Place, wish: Wish | None = None
+    ) -> list[tuple[int, list[float], dict[int, int]]]:
         """(candidate id, feature vector in ``FEATURES`` order, shared partners) for every candidate."""
         places, adjacency, log1p = self.places, self.adjacency, math.log1p
         partners = self.partners(source.id)
@@ -374,21 +404,32 @@ class Network:
     def _wish_features(candidate: Place, wish: Wish) -> tuple[float, float]:
         """(criteria of the request the candidate meets, sought topics it offers)."""
         met = 0
-        if (wish.countries or wish.continents) and (candidate.country in wish.countries or candidate.continent in wish.continents):
+        if (wish.countries or wish.continents) and (
+            candidate.country in wish.countries or candidate.continent in wish.continents
+        ):
             met += 1
         if wish.kinds and candidate.kind in wish.kinds:
             met += 1
-        if (wish.population_min is not None or wish.population_max is not None) and candidate.population and (
-            (wish.population_min is None or candidate.population >= wish.population_min)
-            and (wish.population_max is None or candidate.population <= wish.population_max)
+        if (
+            (wish.population_min is not None or wish.population_max is not None)
+            and candidate.population
+            and (
+                (wish.population_min is None or candidate.population >= wish.population_min)
+                and (wish.population_max is None or candidate.population <= wish.population_max)
+            )
         ):
             met += 1
         if wish.languages and wish.languages & candidate.languages:
             met += 1
         return float(met), float(len(wish.topics & candidate.offers))
 
-    def recommend(self, source: Place | int, k: int = 10, wish: Wish | None = None,
-                  exclude: Iterable[int] = ()) -> list[Recommendation]:
+    def recommend(
+        self,
+        source: Place | int,
+        k: int = 10,
+        wish: Wish | None = None,
+        exclude: Iterable[int] = (),
+    ) -> list[Recommendation]:
         """The ``k`` best partners for ``source`` (a place of the network, or any organisation
         described as a ``Place``): itself, its partners and ``exclude`` left out. With a ``wish``
         naming countries or continents, only places there are proposed."""
@@ -399,25 +440,48 @@ class Network:
         weights = np.asarray([self.weights[name] for name in FEATURES])
         excluded = set(exclude)
         excluded.add(source.id)
-        where = (wish.countries, wish.continents) if wish and (wish.countries or wish.continents) else None
+        where = (
+            (wish.countries, wish.continents)
+            if wish and (wish.countries or wish.continents)
+            else None
+        )
         rows = [
-            row for row in self.feature_table(source, wish)
+            row
+            for row in self.feature_table(source, wish)
             if row[0] not in excluded
             # a request that names where to look is a filter, not a preference
-            and not (where and not (self.places[row[0]].country in where[0] or self.places[row[0]].continent in where[1]))
+            and not (
+                where
+                and not (
+                    self.places[row[0]].country in where[0]
+                    or self.places[row[0]].continent in where[1]
+                )
+            )
         ]
         if not rows:
             return []
         scores = np.asarray([vector for _cid, vector, _shared in rows]) @ weights
         best = np.argsort(-scores, kind="stable")[: max(k * 3, k)]
-        scored = sorted(((float(scores[i]), *rows[i]) for i in best), key=lambda row: (-row[0], row[1]))
+        scored = sorted(
+            ((float(scores[i]), *rows[i]) for i in best), key=lambda row: (-row[0], row[1])
+        )
         return [
-            Recommendation(self.places[cid], round(score, 4), self.reasons(source, self.places[cid], vector, shared, wish))
+            Recommendation(
+                self.places[cid],
+                round(score, 4),
+                self.reasons(source, self.places[cid], vector, shared, wish),
+            )
             for score, cid, vector, shared in scored[:k]
         ]
 
-    def reasons(self, source: Place, candidate: Place, vector: Sequence[float], shared: dict[int, int],
-                wish: Wish | None) -> list[Reason]:
+    def reasons(
+        self,
+        source: Place,
+        candidate: Place,
+        vector: Sequence[float],
+        shared: dict[int, int],
+        wish: Wish | None,
+    ) -> list[Reason]:
         """The facts behind one recommendation, the most telling first."""
         f = dict(zip(FEATURES, vector, strict=True))
         reasons: list[Reason] = []
@@ -439,12 +503,18 @@ class Network:
             reasons.append(Reason("near_partners"))
         if f["same_name"]:
             reasons.append(Reason("same_name", (candidate.name,)))
-        common_languages = sorted((wish.languages if wish and wish.languages else source.languages) & candidate.languages)
+        common_languages = sorted(
+            (wish.languages if wish and wish.languages else source.languages) & candidate.languages
+        )
         if common_languages:
             reasons.append(Reason("language", tuple(common_languages)))
         if f["population_similarity"] >= 0.85:
             reasons.append(Reason("similar_population", (candidate.population,)))
-        region_count = self.region_pairs.get(source.region, {}).get(candidate.region, 0) if source.region else 0
+        region_count = (
+            self.region_pairs.get(source.region, {}).get(candidate.region, 0)
+            if source.region
+            else 0
+        )
         if region_count >= 2 and source.region != candidate.region:
             reasons.append(Reason("region_pairs", (region_count,)))
         if f["partners_in_source_country"] > 0 and candidate.country != source.country:
@@ -475,9 +545,16 @@ def split_edges(edges: Sequence[tuple[int, int]], fraction: float, seed: int) ->
     return order[cut:], order[:cut]
 
 
-def fit_weights(places: Sequence[Place], edges: Sequence[tuple[int, int]], *, seed: int = 7,
-                fraction: float = 0.1, max_queries: int = 3000, k: int = 10,
-                neighbours: dict[str, frozenset[str]] | None = None) -> tuple[dict[str, float], float]:
+def fit_weights(
+    places: Sequence[Place],
+    edges: Sequence[tuple[int, int]],
+    *,
+    seed: int = 7,
+    fraction: float = 0.1,
+    max_queries: int = 3000,
+    k: int = 10,
+    neighbours: dict[str, frozenset[str]] | None = None,
+) -> tuple[dict[str, float], float]:
     """Weights of the network features tuned for recall@k on a validation split of ``edges``.
 
     ``edges`` must be the training edges only: the caller hides its test pairs first. Candidates
@@ -524,7 +601,11 @@ def fit_weights(places: Sequence[Place], edges: Sequence[tuple[int, int]], *, se
         improved = False
         for name in tunable:
             current = weights[name]
-            trials = (0.0, current * 0.5, current * 0.8, current * 1.25, current * 2.0) if current else (0.25, 1.0, 4.0)
+            trials = (
+                (0.0, current * 0.5, current * 0.8, current * 1.25, current * 2.0)
+                if current
+                else (0.25, 1.0, 4.0)
+            )
             for value in trials:
                 trial = dict(weights, **{name: value})
                 score = recall(trial)

@@ -42,7 +42,9 @@ def edits_either_side(user, proposal):
     return roles.get(proposal.recipient_id) in _EDITING or roles.get(proposal.sender_id) in _EDITING
 
 
-rules.add_perm("matching.view_listing", is_listing_public | edits_listing_organisation | is_coordinator)
+rules.add_perm(
+    "matching.view_listing", is_listing_public | edits_listing_organisation | is_coordinator
+)
 rules.add_perm("matching.manage_listings", is_editor_of | is_coordinator)
 rules.add_perm("matching.view_recommendations", is_editor_of | is_coordinator)
 rules.add_perm("matching.send_proposal", is_editor_of | is_coordinator)

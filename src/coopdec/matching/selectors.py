@@ -52,11 +52,19 @@ def _published(queryset: QuerySet) -> QuerySet:
 
 
 def current_offers(today: date | None = None) -> QuerySet[Offer]:
-    return _published(Offer.objects.current(today)).select_related("organisation__country").prefetch_related("axes")
+    return (
+        _published(Offer.objects.current(today))
+        .select_related("organisation__country")
+        .prefetch_related("axes")
+    )
 
 
 def current_requests(today: date | None = None) -> QuerySet[PartnerRequest]:
-    return _published(PartnerRequest.objects.current(today)).select_related("organisation__country").prefetch_related("axes")
+    return (
+        _published(PartnerRequest.objects.current(today))
+        .select_related("organisation__country")
+        .prefetch_related("axes")
+    )
 
 
 def offers_of(organisation: Organisation) -> QuerySet[Offer]:
@@ -73,7 +81,9 @@ def filter_listings(queryset: QuerySet, params: dict) -> QuerySet:
     if text:
         folded = fold(text)
         queryset = queryset.filter(
-            Q(organisation__name_folded__contains=folded) | Q(title__icontains=text) | Q(description__icontains=text)
+            Q(organisation__name_folded__contains=folded)
+            | Q(title__icontains=text)
+            | Q(description__icontains=text)
         )
     if params.get("country"):
         queryset = queryset.filter(organisation__country_id=params["country"])
@@ -82,8 +92,10 @@ def filter_listings(queryset: QuerySet, params: dict) -> QuerySet:
     if params.get("axis"):
         queryset = queryset.filter(axes__code=params["axis"])
     if params.get("sector"):
-        queryset = queryset.filter(sectors__contains=[params["sector"]]) if _json_contains() else queryset.filter(
-            sectors__icontains=f'"{params["sector"]}"'
+        queryset = (
+            queryset.filter(sectors__contains=[params["sector"]])
+            if _json_contains()
+            else queryset.filter(sectors__icontains=f'"{params["sector"]}"')
         )
     if params.get("kind") and queryset.model is Offer:
         queryset = queryset.filter(kinds__icontains=f'"{params["kind"]}"')
@@ -103,16 +115,18 @@ def listing_points(kind: str, params: dict | None = None, *, limit: int = 5000) 
     points = []
     for listing in queryset[:limit]:
         organisation = listing.organisation
-        points.append({
-            "id": listing.pk,
-            "title": listing.display_title,
-            "organisation": organisation.name,
-            "organisation_id": organisation.pk,
-            "country": organisation.country_id,
-            "latitude": organisation.latitude,
-            "longitude": organisation.longitude,
-            "axes": [axis.code for axis in listing.axes.all()],
-        })
+        points.append(
+            {
+                "id": listing.pk,
+                "title": listing.display_title,
+                "organisation": organisation.name,
+                "organisation_id": organisation.pk,
+                "country": organisation.country_id,
+                "latitude": organisation.latitude,
+                "longitude": organisation.longitude,
+                "axes": [axis.code for axis in listing.axes.all()],
+            }
+        )
     return points
 
 
@@ -122,10 +136,35 @@ def listing_points(kind: str, params: dict | None = None, *, limit: int = 5000) 
 # Countries with several official languages of the state as a whole: every GeoNames language
 # tagged with the country counts; elsewhere only the first (main) language does, so that Italy is
 # not "German-speaking" because South Tyrol is.
-MULTILINGUAL_COUNTRIES = frozenset({
-    "BE", "BI", "BO", "CA", "CH", "CM", "DJ", "FI", "GQ", "HT", "IE", "IN", "KM", "LU", "MG", "MT", "NZ", "PH",
-    "PY", "RW", "SC", "SG", "TD", "VU", "ZA",
-})
+MULTILINGUAL_COUNTRIES = frozenset(
+    {
+        "BE",
+        "BI",
+        "BO",
+        "CA",
+        "CH",
+        "CM",
+        "DJ",
+        "FI",
+        "GQ",
+        "HT",
+        "IE",
+        "IN",
+        "KM",
+        "LU",
+        "MG",
+        "MT",
+        "NZ",
+        "PH",
+        "PY",
+        "RW",
+        "SC",
+        "SG",
+        "TD",
+        "VU",
+        "ZA",
+    }
+)
 
 
 def country_languages() -> dict[str, frozenset[str]]:
@@ -138,7 +177,9 @@ def country_languages() -> dict[str, frozenset[str]]:
         official = tags[:1]
         if code in MULTILINGUAL_COUNTRIES:
             official += [tag for tag in tags[1:] if tag.endswith(f"-{code}")]
-        result[code] = frozenset(tag.split("-")[0] for tag in official if len(tag.split("-")[0]) == 2)
+        result[code] = frozenset(
+            tag.split("-")[0] for tag in official if len(tag.split("-")[0]) == 2
+        )
     return result
 
 
@@ -193,8 +234,13 @@ def network_version() -> tuple:
     from django.db import connection
 
     parts = []
-    for model, changed in ((Partnership, "updated_at"), (PartnershipParty, "id"), (Organisation, "updated_at"),
-                           (Offer, "updated_at"), (Project, "updated_at")):
+    for model, changed in (
+        (Partnership, "updated_at"),
+        (PartnershipParty, "id"),
+        (Organisation, "updated_at"),
+        (Offer, "updated_at"),
+        (Project, "updated_at"),
+    ):
         table = connection.ops.quote_name(model._meta.db_table)
         column = connection.ops.quote_name(changed)
         parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608 - names from the models
@@ -204,19 +250,32 @@ def network_version() -> tuple:
         return (timezone.localdate(), *cursor.fetchone())
 
 
-def place_of(organisation: Organisation, *, topics=frozenset(), offers=frozenset(), languages=None) -> Place:
+def place_of(
+    organisation: Organisation, *, topics=frozenset(), offers=frozenset(), languages=None
+) -> Place:
     """The recommender's view of one organisation (for organisations outside the network too)."""
     if organisation.locality_id:
-        region = f"{organisation.country_id}.{organisation.locality.admin1_code}" if organisation.locality.admin1_code else ""
+        region = (
+            f"{organisation.country_id}.{organisation.locality.admin1_code}"
+            if organisation.locality.admin1_code
+            else ""
+        )
     else:
         region = organisation.subdivision_id or ""
     own_languages = frozenset(organisation.languages or ())
     return Place(
-        id=organisation.pk, name=organisation.name, country=organisation.country_id,
-        continent=organisation.country.continent, population=organisation.population or 0,
-        name_key=organisation.name_folded, region=region,
+        id=organisation.pk,
+        name=organisation.name,
+        country=organisation.country_id,
+        continent=organisation.country.continent,
+        population=organisation.population or 0,
+        name_key=organisation.name_folded,
+        region=region,
         languages=own_languages or (languages or {}).get(organisation.country_id, frozenset()),
-        topics=frozenset(topics), offers=frozenset(offers), kind=organisation.kind, geonameid=organisation.locality_id,
+        topics=frozenset(topics),
+        offers=frozenset(offers),
+        kind=organisation.kind,
+        geonameid=organisation.locality_id,
     )
 
 
@@ -228,18 +287,49 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
     rows = Organisation.objects.filter(
         kind__in=LOCAL_GOVERNMENT_KINDS, publication_status=PublicationStatus.PUBLISHED
     ).values_list(
-        "id", "name", "name_folded", "country_id", "country__continent", "population", "locality__admin1_code",
-        "subdivision_id", "kind", "locality_id", "languages",
+        "id",
+        "name",
+        "name_folded",
+        "country_id",
+        "country__continent",
+        "population",
+        "locality__admin1_code",
+        "subdivision_id",
+        "kind",
+        "locality_id",
+        "languages",
     )
     places = []
-    for (pk, name, name_folded, country, continent, population, admin1, subdivision, kind, geonameid, own_languages) in rows:
+    for (
+        pk,
+        name,
+        name_folded,
+        country,
+        continent,
+        population,
+        admin1,
+        subdivision,
+        kind,
+        geonameid,
+        own_languages,
+    ) in rows:
         region = f"{country}.{admin1}" if admin1 else (subdivision or "")
-        places.append(Place(
-            id=pk, name=name, country=country, continent=continent or "", population=population or 0,
-            name_key=name_folded, region=region,
-            languages=frozenset(own_languages or ()) or languages.get(country, frozenset()),
-            topics=frozenset(topics.get(pk, ())), offers=frozenset(offers.get(pk, ())), kind=kind, geonameid=geonameid,
-        ))
+        places.append(
+            Place(
+                id=pk,
+                name=name,
+                country=country,
+                continent=continent or "",
+                population=population or 0,
+                name_key=name_folded,
+                region=region,
+                languages=frozenset(own_languages or ()) or languages.get(country, frozenset()),
+                topics=frozenset(topics.get(pk, ())),
+                offers=frozenset(offers.get(pk, ())),
+                kind=kind,
+                geonameid=geonameid,
+            )
+        )
     if edges is None:
         edges = partnership_edges()
     return Network(places, edges, neighbours=country_neighbours(), weights=weights, version=version)
@@ -248,7 +338,9 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
 def partnership_edges() -> list[tuple[int, int]]:
     """Every pair of parties of every partnership (whatever its status: a past partnership is a tie)."""
     by_partnership: dict[int, list[int]] = defaultdict(list)
-    for partnership_id, organisation_id in PartnershipParty.objects.values_list("partnership_id", "organisation_id"):
+    for partnership_id, organisation_id in PartnershipParty.objects.values_list(
+        "partnership_id", "organisation_id"
+    ):
         by_partnership[partnership_id].append(organisation_id)
     edges = []
     for members in by_partnership.values():
@@ -275,10 +367,13 @@ def network() -> Network:
 
 
 def partner_ids(organisation: Organisation) -> set[int]:
-    partnership_ids = PartnershipParty.objects.filter(organisation=organisation).values("partnership_id")
+    partnership_ids = PartnershipParty.objects.filter(organisation=organisation).values(
+        "partnership_id"
+    )
     return set(
         PartnershipParty.objects.filter(partnership_id__in=partnership_ids)
-        .exclude(organisation=organisation).values_list("organisation_id", flat=True)
+        .exclude(organisation=organisation)
+        .values_list("organisation_id", flat=True)
     )
 
 
@@ -287,13 +382,19 @@ def wish_of(request: PartnerRequest) -> Wish:
     sought = {axis.code for axis in request.axes.all()} | set(request.sectors)
     sought |= {axis_of[s[:3]] for s in request.sectors if s[:3] in axis_of}
     return Wish(
-        countries=frozenset(request.countries), continents=frozenset(request.continents),
-        kinds=frozenset(request.organisation_kinds), population_min=request.population_min,
-        population_max=request.population_max, languages=frozenset(request.languages), topics=frozenset(sought),
+        countries=frozenset(request.countries),
+        continents=frozenset(request.continents),
+        kinds=frozenset(request.organisation_kinds),
+        population_min=request.population_min,
+        population_max=request.population_max,
+        languages=frozenset(request.languages),
+        topics=frozenset(sought),
     )
 
 
-def recommendations_for(organisation: Organisation, *, k: int = 10, request: PartnerRequest | None = None) -> list[dict]:
+def recommendations_for(
+    organisation: Organisation, *, k: int = 10, request: PartnerRequest | None = None
+) -> list[dict]:
     """The ``k`` best potential partners of ``organisation`` (local governments, published), with reasons."""
     net = network()
     source = net.places.get(organisation.pk)
@@ -301,13 +402,20 @@ def recommendations_for(organisation: Organisation, *, k: int = 10, request: Par
         source = place_of(organisation, languages=country_languages())
     wish = wish_of(request) if request is not None else None
     results = net.recommend(source, k=k, wish=wish, exclude=partner_ids(organisation))
-    countries = {c.code: c for c in Country.objects.filter(code__in={r.place.country for r in results} | {source.country})}
+    countries = {
+        c.code: c
+        for c in Country.objects.filter(
+            code__in={r.place.country for r in results} | {source.country}
+        )
+    }
     return [
         {
             "id": result.place.id,
             "name": result.place.name,
             "country": result.place.country,
-            "country_name": countries[result.place.country].name if result.place.country in countries else result.place.country,
+            "country_name": countries[result.place.country].name
+            if result.place.country in countries
+            else result.place.country,
             "geonameid": result.place.geonameid,
             "population": result.place.population or None,
             "score": result.score,
@@ -318,6 +426,7 @@ def recommendations_for(organisation: Organisation, *, k: int = 10, request: Par
 
 
 # -- reasons in words --------------------------------------------------------------------------------
+
 
 def _language_phrase(code: str) -> str:
     phrases = {
@@ -367,13 +476,19 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
         return country.name if country else code
 
     if reason.code == "offers_sought":
-        return _("offers what you seek: %(topics)s") % {"topics": _join(topic_label(code) for code in values)}
+        return _("offers what you seek: %(topics)s") % {
+            "topics": _join(topic_label(code) for code in values)
+        }
     if reason.code == "priority_country":
         return _("in your priority country: %(country)s") % {"country": country_name(values[0])}
     if reason.code == "priority_continent":
-        return _("in the part of the world you seek: %(continent)s") % {"continent": Continent(values[0]).label}
+        return _("in the part of the world you seek: %(continent)s") % {
+            "continent": Continent(values[0]).label
+        }
     if reason.code == "shared_topics":
-        return _("also works on %(topics)s") % {"topics": _join(topic_label(code) for code in values)}
+        return _("also works on %(topics)s") % {
+            "topics": _join(topic_label(code) for code in values)
+        }
     if reason.code == "common_partners":
         count, names = values
         return ngettext(
@@ -386,7 +501,9 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
     if reason.code == "language":
         return _join(_language_phrase(code) for code in values)
     if reason.code == "similar_population":
-        return _("similar population (%(population)s inhabitants)") % {"population": number_format(values[0], force_grouping=True)}
+        return _("similar population (%(population)s inhabitants)") % {
+            "population": number_format(values[0], force_grouping=True)
+        }
     if reason.code == "partners_with_your_country":
         return ngettext(
             "already partner of a town of %(country)s",
@@ -397,7 +514,9 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
         return _("you already have partners in %(country)s") % {"country": country_name(values[0])}
     if reason.code == "country_affinity":
         return _("towns of %(country)s often partner with towns of %(other)s") % {
-            "country": country_name(values[0]), "other": country_name(values[1])}
+            "country": country_name(values[0]),
+            "other": country_name(values[1]),
+        }
     if reason.code == "region_pairs":
         return ngettext(
             "one partnership already links your region and its region",
@@ -407,7 +526,9 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
     if reason.code == "near_partners":
         return _("close to you in the partnership network")
     if reason.code == "well_connected":
-        return ngettext("has %(count)s partnership", "has %(count)s partnerships", values[0]) % {"count": values[0]}
+        return ngettext("has %(count)s partnership", "has %(count)s partnerships", values[0]) % {
+            "count": values[0]
+        }
     return reason.code
 
 
@@ -417,12 +538,16 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
 def proposals_for(user) -> tuple[QuerySet[Proposal], QuerySet[Proposal]]:
     """(received by the user's organisations, sent by them), newest first."""
     ids = organisation_ids_of(user)
-    base = Proposal.objects.select_related("sender__country", "recipient__country", "sent_by", "partnership")
+    base = Proposal.objects.select_related(
+        "sender__country", "recipient__country", "sent_by", "partnership"
+    )
     return base.filter(recipient_id__in=ids), base.filter(sender_id__in=ids)
 
 
 def notifications_of(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("proposal__sender", "proposal__recipient")
+    return Notification.objects.filter(user=user).select_related(
+        "proposal__sender", "proposal__recipient"
+    )
 
 
 def unread_count(user) -> int:
@@ -433,5 +558,6 @@ def unread_count(user) -> int:
 
 def open_proposal_between(sender: Organisation, recipient: Organisation) -> Proposal | None:
     return Proposal.objects.filter(
-        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender), status=ProposalStatus.OPEN
+        Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender),
+        status=ProposalStatus.OPEN,
     ).first()

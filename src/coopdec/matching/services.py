@@ -48,7 +48,10 @@ MESSAGE_MAX_LENGTH = 4000
 
 def _check_manage(user, organisation: Organisation) -> None:
     if user is None or not user.has_perm("matching.manage_listings", organisation):
-        raise PermissionDenied(_("Only the editors of %(name)s can publish its offers and requests.") % {"name": organisation.name})
+        raise PermissionDenied(
+            _("Only the editors of %(name)s can publish its offers and requests.")
+            % {"name": organisation.name}
+        )
 
 
 def _axes(codes) -> list[Axis]:
@@ -56,7 +59,9 @@ def _axes(codes) -> list[Axis]:
     found = {axis.code: axis for axis in Axis.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ValidationError({"axes": _("Unknown cooperation axis: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        raise ValidationError(
+            {"axes": _("Unknown cooperation axis: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
     return [found[code] for code in codes]
 
 
@@ -64,15 +69,23 @@ def _sectors(codes) -> list[str]:
     codes = [str(code).strip() for code in dict.fromkeys(codes or []) if str(code).strip()]
     unknown = [code for code in codes if not code_exists("Sector", code)]
     if unknown:
-        raise ValidationError({"sectors": _("Not a DAC 5-digit sector code: %(codes)s; pick from the list.") % {
-            "codes": ", ".join(unknown)}})
+        raise ValidationError(
+            {
+                "sectors": _("Not a DAC 5-digit sector code: %(codes)s; pick from the list.")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
     return codes
 
 
 def _validity(valid_from, valid_until) -> None:
     if valid_from and valid_until and valid_until < valid_from:
-        raise ValidationError({"valid_until": _("The end of validity (%(end)s) is before its start (%(start)s).") % {
-            "end": valid_until.isoformat(), "start": valid_from.isoformat()}})
+        raise ValidationError(
+            {
+                "valid_until": _("The end of validity (%(end)s) is before its start (%(start)s).")
+                % {"end": valid_until.isoformat(), "start": valid_from.isoformat()}
+            }
+        )
 
 
 def _common_fields(listing, *, title, description, valid_from, valid_until) -> None:
@@ -87,21 +100,44 @@ def _common_fields(listing, *, title, description, valid_from, valid_until) -> N
 
 
 @transaction.atomic
-def offer_save(*, user, organisation: Organisation, title, kinds, description=None, axes=(), sectors=(),
-               valid_from=None, valid_until=None, offer: Offer | None = None) -> Offer:
+def offer_save(
+    *,
+    user,
+    organisation: Organisation,
+    title,
+    kinds,
+    description=None,
+    axes=(),
+    sectors=(),
+    valid_from=None,
+    valid_until=None,
+    offer: Offer | None = None,
+) -> Offer:
     """Create (``offer`` None) or update an offer of ``organisation``."""
     _check_manage(user, organisation)
     if offer is not None and offer.organisation_id != organisation.pk:
         raise PermissionDenied(_("This offer belongs to another organisation."))
     kinds = list(dict.fromkeys(kinds or []))
     if not kinds:
-        raise ValidationError({"kinds": _("Say what you offer: expertise, staff exchanges, hosting delegations or co-funding.")})
+        raise ValidationError(
+            {
+                "kinds": _(
+                    "Say what you offer: expertise, staff exchanges, hosting delegations or co-funding."
+                )
+            }
+        )
     unknown = [kind for kind in kinds if kind not in OfferKind.values]
     if unknown:
-        raise ValidationError({"kinds": _("Unknown kind of offer: %(kinds)s.") % {"kinds": ", ".join(unknown)}})
+        raise ValidationError(
+            {"kinds": _("Unknown kind of offer: %(kinds)s.") % {"kinds": ", ".join(unknown)}}
+        )
     axis_list, sector_list = _axes(axes), _sectors(sectors)
-    offer = offer or Offer(organisation=organisation, created_by=user if user.is_authenticated else None)
-    _common_fields(offer, title=title, description=description, valid_from=valid_from, valid_until=valid_until)
+    offer = offer or Offer(
+        organisation=organisation, created_by=user if user.is_authenticated else None
+    )
+    _common_fields(
+        offer, title=title, description=description, valid_from=valid_from, valid_until=valid_until
+    )
     offer.kinds = kinds
     offer.sectors = sector_list
     offer.save()
@@ -110,9 +146,24 @@ def offer_save(*, user, organisation: Organisation, title, kinds, description=No
 
 
 @transaction.atomic
-def request_save(*, user, organisation: Organisation, title, description=None, axes=(), sectors=(), countries=(),
-                 continents=(), organisation_kinds=(), population_min=None, population_max=None, languages=(),
-                 valid_from=None, valid_until=None, request: PartnerRequest | None = None) -> PartnerRequest:
+def request_save(
+    *,
+    user,
+    organisation: Organisation,
+    title,
+    description=None,
+    axes=(),
+    sectors=(),
+    countries=(),
+    continents=(),
+    organisation_kinds=(),
+    population_min=None,
+    population_max=None,
+    languages=(),
+    valid_from=None,
+    valid_until=None,
+    request: PartnerRequest | None = None,
+) -> PartnerRequest:
     """Create (``request`` None) or update a partner request of ``organisation``."""
     _check_manage(user, organisation)
     if request is not None and request.organisation_id != organisation.pk:
@@ -120,23 +171,49 @@ def request_save(*, user, organisation: Organisation, title, description=None, a
     countries = [code.upper() for code in dict.fromkeys(countries or [])]
     known = set(Country.objects.filter(code__in=countries).values_list("code", flat=True))
     if set(countries) - known:
-        raise ValidationError({"countries": _("Unknown country code: %(codes)s.") % {
-            "codes": ", ".join(sorted(set(countries) - known))}})
+        raise ValidationError(
+            {
+                "countries": _("Unknown country code: %(codes)s.")
+                % {"codes": ", ".join(sorted(set(countries) - known))}
+            }
+        )
     continents = list(dict.fromkeys(continents or []))
     if set(continents) - set(Continent.values):
-        raise ValidationError({"continents": _("Unknown continent code: %(codes)s.") % {
-            "codes": ", ".join(sorted(set(continents) - set(Continent.values)))}})
+        raise ValidationError(
+            {
+                "continents": _("Unknown continent code: %(codes)s.")
+                % {"codes": ", ".join(sorted(set(continents) - set(Continent.values)))}
+            }
+        )
     kinds = list(dict.fromkeys(organisation_kinds or []))
     if set(kinds) - set(LOCAL_GOVERNMENT_KINDS):
-        raise ValidationError({"organisation_kinds": _("Pick kinds of local or regional government.")})
-    if population_min is not None and population_max is not None and population_max < population_min:
-        raise ValidationError({"population_max": _("The largest population is smaller than the smallest.")})
+        raise ValidationError(
+            {"organisation_kinds": _("Pick kinds of local or regional government.")}
+        )
+    if (
+        population_min is not None
+        and population_max is not None
+        and population_max < population_min
+    ):
+        raise ValidationError(
+            {"population_max": _("The largest population is smaller than the smallest.")}
+        )
     languages = [code.strip().lower() for code in dict.fromkeys(languages or []) if code.strip()]
     if any(len(code) != 2 or not code.isalpha() for code in languages):
-        raise ValidationError({"languages": _("Give working languages as two-letter codes (fr, en, es, pt...).")})
+        raise ValidationError(
+            {"languages": _("Give working languages as two-letter codes (fr, en, es, pt...).")}
+        )
     axis_list, sector_list = _axes(axes), _sectors(sectors)
-    request = request or PartnerRequest(organisation=organisation, created_by=user if user.is_authenticated else None)
-    _common_fields(request, title=title, description=description, valid_from=valid_from, valid_until=valid_until)
+    request = request or PartnerRequest(
+        organisation=organisation, created_by=user if user.is_authenticated else None
+    )
+    _common_fields(
+        request,
+        title=title,
+        description=description,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
     request.sectors = sector_list
     request.countries = countries
     request.continents = continents
@@ -169,7 +246,9 @@ def _editors(organisation: Organisation):
 
 def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str) -> None:
     """In-app notices now; e-mails once the transaction is committed."""
-    Notification.objects.bulk_create([Notification(user=user, kind=kind, proposal=proposal) for user in users])
+    Notification.objects.bulk_create(
+        [Notification(user=user, kind=kind, proposal=proposal) for user in users]
+    )
     link = settings.SITE_URL.rstrip("/") + reverse("matching:proposal_detail", args=[proposal.pk])
     for user in users:
         if not user.email:
@@ -177,66 +256,116 @@ def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str
         body = render_to_string(template, {"proposal": proposal, "user": user, "link": link})
         transaction.on_commit(
             lambda user=user, body=body: send_mail(
-                subject=subject, message=body, from_email=None, recipient_list=[user.email], fail_silently=True
+                subject=subject,
+                message=body,
+                from_email=None,
+                recipient_list=[user.email],
+                fail_silently=True,
             )
         )
 
 
 def _check_rate(user, sender: Organisation, now) -> None:
     since = now - timedelta(days=1)
-    if Proposal.objects.filter(sent_by=user, sent_at__gte=since).count() >= PROPOSALS_PER_USER_PER_DAY:
-        raise ValidationError(ngettext(
-            "You have sent %(count)s proposal in the last 24 hours, the most allowed; try again tomorrow.",
-            "You have sent %(count)s proposals in the last 24 hours, the most allowed; try again tomorrow.",
-            PROPOSALS_PER_USER_PER_DAY,
-        ) % {"count": PROPOSALS_PER_USER_PER_DAY})
-    if Proposal.objects.filter(sender=sender, sent_at__gte=since).count() >= PROPOSALS_PER_ORGANISATION_PER_DAY:
-        raise ValidationError(_(
-            "%(name)s has sent %(count)s proposals in the last 24 hours, the most allowed; try again tomorrow."
-        ) % {"name": sender.name, "count": PROPOSALS_PER_ORGANISATION_PER_DAY})
+    if (
+        Proposal.objects.filter(sent_by=user, sent_at__gte=since).count()
+        >= PROPOSALS_PER_USER_PER_DAY
+    ):
+        raise ValidationError(
+            ngettext(
+                "You have sent %(count)s proposal in the last 24 hours, the most allowed; try again tomorrow.",
+                "You have sent %(count)s proposals in the last 24 hours, the most allowed; try again tomorrow.",
+                PROPOSALS_PER_USER_PER_DAY,
+            )
+            % {"count": PROPOSALS_PER_USER_PER_DAY}
+        )
+    if (
+        Proposal.objects.filter(sender=sender, sent_at__gte=since).count()
+        >= PROPOSALS_PER_ORGANISATION_PER_DAY
+    ):
+        raise ValidationError(
+            _(
+                "%(name)s has sent %(count)s proposals in the last 24 hours, the most allowed; try again tomorrow."
+            )
+            % {"name": sender.name, "count": PROPOSALS_PER_ORGANISATION_PER_DAY}
+        )
 
 
 @transaction.atomic
-def proposal_send(*, user, sender: Organisation, recipient: Organisation, message: str,
-                  request: PartnerRequest | None = None) -> Proposal:
+def proposal_send(
+    *,
+    user,
+    sender: Organisation,
+    recipient: Organisation,
+    message: str,
+    request: PartnerRequest | None = None,
+) -> Proposal:
     """An editor of ``sender`` proposes a partnership to ``recipient``; its editors are notified."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Sign in to send a partnership proposal."))
     if not user.has_perm("matching.send_proposal", sender):
-        raise PermissionDenied(_("Only the editors of %(name)s can send proposals on its behalf.") % {"name": sender.name})
+        raise PermissionDenied(
+            _("Only the editors of %(name)s can send proposals on its behalf.")
+            % {"name": sender.name}
+        )
     if sender.pk == recipient.pk:
         raise ValidationError(_("An organisation cannot propose a partnership to itself."))
     if not recipient.is_published:
-        raise ValidationError(_("%(name)s is not published: proposals go to published organisations only.") % {
-            "name": recipient.name})
+        raise ValidationError(
+            _("%(name)s is not published: proposals go to published organisations only.")
+            % {"name": recipient.name}
+        )
     if request is not None and request.organisation_id not in {sender.pk, recipient.pk}:
         raise ValidationError(_("This request belongs to neither organisation."))
     message = (message or "").strip()
     if len(message) < MESSAGE_MIN_LENGTH:
-        raise ValidationError({"message": _(
-            "Write a message of at least %(count)s characters: say who you are and what you propose."
-        ) % {"count": MESSAGE_MIN_LENGTH}})
+        raise ValidationError(
+            {
+                "message": _(
+                    "Write a message of at least %(count)s characters: say who you are and what you propose."
+                )
+                % {"count": MESSAGE_MIN_LENGTH}
+            }
+        )
     if len(message) > MESSAGE_MAX_LENGTH:
-        raise ValidationError({"message": _("The message is too long (%(count)s characters at most).") % {
-            "count": MESSAGE_MAX_LENGTH}})
+        raise ValidationError(
+            {
+                "message": _("The message is too long (%(count)s characters at most).")
+                % {"count": MESSAGE_MAX_LENGTH}
+            }
+        )
     if recipient.pk in partner_ids(sender):
-        raise ValidationError(_("%(sender)s and %(recipient)s are already partners.") % {
-            "sender": sender.name, "recipient": recipient.name})
+        raise ValidationError(
+            _("%(sender)s and %(recipient)s are already partners.")
+            % {"sender": sender.name, "recipient": recipient.name}
+        )
     existing = open_proposal_between(sender, recipient)
     if existing is not None:
-        raise ValidationError(_(
-            "A proposal between %(sender)s and %(recipient)s is already awaiting an answer (sent on %(date)s); "
-            "wait for it to be answered."
-        ) % {"sender": existing.sender.name, "recipient": existing.recipient.name, "date": existing.sent_at.date().isoformat()})
+        raise ValidationError(
+            _(
+                "A proposal between %(sender)s and %(recipient)s is already awaiting an answer (sent on %(date)s); "
+                "wait for it to be answered."
+            )
+            % {
+                "sender": existing.sender.name,
+                "recipient": existing.recipient.name,
+                "date": existing.sent_at.date().isoformat(),
+            }
+        )
     _check_rate(user, sender, timezone.now())
     try:
         with transaction.atomic():
-            proposal = Proposal.objects.create(sender=sender, recipient=recipient, message=message, request=request,
-                                               sent_by=user)
+            proposal = Proposal.objects.create(
+                sender=sender, recipient=recipient, message=message, request=request, sent_by=user
+            )
     except IntegrityError:  # a concurrent identical proposal won the race
-        raise ValidationError(_("A proposal between these organisations is already awaiting an answer.")) from None
+        raise ValidationError(
+            _("A proposal between these organisations is already awaiting an answer.")
+        ) from None
     _notify(
-        users=_editors(recipient), kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal,
+        users=_editors(recipient),
+        kind=NotificationKind.PROPOSAL_RECEIVED,
+        proposal=proposal,
         subject=_("Partnership proposal from %(name)s") % {"name": sender.name},
         template="matching/email/proposal_received.txt",
     )
@@ -247,35 +376,61 @@ def proposal_send(*, user, sender: Organisation, recipient: Organisation, messag
 def proposal_answer(*, user, proposal: Proposal, accept: bool, answer: str = "") -> Proposal:
     """The recipient's editor accepts (a partnership in preparation is created) or declines."""
     if user is None or not user.has_perm("matching.answer_proposal", proposal):
-        raise PermissionDenied(_("Only the editors of %(name)s can answer this proposal.") % {"name": proposal.recipient.name})
-    proposal = Proposal.objects.select_for_update().select_related("sender", "recipient").get(pk=proposal.pk)
+        raise PermissionDenied(
+            _("Only the editors of %(name)s can answer this proposal.")
+            % {"name": proposal.recipient.name}
+        )
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("sender", "recipient")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.OPEN:
-        raise ValidationError(_("This proposal was already answered (%(status)s).") % {
-            "status": proposal.get_status_display()})
+        raise ValidationError(
+            _("This proposal was already answered (%(status)s).")
+            % {"status": proposal.get_status_display()}
+        )
     answer = (answer or "").strip()
     if len(answer) > MESSAGE_MAX_LENGTH:
-        raise ValidationError({"answer": _("The answer is too long (%(count)s characters at most).") % {
-            "count": MESSAGE_MAX_LENGTH}})
+        raise ValidationError(
+            {
+                "answer": _("The answer is too long (%(count)s characters at most).")
+                % {"count": MESSAGE_MAX_LENGTH}
+            }
+        )
     proposal.answer = answer
     proposal.answered_by = user
     proposal.answered_at = timezone.now()
     if accept:
-        both_local = proposal.sender.kind in LOCAL_GOVERNMENT_KINDS and proposal.recipient.kind in LOCAL_GOVERNMENT_KINDS
+        both_local = (
+            proposal.sender.kind in LOCAL_GOVERNMENT_KINDS
+            and proposal.recipient.kind in LOCAL_GOVERNMENT_KINDS
+        )
         proposal.partnership = partnership_create(
-            user=user, parties=[proposal.recipient, proposal.sender],
+            user=user,
+            parties=[proposal.recipient, proposal.sender],
             kind=PartnershipKind.TWINNING if both_local else PartnershipKind.AGREEMENT,
             status=PartnershipStatus.PREPARATION,
             description={settings.LANGUAGE_CODE: proposal.message},
         )
         proposal.status = ProposalStatus.ACCEPTED
-        kind, subject = NotificationKind.PROPOSAL_ACCEPTED, _("%(name)s accepted your partnership proposal")
+        kind, subject = (
+            NotificationKind.PROPOSAL_ACCEPTED,
+            _("%(name)s accepted your partnership proposal"),
+        )
     else:
         proposal.status = ProposalStatus.DECLINED
-        kind, subject = NotificationKind.PROPOSAL_DECLINED, _("%(name)s declined your partnership proposal")
+        kind, subject = (
+            NotificationKind.PROPOSAL_DECLINED,
+            _("%(name)s declined your partnership proposal"),
+        )
     proposal.save()
     _notify(
-        users=_editors(proposal.sender), kind=kind, proposal=proposal,
-        subject=subject % {"name": proposal.recipient.name}, template="matching/email/proposal_answered.txt",
+        users=_editors(proposal.sender),
+        kind=kind,
+        proposal=proposal,
+        subject=subject % {"name": proposal.recipient.name},
+        template="matching/email/proposal_answered.txt",
     )
     return proposal
 

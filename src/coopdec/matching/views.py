@@ -20,7 +20,9 @@ PAGE_SIZE = 30
 
 
 def _organisation(request, pk: int, permission: str) -> Organisation:
-    organisation = get_object_or_404(Organisation.objects.select_related("country", "locality"), pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("country", "locality"), pk=pk
+    )
     if not request.user.has_perm(permission, organisation):
         raise PermissionDenied
     return organisation
@@ -45,9 +47,16 @@ def _listing_list(request, *, offers: bool):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "matching/listing_list.html", {
-        "form": form, "page": page, "offers": offers, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "matching/listing_list.html",
+        {
+            "form": form,
+            "page": page,
+            "offers": offers,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @require_safe
@@ -61,14 +70,24 @@ def request_list(request):
 
 
 def _listing_detail(request, model, pk: int):
-    listing = get_object_or_404(model.objects.select_related("organisation__country").prefetch_related("axes"), pk=pk)
+    listing = get_object_or_404(
+        model.objects.select_related("organisation__country").prefetch_related("axes"), pk=pk
+    )
     if not request.user.has_perm("matching.view_listing", listing):
         raise Http404
     can_manage = request.user.has_perm("matching.manage_listings", listing.organisation)
-    return render(request, "matching/listing_detail.html", {
-        "listing": listing, "offers": model is Offer, "can_manage": can_manage,
-        "can_propose": request.user.is_authenticated and not can_manage and bool(organisations_of(request.user)),
-    })
+    return render(
+        request,
+        "matching/listing_detail.html",
+        {
+            "listing": listing,
+            "offers": model is Offer,
+            "can_manage": can_manage,
+            "can_propose": request.user.is_authenticated
+            and not can_manage
+            and bool(organisations_of(request.user)),
+        },
+    )
 
 
 @require_safe
@@ -96,23 +115,38 @@ def listing_points(request, kind: str):
 @require_safe
 def organisation_matching(request, pk: int):
     organisation = _organisation(request, pk, "matching.view_recommendations")
-    return render(request, "matching/organisation.html", {
-        "organisation": organisation,
-        "offers": selectors.offers_of(organisation),
-        "requests": selectors.requests_of(organisation),
-        "recommendations": selectors.recommendations_for(organisation, k=10),
-    })
+    return render(
+        request,
+        "matching/organisation.html",
+        {
+            "organisation": organisation,
+            "offers": selectors.offers_of(organisation),
+            "requests": selectors.requests_of(organisation),
+            "recommendations": selectors.recommendations_for(organisation, k=10),
+        },
+    )
 
 
 @login_required
 @require_safe
 def request_recommendations(request, pk: int):
-    partner_request = get_object_or_404(PartnerRequest.objects.select_related("organisation__country"), pk=pk)
-    organisation = _organisation(request, partner_request.organisation_id, "matching.view_recommendations")
-    return render(request, "matching/request_recommendations.html", {
-        "organisation": organisation, "listing": partner_request,
-        "recommendations": selectors.recommendations_for(organisation, k=10, request=partner_request),
-    })
+    partner_request = get_object_or_404(
+        PartnerRequest.objects.select_related("organisation__country"), pk=pk
+    )
+    organisation = _organisation(
+        request, partner_request.organisation_id, "matching.view_recommendations"
+    )
+    return render(
+        request,
+        "matching/request_recommendations.html",
+        {
+            "organisation": organisation,
+            "listing": partner_request,
+            "recommendations": selectors.recommendations_for(
+                organisation, k=10, request=partner_request
+            ),
+        },
+    )
 
 
 # -- offer and request forms ------------------------------------------------------------------------
@@ -123,42 +157,76 @@ def _listing_edit(request, *, model, organisation, listing=None):
     initial = None
     if listing is not None:
         initial = {
-            "title": listing.title, "description": listing.description, "axes": [a.code for a in listing.axes.all()],
-            "sectors": listing.sectors, "valid_from": listing.valid_from, "valid_until": listing.valid_until,
+            "title": listing.title,
+            "description": listing.description,
+            "axes": [a.code for a in listing.axes.all()],
+            "sectors": listing.sectors,
+            "valid_from": listing.valid_from,
+            "valid_until": listing.valid_until,
         }
         if model is Offer:
             initial["kinds"] = listing.kinds
         else:
-            initial.update({name: getattr(listing, name) for name in (
-                "countries", "continents", "organisation_kinds", "population_min", "population_max", "languages")})
+            initial.update(
+                {
+                    name: getattr(listing, name)
+                    for name in (
+                        "countries",
+                        "continents",
+                        "organisation_kinds",
+                        "population_min",
+                        "population_max",
+                        "languages",
+                    )
+                }
+            )
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             if model is Offer:
-                saved = services.offer_save(user=request.user, organisation=organisation, offer=listing, **data)
+                saved = services.offer_save(
+                    user=request.user, organisation=organisation, offer=listing, **data
+                )
             else:
-                saved = services.request_save(user=request.user, organisation=organisation, request=listing, **data)
+                saved = services.request_save(
+                    user=request.user, organisation=organisation, request=listing, **data
+                )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("matching:offer_detail" if model is Offer else "matching:request_detail", saved.pk)
-    return render(request, "matching/listing_form.html", {
-        "form": form, "organisation": organisation, "listing": listing, "offers": model is Offer,
-    })
+            return redirect(
+                "matching:offer_detail" if model is Offer else "matching:request_detail", saved.pk
+            )
+    return render(
+        request,
+        "matching/listing_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "listing": listing,
+            "offers": model is Offer,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def offer_create(request, pk: int):
-    return _listing_edit(request, model=Offer, organisation=_organisation(request, pk, "matching.manage_listings"))
+    return _listing_edit(
+        request, model=Offer, organisation=_organisation(request, pk, "matching.manage_listings")
+    )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_create(request, pk: int):
-    return _listing_edit(request, model=PartnerRequest, organisation=_organisation(request, pk, "matching.manage_listings"))
+    return _listing_edit(
+        request,
+        model=PartnerRequest,
+        organisation=_organisation(request, pk, "matching.manage_listings"),
+    )
 
 
 @login_required
@@ -194,44 +262,72 @@ def listing_delete(request, kind: str, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_create(request, pk: int):
-    recipient = get_object_or_404(organisations_visible_to(request.user).select_related("country"), pk=pk)
-    senders = [org for org in organisations_of(request.user) if request.user.has_perm("matching.send_proposal", org)
-               and org.pk != recipient.pk]
+    recipient = get_object_or_404(
+        organisations_visible_to(request.user).select_related("country"), pk=pk
+    )
+    senders = [
+        org
+        for org in organisations_of(request.user)
+        if request.user.has_perm("matching.send_proposal", org) and org.pk != recipient.pk
+    ]
     if not senders:
         raise PermissionDenied
     partner_request = None
     if request.GET.get("request", "").isdigit():
-        partner_request = PartnerRequest.objects.filter(pk=request.GET["request"], organisation=recipient).first()
+        partner_request = PartnerRequest.objects.filter(
+            pk=request.GET["request"], organisation=recipient
+        ).first()
     form = ProposalForm(request.POST or None, senders=senders)
     if request.method == "POST" and form.is_valid():
         sender = next(org for org in senders if str(org.pk) == form.cleaned_data["sender"])
         try:
-            proposal = services.proposal_send(user=request.user, sender=sender, recipient=recipient,
-                                              message=form.cleaned_data["message"], request=partner_request)
+            proposal = services.proposal_send(
+                user=request.user,
+                sender=sender,
+                recipient=recipient,
+                message=form.cleaned_data["message"],
+                request=partner_request,
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Your proposal was sent to the editors of %(name)s.") % {"name": recipient.name})
+            messages.success(
+                request,
+                _("Your proposal was sent to the editors of %(name)s.") % {"name": recipient.name},
+            )
             return redirect("matching:proposal_detail", proposal.pk)
-    return render(request, "matching/proposal_form.html", {
-        "form": form, "recipient": recipient, "listing": partner_request,
-    })
+    return render(
+        request,
+        "matching/proposal_form.html",
+        {
+            "form": form,
+            "recipient": recipient,
+            "listing": partner_request,
+        },
+    )
 
 
 @login_required
 @require_safe
 def proposal_list(request):
     received, sent = selectors.proposals_for(request.user)
-    return render(request, "matching/proposal_list.html", {"received": received[:100], "sent": sent[:100]})
+    return render(
+        request, "matching/proposal_list.html", {"received": received[:100], "sent": sent[:100]}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_detail(request, pk: int):
-    proposal = get_object_or_404(Proposal.objects.select_related("sender", "recipient", "sent_by", "partnership"), pk=pk)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("sender", "recipient", "sent_by", "partnership"), pk=pk
+    )
     if not request.user.has_perm("matching.view_proposal", proposal):
         raise Http404
-    can_answer = request.user.has_perm("matching.answer_proposal", proposal) and proposal.status == ProposalStatus.OPEN
+    can_answer = (
+        request.user.has_perm("matching.answer_proposal", proposal)
+        and proposal.status == ProposalStatus.OPEN
+    )
     form = AnswerForm(request.POST or None)
     if request.method == "POST":
         if not can_answer:
@@ -239,17 +335,33 @@ def proposal_detail(request, pk: int):
         if form.is_valid():
             accept = request.POST.get("decision") == "accept"
             try:
-                proposal = services.proposal_answer(user=request.user, proposal=proposal, accept=accept,
-                                                    answer=form.cleaned_data["answer"])
+                proposal = services.proposal_answer(
+                    user=request.user,
+                    proposal=proposal,
+                    accept=accept,
+                    answer=form.cleaned_data["answer"],
+                )
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("Accepted: a partnership in preparation was created.") if accept
-                                 else _("Declined; the sender is told."))
+                messages.success(
+                    request,
+                    _("Accepted: a partnership in preparation was created.")
+                    if accept
+                    else _("Declined; the sender is told."),
+                )
                 return redirect("matching:proposal_detail", proposal.pk)
-    services.notifications_mark_read(user=request.user, notification_ids=proposal.notifications.filter(
-        user=request.user).values_list("pk", flat=True))
-    return render(request, "matching/proposal_detail.html", {"proposal": proposal, "form": form, "can_answer": can_answer})
+    services.notifications_mark_read(
+        user=request.user,
+        notification_ids=proposal.notifications.filter(user=request.user).values_list(
+            "pk", flat=True
+        ),
+    )
+    return render(
+        request,
+        "matching/proposal_detail.html",
+        {"proposal": proposal, "form": form, "can_answer": can_answer},
+    )
 
 
 @login_required
