@@ -56,3 +56,9 @@ def test_sign_in_and_out(client, django_user_model):
     assert client.get(reverse("home")).context["user"].is_authenticated
     client.post(reverse("logout"))
     assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_language_menu_names_each_language_in_itself(client):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    for name in ['lang="en">English<', 'lang="fr">Français<', 'lang="es">Español<', 'lang="pt">Português<']:
+        assert name in page
