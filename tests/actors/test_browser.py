@@ -2,18 +2,10 @@
 tabs appear, the place picker finds a town as one types (accents optional) and the organisation is
 registered at that place, without any error under the strict Content-Security-Policy."""
 
-import os
 
-import pytest
+from tests.browser import MARKS, launch
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"chromium not installed at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = MARKS
 
 
 def _registry_data():
@@ -36,7 +28,7 @@ def test_organisation_form_tabs_and_place_picker(live_server, transactional_db):
     _registry_data()
     make_user("awa")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page(locale="en-GB")
             errors = []

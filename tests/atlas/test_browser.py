@@ -1,19 +1,11 @@
 """The atlas in a real browser (Debian's chromium, headless, through Playwright): the map draws
 the Natural Earth countries, and choosing a facet changes both the results and the map."""
 
-import os
 from datetime import date
 
-import pytest
+from tests.browser import MARKS, launch
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"chromium not installed at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = MARKS
 
 
 def _atlas_data():
@@ -44,7 +36,7 @@ def test_atlas_map_draws_countries_and_facet_changes_results(live_server, transa
 
     _atlas_data()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             errors = []

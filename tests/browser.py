@@ -1,0 +1,20 @@
+"""Shared set-up of the browser tests: Debian's chromium, headless, driven through Playwright."""
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+# pytestmark of every browser test module: marked, and skipped with a reason where chromium is absent.
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"chromium not installed at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def launch(playwright):
+    """A headless chromium with the flags this closed network needs."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
