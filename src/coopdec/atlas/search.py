@@ -98,18 +98,27 @@ class SQLiteText:
         return f"{{{column}}} : ({expression})" if column else expression
 
     def _ids(self, expression: str) -> np.ndarray:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT rowid FROM atlas_search_fts WHERE atlas_search_fts MATCH %s", [expression])
-            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-        ids.sort()
-        return ids
+        return _sorted_ids("SELECT rowid FROM atlas_search_fts WHERE atlas_search_fts MATCH %s", [expression])
 
     def match(self, text: str) -> TextHits:
         terms = words(text)
         if not terms:
-            empty = np.empty(0, dtype=np.int64)
-            return TextHits(empty, empty)
+            return _no_hits()
         return TextHits(self._ids(self._expression(terms, None)), self._ids(self._expression(terms, "title_text")))
+
+
+def _sorted_ids(sql: str, params: list) -> np.ndarray:
+    """The ids a text query returns, as a sorted array (the facet engine intersects sorted arrays)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+    ids.sort()
+    return ids
+
+
+def _no_hits() -> TextHits:
+    empty = np.empty(0, dtype=np.int64)
+    return TextHits(empty, empty)
 
 
 class PostgreSQLText:
@@ -135,21 +144,16 @@ class PostgreSQLText:
         return " & ".join(f"{w}:*" if len(w) >= PREFIX_FROM else w for w in terms)
 
     def _ids(self, vector: str, query: str) -> np.ndarray:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id FROM atlas_searchdocument WHERE to_tsvector('simple'::regconfig, {vector}) "  # noqa: S608 (fixed expressions)
-                "@@ to_tsquery('simple'::regconfig, %s)",
-                [query],
-            )
-            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-        ids.sort()
-        return ids
+        return _sorted_ids(
+            f"SELECT id FROM atlas_searchdocument WHERE to_tsvector('simple'::regconfig, {vector}) "  # noqa: S608 (fixed expressions)
+            "@@ to_tsquery('simple'::regconfig, %s)",
+            [query],
+        )
 
     def match(self, text: str) -> TextHits:
         terms = words(text)
         if not terms:
-            empty = np.empty(0, dtype=np.int64)
-            return TextHits(empty, empty)
+            return _no_hits()
         query = self._query(terms)
         return TextHits(self._ids("title_text || ' ' || body_text", query), self._ids("title_text", query))
 
