@@ -69,11 +69,36 @@ def test_invitation_link_accepts_once_then_refuses():
     link = services.invitation_link(invitation)
     signed = link.rstrip("/").rsplit("/", 1)[1]
     assert services.invitation_from_signed(signed) == invitation
-    newcomer = make_user()
+    newcomer = make_user("ama")
     services.invitation_accept(invitation=invitation, user=newcomer)
     assert Membership.objects.get(user=newcomer).role == "editor"
     with pytest.raises(ValidationError, match="already been used"):
         services.invitation_from_signed(signed)
+
+
+def test_invitation_accept_other_address_refused_and_writes_nothing():
+    organisation = make_organisation()
+    invitation = services.invitation_create(organisation=organisation, email="ama@example.org", send=False)
+    intruder = make_user("moussa")
+    with pytest.raises(ValidationError) as raised:
+        services.invitation_accept(invitation=invitation, user=intruder)
+    assert raised.value.messages == [
+        "This invitation was sent to ama@example.org, not to the address of the account you are signed in with. "
+        "Sign out, then sign in (or create an account) with ama@example.org."
+    ]
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert Membership.objects.filter(organisation=organisation).count() == 0
+
+
+def test_invitation_accept_address_compared_case_insensitively():
+    organisation = make_organisation()
+    invitation = services.invitation_create(organisation=organisation, email="Ama.Diop@Example.org", send=False)
+    user = make_user("ama")
+    user.email = "AMA.DIOP@example.org"
+    user.save(update_fields=["email"])
+    membership = services.invitation_accept(invitation=invitation, user=user)
+    assert (membership.user, membership.organisation, membership.role) == (user, organisation, "editor")
 
 
 def test_invitation_expired_refused():

@@ -219,6 +219,62 @@ def test_invitation_accept_page_signs_up_and_joins(client):
     assert client.get(url).status_code == 410
 
 
+def test_invitation_accept_page_signed_in_with_another_address_offers_to_sign_out(client):
+    from coopdec.actors import services
+
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    invitation = services.invitation_create(organisation=lyon, email="ama@example.org", send=False)
+    url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
+    client.force_login(make_user("moussa"))
+    page = client.get(url)
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "This invitation was sent to ama@example.org, but you are signed in as moussa@example.org." in html
+    assert f'<input type="hidden" name="next" value="{url}">' in html
+    assert client.post(url).status_code == 403
+    assert lyon.memberships.count() == 0
+    response = client.post(reverse("logout"), {"next": url})
+    assert response["Location"] == url
+    assert "Create my account and join" in client.get(url).content.decode()
+
+
+def test_invitation_accept_page_signed_in_with_the_invited_address_in_other_case_joins(client):
+    from coopdec.actors import services
+
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    invitation = services.invitation_create(organisation=lyon, email="AMA@Example.org", send=False)
+    url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
+    ama = make_user("ama")
+    client.force_login(ama)
+    assert client.post(url)["Location"] == lyon.get_absolute_url()
+    assert lyon.memberships.get().user == ama
+
+
+def test_invitation_sign_up_keeps_the_invited_address(client):
+    from coopdec.actors import services
+
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    invitation = services.invitation_create(organisation=lyon, email="ama@example.org", send=False)
+    url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
+    client.post(url, {"username": "ama", "email": "someone.else@example.org",
+                      "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"})
+    assert lyon.memberships.get().user.email == "ama@example.org"
+
+
+def test_invitation_sign_up_with_an_address_already_used_asks_to_sign_in(client):
+    from coopdec.actors import services
+
+    make_user("ama")
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    invitation = services.invitation_create(organisation=lyon, email="AMA@example.org", send=False)
+    url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
+    response = client.post(url, {"username": "ama2", "password1": "a-long-passphrase-42",
+                                 "password2": "a-long-passphrase-42"})
+    assert response.status_code == 200
+    assert "An account already uses this address: sign in with it" in response.content.decode()
+    assert lyon.memberships.count() == 0
+
+
 def test_my_organisations_listed(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     client.force_login(make_member(lyon, role="admin"))

@@ -233,6 +233,23 @@ class MembershipRoleForm(forms.Form):
 
 
 class SignUpForm(UserCreationForm):
+    """An account created from an invitation: its address is the invited one and cannot be changed."""
+
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def __init__(self, *args, invited_email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.required = True
+        email.disabled = True
+        email.initial = invited_email
+        email.help_text = _("The invitation is for this address.")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account already uses this address: sign in with it, then open the invitation "
+                                    "link again."))
+        return email

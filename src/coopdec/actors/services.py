@@ -290,13 +290,25 @@ def invitation_create(*, organisation: Organisation, email: str, role: str = Mem
     return invitation
 
 
+def invitation_is_for(invitation: Invitation, user) -> bool:
+    """Whether ``user``'s e-mail address is the invited one (case-insensitive, spaces ignored)."""
+    email = (getattr(user, "email", "") or "").strip()
+    return bool(email) and email.casefold() == invitation.email.strip().casefold()
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """``user`` joins the organisation; an invitation is for one address, compared case-insensitively."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been used."))
     if invitation.expires_at <= timezone.now():
         raise ValidationError(_("This invitation has expired. Ask the organisation for a new one."))
+    if not invitation_is_for(invitation, user):
+        raise ValidationError(_(
+            "This invitation was sent to %(email)s, not to the address of the account you are signed in with. "
+            "Sign out, then sign in (or create an account) with %(email)s."
+        ) % {"email": invitation.email})
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )

@@ -253,13 +253,16 @@ def invitation_accept(request, signed: str):
         return render(request, "actors/invitation_invalid.html", {"message": " ".join(error.messages)}, status=410)
     signup = None
     if request.user.is_authenticated:
+        if not services.invitation_is_for(invitation, request.user):
+            # An invitation is for one address: offer to sign out and come back with the invited one.
+            return render(request, "actors/invitation_wrong_account.html", {"invitation": invitation}, status=403)
         if request.method == "POST":
             services.invitation_accept(invitation=invitation, user=request.user)
             messages.success(request, _("Welcome: you are now a member of %(organisation)s.") % {
                 "organisation": invitation.organisation.name})
             return redirect(invitation.organisation)
     else:
-        signup = SignUpForm(request.POST or None, initial={"email": invitation.email})
+        signup = SignUpForm(request.POST or None, invited_email=invitation.email)
         if request.method == "POST" and signup.is_valid():
             user = signup.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
