@@ -275,6 +275,19 @@ def test_invitation_sign_up_with_an_address_already_used_asks_to_sign_in(client)
     assert lyon.memberships.count() == 0
 
 
+def test_counts_on_registry_pages_use_singular_and_plural_forms(client):
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944, population=1)
+    project = make_project(lead=lyon, beneficiaries_count=1)
+    assert "1 beneficiary</p>" in client.get(project.get_absolute_url()).content.decode()
+    assert "1 inhabitant</p>" in client.get(lyon.get_absolute_url()).content.decode()
+    Project.objects.filter(pk=project.pk).update(beneficiaries_count=2500)
+    assert "2,500 beneficiaries</p>" in client.get(project.get_absolute_url()).content.decode()
+    Organisation.objects.filter(pk=lyon.pk).update(updated_at=timezone.now() - datetime.timedelta(days=400))
+    client.force_login(make_user(is_coordinator=True))
+    page = client.get(reverse("actors:coordinator_dashboard")).content.decode()
+    assert "<li>1 organisation</li>" in page and "<li>0 partnerships</li>" in page and "<li>0 projects</li>" in page
+
+
 def test_my_organisations_listed(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     client.force_login(make_member(lyon, role="admin"))

@@ -26,6 +26,17 @@ def test_home_shows_live_counts(client):
     assert response.context["counts"]["reference_countries"] == 250
 
 
+def test_home_counts_use_singular_and_plural_forms(client, settings):
+    from tests.factories import make_organisation
+
+    settings.LANGUAGE_CODE = "en"
+    make_organisation("Ville de Lyon", geonameid=2996944)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>1</strong><span>organisation</span>" in page
+    assert "<strong>0</strong><span>partnerships</span>" in page
+    assert "They lie in 250 countries." in page
+
+
 def test_home_page_is_french_by_default(client):
     response = client.get(reverse("home"))
     assert "Rechercher" in response.content.decode()

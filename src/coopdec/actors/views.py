@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from coopdec.cooperation import selectors as cooperation_selectors
@@ -205,8 +206,10 @@ def members(request, pk: int):
         except ValidationError as error:
             records.form_errors(form, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s; the link is valid for %(days)s days.") % {
-                "email": invitation.email, "days": services.INVITATION_VALIDITY.days})
+            days = services.INVITATION_VALIDITY.days
+            messages.success(request, ngettext("Invitation sent to %(email)s; the link is valid for %(days)s day.",
+                                               "Invitation sent to %(email)s; the link is valid for %(days)s days.",
+                                               days) % {"email": invitation.email, "days": days})
             return redirect("actors:members", pk=organisation.pk)
     return render(request, "actors/members.html", {
         "organisation": organisation, "form": form, "memberships": selectors.members_of(organisation),

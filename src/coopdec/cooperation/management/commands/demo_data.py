@@ -9,6 +9,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.services import organisation_create
@@ -171,5 +172,11 @@ class Command(BaseCommand):
                     services.indicator_value_set(indicator=indicator, territory=organisations[key], period_start=start,
                                                  period_end=end, baseline=baseline, target=target, actual=actual)
             created += 1
-        self.stdout.write(f"Demo data: {created} records created ({len(ORGANISATIONS)} organisations, "
-                          f"{len(PARTNERSHIPS)} partnerships, {len(PROJECTS)} projects in the demo set).")
+        self.stdout.write(ngettext(
+            "Demo data: %(created)s record created (the demo set has %(organisations)s organisations, "
+            "%(partnerships)s partnerships and %(projects)s projects).",
+            "Demo data: %(created)s records created (the demo set has %(organisations)s organisations, "
+            "%(partnerships)s partnerships and %(projects)s projects).",
+            created,
+        ) % {"created": created, "organisations": len(ORGANISATIONS), "partnerships": len(PARTNERSHIPS),
+             "projects": len(PROJECTS)})
