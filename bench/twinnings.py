@@ -1,6 +1,6 @@
 """Benchmark: resolve and import the world's twinnings, scored against geocoded ground truth.
 
-    python bench/twinnings.py [--db PATH] [--resolve-only] [--errors N]
+    python bench/twinnings.py [--db PATH] [--resolve-only] [--errors N] [--breakdown]
 
 Without --db, copies var/coopdec.sqlite3 (which must hold the full reference data) to a temporary
 file, so the figures come from a fresh database. Prints resolved %, agreement % (resolved places
@@ -13,13 +13,15 @@ the importer never reads it.
 
 import argparse
 import csv
+import math
 import os
+import re
 import shutil
 import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,17 +43,28 @@ def ground_truth(path: Path = TRUTH) -> dict[tuple[str, str], tuple[float, float
 
 
 def score(results: dict, truth: dict) -> dict:
-    """Figures for {(city, country): Resolution}."""
+    """Figures for {(city, country): Resolution}.
+
+    Agreement is measured on places resolved to a locality (a point). A place resolved to a
+    subdivision (a county, a region) is counted as resolved but is not scored by distance: a region is
+    not a point, and its seat may lie far from the centre a geocoder gives for it. The figure that
+    also scores subdivisions at their seat's coordinates is printed beside it.
+    """
     from coopdec.territories.resolution import distance_km
 
     counts = Counter(r.status for r in results.values())
-    scored = agree = no_coordinates = 0
+    scored = agree = subdivisions = subdivisions_scored = subdivisions_agree = 0
     wrong = []
     for place, result in results.items():
-        if not result.is_resolved or place not in truth:
+        if not result.is_resolved:
             continue
-        if result.latitude is None:
-            no_coordinates += 1
+        if result.subdivision is not None:
+            subdivisions += 1
+            if place in truth and result.latitude is not None:
+                subdivisions_scored += 1
+                subdivisions_agree += distance_km(result.latitude, result.longitude, *truth[place]) <= AGREEMENT_KM
+            continue
+        if place not in truth:
             continue
         scored += 1
         d = distance_km(result.latitude, result.longitude, *truth[place])
@@ -67,7 +80,9 @@ def score(results: dict, truth: dict) -> dict:
         "unresolved": counts["unresolved"],
         "scored": scored,
         "agree": agree,
-        "no_coordinates": no_coordinates,
+        "subdivisions": subdivisions,
+        "subdivisions_scored": subdivisions_scored,
+        "subdivisions_agree": subdivisions_agree,
         "wrong": sorted(wrong, key=lambda w: -w[0]),
         "pct": lambda n: 100.0 * n / total if total else 0.0,
     }
@@ -76,14 +91,66 @@ def score(results: dict, truth: dict) -> dict:
 def print_figures(figures: dict) -> None:
     pct = figures["pct"]
     print(f"distinct places      {figures['places']}")
-    print(f"resolved             {figures['resolved']} ({pct(figures['resolved']):.1f} %)")
+    print(f"resolved             {figures['resolved']} ({pct(figures['resolved']):.1f} %), of which "
+          f"{figures['subdivisions']} to a subdivision ({pct(figures['resolved'] - figures['subdivisions']):.1f} % "
+          f"to a locality)")
     print(f"ambiguous            {figures['ambiguous']} ({pct(figures['ambiguous']):.1f} %)")
     print(f"unresolved           {figures['unresolved']} ({pct(figures['unresolved']):.1f} %)")
     agreement = 100.0 * figures["agree"] / figures["scored"] if figures["scored"] else 0.0
-    print(f"agreement            {agreement:.2f} % of {figures['scored']} resolved places with ground truth "
-          f"within {AGREEMENT_KM:.0f} km")
-    if figures["no_coordinates"]:
-        print(f"not scored           {figures['no_coordinates']} resolved to a subdivision without coordinates")
+    print(f"agreement            {agreement:.2f} % of {figures['scored']} places resolved to a locality with "
+          f"ground truth lie within {AGREEMENT_KM:.0f} km")
+    both = figures["scored"] + figures["subdivisions_scored"]
+    if figures["subdivisions_scored"]:
+        print(f"                     {100.0 * (figures['agree'] + figures['subdivisions_agree']) / both:.2f} % of "
+              f"{both} when subdivisions are also scored at their seat's coordinates "
+              f"({figures['subdivisions_agree']} of {figures['subdivisions_scored']} within {AGREEMENT_KM:.0f} km)")
+
+
+def nearest_country(points: list[tuple[float, float]]) -> list[str | None]:
+    """The country of the gazetteer locality nearest to each point (to tell a geocoder's slips)."""
+    from coopdec.territories.resolution import get_index
+
+    grid: dict[tuple[int, int], list] = defaultdict(list)
+    for place in get_index().places.values():
+        grid[(math.floor(place.latitude), math.floor(place.longitude))].append(place)
+    found = []
+    for lat, lng in points:
+        cell = (math.floor(lat), math.floor(lng))
+        near = [p for dx in (-1, 0, 1) for dy in (-1, 0, 1) for p in grid.get((cell[0] + dx, cell[1] + dy), ())]
+        scale = math.cos(math.radians(lat))
+        best = min(near, key=lambda p: (p.latitude - lat) ** 2 + ((p.longitude - lng) * scale) ** 2, default=None)
+        found.append(best.country if best else None)
+    return found
+
+
+def reason_family(reason: str) -> str:
+    """A reason without its particulars (numbers, names after a colon), to group disagreements."""
+    return re.sub(r"\d+", "N", re.sub(r"^(part of|subdivision) .*", r"\1 …", reason.split(": ")[0]))
+
+
+def print_breakdown(figures: dict, results: dict, truth: dict) -> None:
+    """Disagreements per reason of the resolution, and how many put the truth in another country."""
+    abroad = nearest_country([truth[place] for _d, place, _r in figures["wrong"]])
+    by_family: Counter = Counter()
+    wrong: Counter = Counter()
+    foreign: Counter = Counter()
+    for place, result in results.items():
+        if result.is_resolved and result.subdivision is None and place in truth:
+            by_family[reason_family(result.reason)] += 1
+    for (_d, _place, result), country in zip(figures["wrong"], abroad, strict=True):
+        family = reason_family(result.reason)
+        wrong[family] += 1
+        foreign[family] += country is not None and country != result.country_code
+    total_foreign = sum(foreign.values())
+    print(f"\n-- disagreements per reason ({len(figures['wrong'])}, of which {total_foreign} with the ground-truth "
+          f"point in another country than the one resolved)")
+    print(f"{'scored':>7} {'wrong':>6} {'abroad':>6} {'wrong %':>7}  reason")
+    for family, n in by_family.most_common():
+        if wrong[family] or n >= 50:
+            print(f"{n:7} {wrong[family]:6} {foreign[family]:6} {100.0 * wrong[family] / n:7.1f}  {family}")
+    kept = figures["scored"] - total_foreign
+    print(f"agreement without the {total_foreign} ground-truth points lying abroad: "
+          f"{100.0 * (figures['agree']) / kept:.2f} % of {kept}")
 
 
 def main() -> int:
@@ -91,6 +158,7 @@ def main() -> int:
     parser.add_argument("--db", help="SQLite file to use as is (default: a fresh copy of var/coopdec.sqlite3)")
     parser.add_argument("--resolve-only", action="store_true", help="score the resolver without importing")
     parser.add_argument("--errors", type=int, default=0, help="print this many disagreements and unresolved places")
+    parser.add_argument("--breakdown", action="store_true", help="print the disagreements per resolution reason")
     args = parser.parse_args()
     if not TRUTH.exists():
         print(f"skipped: ground truth {TRUTH} is absent")
@@ -157,6 +225,9 @@ def main() -> int:
                             time.perf_counter() - wall, time.process_time() - cpu))
         for label, seconds, cpu_seconds in timings:
             print(f"time                 {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU: {label}")
+        print(f"load average         {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        if args.breakdown:
+            print_breakdown(figures, results, truth)
         if args.errors:
             print("\n-- farthest disagreements")
             for d, place, result in figures["wrong"][: args.errors]:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pycountry
 from django.conf import settings
 from django.db import connection
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from coopdec.common.text import _SPECIAL, fold
@@ -501,13 +501,16 @@ class PlaceIndex:
                 return Resolution(UNRESOLVED, cc, reason=_("no place of this name in the region given"))
         tier = _clusters(main or alt)
         others = [a for a in _clusters(alt) if main and not _near_any(a, tier)]
-        how = _("main name") if main else _("alternate name")
         if in_region:
-            where, confidence = _("in the region given"), 0.95
+            confidence = 0.95
+            reason = _("main name, in the region given") if main else _("alternate name, in the region given")
         elif admin1:
-            where, confidence = _("not in the region given"), 0.7
+            confidence = 0.7
+            reason = _("main name, not in the region given") if main else _("alternate name, not in the region given")
         else:
-            where, confidence = _("only place of this name in the country"), 0.95 if main else 0.9
+            confidence = 0.95 if main else 0.9
+            reason = (_("main name, only place of this name in the country") if main
+                      else _("alternate name, only place of this name in the country"))
         if len(tier) == 1:
             place = tier[0]
             bigger = [o for o in others if o.population > place.population]
@@ -519,12 +522,18 @@ class PlaceIndex:
                 return _ambiguous(cc, [place], _(
                     "only %(place)s has this among its other names; confirm it is the place meant"
                 ) % {"place": place.name})
-            return Resolution(RESOLVED, cc, place, confidence=confidence, reason=f"{how}, {where}")
+            return Resolution(RESOLVED, cc, place, confidence=confidence, reason=reason)
         ranked = sorted(tier, key=lambda p: -p.population)
         if _dominates(ranked[0], ranked[1:] + others, DOMINANCE) and (main or self._trust_alternate(k, ranked[0])):
-            return Resolution(RESOLVED, cc, ranked[0], confidence=min(confidence, 0.75), reason=_(
-                "%(how)s, most populous of %(count)s places of this name") % {"how": how, "count": len(ranked)})
-        return _ambiguous(cc, ranked + others, _("%(count)s places of this name") % {"count": len(ranked) + len(others)})
+            count = len(ranked)
+            reason = ngettext("main name, most populous of %(count)s place of this name",
+                              "main name, most populous of %(count)s places of this name", count) if main else ngettext(
+                "alternate name, most populous of %(count)s place of this name",
+                "alternate name, most populous of %(count)s places of this name", count)
+            return Resolution(RESOLVED, cc, ranked[0], confidence=min(confidence, 0.75), reason=reason % {"count": count})
+        count = len(ranked) + len(others)
+        return _ambiguous(cc, ranked + others, ngettext(
+            "%(count)s place of this name", "%(count)s places of this name", count) % {"count": count})
 
     def _trust_alternate(self, k: str, place: Place) -> bool:
         """An alternate name is trusted for a large place, or when it is a spelling of the main name."""

@@ -61,7 +61,7 @@ def test_upload_preview_confirm_as_drafts(client, editor, tmp_path):
     assert response.status_code == 302
     preview = response["Location"]
     page = client.get(preview).content.decode()
-    assert "1 rows ready to import, 1 rows with problems" in page
+    assert "1 row ready to import; 1 row with problems (left out)." in page
     assert "Illingen, Germany: place ambiguous" in page
     assert Organisation.objects.count() == 1  # only the editor's own organisation so far
 

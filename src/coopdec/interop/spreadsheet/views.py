@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from coopdec.actors.duplicates import find_duplicates, organisations_merge
@@ -82,12 +83,22 @@ def import_preview(request, token: str):
             return redirect("interop:import_upload")
         summary = spreadsheet_import(parsed, user=request.user, publish=publish)
         upload_discard(token=token)
-        messages.success(request, _(
-            "Imported: %(o_created)s organisations created (%(o_existing)s already registered), %(p_created)s "
-            "partnerships created (%(p_existing)s already known). %(errors)s rows with problems were left out."
-        ) % {"o_created": summary.organisations_created, "o_existing": summary.organisations_existing,
-             "p_created": summary.partnerships_created, "p_existing": summary.partnerships_existing,
-             "errors": summary.rows_with_errors})
+        messages.success(request, " ".join([
+            ngettext(
+                "Imported: %(count)s organisation created (already registered: %(existing)s).",
+                "Imported: %(count)s organisations created (already registered: %(existing)s).",
+                summary.organisations_created,
+            ) % {"count": summary.organisations_created, "existing": summary.organisations_existing},
+            ngettext(
+                "%(count)s partnership created (already known: %(existing)s).",
+                "%(count)s partnerships created (already known: %(existing)s).",
+                summary.partnerships_created,
+            ) % {"count": summary.partnerships_created, "existing": summary.partnerships_existing},
+            ngettext(
+                "%(count)s row with problems was left out.", "%(count)s rows with problems were left out.",
+                summary.rows_with_errors,
+            ) % {"count": summary.rows_with_errors},
+        ]))
         if not publish:
             messages.info(request, _("The new records are drafts until a coordinator reviews and publishes them."))
         return redirect("interop:import_upload")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coopdec.interop.spreadsheet.reader import ImportFileError, check_headers, read_path, read_table
 
@@ -55,11 +56,17 @@ def read_pairs(source: str | Path | bytes, *, filename: str = "") -> TwinningsFi
         lines.append(line)
     if problems:
         shown = "; ".join(_("line %(line)s: %(problem)s") % {"line": n, "problem": p} for n, p in problems[:10])
+        message = [ngettext(
+            "%(count)s line cannot be read, nothing was imported.",
+            "%(count)s lines cannot be read, nothing was imported.", len(problems),
+        ) % {"count": len(problems)}, shown + "."]
         more = len(problems) - 10
-        raise ImportFileError(
-            _("%(count)s lines cannot be read, nothing was imported. %(shown)s%(more)s")
-            % {"count": len(problems), "shown": shown, "more": (_(" (and %(n)s more)") % {"n": more}) if more > 0 else ""}
-        )
+        if more > 0:
+            message.append(ngettext(
+                "%(count)s more line with a problem is not listed.",
+                "%(count)s more lines with a problem are not listed.", more,
+            ) % {"count": more})
+        raise ImportFileError(" ".join(message))
     if not pairs:
         raise ImportFileError(_("The file has a header but no pairs."))
     return TwinningsFile(pairs, lines, table.checksum, table.encoding, table.separator)
