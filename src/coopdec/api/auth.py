@@ -5,17 +5,21 @@
 - ``token_or_public``: reads. A valid token reads as its user (drafts of their organisations);
   without one the caller reads as the signed-in web user if any, else anonymously. A token that
   is sent but not valid is refused (401) rather than silently downgraded.
-- ``throttles``: a sliding-window limit per client in the cache: per IP address for anonymous
-  callers (``API_RATE_ANONYMOUS``), per token for authenticated ones (``API_RATE_AUTHENTICATED``).
+- ``throttles``: a sliding-window limit per client, counted in the database so that all worker
+  processes share it: per IP address for anonymous callers (``API_RATE_ANONYMOUS``), per token for
+  authenticated ones (``API_RATE_AUTHENTICATED``).
 """
+
+import threading
+import time
 
 from django.conf import settings
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from .models import ApiToken
-from .services import token_authenticate
+from .services import rate_hit, rate_unhit, token_authenticate
 
 DEFAULT_RATE_ANONYMOUS = "120/min"
 DEFAULT_RATE_AUTHENTICATED = "1200/min"
@@ -62,25 +66,51 @@ def caller(request):
     return request.user
 
 
-class ClientThrottle(SimpleRateThrottle):
-    """Sliding window per client: the timestamps of its recent requests, kept in the cache."""
+class ClientThrottle(BaseThrottle):
+    """A limit per client shared by every worker process: counters in the default database.
 
-    cache_format = "coopdec-api-throttle-%(scope)s-%(ident)s"
+    The window slides: the requests of the previous fixed window count in proportion to the part
+    of it still inside the last ``duration`` seconds (``previous * (1 - elapsed) + current``), which
+    is what a log of timestamps would give for evenly spread requests, in one row and one atomic
+    statement per request. Refused requests are taken back from the count; a client that then waits
+    ``Retry-After`` seconds (at most one window: after a whole window of silence the count starts
+    afresh) gets through.
+    """
+
+    timer = time.time
 
     def __init__(self, *, authenticated: bool):
         self.authenticated = authenticated
         self.scope = "token" if authenticated else "ip"
-        super().__init__(rate=self._setting())
+        self._waits = threading.local()
 
-    def _setting(self) -> str:
+    def _rate(self) -> tuple[int, int]:
         if self.authenticated:
-            return getattr(settings, "API_RATE_AUTHENTICATED", DEFAULT_RATE_AUTHENTICATED)
-        return getattr(settings, "API_RATE_ANONYMOUS", DEFAULT_RATE_ANONYMOUS)
+            rate = getattr(settings, "API_RATE_AUTHENTICATED", DEFAULT_RATE_AUTHENTICATED)
+        else:
+            rate = getattr(settings, "API_RATE_ANONYMOUS", DEFAULT_RATE_ANONYMOUS)
+        return parse_rate(rate)
 
     def allow_request(self, request) -> bool:
-        self.rate = self._setting()  # read each time, so that settings can change (tests, reload)
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        self._waits.seconds = None
+        client = self.get_client(request)
+        if client is None:
+            return True
+        limit, duration = self._rate()  # read each time, so that settings can change (tests, reload)
+        client = f"{self.scope}:{duration}:{client}"
+        now = self.timer()
+        count, previous, period = rate_hit(client=client, duration=duration, now=now)
+        elapsed = min(max(now / duration - period, 0.0), 1.0)  # fraction of the current window gone by
+        if previous * (1 - elapsed) + count <= limit:
+            return True
+        rate_unhit(client=client, period=period)
+        # After a whole window without any request the count starts afresh, so never more than that.
+        wait = min(seconds_until_allowed(limit, duration, count - 1, previous, elapsed), duration)
+        self._waits.seconds = max(1.0, wait)
+        return False
+
+    def wait(self) -> float | None:
+        return getattr(self._waits, "seconds", None)
 
     def get_ident(self, request) -> str:
         # X-Forwarded-For is only believed for the number of proxies the operator declares
@@ -89,15 +119,38 @@ class ClientThrottle(SimpleRateThrottle):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
         if proxies and forwarded:
             addresses = [address.strip() for address in forwarded.split(",")]
-            return addresses[-min(proxies, len(addresses))]
-        return request.META.get("REMOTE_ADDR", "")
+            return addresses[-min(proxies, len(addresses))][:64]
+        return request.META.get("REMOTE_ADDR", "")[:64]
 
-    def get_cache_key(self, request):
+    def get_client(self, request) -> str | None:
+        """Who is counted: the token for authenticated callers, the address for the others; None
+        when this throttle is not the caller's (the other one counts them)."""
         token = getattr(request, "auth", None)
         if isinstance(token, ApiToken) != self.authenticated:
             return None
-        ident = token.pk if self.authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return str(token.pk) if self.authenticated else self.get_ident(request)
+
+
+PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/min"`` -> (120, 60): requests allowed per window length in seconds."""
+    number, _slash, period = rate.partition("/")
+    return int(number), PERIODS[period.strip().lower()]
+
+
+def seconds_until_allowed(limit: int, duration: int, count: int, previous: int, elapsed: float) -> float:
+    """How long until one more request fits: ``count`` requests made in the current window (at
+    ``elapsed``, a fraction of it), ``previous`` in the one before. While the previous window's
+    weight ``previous * (1 - t)`` fades, the current count stays; if the current count alone
+    fills the limit, wait for the next window, where it fades in turn."""
+    if count + 1 <= limit:
+        # previous * (1 - t) + count + 1 <= limit  <=>  t >= 1 - (limit - count - 1) / previous
+        needed = 1 - (limit - count - 1) / previous if previous else elapsed
+        return max(0.0, needed - elapsed) * duration
+    needed = 1 - (limit - 1) / count if count else 0.0  # in the next window, count is the previous
+    return (1 - elapsed + max(0.0, needed)) * duration
 
 
 def throttles() -> list[ClientThrottle]:
