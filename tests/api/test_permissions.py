@@ -7,7 +7,7 @@ of a party, a platform coordinator. Records: organisations, partnerships and pro
 import pytest
 
 from coopdec.actors.models import MembershipRole
-from coopdec.cooperation.models import Partnership, Project
+from coopdec.cooperation.models import Partnership, PartnershipParty, Project
 from tests.factories import (
     make_member,
     make_organisation,
@@ -135,3 +135,56 @@ def test_organisation_matrix(client, world, caller):
     deleted = client.delete(f"/api/v1/organisations/{draft.pk}", headers=headers)
     assert deleted.status_code == {"anonymous": 401, "unrelated": 404, "party_editor": 403, "party_admin": 204,
                                    "coordinator": 204}[caller]
+
+
+MANAGE_PARTIES_ADD = {"anonymous": 401, "unrelated": 403, "party_editor": 403, "party_admin": 201, "coordinator": 201}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_partnership_parties_matrix(client, world, caller):
+    """Adding and removing parties: the parties' administrators and coordinators, as on the web."""
+    headers = headers_for(world, caller)
+    partnership, lyon = world["partnership"], make_organisation("Métropole de Lyon", geonameid=2996944)
+    added = client.post(f"/api/v1/partnerships/{partnership.pk}/parties", {"organisation": lyon.pk, "role": "associate"},
+                        content_type="application/json", headers=headers)
+    assert added.status_code == MANAGE_PARTIES_ADD[caller], added.content
+    parties = set(partnership.party_links.values_list("organisation_id", "role"))
+    if added.status_code == 201:
+        assert {(p["organisation"]["id"], p["role"]) for p in added.json()["parties"]} == parties
+        assert parties == {(world["paris"].pk, "partner"), (world["dakar"].pk, "partner"), (lyon.pk, "associate")}
+    else:
+        assert parties == {(world["paris"].pk, "partner"), (world["dakar"].pk, "partner")}
+        PartnershipParty.objects.create(partnership=partnership, organisation=lyon, role="associate")
+    removed = client.delete(f"/api/v1/partnerships/{partnership.pk}/parties/{lyon.pk}", headers=headers)
+    assert removed.status_code == {**MANAGE_PARTIES_ADD, "party_admin": 204, "coordinator": 204}[caller], removed.content
+    assert partnership.party_links.filter(organisation=lyon).exists() == (removed.status_code != 204)
+
+
+def test_party_changes_of_a_draft_partnership_are_hidden_from_outsiders(client, world):
+    draft = world["draft_partnership"]
+    headers = bearer(world["users"]["unrelated"])
+    assert client.post(f"/api/v1/partnerships/{draft.pk}/parties", {"organisation": world["paris"].pk},
+                       content_type="application/json", headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/partnerships/{draft.pk}/parties/{world['paris'].pk}", headers=headers).status_code == 404
+
+
+def test_party_changes_keep_the_registry_rules(client, world):
+    """Two parties at least, no party twice, organisations the caller can see; nothing written otherwise."""
+    partnership = world["partnership"]
+    headers = headers_for(world, "party_admin")
+    url = f"/api/v1/partnerships/{partnership.pk}/parties"
+    twice = client.post(url, {"organisation": world["dakar"].pk}, content_type="application/json", headers=headers,
+                        HTTP_ACCEPT_LANGUAGE="en")
+    assert twice.status_code == 400
+    assert twice.json()["message"] == "organisation: Ville de Dakar is already a party to this partnership."
+    last_two = client.delete(f"{url}/{world['dakar'].pk}", headers=headers, HTTP_ACCEPT_LANGUAGE="en")
+    assert last_two.status_code == 400
+    assert last_two.json()["message"].startswith("A partnership keeps at least two parties")
+    hidden = make_organisation("Brouillon ailleurs", geonameid=2996944, published=False)
+    unseen = client.post(url, {"organisation": hidden.pk}, content_type="application/json", headers=headers)
+    assert unseen.status_code == 400
+    assert unseen.json()["details"][0]["field"] == "organisation"
+    assert client.delete(f"{url}/{hidden.pk}", headers=headers).status_code == 404
+    assert client.post(url, {"organisation": world["paris"].pk, "role": "boss"}, content_type="application/json",
+                       headers=headers).status_code == 400
+    assert set(partnership.party_links.values_list("organisation_id", flat=True)) == {world["paris"].pk, world["dakar"].pk}

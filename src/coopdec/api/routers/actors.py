@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from coopdec.actors.models import Organisation, OrganisationKind
@@ -184,7 +184,7 @@ def create_organisation(request, payload: OrganisationIn):
     require(request.user, "actors.add_organisation")
     fields = organisation_fields(payload)
     organisation = organisation_create(user=request.user, **fields)
-    return 201, _saved(organisation)
+    return Status(201, _saved(organisation))
 
 
 @router.patch("/{int:organisation_id}", response=OrganisationDetailOut, auth=token_required, summary="Update an organisation")
@@ -202,4 +202,4 @@ def delete_organisation(request, organisation_id: int):
     organisation = visible_organisation(request.user, organisation_id)
     require(request.user, "actors.delete_organisation", organisation, _("Only the organisation's administrators (or a coordinator) may delete it."))
     organisation_delete(organisation=organisation, user=request.user)
-    return 204, None
+    return Status(204, None)

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from coopdec.actors.selectors import organisations_visible_to
@@ -34,6 +34,8 @@ from coopdec.cooperation.services import (
     partnership_create,
     partnership_delete,
     partnership_update,
+    party_add,
+    party_remove,
     project_create,
     project_delete,
     project_update,
@@ -436,13 +438,13 @@ def create_partnership(request, payload: PartnershipIn):
     fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"parties"}), PARTNERSHIP_DEFAULTS)
     parties = [(_visible_organisation(request.user, party.organisation, "parties"), party.role) for party in payload.parties]
     partnership = partnership_create(user=request.user, parties=parties, **fields)
-    return 201, partnership_out(visible_partnership(request.user, partnership.pk), request.user)
+    return Status(201, partnership_out(visible_partnership(request.user, partnership.pk), request.user))
 
 
 @router.patch("/partnerships/{int:partnership_id}", response=PartnershipOut, auth=token_required,
               summary="Update a partnership", tags=["partnerships"])
 def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
-    """Changes the partnership's own fields; its parties are managed on the web site."""
+    """Changes the partnership's own fields; its parties change through `/partnerships/{id}/parties`."""
     partnership = visible_partnership(request.user, partnership_id)
     require(request.user, "cooperation.change_partnership", partnership, _("Only the parties' editors (or a coordinator) may change this partnership."))
     fields = _non_null(payload.model_dump(exclude_unset=True), PARTNERSHIP_DEFAULTS)
@@ -457,7 +459,38 @@ def delete_partnership(request, partnership_id: int):
     partnership = visible_partnership(request.user, partnership_id)
     require(request.user, "cooperation.delete_partnership", partnership, _("Only the parties' administrators (or a coordinator) may delete this partnership."))
     partnership_delete(partnership=partnership, user=request.user)
-    return 204, None
+    return Status(204, None)
+
+
+class PartyAddIn(PartyIn):
+    joined_on: date | None = Field(None, description="When the organisation joined the partnership.")
+
+
+@router.post("/partnerships/{int:partnership_id}/parties", response={201: PartnershipOut}, auth=token_required,
+             summary="Add a party to a partnership", tags=["partnerships"])
+def add_party(request, partnership_id: int, payload: PartyAddIn):
+    """The parties' administrators (or a coordinator) may add any organisation they can see."""
+    partnership = visible_partnership(request.user, partnership_id)
+    require(request.user, "cooperation.manage_parties", partnership,
+            _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
+    organisation = _visible_organisation(request.user, payload.organisation, "organisation")
+    party_add(partnership=partnership, organisation=organisation, role=payload.role, joined_on=payload.joined_on,
+              user=request.user)
+    return Status(201, partnership_out(visible_partnership(request.user, partnership_id), request.user))
+
+
+@router.delete("/partnerships/{int:partnership_id}/parties/{int:organisation_id}", response={204: None},
+               auth=token_required, summary="Remove a party from a partnership", tags=["partnerships"])
+def remove_party(request, partnership_id: int, organisation_id: int):
+    """A partnership keeps at least two parties: add the new partner before removing the old one."""
+    partnership = visible_partnership(request.user, partnership_id)
+    require(request.user, "cooperation.manage_parties", partnership,
+            _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
+    party = next((link for link in partnership.party_links.all() if link.organisation_id == organisation_id), None)
+    if party is None or organisation_ref(party.organisation, request.user) is None:
+        raise Http404
+    party_remove(party=party, user=request.user)
+    return Status(204, None)
 
 
 class SectorIn(Schema):
@@ -550,7 +583,7 @@ def create_project(request, payload: ProjectIn):
     require(request.user, "cooperation.add_project", None, _("Only editors of an organisation (or a coordinator) may create projects."))
     fields = project_fields(request, payload)
     project = project_create(user=request.user, **fields)
-    return 201, project_out(visible_project(request.user, project.pk), request.user, detail=True)
+    return Status(201, project_out(visible_project(request.user, project.pk), request.user, detail=True))
 
 
 @router.patch("/projects/{int:project_id}", response=ProjectDetailOut, auth=token_required,
@@ -571,4 +604,4 @@ def delete_project(request, project_id: int):
     project = visible_project(request.user, project_id)
     require(request.user, "cooperation.delete_project", project, _("Only the parties' administrators (or a coordinator) may delete this project."))
     project_delete(project=project, user=request.user)
-    return 204, None
+    return Status(204, None)
