@@ -36,7 +36,7 @@ PERMISSIONS = {
     },
     "project": {
         "view": "cooperation.view_project", "edit": "cooperation.change_project",
-        "delete": "cooperation.delete_project", "manage_members": "cooperation.manage_project_members",
+        "delete": "cooperation.delete_project", "manage_members": "cooperation.manage_participants",
     },
 }
 
@@ -49,7 +49,8 @@ def build_world(*, published: bool):
     theirs = make_organisation("Ville de Dakar", geonameid=2253354, published=published)
     unrelated = make_organisation("Bordeaux", geonameid=3031582)
     partnership = make_partnership(ours, theirs, published=published)
-    project = make_project(partnership=partnership, published=published)
+    # The project belongs to the partnership and is led by Lyon (whose editors declare its participants).
+    project = make_project(partnership=partnership, lead=ours, published=published)
     users = {
         "anonymous": AnonymousUser(),
         "unrelated_member": make_member(unrelated, role=MembershipRole.ADMIN),

@@ -13,6 +13,20 @@ from coopdec.common.models import RecordMixin
 from coopdec.common.text import fold
 
 
+class VersionRelations(models.Model):
+    """Added to the history tables of records with relations (``HistoricalRecords(bases=[...])``).
+
+    ``relations`` holds the record's relations as they were at that version (parties, sectors,
+    axes...), as written by ``coopdec.actors.versions``; ``None`` when they were not recorded (a
+    version written in bulk by an import, or before relations were recorded).
+    """
+
+    relations = models.JSONField(_("relations at this version"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     is_coordinator = models.BooleanField(
         _("platform coordinator"), default=False, help_text=_("May edit and validate every record.")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from coopdec.common.i18n import localize
 
-from . import services
+from . import services, versions
 
 
 def check(request, permission: str, record=None) -> None:
@@ -60,6 +60,9 @@ REASONS = {
     "result added": gettext_lazy("expected result added"), "indicator added": gettext_lazy("indicator added"),
     "indicator value": gettext_lazy("indicator values recorded"), "document added": gettext_lazy("document added"),
     "document removed": gettext_lazy("document removed"),
+    "participant added": gettext_lazy("participating organisation added"),
+    "participant changed": gettext_lazy("participating organisation changed"),
+    "participant removed": gettext_lazy("participating organisation removed"),
 }
 
 
@@ -79,6 +82,8 @@ def _display(field, value) -> str:
         return str(related) if related is not None else _("(deleted, #%(id)s)") % {"id": value}
     if isinstance(value, dict):
         return localize(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
@@ -86,10 +91,10 @@ def _display(field, value) -> str:
 
 def history_entries(record) -> list[dict]:
     """Versions, newest first, each with who, when, how and which fields changed (old → new)."""
-    versions = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+    rows = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
     entries = []
-    for index, version in enumerate(versions):
-        previous = versions[index + 1] if index + 1 < len(versions) else None
+    for index, version in enumerate(rows):
+        previous = rows[index + 1] if index + 1 < len(rows) else None
         changes = []
         if previous is not None:
             delta = version.diff_against(previous, excluded_fields=["updated_at", "created_at"])
@@ -97,6 +102,10 @@ def history_entries(record) -> list[dict]:
                 field = record._meta.get_field(change.field)
                 changes.append({"field": field.verbose_name, "old": _display(field, change.old),
                                 "new": _display(field, change.new)})
+            for relation, old, new in versions.changes(getattr(previous, "relations", None),
+                                                       getattr(version, "relations", None), type(record)):
+                changes.append({"field": relation.label, "old": relation.describe(old) or "—",
+                                "new": relation.describe(new) or "—"})
         entries.append({"version": version, "changes": changes, "is_current": index == 0,
                         "reason": reason_label(version.history_change_reason),
                         # A version that only touched the record (a confirmation, a contribution added...)
@@ -119,13 +128,28 @@ def history(request, record, *, permission: str, change_permission: str, restore
 
 
 def restore(request, record, history_id: int, *, permission: str):
+    """Restore a version, relations included; each relation that would change needs its own permission."""
     check(request, permission, record)
     try:
+        plan = versions.restore_plan(record, history_id)
+        refused = [relation for relation in plan.changing
+                   if relation.permission and not request.user.has_perm(relation.permission, record)]
+        if refused:
+            raise ValidationError(_(
+                "Restoring this version would also change: %(relations)s, which you may not change. Ask someone "
+                "who may change them, or a coordinator, to restore it."
+            ) % {"relations": ", ".join(str(relation.label).lower() for relation in refused)})
         services.record_restore(record=record, history_id=history_id, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
+        if plan.recorded:
+            messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
+        else:
+            messages.success(request, _(
+                "The fields of the earlier version were restored as a new version; nothing was erased. That version "
+                "did not record its relations (parties, sectors, places...), so they were left as they are."
+            ))
     return redirect(record.get_absolute_url())
 
 

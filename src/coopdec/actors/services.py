@@ -33,6 +33,7 @@ from .models import (
     MembershipRole,
     Organisation,
 )
+from . import versions
 from .selectors import forget_roles
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -171,11 +172,15 @@ def record_publish(*, record, user=None, published: bool = True):
 
 @transaction.atomic
 def record_restore(*, record, history_id: int, user=None):
-    """Restore an earlier version: the old values are saved as a new version (nothing is erased)."""
-    try:
-        version = record.history.get(history_id=history_id)
-    except record.history.model.DoesNotExist:
-        raise ValidationError(_("This version does not exist (any more).")) from None
+    """Restore an earlier version: the old values are saved as a new version (nothing is erased).
+
+    The record's relations (a partnership's parties, a project's sectors, axes...) come back as they
+    were at that version when the version recorded them (``versions``); otherwise only its fields do.
+    Access checks, including the permission of each relation that would change
+    (``versions.restore_plan``), are the caller's job.
+    """
+    version = versions.restore_plan(record, history_id).version
+    versions.keep(record)
     restored = version.instance
     restored.pk = record.pk
     for field in record._meta.concrete_fields:
@@ -189,6 +194,9 @@ def record_restore(*, record, history_id: int, user=None):
     # Freshness belongs to the present: restoring is a change made now.
     restored.created_at = record.created_at
     save_with_history(restored, user=user, reason="restored " + version.history_date.isoformat(timespec="minutes"))
+    if getattr(version, "relations", None) is not None:
+        versions.apply(restored, version.relations, user=user)
+        versions.remember(restored)
     return restored
 
 

@@ -6,3 +6,8 @@ class CooperationConfig(AppConfig):
     name = "coopdec.cooperation"
     label = "cooperation"
     verbose_name = _("Cooperation")
+
+    def ready(self):
+        from .versions import register_relations
+
+        register_relations()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from coopdec.actors.models import VersionRelations
 from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 
@@ -54,7 +55,7 @@ class Partnership(RecordMixin):
         "actors.Organisation", through="PartnershipParty", related_name="partnerships", verbose_name=_("parties")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionRelations])
 
     class Meta:
         verbose_name = _("partnership")
@@ -144,7 +145,7 @@ class Project(RecordMixin):
     currency = models.CharField(_("default currency"), max_length=3, default="EUR")
     language = models.CharField(_("main language"), max_length=2, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionRelations])
 
     class Meta:
         verbose_name = _("project")

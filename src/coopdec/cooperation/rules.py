@@ -8,6 +8,8 @@ Predicates:
     is_party_member(record)    member of a party of the partnership / project (any role)
     is_party_editor(record)    editor or administrator of a party
     is_party_admin(record)     administrator of a party
+    is_lead_editor(project)    editor or administrator of the project's lead organisation
+    has_no_lead(project)       the project has no lead organisation (it belongs to its partnership)
     (plus ``coopdec.actors.rules``: is_coordinator, is_editor_of, is_admin_of, is_published...)
 
 The parties of a partnership are its ``PartnershipParty`` organisations; the parties of a project
@@ -21,7 +23,9 @@ Permissions (the object is a Partnership or a Project):
     cooperation.publish_partnership / publish_project  same as change
     cooperation.delete_partnership / delete_project    the parties' administrators, coordinators
     cooperation.manage_parties                         partnership: the parties' administrators, coordinators
-    cooperation.manage_project_members                 project (participants): the parties' administrators, coordinators
+    cooperation.manage_participants                    project (IATI participating organisations): the editors of
+                                                       its lead organisation (of its parties, when it has no lead
+                                                       organisation), coordinators
     cooperation.view_partnership_history / view_project_history  the parties' editors, coordinators
 """
 
@@ -55,6 +59,18 @@ def is_party_admin(user, record):
     return "admin" in _party_roles(user, record)
 
 
+@rules.predicate
+def is_lead_editor(user, project):
+    if project is None or not project.lead_organisation_id:
+        return False
+    return roles_of(user).get(project.lead_organisation_id) in {"editor", "admin"}
+
+
+@rules.predicate
+def has_no_lead(user, project):
+    return project is not None and not project.lead_organisation_id
+
+
 can_view = is_published | is_party_member | is_coordinator
 can_edit = is_party_editor | is_coordinator
 can_delete = is_party_admin | is_coordinator
@@ -69,4 +85,6 @@ for _model in ("partnership", "project"):
     rules.add_perm(f"cooperation.view_{_model}_history", can_edit)
 
 rules.add_perm("cooperation.manage_parties", can_delete)
-rules.add_perm("cooperation.manage_project_members", can_delete)
+# The lead organisation answers for whom it declares as funding, accountable, extending or implementing
+# (IATI participating-org): its editors, not the other parties'.
+rules.add_perm("cooperation.manage_participants", is_lead_editor | (has_no_lead & is_party_editor) | is_coordinator)

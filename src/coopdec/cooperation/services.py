@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coopdec.actors import versions
 from coopdec.actors.models import MembershipRole, Organisation
 from coopdec.actors.selectors import is_coordinator, roles_of
 from coopdec.actors.services import save_with_history
@@ -34,11 +35,13 @@ from .models import (
     Document,
     Indicator,
     IndicatorValue,
+    ParticipantRole,
     Partnership,
     PartnershipParty,
     PartyRole,
     Project,
     ProjectLocation,
+    ProjectParticipant,
     ProjectSdg,
     ProjectSector,
     Result,
@@ -90,7 +93,11 @@ def _check_author_is_party(user, organisation_ids: set[int]) -> None:
 
 
 def _touch(record, *, user, reason: str) -> None:
-    """A change to what a record carries is a change of the record (freshness, history)."""
+    """A change to what a record carries is a change of the record (freshness, history).
+
+    Reloaded first: the new version is written from the instance, which the caller may hold stale.
+    """
+    record.refresh_from_db()
     save_with_history(record, user=user, reason=reason, update_fields=["updated_at"])
 
 
@@ -148,6 +155,7 @@ def partnership_create(*, user=None, parties, **fields) -> Partnership:
     for organisation, role in pairs:
         link = PartnershipParty(partnership=partnership, organisation=organisation, role=role)
         save_with_history(link, user=user)
+    versions.remember(partnership)
     return partnership
 
 
@@ -179,6 +187,7 @@ def party_add(*, partnership: Partnership, organisation: Organisation, role: str
     if partnership.party_links.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": _("%(name)s is already a party to this partnership.") % {
             "name": organisation.name}})
+    versions.keep(partnership)
     link = PartnershipParty(partnership=partnership, organisation=organisation, role=role, joined_on=joined_on)
     save_with_history(link, user=user)
     _touch(partnership, user=user, reason="party added")
@@ -193,6 +202,7 @@ def party_remove(*, party: PartnershipParty, user=None) -> None:
             "A partnership keeps at least two parties: add the new partner before removing this one, or end the "
             "partnership (status “ended”)."
         ))
+    versions.keep(partnership)
     party._history_user = _user_or_none(user)
     party.delete()
     _touch(partnership, user=user, reason="party removed")
@@ -380,6 +390,7 @@ def project_create(*, user=None, title, sectors=None, sdgs=None, axes=None, loca
     _replace_sdgs(project, sdg_codes)
     project.axes.set(axis_objects)
     _replace_locations(project, locations)
+    versions.remember(project)
     return project
 
 
@@ -392,6 +403,7 @@ def project_update(*, project: Project, user=None, sectors=None, sdgs=None, axes
     sdg_codes = validate_sdgs(sdgs) if sdgs is not None else None
     axis_objects = _axes(axes) if axes is not None else None
     _set_project_fields(project, fields)
+    versions.keep(project)
     save_with_history(project, user=user)
     if sector_rows is not None:
         _replace_sectors(project, sector_rows)
@@ -401,6 +413,7 @@ def project_update(*, project: Project, user=None, sectors=None, sdgs=None, axes
         project.axes.set(axis_objects)
     if locations is not None:
         _replace_locations(project, locations)
+    versions.remember(project)
     return project
 
 
@@ -434,6 +447,7 @@ def contribution_add(*, project: Project, user=None, amount, currency: str = "",
         amount=amount, currency=validate_currency(currency or project.currency), year=year,
     )
     contribution.full_clean()
+    versions.keep(project)
     save_with_history(contribution, user=user)
     _touch(project, user=user, reason="contribution added")
     return contribution
@@ -442,9 +456,67 @@ def contribution_add(*, project: Project, user=None, amount, currency: str = "",
 @transaction.atomic
 def contribution_remove(*, contribution: Contribution, user=None) -> None:
     project = contribution.project
+    versions.keep(project)
     contribution._history_user = _user_or_none(user)
     contribution.delete()
     _touch(project, user=user, reason="contribution removed")
+
+
+# Participating organisations (IATI participating-org: funding, accountable, extending, implementing)
+
+
+def _participant_clash(project: Project, organisation: Organisation, role: str, *, excluding=None) -> None:
+    clash = ProjectParticipant.objects.filter(project=project, organisation=organisation, role=role)
+    if excluding is not None:
+        clash = clash.exclude(pk=excluding.pk)
+    if clash.exists():
+        raise ValidationError({"role": _("%(name)s is already listed with the role “%(role)s”.") % {
+            "name": organisation.name, "role": ParticipantRole(role).label}})
+
+
+def _participant_values(role: str, activity_id: str) -> tuple[str, str]:
+    if role not in ParticipantRole.values:
+        raise ValidationError({"role": _("Unknown role: choose funding, accountable, extending or implementing.")})
+    activity_id = (activity_id or "").strip()
+    if len(activity_id) > 200:
+        raise ValidationError({"activity_id": _("The activity identifier is too long (200 characters at most).")})
+    return role, activity_id
+
+
+@transaction.atomic
+def participant_add(*, project: Project, organisation: Organisation, role: str, activity_id: str = "",
+                    user=None) -> ProjectParticipant:
+    """List an organisation with a role in the project (one organisation may have several roles)."""
+    role, activity_id = _participant_values(role, activity_id)
+    _participant_clash(project, organisation, role)
+    versions.keep(project)
+    participant = ProjectParticipant.objects.create(project=project, organisation=organisation, role=role,
+                                                    activity_id=activity_id)
+    _touch(project, user=user, reason="participant added")
+    return participant
+
+
+@transaction.atomic
+def participant_update(*, participant: ProjectParticipant, role: str, activity_id: str = "",
+                       user=None) -> ProjectParticipant:
+    participant = ProjectParticipant.objects.select_related("project", "organisation").get(pk=participant.pk)
+    role, activity_id = _participant_values(role, activity_id)
+    if (participant.role, participant.activity_id) == (role, activity_id):
+        return participant
+    _participant_clash(participant.project, participant.organisation, role, excluding=participant)
+    versions.keep(participant.project)
+    participant.role, participant.activity_id = role, activity_id
+    participant.save(update_fields=["role", "activity_id"])
+    _touch(participant.project, user=user, reason="participant changed")
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, participant: ProjectParticipant, user=None) -> None:
+    project = participant.project
+    versions.keep(project)
+    participant.delete()
+    _touch(project, user=user, reason="participant removed")
 
 
 # Results, indicators and their values per territory

@@ -1,0 +1,151 @@
+"""What a record's versions keep besides its own fields: its relations (parties, sectors, axes...).
+
+django-simple-history stores each version of a record's own fields. A partnership or a project is
+also its relations, so each of their versions carries a snapshot of them (``relations``, a JSON
+column added to the history table by ``VersionRelations``), and restoring a version brings them
+back. An app registers the relations of a model once (``register``); then:
+
+- every version of a change saved through the ORM records the relations as they are at that moment
+  (the ``pre_create_historical_record`` signal), and so does the version before it if it did not
+  know them; a "created" version does not know them until its service ``remember``s them;
+- a service that changes relations calls ``keep(record)`` before the change (so that a version
+  written in bulk by an import, without a snapshot, learns the relations it had) and, when it
+  changed them after saving the record, ``remember(record)`` afterwards;
+- ``restore_plan`` says which relations restoring a version would change (the views check each
+  relation's permission), ``apply`` writes them back through the ORM (so the atlas signals run).
+
+A snapshot is ``{relation name: rows}``, each row a JSON list, the rows sorted. ``None`` means the
+relations were not recorded at that version: restoring it then restores the fields only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from simple_history.signals import pre_create_historical_record
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation of a record: how to read it as rows, write rows back, check and show them."""
+
+    name: str
+    label: object  # a lazy translation: what the history page calls it
+    read: Callable  # record -> list of rows
+    write: Callable  # (record, rows, user) -> None
+    describe: Callable  # rows -> str, for the history page
+    missing: Callable = lambda rows: []  # rows -> messages about what no longer exists
+    permission: str | None = None  # needed, besides changing the record, to change this relation
+
+
+_REGISTRY: dict[type, list[Relation]] = {}
+
+
+def register(model, relations: list[Relation]) -> None:
+    _REGISTRY[model] = relations
+
+
+def relations_of(model) -> list[Relation]:
+    return _REGISTRY.get(model, [])
+
+
+def sort_rows(rows) -> list[list]:
+    """Rows as JSON lists in a stable order (so that two snapshots compare equal when they mean the same)."""
+    rows = [list(row) for row in rows]
+    return sorted(rows, key=lambda row: json.dumps(row, default=str))
+
+
+def snapshot(record) -> dict | None:
+    relations = relations_of(type(record))
+    if not relations or record.pk is None:
+        return None
+    return {relation.name: relation.read(record) for relation in relations}
+
+
+@receiver(pre_create_historical_record, dispatch_uid="versions_relations")
+def _record_relations(sender, instance, history_instance, **kwargs):
+    if type(instance) not in _REGISTRY or not hasattr(history_instance, "relations"):
+        return
+    if history_instance.history_type != "~":
+        # Created: the relations are written after the record (the services then ``remember`` them;
+        # an import leaves them unknown). Deleted: they are gone with it.
+        history_instance.relations = None
+        return
+    history_instance.relations = snapshot(instance)
+    # The version before, if it did not know its relations, had these: nothing changed them since
+    # without a version (a service changing relations calls ``keep`` first).
+    previous = _latest(instance)
+    if previous is not None and previous.relations is None:
+        previous.relations = history_instance.relations
+        previous.save(update_fields=["relations"])
+
+
+def _latest(record):
+    return record.history.order_by("-history_date", "-history_id").first()
+
+
+def keep(record) -> None:
+    """Before changing relations: the latest version learns the relations it had, if it did not know them."""
+    if not relations_of(type(record)):
+        return
+    latest = _latest(record)
+    if latest is not None and latest.relations is None:
+        latest.relations = snapshot(record)
+        latest.save(update_fields=["relations"])
+
+
+def remember(record) -> None:
+    """After changing relations once the record was saved: its latest version records them as they are now."""
+    if not relations_of(type(record)):
+        return
+    latest = _latest(record)
+    if latest is not None:
+        latest.relations = snapshot(record)
+        latest.save(update_fields=["relations"])
+
+
+def changes(old: dict | None, new: dict | None, model) -> list[tuple[Relation, list, list]]:
+    """The relations that differ between two snapshots, with their rows (nothing if either is unknown)."""
+    if old is None or new is None:
+        return []
+    return [(relation, old[relation.name], new[relation.name]) for relation in relations_of(model)
+            if relation.name in old and relation.name in new and old[relation.name] != new[relation.name]]
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    version: object
+    recorded: bool  # whether the version knows its relations (False: only its fields can be restored)
+    changing: list[Relation]  # the relations restoring it would change
+
+
+def restore_plan(record, history_id: int) -> RestorePlan:
+    try:
+        version = record.history.get(history_id=history_id)
+    except record.history.model.DoesNotExist:
+        raise ValidationError(_("This version does not exist (any more).")) from None
+    if not relations_of(type(record)):
+        return RestorePlan(version=version, recorded=True, changing=[])
+    wanted = version.relations
+    if wanted is None:
+        return RestorePlan(version=version, recorded=False, changing=[])
+    current = snapshot(record)
+    return RestorePlan(version=version, recorded=True,
+                       changing=[relation for relation, _old, _new in changes(current, wanted, type(record))])
+
+
+def apply(record, wanted: dict, *, user=None) -> list[Relation]:
+    """Write back the relations of a snapshot that differ from the current ones; refuse (write nothing
+    of them) when one refers to something that no longer exists. Call inside a transaction."""
+    changing = [(relation, rows) for relation, _old, rows in changes(snapshot(record), wanted, type(record))]
+    problems = [message for relation, rows in changing for message in relation.missing(rows)]
+    if problems:
+        raise ValidationError(problems)
+    for relation, rows in changing:
+        relation.write(record, rows, user)
+    return [relation for relation, _rows in changing]

@@ -1,0 +1,267 @@
+"""The relations each version of a partnership or a project keeps, so that restoring it brings them back.
+
+Partnership: its parties and their roles. Project: its DAC sectors with percentages, SDG goals and
+targets, cooperation axes, places, participating organisations, recipient countries and budget
+contributions (support types, dates and texts are fields of the project itself).
+
+Not kept: documents (a removed file is gone from storage), expected results, indicators and their
+values (a record of measures, not a state to roll back), IATI budget lines and transactions
+(replaced as a whole by each IATI import).
+
+Registered with ``coopdec.actors.versions`` when the app is ready (``apps.py``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coopdec.actors.models import Organisation
+from coopdec.actors.services import save_with_history
+from coopdec.actors.versions import Relation, register, sort_rows
+from coopdec.territories.models import Country, Locality
+from coopdec.vocabularies.models import Axis
+
+from .models import (
+    Contribution,
+    ContributionKind,
+    ContributorRole,
+    ParticipantRole,
+    Partnership,
+    PartnershipParty,
+    PartyRole,
+    Project,
+    ProjectCountry,
+    ProjectLocation,
+    ProjectParticipant,
+    ProjectSdg,
+    ProjectSector,
+)
+
+
+def _text(value) -> str | None:
+    """Decimals and dates as text in snapshots (JSON has neither)."""
+    return None if value is None else str(value) if isinstance(value, Decimal) else value.isoformat()
+
+
+def _user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _names(ids) -> dict[int, str]:
+    return dict(Organisation.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def _missing_organisations(ids) -> list[str]:
+    ids = {pk for pk in ids if pk is not None}
+    gone = sorted(ids - set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True)))
+    if not gone:
+        return []
+    return [_("This version names organisations that no longer exist (#%(ids)s); it cannot be restored as it was.")
+            % {"ids": ", #".join(str(pk) for pk in gone)}]
+
+
+def _organisation_label(names, pk) -> str:
+    return names.get(pk) or _("(deleted, #%(id)s)") % {"id": pk}
+
+
+def _delete_all(queryset, user) -> None:
+    """Delete one by one, so that history rows name the user and the atlas signals run."""
+    for row in queryset:
+        row._history_user = _user(user)
+        row.delete()
+
+
+# Partnership: parties
+
+
+def _read_parties(partnership) -> list:
+    return sort_rows((org, role, _text(joined)) for org, role, joined in
+                     PartnershipParty.objects.filter(partnership_id=partnership.pk)
+                     .values_list("organisation_id", "role", "joined_on"))
+
+
+def _write_parties(partnership, rows, user) -> None:
+    wanted = {org: (role, joined) for org, role, joined in rows}
+    for link in PartnershipParty.objects.filter(partnership_id=partnership.pk):
+        if link.organisation_id not in wanted:
+            link._history_user = _user(user)
+            link.delete()
+            continue
+        role, joined = wanted.pop(link.organisation_id)
+        if (link.role, _text(link.joined_on)) != (role, joined):
+            link.role, link.joined_on = role, joined
+            save_with_history(link, user=user)
+    for org, (role, joined) in wanted.items():
+        save_with_history(PartnershipParty(partnership_id=partnership.pk, organisation_id=org, role=role,
+                                           joined_on=joined), user=user)
+
+
+def _describe_parties(rows) -> str:
+    names, roles = _names(row[0] for row in rows), dict(PartyRole.choices)
+    return ", ".join(f"{_organisation_label(names, org)} ({roles.get(role, role)})" for org, role, _joined in rows)
+
+
+def _missing_parties(rows) -> list[str]:
+    if len(rows) < 2:
+        return [_("This version has fewer than two parties; a partnership keeps at least two.")]
+    return _missing_organisations(row[0] for row in rows)
+
+
+# Project: sectors, SDGs, axes, places, participants, recipient countries, contributions
+
+
+def _read_sectors(project) -> list:
+    return sort_rows((vocabulary, code, _text(percentage)) for vocabulary, code, percentage in
+                     ProjectSector.objects.filter(project_id=project.pk).values_list("vocabulary", "code", "percentage"))
+
+
+def _write_sectors(project, rows, user) -> None:
+    ProjectSector.objects.filter(project_id=project.pk).delete()
+    for vocabulary, code, percentage in rows:
+        ProjectSector.objects.create(project_id=project.pk, vocabulary=vocabulary, code=code,
+                                     percentage=None if percentage is None else Decimal(percentage))
+
+
+def _describe_sectors(rows) -> str:
+    return ", ".join(f"{code} ({Decimal(percentage).normalize():f} %)" if percentage is not None else code
+                     for _vocabulary, code, percentage in rows)
+
+
+def _read_sdgs(project) -> list:
+    return sort_rows([target] for target in ProjectSdg.objects.filter(project_id=project.pk).values_list("target", flat=True))
+
+
+def _write_sdgs(project, rows, user) -> None:
+    ProjectSdg.objects.filter(project_id=project.pk).delete()
+    for (target,) in rows:
+        ProjectSdg.objects.create(project_id=project.pk, target=target)
+
+
+def _read_axes(project) -> list:
+    return sort_rows([code] for code in Axis.objects.filter(projects=project.pk).values_list("code", flat=True))
+
+
+def _write_axes(project, rows, user) -> None:
+    project.axes.set(Axis.objects.filter(code__in=[code for (code,) in rows]))
+
+
+def _describe_axes(rows) -> str:
+    codes = [code for (code,) in rows]
+    names = {axis.code: str(axis.name) for axis in Axis.objects.filter(code__in=codes)}
+    return ", ".join(names.get(code, code) for code in codes)
+
+
+def _missing_axes(rows) -> list[str]:
+    codes = {code for (code,) in rows}
+    gone = sorted(codes - set(Axis.objects.filter(code__in=codes).values_list("code", flat=True)))
+    return [_("This version names cooperation axes that no longer exist (%(codes)s).") % {"codes": ", ".join(gone)}] if gone else []
+
+
+LOCATION_FIELDS = ("locality_id", "name", "latitude", "longitude", "country_id", "ref")
+
+
+def _read_locations(project) -> list:
+    return sort_rows(ProjectLocation.objects.filter(project_id=project.pk).values_list(*LOCATION_FIELDS))
+
+
+def _write_locations(project, rows, user) -> None:
+    ProjectLocation.objects.filter(project_id=project.pk).delete()
+    known = set(Locality.objects.filter(pk__in=[row[0] for row in rows if row[0]]).values_list("pk", flat=True))
+    for row in rows:
+        values = dict(zip(LOCATION_FIELDS, row, strict=True))
+        if values["locality_id"] not in known:  # a place gone from the gazetteer keeps its name and coordinates
+            values["locality_id"] = None
+        ProjectLocation.objects.create(project_id=project.pk, **values)
+
+
+def _describe_locations(rows) -> str:
+    return ", ".join(name or f"{latitude}, {longitude}" for _locality, name, latitude, longitude, _country, _ref in rows)
+
+
+def _read_participants(project) -> list:
+    return sort_rows(ProjectParticipant.objects.filter(project_id=project.pk)
+                     .values_list("organisation_id", "role", "activity_id"))
+
+
+def _write_participants(project, rows, user) -> None:
+    ProjectParticipant.objects.filter(project_id=project.pk).delete()
+    for org, role, activity_id in rows:
+        ProjectParticipant.objects.create(project_id=project.pk, organisation_id=org, role=role, activity_id=activity_id)
+
+
+def _describe_participants(rows) -> str:
+    names, roles = _names(row[0] for row in rows), dict(ParticipantRole.choices)
+    return ", ".join(f"{_organisation_label(names, org)} ({roles.get(role, role)})" for org, role, _activity in rows)
+
+
+def _read_countries(project) -> list:
+    return sort_rows((country, _text(percentage)) for country, percentage in
+                     ProjectCountry.objects.filter(project_id=project.pk).values_list("country_id", "percentage"))
+
+
+def _write_countries(project, rows, user) -> None:
+    ProjectCountry.objects.filter(project_id=project.pk).delete()
+    for country, percentage in rows:
+        ProjectCountry.objects.create(project_id=project.pk, country_id=country,
+                                      percentage=None if percentage is None else Decimal(percentage))
+
+
+def _describe_countries(rows) -> str:
+    return ", ".join(f"{country} ({Decimal(percentage).normalize():f} %)" if percentage is not None else country
+                     for country, percentage in rows)
+
+
+def _missing_countries(rows) -> list[str]:
+    codes = {row[0] for row in rows}
+    gone = sorted(codes - set(Country.objects.filter(code__in=codes).values_list("code", flat=True)))
+    return [_("Unknown country code “%(code)s”.") % {"code": code} for code in gone]
+
+
+CONTRIBUTION_FIELDS = ("organisation_id", "contributor_name", "role", "kind", "amount", "currency", "year")
+
+
+def _read_contributions(project) -> list:
+    return sort_rows((org, name, role, kind, _text(amount), currency, year) for org, name, role, kind, amount, currency, year
+                     in Contribution.objects.filter(project_id=project.pk).values_list(*CONTRIBUTION_FIELDS))
+
+
+def _write_contributions(project, rows, user) -> None:
+    _delete_all(Contribution.objects.filter(project_id=project.pk), user)
+    for row in rows:
+        values = dict(zip(CONTRIBUTION_FIELDS, row, strict=True))
+        values["amount"] = Decimal(values["amount"])
+        save_with_history(Contribution(project_id=project.pk, **values), user=user)
+
+
+def _describe_contributions(rows) -> str:
+    names, kinds = _names(row[0] for row in rows if row[0]), dict(ContributionKind.choices)
+    roles = dict(ContributorRole.choices)
+    return "; ".join(
+        f"{_organisation_label(names, org) if org else name}: {Decimal(amount).normalize():f} {currency} "
+        f"({kinds.get(kind, kind)}, {roles.get(role, role)}{f', {year}' if year else ''})"
+        for org, name, role, kind, amount, currency, year in rows)
+
+
+def register_relations() -> None:
+    register(Partnership, [
+        Relation("parties", gettext_lazy("Parties"), _read_parties, _write_parties, _describe_parties,
+                 missing=_missing_parties, permission="cooperation.manage_parties"),
+    ])
+    register(Project, [
+        Relation("sectors", gettext_lazy("DAC sectors"), _read_sectors, _write_sectors, _describe_sectors),
+        Relation("sdgs", gettext_lazy("SDG goals or targets"), _read_sdgs, _write_sdgs,
+                 lambda rows: ", ".join(target for (target,) in rows)),
+        Relation("axes", gettext_lazy("Cooperation axes"), _read_axes, _write_axes, _describe_axes, missing=_missing_axes),
+        Relation("locations", gettext_lazy("Places"), _read_locations, _write_locations, _describe_locations),
+        Relation("participants", gettext_lazy("Participating organisations"), _read_participants,
+                 _write_participants, _describe_participants,
+                 missing=lambda rows: _missing_organisations(row[0] for row in rows),
+                 permission="cooperation.manage_participants"),
+        Relation("countries", gettext_lazy("Recipient countries"), _read_countries, _write_countries,
+                 _describe_countries, missing=_missing_countries),
+        Relation("contributions", gettext_lazy("Budget contributions"), _read_contributions, _write_contributions,
+                 _describe_contributions, missing=lambda rows: _missing_organisations(row[0] for row in rows)),
+    ])
