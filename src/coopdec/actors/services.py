@@ -25,6 +25,7 @@ from coopdec.common.i18n import clean_i18n
 from coopdec.common.models import PublicationStatus
 from coopdec.territories.models import Country, Locality
 
+from . import versions
 from .models import (
     LOCAL_GOVERNMENT_KINDS,
     Contact,
@@ -33,7 +34,6 @@ from .models import (
     MembershipRole,
     Organisation,
 )
-from . import versions
 from .selectors import forget_roles
 
 INVITATION_VALIDITY = timedelta(days=14)
