@@ -128,16 +128,29 @@ class PlaceField(PickerChoiceMixin, forms.ModelChoiceField):
         super().__init__(queryset=Locality.objects.all(), widget=widget, **kwargs)
 
 
+def _organisation_picker(field, queryset, *, multiple: bool) -> PickerWidget:
+    """The search box over ``queryset`` (the organisations the user may see) for an organisation field."""
+    widget = PickerWidget(search_url=reverse_lazy("actors:organisation_search"), multiple=multiple)
+    widget.choices_for = lambda ids: [(org.pk, org_label(org)) for org in
+                                      Organisation.objects.select_related("country").filter(pk__in=ids)]
+    field._visible = queryset
+    widget.search = lambda text: [(org.pk, org_label(org)) for org in search_organisations(text, queryset=field._visible)]
+    return widget
+
+
 class OrganisationsField(PickerChoiceMixin, forms.ModelMultipleChoiceField):
     """Several organisations, picked by typing their names."""
 
     def __init__(self, *, queryset, **kwargs):
-        widget = PickerWidget(search_url=reverse_lazy("actors:organisation_search"), multiple=True)
-        widget.choices_for = lambda ids: [(org.pk, org_label(org)) for org in
-                                          Organisation.objects.select_related("country").filter(pk__in=ids)]
-        self._visible = queryset
-        widget.search = lambda text: [(org.pk, org_label(org)) for org in search_organisations(text, queryset=self._visible)]
-        super().__init__(queryset=queryset, widget=widget, **kwargs)
+        super().__init__(queryset=queryset, widget=_organisation_picker(self, queryset, multiple=True), **kwargs)
+
+
+class OrganisationField(PickerChoiceMixin, forms.ModelChoiceField):
+    """One organisation, picked by typing its name."""
+
+    def __init__(self, *, queryset, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Choose an organisation from the suggestions.")})
+        super().__init__(queryset=queryset, widget=_organisation_picker(self, queryset, multiple=False), **kwargs)
 
 
 def org_label(organisation: Organisation) -> str:

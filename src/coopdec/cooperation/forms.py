@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import (
     I18nField,
+    OrganisationField,
     OrganisationsField,
     PickerChoiceMixin,
     PickerWidget,
@@ -27,6 +28,7 @@ from .models import (
     ContributionKind,
     ContributorRole,
     IndicatorMeasure,
+    ParticipantRole,
     PartnershipKind,
     PartnershipStatus,
     PartyRole,
@@ -73,6 +75,32 @@ class PartyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisations"] = OrganisationsField(label=_("Organisations to add"), queryset=organisations)
         self.order_fields(["organisations"])
+
+
+PARTICIPANT_ROLE_HELP = _(
+    "Funding: brings money. Accountable: answers for the project. Extending: manages funds on a funder's behalf. "
+    "Implementing: carries out the work. An organisation may have several roles."
+)
+
+
+class ParticipantChangeForm(forms.Form):
+    """A participating organisation's role in a project (IATI OrganisationRole) and its own activity identifier."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=ParticipantRole.choices, help_text=PARTICIPANT_ROLE_HELP)
+    activity_id = forms.CharField(
+        label=_("Their activity identifier"), max_length=200, required=False,
+        help_text=_("Optional: the identifier this organisation gives the project in its own IATI data."),
+    )
+
+
+class ParticipantForm(ParticipantChangeForm):
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = OrganisationField(
+            label=_("Organisation"), queryset=organisations,
+            help_text=_("Type its name; register it first if it is not found."),
+        )
+        self.order_fields(["organisation"])
 
 
 class PlacesField(PickerChoiceMixin, forms.ModelMultipleChoiceField):

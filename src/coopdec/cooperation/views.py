@@ -25,6 +25,8 @@ from .forms import (
     DocumentForm,
     IndicatorForm,
     IndicatorValueForm,
+    ParticipantChangeForm,
+    ParticipantForm,
     PartnershipForm,
     PartyForm,
     ProjectForm,
@@ -34,9 +36,11 @@ from .models import (
     Contribution,
     Document,
     Indicator,
+    ParticipantRole,
     Partnership,
     PartnershipParty,
     Project,
+    ProjectParticipant,
     SupportType,
 )
 
@@ -198,8 +202,10 @@ def project_detail(request, pk: int):
         "axes": project.axes.all(), "locations": project.locations.select_related("country"),
         "contributions": contributions, "totals": _contribution_totals(contributions),
         "budgets": project.budgets.all(), "results": results, "documents": project.documents.all(),
+        "participants": project.participants.select_related("organisation").order_by("role", "organisation__name"),
         "can_edit": user.has_perm("cooperation.change_project", project),
         "can_delete": user.has_perm("cooperation.delete_project", project),
+        "can_manage_participants": user.has_perm("cooperation.manage_participants", project),
         "is_stale": is_stale(project),
         **_record_urls("project", project.pk),
     }
@@ -276,6 +282,7 @@ def project_update(request, pk: int):
         "form": form, "project": project, "partnership": project.partnership, "lead": project.lead_organisation,
         "contributions": project.contributions.select_related("organisation"),
         "documents": project.documents.all(), **_project_subforms(project), **_datalists(),
+        "can_manage_participants": request.user.has_perm("cooperation.manage_participants", project),
     })
 
 
@@ -314,6 +321,76 @@ def project_add(request, pk: int, what: str):
         **forms, **_datalists(),
     }, status=400)
     return response
+
+
+# Participating organisations (IATI participating-org), managed by the lead organisation's editors
+
+
+def _participants_page(request, project, form):
+    """The whole page, or with htmx only its ``#participants`` section (messages included)."""
+    context = {
+        "project": project, "form": form, "roles": ParticipantRole.choices, "fragment": bool(request.htmx),
+        "participants": project.participants.select_related("organisation__country").order_by("role", "organisation__name"),
+    }
+    template = "cooperation/participants_section.html" if request.htmx else "cooperation/participants.html"
+    return render(request, template, context)
+
+
+def _participants_done(request, project):
+    if request.htmx:
+        return _participants_page(request, project, ParticipantForm(organisations=organisations_visible_to(request.user)))
+    return redirect("cooperation:participants", pk=project.pk)
+
+
+@records.guarded
+def participants(request, pk: int):
+    """List the project's participating organisations; add one (organisation picker, role, activity id)."""
+    project = _project(request, pk)
+    records.check(request, "cooperation.manage_participants", project)
+    form = ParticipantForm(request.POST or None, organisations=organisations_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.participant_add(project=project, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            records.form_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is listed as %(role)s.") % {
+                "name": participant.organisation.name, "role": participant.get_role_display()})
+            return _participants_done(request, project)
+    return _participants_page(request, project, form)
+
+
+def _managed_participant(request, pk: int, participant_id: int):
+    project = _project(request, pk)
+    records.check(request, "cooperation.manage_participants", project)
+    return project, get_object_or_404(ProjectParticipant.objects.select_related("organisation"), pk=participant_id,
+                                      project=project)
+
+
+@require_POST
+@records.guarded
+def participant_change(request, pk: int, participant_id: int):
+    project, participant = _managed_participant(request, pk, participant_id)
+    form = ParticipantChangeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        services.participant_update(participant=participant, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return _participants_done(request, project)
+
+
+@require_POST
+@records.guarded
+def participant_remove(request, pk: int, participant_id: int):
+    project, participant = _managed_participant(request, pk, participant_id)
+    services.participant_remove(participant=participant, user=request.user)
+    messages.success(request, _("%(name)s is no longer listed as %(role)s.") % {
+        "name": participant.organisation.name, "role": participant.get_role_display()})
+    return _participants_done(request, project)
 
 
 @require_POST
