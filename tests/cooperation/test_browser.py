@@ -1,0 +1,61 @@
+"""The participating organisations page in a real browser: the organisation picker finds a name as one
+types, and adding, changing and removing swap the section in place (htmx, no page load), without any
+error under the strict Content-Security-Policy."""
+
+from tests.browser import MARKS, launch
+
+pytestmark = MARKS
+
+
+def test_participants_page_with_htmx(live_server, transactional_db):
+    from playwright.sync_api import sync_playwright
+
+    from coopdec.actors.models import Membership
+    from coopdec.cooperation.models import ProjectParticipant
+    from coopdec.territories import loaders as places
+    from tests.factories import make_organisation, make_project, make_user
+
+    places.load_countries()  # live_server runs on a transactional database: load what the page needs here
+    lead = make_organisation("Ville de Lyon", geonameid=None, country_id="FR")
+    funder = make_organisation("Agence française de développement", geonameid=None, kind="national_agency",
+                               country_id="FR")
+    project = make_project(lead=lead)
+    Membership.objects.create(user=make_user("awa"), organisation=lead, role="editor")
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(locale="en-GB")
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and not message.text.startswith(
+                "Failed to load resource") and errors.append(message.text))
+            page.on("response", lambda response: response.status >= 400 and not response.url.endswith(
+                "/favicon.ico") and errors.append(f"{response.status} {response.url}"))
+            url = f"/projects/{project.pk}/participants/"
+            page.goto(f"{live_server.url}/accounts/login/?next={url}")
+            page.fill("#id_username", "awa")
+            page.fill("#id_password", "a-long-passphrase-42")
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"**{url}")
+            page.evaluate("window.notReloaded = true")
+
+            page.type("#id_organisation", "agence francaise", delay=40)
+            page.wait_for_selector(f'input[name="organisation"][value="{funder.pk}"]', timeout=10_000).check()
+            page.select_option("#id_role", "1")
+            page.click("#participants form.prose button[type=submit]")
+            page.wait_for_selector("#participants .message:has-text('is listed as Funding')")
+
+            page.select_option("#participants td select[name=role]", "3")
+            page.click("#participants td select[name=role] ~ button")
+            page.wait_for_selector("#participants .message:has-text('Saved.')")
+            assert page.locator("#participants td select[name=role]").input_value() == "3"
+
+            page.click("#participants td form button.link")
+            page.wait_for_selector("#participants .message:has-text('is no longer listed as Extending')")
+            assert page.evaluate("window.notReloaded") is True
+        finally:
+            browser.close()
+    assert errors == []
+    history = list(project.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    assert history[-3:] == ["participant added", "participant changed", "participant removed"]
+    assert ProjectParticipant.objects.count() == 0
