@@ -1,6 +1,15 @@
 """The recommender's core on a small hand-made graph (no database)."""
 
-from coopdec.matching.recommender import Network, Place, Reason, Wish, fit_weights, split_edges
+from coopdec.matching.recommender import (
+    Network,
+    Place,
+    Reason,
+    Wish,
+    distance_km,
+    fit_weights,
+    name_root,
+    split_edges,
+)
 
 
 def _place(pid, name, country, population=10_000, **fields):
@@ -125,3 +134,45 @@ def test_fit_weights_returns_every_feature_and_a_recall():
     )
     assert set(weights) == set(net.weights)
     assert 0.0 <= recall <= 1.0
+
+
+def _located_network():
+    """Three French towns (one 13 km away, one sharing a name root), a Spanish one, a Senegalese one."""
+    places = [
+        _place(1, "Tarascon-sur-Ariège", "FR", latitude=42.845, longitude=1.606),
+        _place(2, "Foix", "FR", latitude=42.965, longitude=1.607),
+        _place(3, "Zaragoza", "ES", latitude=41.656, longitude=-0.877),
+        _place(4, "Tarascon", "FR", latitude=43.806, longitude=4.659),
+        _place(5, "Dakar", "SN", latitude=14.693, longitude=-17.447),
+    ]
+    return Network(places, [(3, 5)])
+
+
+def test_distance_km_between_two_places():
+    net = _located_network()
+    assert round(distance_km(net.places[1], net.places[2])) == 13
+    assert round(distance_km(net.places[1], net.places[1])) == 0
+
+
+def test_name_root_needs_five_letters():
+    assert name_root("tarascon-sur-ariege") == "taras"
+    assert name_root("foix") == ""
+    assert name_root("l'isle") == "lisle"
+
+
+def test_recommend_draws_near_places_and_says_how_far():
+    results = {r.place.id: r for r in _located_network().recommend(1, k=10)}
+    assert set(results) == {2, 3, 4}  # Dakar, 3,620 km away, is no candidate
+    assert Reason("distance", (13,)) in results[2].reasons
+    assert Reason("distance", (243,)) in results[3].reasons
+
+
+def test_recommend_finds_names_beginning_alike():
+    results = {r.place.id: r for r in _located_network().recommend(1, k=10)}
+    assert Reason("name_root", ("Tarascon",)) in results[4].reasons
+    assert not any(reason.code == "name_root" for reason in results[2].reasons)
+
+
+def test_recommend_without_coordinates_has_no_distance_reason():
+    results = _network().recommend(1, k=10)
+    assert all(reason.code != "distance" for r in results for reason in r.reasons)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, OrganisationKind
+from coopdec.common.text import fold
 from coopdec.territories.models import Continent, Country
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import codelist_choices
@@ -23,9 +24,10 @@ LANGUAGE_CHOICES = [
 
 
 def _country_choices():
+    """Countries by name in the user's language, accents folded ("Égypte" among the E's)."""
     return sorted(
         ((country.code, country.name) for country in Country.objects.all()),
-        key=lambda pair: pair[1],
+        key=lambda pair: (fold(pair[1]), pair[1]),
     )
 
 

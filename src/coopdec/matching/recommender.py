@@ -54,30 +54,41 @@ FEATURES = (
     "shared_language",  # at least one working language in common
     "request_match",  # how many criteria of the request the candidate meets (country, kind, size, language)
     "offer_match",  # the candidate offers what the request seeks (axis or sector)
+    "distance_100",  # the two places are less than 100 km apart
+    "distance_300",  # 100 to 300 km apart
+    "distance_800",  # 300 to 800 km apart
+    "name_root",  # the two names begin alike (five letters) without being the same name
+    "population_product",  # log10(population) x log10(population) / 10: big towns pair with big towns
 )
 
 # Fitted by ``fit_weights`` on a validation split of the real twinnings network (see
-# docs/decisions.md); the last four are not observable in twinnings and are set by hand so that a
-# stated need or a shared topic lifts a candidate about as much as one shared partner.
+# docs/decisions.md); shared topics, language, request and offer matches are not observable in
+# twinnings and are set by hand so that a stated need or a shared topic lifts a candidate about as
+# much as one shared partner.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "resource_allocation": 20.0,
-    "common_partners": 4.0,
-    "country_affinity": 2.5,
-    "own_country_profile": 1.6,
-    "degree_prior": 0.5,
-    "population_similarity": 0.625,
-    "same_name": 8.0,
-    "region_pairs": 1.0,
-    "region_affinity": 1.6,
-    "partners_in_region": 1.0,
-    "partners_near_source": 1.0,
-    "partners_in_source_country": 1.0,
-    "three_hop": 2.0,
-    "neighbouring_country": 0.0,
+    "resource_allocation": 2.4,
+    "common_partners": 1.6,
+    "country_affinity": 5.2,
+    "own_country_profile": -0.37,
+    "degree_prior": 0.0,
+    "population_similarity": 1.5,
+    "same_name": 5.5,
+    "region_pairs": 0.36,
+    "region_affinity": 1.7,
+    "partners_in_region": -0.22,
+    "partners_near_source": 0.31,
+    "partners_in_source_country": -0.14,
+    "three_hop": 12.0,
+    "neighbouring_country": -0.29,
     "shared_topics": 0.7,
     "shared_language": 0.3,
     "request_match": 3.0,
     "offer_match": 3.0,
+    "distance_100": 1.0,
+    "distance_300": 0.58,
+    "distance_800": 0.32,
+    "name_root": 1.8,
+    "population_product": 0.034,
 }
 
 # Candidate generation: how many countries, and how many places per country.
@@ -89,6 +100,10 @@ AFFINE_REGIONS = 8
 PER_REGION = 8
 THREE_HOP_CANDIDATES = 60
 THREE_HOP_LIMIT = 400  # skip paths through two middle places whose degrees multiply beyond this
+NEAR_KM = 300  # places this close to the source are candidates (the most partnered first)
+NEAR_CANDIDATES = 20
+PER_ROOT = 20  # places whose names begin alike, the most partnered first
+EARTH_RADIUS_KM = 6371.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +122,8 @@ class Place:
     offers: frozenset[str] = frozenset()  # axis codes and DAC sector codes it offers
     kind: str = ""
     geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(slots=True)
@@ -147,6 +164,29 @@ class Recommendation:
     place: Place
     score: float
     reasons: list[Reason] = field(default_factory=list)
+
+
+def name_root(name_key: str) -> str:
+    """The first five letters of a folded name ("" when shorter): "Tarascon-sur-Ariège" and
+    "Tarascon" share the root "taras"."""
+    letters = "".join(ch for ch in name_key if ch.isalpha())
+    return letters[:5] if len(letters) >= 5 else ""
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two located places."""
+    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
+    half = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1)
+        * math.cos(lat2)
+        * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(half, 1.0)))
+
+
+def _log_population(population: int) -> float:
+    return math.log10(population) if population > 1 else 0.0
 
 
 def _population_similarity(a: int, b: int) -> float:
@@ -223,6 +263,26 @@ class Network:
             for country, ids in by_country.items()
         }
         self.by_name = {key: ids for key, ids in by_name.items() if len(ids) > 1}
+        by_root: dict[str, list[int]] = defaultdict(list)
+        for place in self.places.values():
+            root = name_root(place.name_key)
+            if root:
+                by_root[root].append(place.id)
+        self.by_root = {
+            root: sorted(ids, key=lambda pid: (-len(self.adjacency.get(pid, ())), pid))[:PER_ROOT]
+            for root, ids in by_root.items()
+            if len(ids) > 1
+        }
+        located = [
+            p for p in self.places.values() if p.latitude is not None and p.longitude is not None
+        ]
+        self.located_ids = np.asarray([p.id for p in located], dtype=np.int64)
+        self.located_lat = np.radians(np.asarray([p.latitude for p in located], dtype=float))
+        self.located_lon = np.radians(np.asarray([p.longitude for p in located], dtype=float))
+        self.located_degree = np.asarray(
+            [len(self.adjacency.get(p.id, ())) for p in located], dtype=float
+        )
+        self.located_index = {pid: i for i, pid in enumerate(self.located_ids.tolist())}
         region_pairs: dict[str, Counter] = defaultdict(Counter)
         by_region: dict[str, list[int]] = defaultdict(list)
         for place in self.places.values():
@@ -268,8 +328,33 @@ class Network:
             return 0.0
         return self.country_pairs[source_country][country] / total
 
+    def distances(self, source: Place) -> np.ndarray | None:
+        """Great-circle distances (km) from ``source`` to every located place (``located_ids``
+        order), or None when ``source`` has no coordinates."""
+        if source.latitude is None or source.longitude is None:
+            return None
+        lat, lon = math.radians(source.latitude), math.radians(source.longitude)
+        half = (
+            np.sin((self.located_lat - lat) / 2) ** 2
+            + np.cos(self.located_lat) * math.cos(lat) * np.sin((self.located_lon - lon) / 2) ** 2
+        )
+        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half, 1.0)))
+
+    def _nearby(self, distances: np.ndarray | None) -> list[int]:
+        """The most-partnered places within ``NEAR_KM`` of the source."""
+        if distances is None:
+            return []
+        near = np.flatnonzero(distances <= NEAR_KM)
+        if len(near) > NEAR_CANDIDATES:
+            near = near[np.argsort(-self.located_degree[near], kind="stable")[:NEAR_CANDIDATES]]
+        return self.located_ids[near].tolist()
+
     def candidates(
-        self, source: Place, wish: Wish | None = None, three_hop: dict[int, float] | None = None
+        self,
+        source: Place,
+        wish: Wish | None = None,
+        three_hop: dict[int, float] | None = None,
+        distances: np.ndarray | None = None,
     ) -> dict[int, dict[int, int]]:
         """Candidate ids, each with its shared partners and their degrees ({candidate: {w: 1}})."""
         partners = self.partners(source.id)
@@ -296,6 +381,10 @@ class Network:
         for candidate in heapq.nlargest(THREE_HOP_CANDIDATES, three_hop, key=three_hop.__getitem__):
             shared.setdefault(candidate, {})
         for candidate in self.by_name.get(source.name_key, ()):
+            shared.setdefault(candidate, {})
+        for candidate in self.by_root.get(name_root(source.name_key), ()):
+            shared.setdefault(candidate, {})
+        for candidate in self._nearby(distances):
             shared.setdefault(candidate, {})
         shared.pop(source.id, None)
         for partner in partners:
@@ -370,9 +459,13 @@ class Network:
         country_row = self.country_pairs.get(source.country, {})
         country_total = self.country_totals.get(source.country, 0)
         close_countries = set(self.neighbours.get(source.country, ())) | {source.country}
+        distances = self.distances(source)
+        located_index = self.located_index
+        source_root = name_root(source.name_key)
+        source_log_population = _log_population(source.population)
         links = {}
         rows = []
-        for candidate_id, shared in self.candidates(source, wish, three_hop).items():
+        for candidate_id, shared in self.candidates(source, wish, three_hop, distances).items():
             candidate = places[candidate_id]
             country = candidate.country
             if country not in links:
@@ -397,6 +490,22 @@ class Network:
                 1.0 if source.languages & candidate.languages else 0.0,
             ]
             vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0))
+            position = located_index.get(candidate_id) if distances is not None else None
+            distance = float(distances[position]) if position is not None else None
+            same_name = source.name_key and source.name_key == candidate.name_key
+            vector.extend(
+                (
+                    1.0 if distance is not None and distance < 100 else 0.0,
+                    1.0 if distance is not None and 100 <= distance < 300 else 0.0,
+                    1.0 if distance is not None and 300 <= distance < 800 else 0.0,
+                    1.0
+                    if source_root
+                    and not same_name
+                    and name_root(candidate.name_key) == source_root
+                    else 0.0,
+                    source_log_population * _log_population(candidate.population) / 10.0,
+                )
+            )
             rows.append((candidate_id, vector, shared))
         return rows
 
@@ -503,6 +612,10 @@ class Network:
             reasons.append(Reason("near_partners"))
         if f["same_name"]:
             reasons.append(Reason("same_name", (candidate.name,)))
+        elif f["name_root"]:
+            reasons.append(Reason("name_root", (candidate.name,)))
+        if f["distance_100"] or f["distance_300"]:
+            reasons.append(Reason("distance", (round(distance_km(source, candidate)),)))
         common_languages = sorted(
             (wish.languages if wish and wish.languages else source.languages) & candidate.languages
         )
@@ -543,6 +656,30 @@ def split_edges(edges: Sequence[tuple[int, int]], fraction: float, seed: int) ->
     rng.shuffle(order)
     cut = int(round(len(order) * fraction))
     return order[cut:], order[:cut]
+
+
+def _softmax_fit(
+    matrix: np.ndarray, starts: np.ndarray, targets: np.ndarray, iterations: int = 300
+) -> list[float]:
+    """Weights maximising the mean log-probability of each query's target under a softmax over
+    its candidates (full-batch Adam on standardised features, a little L2), in raw feature units."""
+    mean = matrix.mean(axis=0)
+    scale = matrix.std(axis=0) + 1e-6
+    z = (matrix - mean) / scale
+    query_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(matrix))))
+    w = np.zeros(z.shape[1])
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for step in range(1, iterations + 1):
+        s = z @ w
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - top[query_of])
+        p = e / np.add.reduceat(e, starts)[query_of]
+        gradient = (z.T @ p - z[targets].sum(axis=0)) / len(starts) + 1e-3 * w
+        m = 0.9 * m + 0.1 * gradient
+        v = 0.999 * v + 0.001 * gradient * gradient
+        w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    return (w / scale).tolist()
 
 
 def fit_weights(
@@ -595,8 +732,18 @@ def fit_weights(
         ahead = np.add.reduceat(scores >= np.repeat(scores[targets], lengths), starts_array) - 1
         return float(np.count_nonzero(ahead < k)) / total
 
+    # Two starting points: the defaults, and a listwise softmax fit (the likelihood that the hidden
+    # partner ranks first among each query's candidates); coordinate ascent on recall@k goes on
+    # from the better of the two.
     weights = {name: DEFAULT_WEIGHTS[name] for name in FEATURES}
     best = recall(weights)
+    if len(targets):
+        fitted = dict(
+            weights, **dict(zip(tunable, _softmax_fit(matrix, starts_array, targets), strict=True))
+        )
+        score = recall(fitted)
+        if score > best:
+            best, weights = score, fitted
     for _round in range(6):
         improved = False
         for name in tunable:

@@ -276,6 +276,8 @@ def place_of(
         offers=frozenset(offers),
         kind=organisation.kind,
         geonameid=organisation.locality_id,
+        latitude=organisation.latitude,
+        longitude=organisation.longitude,
     )
 
 
@@ -298,6 +300,8 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
         "kind",
         "locality_id",
         "languages",
+        "latitude",
+        "longitude",
     )
     places = []
     for (
@@ -312,6 +316,8 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
         kind,
         geonameid,
         own_languages,
+        latitude,
+        longitude,
     ) in rows:
         region = f"{country}.{admin1}" if admin1 else (subdivision or "")
         places.append(
@@ -328,6 +334,8 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
                 offers=frozenset(offers.get(pk, ())),
                 kind=kind,
                 geonameid=geonameid,
+                latitude=latitude,
+                longitude=longitude,
             )
         )
     if edges is None:
@@ -498,25 +506,35 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
         ) % {"count": count, "names": _join(names)}
     if reason.code == "same_name":
         return _("shares your name")
+    if reason.code == "name_root":
+        return _("its name begins like yours: %(name)s") % {"name": values[0]}
+    if reason.code == "distance":
+        return _("about %(distance)s km from you") % {
+            "distance": number_format(values[0], force_grouping=True)
+        }
     if reason.code == "language":
         return _join(_language_phrase(code) for code in values)
     if reason.code == "similar_population":
         return _("similar population (%(population)s inhabitants)") % {
             "population": number_format(values[0], force_grouping=True)
         }
+    # Country names stand alone after a colon or in brackets: a sentence never puts an article
+    # or a preposition before one ("en France", "au Sénégal", "aux États-Unis" differ in French).
     if reason.code == "partners_with_your_country":
         return ngettext(
-            "already partner of a town of %(country)s",
-            "already partner of %(count)s towns of %(country)s",
+            "already partner of a town of your country (%(country)s)",
+            "already partner of %(count)s towns of your country (%(country)s)",
             values[1],
         ) % {"country": country_name(values[0]), "count": values[1]}
     if reason.code == "partners_in_country":
-        return _("you already have partners in %(country)s") % {"country": country_name(values[0])}
-    if reason.code == "country_affinity":
-        return _("towns of %(country)s often partner with towns of %(other)s") % {
-            "country": country_name(values[0]),
-            "other": country_name(values[1]),
+        return _("you already have partners in its country: %(country)s") % {
+            "country": country_name(values[0])
         }
+    if reason.code == "country_affinity":
+        return _(
+            "towns of your country (%(country)s) often partner with towns of its country "
+            "(%(other)s)"
+        ) % {"country": country_name(values[0]), "other": country_name(values[1])}
     if reason.code == "region_pairs":
         return ngettext(
             "one partnership already links your region and its region",
