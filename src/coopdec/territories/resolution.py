@@ -47,6 +47,12 @@ DOMINANCE = 8.0
 # A place found only under one of its alternate names is trusted from this population up (or when
 # the alternate is a mere spelling of its main name).
 TRUSTED_ALTERNATE_POPULATION = 5_000
+# A place smaller than this that bears the very name of one of its country's first-level
+# subdivisions (states, provinces, regions) stands aside for the subdivision.
+SMALLER_THAN_REGION = 1_000
+
+# Countries whose GeoNames first-level codes are their ISO 3166-2 codes (US states, Swiss cantons...).
+SAME_ADMIN1_CODES = {"US", "CH", "BE", "GB"}
 
 # Overseas territories that GeoNames lists as countries of their own ("Réunion, France" is RE).
 TERRITORIES = {
@@ -133,6 +139,7 @@ class Region:
     latitude: float | None
     longitude: float | None
     type: str = ""
+    top_level: bool = True
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,7 @@ class PlaceIndex:
     def __init__(self, *, places: list[Place], alternates: dict[int, list[str]], regions: list[Region],
                  countries: dict[str, list[str]], variants: list[tuple[str, str, str]]):
         self.places = {p.geonameid: p for p in places}
+        self.admin1_codes = {(p.country, p.admin1) for p in places}
         keys: dict[str, str] = {}
         # (country, key) -> geonameids matched by their main name / by an alternate name.
         self.by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -231,6 +239,7 @@ class PlaceIndex:
                 self.country_names[key(variant)] = code
         self.country_codes = set(countries)
         self._cache: dict[tuple[str, str, str], Resolution] = {}
+        self._joined: dict[tuple[str, str], list[int]] | None = None
         self._countries: dict[str, CountryGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------
@@ -269,12 +278,13 @@ class PlaceIndex:
             if k not in by_country_name or place.population > by_country_name[k].population:
                 by_country_name[k] = place
         regions = []
-        for code, name, country, kind in Subdivision.objects.values_list("code", "name", "country_id", "type"):
+        rows = Subdivision.objects.values_list("code", "name", "country_id", "type", "parent_id")
+        for code, name, country, kind, parent in rows:
             seat = None
             for variant in _region_names(name):
                 seat = seat or by_country_name.get((country, key(variant)))
             regions.append(Region(code, name, country, seat.latitude if seat else None, seat.longitude if seat else None,
-                                  fold(kind)))
+                                  fold(kind), parent is None))
         return cls(places=places, alternates=alternates, regions=regions, countries=countries, variants=_read_variants())
 
     # ---- countries ------------------------------------------------------------------------------
@@ -332,8 +342,9 @@ class PlaceIndex:
             return {self.region_variants[k][1]}
         found = set()
         for region in self.regions.get((country, k), ()):
-            if country == "US":  # GeoNames uses the postal code, as ISO 3166-2 does.
-                found.add(region.code.split("-", 1)[1])
+            code = region.code.split("-", 1)[1]
+            if country in SAME_ADMIN1_CODES and (country, code) in self.admin1_codes:
+                found.add(code)
         if found:
             return found
         # A region often shares its name with its main city ("Izumi, Osaka"): take that city's admin1.
@@ -381,6 +392,8 @@ class PlaceIndex:
         cc = guess.code
         admin1 = set(guess.admin1)
         whole = self._match(city, cc, admin1)
+        if whole.status == RESOLVED and whole.locality:
+            return self._region_rather_than(whole, city, cc)
         if whole.status != UNRESOLVED:
             return whole
 
@@ -389,12 +402,16 @@ class PlaceIndex:
             head, _sep, tail = city.partition(",")
             tail_admin1 = self.region_admin1(cc, tail.strip())
             if tail_admin1:
-                found = self._match(head.strip(), cc, admin1 | tail_admin1, require_hint=True)
-                if found.status != UNRESOLVED:
-                    return found
+                # "Coventry, Connecticut": the region is known, so a namesake elsewhere is not the place.
+                return self._match(head.strip(), cc, admin1 | tail_admin1, require_hint=True)
+            # The text names a region we cannot place: the name alone decides only if it is unique.
             found = self._match(head.strip(), cc, admin1)
-            if found.status == RESOLVED:
+            namesakes = _clusters(self._candidates(head.strip(), cc))
+            if found.status == RESOLVED and len(namesakes) == 1:
                 return _lower(found, 0.1, _("name before the comma"))
+            if len(namesakes) > 1:
+                return _ambiguous(cc, namesakes, _(
+                    "several places of this name, and the region after the comma is not one the gazetteer knows"))
 
         # "Prague 8": a numbered district of a city.
         numbered = _TRAILING_NUMBER.sub("", city)
@@ -436,13 +453,51 @@ class PlaceIndex:
         if region.status != UNRESOLVED:
             return region
 
-        # Merged municipalities ("Göttlesbrunn-Arbesthal"): the first part, if it alone is a place.
+        # Merged municipalities ("Sittard-Geleen"): the first part, if both parts are places near each
+        # other ("Montreuil-Juigné" is not Montreuil, 270 km away; "Etten-Leur" is not Etten).
         pieces = [p for p in re.split(r"[-‐‑–—/]", city) if p.strip()]
         if len(pieces) == 2 and all(len(p.strip()) >= 4 for p in pieces):
             first = self._match(pieces[0].strip(), cc, admin1)
-            if first.status == RESOLVED:
-                return _lower(first, 0.25, _("first part of a merged name"))
+            if first.status == RESOLVED and first.locality and any(
+                distance_km(p.latitude, p.longitude, first.locality.latitude, first.locality.longitude) <= WARD_KM
+                for p in self._candidates(pieces[1].strip(), cc)
+            ):
+                return _lower(first, 0.25, _("first part of a merged name, the other part being a place nearby"))
+
+        # "Hitachiōta" for Hitachi-Ōta, "Mönchen-Gladbach" for Mönchengladbach: the name with other
+        # spaces or hyphens, when exactly one place of the country is spelt so.
+        joined = [self.places[i] for i in self.by_joined_name().get((cc, key(city).replace(" ", "")), ())]
+        if len(_clusters(joined)) == 1:
+            place = max(joined, key=lambda p: p.population)
+            return Resolution(RESOLVED, cc, place, confidence=0.85, reason=_(
+                "main name written with other spaces or hyphens, only place of this name in the country"))
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+    def by_joined_name(self) -> dict[tuple[str, str], list[int]]:
+        """(country, main name without spaces) -> geonameids, for names whose words are spaced differently."""
+        if self._joined is None:
+            joined: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for (country, k), ids in self.by_name.items():
+                joined[(country, k.replace(" ", ""))].extend(ids)
+            self._joined = joined
+        return self._joined
+
+    def _region_rather_than(self, found: Resolution, city: str, cc: str) -> Resolution:
+        """A region of the country of this very name, when the town found cannot be what is meant.
+
+        "Alagoas" or "Quảng Nam" is a town's other name only, and "Molise" or "Selenge" a hamlet:
+        a list of local governments names the state, province or region.
+        """
+        town = found.locality
+        by_main_name = bool(self.by_name.get((cc, key(city))))
+        if by_main_name and town.population >= SMALLER_THAN_REGION:
+            return found
+        region = self._subdivision(city, cc, qualified="")
+        if region.status != RESOLVED or (by_main_name and not region.subdivision.top_level):
+            return found
+        why = (_("a region's name, which the town %(town)s bears only among its other names") if not by_main_name
+               else _("a region's name, shared by the small town %(town)s"))
+        return _lower(region, 0.1, why % {"town": town.name})
 
     def _match_or_unresolved(self, name: str, cc: str, admin1: set[str]) -> Resolution:
         found = self._match(name, cc, admin1)
@@ -466,6 +521,17 @@ class PlaceIndex:
                                   reason=_("part of %(city)s, found near it") % {"city": parent.locality.name})
             return _lower(parent, 0.3, _("ward or district of this city; resolved to the city"))
         if parent.status == AMBIGUOUS:
+            # "Suzhou – Wujiang": several cities of this name; the ward near only one of them tells which.
+            near = {city: [p for p in part_candidates if distance_km(p.latitude, p.longitude, city.latitude,
+                                                                  city.longitude) <= WARD_KM]
+                    for city in parent.candidates}
+            near = {city: wards for city, wards in near.items() if wards}
+            if len(near) == 1:
+                city, wards = next(iter(near.items()))
+                clusters = _clusters(wards)
+                if len(clusters) == 1:
+                    return Resolution(RESOLVED, cc, clusters[0], confidence=0.8,
+                                      reason=_("part of %(city)s, found near it") % {"city": city.name})
             return None
         # The inside is not a city: maybe another name of the same place ("Oamaru (Waitaki)").
         found = self._match(part.strip(), cc, admin1)
@@ -536,10 +602,12 @@ class PlaceIndex:
             "%(count)s place of this name", "%(count)s places of this name", count) % {"count": count})
 
     def _trust_alternate(self, k: str, place: Place) -> bool:
-        """An alternate name is trusted for a large place, or when it is a spelling of the main name."""
+        """An alternate name is trusted for a large place, when it is a spelling of the main name, or when
+        it is the main name followed by words that tell where it is ("Gmünd in Kärnten" for Gmünd)."""
         if place.population >= TRUSTED_ALTERNATE_POPULATION:
             return True
-        return difflib.SequenceMatcher(None, k, key(place.name)).ratio() >= 0.75
+        main = key(place.name)
+        return k.startswith(main + " ") or difflib.SequenceMatcher(None, k, main).ratio() >= 0.75
 
     def _subdivision(self, name: str, cc: str, *, qualified: str) -> Resolution:
         """An ISO 3166-2 subdivision named like ``name`` (qualifier words removed)."""
