@@ -89,6 +89,24 @@ def test_merge_moves_every_link_and_keeps_histories():
     assert PartnershipParty.history.filter(organisation_id=keep.pk, history_change_reason=merge_reason).count() == 1
 
 
+def test_merge_renames_the_dropped_organisation_in_earlier_versions():
+    from coopdec.actors.services import record_restore
+    from coopdec.cooperation import services
+
+    keep = make_organisation("Ville de Dakar", geonameid=2253354)
+    drop = make_organisation("Dakar", geonameid=2253354)
+    lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+    thies = make_organisation("Ville de Thiès", geonameid=2244802)
+    partnership = services.partnership_create(parties=[(lyon, "lead"), (drop, "partner")])
+    first = partnership.history.get()
+    services.party_add(partnership=partnership, organisation=thies)
+    organisations_merge(keep=keep, drop=drop)
+    first.refresh_from_db()
+    assert first.relations == {"parties": sorted([[lyon.pk, "lead", None], [keep.pk, "partner", None]])}
+    record_restore(record=partnership, history_id=first.history_id)
+    assert set(partnership.parties.all()) == {lyon, keep}
+
+
 def test_merge_refuses_the_same_record():
     paris = make_organisation()
     with pytest.raises(ValidationError):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from . import versions
 from .models import LOCAL_GOVERNMENT_KINDS, Membership, MembershipRole, Organisation
 from .selectors import forget_roles
 
@@ -146,6 +147,7 @@ def organisations_merge(*, keep: Organisation, drop: Organisation, user=None) ->
     trace = f"merged:{drop.pk}" + (f":{drop.source}:{drop.source_ref}" if drop.source_ref else "")
     keep.source_ref = "; ".join(p for p in (keep.source_ref, trace) if p)[:255]
     _save(keep, user=user, reason=reason, fields=[*changed, "source_ref", "updated_at"])
+    versions.rename_organisation(drop.pk, keep.pk)
     if user is not None and getattr(user, "is_authenticated", False):
         drop._history_user = user
     drop._change_reason = reason

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from simple_history.signals import pre_create_historical_record
@@ -41,6 +43,7 @@ class Relation:
     describe: Callable  # rows -> str, for the history page
     missing: Callable = lambda rows: []  # rows -> messages about what no longer exists
     permission: str | None = None  # needed, besides changing the record, to change this relation
+    organisation_column: int | None = None  # the position of an organisation id in each row, if any
 
 
 _REGISTRY: dict[type, list[Relation]] = {}
@@ -149,3 +152,35 @@ def apply(record, wanted: dict, *, user=None) -> list[Relation]:
     for relation, rows in changing:
         relation.write(record, rows, user)
     return [relation for relation, _rows in changing]
+
+
+def rename_organisation(drop_id: int, keep_id: int) -> int:
+    """A merge moved every link of organisation ``drop_id`` to ``keep_id``: the versions' snapshots
+    follow, so that restoring an earlier version names the kept organisation (a row that becomes a
+    duplicate of one the kept organisation already had goes). Returns the number of versions changed."""
+    changed = 0
+    for model, relations in _REGISTRY.items():
+        columns = [relation for relation in relations if relation.organisation_column is not None]
+        if not columns:
+            continue
+        candidates = (model.history.model.objects.annotate(relations_text=Cast("relations", TextField()))
+                      .filter(relations_text__contains=str(drop_id)).only("history_id", "relations"))
+        for version in candidates.iterator():
+            snapshot_ = version.relations
+            if not isinstance(snapshot_, dict):
+                continue
+            before = json.dumps(snapshot_, sort_keys=True)
+            for relation in columns:
+                rows = []
+                for row in snapshot_.get(relation.name, []):
+                    if row[relation.organisation_column] == drop_id:
+                        row = [*row[:relation.organisation_column], keep_id, *row[relation.organisation_column + 1:]]
+                    if row not in rows:
+                        rows.append(row)
+                if relation.name in snapshot_:
+                    snapshot_[relation.name] = sort_rows(rows)
+            if json.dumps(snapshot_, sort_keys=True) != before:
+                version.relations = snapshot_
+                version.save(update_fields=["relations"])
+                changed += 1
+    return changed

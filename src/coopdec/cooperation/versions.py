@@ -248,7 +248,7 @@ def _describe_contributions(rows) -> str:
 def register_relations() -> None:
     register(Partnership, [
         Relation("parties", gettext_lazy("Parties"), _read_parties, _write_parties, _describe_parties,
-                 missing=_missing_parties, permission="cooperation.manage_parties"),
+                 missing=_missing_parties, permission="cooperation.manage_parties", organisation_column=0),
     ])
     register(Project, [
         Relation("sectors", gettext_lazy("DAC sectors"), _read_sectors, _write_sectors, _describe_sectors),
@@ -259,9 +259,10 @@ def register_relations() -> None:
         Relation("participants", gettext_lazy("Participating organisations"), _read_participants,
                  _write_participants, _describe_participants,
                  missing=lambda rows: _missing_organisations(row[0] for row in rows),
-                 permission="cooperation.manage_participants"),
+                 permission="cooperation.manage_participants", organisation_column=0),
         Relation("countries", gettext_lazy("Recipient countries"), _read_countries, _write_countries,
                  _describe_countries, missing=_missing_countries),
         Relation("contributions", gettext_lazy("Budget contributions"), _read_contributions, _write_contributions,
-                 _describe_contributions, missing=lambda rows: _missing_organisations(row[0] for row in rows)),
+                 _describe_contributions, missing=lambda rows: _missing_organisations(row[0] for row in rows),
+                 organisation_column=0),
     ])
