@@ -7,6 +7,9 @@ from coopdec.territories.resolution import (
     AMBIGUOUS,
     RESOLVED,
     UNRESOLVED,
+    Place,
+    PlaceIndex,
+    Region,
     distance_km,
     get_index,
     key,
@@ -141,3 +144,73 @@ def test_resolve_subdivision_name_drops_the_iso_note(index):
     result = resolved(index, "Isle of Anglesey", "Wales")
     assert result.subdivision.code == "GB-AGY"
     assert result.name == "Isle of Anglesey"
+
+
+def test_resolve_known_region_after_the_comma_is_binding(index):
+    texas = resolved(index, "Pasadena, Texas", "United States")
+    assert texas.locality.geonameid == 4717782
+    florida = index.resolve("Pasadena, Florida", "United States")  # Pasadena, CA and TX exist, none in Florida
+    assert florida.status == UNRESOLVED
+    assert florida.reason == "no place of this name in the region given"
+
+
+def test_resolve_swiss_canton_after_the_comma(index):
+    assert resolved(index, "Winterthur, Zürich", "Switzerland").locality.geonameid == 2657970
+    assert index.resolve("Basel, Zürich", "Switzerland").status == UNRESOLVED
+
+
+def test_resolve_unknown_region_after_the_comma_leaves_namesakes_ambiguous(index):
+    result = index.resolve("Friedland, Atlantis", "Germany")
+    assert result.status == AMBIGUOUS
+    assert result.reason.startswith("several places of this name, and the region after the comma")
+    assert {p.geonameid for p in result.candidates} == {9972705, 2924679, 2924680}
+
+
+def test_resolve_merged_name_needs_both_parts_nearby(index):
+    evry = resolved(index, "Évry-Courcouronnes", "France")
+    assert evry.locality.name == "Évry"
+    assert evry.reason.endswith("first part of a merged name, the other part being a place nearby")
+    # Montreuil-Juigné (Maine-et-Loire) is a commune of its own, not Montreuil (Seine-Saint-Denis).
+    assert index.resolve("Montreuil-Juigné", "France").status == UNRESOLVED
+
+
+def test_resolve_name_with_other_spaces_or_hyphens(index):
+    result = resolved(index, "Mönchen-Gladbach", "Germany")
+    assert result.locality.geonameid == 2869894
+    assert result.reason == "main name written with other spaces or hyphens, only place of this name in the country"
+
+
+def test_resolve_region_name_borne_only_as_another_name_of_a_town(index):
+    # Marechal Deodoro was once called Alagoas; "Alagoas, Brazil" in a list of local governments is the state.
+    result = resolved(index, "Alagoas", "Brazil")
+    assert result.identity == ("subdivision", "BR-AL")
+    assert "Marechal Deodoro" in result.reason
+
+
+def test_resolve_town_sharing_a_region_name_stays_the_town(index):
+    result = resolved(index, "Saint-Louis", "Senegal")  # 176,000 people; also the region SN-SL
+    assert result.locality.geonameid == 2246452
+
+
+def test_resolve_hamlet_sharing_a_first_level_region_name_is_the_region():
+    molise = Place(3173221, "Molise", "IT", "11", 41.63147, 14.49252, 167)  # GeoNames: a hamlet of 167
+    campobasso = Place(3180991, "Campobasso", "IT", "11", 41.55947, 14.66737, 49230)
+    index = PlaceIndex(
+        places=[molise, campobasso], alternates={},
+        regions=[Region("IT-67", "Molise", "IT", None, None, "region", True),
+                 Region("IT-CB", "Campobasso", "IT", None, None, "province", False)],
+        countries={"IT": ["Italy"]}, variants=[],
+    )
+    with translation.override("en"):
+        region = index.resolve("Molise", "Italy")
+        city = index.resolve("Campobasso", "Italy")
+    assert region.identity == ("subdivision", "IT-67")
+    assert region.reason == "subdivision IT-67; a region's name, shared by the small town Molise"
+    assert city.identity == ("locality", "3180991")  # a province's name, and a town of 49,000
+
+
+def test_resolve_ward_tells_which_of_two_namesake_cities(index):
+    assert index.resolve("Grajaú", "Brazil").status == AMBIGUOUS  # a district of São Paulo and a town in Maranhão
+    ward = resolved(index, "Grajaú – Vila Mariana", "Brazil")
+    assert ward.locality.geonameid == 3445061
+    assert ward.reason.startswith("part of Grajaú")

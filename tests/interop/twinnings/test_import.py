@@ -130,6 +130,17 @@ def test_import_refuses_missing_or_extra_columns_naming_them(tmp_path):
     assert Organisation.objects.count() == 0
 
 
+def test_import_counts_unreadable_lines_with_plural_forms(tmp_path):
+    with pytest.raises(ImportFileError) as one:
+        twinnings_import(path=write(tmp_path, HEADER + "Dakar,Senegal,Lyon\n"))
+    assert str(one.value) == "1 line cannot be read, nothing was imported. line 2: 3 cells where the header has 4."
+    with pytest.raises(ImportFileError) as many:
+        twinnings_import(path=write(tmp_path, HEADER + "Dakar,Senegal,Lyon\n" * 12))
+    assert str(many.value).startswith("12 lines cannot be read, nothing was imported. line 2: 3 cells")
+    assert str(many.value).endswith("line 11: 3 cells where the header has 4. 2 more lines with a problem are not listed.")
+    assert Organisation.objects.count() == 0
+
+
 def test_import_refuses_a_10_mb_line_clearly(tmp_path):
     with pytest.raises(ImportFileError) as error:
         twinnings_import(path=write(tmp_path, HEADER + "Dakar,Senegal," + "x" * 10_000_000 + ",France\n"))
