@@ -104,8 +104,10 @@ def history_entries(record) -> list[dict]:
                                 "new": _display(field, change.new)})
             for relation, old, new in versions.changes(getattr(previous, "relations", None),
                                                        getattr(version, "relations", None), type(record)):
-                changes.append({"field": relation.label, "old": relation.describe(old) or "—",
-                                "new": relation.describe(new) or "—"})
+                # Only the rows that went and came: short to read, light to send.
+                changes.append({"field": relation.label,
+                                "old": relation.describe([row for row in old if row not in new]) or "—",
+                                "new": relation.describe([row for row in new if row not in old]) or "—"})
         entries.append({"version": version, "changes": changes, "is_current": index == 0,
                         "reason": reason_label(version.history_change_reason),
                         # A version that only touched the record (a confirmation, a contribution added...)

@@ -1,0 +1,154 @@
+"""Benchmark: what keeping a record's relations in each version costs (``coopdec.actors.versions``).
+
+    DATABASE_URL=... python bench/registry_versions.py [--rounds 30]
+
+Without DATABASE_URL it builds a throwaway SQLite database in a temporary folder (migrations,
+countries, IATI codelists, cooperation axes and the localities of Senegal); with DATABASE_URL it
+migrates and fills that database, which must be yours to write (e.g. an empty PostgreSQL database).
+
+On a large project (10 sectors, 8 SDG targets, 4 axes, 25 places, 12 participating organisations,
+30 contributions) and a partnership of 12 parties, it prints the median wall and CPU time
+(``time.process_time``: this process, so with SQLite the database work too) of:
+
+- reading the relation snapshot alone;
+- a version without relations change ("still accurate"), with and without the snapshot;
+- a project update replacing every relation (``keep`` before, ``remember`` after);
+- restoring an earlier version whose relations all differ;
+- the history entries of a project with 200 versions (fields and relations compared).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("SECRET_KEY", "bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopdec.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='coopdec-bench-versions-')}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+
+def timed(function, rounds: int) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _round in range(rounds):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def setup_data():
+    from coopdec.actors.models import Organisation, User
+    from coopdec.territories import loaders as places
+    from coopdec.territories.models import Locality
+    from coopdec.vocabularies import loaders as vocabularies
+    from coopdec.vocabularies.models import Axis
+    from tests.conftest import reference_slice
+
+    call_command("migrate", verbosity=0)
+    places.load_countries()
+    vocabularies.load_codelists()
+    vocabularies.load_axes()
+    if not Locality.objects.filter(country_id="SN").exists():
+        places.load_localities(records=[r for r in reference_slice() if r["countrycode"] == "SN"], force=True)
+    user, _created = User.objects.get_or_create(username="bench-coordinator", defaults={"is_coordinator": True})
+    organisations = [Organisation.objects.create(name=f"Bench organisation {index}", kind="ngo", country_id="SN")
+                     for index in range(30)]
+    places_ = list(Locality.objects.filter(country_id="SN").order_by("-population")[:50])
+    axes = list(Axis.objects.values_list("code", flat=True))
+    return user, organisations, places_, axes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    rounds = parser.parse_args().rounds
+
+    from coopdec.actors import services as actor_services
+    from coopdec.actors import versions
+    from coopdec.actors.records import history_entries
+    from coopdec.cooperation import services
+    from coopdec.cooperation.models import Partnership, Project
+
+    user, organisations, places_, axes = setup_data()
+    sectors_a = ["11110", "11120", "11130", "11182", "11220", "11230", "11240", "11320", "11330", "12110"]
+    sectors_b = ["14010", "14015", "14020", "14021", "14022", "14030", "14031", "14032", "14040", "14050"]
+
+    partnership = services.partnership_create(user=user, parties=organisations[:12])
+    project = services.project_create(
+        user=user, partnership=partnership, title={"fr": "Banc d'essai", "en": "Bench"},
+        sectors={code: 10 for code in sectors_a}, sdgs=["4", "4.1", "4.2", "4.3", "6", "6.1", "6.2", "11.3"],
+        axes=axes[:4], locations=[place.pk for place in places_[:25]],
+    )
+    for index, organisation in enumerate(organisations[:12]):
+        services.participant_add(project=project, organisation=organisation, role=str(index % 4 + 1), user=user)
+    for index in range(30):
+        services.contribution_add(project=project, organisation=organisations[index % 30], amount=1000 + index,
+                                  currency="EUR", year=2020 + index % 5, user=user)
+    earlier = project.history.latest()
+
+    print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}; {rounds} rounds; median ms")
+    wall, cpu = timed(lambda: versions.snapshot(project), rounds)
+    print(f"relation snapshot of the project alone        {wall:7.1f} wall  {cpu:7.1f} cpu")
+    wall, cpu = timed(lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds)
+    print(f"'still accurate' version, snapshot kept       {wall:7.1f} wall  {cpu:7.1f} cpu")
+    registered = versions.relations_of(Project)
+    versions.register(Project, [])
+    wall, cpu = timed(lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds)
+    versions.register(Project, registered)
+    print(f"'still accurate' version, without snapshot    {wall:7.1f} wall  {cpu:7.1f} cpu")
+
+    flip = [0]
+
+    def update():
+        flip[0] ^= 1
+        services.project_update(
+            project=project, user=user, sectors={code: 10 for code in (sectors_b if flip[0] else sectors_a)},
+            sdgs=["6", "6.1"] if flip[0] else ["4", "4.1", "11.3"], axes=axes[4:8] if flip[0] else axes[:4],
+            locations=[place.pk for place in (places_[25:50] if flip[0] else places_[:25])],
+        )
+
+    wall, cpu = timed(update, rounds)
+    print(f"project update replacing every relation       {wall:7.1f} wall  {cpu:7.1f} cpu")
+    services.project_update(project=project, user=user, sectors={code: 10 for code in sectors_b}, sdgs=["6"], axes=[],
+                            locations=[place.pk for place in places_[25:50]])
+    for participant in list(project.participants.all()):
+        services.participant_remove(participant=participant, user=user)
+    latest = project.history.latest()
+    target = [earlier, latest]
+
+    def restore():
+        target.reverse()
+        actor_services.record_restore(record=Project.objects.get(pk=project.pk), history_id=target[0].history_id,
+                                      user=user)
+
+    wall, cpu = timed(restore, rounds)
+    print(f"restore a version whose relations all differ {wall:7.1f} wall  {cpu:7.1f} cpu")
+    while project.history.count() < 200:
+        actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user)
+    wall, cpu = timed(lambda: history_entries(Project.objects.get(pk=project.pk)), max(3, rounds // 5))
+    print(f"history entries, 200 versions                 {wall:7.1f} wall  {cpu:7.1f} cpu")
+    versions.register(Project, [])
+    wall, cpu = timed(lambda: history_entries(Project.objects.get(pk=project.pk)), max(3, rounds // 5))
+    versions.register(Project, registered)
+    print(f"history entries, 200 versions, fields only    {wall:7.1f} wall  {cpu:7.1f} cpu")
+    print(f"(partnership of {Partnership.objects.get(pk=partnership.pk).party_links.count()} parties, project "
+          f"versions {project.history.count()}; load average {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()
