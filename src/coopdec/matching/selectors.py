@@ -7,6 +7,8 @@ Stable interface (views, the API, the atlas):
 - ``filter_listings(queryset, params)``: the one filter definition of the list pages and the map
   layer (``q``, ``country``, ``continent``, ``axis``, ``sector``, ``kind``).
 - ``listing_points(kind)``: offers or requests with coordinates, for the atlas map layer.
+- ``listing_axes(organisation_ids)``: the axes each organisation offers and seeks, for the atlas
+  facets "offers" and "seeks".
 - ``network()``: the recommender's ``Network``, rebuilt when partnerships, organisations, projects
   or offers change (a cheap version check on every call).
 - ``recommendations_for(organisation, k=10, request=None)``: ranked partners with reasons in
@@ -128,6 +130,31 @@ def listing_points(kind: str, params: dict | None = None, *, limit: int = 5000) 
             }
         )
     return points
+
+
+def listing_axes(
+    organisation_ids, today: date | None = None
+) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """(axes each organisation offers, axes it seeks) in its offers and requests valid today:
+    the axes ticked, and the axes of the DAC sectors named. The atlas index shows them as the
+    "offers" and "seeks" facets of organisations."""
+    ids = list(organisation_ids)
+    axis_of = _axis_of_sector()
+    found: tuple[dict[int, set[str]], dict[int, set[str]]] = (defaultdict(set), defaultdict(set))
+    for model, out in ((Offer, found[0]), (PartnerRequest, found[1])):
+        for start in range(0, len(ids), 2000):
+            listings = model.objects.current(today).filter(
+                organisation_id__in=ids[start : start + 2000]
+            )
+            for organisation_id, axis in listings.filter(axes__isnull=False).values_list(
+                "organisation_id", "axes__code"
+            ):
+                out[organisation_id].add(axis)
+            for organisation_id, sectors in listings.values_list("organisation_id", "sectors"):
+                out[organisation_id] |= {
+                    axis_of[code[:3]] for code in sectors or () if code[:3] in axis_of
+                }
+    return found
 
 
 # -- the partnership network -----------------------------------------------------------------------
