@@ -1,7 +1,7 @@
 """Benchmark of the open data API served by gunicorn (2 workers), as a client sees it.
 
     python bench/api.py [--database postgres://coopdec:coopdec@127.0.0.1:5432/coopdec_bench_api]
-                        [--size 100k] [--seconds 10] [--concurrency 8] [--reuse]
+                        [--size 100k] [--seconds 10] [--concurrency 8] [--reuse] [--baseline REV]
 
 Builds the synthetic data set of bench/synthetic.py in a fresh PostgreSQL database (created and
 dropped unless --reuse keeps a previous one), starts gunicorn with 2 sync workers on 127.0.0.1,
@@ -11,6 +11,12 @@ target and prints requests per second and latency percentiles of:
 - a list endpoint with two filters: /api/v1/projects?country=..&status=.. (pages of 50),
 - a single record: /api/v1/projects/{id},
 - a static file served by the same server (WhiteNoise): the ceiling of this server on this machine.
+
+Next to each figure: the server's CPU time per request (gunicorn's processes plus the PostgreSQL
+backends of the benchmark database, read from /proc), which reads better than latency on a busy
+machine, and the load average. ``--baseline REV`` (e.g. ``HEAD~5``) first serves the same database
+with the code of that git revision (``git archive`` into a temporary folder), then with the working
+tree, so that one run shows before and after.
 
 Anonymous clients are rate-limited per address; the load generator spreads its requests over
 250 addresses in X-Forwarded-For (API_TRUSTED_PROXIES=1), so the limiter runs as in production
@@ -106,6 +112,7 @@ def setup_database(url: str, size: int, env: dict, *, reuse: bool) -> None:
                 projects = db.execute("SELECT count(*) FROM cooperation_project").fetchone()[0]
             if projects >= size:
                 print(f"  reusing {name}: {projects} projects")
+                run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env)
                 return
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -158,14 +165,89 @@ def sample_paths(url: str) -> tuple[list[str], list[str]]:
     return lists, [f"/api/v1/projects/{i}" for i in ids]
 
 
-def measure(label: str, port: int, paths: list[str], args) -> None:
+def _cpu_seconds(pids) -> float:
+    """User + system CPU time of processes (from /proc; processes gone meanwhile count nothing)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+def server_pids(server_pid: int, url: str) -> list[int]:
+    """gunicorn's processes (its session) and the PostgreSQL backends connected to the database."""
+    import psycopg
+
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) == server_pid:  # session id
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as db:
+        mine = db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        pids += [row[0] for row in db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s", [name, mine]).fetchall()]
+    return pids
+
+
+def measure(label: str, port: int, paths: list[str], args, server=None) -> None:
     command = [sys.executable, __file__, "_load", str(port), str(args.seconds), str(args.concurrency), json.dumps(paths)]
+    pids = server_pids(server.pid, args.database) if server else []
+    cpu = _cpu_seconds(pids)
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    cpu = _cpu_seconds(pids) - cpu
     others = {code: n for code, n in result["statuses"].items() if code != "200"}
+    per_request = f"server CPU {1000 * cpu / result['requests']:5.1f} ms/req   " if server and result["requests"] else ""
     print(
-        f"  {label:<44} {result['rps']:8.0f} req/s   p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
-        f"p99 {result['p99_ms']:7.1f} ms   (n={result['requests']}{', not 200: ' + str(others) if others else ''})"
+        f"  {label:<38} {result['rps']:6.0f} req/s   p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
+        f"p99 {result['p99_ms']:7.1f} ms   {per_request}load {os.getloadavg()[0]:4.1f}   "
+        f"(n={result['requests']}{', not 200: ' + str(others) if others else ''})"
     )
+
+
+def serve(env: dict, source: Path) -> tuple[subprocess.Popen, int]:
+    """gunicorn with 2 sync workers on a free port, running the code under ``source`` (a src folder)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "coopdec.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        env={**env, "PYTHONPATH": str(source)}, cwd=ROOT, start_new_session=True,
+    )
+    wait_until_up(port)
+    return server, port
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def measure_all(title: str, env: dict, source: Path, lists: list[str], records: list[str], args) -> None:
+    print(f"-- {title}")
+    server, port = serve(env, source)
+    try:
+        measure("warm-up (not counted)", port, lists[:3] + records[:20], argparse.Namespace(seconds=3, concurrency=2))
+        measure("list, two filters (country + status)", port, lists, args, server)
+        measure("single record", port, records, args, server)
+        measure("static file (WhiteNoise), the ceiling", port, ["/static/web/coopdec.css"], args, server)
+    finally:
+        stop(server)
+
+
+def export_revision(revision: str, into: Path) -> Path:
+    """The ``src`` folder of a git revision, extracted under ``into``."""
+    archive = subprocess.run(["git", "archive", revision, "src"], cwd=ROOT, check=True, capture_output=True).stdout
+    into.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
 
 
 def main() -> None:
@@ -181,6 +263,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the database if it already has the data")
+    parser.add_argument("--baseline", metavar="REV", help="first measure the code of this git revision (before/after)")
     args = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="coopdec-api-bench-"))
@@ -189,7 +272,6 @@ def main() -> None:
         "COOPDEC_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "coopdec.settings", "API_TRUSTED_PROXIES": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
-    server = None
     try:
         print(f"== API benchmark: {args.size} projects on PostgreSQL, gunicorn 2 workers, {args.concurrency} connections, "
               f"{args.seconds:.0f} s per target")
@@ -197,21 +279,10 @@ def main() -> None:
         run([sys.executable, "-m", "coopdec", "collectstatic", "--no-input", "-v", "0"], env)
         lists, records = sample_paths(args.database)
         random.Random(1).shuffle(records)
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "coopdec.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning"],
-            env=env, cwd=ROOT, start_new_session=True,
-        )
-        wait_until_up(port)
-        measure("warm-up (not counted)", port, lists[:3] + records[:20], argparse.Namespace(seconds=3, concurrency=2))
-        measure("list, two filters (country + status)", port, lists, args)
-        measure("single record", port, records, args)
-        measure("static file (WhiteNoise), the ceiling", port, ["/static/web/coopdec.css"], args)
+        if args.baseline:
+            measure_all(f"baseline: git revision {args.baseline}", env, export_revision(args.baseline, var / "baseline"), lists, records, args)
+        measure_all("working tree", env, ROOT / "src", lists, records, args)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         shutil.rmtree(var, ignore_errors=True)
         if not args.reuse:
             import psycopg

@@ -16,7 +16,7 @@ from coopdec.territories.models import Locality, Subdivision
 
 from ..access import require, require_publication_change
 from ..auth import token_required
-from ..pagination import paginate
+from ..pagination import page_response, paginate
 from ..params import MAX_INT32, PageQuery, no_query
 from ..schemas import PlaceRef, RecordMeta, record_meta
 
@@ -100,9 +100,9 @@ def list_organisations(request, params: Query[OrganisationQuery]):
         organisations = organisations.filter(subdivision_id=params.subdivision.upper())
     if params.q:
         organisations = organisations.filter(name_folded__startswith=fold(params.q))
-    return paginate(
+    return page_response(paginate(
         request, organisations, ordering=("id",), cursor=params.cursor, limit=params.limit, serialize=organisation_out
-    )
+    ))
 
 
 @router.get("/{int:organisation_id}", response=OrganisationDetailOut, summary="One organisation")

@@ -40,6 +40,8 @@ class AtlasFilters(StrictQuery):
     kind: list[str] | None = Field(None, description="Partnership or organisation kind. " + MULTI)
     status: list[str] | None = Field(None, description="Partnership status or IATI activity status (1-6). " + MULTI)
     support: list[str] | None = Field(None, description="technical, financial, human, in_kind. " + MULTI)
+    offers: list[str] | None = Field(None, description="Axis code an organisation offers (current offers). " + MULTI)
+    seeks: list[str] | None = Field(None, description="Axis code an organisation seeks (current partner requests). " + MULTI)
     start_year: list[str] | None = Field(None, description="A year (2019) or a range (2015-2020). " + MULTI)
 
 

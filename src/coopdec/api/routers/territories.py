@@ -8,7 +8,7 @@ from pydantic import Field
 from coopdec.common.text import fold
 from coopdec.territories.models import Country, Locality
 
-from ..pagination import paginate
+from ..pagination import page_response, paginate
 from ..params import MAX_ID, PageQuery, StrictQuery, no_query
 
 router = Router(tags=["places"])
@@ -120,7 +120,7 @@ def list_localities(request, params: Query[LocalityQuery]):
             or any(fold(name).startswith(folded) for name in locality.alternate_names or [])
         ]
     page["results"] = [locality_out(locality) for locality in page["results"]]
-    return page
+    return page_response(page)
 
 
 @router.get("/localities/{geonameid}", response=LocalityDetailOut, summary="One locality")
