@@ -214,3 +214,14 @@ def test_resolve_ward_tells_which_of_two_namesake_cities(index):
     ward = resolved(index, "Grajaú – Vila Mariana", "Brazil")
     assert ward.locality.geonameid == 3445061
     assert ward.reason.startswith("part of Grajaú")
+
+
+def test_resolve_small_place_whose_name_larger_places_bear_with_more_words_is_ambiguous(index):
+    # Gutach (Schwarzwaldbahn), 2,200 people, or Gutach im Breisgau, 4,400, written short?
+    result = index.resolve("Gutach", "Germany")
+    assert result.status == AMBIGUOUS
+    assert result.reason.startswith("Gutach may be short for the name of a larger place, such as Gutach im Breisgau")
+    assert {p.geonameid for p in result.candidates} == {2913425, 2913428}
+    # A city is trusted under its own name, whatever longer names exist ("Saint-Quentin-en-Yvelines").
+    assert resolved(index, "Saint-Quentin", "France").locality.population > 50_000
+    assert resolved(index, "Abomey", "Benin").locality.name == "Abomey"  # Abomey-Calavi is another city

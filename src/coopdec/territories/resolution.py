@@ -54,6 +54,10 @@ SMALLER_THAN_REGION = 1_000
 # Countries whose GeoNames first-level codes are their ISO 3166-2 codes (US states, Swiss cantons...).
 SAME_ADMIN1_CODES = {"US", "CH", "BE", "GB"}
 
+# A place smaller than this is not trusted under a name that larger places of its country bear followed
+# by more words.
+SHORTENED_NAME_POPULATION = 5_000
+
 # Overseas territories that GeoNames lists as countries of their own ("Réunion, France" is RE).
 TERRITORIES = {
     "FR": {"RE", "MQ", "GP", "GF", "YT", "NC", "PF", "PM", "WF", "BL", "MF"},
@@ -240,6 +244,7 @@ class PlaceIndex:
         self.country_codes = set(countries)
         self._cache: dict[tuple[str, str, str], Resolution] = {}
         self._joined: dict[tuple[str, str], list[int]] | None = None
+        self._prefixes: dict[tuple[str, str], list[int]] | None = None
         self._countries: dict[str, CountryGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------
@@ -473,6 +478,28 @@ class PlaceIndex:
                 "main name written with other spaces or hyphens, only place of this name in the country"))
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
 
+    def _longer_names(self, cc: str, k: str, place: Place) -> list[Place]:
+        """Larger places of the country whose name is this one followed by more words ("Zell am See" for
+        "Zell", "Lwówek Śląski" for "Lwówek"), which a writer may have shortened. Only for a small place:
+        "Saint-Quentin" is the city of 55,000, whatever "Saint-Quentin-en-Yvelines" is."""
+        if place.population >= SHORTENED_NAME_POPULATION:
+            return []
+        if self._prefixes is None:
+            prefixes: dict[tuple[str, str], list[int]] = defaultdict(list)
+            for (country, name), ids in self.by_name.items():
+                words = name.split(" ")
+                for n in range(1, len(words)):
+                    prefixes[(country, " ".join(words[:n]))].extend(ids)
+            self._prefixes = prefixes
+        size = len(k.split(" "))
+        found = [
+            p for p in (self.places[i] for i in self._prefixes.get((cc, k), ()))
+            # A space, not a hyphen, after the name: "Abomey-Calavi" is a city of its own, not a longer Abomey.
+            if p.population > place.population and not _near_any(p, [place])
+            and key(" ".join(fold(p.name).split(" ")[:size])) == k and len(fold(p.name).split(" ")) > size
+        ]
+        return sorted(found, key=lambda p: -p.population)
+
     def by_joined_name(self) -> dict[tuple[str, str], list[int]]:
         """(country, main name without spaces) -> geonameids, for names whose words are spaced differently."""
         if self._joined is None:
@@ -588,6 +615,11 @@ class PlaceIndex:
                 return _ambiguous(cc, [place], _(
                     "only %(place)s has this among its other names; confirm it is the place meant"
                 ) % {"place": place.name})
+            longer = self._longer_names(cc, k, place) if not in_region else []
+            if longer:
+                return _ambiguous(cc, [place, *longer], _(
+                    "%(name)s may be short for the name of a larger place, such as %(other)s"
+                ) % {"name": name, "other": longer[0].name})
             return Resolution(RESOLVED, cc, place, confidence=confidence, reason=reason)
         ranked = sorted(tier, key=lambda p: -p.population)
         if _dominates(ranked[0], ranked[1:] + others, DOMINANCE) and (main or self._trust_alternate(k, ranked[0])):
