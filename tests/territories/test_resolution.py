@@ -225,3 +225,12 @@ def test_resolve_small_place_whose_name_larger_places_bear_with_more_words_is_am
     # A city is trusted under its own name, whatever longer names exist ("Saint-Quentin-en-Yvelines").
     assert resolved(index, "Saint-Quentin", "France").locality.population > 50_000
     assert resolved(index, "Abomey", "Benin").locality.name == "Abomey"  # Abomey-Calavi is another city
+
+
+def test_resolve_region_written_in_english_to_its_iso_name(index):
+    lviv = resolved(index, "Lviv Oblast", "Ukraine")
+    assert lviv.identity == ("subdivision", "UA-46")
+    assert lviv.reason == "subdivision UA-46, whose name in the country's language begins so"
+    assert resolved(index, "Olomouc Region", "Czech Republic").identity == ("subdivision", "CZ-71")
+    # Polish counties (powiats) are not in ISO 3166-2: no voivodeship is taken for one.
+    assert index.resolve("Sanok County", "Poland").status == UNRESOLVED

@@ -245,6 +245,7 @@ class PlaceIndex:
         self._cache: dict[tuple[str, str, str], Resolution] = {}
         self._joined: dict[tuple[str, str], list[int]] | None = None
         self._prefixes: dict[tuple[str, str], list[int]] | None = None
+        self._regions_by_country: dict[str, list[Region]] | None = None
         self._countries: dict[str, CountryGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------
@@ -500,6 +501,16 @@ class PlaceIndex:
         ]
         return sorted(found, key=lambda p: -p.population)
 
+    def regions_of(self, cc: str) -> list[Region]:
+        """The subdivisions of a country."""
+        if self._regions_by_country is None:
+            by_country: dict[str, dict[str, Region]] = defaultdict(dict)
+            for (country, _name), regions in self.regions.items():
+                for region in regions:
+                    by_country[country][region.code] = region
+            self._regions_by_country = {c: list(r.values()) for c, r in by_country.items()}
+        return self._regions_by_country.get(cc, [])
+
     def by_joined_name(self) -> dict[tuple[str, str], list[int]]:
         """(country, main name without spaces) -> geonameids, for names whose words are spaced differently."""
         if self._joined is None:
@@ -660,6 +671,15 @@ class PlaceIndex:
         if len(found) > 1:
             return Resolution(AMBIGUOUS, cc, reason=_("several subdivisions of this name: %(codes)s") % {
                 "codes": ", ".join(sorted(found))})
+        stem = key(stripped).replace(" ", "")
+        if wanted and len(stem) >= 4:
+            # "Lviv Oblast" is L'vivs'ka Oblast', "Olomouc Region" Olomoucký kraj: the ISO name in the
+            # country's language begins with the name written, and the kind of area is the one asked.
+            similar = [r for r in self.regions_of(cc) if any(t in r.type for t in wanted)
+                       and any(key(n).replace(" ", "").startswith(stem) for n in _region_names(r.name))]
+            if len(similar) == 1:
+                return Resolution(RESOLVED, cc, subdivision=similar[0], confidence=0.75, reason=_(
+                    "subdivision %(code)s, whose name in the country's language begins so") % {"code": similar[0].code})
         if qualified:
             return Resolution(UNRESOLVED, cc, reason=_(
                 "an administrative area (%(kind)s) that is not in the gazetteer") % {"kind": qualified})
