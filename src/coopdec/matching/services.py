@@ -441,3 +441,30 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=timezone.now())
+
+
+def listings_reindex_due(*, today=None, days: int = 2) -> int:
+    """Bring the atlas up to date with the calendar: reindex the organisations whose offers or
+    requests became valid, or stopped being valid, in the last ``days`` days (the "offers" and
+    "seeks" facets count listings valid when the organisation was last indexed; a save reindexes
+    at once, but a date passing writes nothing). Run daily (``coopdec matching_refresh``); a
+    ``days`` above 1 covers a missed run. Returns the number of organisations reindexed."""
+    from coopdec.atlas.index import reindex
+
+    today = today or timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    organisation_ids: set[int] = set()
+    for model in (Offer, PartnerRequest):
+        organisation_ids.update(
+            model.objects.filter(valid_from__range=(since, today)).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        organisation_ids.update(
+            model.objects.filter(
+                valid_until__range=(since - timedelta(days=1), today - timedelta(days=1))
+            ).values_list("organisation_id", flat=True)
+        )
+    if organisation_ids:
+        reindex(organisations=organisation_ids, expand=False)
+    return len(organisation_ids)
