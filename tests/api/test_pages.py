@@ -63,8 +63,9 @@ def queries(client, path: str, **headers) -> tuple[int, dict]:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # rate counter, the page, then what its rows carry (project lists / partnership parties)
-        ("/api/v1/projects?status=2&country=SN&", 3),
+        # rate counter, the page, then what its rows carry: projects' draft lead organisations (for
+        # the access rules) and lists, partnerships' parties
+        ("/api/v1/projects?status=2&country=SN&", 4),
         ("/api/v1/partnerships?country=SN&", 3),
         ("/api/v1/organisations?", 2),
         ("/api/v1/localities?", 2),

@@ -55,6 +55,8 @@ def after(ordering: tuple[str, ...], values: list) -> Q:
 
 
 def _value(row, field: str):
+    if isinstance(row, dict):
+        return row[field]
     value = row
     for part in field.split("__"):
         value = getattr(value, part)
@@ -71,7 +73,8 @@ def paginate(request, queryset, *, ordering: tuple[str, ...], cursor: str | None
     """One page of ``queryset`` in ``ordering`` (which must end with a unique key).
 
     ``load(rows)``, if given, reads what the rows carry in a few queries for the whole page before
-    ``serialize`` turns each row into a dict.
+    ``serialize`` turns each row into a dict; it may return new rows to serialise instead (e.g.
+    records built from ``values()``).
     """
     queryset = queryset.order_by(*ordering)
     if cursor:
@@ -80,7 +83,7 @@ def paginate(request, queryset, *, ordering: tuple[str, ...], cursor: str | None
     more = len(rows) > limit
     rows = rows[:limit]
     if load is not None and rows:
-        load(rows)
+        rows = load(rows) or rows
     following = None
     if more:
         following = next_url(request, encode_cursor([_value(rows[-1], field) for field, _desc in _fields(ordering)]))
