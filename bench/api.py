@@ -178,37 +178,40 @@ def _cpu_seconds(pids) -> float:
     return total / ticks
 
 
-def server_pids(server_pid: int, url: str) -> list[int]:
-    """gunicorn's processes (its session) and the PostgreSQL backends connected to the database."""
+def server_pids(server_pid: int, url: str) -> tuple[list[int], list[int]]:
+    """gunicorn's processes (its session), and the PostgreSQL backends connected to the database."""
     import psycopg
 
-    pids = []
+    gunicorn = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) == server_pid:  # session id
-                    pids.append(int(entry.name))
+                    gunicorn.append(int(entry.name))
             except (OSError, IndexError, ValueError):
                 continue
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(url, autocommit=True) as db:
         mine = db.execute("SELECT pg_backend_pid()").fetchone()[0]
-        pids += [row[0] for row in db.execute(
+        backends = [row[0] for row in db.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s", [name, mine]).fetchall()]
-    return pids
+    return gunicorn, backends
 
 
 def measure(label: str, port: int, paths: list[str], args, server=None) -> None:
     command = [sys.executable, __file__, "_load", str(port), str(args.seconds), str(args.concurrency), json.dumps(paths)]
-    pids = server_pids(server.pid, args.database) if server else []
-    cpu = _cpu_seconds(pids)
+    gunicorn, backends = server_pids(server.pid, args.database) if server else ([], [])
+    before = _cpu_seconds(gunicorn), _cpu_seconds(backends)
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    cpu = _cpu_seconds(pids) - cpu
+    python, database = _cpu_seconds(gunicorn) - before[0], _cpu_seconds(backends) - before[1]
     others = {code: n for code, n in result["statuses"].items() if code != "200"}
-    per_request = f"server CPU {1000 * cpu / result['requests']:5.1f} ms/req   " if server and result["requests"] else ""
+    cpu = ""
+    if server and result["requests"]:
+        n = result["requests"]
+        cpu = f"server CPU {1000 * (python + database) / n:5.1f} ms/req (gunicorn {1000 * python / n:4.1f} + PostgreSQL {1000 * database / n:4.1f})   "
     print(
         f"  {label:<38} {result['rps']:6.0f} req/s   p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
-        f"p99 {result['p99_ms']:7.1f} ms   {per_request}load {os.getloadavg()[0]:4.1f}   "
+        f"p99 {result['p99_ms']:7.1f} ms   {cpu}load {os.getloadavg()[0]:4.1f}   "
         f"(n={result['requests']}{', not 200: ' + str(others) if others else ''})"
     )
 
