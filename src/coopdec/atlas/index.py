@@ -8,6 +8,8 @@ Public functions:
   parties...). Called by the signal handlers in ``coopdec.atlas.signals`` after each save.
 - ``reindex_all(progress=None) -> dict``: rebuild every document in batches (``coopdec
   atlas_reindex``).
+- ``add_projects(facts)``: index projects an importer has just written, from the values it holds
+  (``project_facts(...)``), without reading them back.
 
 **Importers writing with ``bulk_create``/``bulk_update``/``QuerySet.update`` bypass the signals:
 they must call ``reindex(...)`` with the ids they wrote, or ``reindex_all()`` after a large
@@ -143,6 +145,16 @@ class _Loader:
         return {i: self._organisations[i] for i in ids if i in self._organisations}
 
     @staticmethod
+    def published_partnerships(ids: list[int]) -> dict[int, str]:
+        """{id: kind} of the published partnerships among ``ids``."""
+        out: dict[int, str] = {}
+        for start in range(0, len(ids), BATCH):
+            out.update(
+                Partnership.objects.filter(id__in=ids[start : start + BATCH], publication_status=PUBLISHED).values_list("id", "kind")
+            )
+        return out
+
+    @staticmethod
     def parties(partnership_ids: list[int]) -> dict[int, list[int]]:
         out: dict[int, list[int]] = defaultdict(list)
         for start in range(0, len(partnership_ids), BATCH):
@@ -205,13 +217,18 @@ def _insert_documents(rows: list[dict], *, fulltext: bool = True) -> None:
     values = []
     for row in rows:
         row = dict(row, titles=json.dumps(row["titles"], ensure_ascii=False), summary=json.dumps(row["summary"], ensure_ascii=False),
-                   record_updated_at=adapt(row["record_updated_at"] or timezone.now()))
+                   record_updated_at=_db_datetime(row["record_updated_at"], adapt))
         values.append([row[f] for f in DOCUMENT_FIELDS])
     with connection.cursor() as cursor:
         for start in range(0, len(values), 5000):
             cursor.executemany(sql, values[start : start + 5000])
     if fulltext:
         text_backend().added(first_id)
+
+
+def _db_datetime(value, adapt):
+    """A datetime for the database; text read with raw SQL from SQLite is already in its format."""
+    return value if isinstance(value, str) else adapt(value or timezone.now())
 
 
 def _delete_documents(record_type: str, ids: list[int]) -> None:
@@ -224,123 +241,186 @@ def _delete_documents(record_type: str, ids: list[int]) -> None:
         cursor.execute(f"DELETE FROM atlas_searchdocument WHERE {where}", [record_type, *ids])  # noqa: S608
 
 
-def _children(model, columns: str, ids: list[int]):
-    """Rows of a child table of projects for these project ids: a range scan when the ids are
-    dense (a batch of a full reindex), an IN list otherwise; raw SQL, no ORM conversion."""
+def _children(model, columns: str, ids: list[int], key: str = "project_id"):
+    """Rows (``key``, ``columns``...) of ``model``'s table for these ids: a range scan when the ids
+    are dense (a batch of a full reindex, or of an import), an IN list otherwise; raw SQL, no ORM
+    conversion (JSON comes back as text, dates as the database gives them)."""
     table = connection.ops.quote_name(model._meta.db_table)
     low, high = min(ids), max(ids)
     with connection.cursor() as cursor:
         if high - low < 4 * len(ids):
             wanted = set(ids)
-            cursor.execute(f"SELECT project_id, {columns} FROM {table} WHERE project_id BETWEEN %s AND %s", [low, high])  # noqa: S608
+            cursor.execute(f"SELECT {key}, {columns} FROM {table} WHERE {key} BETWEEN %s AND %s", [low, high])  # noqa: S608
             return [row for row in cursor.fetchall() if row[0] in wanted]
         rows = []
         for start in range(0, len(ids), 5000):
             chunk = ids[start : start + 5000]
             placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT project_id, {columns} FROM {table} WHERE project_id IN ({placeholders})", chunk)  # noqa: S608
+            cursor.execute(f"SELECT {key}, {columns} FROM {table} WHERE {key} IN ({placeholders})", chunk)  # noqa: S608
             rows.extend(cursor.fetchall())
         return rows
 
 
+_EMPTY_JSON = {"{}": dict, "[]": list, "null": lambda: None}
+
+
+def _json(value):
+    """A JSON column read with raw SQL: text on SQLite and on PostgreSQL (Django's jsonb loader)."""
+    if not isinstance(value, str):
+        return value
+    empty = _EMPTY_JSON.get(value)
+    return empty() if empty else json.loads(value)
+
+
 # --- documents per record type ---------------------------------------------------------------
-def _project_documents(ids: list[int], loader: _Loader) -> list[dict]:
-    vocabulary = loader.vocabulary
-    rows = list(
-        Project.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
-            "id", "title", "summary", "description", "partnership_id", "lead_organisation_id", "status",
-            "support_types", "planned_start", "actual_start", "currency", "updated_at",
-            "partnership__kind", "partnership__publication_status",
+def project_facts(
+    *, id: int, title: dict, description: dict, status: str, currency: str, updated_at,
+    lead_organisation_id: int | None = None, partnership_id: int | None = None, summary: dict | None = None,
+    support_types: Iterable[str] = (), start=None, is_demo: bool = False, axes: Iterable[str] = (),
+    sectors: Iterable[tuple[str, str]] = (), sdgs: Iterable[str] = (), countries: Iterable[str] = (),
+    budgets: Iterable[tuple[str, object]] = (), contributions: Iterable[tuple[str, object]] = (),
+) -> dict:
+    """What a project's atlas document is made of, as plain values.
+
+    ``start``: actual start, else planned start (a date or an ISO string); ``sectors``: (vocabulary,
+    code) pairs; ``sdgs``: SDG goals or targets; ``countries``: recipient country codes; ``budgets``
+    and ``contributions``: (currency, amount) pairs. ``_project_facts`` reads them from the
+    database; an importer that has just written a project passes them to ``add_projects``.
+    """
+    return {
+        "id": id, "title": title, "summary": summary, "description": description, "status": status,
+        "currency": currency, "updated_at": updated_at, "lead_organisation_id": lead_organisation_id,
+        "partnership_id": partnership_id, "support_types": support_types, "start": start, "is_demo": is_demo,
+        "axes": axes, "sectors": sectors, "sdgs": sdgs, "countries": countries, "budgets": budgets,
+        "contributions": contributions,
+    }
+
+
+def _project_facts(ids: list[int]) -> list[dict]:
+    """The facts of these projects, published ones only: one query per table, raw SQL."""
+    rows = [
+        row for row in _children(
+            Project,
+            "title, summary, description, partnership_id, lead_organisation_id, status, support_types, "
+            "actual_start, planned_start, currency, updated_at, is_demo, publication_status",
+            ids, key="id",
         )
-    )
+        if row[13] == PUBLISHED
+    ]
     if not rows:
         return []
-    ids = [row["id"] for row in rows]
-    axes, sectors, sdgs, recipients = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
+    ids = [row[0] for row in rows]
+    children = {name: defaultdict(list) for name in ("axes", "sectors", "sdgs", "countries", "budgets", "contributions")}
     for project_id, axis in _children(Project.axes.through, "axis_id", ids):
-        axes[project_id].add(axis)
+        children["axes"][project_id].append(axis)
     for project_id, vocab, code in _children(ProjectSector, "vocabulary, code", ids):
-        if vocab in {"1", "2"} and code[:3].isdigit():
-            sectors[project_id].add(code[:3])
-            if len(code) == 5:
-                sectors[project_id].add(code)
+        children["sectors"][project_id].append((vocab, code))
     for project_id, target in _children(ProjectSdg, "target", ids):
-        sdgs[project_id].add(target.split(".")[0])
+        children["sdgs"][project_id].append(target)
     for project_id, country in _children(ProjectCountry, "country_id", ids):
-        recipients[project_id].add(country)
-    money = _project_money(ids)
-    partnership_ids = sorted({row["partnership_id"] for row in rows if row["partnership_id"] and row["partnership__publication_status"] == PUBLISHED})
-    parties = loader.parties(partnership_ids)
-    loader.organisations({o for ps in parties.values() for o in ps} | {row["lead_organisation_id"] for row in rows if row["lead_organisation_id"]})
+        children["countries"][project_id].append(country)
+    for project_id, currency, value in _children(Budget, "currency, value", ids):
+        children["budgets"][project_id].append((currency, value))
+    no_budget = [i for i in ids if i not in children["budgets"]]
+    if no_budget:
+        for project_id, currency, amount in _children(Contribution, "currency, amount", no_budget):
+            children["contributions"][project_id].append((currency, amount))
+    return [
+        project_facts(
+            id=pid, title=_json(title), summary=_json(summary), description=_json(description),
+            partnership_id=partnership_id, lead_organisation_id=lead_id, status=status,
+            support_types=_json(support_types) or (), start=actual_start or planned_start, currency=currency,
+            updated_at=updated_at, is_demo=bool(is_demo),
+            **{name: values.get(pid, ()) for name, values in children.items()},
+        )
+        for (pid, title, summary, description, partnership_id, lead_id, status, support_types, actual_start,
+             planned_start, currency, updated_at, is_demo, _published) in rows
+    ]
+
+
+def _project_documents(ids: list[int], loader: _Loader) -> list[dict]:
+    return _project_documents_from(_project_facts(ids), loader)
+
+
+def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
+    if not facts:
+        return []
+    vocabulary = loader.vocabulary
+    partnership_kinds = loader.published_partnerships(sorted({f["partnership_id"] for f in facts if f["partnership_id"]}))
+    parties = loader.parties(sorted(partnership_kinds))
+    loader.organisations({o for ps in parties.values() for o in ps} | {f["lead_organisation_id"] for f in facts if f["lead_organisation_id"]})
 
     documents = []
-    for row in rows:
-        pid = row["id"]
-        party_ids = list(parties.get(row["partnership_id"], []))
-        if row["lead_organisation_id"] and row["lead_organisation_id"] not in party_ids:
-            party_ids.append(row["lead_organisation_id"])
+    for fact in facts:
+        pid, partnership_id, lead_id = fact["id"], fact["partnership_id"], fact["lead_organisation_id"]
+        partnership_kind = partnership_kinds.get(partnership_id, "") if partnership_id else ""
+        party_ids = list(parties.get(partnership_id, [])) if partnership_kind else []
+        if lead_id and lead_id not in party_ids:
+            party_ids.append(lead_id)
         organisations = loader.organisations(party_ids)
         own_countries = {o["country_id"] for o in organisations.values()}
-        for category in [c for c in sectors[pid] if len(c) == 3]:
-            axes[pid] |= vocabulary.axes_by_category.get(category, set())
-        start = row["actual_start"] or row["planned_start"]
-        partnership_kind, form = "", ""
-        if row["partnership_id"] and row["partnership__publication_status"] == PUBLISHED:
-            partnership_kind = row["partnership__kind"]
-            form = PartnershipForm.BILATERAL if len(parties.get(row["partnership_id"], [])) == 2 else PartnershipForm.MULTILATERAL
-        amount, currency = money.get(pid, (None, ""))
-        countries = own_countries | recipients[pid]
+        sectors = set()
+        for vocab, code in fact["sectors"]:
+            if vocab in {"1", "2"} and code[:3].isdigit():
+                sectors.add(code[:3])
+                if len(code) == 5:
+                    sectors.add(code)
+        axes = set(fact["axes"])
+        for category in [c for c in sectors if len(c) == 3]:
+            axes |= vocabulary.axes_by_category.get(category, set())
+        recipients = set(fact["countries"])
+        start = fact["start"]
+        form = ""
+        if partnership_kind:
+            form = PartnershipForm.BILATERAL if len(parties.get(partnership_id, [])) == 2 else PartnershipForm.MULTILATERAL
+        amount, currency = _money(fact["budgets"] or fact["contributions"])
+        title, summary, description = fact["title"], fact["summary"], fact["description"]
         documents.append(
             _document(
                 RecordType.PROJECT, pid,
-                titles=row["title"] or {}, summary=_summary(row["summary"] or row["description"]),
-                title_parts=_i18n_text(row["title"]),
+                titles=title or {}, summary=_summary(summary or description),
+                title_parts=_i18n_text(title),
                 body_parts=[
-                    *_i18n_text(row["summary"], MAX_TEXT_PER_FIELD), *_i18n_text(row["description"], MAX_TEXT_PER_FIELD),
+                    *_i18n_text(summary, MAX_TEXT_PER_FIELD), *_i18n_text(description, MAX_TEXT_PER_FIELD),
                     *_published_organisation_names(loader, party_ids),
                 ],
                 vocabulary_text=[
-                    *(vocabulary.axis_text.get(a, "") for a in axes[pid]),
-                    *vocabulary.sector_text(sectors[pid]),
-                    *(vocabulary.countries.get(c, "") for c in countries),
+                    *(vocabulary.axis_text.get(a, "") for a in axes),
+                    *vocabulary.sector_text(sectors),
+                    *(vocabulary.countries.get(c, "") for c in own_countries | recipients),
                 ],
-                updated_at=row["updated_at"],
-                countries=_join(own_countries or recipients[pid]),
-                partner_countries=_join(own_countries | recipients[pid]),
-                axes=_join(axes[pid]), sectors=_join(sectors[pid]), sdgs=_join(sdgs[pid]),
-                supports=_join(row["support_types"] or []), form=form, kind=partnership_kind or "",
-                status=row["status"], start_year=start.year if start else None,
-                amount=amount, currency=currency or row["currency"],
+                updated_at=fact["updated_at"],
+                countries=_join(own_countries or recipients),
+                partner_countries=_join(own_countries | recipients),
+                axes=_join(axes), sectors=_join(sectors), sdgs=_join(t.split(".")[0] for t in fact["sdgs"]),
+                supports=_join(fact["support_types"] or []), form=form, kind=partnership_kind,
+                status=fact["status"], start_year=int(str(start)[:4]) if start else None,
+                amount=amount, currency=currency or fact["currency"], is_demo=fact["is_demo"],
             )
         )
     return documents
 
 
-def _project_money(ids: list[int]) -> dict[int, tuple[float, str]]:
-    """Budget lines (IATI) if any, else contributions; per project, in its most used currency.
+def _money(lines: Iterable[tuple[str, object]]) -> tuple[float | None, str]:
+    """Budget lines (IATI) if any, else contributions, in the project's most used currency.
 
     Amounts are never converted between currencies (no exchange-rate source is shipped):
     lines in another currency than the project's main one are left out of its amount.
     """
-    totals: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for project_id, currency, value in _children(Budget, "currency, value", ids):
-        totals[project_id][currency] += float(value or 0)
-    no_budget = [i for i in ids if i not in totals]
-    if no_budget:
-        for project_id, currency, value in _children(Contribution, "currency, amount", no_budget):
-            totals[project_id][currency] += float(value or 0)
-    out = {}
-    for project_id, by_currency in totals.items():
-        currency, amount = max(by_currency.items(), key=lambda item: item[1])
-        out[project_id] = (amount, currency)
-    return out
+    by_currency: dict[str, float] = defaultdict(float)
+    for currency, value in lines:
+        by_currency[currency] += float(value or 0)
+    if not by_currency:
+        return None, ""
+    currency, amount = max(by_currency.items(), key=lambda item: item[1])
+    return amount, currency
 
 
 def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
     vocabulary = loader.vocabulary
     rows = list(
         Partnership.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
-            "id", "title", "description", "kind", "status", "start_date", "strategy_start_year", "updated_at"
+            "id", "title", "description", "kind", "status", "start_date", "strategy_start_year", "updated_at", "is_demo"
         )
     )
     if not rows:
@@ -516,6 +596,25 @@ def reindex(*, organisations: Iterable[int] = (), partnerships: Iterable[int] = 
                 documents = BUILDERS[record_type](chunk, loader)
                 _write(record_type, chunk, documents)
                 written += len(documents)
+        bump_version()
+    return written
+
+
+def add_projects(facts: list[dict], *, vocabulary: Vocabulary | None = None) -> int:
+    """Index PUBLISHED projects that an importer has just written, from the facts it holds
+    (``project_facts``) instead of reading them back: the documents are those ``reindex`` would
+    build. ``vocabulary``: labels already loaded (an importer keeps one for the whole import).
+    Returns the number of documents written."""
+    if not facts:
+        return 0
+    loader = _Loader(vocabulary or Vocabulary())
+    written = 0
+    with transaction.atomic():
+        for start in range(0, len(facts), BATCH):
+            chunk = facts[start : start + BATCH]
+            documents = _project_documents_from(chunk, loader)
+            _write(RecordType.PROJECT, [fact["id"] for fact in chunk], documents)
+            written += len(documents)
         bump_version()
     return written
 

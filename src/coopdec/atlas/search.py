@@ -26,7 +26,6 @@ from django.db import connection
 MAX_WORDS = 8
 PREFIX_FROM = 4
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; "_" separates words, as in the FTS5 tokenizer
-_SPACES = re.compile(r"\s+")
 # Combining marks of Latin, Greek, Cyrillic, Hebrew and Arabic scripts (after NFKD decomposition).
 _MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i", "ħ": "h", "’": "'"}
@@ -43,7 +42,7 @@ def fold_text(text: str) -> str:
     if not text.isascii():
         text = _SPECIAL_RE.sub(lambda match: _SPECIAL[match.group()], text)
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # the same as re.sub(r"\s+", " ", text).strip(), several times faster
 
 
 def words(text: str) -> list[str]:

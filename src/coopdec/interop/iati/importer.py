@@ -13,12 +13,10 @@ How it stays fast and safe (see docs/iati.md):
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +52,7 @@ from .read import ActivityError, checksum, language_code, narratives, organisati
 from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
 
 BATCH_SIZE = 500
-REINDEX_EVERY = 2000  # projects: the atlas index is brought up to date in batches of this size
+REINDEX_EVERY = 2000  # updated projects and partnerships reindexed together (new projects: with their batch)
 CHANGE_REASON = "IATI import"
 
 # IATI OrganisationType → coopdec organisation kind (docs/iati.md).
@@ -120,24 +118,6 @@ PARTNERSHIP_STATUS = {
     "6": PartnershipStatus.DORMANT,
 }
 PARTY_ROLE = {"1": PartyRole.FUNDER, "4": PartyRole.IMPLEMENTING}
-PROJECT_UPDATE_FIELDS = [
-    "title",
-    "description",
-    "beneficiary_groups",
-    "status",
-    "planned_start",
-    "planned_end",
-    "actual_start",
-    "actual_end",
-    "currency",
-    "language",
-    "lead_organisation",
-    "partnership",
-    "publication_status",
-    "source",
-    "source_ref",
-    "updated_at",
-]
 CHILD_MODELS = [
     ProjectParticipant,
     ProjectSector,
@@ -201,6 +181,15 @@ class Parsed:
     checksum: str = ""
 
 
+@dataclass
+class Resolution:
+    """Where an activity's organisations and partnership are in coopdec."""
+
+    reporting_id: int
+    partnership_id: int | None
+    participants: list[tuple[int, str, str]]  # organisation id, role, activity id
+
+
 class _Journal:
     """Caches that a rolled-back batch must forget (ids of rows that no longer exist)."""
 
@@ -234,6 +223,7 @@ class ActivityImporter:
         self.journal = _Journal()
         self.reindex_projects: set[int] = set()
         self.reindex_partnerships: set[int] = set()
+        self._vocabulary: atlas_index.Vocabulary | None = None
 
     # -- files ----------------------------------------------------------------------------------
 
@@ -319,16 +309,16 @@ class ActivityImporter:
         self._write(batch, summary, path)
         self.reindex()
 
-    def _reindex_later(self, projects: list[Project]) -> None:
-        for project in projects:
-            self.reindex_projects.add(project.pk)
-            if project.partnership_id:
-                self.reindex_partnerships.add(project.partnership_id)
-        if len(self.reindex_projects) >= REINDEX_EVERY:
+    def _reindex_later(self, saved: tuple[list[int], set[int]]) -> None:
+        updated, partnerships = saved
+        self.reindex_projects.update(updated)
+        self.reindex_partnerships.update(partnerships)
+        if len(self.reindex_projects) + len(self.reindex_partnerships) >= REINDEX_EVERY:
             self.reindex()
 
     def reindex(self) -> None:
-        """Bulk writes send no signals: bring the atlas index up to date for what was written."""
+        """Bulk writes send no signals: bring the atlas index up to date for the projects updated and
+        the partnerships they belong to (new projects were indexed with their batch)."""
         if self.reindex_projects or self.reindex_partnerships:
             atlas_index.reindex(
                 projects=self.reindex_projects, partnerships=self.reindex_partnerships, expand=False
@@ -394,7 +384,7 @@ class ActivityImporter:
             return
         try:
             with transaction.atomic():
-                projects = self._save(pending, path)
+                saved = self._save(pending, path)
         except (ActivityError, DatabaseError, ValueError) as exc:
             self.journal.forget()
             if len(pending) == 1:
@@ -405,7 +395,7 @@ class ActivityImporter:
                 self._write_one(one, summary, path)
             return
         self.journal.entries.clear()
-        self._reindex_later(projects)
+        self._reindex_later(saved)
         for _item, project_id in pending:
             if project_id:
                 summary.updated += 1
@@ -416,13 +406,13 @@ class ActivityImporter:
         item, project_id = pending
         try:
             with transaction.atomic():
-                projects = self._save([pending], path)
+                saved = self._save([pending], path)
         except (ActivityError, DatabaseError, ValueError) as exc:
             self.journal.forget()
             self._fail(summary, Failure(path, item.line, item.identifier, str(exc)))
             return
         self.journal.entries.clear()
-        self._reindex_later(projects)
+        self._reindex_later(saved)
         if project_id:
             summary.updated += 1
         else:
@@ -572,7 +562,7 @@ class ActivityImporter:
         self.journal.put(self.partnerships, key, pk)
         return pk
 
-    def _resolve(self, item: Parsed) -> tuple[int, int | None, list[tuple[int, str, str]]]:
+    def _resolve(self, item: Parsed) -> "Resolution":
         """Reporting organisation, partnership and participants (organisation id, role, activity id)."""
         record = item.record
         recipients = [c["code"] for c in record["countries"]]
@@ -601,337 +591,405 @@ class ActivityImporter:
         partnership_id = (
             self._partnership(local_governments, record) if len(local_governments) >= 2 else None
         )
-        return reporting_id, partnership_id, participants
+        return Resolution(reporting_id, partnership_id, participants)
 
     # -- writing --------------------------------------------------------------------------------
 
-    def _save(self, pending: list[tuple[Parsed, int | None]], path: str) -> list[Project]:
+    def _save(self, pending: list[tuple[Parsed, int | None]], path: str) -> tuple[list[int], set[int]]:
+        """Write a batch (in the caller's transaction). New projects are indexed in the atlas here,
+        in the same transaction; returns the updated projects and the partnerships to reindex."""
         now = timezone.now()
         resolved = [self._resolve(item) for item, _project_id in pending]
         existing_ids = [project_id for _item, project_id in pending if project_id]
-        existing = Project.objects.in_bulk(existing_ids) if existing_ids else {}
-        new_projects, changed_projects, projects = [], [], []
-        for (item, project_id), (reporting_id, partnership_id, _participants) in zip(
-            pending, resolved, strict=True
-        ):
-            project = (
-                existing[project_id] if project_id else Project(iati_identifier=item.identifier)
-            )
-            self._fill_project(project, item.record, reporting_id, partnership_id, now)
-            (changed_projects if project_id else new_projects).append(project)
-            projects.append(project)
+        kept_partnership = (
+            dict(Project.objects.filter(id__in=existing_ids).values_list("id", "partnership_id"))
+            if existing_ids
+            else {}
+        )
+        new_rows, changed_rows = [], []
+        for (item, project_id), resolution in zip(pending, resolved, strict=True):
+            # A project already in a partnership stays in it: the import only ever attaches one.
+            if project_id:
+                resolution.partnership_id = resolution.partnership_id or kept_partnership.get(
+                    project_id
+                )
+            row = _project_row(item.record, resolution)
+            if project_id:
+                changed_rows.append((*row, now, project_id))
+            else:
+                new_rows.append((item.identifier, *row, now, now))
         if existing_ids:
             for model in CHILD_MODELS:
                 model.objects.filter(project_id__in=existing_ids).delete()
             Document.objects.filter(project_id__in=existing_ids, file="").delete()
             IatiActivity.objects.filter(project_id__in=existing_ids).delete()
-            _update(Project, changed_projects, PROJECT_UPDATE_FIELDS)
-            Project.history.bulk_history_create(
-                changed_projects, update=True, default_change_reason=CHANGE_REASON, default_date=now
-            )
-        if new_projects:
-            self._create_projects(new_projects, now)
-        self._save_children(pending, resolved, projects, path, now)
-        return projects
+            _update_projects(changed_rows)
+            _history_rows(existing_ids, now, update=True)
+        new_ids = iter(_table(Project, PROJECT_INSERT).insert(new_rows, returning=True))
+        project_ids = [project_id or next(new_ids) for _item, project_id in pending]
+        created = [pid for pid, (_item, known) in zip(project_ids, pending, strict=True) if not known]
+        _history_rows(created, now, update=False)
+        self._save_children(pending, resolved, project_ids, path, now)
+        atlas_index.add_projects(
+            [
+                _project_facts(pid, item.record, resolution, now)
+                for pid, (item, known), resolution in zip(project_ids, pending, resolved, strict=True)
+                if not known
+            ],
+            vocabulary=self.vocabulary(),
+        )
+        partnerships = {r.partnership_id for r in resolved if r.partnership_id}
+        return existing_ids, partnerships
 
-    @staticmethod
-    def _create_projects(projects: list[Project], now) -> None:
-        """Insert the projects and their "created" history rows with two multi-row inserts."""
-        fields = [f.attname for f in Project._meta.concrete_fields if not f.primary_key]
-        rows = []
-        for project in projects:
-            project.created_at = now
-            rows.append({name: getattr(project, name) for name in fields})
-        for project, pk in zip(projects, _insert(Project, rows, returning=True), strict=True):
-            project.pk = pk
-        history = [
-            {
-                **row,
-                "id": project.pk,
-                "history_date": now,
-                "history_change_reason": CHANGE_REASON,
-                "history_type": "+",
-                "history_user_id": None,
-            }
-            for row, project in zip(rows, projects, strict=True)
-        ]
-        _insert(Project.history.model, history)
+    def vocabulary(self) -> atlas_index.Vocabulary:
+        """The atlas labels (axes, sectors, countries): reference data, read once per import."""
+        if self._vocabulary is None:
+            self._vocabulary = atlas_index.Vocabulary()
+        return self._vocabulary
 
-    @staticmethod
-    def _fill_project(
-        project: Project, record: dict, reporting_id: int, partnership_id: int | None, now
+    def _save_children(
+        self, pending, resolved, project_ids: list[int], path: str, now
     ) -> None:
-        dates = record["dates"]
-        project.title = record["title"]
-        project.description = record["description"]
-        project.beneficiary_groups = record["target_groups"]
-        project.status = record["status"]
-        project.planned_start, project.planned_end = dates["planned_start"], dates["planned_end"]
-        project.actual_start, project.actual_end = dates["actual_start"], dates["actual_end"]
-        project.currency = record["currency"]
-        project.language = record["language"]
-        project.lead_organisation_id = reporting_id
-        # A project already in a partnership stays in it: the import only ever attaches one.
-        project.partnership_id = partnership_id or project.partnership_id
-        project.publication_status = PublicationStatus.PUBLISHED
-        project.source = Source.IATI
-        project.source_ref = record["identifier"][:255]
-        project.updated_at = now
-
-    def _save_children(self, pending, resolved, projects: list[Project], path: str, now) -> None:
-        rows: dict[type, list[dict]] = {
-            model: [] for model in (*CHILD_MODELS, Document, IatiActivity, IndicatorValue)
-        }
-        results: list[tuple[Result, dict]] = []
+        rows: dict[type, list[tuple]] = {model: [] for model in CHILD_COLUMNS}
+        results: list[tuple[int, dict]] = []
         source_file = Path(path).name[:255]
-        for (item, _project_id), (reporting_id, _partnership_id, participants), project in zip(
-            pending, resolved, projects, strict=True
-        ):
-            record, pid = item.record, project.pk
+        for (item, _project_id), resolution, pid in zip(pending, resolved, project_ids, strict=True):
+            record = item.record
             rows[IatiActivity].append(
-                {
-                    "project_id": pid,
-                    "reporting_org_id": reporting_id,
-                    "hierarchy": record["hierarchy"],
-                    "scope": record["scope"],
-                    "collaboration_type": record["collaboration_type"],
-                    "default_flow_type": record["default_flow_type"],
-                    "default_finance_type": record["default_finance_type"],
-                    "default_tied_status": record["default_tied_status"],
-                    "default_aid_types": record["default_aid_types"],
-                    "humanitarian": record["humanitarian"],
-                    "other_identifiers": record["other_identifiers"],
-                    "recipient_regions": record["regions"],
-                    "tags": record["tags"],
-                    "policy_markers": record["policy_markers"],
-                    "descriptions": record["other_descriptions"],
-                    "sector_narratives": record["sector_narratives"],
-                    "content_hash": item.checksum,
-                    "source_file": source_file,
-                    "imported_at": now,
-                }
+                (
+                    pid,
+                    resolution.reporting_id,
+                    record["hierarchy"],
+                    record["scope"],
+                    record["collaboration_type"],
+                    record["default_flow_type"],
+                    record["default_finance_type"],
+                    record["default_tied_status"],
+                    record["default_aid_types"],
+                    record["humanitarian"],
+                    record["other_identifiers"],
+                    record["regions"],
+                    record["tags"],
+                    record["policy_markers"],
+                    record["other_descriptions"],
+                    record["sector_narratives"],
+                    item.checksum,
+                    source_file,
+                    now,
+                )
             )
-            rows[ProjectParticipant] += [
-                {
-                    "project_id": pid,
-                    "organisation_id": org_id,
-                    "role": role,
-                    "activity_id": activity_id,
-                }
-                for org_id, role, activity_id in participants
-            ]
+            rows[ProjectParticipant] += [(pid, *participant) for participant in resolution.participants]
             rows[ProjectSector] += [
-                {
-                    "project_id": pid,
-                    "vocabulary": s["vocabulary"],
-                    "code": s["code"],
-                    "percentage": s["percentage"],
-                }
-                for s in record["sectors"]
+                (pid, s["vocabulary"], s["code"], s["percentage"]) for s in record["sectors"]
             ]
-            rows[ProjectSdg] += [{"project_id": pid, "target": code} for code in record["sdgs"]]
-            rows[ProjectCountry] += [
-                {"project_id": pid, "country_id": c["code"], "percentage": c["percentage"]}
-                for c in record["countries"]
-            ]
+            rows[ProjectSdg] += [(pid, code) for code in record["sdgs"]]
+            rows[ProjectCountry] += [(pid, c["code"], c["percentage"]) for c in record["countries"]]
             rows[ProjectLocation] += [
-                {
-                    "project_id": pid,
-                    "locality_id": loc["geonameid"],
-                    "name": loc["name"],
-                    "latitude": loc["latitude"],
-                    "longitude": loc["longitude"],
-                    "ref": loc["ref"],
-                }
+                (pid, loc["geonameid"], loc["name"], loc["latitude"], loc["longitude"], loc["ref"])
                 for loc in record["locations"]
             ]
             rows[Budget] += [
-                {
-                    "project_id": pid,
-                    "type": b["type"],
-                    "status": b["status"],
-                    "period_start": b["start"],
-                    "period_end": b["end"],
-                    "value": b["value"],
-                    "currency": b["currency"],
-                    "value_date": b["value_date"],
-                }
+                (pid, b["type"], b["status"], b["start"], b["end"], b["value"], b["currency"], b["value_date"])
                 for b in record["budgets"]
             ]
-            rows[Transaction] += [{"project_id": pid, **t} for t in record["transactions"]]
+            rows[Transaction] += [
+                (pid, *(t[name] for name in TRANSACTION_KEYS)) for t in record["transactions"]
+            ]
             rows[Document] += [
-                {
-                    "project_id": pid,
-                    "title": d["title"],
-                    "url": d["url"],
-                    "format": d["format"],
-                    "category": d["category"],
-                    "language": d["language"],
-                    "document_date": d["date"],
-                    "created_at": now,
-                }
+                (pid, d["title"], d["url"], d["format"], d["category"], d["language"], d["date"], now)
                 for d in record["documents"]
             ]
-            for r in record["results"]:
-                result = Result(
-                    project_id=pid,
-                    type=r["type"],
-                    title=r["title"],
-                    description=r["description"],
-                    position=r["position"],
-                )
-                results.append((result, r))
-        for model, objects in rows.items():
-            if objects and model is not IndicatorValue:
-                _insert(model, objects)
+            results += [(pid, r) for r in record["results"]]
+        for model, model_rows in rows.items():
+            _table(model, CHILD_COLUMNS[model]).insert(model_rows)
         if not results:
             return
-        Result.objects.bulk_create([result for result, _r in results], batch_size=500)
-        indicators: list[tuple[Indicator, dict]] = [
-            (
-                Indicator(
-                    result_id=result.pk,
-                    title=i["title"],
-                    description=i["description"],
-                    measure=i["measure"],
-                    ascending=i["ascending"],
-                    position=i["position"],
-                ),
-                i,
-            )
-            for result, r in results
-            for i in r["indicators"]
+        result_ids = _table(Result, RESULT_COLUMNS).insert(
+            [(pid, r["type"], r["title"], r["description"], r["position"]) for pid, r in results],
+            returning=True,
+        )
+        indicators = [
+            (result_id, i) for result_id, (_pid, r) in zip(result_ids, results, strict=True) for i in r["indicators"]
         ]
-        if indicators:
-            Indicator.objects.bulk_create(
-                [indicator for indicator, _i in indicators], batch_size=500
-            )
-            _insert(
-                IndicatorValue,
-                [
-                    {
-                        "indicator_id": indicator.pk,
-                        "period_start": v["start"],
-                        "period_end": v["end"],
-                        "baseline": v["baseline"],
-                        "target": v["target"],
-                        "actual": v["actual"],
-                        "comment": v["comment"],
-                    }
-                    for indicator, i in indicators
-                    for v in i["values"]
-                ],
-            )
+        indicator_ids = _table(Indicator, INDICATOR_COLUMNS).insert(
+            [
+                (result_id, i["title"], i["description"], i["measure"], i["ascending"], i["position"])
+                for result_id, i in indicators
+            ],
+            returning=True,
+        )
+        _table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(
+            [
+                (indicator_id, v["start"], v["end"], v["baseline"], v["target"], v["actual"], v["comment"])
+                for indicator_id, (_result_id, i) in zip(indicator_ids, indicators, strict=True)
+                for v in i["values"]
+            ]
+        )
 
 
-_INSERT_CHUNK = 500
+# Columns written by the import; every other column of these tables takes its field's default.
+PROJECT_COLUMNS = (
+    "title",
+    "description",
+    "beneficiary_groups",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "currency",
+    "language",
+    "lead_organisation_id",
+    "partnership_id",
+    "publication_status",
+    "source",
+    "source_ref",
+)
+PROJECT_INSERT = ("iati_identifier", *PROJECT_COLUMNS, "created_at", "updated_at")
+TRANSACTION_KEYS = (
+    "type",
+    "date",
+    "value",
+    "currency",
+    "value_date",
+    "description",
+    "provider_name",
+    "provider_ref",
+    "receiver_name",
+    "receiver_ref",
+    "reference",
+)
+CHILD_COLUMNS = {
+    IatiActivity: (
+        "project_id",
+        "reporting_org_id",
+        "hierarchy",
+        "scope",
+        "collaboration_type",
+        "default_flow_type",
+        "default_finance_type",
+        "default_tied_status",
+        "default_aid_types",
+        "humanitarian",
+        "other_identifiers",
+        "recipient_regions",
+        "tags",
+        "policy_markers",
+        "descriptions",
+        "sector_narratives",
+        "content_hash",
+        "source_file",
+        "imported_at",
+    ),
+    ProjectParticipant: ("project_id", "organisation_id", "role", "activity_id"),
+    ProjectSector: ("project_id", "vocabulary", "code", "percentage"),
+    ProjectSdg: ("project_id", "target"),
+    ProjectCountry: ("project_id", "country_id", "percentage"),
+    ProjectLocation: ("project_id", "locality_id", "name", "latitude", "longitude", "ref"),
+    Budget: (
+        "project_id",
+        "type",
+        "status",
+        "period_start",
+        "period_end",
+        "value",
+        "currency",
+        "value_date",
+    ),
+    Transaction: ("project_id", *TRANSACTION_KEYS),
+    Document: ("project_id", "title", "url", "format", "category", "language", "document_date", "created_at"),
+}
+RESULT_COLUMNS = ("project_id", "type", "title", "description", "position")
+INDICATOR_COLUMNS = ("result_id", "title", "description", "measure", "ascending", "position")
+INDICATOR_VALUE_COLUMNS = (
+    "indicator_id",
+    "period_start",
+    "period_end",
+    "baseline",
+    "target",
+    "actual",
+    "comment",
+)
+
+
+def _project_row(record: dict, resolution: "Resolution") -> tuple:
+    """The values of PROJECT_COLUMNS for an activity."""
+    dates = record["dates"]
+    return (
+        record["title"],
+        record["description"],
+        record["target_groups"],
+        record["status"],
+        dates["planned_start"],
+        dates["planned_end"],
+        dates["actual_start"],
+        dates["actual_end"],
+        record["currency"],
+        record["language"],
+        resolution.reporting_id,
+        resolution.partnership_id,
+        PublicationStatus.PUBLISHED.value,
+        Source.IATI.value,
+        record["identifier"][:255],
+    )
+
+
+def _project_facts(pid: int, record: dict, resolution: "Resolution", now) -> dict:
+    """What the atlas document of a project just created is made of (``atlas.index.project_facts``)."""
+    dates = record["dates"]
+    return atlas_index.project_facts(
+        id=pid,
+        title=record["title"],
+        description=record["description"],
+        status=record["status"],
+        currency=record["currency"],
+        updated_at=now,
+        lead_organisation_id=resolution.reporting_id,
+        partnership_id=resolution.partnership_id,
+        start=dates["actual_start"] or dates["planned_start"],
+        sectors=[(s["vocabulary"], s["code"]) for s in record["sectors"]],
+        sdgs=record["sdgs"],
+        countries=[c["code"] for c in record["countries"]],
+        budgets=[(b["currency"], b["value"]) for b in record["budgets"]],
+    )
 
 
 class _Table:
-    """A multi-row INSERT of plain values for one model: the ORM's bulk_create without building model
-    instances (several times faster for the many small rows of an import). Every concrete column is
-    written; missing values take the field's default; each value is adapted the way Django adapts it
-    for the database in use (JSON, dates, decimals, time zones).
+    """Inserts plain tuples into one model's table: the ORM's bulk_create without building model
+    instances (several times faster for the many small rows of an import).
+
+    ``columns`` (attribute names) are the values of each row, in order; every other concrete column
+    takes its field's default. JSON values and datetimes are adapted the way Django adapts them for
+    the database in use; dates and decimals come as ISO and canonical strings (``read.py``), which
+    both databases read as they would read Django's own adaptation.
     """
 
-    def __init__(self, model):
-        from django.db import connection
-
+    def __init__(self, model, columns: tuple[str, ...]):
         ops = connection.ops
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.defaults = [(f.attname, f.get_default()) for f in self.fields]
-        self.adapters = [self._adapter(f, ops) for f in self.fields]
+        fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+        given = [fields[name] for name in columns]
+        rest = [f for name, f in fields.items() if name not in columns]
+        self.width = len(given) + len(rest)
+        self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+        self.adapters = [
+            (position, adapter)
+            for position, adapter in ((i, self._adapter(f, ops)) for i, f in enumerate(given))
+            if adapter is not None
+        ]
         quote = ops.quote_name
-        self.columns = ", ".join(quote(f.column) for f in self.fields)
         self.table = quote(model._meta.db_table)
+        self.columns = ", ".join(quote(f.column) for f in (*given, *rest))
         self.pk = quote(model._meta.pk.column)
-        self.placeholder = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        self.placeholder = "(" + ", ".join(["%s"] * self.width) + ")"
 
     @staticmethod
     def _adapter(field, ops):
         kind = field.get_internal_type()
         if kind == "JSONField":
             # Most JSON values of an import are empty: adapt those once.
-            empty = {
-                "{}": ops.adapt_json_value({}, field.encoder),
-                "[]": ops.adapt_json_value([], field.encoder),
-            }
+            empty_dict = ops.adapt_json_value({}, field.encoder)
+            empty_list = ops.adapt_json_value([], field.encoder)
             return lambda v: (
-                empty["{}"]
-                if v == {}
-                else empty["[]"]
-                if v == []
-                else ops.adapt_json_value(v, field.encoder)
-            )
-        if kind == "DateField":
-            return lambda v: ops.adapt_datefield_value(
-                date.fromisoformat(v) if isinstance(v, str) else v
+                empty_dict if v == {} else empty_list if v == [] else ops.adapt_json_value(v, field.encoder)
             )
         if kind == "DateTimeField":
-            return lru_cache(maxsize=16)(
-                ops.adapt_datetimefield_value
-            )  # the same "now" on every row
-        if kind == "DecimalField":
-            return lambda v: (
-                None
-                if v is None
-                else ops.adapt_decimalfield_value(
-                    Decimal(v) if isinstance(v, str) else v, field.max_digits, field.decimal_places
-                )
-            )
+            return lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # the same "now" on every row
         return None
 
-    def insert(self, rows: list[dict], *, returning: bool = False) -> list[int]:
-        from django.db import connection
+    def _adapted(self, rows: list[tuple]) -> list[tuple]:
+        if not self.adapters:
+            return [row + self.defaults for row in rows]
+        out = []
+        for row in rows:
+            values = list(row)
+            for position, adapt in self.adapters:
+                value = values[position]
+                if value is not None:
+                    values[position] = adapt(value)
+            values.extend(self.defaults)
+            out.append(values)
+        return out
 
-        ids: list[int] = []
-        suffix = f" RETURNING {self.pk}" if returning else ""
-        pairs = list(zip(self.defaults, self.adapters, strict=True))
+    def insert(self, rows: list[tuple], *, returning: bool = False) -> list[int]:
+        """Insert the rows; with ``returning``, their new ids in order (multi-row INSERT ... RETURNING),
+        else nothing (one prepared statement run for each row: ``executemany``)."""
+        if not rows:
+            return []
+        values = self._adapted(rows)
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), _INSERT_CHUNK):
-                chunk = rows[start : start + _INSERT_CHUNK]
-                params = []
-                for row in chunk:
-                    for (name, default), adapt in pairs:
-                        value = row.get(name, default)
-                        params.append(
-                            adapt(value) if adapt is not None and value is not None else value
-                        )
-                values = ", ".join([self.placeholder] * len(chunk))
+            if not returning:
                 # Table and column names come from the model, values are parameters.
-                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {values}{suffix}"  # noqa: S608
-                cursor.execute(sql, params)
-                if returning:
-                    ids.extend(row[0] for row in cursor.fetchall())
-        return ids
+                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {self.placeholder}"  # noqa: S608
+                cursor.executemany(sql, values)
+                return []
+            ids: list[int] = []
+            for start in range(0, len(values), _INSERT_CHUNK):
+                chunk = values[start : start + _INSERT_CHUNK]
+                placeholders = ", ".join([self.placeholder] * len(chunk))
+                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {placeholders} RETURNING {self.pk}"  # noqa: S608
+                cursor.execute(sql, [value for row in chunk for value in row])
+                ids.extend(row[0] for row in cursor.fetchall())
+            return ids
 
 
-_tables: dict[type, _Table] = {}
+_INSERT_CHUNK = 500
+_tables: dict[tuple, _Table] = {}
 
 
-def _insert(model, rows: list[dict], *, returning: bool = False) -> list[int]:
-    if model not in _tables:
-        _tables[model] = _Table(model)
-    return _tables[model].insert(rows, returning=returning)
+def _table(model, columns: tuple[str, ...]) -> _Table:
+    key = (connection.vendor, model, columns)
+    if key not in _tables:
+        _tables[key] = _Table(model, columns)
+    return _tables[key]
 
 
-def _update(model, objects: list, field_names: list[str]) -> None:
-    """``UPDATE ... WHERE id = %s`` for each object, in one ``executemany`` (``bulk_update`` builds a
-    CASE expression per field and row, which is slow for wide rows)."""
-    from django.db import connection
-
-    fields = [model._meta.get_field(name) for name in field_names]
+def _update_projects(rows: list[tuple]) -> None:
+    """``UPDATE ... WHERE id = %s`` for each project, in one ``executemany`` (``bulk_update`` builds
+    a CASE expression per field and row, which is slow for wide rows). ``rows``: the values of
+    PROJECT_COLUMNS, then updated_at, then the id."""
+    table = _table(Project, (*PROJECT_COLUMNS, "updated_at"))
     quote = connection.ops.quote_name
+    fields = [Project._meta.get_field(name) for name in (*PROJECT_COLUMNS, "updated_at")]
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {quote(Project._meta.db_table)} SET {assignments} WHERE {quote(Project._meta.pk.column)} = %s"  # noqa: S608
+    values = table._adapted([row[:-1] for row in rows])
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
-                for obj in objects
-            ],
-        )
+        cursor.executemany(sql, [[*value[: len(fields)], row[-1]] for value, row in zip(values, rows, strict=True)])
+
+
+def _history_rows(project_ids: list[int], now, *, update: bool) -> None:
+    """One history row per project ("created" or "changed", reason "IATI import"), copied from the
+    project rows by ``INSERT ... SELECT``: simple-history's signals do not fire for bulk writes."""
+    if not project_ids:
+        return
+    history = Project.history.model
+    quote = connection.ops.quote_name
+    source = {f.column for f in Project._meta.concrete_fields}
+    extra = {
+        "history_date": now,
+        "history_change_reason": CHANGE_REASON,
+        "history_type": "~" if update else "+",
+        "history_user": None,
+    }
+    columns, expressions, params = [], [], []
+    for target in history._meta.concrete_fields:
+        if target.name == "history_id":
+            continue
+        columns.append(quote(target.column))
+        if target.column in source:
+            expressions.append(quote(target.column))
+        else:
+            value = extra[target.name] if target.name in extra else target.get_default()
+            expressions.append("%s")
+            params.append(target.get_db_prep_save(value, connection))
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (names from the models)
+        f"SELECT {', '.join(expressions)} FROM {quote(Project._meta.db_table)} WHERE {quote(Project._meta.pk.column)} IN "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(project_ids), 2000):
+            chunk = project_ids[start : start + 2000]
+            cursor.execute(sql + "(" + ", ".join(["%s"] * len(chunk)) + ")", [*params, *chunk])
 
 
 def iati_files_import(
