@@ -288,6 +288,19 @@ def test_counts_on_registry_pages_use_singular_and_plural_forms(client):
     assert "<li>1 organisation</li>" in page and "<li>0 partnerships</li>" in page and "<li>0 projects</li>" in page
 
 
+def test_party_add_message_counts_the_parties_added(client):
+    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    thies, louga = make_organisation("Ville de Thiès", geonameid=2244802), make_organisation("Louga", geonameid=2249222)
+    partnership = make_partnership(lyon, dakar)
+    client.force_login(make_member(lyon, role="admin"))
+    url = reverse("cooperation:party_add", args=[partnership.pk])
+    page = client.post(url, {"organisations": [thies.pk], "role": "partner"}, follow=True).content.decode()
+    assert "1 party added." in page
+    page = client.post(url, {"organisations": [louga.pk, make_organisation("Rufisque", geonameid=2246452).pk],
+                             "role": "partner"}, follow=True).content.decode()
+    assert "2 parties added." in page
+
+
 def test_my_organisations_listed(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     client.force_login(make_member(lyon, role="admin"))

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from coopdec.actors import records
@@ -146,7 +147,8 @@ def party_add(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Parties added."))
+            added = len(form.cleaned_data["organisations"])
+            messages.success(request, ngettext("%(count)s party added.", "%(count)s parties added.", added) % {"count": added})
     else:
         messages.error(request, _("Choose the organisations to add."))
     return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
