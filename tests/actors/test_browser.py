@@ -8,6 +8,17 @@ from tests.browser import MARKS, launch
 pytestmark = MARKS
 
 
+def watch_errors(page) -> list[str]:
+    """The page's script errors, CSP violations ("Refused to ..." console errors) and failed requests."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and not message.text.startswith(
+        "Failed to load resource") and errors.append(message.text))
+    page.on("response", lambda response: response.status >= 400 and not response.url.endswith(
+        "/favicon.ico") and errors.append(f"{response.status} {response.url}"))
+    return errors
+
+
 def _registry_data():
     """live_server runs on a transactional database: load what the form needs here."""
     from coopdec.territories import loaders as places
@@ -31,13 +42,7 @@ def test_organisation_form_tabs_and_place_picker(live_server, transactional_db):
         browser = launch(playwright)
         try:
             page = browser.new_page(locale="en-GB")
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            # CSP violations ("Refused to ...") are console errors; failed requests are checked below.
-            page.on("console", lambda message: message.type == "error" and not message.text.startswith(
-                "Failed to load resource") and errors.append(message.text))
-            page.on("response", lambda response: response.status >= 400 and not response.url.endswith(
-                "/favicon.ico") and errors.append(f"{response.status} {response.url}"))
+            errors = watch_errors(page)
             page.goto(f"{live_server.url}/accounts/login/?next=/organisations/new/")
             page.fill("#id_username", "awa")
             page.fill("#id_password", "a-long-passphrase-42")

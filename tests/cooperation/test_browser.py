@@ -2,6 +2,7 @@
 types, and adding, changing and removing swap the section in place (htmx, no page load), without any
 error under the strict Content-Security-Policy."""
 
+from tests.actors.test_browser import watch_errors
 from tests.browser import MARKS, launch
 
 pytestmark = MARKS
@@ -25,12 +26,7 @@ def test_participants_page_with_htmx(live_server, transactional_db):
         browser = launch(playwright)
         try:
             page = browser.new_page(locale="en-GB")
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda message: message.type == "error" and not message.text.startswith(
-                "Failed to load resource") and errors.append(message.text))
-            page.on("response", lambda response: response.status >= 400 and not response.url.endswith(
-                "/favicon.ico") and errors.append(f"{response.status} {response.url}"))
+            errors = watch_errors(page)
             url = f"/projects/{project.pk}/participants/"
             page.goto(f"{live_server.url}/accounts/login/?next={url}")
             page.fill("#id_username", "awa")
