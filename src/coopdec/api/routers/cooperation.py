@@ -254,31 +254,34 @@ def project_out(project: Project, user, *, detail: bool = False) -> dict:
     if detail:
         data["description"] = project.description or {}
         data["locations"] = [
-            {"name": loc.name, "geonameid": loc.locality_id, "latitude": loc.latitude, "longitude": loc.longitude,
-             "country": loc.country_id}
-            for loc in project.locations.all()
+            {"name": loc["name"], "geonameid": loc["locality_id"], "latitude": loc["latitude"],
+             "longitude": loc["longitude"], "country": loc["country_id"]}
+            for loc in project.locations.values("name", "locality_id", "latitude", "longitude", "country_id")
         ]
+        participants = list(project.participants.values("role", *organisation_columns("organisation")))
         data["participants"] = [
-            {"organisation": ref, "role": p.role}
-            for p in project.participants.select_related("organisation").only("role", *ORGANISATION_REF_COLUMNS)
-            if (ref := organisation_ref(p.organisation, user)) is not None
+            {"organisation": ref, "role": participant["role"]}
+            for participant, organisation in zip(participants, organisations_of(participants, "organisation"), strict=True)
+            if (ref := organisation_ref(organisation, user)) is not None
         ]
-        data["budgets"] = [
-            {"period_start": b.period_start, "period_end": b.period_end, "value": b.value, "currency": b.currency,
-             "type": b.type, "status": b.status}
-            for b in project.budgets.all()
-        ]
+        data["budgets"] = list(project.budgets.values("period_start", "period_end", "value", "currency", "type", "status"))
+        contributions = list(project.contributions.values(
+            "contributor_name", "role", "kind", "amount", "currency", "year", *organisation_columns("organisation")))
         data["contributions"] = [
-            {"organisation": organisation_ref(c.organisation, user), "contributor_name": c.contributor_name, "role": c.role,
-             "kind": c.kind, "amount": c.amount, "currency": c.currency, "year": c.year}
-            for c in project.contributions.select_related("organisation").only(
-                "contributor_name", "role", "kind", "amount", "currency", "year", *ORGANISATION_REF_COLUMNS)
+            {"organisation": organisation_ref(organisation, user), "contributor_name": c["contributor_name"],
+             "role": c["role"], "kind": c["kind"], "amount": c["amount"], "currency": c["currency"], "year": c["year"]}
+            for c, organisation in zip(contributions, organisations_of(contributions, "organisation"), strict=True)
         ]
     return data
 
 
 # The columns the API shows (``only``): the rest (descriptions of lead organisations, beneficiary
 # groups, ...) is neither read nor decoded.
+def organisation_columns(prefix: str) -> tuple[str, ...]:
+    """The values() columns of the organisation a row refers to by ``prefix`` (e.g. lead_organisation)."""
+    return (f"{prefix}_id", f"{prefix}__publication_status", f"{prefix}__name", f"{prefix}__kind", f"{prefix}__country")
+
+
 RECORD_FIELDS = ("id", "publication_status", "is_demo", "source", "source_ref", "created_at", "updated_at", "confirmed_at")
 ORGANISATION_REF_FIELDS = ("id", "publication_status", "name", "kind", "country_id")
 ORGANISATION_REF_COLUMNS = tuple(f"organisation__{name}" for name in ORGANISATION_REF_FIELDS)
@@ -287,11 +290,15 @@ PARTNERSHIP_LIST_FIELDS = (
     "strategy_end_year",
 )
 # A page of projects is read with values(): building 50 models cost more CPU than the query.
-PROJECT_LIST_COLUMNS = (
+PROJECT_FIELDS = (
     *RECORD_FIELDS, "iati_identifier", "title", "summary", "status", "partnership_id", "support_types",
     "planned_start", "planned_end", "actual_start", "actual_end", "beneficiaries_count", "currency", "language",
-    "lead_organisation_id", "lead_organisation__publication_status", "lead_organisation__name",
-    "lead_organisation__kind", "lead_organisation__country",
+)
+PROJECT_LIST_COLUMNS = (*PROJECT_FIELDS, *organisation_columns("lead_organisation"))
+# One project for reading: only what project_out shows (a full select of the project, its
+# partnership and its lead cost more to build than to run).
+PROJECT_DETAIL_FIELDS = (
+    *PROJECT_FIELDS, "description", *(f"lead_organisation__{name}" for name in ORGANISATION_REF_FIELDS),
 )
 
 
@@ -306,24 +313,31 @@ class Row(SimpleNamespace):
         return self.id
 
 
-def project_rows(values: list[dict]) -> list[Row]:
-    """Projects (and their lead organisation) from ``PROJECT_LIST_COLUMNS`` values, their lists
-    loaded. A draft lead is a real model (one query for the page), for the access rules to judge."""
-    projects = []
-    for row in values:
-        lead = None
-        if row["lead_organisation_id"] is not None:
-            lead = Row(id=row["lead_organisation_id"], publication_status=row["lead_organisation__publication_status"],
-                       name=row["lead_organisation__name"], kind=row["lead_organisation__kind"],
-                       country_id=row["lead_organisation__country"])
-        projects.append(Row(**{name: value for name, value in row.items() if not name.startswith("lead_")},
-                            lead_organisation_id=row["lead_organisation_id"], lead_organisation=lead))
-    drafts = {p.lead_organisation_id for p in projects if p.lead_organisation and not p.lead_organisation.is_published}
+def organisations_of(rows: list[dict], prefix: str) -> list:
+    """The organisation each values() row refers to by ``prefix``, or None. A draft is a real model
+    (one query for all the rows), so that the access rules judge it as anywhere else."""
+    found = [
+        None if row[f"{prefix}_id"] is None else Row(
+            id=row[f"{prefix}_id"], publication_status=row[f"{prefix}__publication_status"], name=row[f"{prefix}__name"],
+            kind=row[f"{prefix}__kind"], country_id=row[f"{prefix}__country"])
+        for row in rows
+    ]
+    drafts = {organisation.pk for organisation in found if organisation is not None and not organisation.is_published}
     if drafts:
         models = Organisation.objects.in_bulk(drafts)
-        for project in projects:
-            if project.lead_organisation_id in drafts:
-                project.lead_organisation = models[project.lead_organisation_id]
+        found = [models[organisation.pk] if organisation is not None and organisation.pk in drafts else organisation
+                 for organisation in found]
+    return found
+
+
+def project_rows(values: list[dict]) -> list[Row]:
+    """Projects from ``PROJECT_LIST_COLUMNS`` values, with their lead organisation and lists."""
+    leads = organisations_of(values, "lead_organisation")
+    projects = [
+        Row(**{name: value for name, value in row.items() if not name.startswith("lead_organisation__")},
+            lead_organisation=lead)
+        for row, lead in zip(values, leads, strict=True)
+    ]
     load_lists(projects)
     return projects
 
@@ -406,6 +420,15 @@ def visible_partnership(user, pk: int) -> Partnership:
     return partnership
 
 
+def readable_project(user, pk: int) -> Project:
+    """A project ``user`` may see, with only the columns the API shows (404 otherwise)."""
+    queryset = Project.objects.select_related("lead_organisation").only(*PROJECT_DETAIL_FIELDS)
+    project = get_object_or_404(queryset, pk=pk)
+    if not user.has_perm("cooperation.view_project", project):
+        raise Http404
+    return project
+
+
 def visible_project(user, pk: int) -> Project:
     project = get_object_or_404(Project.objects.select_related("partnership", "lead_organisation"), pk=pk)
     if not user.has_perm("cooperation.view_project", project):
@@ -450,8 +473,7 @@ def list_projects(request, params: Query[ProjectQuery]):
 @router.get("/projects/{int:project_id}", response=ProjectDetailOut, summary="One project", tags=["projects"])
 @no_query
 def get_project(request, project_id: int):
-    project = visible_project(request.user, project_id)
-    return project_out(project, request.user, detail=True)
+    return project_out(readable_project(request.user, project_id), request.user, detail=True)
 
 
 # Writes ------------------------------------------------------------------------------------
@@ -648,7 +670,7 @@ def create_project(request, payload: ProjectIn):
     require(request.user, "cooperation.add_project", None, _("Only editors of an organisation (or a coordinator) may create projects."))
     fields = project_fields(request, payload)
     project = project_create(user=request.user, **fields)
-    return Status(201, project_out(visible_project(request.user, project.pk), request.user, detail=True))
+    return Status(201, project_out(readable_project(request.user, project.pk), request.user, detail=True))
 
 
 @router.patch("/projects/{int:project_id}", response=ProjectDetailOut, auth=token_required,
@@ -660,7 +682,7 @@ def update_project(request, project_id: int, payload: ProjectPatch):
     fields = project_fields(request, payload, project=project)
     require_publication_change(request.user, "cooperation.publish_project", project, fields)
     project_update(project=project, user=request.user, **fields)
-    return project_out(visible_project(request.user, project_id), request.user, detail=True)
+    return project_out(readable_project(request.user, project_id), request.user, detail=True)
 
 
 @router.delete("/projects/{int:project_id}", response={204: None}, auth=token_required,
