@@ -150,12 +150,17 @@ def setup_database(args, tmp: Path) -> str:
         import psycopg
 
         base, name = url.rsplit("/", 1)
+        reference = f"{name}_reference"  # migrated, with the reference data: the template of every run
+        env = {**os.environ, "DATABASE_URL": f"{base}/{reference}"}
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [reference]).fetchone():
+                conn.execute(f'CREATE DATABASE "{reference}"')
+                subprocess.run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True)
+                subprocess.run([sys.executable, "-m", "coopdec", "load_reference"], env=env, check=True, stdout=subprocess.DEVNULL)
+            else:  # migrations added since the template was made
+                subprocess.run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True)
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env = {**os.environ, "DATABASE_URL": url}
-        subprocess.run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True)
-        subprocess.run([sys.executable, "-m", "coopdec", "load_reference"], env=env, check=True, stdout=subprocess.DEVNULL)
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{reference}"')
         return url
     source = ROOT / "var" / "coopdec.sqlite3"
     target = tmp / "atlas-bench.sqlite3"
@@ -167,6 +172,43 @@ def setup_database(args, tmp: Path) -> str:
     return url
 
 
+def copy_documents(source: Path) -> int:
+    """Fill PostgreSQL's atlas index with the documents a SQLite benchmark database holds (built
+    by ``coopdec.atlas.index`` from the same synthetic records): COPY, then the full-text indexes
+    built once rather than row by row. Returns the number of documents."""
+    import sqlite3
+
+    from django.db import connection
+
+    from coopdec.atlas.index import DOCUMENT_FIELDS, bump_version
+
+    columns = ["id", *DOCUMENT_FIELDS]
+    fulltext = {
+        "atlas_document_fts": "(to_tsvector('simple'::regconfig, title_text || ' ' || body_text))",
+        "atlas_document_title_fts": "(to_tsvector('simple'::regconfig, title_text))",
+    }
+    copied = 0
+    with sqlite3.connect(source) as lite, connection.cursor() as cursor:
+        for name in fulltext:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.execute("TRUNCATE atlas_searchdocument")
+        rows = lite.execute(f"SELECT {', '.join(columns)} FROM atlas_searchdocument ORDER BY id")  # noqa: S608
+        with cursor.cursor.copy(f"COPY atlas_searchdocument ({', '.join(columns)}) FROM STDIN") as copy:
+            is_demo = columns.index("is_demo")
+            for row in rows:
+                row = list(row)
+                row[is_demo] = bool(row[is_demo])
+                copy.write_row(row)
+                copied += 1
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for name, expression in fulltext.items():
+            cursor.execute(f"CREATE INDEX {name} ON atlas_searchdocument USING gin {expression}")
+        cursor.execute("SELECT setval(pg_get_serial_sequence('atlas_searchdocument', 'id'), (SELECT max(id) FROM atlas_searchdocument))")
+        cursor.execute("VACUUM ANALYZE atlas_searchdocument") if connection.get_autocommit() else cursor.execute("ANALYZE atlas_searchdocument")
+        bump_version()
+    return copied
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=SIZES, default="10k")
@@ -174,6 +216,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database and print its path")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--reuse", metavar="URL", help="measure a database already built by --keep (no build)")
+    parser.add_argument("--documents-from", metavar="SQLITE_FILE",
+                        help="with --database: copy the atlas documents of a SQLite database kept by --keep instead of building")
     parser.add_argument("--engine-only", action="store_true", help="the facet engine alone on synthetic columns (reads reference data from var/coopdec.sqlite3)")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench")
@@ -194,6 +238,7 @@ def main() -> None:
         import django
 
         django.setup()
+        import numpy as np
         from django.db import connection
         from synthetic import build
 
@@ -202,13 +247,19 @@ def main() -> None:
 
         n = SIZES[args.size]
         print(f"== atlas benchmark: {args.size} projects on {connection.vendor} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        if not args.reuse:
+        if args.documents_from:
+            started = time.perf_counter()
+            copied = copy_documents(Path(args.documents_from))
+            print(f"  data: {copied} atlas documents copied from {args.documents_from} in {time.perf_counter() - started:.0f} s "
+                  "(the index only: the records themselves stay in the SQLite file)")
+        elif not args.reuse:
             counts = build(n, progress=lambda line: None)
             print(f"  data: {counts['organisations']} organisations, {counts['partnerships']} partnerships, {counts['projects']} projects; "
                   f"inserted in {counts['build_seconds']} s, indexed in {counts['reindex_seconds']} s")
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         engine = facets.engine()
-        print(f"  facet engine: {engine.n} documents loaded in {time.perf_counter() - started:.1f} s")
+        print(f"  facet engine: {engine.n} documents loaded in {time.perf_counter() - started:.1f} s "
+              f"(CPU {time.process_time() - started_cpu:.1f} s), {len(engine.words.bits)} frequent words asked in advance")
 
         text_queries = [AtlasQuery.from_params({"q": q, **f}) for q, f in QUERIES]
         calls = [lambda q=q: selectors.search(q) for q in text_queries]
@@ -221,6 +272,16 @@ def main() -> None:
         timed("statistics by country", [lambda q=q: selectors.statistics(q, "country") for q in stats_queries], args.rounds * 3)
         map_queries = [AtlasQuery.from_params({"country": c}) for c in COUNTRIES]
         timed("map data for a country", [lambda q=q: selectors.map_data(q) for q in map_queries], args.rounds)
+        # An edit: one project reindexed (its partnership, projects and parties with it), then the
+        # engine brought up to date (what a web worker's background thread does).
+        from coopdec.atlas import index
+
+        project = int(engine.object_ids[np.flatnonzero(engine.types == 2)[0]])
+        written = index.reindex(projects=[project])
+        started, started_cpu = time.perf_counter(), time.process_time()
+        updated = facets.refreshed(engine, index.current_version())
+        print(f"  edit: {written} documents reindexed; engine brought up to date in {time.perf_counter() - started:.2f} s "
+              f"(CPU {time.process_time() - started_cpu:.2f} s; {'delta' if updated.changes_since_saved else 'full rebuild'})")
         from django.conf import settings
         from django.test import Client
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from coopdec.atlas import facets, selectors
+from coopdec.atlas import facets
 from coopdec.atlas.filters import AtlasQuery
 from coopdec.atlas.models import SearchDocument
+from coopdec.atlas.search import text_backend
+from coopdec.atlas.wordbits import unpack
 from coopdec.territories.models import Country
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -59,7 +61,7 @@ def _direct_counts(query: AtlasQuery) -> tuple[int, dict]:
     continents = dict(Country.objects.values_list("code", "continent"))
     rows = list(SearchDocument.objects.values())
     if query.q:
-        ids = set(selectors.text_backend().match(query.q).ids.tolist())
+        ids = set(text_backend().match(query.q).ids.tolist())
         rows = [row for row in rows if row["id"] in ids]
     active = query.filters()
     total = sum(all(_matches(row, n, v, continents) for n, v in active.items()) for row in rows)
@@ -78,10 +80,81 @@ def _direct_counts(query: AtlasQuery) -> tuple[int, dict]:
 def test_facet_counts_equal_a_direct_count(generated, params, dense_fraction):
     query = AtlasQuery.from_params(params)
     engine = facets.Engine(facets.engine().version, dense_fraction=dense_fraction)
-    text = selectors.text_backend().match(query.q) if query.q else None
+    text = text_backend().match(query.q) if query.q else None
     masks = (engine.id_mask(text.ids), engine.id_mask(text.title_ids)) if text else (None, None)
     result = engine.search(query, *masks)
 
     total, expected = _direct_counts(query)
     assert result.total == total
     assert result.counts == expected
+
+
+def _snapshot(engine, text_masks):
+    """What the atlas shows for every test query and sort: totals, counts and first pages."""
+    out = []
+    for params in QUERIES:
+        for sort in ("title", "-updated", "-start_year"):
+            query = AtlasQuery.from_params({**params, "sort": sort})
+            masks = text_masks(engine, query)
+            result = engine.search(query, *masks)
+            out.append((result.total, result.counts, engine.doc_ids[result.page].tolist()))
+    return out
+
+
+def _database_masks(engine, query):
+    if not query.q:
+        return None, None
+    text = text_backend().match(query.q)
+    return engine.id_mask(text.ids), engine.id_mask(text.title_ids)
+
+
+def test_engine_brought_up_to_date_equals_an_engine_built_afresh(generated, django_capture_on_commit_callbacks):
+    from coopdec.atlas.selectors import _text_masks
+    from coopdec.cooperation.models import Project
+
+    before = facets.engine()
+    _snapshot(before, _text_masks)  # the frequent words of the queries are now kept in bitmaps
+    assert {"cooperation", "eau"} <= set(before.words.bits)
+    projects = list(Project.objects.order_by("id")[:3])
+    with django_capture_on_commit_callbacks(execute=True):
+        projects[0].title = {"fr": "Coopération pour l'eau potable à Dakar"}
+        projects[0].planned_start = None
+        projects[0].save()
+        projects[1].delete()
+        projects[2].publication_status = "draft"
+        projects[2].save()
+
+    after = facets.engine()
+    fresh = facets.Engine(after.version)
+
+    assert after.changes_since_saved > 0  # brought up to date, not rebuilt
+    assert after.n == fresh.n
+    assert (after.doc_ids == fresh.doc_ids).all()
+    assert _snapshot(after, _text_masks) == _snapshot(fresh, _database_masks)
+    for word, (every, title) in after.words.bits.items():
+        hits = text_backend().match(word)
+        assert (unpack(every, after.n) == after.id_mask(hits.ids)).all(), word
+        assert (unpack(title, after.n) == after.id_mask(hits.title_ids)).all(), word
+
+
+def test_frequent_words_come_from_memory_rare_ones_from_the_database(generated):
+    from coopdec.atlas.selectors import _text_masks
+
+    engine = facets.engine()
+    for text in ("cooperation", "eau potable", "jugend", "zzzunknown"):
+        query = AtlasQuery.from_params({"q": text})
+        every, title = _text_masks(engine, query)
+        hits = text_backend().match(text)
+        assert (every == engine.id_mask(hits.ids)).all(), text
+        assert (title == engine.id_mask(hits.title_ids)).all(), text
+    assert "cooperation" in engine.words.bits
+    assert "zzzunknown" not in engine.words.bits
+
+
+def test_synthetic_data_leaves_ids_free_for_new_records(generated):
+    from tests.factories import make_organisation, make_partnership, make_project
+
+    first, second = make_organisation("Ville de Test"), make_organisation("Commune de Test")
+    project = make_project(partnership=make_partnership(first, second))
+
+    assert project.pk > 0

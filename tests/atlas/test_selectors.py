@@ -3,6 +3,7 @@ import pytest
 from coopdec.atlas import facets, selectors
 from coopdec.atlas.filters import AtlasQuery
 from coopdec.atlas.models import SearchDocument
+from coopdec.atlas.search import text_backend
 
 
 def _titles(params):
@@ -101,7 +102,7 @@ def test_statistics_sums_money_per_currency(atlas):
 def test_facet_engine_dense_bitsets_count_like_sparse_lists(atlas):
     query = AtlasQuery.from_params({"q": "dakar", "continent": "AF"})
     engine = facets.Engine(facets.engine().version, dense_fraction=10**9)  # every value dense
-    text = selectors.text_backend().match(query.q)
+    text = text_backend().match(query.q)
     dense = engine.search(query, engine.id_mask(text.ids), engine.id_mask(text.title_ids))
 
     assert dense.counts == selectors.search(query).counts

@@ -83,3 +83,27 @@ def test_organisation_page_loads_the_partner_map(client, atlas):
     assert 'id="organisation-map"' in page
     assert "atlas/organisation-map.js" in page
     assert "world-atlas/countries-110m.json" in page
+
+
+def test_atlas_results_mark_demonstration_records(client, atlas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        atlas.school.is_demo = True
+        atlas.school.save()
+
+    page = client.get("/atlas/", {"q": "cantines"}).content.decode()
+    other = client.get("/atlas/", {"q": "eau potable"}).content.decode()
+
+    assert page.count('<span class="badge demo"') == 1
+    assert "Cantines scolaires</a> <span class=\"badge demo\"" in page
+    assert '<span class="badge demo"' not in other
+
+
+def test_atlas_map_labels_carry_every_plural_form(client, atlas):
+    page = client.get("/atlas/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert 'data-partnerships-zero="%(count)s partnerships"' in page
+    assert 'data-partnerships-one="%(count)s partnership"' in page
+    assert 'data-partnerships-million="%(count)s partnerships"' in page
+    assert 'data-partnerships-other="%(count)s partnerships"' in page
+    assert 'data-more-one="%(count)s more local government: filter to see it"' in page
+    assert 'data-more-other="%(count)s more local governments: filter to see them"' in page

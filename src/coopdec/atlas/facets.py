@@ -15,8 +15,16 @@ version changes, see ``engine()``), and answers a request with array operations:
 - the empty query's counts are computed once per index version.
 
 Memory: about 20 bytes per (document, value) pair plus N/8 bytes per dense value: ~300 MB at
-1M projects with every facet, ~30 MB at 100k. Sorting uses precomputed permutations, so a page
-of results is a masked walk of one array.
+1M projects with every facet, ~30 MB at 100k, plus the bitmaps of frequent words
+(``coopdec.atlas.wordbits``, ~45 MB at 1M). Sorting uses precomputed permutations, so a page of
+results is a masked walk of one array.
+
+When the index changes, an engine is not rebuilt from the text of every document: ``updated``
+compares the ids (documents are never changed in place, a changed record gets a new document and
+id), reads only the new documents, and rebuilds the arrays from the previous engine's parsed
+pairs (~3 s of CPU at 1M projects instead of minutes). Small indexes are brought up to date
+before the request that notices the change; large ones (SYNC_RELOAD_LIMIT) in a thread while the
+previous version serves.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from coopdec.territories.models import Country
 from .filters import AtlasQuery
 from .index import current_version
 from .models import RecordType
+from .wordbits import WordBits
 
 logger = logging.getLogger(__name__)
 
@@ -82,18 +91,22 @@ class Facet:
         self.values = values
         self.index = {value: i for i, value in enumerate(values)}
         self.n = n
-        order = np.lexsort((pair_val, pair_doc))  # CSR: pairs sorted by document
-        self.pair_doc = pair_doc[order].astype(np.int32)
-        self.pair_val = pair_val[order].astype(np.int32)
+        pair_doc, pair_val = pair_doc.astype(np.int32, copy=False), pair_val.astype(np.int32, copy=False)
+        if len(pair_doc) > 1 and np.any(pair_doc[1:] < pair_doc[:-1]):  # CSR: pairs grouped by document
+            order = np.argsort(pair_doc, kind="stable")
+            pair_doc, pair_val = pair_doc[order], pair_val[order]
+        self.pair_doc, self.pair_val = pair_doc, pair_val
         self.indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.pair_doc, minlength=n), out=self.indptr[1:])
-        by_value = np.argsort(self.pair_val, kind="stable")
+        # A stable sort by value (a radix sort when the values fit in 16 bits).
+        by_value = np.argsort(self.pair_val.astype(np.int16) if len(values) < 2**15 else self.pair_val, kind="stable")
         docs_by_value = self.pair_doc[by_value]
         self.totals = np.bincount(self.pair_val, minlength=len(values)).astype(np.int64)
         bounds = np.concatenate([[0], np.cumsum(self.totals)])
         self.postings = [docs_by_value[bounds[i] : bounds[i + 1]] for i in range(len(values))]
         dense = np.flatnonzero(self.totals >= dense_min)
         self.dense_values = dense
+        self.dense_row = {int(value): row for row, value in enumerate(dense)}
         words = (n + 63) // 64
         self.dense_bits = np.zeros((len(dense), words), dtype=np.uint64)
         for row, value in enumerate(dense):
@@ -111,8 +124,13 @@ class Facet:
         mask = np.zeros(self.n, dtype=bool)
         for value in values:
             i = self.index.get(value)
-            if i is not None:
+            if i is None:
+                continue
+            row = self.dense_row.get(i)
+            if row is None:
                 mask[self.postings[i]] = True
+            else:  # a long posting list: its bitset is faster to read
+                mask |= np.unpackbits(self.dense_bits[row].view(np.uint8), count=self.n, bitorder="little").view(bool)
         return mask
 
     def counts(self, hits: Hits) -> np.ndarray:
@@ -193,41 +211,169 @@ def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.
     return [str(v) for v in values], docs, codes.astype(np.int32)
 
 
-class Engine:
-    """Arrays of one version of the index. Immutable once built; safe to share between threads."""
+RAW_MULTI = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8}
+RAW_SINGLE = {"form": 9, "kind": 10, "status": 11}
+FORMAT = 2  # of a pickled engine: an engine kept on disk by an older release is rebuilt
+DELTA_LIMIT = 4  # a delta larger than 1/4 of the documents: rebuild from scratch instead
 
-    def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION, data: tuple | None = None):
+
+@dataclass
+class Parts:
+    """The per-document data of an engine before its facet structures are built: plain arrays
+    in document-id order, and per raw facet (values, pair documents, pair value indices)."""
+
+    doc_ids: np.ndarray
+    types: np.ndarray
+    object_ids: np.ndarray
+    start_year: np.ndarray
+    latitude: np.ndarray
+    longitude: np.ndarray
+    partner_count: np.ndarray
+    amount: np.ndarray
+    currency: np.ndarray
+    currencies: list[str]
+    raw: dict[str, tuple[list[str], np.ndarray, np.ndarray]]
+    permutation: np.ndarray | None = None  # set by ``merged`` when it had to sort the ids
+
+    ARRAYS = ("doc_ids", "types", "object_ids", "start_year", "latitude", "longitude", "partner_count", "amount")
+
+    @classmethod
+    def from_columns(cls, columns) -> Parts:
+        """Parse rows read in the order of ``COLUMNS_READ`` (sorted by id)."""
+        n = len(columns[0])
+        type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
+        currencies: dict[str, int] = {}
+        currency = np.fromiter((currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n)
+        raw = {name: _split_multi(columns[position], n) for name, position in {**RAW_MULTI, **RAW_SINGLE}.items()}
+        return cls(
+            doc_ids=np.asarray(columns[0], dtype=np.int64),
+            types=np.fromiter((type_index[t] for t in columns[1]), dtype=np.int8, count=n),
+            object_ids=np.asarray(columns[2], dtype=np.int64),
+            start_year=np.array([y or 0 for y in columns[12]], dtype=np.int32),
+            latitude=np.array([v if v is not None else np.nan for v in columns[13]], dtype=np.float64),
+            longitude=np.array([v if v is not None else np.nan for v in columns[14]], dtype=np.float64),
+            partner_count=np.asarray(columns[15], dtype=np.int32),
+            amount=np.array([v or 0.0 for v in columns[16]], dtype=np.float64),
+            currency=currency, currencies=list(currencies), raw=raw,
+        )
+
+    @classmethod
+    def of_engine(cls, engine: Engine) -> Parts:
+        raw = {}
+        for name in (*RAW_MULTI, *RAW_SINGLE):
+            if name == "sector":  # split in two facets by the engine: joined again
+                three, five = engine.facets["sector"], engine.facets["sector_code"]
+                values = three.values + five.values
+                docs = np.concatenate([three.pair_doc, five.pair_doc])
+                codes = np.concatenate([three.pair_val, five.pair_val + len(three.values)]).astype(np.int32)
+            else:
+                facet = engine.facets[name]
+                values, docs, codes = facet.values, facet.pair_doc, facet.pair_val
+            raw[name] = (values, docs, codes)
+        return cls(**{name: getattr(engine, name) for name in cls.ARRAYS}, currency=engine.currency,
+                   currencies=engine.currencies, raw=raw)
+
+    def merged(self, keep: np.ndarray, new: Parts) -> Parts:
+        """These parts without the documents where ``keep`` is False, plus ``new``, in id order."""
+        kept = int(np.count_nonzero(keep))
+        renumber = np.cumsum(keep, dtype=np.int64) - 1  # old position -> position among the kept
+        arrays = {name: np.concatenate([getattr(self, name)[keep], getattr(new, name)]) for name in self.ARRAYS}
+        currencies, (old_codes, new_codes) = _merge_values(self.currencies, new.currencies)
+        currency = np.concatenate([old_codes[self.currency[keep]], new_codes[new.currency]]).astype(np.int16)
+        raw = {}
+        for name, (values, docs, codes) in self.raw.items():
+            new_values, new_docs, new_codes_of = new.raw[name]
+            merged_values, (old_map, new_map) = _merge_values(values, new_values)
+            alive = keep[docs]
+            raw[name] = (
+                merged_values,
+                np.concatenate([renumber[docs[alive]], new_docs.astype(np.int64) + kept]).astype(np.int32),
+                np.concatenate([old_map[codes[alive]], new_map[new_codes_of]]).astype(np.int32),
+            )
+        parts = Parts(**arrays, currency=currency, currencies=currencies, raw=raw)
+        order = np.argsort(parts.doc_ids, kind="stable")
+        if np.any(order != np.arange(len(order))):  # ids committed out of order (PostgreSQL sequences)
+            parts = parts.permuted(order)
+            parts.permutation = order
+        return parts
+
+    def permuted(self, order: np.ndarray) -> Parts:
+        inverse = np.empty(len(order), dtype=np.int32)
+        inverse[order] = np.arange(len(order), dtype=np.int32)
+        arrays = {name: getattr(self, name)[order] for name in self.ARRAYS}
+        raw = {name: (values, inverse[docs], codes) for name, (values, docs, codes) in self.raw.items()}
+        return Parts(**arrays, currency=self.currency[order], currencies=self.currencies, raw=raw)
+
+
+def _members(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Which of the sorted ``values`` are in the sorted ``among``."""
+    if not len(among):
+        return np.zeros(len(values), dtype=bool)
+    found = np.minimum(np.searchsorted(among, values), len(among) - 1)
+    return among[found] == values
+
+
+def _merge_values(old: list[str], new: list[str]) -> tuple[list[str], tuple[np.ndarray, np.ndarray]]:
+    """Sorted union of two value lists, and the index maps of each list into it."""
+    merged = sorted(set(old) | set(new))
+    index = {value: i for i, value in enumerate(merged)}
+    maps = tuple(np.array([index[v] for v in values] or [0], dtype=np.int32) for values in (old, new))
+    return merged, maps
+
+
+def _order_positions(doc_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Positions of ``ids`` (an order read from the database) among ``doc_ids``; ids unknown
+    here are dropped and documents missing from it go last (both only when a write landed
+    between two reads: the next version check brings a fresh order)."""
+    if not len(doc_ids):
+        return np.zeros(0, dtype=np.int32)
+    found = np.minimum(np.searchsorted(doc_ids, ids), len(doc_ids) - 1)
+    positions = found[doc_ids[found] == ids].astype(np.int32)
+    if len(positions) != len(doc_ids):
+        seen = np.zeros(len(doc_ids), dtype=bool)
+        seen[positions] = True
+        positions = np.concatenate([positions, np.flatnonzero(~seen).astype(np.int32)])
+    return positions
+
+
+class Engine:
+    """Arrays of one version of the index. Immutable once built; safe to share between threads.
+
+    Built from the database (``Engine(version)``), from columns (benchmarks) or, after a change
+    of the index, from the previous engine and the difference (``updated``): documents are never
+    changed in place by ``coopdec.atlas.index`` (a changed record's document is deleted and
+    inserted again under a new id), so comparing the ids tells exactly what to drop and to read.
+    """
+
+    def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION, data: tuple | None = None,
+                 parts: Parts | None = None):
         """Load the index of ``version`` from the database, or build from ``data`` =
-        (columns, {"title": ids, "-updated": ids}) in the order of ``COLUMNS_READ`` (benchmarks)."""
+        (columns, {"title": ids, "-updated": ids}) in the order of ``COLUMNS_READ`` (benchmarks),
+        or from ``parts`` and ``data`` = (None, {...})."""
         started = time.monotonic()
         self.version = version
+        self.dense_fraction = dense_fraction
+        self.format = FORMAT
         self.memo: dict = {}  # results of the whole atlas (empty query), per version
+        self.changes_since_saved = 0
         columns, sorted_ids = data if data is not None else self._read()
-        n = self.n = len(columns[0])
-        self.doc_ids = np.asarray(columns[0], dtype=np.int64)
-        type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
-        self.types = np.fromiter((type_index[t] for t in columns[1]), dtype=np.int8, count=n)
-        self.object_ids = np.asarray(columns[2], dtype=np.int64)
-        years = np.array([y or 0 for y in columns[12]], dtype=np.int32)
-        self.start_year = years
-        self.latitude = np.array([v if v is not None else np.nan for v in columns[13]], dtype=np.float64)
-        self.longitude = np.array([v if v is not None else np.nan for v in columns[14]], dtype=np.float64)
-        self.partner_count = np.asarray(columns[15], dtype=np.int32)
-        self.amount = np.array([v or 0.0 for v in columns[16]], dtype=np.float64)
-        currencies: dict[str, int] = {}
-        self.currency = np.fromiter((currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n)
-        self.currencies = list(currencies)
-        self.orders = {key: np.searchsorted(self.doc_ids, ids).astype(np.int32) for key, ids in sorted_ids.items()}
+        if parts is None:
+            parts = Parts.from_columns(columns)
+        del columns
+        n = self.n = len(parts.doc_ids)
+        for name in Parts.ARRAYS:
+            setattr(self, name, getattr(parts, name))
+        self.currency, self.currencies = parts.currency, parts.currencies
+        years = self.start_year
+        self.orders = {key: _order_positions(self.doc_ids, ids) for key, ids in sorted_ids.items()}
         no_year = years == 0
         self.orders["start_year"] = np.lexsort((years, no_year)).astype(np.int32)
         self.orders["-start_year"] = np.lexsort((-years, no_year)).astype(np.int32)
 
         dense_min = max(n // dense_fraction, 1)
         self.facets: dict[str, Facet] = {}
-        multi = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8}
-        single = {"form": 9, "kind": 10, "status": 11}
-        for name, position in multi.items():
-            values, docs, codes = _split_multi(columns[position], n)
+        for name in (*RAW_MULTI, *RAW_SINGLE):
+            values, docs, codes = parts.raw[name]
             if name == "sector":  # 3-digit categories are shown; 5-digit codes only filter
                 for facet_name, length in (("sector", 3), ("sector_code", 5)):
                     kept_values = [v for v in values if len(v) == length]
@@ -238,11 +384,8 @@ class Engine:
                     self.facets[facet_name] = Facet(facet_name, kept_values, docs[keep], mapped[keep], n, dense_min)
             else:
                 self.facets[name] = Facet(name, values, docs, codes, n, dense_min)
-        for name, position in single.items():
-            values, docs, codes = _split_multi(columns[position], n)
-            self.facets[name] = Facet(name, values, docs, codes, n, dense_min)
         self.facets["type"] = Facet("type", list(RECORD_TYPES), np.arange(n, dtype=np.int32), self.types.astype(np.int32), n, dense_min)
-        year_values = sorted({int(y) for y in np.unique(years) if y})
+        year_values = [int(y) for y in np.flatnonzero(np.bincount(years)) if y]
         year_index = np.zeros(max(year_values or [0]) + 1, dtype=np.int32)
         for i, y in enumerate(year_values):
             year_index[y] = i
@@ -258,26 +401,67 @@ class Engine:
         lookup = np.array([continent_index.get(continent_of.get(v, ""), -1) for v in country.values] or [-1], dtype=np.int64)
         pair_continent = lookup[country.pair_val] if len(country.pair_val) else np.zeros(0, dtype=np.int64)
         keep = pair_continent >= 0
-        keys = np.unique(country.pair_doc[keep].astype(np.int64) * 16 + pair_continent[keep])
-        self.facets["continent"] = Facet("continent", continents, (keys // 16).astype(np.int32), (keys % 16).astype(np.int32), n, dense_min)
+        held = np.zeros((n, max(len(continents), 1)), dtype=bool)  # (document, continent) without repeats
+        held[country.pair_doc[keep], pair_continent[keep]] = True
+        docs, codes = np.nonzero(held)
+        del held
+        self.facets["continent"] = Facet("continent", continents, docs.astype(np.int32), codes.astype(np.int32), n, dense_min)
         self.empty_counts = {name: self._nonzero(facet, facet.totals) for name, facet in self.facets.items()}
+        self.words = WordBits(n)
         self.build_seconds = time.monotonic() - started
+
 
     @staticmethod
     def _read() -> tuple[list, dict[str, np.ndarray]]:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(COLUMNS_READ)} FROM atlas_searchdocument ORDER BY id")  # noqa: S608
             rows = cursor.fetchall()
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ)
-            del rows
-            sorted_ids = {}
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ)
+        del rows
+        return columns, Engine._read_orders()
+
+    @staticmethod
+    def _read_orders() -> dict[str, np.ndarray]:
+        sorted_ids = {}
+        with connection.cursor() as cursor:
             for key, sql in (
                 ("title", "SELECT id FROM atlas_searchdocument ORDER BY sort_title, id"),
                 ("-updated", "SELECT id FROM atlas_searchdocument ORDER BY record_updated_at DESC, id DESC"),
             ):
                 cursor.execute(sql)
                 sorted_ids[key] = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-        return columns, sorted_ids
+        return sorted_ids
+
+    def updated(self, version: int) -> Engine | None:
+        """The engine of ``version``, made from this one: the documents deleted since are dropped,
+        the documents inserted since are read and added, and the facet structures are rebuilt from
+        arrays (no text parsing of the unchanged documents). None when more than 1/DELTA_LIMIT of
+        the documents changed (a full rebuild is then as fast)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM atlas_searchdocument")
+            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        ids.sort()
+        keep = _members(self.doc_ids, ids)
+        added = ids[~_members(ids, self.doc_ids)]
+        changed = self.n - int(np.count_nonzero(keep)) + len(added)
+        if changed * DELTA_LIMIT > max(self.n, 1):
+            return None
+        rows = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(added), 900):
+                chunk = [int(i) for i in added[start : start + 900]]
+                cursor.execute(
+                    f"SELECT {', '.join(COLUMNS_READ)} FROM atlas_searchdocument WHERE id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                    chunk,
+                )
+                rows.extend(cursor.fetchall())
+        rows.sort(key=lambda row: row[0])
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ)
+        parts = Parts.of_engine(self).merged(keep, Parts.from_columns(columns))
+        engine = Engine(version, dense_fraction=self.dense_fraction, data=(None, self._read_orders()), parts=parts)
+        engine.changes_since_saved = self.changes_since_saved + changed
+        engine.words = self.words.carried(engine.n, keep, np.asarray(columns[0], dtype=np.int64), parts.permutation)
+        return engine
 
     @staticmethod
     def _nonzero(facet: Facet, counts: np.ndarray) -> dict[str, int]:
@@ -386,41 +570,61 @@ def _cache_path(version: int) -> Path:
 
 def _save(engine: Engine) -> None:
     """Keep a large engine on disk, so that a restarted or new worker loads it in a second or two
-    instead of rebuilding it (minutes at 1M projects). The folder is the platform's own VAR_DIR."""
+    instead of rebuilding it (minutes at 1M projects), then applies the changes made since. The
+    folder is the platform's own VAR_DIR."""
     if engine.n < DISK_CACHE_FROM:
         return
     path = _cache_path(engine.version)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{_cache_prefix()}*.pickle"):
-            old.unlink(missing_ok=True)
-        temporary = path.with_suffix(".tmp")
+        engine.changes_since_saved = 0
+        temporary = path.with_suffix(f".{threading.get_ident()}.tmp")
         with temporary.open("wb") as handle:
             pickle.dump(engine, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
+        for old in path.parent.glob(f"{_cache_prefix()}*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:  # pragma: no cover - a cache only
         logger.warning("could not keep the atlas facet engine in %s", path, exc_info=True)
 
 
-def _load(version: int) -> Engine | None:
-    path = _cache_path(version)
-    if not path.exists():
-        return None
-    try:
-        with path.open("rb") as handle:
-            engine = pickle.load(handle)  # noqa: S301 (our own file in VAR_DIR, written by _save)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):  # pragma: no cover
-        return None
-    return engine if isinstance(engine, Engine) and engine.version == version else None
+def _load() -> Engine | None:
+    """The engine kept on disk, of whatever version (the caller brings it up to date)."""
+    for path in sorted(_cache_path(0).parent.glob(f"{_cache_prefix()}*.pickle")):
+        try:
+            with path.open("rb") as handle:
+                engine = pickle.load(handle)  # noqa: S301 (our own file in VAR_DIR, written by _save)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):  # pragma: no cover
+            continue
+        if isinstance(engine, Engine) and getattr(engine, "format", None) == FORMAT:
+            return engine
+    return None
+
+
+SAVE_AFTER_CHANGES = 100  # documents: an engine brought up to date is kept on disk again after 1/100 changed
+
+
+def refreshed(current: Engine | None, version: int) -> Engine:
+    """The engine of ``version``: ``current`` (or the one kept on disk) brought up to date with
+    the documents changed since, else built from the whole index and kept on disk."""
+    engine = None
+    base = current if current is not None else _load()
+    if base is not None:
+        engine = base if base.version == version else base.updated(version)
+    if engine is None:
+        engine = Engine(version)
+        engine.words.prewarm(engine.id_mask, engine.doc_ids)
+        _save(engine)
+    elif engine.changes_since_saved * SAVE_AFTER_CHANGES > engine.n:
+        _save(engine)
+    return engine
 
 
 def build(version: int) -> Engine:
-    """The engine of ``version``: from the disk cache when there, else built and cached."""
-    engine = _load(version)
-    if engine is None:
-        engine = Engine(version)
-        _save(engine)
-    return engine
+    """The engine of ``version``, from the disk cache when there (brought up to date), else built
+    and kept on disk."""
+    return refreshed(None, version)
 
 
 _engine: Engine | None = None
@@ -428,14 +632,15 @@ _lock = threading.Lock()
 _reloading = threading.Event()
 
 
-def _reload_in_background(version: int) -> None:
+def _reload_in_background(current: Engine, version: int) -> None:
     def run():
         global _engine
         try:
-            engine = build(version)
+            started = time.monotonic()
+            engine = refreshed(current, version)
             with _lock:
                 _engine = engine
-            logger.info("atlas facet engine reloaded: %s documents in %.1f s", engine.n, engine.build_seconds)
+            logger.info("atlas facet engine updated: %s documents in %.1f s", engine.n, time.monotonic() - started)
         except Exception:  # pragma: no cover - logged; the stale engine keeps serving
             logger.exception("atlas facet engine reload failed")
         finally:
@@ -450,8 +655,9 @@ def _reload_in_background(version: int) -> None:
 def engine() -> Engine:
     """The facet engine of the current index version (built on first use).
 
-    A stale engine is rebuilt at once when the index is small; a large one keeps serving the
-    previous version (seconds old) while a thread rebuilds it, so no request waits for a reload.
+    A stale engine is brought up to date with the changed documents (``Engine.updated``) at once
+    when the index is small; a large one keeps serving the previous version (seconds old) while a
+    thread updates it, so no request waits.
     """
     global _engine
     version = current_version()
@@ -459,11 +665,11 @@ def engine() -> Engine:
     if current is not None and current.version == version:
         return current
     if current is not None and current.n > SYNC_RELOAD_LIMIT:
-        _reload_in_background(version)
+        _reload_in_background(current, version)
         return current
     with _lock:
         if _engine is None or _engine.version != version:
-            _engine = build(version)
+            _engine = refreshed(_engine, version)
         return _engine
 
 

@@ -177,12 +177,12 @@ def _published_organisation_names(loader: _Loader, ids) -> list[str]:
 DOCUMENT_FIELDS = [
     "record_type", "object_id", "titles", "summary", "title_text", "body_text", "sort_title", "countries",
     "partner_countries", "axes", "sectors", "sdgs", "supports", "form", "kind", "status", "start_year",
-    "latitude", "longitude", "partner_count", "amount", "currency", "record_updated_at",
+    "latitude", "longitude", "partner_count", "amount", "currency", "is_demo", "record_updated_at",
 ]
 _DEFAULTS = {
     "countries": "", "partner_countries": "", "axes": "", "sectors": "", "sdgs": "", "supports": "", "form": "",
     "kind": "", "status": "", "start_year": None, "latitude": None, "longitude": None, "partner_count": 0,
-    "amount": None, "currency": "",
+    "amount": None, "currency": "", "is_demo": False,
 }
 
 
@@ -477,7 +477,7 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
                 countries=_join(countries), partner_countries=_join(countries),
                 axes=_join(axes[pid]), sectors=_join(sectors[pid]), sdgs=_join(sdgs[pid]), supports=_join(supports[pid]),
                 form=PartnershipForm.BILATERAL if len(party_ids) == 2 else PartnershipForm.MULTILATERAL,
-                kind=row["kind"], status=row["status"], start_year=start_year,
+                kind=row["kind"], status=row["status"], start_year=start_year, is_demo=row["is_demo"],
             )
         )
     return documents
@@ -488,7 +488,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     rows = list(
         Organisation.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
             "id", "name", "acronym", "kind", "description", "country_id", "latitude", "longitude",
-            "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at",
+            "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at", "is_demo",
         )
     )
     if not rows:
@@ -527,7 +527,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
                 updated_at=row["updated_at"],
                 countries=row["country_id"], partner_countries=_join(partner_countries[oid]), kind=row["kind"],
                 latitude=latitude if is_local else None, longitude=longitude if is_local else None,
-                partner_count=partnership_count[oid],
+                partner_count=partnership_count[oid], is_demo=row["is_demo"],
             )
         )
     return documents

@@ -20,8 +20,6 @@ draft. Money is summed per currency and never converted (no exchange-rate source
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -48,7 +46,7 @@ from coopdec.vocabularies.selectors import code_label
 from . import facets as engine_module
 from .filters import FACET_LABELS, AtlasQuery
 from .models import RecordType, SearchDocument
-from .search import text_backend, words
+from .search import words
 
 MAP_POINTS = 2000
 STATISTICS_DIMENSIONS = ("country", "axis", "sector", "start_year", "kind")
@@ -66,6 +64,7 @@ class ResultItem:
     kind: str
     status: str
     url: str | None
+    is_demo: bool = False
 
 
 @dataclass
@@ -103,37 +102,13 @@ class FacetView:
 
 
 # --- text and masks --------------------------------------------------------------------------
-TEXT_CACHE_SIZE = 64
-_text_cache: OrderedDict = OrderedDict()
-_text_cache_lock = threading.Lock()
-
-
 def _text_masks(engine, query: AtlasQuery):
-    """Masks of the documents matching the text, and of those whose title matches.
-
-    The positions are cached per index version and words (a user refining a search with facets,
-    sorting or paging reuses them): at most TEXT_CACHE_SIZE searches per process.
-    """
-    if not query.q:
-        return None, None
-    key = (engine.version, tuple(words(query.q)))
-    with _text_cache_lock:
-        cached = _text_cache.get(key)
-        if cached is not None:
-            _text_cache.move_to_end(key)
-    if cached is None:
-        hits = text_backend().match(query.q)
-        cached = (engine.positions(hits.ids), engine.positions(hits.title_ids))
-        with _text_cache_lock:
-            _text_cache[key] = cached
-            while len(_text_cache) > TEXT_CACHE_SIZE:
-                _text_cache.popitem(last=False)
-    masks = []
-    for positions in cached:
-        mask = np.zeros(engine.n, dtype=bool)
-        mask[positions] = True
-        masks.append(mask)
-    return masks[0], masks[1]
+    """Masks of the documents matching the text, and of those whose title matches: the frequent
+    words from the engine's bitmaps, the others from the database (``coopdec.atlas.wordbits``)."""
+    terms = words(query.q) if query.q else []
+    if not terms:
+        return (None, None) if not query.q else (np.zeros(engine.n, dtype=bool),) * 2
+    return engine.words.masks(terms, engine.id_mask)
 
 
 def search(query: AtlasQuery, *, facets: tuple[str, ...] | None = None) -> SearchResult:
@@ -175,7 +150,7 @@ def _items(doc_ids: np.ndarray) -> list[ResultItem]:
     rows = {
         row["id"]: row
         for row in SearchDocument.objects.filter(id__in=[int(i) for i in doc_ids]).values(
-            "id", "record_type", "object_id", "titles", "summary", "countries", "start_year", "kind", "status"
+            "id", "record_type", "object_id", "titles", "summary", "countries", "start_year", "kind", "status", "is_demo"
         )
     }
     names = country_names()
@@ -195,6 +170,7 @@ def _items(doc_ids: np.ndarray) -> list[ResultItem]:
                 kind=value_label("kind", row["kind"]) if row["kind"] else "",
                 status=value_label("status", row["status"]) if row["status"] else "",
                 url=record_url(row["record_type"], row["object_id"]),
+                is_demo=row["is_demo"],
             )
         )
     return items
@@ -255,8 +231,6 @@ def value_label(facet: str, value: str) -> str:
 
 
 def clear_caches() -> None:
-    with _text_cache_lock:
-        _text_cache.clear()
     _countries.cache_clear()
     _country_names.cache_clear()
     _axes.cache_clear()

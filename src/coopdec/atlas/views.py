@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -26,6 +26,25 @@ SORT_LABELS = {
     "start_year": gettext_lazy("oldest start"),
     "-updated": gettext_lazy("recently updated"),
 }
+
+
+# Counts where a language's plural form may differ (fr/en/es/pt: 0, 1, millions, the rest).
+PLURAL_SAMPLES = (("zero", 0), ("one", 1), ("million", 1_000_000), ("other", 2))
+
+
+def _plural_attributes(name: str, singular: str, plural: str) -> list[tuple[str, str]]:
+    """``data-<name>-<form>`` attributes holding each plural form of a message with a
+    ``%(count)s`` placeholder, for the map script to pick by count (no JavaScript catalogue)."""
+    return [(f"{name}-{form}", ngettext(singular, plural, n)) for form, n in PLURAL_SAMPLES]
+
+
+def map_labels() -> list[tuple[str, str]]:
+    return [
+        *_plural_attributes("partnerships", "%(count)s partnership", "%(count)s partnerships"),
+        *_plural_attributes(
+            "more", "%(count)s more local government: filter to see it", "%(count)s more local governments: filter to see them"
+        ),
+    ]
 
 
 def _check(request):
@@ -59,6 +78,7 @@ def atlas(request):
         "pages": _pages(query, result),
         "map_params": query.urlencode(position=False),
         "tile_url": settings.MAP_TILE_URL,
+        "map_labels": map_labels(),
     }
     return render(request, "atlas/atlas.html", context, status=400 if error else 200)
 

@@ -24,6 +24,13 @@
     return node;
   }
 
+  // "N partnerships" in the page language: the server gives each plural form (data-<name>-zero,
+  // -one, -million, -other; the forms of French, English, Spanish and Portuguese differ only there).
+  function counted(element, name, count) {
+    var form = count === 0 ? "Zero" : count === 1 ? "One" : count % 1000000 === 0 ? "Million" : "Other";
+    return element.dataset[name + form].replace("%(count)s", count.toLocaleString(document.documentElement.lang || undefined));
+  }
+
   function filterUrl(code) {
     var params = new URLSearchParams(window.location.search);
     params.delete("page");
@@ -59,7 +66,7 @@
         if (self) {
           var box = document.createElement("div");
           box.appendChild(text("strong", self.properties.name));
-          box.appendChild(text("div", (data.features.length - 1) / 2 + " " + element.dataset.labelPartnerships));
+          box.appendChild(text("div", counted(element, "partnerships", (data.features.length - 1) / 2)));
           if (self.properties.url) {
             var link = text("a", element.dataset.labelProfile);
             link.href = self.properties.url;
@@ -82,7 +89,7 @@
         onEachFeature: function (feature, layer) {
           var count = data.countries[feature.id] || 0;
           var name = feature.properties && feature.properties.name ? feature.properties.name : "";
-          layer.bindTooltip(name + ": " + count + " " + element.dataset.labelPartnerships, { sticky: true });
+          layer.bindTooltip(name + ": " + counted(element, "partnerships", count), { sticky: true });
           var code = data.codes[feature.id];
           if (code && count) {
             layer.on("click", function () { window.location.href = filterUrl(code); });
@@ -99,9 +106,9 @@
       var legend = L.control({ position: "bottomleft" });
       legend.onAdd = function () {
         var box = L.DomUtil.create("div", "legend");
-        box.appendChild(text("div", data.partnerships + " " + element.dataset.labelPartnerships));
+        box.appendChild(text("div", counted(element, "partnerships", data.partnerships)));
         if (data.points_total > data.points.length) {
-          box.appendChild(text("div", "+" + (data.points_total - data.points.length) + " " + element.dataset.labelMore));
+          box.appendChild(text("div", counted(element, "more", data.points_total - data.points.length)));
         }
         return box;
       };
