@@ -78,6 +78,7 @@ def engine_columns(n_projects: int, seed: int = 1):
 
     from synthetic import AXIS_SDGS, AXIS_WEIGHTS, NORTH, SOUTH
 
+    from coopdec.atlas.facets import COLUMNS_READ
     from coopdec.vocabularies.models import Axis
 
     rng = random.Random(seed)
@@ -113,6 +114,7 @@ def engine_columns(n_projects: int, seed: int = 1):
             "bilateral", "twinning", rng.choice("12344"), rng.randint(1995, 2026), None, None, 0, rng.lognormvariate(10.5, 1.3), rng.choice(["EUR"] * 8 + ["XOF", "USD"]))
     import numpy as np
 
+    columns.extend([""] * doc for _ in range(len(COLUMNS_READ) - len(columns)))  # offers, seeks: none here
     ids = np.arange(1, doc + 1, dtype=np.int64)
     return columns, {"title": np.random.default_rng(seed).permutation(ids), "-updated": ids[::-1].copy()}
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 COLUMN = {"type": "record_type", "country": "countries", "partner_country": "partner_countries", "axis": "axes",
           "sector": "sectors", "sdg": "sdgs", "form": "form", "kind": "kind", "status": "status", "support": "supports",
-          "start_year": "start_year"}
+          "offers": "offers", "seeks": "seeks", "start_year": "start_year"}
 QUERIES = [
     {},
     {"type": "project"},

@@ -63,11 +63,14 @@ COLUMNS = {
     "kind": "kind",
     "status": "status",
     "support": "supports",
+    "offers": "offers",
+    "seeks": "seeks",
     "start_year": "start_year",
 }
 COLUMNS_READ = (
     "id", "record_type", "object_id", "countries", "partner_countries", "axes", "sectors", "sdgs", "supports",
     "form", "kind", "status", "start_year", "latitude", "longitude", "partner_count", "amount", "currency",
+    "offers", "seeks",
 )
 DENSE_FRACTION = 128
 SMALL_HITS_FRACTION = 32
@@ -211,9 +214,9 @@ def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.
     return [str(v) for v in values], docs, codes.astype(np.int32)
 
 
-RAW_MULTI = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8}
+RAW_MULTI = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8, "offers": 18, "seeks": 19}
 RAW_SINGLE = {"form": 9, "kind": 10, "status": 11}
-FORMAT = 2  # of a pickled engine: an engine kept on disk by an older release is rebuilt
+FORMAT = 3  # of a pickled engine: an engine kept on disk by an older release is rebuilt
 DELTA_LIMIT = 4  # a delta larger than 1/4 of the documents: rebuild from scratch instead
 
 

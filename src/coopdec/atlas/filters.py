@@ -32,6 +32,8 @@ form               bilateral, multilateral                                      
 kind               partnership kind (twinning...) or organisation kind (municipality...)  yes
 status             partnership status (active...) or IATI activity status (1-6)        yes
 support            support type: technical, financial, human, in_kind                  yes
+offers             cooperation axis an organisation offers (current offers)            yes
+seeks              cooperation axis an organisation seeks (current partner requests)   yes
 start_year         a year (2019) or a range of years (2015-2020)                       yes
 sort               relevance (default with q), title, -start_year, start_year,
                    -updated (default without q)                                        no
@@ -86,6 +88,8 @@ FACETS = (
     "kind",
     "status",
     "support",
+    "offers",
+    "seeks",
     "start_year",
 )
 SCALARS = ("q", "sort", "page", "cursor", "page_size")
@@ -103,6 +107,8 @@ FACET_LABELS = {
     "kind": _("Kind"),
     "status": _("Status"),
     "support": _("Support type"),
+    "offers": _("Offers"),
+    "seeks": _("Seeks"),
     "start_year": _("Start year"),
 }
 
@@ -204,6 +210,8 @@ _VALIDATORS = {
     "kind": _choice(KIND_VALUES, _("“%(value)s” is not a kind; use one of %(allowed)s.")),
     "status": _choice(STATUS_VALUES, _("“%(value)s” is not a status; use one of %(allowed)s.")),
     "support": _choice(SupportType.values, _("“%(value)s” is not a support type; use one of %(allowed)s.")),
+    "offers": _axis,
+    "seeks": _axis,
     "start_year": _year,
 }
 
@@ -283,6 +291,8 @@ class AtlasQuery:
     kind: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     support: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()
+    seeks: tuple[str, ...] = ()
     start_year: tuple[str, ...] = ()
     sort: str = ""
     page: int = 1

@@ -44,6 +44,7 @@ from coopdec.cooperation.models import (
     ProjectSdg,
     ProjectSector,
 )
+from coopdec.matching.selectors import listing_axes
 from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis, CodelistItem
 
@@ -177,12 +178,12 @@ def _published_organisation_names(loader: _Loader, ids) -> list[str]:
 DOCUMENT_FIELDS = [
     "record_type", "object_id", "titles", "summary", "title_text", "body_text", "sort_title", "countries",
     "partner_countries", "axes", "sectors", "sdgs", "supports", "form", "kind", "status", "start_year",
-    "latitude", "longitude", "partner_count", "amount", "currency", "is_demo", "record_updated_at",
+    "latitude", "longitude", "partner_count", "amount", "currency", "is_demo", "offers", "seeks", "record_updated_at",
 ]
 _DEFAULTS = {
     "countries": "", "partner_countries": "", "axes": "", "sectors": "", "sdgs": "", "supports": "", "form": "",
     "kind": "", "status": "", "start_year": None, "latitude": None, "longitude": None, "partner_count": 0,
-    "amount": None, "currency": "", "is_demo": False,
+    "amount": None, "currency": "", "is_demo": False, "offers": "", "seeks": "",
 }
 
 
@@ -503,6 +504,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     parties = loader.parties(sorted({p for _o, p in links}))
     loader.organisations({o for ps in parties.values() for o in ps})
     partner_countries, partnership_count = defaultdict(set), defaultdict(int)
+    offered, sought = listing_axes(ids)  # the "offers" and "seeks" facets
     for organisation_id, partnership_id in links:
         partnership_count[organisation_id] += 1
         for other in parties.get(partnership_id, []):
@@ -528,6 +530,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
                 countries=row["country_id"], partner_countries=_join(partner_countries[oid]), kind=row["kind"],
                 latitude=latitude if is_local else None, longitude=longitude if is_local else None,
                 partner_count=partnership_count[oid], is_demo=row["is_demo"],
+                offers=_join(offered.get(oid, ())), seeks=_join(sought.get(oid, ())),
             )
         )
     return documents

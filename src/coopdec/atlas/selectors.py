@@ -219,7 +219,7 @@ def value_label(facet: str, value: str) -> str:
     if facet in {"country", "partner_country"}:
         row = _countries().get(value)
         return localize(row["names"]) if row else value
-    if facet == "axis":
+    if facet in {"axis", "offers", "seeks"}:
         return localize(_axes().get(value)) or value
     if facet == "sector":
         return f"{value} {code_label('SectorCategory' if len(value) == 3 else 'Sector', value)}"
