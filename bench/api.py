@@ -1,7 +1,7 @@
 """Benchmark of the open data API served by gunicorn (2 workers), as a client sees it.
 
     python bench/api.py [--database postgres://coopdec:coopdec@127.0.0.1:5432/coopdec_bench_api]
-                        [--size 100k] [--seconds 10] [--concurrency 8] [--reuse] [--baseline REV]
+                        [--size 100k] [--seconds 10] [--concurrency 8] [--reuse] [--baseline REV] [--rounds 3]
 
 Builds the synthetic data set of bench/synthetic.py in a fresh PostgreSQL database (created and
 dropped unless --reuse keeps a previous one), starts gunicorn with 2 sync workers on 127.0.0.1,
@@ -14,9 +14,10 @@ target and prints requests per second and latency percentiles of:
 
 Next to each figure: the server's CPU time per request (gunicorn's processes plus the PostgreSQL
 backends of the benchmark database, read from /proc), which reads better than latency on a busy
-machine, and the load average. ``--baseline REV`` (e.g. ``HEAD~5``) first serves the same database
-with the code of that git revision (``git archive`` into a temporary folder), then with the working
-tree, so that one run shows before and after.
+machine, and the load average. ``--baseline REV`` (e.g. ``HEAD~5``) also serves the same database
+with the code of that git revision (``git archive`` into a temporary folder) beside the working
+tree; each target is measured in short rounds (``--rounds``) in which the two take turns, so that
+one run shows before and after under the same machine load.
 
 Anonymous clients are rate-limited per address; the load generator spreads its requests over
 250 addresses in X-Forwarded-For (API_TRUSTED_PROXIES=1), so the limiter runs as in production
@@ -31,7 +32,6 @@ import random
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,16 +84,7 @@ def load(port: int, paths: list[str], seconds: float, concurrency: int) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0,
-        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0,
-        "p99_ms": latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else 0,
-        "statuses": statuses,
-    }
+    return {"latencies": latencies, "elapsed": time.perf_counter() - started, "statuses": statuses}
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -165,21 +156,21 @@ def sample_paths(url: str) -> tuple[list[str], list[str]]:
     return lists, [f"/api/v1/projects/{i}" for i in ids]
 
 
-def _cpu_seconds(pids) -> float:
-    """User + system CPU time of processes (from /proc; processes gone meanwhile count nothing)."""
+def _cpu_times(pids) -> dict[int, float]:
+    """User + system CPU seconds of each process still running (from /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    times = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / ticks
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return times
 
 
-def server_pids(server_pid: int, url: str) -> tuple[list[int], list[int]]:
-    """gunicorn's processes (its session), and the PostgreSQL backends connected to the database."""
+def server_pids(server_pid: int, url: str, application: str) -> tuple[list[int], list[int]]:
+    """gunicorn's processes (its session), and the PostgreSQL backends of its connections."""
     import psycopg
 
     gunicorn = []
@@ -190,59 +181,92 @@ def server_pids(server_pid: int, url: str) -> tuple[list[int], list[int]]:
                     gunicorn.append(int(entry.name))
             except (OSError, IndexError, ValueError):
                 continue
-    name = url.rsplit("/", 1)[1]
     with psycopg.connect(url, autocommit=True) as db:
-        mine = db.execute("SELECT pg_backend_pid()").fetchone()[0]
         backends = [row[0] for row in db.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s", [name, mine]).fetchall()]
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application]).fetchall()]
     return gunicorn, backends
 
 
-def measure(label: str, port: int, paths: list[str], args, server=None) -> None:
-    command = [sys.executable, __file__, "_load", str(port), str(args.seconds), str(args.concurrency), json.dumps(paths)]
-    gunicorn, backends = server_pids(server.pid, args.database) if server else ([], [])
-    before = _cpu_seconds(gunicorn), _cpu_seconds(backends)
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings by the processes running at the end (a backend that ended
+    meanwhile, when a connection was recycled, is not counted)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def measure(port: int, paths: list[str], seconds: float, concurrency: int, server=None) -> dict:
+    """One round of load on one server: latencies, statuses, elapsed time and the server's CPU."""
+    command = [sys.executable, __file__, "_load", str(port), str(seconds), str(concurrency), json.dumps(paths)]
+    gunicorn, backends = server_pids(server.pid, *server.database) if server else ([], [])
+    before = _cpu_times(gunicorn), _cpu_times(backends)
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    python, database = _cpu_seconds(gunicorn) - before[0], _cpu_seconds(backends) - before[1]
-    others = {code: n for code, n in result["statuses"].items() if code != "200"}
-    cpu = ""
-    if server and result["requests"]:
-        n = result["requests"]
-        cpu = f"server CPU {1000 * (python + database) / n:5.1f} ms/req (gunicorn {1000 * python / n:4.1f} + PostgreSQL {1000 * database / n:4.1f})   "
+    if server:
+        gunicorn, backends = server_pids(server.pid, *server.database)
+        result["python"] = _cpu_used(before[0], _cpu_times(gunicorn))
+        result["database"] = _cpu_used(before[1], _cpu_times(backends))
+    result["load"] = os.getloadavg()[0]
+    return result
+
+
+def report(label: str, rounds: list[dict]) -> None:
+    latencies = sorted(latency for result in rounds for latency in result["latencies"])
+    n = len(latencies)
+    statuses: dict[str, int] = {}
+    for result in rounds:
+        for code, count in result["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + count
+    others = {code: count for code, count in statuses.items() if code != "200"}
+    python, database = sum(r.get("python", 0) for r in rounds), sum(r.get("database", 0) for r in rounds)
+    loads = [r["load"] for r in rounds]
+
+    def percentile(q: float) -> float:
+        return latencies[int(q * (n - 1))] * 1000 if n else 0
+
     print(
-        f"  {label:<38} {result['rps']:6.0f} req/s   p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
-        f"p99 {result['p99_ms']:7.1f} ms   {cpu}load {os.getloadavg()[0]:4.1f}   "
-        f"(n={result['requests']}{', not 200: ' + str(others) if others else ''})"
+        f"  {label:<44} {n / sum(r['elapsed'] for r in rounds):6.0f} req/s   p50 {percentile(0.5):7.1f} ms   "
+        f"p95 {percentile(0.95):7.1f} ms   p99 {percentile(0.99):7.1f} ms   server CPU {1000 * (python + database) / max(n, 1):5.1f} "
+        f"ms/req (gunicorn {1000 * python / max(n, 1):4.1f} + PostgreSQL {1000 * database / max(n, 1):4.1f})   "
+        f"load {min(loads):.1f}-{max(loads):.1f}   (n={n}{', not 200: ' + str(others) if others else ''})"
     )
 
 
-def serve(env: dict, source: Path) -> tuple[subprocess.Popen, int]:
-    """gunicorn with 2 sync workers on a free port, running the code under ``source`` (a src folder)."""
+def serve(env: dict, source: Path, application: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn with 2 sync workers on a free port, running the code under ``source`` (a src folder);
+    its database connections carry ``application`` as application_name (to count their CPU)."""
     port = free_port()
+    url = env["DATABASE_URL"]
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "coopdec.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
-        env={**env, "PYTHONPATH": str(source)}, cwd=ROOT, start_new_session=True,
+        env={**env, "PYTHONPATH": str(source), "DATABASE_URL": f"{url}?application_name={application}"},
+        cwd=ROOT, start_new_session=True,
     )
+    server.database = (url, application)
     wait_until_up(port)
     return server, port
 
 
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
-
-def measure_all(title: str, env: dict, source: Path, lists: list[str], records: list[str], args) -> None:
-    print(f"-- {title}")
-    server, port = serve(env, source)
+def compare(versions: list[tuple[str, Path]], env: dict, lists: list[str], records: list[str], args) -> None:
+    """Serve each version at once; measure each target in ``args.rounds`` short rounds, the versions
+    taking turns, so that a change of the machine's load hits them alike."""
+    servers = []
     try:
-        measure("warm-up (not counted)", port, lists[:3] + records[:20], argparse.Namespace(seconds=3, concurrency=2))
-        measure("list, two filters (country + status)", port, lists, args, server)
-        measure("single record", port, records, args, server)
-        measure("static file (WhiteNoise), the ceiling", port, ["/static/web/coopdec.css"], args, server)
+        for number, (label, source) in enumerate(versions):
+            servers.append((label, *serve(env, source, f"coopdec-bench-api-{number}")))
+        for _label, _server, port in servers:
+            measure(port, lists[:3] + records[:20], 3, 2)  # warm-up, not counted
+        targets = [("list, two filters (country + status)", lists), ("single record", records),
+                   ("static file (WhiteNoise), the ceiling", ["/static/web/coopdec.css"])]
+        for target, paths in targets:
+            rounds: dict[str, list[dict]] = {label: [] for label, _server, _port in servers}
+            for _round in range(args.rounds):
+                for label, server, port in servers:
+                    rounds[label].append(measure(port, paths, args.seconds / args.rounds, args.concurrency, server))
+            for label, _server, _port in servers:
+                report(f"{target}: {label}" if len(servers) > 1 else target, rounds[label])
     finally:
-        stop(server)
+        for _label, server, _port in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def export_revision(revision: str, into: Path) -> Path:
@@ -266,7 +290,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the database if it already has the data")
-    parser.add_argument("--baseline", metavar="REV", help="first measure the code of this git revision (before/after)")
+    parser.add_argument("--baseline", metavar="REV", help="also measure the code of this git revision (before/after)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per target, the versions taking turns")
     args = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="coopdec-api-bench-"))
@@ -282,9 +307,10 @@ def main() -> None:
         run([sys.executable, "-m", "coopdec", "collectstatic", "--no-input", "-v", "0"], env)
         lists, records = sample_paths(args.database)
         random.Random(1).shuffle(records)
+        versions = [("working tree", ROOT / "src")]
         if args.baseline:
-            measure_all(f"baseline: git revision {args.baseline}", env, export_revision(args.baseline, var / "baseline"), lists, records, args)
-        measure_all("working tree", env, ROOT / "src", lists, records, args)
+            versions.insert(0, (f"baseline {args.baseline}", export_revision(args.baseline, var / "baseline")))
+        compare(versions, env, lists, records, args)
     finally:
         shutil.rmtree(var, ignore_errors=True)
         if not args.reuse:
