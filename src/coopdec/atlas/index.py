@@ -26,6 +26,7 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -120,6 +121,8 @@ def _summary(value) -> dict:
 
 
 def _join(values: Iterable) -> str:
+    if not values:  # an empty set or list (most facets of most records)
+        return ""
     return " ".join(sorted({str(v) for v in values if v not in (None, "")}))
 
 
@@ -213,7 +216,7 @@ def _insert_documents(rows: list[dict], *, fulltext: bool = True) -> None:
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (fixed names)
         quote(SearchDocument._meta.db_table), ", ".join(quote(f) for f in DOCUMENT_FIELDS), ", ".join(["%s"] * len(DOCUMENT_FIELDS))
     )
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = lru_cache(maxsize=64)(connection.ops.adapt_datetimefield_value)  # an import's rows share one time
     first_id = (SearchDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     values = []
     for row in rows:

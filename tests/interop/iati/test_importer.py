@@ -378,3 +378,68 @@ def test_import_places_a_dac_donor_by_its_donor_code(tmp_path):
         OrganisationKind.NATIONAL_AGENCY,
         0.8,
     )
+
+
+def _atlas_document(project_id: int) -> dict:
+    from coopdec.atlas.index import DOCUMENT_FIELDS
+    from coopdec.atlas.models import SearchDocument
+
+    fields = [f for f in DOCUMENT_FIELDS if f not in {"body_text", "record_updated_at"}]
+    row = SearchDocument.objects.filter(record_type="project", object_id=project_id).values(*fields, "body_text").get()
+    row["body_text"] = sorted(row["body_text"].split())  # labels are appended in set order
+    return row
+
+
+def test_import_indexes_new_projects_as_a_full_reindex_would(tmp_path):
+    from coopdec.atlas.index import reindex_all
+
+    iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1), WATER.format(n=2))])
+    ids = sorted(Project.objects.values_list("id", flat=True))
+    imported = {pid: _atlas_document(pid) for pid in ids}
+    reindex_all()
+    assert {pid: _atlas_document(pid) for pid in ids} == imported
+    assert imported[ids[0]]["titles"] == {"fr": "Eau potable à Dakar", "en": "Drinking water in Dakar", "wo": "Ndox mu set"}
+    assert imported[ids[0]]["form"] == "bilateral"
+    assert imported[ids[0]]["amount"] == 150000.0
+
+
+def test_import_update_reaches_the_atlas(tmp_path):
+    iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1))])
+    changed = WATER.format(n=1).replace("Eau potable à Dakar", "Eau et assainissement")
+    iati_files_import(paths=[activities_file(tmp_path, changed, name="v2.xml")])
+    assert _atlas_document(Project.objects.get().pk)["titles"]["fr"] == "Eau et assainissement"
+
+
+def test_import_history_rows_copy_the_project(tmp_path):
+    iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1))])
+    project = Project.objects.get()
+    created = project.history.get()
+    assert (
+        created.history_type,
+        created.history_change_reason,
+        created.history_user_id,
+        created.iati_identifier,
+        created.title,
+        created.lead_organisation_id,
+        created.partnership_id,
+        created.planned_start,
+        created.created_at,
+    ) == (
+        "+",
+        "IATI import",
+        None,
+        "FR-RNA-W751-1",
+        project.title,
+        project.lead_organisation_id,
+        project.partnership_id,
+        project.planned_start,
+        project.created_at,
+    )
+    changed = WATER.format(n=1).replace("Eau potable à Dakar", "Eau et assainissement")
+    iati_files_import(paths=[activities_file(tmp_path, changed, name="v2.xml")])
+    latest = project.history.order_by("-history_id").first()
+    assert (latest.history_type, latest.history_change_reason, latest.title["fr"]) == (
+        "~",
+        "IATI import",
+        "Eau et assainissement",
+    )

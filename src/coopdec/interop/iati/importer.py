@@ -282,12 +282,13 @@ class ActivityImporter:
             for element in wrap(iter_elements(path, "iati-activity")):
                 summary.activities += 1
                 line = element.sourceline
-                identifier = (element.findtext("iati-identifier") or "").strip()
                 try:
                     parsed = read_activity(element, root_lang=root_lang)
                 except ActivityError as exc:
+                    identifier = (element.findtext("iati-identifier") or "").strip()
                     self._fail(summary, Failure(path, line, identifier, str(exc)))
                     continue
+                identifier = parsed["record"]["identifier"]
                 if identifier in in_batch:  # the same activity twice: the later one wins
                     self._write(batch, summary, path)
                     batch, in_batch = [], set()
@@ -367,11 +368,16 @@ class ActivityImporter:
         if not batch:
             return
         self._normalise(batch)
+        # ``exclude(iati_identifier="")`` repeats the condition of the partial unique index, so that
+        # SQLite looks the identifiers up in it instead of scanning every project.
         existing = {
             identifier: (pk, content_hash)
             for identifier, pk, content_hash in Project.objects.filter(
                 iati_identifier__in=[item.identifier for item in batch]
-            ).values_list("iati_identifier", "id", "iati__content_hash")
+            )
+            .exclude(iati_identifier="")
+            .order_by()
+            .values_list("iati_identifier", "id", "iati__content_hash")
         }
         pending = []
         for item in batch:

@@ -30,13 +30,14 @@ CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
 
 
-# What a number is, for the "too large" message (lazy: translated only when the message is made).
-_WHAT_PERCENTAGE = gettext_lazy("percentage")
-_WHAT_BASELINE = gettext_lazy("baseline")
-_WHAT_TARGET = gettext_lazy("target")
-_WHAT_ACTUAL = gettext_lazy("actual value")
-_WHAT_BUDGET = gettext_lazy("budget")
-_WHAT_TRANSACTION = gettext_lazy("transaction")
+# The "too large" message of each kind of number, whole sentences (lazy: translated only when used).
+_TOO_LARGE_VALUE = gettext_lazy("the value %(value)s is too large")
+_TOO_LARGE_PERCENTAGE = gettext_lazy("the percentage %(value)s is too large")
+_TOO_LARGE_BASELINE = gettext_lazy("the baseline %(value)s is too large")
+_TOO_LARGE_TARGET = gettext_lazy("the target %(value)s is too large")
+_TOO_LARGE_ACTUAL = gettext_lazy("the actual value %(value)s is too large")
+_TOO_LARGE_BUDGET = gettext_lazy("the budget %(value)s is too large")
+_TOO_LARGE_TRANSACTION = gettext_lazy("the transaction %(value)s is too large")
 
 
 class ActivityError(ValueError):
@@ -44,7 +45,9 @@ class ActivityError(ValueError):
 
 
 def language_code(value: str | None) -> str:
-    return (value or "").strip().lower().split("-")[0].split("_")[0]
+    if not value:
+        return ""
+    return value.strip().lower().split("-")[0].split("_")[0]
 
 
 def narratives(element, default_lang: str) -> dict[str, str]:
@@ -53,11 +56,22 @@ def narratives(element, default_lang: str) -> dict[str, str]:
     if element is None:
         return texts
     for narrative in element.iterchildren("narrative"):
-        text = (narrative.text or "").strip()
-        lang = language_code(narrative.get(XML_LANG)) or default_lang
-        if text and lang not in texts:
+        text = narrative.text
+        if not text or not (text := text.strip()):
+            continue
+        lang = narrative.get(XML_LANG)
+        lang = (language_code(lang) or default_lang) if lang else default_lang
+        if lang not in texts:
             texts[lang] = text
     return texts
+
+
+def first_children(element) -> dict:
+    """{tag: first child with that tag} of an element: one pass instead of a ``find`` per tag."""
+    out: dict = {}
+    for child in element:
+        out.setdefault(child.tag, child)
+    return out
 
 
 def first_text(texts: dict[str, str], default_lang: str) -> str:
@@ -65,17 +79,22 @@ def first_text(texts: dict[str, str], default_lang: str) -> str:
 
 
 def iso_date(value: str | None) -> str | None:
-    value = (value or "").strip()[:10]
+    if not value:
+        return None
+    value = value.strip()[:10]
     try:
-        return date.fromisoformat(value).isoformat()
+        parsed = date.fromisoformat(value)
     except ValueError:
         return None
+    # "2019-02-28" is already canonical; other forms that fromisoformat accepts ("20190228") are not.
+    return value if len(value) == 10 and value[4] == "-" else parsed.isoformat()
 
 
 def decimal_text(
-    value: str | None, *, quantum: Decimal = CENT, limit: Decimal = MONEY_LIMIT, what=None
+    value: str | None, *, quantum: Decimal = CENT, limit: Decimal = MONEY_LIMIT, too_large=_TOO_LARGE_VALUE
 ) -> str | None:
-    """A number as a canonical string, or None when absent or not a number; too large is an error."""
+    """A number as a canonical string, or None when absent or not a number; too large is an error
+    (``too_large``: its message, with a ``%(value)s`` placeholder)."""
     text = (value or "").strip().replace(",", "") if value else ""
     if not text:
         return None
@@ -86,21 +105,19 @@ def decimal_text(
     if not number.is_finite():
         return None
     if abs(number) >= limit:
-        raise ActivityError(
-            _("the %(what)s %(value)s is too large") % {"what": what or _("value"), "value": text}
-        )
+        raise ActivityError(str(too_large) % {"value": text})
     return str(number.quantize(quantum))
 
 
 def percentage(value: str | None) -> str | None:
-    text = decimal_text(value, limit=Decimal(1000), what=_WHAT_PERCENTAGE)
+    text = decimal_text(value, limit=Decimal(1000), too_large=_TOO_LARGE_PERCENTAGE)
     if text is None or not (0 <= Decimal(text) <= 100):
         return None
     return text
 
 
 def clip(value: str | None, length: int) -> str:
-    return (value or "").strip()[:length]
+    return value.strip()[:length] if value else ""
 
 
 def org_key(ref: str, name: str) -> str:
@@ -111,7 +128,7 @@ def org_key(ref: str, name: str) -> str:
 def organisation(element, default_lang: str) -> dict:
     names = narratives(element, default_lang)
     ref = (element.get("ref") or "").strip()
-    if len(ref) > 150 or any(ch.isspace() for ch in ref):
+    if len(ref) > 150 or len(ref.split()) > 1:  # (stripped) a reference has no space inside
         ref = ""
     name = clip(first_text(names, default_lang), 255)
     return {
@@ -120,6 +137,15 @@ def organisation(element, default_lang: str) -> dict:
         "name": name or ref,
         "type": (element.get("type") or "").strip(),
     }
+
+
+def _code_of(element, attribute: str = "code") -> str:
+    return (element.get(attribute) or "").strip() if element is not None else ""
+
+
+def _date_of(element) -> str | None:
+    """The ``iso-date`` of an element (period-start, transaction-date...), or None."""
+    return iso_date(element.get("iso-date")) if element is not None else None
 
 
 def _first_code(element, path: str, attribute: str = "code") -> str:
@@ -136,7 +162,7 @@ def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
         if start is None:
             continue
         value = decimal_text(
-            baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, what=_WHAT_BASELINE
+            baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, too_large=_TOO_LARGE_BASELINE
         )
         return start, f"{start[:4]}-12-31", value
     return None, None, None
@@ -146,19 +172,11 @@ def _indicator(indicator, lang: str, position: int) -> dict:
     base_start, base_end, baseline = _baseline(indicator)
     values = []
     for period in indicator.iterchildren("period"):
-        start = (
-            iso_date(period.find("period-start").get("iso-date"))
-            if period.find("period-start") is not None
-            else None
-        )
-        end = (
-            iso_date(period.find("period-end").get("iso-date"))
-            if period.find("period-end") is not None
-            else None
-        )
+        parts = first_children(period)
+        start, end = _date_of(parts.get("period-start")), _date_of(parts.get("period-end"))
         if not start or not end or end < start:
             continue
-        target, actual = period.find("target"), period.find("actual")
+        target, actual = parts.get("target"), parts.get("actual")
         comment = {}
         for holder in (actual, target):
             if holder is not None and not comment:
@@ -172,7 +190,7 @@ def _indicator(indicator, lang: str, position: int) -> dict:
                     target.get("value"),
                     quantum=TEN_THOUSANDTH,
                     limit=MEASURE_LIMIT,
-                    what=_WHAT_TARGET,
+                    too_large=_TOO_LARGE_TARGET,
                 )
                 if target is not None
                 else None,
@@ -180,7 +198,7 @@ def _indicator(indicator, lang: str, position: int) -> dict:
                     actual.get("value"),
                     quantum=TEN_THOUSANDTH,
                     limit=MEASURE_LIMIT,
-                    what=_WHAT_ACTUAL,
+                    too_large=_TOO_LARGE_ACTUAL,
                 )
                 if actual is not None
                 else None,
@@ -227,10 +245,9 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         found = children.get(tag)
         return (found[0].get("code") or "").strip() if found else ""
 
+    identifier_element = first("iati-identifier")
     identifier = (
-        (first("iati-identifier").text or "").strip()
-        if first("iati-identifier") is not None
-        else ""
+        (identifier_element.text or "").strip() if identifier_element is not None else ""
     )
     if not identifier:
         raise ActivityError(_("the activity has no iati-identifier"))
@@ -368,19 +385,12 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
 
     budgets = []
     for element in group("budget"):
-        start = (
-            iso_date(element.find("period-start").get("iso-date"))
-            if element.find("period-start") is not None
-            else None
-        )
-        end = (
-            iso_date(element.find("period-end").get("iso-date"))
-            if element.find("period-end") is not None
-            else None
-        )
-        value_element = element.find("value")
+        parts = first_children(element)
+        start = _date_of(parts.get("period-start"))
+        end = _date_of(parts.get("period-end"))
+        value_element = parts.get("value")
         value = (
-            decimal_text(value_element.text, what=_WHAT_BUDGET)
+            decimal_text(value_element.text, too_large=_TOO_LARGE_BUDGET)
             if value_element is not None
             else None
         )
@@ -401,17 +411,18 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
 
     transactions = []
     for element in group("transaction"):
-        kind = clip(_first_code(element, "transaction-type"), 3)
-        when = iso_date(_first_code(element, "transaction-date", "iso-date"))
-        value_element = element.find("value")
+        parts = first_children(element)
+        kind = clip(_code_of(parts.get("transaction-type")), 3)
+        when = _date_of(parts.get("transaction-date"))
+        value_element = parts.get("value")
         value = (
-            decimal_text(value_element.text, what=_WHAT_TRANSACTION)
+            decimal_text(value_element.text, too_large=_TOO_LARGE_TRANSACTION)
             if value_element is not None
             else None
         )
         if not kind or not when or value is None:
             continue
-        provider, receiver = element.find("provider-org"), element.find("receiver-org")
+        provider, receiver = parts.get("provider-org"), parts.get("receiver-org")
         transactions.append(
             {
                 "type": kind,
@@ -419,7 +430,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 "value": value,
                 "currency": clip(value_element.get("currency"), 3).upper() or currency,
                 "value_date": iso_date(value_element.get("value-date")),
-                "description": narratives(element.find("description"), lang),
+                "description": narratives(parts.get("description"), lang),
                 "provider_name": clip(first_text(narratives(provider, lang), lang), 255)
                 if provider is not None
                 else "",
