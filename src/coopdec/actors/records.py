@@ -91,6 +91,11 @@ def _display(field, value) -> str:
 
 def history_entries(record) -> list[dict]:
     """Versions, newest first, each with who, when, how and which fields changed (old → new)."""
+    with versions.describing():
+        return _history_entries(record)
+
+
+def _history_entries(record) -> list[dict]:
     rows = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
     entries = []
     for index, version in enumerate(rows):

@@ -20,8 +20,10 @@ relations were not recorded at that version: restoring it then restores the fiel
 
 from __future__ import annotations
 
+import contextvars
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -110,6 +112,33 @@ def remember(record) -> None:
     if latest is not None:
         latest.relations = snapshot(record)
         latest.save(update_fields=["relations"])
+
+
+_lookups: contextvars.ContextVar[dict | None] = contextvars.ContextVar("version_lookups", default=None)
+
+
+@contextmanager
+def describing():
+    """While describing many versions (a history page), what ``lookup`` fetched is remembered."""
+    token = _lookups.set({})
+    try:
+        yield
+    finally:
+        _lookups.reset(token)
+
+
+def lookup(kind: str, keys: Iterable, fetch: Callable[[set], dict]) -> dict:
+    """``fetch(keys) -> {key: value}``, asking only for keys not fetched before within ``describing``."""
+    keys = set(keys)
+    cache = _lookups.get()
+    if cache is None:
+        return fetch(keys) if keys else {}
+    known = cache.setdefault(kind, {})
+    missing = keys - known.keys()
+    if missing:
+        found = fetch(missing)
+        known.update({key: found.get(key) for key in missing})
+    return {key: known[key] for key in keys if known[key] is not None}
 
 
 def changes(old: dict | None, new: dict | None, model) -> list[tuple[Relation, list, list]]:

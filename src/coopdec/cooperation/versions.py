@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.services import save_with_history
-from coopdec.actors.versions import Relation, register, sort_rows
+from coopdec.actors.versions import Relation, lookup, register, sort_rows
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 
@@ -51,7 +51,7 @@ def _user(user):
 
 
 def _names(ids) -> dict[int, str]:
-    return dict(Organisation.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+    return lookup("organisation", ids, lambda keys: dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name")))
 
 
 def _missing_organisations(ids) -> list[str]:
@@ -150,7 +150,7 @@ def _write_axes(project, rows, user) -> None:
 
 def _describe_axes(rows) -> str:
     codes = [code for (code,) in rows]
-    names = {axis.code: str(axis.name) for axis in Axis.objects.filter(code__in=codes)}
+    names = lookup("axis", codes, lambda keys: {axis.code: str(axis.name) for axis in Axis.objects.filter(code__in=keys)})
     return ", ".join(names.get(code, code) for code in codes)
 
 
