@@ -234,3 +234,10 @@ def test_resolve_region_written_in_english_to_its_iso_name(index):
     assert resolved(index, "Olomouc Region", "Czech Republic").identity == ("subdivision", "CZ-71")
     # Polish counties (powiats) are not in ISO 3166-2: no voivodeship is taken for one.
     assert index.resolve("Sanok County", "Poland").status == UNRESOLVED
+
+
+def test_resolve_city_under_its_own_language_name_stays_the_city_beside_a_same_named_province(index):
+    # Milano, Roma, Napoli are also Italian provinces (IT-MI, IT-RM, IT-NA); the city is meant.
+    assert resolved(index, "Milano", "Italy").locality.name == "Milan"
+    assert resolved(index, "Napoli", "Italy").locality.name == "Naples"
+    assert resolved(index, "Wien", "Austria").locality.name == "Vienna"

@@ -523,12 +523,16 @@ class PlaceIndex:
     def _region_rather_than(self, found: Resolution, city: str, cc: str) -> Resolution:
         """A region of the country of this very name, when the town found cannot be what is meant.
 
-        "Alagoas" or "Quảng Nam" is a town's other name only, and "Molise" or "Selenge" a hamlet:
-        a list of local governments names the state, province or region.
+        "Alagoas" (once Marechal Deodoro's name) or "Quảng Nam" is a town's other, unrelated name
+        only, and "Molise" or "Selenge" a hamlet: a list of local governments names the state,
+        province or region.
         """
         town = found.locality
         by_main_name = bool(self.by_name.get((cc, key(city))))
         if by_main_name and town.population >= SMALLER_THAN_REGION:
+            return found
+        # "Venezia" is Venice, "Nara" Nara-shi: another name that is a spelling of the main name is the town.
+        if not by_main_name and difflib.SequenceMatcher(None, key(city), key(town.name)).ratio() >= 0.5:
             return found
         region = self._subdivision(city, cc, qualified="")
         if region.status != RESOLVED or (by_main_name and not region.subdivision.top_level):
