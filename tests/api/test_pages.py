@@ -2,6 +2,8 @@
 the documented shape (lists are encoded without a second pass through the response schema)."""
 
 import json
+import re
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -28,6 +30,7 @@ from .conftest import bearer
 pytestmark = pytest.mark.django_db
 
 DAKAR, LYON = 2253354, 2996944
+DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 
 
 @pytest.fixture
@@ -63,10 +66,10 @@ def queries(client, path: str, **headers) -> tuple[int, dict]:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # rate counter, the page, then what its rows carry: projects' draft lead organisations (for
-        # the access rules) and lists, partnerships' parties
+        # rate counter, the page, then what its rows carry: projects' lists, partnerships' parties,
+        # and for both the draft organisations they name (as models, for the access rules)
         ("/api/v1/projects?status=2&country=SN&", 4),
-        ("/api/v1/partnerships?country=SN&", 3),
+        ("/api/v1/partnerships?country=SN&", 4),
         ("/api/v1/organisations?", 2),
         ("/api/v1/localities?", 2),
     ],
@@ -115,6 +118,22 @@ def _through_schema(schema, body: dict) -> dict:
     return json.loads(json.dumps(schema.model_validate(body).model_dump(), cls=NinjaJSONEncoder))
 
 
+def _instants(value):
+    """``value`` with its date-times parsed: the encoder writes milliseconds, and none at all when
+    they are zero, so "12:00:00.000Z" read back is written "12:00:00Z", the same instant."""
+    if isinstance(value, dict):
+        return {key: _instants(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_instants(item) for item in value]
+    if isinstance(value, str) and DATETIME.match(value):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
+def assert_documented(schema, body: dict) -> None:
+    assert _instants(body) == _instants(_through_schema(schema, body))
+
+
 @pytest.mark.parametrize(
     ("path", "schema"),
     [
@@ -127,7 +146,7 @@ def _through_schema(schema, body: dict) -> dict:
 def test_list_pages_are_exactly_their_documented_shape(client, many, path, schema):
     body = client.get(path, headers=bearer(make_member(many["draft"]))).json()
     assert body["results"]
-    assert body == _through_schema(schema, body)
+    assert_documented(schema, body)
 
 
 def test_project_detail_is_exactly_its_documented_shape(client, many):
@@ -137,7 +156,7 @@ def test_project_detail_is_exactly_its_documented_shape(client, many):
     Contribution.objects.create(project=project, organisation=many["paris"], amount=Decimal("300"), currency="EUR")
     Contact.objects.create(organisation=many["paris"], name="Jeanne Martin", email="jeanne@example.org")
     body = client.get(f"/api/v1/projects/{project.pk}", headers=bearer(make_member(many["draft"]))).json()
-    assert body == _through_schema(ProjectDetailOut, body)
+    assert_documented(ProjectDetailOut, body)
     assert [p["organisation"]["name"] for p in body["participants"]] == ["Ville de Dakar"]
     assert body["budgets"][0]["value"] == "1200.50"
     assert body["contributions"][0]["organisation"]["name"] == "Ville de Paris"

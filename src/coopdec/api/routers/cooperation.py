@@ -181,16 +181,6 @@ def partnership_out(partnership: Partnership, user) -> dict:
     }
 
 
-def load_parties(partnerships: list[Partnership]) -> None:
-    """The parties of a page of partnerships in one query (a prefetch clones a queryset per row)."""
-    parties = defaultdict(list)
-    links = PartnershipParty.objects.filter(partnership_id__in=[p.pk for p in partnerships])
-    for link in links.select_related("organisation").only("partnership_id", "role", "joined_on", *ORGANISATION_REF_COLUMNS).order_by("id"):
-        parties[link.partnership_id].append(link)
-    for partnership in partnerships:
-        partnership._api_parties = parties[partnership.pk]
-
-
 # The lists a project carries, read for a whole page of projects in one query, one branch per
 # table: (list, project id, code, vocabulary, percentage, position). Plain SQL because building
 # this union through the ORM cost more CPU than running it; the rows are sorted here.
@@ -284,7 +274,6 @@ def organisation_columns(prefix: str) -> tuple[str, ...]:
 
 RECORD_FIELDS = ("id", "publication_status", "is_demo", "source", "source_ref", "created_at", "updated_at", "confirmed_at")
 ORGANISATION_REF_FIELDS = ("id", "publication_status", "name", "kind", "country_id")
-ORGANISATION_REF_COLUMNS = tuple(f"organisation__{name}" for name in ORGANISATION_REF_FIELDS)
 PARTNERSHIP_LIST_FIELDS = (
     *RECORD_FIELDS, "title", "description", "kind", "status", "start_date", "end_date", "strategy_start_year",
     "strategy_end_year",
@@ -340,6 +329,22 @@ def project_rows(values: list[dict]) -> list[Row]:
     ]
     load_lists(projects)
     return projects
+
+
+def partnership_rows(values: list[dict]) -> list[Row]:
+    """Partnerships from ``PARTNERSHIP_LIST_FIELDS`` values, with their parties (one query for the
+    page; a draft party organisation is a model, for the access rules to judge)."""
+    partnerships = [Row(**row) for row in values]
+    parties = defaultdict(list)
+    links = list(
+        PartnershipParty.objects.filter(partnership_id__in=[p.pk for p in partnerships]).order_by("id")
+        .values("partnership_id", "role", "joined_on", *organisation_columns("organisation"))
+    )
+    for link, organisation in zip(links, organisations_of(links, "organisation"), strict=True):
+        parties[link["partnership_id"]].append(Row(role=link["role"], joined_on=link["joined_on"], organisation=organisation))
+    for partnership in partnerships:
+        partnership._api_parties = parties[partnership.pk]
+    return partnerships
 
 
 def with_parties(queryset):
@@ -449,8 +454,9 @@ def list_partnerships(request, params: Query[PartnershipQuery]):
     if params.status:
         partnerships = partnerships.filter(status=params.status)
     return page_response(paginate(
-        request, partnerships.only(*PARTNERSHIP_LIST_FIELDS), ordering=("-id",), cursor=params.cursor,
-        limit=params.limit, serialize=lambda partnership: partnership_out(partnership, request.user), load=load_parties,
+        request, partnerships.values(*PARTNERSHIP_LIST_FIELDS), ordering=("-id",), cursor=params.cursor,
+        limit=params.limit, serialize=lambda partnership: partnership_out(partnership, request.user),
+        load=partnership_rows,
     ))
 
 
