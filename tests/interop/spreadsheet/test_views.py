@@ -117,6 +117,7 @@ def test_duplicates_page_and_merge_are_for_coordinators(client):
     client.force_login(make_user(is_coordinator=True))
     page = client.get(reverse("interop:duplicates")).content.decode()
     assert reverse("interop:duplicates_merge", args=[keep.pk, drop.pk]) in page
+    assert "1 pair of records that may stand for the same organisation." in page
     confirm = client.get(reverse("interop:duplicates_merge", args=[keep.pk, drop.pk]))
     assert "Merged into it, then removed" in confirm.content.decode()
     assert client.post(reverse("interop:duplicates_merge", args=[keep.pk, drop.pk])).status_code == 302
