@@ -53,16 +53,34 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (the same machine:
+    /proc/<pid>/schedstat), 0 on SQLite (its work is this process's)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    if not hasattr(_server_cpu, "pid") or _server_cpu.connection is not connection.connection:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            _server_cpu.pid = cursor.fetchone()[0]
+        _server_cpu.connection = connection.connection
+    try:
+        return int(Path(f"/proc/{_server_cpu.pid}/schedstat").read_text().split()[0]) / 1e9
+    except OSError:  # another machine
+        return 0.0
+
+
 def timed(label, calls, rounds):
-    """Wall time, and CPU time of this process (the part other processes on a loaded machine
-    cannot stretch; with PostgreSQL it leaves out the database server's own work)."""
+    """Wall time, and CPU time of this process plus, with PostgreSQL, of its backend process (the
+    part other processes on a loaded machine cannot stretch)."""
     times, cpu = [], []
     for _ in range(rounds):
         for call in calls:
-            started, started_cpu = time.perf_counter(), time.process_time()
+            started, started_cpu, started_server = time.perf_counter(), time.process_time(), _server_cpu()
             call()
             times.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
+            cpu.append((time.process_time() - started_cpu + _server_cpu() - started_server) * 1000)
     print(
         f"  {label:<46} p50 {statistics.median(times):6.1f} ms  p95 {percentile(times, 0.95):6.1f} ms"
         f"  | CPU p50 {statistics.median(cpu):6.1f} ms  p95 {percentile(cpu, 0.95):6.1f} ms  (n={len(times)})"
@@ -211,6 +229,65 @@ def copy_documents(source: Path) -> int:
     return copied
 
 
+def replicate(source: str, target: str, times: int) -> int:
+    """A database whose atlas index holds ``times`` copies of ``source``'s documents (ids and
+    record ids shifted; text and facet values identical), for measuring the search at ten times a
+    size whose index could be built in the time at hand. The records themselves are not copied.
+    SQLite files, or PostgreSQL URLs (the target is created from the source as a template).
+    Returns the number of documents."""
+    import sqlite3
+
+    from coopdec.atlas.index import DOCUMENT_FIELDS
+
+    fields = [f for f in DOCUMENT_FIELDS if f not in {"object_id"}]
+    if source.startswith("postgres"):
+        return _replicate_postgresql(source, target, times, fields)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    with sqlite3.connect(target) as db:
+        shift = db.execute("SELECT max(id), max(object_id) FROM atlas_searchdocument").fetchone()
+        step = max(shift) + 1
+        for copy in range(1, times):
+            db.execute(
+                f"INSERT INTO atlas_searchdocument (id, object_id, {', '.join(fields)}) "  # noqa: S608 (fixed names)
+                f"SELECT id + {copy * step}, object_id + {copy * step}, {', '.join(fields)} FROM atlas_searchdocument WHERE id < {step}"
+            )
+        db.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('rebuild')")
+        db.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('optimize')")
+        db.execute("UPDATE atlas_indexstate SET version = abs(random()) % 4611686018427387904 + 1")
+        db.execute("ANALYZE")
+        return db.execute("SELECT count(*) FROM atlas_searchdocument").fetchone()[0]
+
+
+def _replicate_postgresql(source: str, target: str, times: int, fields: list[str]) -> int:
+    import psycopg
+
+    base, name = target.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source.rsplit("/", 1)[1]}"')
+    fulltext = {
+        "atlas_document_fts": "(to_tsvector('simple'::regconfig, title_text || ' ' || body_text))",
+        "atlas_document_title_fts": "(to_tsvector('simple'::regconfig, title_text))",
+    }
+    with psycopg.connect(target, autocommit=True) as db:
+        for index in fulltext:
+            db.execute(f"DROP INDEX {index}")
+        step = max(db.execute("SELECT max(id), max(object_id) FROM atlas_searchdocument").fetchone()) + 1
+        db.execute(
+            f"INSERT INTO atlas_searchdocument (id, object_id, {', '.join(fields)}) "  # noqa: S608 (fixed names)
+            f"SELECT id + k * {step}, object_id + k * {step}, {', '.join(fields)} "
+            f"FROM atlas_searchdocument, generate_series(1, {times - 1}) AS k WHERE id < {step}"
+        )
+        db.execute("SET maintenance_work_mem = '1GB'")
+        for index, expression in fulltext.items():
+            db.execute(f"CREATE INDEX {index} ON atlas_searchdocument USING gin {expression}")
+        db.execute("SELECT setval(pg_get_serial_sequence('atlas_searchdocument', 'id'), (SELECT max(id) FROM atlas_searchdocument))")
+        db.execute("UPDATE atlas_indexstate SET version = floor(random() * 4e18)::bigint + 1")
+        db.execute("VACUUM ANALYZE atlas_searchdocument")
+        return db.execute("SELECT count(*) FROM atlas_searchdocument").fetchone()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=SIZES, default="10k")
@@ -218,11 +295,22 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database and print its path")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--reuse", metavar="URL", help="measure a database already built by --keep (no build)")
+    parser.add_argument("--replicate", nargs=3, metavar=("SOURCE", "TARGET", "TIMES"),
+                        help="write TARGET, a copy of SOURCE (SQLite files or PostgreSQL URLs) whose index holds TIMES copies of its documents, and stop")
     parser.add_argument("--documents-from", metavar="SQLITE_FILE",
                         help="with --database: copy the atlas documents of a SQLite database kept by --keep instead of building")
     parser.add_argument("--engine-only", action="store_true", help="the facet engine alone on synthetic columns (reads reference data from var/coopdec.sqlite3)")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench")
+    if args.replicate:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopdec.settings")
+        import django
+
+        django.setup()
+        started = time.perf_counter()
+        count = replicate(args.replicate[0], args.replicate[1], int(args.replicate[2]))
+        print(f"{count} documents in {args.replicate[1]} ({time.perf_counter() - started:.0f} s)")
+        return
     if args.engine_only:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopdec.settings")
         sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -263,6 +351,7 @@ def main() -> None:
         print(f"  facet engine: {engine.n} documents loaded in {time.perf_counter() - started:.1f} s "
               f"(CPU {time.process_time() - started_cpu:.1f} s), {len(engine.words.bits)} frequent words asked in advance")
 
+        selectors.search(AtlasQuery.from_params({"q": "zz", "country": "FR"}))  # the process's label caches
         text_queries = [AtlasQuery.from_params({"q": q, **f}) for q, f in QUERIES]
         calls = [lambda q=q: selectors.search(q) for q in text_queries]
         timed("text query + two facets + counts (first time)", calls, 1)
@@ -292,6 +381,7 @@ def main() -> None:
         client = Client(SERVER_NAME="localhost")
         pages = [f"/atlas/?q={q}&country={c}" for (q, _f), c in zip(QUERIES, COUNTRIES * 2, strict=False)]
         timed("atlas page, HTML rendered (text + facet)", [lambda url=url: client.get(url) for url in pages], 1)
+        print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         if args.keep and not args.database:
             print(f"  database kept: {tmp}")

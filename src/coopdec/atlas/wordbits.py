@@ -9,7 +9,7 @@ the hits are exactly the database's) and carried over to the next version of the
 the changed documents asked again (``carried``). A large engine starts with the frequent words of
 a sample of its documents already asked (``prewarm``); other frequent words are kept the first
 time a search asks for them. At most WORD_LIMIT words are kept (least recently used dropped):
-2 x N/8 bytes each, ~290 KB per word at 1M projects.
+2 x N/8 bytes each, ~290 KB per word at 1M projects (~115 MB for 400 words).
 
 A search with several words ANDs the bitmaps of the known words and asks the database once for
 the others together: when they are rare, that answer is small and is not kept.
@@ -27,10 +27,10 @@ from django.db import connection
 from .search import text_backend, tokens
 
 WORD_FRACTION = 200
-WORD_LIMIT = 160
+WORD_LIMIT = 400
 PREWARM_FROM = 20_000  # documents: below, the database answers any word fast enough
 PREWARM_SAMPLE = 3000  # documents read to find the frequent words
-PREWARM_WORDS = 96
+PREWARM_WORDS = 320
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -130,12 +130,15 @@ class WordBits:
         dropped, the ``added`` ids (sorted, placed after the kept documents) asked again, then
         ``order`` applied when the documents were put back in id order."""
         carried = WordBits(n)
-        backend = text_backend()
         old_n = len(keep)
-        for word, (every, title) in list(self.bits.items()):
+        kept = list(self.bits.items())
+        matches = text_backend().matches_among([word for word, _bits in kept], added) if len(added) else {}
+        for word, (every, title) in kept:
             value = []
             for bits, in_title in ((every, False), (title, True)):
-                mask = np.concatenate([unpack(bits, old_n)[keep], _members(added, backend.ids([word], title=in_title, among=added))])
+                hits = matches.get(word)
+                new = _members(added, (hits.title_ids if in_title else hits.ids) if hits else np.empty(0, dtype=np.int64))
+                mask = np.concatenate([unpack(bits, old_n)[keep], new])
                 value.append(pack(mask[order] if order is not None else mask))
             carried.bits[word] = (value[0], value[1])
         return carried
