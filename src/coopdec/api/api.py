@@ -46,11 +46,12 @@ and projects, and the reference lists they use.
 
 * **Reading** needs no account. Lists are paginated with an opaque `cursor`: follow `next` until
   it is `null`. Unknown query parameters are refused (400) rather than ignored.
-* **Writing** (create and update organisations, partnerships, projects) needs a personal token:
+* **Writing** (create, update and delete organisations, partnerships and projects; add and remove
+  the parties of a partnership) needs a personal token:
   create one on your account page (`/account/tokens/`) and send `Authorization: Bearer <token>`.
   You may write what you may write on the web site, nothing more.
 * **Limits**: anonymous clients are rate-limited per address; authenticated clients get a higher
-  limit. Over the limit you get 429 with `Retry-After`.
+  limit, per token. Over the limit you get 429 with `Retry-After` (at most one window).
 * **Errors** are JSON: `{"error": code, "message": text, "details": ...}`.
 * **Downloads** of any atlas search as CSV, XLSX or GeoJSON under `/api/v1/downloads/`.
 """
