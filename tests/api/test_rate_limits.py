@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 
 from coopdec.api.auth import ClientThrottle, seconds_until_allowed
@@ -120,3 +120,32 @@ def test_client_silent_for_a_whole_window_starts_afresh(settings):
     assert throttle.wait() == 60  # the estimate alone would say 59 + 20 s
     throttle.timer = lambda: 601.0 * 60 + 1
     assert throttle.allow_request(request) is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_are_served_uncounted_while_another_process_holds_the_write_lock(settings):
+    """SQLite has one write lock: during a long import a read must not fail for its rate count."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL locks rows, not the database: nothing to wait for")
+    settings.API_RATE_ANONYMOUS = "1/min"
+    holding, done = threading.Event(), threading.Event()
+
+    def importer() -> None:
+        try:
+            with transaction.atomic():
+                RateCounter.objects.create(client="import", period=0, count=0, previous=0, last_seen=0, expires=0)
+                holding.set()
+                done.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=importer)
+    thread.start()
+    assert holding.wait(30)
+    try:
+        statuses = [Client().get("/api/v1/axes", REMOTE_ADDR="10.7.7.7").status_code for _n in range(2)]
+    finally:
+        done.set()
+        thread.join()
+    assert statuses == [200, 200]  # over 1/min, but not counted
+    assert list(RateCounter.objects.values_list("client", flat=True)) == ["import"]
