@@ -116,6 +116,11 @@ def run_child(args: list[str]) -> None:
     print("BENCH " + json.dumps(report), file=sys.stderr)
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 minutes): figures from a shared machine need it beside them."""
+    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -147,6 +152,7 @@ def main() -> None:
     }
     env.setdefault("SECRET_KEY", "coopdec-bench-only")
 
+    print(f"start: {load()}")
     large = WORK / "large.xml"
     activities = build(large, 1, options.copies)
     size_mb = large.stat().st_size / 1e6
@@ -168,7 +174,7 @@ def main() -> None:
     )
     print(
         f"import / raw walk throughput: {import_rate / walk_rate:.2f} wall clock, "
-        f"{walk_cpu / imported['cpu_seconds']:.2f} CPU time (target >= 0.30)"
+        f"{walk_cpu / imported['cpu_seconds']:.2f} CPU time (target >= 0.30); {load()}"
     )
 
     again = child("iati_import", "--json", str(large), env=env)
@@ -200,6 +206,7 @@ def main() -> None:
         f"{exported_file.stat().st_size / 1e6:.0f} MB written, peak RSS {exported['max_rss_mb']} MB (target <= 200)"
     )
     print(f"  {exported['stderr'].splitlines()[0] if exported['stderr'] else ''}")
+    print(f"end: {load()}")
 
 
 if __name__ == "__main__":

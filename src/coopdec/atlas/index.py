@@ -103,11 +103,14 @@ class Vocabulary:
 
 
 def _i18n_text(value, limit: int | None = None) -> list[str]:
+    """The distinct texts of a multilingual value, in the order of their language codes (PostgreSQL's
+    jsonb does not keep the order in which the languages were written)."""
     if not value:
         return []
     if isinstance(value, str):
         return [value[:limit] if limit else value]
-    return [text[:limit] if limit else text for text in dict.fromkeys(v for v in value.values() if isinstance(v, str) and v)]
+    texts = (text for _code, text in sorted(value.items()) if isinstance(text, str) and text)
+    return [text[:limit] if limit else text for text in dict.fromkeys(texts)]
 
 
 def _summary(value) -> dict:
