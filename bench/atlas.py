@@ -14,6 +14,19 @@ of results) of:
 - map data for a country.
 
 Target (issue 7): p95 <= 100 ms at 1M projects on both databases; 100k -> 1M well below 10x.
+
+Times are wall and CPU (this process, plus the PostgreSQL backend's own CPU read from /proc): on
+the shared 2-core machine the wall time mostly measures the queue for a core. Building 1M projects
+through ``coopdec.atlas.index`` takes over an hour there, so the 1M figures may come from a 100k
+index replicated ten times (``--replicate``: same text and facet values, ids shifted), and the
+PostgreSQL figures from the documents of a SQLite run (``--documents-from``):
+
+    python bench/atlas.py --size 100k --keep                          # prints the kept folder
+    python bench/atlas.py --replicate K/atlas-bench.sqlite3 /tmp/1m.sqlite3 10
+    python bench/atlas.py --size 1M --reuse sqlite:////tmp/1m.sqlite3
+    python bench/atlas.py --size 100k --database postgres://.../atlas_100k --documents-from K/atlas-bench.sqlite3
+    python bench/atlas.py --replicate postgres://.../atlas_100k postgres://.../atlas_1m 10
+    python bench/atlas.py --size 1M --reuse postgres://.../atlas_1m
 """
 
 import argparse
