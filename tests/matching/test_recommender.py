@@ -1,5 +1,9 @@
 """The recommender's core on a small hand-made graph (no database)."""
 
+import math
+
+import pytest
+
 from coopdec.matching.recommender import (
     Network,
     Place,
@@ -176,3 +180,50 @@ def test_recommend_finds_names_beginning_alike():
 def test_recommend_without_coordinates_has_no_distance_reason():
     results = _network().recommend(1, k=10)
     assert all(reason.code != "distance" for r in results for reason in r.reasons)
+
+
+def _district_network():
+    """Two towns of one French district (Angers, Avrillé, 6 km apart) and two of one German
+    district (Osnabrück, Belm, 7 km apart); Angers twins with Osnabrück; Nantes is 80 km away."""
+    places = [
+        _place(1, "Angers", "FR", latitude=47.4784, longitude=-0.5632),
+        _place(2, "Avrillé", "FR", latitude=47.5067, longitude=-0.5886),
+        _place(3, "Osnabrück", "DE", latitude=52.2726, longitude=8.0498),
+        _place(4, "Belm", "DE", latitude=52.3000, longitude=8.1333),
+        _place(5, "Nantes", "FR", latitude=47.2173, longitude=-1.5534),
+        _place(6, "Münster", "DE", latitude=51.9624, longitude=7.6257),
+    ]
+    return Network(places, [(1, 3), (5, 6)])
+
+
+def test_nearby_links_weigh_partnerships_between_the_two_neighbourhoods():
+    network = _district_network()
+    links = network.nearby_links(network.places[2], network.distances(network.places[2]))
+    at = {pid: float(links[network.located_index[pid]]) for pid in network.places}
+    place = network.places
+    near_source = math.exp(-distance_km(place[2], place[1]) / 8)  # Avrillé-Angers, about 4 km
+    near_candidate = math.exp(-distance_km(place[4], place[3]) / 8)  # Belm-Osnabrück, about 6 km
+    assert at[4] == pytest.approx(near_source * near_candidate, rel=1e-5)
+    assert at[3] == pytest.approx(near_source, rel=1e-5)
+    assert at[6] == 0.0  # Münster is 47 km from Osnabrück, beyond the radius
+    assert at[5] == 0.0
+
+
+def test_recommend_draws_the_neighbourhood_of_a_neighbours_partner_and_says_why():
+    network = _district_network()
+    results = network.recommend(2, k=5)
+    assert results[0].place.id == 3
+    assert Reason("nearby_links") in results[0].reasons
+    assert Reason("nearby_links") not in next(r for r in results if r.place.id == 6).reasons
+
+
+def test_nearby_links_for_a_place_without_coordinates_go_through_its_partners():
+    places = [
+        _place(1, "Nowhere", "FR"),
+        _place(2, "Osnabrück", "DE", latitude=52.2726, longitude=8.0498),
+        _place(3, "Belm", "DE", latitude=52.3000, longitude=8.1333),
+    ]
+    network = Network(places, [(1, 2)])
+    links = network.nearby_links(network.places[1], None)
+    assert float(links[network.located_index[3]]) > 0.4
+    assert [r.place.id for r in network.recommend(1, k=5)] == [3]

@@ -8,10 +8,14 @@ milliseconds:
 - ``country_pairs``: how often towns of country A partner with towns of country B;
 - ``by_country``: the local governments of each country, most-partnered first (the candidates
   drawn from a country);
-- ``by_name``: places sharing a name (namesake twinnings are frequent).
+- ``by_name``: places sharing a name (namesake twinnings are frequent);
+- ``vicinity_*``: for every located place, the places within 30 km and a distance kernel, so that
+  partnerships between two neighbourhoods count for every pair of towns in them (``nearby_links``:
+  towns of one district often twin with towns of one district abroad).
 
 A query draws candidates from the partners of its partners and from the most-partnered places of
-the countries it is most likely to pair with, computes a few features for each (shared partners
+the countries it is most likely to pair with, and from the neighbourhoods of its neighbours'
+partners, computes a few features for each (shared partners
 weighted by resource allocation, country-pair affinity, the source's own country profile,
 degree prior, population similarity, namesake, shared topics and languages, what a request seeks)
 and ranks them by a weighted sum. The weights of the network features are fitted on a validation
@@ -59,6 +63,7 @@ FEATURES = (
     "distance_800",  # 300 to 800 km apart
     "name_root",  # the two names begin alike (five letters) without being the same name
     "population_product",  # log10(population) x log10(population) / 10: big towns pair with big towns
+    "nearby_links",  # partnerships between places near the source and places near the candidate
 )
 
 # Fitted by ``fit_weights`` on a validation split of the real twinnings network (see
@@ -69,14 +74,14 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "resource_allocation": 2.4,
     "common_partners": 1.6,
     "country_affinity": 5.2,
-    "own_country_profile": -0.37,
+    "own_country_profile": -0.4625,
     "degree_prior": 0.0,
     "population_similarity": 0.75,
     "same_name": 5.5,
-    "region_pairs": 0.36,
-    "region_affinity": 0.85,
-    "partners_in_region": -0.22,
-    "partners_near_source": 0.39,
+    "region_pairs": 0.288,
+    "region_affinity": 0.425,
+    "partners_in_region": -0.275,
+    "partners_near_source": 0.195,
     "partners_in_source_country": -0.07,
     "three_hop": 15.0,
     "neighbouring_country": -0.23,
@@ -89,6 +94,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "distance_800": 0.32,
     "name_root": 1.8,
     "population_product": 0.034,
+    "nearby_links": 1.5625,
 }
 
 # Candidate generation: how many countries, and how many places per country.
@@ -103,6 +109,13 @@ THREE_HOP_LIMIT = 400  # skip paths through two middle places whose degrees mult
 NEAR_KM = 300  # places this close to the source are candidates (the most partnered first)
 NEAR_CANDIDATES = 20
 PER_ROOT = 20  # places whose names begin alike, the most partnered first
+# Partnerships cluster: towns of one district pair with towns of one district abroad. A partnership
+# between u and v counts for the pair (s, q) with weight K(d(s, u)) x K(d(q, v)), K(d) = exp(-d /
+# NEARBY_SCALE_KM) within NEARBY_RADIUS_KM (s = u and q = v are included, at weight 1).
+NEARBY_RADIUS_KM = 30.0
+NEARBY_SCALE_KM = 8.0
+NEARBY_CANDIDATES = 40
+NEARBY_REASON_FROM = 0.5  # about one partnership between places a few kilometres from each side
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -283,6 +296,7 @@ class Network:
             [len(self.adjacency.get(p.id, ())) for p in located], dtype=float
         )
         self.located_index = {pid: i for i, pid in enumerate(self.located_ids.tolist())}
+        self._index_vicinity()
         region_pairs: dict[str, Counter] = defaultdict(Counter)
         by_region: dict[str, list[int]] = defaultdict(list)
         for place in self.places.values():
@@ -313,6 +327,77 @@ class Network:
         }
         self.by_region = dict(by_region)
         self.max_degree = max((len(p) for p in self.adjacency.values()), default=0)
+
+    def _index_vicinity(self) -> None:
+        """For every located place, the located places within ``NEARBY_RADIUS_KM`` and their kernel
+        weights, as one compressed row per place (``vicinity_start``, ``vicinity_ids``,
+        ``vicinity_weights``; positions in ``located_ids``). Places are sorted by latitude so that
+        each row only measures the band of latitudes it can reach."""
+        count = len(self.located_ids)
+        order = np.argsort(self.located_lat, kind="stable")
+        lat_sorted = self.located_lat[order]
+        band = NEARBY_RADIUS_KM / EARTH_RADIUS_KM
+        lows = np.searchsorted(lat_sorted, lat_sorted - band, side="left")
+        highs = np.searchsorted(lat_sorted, lat_sorted + band, side="right")
+        rows: list[np.ndarray] = [np.zeros(0, dtype=np.int32)] * count
+        weights: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * count
+        for rank in range(count):
+            i = order[rank]
+            others = order[lows[rank] : highs[rank]]
+            lat, lon = self.located_lat[i], self.located_lon[i]
+            half = (
+                np.sin((self.located_lat[others] - lat) / 2) ** 2
+                + np.cos(self.located_lat[others])
+                * math.cos(lat)
+                * np.sin((self.located_lon[others] - lon) / 2) ** 2
+            )
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half, 1.0)))
+            close = km <= NEARBY_RADIUS_KM
+            rows[i] = others[close].astype(np.int32)
+            weights[i] = np.exp(-km[close] / NEARBY_SCALE_KM).astype(np.float32)
+        lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=count)
+        self.vicinity_start = np.concatenate(([0], np.cumsum(lengths)))
+        self.vicinity_ids = np.concatenate(rows) if count else np.zeros(0, dtype=np.int32)
+        self.vicinity_weights = np.concatenate(weights) if count else np.zeros(0, dtype=np.float32)
+
+    def _vicinity(self, position: int) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self.vicinity_start[position], self.vicinity_start[position + 1]
+        return self.vicinity_ids[start:end], self.vicinity_weights[start:end]
+
+    def nearby_links(self, source: Place, distances: np.ndarray | None) -> np.ndarray | None:
+        """For every located place q (``located_ids`` order), the partnerships (u, v) with u near
+        the source and v near q, each weighted by both distances; None when nothing is known."""
+        around: list[tuple[int, float]] = []  # (place id u, weight of u for the source)
+        position = self.located_index.get(source.id)
+        if position is not None:
+            ids, weights = self._vicinity(position)
+            around = list(zip(self.located_ids[ids].tolist(), weights.tolist(), strict=True))
+        elif distances is not None:
+            close = np.flatnonzero(distances <= NEARBY_RADIUS_KM)
+            around = list(
+                zip(
+                    self.located_ids[close].tolist(),
+                    np.exp(-distances[close] / NEARBY_SCALE_KM).tolist(),
+                    strict=True,
+                )
+            )
+        elif source.id in self.adjacency:
+            around = [(source.id, 1.0)]
+        parts_ids, parts_weights = [], []
+        for u, weight in around:
+            for v in self.adjacency.get(u, ()):
+                position = self.located_index.get(v)
+                if position is not None:
+                    ids, weights = self._vicinity(position)
+                    parts_ids.append(ids)
+                    parts_weights.append(weights * weight)
+        if not parts_ids:
+            return None
+        return np.bincount(
+            np.concatenate(parts_ids),
+            weights=np.concatenate(parts_weights),
+            minlength=len(self.located_ids),
+        )
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -355,6 +440,7 @@ class Network:
         wish: Wish | None = None,
         three_hop: dict[int, float] | None = None,
         distances: np.ndarray | None = None,
+        nearby: np.ndarray | None = None,
     ) -> dict[int, dict[int, int]]:
         """Candidate ids, each with its shared partners and their degrees ({candidate: {w: 1}})."""
         partners = self.partners(source.id)
@@ -386,6 +472,12 @@ class Network:
             shared.setdefault(candidate, {})
         for candidate in self._nearby(distances):
             shared.setdefault(candidate, {})
+        if nearby is not None:
+            best = np.argpartition(-nearby, min(NEARBY_CANDIDATES, len(nearby) - 1))[
+                :NEARBY_CANDIDATES
+            ]
+            for position in best[nearby[best] > 0].tolist():
+                shared.setdefault(int(self.located_ids[position]), {})
         shared.pop(source.id, None)
         for partner in partners:
             shared.pop(partner, None)
@@ -460,12 +552,13 @@ class Network:
         country_total = self.country_totals.get(source.country, 0)
         close_countries = set(self.neighbours.get(source.country, ())) | {source.country}
         distances = self.distances(source)
+        nearby = self.nearby_links(source, distances)
         located_index = self.located_index
         source_root = name_root(source.name_key)
         source_log_population = _log_population(source.population)
         links = {}
         rows = []
-        for candidate_id, shared in self.candidates(source, wish, three_hop, distances).items():
+        for candidate_id, shared in self.candidates(source, wish, three_hop, distances, nearby).items():
             candidate = places[candidate_id]
             country = candidate.country
             if country not in links:
@@ -490,8 +583,12 @@ class Network:
                 1.0 if source.languages & candidate.languages else 0.0,
             ]
             vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0))
-            position = located_index.get(candidate_id) if distances is not None else None
-            distance = float(distances[position]) if position is not None else None
+            position = located_index.get(candidate_id)
+            distance = (
+                float(distances[position])
+                if position is not None and distances is not None
+                else None
+            )
             same_name = source.name_key and source.name_key == candidate.name_key
             vector.extend(
                 (
@@ -504,6 +601,7 @@ class Network:
                     and name_root(candidate.name_key) == source_root
                     else 0.0,
                     source_log_population * _log_population(candidate.population) / 10.0,
+                    float(nearby[position]) if nearby is not None and position is not None else 0.0,
                 )
             )
             rows.append((candidate_id, vector, shared))
@@ -610,6 +708,8 @@ class Network:
             reasons.append(Reason("common_partners", (len(shared), tuple(names[:3]))))
         elif f["three_hop"] > 0:
             reasons.append(Reason("near_partners"))
+        if not shared and f["nearby_links"] >= NEARBY_REASON_FROM:
+            reasons.append(Reason("nearby_links"))
         if f["same_name"]:
             reasons.append(Reason("same_name", (candidate.name,)))
         elif f["name_root"]:

@@ -570,6 +570,8 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
         ) % {"count": values[0]}
     if reason.code == "near_partners":
         return _("close to you in the partnership network")
+    if reason.code == "nearby_links":
+        return _("places near you already partner with places near it")
     if reason.code == "well_connected":
         return ngettext("has %(count)s partnership", "has %(count)s partnerships", values[0]) % {
             "count": values[0]
