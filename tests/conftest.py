@@ -59,6 +59,19 @@ def _clear_vocabulary_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_atlas_engine():
+    """Each test starts without an in-memory atlas engine. The engine follows the index by document
+    ids (a changed record gets a new document); a test's rolled-back transaction gives the next
+    test the same ids again on SQLite, for other documents, which no real database does to
+    committed rows."""
+    from coopdec.atlas import facets
+
+    facets.reset()
+    yield
+    facets.reset()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests render pages without running collectstatic; the page-weight test builds the real manifest."""
     settings.STORAGES = {
