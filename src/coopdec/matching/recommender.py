@@ -198,6 +198,12 @@ def distance_km(a: Place, b: Place) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(half, 1.0)))
 
 
+def _km_from(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances (km) from one point to arrays of points, all in radians."""
+    half = np.sin((lats - lat) / 2) ** 2 + np.cos(lats) * math.cos(lat) * np.sin((lons - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half, 1.0)))
+
+
 def _log_population(population: int) -> float:
     return math.log10(population) if population > 1 else 0.0
 
@@ -344,14 +350,9 @@ class Network:
         for rank in range(count):
             i = order[rank]
             others = order[lows[rank] : highs[rank]]
-            lat, lon = self.located_lat[i], self.located_lon[i]
-            half = (
-                np.sin((self.located_lat[others] - lat) / 2) ** 2
-                + np.cos(self.located_lat[others])
-                * math.cos(lat)
-                * np.sin((self.located_lon[others] - lon) / 2) ** 2
+            km = _km_from(
+                self.located_lat[i], self.located_lon[i], self.located_lat[others], self.located_lon[others]
             )
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half, 1.0)))
             close = km <= NEARBY_RADIUS_KM
             rows[i] = others[close].astype(np.int32)
             weights[i] = np.exp(-km[close] / NEARBY_SCALE_KM).astype(np.float32)
@@ -418,12 +419,9 @@ class Network:
         order), or None when ``source`` has no coordinates."""
         if source.latitude is None or source.longitude is None:
             return None
-        lat, lon = math.radians(source.latitude), math.radians(source.longitude)
-        half = (
-            np.sin((self.located_lat - lat) / 2) ** 2
-            + np.cos(self.located_lat) * math.cos(lat) * np.sin((self.located_lon - lon) / 2) ** 2
+        return _km_from(
+            math.radians(source.latitude), math.radians(source.longitude), self.located_lat, self.located_lon
         )
-        return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(half, 1.0)))
 
     def _nearby(self, distances: np.ndarray | None) -> list[int]:
         """The most-partnered places within ``NEAR_KM`` of the source."""
