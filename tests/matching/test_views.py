@@ -93,6 +93,26 @@ def test_editors_page_is_for_editors_only(client, lyon):
     assert client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 403
 
 
+def test_edit_forms_show_what_the_listing_holds(client, lyon):
+    editor = make_member(lyon)
+    offer = services.offer_save(
+        user=editor, organisation=lyon, title={"fr": "Compostage"}, kinds=["hosting"], axes=["water-sanitation"]
+    )
+    request = services.request_save(
+        user=editor, organisation=lyon, title={"fr": "Un partenaire au Sénégal"}, countries=["SN"],
+        population_min=20_000, languages=["fr"],
+    )
+    client.force_login(editor)
+    form = client.get(reverse("matching:offer_update", args=[offer.pk])).context["form"]
+    assert form["title"].value() == {"fr": "Compostage"}
+    assert form["kinds"].value() == ["hosting"]
+    assert form["axes"].value() == ["water-sanitation"]
+    form = client.get(reverse("matching:request_update", args=[request.pk])).context["form"]
+    assert form["countries"].value() == ["SN"]
+    assert form["population_min"].value() == 20_000
+    assert form["languages"].value() == ["fr"]
+
+
 def test_request_recommendations_page(client, lyon, dakar):
     editor = make_member(lyon)
     request = services.request_save(

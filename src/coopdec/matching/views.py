@@ -156,30 +156,9 @@ def _listing_edit(request, *, model, organisation, listing=None):
     form_class = OfferForm if model is Offer else RequestForm
     initial = None
     if listing is not None:
-        initial = {
-            "title": listing.title,
-            "description": listing.description,
-            "axes": [a.code for a in listing.axes.all()],
-            "sectors": listing.sectors,
-            "valid_from": listing.valid_from,
-            "valid_until": listing.valid_until,
-        }
-        if model is Offer:
-            initial["kinds"] = listing.kinds
-        else:
-            initial.update(
-                {
-                    name: getattr(listing, name)
-                    for name in (
-                        "countries",
-                        "continents",
-                        "organisation_kinds",
-                        "population_min",
-                        "population_max",
-                        "languages",
-                    )
-                }
-            )
+        # Every field of the form is an attribute of the listing with the same name.
+        initial = {name: getattr(listing, name) for name in form_class.base_fields if name != "axes"}
+        initial["axes"] = [a.code for a in listing.axes.all()]
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
