@@ -153,6 +153,13 @@ def _first_code(element, path: str, attribute: str = "code") -> str:
     return (child.get(attribute) or "").strip() if child is not None else ""
 
 
+def _measured(element, too_large: str) -> str | None:
+    """An indicator's baseline, target or actual value (None when the element is absent)."""
+    if element is None:
+        return None
+    return decimal_text(element.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, too_large=too_large)
+
+
 def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
     for baseline in indicator.iterchildren("baseline"):
         year = (baseline.get("year") or "").strip()
@@ -161,10 +168,7 @@ def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
         )
         if start is None:
             continue
-        value = decimal_text(
-            baseline.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, too_large=_TOO_LARGE_BASELINE
-        )
-        return start, f"{start[:4]}-12-31", value
+        return start, f"{start[:4]}-12-31", _measured(baseline, _TOO_LARGE_BASELINE)
     return None, None, None
 
 
@@ -186,22 +190,8 @@ def _indicator(indicator, lang: str, position: int) -> dict:
                 "start": start,
                 "end": end,
                 "baseline": baseline,
-                "target": decimal_text(
-                    target.get("value"),
-                    quantum=TEN_THOUSANDTH,
-                    limit=MEASURE_LIMIT,
-                    too_large=_TOO_LARGE_TARGET,
-                )
-                if target is not None
-                else None,
-                "actual": decimal_text(
-                    actual.get("value"),
-                    quantum=TEN_THOUSANDTH,
-                    limit=MEASURE_LIMIT,
-                    too_large=_TOO_LARGE_ACTUAL,
-                )
-                if actual is not None
-                else None,
+                "target": _measured(target, _TOO_LARGE_TARGET),
+                "actual": _measured(actual, _TOO_LARGE_ACTUAL),
                 "comment": comment,
             }
         )
