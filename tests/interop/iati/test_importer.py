@@ -246,17 +246,18 @@ def test_import_bad_activity_is_reported_and_skipped(tmp_path):
     assert list(Project.objects.values_list("iati_identifier", flat=True)) == ["FR-RNA-W751-1"]
 
 
+def _reported_by_abroad(activity: str, reporter: str) -> str:
+    """The activity reported by another organisation (``reporter``: its attributes and the start of
+    its name), without a recipient country to place it by."""
+    return activity.replace(
+        'ref="FR-RNA-W751" type="11"><narrative>Ville de Paris', reporter, 1
+    ).replace('<recipient-country code="SN" percentage="100"/>', "")
+
+
 def test_import_failure_inside_a_batch_leaves_no_partial_activity(tmp_path):
     # The second activity's reporting organisation cannot be placed in any country: it fails while
     # the batch is being written; the batch is replayed activity by activity and nothing of it stays.
-    unplaceable = (
-        WATER.format(n=2)
-        .replace(
-            'ref="FR-RNA-W751" type="11"><narrative>Ville de Paris',
-            'ref="XM-ZZ-1" type="40"><narrative>Nowhere',
-        )
-        .replace('<recipient-country code="SN" percentage="100"/>', "")
-    )
+    unplaceable = _reported_by_abroad(WATER.format(n=2), 'ref="XM-ZZ-1" type="40"><narrative>Nowhere')
     summary = iati_files_import(
         paths=[activities_file(tmp_path, WATER.format(n=1), unplaceable, WATER.format(n=3))]
     )
@@ -362,14 +363,8 @@ def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(t
 
 
 def test_import_places_a_dac_donor_by_its_donor_code(tmp_path):
-    activity = (
-        WATER.format(n=1)
-        .replace(
-            'ref="FR-RNA-W751" type="11"><narrative>Ville de Paris',
-            'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs',
-            1,
-        )
-        .replace('<recipient-country code="SN" percentage="100"/>', "")
+    activity = _reported_by_abroad(
+        WATER.format(n=1), 'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs'
     )
     assert iati_files_import(paths=[activities_file(tmp_path, activity)]).failed == 0
     donor = Organisation.objects.get(iati_identifier="XM-DAC-7")
