@@ -73,3 +73,26 @@ def test_language_menu_names_each_language_in_itself(client):
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     for name in ['lang="en">English<', 'lang="fr">Français<', 'lang="es">Español<', 'lang="pt">Português<']:
         assert name in page
+
+
+def test_password_change_page_names_its_action(client, django_user_model):
+    user = django_user_model.objects.create_user("amina", password="a-long-passphrase-42")
+    client.force_login(user)
+    page = client.get(reverse("password_change"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Change your password" in page
+    assert "<h1>Change your password</h1>" in page
+    assert '<button type="submit">Change the password</button>' in page
+
+
+def test_password_reset_page_names_its_action(client):
+    page = client.get(reverse("password_reset"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Reset your password</h1>" in page
+    assert '<button type="submit">Send the reset link</button>' in page
+
+
+def test_password_reset_link_that_is_invalid_says_so_without_a_form(client):
+    url = reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "not-a-token"})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Choose a new password</h1>" in page
+    assert "This password reset link is invalid or has expired." in page
+    assert "<form method=\"post\" novalidate>" not in page
