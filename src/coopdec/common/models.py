@@ -39,7 +39,9 @@ class RecordMixin(models.Model):
         max_length=10,
         choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
-        db_index=True,
+        # No index of its own: nearly every row is published, and without table statistics
+        # SQLite took such an index for a selective one and walked every published row of
+        # queries such as ``partnership_id IN (...) AND publication_status = 'published'``.
     )
     is_demo = models.BooleanField(
         _("demonstration record"), default=False, help_text=_("Invented for the demonstration; not real.")
