@@ -48,10 +48,13 @@ from coopdec.cooperation.models import (
 from coopdec.interop.models import IatiActivity
 from coopdec.territories.models import Country, Locality
 
-from .read import ActivityError, checksum, language_code, narratives, organisation, read_activity
+from .read import ActivityError, checksum, language_code, narratives, organisation
+from .reader import Parsed, Stopped, Unreadable, can_fork, read_file, read_in_process
 from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
 
 BATCH_SIZE = 500
+# Files from this size on are read by a second process (reader.py); smaller ones are not worth a fork.
+READER_PROCESS_FROM_BYTES = 4 * 1024 * 1024
 REINDEX_EVERY = 2000  # updated projects and partnerships reindexed together (new projects: with their batch)
 CHANGE_REASON = "IATI import"
 
@@ -173,15 +176,6 @@ class ImportSummary:
 
 
 @dataclass
-class Parsed:
-    line: int | None
-    identifier: str
-    record: dict
-    organisations: dict
-    checksum: str = ""
-
-
-@dataclass
 class Resolution:
     """Where an activity's organisations and partnership are in coopdec."""
 
@@ -207,8 +201,9 @@ class _Journal:
 
 
 class ActivityImporter:
-    def __init__(self, *, batch_size: int = BATCH_SIZE):
+    def __init__(self, *, batch_size: int = BATCH_SIZE, reader_process: bool | None = None):
         self.batch_size = batch_size
+        self.reader_process = reader_process
         self.countries = set(Country.objects.values_list("code", flat=True))
         self.org_by_ref: dict[str, int] = {}
         self.org_by_name: dict[tuple[str, str], int] = {}
@@ -276,39 +271,44 @@ class ActivityImporter:
             )
             return
         root_lang = root.get(XML_LANG, "")
+        if self._use_reader_process(path):
+            items = read_in_process(path, root_lang=root_lang, countries=self.countries)
+        else:
+            items = read_file(path, root_lang=root_lang, countries=self.countries)
         batch: list[Parsed] = []
         in_batch: set[str] = set()
-        try:
-            for element in wrap(iter_elements(path, "iati-activity")):
-                summary.activities += 1
-                line = element.sourceline
-                try:
-                    parsed = read_activity(element, root_lang=root_lang)
-                except ActivityError as exc:
-                    identifier = (element.findtext("iati-identifier") or "").strip()
-                    self._fail(summary, Failure(path, line, identifier, str(exc)))
-                    continue
-                identifier = parsed["record"]["identifier"]
-                if identifier in in_batch:  # the same activity twice: the later one wins
-                    self._write(batch, summary, path)
-                    batch, in_batch = [], set()
-                batch.append(Parsed(line, identifier, parsed["record"], parsed["organisations"]))
-                in_batch.add(identifier)
-                if len(batch) >= self.batch_size:
-                    self._write(batch, summary, path)
-                    batch, in_batch = [], set()
-        except etree.XMLSyntaxError as exc:
-            summary.failures.append(
-                Failure(
-                    path,
-                    exc.lineno,
-                    "",
-                    _("the file is not well-formed XML, reading stopped (%(reason)s)")
-                    % {"reason": exc.msg},
+        for item in wrap(items):
+            if isinstance(item, Stopped):
+                summary.failures.append(
+                    Failure(
+                        path,
+                        item.line,
+                        "",
+                        _("the file is not well-formed XML, reading stopped (%(reason)s)")
+                        % {"reason": item.reason},
+                    )
                 )
-            )
+                break
+            summary.activities += 1
+            if isinstance(item, Unreadable):
+                self._fail(summary, Failure(path, item.line, item.identifier, item.reason))
+                continue
+            if item.identifier in in_batch:  # the same activity twice: the later one wins
+                self._write(batch, summary, path)
+                batch, in_batch = [], set()
+            batch.append(item)
+            in_batch.add(item.identifier)
+            if len(batch) >= self.batch_size:
+                self._write(batch, summary, path)
+                batch, in_batch = [], set()
         self._write(batch, summary, path)
         self.reindex()
+
+    def _use_reader_process(self, path: str) -> bool:
+        """Read in a second process for large files (``reader_process=None``), when it can fork."""
+        if self.reader_process is None:
+            return can_fork() and Path(path).stat().st_size >= READER_PROCESS_FROM_BYTES
+        return self.reader_process and can_fork()
 
     def _reindex_later(self, saved: tuple[list[int], set[int]]) -> None:
         updated, partnerships = saved
@@ -425,21 +425,23 @@ class ActivityImporter:
             summary.created += 1
 
     def _normalise(self, batch: list[Parsed]) -> None:
-        """Drop references coopdec cannot hold (unknown countries, unknown GeoNames ids), then checksum."""
+        """Drop GeoNames ids coopdec does not know (and locations left with nothing), checksum again
+        the records that changed (the reader left out unknown countries before its checksum)."""
         wanted = {
             loc["geonameid"]
             for item in batch
             for loc in item.record["locations"]
             if loc["geonameid"]
         }
-        known = (
-            set(Locality.objects.filter(geonameid__in=wanted).values_list("geonameid", flat=True))
-            if wanted
-            else set()
-        )
+        if not wanted:
+            return
+        known = set(Locality.objects.filter(geonameid__in=wanted).values_list("geonameid", flat=True))
+        if known == wanted:
+            return
         for item in batch:
             record = item.record
-            record["countries"] = [c for c in record["countries"] if c["code"] in self.countries]
+            if not any(loc["geonameid"] and loc["geonameid"] not in known for loc in record["locations"]):
+                continue
             for location in record["locations"]:
                 if location["geonameid"] not in known:
                     location["geonameid"] = None
@@ -1003,10 +1005,14 @@ def iati_files_import(
     paths: Iterable[Path | str],
     wrap: Callable[[Iterable], Iterable] | None = None,
     batch_size: int = BATCH_SIZE,
+    reader_process: bool | None = None,
 ) -> ImportSummary:
-    """Import IATI activity (and organisation) files; see the module docstring."""
+    """Import IATI activity (and organisation) files; see the module docstring.
+
+    ``reader_process``: read in a second process (True), in this one (False), or from
+    ``READER_PROCESS_FROM_BYTES`` on (None)."""
     summary = ImportSummary()
-    importer = ActivityImporter(batch_size=batch_size)
+    importer = ActivityImporter(batch_size=batch_size, reader_process=reader_process)
     for path in paths:
         importer.import_file(
             path, summary, wrap=(lambda items, p=path: wrap(items, p)) if wrap else iter

@@ -1,0 +1,152 @@
+"""Read an activity file into plain records, in this process or in a reader process beside it.
+
+``read_file`` streams a file's ``<iati-activity>`` elements and yields, in file order, one item per
+activity (``Parsed`` or ``Unreadable``), then ``Stopped`` if the file stops being well-formed. It
+touches no database: what it needs (the country codes coopdec knows) is given to it.
+
+``read_in_process`` runs ``read_file`` in a forked child process (reading and checksumming an
+activity costs about as much CPU as writing it, so the two halves of an import use the two halves
+of a 2-core machine). The child only reads the file and sends plain values through a pipe, in
+chunks; the pipe's small buffer makes it wait when the writer is behind, so memory stays flat. It
+never opens, uses or closes a database connection (it leaves with ``os._exit``, as
+``multiprocessing`` children do). If it dies, the parent raises ``ReaderFailed`` and writes nothing
+more; if the parent stops (error, Ctrl-C), the child is terminated.
+"""
+
+import gc
+import multiprocessing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from .read import ActivityError, checksum, read_activity
+from .xmlsafe import iter_elements
+
+CHUNK = 100  # activities per message from the reader process
+
+
+@dataclass
+class Parsed:
+    """An activity read: its canonical record, the organisations it names, the record's checksum."""
+
+    line: int | None
+    identifier: str
+    record: dict
+    organisations: dict
+    checksum: str = ""
+
+
+@dataclass
+class Unreadable:
+    """An activity that cannot be imported (the reason says why)."""
+
+    line: int | None
+    identifier: str
+    reason: str
+
+
+@dataclass
+class Stopped:
+    """The file is not well-formed from this line on: reading stopped."""
+
+    line: int | None
+    reason: str
+
+
+class ReaderFailed(RuntimeError):
+    """The reader process ended without finishing the file."""
+
+
+def keep_known_countries(record: dict, countries: set[str] | frozenset[str]) -> None:
+    """Recipient countries coopdec does not know are left out (before the checksum)."""
+    record["countries"] = [c for c in record["countries"] if c["code"] in countries]
+
+
+def read_file(path: Path | str, *, root_lang: str, countries: set[str]) -> Iterator[Parsed | Unreadable | Stopped]:
+    """The items of an activity file, in order (see the module docstring)."""
+    try:
+        for element in iter_elements(path, "iati-activity"):
+            line = element.sourceline
+            try:
+                parsed = read_activity(element, root_lang=root_lang)
+            except ActivityError as exc:
+                identifier = (element.findtext("iati-identifier") or "").strip()
+                yield Unreadable(line, identifier, str(exc))
+                continue
+            record = parsed["record"]
+            keep_known_countries(record, countries)
+            yield Parsed(line, record["identifier"], record, parsed["organisations"], checksum(record))
+    except etree.XMLSyntaxError as exc:
+        yield Stopped(exc.lineno, exc.msg)
+
+
+def _reader(send, path: str, root_lang: str, countries: set[str]) -> None:
+    """The child: send lists of items, then ``("end", None)``, or ``("error", text)``."""
+    try:
+        chunk: list = []
+        for item in read_file(path, root_lang=root_lang, countries=countries):
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                send.send(chunk)
+                chunk = []
+        if chunk:
+            send.send(chunk)
+        send.send(("end", None))
+    except (BrokenPipeError, ConnectionResetError):  # the parent has gone: nothing to say
+        pass
+    except Exception as exc:  # noqa: BLE001 (reported to the parent, which raises it)
+        try:
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            pass
+    finally:
+        send.close()
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def read_in_process(path: Path | str, *, root_lang: str, countries: set[str]) -> Iterator[Parsed | Unreadable | Stopped]:
+    """``read_file`` run by a forked child process; the same items, in the same order."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    # Objects that exist now are never collected by the child's garbage collector, so it does not
+    # touch (and copy) the parent's pages to scan them.
+    gc.freeze()
+    try:
+        process = context.Process(
+            target=_reader, args=(send, str(path), root_lang, frozenset(countries)), daemon=True
+        )
+        process.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    finished = False
+    try:
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                raise ReaderFailed(
+                    _("the reader process of %(path)s stopped (exit code %(code)s)")
+                    % {"path": path, "code": process.exitcode if process.exitcode is not None else "?"}
+                ) from None
+            if isinstance(message, list):
+                yield from message
+                continue
+            kind, value = message
+            if kind == "error":
+                raise ReaderFailed(
+                    _("the reader process of %(path)s failed: %(reason)s") % {"path": path, "reason": value}
+                )
+            finished = True
+            return
+    finally:
+        receive.close()
+        if not finished and process.is_alive():
+            process.terminate()
+        process.join()

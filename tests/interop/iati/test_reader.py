@@ -1,0 +1,71 @@
+import pytest
+
+from coopdec.cooperation.models import Project
+from coopdec.interop.iati.importer import iati_files_import
+from coopdec.interop.iati.reader import (
+    Parsed,
+    ReaderFailed,
+    Stopped,
+    Unreadable,
+    read_file,
+    read_in_process,
+)
+from tests.interop.iati.test_importer import WATER, activities_file
+
+COUNTRIES = {"FR", "SN"}
+
+
+def _mixed_file(tmp_path, *, truncated: bool = False):
+    """Two good activities around a bad one (a budget too large); ``truncated``: the file then
+    stops in the middle of a fourth activity."""
+    too_big = WATER.format(n=2).replace(">150000.00<", ">1e30<")
+    path = activities_file(tmp_path, WATER.format(n=1), too_big, WATER.format(n=3))
+    if truncated:
+        text = path.read_text(encoding="utf-8").replace("</iati-activities>", WATER.format(n=4)[:400])
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_in_process_yields_what_read_file_yields(tmp_path):
+    path = _mixed_file(tmp_path, truncated=True)
+    here = list(read_file(path, root_lang="", countries=COUNTRIES))
+    there = list(read_in_process(path, root_lang="", countries=COUNTRIES))
+    assert [type(item) for item in there] == [Parsed, Unreadable, Parsed, Stopped]
+    assert there == here
+    assert there[1] == Unreadable(56, "FR-RNA-W751-2", "the budget 1e30 is too large")
+    assert len({there[0].checksum, there[2].checksum}) == 2
+    assert there[3].line == 169  # the end of the file, where the activity is left open
+
+
+def test_read_file_leaves_out_countries_coopdec_does_not_know(tmp_path):
+    path = activities_file(tmp_path, WATER.format(n=1))
+    (only_france,) = read_file(path, root_lang="", countries={"FR"})
+    (with_senegal,) = read_file(path, root_lang="", countries=COUNTRIES)
+    assert only_france.record["countries"] == []
+    assert with_senegal.record["countries"] == [{"code": "SN", "percentage": "100.00"}]
+    assert only_france.checksum != with_senegal.checksum
+
+
+def test_read_in_process_raises_when_the_reader_fails(tmp_path):
+    with pytest.raises(ReaderFailed) as error:
+        list(read_in_process(tmp_path / "missing.xml", root_lang="", countries=COUNTRIES))
+    assert "FileNotFoundError" in str(error.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader_process", [True, False], ids=["reader-process", "one-process"])
+def test_import_reports_bad_activities_and_a_truncated_file_either_way(tmp_path, reader_process):
+    summary = iati_files_import(paths=[_mixed_file(tmp_path, truncated=True)], reader_process=reader_process)
+    assert summary.counts() == {"activities": 3, "created": 2, "updated": 0, "unchanged": 0, "failed": 1}
+    assert [(f.identifier, f.line) for f in summary.failures] == [("FR-RNA-W751-2", 56), ("", 169)]
+    assert summary.failures[1].reason.startswith("the file is not well-formed XML, reading stopped")
+    assert sorted(Project.objects.values_list("iati_identifier", flat=True)) == ["FR-RNA-W751-1", "FR-RNA-W751-3"]
+
+
+@pytest.mark.django_db
+def test_import_with_a_reader_process_then_without_changes_nothing(tmp_path):
+    path = _mixed_file(tmp_path)
+    first = iati_files_import(paths=[path], reader_process=True)
+    again = iati_files_import(paths=[path], reader_process=False)
+    assert first.counts() == {"activities": 3, "created": 2, "updated": 0, "unchanged": 0, "failed": 1}
+    assert again.counts() == {"activities": 3, "created": 0, "updated": 0, "unchanged": 2, "failed": 1}
