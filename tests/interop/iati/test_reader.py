@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from coopdec.cooperation.models import Project
@@ -28,8 +30,8 @@ def _mixed_file(tmp_path, *, truncated: bool = False):
 
 def test_read_in_process_yields_what_read_file_yields(tmp_path):
     path = _mixed_file(tmp_path, truncated=True)
-    here = list(read_file(path, root_lang="", countries=COUNTRIES))
-    there = list(read_in_process(path, root_lang="", countries=COUNTRIES))
+    here = list(read_file(path, root_lang="", countries=COUNTRIES, localities=set()))
+    there = list(read_in_process(path, root_lang="", countries=COUNTRIES, localities=set()))
     assert [type(item) for item in there] == [Parsed, Unreadable, Parsed, Stopped]
     assert there == here
     assert there[1] == Unreadable(56, "FR-RNA-W751-2", "the budget 1e30 is too large")
@@ -37,18 +39,30 @@ def test_read_in_process_yields_what_read_file_yields(tmp_path):
     assert there[3].line == 169  # the end of the file, where the activity is left open
 
 
-def test_read_file_leaves_out_countries_coopdec_does_not_know(tmp_path):
+def test_read_file_leaves_out_places_coopdec_does_not_know(tmp_path):
     path = activities_file(tmp_path, WATER.format(n=1))
-    (only_france,) = read_file(path, root_lang="", countries={"FR"})
-    (with_senegal,) = read_file(path, root_lang="", countries=COUNTRIES)
-    assert only_france.record["countries"] == []
-    assert with_senegal.record["countries"] == [{"code": "SN", "percentage": "100.00"}]
-    assert only_france.checksum != with_senegal.checksum
+    (unknown,) = read_file(path, root_lang="", countries={"FR"}, localities=set())
+    (known,) = read_file(path, root_lang="", countries=COUNTRIES, localities={2253354})
+    assert unknown.record["countries"] == []
+    assert known.record["countries"] == [{"code": "SN", "percentage": "100.00"}]
+    assert [loc["geonameid"] for loc in unknown.record["locations"]] == [None]
+    assert [loc["geonameid"] for loc in known.record["locations"]] == [2253354]
+    assert unknown.checksum != known.checksum
+
+
+def test_read_file_gives_json_columns_their_text(tmp_path):
+    (parsed,) = read_file(activities_file(tmp_path, WATER.format(n=1)), root_lang="", countries=COUNTRIES, localities=set())
+    record = parsed.record
+    assert record["title"]["en"] == "Drinking water in Dakar"
+    assert record["title_json"] == json.dumps(record["title"])
+    assert record["target_groups"] == '{"fr": "Quartiers de Dakar."}'
+    assert record["transactions"][0]["description"] == '{"fr": "Engagement"}'
+    assert record["results"][0]["indicators"][0]["values"][0]["comment"] == '{"fr": "Retard"}'
 
 
 def test_read_in_process_raises_when_the_reader_fails(tmp_path):
     with pytest.raises(ReaderFailed) as error:
-        list(read_in_process(tmp_path / "missing.xml", root_lang="", countries=COUNTRIES))
+        list(read_in_process(tmp_path / "missing.xml", root_lang="", countries=COUNTRIES, localities=set()))
     assert "FileNotFoundError" in str(error.value)
 
 

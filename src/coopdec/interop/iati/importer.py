@@ -11,12 +11,14 @@ How it stays fast and safe (see docs/iati.md):
   and not written at all (no history row either).
 """
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +50,7 @@ from coopdec.cooperation.models import (
 from coopdec.interop.models import IatiActivity
 from coopdec.territories.models import Country, Locality
 
-from .read import ActivityError, checksum, language_code, narratives, organisation
+from .read import ActivityError, language_code, narratives, organisation
 from .reader import Parsed, Stopped, Unreadable, can_fork, read_file, read_in_process
 from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
 
@@ -204,6 +206,7 @@ class ActivityImporter:
     def __init__(self, *, batch_size: int = BATCH_SIZE, reader_process: bool | None = None):
         self.batch_size = batch_size
         self.reader_process = reader_process
+        self._localities: frozenset[int] | None = None
         self.countries = set(Country.objects.values_list("code", flat=True))
         self.org_by_ref: dict[str, int] = {}
         self.org_by_name: dict[tuple[str, str], int] = {}
@@ -271,10 +274,8 @@ class ActivityImporter:
             )
             return
         root_lang = root.get(XML_LANG, "")
-        if self._use_reader_process(path):
-            items = read_in_process(path, root_lang=root_lang, countries=self.countries)
-        else:
-            items = read_file(path, root_lang=root_lang, countries=self.countries)
+        read = read_in_process if self._use_reader_process(path) else read_file
+        items = read(path, root_lang=root_lang, countries=self.countries, localities=self.localities())
         batch: list[Parsed] = []
         in_batch: set[str] = set()
         for item in wrap(items):
@@ -303,6 +304,12 @@ class ActivityImporter:
                 batch, in_batch = [], set()
         self._write(batch, summary, path)
         self.reindex()
+
+    def localities(self) -> frozenset[int]:
+        """The GeoNames ids of coopdec's localities (read once per import: a location names one)."""
+        if self._localities is None:
+            self._localities = frozenset(Locality.objects.values_list("geonameid", flat=True))
+        return self._localities
 
     def _use_reader_process(self, path: str) -> bool:
         """Read in a second process for large files (``reader_process=None``), when it can fork."""
@@ -367,7 +374,6 @@ class ActivityImporter:
     def _write(self, batch: list[Parsed], summary: ImportSummary, path: str) -> None:
         if not batch:
             return
-        self._normalise(batch)
         # ``exclude(iati_identifier="")`` repeats the condition of the partial unique index, so that
         # SQLite looks the identifiers up in it instead of scanning every project.
         existing = {
@@ -423,34 +429,6 @@ class ActivityImporter:
             summary.updated += 1
         else:
             summary.created += 1
-
-    def _normalise(self, batch: list[Parsed]) -> None:
-        """Drop GeoNames ids coopdec does not know (and locations left with nothing), checksum again
-        the records that changed (the reader left out unknown countries before its checksum)."""
-        wanted = {
-            loc["geonameid"]
-            for item in batch
-            for loc in item.record["locations"]
-            if loc["geonameid"]
-        }
-        if not wanted:
-            return
-        known = set(Locality.objects.filter(geonameid__in=wanted).values_list("geonameid", flat=True))
-        if known == wanted:
-            return
-        for item in batch:
-            record = item.record
-            if not any(loc["geonameid"] and loc["geonameid"] not in known for loc in record["locations"]):
-                continue
-            for location in record["locations"]:
-                if location["geonameid"] not in known:
-                    location["geonameid"] = None
-            record["locations"] = [
-                loc
-                for loc in record["locations"]
-                if loc["name"] or loc["geonameid"] or loc["latitude"] is not None
-            ]
-            item.checksum = checksum(record)
 
     # -- organisations and partnerships ---------------------------------------------------------
 
@@ -824,8 +802,8 @@ def _project_row(record: dict, resolution: "Resolution") -> tuple:
     """The values of PROJECT_COLUMNS for an activity."""
     dates = record["dates"]
     return (
-        record["title"],
-        record["description"],
+        record["title_json"],
+        record["description_json"],
         record["target_groups"],
         record["status"],
         dates["planned_start"],
@@ -894,12 +872,11 @@ class _Table:
     def _adapter(field, ops):
         kind = field.get_internal_type()
         if kind == "JSONField":
-            # Most JSON values of an import are empty: adapt those once.
-            empty_dict = ops.adapt_json_value({}, field.encoder)
-            empty_list = ops.adapt_json_value([], field.encoder)
-            return lambda v: (
-                empty_dict if v == {} else empty_list if v == [] else ops.adapt_json_value(v, field.encoder)
-            )
+            # The values are JSON text already (reader.as_json_text): SQLite stores the text as it
+            # is; other databases wrap it as they wrap JSON (psycopg's Jsonb), without encoding again.
+            if type(ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value:
+                return None
+            return lambda text: ops.adapt_json_value(text, _JsonText)
         if kind == "DateTimeField":
             return lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # the same "now" on every row
         return None
@@ -938,6 +915,13 @@ class _Table:
                 cursor.execute(sql, [value for row in chunk for value in row])
                 ids.extend(row[0] for row in cursor.fetchall())
             return ids
+
+
+class _JsonText(json.JSONEncoder):
+    """The "encoder" of a value that is JSON text already."""
+
+    def encode(self, o):
+        return o
 
 
 _INSERT_CHUNK = 500

@@ -2,7 +2,9 @@
 
 ``read_file`` streams a file's ``<iati-activity>`` elements and yields, in file order, one item per
 activity (``Parsed`` or ``Unreadable``), then ``Stopped`` if the file stops being well-formed. It
-touches no database: what it needs (the country codes coopdec knows) is given to it.
+touches no database: what it needs (the country codes and GeoNames ids coopdec knows) is given to
+it. A ``Parsed`` record is checksummed first, then its values bound for JSON columns are turned into
+JSON text (``as_json_text``).
 
 ``read_in_process`` runs ``read_file`` in a forked child process (reading and checksumming an
 activity costs about as much CPU as writing it, so the two halves of an import use the two halves
@@ -14,8 +16,9 @@ more; if the parent stops (error, Ctrl-C), the child is terminated.
 """
 
 import gc
+import json
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,13 +63,61 @@ class ReaderFailed(RuntimeError):
     """The reader process ended without finishing the file."""
 
 
-def keep_known_countries(record: dict, countries: set[str] | frozenset[str]) -> None:
-    """Recipient countries coopdec does not know are left out (before the checksum)."""
+def keep_known_places(record: dict, *, countries: Set[str], localities: Set[int]) -> None:
+    """Leave out what coopdec cannot refer to (before the checksum): recipient countries it does
+    not know, GeoNames ids that are not coopdec localities (and locations left with nothing)."""
     record["countries"] = [c for c in record["countries"] if c["code"] in countries]
+    locations = record["locations"]
+    if any(loc["geonameid"] and loc["geonameid"] not in localities for loc in locations):
+        for location in locations:
+            if location["geonameid"] not in localities:
+                location["geonameid"] = None
+        record["locations"] = [
+            loc for loc in locations if loc["name"] or loc["geonameid"] or loc["latitude"] is not None
+        ]
 
 
-def read_file(path: Path | str, *, root_lang: str, countries: set[str]) -> Iterator[Parsed | Unreadable | Stopped]:
-    """The items of an activity file, in order (see the module docstring)."""
+# Values the import stores in JSON columns, by key of the record (read.py) or of its list items.
+_JSON_KEYS = (
+    "target_groups",
+    "default_aid_types",
+    "other_identifiers",
+    "regions",
+    "tags",
+    "policy_markers",
+    "other_descriptions",
+    "sector_narratives",
+)
+
+
+def as_json_text(record: dict) -> None:
+    """Once checksummed, replace the record's values bound for JSON columns by their JSON text, as
+    Django writes it (``json.dumps``): done here, in the reader, rather than by the writer, and far
+    fewer objects to send between processes. Title and description stay as they are (the atlas
+    document is made of them) and get their text beside them (``title_json``, ``description_json``)."""
+    dumps = json.dumps
+    record["title_json"] = dumps(record["title"])
+    record["description_json"] = dumps(record["description"])
+    for key in _JSON_KEYS:
+        record[key] = dumps(record[key])
+    for transaction in record["transactions"]:
+        transaction["description"] = dumps(transaction["description"])
+    for document in record["documents"]:
+        document["title"] = dumps(document["title"])
+    for result in record["results"]:
+        result["title"], result["description"] = dumps(result["title"]), dumps(result["description"])
+        for indicator in result["indicators"]:
+            indicator["title"] = dumps(indicator["title"])
+            indicator["description"] = dumps(indicator["description"])
+            for value in indicator["values"]:
+                value["comment"] = dumps(value["comment"])
+
+
+def read_file(
+    path: Path | str, *, root_lang: str, countries: Set[str], localities: Set[int]
+) -> Iterator[Parsed | Unreadable | Stopped]:
+    """The items of an activity file, in order (see the module docstring). ``countries`` and
+    ``localities``: the country codes and GeoNames ids coopdec knows."""
     try:
         for element in iter_elements(path, "iati-activity"):
             line = element.sourceline
@@ -77,17 +128,19 @@ def read_file(path: Path | str, *, root_lang: str, countries: set[str]) -> Itera
                 yield Unreadable(line, identifier, str(exc))
                 continue
             record = parsed["record"]
-            keep_known_countries(record, countries)
-            yield Parsed(line, record["identifier"], record, parsed["organisations"], checksum(record))
+            keep_known_places(record, countries=countries, localities=localities)
+            digest = checksum(record)
+            as_json_text(record)
+            yield Parsed(line, record["identifier"], record, parsed["organisations"], digest)
     except etree.XMLSyntaxError as exc:
         yield Stopped(exc.lineno, exc.msg)
 
 
-def _reader(send, path: str, root_lang: str, countries: set[str]) -> None:
+def _reader(send, path: str, root_lang: str, countries: Set[str], localities: Set[int]) -> None:
     """The child: send lists of items, then ``("end", None)``, or ``("error", text)``."""
     try:
         chunk: list = []
-        for item in read_file(path, root_lang=root_lang, countries=countries):
+        for item in read_file(path, root_lang=root_lang, countries=countries, localities=localities):
             chunk.append(item)
             if len(chunk) >= CHUNK:
                 send.send(chunk)
@@ -110,7 +163,9 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def read_in_process(path: Path | str, *, root_lang: str, countries: set[str]) -> Iterator[Parsed | Unreadable | Stopped]:
+def read_in_process(
+    path: Path | str, *, root_lang: str, countries: Set[str], localities: Set[int]
+) -> Iterator[Parsed | Unreadable | Stopped]:
     """``read_file`` run by a forked child process; the same items, in the same order."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -119,7 +174,7 @@ def read_in_process(path: Path | str, *, root_lang: str, countries: set[str]) ->
     gc.freeze()
     try:
         process = context.Process(
-            target=_reader, args=(send, str(path), root_lang, frozenset(countries)), daemon=True
+            target=_reader, args=(send, str(path), root_lang, countries, localities), daemon=True
         )
         process.start()
     finally:
