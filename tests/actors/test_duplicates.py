@@ -102,7 +102,7 @@ def test_merge_renames_the_dropped_organisation_in_earlier_versions():
     services.party_add(partnership=partnership, organisation=thies)
     organisations_merge(keep=keep, drop=drop)
     first.refresh_from_db()
-    assert first.relations == {"parties": sorted([[lyon.pk, "lead", None], [keep.pk, "partner", None]])}
+    assert first.relations == {"parties": sorted([[lyon.pk, "lead", None], [keep.pk, "partner", None]]), "documents": []}
     record_restore(record=partnership, history_id=first.history_id)
     assert set(partnership.parties.all()) == {lyon, keep}
 

@@ -31,7 +31,7 @@ def test_openapi_document_validates(client):
         assert path in paths, path
     assert set(paths["/api/v1/projects"]) == {"get", "post"}
     assert set(paths["/api/v1/partnerships/{partnership_id}/parties"]) == {"post"}
-    assert set(paths["/api/v1/partnerships/{partnership_id}/parties/{organisation_id}"]) == {"delete"}
+    assert set(paths["/api/v1/partnerships/{partnership_id}/parties/{organisation_id}"]) == {"patch", "delete"}
     assert document["components"]["securitySchemes"] == {"BearerToken": {"type": "http", "scheme": "bearer"}}
     assert paths["/api/v1/projects"]["get"]["security"] == [{}, {"BearerToken": []}]  # reading: token optional
     assert paths["/api/v1/projects"]["post"]["security"] == [{"BearerToken": []}]

@@ -188,3 +188,45 @@ def test_party_changes_keep_the_registry_rules(client, world):
     assert client.post(url, {"organisation": world["paris"].pk, "role": "boss"}, content_type="application/json",
                        headers=headers).status_code == 400
     assert set(partnership.party_links.values_list("organisation_id", flat=True)) == {world["paris"].pk, world["dakar"].pk}
+
+
+MANAGE_PARTIES_CHANGE = {"anonymous": 401, "unrelated": 403, "party_editor": 403, "party_admin": 200, "coordinator": 200}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_partnership_party_change_matrix(client, world, caller):
+    """Changing a party's role or joining date: the parties' administrators and coordinators, as on the web."""
+    headers = headers_for(world, caller)
+    partnership, dakar = world["partnership"], world["dakar"]
+    changed = client.patch(f"/api/v1/partnerships/{partnership.pk}/parties/{dakar.pk}",
+                           {"role": "funder", "joined_on": "2019-03-01"}, content_type="application/json", headers=headers)
+    assert changed.status_code == MANAGE_PARTIES_CHANGE[caller], changed.content
+    party = partnership.party_links.get(organisation=dakar)
+    if changed.status_code == 200:
+        assert {"organisation": dakar.pk, "role": "funder", "joined_on": "2019-03-01"} in [
+            {**p, "organisation": p["organisation"]["id"]} for p in changed.json()["parties"]]
+        assert (party.role, party.joined_on.isoformat()) == ("funder", "2019-03-01")
+        assert partnership.history.latest().history_change_reason == "party changed"
+    else:
+        assert (party.role, party.joined_on) == ("partner", None)
+
+
+def test_party_change_keeps_unsent_fields_and_refuses_bad_input(client, world):
+    partnership, dakar = world["partnership"], world["dakar"]
+    headers = headers_for(world, "party_admin")
+    url = f"/api/v1/partnerships/{partnership.pk}/parties/{dakar.pk}"
+    assert client.patch(url, {"joined_on": "2019-03-01"}, content_type="application/json", headers=headers).status_code == 200
+    assert client.patch(url, {"role": "lead"}, content_type="application/json", headers=headers).status_code == 200
+    party = partnership.party_links.get(organisation=dakar)
+    assert (party.role, party.joined_on.isoformat()) == ("lead", "2019-03-01")
+    cleared = client.patch(url, {"joined_on": None}, content_type="application/json", headers=headers)
+    assert cleared.status_code == 200
+    assert partnership.party_links.get(organisation=dakar).joined_on is None
+    for payload in ({"role": "boss"}, {"joined_on": "yesterday"}, {"organisation": 3}):
+        assert client.patch(url, payload, content_type="application/json", headers=headers).status_code == 400, payload
+    assert client.patch(f"/api/v1/partnerships/{partnership.pk}/parties/{world['draft_organisation'].pk}",
+                        {"role": "lead"}, content_type="application/json", headers=headers).status_code == 404
+    draft = world["draft_partnership"]
+    assert client.patch(f"/api/v1/partnerships/{draft.pk}/parties/{dakar.pk}", {"role": "lead"},
+                        content_type="application/json", headers=bearer(world["users"]["unrelated"])).status_code == 404
+    assert partnership.party_links.get(organisation=dakar).role == "lead"

@@ -45,7 +45,7 @@ def test_partnership_restore_brings_back_parties_and_roles(cities):
     assert partnership.history.count() == 3
     newest = partnership.history.latest()
     assert newest.history_user == editor
-    assert newest.relations == {"parties": sorted([[lyon.pk, "lead", None], [dakar.pk, "partner", None]])}
+    assert newest.relations == {"parties": sorted([[lyon.pk, "lead", None], [dakar.pk, "partner", None]]), "documents": []}
     removal = PartnershipParty.history.filter(organisation_id=thies.pk, history_type="-").get()
     assert removal.history_user == editor
 
@@ -125,7 +125,7 @@ def test_version_written_without_relations_learns_them_before_the_next_change(ci
     assert imported.relations is None
     services.party_add(partnership=partnership, organisation=thies)
     imported.refresh_from_db()
-    assert imported.relations == {"parties": sorted([[lyon.pk, "partner", None], [dakar.pk, "partner", None]])}
+    assert imported.relations == {"parties": sorted([[lyon.pk, "partner", None], [dakar.pk, "partner", None]]), "documents": []}
     actor_services.record_restore(record=partnership, history_id=imported.history_id)
     assert len(parties_of(partnership)) == 2
 

@@ -56,9 +56,13 @@ def viewable_or_404(request, permission: str, record):
 REASONS = {
     "confirmed": gettext_lazy("confirmed still accurate"), "published": gettext_lazy("published"), "unpublished": gettext_lazy("back to draft"),
     "party added": gettext_lazy("party added"), "party removed": gettext_lazy("party removed"),
+    "party changed": gettext_lazy("party's role or joining date changed"),
     "contribution added": gettext_lazy("contribution added"), "contribution removed": gettext_lazy("contribution removed"),
-    "result added": gettext_lazy("expected result added"), "indicator added": gettext_lazy("indicator added"),
-    "indicator value": gettext_lazy("indicator values recorded"), "document added": gettext_lazy("document added"),
+    "result added": gettext_lazy("expected result added"), "result changed": gettext_lazy("expected result changed"),
+    "result removed": gettext_lazy("expected result removed"), "indicator added": gettext_lazy("indicator added"),
+    "indicator changed": gettext_lazy("indicator changed"), "indicator removed": gettext_lazy("indicator removed"),
+    "indicator value": gettext_lazy("indicator values recorded"),
+    "indicator value removed": gettext_lazy("indicator values removed"), "document added": gettext_lazy("document added"),
     "document removed": gettext_lazy("document removed"),
     "participant added": gettext_lazy("participating organisation added"),
     "participant changed": gettext_lazy("participating organisation changed"),
@@ -129,7 +133,8 @@ def history(request, record, *, permission: str, change_permission: str, restore
     entries = history_entries(record)
     for entry in entries:
         entry["restore_url"] = reverse(restore_url_name, args=[record.pk, entry["version"].history_id])
-    context = {"record": record, "entries": entries,
+    context = {"record": record, "entries": entries, "not_kept": versions.not_kept(type(record)),
+               "relations": ", ".join(str(relation.label) for relation in versions.relations_of(type(record))),
                "can_restore": request.user.has_perm(change_permission, record), **template_context}
     return render(request, "actors/history.html", context)
 
@@ -150,6 +155,8 @@ def restore(request, record, history_id: int, *, permission: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        for message in plan.lost:
+            messages.warning(request, message)
         if plan.recorded:
             messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
         else:

@@ -12,7 +12,8 @@ back. An app registers the relations of a model once (``register``); then:
   written in bulk by an import, without a snapshot, learns the relations it had) and, when it
   changed them after saving the record, ``remember(record)`` afterwards;
 - ``restore_plan`` says which relations restoring a version would change (the views check each
-  relation's permission), ``apply`` writes them back through the ORM (so the atlas signals run).
+  relation's permission) and what it cannot bring back (each relation's ``lost``: a document whose
+  file was purged since), ``apply`` writes them back through the ORM (so the atlas signals run).
 
 A snapshot is ``{relation name: rows}``, each row a JSON list, the rows sorted. ``None`` means the
 relations were not recorded at that version: restoring it then restores the fields only.
@@ -43,20 +44,28 @@ class Relation:
     read: Callable  # record -> list of rows
     write: Callable  # (record, rows, user) -> None
     describe: Callable  # rows -> str, for the history page
-    missing: Callable = lambda rows: []  # rows -> messages about what no longer exists
+    missing: Callable = lambda rows: []  # rows -> messages about what no longer exists (the restore is refused)
+    lost: Callable = lambda rows: []  # rows -> messages about what cannot come back (left out, the restore goes on)
     permission: str | None = None  # needed, besides changing the record, to change this relation
     organisation_column: int | None = None  # the position of an organisation id in each row, if any
 
 
 _REGISTRY: dict[type, list[Relation]] = {}
+_NOT_KEPT: dict[type, object] = {}
 
 
-def register(model, relations: list[Relation]) -> None:
+def register(model, relations: list[Relation], *, not_kept=None) -> None:
+    """``not_kept``: a sentence (lazy translation) telling what restoring a version cannot bring back."""
     _REGISTRY[model] = relations
+    _NOT_KEPT[model] = not_kept
 
 
 def relations_of(model) -> list[Relation]:
     return _REGISTRY.get(model, [])
+
+
+def not_kept(model):
+    return _NOT_KEPT.get(model)
 
 
 def sort_rows(rows) -> list[list]:
@@ -154,6 +163,7 @@ class RestorePlan:
     version: object
     recorded: bool  # whether the version knows its relations (False: only its fields can be restored)
     changing: list[Relation]  # the relations restoring it would change
+    lost: list[str] = ()  # what restoring it cannot bring back (a document whose file was deleted since...)
 
 
 def restore_plan(record, history_id: int) -> RestorePlan:
@@ -167,8 +177,9 @@ def restore_plan(record, history_id: int) -> RestorePlan:
     if wanted is None:
         return RestorePlan(version=version, recorded=False, changing=[])
     current = snapshot(record)
-    return RestorePlan(version=version, recorded=True,
-                       changing=[relation for relation, _old, _new in changes(current, wanted, type(record))])
+    changing = changes(current, wanted, type(record))
+    return RestorePlan(version=version, recorded=True, changing=[relation for relation, _old, _new in changing],
+                       lost=[message for relation, _old, rows in changing for message in relation.lost(rows)])
 
 
 def apply(record, wanted: dict, *, user=None) -> list[Relation]:

@@ -70,11 +70,20 @@ class PartnershipForm(forms.Form):
 
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE,
+                                help_text=_("Optional: when the organisation joined the partnership."))
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisations"] = OrganisationsField(label=_("Organisations to add"), queryset=organisations)
         self.order_fields(["organisations"])
+
+
+class PartyChangeForm(forms.Form):
+    """A party's role in the partnership and the date it joined."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE)
 
 
 PARTICIPANT_ROLE_HELP = _(
@@ -225,6 +234,17 @@ class ContributionForm(forms.Form):
 class ResultForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=ResultType.choices)
     title = I18nField(label=_("Expected result"), max_length=500)
+
+
+class ResultChangeForm(ResultForm):
+    description = I18nField(label=_("Description"), textarea=True, required=False)
+
+
+class IndicatorChangeForm(forms.Form):
+    title = I18nField(label=_("Indicator"), max_length=500)
+    measure = forms.ChoiceField(label=_("Measure"), choices=IndicatorMeasure.choices)
+    ascending = forms.BooleanField(label=_("Higher is better"), required=False, initial=True)
+    description = I18nField(label=_("Description"), textarea=True, required=False)
 
 
 class IndicatorForm(forms.Form):

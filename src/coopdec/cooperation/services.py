@@ -10,12 +10,15 @@ would be orphaned for its own author).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopdec.actors import versions
@@ -192,6 +195,25 @@ def party_add(*, partnership: Partnership, organisation: Organisation, role: str
     save_with_history(link, user=user)
     _touch(partnership, user=user, reason="party added")
     return link
+
+
+@transaction.atomic
+def party_update(*, party: PartnershipParty, role: str, joined_on=None, user=None) -> PartnershipParty:
+    """Change a party's role or the date it joined the partnership (a new version of the partnership)."""
+    party = PartnershipParty.objects.select_related("organisation", "partnership").get(pk=party.pk)
+    if role not in PartyRole.values:
+        raise ValidationError({"role": _("Unknown party role “%(role)s”.") % {"role": role}})
+    partnership = party.partnership
+    if joined_on is not None and partnership.end_date and joined_on > partnership.end_date:
+        raise ValidationError({"joined_on": _("%(name)s cannot join after the partnership ended (%(end)s).") % {
+            "name": party.organisation.name, "end": partnership.end_date.isoformat()}})
+    if (party.role, party.joined_on) == (role, joined_on):
+        return party
+    versions.keep(partnership)
+    party.role, party.joined_on = role, joined_on
+    save_with_history(party, user=user)
+    _touch(partnership, user=user, reason="party changed")
+    return party
 
 
 @transaction.atomic
@@ -522,31 +544,78 @@ def participant_remove(*, participant: ProjectParticipant, user=None) -> None:
 # Results, indicators and their values per territory
 
 
+def _change_part(project: Project, write, *, user, reason: str) -> None:
+    """Write a change to what a project carries: its latest version first learns the relations it had
+    (``versions.keep``), the project then gets a new version recording them as they are."""
+    versions.keep(project)
+    write()
+    _touch(project, user=user, reason=reason)
+
+
+def _next_position(queryset) -> int:
+    last = queryset.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def _set_result(result: Result, *, title, description, type: str) -> None:
+    result.title, result.description, result.type = clean_i18n(title), clean_i18n(description), type
+    if not result.title:
+        raise ValidationError({"title": _("Give the expected result a title.")})
+    result.full_clean()
+
+
 @transaction.atomic
 def result_create(*, project: Project, title, description=None, type: str = "1", user=None) -> Result:
-    title = clean_i18n(title)
-    if not title:
-        raise ValidationError({"title": _("Give the expected result a title.")})
-    result = Result(project=project, title=title, description=clean_i18n(description), type=type,
-                    position=project.results.count())
-    result.full_clean()
-    result.save()
-    _touch(project, user=user, reason="result added")
+    result = Result(project=project, position=_next_position(project.results))
+    _set_result(result, title=title, description=description, type=type)
+    _change_part(project, result.save, user=user, reason="result added")
     return result
+
+
+@transaction.atomic
+def result_update(*, result: Result, title, description=None, type: str = "1", user=None) -> Result:
+    result = Result.objects.select_related("project").get(pk=result.pk)
+    _set_result(result, title=title, description=description, type=type)
+    _change_part(result.project, result.save, user=user, reason="result changed")
+    return result
+
+
+@transaction.atomic
+def result_remove(*, result: Result, user=None) -> None:
+    """Remove an expected result with its indicators and their values (a restore brings them back)."""
+    _change_part(result.project, result.delete, user=user, reason="result removed")
+
+
+def _set_indicator(indicator: Indicator, *, title, description, measure: str, ascending: bool) -> None:
+    indicator.title, indicator.description = clean_i18n(title), clean_i18n(description)
+    indicator.measure, indicator.ascending = measure, ascending
+    if not indicator.title:
+        raise ValidationError({"title": _("Give the indicator a title.")})
+    indicator.full_clean()
 
 
 @transaction.atomic
 def indicator_create(*, result: Result, title, description=None, measure: str = "1", ascending: bool = True,
                      user=None) -> Indicator:
-    title = clean_i18n(title)
-    if not title:
-        raise ValidationError({"title": _("Give the indicator a title.")})
-    indicator = Indicator(result=result, title=title, description=clean_i18n(description), measure=measure,
-                          ascending=ascending, position=result.indicators.count())
-    indicator.full_clean()
-    indicator.save()
-    _touch(result.project, user=user, reason="indicator added")
+    indicator = Indicator(result=result, position=_next_position(result.indicators))
+    _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
+    _change_part(result.project, indicator.save, user=user, reason="indicator added")
     return indicator
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, title, description=None, measure: str = "1", ascending: bool = True,
+                     user=None) -> Indicator:
+    indicator = Indicator.objects.select_related("result__project").get(pk=indicator.pk)
+    _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
+    _change_part(indicator.result.project, indicator.save, user=user, reason="indicator changed")
+    return indicator
+
+
+@transaction.atomic
+def indicator_remove(*, indicator: Indicator, user=None) -> None:
+    """Remove an indicator with the values measured (a restore brings them back)."""
+    _change_part(indicator.result.project, indicator.delete, user=user, reason="indicator removed")
 
 
 @transaction.atomic
@@ -557,12 +626,18 @@ def indicator_value_set(*, indicator: Indicator, period_start, period_end, terri
     if territory is not None and territory.pk not in party_ids(project):
         raise ValidationError({"territory": _("Measure the indicator in the territory of one of the project's parties.")})
     _check_dates(period_start, period_end, field="period_end")
+    versions.keep(project)
     value, _created = IndicatorValue.objects.update_or_create(
         indicator=indicator, territory=territory, period_start=period_start, period_end=period_end,
         defaults={"baseline": baseline, "target": target, "actual": actual, "comment": clean_i18n(comment)},
     )
     _touch(project, user=user, reason="indicator value")
     return value
+
+
+@transaction.atomic
+def indicator_value_remove(*, value: IndicatorValue, user=None) -> None:
+    _change_part(value.indicator.result.project, value.delete, user=user, reason="indicator value removed")
 
 
 # Documents
@@ -614,6 +689,7 @@ def document_add(*, title, project: Project | None = None, partnership: Partners
     if file:
         document.file.save(Path(file.name).name, file, save=False)
     document.full_clean(exclude=["file", "uploaded_by"])
+    versions.keep(project or partnership)
     save_with_history(document, user=user)
     _touch(project or partnership, user=user, reason="document added")
     return document
@@ -621,10 +697,27 @@ def document_add(*, title, project: Project | None = None, partnership: Partners
 
 @transaction.atomic
 def document_remove(*, document: Document, user=None) -> None:
+    """Remove a document. Its stored file stays (served to no one: no document points to it) so that
+    restoring an earlier version brings the document back whole, until ``documents_purge`` deletes it."""
     owner = document.project or document.partnership
+    versions.keep(owner)
     document._history_user = _user_or_none(user)
-    stored = document.file.name
     document.delete()
-    if stored:
-        transaction.on_commit(lambda: document.file.storage.delete(stored))
     _touch(owner, user=user, reason="document removed")
+
+
+def documents_purge(*, older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Delete the stored files that no document has pointed to for ``older_than`` (a document removed,
+    or its project or partnership deleted, that long ago); return their names. Once a file is purged,
+    restoring a version that had its document leaves that document out, and says so."""
+    history = Document.history.model
+    cutoff = timezone.now() - older_than
+    in_use = set(Document.objects.exclude(file="").values_list("file", flat=True))
+    last_seen = history.objects.exclude(file="").values("file").annotate(last=Max("history_date"))
+    names = sorted(row["file"] for row in last_seen if row["last"] < cutoff and row["file"] not in in_use)
+    storage = Document._meta.get_field("file").storage
+    purged = [name for name in names if storage.exists(name)]
+    if not dry_run:
+        for name in purged:
+            storage.delete(name)
+    return purged

@@ -1,26 +1,36 @@
 """The relations each version of a partnership or a project keeps, so that restoring it brings them back.
 
-Partnership: its parties and their roles. Project: its DAC sectors with percentages, SDG goals and
-targets, cooperation axes, places, participating organisations, recipient countries and budget
-contributions (support types, dates and texts are fields of the project itself).
+Partnership: its parties and their roles, its agreements and documents. Project: its DAC sectors
+with percentages, SDG goals and targets, cooperation axes, places, participating organisations,
+recipient countries, budget contributions, expected results, their indicators and the values
+measured, and its documents (support types, dates and texts are fields of the project itself).
 
-Not kept: documents (a removed file is gone from storage), expected results, indicators and their
-values (a record of measures, not a state to roll back), IATI budget lines and transactions
-(replaced as a whole by each IATI import).
+Results, indicators, values and documents are kept with their ids: restoring updates the ones still
+there in place and recreates a removed one under its former id (ids are never handed out twice, on
+SQLite as on PostgreSQL), so that links to a document keep working and a restore can be undone
+exactly. A document's file is not versioned: the version names the stored file, which a removal
+keeps (``documents_purge`` deletes it later); a document whose file is no longer stored cannot come
+back and the restore says so (``lost``).
+
+Not kept: IATI budget lines and transactions (replaced as a whole by each IATI import).
 
 Registered with ``coopdec.actors.versions`` when the app is ready (``apps.py``).
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.services import save_with_history
 from coopdec.actors.versions import Relation, lookup, register, sort_rows
+from coopdec.common.i18n import localize
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 
@@ -28,6 +38,9 @@ from .models import (
     Contribution,
     ContributionKind,
     ContributorRole,
+    Document,
+    Indicator,
+    IndicatorValue,
     ParticipantRole,
     Partnership,
     PartnershipParty,
@@ -38,6 +51,7 @@ from .models import (
     ProjectParticipant,
     ProjectSdg,
     ProjectSector,
+    Result,
 )
 
 
@@ -245,11 +259,145 @@ def _describe_contributions(rows) -> str:
         for org, name, role, kind, amount, currency, year in rows)
 
 
+# Expected results, indicators, values measured and documents: rows kept with their ids
+
+
+class _Rows:
+    """The rows of one table a record owns, as ``[id, *fields]`` lists, written back by id."""
+
+    def __init__(self, model, owner: str, fields: tuple[str, ...], *, dates=(), decimals=(), datetimes=(),
+                 with_history: bool = False):
+        self.model, self.owner, self.fields = model, owner, fields
+        self.dates, self.decimals, self.datetimes = set(dates), set(decimals), set(datetimes)
+        self.with_history = with_history
+
+    def column(self, name: str) -> int:
+        return 1 + self.fields.index(name)
+
+    def queryset(self, record):
+        return self.model.objects.filter(**{self.owner: record.pk})
+
+    def read(self, record) -> list:
+        return sort_rows([pk, *(_json_value(value) for value in values)]
+                         for pk, *values in self.queryset(record).values_list("pk", *self.fields))
+
+    def values(self, row) -> dict:
+        values = dict(zip(self.fields, row[1:], strict=True))
+        for name in self.dates:
+            values[name] = None if values[name] is None else date.fromisoformat(values[name])
+        for name in self.datetimes:
+            values[name] = None if values[name] is None else datetime.fromisoformat(values[name])
+        for name in self.decimals:
+            values[name] = None if values[name] is None else Decimal(values[name])
+        return values
+
+    def write(self, record, rows, user) -> None:
+        """Delete what the rows do not name, update what differs, recreate the others under their former id."""
+        wanted = {row[0]: list(row) for row in rows}
+        current = {row[0]: row for row in self.read(record)}
+        elsewhere = self.model.objects.filter(pk__in=wanted.keys() - current.keys())
+        if elsewhere.exists():  # ids are never handed out twice: only a hand-made database gets here
+            raise ValidationError(_("This version cannot be restored: some of its %(items)s now belong to another record.")
+                                  % {"items": self.model._meta.verbose_name_plural})
+        for item in self.queryset(record).order_by("pk"):
+            row = wanted.pop(item.pk, None)
+            if row is None:
+                item._history_user = _user(user)
+                item.delete()
+            elif row != current[item.pk]:
+                for name, value in self.values(row).items():
+                    setattr(item, name, value)
+                self._save(item, user)
+        for pk, row in sorted(wanted.items()):
+            self._save(self.model(pk=pk, **self.values(row)), user)
+
+    def _save(self, item, user) -> None:
+        if self.with_history:
+            save_with_history(item, user=user)
+        else:
+            item.save()
+
+
+def _json_value(value):
+    """A column's value as JSON keeps it: decimals as text, dates as ISO text."""
+    if value is None or isinstance(value, bool | int | float | str | dict | list):
+        return value
+    return str(value) if isinstance(value, Decimal) else value.isoformat()
+
+
+RESULT_ROWS = _Rows(Result, "project_id", ("project_id", "type", "title", "description", "position"))
+INDICATOR_ROWS = _Rows(Indicator, "result__project_id",
+                       ("result_id", "title", "description", "measure", "ascending", "position"))
+VALUE_ROWS = _Rows(IndicatorValue, "indicator__result__project_id",
+                   ("indicator_id", "territory_id", "period_start", "period_end", "baseline", "target", "actual",
+                    "comment"), dates=("period_start", "period_end"), decimals=("baseline", "target", "actual"))
+
+
+def _document_rows(owner: str) -> _Rows:
+    return _Rows(Document, owner, (owner, "title", "file", "url", "format", "category", "language", "document_date",
+                                   "is_agreement", "signed_on", "renewal_on", "uploaded_by_id", "created_at"),
+                 dates=("document_date", "signed_on", "renewal_on"), datetimes=("created_at",), with_history=True)
+
+
+def _titles(rows, column: int) -> str:
+    return "; ".join(localize(row[column]) or f"#{row[0]}" for row in rows)
+
+
+def _describe_values(rows) -> str:
+    indicators = lookup("indicator", {row[1] for row in rows}, lambda keys: {
+        pk: localize(title) for pk, title in Indicator.objects.filter(pk__in=keys).values_list("pk", "title")})
+    territory = VALUE_ROWS.column("territory_id")
+    names = _names(row[territory] for row in rows if row[territory])
+    described = []
+    for _pk, indicator, where, start, end, baseline, target, actual, _comment in rows:
+        figures = " / ".join("—" if value is None else f"{Decimal(value).normalize():f}" for value in (baseline, target, actual))
+        described.append(_("%(indicator)s, %(where)s, %(start)s – %(end)s: %(figures)s") % {
+            "indicator": indicators.get(indicator) or f"#{indicator}",
+            "where": _organisation_label(names, where) if where else _("whole project"),
+            "start": start, "end": end, "figures": figures})
+    return "; ".join(described)
+
+
+def _documents_relation(rows_of: _Rows) -> Relation:
+    file, title = rows_of.column("file"), rows_of.column("title")
+    uploader, created = rows_of.column("uploaded_by_id"), rows_of.column("created_at")
+    storage = Document._meta.get_field("file").storage
+
+    def gone(rows) -> list:
+        """Rows to recreate whose file was deleted since: they cannot come back."""
+        present = set(Document.objects.filter(pk__in=[row[0] for row in rows]).values_list("pk", flat=True))
+        return [row for row in rows if row[0] not in present and row[file] and not storage.exists(row[file])]
+
+    def lost(rows) -> list[str]:
+        return [_("The document “%(title)s” cannot come back: its file was deleted since.")
+                % {"title": localize(row[title]) or f"#{row[0]}"} for row in gone(rows)]
+
+    def write(record, rows, user) -> None:
+        missing = {row[0] for row in gone(rows)}
+        rows = [list(row) for row in rows if row[0] not in missing]
+        users = set(get_user_model().objects.filter(pk__in=[row[uploader] for row in rows if row[uploader]])
+                    .values_list("pk", flat=True))
+        for row in rows:
+            if row[uploader] not in users:
+                row[uploader] = None
+        present = set(rows_of.queryset(record).values_list("pk", flat=True))
+        rows_of.write(record, rows, user)
+        # ``created_at`` is set on creation (auto_now_add): recreated documents get their own date back.
+        for row in rows:
+            if row[0] not in present:
+                Document.objects.filter(pk=row[0]).update(created_at=datetime.fromisoformat(row[created]))
+
+    return Relation("documents", gettext_lazy("Documents"), rows_of.read, write, lambda rows: _titles(rows, title),
+                    lost=lost)
+
+
 def register_relations() -> None:
     register(Partnership, [
         Relation("parties", gettext_lazy("Parties"), _read_parties, _write_parties, _describe_parties,
                  missing=_missing_parties, permission="cooperation.manage_parties", organisation_column=0),
-    ])
+        _documents_relation(_document_rows("partnership_id")),
+    ], not_kept=gettext_lazy("A document whose file was deleted since cannot come back (the file of a removed "
+                             "document is kept for a while, then purged)."))
     register(Project, [
         Relation("sectors", gettext_lazy("DAC sectors"), _read_sectors, _write_sectors, _describe_sectors),
         Relation("sdgs", gettext_lazy("SDG goals or targets"), _read_sdgs, _write_sdgs,
@@ -265,4 +413,15 @@ def register_relations() -> None:
         Relation("contributions", gettext_lazy("Budget contributions"), _read_contributions, _write_contributions,
                  _describe_contributions, missing=lambda rows: _missing_organisations(row[0] for row in rows),
                  organisation_column=0),
-    ])
+        # In this order: a result before its indicators, an indicator before its values.
+        Relation("results", gettext_lazy("Expected results"), RESULT_ROWS.read, RESULT_ROWS.write,
+                 lambda rows: _titles(rows, 3)),
+        Relation("indicators", gettext_lazy("Indicators"), INDICATOR_ROWS.read, INDICATOR_ROWS.write,
+                 lambda rows: _titles(rows, 2)),
+        Relation("indicator_values", gettext_lazy("Values measured"), VALUE_ROWS.read, VALUE_ROWS.write,
+                 _describe_values, organisation_column=VALUE_ROWS.column("territory_id"),
+                 missing=lambda rows: _missing_organisations(row[VALUE_ROWS.column("territory_id")] for row in rows)),
+        _documents_relation(_document_rows("project_id")),
+    ], not_kept=gettext_lazy("A document whose file was deleted since cannot come back (the file of a removed "
+                             "document is kept for a while, then purged), nor IATI budget lines and transactions "
+                             "(each IATI import replaces them)."))

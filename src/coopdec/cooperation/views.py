@@ -24,24 +24,30 @@ from . import selectors, services
 from .forms import (
     ContributionForm,
     DocumentForm,
+    IndicatorChangeForm,
     IndicatorForm,
     IndicatorValueForm,
     ParticipantChangeForm,
     ParticipantForm,
     PartnershipForm,
+    PartyChangeForm,
     PartyForm,
     ProjectForm,
+    ResultChangeForm,
     ResultForm,
 )
 from .models import (
     Contribution,
     Document,
     Indicator,
+    IndicatorValue,
     ParticipantRole,
     Partnership,
     PartnershipParty,
+    PartyRole,
     Project,
     ProjectParticipant,
+    Result,
     SupportType,
 )
 
@@ -125,40 +131,83 @@ def partnership_update(request, pk: int):
         else:
             messages.success(request, _("Saved."))
             return redirect(partnership)
-    can_manage = request.user.has_perm("cooperation.manage_parties", partnership)
     return render(request, "cooperation/partnership_form.html", {
-        "form": form, "partnership": partnership, "can_manage": can_manage,
-        "party_form": PartyForm(organisations=organisations_visible_to(request.user)) if can_manage else None,
-        "document_form": DocumentForm(),
+        "form": form, "partnership": partnership, **_parties_context(request, partnership), "document_form": DocumentForm(),
     })
+
+
+# Parties: role and joining date of each, added and removed by the parties' administrators (htmx swaps ``#parties``)
+
+
+def _parties_context(request, partnership, party_form=None) -> dict:
+    can_manage = request.user.has_perm("cooperation.manage_parties", partnership)
+    if can_manage and party_form is None:
+        party_form = PartyForm(organisations=organisations_visible_to(request.user))
+    return {
+        "partnership": partnership, "can_manage": can_manage, "party_form": party_form if can_manage else None,
+        "parties": partnership.party_links.select_related("organisation__country").order_by("organisation__name"),
+        "party_roles": PartyRole.choices, "fragment": bool(request.htmx),
+    }
+
+
+def _parties_done(request, partnership, party_form=None):
+    """With htmx, the ``#parties`` section (messages included); without, back to the edit page."""
+    if request.htmx:
+        return render(request, "cooperation/parties_section.html", _parties_context(request, partnership, party_form))
+    return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
+
+
+def _managed_partnership(request, pk: int) -> Partnership:
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.manage_parties", partnership)
+    return partnership
 
 
 @require_POST
 @records.guarded
 def party_add(request, pk: int):
-    partnership = _partnership(request, pk)
-    records.check(request, "cooperation.manage_parties", partnership)
+    partnership = _managed_partnership(request, pk)
     form = PartyForm(request.POST, organisations=organisations_visible_to(request.user))
     if form.is_valid():
         try:
             for organisation in form.cleaned_data["organisations"]:
                 services.party_add(partnership=partnership, organisation=organisation, role=form.cleaned_data["role"],
-                                   user=request.user)
+                                   joined_on=form.cleaned_data["joined_on"], user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             added = len(form.cleaned_data["organisations"])
             messages.success(request, ngettext("%(count)s party added.", "%(count)s parties added.", added) % {"count": added})
-    else:
+            form = None
+    elif "organisations" in form.errors:
         messages.error(request, _("Choose the organisations to add."))
-    return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return _parties_done(request, partnership, form)
+
+
+@require_POST
+@records.guarded
+def party_change(request, pk: int, party_id: int):
+    """Change a party's role or joining date."""
+    partnership = _managed_partnership(request, pk)
+    party = get_object_or_404(PartnershipParty.objects.select_related("organisation"), pk=party_id, partnership=partnership)
+    form = PartyChangeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        services.party_update(party=party, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Saved: %(name)s.") % {"name": party.organisation.name})
+    return _parties_done(request, partnership)
 
 
 @require_POST
 @records.guarded
 def party_remove(request, pk: int, party_id: int):
-    partnership = _partnership(request, pk)
-    records.check(request, "cooperation.manage_parties", partnership)
+    partnership = _managed_partnership(request, pk)
     party = get_object_or_404(PartnershipParty, pk=party_id, partnership=partnership)
     try:
         services.party_remove(party=party, user=request.user)
@@ -166,7 +215,7 @@ def party_remove(request, pk: int, party_id: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Party removed."))
-    return redirect(reverse("cooperation:partnership_update", args=[partnership.pk]) + "#parties")
+    return _parties_done(request, partnership)
 
 
 PARTNERSHIP_VIEWS = records.RecordViews(
@@ -283,6 +332,7 @@ def project_update(request, pk: int):
     return render(request, "cooperation/project_form.html", {
         "form": form, "project": project, "partnership": project.partnership, "lead": project.lead_organisation,
         "contributions": project.contributions.select_related("organisation"),
+        "results": project.results.prefetch_related("indicators__values__territory"),
         "documents": project.documents.all(), **_project_subforms(project), **_datalists(),
         "can_manage_participants": request.user.has_perm("cooperation.manage_participants", project),
     })
@@ -320,9 +370,91 @@ def project_add(request, pk: int, what: str):
         "form": ProjectForm(initial=ProjectForm.initial_for(project)), "project": project,
         "partnership": project.partnership, "lead": project.lead_organisation,
         "contributions": project.contributions.select_related("organisation"), "documents": project.documents.all(),
-        **forms, **_datalists(),
+        "results": project.results.prefetch_related("indicators__values__territory"), **forms, **_datalists(),
     }, status=400)
     return response
+
+
+# Expected results, indicators and values: changed or removed by the parties' editors (a restore brings them back)
+
+
+def _project_part(request, pk: int, queryset, part_id: int, owner: str):
+    project = _project(request, pk)
+    records.check(request, "cooperation.change_project", project)
+    return project, get_object_or_404(queryset, pk=part_id, **{owner: project})
+
+
+def _results_url(project) -> str:
+    return reverse("cooperation:project_update", args=[project.pk]) + "#result"
+
+
+def _part_page(request, project, form, save, *, heading: str, remove_url: str, remove_label: str):
+    """Edit a result or an indicator (``save(cleaned_data)`` through its service); the page offers its removal."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            records.form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_results_url(project))
+    return render(request, "cooperation/project_part_form.html", {
+        "project": project, "form": form, "heading": heading, "remove_url": remove_url, "remove_label": remove_label,
+        "cancel_url": _results_url(project)})
+
+
+@records.guarded
+def result_update(request, pk: int, result_id: int):
+    project, result = _project_part(request, pk, Result.objects.all(), result_id, "project")
+    form = ResultChangeForm(request.POST or None,
+                            initial={"type": result.type, "title": result.title, "description": result.description})
+    return _part_page(request, project, form,
+                      lambda data: services.result_update(result=result, user=request.user, **data),
+                      heading=_("Expected result: %(title)s") % {"title": result},
+                      remove_url=reverse("cooperation:result_remove", args=[project.pk, result.pk]),
+                      remove_label=_("Remove this result, its indicators and their values"))
+
+
+@require_POST
+@records.guarded
+def result_remove(request, pk: int, result_id: int):
+    project, result = _project_part(request, pk, Result.objects.all(), result_id, "project")
+    services.result_remove(result=result, user=request.user)
+    messages.success(request, _("Expected result removed; restoring an earlier version of the project brings it back."))
+    return redirect(_results_url(project))
+
+
+@records.guarded
+def indicator_update(request, pk: int, indicator_id: int):
+    project, indicator = _project_part(request, pk, Indicator.objects.all(), indicator_id, "result__project")
+    form = IndicatorChangeForm(request.POST or None, initial={
+        "title": indicator.title, "measure": indicator.measure, "ascending": indicator.ascending,
+        "description": indicator.description})
+    return _part_page(request, project, form,
+                      lambda data: services.indicator_update(indicator=indicator, user=request.user, **data),
+                      heading=_("Indicator: %(title)s") % {"title": indicator},
+                      remove_url=reverse("cooperation:indicator_remove", args=[project.pk, indicator.pk]),
+                      remove_label=_("Remove this indicator and its values"))
+
+
+@require_POST
+@records.guarded
+def indicator_remove(request, pk: int, indicator_id: int):
+    project, indicator = _project_part(request, pk, Indicator.objects.select_related("result__project"), indicator_id,
+                                       "result__project")
+    services.indicator_remove(indicator=indicator, user=request.user)
+    messages.success(request, _("Indicator removed; restoring an earlier version of the project brings it back."))
+    return redirect(_results_url(project))
+
+
+@require_POST
+@records.guarded
+def indicator_value_remove(request, pk: int, value_id: int):
+    project, value = _project_part(request, pk, IndicatorValue.objects.select_related("indicator__result__project"),
+                                   value_id, "indicator__result__project")
+    services.indicator_value_remove(value=value, user=request.user)
+    messages.success(request, _("Values removed."))
+    return redirect(_results_url(project))
 
 
 # Participating organisations (IATI participating-org), managed by the lead organisation's editors

@@ -39,6 +39,7 @@ from coopdec.cooperation.services import (
     partnership_update,
     party_add,
     party_remove,
+    party_update,
     project_create,
     project_delete,
     project_update,
@@ -572,6 +573,35 @@ def add_party(request, partnership_id: int, payload: PartyAddIn):
     return Status(201, partnership_out(visible_partnership(request.user, partnership_id), request.user))
 
 
+class PartyPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    role: PartyRole | None = Field(None, description="Left out: unchanged.")
+    joined_on: date | None = Field(None, description="When the organisation joined; null clears it, left out: unchanged.")
+
+
+def _party_of(partnership: Partnership, organisation_id: int, user) -> PartnershipParty:
+    """A party of the partnership, if the caller may see its organisation (404 otherwise)."""
+    party = next((link for link in partnership.party_links.all() if link.organisation_id == organisation_id), None)
+    if party is None or organisation_ref(party.organisation, user) is None:
+        raise Http404
+    return party
+
+
+@router.patch("/partnerships/{int:partnership_id}/parties/{int:organisation_id}", response=PartnershipOut,
+              auth=token_required, summary="Change a party's role or joining date", tags=["partnerships"])
+def change_party(request, partnership_id: int, organisation_id: int, payload: PartyPatch):
+    """The parties' administrators (or a coordinator) may change a party's role and the date it joined."""
+    partnership = visible_partnership(request.user, partnership_id)
+    require(request.user, "cooperation.manage_parties", partnership,
+            _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
+    party = _party_of(partnership, organisation_id, request.user)
+    changes = payload.model_dump(exclude_unset=True)
+    party_update(party=party, role=changes.get("role") or party.role,
+                 joined_on=changes["joined_on"] if "joined_on" in changes else party.joined_on, user=request.user)
+    return partnership_out(visible_partnership(request.user, partnership_id), request.user)
+
+
 @router.delete("/partnerships/{int:partnership_id}/parties/{int:organisation_id}", response={204: None},
                auth=token_required, summary="Remove a party from a partnership", tags=["partnerships"])
 def remove_party(request, partnership_id: int, organisation_id: int):
@@ -579,10 +609,7 @@ def remove_party(request, partnership_id: int, organisation_id: int):
     partnership = visible_partnership(request.user, partnership_id)
     require(request.user, "cooperation.manage_parties", partnership,
             _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
-    party = next((link for link in partnership.party_links.all() if link.organisation_id == organisation_id), None)
-    if party is None or organisation_ref(party.organisation, request.user) is None:
-        raise Http404
-    party_remove(party=party, user=request.user)
+    party_remove(party=_party_of(partnership, organisation_id, request.user), user=request.user)
     return Status(204, None)
 
 
