@@ -13,6 +13,7 @@ from coopdec.territories.resolution import (
     distance_km,
     get_index,
     key,
+    romanised,
 )
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,97 @@ def test_resolve_city_under_its_own_language_name_stays_the_city_beside_a_same_n
     assert resolved(index, "Milano", "Italy").locality.name == "Milan"
     assert resolved(index, "Napoli", "Italy").locality.name == "Naples"
     assert resolved(index, "Wien", "Austria").locality.name == "Vienna"
+
+
+def test_resolve_namesake_of_unknown_population_is_not_outweighed_by_a_small_town(index):
+    # GeoNames gives 0 for a population it does not know: the Adelsdorf of 7,245 is not 8 times larger.
+    result = index.resolve("Adelsdorf", "Germany")
+    assert result.status == AMBIGUOUS
+    assert {p.geonameid for p in result.candidates} == {2959514, 2959513}
+
+
+def test_resolve_city_still_outweighs_a_namesake_of_unknown_population():
+    city = Place(1793743, "Suzhou", "CN", "01", 33.63611, 116.97889, 1647642)
+    unknown = Place(8507323, "Suzhou", "CN", "15", 40.16375, 94.63989, 0)
+    index = PlaceIndex(places=[city, unknown], alternates={}, regions=[], countries={"CN": ["China"]}, variants=[])
+    with translation.override("en"):
+        result = index.resolve("Suzhou", "China")
+    assert result.status == RESOLVED
+    assert result.locality == city
+    assert result.reason == "main name, most populous of 2 places of this name"
+
+
+def test_resolve_parenthesis_written_to_tell_namesakes_apart_leaves_them_ambiguous(index):
+    # Stolberg (Harz), 1,400 people, or Stolberg (Rheinland), 57,700: "Südharz" says which, the gazetteer cannot read it.
+    result = index.resolve("Stolberg (Südharz)", "Germany")
+    assert result.status == AMBIGUOUS
+    assert result.reason.startswith(
+        "several places of this name, and the words in parenthesis (Südharz) do not tell which: Stolberg (2826595, 57684)"
+    )
+    assert {p.geonameid for p in result.candidates} == {2826595, 2826594}
+    # Without namesakes the words in parenthesis do not matter.
+    assert resolved(index, "Hennef (Sieg)", "Germany").locality.name == "Hennef (Sieg)"
+
+
+def _belgrade_index():
+    belgrade = Place(792680, "Belgrade", "RS", "SE", 44.80401, 20.46513, 1273651)
+    mladenovac = Place(787893, "Mladenovac", "RS", "SE", 44.43861, 20.69917, 0)  # 45 km away, in the City of Belgrade
+    return PlaceIndex(places=[belgrade, mladenovac], alternates={}, regions=[], countries={"RS": ["Serbia"]}, variants=[])
+
+
+def test_resolve_ward_whose_name_is_a_town_farther_out_is_ambiguous():
+    index = _belgrade_index()
+    with translation.override("en"):
+        dashed = index.resolve("Belgrade – Mladenovac", "Serbia")
+        bracketed = index.resolve("Mladenovac (Belgrade)", "Serbia")
+        ward = index.resolve("Belgrade – Zvezdara", "Serbia")  # no place of this name anywhere: a ward of the city
+    for result in (dashed, bracketed):
+        assert result.status == AMBIGUOUS
+        assert result.reason.startswith(
+            "no Mladenovac near Belgrade, but a place of this name lies 45 km away: the city or that place?")
+        assert {p.geonameid for p in result.candidates} == {792680, 787893}
+    assert ward.status == RESOLVED
+    assert ward.locality.geonameid == 792680
+    assert ward.reason.endswith("ward or district of this city; resolved to the city")
+
+
+def test_resolve_chinese_province_after_the_comma_or_in_the_country_field(index):
+    anhui = resolved(index, "Suzhou, Anhui", "China")
+    jiangsu = resolved(index, "Suzhou, Jiangsu", "China")
+    assert anhui.locality.geonameid == 1793743
+    assert jiangsu.locality.geonameid == 1886760
+    assert jiangsu.reason == "main name, in the region given"
+    guess = index.country("Jiangsu, China")
+    assert (guess.code, guess.admin1) == ("CN", {"04"})
+
+
+def test_resolve_first_level_region_in_english_whatever_its_iso_type(index):
+    # A Romanian județ is a "department" in ISO 3166-2, a county in English; Slovak kraje are regions.
+    assert resolved(index, "Argeș County", "Romania").identity == ("subdivision", "RO-AG")
+    bratislava = resolved(index, "Bratislava Region", "Slovakia")
+    assert bratislava.identity == ("subdivision", "SK-BL")
+    assert bratislava.reason == "subdivision SK-BL, whose name in the country's language begins so"
+    # A county is still not a state.
+    assert index.resolve("Washington County", "United States").status == UNRESOLVED
+
+
+def test_romanised_key_joins_romanisations_of_one_cyrillic_name():
+    assert romanised("pogranichny") == romanised("pogranichnyy") == "pogranichny"
+    assert romanised("velykyi bychkiv") == romanised("velykyy bychkiv")
+    assert romanised("mizhhiria") == romanised("mizhhirya")
+    assert romanised("zalischyky") == romanised("zalishchyky")
+
+
+def test_resolve_name_romanised_from_cyrillic_another_way():
+    pogranichnyy = Place(2017851, "Pogranichnyy", "RU", "59", 44.41041, 131.37847, 11930)
+    bychkiv = Place(690040, "Velykyy Bychkiv", "UA", "25", 47.96821, 24.01061, 9255)
+    index = PlaceIndex(places=[pogranichnyy, bychkiv], alternates={}, regions=[],
+                       countries={"RU": ["Russia"], "UA": ["Ukraine"], "ES": ["Spain"]}, variants=[])
+    with translation.override("en"):
+        russian = index.resolve("Pogranichny", "Russia")
+        ukrainian = index.resolve("Velykyi Bychkiv", "Ukraine")
+        elsewhere = index.resolve("Pogranichny", "Spain")
+    assert russian.locality == pogranichnyy
+    assert russian.reason == "name romanised from Cyrillic in another way, only place so spelt in the country"
+    assert ukrainian.locality == bychkiv
+    assert elsewhere.status == UNRESOLVED

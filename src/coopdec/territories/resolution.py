@@ -47,6 +47,11 @@ DOMINANCE = 8.0
 # A place found only under one of its alternate names is trusted from this population up (or when
 # the alternate is a mere spelling of its main name).
 TRUSTED_ALTERNATE_POPULATION = 5_000
+# The population a namesake of unknown population (0 in GeoNames) is counted with when weighing candidates.
+UNKNOWN_POPULATION = 2_500
+# A ward written "City – Ward" whose name is a place this far from the city (beyond WARD_KM) may be that
+# place, in a large municipality ("Belgrade – Mladenovac", 45 km away): neither is chosen.
+FAR_WARD_KM = 100.0
 # A place smaller than this that bears the very name of one of its country's first-level
 # subdivisions (states, provinces, regions) stands aside for the subdivision.
 SMALLER_THAN_REGION = 1_000
@@ -91,6 +96,9 @@ _QUALIFIER_TYPES = {
     "prefecture": ("prefecture",), "municipality": ("municipal",), "state": ("state",), "canton": ("canton",),
     "voivodeship": ("voivodeship", "province"), "okres": ("district",),
 }
+# ISO 3166-2 types of the first-level regions that English calls counties, provinces or regions.
+_FIRST_LEVEL_TYPES = {"county", "province", "region", "department", "oblast", "voivodship", "voivodeship",
+                      "administrative region", "autonomous region", "prefecture", "krai"}
 _PUNCT_SPACES = str.maketrans(dict.fromkeys("-‐‑–—'’.,/", " "))
 _SPACES = re.compile(r"\s+")
 _DASH_SPLIT = re.compile(r"\s+[–—-]\s+")
@@ -246,6 +254,7 @@ class PlaceIndex:
         self._joined: dict[tuple[str, str], list[int]] | None = None
         self._prefixes: dict[tuple[str, str], list[int]] | None = None
         self._regions_by_country: dict[str, list[Region]] | None = None
+        self._romanised: dict[tuple[str, str], list[int]] | None = None
         self._countries: dict[str, CountryGuess] = {}
 
     # ---- building -------------------------------------------------------------------------------
@@ -439,7 +448,7 @@ class PlaceIndex:
             name, inside = m.group(1).strip(), m.group(2).strip()
             if fold(inside) in _QUALIFIERS:
                 return self._subdivision(name, cc, qualified=fold(inside))
-            return self._part_of(name, inside, cc, admin1) or self._match_or_unresolved(name, cc, admin1)
+            return self._part_of(name, inside, cc, admin1) or self._match_or_unresolved(name, cc, admin1, inside)
 
         # "City – Ward".
         parts = _DASH_SPLIT.split(city)
@@ -477,7 +486,26 @@ class PlaceIndex:
             place = max(joined, key=lambda p: p.population)
             return Resolution(RESOLVED, cc, place, confidence=0.85, reason=_(
                 "main name written with other spaces or hyphens, only place of this name in the country"))
+
+        # "Pogranichny" for Pogranichnyy, "Vyzhnytsia" for Vyzhnytsya: the same Cyrillic name romanised
+        # another way, when exactly one place of the country is spelt so.
+        if cc in CYRILLIC_COUNTRIES:
+            spelt = [self.places[i] for i in self.by_romanisation().get((cc, romanised(key(city))), ())]
+            if len(_clusters(spelt)) == 1:
+                return Resolution(RESOLVED, cc, max(spelt, key=lambda p: p.population), confidence=0.8, reason=_(
+                    "name romanised from Cyrillic in another way, only place so spelt in the country"))
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+    def by_romanisation(self) -> dict[tuple[str, str], list[int]]:
+        """(country, name romanised plainly) -> geonameids, for the countries that write in Cyrillic."""
+        if self._romanised is None:
+            found: dict[tuple[str, str], set[int]] = defaultdict(set)
+            for names in (self.by_name, self.by_alternate):
+                for (country, k), ids in names.items():
+                    if country in CYRILLIC_COUNTRIES:
+                        found[(country, romanised(k))].update(ids)
+            self._romanised = {name: sorted(ids) for name, ids in found.items()}
+        return self._romanised
 
     def _longer_names(self, cc: str, k: str, place: Place) -> list[Place]:
         """Larger places of the country whose name is this one followed by more words ("Zell am See" for
@@ -541,10 +569,10 @@ class PlaceIndex:
                else _("a region's name, shared by the small town %(town)s"))
         return _lower(region, 0.1, why % {"town": town.name})
 
-    def _match_or_unresolved(self, name: str, cc: str, admin1: set[str]) -> Resolution:
+    def _match_or_unresolved(self, name: str, cc: str, admin1: set[str], inside: str = "") -> Resolution:
         found = self._match(name, cc, admin1)
         if found.status == RESOLVED:
-            return _lower(found, 0.1, _("name without its parenthesis"))
+            return self._unless_namesakes(found, name, inside, cc) or _lower(found, 0.1, _("name without its parenthesis"))
         if found.status == AMBIGUOUS:
             return found
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
@@ -561,6 +589,17 @@ class PlaceIndex:
             if len(clusters) == 1:
                 return Resolution(RESOLVED, cc, clusters[0], confidence=0.85,
                                   reason=_("part of %(city)s, found near it") % {"city": parent.locality.name})
+            if not clusters:
+                # "Belgrade – Mladenovac": no ward of this name near the city, but a town of this name
+                # farther out, which a large municipality may include: the city or that town?
+                farther = [p for p in part_candidates if distance_km(
+                    p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude) <= FAR_WARD_KM]
+                if farther:
+                    return _ambiguous(cc, [parent.locality, *_clusters(farther)], _(
+                        "no %(part)s near %(city)s, but a place of this name lies %(km)d km away: the city or "
+                        "that place?") % {"part": part.strip(), "city": parent.locality.name, "km": round(min(
+                            distance_km(p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude)
+                            for p in farther))})
             return _lower(parent, 0.3, _("ward or district of this city; resolved to the city"))
         if parent.status == AMBIGUOUS:
             # "Suzhou – Wujiang": several cities of this name; the ward near only one of them tells which.
@@ -578,8 +617,19 @@ class PlaceIndex:
         # The inside is not a city: maybe another name of the same place ("Oamaru (Waitaki)").
         found = self._match(part.strip(), cc, admin1)
         if found.status == RESOLVED:
-            return _lower(found, 0.15, _("name in parenthesis is not a place; matched the main name"))
+            return self._unless_namesakes(found, part, whole, cc) or _lower(
+                found, 0.15, _("name in parenthesis is not a place; matched the main name"))
         return None
+
+    def _unless_namesakes(self, found: Resolution, name: str, inside: str, cc: str) -> Resolution | None:
+        """"Stolberg (Südharz)": words in parenthesis written to tell namesakes apart, which the gazetteer
+        cannot read; when there are namesakes, the most populous is not the answer."""
+        namesakes = _clusters(self._candidates(name.strip(), cc))
+        if found.locality is None or len(namesakes) < 2:
+            return None
+        return _ambiguous(cc, namesakes, _(
+            "several places of this name, and the words in parenthesis (%(inside)s) do not tell which"
+        ) % {"inside": inside.strip()})
 
     def _candidates(self, name: str, cc: str) -> list[Place]:
         k = key(name)
@@ -666,8 +716,16 @@ class PlaceIndex:
         found = {r.code: r for kk in keys for r in self.regions.get((cc, kk), ())}
         words = set(k.replace("(", " ").replace(")", " ").split()) | set(qualified.split())
         wanted = {t for word, types in _QUALIFIER_TYPES.items() if word in words for t in types}
+
+        def of_kind(region: Region) -> bool:
+            # English names a country's first-level regions county, province or region whatever their ISO
+            # type ("Argeș County" is the județ RO-AG, a "department" in ISO; "Plovdiv Province" BG-16, a
+            # "region"); below the first level, and for states, the kind must be the one written.
+            return any(t in region.type for t in wanted) or (
+                region.top_level and bool(wanted & _FIRST_LEVEL_TYPES) and region.type in _FIRST_LEVEL_TYPES)
+
         if wanted:  # "Washington County" is not the State of Washington.
-            found = {code: r for code, r in found.items() if any(t in r.type for t in wanted)}
+            found = {code: r for code, r in found.items() if of_kind(r)}
         if len(found) == 1:
             region = next(iter(found.values()))
             return Resolution(RESOLVED, cc, subdivision=region, confidence=0.85 if qualified else 0.8,
@@ -679,7 +737,9 @@ class PlaceIndex:
         if wanted and len(stem) >= 4:
             # "Lviv Oblast" is L'vivs'ka Oblast', "Olomouc Region" Olomoucký kraj: the ISO name in the
             # country's language begins with the name written, and the kind of area is the one asked.
-            similar = [r for r in self.regions_of(cc) if any(t in r.type for t in wanted)
+            # "Bratislava Region" is Bratislavský kraj: the name's last vowel may change.
+            stem = stem[:-1] if stem[-1] in "aeiouy" and len(stem) >= 6 else stem
+            similar = [r for r in self.regions_of(cc) if of_kind(r)
                        and any(key(n).replace(" ", "").startswith(stem) for n in _region_names(r.name))]
             if len(similar) == 1:
                 return Resolution(RESOLVED, cc, subdivision=similar[0], confidence=0.75, reason=_(
@@ -688,6 +748,25 @@ class PlaceIndex:
             return Resolution(UNRESOLVED, cc, reason=_(
                 "an administrative area (%(kind)s) that is not in the gazetteer") % {"kind": qualified})
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+
+# Countries whose place names are romanised from Cyrillic, in several competing systems.
+CYRILLIC_COUNTRIES = {"RU", "UA", "BY", "BG", "KZ", "KG", "TJ", "MN", "RS", "MK", "ME", "MD"}
+_ROMANISATION = [
+    (re.compile(r"[`ʹʼ]"), ""),
+    (re.compile(r"shch"), "sch"),
+    (re.compile(r"(?:iy|yy|yi|ij|ii)\b"), "y"),
+    (re.compile(r"(?<=[bcdfghklmnprstvzy])i(?=[aeou])"), "y"),
+    (re.compile(r"yy"), "y"),
+]
+
+
+def romanised(k: str) -> str:
+    """A matching key that one Cyrillic name romanised in different ways shares: "Pogranichnyy" and
+    "Pogranichny", "Velykyi" and "Velykyy", "Mizhhiria" and "Mizhhirya", "Zalishchyky" and "Zalischyky"."""
+    for pattern, replacement in _ROMANISATION:
+        k = pattern.sub(replacement, k)
+    return k
 
 
 def _region_names(name: str) -> list[str]:
@@ -728,8 +807,10 @@ def _ambiguous(cc: str, candidates: list[Place], why: str) -> Resolution:
 def _dominates(place: Place, others: list[Place], factor: float) -> bool:
     if not others:
         return True
-    biggest = max(o.population for o in others)
-    return place.population >= 1_000 and place.population >= factor * max(biggest, 1) and place.population > biggest
+    # GeoNames writes 0 when it does not know a population: such a namesake is counted as a small town,
+    # not as an empty one ("Adelsdorf", 7,245, does not outweigh an Adelsdorf of unknown size).
+    biggest = max(o.population or UNKNOWN_POPULATION for o in others)
+    return place.population >= 1_000 and place.population >= factor * biggest and place.population > biggest
 
 
 def _lower(found: Resolution, by: float, why: str) -> Resolution:
