@@ -31,6 +31,7 @@ PostgreSQL figures from the documents of a SQLite run (``--documents-from``):
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -345,7 +346,7 @@ def main() -> None:
         from django.db import connection
         from synthetic import build
 
-        from coopdec.atlas import facets, selectors
+        from coopdec.atlas import facets, selectors, wordbits
         from coopdec.atlas.filters import AtlasQuery
 
         n = SIZES[args.size]
@@ -361,8 +362,11 @@ def main() -> None:
                   f"inserted in {counts['build_seconds']} s, indexed in {counts['reindex_seconds']} s")
         started, started_cpu = time.perf_counter(), time.process_time()
         engine = facets.engine()
+        words = engine.words
         print(f"  facet engine: {engine.n} documents loaded in {time.perf_counter() - started:.1f} s "
-              f"(CPU {time.process_time() - started_cpu:.1f} s), {len(engine.words.bits)} frequent words asked in advance")
+              f"(CPU {time.process_time() - started_cpu:.1f} s, of which words {getattr(engine, 'words_seconds', 0):.1f} s wall); "
+              f"vocabulary {len(words.vocabulary or ())} terms, kept in memory: {len(words.terms)} terms and "
+              f"{len(words.prefixes)} prefixes ({words.memory() / 1e6:.1f} MB), threshold {wordbits.threshold(engine.n)} documents")
 
         # A worker's first request loads the URL configuration and label caches: not a search cost.
         selectors.search(AtlasQuery())
@@ -370,6 +374,14 @@ def main() -> None:
         text_queries = [AtlasQuery.from_params({"q": q, **f}) for q, f in QUERIES]
         calls = [lambda q=q: selectors.search(q) for q in text_queries]
         timed("text query + two facets + counts (first time)", calls, 1)
+        # Words the engine does not keep, the most frequent first (just under the threshold: the
+        # database's worst case), each asked for the first time.
+        rare = sorted((t for t, c in (words.vocabulary or {}).items() if t not in words.terms and len(t) >= 4 and t.isalpha()),
+                      key=lambda t: -words.vocabulary[t])[:15]
+        if rare:
+            rare_queries = [AtlasQuery.from_params({"q": t, **f}) for t, (_q, f) in zip(rare, QUERIES, strict=False)]
+            timed(f"rare word + two facets (database; {words.vocabulary[rare[-1]]}-{words.vocabulary[rare[0]]} docs)",
+                  [lambda q=q: selectors.search(q) for q in rare_queries], 1)
         # The same words again with other facets: what a user refining a search does.
         refined = [AtlasQuery.from_params({"q": q, "type": "partnership", "continent": "EU"}) for q, _f in QUERIES]
         timed("text query + two facets + counts (words seen)", [lambda q=q: selectors.search(q) for q in refined], args.rounds)
@@ -396,7 +408,8 @@ def main() -> None:
         client = Client(SERVER_NAME="localhost")
         pages = [f"/atlas/?q={q}&country={c}" for (q, _f), c in zip(QUERIES, COUNTRIES * 2, strict=False)]
         timed("atlas page, HTML rendered (text + facet)", [lambda url=url: client.get(url) for url in pages], 1)
-        print("  load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+        print("  load average at the end: {:.1f} {:.1f} {:.1f}; peak memory of this process {:.0f} MB".format(
+            *os.getloadavg(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
     finally:
         if args.keep and not args.database:
             print(f"  database kept: {tmp}")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from coopdec.atlas import facets
+from coopdec.atlas import facets, wordbits
 from coopdec.atlas.filters import AtlasQuery
 from coopdec.atlas.models import SearchDocument
 from coopdec.atlas.search import text_backend
-from coopdec.atlas.wordbits import unpack
+from coopdec.atlas.wordbits import as_mask
 from coopdec.territories.models import Country
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -108,13 +108,44 @@ def _database_masks(engine, query):
     return engine.id_mask(text.ids), engine.id_mask(text.title_ids)
 
 
-def test_engine_brought_up_to_date_equals_an_engine_built_afresh(generated, django_capture_on_commit_callbacks):
+@pytest.fixture
+def kept_words(monkeypatch):
+    """Terms held by 20 documents or more kept in memory (the generated set is small)."""
+    monkeypatch.setattr(wordbits, "WORD_MIN_HITS", 20)
+    monkeypatch.setattr(wordbits, "WORD_FRACTION", 10**9)
+
+
+def _assert_kept_sets_equal_the_database(engine):
+    backend = text_backend()
+    for term, (every, title) in engine.words.terms.items():
+        hits = backend.hits([term], exact=True)
+        assert (as_mask(every, engine.n) == engine.id_mask(hits.ids)).all(), term
+        assert (as_mask(title, engine.n) == engine.id_mask(hits.title_ids)).all(), term
+    for prefix, (every, title) in engine.words.prefixes.items():
+        hits = backend.match(prefix)
+        assert (as_mask(every, engine.n) == engine.id_mask(hits.ids)).all(), prefix
+        assert (as_mask(title, engine.n) == engine.id_mask(hits.title_ids)).all(), prefix
+
+
+def _assert_masks_equal_the_database(engine, texts):
+    from coopdec.atlas.selectors import _text_masks
+
+    for text in texts:
+        every, title = _text_masks(engine, AtlasQuery.from_params({"q": text}))
+        hits = text_backend().match(text)
+        assert (every == engine.id_mask(hits.ids)).all(), text
+        assert (title == engine.id_mask(hits.title_ids)).all(), text
+
+
+TEXTS = ("cooperation", "coop", "eau potable", "jugend", "de", "zzzunknown", "water zzzunknown", "2015")
+
+
+def test_engine_brought_up_to_date_equals_an_engine_built_afresh(generated, kept_words, django_capture_on_commit_callbacks):
     from coopdec.atlas.selectors import _text_masks
     from coopdec.cooperation.models import Project
 
     before = facets.engine()
-    _snapshot(before, _text_masks)  # the frequent words of the queries are now kept in bitmaps
-    assert {"cooperation", "eau"} <= set(before.words.bits)
+    assert {"cooperation", "eau"} <= set(before.words.terms)
     projects = list(Project.objects.order_by("id")[:3])
     with django_capture_on_commit_callbacks(execute=True):
         projects[0].title = {"fr": "Coopération pour l'eau potable à Dakar"}
@@ -131,24 +162,65 @@ def test_engine_brought_up_to_date_equals_an_engine_built_afresh(generated, djan
     assert after.n == fresh.n
     assert (after.doc_ids == fresh.doc_ids).all()
     assert _snapshot(after, _text_masks) == _snapshot(fresh, _database_masks)
-    for word, (every, title) in after.words.bits.items():
-        hits = text_backend().match(word)
-        assert (unpack(every, after.n) == after.id_mask(hits.ids)).all(), word
-        assert (unpack(title, after.n) == after.id_mask(hits.title_ids)).all(), word
+    _assert_kept_sets_equal_the_database(after)
+    _assert_masks_equal_the_database(after, TEXTS)
 
 
-def test_frequent_words_come_from_memory_rare_ones_from_the_database(generated):
+def test_frequent_words_come_from_memory_rare_ones_from_the_database(generated, kept_words):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from coopdec.atlas.selectors import _text_masks
 
     engine = facets.engine()
-    for text in ("cooperation", "eau potable", "jugend", "zzzunknown"):
-        query = AtlasQuery.from_params({"q": text})
-        every, title = _text_masks(engine, query)
-        hits = text_backend().match(text)
-        assert (every == engine.id_mask(hits.ids)).all(), text
-        assert (title == engine.id_mask(hits.title_ids)).all(), text
-    assert "cooperation" in engine.words.bits
-    assert "zzzunknown" not in engine.words.bits
+    _assert_masks_equal_the_database(engine, TEXTS)
+    assert "cooperation" in engine.words.terms
+    assert "zzzunknown" not in engine.words.vocabulary
+    assert all(count < wordbits.threshold(engine.n) for term, count in engine.words.vocabulary.items() if term not in engine.words.terms)
+    with CaptureQueriesContext(connection) as queries:
+        _text_masks(engine, AtlasQuery.from_params({"q": "cooperation eau"}))
+    assert len(queries) == 0  # every term of both words is kept
+
+
+def test_prefix_whose_rare_terms_are_many_is_kept(generated, kept_words, monkeypatch):
+    monkeypatch.setattr(wordbits, "OR_LIMIT", 1)
+    engine = facets.Engine(facets.engine().version)
+    engine.words.build(engine.id_mask)
+
+    assert engine.words.prefixes
+    _assert_kept_sets_equal_the_database(engine)
+    _assert_masks_equal_the_database(engine, [*TEXTS, *list(engine.words.prefixes)[:5]])
+
+
+def test_word_frequent_after_an_update_is_kept(generated, kept_words, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db.models import Count
+
+    from coopdec.cooperation.models import Project
+
+    monkeypatch.setattr(wordbits, "WORD_MIN_HITS", 5)
+    before = facets.engine()
+    assert "zorglub" not in before.words.vocabulary
+    largest = Project.objects.values("partnership").annotate(projects=Count("id")).order_by("-projects")[0]
+    assert largest["projects"] >= 5
+    with django_capture_on_commit_callbacks(execute=True):
+        for project in Project.objects.filter(partnership=largest["partnership"]):
+            project.title = {"fr": f"Zorglub {project.pk}", "en": "Zorglubs"}
+            project.save()
+
+    after = facets.engine()
+
+    assert after.changes_since_saved > 0  # brought up to date, not rebuilt
+    assert {"zorglub", "zorglubs"} <= set(after.words.terms)
+    _assert_kept_sets_equal_the_database(after)
+    _assert_masks_equal_the_database(after, [*TEXTS, "zorglub", "zorg", "zorglub cooperation"])
+
+
+def test_small_index_reads_no_vocabulary(generated):
+    engine = facets.engine()
+
+    assert engine.n < wordbits.threshold(engine.n)
+    assert engine.words.vocabulary is None
+    _assert_masks_equal_the_database(engine, TEXTS)
 
 
 def test_synthetic_data_leaves_ids_free_for_new_records(generated):

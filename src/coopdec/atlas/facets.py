@@ -216,7 +216,7 @@ def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.
 
 RAW_MULTI = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8, "offers": 18, "seeks": 19}
 RAW_SINGLE = {"form": 9, "kind": 10, "status": 11}
-FORMAT = 3  # of a pickled engine: an engine kept on disk by an older release is rebuilt
+FORMAT = 4  # of a pickled engine: an engine kept on disk by an older release is rebuilt
 DELTA_LIMIT = 4  # a delta larger than 1/4 of the documents: rebuild from scratch instead
 
 
@@ -463,7 +463,7 @@ class Engine:
         parts = Parts.of_engine(self).merged(keep, Parts.from_columns(columns))
         engine = Engine(version, dense_fraction=self.dense_fraction, data=(None, self._read_orders()), parts=parts)
         engine.changes_since_saved = self.changes_since_saved + changed
-        engine.words = self.words.carried(engine.n, keep, np.asarray(columns[0], dtype=np.int64), parts.permutation)
+        engine.words = self.words.carried(engine.n, keep, np.asarray(columns[0], dtype=np.int64), parts.permutation, engine.id_mask)
         return engine
 
     @staticmethod
@@ -617,7 +617,9 @@ def refreshed(current: Engine | None, version: int) -> Engine:
         engine = base if base.version == version else base.updated(version)
     if engine is None:
         engine = Engine(version)
-        engine.words.prewarm(engine.id_mask, engine.doc_ids)
+        started = time.monotonic()
+        engine.words.build(engine.id_mask)
+        engine.words_seconds = time.monotonic() - started
         _save(engine)
     elif engine.changes_since_saved * SAVE_AFTER_CHANGES > engine.n:
         _save(engine)

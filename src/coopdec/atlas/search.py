@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,17 +97,22 @@ class SQLiteText:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('optimize')")
 
-    def _expression(self, terms: list[str], column: str | None) -> str:
-        parts = [f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in terms]
-        expression = " AND ".join(parts)
+    def _expression(self, terms: list[str], column: str | None, *, exact: bool = False) -> str:
+        """Query words ANDed (prefixes from PREFIX_FROM letters), or with ``exact`` indexed terms
+        ORed (as the vocabulary lists them)."""
+        if exact:
+            expression = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+        else:
+            expression = " AND ".join(f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in terms)
         return f"{{{column}}} : ({expression})" if column else expression
 
-    def ids(self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None) -> np.ndarray:
+    def ids(self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
         """Sorted ids of the documents holding every term (in their title with ``title``), among
-        the sorted ids ``among`` when given. The ids come back as one text (``group_concat``):
-        half a million rows cost no Python object each."""
+        the sorted ids ``among`` when given; with ``exact``, those holding any of these indexed
+        terms. The ids come back as one text (``group_concat``): half a million rows cost no
+        Python object each."""
         sql = "SELECT group_concat(rowid) FROM atlas_search_fts WHERE atlas_search_fts MATCH %s"
-        params: list = [self._expression(terms, "title_text" if title else None)]
+        params: list = [self._expression(terms, "title_text" if title else None, exact=exact)]
         if among is not None:
             if not len(among):
                 return np.empty(0, dtype=np.int64)
@@ -115,48 +121,81 @@ class SQLiteText:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             text = cursor.fetchone()[0]
-        ids = np.array(text.split(","), dtype=np.int64) if text else np.empty(0, dtype=np.int64)
-        ids.sort()
-        return _within(ids, among)
+        return _within(_parse_ids(text), among)
+
+    def hits(self, terms: list[str], *, exact: bool = False) -> TextHits:
+        """``ids`` of every match and of title matches."""
+        return TextHits(self.ids(terms, exact=exact), self.ids(terms, title=True, exact=exact))
 
     def match(self, text: str) -> TextHits:
         terms = words(text)
         if not terms:
             return _no_hits()
-        return TextHits(self.ids(terms), self.ids(terms, title=True))
+        return self.hits(terms)
 
-    def matches_among(self, terms: list[str], among: np.ndarray) -> dict[str, TextHits]:
-        """Per term, which of the documents ``among`` (a few: those just added) match it: their
-        text goes into a temporary FTS5 table with the same tokenizer, so each term costs
-        microseconds instead of a walk through the term's hits in the whole index."""
-        out = {}
+    def vocabulary(self, among: np.ndarray | None = None) -> dict[str, int]:
+        """Every indexed term and the number of documents holding it, exact, read from FTS5's own
+        index (``fts5vocab``: no document text is read); with ``among``, over those documents
+        only (a few: those just added)."""
         with connection.cursor() as cursor:
+            if among is None:
+                cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.atlas_search_vocab USING fts5vocab(main, atlas_search_fts, 'row')")
+                cursor.execute("SELECT term, doc FROM temp.atlas_search_vocab")
+                return dict(cursor.fetchall())
+            with self._delta(cursor, among):
+                cursor.execute("CREATE VIRTUAL TABLE temp.atlas_delta_vocab USING fts5vocab(temp, atlas_delta_fts, 'row')")
+                try:
+                    cursor.execute("SELECT term, doc FROM temp.atlas_delta_vocab")
+                    return dict(cursor.fetchall())
+                finally:
+                    cursor.execute("DROP TABLE IF EXISTS temp.atlas_delta_vocab")
+
+    @contextmanager
+    def _delta(self, cursor, among: np.ndarray):
+        """A temporary FTS5 table, same tokenizer, holding the documents ``among``."""
+        cursor.execute("DROP TABLE IF EXISTS temp.atlas_delta_fts")
+        cursor.execute(
+            "CREATE VIRTUAL TABLE temp.atlas_delta_fts USING fts5(title_text, body_text, "
+            "tokenize='unicode61 remove_diacritics 2', detail='column')"
+        )
+        try:
+            for start in range(0, len(among), 500):
+                chunk = [int(i) for i in among[start : start + 500]]
+                cursor.execute(
+                    "INSERT INTO temp.atlas_delta_fts(rowid, title_text, body_text) SELECT id, title_text, body_text "  # noqa: S608
+                    f"FROM atlas_searchdocument WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+            yield
+        finally:
             cursor.execute("DROP TABLE IF EXISTS temp.atlas_delta_fts")
-            cursor.execute(
-                "CREATE VIRTUAL TABLE temp.atlas_delta_fts USING fts5(title_text, body_text, "
-                "tokenize='unicode61 remove_diacritics 2', detail='column')"
-            )
-            try:
-                for start in range(0, len(among), 500):
-                    chunk = [int(i) for i in among[start : start + 500]]
+
+    def matches_among(self, terms: list[str], among: np.ndarray, *, exact: bool = False) -> dict[str, TextHits]:
+        """Per query word (with ``exact``: per indexed term), which of the documents ``among`` (a
+        few: those just added) match it: their text goes into a temporary FTS5 table with the
+        same tokenizer, so each term costs microseconds instead of a walk through the term's hits
+        in the whole index."""
+        out = {}
+        with connection.cursor() as cursor, self._delta(cursor, among):
+            for term in terms:
+                found = []
+                for column in (None, "title_text"):
                     cursor.execute(
-                        "INSERT INTO temp.atlas_delta_fts(rowid, title_text, body_text) SELECT id, title_text, body_text "  # noqa: S608
-                        f"FROM atlas_searchdocument WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                        chunk,
+                        "SELECT group_concat(rowid) FROM temp.atlas_delta_fts WHERE atlas_delta_fts MATCH %s",
+                        [self._expression([term], column, exact=exact)],
                     )
-                for term in terms:
-                    found = []
-                    for column in (None, "title_text"):
-                        cursor.execute(
-                            "SELECT group_concat(rowid) FROM temp.atlas_delta_fts WHERE atlas_delta_fts MATCH %s",
-                            [self._expression([term], column)],
-                        )
-                        text = cursor.fetchone()[0]
-                        found.append(np.sort(np.array(text.split(","), dtype=np.int64)) if text else np.empty(0, dtype=np.int64))
-                    out[term] = TextHits(found[0], found[1])
-            finally:
-                cursor.execute("DROP TABLE IF EXISTS temp.atlas_delta_fts")
+                    found.append(_parse_ids(cursor.fetchone()[0]))
+                out[term] = TextHits(found[0], found[1])
         return out
+
+
+def _parse_ids(text: str | None) -> np.ndarray:
+    """Sorted ids from a comma-separated text (numpy's C parser: no Python object per id)."""
+    if not text:
+        return np.empty(0, dtype=np.int64)
+    ids = np.fromstring(text, dtype=np.int64, sep=",")
+    ids.sort()
+    return ids
 
 
 def _within(ids: np.ndarray, among: np.ndarray | None) -> np.ndarray:
@@ -193,32 +232,53 @@ class PostgreSQLText:
     def _query(self, terms: list[str]) -> str:
         return " & ".join(f"{w}:*" if len(w) >= PREFIX_FROM else w for w in terms)
 
-    def ids(self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None) -> np.ndarray:
+    @staticmethod
+    def _lexemes(terms: list[str]) -> str:
+        """A tsquery, as its text form, matching any of these lexemes exactly as indexed (the
+        ``::tsquery`` cast parses nothing further)."""
+        return " | ".join("'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms)
+
+    def ids(self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
         """Sorted ids of the documents holding every term (in their title with ``title``), among
-        the sorted ids ``among`` when given. The ids come back as one binary string (8 bytes
-        each): half a million rows cost no Python object each. JIT compilation is off for the
-        query (its planned cost crosses the JIT threshold; compiling costs more than it saves)."""
+        the sorted ids ``among`` when given; with ``exact``, those holding any of these indexed
+        lexemes. The ids come back as one binary string (8 bytes each): half a million rows cost
+        no Python object each."""
+        if among is not None and not len(among):
+            return np.empty(0, dtype=np.int64)
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._settings(cursor)
+            return self._ids(cursor, terms, title=title, among=among, exact=exact)
+
+    def hits(self, terms: list[str], *, exact: bool = False) -> TextHits:
+        """``ids`` of every match and of title matches, in one transaction."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            self._settings(cursor)
+            return TextHits(self._ids(cursor, terms, exact=exact), self._ids(cursor, terms, title=True, exact=exact))
+
+    @staticmethod
+    def _settings(cursor) -> None:
+        """For this transaction: no JIT compilation (the planned cost of a large match crosses its
+        threshold; compiling costs more than it saves); room for an exact bitmap of a million
+        hits (a lossy one makes PostgreSQL recheck, compute the vector of, every row of its pages:
+        minutes at 1M documents); no sequential scan (a word held by most documents makes the
+        planner prefer one, which vectorises every row: the GIN index is always cheaper)."""
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true)"
+        )
+
+    def _ids(self, cursor, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
         vector = "title_text" if title else "title_text || ' ' || body_text"
+        query = "%s::tsquery" if exact else "to_tsquery('simple'::regconfig, %s)"
         sql = (
             "SELECT string_agg(int8send(id), ''::bytea) FROM atlas_searchdocument "  # noqa: S608 (fixed expressions)
-            f"WHERE to_tsvector('simple'::regconfig, {vector}) @@ to_tsquery('simple'::regconfig, %s)"
+            f"WHERE to_tsvector('simple'::regconfig, {vector}) @@ {query}"
         )
-        params: list = [self._query(terms)]
+        params: list = [self._lexemes(terms) if exact else self._query(terms)]
         if among is not None:
-            if not len(among):
-                return np.empty(0, dtype=np.int64)
             sql += " AND id = ANY(%s)"
             params.append([int(i) for i in among])
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            # Room for an exact bitmap of a million hits: a lossy one makes PostgreSQL recheck
-            # (compute the vector of) every row of its pages, minutes at 1M documents.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            # A word held by most documents makes the planner prefer a sequential scan, which
-            # computes the vector of every row (minutes at 1M): the GIN index is always cheaper.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(sql, params)
-            data = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        data = cursor.fetchone()[0]
         ids = np.frombuffer(bytes(data), dtype=">i8").astype(np.int64) if data else np.empty(0, dtype=np.int64)
         ids.sort()
         return ids
@@ -227,21 +287,45 @@ class PostgreSQLText:
         terms = words(text)
         if not terms:
             return _no_hits()
-        return TextHits(self.ids(terms), self.ids(terms, title=True))
+        return self.hits(terms)
 
-    def matches_among(self, terms: list[str], among: np.ndarray) -> dict[str, TextHits]:
-        """Per term, which of the documents ``among`` (a few: those just added) match it, in one
-        query: each document's vectors are made once and tested against every term."""
+    def vocabulary(self, among: np.ndarray | None = None) -> dict[str, int]:
+        """Every indexed lexeme and the number of documents holding it, exact (the vectors the
+        GIN index is built from, computed again: one pass over the text, ~1 min of the server's
+        CPU per million documents, made once per full engine build); with ``among``, over those
+        documents only (a few: those just added)."""
+        sql = (
+            "SELECT v.lexeme, count(*) FROM atlas_searchdocument d, "
+            "unnest(to_tsvector('simple'::regconfig, d.title_text || ' ' || d.body_text)) v"
+        )
+        params: list = []
+        if among is not None:
+            sql += " WHERE d.id = ANY(%s)"
+            params.append([int(i) for i in among])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute(sql + " GROUP BY v.lexeme", params)
+            return dict(cursor.fetchall())
+
+    def matches_among(self, terms: list[str], among: np.ndarray, *, exact: bool = False) -> dict[str, TextHits]:
+        """Per query word (with ``exact``: per indexed lexeme), which of the documents ``among``
+        (a few: those just added) match it, in one query: each document's vectors are made once
+        and tested against every term."""
         out = {term: [[], []] for term in terms}
         if len(among) and terms:
+            query = "t.query::tsquery" if exact else "to_tsquery('simple'::regconfig, t.query)"
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-                cursor.execute(
-                    "WITH d AS (SELECT id, to_tsvector('simple'::regconfig, title_text || ' ' || body_text) AS every, "
+                sql = (
+                    "WITH d AS (SELECT id, to_tsvector('simple'::regconfig, title_text || ' ' || body_text) AS every, "  # noqa: S608
                     "to_tsvector('simple'::regconfig, title_text) AS title FROM atlas_searchdocument WHERE id = ANY(%s)) "
-                    "SELECT t.term, d.id, d.every @@ to_tsquery('simple'::regconfig, t.query), d.title @@ to_tsquery('simple'::regconfig, t.query) "
-                    "FROM d, unnest(%s::text[], %s::text[]) AS t(term, query)",
-                    [[int(i) for i in among], terms, [self._query([term]) for term in terms]],
+                    f"SELECT t.term, d.id, d.every @@ {query}, d.title @@ {query} "  # (fixed expressions)
+                    "FROM d, unnest(%s::text[], %s::text[]) AS t(term, query)"
+                )
+                cursor.execute(
+                    sql,
+                    [[int(i) for i in among], terms, [self._lexemes([t]) if exact else self._query([t]) for t in terms]],
                 )
                 for term, doc_id, in_every, in_title in cursor.fetchall():
                     if in_every:
