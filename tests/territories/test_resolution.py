@@ -336,3 +336,24 @@ def test_resolve_name_romanised_from_cyrillic_another_way():
     assert russian.reason == "name romanised from Cyrillic in another way, only place so spelt in the country"
     assert ukrainian.locality == bychkiv
     assert elsewhere.status == UNRESOLVED
+
+
+def test_resolve_municipality_of_iso_3166_2_rather_than_namesake_villages():
+    # Kose Parish (EE-338), a municipality, and three villages called Kose.
+    villages = [
+        Place(591076, "Kose", "EE", "01", 59.46001, 24.87824, 2232),
+        Place(794296, "Kose", "EE", "21", 57.81278, 27.03694, 549),
+        Place(591078, "Kose", "EE", "01", 59.17889, 25.17306, 0),
+    ]
+    index = PlaceIndex(
+        places=villages, alternates={}, countries={"EE": ["Estonia"]}, variants=[],
+        regions=[Region("EE-338", "Kose", "EE", None, None, "rural municipality", False),
+                 Region("EE-37", "Harjumaa", "EE", None, None, "county", True)],
+    )
+    with translation.override("en"):
+        result = index.resolve("Kose", "Estonia")
+        county = index.resolve("Harjumaa", "Estonia")
+    assert result.identity == ("subdivision", "EE-338")
+    assert result.reason == "municipality EE-338 of this name, rather than one of the places that bear it"
+    assert {p.geonameid for p in result.candidates} == {591076, 794296, 591078}
+    assert county.identity == ("subdivision", "EE-37")  # no village of that name: the county, as before

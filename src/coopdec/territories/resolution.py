@@ -409,6 +409,8 @@ class PlaceIndex:
         whole = self._match(city, cc, admin1)
         if whole.status == RESOLVED and whole.locality:
             return self._region_rather_than(whole, city, cc)
+        if whole.status == AMBIGUOUS:
+            return self._municipality(city, cc, whole) or whole
         if whole.status != UNRESOLVED:
             return whole
 
@@ -568,6 +570,18 @@ class PlaceIndex:
         why = (_("a region's name, which the town %(town)s bears only among its other names") if not by_main_name
                else _("a region's name, shared by the small town %(town)s"))
         return _lower(region, 0.1, why % {"town": town.name})
+
+    def _municipality(self, city: str, cc: str, ambiguous: Resolution) -> Resolution | None:
+        """"Kose, Estonia": several villages bear the name, and so does one municipality of ISO 3166-2
+        (Estonian parishes, Slovenian and Macedonian municipalities, Maltese local councils): a list of local
+        governments names the municipality."""
+        named = {r.code: r for r in self.regions.get((cc, key(city)), ())}
+        councils = [r for r in named.values() if _is_municipal(r.type)]
+        if len(councils) == 1:
+            return Resolution(RESOLVED, cc, subdivision=councils[0], confidence=0.8, reason=_(
+                "municipality %(code)s of this name, rather than one of the places that bear it"
+            ) % {"code": councils[0].code}, candidates=ambiguous.candidates)
+        return None
 
     def _match_or_unresolved(self, name: str, cc: str, admin1: set[str], inside: str = "") -> Resolution:
         found = self._match(name, cc, admin1)
@@ -767,6 +781,18 @@ def romanised(k: str) -> str:
     for pattern, replacement in _ROMANISATION:
         k = pattern.sub(replacement, k)
     return k
+
+
+# ISO 3166-2 types of subdivisions that are local governments of their own (municipalities, communes,
+# local councils, parishes, boroughs), not counties or regions grouping them.
+_MUNICIPAL_TYPE = re.compile(
+    r"municipal|commune|local council|parish|borough|unitary authority|council area|metropolitan district|"
+    r"^(?:city|town|urban municipality|rural municipality|city municipality)$"
+)
+
+
+def _is_municipal(kind: str) -> bool:
+    return bool(_MUNICIPAL_TYPE.search(kind))
 
 
 def _region_names(name: str) -> list[str]:
