@@ -7,17 +7,19 @@ countries, IATI codelists, cooperation axes and the localities of Senegal); with
 migrates and fills that database, which must be yours to write (e.g. an empty PostgreSQL database).
 
 On a large project (10 sectors, 8 SDG targets, 4 axes, 25 places, 12 participating organisations,
-30 contributions) and a partnership of 12 parties, it prints the median wall and CPU time
+30 contributions, 8 expected results with 3 indicators each and 4 values per indicator, 10 documents)
+and a partnership of 12 parties, it prints the median wall and CPU time
 (``time.process_time``: this process, so with SQLite the database work too) of:
 
 - reading the relation snapshot alone;
 - a version without relations change ("still accurate"), with and without the snapshot;
 - a project update replacing every relation (``keep`` before, ``remember`` after);
-- restoring an earlier version whose relations all differ;
+- restoring an earlier version whose relations all differ (half the results and documents removed since);
 - the history entries of a project with 200 versions (fields and relations compared).
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -99,17 +101,32 @@ def main() -> None:
     for index in range(30):
         services.contribution_add(project=project, organisation=organisations[index % 30], amount=1000 + index,
                                   currency="EUR", year=2020 + index % 5, user=user)
+    import datetime
+
+    for number in range(8):
+        result = services.result_create(project=project, title={"fr": f"Résultat {number}"}, user=user)
+        for letter in "abc":
+            indicator = services.indicator_create(result=result, title={"fr": f"Indicateur {number}{letter}"}, user=user)
+            for year in (2024, 2025):
+                for territory in organisations[:2]:
+                    services.indicator_value_set(
+                        indicator=indicator, territory=territory, period_start=datetime.date(year, 1, 1),
+                        period_end=datetime.date(year, 12, 31), baseline=0, target=100, actual=year - 2000, user=user)
+    for number in range(10):
+        services.document_add(project=project, title={"fr": f"Rapport {number}"}, url=f"https://example.org/{number}",
+                              user=user)
     earlier = project.history.latest()
 
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}; {rounds} rounds; median ms")
     wall, cpu = timed(lambda: versions.snapshot(project), rounds)
-    print(f"relation snapshot of the project alone        {wall:7.1f} wall  {cpu:7.1f} cpu")
+    print(f"relation snapshot of the project alone        {wall:7.1f} wall  {cpu:7.1f} cpu"
+          f"  ({len(json.dumps(versions.snapshot(project))) / 1024:.1f} KB of JSON per version)")
     wall, cpu = timed(lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds)
     print(f"'still accurate' version, snapshot kept       {wall:7.1f} wall  {cpu:7.1f} cpu")
-    registered = versions.relations_of(Project)
+    registered, not_kept = versions.relations_of(Project), versions.not_kept(Project)
     versions.register(Project, [])
     wall, cpu = timed(lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds)
-    versions.register(Project, registered)
+    versions.register(Project, registered, not_kept=not_kept)
     print(f"'still accurate' version, without snapshot    {wall:7.1f} wall  {cpu:7.1f} cpu")
 
     flip = [0]
@@ -128,6 +145,10 @@ def main() -> None:
                             locations=[place.pk for place in places_[25:50]])
     for participant in list(project.participants.all()):
         services.participant_remove(participant=participant, user=user)
+    for result in list(project.results.all())[::2]:
+        services.result_remove(result=result, user=user)
+    for document in list(project.documents.all())[::2]:
+        services.document_remove(document=document, user=user)
     latest = project.history.latest()
     target = [earlier, latest]
 
@@ -144,7 +165,7 @@ def main() -> None:
     print(f"history entries, 200 versions                 {wall:7.1f} wall  {cpu:7.1f} cpu")
     versions.register(Project, [])
     wall, cpu = timed(lambda: history_entries(Project.objects.get(pk=project.pk)), max(3, rounds // 5))
-    versions.register(Project, registered)
+    versions.register(Project, registered, not_kept=not_kept)
     print(f"history entries, 200 versions, fields only    {wall:7.1f} wall  {cpu:7.1f} cpu")
     print(f"(partnership of {Partnership.objects.get(pk=partnership.pk).party_links.count()} parties, project "
           f"versions {project.history.count()}; load average {os.getloadavg()[0]:.1f})")

@@ -282,3 +282,14 @@ def test_permission_matrix_results_pages_and_their_restore(client):
         }
         Result.objects.filter(project=project).delete()
     assert got == EXPECTED_PARTS
+
+
+def test_saving_the_same_result_indicator_or_values_again_writes_no_version(world):
+    lyon, dakar, project = world
+    wells, _trained, indicator = with_results(project, lyon, dakar)
+    count = project.history.count()
+    services.result_update(result=wells, title={"fr": "Puits réhabilités"}, description={"fr": "Dix puits"}, type="1")
+    services.indicator_update(indicator=indicator, title={"fr": "Puits en service"}, measure="1", ascending=True)
+    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
+                                 baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("7"))
+    assert project.history.count() == count

@@ -575,7 +575,10 @@ def result_create(*, project: Project, title, description=None, type: str = "1",
 @transaction.atomic
 def result_update(*, result: Result, title, description=None, type: str = "1", user=None) -> Result:
     result = Result.objects.select_related("project").get(pk=result.pk)
+    before = (result.title, result.description, result.type)
     _set_result(result, title=title, description=description, type=type)
+    if (result.title, result.description, result.type) == before:
+        return result  # nothing changed: no version
     _change_part(result.project, result.save, user=user, reason="result changed")
     return result
 
@@ -607,7 +610,10 @@ def indicator_create(*, result: Result, title, description=None, measure: str = 
 def indicator_update(*, indicator: Indicator, title, description=None, measure: str = "1", ascending: bool = True,
                      user=None) -> Indicator:
     indicator = Indicator.objects.select_related("result__project").get(pk=indicator.pk)
+    before = (indicator.title, indicator.description, indicator.measure, indicator.ascending)
     _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
+    if (indicator.title, indicator.description, indicator.measure, indicator.ascending) == before:
+        return indicator  # nothing changed: no version
     _change_part(indicator.result.project, indicator.save, user=user, reason="indicator changed")
     return indicator
 
@@ -626,11 +632,13 @@ def indicator_value_set(*, indicator: Indicator, period_start, period_end, terri
     if territory is not None and territory.pk not in party_ids(project):
         raise ValidationError({"territory": _("Measure the indicator in the territory of one of the project's parties.")})
     _check_dates(period_start, period_end, field="period_end")
+    where = {"indicator": indicator, "territory": territory, "period_start": period_start, "period_end": period_end}
+    figures = {"baseline": baseline, "target": target, "actual": actual, "comment": clean_i18n(comment)}
+    existing = IndicatorValue.objects.filter(**where).first()
+    if existing is not None and all(getattr(existing, name) == figure for name, figure in figures.items()):
+        return existing  # the same values again: no version
     versions.keep(project)
-    value, _created = IndicatorValue.objects.update_or_create(
-        indicator=indicator, territory=territory, period_start=period_start, period_end=period_end,
-        defaults={"baseline": baseline, "target": target, "actual": actual, "comment": clean_i18n(comment)},
-    )
+    value, _created = IndicatorValue.objects.update_or_create(**where, defaults=figures)
     _touch(project, user=user, reason="indicator value")
     return value
 
