@@ -1,4 +1,5 @@
 import json
+import multiprocessing
 
 import pytest
 
@@ -83,3 +84,18 @@ def test_import_with_a_reader_process_then_without_changes_nothing(tmp_path):
     again = iati_files_import(paths=[path], reader_process=False)
     assert first.counts() == {"activities": 3, "created": 2, "updated": 0, "unchanged": 0, "failed": 1}
     assert again.counts() == {"activities": 3, "created": 0, "updated": 0, "unchanged": 2, "failed": 1}
+
+
+@pytest.mark.django_db
+def test_import_interrupted_stops_the_reader_process_and_writes_no_partial_batch(tmp_path):
+    def interrupted(items, path):
+        for position, item in enumerate(items):
+            if position == 2:
+                raise KeyboardInterrupt
+            yield item
+
+    path = _mixed_file(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        iati_files_import(paths=[path], wrap=interrupted, reader_process=True)
+    assert multiprocessing.active_children() == []
+    assert not Project.objects.exists()

@@ -276,9 +276,16 @@ class ActivityImporter:
         root_lang = root.get(XML_LANG, "")
         read = read_in_process if self._use_reader_process(path) else read_file
         items = read(path, root_lang=root_lang, countries=self.countries, localities=self.localities())
+        try:
+            self._import_items(path, wrap(items), summary)
+        finally:
+            items.close()  # a reader process is stopped at once, whatever happened
+        self.reindex()
+
+    def _import_items(self, path: str, items: Iterable, summary: ImportSummary) -> None:
         batch: list[Parsed] = []
         in_batch: set[str] = set()
-        for item in wrap(items):
+        for item in items:
             if isinstance(item, Stopped):
                 summary.failures.append(
                     Failure(
@@ -303,7 +310,6 @@ class ActivityImporter:
                 self._write(batch, summary, path)
                 batch, in_batch = [], set()
         self._write(batch, summary, path)
-        self.reindex()
 
     def localities(self) -> frozenset[int]:
         """The GeoNames ids of coopdec's localities (read once per import: a location names one)."""

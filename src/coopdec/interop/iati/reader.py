@@ -18,8 +18,9 @@ more; if the parent stops (error, Ctrl-C), the child is terminated.
 import gc
 import json
 import multiprocessing
+import signal
 from collections.abc import Iterator, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -59,6 +60,15 @@ class Stopped:
     reason: str
 
 
+_ITEM_TYPES = {cls.__name__: cls for cls in (Parsed, Unreadable, Stopped)}
+_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in _ITEM_TYPES.values()}
+
+
+def astuple_shallow(item) -> tuple:
+    """The fields of an item, in order (``dataclasses.astuple`` copies every nested value)."""
+    return tuple(getattr(item, name) for name in _FIELDS[type(item)])
+
+
 class ReaderFailed(RuntimeError):
     """The reader process ended without finishing the file."""
 
@@ -90,12 +100,21 @@ _JSON_KEYS = (
 )
 
 
+def dumps(value) -> str:
+    """``json.dumps``, with the text of empty values (most of an activity's) without encoding them."""
+    if not value:
+        return _EMPTY_JSON.get(type(value)) or json.dumps(value)
+    return json.dumps(value)
+
+
+_EMPTY_JSON = {dict: "{}", list: "[]"}
+
+
 def as_json_text(record: dict) -> None:
     """Once checksummed, replace the record's values bound for JSON columns by their JSON text, as
     Django writes it (``json.dumps``): done here, in the reader, rather than by the writer, and far
     fewer objects to send between processes. Title and description stay as they are (the atlas
     document is made of them) and get their text beside them (``title_json``, ``description_json``)."""
-    dumps = json.dumps
     record["title_json"] = dumps(record["title"])
     record["description_json"] = dumps(record["description"])
     for key in _JSON_KEYS:
@@ -138,10 +157,13 @@ def read_file(
 
 def _reader(send, path: str, root_lang: str, countries: Set[str], localities: Set[int]) -> None:
     """The child: send lists of items, then ``("end", None)``, or ``("error", text)``."""
+    # Ctrl-C reaches the whole process group: the parent stops the import and terminates this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         chunk: list = []
         for item in read_file(path, root_lang=root_lang, countries=countries, localities=localities):
-            chunk.append(item)
+            # Plain tuples: a dataclass instance costs the receiving side half as much again to unpickle.
+            chunk.append((type(item).__name__, *astuple_shallow(item)))
             if len(chunk) >= CHUNK:
                 send.send(chunk)
                 chunk = []
@@ -191,7 +213,8 @@ def read_in_process(
                     % {"path": path, "code": process.exitcode if process.exitcode is not None else "?"}
                 ) from None
             if isinstance(message, list):
-                yield from message
+                for kind, *values in message:
+                    yield _ITEM_TYPES[kind](*values)
                 continue
             kind, value = message
             if kind == "error":
