@@ -357,3 +357,20 @@ def test_resolve_municipality_of_iso_3166_2_rather_than_namesake_villages():
     assert result.reason == "municipality EE-338 of this name, rather than one of the places that bear it"
     assert {p.geonameid for p in result.candidates} == {591076, 794296, 591078}
     assert county.identity == ("subdivision", "EE-37")  # no village of that name: the county, as before
+
+
+def test_resolve_place_in_several_overseas_territories_is_ambiguous():
+    guadeloupe = Place(3579023, "Lamentin", "GP", "GP", 16.27047, -61.63166, 14891)
+    martinique = Place(3570428, "Le Lamentin", "MQ", "MQ", 14.61341, -60.99964, 40581)
+    reunion = Place(935264, "Saint-Denis", "RE", "RE", -20.88231, 55.4504, 154765)
+    index = PlaceIndex(
+        places=[guadeloupe, martinique, reunion], alternates={3579023: ["Le Lamentin"]}, regions=[],
+        countries={"FR": ["France"], "GP": ["Guadeloupe"], "MQ": ["Martinique"], "RE": ["Réunion"]}, variants=[],
+    )
+    with translation.override("en"):
+        lamentin = index.resolve("Le Lamentin", "France")
+        saint_denis = index.resolve("Saint-Denis", "France")
+    assert lamentin.status == AMBIGUOUS
+    assert lamentin.reason.startswith("no place of this name in the country, but one in each of several of its")
+    assert {p.geonameid for p in lamentin.candidates} == {3579023, 3570428}
+    assert saint_denis.locality == reunion  # one territory only: that one

@@ -397,10 +397,14 @@ class PlaceIndex:
         result = self._resolve_in_country(city, guess)
         if result.status == UNRESOLVED and guess.code in TERRITORIES:
             # "Saint-Denis, France" may be on Réunion: try the overseas territories listed as countries.
-            for territory in sorted(TERRITORIES[guess.code]):
-                other = self._resolve_in_country(city, CountryGuess(territory, set(), [], "territory"))
-                if other.status == RESOLVED and other.locality and other.locality.population >= 5_000:
-                    return other
+            found = [other for territory in sorted(TERRITORIES[guess.code])
+                     if (other := self._resolve_in_country(city, CountryGuess(territory, set(), [], "territory")))
+                     .status == RESOLVED and other.locality and other.locality.population >= 5_000]
+            if len(found) == 1:
+                return found[0]
+            if found:  # "Le Lamentin, France": a town of Martinique and a town of Guadeloupe.
+                return _ambiguous(guess.code, [other.locality for other in found], _(
+                    "no place of this name in the country, but one in each of several of its overseas territories"))
         return result
 
     def _resolve_in_country(self, city: str, guess: CountryGuess) -> Resolution:
