@@ -45,7 +45,7 @@ def test_key_folds_accents_punctuation_and_saint():
         ("Republic of Ireland", "IE"), ("Bosnia and Hercegovina", "BA"), ("Kazakhstah", "KZ"), ("Japa", "JP"),
         ("Grece", "GR"), ("Allemagne", "DE"), ("Alemanha", "DE"), ("Czech Republic", "CZ"), ("Georgia (country)", "GE"),
         ("in Italy", "IT"), ("England", "GB"), ("Scotland, United Kingdom", "GB"), ("Réunion, France", "RE"),
-        ("Åland Islands, Finland", "AX"),
+        ("Åland Islands, Finland", "AX"), ("Congo", "CG"), ("DR Congo", "CD"), ("Anhui, China", "CN"),
     ],
 )
 def test_country_reads_variants_translations_typos_and_regions(index, country, code):
