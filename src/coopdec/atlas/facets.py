@@ -15,8 +15,8 @@ version changes, see ``engine()``), and answers a request with array operations:
 - the empty query's counts are computed once per index version.
 
 Memory: about 20 bytes per (document, value) pair plus N/8 bytes per dense value: ~300 MB at
-1M projects with every facet, ~30 MB at 100k, plus the bitmaps of frequent words
-(``coopdec.atlas.wordbits``, ~45 MB at 1M). Sorting uses precomputed permutations, so a page of
+1M projects with every facet, ~30 MB at 100k, plus the hits of frequent words
+(``coopdec.atlas.wordbits``, ~113 MB on the 1M benchmark). Sorting uses precomputed permutations, so a page of
 results is a masked walk of one array.
 
 When the index changes, an engine is not rebuilt from the text of every document: ``updated``
