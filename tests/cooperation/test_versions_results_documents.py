@@ -178,6 +178,9 @@ def test_documents_purge_keeps_recent_and_used_files(world, media):
     call_command("documents_purge", "--days", "0", verbosity=0)
     assert not (media / removed.file.name).exists()
     assert (media / kept.file.name).exists()
+    services.project_delete(project=project)  # its documents go with it; their files wait for the purge too
+    assert (media / kept.file.name).exists()
+    assert services.documents_purge(older_than=timedelta(0)) == [kept.file.name]
 
 
 def test_partnership_restore_brings_back_a_removed_agreement(world, media):
@@ -293,3 +296,21 @@ def test_saving_the_same_result_indicator_or_values_again_writes_no_version(worl
     services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
                                  baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("7"))
     assert project.history.count() == count
+
+
+def test_restored_results_and_documents_appear_in_the_iati_export(world):
+    from coopdec.interop.iati.exporter import activities_xml
+
+    lyon, dakar, project = world
+    project.planned_start = JAN  # IATI needs a date
+    project.save()
+    wells, _trained, _indicator = with_results(project, lyon, dakar)
+    services.document_add(project=project, title={"fr": "Rapport annuel"}, url="https://example.org/rapport-annuel")
+    version = project.history.latest()
+    services.result_remove(result=wells)
+    services.document_remove(document=project.documents.get())
+    assert "Puits réhabilités" not in b"".join(activities_xml(lyon)).decode()
+    actor_services.record_restore(record=project, history_id=version.history_id)
+    xml = b"".join(activities_xml(lyon)).decode()
+    assert '<narrative xml:lang="fr">Puits réhabilités</narrative>' in xml
+    assert '<document-link url="https://example.org/rapport-annuel"' in xml
