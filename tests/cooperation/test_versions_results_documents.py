@@ -158,6 +158,9 @@ def test_restore_leaves_out_a_document_whose_file_was_purged_and_says_so(world, 
     services.result_remove(result=result)
     assert services.documents_purge(older_than=timedelta(0)) == [document.file.name]
     assert not (media / document.file.name).exists()
+    removal = next(entry for entry in history_entries(project) if entry["reason"] == "document removed"
+                   and entry["changes"][0]["old"].startswith("Rapport"))
+    assert removal["changes"][0]["old"] == "Rapport (file deleted since: cannot come back)"
 
     client.force_login(make_member(dakar))
     page = client.post(reverse("cooperation:project_restore", args=[project.pk, version.history_id]),

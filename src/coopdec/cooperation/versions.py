@@ -387,8 +387,14 @@ def _documents_relation(rows_of: _Rows) -> Relation:
             if row[0] not in present:
                 Document.objects.filter(pk=row[0]).update(created_at=datetime.fromisoformat(row[created]))
 
-    return Relation("documents", gettext_lazy("Documents"), rows_of.read, write, lambda rows: _titles(rows, title),
-                    lost=lost)
+    def describe(rows) -> str:
+        """Titles; a document that no restore can bring back says so."""
+        purged = {row[0] for row in gone(rows)}
+        return "; ".join(
+            (localize(row[title]) or f"#{row[0]}") + (" " + _("(file deleted since: cannot come back)") if row[0] in purged else "")
+            for row in rows)
+
+    return Relation("documents", gettext_lazy("Documents"), rows_of.read, write, describe, lost=lost)
 
 
 def register_relations() -> None:
