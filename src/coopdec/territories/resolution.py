@@ -397,9 +397,11 @@ class PlaceIndex:
         result = self._resolve_in_country(city, guess)
         if result.status == UNRESOLVED and guess.code in TERRITORIES:
             # "Saint-Denis, France" may be on Réunion: try the overseas territories listed as countries.
-            found = [other for territory in sorted(TERRITORIES[guess.code])
-                     if (other := self._resolve_in_country(city, CountryGuess(territory, set(), [], "territory")))
-                     .status == RESOLVED and other.locality and other.locality.population >= 5_000]
+            found = []
+            for territory in sorted(TERRITORIES[guess.code]):
+                other = self._resolve_in_country(city, CountryGuess(territory, set(), [], "territory"))
+                if other.status == RESOLVED and other.locality and other.locality.population >= 5_000:
+                    found.append(other)
             if len(found) == 1:
                 return found[0]
             if found:  # "Le Lamentin, France": a town of Martinique and a town of Guadeloupe.
@@ -737,8 +739,8 @@ class PlaceIndex:
 
         def of_kind(region: Region) -> bool:
             # English names a country's first-level regions county, province or region whatever their ISO
-            # type ("Argeș County" is the județ RO-AG, a "department" in ISO; "Plovdiv Province" BG-16, a
-            # "region"); below the first level, and for states, the kind must be the one written.
+            # type ("Argeș County" is the județ RO-AG, a "department" in ISO); below the first level, and
+            # for states, the kind must be the one written.
             return any(t in region.type for t in wanted) or (
                 region.top_level and bool(wanted & _FIRST_LEVEL_TYPES) and region.type in _FIRST_LEVEL_TYPES)
 
@@ -790,8 +792,7 @@ def romanised(k: str) -> str:
 # ISO 3166-2 types of subdivisions that are local governments of their own (municipalities, communes,
 # local councils, parishes, boroughs), not counties or regions grouping them.
 _MUNICIPAL_TYPE = re.compile(
-    r"municipal|commune|local council|parish|borough|unitary authority|council area|metropolitan district|"
-    r"^(?:city|town|urban municipality|rural municipality|city municipality)$"
+    r"municipal|commune|local council|parish|borough|unitary authority|council area|metropolitan district|^(?:city|town)$"
 )
 
 
