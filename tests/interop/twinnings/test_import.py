@@ -186,3 +186,22 @@ def test_command_indexes_the_imported_records_in_the_atlas(tmp_path):
 def test_command_reports_unreadable_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_twinnings", str(tmp_path / "absent.csv"), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("IT-MI", OrganisationKind.COUNTY),  # Metropolitan city: Milan's former province
+        ("IT-CT", OrganisationKind.COUNTY),  # Metropolitan city (Catania)
+        ("IT-AG", OrganisationKind.COUNTY),  # Free municipal consortium (Agrigento)
+        ("IT-25", OrganisationKind.REGION),  # Lombardy
+        ("GB-LND", OrganisationKind.MUNICIPALITY),  # City of London: city corporation
+        (None, OrganisationKind.MUNICIPALITY),  # a locality
+    ],
+)
+def test_organisation_kind_follows_the_subdivision_type(code, kind):
+    from coopdec.interop.twinnings.services import organisation_kind_for
+    from coopdec.territories.models import Subdivision
+
+    subdivision = Subdivision.objects.get(code=code) if code else None
+    assert organisation_kind_for(subdivision) == kind

@@ -38,6 +38,9 @@ REPORT_COLUMNS = [
 CHECKSUM_PREFIX = "import:twinnings:"
 BATCH = 2000
 
+# Subdivision types between the municipality and the region although their name says "city" or
+# "municipal": Italy's metropolitan cities and Sicily's free municipal consortia replaced provinces.
+_COUNTY_TYPES = ("metropolitan city", "free municipal consortium")
 # Subdivision types that are municipalities rather than counties or regions.
 _MUNICIPAL_TYPES = ("municipal", "city", "town", "commune", "borough", "unitary authority", "council area",
                     "metropolitan district", "local council", "urban", "parish")
@@ -81,6 +84,8 @@ def organisation_kind_for(subdivision: Subdivision | None) -> str:
     if subdivision is None:
         return OrganisationKind.MUNICIPALITY
     kind = fold(subdivision.type)
+    if kind in _COUNTY_TYPES:
+        return OrganisationKind.COUNTY
     if any(word in kind for word in _MUNICIPAL_TYPES):
         return OrganisationKind.MUNICIPALITY
     if subdivision.parent_id is None and any(word in kind for word in _REGION_TYPES):
