@@ -26,12 +26,17 @@ def test_openapi_document_validates(client):
         "/api/v1/sectors", "/api/v1/sdgs", "/api/v1/axes", "/api/v1/organisations",
         "/api/v1/organisations/{organisation_id}", "/api/v1/partnerships", "/api/v1/partnerships/{partnership_id}",
         "/api/v1/projects", "/api/v1/projects/{project_id}", "/api/v1/partnerships/{partnership_id}/parties",
-        "/api/v1/partnerships/{partnership_id}/parties/{organisation_id}",
+        "/api/v1/partnerships/{partnership_id}/parties/{organisation_id}", "/api/v1/projects/{project_id}/participants",
+        "/api/v1/projects/{project_id}/participants/{organisation_id}",
     ]:
         assert path in paths, path
     assert set(paths["/api/v1/projects"]) == {"get", "post"}
     assert set(paths["/api/v1/partnerships/{partnership_id}/parties"]) == {"post"}
     assert set(paths["/api/v1/partnerships/{partnership_id}/parties/{organisation_id}"]) == {"patch", "delete"}
+    assert set(paths["/api/v1/projects/{project_id}/participants"]) == {"get", "post"}
+    assert set(paths["/api/v1/projects/{project_id}/participants/{organisation_id}"]) == {"patch", "delete"}
+    role = paths["/api/v1/projects/{project_id}/participants/{organisation_id}"]["delete"]["parameters"][-1]
+    assert (role["name"], role["in"], role["required"]) == ("role", "query", False)
     assert document["components"]["securitySchemes"] == {"BearerToken": {"type": "http", "scheme": "bearer"}}
     assert paths["/api/v1/projects"]["get"]["security"] == [{}, {"BearerToken": []}]  # reading: token optional
     assert paths["/api/v1/projects"]["post"]["security"] == [{"BearerToken": []}]

@@ -7,7 +7,7 @@ of a party, a platform coordinator. Records: organisations, partnerships and pro
 import pytest
 
 from coopdec.actors.models import MembershipRole
-from coopdec.cooperation.models import Partnership, PartnershipParty, Project
+from coopdec.cooperation.models import Partnership, PartnershipParty, Project, ProjectParticipant
 from tests.factories import (
     make_member,
     make_organisation,
@@ -230,3 +230,30 @@ def test_party_change_keeps_unsent_fields_and_refuses_bad_input(client, world):
     assert client.patch(f"/api/v1/partnerships/{draft.pk}/parties/{dakar.pk}", {"role": "lead"},
                         content_type="application/json", headers=bearer(world["users"]["unrelated"])).status_code == 404
     assert partnership.party_links.get(organisation=dakar).role == "lead"
+
+
+# The project has no lead organisation: its parties' editors manage its participants (as on the web).
+MANAGE_PARTICIPANTS_ADD = {"anonymous": 401, "unrelated": 403, "party_editor": 201, "party_admin": 201, "coordinator": 201}
+MANAGE_PARTICIPANTS_CHANGE = {**MANAGE_PARTICIPANTS_ADD, "party_editor": 200, "party_admin": 200, "coordinator": 200}
+MANAGE_PARTICIPANTS_REMOVE = {**MANAGE_PARTICIPANTS_ADD, "party_editor": 204, "party_admin": 204, "coordinator": 204}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_project_participants_matrix(client, world, caller):
+    """Listing is open to whoever sees the project; adding, changing and removing follow manage_participants."""
+    headers = headers_for(world, caller)
+    project, dakar = world["project"], world["dakar"]
+    url = f"/api/v1/projects/{project.pk}/participants"
+    assert client.get(url, headers=headers).status_code == 200
+    assert client.get(f"/api/v1/projects/{world['draft_project'].pk}/participants", headers=headers).status_code == READ_DRAFT[caller]
+    added = client.post(url, {"organisation": dakar.pk, "role": "4"}, content_type="application/json", headers=headers)
+    assert added.status_code == MANAGE_PARTICIPANTS_ADD[caller], added.content
+    if added.status_code != 201:
+        assert not project.participants.exists()
+        ProjectParticipant.objects.create(project=project, organisation=dakar, role="4")
+    changed = client.patch(f"{url}/{dakar.pk}", {"role": "2"}, content_type="application/json", headers=headers)
+    assert changed.status_code == MANAGE_PARTICIPANTS_CHANGE[caller], changed.content
+    assert list(project.participants.values_list("role", flat=True)) == ["2" if changed.status_code == 200 else "4"]
+    removed = client.delete(f"{url}/{dakar.pk}", headers=headers)
+    assert removed.status_code == MANAGE_PARTICIPANTS_REMOVE[caller], removed.content
+    assert project.participants.exists() == (removed.status_code != 204)

@@ -46,8 +46,9 @@ and projects, and the reference lists they use.
 
 * **Reading** needs no account. Lists are paginated with an opaque `cursor`: follow `next` until
   it is `null`. Unknown query parameters are refused (400) rather than ignored.
-* **Writing** (create, update and delete organisations, partnerships and projects; add and remove
-  the parties of a partnership) needs a personal token:
+* **Writing** (create, update and delete organisations, partnerships and projects; add, change and
+  remove the parties of a partnership and the participating organisations of a project) needs a
+  personal token:
   create one on your account page (`/account/tokens/`) and send `Authorization: Bearer <token>`.
   You may write what you may write on the web site, nothing more.
 * **Limits**: anonymous clients are rate-limited per address; authenticated clients get a higher

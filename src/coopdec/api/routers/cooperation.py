@@ -21,6 +21,7 @@ from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus, RecordMixin
 from coopdec.cooperation.models import (
     ActivityStatus,
+    ParticipantRole,
     Partnership,
     PartnershipKind,
     PartnershipParty,
@@ -28,12 +29,16 @@ from coopdec.cooperation.models import (
     PartyRole,
     Project,
     ProjectCountry,
+    ProjectParticipant,
     ProjectSdg,
     ProjectSector,
     SupportType,
 )
 from coopdec.cooperation.selectors import partnerships_visible_to, projects_visible_to
 from coopdec.cooperation.services import (
+    participant_add,
+    participant_remove,
+    participant_update,
     partnership_create,
     partnership_delete,
     partnership_update,
@@ -48,7 +53,7 @@ from coopdec.cooperation.services import (
 from ..access import require, require_publication_change
 from ..auth import token_required
 from ..pagination import page_response, paginate
-from ..params import MAX_ID, MAX_INT32, PageQuery, no_query
+from ..params import MAX_ID, MAX_INT32, PageQuery, StrictQuery, no_query
 from ..schemas import OrganisationRef, RecordMeta, organisation_ref, record_meta
 
 router = Router(tags=["partnerships and projects"])
@@ -119,7 +124,8 @@ class LocationOut(Schema):
 
 class ParticipantOut(Schema):
     organisation: OrganisationRef
-    role: str = Field(description="IATI OrganisationRole code.")
+    role: str = Field(description="IATI OrganisationRole code: 1 funding, 2 accountable, 3 extending, 4 implementing.")
+    activity_id: str = Field(description="The identifier this organisation gives the project in its own IATI data.")
 
 
 class BudgetOut(Schema):
@@ -249,12 +255,7 @@ def project_out(project: Project, user, *, detail: bool = False) -> dict:
              "longitude": loc["longitude"], "country": loc["country_id"]}
             for loc in project.locations.values("name", "locality_id", "latitude", "longitude", "country_id")
         ]
-        participants = list(project.participants.values("role", *organisation_columns("organisation")))
-        data["participants"] = [
-            {"organisation": ref, "role": participant["role"]}
-            for participant, organisation in zip(participants, organisations_of(participants, "organisation"), strict=True)
-            if (ref := organisation_ref(organisation, user)) is not None
-        ]
+        data["participants"] = participants_out(project, user)
         data["budgets"] = list(project.budgets.values("period_start", "period_end", "value", "currency", "type", "status"))
         contributions = list(project.contributions.values(
             "contributor_name", "role", "kind", "amount", "currency", "year", *organisation_columns("organisation")))
@@ -264,6 +265,17 @@ def project_out(project: Project, user, *, detail: bool = False) -> dict:
             for c, organisation in zip(contributions, organisations_of(contributions, "organisation"), strict=True)
         ]
     return data
+
+
+def participants_out(project: Project, user) -> list[dict]:
+    """The project's participating organisations the caller may see, by role then name (as on the web)."""
+    participants = list(project.participants.order_by("role", "organisation__name", "id").values(
+        "role", "activity_id", *organisation_columns("organisation")))
+    return [
+        {"organisation": ref, "role": participant["role"], "activity_id": participant["activity_id"]}
+        for participant, organisation in zip(participants, organisations_of(participants, "organisation"), strict=True)
+        if (ref := organisation_ref(organisation, user)) is not None
+    ]
 
 
 # The columns the API shows (``only``): the rest (descriptions of lead organisations, beneficiary
@@ -610,6 +622,100 @@ def remove_party(request, partnership_id: int, organisation_id: int):
     require(request.user, "cooperation.manage_parties", partnership,
             _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
     party_remove(party=_party_of(partnership, organisation_id, request.user), user=request.user)
+    return Status(204, None)
+
+
+# Participating organisations (IATI participating-org): managed by the lead organisation's editors
+
+
+@router.get("/projects/{int:project_id}/participants", response=list[ParticipantOut],
+            summary="List a project's participating organisations", tags=["projects"])
+@no_query
+def list_participants(request, project_id: int):
+    """By role, then name. An organisation may appear once per role; drafts the caller may not see are left out."""
+    return participants_out(readable_project(request.user, project_id), request.user)
+
+
+class ParticipantIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    organisation: int = Field(ge=1, le=MAX_ID, description="Organisation id.")
+    role: ParticipantRole = Field(description="IATI OrganisationRole code: 1 funding, 2 accountable, 3 extending, 4 implementing.")
+    activity_id: str = Field("", max_length=200, description="The identifier this organisation gives the project in its own IATI data.")
+
+
+def managed_project(user, project_id: int) -> Project:
+    """A project the caller sees (404 otherwise) and whose participants they manage (403 otherwise)."""
+    project = visible_project(user, project_id)
+    require(user, "cooperation.manage_participants", project, _(
+        "Only the editors of the project's lead organisation (of its parties, when it has no lead organisation) "
+        "or a coordinator may change its participating organisations."))
+    return project
+
+
+@router.post("/projects/{int:project_id}/participants", response={201: list[ParticipantOut]}, auth=token_required,
+             summary="List an organisation as participating in a project", tags=["projects"])
+def add_participant(request, project_id: int, payload: ParticipantIn):
+    """Any organisation the caller can see, with one role; the answer is the project's participants."""
+    project = managed_project(request.user, project_id)
+    organisation = _visible_organisation(request.user, payload.organisation, "organisation")
+    participant_add(project=project, organisation=organisation, role=payload.role, activity_id=payload.activity_id,
+                    user=request.user)
+    return Status(201, participants_out(project, request.user))
+
+
+class ParticipantQuery(StrictQuery):
+    role: ParticipantRole | None = Field(
+        None, description="Which of the organisation's roles in the project: needed only when it has several.")
+
+
+class ParticipantPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    role: ParticipantRole | None = Field(None, description="The new role; left out: unchanged.")
+    activity_id: str | None = Field(None, max_length=200, description="Left out: unchanged; empty clears it.")
+
+
+def _participant_of(project: Project, organisation_id: int, role: str | None, user) -> ProjectParticipant:
+    """The organisation's listing in the project, if the caller may see the organisation (404 otherwise);
+    ``role`` picks one when the organisation has several (400 when it is needed and missing)."""
+    listings = list(project.participants.select_related("organisation").filter(organisation_id=organisation_id)
+                    .order_by("role"))
+    if not listings or organisation_ref(listings[0].organisation, user) is None:
+        raise Http404
+    if role is not None:
+        listings = [listing for listing in listings if listing.role == role]
+        if not listings:
+            raise Http404
+    if len(listings) > 1:
+        raise ValidationError({"role": [_(
+            "%(name)s has several roles in this project (%(roles)s): say which with the query parameter ?role=.") % {
+            "name": listings[0].organisation.name, "roles": ", ".join(listing.role for listing in listings)}]})
+    return listings[0]
+
+
+@router.patch("/projects/{int:project_id}/participants/{int:organisation_id}", response=list[ParticipantOut],
+              auth=token_required, summary="Change a participating organisation's role or activity identifier",
+              tags=["projects"])
+def change_participant(request, project_id: int, organisation_id: int, params: Query[ParticipantQuery],
+                       payload: ParticipantPatch):
+    """Fields left out stay as they are; the answer is the project's participants."""
+    project = managed_project(request.user, project_id)
+    participant = _participant_of(project, organisation_id, params.role, request.user)
+    changes = payload.model_dump(exclude_unset=True)
+    participant_update(participant=participant, role=changes.get("role") or participant.role,
+                       activity_id=participant.activity_id if changes.get("activity_id") is None else changes["activity_id"],
+                       user=request.user)
+    return participants_out(project, request.user)
+
+
+@router.delete("/projects/{int:project_id}/participants/{int:organisation_id}", response={204: None},
+               auth=token_required, summary="Remove a participating organisation from a project", tags=["projects"])
+def remove_participant(request, project_id: int, organisation_id: int, params: Query[ParticipantQuery]):
+    """Removes one listing: the organisation's only role, or the one named by ``?role=``."""
+    project = managed_project(request.user, project_id)
+    participant_remove(participant=_participant_of(project, organisation_id, params.role, request.user),
+                       user=request.user)
     return Status(204, None)
 
 
