@@ -108,7 +108,7 @@ class Organisation(RecordMixin):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["name_folded"])
+    history = HistoricalRecords(excluded_fields=["name_folded"], bases=[VersionRelations])
 
     class Meta:
         verbose_name = _("organisation")
