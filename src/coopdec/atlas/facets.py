@@ -555,11 +555,21 @@ class Engine:
             return order[start:end]
         if hits.small:
             # Rank of each hit in the order, then the page.
-            rank = np.empty(self.n, dtype=np.int32)
-            rank[order] = np.arange(self.n, dtype=np.int32)
+            rank = self._rank("-updated" if sort == "relevance" else sort, order)
             chosen = hits.indices[np.argsort(rank[hits.indices], kind="stable")]
             return chosen[start:end]
         return order[hits.mask[order]][start:end]
+
+    def _rank(self, key: str, order: np.ndarray) -> np.ndarray:
+        """Rank of every document in an order, made on first use (a scatter over every document:
+        4 ms at 1M, once rather than per search); 4 bytes a document per order used."""
+        ranks = self.__dict__.setdefault("_ranks", {})
+        rank = ranks.get(key)
+        if rank is None:
+            rank = np.empty(self.n, dtype=np.int32)
+            rank[order] = np.arange(self.n, dtype=np.int32)
+            ranks[key] = rank
+        return rank
 
 
 def _cache_prefix() -> str:
