@@ -6,3 +6,8 @@ class ActorsConfig(AppConfig):
     name = "coopdec.actors"
     label = "actors"
     verbose_name = _("Actors")
+
+    def ready(self):
+        from .versions import register_relations
+
+        register_relations()

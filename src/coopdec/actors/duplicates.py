@@ -120,6 +120,7 @@ def organisations_merge(*, keep: Organisation, drop: Organisation, user=None) ->
     reason = _("merged organisation #%(drop)s (%(name)s) into #%(keep)s") % {
         "drop": drop.pk, "name": drop.name, "keep": keep.pk}
     moved: dict[str, int] = {}
+    versions.keep(keep)  # its latest version learns the contacts it had before the dropped one's join them
     for model, field in _organisation_links():
         label = f"{model._meta.label_lower}.{field}"
         for record in model.objects.filter(**{field: drop}):

@@ -67,6 +67,7 @@ REASONS = {
     "participant added": gettext_lazy("participating organisation added"),
     "participant changed": gettext_lazy("participating organisation changed"),
     "participant removed": gettext_lazy("participating organisation removed"),
+    "contact added": gettext_lazy("contact added"), "contact removed": gettext_lazy("contact removed"),
 }
 
 

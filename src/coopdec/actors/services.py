@@ -206,18 +206,30 @@ def record_restore(*, record, history_id: int, user=None):
 @transaction.atomic
 def contact_create(*, organisation: Organisation, user=None, name: str, kind: str, function: str = "",
                    email: str = "", phone: str = "") -> Contact:
+    """A contact is part of the organisation's record: the organisation gets a version that keeps it."""
     contact = Contact(organisation=organisation, name=name.strip(), kind=kind, function=function.strip(),
                       email=email.strip(), phone=phone.strip())
     contact.full_clean()
+    versions.keep(organisation)
     save_with_history(contact, user=user)
+    _touch_organisation(organisation, user=user, reason="contact added")
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, user=None) -> None:
+    organisation = contact.organisation
+    versions.keep(organisation)
     if user is not None and user.is_authenticated:
         contact._history_user = user
     contact.delete()
+    _touch_organisation(organisation, user=user, reason="contact removed")
+
+
+def _touch_organisation(organisation: Organisation, *, user, reason: str) -> None:
+    """A new version of the organisation, recording its contacts as they are now (``versions``)."""
+    organisation.refresh_from_db()
+    save_with_history(organisation, user=user, reason=reason, update_fields=["updated_at"])
 
 
 # Members and invitations

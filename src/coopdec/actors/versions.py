@@ -1,4 +1,5 @@
-"""What a record's versions keep besides its own fields: its relations (parties, sectors, axes...).
+"""What a record's versions keep besides its own fields: its relations (parties, sectors, axes,
+an organisation's contacts...).
 
 django-simple-history stores each version of a record's own fields. A partnership or a project is
 also its relations, so each of their versions carries a snapshot of them (``relations``, a JSON
@@ -26,13 +27,18 @@ import json
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.signals import pre_create_historical_record
+
+from .models import Contact, ContactKind, Organisation
 
 
 @dataclass(frozen=True)
@@ -194,6 +200,71 @@ def apply(record, wanted: dict, *, user=None) -> list[Relation]:
     return [relation for relation, _rows in changing]
 
 
+# Rows a record owns, kept with their ids (a project's results, an organisation's contacts...)
+
+
+class Rows:
+    """The rows of one table a record owns, as ``[id, *fields]`` lists, written back by id."""
+
+    def __init__(self, model, owner: str, fields: tuple[str, ...], *, dates=(), decimals=(), datetimes=(),
+                 with_history: bool = False):
+        self.model, self.owner, self.fields = model, owner, fields
+        self.dates, self.decimals, self.datetimes = set(dates), set(decimals), set(datetimes)
+        self.with_history = with_history
+
+    def column(self, name: str) -> int:
+        return 1 + self.fields.index(name)
+
+    def queryset(self, record):
+        return self.model.objects.filter(**{self.owner: record.pk})
+
+    def read(self, record) -> list:
+        return sort_rows([pk, *(json_value(value) for value in values)]
+                         for pk, *values in self.queryset(record).values_list("pk", *self.fields))
+
+    def values(self, row) -> dict:
+        values = dict(zip(self.fields, row[1:], strict=True))
+        for name in self.dates:
+            values[name] = None if values[name] is None else date.fromisoformat(values[name])
+        for name in self.datetimes:
+            values[name] = None if values[name] is None else datetime.fromisoformat(values[name])
+        for name in self.decimals:
+            values[name] = None if values[name] is None else Decimal(values[name])
+        return values
+
+    def write(self, record, rows, user) -> None:
+        """Delete what the rows do not name, update what differs, recreate the others under their former id."""
+        wanted = {row[0]: list(row) for row in rows}
+        current = {row[0]: row for row in self.read(record)}
+        elsewhere = self.model.objects.filter(pk__in=wanted.keys() - current.keys())
+        if elsewhere.exists():  # ids are never handed out twice: only a hand-made database gets here
+            raise ValidationError(_("This version cannot be restored: some of its %(items)s now belong to another record.")
+                                  % {"items": self.model._meta.verbose_name_plural})
+        for item in self.queryset(record).order_by("pk"):
+            row = wanted.pop(item.pk, None)
+            if row is None:
+                item._history_user = user if user is not None and user.is_authenticated else None
+                item.delete()
+            elif row != current[item.pk]:
+                for name, value in self.values(row).items():
+                    setattr(item, name, value)
+                self._save(item, user)
+        for pk, row in sorted(wanted.items()):
+            self._save(self.model(pk=pk, **self.values(row)), user)
+
+    def _save(self, item, user) -> None:
+        if self.with_history and user is not None and user.is_authenticated:
+            item._history_user = user
+        item.save()
+
+
+def json_value(value):
+    """A column's value as JSON keeps it: decimals as text, dates as ISO text."""
+    if value is None or isinstance(value, bool | int | float | str | dict | list):
+        return value
+    return str(value) if isinstance(value, Decimal) else value.isoformat()
+
+
 def rename_organisation(drop_id: int, keep_id: int) -> int:
     """A merge moved every link of organisation ``drop_id`` to ``keep_id``: the versions' snapshots
     follow, so that restoring an earlier version names the kept organisation (a row that becomes a
@@ -224,3 +295,24 @@ def rename_organisation(drop_id: int, keep_id: int) -> int:
                 version.save(update_fields=["relations"])
                 changed += 1
     return changed
+
+
+# An organisation's versions: its public contact entries. Its members and their roles are access
+# control, not content: no version keeps them and no restore changes them.
+
+CONTACT_ROWS = Rows(Contact, "organisation_id", ("organisation_id", "kind", "name", "function", "email", "phone"),
+                    with_history=True)
+
+
+def _describe_contacts(rows) -> str:
+    kinds = dict(ContactKind.choices)
+    return "; ".join(
+        ", ".join(part for part in (name, function or str(kinds.get(kind, kind)), email, phone) if part)
+        for _pk, _organisation, kind, name, function, email, phone in rows)
+
+
+def register_relations() -> None:
+    register(Organisation, [
+        Relation("contacts", gettext_lazy("Contacts"), CONTACT_ROWS.read, CONTACT_ROWS.write, _describe_contacts),
+    ], not_kept=gettext_lazy("Members and their roles are not part of a version: restoring one never changes who "
+                             "may edit or administer the organisation."))

@@ -19,17 +19,16 @@ Registered with ``coopdec.actors.versions`` when the app is ready (``apps.py``).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.services import save_with_history
-from coopdec.actors.versions import Relation, lookup, register, sort_rows
+from coopdec.actors.versions import Relation, Rows, lookup, register, sort_rows
 from coopdec.common.i18n import localize
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
@@ -262,79 +261,16 @@ def _describe_contributions(rows) -> str:
 # Expected results, indicators, values measured and documents: rows kept with their ids
 
 
-class _Rows:
-    """The rows of one table a record owns, as ``[id, *fields]`` lists, written back by id."""
-
-    def __init__(self, model, owner: str, fields: tuple[str, ...], *, dates=(), decimals=(), datetimes=(),
-                 with_history: bool = False):
-        self.model, self.owner, self.fields = model, owner, fields
-        self.dates, self.decimals, self.datetimes = set(dates), set(decimals), set(datetimes)
-        self.with_history = with_history
-
-    def column(self, name: str) -> int:
-        return 1 + self.fields.index(name)
-
-    def queryset(self, record):
-        return self.model.objects.filter(**{self.owner: record.pk})
-
-    def read(self, record) -> list:
-        return sort_rows([pk, *(_json_value(value) for value in values)]
-                         for pk, *values in self.queryset(record).values_list("pk", *self.fields))
-
-    def values(self, row) -> dict:
-        values = dict(zip(self.fields, row[1:], strict=True))
-        for name in self.dates:
-            values[name] = None if values[name] is None else date.fromisoformat(values[name])
-        for name in self.datetimes:
-            values[name] = None if values[name] is None else datetime.fromisoformat(values[name])
-        for name in self.decimals:
-            values[name] = None if values[name] is None else Decimal(values[name])
-        return values
-
-    def write(self, record, rows, user) -> None:
-        """Delete what the rows do not name, update what differs, recreate the others under their former id."""
-        wanted = {row[0]: list(row) for row in rows}
-        current = {row[0]: row for row in self.read(record)}
-        elsewhere = self.model.objects.filter(pk__in=wanted.keys() - current.keys())
-        if elsewhere.exists():  # ids are never handed out twice: only a hand-made database gets here
-            raise ValidationError(_("This version cannot be restored: some of its %(items)s now belong to another record.")
-                                  % {"items": self.model._meta.verbose_name_plural})
-        for item in self.queryset(record).order_by("pk"):
-            row = wanted.pop(item.pk, None)
-            if row is None:
-                item._history_user = _user(user)
-                item.delete()
-            elif row != current[item.pk]:
-                for name, value in self.values(row).items():
-                    setattr(item, name, value)
-                self._save(item, user)
-        for pk, row in sorted(wanted.items()):
-            self._save(self.model(pk=pk, **self.values(row)), user)
-
-    def _save(self, item, user) -> None:
-        if self.with_history:
-            save_with_history(item, user=user)
-        else:
-            item.save()
-
-
-def _json_value(value):
-    """A column's value as JSON keeps it: decimals as text, dates as ISO text."""
-    if value is None or isinstance(value, bool | int | float | str | dict | list):
-        return value
-    return str(value) if isinstance(value, Decimal) else value.isoformat()
-
-
-RESULT_ROWS = _Rows(Result, "project_id", ("project_id", "type", "title", "description", "position"))
-INDICATOR_ROWS = _Rows(Indicator, "result__project_id",
+RESULT_ROWS = Rows(Result, "project_id", ("project_id", "type", "title", "description", "position"))
+INDICATOR_ROWS = Rows(Indicator, "result__project_id",
                        ("result_id", "title", "description", "measure", "ascending", "position"))
-VALUE_ROWS = _Rows(IndicatorValue, "indicator__result__project_id",
+VALUE_ROWS = Rows(IndicatorValue, "indicator__result__project_id",
                    ("indicator_id", "territory_id", "period_start", "period_end", "baseline", "target", "actual",
                     "comment"), dates=("period_start", "period_end"), decimals=("baseline", "target", "actual"))
 
 
-def _document_rows(owner: str) -> _Rows:
-    return _Rows(Document, owner, (owner, "title", "file", "url", "format", "category", "language", "document_date",
+def _document_rows(owner: str) -> Rows:
+    return Rows(Document, owner, (owner, "title", "file", "url", "format", "category", "language", "document_date",
                                    "is_agreement", "signed_on", "renewal_on", "uploaded_by_id", "created_at"),
                  dates=("document_date", "signed_on", "renewal_on"), datetimes=("created_at",), with_history=True)
 
@@ -358,7 +294,7 @@ def _describe_values(rows) -> str:
     return "; ".join(described)
 
 
-def _documents_relation(rows_of: _Rows) -> Relation:
+def _documents_relation(rows_of: Rows) -> Relation:
     file, title = rows_of.column("file"), rows_of.column("title")
     uploader, created = rows_of.column("uploaded_by_id"), rows_of.column("created_at")
     storage = Document._meta.get_field("file").storage
