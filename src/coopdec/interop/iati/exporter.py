@@ -1,8 +1,8 @@
 """Publish an organisation's cooperation as IATI 2.03: its activity file and its organisation file.
 
 Both are generated element by element with ``lxml.etree.xmlfile`` and handed out in chunks, so a
-file of any size is never held whole in memory: projects are read with ``.iterator()`` and their
-details prefetched one chunk of projects at a time. The mapping is documented in docs/iati.md.
+file of any size is never held whole in memory: the ids of the projects are read first, then the
+projects and their details 500 at a time. The mapping is documented in docs/iati.md.
 """
 
 from collections.abc import Iterator
@@ -405,7 +405,8 @@ def _prefetch(lookup: str, queryset) -> Prefetch:
     return Prefetch(lookup, queryset=queryset, to_attr=PREFETCHED + lookup.rsplit("__", 1)[-1])
 
 
-def _projects(organisation: Organisation):
+def _projects(ids: list[int]):
+    """These projects (in id order) with everything the activity element reads."""
     values = IndicatorValue.objects.order_by("period_start", "id")
     indicators = Indicator.objects.order_by("position", "id").prefetch_related(
         _prefetch("values", values)
@@ -414,7 +415,7 @@ def _projects(organisation: Organisation):
         _prefetch("indicators", indicators)
     )
     return (
-        organisation_projects(organisation)
+        Project.objects.filter(id__in=ids)
         .select_related("lead_organisation", "iati__reporting_org", "partnership")
         .prefetch_related(
             _prefetch(
@@ -448,14 +449,19 @@ def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> 
         with xf.element(
             "iati-activities", {"version": VERSION, "generated-datetime": _timestamp()}
         ):
-            for project in _projects(organisation).iterator(chunk_size=CHUNK_SIZE):
-                element = activity_element(project, organisation)
-                if element is None:
-                    stats["skipped"] += 1
-                    continue
-                xf.write("\n", element)  # one activity per line: readable diffs and line numbers
-                stats["exported"] += 1
-                yield out.take()
+            # The ids first, then the projects a chunk at a time: one query for every wide row lets
+            # SQLite sort them all in memory (its plan for the OR of the four ways an organisation
+            # has a project: 100,000 projects took 350 MB), while sorting ids costs next to nothing.
+            ids = list(organisation_projects(organisation).order_by("id").values_list("id", flat=True))
+            for start in range(0, len(ids), CHUNK_SIZE):
+                for project in _projects(ids[start : start + CHUNK_SIZE]):
+                    element = activity_element(project, organisation)
+                    if element is None:
+                        stats["skipped"] += 1
+                        continue
+                    xf.write("\n", element)  # one activity per line: readable diffs and line numbers
+                    stats["exported"] += 1
+                    yield out.take()
             xf.write("\n")
     yield out.take()
 
