@@ -263,12 +263,15 @@ class _Mover:
         if kept.dtype == np.uint8:
             mask = np.concatenate([unpack(kept, len(self.keep))[self.keep], new])
             return stored(mask[self.order] if self.order is not None else mask)
+        n = self.kept + len(new)
         positions = np.concatenate([self.renumber[kept[self.keep[kept]]], self.kept + np.flatnonzero(new)])
         if self.inverse is not None:
-            positions = self.inverse[positions]
-        mask = np.zeros(self.kept + len(new), dtype=bool)
+            positions = np.sort(self.inverse[positions])
+        if len(positions) * 32 < n:  # still few: no pass over every document
+            return positions.astype(np.int32)
+        mask = np.zeros(n, dtype=bool)
         mask[positions] = True
-        return stored(mask)
+        return pack(mask)
 
 
 def _members(values: np.ndarray, among: np.ndarray | None) -> np.ndarray:
