@@ -268,3 +268,12 @@ def test_draft_party_of_a_published_partnership_stays_hidden(client):
     member = bearer(make_member(secret))
     assert len(client.get(f"/api/v1/partnerships/{partnership.pk}", headers=member).json()["parties"]) == 2
     assert client.get(f"/api/v1/projects/{project.pk}", headers=member).json()["lead_organisation"]["id"] == secret.pk
+
+
+def test_answers_are_utf8_json_with_accents_as_they_are(client):
+    org = make_organisation("Ville de Saint-Étienne", geonameid=PARIS)
+    for url in ("/api/v1/organisations", f"/api/v1/organisations/{org.pk}"):
+        response = client.get(url)
+        assert response["Content-Type"].startswith("application/json")
+        assert "Saint-Étienne".encode() in response.content
+        assert b"\\u00c9" not in response.content

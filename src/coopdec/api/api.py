@@ -25,6 +25,7 @@ from importlib import import_module
 
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from .auth import throttles, token_or_public
 from .errors import register_handlers
@@ -58,6 +59,12 @@ and projects, and the reference lists they use.
 """
 
 
+class UTF8JSONRenderer(JSONRenderer):
+    """JSON in UTF-8 as it is ("Saint-Étienne", not "Saint-\\u00c9tienne"): smaller on slow links."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class CoopdecAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """Reads take a token optionally: say so (``security: [{}, {BearerToken: []}]``)."""
@@ -81,6 +88,7 @@ api = CoopdecAPI(
     openapi_url="/openapi.json",
     auth=token_or_public,
     throttle=throttles(),
+    renderer=UTF8JSONRenderer(),
 )
 register_handlers(api)
 
