@@ -1,5 +1,11 @@
 import json
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +105,45 @@ def test_import_interrupted_stops_the_reader_process_and_writes_no_partial_batch
         iati_files_import(paths=[path], wrap=interrupted, reader_process=True)
     assert multiprocessing.active_children() == []
     assert not Project.objects.exists()
+
+
+KILLED_PARENT = """
+import os, signal, sys
+from coopdec.interop.iati.reader import read_in_process
+items = read_in_process(sys.argv[1], root_lang="", countries={"SN"}, localities=set())
+next(items)
+import multiprocessing
+print(multiprocessing.active_children()[0].pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_reader_process_ends_when_its_parent_is_killed(tmp_path):
+    # Enough activities to fill the pipe: the reader is then waiting to send when its parent dies.
+    path = activities_file(tmp_path, *(WATER.format(n=n) for n in range(400)))
+    parent = subprocess.Popen(
+        [sys.executable, "-c", KILLED_PARENT, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3] / "src")},
+    )
+    reader = int(parent.stdout.readline())
+    try:
+        assert parent.wait(timeout=60) == -signal.SIGKILL
+        deadline = time.monotonic() + 20
+        while not _ended(reader) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _ended(reader)
+    finally:
+        parent.stdout.close()
+        if not _ended(reader):
+            os.kill(reader, signal.SIGKILL)

@@ -12,7 +12,8 @@ of a 2-core machine). The child only reads the file and sends plain values throu
 chunks; the pipe's small buffer makes it wait when the writer is behind, so memory stays flat. It
 never opens, uses or closes a database connection (it leaves with ``os._exit``, as
 ``multiprocessing`` children do). If it dies, the parent raises ``ReaderFailed`` and writes nothing
-more; if the parent stops (error, Ctrl-C), the child is terminated.
+more; if the parent stops (error, Ctrl-C), the child is terminated; if the parent is killed, the
+child's next send fails and it ends.
 """
 
 import gc
@@ -155,10 +156,13 @@ def read_file(
         yield Stopped(exc.lineno, exc.msg)
 
 
-def _reader(send, path: str, root_lang: str, countries: Set[str], localities: Set[int]) -> None:
+def _reader(receive, send, path: str, root_lang: str, countries: Set[str], localities: Set[int]) -> None:
     """The child: send lists of items, then ``("end", None)``, or ``("error", text)``."""
     # Ctrl-C reaches the whole process group: the parent stops the import and terminates this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's end of the pipe, inherited by the fork: closed, so that if the parent dies
+    # (killed, even with SIGKILL) the next send fails and this process ends instead of waiting forever.
+    receive.close()
     try:
         chunk: list = []
         for item in read_file(path, root_lang=root_lang, countries=countries, localities=localities):
@@ -196,7 +200,7 @@ def read_in_process(
     gc.freeze()
     try:
         process = context.Process(
-            target=_reader, args=(send, str(path), root_lang, countries, localities), daemon=True
+            target=_reader, args=(receive, send, str(path), root_lang, countries, localities), daemon=True
         )
         process.start()
     finally:
