@@ -24,6 +24,10 @@ class SearchDocument(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     title_text = models.TextField(editable=False)
     body_text = models.TextField(editable=False)
+    # On PostgreSQL the table also has two generated columns the model does not declare
+    # (migration 0006): ``text_vector`` (tsvector of title_text || ' ' || body_text, positions
+    # stripped) and ``title_vector`` (of title_text), stored and GIN-indexed. The database fills
+    # them on every insert and update; Django never selects them; ``coopdec.atlas.search`` reads them.
     sort_title = models.CharField(max_length=100, editable=False)
     countries = models.CharField(max_length=400, blank=True)
     partner_countries = models.TextField(blank=True)

@@ -7,8 +7,11 @@ finds "coopération", "water" finds "waters").
 
 - SQLite: an FTS5 table (``unicode61 remove_diacritics 2`` tokenizer, prefix index) kept in
   sync with ``atlas_searchdocument`` by triggers (migration 0002).
-- PostgreSQL: GIN indexes on ``to_tsvector('simple', ...)`` of the folded text (no stemming, so
-  every language is treated alike; folding replaces the ``unaccent`` extension).
+- PostgreSQL: the vectors ``strip(to_tsvector('simple', ...))`` of the folded text (no stemming, so
+  every language is treated alike; folding replaces the ``unaccent`` extension), stored in the
+  generated columns ``text_vector`` (title and body) and ``title_vector`` and GIN-indexed
+  (migration 0006): matches, the vocabulary and the lexemes' postings read them as stored, and
+  never parse the text again.
 
 Both index text folded by ``fold_text`` (lower case, accents removed), and queries are folded the
 same way, so the databases compare plain words.
@@ -223,7 +226,8 @@ def _no_hits() -> TextHits:
 
 
 class PostgreSQLText:
-    """GIN expression indexes: PostgreSQL keeps them current by itself."""
+    """Stored, GIN-indexed vector columns (``text_vector``, ``title_vector``): PostgreSQL keeps
+    them current by itself."""
 
     CHUNK = 100_000  # documents per pass of ``frequent_terms``
 
@@ -273,19 +277,19 @@ class PostgreSQLText:
     def _settings(cursor) -> None:
         """For this transaction: no JIT compilation (the planned cost of a large match crosses its
         threshold; compiling costs more than it saves); room for an exact bitmap of a million
-        hits (a lossy one makes PostgreSQL recheck, compute the vector of, every row of its pages:
-        minutes at 1M documents); no sequential scan (a word held by most documents makes the
-        planner prefer one, which vectorises every row: the GIN index is always cheaper)."""
+        hits (a lossy one makes PostgreSQL recheck every row of its pages, reading each one's stored
+        vector); no sequential scan (a word held by most documents makes the planner prefer one,
+        which reads every row's vector: the GIN index is always cheaper)."""
         cursor.execute(
             "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true)"
         )
 
     def _ids(self, cursor, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
-        vector = "title_text" if title else "title_text || ' ' || body_text"
+        vector = "title_vector" if title else "text_vector"
         query = "%s::tsquery" if exact else "to_tsquery('simple'::regconfig, %s)"
         sql = (
             "SELECT string_agg(int8send(id), ''::bytea) FROM atlas_searchdocument "  # noqa: S608 (fixed expressions)
-            f"WHERE to_tsvector('simple'::regconfig, {vector}) @@ {query}"
+            f"WHERE {vector} @@ {query}"
         )
         params: list = [self._lexemes(terms) if exact else self._query(terms)]
         if among is not None:
@@ -305,7 +309,7 @@ class PostgreSQLText:
 
     def frequent_terms(self, limit: int) -> tuple[dict[str, int], dict[str, TextHits]]:
         """(every indexed lexeme -> documents holding it, exact; lexeme -> hits of those held by
-        at least ``limit`` documents). One pass over the documents' vectors, in id ranges of
+        at least ``limit`` documents). One pass over the documents' stored vectors, in id ranges of
         CHUNK documents (each range's postings aggregated by the server, sent as one binary
         string per lexeme), rather than one index query per frequent lexeme: a GIN query visits
         every matching row, ten minutes for a thousand lexemes at 1M documents."""
@@ -317,10 +321,10 @@ class PostgreSQLText:
         for start in range(low or 0, (high or -1) + 1, self.CHUNK):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
-                for vector, out in (("d.title_text || ' ' || d.body_text", every), ("d.title_text", title)):
+                for vector, out in (("d.text_vector", every), ("d.title_vector", title)):
                     cursor.execute(
                         "SELECT v.lexeme, string_agg(int8send(d.id), ''::bytea) FROM atlas_searchdocument d, "  # noqa: S608 (fixed expressions)
-                        f"unnest(to_tsvector('simple'::regconfig, {vector})) v WHERE d.id BETWEEN %s AND %s GROUP BY v.lexeme",
+                        f"unnest(tsvector_to_array({vector})) v(lexeme) WHERE d.id BETWEEN %s AND %s GROUP BY v.lexeme",
                         [start, start + self.CHUNK - 1],
                     )
                     for lexeme, data in cursor.fetchall():
@@ -334,13 +338,12 @@ class PostgreSQLText:
         return vocabulary, hits
 
     def vocabulary(self, among: np.ndarray | None = None) -> dict[str, int]:
-        """Every indexed lexeme and the number of documents holding it, exact (the vectors the
-        GIN index is built from, computed again: one pass over the text, ~1 min of the server's
-        CPU per million documents, made once per full engine build); with ``among``, over those
+        """Every indexed lexeme and the number of documents holding it, exact (one pass over the
+        stored vectors the GIN index is built from; no text is parsed); with ``among``, over those
         documents only (a few: those just added)."""
         sql = (
             "SELECT v.lexeme, count(*) FROM atlas_searchdocument d, "
-            "unnest(to_tsvector('simple'::regconfig, d.title_text || ' ' || d.body_text)) v"
+            "unnest(tsvector_to_array(d.text_vector)) v(lexeme)"
         )
         params: list = []
         if among is not None:
@@ -354,16 +357,16 @@ class PostgreSQLText:
 
     def matches_among(self, terms: list[str], among: np.ndarray, *, exact: bool = False) -> dict[str, TextHits]:
         """Per query word (with ``exact``: per indexed lexeme), which of the documents ``among``
-        (a few: those just added) match it, in one query: each document's vectors are made once
-        and tested against every term."""
+        (a few: those just added) match it, in one query: each document's stored vectors are read
+        once and tested against every term."""
         out = {term: [[], []] for term in terms}
         if len(among) and terms:
             query = "t.query::tsquery" if exact else "to_tsquery('simple'::regconfig, t.query)"
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
                 sql = (
-                    "WITH d AS (SELECT id, to_tsvector('simple'::regconfig, title_text || ' ' || body_text) AS every, "  # noqa: S608
-                    "to_tsvector('simple'::regconfig, title_text) AS title FROM atlas_searchdocument WHERE id = ANY(%s)) "
+                    "WITH d AS (SELECT id, text_vector AS every, title_vector AS title "  # noqa: S608
+                    "FROM atlas_searchdocument WHERE id = ANY(%s)) "
                     f"SELECT t.term, d.id, d.every @@ {query}, d.title @@ {query} "  # (fixed expressions)
                     "FROM d, unnest(%s::text[], %s::text[]) AS t(term, query)"
                 )
