@@ -14,6 +14,8 @@ activities peak RSS <= 200 MB. Run: ``.venv/bin/python bench/iati.py [--copies N
 ``--compare-with OTHER/src [--rounds N]``: instead of the above, walk once, then import the file
 into fresh databases with the other source tree and with this one in alternating rounds (figures
 from a noisy shared machine are read as ratios between neighbouring rounds); no export.
+``--reader-process auto|on|off``: ``iati_import``'s option for this tree's imports (auto: a reader
+process for large files when a core is free, so on a loaded machine auto reads in one process).
 The fresh database gets countries, subdivisions and codelists, not the 234,908 localities (the
 file's only GeoNames reference is then simply not linked).
 """
@@ -67,7 +69,9 @@ def raw_walk(path: Path) -> tuple[int, float, float]:
     return activities, time.perf_counter() - started, time.process_time() - cpu_started
 
 
-def import_rounds(large: Path, rounds: int, other_src: str, env: dict, walk: tuple[int, float, float]) -> None:
+def import_rounds(
+    large: Path, rounds: int, other_src: str, env: dict, walk: tuple[int, float, float], reader: str
+) -> None:
     """Alternate imports of ``large`` by another source tree and by this one, each into a fresh copy
     of one set-up database."""
     import shutil
@@ -78,11 +82,11 @@ def import_rounds(large: Path, rounds: int, other_src: str, env: dict, walk: tup
     shutil.copyfile(database, template)
     walked, walk_seconds, walk_cpu = walk
     for round_number in range(1, rounds + 1):
-        for label, src in (("other", other_src), ("this", str(ROOT / "src"))):
+        for label, src, extra in (("other", other_src, ()), ("this", str(ROOT / "src"), ("--reader-process", reader))):
             for leftover in WORK.glob("bench.sqlite3*"):
                 leftover.unlink()
             shutil.copyfile(template, database)
-            done = child("iati_import", "--json", str(large), env={**env, "COOPDEC_BENCH_SRC": src})
+            done = child("iati_import", "--json", *extra, str(large), env={**env, "COOPDEC_BENCH_SRC": src})
             counts = json.loads(done["stdout"])
             print(
                 f"round {round_number} {label:5}: {done['seconds']:.1f} s ({done['cpu_seconds']:.1f} s CPU, "
@@ -170,6 +174,9 @@ def main() -> None:
     )
     parser.add_argument("--compare-with", metavar="SRC", help="another source tree's src/ to alternate imports with")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of --compare-with (default 2)")
+    parser.add_argument(
+        "--reader-process", choices=["auto", "on", "off"], default="auto", help="iati_import's option (this tree)"
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     if options.child:
@@ -203,12 +210,14 @@ def main() -> None:
     )
 
     if options.compare_with:
-        import_rounds(large, options.rounds, options.compare_with, env, (walked, walk_seconds, walk_cpu))
+        import_rounds(
+            large, options.rounds, options.compare_with, env, (walked, walk_seconds, walk_cpu), options.reader_process
+        )
         print(f"end: {load()}")
         return
 
     child("setup", env=env)
-    imported = child("iati_import", "--json", str(large), env=env)
+    imported = child("iati_import", "--json", "--reader-process", options.reader_process, str(large), env=env)
     counts = json.loads(imported["stdout"])
     import_rate = counts["created"] / imported["seconds"]
     print(
@@ -222,7 +231,7 @@ def main() -> None:
         f"measure), {walk_cpu / imported['cpu_seconds']:.2f} CPU time of both processes (target >= 0.30); {load()}"
     )
 
-    again = child("iati_import", "--json", str(large), env=env)
+    again = child("iati_import", "--json", "--reader-process", options.reader_process, str(large), env=env)
     print(
         f"re-import of the same file (all unchanged): {again['seconds']:.1f} s, "
         f"{activities / again['seconds']:,.0f} activities/s, {json.loads(again['stdout'])}"
@@ -233,7 +242,7 @@ def main() -> None:
         more = -(-(options.export_total - total) // 577)
         extra = WORK / "extra.xml"
         build(extra, options.copies + 1, more)
-        added = child("iati_import", "--json", str(extra), env=env)
+        added = child("iati_import", "--json", "--reader-process", options.reader_process, str(extra), env=env)
         created = json.loads(added["stdout"])["created"]
         total += created
         print(

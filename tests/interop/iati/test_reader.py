@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from coopdec.cooperation.models import Project
 from coopdec.interop.iati.importer import iati_files_import
@@ -147,3 +148,14 @@ def test_reader_process_ends_when_its_parent_is_killed(tmp_path):
         parent.stdout.close()
         if not _ended(reader):
             os.kill(reader, signal.SIGKILL)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["on", "off", "auto"])
+def test_import_command_reader_process_option(tmp_path, capsys, option):
+    with pytest.raises(SystemExit) as exit_info:  # 1: an activity failed
+        call_command("iati_import", str(_mixed_file(tmp_path)), json=True, reader_process=option)
+    assert exit_info.value.code == 1
+    assert json.loads(capsys.readouterr().out) == {
+        "activities": 3, "created": 2, "updated": 0, "unchanged": 0, "failed": 1,
+    }

@@ -51,7 +51,7 @@ from coopdec.interop.models import IatiActivity
 from coopdec.territories.models import Country, Locality
 
 from .read import ActivityError, language_code, narratives, organisation
-from .reader import Parsed, Stopped, Unreadable, can_fork, read_file, read_in_process
+from .reader import Parsed, Stopped, Unreadable, can_fork, free_core, read_file, read_in_process
 from .xmlsafe import XML_LANG, HostileXMLError, iter_elements, root_attributes
 
 BATCH_SIZE = 500
@@ -318,9 +318,9 @@ class ActivityImporter:
         return self._localities
 
     def _use_reader_process(self, path: str) -> bool:
-        """Read in a second process for large files (``reader_process=None``), when it can fork."""
+        """Read in a second process (``reader_process=None``: for large files, when a core is free)."""
         if self.reader_process is None:
-            return can_fork() and Path(path).stat().st_size >= READER_PROCESS_FROM_BYTES
+            return can_fork() and Path(path).stat().st_size >= READER_PROCESS_FROM_BYTES and free_core()
         return self.reader_process and can_fork()
 
     def _reindex_later(self, saved: tuple[list[int], set[int]]) -> None:
@@ -1000,7 +1000,7 @@ def iati_files_import(
     """Import IATI activity (and organisation) files; see the module docstring.
 
     ``reader_process``: read in a second process (True), in this one (False), or from
-    ``READER_PROCESS_FROM_BYTES`` on (None)."""
+    ``READER_PROCESS_FROM_BYTES`` on when a core is free (None, ``reader.free_core``)."""
     summary = ImportSummary()
     importer = ActivityImporter(batch_size=batch_size, reader_process=reader_process)
     for path in paths:

@@ -14,11 +14,25 @@ class Command(FilesCommand):
     )
     json_help = "Print the summary as one JSON object."
 
-    def handle(self, *args, paths, json: bool = False, **options):
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--reader-process",
+            choices=["auto", "on", "off"],
+            default="auto",
+            help=(
+                "Read files in a second process while this one writes: auto (files of 4 MB and more, "
+                "when a core is free), on, off."
+            ),
+        )
+
+    def handle(self, *args, paths, json: bool = False, reader_process: str = "auto", **options):
         def wrap(items, path):
             return progress(items, desc=str(path), stream=sys.stderr)
 
-        summary = iati_files_import(paths=paths, wrap=wrap)
+        summary = iati_files_import(
+            paths=paths, wrap=wrap, reader_process={"auto": None, "on": True, "off": False}[reader_process]
+        )
         for failure in summary.failures:
             self.stderr.write(str(failure))
         if json:
