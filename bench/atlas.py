@@ -62,6 +62,14 @@ QUERIES = [
 COUNTRIES = ["FR", "SN", "DE", "BF", "MA", "BR", "VN", "IT", "ML", "HT"]
 
 
+# The PostgreSQL full-text indexes (atlas migration 0006: GIN over the stored vector columns,
+# which PostgreSQL fills by itself on insert), dropped during bulk copies and built once after.
+POSTGRESQL_FULLTEXT_INDEXES = {
+    "atlas_document_text_vector": "(text_vector)",
+    "atlas_document_title_vector": "(title_vector)",
+}
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -217,10 +225,7 @@ def copy_documents(source: Path) -> int:
     from coopdec.atlas.index import DOCUMENT_FIELDS, bump_version
 
     columns = ["id", *DOCUMENT_FIELDS]
-    fulltext = {
-        "atlas_document_fts": "(to_tsvector('simple'::regconfig, title_text || ' ' || body_text))",
-        "atlas_document_title_fts": "(to_tsvector('simple'::regconfig, title_text))",
-    }
+    fulltext = POSTGRESQL_FULLTEXT_INDEXES
     copied = 0
     with sqlite3.connect(source) as lite, connection.cursor() as cursor:
         for name in fulltext:
@@ -280,10 +285,7 @@ def _replicate_postgresql(source: str, target: str, times: int, fields: list[str
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source.rsplit("/", 1)[1]}"')
-    fulltext = {
-        "atlas_document_fts": "(to_tsvector('simple'::regconfig, title_text || ' ' || body_text))",
-        "atlas_document_title_fts": "(to_tsvector('simple'::regconfig, title_text))",
-    }
+    fulltext = POSTGRESQL_FULLTEXT_INDEXES
     with psycopg.connect(target, autocommit=True) as db:
         for index in fulltext:
             db.execute(f"DROP INDEX {index}")
