@@ -2,9 +2,10 @@
 
 import os
 import sys
+from collections.abc import Mapping
 
 
-def terminal_language(environ: dict[str, str] | None = None) -> str:
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
     """The interface language of a command: the terminal's locale when coopdec speaks it, else English.
 
     ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` are read in POSIX order: ``fr_FR.UTF-8`` gives French,

@@ -158,6 +158,20 @@ def test_distance_km_between_two_places():
     assert round(distance_km(net.places[1], net.places[1])) == 0
 
 
+def test_distance_km_of_a_place_without_coordinates_is_refused():
+    net = _located_network()
+    with pytest.raises(ValueError, match="coordinates"):
+        distance_km(net.places[1], _place(9, "Nowhere", "FR"))
+
+
+def test_candidates_without_three_hop_counts_it_themselves():
+    network = _network()
+    source = network.places[1]
+    candidates = network.candidates(source)
+    assert candidates == network.candidates(source, three_hop=network.three_hop(1))
+    assert candidates[4] == {2: 1, 3: 1}
+
+
 def test_name_root_needs_five_letters():
     assert name_root("tarascon-sur-ariege") == "taras"
     assert name_root("foix") == ""

@@ -1,6 +1,7 @@
 """Organisations (local governments and their partners), their people, memberships and invitations."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -109,6 +110,8 @@ class Organisation(RecordMixin):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords(excluded_fields=["name_folded"], bases=[VersionRelations])
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("organisation")
@@ -154,6 +157,8 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("contact")

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import overload
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
@@ -33,6 +34,10 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number; got {value!r}") from None
 
 
+@overload
+def env_secret(name: str, default: str) -> str: ...
+@overload
+def env_secret(name: str, default: None = None) -> str | None: ...
 def env_secret(name: str, default: str | None = None) -> str | None:
     """Read ``NAME``, or the content of the file named by ``NAME_FILE`` (Docker secrets)."""
     value = os.environ.get(name)

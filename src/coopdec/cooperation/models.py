@@ -1,6 +1,7 @@
 """Partnerships between organisations, and the projects they run together."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from coopdec.actors.models import VersionRelations
+from coopdec.actors.models import Organisation, VersionRelations
 from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 
@@ -51,11 +52,13 @@ class Partnership(RecordMixin):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     strategy_start_year = models.PositiveSmallIntegerField(_("strategy from (year)"), null=True, blank=True)
     strategy_end_year = models.PositiveSmallIntegerField(_("strategy to (year)"), null=True, blank=True)
-    parties = models.ManyToManyField(
+    parties: "models.ManyToManyField[Organisation, PartnershipParty]" = models.ManyToManyField(
         "actors.Organisation", through="PartnershipParty", related_name="partnerships", verbose_name=_("parties")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords(bases=[VersionRelations])
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("partnership")
@@ -93,6 +96,8 @@ class PartnershipParty(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices, default=PartyRole.PARTNER)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("party")
@@ -146,6 +151,8 @@ class Project(RecordMixin):
     language = models.CharField(_("main language"), max_length=2, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords(bases=[VersionRelations])
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("project")
@@ -298,6 +305,8 @@ class Contribution(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("contribution")
@@ -452,6 +461,8 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
 
     class Meta:
         verbose_name = _("document")

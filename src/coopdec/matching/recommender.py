@@ -33,7 +33,7 @@ import heapq
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,6 +188,8 @@ def name_root(name_key: str) -> str:
 
 def distance_km(a: Place, b: Place) -> float:
     """Great-circle distance between two located places."""
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+        raise ValueError("distance_km needs two places with coordinates")
     lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
     half = (
         math.sin((lat2 - lat1) / 2) ** 2
@@ -309,9 +311,9 @@ class Network:
             if place.region:
                 by_region[place.region].append(place.id)
                 for b in self.adjacency.get(place.id, ()):
-                    other = self.places[b].region
-                    if other:
-                        region_pairs[place.region][other] += 1
+                    other_region = self.places[b].region
+                    if other_region:
+                        region_pairs[place.region][other_region] += 1
         for ids in by_region.values():
             ids.sort(
                 key=lambda pid: (
@@ -442,6 +444,8 @@ class Network:
     ) -> dict[int, dict[int, int]]:
         """Candidate ids, each with its shared partners and their degrees ({candidate: {w: 1}})."""
         partners = self.partners(source.id)
+        if three_hop is None:
+            three_hop = self.three_hop(source.id)
         shared: dict[int, dict[int, int]] = defaultdict(dict)
         for w in partners:
             for candidate in self.adjacency.get(w, ()):
@@ -515,8 +519,7 @@ class Network:
             # Little known of this place or its country: look where its language is spoken.
             countries.extend(self._countries_speaking(source.languages)[:COLD_START_COUNTRIES])
         countries.append(source.country)
-        seen: set[str] = set()
-        return [c for c in countries if not (c in seen or seen.add(c))]
+        return list(dict.fromkeys(countries))  # without repeats, first occurrence kept
 
     def _countries_speaking(self, languages: frozenset[str]) -> list[str]:
         """Countries whose places share a language with ``languages``, most partnered first."""
@@ -543,10 +546,10 @@ class Network:
         own_regions = Counter(places[p].region for p in partners)
         own_total = len(partners)
         three_hop = self.three_hop(source.id)
-        region_row = self.region_pairs.get(source.region, {}) if source.region else {}
+        region_row: Mapping[str, int] = self.region_pairs.get(source.region, {}) if source.region else {}
         region_total = self.region_totals.get(source.region, 0)
         near_source = self.region_links.get(source.region, {}) if source.region else {}
-        country_row = self.country_pairs.get(source.country, {})
+        country_row: Mapping[str, int] = self.country_pairs.get(source.country, {})
         country_total = self.country_totals.get(source.country, 0)
         close_countries = set(self.neighbours.get(source.country, ())) | {source.country}
         distances = self.distances(source)
@@ -722,7 +725,7 @@ class Network:
         if f["population_similarity"] >= 0.85:
             reasons.append(Reason("similar_population", (candidate.population,)))
         region_count = (
-            self.region_pairs.get(source.region, {}).get(candidate.region, 0)
+            self.region_pairs.get(source.region, Counter()).get(candidate.region, 0)
             if source.region
             else 0
         )
@@ -803,7 +806,9 @@ def fit_weights(
     queries = [(a, b) for a, b in validation] + [(b, a) for a, b in validation]
     random.Random(seed).shuffle(queries)
     queries = queries[:max_queries]
-    blocks, starts, target_rows = [], [], []
+    blocks: list[list[float]] = []
+    starts: list[int] = []
+    target_rows: list[int] = []
     offset = 0
     for source, target in queries:
         rows = network.feature_table(network.places[source])
