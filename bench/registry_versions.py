@@ -12,6 +12,9 @@ and a partnership of 12 parties, it prints the median wall and CPU time
 (``time.process_time``: this process, so with SQLite the database work too) of:
 
 - reading the relation snapshot alone;
+- the bytes of ``relations`` stored with one version (as JSON text) after a title-only change, after a
+  change of one small relation (SDG targets) and of one large one (a document added), and in all the
+  project's versions at the end;
 - a version without relations change ("still accurate"), with and without the snapshot;
 - a project update replacing every relation (``keep`` before, ``remember`` after);
 - restoring an earlier version whose relations all differ (half the results and documents removed since);
@@ -41,6 +44,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import TextField  # noqa: E402
+from django.db.models.functions import Cast  # noqa: E402
 
 
 def timed(function, rounds: int) -> tuple[float, float]:
@@ -51,6 +56,12 @@ def timed(function, rounds: int) -> tuple[float, float]:
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
     return statistics.median(walls), statistics.median(cpus)
+
+
+def stored_bytes(versions) -> int:
+    """Bytes of the ``relations`` column of these versions, as the database gives it back as JSON text."""
+    texts = versions.annotate(text=Cast("relations", TextField())).values_list("text", flat=True)
+    return sum(len(text.encode()) for text in texts if text is not None)
 
 
 def setup_data():
@@ -118,6 +129,16 @@ def main() -> None:
     earlier = project.history.latest()
 
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}; {rounds} rounds; median ms")
+    latest = project.history.order_by("-history_date", "-history_id")[:1]
+    services.project_update(project=project, user=user, title={"fr": "Banc d'essai (titre changé)", "en": "Bench"})
+    print(f"relations stored with a version: title-only change {stored_bytes(latest):7,d} bytes")
+    services.project_update(project=project, user=user, sdgs=["4", "4.1", "4.2", "4.3", "6", "6.1", "6.2"])
+    print(f"relations stored with a version: SDG targets changed {stored_bytes(latest):5,d} bytes")
+    services.document_add(project=project, title={"fr": "Rapport 10"}, url="https://example.org/10", user=user)
+    print(f"relations stored with a version: a document added {stored_bytes(latest):8,d} bytes")
+    services.project_update(project=project, user=user, sdgs=["4", "4.1", "4.2", "4.3", "6", "6.1", "6.2", "11.3"])
+    services.document_remove(document=project.documents.order_by("-pk").first(), user=user)
+    earlier = project.history.latest()
     wall, cpu = timed(lambda: versions.snapshot(project), rounds)
     print(f"relation snapshot of the project alone        {wall:7.1f} wall  {cpu:7.1f} cpu"
           f"  ({len(json.dumps(versions.snapshot(project))) / 1024:.1f} KB of JSON per version)")
@@ -167,6 +188,8 @@ def main() -> None:
     wall, cpu = timed(lambda: history_entries(Project.objects.get(pk=project.pk)), max(3, rounds // 5))
     versions.register(Project, registered, not_kept=not_kept)
     print(f"history entries, 200 versions, fields only    {wall:7.1f} wall  {cpu:7.1f} cpu")
+    print(f"relations stored in all {project.history.count()} versions of the project "
+          f"{stored_bytes(project.history.all()) / 1024:,.1f} KB")
     print(f"(partnership of {Partnership.objects.get(pk=partnership.pk).party_links.count()} parties, project "
           f"versions {project.history.count()}; load average {os.getloadavg()[0]:.1f})")
 
