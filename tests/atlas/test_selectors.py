@@ -99,6 +99,21 @@ def test_statistics_sums_money_per_currency(atlas):
     assert stats.partnerships == 3
 
 
+def test_statistics_rows_come_by_number_of_records(atlas, django_capture_on_commit_callbacks):
+    from tests.factories import make_partnership
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for year in (2001, 2002, 2003):  # Germany and Burkina Faso: 4 partnerships and 1 project each
+            make_partnership(atlas.berlin, atlas.ouagadougou, title={"en": f"Exchange {year}"})
+
+    rows = selectors.statistics(AtlasQuery(), "country").rows
+
+    # France 3 + 3, then Germany and Burkina Faso 4 + 1, before Senegal 2 + 2 with more projects
+    assert [(row.value, row.partnerships, row.projects) for row in rows] == [
+        ("FR", 3, 3), ("DE", 4, 1), ("BF", 4, 1), ("SN", 2, 2),  # ties by name: Allemagne, Burkina Faso
+    ]
+
+
 def test_facet_engine_dense_bitsets_count_like_sparse_lists(atlas):
     query = AtlasQuery.from_params({"q": "dakar", "continent": "AF"})
     engine = facets.Engine(facets.engine().version, dense_fraction=10**9)  # every value dense
