@@ -175,8 +175,8 @@ class Hits:
         self.all = mask is None
         self.mask = mask if mask is not None else np.ones(n, dtype=bool)
         self.n = n
-        self._packed = None
-        self._indices = None
+        self._packed: np.ndarray | None = None
+        self._indices: np.ndarray | None = None
         self.count = n if self.all else int(np.count_nonzero(self.mask))
         self.small = not self.all and self.count * SMALL_HITS_FRACTION <= n
 
@@ -320,8 +320,8 @@ def _merge_values(old: list[str], new: list[str]) -> tuple[list[str], tuple[np.n
     """Sorted union of two value lists, and the index maps of each list into it."""
     merged = sorted(set(old) | set(new))
     index = {value: i for i, value in enumerate(merged)}
-    maps = tuple(np.array([index[v] for v in values] or [0], dtype=np.int32) for values in (old, new))
-    return merged, maps
+    old_map, new_map = (np.array([index[v] for v in values] or [0], dtype=np.int32) for values in (old, new))
+    return merged, (old_map, new_map)
 
 
 def _order_positions(doc_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -347,6 +347,17 @@ class Engine:
     changed in place by ``coopdec.atlas.index`` (a changed record's document is deleted and
     inserted again under a new id), so comparing the ids tells exactly what to drop and to read.
     """
+
+    # Set from ``Parts.ARRAYS`` by ``__init__`` (setattr), declared here for the type checker.
+    doc_ids: np.ndarray
+    types: np.ndarray
+    object_ids: np.ndarray
+    start_year: np.ndarray
+    latitude: np.ndarray
+    longitude: np.ndarray
+    partner_count: np.ndarray
+    amount: np.ndarray
+    words_seconds: float  # set by ``refreshed`` once the words are built (absent before)
 
     def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION, data: tuple | None = None,
                  parts: Parts | None = None):
@@ -508,7 +519,10 @@ class Engine:
     def hits(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
              force: dict[str, np.ndarray] | None = None) -> Hits:
         masks = self.filter_masks(query)
-        masks.pop(exclude, None)
+        if exclude is not None:
+            masks.pop(exclude, None)
+
+
         masks.update(force or {})
         parts = ([text_mask] if text_mask is not None else []) + list(masks.values())
         return Hits(self._and(parts), self.n)

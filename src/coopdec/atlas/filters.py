@@ -52,6 +52,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
@@ -399,10 +400,13 @@ class AtlasQuery:
         current = getattr(self, name)
         if value in current:
             return self.first_page()
-        return replace(self, **{name: (*current, value)}, page=1, offset=None)
+        changed: dict[str, Any] = {name: (*current, value)}  # a filter named at run time
+        return replace(self, **changed, page=1, offset=None)
 
     def without_value(self, name: str, value: str) -> AtlasQuery:
-        return replace(self, **{name: tuple(v for v in getattr(self, name) if v != value)}, page=1, offset=None)
+        changed: dict[str, Any] = {name: tuple(v for v in getattr(self, name) if v != value)}
+        return replace(self, **changed, page=1, offset=None)
+
 
     def toggled(self, name: str, value: str) -> AtlasQuery:
         return self.without_value(name, value) if value in getattr(self, name) else self.with_value(name, value)

@@ -25,8 +25,10 @@ from __future__ import annotations
 import json
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from functools import lru_cache
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -138,10 +140,10 @@ class _Loader:
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self._organisations: dict[int, dict] = {}  # published organisations only
+        self._organisations: dict[int, Mapping[str, Any]] = {}  # published organisations only
         self._seen: set[int] = set()
 
-    def organisations(self, ids: Iterable[int]) -> dict[int, dict]:
+    def organisations(self, ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
         missing = [i for i in set(ids) if i not in self._seen]
         self._seen.update(missing)
         for start in range(0, len(missing), BATCH):
@@ -317,7 +319,9 @@ def _project_facts(ids: list[int]) -> list[dict]:
     if not rows:
         return []
     ids = [row[0] for row in rows]
-    children = {name: defaultdict(list) for name in ("axes", "sectors", "sdgs", "countries", "budgets", "contributions")}
+    children: dict[str, defaultdict[int, list]] = {
+        name: defaultdict(list) for name in ("axes", "sectors", "sdgs", "countries", "budgets", "contributions")
+    }
     for project_id, axis in _children(Project.axes.through, "axis_id", ids):
         children["axes"][project_id].append(axis)
     for project_id, vocab, code in _children(ProjectSector, "vocabulary, code", ids):
@@ -408,7 +412,7 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
     return documents
 
 
-def _money(lines: Iterable[tuple[str, object]]) -> tuple[float | None, str]:
+def _money(lines: Iterable[tuple[str, Decimal | float | None]]) -> tuple[float | None, str]:
     """Budget lines (IATI) if any, else contributions, in the project's most used currency.
 
     Amounts are never converted between currencies (no exchange-rate source is shipped):
@@ -436,7 +440,7 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
     parties = loader.parties(ids)
     loader.organisations({o for ps in parties.values() for o in ps})
     # What the partnership's published projects are about.
-    axes, sectors, sdgs, supports, titles = (defaultdict(set) for _ in range(5))
+    axes, sectors, sdgs, supports, titles = (defaultdict[int, set[str]](set) for _ in range(5))
     project_ids: dict[int, int] = {}
     # Read by partnership, status checked here: given both conditions, SQLite walks every published
     # project through the status index (see the organisation builder).
@@ -516,14 +520,15 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     links = [(o, p) for o, p in links if p in published]
     parties = loader.parties(sorted({p for _o, p in links}))
     loader.organisations({o for ps in parties.values() for o in ps})
-    partner_countries, partnership_count = defaultdict(set), defaultdict(int)
+    partner_countries: defaultdict[int, set[str]] = defaultdict(set)
+    partnership_count: defaultdict[int, int] = defaultdict(int)
     offered, sought = listing_axes(ids)  # the "offers" and "seeks" facets
     for organisation_id, partnership_id in links:
         partnership_count[organisation_id] += 1
         for other in parties.get(partnership_id, []):
-            row = loader.organisations([other]).get(other)
-            if other != organisation_id and row:
-                partner_countries[organisation_id].add(row["country_id"])
+            partner = loader.organisations([other]).get(other)
+            if other != organisation_id and partner:
+                partner_countries[organisation_id].add(partner["country_id"])
     documents = []
     for row in rows:
         oid = row["id"]
@@ -564,12 +569,12 @@ def _write(record_type: str, ids: list[int], documents: list[dict]) -> None:
 def _values_in(queryset, lookup: str, field: str, ids: set[int]) -> set[int]:
     """``field`` of the rows whose ``lookup`` is in ``ids``, asked in chunks (SQLite caps the
     number of parameters of one statement)."""
-    ids = sorted(ids)
-    out: set[int] = set()
-    for start in range(0, len(ids), 5000):
-        out.update(queryset.filter(**{f"{lookup}__in": ids[start : start + 5000]}).values_list(field, flat=True))
+    ordered = sorted(ids)
+    out: set[int | None] = set()
+    for start in range(0, len(ordered), 5000):
+        out.update(queryset.filter(**{f"{lookup}__in": ordered[start : start + 5000]}).values_list(field, flat=True))
     out.discard(None)
-    return out
+    return cast(set[int], out)  # None (a null ``field``) was just removed
 
 
 def _expand(organisations: set[int], partnerships: set[int], projects: set[int]) -> tuple[set, set, set]:
@@ -605,10 +610,11 @@ def reindex(*, organisations: Iterable[int] = (), partnerships: Iterable[int] = 
     loader = _Loader(Vocabulary())
     written = 0
     with transaction.atomic():
-        for record_type, ids in wanted.items():
-            ids = sorted(ids)
+        for record_type, id_set in wanted.items():
+            ids = sorted(id_set)
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
+
                 documents = BUILDERS[record_type](chunk, loader)
                 _write(record_type, chunk, documents)
                 written += len(documents)
@@ -638,8 +644,9 @@ def add_projects(facts: list[dict], *, vocabulary: Vocabulary | None = None) -> 
 def reindex_all(progress=None) -> dict[str, int]:
     """Rebuild the whole index, batch by batch (one transaction). Returns documents per type."""
     loader = _Loader(Vocabulary())
-    counts = {}
+    counts: dict[str, int] = {}
     backend = text_backend()
+
     with transaction.atomic():
         backend.clear()
         with connection.cursor() as cursor:

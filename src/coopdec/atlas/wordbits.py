@@ -126,6 +126,7 @@ class WordBits:
 
     def _complete(self, id_mask: IdMask) -> None:
         """Fetch the frequent terms and the heavy prefixes not kept yet."""
+        assert self.vocabulary is not None  # read by _set_vocabulary first
         limit = threshold(self.n)
         backend = text_backend()
         for term, count in list(self.vocabulary.items()):
@@ -141,6 +142,7 @@ class WordBits:
     def _heavy_prefixes(self, limit: int) -> list[str]:
         """Prefixes whose rare terms hold at least ``limit`` documents together, or are too many
         to be named in one query."""
+        assert self.vocabulary is not None  # read by _set_vocabulary first
         total: dict[str, int] = {}
         number: dict[str, int] = {}
         for term, count in self.vocabulary.items():
@@ -156,8 +158,10 @@ class WordBits:
 
     def _terms_of(self, word: str) -> list[str]:
         """The vocabulary terms a query word matches (a prefix from PREFIX_FROM letters)."""
+        assert self.vocabulary is not None  # masks() asks the database while it is not read
         if len(word) < PREFIX_FROM:
             return [word] if word in self.vocabulary else []
+
         start = bisect_left(self._sorted, word)
         end = bisect_left(self._sorted, word + MAX_CHAR, lo=start)
         return self._sorted[start:end]
