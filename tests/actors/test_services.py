@@ -32,6 +32,46 @@ def test_organisation_create_local_government_without_place_refused():
     assert Organisation.objects.count() == 0
 
 
+def test_organisation_create_refuses_a_second_record_of_a_registered_place():
+    louga = make_organisation("Louga", geonameid=2249222)
+
+    with pytest.raises(ValidationError) as error:
+        services.organisation_create(name="Commune de Louga", kind="municipality", locality=louga.locality)
+
+    assert "“Louga”" in error.value.message_dict["locality"][0]
+    assert Organisation.objects.count() == 1
+    # Another kind of local government at the same place is another record; editing the holder is fine.
+    county = services.organisation_create(name="Département de Louga", kind="county", locality=louga.locality)
+    services.organisation_update(organisation=louga, name="Commune de Louga")
+    with pytest.raises(ValidationError):  # nor can a record move onto a registered place
+        services.organisation_update(organisation=county, kind="municipality")
+
+
+def test_organisation_update_of_records_sharing_a_place_already():
+    first = make_organisation("Louga", geonameid=2249222)
+    make_organisation("Commune de Louga", geonameid=2249222)  # registered before the rule; to be merged
+
+    assert services.organisation_update(organisation=first, acronym="CL").acronym == "CL"
+
+
+def test_organisation_create_does_not_name_a_draft_holding_the_place():
+    make_organisation("Brouillon secret", geonameid=2249222, published=False)
+
+    with pytest.raises(ValidationError) as error:
+        services.organisation_create(name="Louga", kind="municipality", locality=2249222)
+
+    assert "Brouillon" not in error.value.message_dict["locality"][0]
+
+
+def test_organisation_create_refuses_a_second_record_of_a_registered_region():
+    services.organisation_create(name="Minas Gerais", kind="region", subdivision="BR-MG")
+
+    with pytest.raises(ValidationError) as error:
+        services.organisation_create(name="Estado de Minas Gerais", kind="region", subdivision="BR-MG")
+
+    assert "subdivision" in error.value.message_dict
+
+
 def test_organisation_create_ngo_needs_country_only():
     organisation = services.organisation_create(name="Eau Vive", kind="ngo", country="fr")
     assert organisation.country_id == "FR"

@@ -21,3 +21,18 @@ def test_demo_data_marked_demo_and_idempotent(client):
             Contribution.objects.count(), IndicatorValue.objects.count()) == counts
     page = client.get(Project.objects.get(source_ref="project-louga-water").get_absolute_url()).content.decode()
     assert 'class="badge demo"' in page
+
+
+def test_demo_data_takes_the_registered_record_of_a_place():
+    from tests.factories import make_organisation
+
+    louga = make_organisation("Louga", geonameid=2249222)  # as the twin-towns import registers it
+
+    call_command("demo_data")
+
+    assert Organisation.objects.filter(locality_id=2249222, kind="municipality").get() == louga
+    louga.refresh_from_db()
+    assert (louga.name, louga.is_demo) == ("Louga", False)  # the register's record is left as it is
+    agreement = Partnership.objects.get(source_ref="partnership-chambery-louga")
+    assert louga in agreement.parties.all()
+    assert Organisation.objects.filter(is_demo=True).count() == 7

@@ -69,7 +69,7 @@ def _apply_place(organisation: Organisation) -> None:
         organisation.country_id = organisation.subdivision.country_id
 
 
-def _validate_organisation(organisation: Organisation) -> None:
+def _validate_organisation(organisation: Organisation, *, place_changed: bool = True) -> None:
     errors = {}
     if not organisation.name.strip():
         errors["name"] = _("Give the organisation's name.")
@@ -78,6 +78,10 @@ def _validate_organisation(organisation: Organisation) -> None:
             "A local government is tied to its place: choose its locality (municipality) or its subdivision "
             "(region, department)."
         )
+    # Checked when a record takes a place (or another kind): records that share one already (before
+    # this rule, or by a merge still to do) can still be edited.
+    if place_changed and organisation.kind in LOCAL_GOVERNMENT_KINDS and "locality" not in errors:
+        _refuse_second_identity(organisation, errors)
     if not organisation.country_id:
         errors["country"] = _("Choose the country of the organisation.")
     elif not Country.objects.filter(code=organisation.country_id).exists():
@@ -93,6 +97,38 @@ def _validate_organisation(organisation: Organisation) -> None:
     if errors:
         raise ValidationError(errors)
     organisation.full_clean(exclude=["name_folded", "created_by"], validate_unique=False, validate_constraints=False)
+
+
+def local_government_at(*, kind: str, locality_id=None, subdivision_id=None, excluding=None) -> Organisation | None:
+    """The register's local government of this kind for this place (a locality, or a subdivision alone)."""
+    if locality_id:
+        holders = Organisation.objects.filter(kind=kind, locality_id=locality_id)
+    elif subdivision_id:
+        holders = Organisation.objects.filter(kind=kind, subdivision_id=subdivision_id, locality__isnull=True)
+    else:
+        return None
+    if excluding is not None:
+        holders = holders.exclude(pk=excluding)
+    return holders.order_by("pk").first()
+
+
+def _refuse_second_identity(organisation: Organisation, errors: dict) -> None:
+    """One record per local government: a place holds one municipality, one region... (imports find it)."""
+    holder = local_government_at(kind=organisation.kind, locality_id=organisation.locality_id,
+                                 subdivision_id=organisation.subdivision_id, excluding=organisation.pk)
+    if holder is None:
+        return
+    field = "locality" if organisation.locality_id else "subdivision"
+    if holder.publication_status == PublicationStatus.PUBLISHED:
+        errors[field] = _(
+            "This place already has its record in coopdec: “%(name)s” (%(kind)s). A local government is "
+            "registered once: ask its administrators, or a coordinator, to invite you to it."
+        ) % {"name": holder.name, "kind": holder.get_kind_display()}
+    else:  # a draft is not shown to everyone: say there is one, not whose
+        errors[field] = _(
+            "This place already has its record in coopdec, not yet published. A local government is "
+            "registered once: ask a coordinator to invite you to it."
+        )
 
 
 def _set_fields(organisation: Organisation, fields: dict) -> None:
@@ -132,9 +168,12 @@ def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = T
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, user=None, **fields) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    identity = (organisation.kind, organisation.locality_id, organisation.subdivision_id)
     _set_fields(organisation, fields)
     _apply_place(organisation)
-    _validate_organisation(organisation)
+    _validate_organisation(
+        organisation, place_changed=identity != (organisation.kind, organisation.locality_id, organisation.subdivision_id)
+    )
     save_with_history(organisation, user=user)
     return organisation
 

@@ -41,7 +41,8 @@ DEFAULT_DOCUMENT_CATEGORY = "A12"  # "Activity web page": what a bare link is
 SDG_GOAL_TAG, SDG_TARGET_TAG = "2", "3"
 
 # coopdec organisation kind → IATI OrganisationType (the inverse of the import's table; docs/iati.md).
-ORGANISATION_TYPE = {
+ORGANISATION_TYPE: dict[str, str] = {
+
     OrganisationKind.MUNICIPALITY: "11",
     OrganisationKind.INTERMUNICIPAL: "11",
     OrganisationKind.COUNTY: "11",
@@ -101,7 +102,7 @@ def reporter_of(project: Project, exporter: Organisation) -> Organisation:
     iati = getattr(project, "iati", None)
     if iati is not None and iati.reporting_org_id:
         return iati.reporting_org
-    if project.lead_organisation_id:
+    if project.lead_organisation is not None:  # None without a query when there is no lead
         return project.lead_organisation
     if project.partnership_id:
         parties = sorted(_related(project.partnership, "party_links"), key=lambda party: party.pk)

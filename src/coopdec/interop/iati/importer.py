@@ -12,14 +12,14 @@ How it stays fast and safe (see docs/iati.md):
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -471,6 +471,7 @@ class ActivityImporter:
     ) -> int:
         """Match by IATI identifier, else by name and country; create the organisation when missing."""
         ref, name = details["ref"], details["name"]
+        pk: int | None
         if ref and ref in self.org_by_ref:
             return self.org_by_ref[ref]
         if ref:
@@ -612,7 +613,7 @@ class ActivityImporter:
                 new_rows.append((item.identifier, *row, now, now))
         if existing_ids:
             for model in CHILD_MODELS:
-                model.objects.filter(project_id__in=existing_ids).delete()
+                model._default_manager.filter(project_id__in=existing_ids).delete()
             Document.objects.filter(project_id__in=existing_ids, file="").delete()
             IatiActivity.objects.filter(project_id__in=existing_ids).delete()
             _update_projects(changed_rows)
@@ -642,7 +643,7 @@ class ActivityImporter:
     def _save_children(
         self, pending, resolved, project_ids: list[int], path: str, now
     ) -> None:
-        rows: dict[type, list[tuple]] = {model: [] for model in CHILD_COLUMNS}
+        rows: dict[type[Model], list[tuple]] = {model: [] for model in CHILD_COLUMNS}
         results: list[tuple[int, dict]] = []
         source_file = Path(path).name[:255]
         for (item, _project_id), resolution, pid in zip(pending, resolved, project_ids, strict=True):
@@ -887,10 +888,10 @@ class _Table:
             return lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # the same "now" on every row
         return None
 
-    def _adapted(self, rows: list[tuple]) -> list[tuple]:
+    def _adapted(self, rows: list[tuple]) -> list[Sequence]:
         if not self.adapters:
             return [row + self.defaults for row in rows]
-        out = []
+        out: list[Sequence] = []
         for row in rows:
             values = list(row)
             for position, adapt in self.adapters:
@@ -948,7 +949,8 @@ def _update_projects(rows: list[tuple]) -> None:
     table = _table(Project, (*PROJECT_COLUMNS, "updated_at"))
     quote = connection.ops.quote_name
     fields = [Project._meta.get_field(name) for name in (*PROJECT_COLUMNS, "updated_at")]
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Every name is a concrete column; the stubs allow relations and generic keys too.
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr, arg-type]
     sql = f"UPDATE {quote(Project._meta.db_table)} SET {assignments} WHERE {quote(Project._meta.pk.column)} = %s"  # noqa: S608
     values = table._adapted([row[:-1] for row in rows])
     with connection.cursor() as cursor:
@@ -993,7 +995,7 @@ def _history_rows(project_ids: list[int], now, *, update: bool) -> None:
 def iati_files_import(
     *,
     paths: Iterable[Path | str],
-    wrap: Callable[[Iterable], Iterable] | None = None,
+    wrap: Callable[[Iterable, Path | str], Iterable] | None = None,
     batch_size: int = BATCH_SIZE,
     reader_process: bool | None = None,
 ) -> ImportSummary:
@@ -1004,7 +1006,13 @@ def iati_files_import(
     summary = ImportSummary()
     importer = ActivityImporter(batch_size=batch_size, reader_process=reader_process)
     for path in paths:
-        importer.import_file(
-            path, summary, wrap=(lambda items, p=path: wrap(items, p)) if wrap else iter
-        )
+        importer.import_file(path, summary, wrap=_wrap_of_file(wrap, path))
     return summary
+
+
+def _wrap_of_file(wrap: Callable[[Iterable, Path | str], Iterable] | None, path: Path | str) -> Callable[[Iterable], Iterable]:
+    """``wrap`` told which file it wraps (none: the items as they come)."""
+    if wrap is None:
+        return iter
+    return lambda items: wrap(items, path)
+

@@ -7,9 +7,12 @@ and reading the export back gives the same record: that is what makes a round tr
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -153,7 +156,7 @@ def _first_code(element, path: str, attribute: str = "code") -> str:
     return (child.get(attribute) or "").strip() if child is not None else ""
 
 
-def _measured(element, too_large: str) -> str | None:
+def _measured(element, too_large: str | Promise) -> str | None:
     """An indicator's baseline, target or actual value (None when the element is absent)."""
     if element is None:
         return None
@@ -174,14 +177,14 @@ def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
 
 def _indicator(indicator, lang: str, position: int) -> dict:
     base_start, base_end, baseline = _baseline(indicator)
-    values = []
+    values: list[dict[str, Any]] = []
     for period in indicator.iterchildren("period"):
         parts = first_children(period)
         start, end = _date_of(parts.get("period-start")), _date_of(parts.get("period-end"))
         if not start or not end or end < start:
             continue
         target, actual = parts.get("target"), parts.get("actual")
-        comment = {}
+        comment: dict[str, str] = {}
         for holder in (actual, target):
             if holder is not None and not comment:
                 comment = narratives(holder.find("comment"), lang)
@@ -224,7 +227,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
     for child in activity:  # one pass over the children; every section below reads its group
         children.setdefault(child.tag, []).append(child)
 
-    def group(tag: str) -> list:
+    def group(tag: str) -> Sequence:
         return children.get(tag, ())
 
     def first(tag: str):
@@ -323,11 +326,11 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             }
         )
 
-    countries, seen = [], set()
+    countries, seen_codes = [], set()
     for element in group("recipient-country"):
         code = (element.get("code") or "").strip().upper()
-        if len(code) == 2 and code not in seen:
-            seen.add(code)
+        if len(code) == 2 and code not in seen_codes:
+            seen_codes.add(code)
             countries.append({"code": code, "percentage": percentage(element.get("percentage"))})
     regions = [
         {
@@ -359,7 +362,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 latitude, longitude = float(parts[0]), float(parts[1])
             except (IndexError, ValueError):
                 latitude = longitude = None
-            if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
                 latitude = longitude = None
         name = clip(first_text(narratives(element.find("name"), lang), lang), 255)
         if name or geonameid or latitude is not None:
@@ -373,7 +376,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 }
             )
 
-    budgets = []
+    budgets: list[dict[str, Any]] = []
     for element in group("budget"):
         parts = first_children(element)
         start = _date_of(parts.get("period-start"))
@@ -384,7 +387,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             if value_element is not None
             else None
         )
-        if not start or not end or value is None:
+        if not start or not end or value is None or value_element is None:
             continue
         budgets.append(
             {
@@ -399,7 +402,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         )
     budgets.sort(key=lambda b: b["start"])
 
-    transactions = []
+    transactions: list[dict[str, Any]] = []
     for element in group("transaction"):
         parts = first_children(element)
         kind = clip(_code_of(parts.get("transaction-type")), 3)
@@ -410,8 +413,9 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             if value_element is not None
             else None
         )
-        if not kind or not when or value is None:
+        if not kind or not when or value is None or value_element is None:
             continue
+
         provider, receiver = parts.get("provider-org"), parts.get("receiver-org")
         transactions.append(
             {

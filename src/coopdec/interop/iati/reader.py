@@ -21,7 +21,7 @@ import json
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Set
+from collections.abc import Generator, Set
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -109,7 +109,8 @@ def dumps(value) -> str:
     return json.dumps(value)
 
 
-_EMPTY_JSON = {dict: "{}", list: "[]"}
+_EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
+
 
 
 def as_json_text(record: dict) -> None:
@@ -136,7 +137,7 @@ def as_json_text(record: dict) -> None:
 
 def read_file(
     path: Path | str, *, root_lang: str, countries: Set[str], localities: Set[int]
-) -> Iterator[Parsed | Unreadable | Stopped]:
+) -> Generator[Parsed | Unreadable | Stopped, None, None]:
     """The items of an activity file, in order (see the module docstring). ``countries`` and
     ``localities``: the country codes and GeoNames ids coopdec knows."""
     try:
@@ -205,7 +206,7 @@ def free_core() -> bool:
 
 def read_in_process(
     path: Path | str, *, root_lang: str, countries: Set[str], localities: Set[int]
-) -> Iterator[Parsed | Unreadable | Stopped]:
+) -> Generator[Parsed | Unreadable | Stopped, None, None]:
     """``read_file`` run by a forked child process; the same items, in the same order."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)

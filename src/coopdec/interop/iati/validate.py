@@ -193,9 +193,9 @@ def _code_warnings(activity: etree._Element, identifier: str) -> list[str]:
                 )
     for path, default, by_vocabulary in _VOCABULARY_CHECKS:
         for element in activity.iterfind(path):
-            name = by_vocabulary.get(element.get("vocabulary", default))
+            codelist = by_vocabulary.get(element.get("vocabulary", default))
             code = element.get("code")
-            if name and code and not codelists.code_exists(name, code):
+            if codelist and code and not codelists.code_exists(codelist, code):
                 warnings.append(
                     _at(
                         element.sourceline,
@@ -206,7 +206,7 @@ def _code_warnings(activity: etree._Element, identifier: str) -> list[str]:
                             "id": identifier,
                             "element": element.tag,
                             "code": code,
-                            "codelist": name,
+                            "codelist": codelist,
                         },
                     )
                 )
@@ -241,7 +241,7 @@ def activity_warnings(activity: etree._Element) -> list[str]:
         percentages = [_decimal(s.get("percentage")) for s in items]
         if len(items) == 1 and percentages[0] is None:
             continue
-        total = sum((p or Decimal(0)) for p in percentages)
+        total = sum((p or Decimal(0) for p in percentages), Decimal(0))
         if total != 100:
             warnings.append(
                 _at(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _separator(text: str) -> str:
         return csv.Sniffer().sniff(first, delimiters=SEPARATORS).delimiter
     except csv.Error:
         counts = {sep: first.count(sep) for sep in SEPARATORS}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=counts.__getitem__)
         return best if counts[best] else ","
 
 
@@ -153,7 +154,8 @@ def read_path(path: str | Path) -> Table:
     return read_table(data, filename=path.name)
 
 
-def check_headers(table: Table, *, required: list[str], optional: list[str] = ()) -> dict[str, int]:
+def check_headers(table: Table, *, required: list[str], optional: Sequence[str] = ()) -> dict[str, int]:
+
     """Column positions by name; refuse a file whose columns are missing, unknown or repeated."""
     found = [h.strip().lower() for h in table.headers]
     expected = list(required) + list(optional)

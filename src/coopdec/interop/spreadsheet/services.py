@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from coopdec.cooperation.models import (
     PartnershipStatus,
 )
 from coopdec.interop.twinnings.services import local_governments_for
-from coopdec.territories.resolution import AMBIGUOUS, RESOLVED, get_index
+from coopdec.territories.resolution import AMBIGUOUS, RESOLVED, Resolution, get_index
 
 from .reader import ImportFileError, Table, check_headers, read_table
 
@@ -249,7 +250,8 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
     local = [s for s in sides if s.is_local_government]
     others = [s for s in sides if not s.is_local_government]
     organisations, created, existing = local_governments_for(
-        [_SideResolution(s) for s in local], source=Source.SPREADSHEET, user=author, status=status
+        # Duck-typed: a _SideResolution has every attribute local_governments_for reads.
+        [cast(Resolution, _SideResolution(s)) for s in local], source=Source.SPREADSHEET, user=author, status=status
     )
     named, created_named, existing_named = _other_organisations(others, status=status, user=author)
     organisations.update(named)
@@ -269,6 +271,7 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
     existing_pairs = {(kinds[pid], frozenset(orgs)) for pid, orgs in known.items() if len(orgs) == 2}
     new_partnerships, parties = [], []
     for row, a, b in pairs:
+        assert row.partnership is not None  # pairs keep the rows with a partnership
         signature = (row.partnership["kind"], frozenset((a, b)))
         if a == b or signature in existing_pairs:
             summary.partnerships_existing += 1
@@ -282,11 +285,12 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
         ))
         parties.append((a, b))
     created_partnerships = bulk_create_with_history(new_partnerships, Partnership, default_user=author)
-    links = []
+    party_links = []
     for partnership, (a, b) in zip(created_partnerships, parties, strict=True):
-        links += [PartnershipParty(partnership_id=partnership.pk, organisation_id=a),
-                  PartnershipParty(partnership_id=partnership.pk, organisation_id=b)]
-    bulk_create_with_history(links, PartnershipParty, default_user=author)
+        party_links += [PartnershipParty(partnership_id=partnership.pk, organisation_id=a),
+                        PartnershipParty(partnership_id=partnership.pk, organisation_id=b)]
+    bulk_create_with_history(party_links, PartnershipParty, default_user=author)
+
     summary.partnerships_created = len(created_partnerships)
     if not dry_run:  # bulk writes send no signals: index what the import touched
         from coopdec.atlas.index import reindex

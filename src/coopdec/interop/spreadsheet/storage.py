@@ -47,7 +47,9 @@ def upload_store(*, parsed: ParsedSheet, user, filename: str) -> str:
     token = secrets.token_urlsafe(24)
     data = {"user": user.pk, "filename": filename, "sheet": parsed.as_data()}
     path = _path(token)
+    assert path is not None  # a token_urlsafe token is always a valid name
     temporary = path.with_suffix(".tmp")
+
     temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
     return token

@@ -153,7 +153,7 @@ def local_governments_for(results: Iterable[Resolution], *, source: str, user=No
             country_id=result.country_code, latitude=result.latitude, longitude=result.longitude,
             population=(result.locality.population or None) if result.locality else None,
             publication_status=status, source=source,
-            source_ref=f"geonames:{result.geonameid}" if result.locality else f"iso3166-2:{subdivision.code}",
+            source_ref=f"geonames:{result.geonameid}" if result.locality else f"iso3166-2:{identity[1]}",
             resolution_confidence=result.confidence, resolution_reason=result.reason[:255], created_by=author,
         ))
         identities.append(identity)
@@ -210,7 +210,14 @@ def twinnings_import(*, path: str | Path | None = None, data: bytes | None = Non
     A file already imported unchanged is not even resolved (unless ``force``, ``dry_run`` or a
     ``report`` is asked for): a second ``make demo`` takes a second.
     """
-    parsed: TwinningsFile = read_pairs(data, filename=filename) if data is not None else read_pairs(path)
+    if data is not None:
+        parsed: TwinningsFile = read_pairs(data, filename=filename)
+    elif path is not None:
+        parsed = read_pairs(path)
+    else:
+        raise TypeError("twinnings_import needs a path or data")
+
+
     summary = ImportSummary(dry_run=dry_run, encoding=parsed.encoding, separator=parsed.separator,
                             checksum=parsed.checksum, pairs=len(parsed.pairs))
     skip = not force and not dry_run and _already_imported(parsed.checksum)

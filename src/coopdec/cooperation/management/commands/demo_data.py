@@ -1,7 +1,9 @@
 """``coopdec demo_data``: a few invented organisations, partnerships and projects for the demonstration.
 
-Every record is marked ``is_demo=True`` and ``source="demo"`` (pages show a "demo" badge); each has a
-stable ``source_ref``, so a second run creates nothing. The places are real (GeoNames, ISO 3166-2);
+Every record it creates is marked ``is_demo=True`` and ``source="demo"`` (pages show a "demo" badge);
+each has a stable ``source_ref``, so a second run creates nothing. A local government whose place is
+registered already (``make demo`` imports the twin-towns list first) is not created again: the demo's
+partnerships and projects take the register's record, left as it is. The places are real (GeoNames, ISO 3166-2);
 the cooperation between them is invented.
 """
 
@@ -12,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import ngettext
 
 from coopdec.actors.models import Organisation
-from coopdec.actors.services import organisation_create
+from coopdec.actors.services import local_government_at, organisation_create
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Partnership, Project
@@ -136,6 +138,9 @@ class Command(BaseCommand):
             spec = dict(spec)
             ref = spec.pop("ref")
             existing = Organisation.objects.filter(source=Source.DEMO, source_ref=ref).first()
+            if existing is None:  # a place registered already (the twin-towns list) keeps its one record
+                existing = local_government_at(kind=spec["kind"], locality_id=spec.get("locality"),
+                                               subdivision_id=spec.get("subdivision"))
             if existing is None:
                 if "locality" in spec:
                     spec["locality"] = Locality.objects.get(pk=spec["locality"])
