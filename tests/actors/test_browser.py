@@ -61,6 +61,9 @@ def test_organisation_form_tabs_and_place_picker(live_server, transactional_db):
             choice.check()
             page.click("main form button[type=submit]")
             page.wait_for_selector("h1:has-text('Ville de Thiès')")
+            # The profile's small map draws, at a readable size whatever the column beside it holds.
+            page.wait_for_selector("#organisation-map[data-state=ready]", timeout=20_000)
+            assert page.locator("#organisation-map").bounding_box()["height"] >= 250
         finally:
             browser.close()
     organisation = Organisation.objects.get()
