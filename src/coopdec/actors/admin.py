@@ -10,7 +10,8 @@ from .models import Contact, Invitation, Membership, Organisation, User
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "is_coordinator", "is_staff", "is_active", "last_login"]
     list_filter = ["is_coordinator", "is_staff", "is_active"]
-    fieldsets = [*BaseUserAdmin.fieldsets, (_("Platform"), {"fields": ["is_coordinator"]})]
+    fieldsets = [*(BaseUserAdmin.fieldsets or ()), (_("Platform"), {"fields": ["is_coordinator"]})]
+
 
 
 class MembershipInline(admin.TabularInline):

@@ -139,7 +139,7 @@ def organisations_merge(*, keep: Organisation, drop: Organisation, user=None) ->
                 moved[label + " (already linked)"] = moved.get(label + " (already linked)", 0) + 1
     changed = []
     for name in FILLED_FIELDS:
-        attname = Organisation._meta.get_field(name).attname
+        attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]  # concrete fields only
         if not getattr(keep, attname) and getattr(drop, attname):
             setattr(keep, attname, getattr(drop, attname))
             changed.append(name)

@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -74,8 +77,8 @@ class PickerWidget(forms.Widget):
         super().__init__(attrs)
         self.search_url = search_url
         self.multiple = multiple
-        self.choices_for = None  # set by the field: value(s) -> [(id, label)]
-        self.search = None  # set by the field: text -> [(id, label)]
+        self.choices_for: Callable[[Any], list[tuple[Any, str]]] | None = None  # set by the field: value(s) -> [(id, label)]
+        self.search: Callable[[str], list[tuple[Any, str]]] | None = None  # set by the field: text -> [(id, label)]
         self.query = ""
 
     def value_from_datadict(self, data, files, name):
@@ -237,7 +240,7 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, can_invite_admins: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_invite_admins:
-            self.fields["role"].choices = [(MembershipRole.EDITOR, MembershipRole.EDITOR.label)]
+            self.fields["role"].choices = [(MembershipRole.EDITOR, MembershipRole.EDITOR.label)]  # type: ignore[attr-defined]
             self.fields["role"].help_text = _("Administrators may also invite administrators.")
 
 
@@ -248,7 +251,7 @@ class MembershipRoleForm(forms.Form):
 class SignUpForm(UserCreationForm):
     """An account created from an invitation: its address is the invited one and cannot be changed."""
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs declare no Meta
         model = get_user_model()
         fields = ("username", "email")
 

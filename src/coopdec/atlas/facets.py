@@ -521,8 +521,6 @@ class Engine:
         masks = self.filter_masks(query)
         if exclude is not None:
             masks.pop(exclude, None)
-
-
         masks.update(force or {})
         parts = ([text_mask] if text_mask is not None else []) + list(masks.values())
         return Hits(self._and(parts), self.n)

@@ -407,7 +407,6 @@ class AtlasQuery:
         changed: dict[str, Any] = {name: tuple(v for v in getattr(self, name) if v != value)}
         return replace(self, **changed, page=1, offset=None)
 
-
     def toggled(self, name: str, value: str) -> AtlasQuery:
         return self.without_value(name, value) if value in getattr(self, name) else self.with_value(name, value)
 

@@ -614,7 +614,6 @@ def reindex(*, organisations: Iterable[int] = (), partnerships: Iterable[int] = 
             ids = sorted(id_set)
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
-
                 documents = BUILDERS[record_type](chunk, loader)
                 _write(record_type, chunk, documents)
                 written += len(documents)
@@ -646,7 +645,6 @@ def reindex_all(progress=None) -> dict[str, int]:
     loader = _Loader(Vocabulary())
     counts: dict[str, int] = {}
     backend = text_backend()
-
     with transaction.atomic():
         backend.clear()
         with connection.cursor() as cursor:

@@ -360,7 +360,6 @@ class PostgreSQLText:
         (a few: those just added) match it, in one query: each document's stored vectors are read
         once and tested against every term."""
         out: dict[str, tuple[list[int], list[int]]] = {term: ([], []) for term in terms}
-
         if len(among) and terms:
             query = "t.query::tsquery" if exact else "to_tsquery('simple'::regconfig, t.query)"
             with transaction.atomic(), connection.cursor() as cursor:

@@ -161,7 +161,6 @@ class WordBits:
         assert self.vocabulary is not None  # masks() asks the database while it is not read
         if len(word) < PREFIX_FROM:
             return [word] if word in self.vocabulary else []
-
         start = bisect_left(self._sorted, word)
         end = bisect_left(self._sorted, word + MAX_CHAR, lo=start)
         return self._sorted[start:end]

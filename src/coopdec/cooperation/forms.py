@@ -18,6 +18,7 @@ from coopdec.actors.forms import (
     PickerWidget,
     place_label,
 )
+from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import search_localities
 from coopdec.territories.models import Locality
 from coopdec.vocabularies.models import Axis
@@ -27,11 +28,13 @@ from .models import (
     ActivityStatus,
     ContributionKind,
     ContributorRole,
+    Indicator,
     IndicatorMeasure,
     ParticipantRole,
     PartnershipKind,
     PartnershipStatus,
     PartyRole,
+    Result,
     ResultType,
     SupportType,
 )
@@ -211,7 +214,7 @@ class ProjectForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Contributor"), queryset=None, required=False,
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(label=_("Contributor"), queryset=None, required=False,
                                           empty_label=_("(another contributor, named below)"))
     contributor_name = forms.CharField(label=_("Name of the contributor, if not listed"), max_length=255, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=ContributorRole.choices)
@@ -248,7 +251,7 @@ class IndicatorChangeForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    result = forms.ModelChoiceField(label=_("Result"), queryset=None)
+    result: forms.ModelChoiceField[Result] = forms.ModelChoiceField(label=_("Result"), queryset=None)
     title = I18nField(label=_("Indicator"), max_length=500)
     measure = forms.ChoiceField(label=_("Measure"), choices=IndicatorMeasure.choices)
 
@@ -258,8 +261,8 @@ class IndicatorForm(forms.Form):
 
 
 class IndicatorValueForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
-    territory = forms.ModelChoiceField(label=_("Measured in"), queryset=None, required=False,
+    indicator: forms.ModelChoiceField[Indicator] = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    territory: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(label=_("Measured in"), queryset=None, required=False,
                                        empty_label=_("(whole project)"))
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)

@@ -46,8 +46,9 @@ def party_ids(record) -> set[int]:
         ids = set()
         if record.lead_organisation_id:
             ids.add(record.lead_organisation_id)
-        if record.partnership_id:
+        if record.partnership is not None:
             ids |= _partnership_party_ids(record.partnership)
+
         return ids
     raise TypeError(f"not a partnership or a project: {record!r}")
 

@@ -137,8 +137,9 @@ class ListingFilterForm(forms.Form):
 
     def __init__(self, *args, offers: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All"))] + _country_choices()
-        self.fields["axis"].choices = [("", _("All"))] + _axis_choices()
+        # Fields reached through self.fields are typed as any Field (these are ChoiceFields).
+        self.fields["country"].choices = [("", _("All"))] + _country_choices()  # type: ignore[attr-defined]
+        self.fields["axis"].choices = [("", _("All"))] + _axis_choices()  # type: ignore[attr-defined]
         if not offers:
             del self.fields["kind"]
 

@@ -221,7 +221,7 @@ def country_neighbours() -> dict[str, frozenset[str]]:
 
 def _axis_of_sector() -> dict[str, str]:
     """DAC 3-digit category → axis code, so that a sector sought matches an axis offered."""
-    mapping = {}
+    mapping: dict[str, str] = {}
     for axis in Axis.objects.all():
         for category in axis.sector_categories:
             mapping.setdefault(category, axis.code)
@@ -232,20 +232,19 @@ def _topics_by_organisation(today: date) -> tuple[dict[int, set[str]], dict[int,
     """(axes each organisation works on, axes and sectors each organisation offers)."""
     topics: dict[int, set[str]] = defaultdict(set)
     offers: dict[int, set[str]] = defaultdict(set)
+    of_partnership: dict[int, set[str]] = defaultdict(set)
     for lead_id, partnership_id, axis in Project.objects.filter(axes__isnull=False).values_list(
         "lead_organisation_id", "partnership_id", "axes__code"
     ):
         if lead_id:
             topics[lead_id].add(axis)
         if partnership_id:
-            topics[("p", partnership_id)].add(axis)  # type: ignore[index]
-    party_rows = PartnershipParty.objects.filter(
-        partnership_id__in=[key[1] for key in topics if isinstance(key, tuple)]
-    ).values_list("partnership_id", "organisation_id")
+            of_partnership[partnership_id].add(axis)
+    party_rows = PartnershipParty.objects.filter(partnership_id__in=list(of_partnership)).values_list(
+        "partnership_id", "organisation_id"
+    )
     for partnership_id, organisation_id in party_rows:
-        topics[organisation_id] |= topics[("p", partnership_id)]  # type: ignore[index]
-    for key in [key for key in topics if isinstance(key, tuple)]:
-        del topics[key]
+        topics[organisation_id] |= of_partnership[partnership_id]
     axis_of = _axis_of_sector()
     for offer in Offer.objects.current(today).prefetch_related("axes"):
         codes = {axis.code for axis in offer.axes.all()}
@@ -281,7 +280,7 @@ def place_of(
     organisation: Organisation, *, topics=frozenset(), offers=frozenset(), languages=None
 ) -> Place:
     """The recommender's view of one organisation (for organisations outside the network too)."""
-    if organisation.locality_id:
+    if organisation.locality is not None:
         region = (
             f"{organisation.country_id}.{organisation.locality.admin1_code}"
             if organisation.locality.admin1_code
@@ -377,7 +376,7 @@ def partnership_edges() -> list[tuple[int, int]]:
         "partnership_id", "organisation_id"
     ):
         by_partnership[partnership_id].append(organisation_id)
-    edges = []
+    edges: list[tuple[int, int]] = []
     for members in by_partnership.values():
         if 2 <= len(members) <= MAX_PARTIES_AS_PAIRS:
             edges.extend(combinations(sorted(members), 2))

@@ -7,6 +7,7 @@ Every function checks the caller's rights (``coopdec.matching.rules``) and the d
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -255,7 +256,8 @@ def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str
             continue
         body = render_to_string(template, {"proposal": proposal, "user": user, "link": link})
         transaction.on_commit(
-            lambda user=user, body=body: send_mail(
+            partial(
+                send_mail,
                 subject=subject,
                 message=body,
                 from_email=None,

@@ -42,7 +42,6 @@ SDG_GOAL_TAG, SDG_TARGET_TAG = "2", "3"
 
 # coopdec organisation kind → IATI OrganisationType (the inverse of the import's table; docs/iati.md).
 ORGANISATION_TYPE: dict[str, str] = {
-
     OrganisationKind.MUNICIPALITY: "11",
     OrganisationKind.INTERMUNICIPAL: "11",
     OrganisationKind.COUNTY: "11",

@@ -415,7 +415,6 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         )
         if not kind or not when or value is None or value_element is None:
             continue
-
         provider, receiver = parts.get("provider-org"), parts.get("receiver-org")
         transactions.append(
             {

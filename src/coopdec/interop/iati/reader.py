@@ -112,7 +112,6 @@ def dumps(value) -> str:
 _EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
 
 
-
 def as_json_text(record: dict) -> None:
     """Once checksummed, replace the record's values bound for JSON columns by their JSON text, as
     Django writes it (``json.dumps``): done here, in the reader, rather than by the writer, and far

@@ -155,7 +155,6 @@ def read_path(path: str | Path) -> Table:
 
 
 def check_headers(table: Table, *, required: list[str], optional: Sequence[str] = ()) -> dict[str, int]:
-
     """Column positions by name; refuse a file whose columns are missing, unknown or repeated."""
     found = [h.strip().lower() for h in table.headers]
     expected = list(required) + list(optional)
