@@ -19,7 +19,7 @@ from coopdec.atlas.selectors import MAP_POINTS
 
 PAGE_LIMIT = 30 * 1024
 FIRST_VISIT_LIMIT = 200 * 1024
-HASHED = re.compile(r"\.[0-9a-f]{12}\.(js|css|json)$")
+HASHED = re.compile(r"\.[0-9a-f]{12}\.(js|css|json|svg)$")
 
 
 def _gzip_size(data: bytes) -> int:
@@ -65,6 +65,7 @@ def test_atlas_first_visit_stays_under_200_kb_compressed(client, atlas, manifest
     assert sizes["html"] <= PAGE_LIMIT
     assert sum(sizes.values()) <= FIRST_VISIT_LIMIT, sizes
     assert any("countries-110m" in path for path in sizes)
+    assert any("favicon" in path for path in sizes)  # its own icon: no /favicon.ico 404 on a first visit
     assert not re.search(r'(?:href|src)="https?://', html)  # no CDN, no font service
 
 
