@@ -66,7 +66,7 @@ def organisation_geojson(request, pk: int):
     )
     features = []
     for item, role in [(organisation, "self"), *((partner, "partner") for partner in partners)]:
-        if item.latitude is None:
+        if item.latitude is None or item.longitude is None:
             continue
         features.append({
             "type": "Feature",

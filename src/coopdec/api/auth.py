@@ -81,7 +81,7 @@ class ClientThrottle(BaseThrottle):
     afresh) gets through.
     """
 
-    timer = time.time
+    timer = staticmethod(time.time)
 
     def __init__(self, *, authenticated: bool):
         self.authenticated = authenticated
@@ -136,9 +136,9 @@ class ClientThrottle(BaseThrottle):
         """Who is counted: the token for authenticated callers, the address for the others; None
         when this throttle is not the caller's (the other one counts them)."""
         token = getattr(request, "auth", None)
-        if isinstance(token, ApiToken) != self.authenticated:
-            return None
-        return str(token.pk) if self.authenticated else self.get_ident(request)
+        if self.authenticated:
+            return str(token.pk) if isinstance(token, ApiToken) else None
+        return None if isinstance(token, ApiToken) else self.get_ident(request)
 
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -163,5 +163,5 @@ def seconds_until_allowed(limit: int, duration: int, count: int, previous: int, 
     return (1 - elapsed + max(0.0, needed)) * duration
 
 
-def throttles() -> list[ClientThrottle]:
+def throttles() -> list[BaseThrottle]:
     return [ClientThrottle(authenticated=False), ClientThrottle(authenticated=True)]

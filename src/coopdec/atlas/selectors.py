@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from django.urls import NoReverseMatch, reverse
@@ -322,7 +323,7 @@ def organisation_network(organisation_id: int) -> dict | None:
         "object_id", "titles", "latitude", "longitude", "countries"
     )
     features, centre = [], None
-    points = []
+    points: list[dict[str, Any]] = []
     for row in documents:
         if row["latitude"] is None or row["longitude"] is None:
             continue

@@ -278,7 +278,7 @@ def validate_sectors(sectors) -> list[tuple[str, str, Decimal | None]]:
         if any(value is None for value in values):
             errors.append(_("Give a percentage for every sector (they must add up to 100)."))
             continue
-        total = sum(values)
+        total = sum((value for value in values if value is not None), Decimal(0))  # none is None here
         if total != HUNDRED:
             errors.append(_("The sector percentages add up to %(total)s%%, not 100%%: adjust them so that they total 100.")
                           % {"total": f"{total.normalize():f}"})

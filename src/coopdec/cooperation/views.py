@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,7 +53,7 @@ from .models import (
 )
 
 
-def _partnership(request, pk: int) -> Partnership:
+def _partnership(request, pk: int | None) -> Partnership:  # None (a document of no partnership): 404
     partnership = get_object_or_404(selectors.with_parties(Partnership.objects.all()), pk=pk)
     return records.viewable_or_404(request, "cooperation.view_partnership", partnership)
 
@@ -178,7 +179,7 @@ def party_add(request, pk: int):
         else:
             added = len(form.cleaned_data["organisations"])
             messages.success(request, ngettext("%(count)s party added.", "%(count)s parties added.", added) % {"count": added})
-            form = None
+            return _parties_done(request, partnership, None)
     elif "organisations" in form.errors:
         messages.error(request, _("Choose the organisations to add."))
     else:
@@ -229,7 +230,7 @@ PARTNERSHIP_VIEWS = records.RecordViews(
 
 
 def _contribution_totals(contributions) -> list[tuple[str, object]]:
-    totals = defaultdict(int)
+    totals: defaultdict[str, Decimal] = defaultdict(Decimal)
     for contribution in contributions:
         totals[contribution.currency] += contribution.amount
     return sorted(totals.items())

@@ -227,8 +227,7 @@ def request_update(request, pk: int):
 @login_required
 @require_POST
 def listing_delete(request, kind: str, pk: int):
-    model = Offer if kind == "offers" else PartnerRequest
-    listing = get_object_or_404(model, pk=pk)
+    listing = get_object_or_404(Offer, pk=pk) if kind == "offers" else get_object_or_404(PartnerRequest, pk=pk)
     organisation = _organisation(request, listing.organisation_id, "matching.manage_listings")
     services.listing_delete(user=request.user, listing=listing)
     messages.success(request, _("Deleted."))

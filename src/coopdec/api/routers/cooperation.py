@@ -1,10 +1,11 @@
 """Partnerships and projects: reads for everyone (drafts for their parties), writes with a token."""
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -208,9 +209,9 @@ LIST_ORDER = {
 CENT = Decimal("0.01")
 
 
-def load_lists(projects: list[Project]) -> None:
+def load_lists(projects: Sequence["Project | Row"]) -> None:
     """Sectors, SDGs, axes and recipient countries of a page of projects, in one query."""
-    grouped = {project.pk: {name: [] for name in LIST_ORDER} for project in projects}
+    grouped: dict[int, dict[str, list]] = {project.pk: {name: [] for name in LIST_ORDER} for project in projects}
     ids = list(grouped)
     if ids:
         with connection.cursor() as cursor:
@@ -223,7 +224,7 @@ def load_lists(projects: list[Project]) -> None:
         rows = grouped[project.pk]
         for name, key in LIST_ORDER.items():
             rows[name].sort(key=key)
-        project._api_lists = {
+        project._api_lists = {  # type: ignore[union-attr]  # a cache kept on the instance
             "sectors": [{"vocabulary": r[3], "code": r[2], "percentage": r[4]} for r in rows["sectors"]],
             **{name: [r[2] for r in rows[name]] for name in ("sdgs", "axes", "recipient_countries")},
         }
@@ -232,7 +233,7 @@ def load_lists(projects: list[Project]) -> None:
 def _project_lists(project: Project) -> dict:
     if not hasattr(project, "_api_lists"):
         load_lists([project])
-    return project._api_lists
+    return project._api_lists  # type: ignore[attr-defined]  # set by load_lists
 
 
 def project_out(project: Project, user, *, detail: bool = False) -> dict:
@@ -307,8 +308,12 @@ PROJECT_DETAIL_FIELDS = (
 class Row(SimpleNamespace):
     """A record read with ``values()``, with the attributes of its model that the serialisers read."""
 
-    is_published = RecordMixin.is_published
-    last_checked_at = RecordMixin.last_checked_at
+    if TYPE_CHECKING:  # the model's properties, borrowed: typed as what they give
+        is_published: bool
+        last_checked_at: datetime | None
+    else:
+        is_published = RecordMixin.is_published
+        last_checked_at = RecordMixin.last_checked_at
 
     @property
     def pk(self):
@@ -318,7 +323,7 @@ class Row(SimpleNamespace):
 def organisations_of(rows: list[dict], prefix: str) -> list:
     """The organisation each values() row refers to by ``prefix``, or None. A draft is a real model
     (one query for all the rows), so that the access rules judge it as anywhere else."""
-    found = [
+    found: list[Organisation | Row | None] = [
         None if row[f"{prefix}_id"] is None else Row(
             id=row[f"{prefix}_id"], publication_status=row[f"{prefix}__publication_status"], name=row[f"{prefix}__name"],
             kind=row[f"{prefix}__kind"], country_id=row[f"{prefix}__country"])
@@ -769,7 +774,7 @@ PROJECT_DEFAULTS = {"summary": {}, "description": {}, "status": ActivityStatus.I
                     "currency": "EUR", "language": "", "iati_identifier": "", "publication_status": PublicationStatus.DRAFT}
 
 
-def project_fields(request, payload: Schema, *, project: Project | None = None) -> dict:
+def project_fields(request, payload: ProjectPatch, *, project: Project | None = None) -> dict:
     """Service arguments from a payload; the partnership and lead must be records the caller edits."""
     data = payload.model_dump(exclude_unset=True)
     fields = _non_null({k: v for k, v in data.items() if k not in {"sectors", "locations", "partnership", "lead_organisation"}},
@@ -791,7 +796,7 @@ def project_fields(request, payload: Schema, *, project: Project | None = None) 
             if (project is None or lead.pk != project.lead_organisation_id) and not user.has_perm("actors.change_organisation", lead):
                 raise PermissionDenied(_("You may only name as lead an organisation you edit."))
         fields["lead_organisation"] = lead
-    if data.get("sectors") is not None:
+    if payload.sectors is not None:
         fields["sectors"] = [(s.vocabulary, s.code, s.percentage) for s in payload.sectors]
     if data.get("locations") is not None:
         fields["locations"] = data["locations"]
