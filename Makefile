@@ -52,12 +52,15 @@ demo: install assets messages $(SECRET_FILE)
 	@echo "Serving coopdec on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(COOPDEC) runserver $(HOST):$(PORT)
 
-lint: install
+# ruff check and mypy (docs/testing.md). No `ruff format --check`: the code is not in ruff's
+# format and is not reformatted wholesale (docs/decisions.md, 2026-11-26, session 4).
+lint: install $(SECRET_FILE)
 	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy src
 
 test: install assets messages $(SECRET_FILE)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy src
 	$(COOPDEC) makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
