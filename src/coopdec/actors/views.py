@@ -51,6 +51,7 @@ def organisation_detail(request, pk: int):
         "can_delete": user.has_perm("actors.delete_organisation", organisation),
         "is_member": user.has_perm("actors.view_dashboard", organisation),
         "is_stale": selectors.is_stale(organisation),
+        "iati_files": user.has_perm("interop.view_iati_files", organisation),
     }
     return render(request, "actors/organisation_detail.html", context)
 

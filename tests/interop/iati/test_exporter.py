@@ -10,7 +10,7 @@ from coopdec.cooperation.models import Budget, ProjectSdg
 from coopdec.interop.iati.importer import iati_files_import
 from coopdec.interop.iati.validate import validate_file
 from coopdec.interop.models import IatiActivity
-from tests.factories import make_organisation, make_partnership, make_project
+from tests.factories import make_member, make_organisation, make_partnership, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,21 @@ def test_export_of_a_draft_organisation_is_not_found(client):
     draft = make_organisation(published=False)
     assert client.get(f"/iati/organisations/{draft.pk}/activities.xml").status_code == 404
     assert client.get(f"/iati/organisations/{draft.pk}/organisation.xml").status_code == 404
+
+
+def test_organisation_page_links_its_iati_files_once_published(client):
+    paris, _dakar, _project = native_twinning()
+    draft = make_organisation("Brouillon", published=False)
+    draft_owner = make_member(draft, role="admin")
+
+    page = client.get(f"/organisations/{paris.pk}/").content.decode()
+
+    assert f'href="/iati/organisations/{paris.pk}/activities.xml"' in page
+    assert f'href="/iati/organisations/{paris.pk}/organisation.xml"' in page
+    client.force_login(draft_owner)  # its members see the draft's page, but it publishes nothing yet
+    response = client.get(f"/organisations/{draft.pk}/")
+    assert response.status_code == 200
+    assert "/iati/organisations/" not in response.content.decode()
 
 
 def test_export_command_writes_a_file_by_iati_identifier(tmp_path):
