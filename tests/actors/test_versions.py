@@ -4,7 +4,7 @@ former ids; members and their roles are access control, never restored."""
 import pytest
 from django.urls import reverse
 
-from coopdec.actors import services
+from coopdec.actors import services, versions
 from coopdec.actors.duplicates import organisations_merge
 from coopdec.actors.models import Contact, Membership, MembershipRole
 from coopdec.actors.records import history_entries
@@ -100,3 +100,22 @@ def test_history_page_says_members_are_not_restored(client):
                                    args=[organisation.pk, organisation.history.earliest().history_id]), follow=True)
     assert "The earlier version was restored as a new version; nothing was erased." in response.content.decode()
     assert contacts_of(organisation) == []
+
+
+def test_organisation_versions_store_the_contacts_when_they_change_and_restore_walks_back():
+    organisation = make_organisation("Ville de Thiès", geonameid=2244802)
+    admin = make_member(organisation, role=MembershipRole.ADMIN)
+    first = services.contact_create(organisation=organisation, user=admin, name="Awa Diop", kind="elected")
+    second = services.contact_create(organisation=organisation, user=admin, name="Jean Martin", kind="staff")
+    both, ids = organisation.history.latest(), (first.pk, second.pk)
+    services.organisation_update(organisation=organisation, user=admin, acronym="VdT")
+    services.organisation_update(organisation=organisation, user=admin, website="https://thies.example.org")
+    services.contact_delete(contact=first, user=admin)
+    services.contact_create(organisation=organisation, user=admin, name="Paul Durand", kind="staff")
+    stored = [version.relations for version in organisation.history.order_by("history_date", "history_id")]
+    assert stored[0] == {"contacts": []}  # created through the ORM, like an import: learnt before the first contact
+    assert [list(relations) for relations in stored[1:]] == [["contacts"], ["contacts"], [], [], ["contacts"],
+                                                             ["contacts"]]
+    services.record_restore(record=organisation, history_id=both.history_id, user=admin)
+    assert [pk for pk, *_rest in contacts_of(organisation)] == sorted(ids)
+    assert organisation.history.latest().relations == {"contacts": versions.relations_at(both)["contacts"]}

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from coopdec.actors import services as actor_services
+from coopdec.actors import versions
 from coopdec.actors.records import history_entries
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Document, Indicator, IndicatorValue, Result
@@ -83,7 +84,7 @@ def test_restore_brings_back_edited_and_removed_results_indicators_and_values(wo
 
     actor_services.record_restore(record=project, history_id=version.history_id, user=editor)
     assert state(project) == before
-    assert project.history.latest().relations["results"] == version.relations["results"]
+    assert versions.relations_at(project.history.latest())["results"] == versions.relations_at(version)["results"]
 
 
 def test_restore_of_a_removed_result_brings_back_its_indicators_and_values_under_their_ids(world):

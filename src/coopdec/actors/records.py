@@ -102,6 +102,7 @@ def history_entries(record) -> list[dict]:
 
 def _history_entries(record) -> list[dict]:
     rows = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
+    relations = versions.relations_along(rows)  # each version's relations as they were, not only what it changed
     entries = []
     for index, version in enumerate(rows):
         previous = rows[index + 1] if index + 1 < len(rows) else None
@@ -112,8 +113,7 @@ def _history_entries(record) -> list[dict]:
                 field = record._meta.get_field(change.field)
                 changes.append({"field": field.verbose_name, "old": _display(field, change.old),
                                 "new": _display(field, change.new)})
-            for relation, old, new in versions.changes(getattr(previous, "relations", None),
-                                                       getattr(version, "relations", None), type(record)):
+            for relation, old, new in versions.changes(relations[index + 1], relations[index], type(record)):
                 # Only the rows that went and came: short to read, light to send.
                 changes.append({"field": relation.label,
                                 "old": relation.describe([row for row in old if row not in new]) or "—",

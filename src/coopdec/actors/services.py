@@ -218,7 +218,8 @@ def record_restore(*, record, history_id: int, user=None):
     Access checks, including the permission of each relation that would change
     (``versions.restore_plan``), are the caller's job.
     """
-    version = versions.restore_plan(record, history_id).version
+    plan = versions.restore_plan(record, history_id)
+    version = plan.version
     versions.keep(record)
     restored = version.instance
     restored.pk = record.pk
@@ -233,8 +234,8 @@ def record_restore(*, record, history_id: int, user=None):
     # Freshness belongs to the present: restoring is a change made now.
     restored.created_at = record.created_at
     save_with_history(restored, user=user, reason="restored " + version.history_date.isoformat(timespec="minutes"))
-    if getattr(version, "relations", None) is not None:
-        versions.apply(restored, version.relations, user=user)
+    if plan.relations is not None:
+        versions.apply(restored, plan.relations, user=user)
         versions.remember(restored)
     return restored
 

@@ -2,22 +2,33 @@
 an organisation's contacts...).
 
 django-simple-history stores each version of a record's own fields. A partnership or a project is
-also its relations, so each of their versions carries a snapshot of them (``relations``, a JSON
-column added to the history table by ``VersionRelations``), and restoring a version brings them
-back. An app registers the relations of a model once (``register``); then:
+also its relations, so each of their versions carries those of its relations that changed since the
+version before (``relations``, a JSON column added to the history table by ``VersionRelations``),
+and restoring a version brings back its relations as they were. An app registers the relations of a
+model once (``register``); then:
 
-- every version of a change saved through the ORM records the relations as they are at that moment
-  (the ``pre_create_historical_record`` signal), and so does the version before it if it did not
-  know them; a "created" version does not know them until its service ``remember``s them;
+- every version of a change saved through the ORM records the relations that differ from those
+  recorded before it (the ``pre_create_historical_record`` signal), and the version before it, if it
+  did not know them, learns them first; a "created" version does not know them until its service
+  ``remember``s them;
 - a service that changes relations calls ``keep(record)`` before the change (so that a version
-  written in bulk by an import, without a snapshot, learns the relations it had) and, when it
+  written in bulk by an import, without relations, learns the relations it had) and, when it
   changed them after saving the record, ``remember(record)`` afterwards;
+- ``relations_at`` and ``relations_along`` give the relations of one version, or of the consecutive
+  versions of a history page, as they were (one or two queries);
 - ``restore_plan`` says which relations restoring a version would change (the views check each
   relation's permission) and what it cannot bring back (each relation's ``lost``: a document whose
   file was purged since), ``apply`` writes them back through the ORM (so the atlas signals run).
 
-A snapshot is ``{relation name: rows}``, each row a JSON list, the rows sorted. ``None`` means the
-relations were not recorded at that version: restoring it then restores the fields only.
+A version's ``relations`` is ``{relation name: rows}``, each row a JSON list, the rows sorted,
+holding only the relations whose rows changed since the latest version before it that recorded
+relations: a relation absent from it is "as in the versions before" (``{}`` after a title-only
+change), the first version that records relations holds them all, and a version written before
+deltas (session 4) holds them all too, which reads the same. ``None`` means the relations were not
+recorded at that version: restoring it then restores the fields only, and the versions after it
+carry the changes since the latest version that recorded them. Deleting a version (simple-history's
+``clean_old_history`` or ``clean_duplicate_history``) first makes the next version that recorded
+relations hold them all, so that no later version loses a relation recorded only in the deleted one.
 """
 
 from __future__ import annotations
@@ -31,8 +42,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,6 +76,8 @@ def register(model, relations: list[Relation], *, not_kept=None) -> None:
     """``not_kept``: a sentence (lazy translation) telling what restoring a version cannot bring back."""
     _REGISTRY[model] = relations
     _NOT_KEPT[model] = not_kept
+    pre_delete.connect(_before_version_deleted, sender=model.history.model,
+                       dispatch_uid=f"versions_deleted_{model._meta.label_lower}")
 
 
 def relations_of(model) -> list[Relation]:
@@ -87,26 +101,66 @@ def snapshot(record) -> dict | None:
     return {relation.name: relation.read(record) for relation in relations}
 
 
-@receiver(pre_create_historical_record, dispatch_uid="versions_relations")
-def _record_relations(sender, instance, history_instance, **kwargs):
-    if type(instance) not in _REGISTRY or not hasattr(history_instance, "relations"):
-        return
-    if history_instance.history_type != "~":
-        # Created: the relations are written after the record (the services then ``remember`` them;
-        # an import leaves them unknown). Deleted: they are gone with it.
-        history_instance.relations = None
-        return
-    history_instance.relations = snapshot(instance)
-    # The version before, if it did not know its relations, had these: nothing changed them since
-    # without a version (a service changing relations calls ``keep`` first).
-    previous = _latest(instance)
-    if previous is not None and previous.relations is None:
-        previous.relations = history_instance.relations
-        previous.save(update_fields=["relations"])
+# Versions hold the relations that changed: writing one compares with the relations recorded before it
 
 
 def _latest(record):
     return record.history.order_by("-history_date", "-history_id").first()
+
+
+def _recorded_before(versions, version):
+    """The relations recorded by ``versions`` older than ``version`` (all of them when it is not saved
+    yet), newest first, versions that recorded nothing left out: one query, read as far as needed."""
+    if version is not None and version.history_id is not None:
+        versions = versions.filter(Q(history_date__lt=version.history_date)
+                                   | Q(history_date=version.history_date, history_id__lt=version.history_id))
+    return (versions.filter(relations__isnull=False).exclude(relations={})
+            .order_by("-history_date", "-history_id").values_list("relations", flat=True))
+
+
+def _gather(known: dict, deltas, names: set) -> dict:
+    """``known`` completed, relation by relation, with the rows of the newest of ``deltas`` holding it."""
+    known = dict(known)
+    if names <= known.keys():
+        return known
+    for delta in deltas.iterator(chunk_size=20):
+        for name, rows in delta.items():
+            known.setdefault(name, rows)
+        if names <= known.keys():
+            break
+    return known
+
+
+def _names(model) -> set[str]:
+    return {relation.name for relation in relations_of(model)}
+
+
+def _delta(record, version, current: dict) -> dict:
+    """The relations of ``current`` that differ from those recorded before ``version`` (``None``: a
+    version not saved yet), all of them when none were recorded."""
+    before = _gather({}, _recorded_before(record.history.all(), version), set(current))
+    return {name: rows for name, rows in current.items() if name not in before or before[name] != rows}
+
+
+@receiver(pre_create_historical_record, dispatch_uid="versions_relations")
+def _record_relations(sender, instance, history_instance, **kwargs):
+    if type(instance) not in _REGISTRY or not hasattr(history_instance, "relations"):
+        return
+    current = snapshot(instance) if history_instance.history_type == "~" else None
+    if current is None:
+        # Created: the relations are written after the record (the services then ``remember`` them;
+        # an import leaves them unknown). Deleted: they are gone with it.
+        history_instance.relations = None
+        return
+    # The version before, if it did not know its relations, had these: nothing changed them since
+    # without a version (a service changing relations calls ``keep`` first). This one then changes none.
+    previous = _latest(instance)
+    if previous is not None and previous.relations is None:
+        previous.relations = _delta(instance, previous, current)
+        previous.save(update_fields=["relations"])
+        history_instance.relations = {}
+    else:
+        history_instance.relations = _delta(instance, None, current)
 
 
 def keep(record) -> None:
@@ -115,7 +169,7 @@ def keep(record) -> None:
         return
     latest = _latest(record)
     if latest is not None and latest.relations is None:
-        latest.relations = snapshot(record)
+        latest.relations = _delta(record, latest, snapshot(record))
         latest.save(update_fields=["relations"])
 
 
@@ -125,8 +179,60 @@ def remember(record) -> None:
         return
     latest = _latest(record)
     if latest is not None:
-        latest.relations = snapshot(record)
+        latest.relations = _delta(record, latest, snapshot(record))
         latest.save(update_fields=["relations"])
+
+
+# Reading a version's relations: its own, then those of the versions before it
+
+
+def _versions_like(version):
+    """Every version of the record ``version`` is a version of (the record may be deleted)."""
+    pk = version.instance_type._meta.pk.attname
+    return type(version).objects.filter(**{pk: getattr(version, pk)})
+
+
+def relations_at(version) -> dict | None:
+    """The relations of the record at ``version`` (``None``: not recorded), from the relations it
+    recorded and, for the others, the newest version before it that recorded them (one query)."""
+    if version.relations is None:
+        return None
+    return _gather(version.relations, _recorded_before(_versions_like(version), version),
+                   _names(version.instance_type))
+
+
+def relations_along(versions: list) -> list[dict | None]:
+    """``relations_at`` of each of consecutive versions of one record (newest first, as a history page
+    lists them), with one query for what was recorded before the oldest."""
+    recorded = [version for version in versions if getattr(version, "relations", None) is not None]
+    if not recorded:
+        return [None] * len(versions)
+    oldest = recorded[-1]
+    state, states = relations_at(oldest), {}
+    for version in reversed(recorded):
+        if version is not oldest:
+            state = {**state, **version.relations}
+        states[version.history_id] = state
+    return [states.get(version.history_id) for version in versions]
+
+
+def _before_version_deleted(sender, instance, **kwargs):
+    """A version is being deleted: the next version that recorded relations learns them all first, as
+    the versions after it may hold only what changed since the deleted one (every ``pre_delete`` of a
+    deletion runs before any row goes, so deleting many versions at once is safe too: this one may hold
+    more than ``instance`` says, having learnt them from a version deleted with it)."""
+    if instance.relations is None:
+        return
+    following = (_versions_like(instance).filter(relations__isnull=False)
+                 .filter(Q(history_date__gt=instance.history_date)
+                         | Q(history_date=instance.history_date, history_id__gt=instance.history_id))
+                 .order_by("history_date", "history_id").first())
+    if following is None or _names(instance.instance_type) <= following.relations.keys():
+        return
+    whole = relations_at(following)
+    if whole.keys() != following.relations.keys():
+        following.relations = whole
+        following.save(update_fields=["relations"])
 
 
 _lookups: contextvars.ContextVar[dict | None] = contextvars.ContextVar("version_lookups", default=None)
@@ -157,7 +263,8 @@ def lookup(kind: str, keys: Iterable, fetch: Callable[[set], dict]) -> dict:
 
 
 def changes(old: dict | None, new: dict | None, model) -> list[tuple[Relation, list, list]]:
-    """The relations that differ between two snapshots, with their rows (nothing if either is unknown)."""
+    """The relations that differ between two states (``snapshot``, ``relations_at``), with their rows
+    (nothing if either is unknown)."""
     if old is None or new is None:
         return []
     return [(relation, old[relation.name], new[relation.name]) for relation in relations_of(model)
@@ -170,6 +277,7 @@ class RestorePlan:
     recorded: bool  # whether the version knows its relations (False: only its fields can be restored)
     changing: list[Relation]  # the relations restoring it would change
     lost: list[str] = ()  # what restoring it cannot bring back (a document whose file was deleted since...)
+    relations: dict | None = None  # the relations at that version, to ``apply`` (None: none to restore)
 
 
 def restore_plan(record, history_id: int) -> RestorePlan:
@@ -179,17 +287,18 @@ def restore_plan(record, history_id: int) -> RestorePlan:
         raise ValidationError(_("This version does not exist (any more).")) from None
     if not relations_of(type(record)):
         return RestorePlan(version=version, recorded=True, changing=[])
-    wanted = version.relations
+    wanted = relations_at(version)
     if wanted is None:
         return RestorePlan(version=version, recorded=False, changing=[])
     current = snapshot(record)
     changing = changes(current, wanted, type(record))
     return RestorePlan(version=version, recorded=True, changing=[relation for relation, _old, _new in changing],
-                       lost=[message for relation, _old, rows in changing for message in relation.lost(rows)])
+                       lost=[message for relation, _old, rows in changing for message in relation.lost(rows)],
+                       relations=wanted)
 
 
 def apply(record, wanted: dict, *, user=None) -> list[Relation]:
-    """Write back the relations of a snapshot that differ from the current ones; refuse (write nothing
+    """Write back the relations of a state (``relations_at``) that differ from the current ones; refuse (write nothing
     of them) when one refers to something that no longer exists. Call inside a transaction."""
     changing = [(relation, rows) for relation, _old, rows in changes(snapshot(record), wanted, type(record))]
     problems = [message for relation, rows in changing for message in relation.missing(rows)]
@@ -266,8 +375,8 @@ def json_value(value):
 
 
 def rename_organisation(drop_id: int, keep_id: int) -> int:
-    """A merge moved every link of organisation ``drop_id`` to ``keep_id``: the versions' snapshots
-    follow, so that restoring an earlier version names the kept organisation (a row that becomes a
+    """A merge moved every link of organisation ``drop_id`` to ``keep_id``: the relations recorded by
+    the versions follow, so that restoring an earlier version names the kept organisation (a row that becomes a
     duplicate of one the kept organisation already had goes). Returns the number of versions changed."""
     changed = 0
     for model, relations in _REGISTRY.items():
