@@ -405,12 +405,13 @@ class PlaceIndex:
             if len(found) == 1:
                 return found[0]
             if found:  # "Le Lamentin, France": a town of Martinique and a town of Guadeloupe.
-                return _ambiguous(guess.code, [other.locality for other in found], _(
+                return _ambiguous(guess.code, [other.locality for other in found if other.locality], _(
                     "no place of this name in the country, but one in each of several of its overseas territories"))
         return result
 
     def _resolve_in_country(self, city: str, guess: CountryGuess) -> Resolution:
         cc = guess.code
+        assert cc is not None  # _resolve returns earlier when no country is recognised
         admin1 = set(guess.admin1)
         whole = self._match(city, cc, admin1)
         if whole.status == RESOLVED and whole.locality:
@@ -564,6 +565,7 @@ class PlaceIndex:
         province or region.
         """
         town = found.locality
+        assert town is not None  # called with a town found
         by_main_name = bool(self.by_name.get((cc, key(city))))
         if by_main_name and town.population >= SMALLER_THAN_REGION:
             return found
@@ -571,7 +573,7 @@ class PlaceIndex:
         if not by_main_name and difflib.SequenceMatcher(None, key(city), key(town.name)).ratio() >= 0.5:
             return found
         region = self._subdivision(city, cc, qualified="")
-        if region.status != RESOLVED or (by_main_name and not region.subdivision.top_level):
+        if region.status != RESOLVED or region.subdivision is None or (by_main_name and not region.subdivision.top_level):
             return found
         why = (_("a region's name, which the town %(town)s bears only among its other names") if not by_main_name
                else _("a region's name, shared by the small town %(town)s"))
@@ -623,12 +625,12 @@ class PlaceIndex:
             return _lower(parent, 0.3, _("ward or district of this city; resolved to the city"))
         if parent.status == AMBIGUOUS:
             # "Suzhou – Wujiang": several cities of this name; the ward near only one of them tells which.
-            near = {city: [p for p in part_candidates if distance_km(p.latitude, p.longitude, city.latitude,
-                                                                  city.longitude) <= WARD_KM]
-                    for city in parent.candidates}
-            near = {city: wards for city, wards in near.items() if wards}
-            if len(near) == 1:
-                city, wards = next(iter(near.items()))
+            near_city = {city: [p for p in part_candidates if distance_km(p.latitude, p.longitude, city.latitude,
+                                                                       city.longitude) <= WARD_KM]
+                         for city in parent.candidates}
+            near_city = {city: wards for city, wards in near_city.items() if wards}
+            if len(near_city) == 1:
+                city, wards = next(iter(near_city.items()))
                 clusters = _clusters(wards)
                 if len(clusters) == 1:
                     return Resolution(RESOLVED, cc, clusters[0], confidence=0.8,
