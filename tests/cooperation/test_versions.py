@@ -46,7 +46,7 @@ def test_partnership_restore_brings_back_parties_and_roles(cities):
     assert partnership.history.count() == 3
     newest = partnership.history.latest()
     assert newest.history_user == editor
-    parties = sorted([[lyon.pk, "lead", None], [dakar.pk, "partner", None]])
+    parties = versions.sort_rows([[lyon.pk, "lead", None], [dakar.pk, "partner", None]])
     assert newest.relations == {"parties": parties}  # only what the restore changed is stored with it
     assert versions.relations_at(newest) == {"parties": parties, "documents": []}
     removal = PartnershipParty.history.filter(organisation_id=thies.pk, history_type="-").get()
@@ -128,7 +128,8 @@ def test_version_written_without_relations_learns_them_before_the_next_change(ci
     assert imported.relations is None
     services.party_add(partnership=partnership, organisation=thies)
     imported.refresh_from_db()
-    assert imported.relations == {"parties": sorted([[lyon.pk, "partner", None], [dakar.pk, "partner", None]]), "documents": []}
+    assert imported.relations == {"parties": versions.sort_rows([[lyon.pk, "partner", None], [dakar.pk, "partner", None]]),
+                                 "documents": []}
     actor_services.record_restore(record=partnership, history_id=imported.history_id)
     assert len(parties_of(partnership)) == 2
 

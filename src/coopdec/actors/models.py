@@ -17,9 +17,10 @@ from coopdec.common.text import fold
 class VersionRelations(models.Model):
     """Added to the history tables of records with relations (``HistoricalRecords(bases=[...])``).
 
-    ``relations`` holds the record's relations as they were at that version (parties, sectors,
-    axes...), as written by ``coopdec.actors.versions``; ``None`` when they were not recorded (a
-    version written in bulk by an import, or before relations were recorded).
+    ``relations`` holds those of the record's relations (parties, sectors, axes...) that changed
+    since the version before, as written by ``coopdec.actors.versions`` (``relations_at`` gives them
+    all as they were); ``None`` when they were not recorded (a version written in bulk by an import,
+    or before relations were recorded).
     """
 
     relations = models.JSONField(_("relations at this version"), null=True, blank=True, editable=False)
