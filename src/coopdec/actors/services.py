@@ -59,13 +59,13 @@ def _apply_place(organisation: Organisation) -> None:
     """A local government takes its country, coordinates and population from its canonical place."""
     if organisation.kind not in LOCAL_GOVERNMENT_KINDS:
         return
-    if organisation.locality_id:
-        locality = organisation.locality
+    locality = organisation.locality  # None without a query when there is no locality
+    if locality is not None:
         organisation.country_id = locality.country_id
         organisation.latitude = locality.latitude
         organisation.longitude = locality.longitude
         organisation.population = locality.population or None
-    elif organisation.subdivision_id:
+    elif organisation.subdivision is not None:
         organisation.country_id = organisation.subdivision.country_id
 
 

@@ -35,11 +35,12 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, TextField
@@ -168,8 +169,9 @@ def keep(record) -> None:
     if not relations_of(type(record)):
         return
     latest = _latest(record)
-    if latest is not None and latest.relations is None:
-        latest.relations = _delta(record, latest, snapshot(record))
+    current = snapshot(record) if latest is not None and latest.relations is None else None
+    if current is not None:  # (a record with versions is saved: it has a snapshot)
+        latest.relations = _delta(record, latest, current)
         latest.save(update_fields=["relations"])
 
 
@@ -178,8 +180,9 @@ def remember(record) -> None:
     if not relations_of(type(record)):
         return
     latest = _latest(record)
-    if latest is not None:
-        latest.relations = _delta(record, latest, snapshot(record))
+    current = snapshot(record) if latest is not None else None
+    if current is not None:  # (a record with versions is saved: it has a snapshot)
+        latest.relations = _delta(record, latest, current)
         latest.save(update_fields=["relations"])
 
 
@@ -208,7 +211,9 @@ def relations_along(versions: list) -> list[dict | None]:
     if not recorded:
         return [None] * len(versions)
     oldest = recorded[-1]
-    state, states = relations_at(oldest), {}
+    state = relations_at(oldest)
+    assert state is not None  # the oldest version that recorded its relations
+    states: dict[int, dict] = {}
     for version in reversed(recorded):
         if version is not oldest:
             state = {**state, **version.relations}
@@ -273,10 +278,10 @@ def changes(old: dict | None, new: dict | None, model) -> list[tuple[Relation, l
 
 @dataclass(frozen=True)
 class RestorePlan:
-    version: object
+    version: Any  # a historical record (a model django-simple-history builds at run time)
     recorded: bool  # whether the version knows its relations (False: only its fields can be restored)
     changing: list[Relation]  # the relations restoring it would change
-    lost: list[str] = ()  # what restoring it cannot bring back (a document whose file was deleted since...)
+    lost: Sequence[str] = ()  # what restoring it cannot bring back (a document whose file was deleted since...)
     relations: dict | None = None  # the relations at that version, to ``apply`` (None: none to restore)
 
 
@@ -383,7 +388,8 @@ def rename_organisation(drop_id: int, keep_id: int) -> int:
         columns = [relation for relation in relations if relation.organisation_column is not None]
         if not columns:
             continue
-        candidates = (model.history.model.objects.annotate(relations_text=Cast("relations", TextField()))
+        history_model = model.history.model  # type: ignore[attr-defined]  # simple_history's manager
+        candidates = (history_model.objects.annotate(relations_text=Cast("relations", TextField()))
                       .filter(relations_text__contains=str(drop_id)).only("history_id", "relations"))
         for version in candidates.iterator():
             snapshot_ = version.relations
@@ -391,10 +397,12 @@ def rename_organisation(drop_id: int, keep_id: int) -> int:
                 continue
             before = json.dumps(snapshot_, sort_keys=True)
             for relation in columns:
+                column = relation.organisation_column
+                assert column is not None  # columns keeps the relations that have one
                 rows = []
                 for row in snapshot_.get(relation.name, []):
-                    if row[relation.organisation_column] == drop_id:
-                        row = [*row[:relation.organisation_column], keep_id, *row[relation.organisation_column + 1:]]
+                    if row[column] == drop_id:
+                        row = [*row[:column], keep_id, *row[column + 1:]]
                     if row not in rows:
                         rows.append(row)
                 if relation.name in snapshot_:
