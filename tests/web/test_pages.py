@@ -96,3 +96,28 @@ def test_password_reset_link_that_is_invalid_says_so_without_a_form(client):
     assert "<h1>Choose a new password</h1>" in page
     assert "This password reset link is invalid or has expired." in page
     assert "<form method=\"post\" novalidate>" not in page
+
+
+def test_unknown_address_gets_the_site_page_not_found(client):
+    response = client.get("/organisations/999999/", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert 'class="site-header"' in page  # the site's own page, with its navigation and search
+    assert "<h1>Page introuvable</h1>" in page
+    assert 'action="/atlas/"' in page
+
+
+def test_error_pages_need_no_request_context(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.views import defaults
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+
+    forbidden = defaults.permission_denied(request, PermissionDenied())
+    assert forbidden.status_code == 403
+    assert 'href="/accounts/login/?next=/somewhere/"' in forbidden.content.decode()
+    for response, title in ((defaults.server_error(request), "Server error"), (defaults.bad_request(request, None), "Bad request")):
+        assert f"<h1>{title}</h1>" in response.content.decode()  # rendered without context (Django's own rule)
