@@ -98,7 +98,7 @@ def _organisation_links():
         if relation.many_to_many or not relation.field.concrete:
             continue
         model = relation.related_model
-        if model._meta.model_name.startswith("historical"):
+        if model._meta.model_name.startswith("historical"):  # type: ignore[union-attr]  # a model, never "self"
             continue
         yield model, relation.field.name
 

@@ -109,9 +109,10 @@ def place_label(locality: Locality) -> str:
     return f"{locality.name} ({locality.country.name})"
 
 
-class PickerChoiceMixin:
+class PickerChoiceMixin(forms.Field):
     """A picker whose search box holds text but whose choice is empty: offer the candidates, write nothing."""
 
+    widget: PickerWidget
     def clean(self, value):
         if value in self.empty_values and self.widget.query:
             raise ValidationError(_("Choose one of the places or organisations suggested below “%(text)s”.") % {

@@ -235,7 +235,7 @@ def _before_version_deleted(sender, instance, **kwargs):
     if following is None or _names(instance.instance_type) <= following.relations.keys():
         return
     whole = relations_at(following)
-    if whole.keys() != following.relations.keys():
+    if whole is not None and whole.keys() != following.relations.keys():
         following.relations = whole
         following.save(update_fields=["relations"])
 

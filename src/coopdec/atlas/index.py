@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
@@ -270,7 +270,7 @@ def _children(model, columns: str, ids: list[int], key: str = "project_id"):
         return rows
 
 
-_EMPTY_JSON = {"{}": dict, "[]": list, "null": lambda: None}
+_EMPTY_JSON: dict[str, Callable[[], Any]] = {"{}": dict, "[]": list, "null": lambda: None}
 
 
 def _json(value):

@@ -64,7 +64,8 @@ class PartnershipForm(forms.Form):
             self.order_fields(["parties"])
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date is before the start date."))
@@ -169,7 +170,8 @@ class ProjectForm(forms.Form):
         return [field for field in self.visible_fields() if not field.name.startswith("sector_")]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             if data.get(start) and data.get(end) and data[end] < data[start]:
                 self.add_error(end, _("The end date is before the start date."))
@@ -225,10 +227,11 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = parties
+        self.fields["organisation"].queryset = parties  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("organisation") and not (data.get("contributor_name") or "").strip():
             raise ValidationError(_("Choose a party or write the contributor's name."))
         return data
@@ -257,7 +260,7 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args, results, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = results
+        self.fields["result"].queryset = results  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class IndicatorValueForm(forms.Form):
@@ -272,8 +275,8 @@ class IndicatorValueForm(forms.Form):
 
     def __init__(self, *args, indicators, parties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators
-        self.fields["territory"].queryset = parties
+        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["territory"].queryset = parties  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class DocumentForm(forms.Form):

@@ -279,7 +279,7 @@ class ProjectLocation(models.Model):
         verbose_name_plural = _("locations")
 
     def __str__(self):
-        return self.name or (self.locality.name if self.locality_id else f"{self.latitude}, {self.longitude}")
+        return self.name or (self.locality.name if self.locality is not None else f"{self.latitude}, {self.longitude}")
 
 
 class ContributionKind(models.TextChoices):

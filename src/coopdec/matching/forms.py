@@ -59,8 +59,8 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["axes"].choices = _axis_choices()
-        self.fields["sectors"].choices = codelist_choices("Sector")
+        self.fields["axes"].choices = _axis_choices()  # type: ignore[attr-defined]
+        self.fields["sectors"].choices = codelist_choices("Sector")  # type: ignore[attr-defined]
 
 
 class OfferForm(ListingForm):
@@ -116,7 +116,7 @@ class RequestForm(ListingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = _country_choices()
+        self.fields["countries"].choices = _country_choices()  # type: ignore[attr-defined]
 
 
 class ListingFilterForm(forms.Form):
@@ -156,7 +156,7 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, senders=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sender"].choices = [
+        self.fields["sender"].choices = [  # type: ignore[attr-defined]
             (organisation.pk, organisation.name) for organisation in senders
         ]
 

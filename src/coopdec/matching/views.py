@@ -162,6 +162,7 @@ def _listing_edit(request, *, model, organisation, listing=None):
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        saved: Offer | PartnerRequest
         try:
             if model is Offer:
                 saved = services.offer_save(

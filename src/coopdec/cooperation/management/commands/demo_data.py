@@ -8,6 +8,7 @@ the cooperation between them is invented.
 """
 
 import datetime
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,10 +21,10 @@ from coopdec.cooperation import services
 from coopdec.cooperation.models import Partnership, Project
 from coopdec.territories.models import Locality, Subdivision
 
-DEMO = {"is_demo": True, "source": Source.DEMO, "publication_status": PublicationStatus.PUBLISHED}
+DEMO: dict[str, Any] = {"is_demo": True, "source": Source.DEMO, "publication_status": PublicationStatus.PUBLISHED}
 D = datetime.date
 
-ORGANISATIONS = [
+ORGANISATIONS: list[dict[str, Any]] = [
     {"ref": "org-chambery", "name": "Ville de Chambéry", "kind": "municipality", "locality": 3027422,
      "languages": ["fr"], "description": {
          "fr": "Commune de Savoie engagée depuis les années 1990 dans la coopération avec le Sénégal, notamment sur l'eau "
@@ -56,7 +57,7 @@ ORGANISATIONS = [
                                                 "en": "Urban municipality in the Souss-Massa region."}},
 ]
 
-PARTNERSHIPS = [
+PARTNERSHIPS: list[dict[str, Any]] = [
     {"ref": "partnership-chambery-louga", "parties": [("org-chambery", "partner"), ("org-louga", "partner")],
      "kind": "agreement", "status": "active", "start_date": D(2004, 3, 12), "strategy_start_year": 2022,
      "strategy_end_year": 2027, "title": {"fr": "Chambéry – Louga : convention de coopération décentralisée",
@@ -70,7 +71,7 @@ PARTNERSHIPS = [
      "title": {"fr": "Réseau Villes Propres : gestion des déchets solides", "en": "Clean Cities network: solid-waste management"}},
 ]
 
-PROJECTS = [
+PROJECTS: list[dict[str, Any]] = [
     {"ref": "project-louga-water", "partnership": "partnership-chambery-louga", "currency": "EUR",
      "title": {"fr": "Accès à l'eau potable dans les quartiers périphériques de Louga",
                "en": "Drinking water in the outlying neighbourhoods of Louga"},
@@ -153,12 +154,12 @@ class Command(BaseCommand):
         for spec in PARTNERSHIPS:
             spec = dict(spec)
             ref = spec.pop("ref")
-            existing = Partnership.objects.filter(source=Source.DEMO, source_ref=ref).first()
-            if existing is None:
+            partnership = Partnership.objects.filter(source=Source.DEMO, source_ref=ref).first()
+            if partnership is None:
                 parties = [(organisations[key], role) for key, role in spec.pop("parties")]
-                existing = services.partnership_create(parties=parties, source_ref=ref, **DEMO, **spec)
+                partnership = services.partnership_create(parties=parties, source_ref=ref, **DEMO, **spec)
                 created += 1
-            partnerships[ref] = existing
+            partnerships[ref] = partnership
         for spec in PROJECTS:
             spec = dict(spec)
             ref = spec.pop("ref")
@@ -169,7 +170,7 @@ class Command(BaseCommand):
             project = services.project_create(source_ref=ref, **DEMO, **spec)
             for key, name, role, kind, amount, currency in contributions:
                 services.contribution_add(project=project, organisation=organisations.get(key), contributor_name=name,
-                                          role=role, kind=kind, amount=amount, currency=currency, year=project.planned_start.year)
+                                          role=role, kind=kind, amount=amount, currency=currency, year=spec["planned_start"].year)
             for result_title, indicator_title, values in results:
                 result = services.result_create(project=project, title=result_title)
                 indicator = services.indicator_create(result=result, title=indicator_title)

@@ -1,4 +1,6 @@
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -18,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         started = time.monotonic()
-        steps = [
+        steps: list[Callable[..., Any]] = [
             places.load_countries,
             places.load_subdivisions,
             vocabularies.load_codelists,
