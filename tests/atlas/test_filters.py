@@ -1,7 +1,7 @@
 import pytest
 from django.http import QueryDict
 
-from coopdec.atlas.filters import AtlasQuery, InvalidFilter, UnknownFilter, encode_cursor
+from coopdec.atlas.filters import FACETS, AtlasQuery, InvalidFilter, UnknownFilter, encode_cursor
 
 
 def test_atlas_query_from_params_normalises_values():
@@ -73,3 +73,24 @@ def test_atlas_query_toggled_adds_then_removes_and_resets_page():
     assert added.country == ("SN",)
     assert added.page == 1
     assert added.toggled("country", "SN").country == ()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "eau potable"},
+        {"q": "eau & <savon>", "country": ["FR", "SN"], "sort": "title", "page": "3"},
+        {"type": "project", "start_year": "2015-2020", "page_size": "50", "cursor": encode_cursor(40)},
+        {"partner_country": "SN", "axis": "water", "sdg": "6", "seeks": "culture"},
+        {"start_year": "1999", "sort": "-start_year"},
+    ],
+)
+def test_atlas_query_value_link_encodes_like_with_value(params):
+    query = AtlasQuery.from_params(params)
+
+    for name in FACETS:
+        link = query.value_link(name)
+        for value in ("SN", "14030", "a b&c=d", "é/ü"):
+            if value not in getattr(query, name):
+                assert link(value) == query.with_value(name, value).urlencode(), (name, value)

@@ -1,7 +1,12 @@
 import csv
 import io
 
+import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
+
+from coopdec.atlas.selectors import FacetValue, FacetView, value_label
 
 
 def test_atlas_page_lists_results_and_facets(client, atlas):
@@ -107,3 +112,57 @@ def test_atlas_map_labels_carry_every_plural_form(client, atlas):
     assert 'data-partnerships-other="%(count)s partnerships"' in page
     assert 'data-more-one="%(count)s more local government: filter to see it"' in page
     assert 'data-more-other="%(count)s more local governments: filter to see them"' in page
+
+
+# The facet items as the atlas page's template loop wrote them before the atlas_facets tag.
+FACET_LOOP_BEFORE = (
+    "{% load humanize %}{% for item in facet.values %}<li{% if forloop.counter > 8 %} class=\"facet-more\"{% endif %}>"
+    '<a href="{{ item.url }}"{% if item.selected %} aria-current="true" class="selected"{% endif %} data-value="{{ item.value }}"'
+    ' rel="nofollow">{{ item.label }}</a> <span class="count">{{ item.count|intcomma }}</span></li>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "eau"},
+        {"q": "eau", "country": "SN", "sort": "title"},
+        {"country": ["FR", "SN"], "partner_country": ["FR", "BF"], "page": "2"},
+        {"start_year": "2015-2020", "type": "project", "sector": ["140", "11220"]},
+        {"axis": "water-sanitation", "status": "2", "support": "technical", "sdg": "6"},
+        {"country": "ZW", "kind": "twinning"},
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_atlas_page_facets_same_as_a_query_per_value_and_template_loop(client, atlas, params, language):
+    response = client.get("/atlas/", params, HTTP_ACCEPT_LANGUAGE=language, headers={"Cookie": f"django_language={language}"})
+
+    assert response.status_code == 200
+    result, facets, page = response.context["result"], response.context["facets"], response.content.decode()
+    assert [facet.name for facet in facets] == list(result.counts)
+    with translation.override(language):
+        for facet in facets:
+            for item in facet.values:
+                link = result.query.toggled(facet.name, item.value).urlencode()  # a query per value, as before
+                assert item.url == (f"?{link}" if link else "?")
+                assert item.label == value_label(facet.name, item.value)
+                assert item.count == result.counts[facet.name].get(item.value, 0)
+            if facet.values:
+                assert f"<ul>{Template(FACET_LOOP_BEFORE).render(Context({'facet': facet}))}</ul>" in page
+
+
+def test_facet_items_escape_and_group_like_the_template_loop():
+    values = [
+        FacetValue(value=f"v{i}&\"'", label=f"<Label> {i} & “co”", count=1234567 * i, selected=i in {0, 3},
+                   url=f"?q=a%26b&country=FR&x={i}")
+        for i in range(12)
+    ]
+    facet = FacetView(name="country", label="Country", values=values)
+
+    for language in ("en", "fr", "es", "pt"):
+        with translation.override(language):
+            before = Template(FACET_LOOP_BEFORE).render(Context({"facet": facet}))
+            after = Template("{% load atlas_facets %}{% facet_items facet %}").render(Context({"facet": facet}))
+            assert after == before
+            assert before.count('class="facet-more"') == 4

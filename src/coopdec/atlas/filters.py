@@ -51,9 +51,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.utils.translation import gettext_lazy as _
 
@@ -406,6 +407,21 @@ class AtlasQuery:
     def without_value(self, name: str, value: str) -> AtlasQuery:
         changed: dict[str, Any] = {name: tuple(v for v in getattr(self, name) if v != value)}
         return replace(self, **changed, page=1, offset=None)
+
+    def value_link(self, name: str) -> Callable[[str], str]:
+        """A function giving ``self.with_value(name, value).urlencode()`` for any value not in
+        filter ``name`` yet, without making a query per value: the parameters before and after
+        the new value are encoded once (a facet lists hundreds of values)."""
+        params = self.first_page().to_params()
+        split = len(params) - sum(len(getattr(self, later)) for later in FACETS[FACETS.index(name) + 1 :])
+        split -= sum(1 for key, _value in params if key in {"sort", "page_size"})
+        head, tail = urlencode(params[:split]), urlencode(params[split:])
+        key = quote_plus(name)
+
+        def link(value: str) -> str:
+            return "&".join(part for part in (head, f"{key}={quote_plus(value)}", tail) if part)
+
+        return link
 
     def toggled(self, name: str, value: str) -> AtlasQuery:
         return self.without_value(name, value) if value in getattr(self, name) else self.with_value(name, value)

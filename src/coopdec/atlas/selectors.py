@@ -215,6 +215,12 @@ _CHOICES = {
 
 def value_label(facet: str, value: str) -> str:
     """The label of a facet value in the user's language."""
+    return _value_label(facet, value, get_language() or "")
+
+
+@lru_cache(maxsize=16384)  # every facet value in four languages: a few thousand labels
+def _value_label(facet: str, value: str, language: str) -> str:
+    """``value_label`` in ``language``, the active language (the key of the cache)."""
     if facet in _CHOICES:
         return str(_CHOICES[facet].get(value, value))
     if facet in {"country", "partner_country"}:
@@ -235,6 +241,7 @@ def clear_caches() -> None:
     _countries.cache_clear()
     _country_names.cache_clear()
     _axes.cache_clear()
+    _value_label.cache_clear()
     _profile_url_name.cache_clear()
 
 
@@ -253,8 +260,9 @@ def labelled_facets(result: SearchResult, *, base_url: str = "") -> list[FacetVi
         for value in selected - set(counts):
             ordered.insert(0, (value, 0))
         view = FacetView(name=name, label=str(FACET_LABELS[name]), more=max(0, len(ordered) - FACET_SHOWN))
+        adding = query.value_link(name)  # query.with_value(name, value).urlencode(), encoded once
         for value, count in ordered[:FACET_SHOWN]:
-            link = query.toggled(name, value).urlencode()
+            link = query.without_value(name, value).urlencode() if value in selected else adding(value)
             view.values.append(
                 FacetValue(value=value, label=value_label(name, value), count=count, selected=value in selected,
                            url=f"{base_url}?{link}" if link else base_url or "?")
