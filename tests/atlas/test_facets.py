@@ -230,3 +230,17 @@ def test_synthetic_data_leaves_ids_free_for_new_records(generated):
     project = make_project(partnership=make_partnership(first, second))
 
     assert project.pk > 0
+
+
+@pytest.mark.parametrize("text", ["eau", "cooperation", "jugend", "dakar", "water"])
+def test_relevance_page_of_few_hits_equals_the_walk_of_the_order(generated, text):
+    engine = facets.Engine(facets.engine().version)
+    matches = text_backend().match(text)
+    every, title = engine.id_mask(matches.ids), engine.id_mask(matches.title_ids)
+    assert 0 < every.sum() and 0 < (every & title).sum() < every.sum()
+    few, walked = facets.Hits(every, engine.n), facets.Hits(every, engine.n)
+    few.small, walked.small = True, False  # the sort of the hits alone, and the walk of the whole order
+
+    for page in range(1, 2 + int(every.sum()) // 5):
+        query = AtlasQuery.from_params({"q": text, "page": str(page), "page_size": "5"})
+        assert engine.page(query, few, title).tolist() == engine.page(query, walked, title).tolist(), page

@@ -558,6 +558,10 @@ class Engine:
         if start >= hits.count:
             return np.empty(0, dtype=np.int64)
         if sort == "relevance" and title_mask is not None:
+            if hits.small:  # title matches first, each part in the order: a sort of the hits alone
+                rank = self._rank("-updated", order)
+                key = rank[hits.indices].astype(np.int64) + np.where(title_mask[hits.indices], 0, self.n)
+                return hits.indices[np.argsort(key)][start:end]
             first = order[(hits.mask & title_mask)[order]] if not hits.all else order[title_mask[order]]
             if len(first) >= end:
                 return first[start:end]
