@@ -244,3 +244,21 @@ def test_relevance_page_of_few_hits_equals_the_walk_of_the_order(generated, text
     for page in range(1, 2 + int(every.sum()) // 5):
         query = AtlasQuery.from_params({"q": text, "page": str(page), "page_size": "5"})
         assert engine.page(query, few, title).tolist() == engine.page(query, walked, title).tolist(), page
+
+
+def test_counts_of_few_hits_from_value_columns_equal_a_walk_of_their_pairs(generated):
+    import numpy as np
+
+    engine = facets.Engine(facets.engine().version)
+    rng = np.random.default_rng(7)
+    kept = {}
+    for fraction in (0.0, 0.01, 0.05, 0.3, 1.0):
+        mask = rng.random(engine.n) < fraction
+        hits = facets.Hits(mask, engine.n)
+        hits.small = True  # whatever the count: the path of few hits
+        for name, facet in engine.facets.items():
+            _docs, values = facet._pairs_of(hits)
+            assert facet.counts(hits).tolist() == np.bincount(values, minlength=len(facet.values)).tolist(), (name, fraction)
+            kept[name] = len(facet._value_columns()[0])
+    assert kept["type"] == 1 and kept["country"] == 2  # one record type; partnerships in several countries
+    assert facets.Engine(engine.version).facets["country"]._value_columns()[1] is not None  # networks hold more than two

@@ -140,13 +140,52 @@ class Facet:
         """Exact number of hit documents per value."""
         if hits.all:
             return self.totals
-        if hits.small:  # read only the hits' own pairs
-            _docs, values = self._pairs_of(hits)
-            return np.bincount(values, minlength=len(self.values))
+        if hits.small:  # read only the hits' own values
+            return self._counts_of_rows(hits.indices)
         counts = np.bincount(self.sparse_val[hits.mask[self.sparse_doc]], minlength=len(self.values))
         if len(self.dense_values):
             counts[self.dense_values] = np.bitwise_count(self.dense_bits & hits.packed).sum(axis=1)
         return counts
+
+    def _counts_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """Counts over a few documents: a ``bincount`` of each value column at the rows, plus the
+        pairs of the rows holding more values than the columns keep (a walk of their CSR pairs).
+        At 1M documents and 35,000 hits, 17 ms for every facet instead of 58 by walking all the
+        hits' pairs."""
+        columns, more = self._value_columns()
+        n_values = len(self.values)
+        counts = np.bincount(columns[0][rows], minlength=n_values + 1)  # + 1: the sentinel
+        for column in columns[1:]:
+            counts += np.bincount(column[rows], minlength=n_values + 1)
+        counts = counts[:n_values]
+        if more is not None:
+            rows = rows[more[rows]]
+            if len(rows):
+                starts = self.indptr[rows] + len(columns)
+                lengths = self.indptr[rows + 1] - starts
+                offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(int(lengths.sum()))
+                counts += np.bincount(self.pair_val[offsets], minlength=n_values)
+        return counts
+
+    def _value_columns(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The first value of each document (and its second, when some document holds more than
+        one) as columns, ``len(values)`` where it has none; and a mask of the documents holding
+        more values than the columns keep (None when none does). Made on first use, like
+        ``Engine._rank``: one or two bytes per document and column (the 1M benchmark: ~25 MB
+        for every facet), computed again after an update rather than carried."""
+        made = self.__dict__.get("_columns")
+        if made is None:
+            lengths = np.diff(self.indptr)
+            kept = 1 if not len(lengths) or int(lengths.max()) <= 1 else 2
+            n_values = len(self.values)
+            dtype = np.uint8 if n_values < 2**8 else np.uint16 if n_values < 2**16 else np.int32
+            columns = np.full((kept, self.n), n_values, dtype=dtype)
+            for j in range(kept):
+                holding = np.flatnonzero(lengths > j)
+                columns[j, holding] = self.pair_val[self.indptr[holding] + j]
+            more = lengths > kept
+            made = self.__dict__.setdefault("_columns", (columns, more if more.any() else None))
+        return made
 
     def _pairs_of(self, hits: Hits) -> tuple[np.ndarray, np.ndarray]:
         """(documents, values) of the pairs of the hit documents."""
