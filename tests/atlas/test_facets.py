@@ -262,3 +262,22 @@ def test_counts_of_few_hits_from_value_columns_equal_a_walk_of_their_pairs(gener
             kept[name] = len(facet._value_columns()[0])
     assert kept["type"] == 1 and kept["country"] == 2  # one record type; partnerships in several countries
     assert facets.Engine(engine.version).facets["country"]._value_columns()[1] is not None  # networks hold more than two
+
+
+@pytest.mark.parametrize("params", [{"country": "FR"}, {"continent": "AF", "type": "project"}, {"q": "ville"}, {"kind": "municipality"}])
+def test_map_points_are_the_most_connected_matching_organisations(generated, params, monkeypatch):
+    from coopdec.atlas import selectors
+
+    monkeypatch.setattr(selectors, "MAP_POINTS", 5)
+    query = AtlasQuery.from_params(params)
+    data = selectors.map_data(query)
+
+    organisations = {**{k: v for k, v in params.items() if k != "type"}, "type": "organisation", "page_size": "100"}
+    matching = selectors.search(AtlasQuery.from_params(organisations))
+    assert matching.total == len(matching.items)
+    ids = {item.object_id for item in matching.items}
+    rows = sorted(SearchDocument.objects.filter(record_type="organisation", object_id__in=ids, latitude__isnull=False).values(),
+                  key=lambda row: (-row["partner_count"], row["id"]))
+    assert data["points_total"] == len(rows)
+    assert [point[0] for point in data["points"]] == [row["object_id"] for row in rows[:5]]
+    assert [point[3] for point in data["points"]] == [row["partner_count"] for row in rows[:5]]

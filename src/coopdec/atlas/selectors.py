@@ -289,8 +289,11 @@ def map_data(query: AtlasQuery) -> dict:
 
 def map_data_of(engine, query: AtlasQuery, text_mask) -> dict:
     """``map_data`` on a given engine and text mask (benchmarks)."""
-    typed = {"type": engine.facets["type"].mask([RecordType.PARTNERSHIP])}
-    partnerships = engine.hits(query, text_mask, exclude="type", force=typed)
+    masks = engine.filter_masks(query)
+    masks.pop("type", None)
+    others = ([text_mask] if text_mask is not None else []) + list(masks.values())
+    partnership_mask, located = _map_parts(engine)
+    partnerships = engine_module.Hits(engine._and([partnership_mask, *others]), engine.n)
     by_country = engine.facets["country"].counts(partnerships)
     countries = _countries()
     choropleth = {}
@@ -299,11 +302,11 @@ def map_data_of(engine, query: AtlasQuery, text_mask) -> dict:
         numeric = countries.get(code, {}).get("numeric")
         if numeric:
             choropleth[numeric] = int(by_country[i])
-    typed = {"type": engine.facets["type"].mask([RecordType.ORGANISATION])}
-    organisations = engine.hits(query, text_mask, exclude="type", force=typed)
-    located = np.flatnonzero(organisations.mask & ~np.isnan(engine.latitude))
-    order = np.argsort(-engine.partner_count[located], kind="stable")[:MAP_POINTS]
-    chosen = located[order]
+    # The organisations matching the query among those with a location, in their map order:
+    # the masks read at those positions only.
+    for mask in others:
+        located = located[mask[located]]
+    chosen = located[:MAP_POINTS]
     points = [
         [int(engine.object_ids[i]), round(float(engine.latitude[i]), 4), round(float(engine.longitude[i]), 4), int(engine.partner_count[i])]
         for i in chosen
@@ -314,6 +317,19 @@ def map_data_of(engine, query: AtlasQuery, text_mask) -> dict:
         "points": points,
         "points_total": int(len(located)),
     }
+
+
+def _map_parts(engine) -> tuple[np.ndarray, np.ndarray]:
+    """What the map reads of every engine version whatever the query: the mask of partnerships,
+    and the positions of the organisations with a location, the most connected first (ties in
+    document order)."""
+    parts = engine.memo.get("map_parts")
+    if parts is None:
+        facet = engine.facets["type"]
+        located = np.flatnonzero(facet.mask([RecordType.ORGANISATION]) & ~np.isnan(engine.latitude))
+        located = located[np.argsort(-engine.partner_count[located], kind="stable")]
+        parts = engine.memo.setdefault("map_parts", (facet.mask([RecordType.PARTNERSHIP]), located))
+    return parts
 
 
 def organisation_network(organisation_id: int) -> dict | None:
