@@ -64,6 +64,7 @@ FEATURES = (
     "name_root",  # the two names begin alike (five letters) without being the same name
     "population_product",  # log10(population) x log10(population) / 10: big towns pair with big towns
     "nearby_links",  # partnerships between places near the source and places near the candidate
+    "reverse_country_affinity",  # share of the candidate country's partnerships that go to the source's country
 )
 
 # Fitted by ``fit_weights`` on a validation split of the real twinnings network (see
@@ -71,30 +72,31 @@ FEATURES = (
 # twinnings and are set by hand so that a stated need or a shared topic lifts a candidate about as
 # much as one shared partner.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "resource_allocation": 2.4,
-    "common_partners": 1.6,
-    "country_affinity": 5.2,
-    "own_country_profile": -0.4625,
-    "degree_prior": 0.0,
-    "population_similarity": 0.75,
-    "same_name": 5.5,
-    "region_pairs": 0.288,
-    "region_affinity": 0.425,
-    "partners_in_region": -0.275,
-    "partners_near_source": 0.195,
-    "partners_in_source_country": -0.07,
-    "three_hop": 15.0,
-    "neighbouring_country": -0.23,
+    "resource_allocation": 4.6941,
+    "common_partners": 1.6346,
+    "country_affinity": 1.5388,
+    "own_country_profile": 0.0,
+    "degree_prior": 0.0973,
+    "population_similarity": 1.8944,
+    "same_name": 5.0536,
+    "region_pairs": 0.2366,
+    "region_affinity": 2.3115,
+    "partners_in_region": -0.3374,
+    "partners_near_source": -0.2527,
+    "partners_in_source_country": -0.5423,
+    "three_hop": 14.8819,
+    "neighbouring_country": -0.0412,
     "shared_topics": 0.7,
     "shared_language": 0.3,
     "request_match": 3.0,
     "offer_match": 3.0,
-    "distance_100": 1.0,
-    "distance_300": 0.58,
-    "distance_800": 0.32,
-    "name_root": 1.8,
-    "population_product": 0.034,
-    "nearby_links": 1.5625,
+    "distance_100": 0.9356,
+    "distance_300": 0.0995,
+    "distance_800": 0.0314,
+    "name_root": 1.714,
+    "population_product": 0.0624,
+    "nearby_links": 2.2829,
+    "reverse_country_affinity": 5.5683,
 }
 
 # Candidate generation: how many countries, and how many places per country.
@@ -603,6 +605,7 @@ class Network:
                     else 0.0,
                     source_log_population * _log_population(candidate.population) / 10.0,
                     float(nearby[position]) if nearby is not None and position is not None else 0.0,
+                    self.country_affinity(country, source.country),
                 )
             )
             rows.append((candidate_id, vector, shared))
@@ -736,7 +739,9 @@ class Network:
             reasons.append(Reason("partners_with_your_country", (source.country, count)))
         if f["own_country_profile"] > 0 and candidate.country != source.country:
             reasons.append(Reason("partners_in_country", (candidate.country,)))
-        elif f["country_affinity"] >= 0.05 and candidate.country != source.country:
+        elif (
+            f["country_affinity"] >= 0.05 or f["reverse_country_affinity"] >= 0.05
+        ) and candidate.country != source.country:  # seen from either country
             reasons.append(Reason("country_affinity", (source.country, candidate.country)))
         if self.degree(candidate.id) >= 10:
             reasons.append(Reason("well_connected", (self.degree(candidate.id),)))
