@@ -110,6 +110,32 @@ def test_organisation_page_links_its_iati_files_once_published(client):
     assert "/iati/organisations/" not in response.content.decode()
 
 
+def test_export_streams_with_a_small_sqlite_page_cache_then_gives_it_back():
+    from django.db import connection
+
+    from coopdec.interop.iati.exporter import EXPORT_PAGE_CACHE_KIB, activities_xml
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the page cache is SQLite's")
+    paris, _dakar, _project = native_twinning()
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    chunks = activities_xml(paris)
+    next(chunks)  # the first activity is out: the export is streaming
+    assert cache_size() == -EXPORT_PAGE_CACHE_KIB != before
+    b"".join(chunks)
+    assert cache_size() == before
+    chunks = activities_xml(paris)
+    next(chunks)
+    chunks.close()  # a client that goes away closes the stream: the connection gets its cache back
+    assert cache_size() == before
+
+
 def test_export_command_writes_a_file_by_iati_identifier(tmp_path):
     native_twinning()
     output = tmp_path / "out.xml"

@@ -6,8 +6,10 @@ projects and their details 500 at a time. The mapping is documented in docs/iati
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 from lxml import etree
@@ -35,6 +37,27 @@ from .xmlsafe import XML_LANG
 
 VERSION = "2.03"
 CHUNK_SIZE = 500
+# SQLite page cache while an export streams (KiB): it reads each page once, so the 64 MB cache the
+# settings give every connection would only hold pages never read again, about a third of the
+# export's peak memory (100,398 activities: 200.6 MB with it, 149.4 MB with 16 MB, same CPU time).
+EXPORT_PAGE_CACHE_KIB = 16 * 1024
+
+
+@contextmanager
+def _small_page_cache():
+    """On SQLite, a smaller page cache for this connection while the export runs, then the one it had."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size=-{EXPORT_PAGE_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={previous:d}")
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 DEFAULT_DOCUMENT_FORMAT = "application/octet-stream"
 DEFAULT_DOCUMENT_CATEGORY = "A12"  # "Activity web page": what a bare link is
@@ -452,16 +475,17 @@ def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> 
             # The ids first, then the projects a chunk at a time: one query for every wide row lets
             # SQLite sort them all in memory (its plan for the OR of the four ways an organisation
             # has a project: 100,000 projects took 350 MB), while sorting ids costs next to nothing.
-            ids = list(organisation_projects(organisation).order_by("id").values_list("id", flat=True))
-            for start in range(0, len(ids), CHUNK_SIZE):
-                for project in _projects(ids[start : start + CHUNK_SIZE]):
-                    element = activity_element(project, organisation)
-                    if element is None:
-                        stats["skipped"] += 1
-                        continue
-                    xf.write("\n", element)  # one activity per line: readable diffs and line numbers
-                    stats["exported"] += 1
-                    yield out.take()
+            with _small_page_cache():
+                ids = list(organisation_projects(organisation).order_by("id").values_list("id", flat=True))
+                for start in range(0, len(ids), CHUNK_SIZE):
+                    for project in _projects(ids[start : start + CHUNK_SIZE]):
+                        element = activity_element(project, organisation)
+                        if element is None:
+                            stats["skipped"] += 1
+                            continue
+                        xf.write("\n", element)  # one activity per line: readable diffs and line numbers
+                        stats["exported"] += 1
+                        yield out.take()
             xf.write("\n")
     yield out.take()
 
