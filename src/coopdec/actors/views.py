@@ -107,7 +107,7 @@ def organisation_update(request, pk: int):
             messages.success(request, _("Saved."))
             return redirect(organisation)
     return render(request, "actors/organisation_form.html",
-                  {"form": form, "organisation": organisation, "contact_form": ContactForm()})
+                  {"form": form, "organisation": organisation, "contact_form": ContactForm(auto_id="contact_%s")})
 
 
 ORGANISATION_VIEWS = records.RecordViews(

@@ -133,7 +133,7 @@ def partnership_update(request, pk: int):
             messages.success(request, _("Saved."))
             return redirect(partnership)
     return render(request, "cooperation/partnership_form.html", {
-        "form": form, "partnership": partnership, **_parties_context(request, partnership), "document_form": DocumentForm(),
+        "form": form, "partnership": partnership, **_parties_context(request, partnership), "document_form": DocumentForm(auto_id="document_%s"),
     })
 
 
@@ -305,15 +305,18 @@ def project_create(request):
 def _project_subforms(project, data=None, files=None, which: str = "") -> dict:
     parties = Organisation.objects.filter(pk__in=selectors.party_ids(project))
     results = project.results.all()
-    def bound(name):
-        return (data, files) if which == name else (None, None)
+    def bound(name) -> dict:
+        # Each form on the page gets its own element ids ("result_title_0"), so that every label
+        # names its own input (the project form keeps Django's "id_...").
+        data_files = (data, files) if which == name else (None, None)
+        return {"data": data_files[0], "files": data_files[1], "auto_id": f"{name}_%s"}
     return {
-        "contribution_form": ContributionForm(*bound("contribution"), parties=parties, initial={"currency": project.currency}),
-        "result_form": ResultForm(*bound("result")),
-        "indicator_form": IndicatorForm(*bound("indicator"), results=results),
-        "value_form": IndicatorValueForm(*bound("value"), indicators=Indicator.objects.filter(result__project=project),
+        "contribution_form": ContributionForm(**bound("contribution"), parties=parties, initial={"currency": project.currency}),
+        "result_form": ResultForm(**bound("result")),
+        "indicator_form": IndicatorForm(**bound("indicator"), results=results),
+        "value_form": IndicatorValueForm(**bound("value"), indicators=Indicator.objects.filter(result__project=project),
                                          parties=parties),
-        "document_form": DocumentForm(*bound("document")),
+        "document_form": DocumentForm(**bound("document")),
     }
 
 
