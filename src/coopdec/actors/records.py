@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from coopdec.common.i18n import localize
 
@@ -31,6 +31,11 @@ def check(request, permission: str, record=None) -> None:
 
 class _LoginRequired(Exception):  # noqa: N818 - control flow, turned into a redirect by ``login_or_403``
     pass
+
+
+# Pages with a form: shown (GET, HEAD) and sent (POST); any other method is refused (405), so that every
+# method a URL answers is one its access rules were written for (tests/test_access_matrix.py).
+form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def guarded(view):
@@ -241,10 +246,10 @@ class RecordViews:
             return restore(request, self.get(request, pk), history_id, permission=self.perm("change"))
 
         return {
-            "delete": guarded(delete_view),
+            "delete": form_methods(guarded(delete_view)),
             "confirm": require_POST(guarded(confirm_view)),
             "publish": require_POST(guarded(publish_view)),
-            "history": guarded(history_view),
+            "history": require_safe(guarded(history_view)),
             "restore": require_POST(guarded(restore_view)),
         }
 

@@ -1,31 +1,31 @@
 from django.urls import path
 
-from coopdec.actors.records import record_urls
+from coopdec.actors.records import form_methods, record_urls
 
 from . import views
 
 app_name = "cooperation"
 urlpatterns = [
-    path("partnerships/new/", views.partnership_create, name="partnership_create"),
+    path("partnerships/new/", form_methods(views.partnership_create), name="partnership_create"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
-    path("partnerships/<int:pk>/edit/", views.partnership_update, name="partnership_update"),
+    path("partnerships/<int:pk>/edit/", form_methods(views.partnership_update), name="partnership_update"),
     *record_urls("partnerships/", "partnership", views.PARTNERSHIP_VIEWS),
     path("partnerships/<int:pk>/parties/", views.party_add, name="party_add"),
     path("partnerships/<int:pk>/parties/<int:party_id>/", views.party_change, name="party_change"),
     path("partnerships/<int:pk>/parties/<int:party_id>/remove/", views.party_remove, name="party_remove"),
     path("partnerships/<int:pk>/documents/", views.partnership_document_add, name="partnership_document_add"),
-    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/new/", form_methods(views.project_create), name="project_create"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
-    path("projects/<int:pk>/edit/", views.project_update, name="project_update"),
+    path("projects/<int:pk>/edit/", form_methods(views.project_update), name="project_update"),
     *record_urls("projects/", "project", views.PROJECT_VIEWS),
     path("projects/<int:pk>/add/<str:what>/", views.project_add, name="project_add"),
-    path("projects/<int:pk>/participants/", views.participants, name="participants"),
+    path("projects/<int:pk>/participants/", form_methods(views.participants), name="participants"),
     path("projects/<int:pk>/participants/<int:participant_id>/", views.participant_change, name="participant_change"),
     path("projects/<int:pk>/participants/<int:participant_id>/remove/", views.participant_remove,
          name="participant_remove"),
-    path("projects/<int:pk>/results/<int:result_id>/", views.result_update, name="result_update"),
+    path("projects/<int:pk>/results/<int:result_id>/", form_methods(views.result_update), name="result_update"),
     path("projects/<int:pk>/results/<int:result_id>/remove/", views.result_remove, name="result_remove"),
-    path("projects/<int:pk>/indicators/<int:indicator_id>/", views.indicator_update, name="indicator_update"),
+    path("projects/<int:pk>/indicators/<int:indicator_id>/", form_methods(views.indicator_update), name="indicator_update"),
     path("projects/<int:pk>/indicators/<int:indicator_id>/remove/", views.indicator_remove, name="indicator_remove"),
     path("projects/<int:pk>/values/<int:value_id>/remove/", views.indicator_value_remove, name="indicator_value_remove"),
     path("projects/<int:pk>/contributions/<int:contribution_id>/remove/", views.contribution_remove, name="contribution_remove"),
