@@ -84,7 +84,9 @@ def partnership_detail(request, pk: int):
     user = request.user
     context = {
         "partnership": partnership, "record": partnership, "description": localize(partnership.description),
-        "parties": partnership.party_links.all(),
+        # A draft organisation shows to its members and coordinators only (as in the API).
+        "parties": [party for party in partnership.party_links.all()
+                    if user.has_perm("actors.view_organisation", party.organisation)],
         "projects": selectors.projects_visible_to(user).filter(partnership=partnership).order_by("-id"),
         "documents": partnership.documents.all(),
         "can_edit": user.has_perm("cooperation.change_partnership", partnership),
@@ -240,13 +242,15 @@ def _contribution_totals(contributions) -> list[tuple[str, object]]:
 def project_detail(request, pk: int):
     project = _project(request, pk)
     user = request.user
-    contributions = list(project.contributions.select_related("organisation"))
+    visible = organisations_visible_to(user)
+    contributions = [contribution for contribution in project.contributions.select_related("organisation")
+                     if contribution.organisation_id is None or user.has_perm("actors.view_organisation", contribution.organisation)]
     results = list(project.results.prefetch_related("indicators__values__territory"))
     context = {
         "project": project, "record": project, "summary": localize(project.summary),
         "description": localize(project.description), "beneficiary_groups": localize(project.beneficiary_groups),
         "support_labels": [SupportType(value).label for value in project.support_types if value in SupportType.values],
-        "parties": Organisation.objects.filter(pk__in=selectors.party_ids(project)).select_related("country"),
+        "parties": visible.filter(pk__in=selectors.party_ids(project)).select_related("country"),
         "sectors": [(sector, code_label("Sector" if sector.vocabulary == "1" else "SectorCategory", sector.code))
                     for sector in project.sectors.all()],
         "sdgs": [(sdg.target, code_label("UNSDG-Targets" if "." in sdg.target else "UNSDG-Goals", sdg.target))
@@ -254,7 +258,8 @@ def project_detail(request, pk: int):
         "axes": project.axes.all(), "locations": project.locations.select_related("country"),
         "contributions": contributions, "totals": _contribution_totals(contributions),
         "budgets": project.budgets.all(), "results": results, "documents": project.documents.all(),
-        "participants": project.participants.select_related("organisation").order_by("role", "organisation__name"),
+        "participants": project.participants.filter(organisation__in=visible).select_related("organisation")
+        .order_by("role", "organisation__name"),
         "can_edit": user.has_perm("cooperation.change_project", project),
         "can_delete": user.has_perm("cooperation.delete_project", project),
         "can_manage_participants": user.has_perm("cooperation.manage_participants", project),
