@@ -218,8 +218,9 @@ def record_restore(*, record, history_id: int, user=None):
     Access checks, including the permission of each relation that would change
     (``versions.restore_plan``), are the caller's job.
     """
-    plan = versions.restore_plan(record, history_id)
-    version = plan.version
+    # The version and its relations only: which relations change (``restore_plan``) is the caller's
+    # check, and ``apply`` compares them with the current ones itself.
+    version, relations = versions.version_state(record, history_id)
     versions.keep(record)
     restored = version.instance
     restored.pk = record.pk
@@ -234,8 +235,8 @@ def record_restore(*, record, history_id: int, user=None):
     # Freshness belongs to the present: restoring is a change made now.
     restored.created_at = record.created_at
     save_with_history(restored, user=user, reason="restored " + version.history_date.isoformat(timespec="minutes"))
-    if plan.relations is not None:
-        versions.apply(restored, plan.relations, user=user)
+    if relations is not None:
+        versions.apply(restored, relations, user=user)
         versions.remember(restored)
     return restored
 

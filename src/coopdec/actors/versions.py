@@ -285,14 +285,20 @@ class RestorePlan:
     relations: dict | None = None  # the relations at that version, to ``apply`` (None: none to restore)
 
 
-def restore_plan(record, history_id: int) -> RestorePlan:
+def version_state(record, history_id: int) -> tuple[Any, dict | None]:
+    """(the version, its relations as ``relations_at`` gives them: None when it did not record them or
+    the record has none); a ValidationError when the version is gone."""
     try:
         version = record.history.get(history_id=history_id)
     except record.history.model.DoesNotExist:
         raise ValidationError(_("This version does not exist (any more).")) from None
+    return version, relations_at(version) if relations_of(type(record)) else None
+
+
+def restore_plan(record, history_id: int) -> RestorePlan:
+    version, wanted = version_state(record, history_id)
     if not relations_of(type(record)):
         return RestorePlan(version=version, recorded=True, changing=[])
-    wanted = relations_at(version)
     if wanted is None:
         return RestorePlan(version=version, recorded=False, changing=[])
     current = snapshot(record)
