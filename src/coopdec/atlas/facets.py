@@ -558,14 +558,23 @@ class Engine:
             result = mask.copy() if result is None else np.logical_and(result, mask, out=result)
         return result
 
-    def hits(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
-             force: dict[str, np.ndarray] | None = None) -> Hits:
+    def query_masks(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
+                    force: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:
+        """The masks a document must pass: the text's, then each filter's (but ``exclude``'s), ``force``
+        replacing or adding filters."""
         masks = self.filter_masks(query)
         if exclude is not None:
             masks.pop(exclude, None)
         masks.update(force or {})
-        parts = ([text_mask] if text_mask is not None else []) + list(masks.values())
-        return Hits(self._and(parts), self.n)
+        return ([text_mask] if text_mask is not None else []) + list(masks.values())
+
+    def hits(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
+             force: dict[str, np.ndarray] | None = None) -> Hits:
+        return self.hits_of(self.query_masks(query, text_mask, exclude=exclude, force=force))
+
+    def hits_of(self, masks: list[np.ndarray]) -> Hits:
+        """The documents passing every mask (all of them when there is none)."""
+        return Hits(self._and(masks), self.n)
 
     # --- the search -----------------------------------------------------------------------
     def search(self, query: AtlasQuery, text_mask: np.ndarray | None, title_mask: np.ndarray | None,
@@ -573,7 +582,7 @@ class Engine:
         wanted = [f for f in (facets if facets is not None else self.facet_names()) if f in self.facets]
         masks = self.filter_masks(query)
         base = [text_mask] if text_mask is not None else []
-        full = Hits(self._and(base + list(masks.values())), self.n)
+        full = self.hits_of(base + list(masks.values()))
         counts: dict[str, dict[str, int]] = {}
         if full.all:
             counts = {name: self.empty_counts[name] for name in wanted}
@@ -582,7 +591,7 @@ class Engine:
                 own = "sector" if name == "sector_code" else name
                 if own in masks:
                     others = [m for key, m in masks.items() if key != own]
-                    hits = Hits(self._and(base + others), self.n)
+                    hits = self.hits_of(base + others)
                 else:
                     hits = full
                 counts[name] = self._nonzero(self.facets[name], self.facets[name].counts(hits))

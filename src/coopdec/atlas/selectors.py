@@ -289,11 +289,9 @@ def map_data(query: AtlasQuery) -> dict:
 
 def map_data_of(engine, query: AtlasQuery, text_mask) -> dict:
     """``map_data`` on a given engine and text mask (benchmarks)."""
-    masks = engine.filter_masks(query)
-    masks.pop("type", None)
-    others = ([text_mask] if text_mask is not None else []) + list(masks.values())
+    others = engine.query_masks(query, text_mask, exclude="type")
     partnership_mask, located = _map_parts(engine)
-    partnerships = engine_module.Hits(engine._and([partnership_mask, *others]), engine.n)
+    partnerships = engine.hits_of([*others, partnership_mask])
     by_country = engine.facets["country"].counts(partnerships)
     countries = _countries()
     choropleth = {}
