@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "coopdec.atlas",
     "coopdec.matching",
     "coopdec.interop",
+    "coopdec.declarations",
     "coopdec.api",
     "ninja",  # the API documentation page serves Swagger UI from ninja's static files (offline)
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contact, Invitation, Membership, Organisation, User
+from .models import Contact, CountryCoordinator, Invitation, Membership, Organisation, User
 
 
 @admin.register(User)
@@ -39,3 +39,10 @@ class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
     raw_id_fields = ["organisation", "invited_by", "accepted_by"]
     exclude = ["token"]
+
+
+@admin.register(CountryCoordinator)
+class CountryCoordinatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "country", "created_at"]
+    list_filter = ["country"]
+    raw_id_fields = ["user", "country"]

@@ -39,6 +39,27 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
 
+class CountryCoordinator(models.Model):
+    """A national coordinator: follows the records and the aid declarations of one country.
+
+    Platform coordinators (``User.is_coordinator``) act everywhere; a country coordinator acts for
+    the country named here (for example the French delegation for decentralised cooperation opening
+    the yearly aid declaration campaign of France).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinated_countries", verbose_name=_("user"))
+    country = models.ForeignKey("territories.Country", on_delete=models.CASCADE, related_name="coordinators", verbose_name=_("country"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("country coordinator")
+        verbose_name_plural = _("country coordinators")
+        constraints = [models.UniqueConstraint(fields=["user", "country"], name="country_coordinator_unique")]
+
+    def __str__(self):
+        return f"{self.user} ({self.country_id})"
+
+
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     INTERMUNICIPAL = "intermunicipal", _("Inter-municipal body")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coopdec.common.models import PublicationStatus
 
-from .models import Membership, MembershipRole, Organisation
+from .models import CountryCoordinator, Membership, MembershipRole, Organisation
 
 STALE_AFTER = timedelta(days=365)
 ALTERNATE_NAMES_BELOW = 1  # search alternate names only when no main name matches (a scan)
@@ -32,6 +32,23 @@ _CACHE_ATTRIBUTE = "_coopdec_roles"
 
 def is_coordinator(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and (user.is_coordinator or user.is_superuser))
+
+
+def coordinated_country_codes(user) -> frozenset[str]:
+    """ISO codes of the countries ``user`` coordinates (cached on the user object); platform coordinators
+    coordinate every country but are not listed here: test ``is_coordinator`` first."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    codes = getattr(user, "_coopdec_countries", None)
+    if codes is None:
+        codes = frozenset(CountryCoordinator.objects.filter(user=user).values_list("country_id", flat=True))
+        user._coopdec_countries = codes
+    return codes
+
+
+def coordinates_country(user, country_code: str | None) -> bool:
+    """Platform coordinator, or coordinator of that country."""
+    return is_coordinator(user) or (country_code is not None and country_code in coordinated_country_codes(user))
 
 
 def roles_of(user) -> dict[int, str]:
