@@ -3,7 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from coopdec.cooperation.models import Contribution, ContributorRole, ProjectCountry, ProjectSector, Transaction
+from coopdec.cooperation.models import (
+    Contribution,
+    ContributorRole,
+    ProjectCountry,
+    ProjectSector,
+    Transaction,
+)
 from coopdec.declarations.prefill import propose, split
 from coopdec.declarations.rates import RateUnavailable, year_average
 from coopdec.territories.models import Locality
