@@ -167,3 +167,12 @@ def test_lines_replace_refuses_the_whole_import_on_one_bad_row(lyon):
         services.lines_replace(declaration=declaration, user=None, rows=[_line(), _line(sector="1")])
     assert error.value.messages == ["Row 3: sector: “1” is not in the IATI Sector codelist."]
     assert DeclarationLine.objects.count() == 1
+
+
+def test_checks_warn_when_a_declared_project_is_a_draft(lyon):
+    project = make_project(lead=lyon, published=False, title={"fr": "Eau à Louga"})
+    Contribution.objects.create(project=project, organisation=lyon, amount=Decimal("50"), currency="EUR", year=2025)
+    declaration = services.declaration_start(campaign=_campaign(), organisation=lyon, user=None)
+    warnings = [issue.message for issue in checks.check(declaration) if issue.level == checks.WARNING]
+    assert warnings == [f"Project {project.pk} (Eau à Louga) is declared but still a draft: publish it so that your IATI "
+                        "file shows what you declared."]

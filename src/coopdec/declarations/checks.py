@@ -10,7 +10,9 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from coopdec.cooperation.models import ProjectSector
+from coopdec.common.i18n import localize
+from coopdec.common.models import PublicationStatus
+from coopdec.cooperation.models import Project, ProjectSector
 from coopdec.vocabularies.selectors import codelist
 
 from .models import Declaration, DeclarationStatus, Recipient
@@ -110,6 +112,12 @@ def _warnings(declaration: Declaration, lines) -> list[Issue]:
             issues.append(Issue(WARNING, _("Project %(project)s: its sector percentages add up to %(total)s %%, so its "
                                            "lines were split in proportion; complete the project's sectors.") % {
                 "project": pid, "total": totals[pid].normalize()}))
+    # The organisation's IATI file publishes its published projects: a declared project left in draft
+    # would make the declaration and the open data disagree.
+    drafts = Project.objects.filter(pk__in=project_ids).exclude(publication_status=PublicationStatus.PUBLISHED)
+    for pid, title in drafts.order_by("pk").values_list("pk", "title"):
+        issues.append(Issue(WARNING, _("Project %(project)s (%(title)s) is declared but still a draft: publish it so that "
+                                       "your IATI file shows what you declared.") % {"project": pid, "title": localize(title)}))
     sources = defaultdict(set)
     for line in lines:
         if line.project_id and line.source_ref:
