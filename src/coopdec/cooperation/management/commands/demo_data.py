@@ -4,7 +4,8 @@ Every record it creates is marked ``is_demo=True`` and ``source="demo"`` (pages 
 each has a stable ``source_ref``, so a second run creates nothing. A local government whose place is
 registered already (``make demo`` imports the twin-towns list first) is not created again: the demo's
 partnerships and projects take the register's record, left as it is. The places are real (GeoNames, ISO 3166-2);
-the cooperation between them is invented.
+the cooperation between them is invented. The aid declaration campaign of France for last year
+(``coopdec/declarations/demo.py``) is opened too, with two pre-filled declarations.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from coopdec.actors.services import local_government_at, organisation_create
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Partnership, Project
+from coopdec.declarations import demo as declarations_demo
 from coopdec.territories.models import Locality, Subdivision
 
 DEMO: dict[str, Any] = {"is_demo": True, "source": Source.DEMO, "publication_status": PublicationStatus.PUBLISHED}
@@ -178,6 +180,8 @@ class Command(BaseCommand):
                     services.indicator_value_set(indicator=indicator, territory=organisations[key], period_start=start,
                                                  period_end=end, baseline=baseline, target=target, actual=actual)
             created += 1
+        # France's aid declaration campaign for last year, open now, with the French demo partners' declarations.
+        created += declarations_demo.build(organisations)
         self.stdout.write(ngettext(
             "Demo data: %(created)s record created (the demo set has %(organisations)s organisations, "
             "%(partnerships)s partnerships and %(projects)s projects).",
