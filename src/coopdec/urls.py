@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("coopdec.actors.urls")),
     path("", include("coopdec.cooperation.urls")),
     path("atlas/", include("coopdec.atlas.urls")),
+    path("declarations/", include("coopdec.declarations.urls")),
     path("", include("coopdec.matching.urls")),
     path("", include("coopdec.interop.urls")),
     path("", include("coopdec.api.urls")),
