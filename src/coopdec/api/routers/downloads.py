@@ -21,7 +21,7 @@ class DownloadParams(AtlasFilters):
 
 @router.get(
     "/atlas.{fmt}", summary="Download an atlas search (CSV, XLSX, GeoJSON)",
-    openapi_extra={"responses": {"200": {"description": "The file", "content": {
+    openapi_extra={"responses": {200: {"description": "The file", "content": {
         "text/csv": {}, "application/geo+json": {},
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}},
 )
