@@ -48,6 +48,15 @@ def test_find_duplicates_same_place_and_similar_names():
     assert university.pk not in {pk for pair in pairs for pk in pair}
 
 
+def test_find_duplicates_leaves_out_local_governments_of_different_kinds_at_one_place():
+    poitiers = make_organisation("Poitiers")
+    grand_poitiers = make_organisation("Grand Poitiers", kind=OrganisationKind.INTERMUNICIPAL)
+    same_commune = make_organisation("Ville de Poitiers")
+    pairs = {(pair.keep.pk, pair.drop.pk) for pair in find_duplicates()}
+    assert pairs == {(poitiers.pk, same_commune.pk)}
+    assert grand_poitiers.pk not in {pk for pair in pairs for pk in pair}
+
+
 def test_merge_moves_every_link_and_keeps_histories():
     keep = make_organisation("Ville de Dakar", geonameid=2253354)
     drop = make_organisation("Dakar", geonameid=2253354, website="https://dakar.example.org", source_ref="geonames:2253354")

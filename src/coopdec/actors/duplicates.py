@@ -1,7 +1,8 @@
 """Probable duplicate organisations, and merging two records into one.
 
 Two records are probable duplicates when they stand for the same place (same locality, or same
-subdivision) and are the same kind of body or have similar names, or when they share a country
+subdivision) and are the same kind of body or have similar names (never two local governments of
+different kinds: a commune and its inter-municipal body share a place and a name), or when they share a country
 and kind and their folded names are nearly identical. The merge moves every link of the dropped
 record to the kept one (party links, projects led, participations, contributions, memberships,
 contacts, invitations, matching listings... every foreign key to an organisation, found from
@@ -79,6 +80,8 @@ def find_duplicates(queryset=None) -> list[DuplicatePair]:
                 both_local = a.kind in LOCAL_GOVERNMENT_KINDS and b.kind in LOCAL_GOVERNMENT_KINDS
                 if both_local and a.kind == b.kind:
                     add(_pair(a, b, max(score, 0.95), _("two local governments of the same kind at the same place")))
+                elif both_local:
+                    continue  # a commune and its intercommunal body (Poitiers, Grand Poitiers): two governments
                 elif score >= SIMILAR_NAMES_SAME_PLACE:
                     add(_pair(a, b, score, _("same place, similar names")))
     for group in by_kind.values():
