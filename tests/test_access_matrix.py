@@ -121,6 +121,23 @@ def _project_part(key, name):
     return lambda w: {"pk": w["project"].pk, key: w[name].pk}
 
 
+def _revision(name="aid_declaration", **fields):
+    """Form data carrying the declaration's current revision (the services refuse a stale one)."""
+    from coopdec.declarations.models import Declaration
+
+    return lambda w: {"revision": Declaration.objects.get(pk=w[name].pk).revision, **fields}
+
+
+def _aid_line(w):
+    return {"pk": w["aid_declaration"].pk, "line_id": w["aid_line"].pk}
+
+
+AID_LINE = {"recipient_type": "country", "recipient_code": "SN", "sector": "14030", "channel": "12000", "flow_type": "10",
+            "finance_type": "110", "aid_type": "C01", "original_amount": "1500", "original_currency": "EUR"}
+DECLARATION_READERS = level("the declaration's organisation's members, the campaign's coordinators", "editor", "admin",
+                            "coordinator")
+
+
 
 
 # The one table: every URL pattern of the urlconf (``admin/``: see ADMIN_SITE), its cases and levels.
@@ -239,6 +256,25 @@ ACCESS: dict[str, list[Case]] = {
     "atlas/stats/": [case(GET=PUBLIC)],
     "atlas/stats/<slug:dimension>.csv": [case(lambda w, d=d: {"dimension": d}, label=d, GET=PUBLIC)
                                          for d in ("country", "axis", "sector", "start_year", "kind")],
+    # aid declarations (pages)
+    "declarations/": [case(GET=SIGNED_IN)],
+    "declarations/campaigns/new/": [case(GET=COORDINATOR, POST=COORDINATOR)],
+    "declarations/campaigns/<int:pk>/": [case(pk("aid_campaign"), GET=COORDINATOR, POST=COORDINATOR, data=lambda w: {
+        "opens_on": w["aid_campaign"].opens_on.isoformat(), "closes_on": w["aid_campaign"].closes_on.isoformat()})],
+    "declarations/campaigns/<int:pk>/start/": [case(pk("aid_campaign"), POST=EDITOR, data=lambda w: {"organisation": w["paris"].pk})],
+    "declarations/<int:pk>/": [case(pk("aid_declaration"), GET=DECLARATION_READERS)],
+    "declarations/<int:pk>/lines/new/": [case(pk("aid_declaration"), GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))],
+    "declarations/<int:pk>/lines/<int:line_id>/": [case(_aid_line, GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))],
+    "declarations/<int:pk>/lines/<int:line_id>/remove/": [case(_aid_line, POST=EDITOR, data=_revision())],
+    "declarations/<int:pk>/lines/<int:line_id>/cofinancing/": [case(_aid_line, POST=EDITOR, data=_revision(deduct="1"))],
+    "declarations/<int:pk>/refresh/": [case(pk("aid_declaration"), POST=EDITOR, data=_revision())],
+    "declarations/<int:pk>/nil/": [case(pk("aid_declaration"), POST=EDITOR, data=_revision(is_nil="0"))],
+    "declarations/<int:pk>/submit/": [case(pk("aid_declaration"), POST=EDITOR, data=_revision())],
+    "declarations/<int:pk>/reopen/": [case(pk("aid_submitted"), POST=COORDINATOR,
+                                           data=_revision("aid_submitted", reason="Montants à vérifier"))],
+    "declarations/<int:pk>/extend/": [case(pk("aid_declaration"), POST=COORDINATOR, data=_revision(until="2099-01-31"))],
+    "declarations/totals/": [case(GET=PUBLIC)],
+    "declarations/totals/<int:pk>/": [case(pk("aid_campaign"), GET=PUBLIC)],
     # matching
     "matching/offers/": [case(GET=PUBLIC)],
     "matching/requests/": [case(GET=PUBLIC)],
@@ -342,7 +378,7 @@ API_OWN_VIEWS = {"api/v1/openapi.json", "api/v1/docs", "api/v1/", "^api/v1/.*$"}
 ADMIN_PUBLIC = {"admin/login/", "admin/logout/"}  # the sign-in page; signing out (nothing to show)
 
 # Tables of the app whose rows a refused write must leave as they were (the atlas index follows them).
-FINGERPRINT_APPS = ("actors", "cooperation", "matching", "interop", "api")
+FINGERPRINT_APPS = ("actors", "cooperation", "matching", "interop", "api", "declarations")
 FINGERPRINT_SKIPPED = {"ratecounter"}
 FINGERPRINT_SKIPPED_FIELDS = {"last_used_at", "last_login"}
 
@@ -444,7 +480,17 @@ def _build_world() -> dict:
     sheet = spreadsheet_parse("organisation_1,kind_1,city_1,country_1\nVille de Thiès,municipality,Thiès,Senegal\n".encode(),
                               filename="import.csv")
     from coopdec.atlas.index import reindex_all
+    from coopdec.declarations import services as declaration_services
     from coopdec.vocabularies.models import Axis
+
+    today = date.today()
+    aid_campaign = declaration_services.campaign_create(user=None, country=paris.country, year=today.year - 1,
+                                                        opens_on=today.replace(day=1), closes_on=date(today.year + 1, 1, 31))
+    aid_declaration = declaration_services.declaration_start(campaign=aid_campaign, organisation=paris, user=None)
+    aid_line = declaration_services.line_add(declaration=aid_declaration, user=None, cofinancing="100", **AID_LINE)
+    aid_submitted = declaration_services.declaration_start(campaign=aid_campaign, organisation=lyon, user=None)
+    declaration_services.declaration_set_nil(declaration=aid_submitted, user=None, is_nil=True)
+    declaration_services.declaration_submit(declaration=aid_submitted, user=None)
 
     world = {
         "users": users, "paris": paris, "dakar": dakar, "lyon": lyon, "draft_org": draft_org, "spare_org": spare_org,
@@ -464,6 +510,7 @@ def _build_world() -> dict:
         "tokens": {caller: token_create(user=user, name="matrix")[1]
                    for caller, user in users.items() if caller != "anonymous"},
         "axis_code": Axis.objects.values_list("code", flat=True).first(),
+        "aid_campaign": aid_campaign, "aid_declaration": aid_declaration, "aid_line": aid_line, "aid_submitted": aid_submitted,
     }
     reindex_all()  # the atlas follows commits; the module's records are never committed
     return world
