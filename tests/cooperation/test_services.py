@@ -172,6 +172,20 @@ def test_partnership_delete_refused_while_projects_depend_on_it(sides):
     assert Partnership.objects.count() == 1
 
 
+def test_organisation_delete_refused_while_it_is_one_of_two_parties(sides):
+    from coopdec.actors.services import organisation_delete
+
+    partnership = make_partnership(*sides)
+    with pytest.raises(ValidationError) as error:
+        organisation_delete(organisation=sides[0])
+    assert f"one of the two parties of 1 partnership(s) (#{partnership.pk})" in error.value.messages[0]
+    assert partnership.party_links.count() == 2
+    third = make_organisation("Nantes", geonameid=2990969)
+    services.party_add(partnership=partnership, organisation=third)
+    organisation_delete(organisation=sides[0])
+    assert sorted(partnership.party_links.values_list("organisation__name", flat=True)) == sorted([sides[1].name, "Nantes"])
+
+
 def test_organisation_delete_refused_while_it_leads_projects(sides):
     from coopdec.actors.services import organisation_delete
 

@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -186,9 +187,24 @@ def organisation_delete(*, organisation: Organisation, user=None) -> None:
             "This organisation leads projects or contributes to project budgets: delete those projects or "
             "contributions first, or keep the organisation and mark it as a draft."
         ))
+    _check_no_partnership_left_alone(organisation)
     if user is not None and user.is_authenticated:
         organisation._history_user = user
     organisation.delete()
+
+
+def _check_no_partnership_left_alone(organisation: Organisation) -> None:
+    """A partnership keeps at least two parties: deleting one of only two would leave it with one."""
+    # The party links are reached through the relation: actors does not import cooperation's models.
+    pairs = (organisation.party_links.annotate(parties=Count("partnership__party_links"))
+             .filter(parties__lte=2).values_list("partnership_id", flat=True).order_by("partnership_id"))
+    ids = list(pairs[:6])
+    if ids:
+        raise ValidationError(_(
+            "This organisation is one of the two parties of %(count)s partnership(s) (#%(ids)s): a partnership keeps "
+            "at least two parties. Add another partner to them or delete them first, or merge this organisation "
+            "into the right record."
+        ) % {"count": pairs.count(), "ids": ", #".join(str(pk) for pk in ids[:5])})
 
 
 # Freshness, publication and history of any record (organisations, partnerships, projects).
