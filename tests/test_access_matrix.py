@@ -132,6 +132,12 @@ def _aid_line(w):
     return {"pk": w["aid_declaration"].pk, "line_id": w["aid_line"].pk}
 
 
+def _aid_api(line=False):
+    if line:
+        return lambda w: {"declaration_id": w["aid_declaration"].pk, "line_id": w["aid_line"].pk}
+    return lambda w: {"declaration_id": w["aid_declaration"].pk}
+
+
 AID_LINE = {"recipient_type": "country", "recipient_code": "SN", "sector": "14030", "channel": "12000", "flow_type": "10",
             "finance_type": "110", "aid_type": "C01", "original_amount": "1500", "original_currency": "EUR"}
 DECLARATION_READERS = level("the declaration's organisation's members, the campaign's coordinators", "editor", "admin",
@@ -369,6 +375,15 @@ ACCESS: dict[str, list[Case]] = {
     "api/v1/statistics": [case(GET=PUBLIC)],
     "api/v1/downloads/atlas.<fmt>": [case(lambda w, fmt=fmt: {"fmt": fmt}, label=fmt, GET=PUBLIC)
                                      for fmt in ("csv", "geojson", "xlsx")],
+    "api/v1/aid/campaigns": [case(GET=PUBLIC)],
+    "api/v1/aid/campaigns/<int:campaign_id>/totals": [case(lambda w: {"campaign_id": w["aid_campaign"].pk}, GET=PUBLIC)],
+    "api/v1/aid/declarations/<int:declaration_id>": [case(_aid_api(), GET=DECLARATION_READERS)],
+    "api/v1/aid/declarations/<int:declaration_id>/lines": [case(_aid_api(), POST=EDITOR, data=_revision(**AID_LINE))],
+    "api/v1/aid/declarations/<int:declaration_id>/lines/<int:line_id>": [
+        case(_aid_api(line=True), PATCH=EDITOR, DELETE=EDITOR, data=_revision(original_amount="1600"))],
+    "api/v1/aid/declarations/<int:declaration_id>/submit": [
+        case(_aid_api(), label="co-financing to confirm: the checks refuse (400)", POST=EDITOR, ok={400},
+             data=_revision())],
 }
 
 # Django's admin site is staff-only, outside the app's rules (no coordinator is staff): every method

@@ -42,6 +42,24 @@ def test_openapi_document_validates(client):
     assert paths["/api/v1/projects"]["post"]["security"] == [{"BearerToken": []}]
 
 
+def test_openapi_documents_the_aid_declaration_api(client):
+    document = client.get("/api/v1/openapi.json").json()
+    validate(document)
+    paths = document["paths"]
+    assert {path: set(paths[path]) for path in paths if path.startswith("/api/v1/aid/")} == {
+        "/api/v1/aid/campaigns": {"get"},
+        "/api/v1/aid/campaigns/{campaign_id}/totals": {"get"},
+        "/api/v1/aid/declarations/{declaration_id}": {"get"},
+        "/api/v1/aid/declarations/{declaration_id}/lines": {"post"},
+        "/api/v1/aid/declarations/{declaration_id}/lines/{line_id}": {"patch", "delete"},
+        "/api/v1/aid/declarations/{declaration_id}/submit": {"post"},
+    }
+    assert paths["/api/v1/aid/campaigns"]["get"]["security"] == [{}, {"BearerToken": []}]
+    assert paths["/api/v1/aid/declarations/{declaration_id}"]["get"]["security"] == [{"BearerToken": []}]
+    line_in = document["components"]["schemas"]["LineIn"]
+    assert line_in["required"] == ["revision", "sector", "channel", "original_amount"]
+
+
 def test_docs_page_uses_local_assets_only(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200

@@ -39,6 +39,7 @@ ROUTERS = [
     ("", "coopdec.api.routers.cooperation"),
     ("", "coopdec.api.routers.atlas"),
     ("downloads", "coopdec.api.routers.downloads"),
+    ("", "coopdec.declarations.api"),
 ]
 
 DESCRIPTION = """
@@ -56,6 +57,9 @@ and projects, and the reference lists they use.
   limit, per token. Over the limit you get 429 with `Retry-After` (at most one window).
 * **Errors** are JSON: `{"error": code, "message": text, "details": ...}`.
 * **Downloads** of any atlas search as CSV, XLSX or GeoJSON under `/api/v1/downloads/`.
+* **Aid declarations** under `/api/v1/aid/`: campaigns and national totals are public; a declaration
+  is read and changed with a token by its organisation; every change sends the `revision` it read
+  (409 if someone saved in between).
 """
 
 

@@ -132,19 +132,26 @@ def _deducted(value: str) -> bool | None:
     raise ValueError
 
 
+def declarable_projects(organisation, ids: set[int]) -> dict[int, Project]:
+    """Those of the projects ``ids`` a line of ``organisation`` may name: led by it, or with it as participant,
+    contributor or partnership party."""
+    if not ids:
+        return {}
+    allowed = Project.objects.filter(pk__in=ids).filter(
+        Q(lead_organisation=organisation) | Q(participants__organisation=organisation)
+        | Q(contributions__organisation=organisation) | Q(partnership__party_links__organisation=organisation),
+    ).values("pk")
+    return {project.pk: project for project in Project.objects.filter(pk__in=allowed)}
+
+
 def rows_to_lines(headers: list[str], rows: list[list[str]], *, declaration: Declaration) -> list[dict]:
     """Line fields for ``services.lines_replace``; refuses the file (ValidationError naming the rows) when a
     row is blank, names an unknown project, or has a co-financing answer other than yes/no."""
     positions = check_headers(Table(headers, [], ""), required=EDITABLE, optional=INFORMATIVE)
     records = [{column: _text(cells[index]) if index < len(cells) else "" for column, index in positions.items()}
                for cells in rows]
-    wanted = {record["project"] for record in records if record["project"].isdigit()}
     organisation = declaration.organisation
-    allowed = set(Project.objects.filter(pk__in=[int(pid) for pid in wanted]).filter(
-        Q(lead_organisation=organisation) | Q(participants__organisation=organisation)
-        | Q(contributions__organisation=organisation) | Q(partnership__party_links__organisation=organisation),
-    ).values_list("pk", flat=True).distinct()) if wanted else set()
-    projects = {project.pk: project for project in Project.objects.filter(pk__in=allowed)}
+    projects = declarable_projects(organisation, {int(r["project"]) for r in records if r["project"].isdigit()})
     lines, errors = [], []
     for number, record in enumerate(records, start=2):
         if not any(record.values()):
