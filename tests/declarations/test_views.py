@@ -278,6 +278,9 @@ def test_public_totals_show_aggregates_only(client, campaign, declaration):
     assert response.context["totals"].total == Decimal("1000.50")
     assert "Lyon" not in page
     assert declaration.get_absolute_url() not in page
+    api = f"/api/v1/aid/campaigns/{campaign.pk}/totals"
+    assert api in page
+    assert client.get(api).json()["total"] == "1000.50"
 
 
 def test_campaign_totals_unknown_campaign_is_404(client):
