@@ -72,3 +72,19 @@ def test_trend_lists_each_year_of_the_country():
     _declare(_campaign(2025), lyon, {"original_amount": "250"})
     assert [(campaign.year, total, count) for campaign, total, count in selectors.trend("FR")] == [
         (2024, Decimal("100.00"), 1), (2025, Decimal("250.00"), 1)]
+
+
+def test_national_totals_read_once_then_follow_each_change_of_a_declaration(django_assert_num_queries):
+    campaign = _campaign()
+    lyon, nantes = make_organisation("Lyon", geonameid=2996944), make_organisation("Nantes", geonameid=2990969)
+    _declare(campaign, lyon, {"original_amount": "1000"})
+    draft = _declare(campaign, nantes, {"original_amount": "250"}, submit=False)
+    assert selectors.national_totals(campaign).total == Decimal("1000.00")
+
+    with django_assert_num_queries(1):  # the declarations' state: the totals come from the cache
+        assert selectors.national_totals(campaign).total == Decimal("1000.00")
+    services.declaration_submit(declaration=draft, user=None, today=TODAY)
+    assert (selectors.national_totals(campaign).total, selectors.national_totals(campaign).declarations) == (
+        Decimal("1250.00"), 2)
+    services.declaration_reopen(declaration=draft, user=None, reason="Wrong year")
+    assert selectors.national_totals(campaign).total == Decimal("1000.00")

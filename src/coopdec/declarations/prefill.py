@@ -16,14 +16,16 @@ other funders' contributions) as a deduction to confirm, since only own funds ar
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
 from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import Organisation, OrganisationKind
@@ -126,6 +128,8 @@ def split(amount: Decimal, shares: Sequence[tuple[K, Decimal]]) -> list[tuple[K,
     total = sum((weight for _key, weight in shares), Decimal(0))
     if total <= 0:
         raise ValueError("split needs a positive total weight")
+    if len(shares) == 1:  # most lines: one sector, one country
+        return [(shares[0][0], amount.quantize(CENT, ROUND_HALF_UP))]
     cents = int((amount / CENT).to_integral_value(ROUND_HALF_UP))
     exact = [Decimal(cents) * weight / total for _key, weight in shares]
     counts = [int(value) for value in exact]
@@ -143,35 +147,39 @@ class _ProjectFacts:
     title: str = ""
 
 
-def _project_facts(project_ids: set[int], organisation: Organisation) -> dict[int, _ProjectFacts]:
+def _project_facts(selections: list[QuerySet], organisation: Organisation) -> dict[int, _ProjectFacts]:
+    """Sectors, recipient countries, channel and title of the projects whose ids the subqueries ``selections``
+    select (the database picks the projects, rather than thousands of bound ids)."""
     facts: dict[int, _ProjectFacts] = defaultdict(_ProjectFacts)
-    if not project_ids:
+    if not selections:
         return facts
-    ids = list(project_ids)
-    for chunk_start in range(0, len(ids), 5000):
-        chunk = ids[chunk_start:chunk_start + 5000]
-        for pid, code, percentage in ProjectSector.objects.filter(project_id__in=chunk, vocabulary="1").values_list(
-                "project_id", "code", "percentage"):
-            facts[pid].sectors.append((code, percentage if percentage is not None else Decimal(0)))
-        for pid, country, percentage in ProjectCountry.objects.filter(project_id__in=chunk).values_list(
-                "project_id", "country_id", "percentage"):
-            facts[pid].countries.append((country, percentage if percentage is not None else Decimal(0)))
-        # Foreign partners: their countries (when the project names none) and the channel of delivery.
-        partners = (PartnershipParty.objects.filter(partnership__projects__id__in=chunk)
-                    .exclude(organisation_id=organisation.pk)
-                    .values_list("partnership__projects__id", "organisation__country_id", "organisation__kind")
-                    .order_by("partnership__projects__id", "organisation_id"))
-        seen: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for pid, country, kind in partners:
-            seen[pid].append((country, kind))
-        for pid, parties in seen.items():
-            foreign = [(country, kind) for country, kind in parties if country != organisation.country_id]
-            if not facts[pid].countries and foreign:
-                facts[pid].countries = [(country, Decimal(1)) for country in dict.fromkeys(c for c, _k in foreign)]
-            chosen = foreign or parties
-            facts[pid].channel = CHANNEL_BY_PARTNER_KIND.get(chosen[0][1], OWN_CHANNEL)
-        for pid, title in Project.objects.filter(pk__in=chunk).values_list("id", "title"):
-            facts[pid].title = _title(title)
+
+    def among(column: str) -> Q:
+        return reduce(operator.or_, (Q(**{f"{column}__in": ids}) for ids in selections))
+
+    on_project = among("project_id")
+    for pid, code, percentage in ProjectSector.objects.filter(on_project, vocabulary="1").values_list(
+            "project_id", "code", "percentage"):
+        facts[pid].sectors.append((code, percentage if percentage is not None else Decimal(0)))
+    for pid, country, percentage in ProjectCountry.objects.filter(on_project).values_list(
+            "project_id", "country_id", "percentage"):
+        facts[pid].countries.append((country, percentage if percentage is not None else Decimal(0)))
+    # Foreign partners: their countries (when the project names none) and the channel of delivery.
+    partners = (PartnershipParty.objects.filter(among("partnership__projects__id"))
+                .exclude(organisation_id=organisation.pk)
+                .values_list("partnership__projects__id", "organisation__country_id", "organisation__kind")
+                .order_by("partnership__projects__id", "organisation_id"))
+    seen: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for pid, country, kind in partners:
+        seen[pid].append((country, kind))
+    for pid, parties in seen.items():
+        foreign = [(country, kind) for country, kind in parties if country != organisation.country_id]
+        if not facts[pid].countries and foreign:
+            facts[pid].countries = [(country, Decimal(1)) for country in dict.fromkeys(c for c, _k in foreign)]
+        chosen = foreign or parties
+        facts[pid].channel = CHANNEL_BY_PARTNER_KIND.get(chosen[0][1], OWN_CHANNEL)
+    for pid, title in Project.objects.filter(among("pk")).values_list("id", "title"):
+        facts[pid].title = _title(title)
     return facts
 
 
@@ -227,13 +235,13 @@ def propose(*, organisation: Organisation, year: int, currency: str = "EUR") -> 
     convert = _Converter(currency, year, proposal.notes)
     sources: list[tuple[int | None, Decimal, str, str, str, str]] = []  # project, amount, currency, source, ref, aid type
     gross: dict[str, Decimal] = defaultdict(Decimal)
-    for tid, pid, value, cur in (_own_transactions(organisation, year).filter(type__in=OUTGOING_TYPES)
-                                 .values_list("id", "project_id", "value", "currency").order_by("project_id", "date", "id").iterator(chunk_size=5000)):
+    own = _own_transactions(organisation, year).filter(type__in=OUTGOING_TYPES)
+    for tid, pid, value, cur in (own.values_list("id", "project_id", "value", "currency").order_by("project_id", "date", "id").iterator(chunk_size=5000)):
         gross[cur] += value
         sources.append((pid, value, cur, LineSource.TRANSACTION, f"transaction:{tid}", "C01"))
-    contributions = (Contribution.objects.filter(organisation=organisation, year=year)
-                     .values_list("id", "project_id", "amount", "currency", "kind").order_by("project_id", "id"))
-    for cid, pid, value, cur, kind in contributions:
+    contributions = Contribution.objects.filter(organisation=organisation, year=year)
+    for cid, pid, value, cur, kind in contributions.values_list("id", "project_id", "amount", "currency", "kind").order_by(
+            "project_id", "id"):
         gross[cur] += value
         sources.append((pid, value, cur, LineSource.CONTRIBUTION, f"contribution:{cid}", AID_TYPE_BY_CONTRIBUTION.get(kind, "C01")))
     proposal.gross = dict(gross)
@@ -254,7 +262,8 @@ def propose(*, organisation: Organisation, year: int, currency: str = "EUR") -> 
             received[pid] += converted[0]
     proposal.cofinancing_received = dict(received_by_currency)
 
-    facts = _project_facts(project_ids, organisation)
+    # The projects of the lines, chosen by the database as above rather than bound as thousands of ids.
+    facts = _project_facts([own.values("project_id"), contributions.values("project_id")] if project_ids else [], organisation)
     own_by_project: dict[int, Decimal] = defaultdict(Decimal)
     for pid, value, cur, source, ref, aid_type in sources:
         converted = convert(value, cur)

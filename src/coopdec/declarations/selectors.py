@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.translation import get_language
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.selectors import coordinated_country_codes, is_coordinator, organisation_ids_of
+from coopdec.common.i18n import localize
+from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import code_label
 
 from .models import (
@@ -143,19 +148,48 @@ def _cents(value) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.01"))
 
 
+@lru_cache(maxsize=8)
+def _country_labels(language: str) -> dict[str, str]:
+    # The register's names (with the display names people use), not the IATI codelist's English ones.
+    return {code: localize(names, language or None) or code for code, names in Country.objects.values_list("code", "names")}
+
+
 def recipient_label(recipient_type: str, code: str) -> str:
     if recipient_type == Recipient.UNALLOCATED or not code:
         return str(Recipient.UNALLOCATED.label)
-    return code_label("Country" if recipient_type == Recipient.COUNTRY else "Region", code)
+    if recipient_type == Recipient.COUNTRY:
+        return _country_labels(get_language() or "").get(code) or code_label("Country", code)
+    return code_label("Region", code)
+
+
+TOTALS_CACHE_SECONDS = 3600
 
 
 def national_totals(campaign: Campaign) -> Totals:
-    """The campaign's totals by recipient, DAC sector, channel and policy marker (submitted declarations)."""
+    """The campaign's totals by recipient, DAC sector, channel and policy marker (submitted declarations).
+
+    Kept in the cache until a declaration of the campaign changes: every change of a declaration or of
+    its lines goes through ``services``, which saves the declaration (its ``revision`` and ``updated_at``),
+    so one query on the campaign's declarations tells whether the totals are still those computed.
+    """
+    state = Declaration.objects.filter(campaign=campaign).aggregate(
+        declarations=Count("id", filter=Q(status=DeclarationStatus.SUBMITTED)),
+        nil=Count("id", filter=Q(status=DeclarationStatus.SUBMITTED, is_nil=True)),
+        every=Count("id"), revisions=Sum("revision"), changed=Max("updated_at"))
+    changed = state["changed"].isoformat() if state["changed"] else ""
+    key = (f"declarations:totals:{campaign.pk}:{campaign.currency}:{get_language()}:{state['every']}:{state['revisions']}:"
+           f"{changed}")
+    totals = cache.get(key)
+    if totals is None:
+        totals = _national_totals(campaign)
+        totals.declarations, totals.nil = state["declarations"], state["nil"]
+        cache.set(key, totals, TOTALS_CACHE_SECONDS)
+    return totals
+
+
+def _national_totals(campaign: Campaign) -> Totals:
     lines = submitted_lines(campaign)
     totals = Totals(currency=campaign.currency)
-    counts = Declaration.objects.filter(campaign=campaign, status=DeclarationStatus.SUBMITTED).aggregate(
-        declarations=Count("id"), nil=Count("id", filter=Q(is_nil=True)))
-    totals.declarations, totals.nil = counts["declarations"], counts["nil"]
     marker_sums = {}
     for name in POLICY_MARKERS:
         marker_sums[f"{name}_1"] = Sum("net_amount", filter=Q(**{name: 1}))
