@@ -293,3 +293,20 @@ def test_submitted_declaration_shows_no_edit_actions(client, declaration, office
     page = _signed_in(client, officer).get(declaration.get_absolute_url()).content.decode()
     assert reverse("declarations:line_add", args=[declaration.pk]) not in page
     assert "Submitted" in page
+
+
+def test_dashboard_filters_by_kind_and_region(client, campaign, lyon, france_coordinator):
+    from coopdec.territories.models import Subdivision
+
+    region = Subdivision.objects.filter(country_id="FR").first()
+    make_organisation("Région Test", geonameid=None, kind="region", country_id="FR", subdivision=region)
+    _signed_in(client, france_coordinator)
+    url = reverse("declarations:campaign_detail", args=[campaign.pk])
+    response = client.get(url, {"kind": "region"})
+    assert [kind for kind, _label in response.context["kinds"]] == ["municipality", "region"]
+    assert [row.organisation.name for row in response.context["progress"].rows] == ["Région Test"]
+    response = client.get(url, {"region": region.pk})
+    assert [row.organisation.name for row in response.context["progress"].rows] == ["Région Test"]
+    response = client.get(url, {"kind": "no-such-kind"})
+    assert response.context["filters"]["kind"] == ""
+    assert len(response.context["progress"].rows) == 2

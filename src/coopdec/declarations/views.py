@@ -131,8 +131,8 @@ def campaign_detail(request, pk: int):
             messages.success(request, _("The campaign's dates are changed."))
             return redirect(campaign)
     regions = _regions(campaign)
-    kinds = [(value, label) for value, label in OrganisationKind.choices
-             if selectors.declarers(campaign).filter(kind=value).exists()]
+    present = set(selectors.declarers(campaign).values_list("kind", flat=True))
+    kinds = [(value, label) for value, label in OrganisationKind.choices if value in present]
     labels = _status_labels()
     filters = {name: request.GET.get(name, "") for name in ("region", "kind", "status")}
     if filters["region"] not in {region.pk for region in regions}:
