@@ -268,7 +268,12 @@ ACCESS: dict[str, list[Case]] = {
     "declarations/campaigns/<int:pk>/": [case(pk("aid_campaign"), GET=COORDINATOR, POST=COORDINATOR, data=lambda w: {
         "opens_on": w["aid_campaign"].opens_on.isoformat(), "closes_on": w["aid_campaign"].closes_on.isoformat()})],
     "declarations/campaigns/<int:pk>/start/": [case(pk("aid_campaign"), POST=EDITOR, data=lambda w: {"organisation": w["paris"].pk})],
+    "declarations/campaigns/<int:pk>/export.<str:fmt>": [case(lambda w: {"pk": w["aid_campaign"].pk, "fmt": "crs"},
+                                                             GET=COORDINATOR)],
     "declarations/<int:pk>/": [case(pk("aid_declaration"), GET=DECLARATION_READERS)],
+    "declarations/<int:pk>/export.<str:fmt>": [case(lambda w: {"pk": w["aid_declaration"].pk, "fmt": "csv"},
+                                                    GET=DECLARATION_READERS)],
+    "declarations/<int:pk>/import/": [case(pk("aid_declaration"), GET=EDITOR)],
     "declarations/<int:pk>/lines/new/": [case(pk("aid_declaration"), GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))],
     "declarations/<int:pk>/lines/<int:line_id>/": [case(_aid_line, GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))],
     "declarations/<int:pk>/lines/<int:line_id>/remove/": [case(_aid_line, POST=EDITOR, data=_revision())],

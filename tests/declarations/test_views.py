@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -310,3 +311,40 @@ def test_dashboard_filters_by_kind_and_region(client, campaign, lyon, france_coo
     response = client.get(url, {"kind": "no-such-kind"})
     assert response.context["filters"]["kind"] == ""
     assert len(response.context["progress"].rows) == 2
+
+
+def test_declaration_export_and_import_back_through_the_pages(client, declaration, officer):
+    services.line_add(declaration=declaration, user=None, **{k: v for k, v in LINE.items() if v != ""})
+    _signed_in(client, officer)
+    exported = client.get(reverse("declarations:declaration_export", args=[declaration.pk, "csv"]))
+    assert exported.status_code == 200
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    edited = content.replace(b"1000.50", b"2000.00")
+    assert edited != content
+    declaration.refresh_from_db()
+    response = client.post(reverse("declarations:declaration_import", args=[declaration.pk]), {
+        "revision": declaration.revision, "file": SimpleUploadedFile("lines.csv", edited, content_type="text/csv")})
+    assert response.status_code == 302
+    assert list(DeclarationLine.objects.values_list("original_amount", flat=True)) == [Decimal("2000.00")]
+
+
+def test_declaration_import_of_a_bad_file_says_why_and_writes_nothing(client, declaration, officer):
+    _signed_in(client, officer)
+    response = client.post(reverse("declarations:declaration_import", args=[declaration.pk]), {
+        "revision": declaration.revision, "file": SimpleUploadedFile("lines.csv", b"foo;bar\n1;2\n", content_type="text/csv")})
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode()
+    assert DeclarationLine.objects.count() == 0
+
+
+def test_campaign_dashboard_pages_the_organisations(client, campaign, france_coordinator):
+    for number in range(105):
+        make_organisation(f"Commune {number:03d}")
+    _signed_in(client, france_coordinator)
+    first = client.get(reverse("declarations:campaign_detail", args=[campaign.pk]) + "?status=not_started")
+    second = client.get(reverse("declarations:campaign_detail", args=[campaign.pk]) + "?status=not_started&page=2")
+    assert first.context["page"].paginator.count == 105
+    assert [row.organisation.name for row in second.context["page"]] == [f"Commune {n:03d}" for n in range(100, 105)]
+    assert 'href="?status=not_started&amp;page=2"' in first.content.decode()
+    export = client.get(reverse("declarations:campaign_export", args=[campaign.pk, "crs"]))
+    assert export.status_code == 200

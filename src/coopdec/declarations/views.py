@@ -7,8 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,7 +21,7 @@ from coopdec.actors.selectors import coordinated_country_codes, is_coordinator
 from coopdec.territories.models import Country, Subdivision
 from coopdec.vocabularies.selectors import code_label, codelist_choices
 
-from . import checks, selectors, services
+from . import checks, exports, selectors, services, spreadsheet
 from .forms import (
     CampaignDatesForm,
     CampaignForm,
@@ -142,9 +145,10 @@ def campaign_detail(request, pk: int):
     if filters["status"] not in labels:
         filters["status"] = ""
     progress = selectors.campaign_progress(campaign, **filters)
+    page = Paginator(progress.rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "declarations/campaign_detail.html", {
-        "campaign": campaign, "form": form, "progress": progress, "regions": regions, "kinds": kinds,
-        "filters": filters, "status_labels": labels,
+        "campaign": campaign, "form": form, "progress": progress, "page": page, "regions": regions, "kinds": kinds,
+        "filters": filters, "status_labels": labels, "query": urlencode({k: v for k, v in filters.items() if v}),
         "counts": [(status, labels[status], progress.counts[status]) for status in progress.counts],
         "totals": selectors.national_totals(campaign), "trend": selectors.trend(campaign.country_id),
     })
@@ -188,6 +192,57 @@ def _label_lines(lines) -> None:
         line.channel_label = code_label("CRSChannelCode", line.channel)
         line.marker_list = [(field.verbose_name, getattr(line, field.name)) for field in fields
                             if getattr(line, field.name) is not None]
+
+
+DASHBOARD_PAGE_SIZE = 100
+DECLARATION_FORMATS = {"csv", "xlsx"}
+CAMPAIGN_FORMATS = {"csv", "xlsx", "crs", "crs-xlsx"}
+
+
+@records.guarded
+@require_safe
+def declaration_export(request, pk: int, fmt: str):
+    """One declaration's lines as CSV or XLSX (the same columns import back)."""
+    declaration = _declaration(pk)
+    records.check(request, "declarations.view_declaration", declaration)
+    if fmt not in DECLARATION_FORMATS:
+        raise Http404
+    return exports.declaration_response(declaration, fmt)
+
+
+@records.guarded
+@require_safe
+def campaign_export(request, pk: int, fmt: str):
+    """A campaign's submitted declarations (``?all=1``: every declaration) as CSV, XLSX or the CRS file."""
+    campaign = get_object_or_404(Campaign.objects.select_related("country"), pk=pk)
+    records.check(request, "declarations.manage_campaign", campaign)
+    if fmt not in CAMPAIGN_FORMATS:
+        raise Http404
+    return exports.campaign_response(campaign, fmt, everything=request.GET.get("all") == "1")
+
+
+@records.guarded
+def declaration_import(request, pk: int):
+    """Replace the lines with those of a CSV or XLSX file (an edited export): all or nothing."""
+    declaration = _declaration(pk)
+    records.check(request, "declarations.change_declaration", declaration)
+    problems: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems = [_("Choose a CSV or XLSX file.")]
+        else:
+            try:
+                count = spreadsheet.import_lines(declaration=declaration, user=request.user, upload=upload,
+                                                 revision=request.POST.get("revision") or None)
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(request, _("%(count)s lines imported.") % {"count": count})
+                return redirect(declaration)
+    return render(request, "declarations/declaration_import.html", {
+        "declaration": declaration, "campaign": declaration.campaign, "problems": problems,
+    }, status=400 if problems else 200)
 
 
 @records.guarded
