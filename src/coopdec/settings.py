@@ -45,9 +45,23 @@ try:
     DEFAULT_FROM_EMAIL = env_secret("DEFAULT_FROM_EMAIL", "coopdec <noreply@localhost>")
     MAP_TILE_URL = env_secret("MAP_TILE_URL", "")  # optional tile layer; empty = offline shapes only
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
+    TASKS_IMMEDIATE = env_bool("TASKS_IMMEDIATE", False)  # run background tasks in the request (tests, no worker)
     SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
+    # HTTPS behind a reverse proxy (docs/deployment.md): each is opt-in, so that the demonstration
+    # on http://127.0.0.1 keeps working; the documented production environment turns them all on.
+    _behind_https_proxy = env_bool("SECURE_PROXY_SSL_HEADER", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    _extra_trusted_origins = env_list("CSRF_TRUSTED_ORIGINS", [])
+    # Uploaded documents: one directory every application server reads and writes.
+    MEDIA_ROOT = Path(env_secret("MEDIA_ROOT") or VAR_DIR / "media")
 except ConfigError as exc:
     _fail(str(exc))
+
+# Only when the proxy always sets (never passes on) X-Forwarded-Proto; see docs/configuration.md.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_https_proxy else None
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATA_DIR = Path(env_secret("COOPDEC_DATA_DIR") or PROJECT_DIR / "data")
@@ -65,6 +79,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "coopdec.common",
     "coopdec.territories",
     "coopdec.vocabularies",
@@ -144,7 +160,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -166,12 +181,30 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The public origin (scheme://host[:port]) of SITE_URL, plus any others named in the environment.
+_site_origin = "/".join(SITE_URL.split("/")[:3])
+CSRF_TRUSTED_ORIGINS = list(dict.fromkeys([_site_origin, *_extra_trusted_origins]))
 
 # Open data API rate limits (sliding window per address / per token, kept in the cache).
 API_RATE_ANONYMOUS = env_secret("API_RATE_ANONYMOUS", "120/min")
 API_RATE_AUTHENTICATED = env_secret("API_RATE_AUTHENTICATED", "1200/min")
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)  # reverse proxies whose X-Forwarded-For is believed
+
+# API calls that cost seconds of a worker (unfiltered atlas downloads): a smaller budget of their own,
+# per address or per token, counted on top of the general one.
+API_RATE_HEAVY = env_secret("API_RATE_HEAVY", "10/min")
+
+# Background tasks (django.tasks through the django-tasks backport): imports, full exports, atlas
+# reindexing and e-mail. Stored in the database and run by `coopdec db_worker`; with
+# TASKS_IMMEDIATE=1 (the test suite, or a tiny install without a worker) they run inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_IMMEDIATE
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 CACHES = {
     "default": {

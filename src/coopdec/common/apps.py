@@ -6,3 +6,6 @@ class CommonConfig(AppConfig):
     name = "coopdec.common"
     label = "common"
     verbose_name = _("Common")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
