@@ -49,7 +49,8 @@ demo: install assets messages $(SECRET_FILE)
 	$(COOPDEC) collectstatic --no-input -v 0
 	$(COOPDEC) demo_setup
 	$(COOPDEC) demo_data
-	@echo "Serving coopdec on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving coopdec on http://$(HOST):$(PORT)/ with a background task worker (Ctrl-C stops both)"
+	$(COOPDEC) db_worker --no-reload & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(COOPDEC) runserver $(HOST):$(PORT)
 
 # ruff check and mypy (docs/testing.md). No `ruff format --check`: the code is not in ruff's

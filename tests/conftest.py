@@ -38,6 +38,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run where they are enqueued (the immediate backend), so a test sees their
+    effect (mail, imports) at once; tests of the worker itself set the database backend and run
+    ``db_worker --batch`` in-process (tests/interop/spreadsheet/test_import_task.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code run outside a request (services, commands) speaks English, the source language, in tests.
 

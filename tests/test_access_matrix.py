@@ -33,6 +33,7 @@ from coopdec.actors.models import Contact, Invitation, Membership, MembershipRol
 from coopdec.api.services import token_create
 from coopdec.cooperation import services as cooperation_services
 from coopdec.cooperation.models import Document, PartnershipParty, Project, ProjectParticipant
+from coopdec.interop.models import SpreadsheetImport
 from coopdec.interop.spreadsheet.services import spreadsheet_parse
 from coopdec.interop.spreadsheet.storage import upload_store
 from coopdec.matching import services as matching_services
@@ -72,6 +73,7 @@ EDITOR = level("editor of the record's organisation (or a party), coordinator", 
 ADMIN = level("administrator of the record's organisation (or a party), coordinator", "admin", "coordinator")
 COORDINATOR = level("coordinator", "coordinator")
 OWNER = level("owner (the editor: their import preview, their API token)", "editor")
+UPLOADER = level("the uploader (the editor) and coordinators: an import's progress and result", "editor", "coordinator")
 INVITEE = level("the invited address (anonymous: sign-up form; other accounts: 403)", "anonymous")
 NOBODY = level("nobody", )
 
@@ -319,6 +321,7 @@ ACCESS: dict[str, list[Case]] = {
     "import/duplicates/<int:keep>/<int:drop>/": [
         case(lambda w: {"keep": w["duplicate_keep"].pk, "drop": w["duplicate_drop"].pk}, GET=COORDINATOR,
              POST=COORDINATOR)],
+    "import/jobs/<int:pk>/": [case(lambda w: {"pk": w["import_job"].pk}, GET=UPLOADER)],
     "import/<str:token>/": [case(lambda w: {"token": w["import_token"]}, GET=OWNER, POST=OWNER,
                                  data=lambda w: {"cancel": "1"})],
     # API tokens (web pages)
@@ -526,6 +529,7 @@ def _build_world() -> dict:
         "duplicate_keep": factories.make_organisation("Commune de Thiès", geonameid=None, country_id="SN", kind="ngo"),
         "duplicate_drop": factories.make_organisation("Commune de Thies", geonameid=None, country_id="SN", kind="ngo"),
         "import_token": upload_store(parsed=sheet, user=users["editor"], filename="import.csv"),
+        "import_job": SpreadsheetImport.objects.create(token="matrix", user=users["editor"], filename="import.csv"),
         "editor_token": token_create(user=users["editor"], name="script")[0],
         "tokens": {caller: token_create(user=user, name="matrix")[1]
                    for caller, user in users.items() if caller != "anonymous"},

@@ -64,3 +64,51 @@ class IatiActivity(models.Model):
 
     def __str__(self):
         return self.project.iati_identifier
+
+
+class SpreadsheetImport(models.Model):
+    """One web import of the spreadsheet template, written by a background task in batches.
+
+    ``rows_done`` is saved in the same transaction as the batch it counts, so an interrupted task
+    resumes after the last committed batch (and each row is idempotent anyway: organisations are
+    found by identity, partnerships by their parties and kind).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for a worker")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    token = models.CharField(_("upload"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        "actors.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    publish = models.BooleanField(_("publish at once"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows to import"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows imported"), default=0)
+    rows_refused = models.PositiveIntegerField(_("rows with problems"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    organisation_ids = models.JSONField(_("organisations"), default=list, blank=True)
+    partnership_ids = models.JSONField(_("partnerships created"), default=list, blank=True)
+    refused = models.JSONField(_("rows refused"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self):
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows_total else round(100 * self.rows_done / self.rows_total)

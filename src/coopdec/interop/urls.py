@@ -11,5 +11,6 @@ urlpatterns: list = [
     path("import/template.csv", import_views.import_template, name="import_template"),
     path("import/duplicates/", import_views.duplicates_list, name="duplicates"),
     path("import/duplicates/<int:keep>/<int:drop>/", import_views.duplicates_merge, name="duplicates_merge"),
+    path("import/jobs/<int:pk>/", import_views.import_status, name="import_status"),
     path("import/<str:token>/", import_views.import_preview, name="import_preview"),
 ]

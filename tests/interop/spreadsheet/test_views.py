@@ -24,6 +24,7 @@ ROWS = [
 @pytest.fixture(autouse=True)
 def _private_var(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path  # stored uploads go to the media storage, under imports/
     settings.LANGUAGE_CODE = "en"
 
 

@@ -5,6 +5,9 @@ Permissions (no object):
     interop.publish_import         coordinators: their imports are published at once; the others'
                                    imports are drafts that a coordinator reviews and publishes
     interop.merge_organisations    coordinators: list probable duplicates and merge two organisations
+
+Permissions on a SpreadsheetImport:
+    interop.view_import            its uploader and coordinators: its progress and result
 """
 
 import rules
@@ -14,3 +17,11 @@ from coopdec.actors.rules import is_coordinator, is_editor_somewhere, is_signed_
 rules.add_perm("interop.import_spreadsheet", is_signed_in & (is_editor_somewhere | is_coordinator))
 rules.add_perm("interop.publish_import", is_signed_in & is_coordinator)
 rules.add_perm("interop.merge_organisations", is_signed_in & is_coordinator)
+
+
+@rules.predicate
+def is_uploader(user, job) -> bool:
+    return job is not None and job.user_id is not None and job.user_id == user.pk
+
+
+rules.add_perm("interop.view_import", is_signed_in & (is_uploader | is_coordinator))

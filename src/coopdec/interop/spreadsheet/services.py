@@ -4,7 +4,8 @@ One row is one organisation (side 1 only) or one partnership between two organis
 governments are found through place resolution, exactly as for the twin-towns list (one
 organisation per canonical place); other organisations by name, kind and country. Reading and
 checking (``spreadsheet_parse``) writes nothing and gives a row-level report; ``spreadsheet_import``
-writes the rows without errors, all in one transaction.
+writes the rows without errors, all in one transaction. The web import writes through a background
+task, in batches of ``BATCH_ROWS`` rows each in its own short transaction (``jobs.py``).
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ class SpreadsheetSummary:
     partnerships_created: int = 0
     partnerships_existing: int = 0
     dry_run: bool = False
+    organisation_ids: list[int] = field(default_factory=list)  # every organisation the rows name
+    partnership_ids: list[int] = field(default_factory=list)  # the partnerships created
 
 
 def _kind(value: str) -> str | None:
@@ -292,6 +295,8 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
     bulk_create_with_history(party_links, PartnershipParty, default_user=author)
 
     summary.partnerships_created = len(created_partnerships)
+    summary.organisation_ids = sorted(set(organisations.values()))
+    summary.partnership_ids = [p.pk for p in created_partnerships]
     if not dry_run:  # bulk writes send no signals: index what the import touched
         from coopdec.atlas.index import reindex
 

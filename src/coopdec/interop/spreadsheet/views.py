@@ -11,21 +11,25 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from coopdec.actors.duplicates import find_duplicates, organisations_merge
 from coopdec.actors.models import Organisation
 from coopdec.actors.records import check, guarded
+from coopdec.common.models import PublicationStatus
 from coopdec.common.text import neutralise_formula
+from coopdec.cooperation.models import Partnership
+from coopdec.interop.models import SpreadsheetImport
 
 from . import rules  # noqa: F401  (registers the permissions)
 from .forms import UploadForm
+from .jobs import spreadsheet_import_enqueue
 from .reader import ImportFileError
-from .services import COLUMNS, spreadsheet_import, spreadsheet_parse
+from .services import COLUMNS, spreadsheet_parse
 from .storage import upload_discard, upload_load, upload_store
 
 PREVIEW_ROWS = 100
+LINKS_SHOWN = 200
 DUPLICATES_SHOWN = 200
 EXAMPLE_ROWS = [
     ["Ville de Lyon", "municipality", "Lyon", "France", "", "municipality", "Ouagadougou", "Burkina Faso",
@@ -74,6 +78,9 @@ def import_preview(request, token: str):
     stored = upload_load(token=token, user=request.user)
     if stored is None:
         raise Http404
+    started = SpreadsheetImport.objects.filter(token=token).first()
+    if started is not None:  # confirmed already: its progress, never a second import
+        return redirect("interop:import_status", pk=started.pk)
     parsed, filename = stored
     publish = request.user.has_perm("interop.publish_import")
     if request.method == "POST":
@@ -81,33 +88,31 @@ def import_preview(request, token: str):
             upload_discard(token=token)
             messages.info(request, _("Import cancelled; nothing was written."))
             return redirect("interop:import_upload")
-        summary = spreadsheet_import(parsed, user=request.user, publish=publish)
-        upload_discard(token=token)
-        messages.success(request, " ".join([
-            ngettext(
-                "Imported: %(count)s organisation created (already registered: %(existing)s).",
-                "Imported: %(count)s organisations created (already registered: %(existing)s).",
-                summary.organisations_created,
-            ) % {"count": summary.organisations_created, "existing": summary.organisations_existing},
-            ngettext(
-                "%(count)s partnership created (already known: %(existing)s).",
-                "%(count)s partnerships created (already known: %(existing)s).",
-                summary.partnerships_created,
-            ) % {"count": summary.partnerships_created, "existing": summary.partnerships_existing},
-            ngettext(
-                "%(count)s row with problems was left out.", "%(count)s rows with problems were left out.",
-                summary.rows_with_errors,
-            ) % {"count": summary.rows_with_errors},
-        ]))
-        if not publish:
-            messages.info(request, _("The new records are drafts until a coordinator reviews and publishes them."))
-        return redirect("interop:import_upload")
+        job = spreadsheet_import_enqueue(token=token, user=request.user, filename=filename, publish=publish)
+        return redirect("interop:import_status", pk=job.pk)
     errors = parsed.error_rows
     valid = parsed.valid_rows
     return render(request, "interop/import_preview.html", {
         "filename": filename, "token": token, "errors": errors[:PREVIEW_ROWS], "error_count": len(errors),
         "valid": valid[:PREVIEW_ROWS], "valid_count": len(valid), "shown": PREVIEW_ROWS, "publishes": publish,
     })
+
+
+@guarded
+@require_safe
+def import_status(request, pk: int):
+    """The progress of an import (refreshed while it runs), then what it created and refused."""
+    job = SpreadsheetImport.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    check(request, "interop.view_import", job)
+    context: dict[str, object] = {"job": job, "refresh": 2 if not job.finished else None}
+    if job.finished:
+        context["drafts"] = Organisation.objects.filter(
+            pk__in=job.organisation_ids, publication_status=PublicationStatus.DRAFT).order_by("name")[:LINKS_SHOWN]
+        context["partnerships"] = Partnership.objects.filter(pk__in=job.partnership_ids).order_by("pk")[:LINKS_SHOWN]
+        context["shown"] = LINKS_SHOWN
+    return render(request, "interop/import_status.html", context)
 
 
 @guarded

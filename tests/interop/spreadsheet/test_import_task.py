@@ -1,0 +1,94 @@
+"""The web import runs in a background task, written in batches that commit one by one."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from coopdec.actors.models import Organisation
+from coopdec.common.models import PublicationStatus
+from coopdec.cooperation.models import Partnership
+from coopdec.interop.models import SpreadsheetImport
+from coopdec.interop.spreadsheet.jobs import spreadsheet_import_run
+from coopdec.interop.spreadsheet.services import spreadsheet_parse
+from coopdec.interop.spreadsheet.storage import upload_read, upload_store
+from tests import factories
+
+from .test_import import ROWS, as_csv
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def editor():
+    return factories.make_member(factories.make_organisation("Ville de Paris"))
+
+
+def test_web_import_enqueues_a_task_that_the_worker_runs(client, editor, settings):
+    settings.TASKS = DATABASE_TASKS
+    client.force_login(editor)
+    upload = SimpleUploadedFile("partners.csv", as_csv(ROWS), content_type="text/csv")
+    preview = client.post(reverse("interop:import_upload"), {"file": upload})
+    before = Organisation.objects.count()
+    confirmed = client.post(preview.url, {"confirm": "1"})
+    job = SpreadsheetImport.objects.get()
+    assert confirmed.url == reverse("interop:import_status", args=[job.pk])
+    assert list(DBTaskResult.objects.values_list("status", "args_kwargs")) == [("READY", {"args": [job.pk], "kwargs": {}})]
+    assert Organisation.objects.count() == before  # nothing written by the request
+    waiting = client.get(confirmed.url)
+    assert b'http-equiv="refresh"' in waiting.content
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_total, job.rows_done, job.rows_refused) == ("done", 3, 3, 2)
+    assert job.summary["partnerships_created"] == 2
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    drafts = Organisation.objects.filter(pk__in=job.organisation_ids, publication_status=PublicationStatus.DRAFT)
+    assert drafts.count() == job.summary["organisations_created"] == Organisation.objects.count() - before
+    result = client.get(confirmed.url)
+    assert b'http-equiv="refresh"' not in result.content
+    assert reverse("cooperation:partnership_detail", args=[job.partnership_ids[0]]).encode() in result.content
+    assert reverse("actors:organisation_detail", args=[drafts.first().pk]).encode() in result.content
+    assert upload_read(token=job.token) is None  # the stored upload is removed once imported
+
+
+def test_import_status_is_for_its_uploader_and_coordinators(client, editor):
+    job = SpreadsheetImport.objects.create(token="t1", user=editor, filename="a.csv")
+    url = reverse("interop:import_status", args=[job.pk])
+    other = factories.make_member(factories.make_organisation("Dakar", geonameid=2253354))
+    client.force_login(other)
+    assert client.get(url).status_code == 403
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+
+
+def test_interrupted_import_keeps_whole_batches_and_resumes_without_duplicates(editor):
+    token = upload_store(parsed=spreadsheet_parse(as_csv(ROWS), filename="a.csv"), user=editor, filename="a.csv")
+    job = SpreadsheetImport.objects.create(token=token, user=editor, filename="a.csv")  # as enqueued
+    inserts = []
+
+    def crash_in_second_batch(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "cooperation_partnership"'):
+            inserts.append(sql)
+            if len(inserts) == 2:  # the second batch's partnership: the worker dies here
+                raise RuntimeError("worker killed")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(crash_in_second_batch):
+        spreadsheet_import_run(job_id=job.pk, batch_rows=2)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.summary["partnerships_created"]) == ("failed", 2, 1)
+    assert Partnership.objects.filter(pk__in=job.partnership_ids).count() == 1  # the first batch was kept
+
+    spreadsheet_import_run(job_id=job.pk, batch_rows=2)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.error) == ("done", 3, "")
+    assert job.summary["partnerships_created"] == 2
+    assert Partnership.objects.count() == 2
+    rerun = spreadsheet_import_run(job_id=job.pk, batch_rows=2)
+    assert (rerun.status, Partnership.objects.count()) == ("done", 2)
