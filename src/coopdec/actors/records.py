@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from coopdec.common.i18n import localize
-
 from . import services, versions
 
 
@@ -84,21 +82,6 @@ def reason_label(reason: str | None) -> str:
     return str(REASONS.get(reason, reason))
 
 
-def _display(field, value) -> str:
-    if value in (None, "", [], {}):
-        return "—"
-    if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else _("(deleted, #%(id)s)") % {"id": value}
-    if isinstance(value, dict):
-        return localize(value)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    return str(value)
-
-
 def history_entries(record) -> list[dict]:
     """Versions, newest first, each with who, when, how and which fields changed (old → new)."""
     with versions.describing():
@@ -116,13 +99,10 @@ def _history_entries(record) -> list[dict]:
             delta = version.diff_against(previous, excluded_fields=["updated_at", "created_at"])
             for change in delta.changes:
                 field = record._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": _display(field, change.old),
-                                "new": _display(field, change.new)})
+                changes.append({"field": field.verbose_name, "old": versions.display_value(field, change.old),
+                                "new": versions.display_value(field, change.new)})
             for relation, old, new in versions.changes(relations[index + 1], relations[index], type(record)):
-                # Only the rows that went and came: short to read, light to send.
-                changes.append({"field": relation.label,
-                                "old": relation.describe([row for row in old if row not in new]) or "—",
-                                "new": relation.describe([row for row in new if row not in old]) or "—"})
+                changes.append({"field": relation.label, **versions.describe_change(relation, old, new)})
         entries.append({"version": version, "changes": changes, "is_current": index == 0,
                         "reason": reason_label(version.history_change_reason),
                         # A version that only touched the record (a confirmation, a contribution added...)
@@ -208,6 +188,29 @@ def form_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+def edit(request, form, record, save) -> tuple[bool, str]:
+    """Save the edit form of a record with the version its editor read; (saved?, the version the page carries).
+
+    The page carries the record's version (``versions.version_token``, a hidden ``version`` input) and
+    sends it back; ``save(version)`` calls the service, which refuses the save when what it writes
+    changed since (``versions.StaleVersion``): the form then says who changed what and keeps the
+    editor's input, and carries the current version, so that saving again applies their merge.
+    """
+    posted = request.method == "POST"
+    version = request.POST.get("version", "") if posted else versions.version_token(record)
+    if posted and form.is_valid():
+        try:
+            save(version)
+        except versions.StaleVersion as error:
+            form.add_error(None, error)
+            return False, error.version
+        except ValidationError as error:
+            form_errors(form, error)
+        else:
+            return True, version
+    return False, version or versions.version_token(record)
 
 
 class RecordViews:

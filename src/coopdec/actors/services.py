@@ -167,8 +167,10 @@ def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = T
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, user=None, **fields) -> Organisation:
+def organisation_update(*, organisation: Organisation, user=None, version: str | None = None, **fields) -> Organisation:
+    """``version``: the organisation's version the caller read (``versions.check_version``)."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    versions.check_version(organisation, version, fields=fields)
     identity = (organisation.kind, organisation.locality_id, organisation.subdivision_id)
     _set_fields(organisation, fields)
     _apply_place(organisation)

@@ -38,18 +38,23 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, TextField
+from django.db.models import FileField, Q, TextField
 from django.db.models.functions import Cast
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.signals import pre_create_historical_record
+
+from coopdec.common.i18n import localize
 
 from .models import Contact, ContactKind, Organisation
 
@@ -439,3 +444,132 @@ def register_relations() -> None:
         Relation("contacts", gettext_lazy("Contacts"), CONTACT_ROWS.read, CONTACT_ROWS.write, _describe_contacts),
     ], not_kept=gettext_lazy("Members and their roles are not part of a version: restoring one never changes who "
                              "may edit or administer the organisation."))
+
+
+# No silent overwrite: an edit carries the version its editor read
+
+
+def display_value(field, value) -> str:
+    """A field's value as a person reads it (the name of a related record, the label of a choice...)."""
+    if value in (None, "", [], {}):
+        return "—"
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("(deleted, #%(id)s)") % {"id": value}
+    if isinstance(value, dict):
+        return localize(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def version_token(record) -> str:
+    """The version of a record an editor reads: its ``updated_at`` in UTC, to the millisecond, exactly as the API
+    shows it (``2026-12-06T10:15:00.123Z``). Every change of the record or of what it carries moves it."""
+    return timezone.localtime(record.updated_at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class StaleVersion(ValidationError):
+    """A save refused because what it writes changed since the version its editor read."""
+
+    def __init__(self, message: str, *, version: str, changes: list[dict], who: list[str], when):
+        super().__init__(message, code="stale")
+        self.version, self.changes, self.who, self.when = version, changes, who, when
+
+
+def _read_at(version) -> datetime:
+    if isinstance(version, datetime):
+        read_at = version
+    else:
+        try:
+            read_at = datetime.fromisoformat(str(version).strip())
+        except ValueError:
+            read_at = None
+    if read_at is None or timezone.is_naive(read_at):
+        raise ValidationError({"version": _("“%(version)s” is not a version of this record: send back the "
+                                            "“updated_at” you read, for example 2026-12-06T10:15:00.000+00:00.")
+                               % {"version": str(version)[:40]}}, code="invalid")
+    return read_at.replace(microsecond=read_at.microsecond // 1000 * 1000)
+
+
+def _value(obj, field):
+    value = getattr(obj, field.attname)
+    return value.name or None if isinstance(field, FileField) else value
+
+
+def check_version(record, version, *, fields: Iterable[str]) -> None:
+    """Refuse (``StaleVersion``) a save of ``fields`` (names of the record's own fields and of its relations)
+    when one of them changed since ``version`` (``version_token`` of the record the editor read).
+
+    Call it inside the transaction, with ``record`` freshly read under a row lock (``select_for_update``),
+    before changing it. A change since that touched nothing the save writes (a contribution added, the
+    record confirmed) is no conflict: the save goes on. ``version`` left out (``None``, ""): no check, the
+    last writer wins (API clients written before versions; docs/decisions.md, 2026-12-06).
+    """
+    if version in (None, ""):
+        return
+    read_at, current = _read_at(version), version_token(record)
+    if _read_at(current) <= read_at:
+        return
+    names, model = set(fields), type(record)
+    own = [field for field in model._meta.concrete_fields if field.name in names]
+    # The version read: the newest whose ``updated_at`` is not after the one read (the API shows milliseconds).
+    history = record.history.select_related("history_user").order_by("updated_at", "history_id")
+    after = read_at + timedelta(milliseconds=1)
+    read = history.filter(updated_at__lt=after).last()
+    later = list(history.filter(updated_at__gte=after))
+    if read is None:  # no version that old is kept: say who changed it last, without details
+        changes, authors = [], later[-1:]
+    else:
+        changes = _changes(record, read, own, [name for name in names if name in _names(model)])
+        if not changes:
+            return
+        authors = _authors(read, later, own, {change["field"] for change in changes}) or later[-1:]
+    who = list(dict.fromkeys(_author(row) for row in authors)) or [str(_("someone"))]
+    when = authors[-1].history_date if authors else record.updated_at
+    if changes:
+        message = _("%(who)s changed this record on %(when)s, after you read it: %(changes)s. Nothing of your change "
+                    "was saved. Apply it again on top of these values if it still holds, then save.")
+    else:
+        message = _("%(who)s changed this record on %(when)s, after you read it. Nothing of your change was saved. "
+                    "Look at the record as it is now, apply your change again if it still holds, then save.")
+    raise StaleVersion(message % {
+        "who": ", ".join(who), "when": date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+        "changes": "; ".join(_("%(label)s: “%(old)s” → “%(new)s”") % change for change in changes),
+    }, version=current, changes=changes, who=who, when=when)
+
+
+def _authors(read, later: list, own: list, changed: set[str]) -> list:
+    """The versions after ``read`` that changed one of the fields or relations named in ``changed``."""
+    authors, previous = [], read
+    for row in later:
+        if any(field.name in changed and _value(row, field) != _value(previous, field) for field in own) or (
+                row.relations and changed & set(row.relations)):
+            authors.append(row)
+        previous = row
+    return authors
+
+
+def _author(row) -> str:
+    user = row.history_user
+    return (user.get_full_name() or user.get_username()) if user is not None else str(_("someone"))
+
+
+def _changes(record, read, own: list, relations: list[str]) -> list[dict]:
+    """What of the ``own`` fields and the ``relations`` differs between the version ``read`` and ``record`` now."""
+    found = [{"field": field.name, "label": capfirst(str(field.verbose_name)), "old": display_value(field, _value(read, field)),
+              "new": display_value(field, _value(record, field))}
+             for field in own if _value(read, field) != _value(record, field)]
+    if relations:
+        for relation, old, new in changes(relations_at(read), snapshot(record), type(record)):
+            if relation.name in relations:
+                found.append({"field": relation.name, "label": str(relation.label), **describe_change(relation, old, new)})
+    return found
+
+
+def describe_change(relation: Relation, old: list, new: list) -> dict:
+    """Only the rows that went and came: short to read, light to send."""
+    return {"old": relation.describe([row for row in old if row not in new]) or "—",
+            "new": relation.describe([row for row in new if row not in old]) or "—"}

@@ -98,16 +98,13 @@ def organisation_update(request, pk: int):
     organisation = _organisation(request, pk)
     records.check(request, "actors.change_organisation", organisation)
     form = OrganisationForm(request.POST or None, request.FILES or None, initial=OrganisationForm.initial_for(organisation))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(organisation=organisation, user=request.user, **form.service_fields())
-        except ValidationError as error:
-            records.form_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(organisation)
-    return render(request, "actors/organisation_form.html",
-                  {"form": form, "organisation": organisation, "contact_form": ContactForm(auto_id="contact_%s")})
+    saved, version = records.edit(request, form, organisation, lambda version: services.organisation_update(
+        organisation=organisation, user=request.user, version=version, **form.service_fields()))
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect(organisation)
+    return render(request, "actors/organisation_form.html", {"form": form, "organisation": organisation,
+                                                             "version": version, "contact_form": ContactForm(auto_id="contact_%s")})
 
 
 ORGANISATION_VIEWS = records.RecordViews(

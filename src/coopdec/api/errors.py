@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from coopdec.actors.versions import StaleVersion
+
 logger = logging.getLogger("coopdec.api")
 
 
@@ -78,6 +80,11 @@ def register_handlers(api) -> None:
         return error_response(
             400, "invalid_request", _("The request is not valid: %(summary)s") % {"summary": summary}, details
         )
+
+    @api.exception_handler(StaleVersion)
+    def stale(request, exc: StaleVersion):
+        return error_response(409, "stale_version", exc.messages[0], {
+            "version": exc.version, "changed_by": exc.who, "changed_at": exc.when.isoformat(), "changes": exc.changes})
 
     @api.exception_handler(DjangoValidationError)
     def rejected(request, exc: DjangoValidationError):

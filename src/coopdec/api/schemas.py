@@ -28,6 +28,16 @@ class RecordMeta(Schema):
     last_checked_at: datetime = Field(description="The later of the last change and the last confirmation.")
 
 
+class Versioned(Schema):
+    """An update of a record sends back the version it read: no silent overwrite."""
+
+    version: str | None = Field(None, max_length=40, description=(
+        "The record's `updated_at` as you read it (GET). If a field you send changed since, the answer is 409 "
+        "`stale_version` with what changed in `details`, and nothing is written: read the record again, apply "
+        "your change on top, and send it with the new `updated_at`. Left out, the change applies whatever "
+        "happened since (last writer wins)."))
+
+
 def record_meta(record) -> dict:
     return {
         "publication_status": record.publication_status, "is_demo": record.is_demo, "source": record.source,

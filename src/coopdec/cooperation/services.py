@@ -163,8 +163,10 @@ def partnership_create(*, user=None, parties, **fields) -> Partnership:
 
 
 @transaction.atomic
-def partnership_update(*, partnership: Partnership, user=None, **fields) -> Partnership:
+def partnership_update(*, partnership: Partnership, user=None, version: str | None = None, **fields) -> Partnership:
+    """``version``: the partnership's version the caller read (``versions.check_version``)."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    versions.check_version(partnership, version, fields=fields)
     _set_partnership_fields(partnership, fields)
     save_with_history(partnership, user=user)
     return partnership
@@ -417,10 +419,13 @@ def project_create(*, user=None, title, sectors=None, sdgs=None, axes=None, loca
 
 
 @transaction.atomic
-def project_update(*, project: Project, user=None, sectors=None, sdgs=None, axes=None, locations=None,
-                   **fields) -> Project:
-    """Change a project; ``sectors``, ``sdgs``, ``axes``, ``locations`` replace the lists when given."""
+def project_update(*, project: Project, user=None, version: str | None = None, sectors=None, sdgs=None, axes=None,
+                   locations=None, **fields) -> Project:
+    """Change a project; ``sectors``, ``sdgs``, ``axes``, ``locations`` replace the lists when given.
+    ``version``: the project's version the caller read (``versions.check_version``)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    lists = {"sectors": sectors, "sdgs": sdgs, "axes": axes, "locations": locations}
+    versions.check_version(project, version, fields=[*fields, *(name for name, value in lists.items() if value is not None)])
     sector_rows = validate_sectors(sectors) if sectors is not None else None
     sdg_codes = validate_sdgs(sdgs) if sdgs is not None else None
     axis_objects = _axes(axes) if axes is not None else None

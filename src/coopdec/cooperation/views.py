@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from coopdec.actors import records
+from coopdec.actors import records, versions
 from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import is_coordinator, is_stale, organisations_visible_to, roles_of
 from coopdec.common.i18n import localize
@@ -126,16 +126,13 @@ def partnership_update(request, pk: int):
     records.check(request, "cooperation.change_partnership", partnership)
     initial = {name: getattr(partnership, name) for name in PartnershipForm.base_fields}
     form = PartnershipForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partnership_update(partnership=partnership, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            records.form_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(partnership)
+    saved, version = records.edit(request, form, partnership, lambda version: services.partnership_update(
+        partnership=partnership, user=request.user, version=version, **form.cleaned_data))
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect(partnership)
     return render(request, "cooperation/partnership_form.html", {
-        "form": form, "partnership": partnership, **_parties_context(request, partnership), "document_form": DocumentForm(auto_id="document_%s"),
+        "form": form, "partnership": partnership, "version": version, **_parties_context(request, partnership), "document_form": DocumentForm(auto_id="document_%s"),
     })
 
 
@@ -330,16 +327,13 @@ def project_update(request, pk: int):
     project = _project(request, pk)
     records.check(request, "cooperation.change_project", project)
     form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(project=project, user=request.user, **form.service_fields())
-        except ValidationError as error:
-            records.form_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(project)
+    saved, version = records.edit(request, form, project, lambda version: services.project_update(
+        project=project, user=request.user, version=version, **form.service_fields()))
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect(project)
     return render(request, "cooperation/project_form.html", {
-        "form": form, "project": project, "partnership": project.partnership, "lead": project.lead_organisation,
+        "form": form, "project": project, "version": version, "partnership": project.partnership, "lead": project.lead_organisation,
         "contributions": project.contributions.select_related("organisation"),
         "results": project.results.prefetch_related("indicators__values__territory"),
         "documents": project.documents.all(), **_project_subforms(project), **_datalists(),
@@ -377,6 +371,7 @@ def project_add(request, pk: int, what: str):
             return redirect(reverse("cooperation:project_update", args=[project.pk]) + f"#{what}")
     response = render(request, "cooperation/project_form.html", {
         "form": ProjectForm(initial=ProjectForm.initial_for(project)), "project": project,
+        "version": versions.version_token(project),
         "partnership": project.partnership, "lead": project.lead_organisation,
         "contributions": project.contributions.select_related("organisation"), "documents": project.documents.all(),
         "results": project.results.prefetch_related("indicators__values__territory"), **forms, **_datalists(),

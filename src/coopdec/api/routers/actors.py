@@ -18,7 +18,7 @@ from ..access import require, require_publication_change
 from ..auth import token_required
 from ..pagination import page_response, paginate
 from ..params import MAX_INT32, PageQuery, no_query
-from ..schemas import PlaceRef, RecordMeta, record_meta
+from ..schemas import PlaceRef, RecordMeta, Versioned, record_meta
 
 router = Router(tags=["organisations"])
 
@@ -131,9 +131,7 @@ def get_organisation(request, organisation_id: int):
 # Writes ------------------------------------------------------------------------------------
 
 
-class OrganisationPatch(Schema):
-    """Fields to change; those left out stay as they are."""
-
+class OrganisationFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1, max_length=255)
@@ -151,14 +149,18 @@ class OrganisationPatch(Schema):
     publication_status: PublicationStatus | None = Field(None, description="draft (default) or published.")
 
 
-class OrganisationIn(OrganisationPatch):
+class OrganisationPatch(OrganisationFields, Versioned):
+    """Fields to change; those left out stay as they are."""
+
+
+class OrganisationIn(OrganisationFields):
     name: str = Field(min_length=1, max_length=255)
     kind: OrganisationKind
 
 
 def organisation_fields(payload: Schema) -> dict:
     """Service arguments from a payload: only the fields sent; places checked to exist."""
-    data = payload.model_dump(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
     fields = {key: value for key, value in data.items() if key not in {"geonameid", "subdivision"}}
     for key in ("acronym", "iati_identifier", "website"):
         if key in fields and fields[key] is None:
@@ -202,7 +204,7 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
     require(request.user, "actors.change_organisation", organisation, _("Only the organisation's editors and administrators (or a coordinator) may change it."))
     fields = organisation_fields(payload)
     require_publication_change(request.user, "actors.publish_organisation", organisation, fields)
-    organisation = organisation_update(organisation=organisation, user=request.user, **fields)
+    organisation = organisation_update(organisation=organisation, user=request.user, version=payload.version, **fields)
     return _saved(organisation)
 
 

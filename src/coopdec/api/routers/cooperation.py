@@ -55,7 +55,7 @@ from ..access import require, require_publication_change
 from ..auth import token_required
 from ..pagination import page_response, paginate
 from ..params import MAX_ID, MAX_INT32, PageQuery, StrictQuery, no_query
-from ..schemas import OrganisationRef, RecordMeta, organisation_ref, record_meta
+from ..schemas import OrganisationRef, RecordMeta, Versioned, organisation_ref, record_meta
 
 router = Router(tags=["partnerships and projects"])
 
@@ -517,7 +517,7 @@ class PartyIn(Schema):
     role: PartyRole = PartyRole.PARTNER
 
 
-class PartnershipPatch(Schema):
+class PartnershipFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: dict[str, str] | None = None
@@ -531,7 +531,11 @@ class PartnershipPatch(Schema):
     publication_status: PublicationStatus | None = None
 
 
-class PartnershipIn(PartnershipPatch):
+class PartnershipPatch(PartnershipFields, Versioned):
+    pass
+
+
+class PartnershipIn(PartnershipFields):
     parties: list[PartyIn] = Field(min_length=2, max_length=200, description="At least two parties, one you edit.")
 
 
@@ -558,9 +562,9 @@ def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
     """Changes the partnership's own fields; its parties change through `/partnerships/{id}/parties`."""
     partnership = visible_partnership(request.user, partnership_id)
     require(request.user, "cooperation.change_partnership", partnership, _("Only the parties' editors (or a coordinator) may change this partnership."))
-    fields = _non_null(payload.model_dump(exclude_unset=True), PARTNERSHIP_DEFAULTS)
+    fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"version"}), PARTNERSHIP_DEFAULTS)
     require_publication_change(request.user, "cooperation.publish_partnership", partnership, fields)
-    partnership_update(partnership=partnership, user=request.user, **fields)
+    partnership_update(partnership=partnership, user=request.user, version=payload.version, **fields)
     return partnership_out(visible_partnership(request.user, partnership_id), request.user)
 
 
@@ -741,7 +745,7 @@ class PointIn(Schema):
     country: str | None = Field(None, pattern=COUNTRY)
 
 
-class ProjectPatch(Schema):
+class ProjectFields(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: dict[str, str] | None = Field(None, description="Text per language code (fr, en, es, pt).")
@@ -766,7 +770,11 @@ class ProjectPatch(Schema):
     publication_status: PublicationStatus | None = None
 
 
-class ProjectIn(ProjectPatch):
+class ProjectPatch(ProjectFields, Versioned):
+    pass
+
+
+class ProjectIn(ProjectFields):
     title: dict[str, str] = Field(description="Text per language code (fr, en, es, pt); at least one.")
 
 
@@ -774,9 +782,9 @@ PROJECT_DEFAULTS = {"summary": {}, "description": {}, "status": ActivityStatus.I
                     "currency": "EUR", "language": "", "iati_identifier": "", "publication_status": PublicationStatus.DRAFT}
 
 
-def project_fields(request, payload: ProjectPatch, *, project: Project | None = None) -> dict:
+def project_fields(request, payload: ProjectFields, *, project: Project | None = None) -> dict:
     """Service arguments from a payload; the partnership and lead must be records the caller edits."""
-    data = payload.model_dump(exclude_unset=True)
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
     fields = _non_null({k: v for k, v in data.items() if k not in {"sectors", "locations", "partnership", "lead_organisation"}},
                        PROJECT_DEFAULTS)
     user = request.user
@@ -825,7 +833,7 @@ def update_project(request, project_id: int, payload: ProjectPatch):
     require(request.user, "cooperation.change_project", project, _("Only the parties' editors (or a coordinator) may change this project."))
     fields = project_fields(request, payload, project=project)
     require_publication_change(request.user, "cooperation.publish_project", project, fields)
-    project_update(project=project, user=request.user, **fields)
+    project_update(project=project, user=request.user, version=payload.version, **fields)
     return project_out(readable_project(request.user, project_id), request.user, detail=True)
 
 
