@@ -53,6 +53,11 @@ and projects, and the reference lists they use.
   personal token:
   create one on your account page (`/account/tokens/`) and send `Authorization: Bearer <token>`.
   You may write what you may write on the web site, nothing more.
+* **No silent overwrite**: an update (`PATCH`) of an organisation, a partnership or a project may send
+  back the record's `updated_at` it read as `version`. If a field it sends changed since, the answer
+  is 409 `stale_version`, nothing is written, and `details` says who changed what (`changes`: each
+  field with its old and new value) and the current `version`: apply your change on top and send it
+  again. Without `version` the update applies whatever happened since (last writer wins).
 * **Limits**: anonymous clients are rate-limited per address; authenticated clients get a higher
   limit, per token. Over the limit you get 429 with `Retry-After` (at most one window).
 * **Errors** are JSON: `{"error": code, "message": text, "details": ...}`.
