@@ -68,7 +68,7 @@ class Coordinator(Visitor):
     weight = 1
 
     def on_start(self) -> None:
-        self.client.get("/accounts/login/", name="sign in")
+        self.client.get("/accounts/login/", name="sign-in page")
         response = self.client.post(
             "/accounts/login/", name="sign in", allow_redirects=False,
             data={**TARGETS["account"], "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
@@ -76,7 +76,7 @@ class Coordinator(Visitor):
         if response.status_code != 302:
             raise RuntimeError(f"sign-in failed: {response.status_code}")
 
-    @task(2)
+    @task(6)
     def confirm(self) -> None:
         pk = random.choice(TARGETS["organisations"])
         with self.client.post(
