@@ -10,6 +10,7 @@ are idempotent too: organisations are found by identity, partnerships by kind an
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from .storage import upload_discard, upload_read
 logger = logging.getLogger("coopdec.interop")
 
 BATCH_ROWS = 200
+BATCH_PAUSE = 0.2  # seconds between batches: SQLite's waiting writers poll, and would starve otherwise
 REFUSED_KEPT = 500  # rows with problems listed on the result page
 COUNTS = ("organisations_created", "organisations_existing", "partnerships_created", "partnerships_existing")
 
@@ -60,6 +62,7 @@ def spreadsheet_import_run(*, job_id: int, batch_rows: int = BATCH_ROWS) -> Spre
     try:
         while job.rows_done < len(rows):
             _write_batch(job, sheet, rows[job.rows_done:job.rows_done + batch_rows])
+            time.sleep(BATCH_PAUSE)
     except Exception as exc:  # the batches already written stay; a rerun resumes after them
         logger.exception("spreadsheet import %s stopped after %s rows", job.pk, job.rows_done)
         return _fail(job, _("The import stopped after %(done)s of %(total)s rows: %(error)s") % {
