@@ -74,17 +74,41 @@ def test_trend_lists_each_year_of_the_country():
         (2024, Decimal("100.00"), 1), (2025, Decimal("250.00"), 1)]
 
 
-def test_national_totals_read_once_then_follow_each_change_of_a_declaration(django_assert_num_queries):
+def test_national_totals_follow_each_submission_reopening_and_deletion(django_assert_num_queries):
     campaign = _campaign()
     lyon, nantes = make_organisation("Lyon", geonameid=2996944), make_organisation("Nantes", geonameid=2990969)
-    _declare(campaign, lyon, {"original_amount": "1000"})
-    draft = _declare(campaign, nantes, {"original_amount": "250"}, submit=False)
-    assert selectors.national_totals(campaign).total == Decimal("1000.00")
+    _declare(campaign, lyon, {"original_amount": "1000", "marker_climate_adaptation": "1"})
+    draft = _declare(campaign, nantes, {"original_amount": "250", "recipient_code": "BF"}, submit=False)
 
-    with django_assert_num_queries(1):  # the declarations' state: the totals come from the cache
+    selectors.national_totals(campaign)  # labels read once per process
+    with django_assert_num_queries(2):  # the counts, and the campaign's sums: never the lines
         assert selectors.national_totals(campaign).total == Decimal("1000.00")
     services.declaration_submit(declaration=draft, user=None, today=TODAY)
-    assert (selectors.national_totals(campaign).total, selectors.national_totals(campaign).declarations) == (
-        Decimal("1250.00"), 2)
+    totals = selectors.national_totals(campaign)
+    assert (totals.total, totals.declarations) == (Decimal("1250.00"), 2)
+    assert [(code, amount) for code, _label, amount in totals.by_recipient] == [("SN", Decimal("1000.00")), ("BF", Decimal("250.00"))]
     services.declaration_reopen(declaration=draft, user=None, reason="Wrong year")
-    assert selectors.national_totals(campaign).total == Decimal("1000.00")
+    totals = selectors.national_totals(campaign)
+    assert (totals.total, [code for code, _label, _amount in totals.by_recipient]) == (Decimal("1000.00"), ["SN"])
+    lyon.aid_declarations.get().delete()
+    totals = selectors.national_totals(campaign)
+    assert (totals.total, totals.by_recipient, totals.by_marker[4][2]) == (Decimal("0.00"), [], Decimal("0.00"))
+
+
+def test_rebuild_gives_the_sums_kept_by_the_services():
+    from coopdec.declarations import totals as campaign_totals
+    from coopdec.declarations.models import CampaignTotal
+
+    campaign = _campaign()
+    lyon, paris = make_organisation("Lyon", geonameid=2996944), make_organisation("Paris")
+    _declare(campaign, lyon, {"original_amount": "1000", "marker_gender": "2"},
+             {"original_amount": "500", "recipient_type": "region", "recipient_code": "289", "marker_gender": "1"})
+    _declare(campaign, paris, {"original_amount": "70", "recipient_type": "unallocated", "recipient_code": "",
+                               "sector": "99820", "marker_gender": "0"})
+    kept = sorted(CampaignTotal.objects.filter(campaign=campaign).exclude(amount=0)
+                  .values_list("dimension", "code", "significance", "amount"))
+    campaign_totals.rebuild(campaign)
+    rebuilt = sorted(CampaignTotal.objects.filter(campaign=campaign).values_list("dimension", "code", "significance", "amount"))
+    assert rebuilt == kept
+    assert ("recipient", "region:289", 0, Decimal("500.00")) in rebuilt
+    assert ("marker", "1", 2, Decimal("1000.00")) in rebuilt

@@ -6,3 +6,6 @@ class DeclarationsConfig(AppConfig):
     name = "coopdec.declarations"
     label = "declarations"
     verbose_name = _("Aid declarations")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (a submitted declaration deleted leaves the national totals)

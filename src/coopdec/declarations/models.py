@@ -63,6 +63,8 @@ class Declaration(models.Model):
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reopened by"))
     reopen_reason = models.TextField(_("reason for reopening"), blank=True, max_length=2000)
+    total = models.DecimalField(_("declared total"), max_digits=18, decimal_places=2, default=0, editable=False,
+                                help_text=_("The sum of the lines' declared amounts, kept by every change."))
     revision = models.PositiveIntegerField(_("revision"), default=1, help_text=_("Incremented by every change: two editors cannot overwrite each other."))
     is_demo = models.BooleanField(_("demonstration record"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -187,3 +189,30 @@ class DeclarationLine(models.Model):
     def compute_net_amount(self):
         deducted = self.cofinancing if self.cofinancing_confirmed else 0
         return max(self.amount - deducted, 0)
+
+
+class CampaignTotal(models.Model):
+    """One sum of a campaign's submitted declarations: the national totals, kept up to date.
+
+    ``services`` adds a declaration's amounts when it is submitted and takes them away when it is
+    reopened (or deleted while submitted), so reading the national totals reads a few hundred rows
+    whatever the number of declarations; ``totals.rebuild`` recomputes them from the lines.
+    ``dimension`` is ``total``, ``recipient`` (code ``country:SN``, ``region:289``, ``unallocated:``),
+    ``sector``, ``channel`` or ``marker`` (code the IATI PolicyMarker, ``significance`` 1 or 2).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="totals", verbose_name=_("campaign"))
+    dimension = models.CharField(_("dimension"), max_length=10)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    significance = models.PositiveSmallIntegerField(_("significance"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("campaign total")
+        verbose_name_plural = _("campaign totals")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "dimension", "code", "significance"], name="campaign_total_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} {self.code}: {self.amount}"

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
@@ -23,6 +22,7 @@ from coopdec.vocabularies.selectors import code_label
 from .models import (
     POLICY_MARKERS,
     Campaign,
+    CampaignTotal,
     Declaration,
     DeclarationLine,
     DeclarationStatus,
@@ -97,8 +97,7 @@ def campaign_progress(campaign: Campaign, *, region: str = "", kind: str = "", s
         organisations = organisations.filter(Q(subdivision_id=region) | Q(subdivision__parent_id=region))
     if kind:
         organisations = organisations.filter(kind=kind)
-    declarations = {d.organisation_id: d for d in Declaration.objects.filter(campaign=campaign)
-                    .annotate(total=Sum("lines__net_amount"))}
+    declarations = {d.organisation_id: d for d in Declaration.objects.filter(campaign=campaign)}
     counts: dict[str, int] = {DeclarationStatus.SUBMITTED: 0, DeclarationStatus.DRAFT: 0, DeclarationStatus.REOPENED: 0,
                               NOT_STARTED: 0}
     rows = []
@@ -139,11 +138,6 @@ def submitted_lines(campaign: Campaign) -> QuerySet[DeclarationLine]:
     return DeclarationLine.objects.filter(declaration__campaign=campaign, declaration__status=DeclarationStatus.SUBMITTED)
 
 
-def _grouped(lines, column: str, label) -> list[tuple[str, str, Decimal]]:
-    rows = lines.values(column).annotate(amount=Sum("net_amount")).order_by("-amount", column)
-    return [(row[column] or "", label(row[column]), _cents(row["amount"])) for row in rows]
-
-
 def _cents(value) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.01"))
 
@@ -162,55 +156,38 @@ def recipient_label(recipient_type: str, code: str) -> str:
     return code_label("Region", code)
 
 
-TOTALS_CACHE_SECONDS = 3600
-
-
 def national_totals(campaign: Campaign) -> Totals:
-    """The campaign's totals by recipient, DAC sector, channel and policy marker (submitted declarations).
+    """The campaign's totals by recipient, DAC sector, channel and policy marker (submitted declarations),
+    read from the sums kept by ``totals.add`` (a few hundred rows, whatever the number of declarations)."""
+    result = Totals(currency=campaign.currency)
+    counts = Declaration.objects.filter(campaign=campaign, status=DeclarationStatus.SUBMITTED).aggregate(
+        declarations=Count("id"), nil=Count("id", filter=Q(is_nil=True)))
+    result.declarations, result.nil = counts["declarations"], counts["nil"]
+    sums: dict[str, list[tuple[str, int, Decimal]]] = {}
+    for dimension, code, significance, amount in CampaignTotal.objects.filter(campaign=campaign).values_list(
+            "dimension", "code", "significance", "amount"):
+        sums.setdefault(dimension, []).append((code, significance, amount))
 
-    Kept in the cache until a declaration of the campaign changes: every change of a declaration or of
-    its lines goes through ``services``, which saves the declaration (its ``revision`` and ``updated_at``),
-    so one query on the campaign's declarations tells whether the totals are still those computed.
-    """
-    state = Declaration.objects.filter(campaign=campaign).aggregate(
-        declarations=Count("id", filter=Q(status=DeclarationStatus.SUBMITTED)),
-        nil=Count("id", filter=Q(status=DeclarationStatus.SUBMITTED, is_nil=True)),
-        every=Count("id"), revisions=Sum("revision"), changed=Max("updated_at"))
-    changed = state["changed"].isoformat() if state["changed"] else ""
-    key = (f"declarations:totals:{campaign.pk}:{campaign.currency}:{get_language()}:{state['every']}:{state['revisions']}:"
-           f"{changed}")
-    totals = cache.get(key)
-    if totals is None:
-        totals = _national_totals(campaign)
-        totals.declarations, totals.nil = state["declarations"], state["nil"]
-        cache.set(key, totals, TOTALS_CACHE_SECONDS)
-    return totals
+    def ranked(dimension: str, label) -> list[tuple[str, str, Decimal]]:
+        rows = [(code, _cents(amount)) for code, _significance, amount in sums.get(dimension, []) if amount]
+        rows.sort(key=lambda row: (-row[1], row[0]))
+        return [(code, label(code), amount) for code, amount in rows]
 
-
-def _national_totals(campaign: Campaign) -> Totals:
-    lines = submitted_lines(campaign)
-    totals = Totals(currency=campaign.currency)
-    marker_sums = {}
-    for name in POLICY_MARKERS:
-        marker_sums[f"{name}_1"] = Sum("net_amount", filter=Q(**{name: 1}))
-        marker_sums[f"{name}_2"] = Sum("net_amount", filter=Q(**{name: 2}))
-    aggregate = lines.aggregate(total=Sum("net_amount"), **marker_sums)
-    totals.total = _cents(aggregate["total"])
-    rows = (lines.values("recipient_type", "recipient_code").annotate(amount=Sum("net_amount"))
-            .order_by("-amount", "recipient_code"))
-    totals.by_recipient = [(row["recipient_code"] or Recipient.UNALLOCATED, recipient_label(row["recipient_type"], row["recipient_code"]),
-                            _cents(row["amount"])) for row in rows]
-    totals.by_sector = _grouped(lines, "sector", lambda code: code_label("Sector", code))
-    totals.by_channel = _grouped(lines, "channel", lambda code: code_label("CRSChannelCode", code))
-    totals.by_marker = [(code, code_label("PolicyMarker", code), _cents(aggregate[f"{name}_1"]), _cents(aggregate[f"{name}_2"]))
-                        for name, code in POLICY_MARKERS.items()]
-    return totals
+    result.total = next((_cents(amount) for _code, _sig, amount in sums.get("total", [])), ZERO)
+    result.by_recipient = [(code.split(":", 1)[1] or Recipient.UNALLOCATED, label, amount) for code, label, amount in
+                           ranked("recipient", lambda key: recipient_label(*key.split(":", 1)))]
+    result.by_sector = ranked("sector", lambda code: code_label("Sector", code))
+    result.by_channel = ranked("channel", lambda code: code_label("CRSChannelCode", code))
+    markers = {(code, significance): amount for code, significance, amount in sums.get("marker", [])}
+    result.by_marker = [(code, code_label("PolicyMarker", code), _cents(markers.get((code, 1))), _cents(markers.get((code, 2))))
+                        for code in POLICY_MARKERS.values()]
+    return result
 
 
 def trend(country_id: str) -> list[tuple[Campaign, Decimal, int]]:
     """Every campaign of a country, oldest first, with its declared total and number of submitted declarations."""
-    campaigns = Campaign.objects.filter(country_id=country_id).order_by("year").annotate(
-        total=Sum("declarations__lines__net_amount", filter=Q(declarations__status=DeclarationStatus.SUBMITTED)),
-        submitted=Count("declarations", filter=Q(declarations__status=DeclarationStatus.SUBMITTED), distinct=True),
-    )
-    return [(campaign, _cents(campaign.total), campaign.submitted) for campaign in campaigns]
+    campaigns = list(Campaign.objects.filter(country_id=country_id).order_by("year"))
+    amounts = dict(CampaignTotal.objects.filter(campaign__in=campaigns, dimension="total").values_list("campaign_id", "amount"))
+    submitted = dict(Declaration.objects.filter(campaign__in=campaigns, status=DeclarationStatus.SUBMITTED)
+                     .values_list("campaign_id").annotate(count=Count("id")).values_list("campaign_id", "count"))
+    return [(campaign, _cents(amounts.get(campaign.pk)), submitted.get(campaign.pk, 0)) for campaign in campaigns]

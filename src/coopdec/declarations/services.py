@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from coopdec.actors.services import save_with_history
 from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import codelist
 
-from . import checks, prefill
+from . import checks, prefill, totals
 from .models import (
     POLICY_MARKERS,
     Campaign,
@@ -128,6 +128,7 @@ def _editable(declaration: Declaration, revision: int | None) -> Declaration:
 
 def _bump(declaration: Declaration, *, user, reason: str) -> Declaration:
     declaration.revision += 1
+    declaration.total = declaration.lines.aggregate(total=Sum("net_amount"))["total"] or 0
     save_with_history(declaration, user=user, reason=reason)
     return declaration
 
@@ -156,6 +157,8 @@ def declaration_start(*, campaign: Campaign, organisation: Organisation, user, w
     if with_prefill:
         _save_proposal(declaration, prefill.propose(organisation=organisation, year=campaign.year, currency=campaign.currency),
                        user=user)
+        declaration.total = declaration.lines.aggregate(total=Sum("net_amount"))["total"] or 0
+        Declaration.objects.filter(pk=declaration.pk).update(total=declaration.total)  # the "created" version stands
     return declaration
 
 
@@ -358,6 +361,7 @@ def declaration_submit(*, declaration: Declaration, user, revision: int | None =
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.submitted_at = timezone.now()
     declaration.submitted_by = _user(user)
+    totals.add(declaration, sign=1)
     return _bump(declaration, user=user, reason="submitted")
 
 
@@ -369,6 +373,7 @@ def declaration_reopen(*, declaration: Declaration, user, reason: str) -> Declar
         raise ValidationError({"reason": _("Say why the declaration is reopened: its editors read it.")})
     if declaration.status != DeclarationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted declaration can be reopened."))
+    totals.add(declaration, sign=-1)
     declaration.status = DeclarationStatus.REOPENED
     declaration.reopened_at = timezone.now()
     declaration.reopened_by = _user(user)
