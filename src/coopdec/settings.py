@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from coopdec.common.database import parse_database_url, sqlite_database
-from coopdec.common.env import ConfigError, env_bool, env_int, env_list, env_secret
+from coopdec.common.env import ConfigError, env_bool, env_int, env_list, env_rate, env_secret
 
 BASE_DIR = Path(__file__).resolve().parent  # the coopdec package
 PROJECT_DIR = BASE_DIR.parent.parent  # the repository (editable install)
@@ -185,10 +185,21 @@ X_FRAME_OPTIONS = "DENY"
 _site_origin = "/".join(SITE_URL.split("/")[:3])
 CSRF_TRUSTED_ORIGINS = list(dict.fromkeys([_site_origin, *_extra_trusted_origins]))
 
-# Open data API rate limits (sliding window per address / per token, kept in the cache).
-API_RATE_ANONYMOUS = env_secret("API_RATE_ANONYMOUS", "120/min")
-API_RATE_AUTHENTICATED = env_secret("API_RATE_AUTHENTICATED", "1200/min")
-API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)  # reverse proxies whose X-Forwarded-For is believed
+# Rate limits: sliding windows counted in the database (coopdec.common.throttle), shared by every
+# worker. The API per address / per token; sign-in, password-reset and invitation attempts per
+# account (strict) and per address (loose: a town hall or a cybercafé shares one address).
+try:
+    API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/min")
+    API_RATE_AUTHENTICATED = env_rate("API_RATE_AUTHENTICATED", "1200/min")
+    API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)  # reverse proxies whose X-Forwarded-For is believed
+    SIGNIN_RATE_ACCOUNT = env_rate("SIGNIN_RATE_ACCOUNT", "10/15min")  # failed sign-ins per user name
+    SIGNIN_RATE_ADDRESS = env_rate("SIGNIN_RATE_ADDRESS", "100/15min")
+    PASSWORD_RESET_RATE_ACCOUNT = env_rate("PASSWORD_RESET_RATE_ACCOUNT", "3/hour")  # mails per address asked
+    PASSWORD_RESET_RATE_ADDRESS = env_rate("PASSWORD_RESET_RATE_ADDRESS", "20/hour")
+    INVITATION_RATE_ACCOUNT = env_rate("INVITATION_RATE_ACCOUNT", "30/hour")  # invitations per inviting user
+    INVITATION_RATE_ADDRESS = env_rate("INVITATION_RATE_ADDRESS", "60/hour")
+except ConfigError as exc:
+    _fail(str(exc))
 
 # API calls that cost seconds of a worker (unfiltered atlas downloads): a smaller budget of their own,
 # per address or per token, counted on top of the general one.

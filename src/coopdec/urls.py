@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from coopdec.web.views import PasswordResetView, SignInView
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Django's sign-in and password-reset views with rate limits, ahead of (and hiding) its own
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("coopdec.web.urls")),
     path("", include("coopdec.actors.urls")),

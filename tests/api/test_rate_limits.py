@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 
-from coopdec.api.auth import ClientThrottle, seconds_until_allowed
-from coopdec.api.models import RateCounter
-from coopdec.api.services import rate_counters_purge
+from coopdec.api.auth import ClientThrottle
+from coopdec.common.models import RateCounter
+from coopdec.common.throttle import rate_counters_purge, seconds_until_allowed
 from tests.factories import make_user
 
 from .conftest import bearer
@@ -91,7 +91,7 @@ def test_counter_slides_the_previous_window_out(settings):
     throttle = ClientThrottle(authenticated=False)
     throttle.timer = lambda: 600.0 * 60 + 45
     settings.API_RATE_ANONYMOUS = "10/min"
-    RateCounter.objects.create(client="ip:60:10.1.1.1", period=600, count=2, previous=8, last_seen=600 * 60 + 40, expires=602 * 60)
+    RateCounter.objects.create(client="60:ip:10.1.1.1", period=600, count=2, previous=8, last_seen=600 * 60 + 40, expires=602 * 60)
     request = RequestFactory().get("/api/v1/axes", REMOTE_ADDR="10.1.1.1")
     assert [throttle.allow_request(request) for _n in range(7)] == [True] * 6 + [False]
     # One more fits once the previous window's weight drops by one request: 8 * (1 - t) <= 1 at t = 7/8.
@@ -105,10 +105,10 @@ def test_wait_after_a_full_window_reaches_into_the_next():
 
 
 def test_counters_of_quiet_clients_are_purged():
-    RateCounter.objects.create(client="ip:60:10.1.1.1", period=600, count=2, previous=0, last_seen=600 * 60, expires=602 * 60)
-    RateCounter.objects.create(client="ip:60:10.1.1.2", period=601, count=2, previous=0, last_seen=601 * 60, expires=603 * 60)
+    RateCounter.objects.create(client="60:ip:10.1.1.1", period=600, count=2, previous=0, last_seen=600 * 60, expires=602 * 60)
+    RateCounter.objects.create(client="60:ip:10.1.1.2", period=601, count=2, previous=0, last_seen=601 * 60, expires=603 * 60)
     assert rate_counters_purge(now=602 * 60 + 1) == 1
-    assert list(RateCounter.objects.values_list("client", flat=True)) == ["ip:60:10.1.1.2"]
+    assert list(RateCounter.objects.values_list("client", flat=True)) == ["60:ip:10.1.1.2"]
 
 
 def test_client_silent_for_a_whole_window_starts_afresh(settings):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from coopdec.common.throttle import TooManyAttempts, throttle_attempt
 from coopdec.cooperation import selectors as cooperation_selectors
 
 from . import records, selectors, services
@@ -198,9 +199,15 @@ def members(request, pk: int):
     records.check(request, "actors.invite_members", organisation)
     can_manage = request.user.has_perm("actors.manage_members", organisation)
     form = InvitationForm(request.POST or None, can_invite_admins=can_manage)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            # Each invitation is a mail to any address: limited per inviting user and per address.
+            throttle_attempt(action="invitation", request=request, account=f"user:{request.user.pk}")
             invitation = services.invitation_create(organisation=organisation, invited_by=request.user, **form.cleaned_data)
+        except TooManyAttempts as error:
+            form.add_error(None, error.message)
+            status = 429
         except ValidationError as error:
             records.form_errors(form, error)
         else:
@@ -213,7 +220,7 @@ def members(request, pk: int):
         "organisation": organisation, "form": form, "memberships": selectors.members_of(organisation),
         "invitations": organisation.invitations.filter(accepted_at=None).order_by("-created_at"),
         "role_form": MembershipRoleForm(), "can_manage": can_manage,
-    })
+    }, status=status)
 
 
 @require_POST

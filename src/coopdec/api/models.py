@@ -33,27 +33,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class RateCounter(models.Model):
-    """How many requests one API client made in its current and its previous rate-limit window.
-
-    Kept in the default database so that every worker process counts the same requests (a
-    per-process cache would multiply the limit by the number of workers). One row per client,
-    updated by one atomic ``INSERT ... ON CONFLICT DO UPDATE`` per request
-    (``coopdec.api.services.rate_hit``); rows of clients gone quiet are purged now and then.
-    """
-
-    client = models.CharField(max_length=150, primary_key=True)
-    period = models.BigIntegerField()  # number of the current window since the epoch: time // window length
-    count = models.PositiveIntegerField()  # requests counted in the current window
-    previous = models.PositiveIntegerField()  # requests counted in the window before
-    last_seen = models.FloatField()  # epoch time of the client's last request, refused ones included
-    expires = models.BigIntegerField()  # epoch second after which the row says nothing any more
-
-    class Meta:
-        verbose_name = _("API rate counter")
-        verbose_name_plural = _("API rate counters")
-
-    def __str__(self):
-        return f"{self.client}: {self.count} (+{self.previous})"

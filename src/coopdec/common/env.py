@@ -1,6 +1,7 @@
 """Three tiny helpers to read settings from the environment."""
 
 import os
+import re
 from pathlib import Path
 from typing import overload
 
@@ -57,3 +58,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/min"`` -> (120, 60), ``"10/15min"`` -> (10, 900): events allowed per window length in
+    seconds. ``ValueError`` for anything else."""
+    match = RATE.match(rate.lower())
+    if not match or match[3] not in PERIODS or match[2] == "0":
+        raise ValueError(rate)
+    return int(match[1]), int(match[2] or 1) * PERIODS[match[3]]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as ``120/min`` or ``10/15min`` (units: s, min, hour, day)."""
+    value = env_secret(name, default)
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of events per period, e.g. 120/min or 10/15min; got {value!r}") from None
+    return value

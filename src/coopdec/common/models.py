@@ -67,3 +67,29 @@ class RecordMixin(models.Model):
         if self.confirmed_at and self.confirmed_at > self.updated_at:
             return self.confirmed_at
         return self.updated_at
+
+
+class RateCounter(models.Model):
+    """How many requests one client made in its current and its previous rate-limit window
+    (API calls, sign-in attempts, password-reset and invitation mails: ``coopdec.common.throttle``).
+
+    Kept in the default database so that every worker process counts the same requests (a
+    per-process cache would multiply the limit by the number of workers). One row per client,
+    updated by one atomic ``INSERT ... ON CONFLICT DO UPDATE`` per request
+    (``coopdec.common.throttle.rate_hit``); rows of clients gone quiet are purged now and then.
+    """
+
+    client = models.CharField(max_length=150, primary_key=True)
+    period = models.BigIntegerField()  # number of the current window since the epoch: time // window length
+    count = models.PositiveIntegerField()  # requests counted in the current window
+    previous = models.PositiveIntegerField()  # requests counted in the window before
+    last_seen = models.FloatField()  # epoch time of the client's last request, refused ones included
+    expires = models.BigIntegerField()  # epoch second after which the row says nothing any more
+
+    class Meta:
+        db_table = "api_ratecounter"  # created by the API app, which counted its requests first
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.client}: {self.count} (+{self.previous})"
