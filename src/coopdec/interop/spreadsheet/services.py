@@ -185,9 +185,6 @@ def spreadsheet_parse_table(table: Table) -> ParsedSheet:
     if not table.headers:
         raise ImportFileError(_("The file has no header line. Expected: %(columns)s.") % {"columns": ", ".join(COLUMNS)})
     position = check_headers(table, required=REQUIRED, optional=[c for c in COLUMNS if c not in REQUIRED])
-    if len(table.rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has %(count)s rows; import at most %(max)s at a time.") % {
-            "count": len(table.rows), "max": MAX_ROWS})
     if not table.rows:
         raise ImportFileError(_("The file has a header but no rows."))
     rows = []
@@ -208,7 +205,7 @@ def spreadsheet_parse_table(table: Table) -> ParsedSheet:
 
 def spreadsheet_parse(data: bytes, *, filename: str = "") -> ParsedSheet:
     """Read and check a spreadsheet; nothing is written. Raises ``ImportFileError`` for an unusable file."""
-    return spreadsheet_parse_table(read_table(data, filename=filename))
+    return spreadsheet_parse_table(read_table(data, filename=filename, max_rows=MAX_ROWS))
 
 
 def _identity(side: Side):
