@@ -18,6 +18,8 @@
     });
   }
 
+  // Names reach Leaflet as DOM nodes holding text, never as strings: Leaflet puts a string in
+  // innerHTML, and an organisation's name is whatever its editors typed.
   function text(tag, content) {
     var node = document.createElement(tag);
     node.textContent = content;
@@ -59,7 +61,7 @@
             return L.circleMarker(latlng, { radius: feature.properties.role === "self" ? 7 : 5, color: "#c0392b", weight: 1, fillOpacity: 0.9 });
           },
           onEachFeature: function (feature, layer) {
-            if (feature.properties.name) { layer.bindTooltip(feature.properties.name); }
+            if (feature.properties.name) { layer.bindTooltip(text("span", feature.properties.name)); }
           }
         }).addTo(links);
         var self = data.features.filter(function (f) { return f.properties.role === "self"; })[0];
@@ -89,7 +91,7 @@
         onEachFeature: function (feature, layer) {
           var count = data.countries[feature.id] || 0;
           var name = feature.properties && feature.properties.name ? feature.properties.name : "";
-          layer.bindTooltip(name + ": " + counted(element, "partnerships", count), { sticky: true });
+          layer.bindTooltip(text("span", name + ": " + counted(element, "partnerships", count)), { sticky: true });
           var code = data.codes[feature.id];
           if (code && count) {
             layer.on("click", function () { window.location.href = filterUrl(code); });

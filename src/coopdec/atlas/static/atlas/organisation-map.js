@@ -41,7 +41,9 @@
           link.textContent = feature.properties.name;
           item.bindPopup(link);
         } else {
-          item.bindTooltip(feature.properties.name);
+          var label = document.createElement("span");  // text, never markup: Leaflet would parse a string
+          label.textContent = feature.properties.name;
+          item.bindTooltip(label);
         }
       }
     }).addTo(map);
