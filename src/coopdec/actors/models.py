@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 from coopdec.common.text import fold
+from coopdec.common.validators import NAME_MAX, TEXT_MAX, I18nTextValidator, validate_line
 
 
 class VersionRelations(models.Model):
@@ -97,11 +98,11 @@ IATI_ORGANISATION_TYPE = {
 
 
 class Organisation(RecordMixin):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=NAME_MAX, validators=[validate_line])
     name_folded = models.CharField(max_length=255, db_index=True, editable=False)
-    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True, validators=[validate_line])
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
     # Canonical place of a local government: a GeoNames locality or an ISO 3166-2 subdivision.
     locality = models.ForeignKey(
         "territories.Locality", null=True, blank=True, on_delete=models.PROTECT,
@@ -174,8 +175,8 @@ class Contact(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation"))
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices, default=ContactKind.STAFF)
-    name = models.CharField(_("name"), max_length=200)
-    function = models.CharField(_("function"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_line])
+    function = models.CharField(_("function"), max_length=200, blank=True, validators=[validate_line])
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     history = HistoricalRecords()

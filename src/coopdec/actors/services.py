@@ -8,13 +8,14 @@ caller's job (``rules.py``); the services check only what makes data invalid.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from coopdec.common.i18n import clean_i18n
 from coopdec.common.models import PublicationStatus
+from coopdec.common.validators import clean_line
 from coopdec.territories.models import Country, Locality
 
 from . import versions
@@ -36,6 +38,8 @@ from .models import (
     Organisation,
 )
 from .selectors import forget_roles
+
+logger = logging.getLogger("coopdec.actors")
 
 INVITATION_VALIDITY = timedelta(days=14)
 INVITATION_SALT = "coopdec.actors.invitation"
@@ -360,13 +364,24 @@ def invitation_create(*, organisation: Organisation, email: str, role: str = Mem
         raise ValidationError({"email": _("%(email)s is already a member of this organisation.") % {"email": email}})
     invitation.save()
     if send:
-        context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
-        transaction.on_commit(lambda: send_mail(
-            subject=_("Invitation to keep %(organisation)s's cooperation up to date") % {"organisation": organisation.name},
-            message=render_to_string("actors/invitation_email.txt", context),
-            from_email=None, recipient_list=[email],
-        ))
+        transaction.on_commit(lambda: invitation_send(invitation))
     return invitation
+
+
+def invitation_send(invitation: Invitation) -> bool:
+    """Mail the invitation (after the commit that wrote it). The subject names the organisation on
+    one line, whatever its name holds; a mail that cannot be sent is logged, not raised: the
+    invitation exists and can be withdrawn and sent again. Return whether it was sent."""
+    context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
+    subject = _("Invitation to keep %(organisation)s's cooperation up to date") % {
+        "organisation": clean_line(invitation.organisation.name, 100)}
+    try:
+        send_mail(subject=subject, message=render_to_string("actors/invitation_email.txt", context),
+                  from_email=None, recipient_list=[invitation.email])
+    except (BadHeaderError, OSError):
+        logger.exception("Invitation %s to %s not sent", invitation.pk, invitation.email)
+        return False
+    return True
 
 
 def invitation_is_for(invitation: Invitation, user) -> bool:

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from coopdec.actors.models import Organisation, VersionRelations
 from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
+from coopdec.common.validators import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, I18nTextValidator
 
 
 class PartnershipKind(models.TextChoices):
@@ -44,8 +45,8 @@ class PartyRole(models.TextChoices):
 
 
 class Partnership(RecordMixin):
-    title = models.JSONField(_("title"), default=dict, blank=True, help_text=_("Optional; the parties' names are shown otherwise."))
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = models.JSONField(_("title"), default=dict, blank=True, validators=[I18nTextValidator(TITLE_MAX)], help_text=_("Optional; the parties' names are shown otherwise."))
+    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
     kind = models.CharField(_("kind"), max_length=12, choices=PartnershipKind.choices, default=PartnershipKind.TWINNING, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE, db_index=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -136,9 +137,9 @@ class Project(RecordMixin):
         verbose_name=_("lead organisation"),
     )
     iati_identifier = models.CharField(_("IATI activity identifier"), max_length=200, blank=True)
-    title = models.JSONField(_("title"), default=dict)
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
+    summary = models.JSONField(_("summary"), default=dict, blank=True, validators=[I18nTextValidator(SUMMARY_MAX, multiline=True)])
+    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
     axes = models.ManyToManyField("vocabularies.Axis", blank=True, related_name="projects", verbose_name=_("cooperation axes"))
     support_types = models.JSONField(_("support types"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=2, choices=ActivityStatus.choices, default=ActivityStatus.IMPLEMENTATION, db_index=True)
@@ -345,7 +346,7 @@ class Transaction(models.Model):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     value_date = models.DateField(_("value date"), null=True, blank=True)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
     provider_name = models.CharField(_("provider"), max_length=255, blank=True)
     provider_ref = models.CharField(_("provider reference"), max_length=150, blank=True)
     receiver_name = models.CharField(_("receiver"), max_length=255, blank=True)
@@ -371,8 +372,8 @@ class ResultType(models.TextChoices):
 class Result(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results", verbose_name=_("project"))
     type = models.CharField(_("type"), max_length=2, choices=ResultType.choices, default=ResultType.OUTPUT)
-    title = models.JSONField(_("title"), default=dict)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
+    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -396,8 +397,8 @@ class IndicatorMeasure(models.TextChoices):
 
 class Indicator(models.Model):
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("result"))
-    title = models.JSONField(_("title"), default=dict)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
+    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
     measure = models.CharField(_("measure"), max_length=2, choices=IndicatorMeasure.choices, default=IndicatorMeasure.UNIT)
     ascending = models.BooleanField(_("higher is better"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -448,7 +449,7 @@ class Document(models.Model):
 
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project"))
     partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="documents", verbose_name=_("partnership"))
-    title = models.JSONField(_("title"), default=dict)
+    title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
     file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
     url = models.URLField(_("address"), max_length=1000, blank=True)
     format = models.CharField(_("format"), max_length=100, blank=True, help_text=_("A MIME type, for example application/pdf."))

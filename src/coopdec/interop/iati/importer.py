@@ -28,6 +28,7 @@ from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, Organisa
 from coopdec.atlas import index as atlas_index
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.common.text import fold
+from coopdec.common.validators import NAME_MAX, clean_line
 from coopdec.cooperation.models import (
     Budget,
     Document,
@@ -360,7 +361,7 @@ class ActivityImporter:
             if ref and details["ref"] != ref:
                 details = {**details, "ref": ref, "key": f"ref:{ref}"}
             if names:
-                details["name"] = next(iter(names.values()))[:255]
+                details["name"] = clean_line(next(iter(names.values())), NAME_MAX)
             known = bool(details["ref"]) and details["ref"] in self.org_by_ref
             try:
                 with transaction.atomic():

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.common.text import fold
+from coopdec.common.validators import NAME_MAX, TITLE_MAX, clean_line, clean_text, clean_texts
 
 from .xmlsafe import XML_LANG
 
@@ -59,8 +60,8 @@ def narratives(element, default_lang: str) -> dict[str, str]:
     if element is None:
         return texts
     for narrative in element.iterchildren("narrative"):
-        text = narrative.text
-        if not text or not (text := text.strip()):
+        text = clean_text(narrative.text)  # no control or text-direction characters; see common.validators
+        if not text:
             continue
         lang = narrative.get(XML_LANG)
         lang = (language_code(lang) or default_lang) if lang else default_lang
@@ -133,7 +134,7 @@ def organisation(element, default_lang: str) -> dict:
     ref = (element.get("ref") or "").strip()
     if len(ref) > 150 or len(ref.split()) > 1:  # (stripped) a reference has no space inside
         ref = ""
-    name = clip(first_text(names, default_lang), 255)
+    name = clean_line(first_text(names, default_lang), NAME_MAX)
     return {
         "key": org_key(ref, name),
         "ref": ref,
@@ -257,7 +258,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
     if not reporting_org["key"]:
         raise ActivityError(_("the reporting-org has neither a ref nor a name"))
 
-    title = narratives(first("title"), lang)
+    title = clean_texts(narratives(first("title"), lang), TITLE_MAX, multiline=False)
     if not title:
         raise ActivityError(_("the activity has no title"))
 

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.common.text import fold, neutralise_formula
+from coopdec.common.validators import TITLE_MAX, clean_line
 from coopdec.cooperation.models import (
     Partnership,
     PartnershipKind,
@@ -142,7 +143,7 @@ def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
             problems.append(message % {"city": city, "country": country, "reason": result.reason})
             return None
         return Side(
-            name=(name or result.name)[:255], kind=kind, country=result.country_code, locality_id=result.geonameid,
+            name=clean_line(name or result.name), kind=kind, country=result.country_code, locality_id=result.geonameid,
             subdivision_code=result.subdivision.code if result.subdivision else "", latitude=result.latitude,
             longitude=result.longitude, population=(result.locality.population or None) if result.locality else None,
             confidence=result.confidence, reason=result.reason[:255],
@@ -154,7 +155,7 @@ def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
     if not guess.code:
         problems.append(_("country_%(n)s: country not recognised: %(value)s") % {"n": n, "value": country or "—"})
         return None
-    side = Side(name=name[:255], kind=kind, country=guess.code)
+    side = Side(name=clean_line(name), kind=kind, country=guess.code)
     if city:  # a position on the map, when the city is clear
         result = index.resolve(city, country)
         if result.status == RESOLVED and result.locality:
@@ -178,7 +179,7 @@ def _partnership(cells: dict[str, str], problems: list[str]) -> dict:
         except ValueError:
             problems.append(_("start_date: “%(value)s” is not a date (write 2019-05-14 or 2019)") % {"value": start})
             start = ""
-    return {"kind": kind, "status": status, "start_date": start or None, "title": cells.get("title", "")[:500]}
+    return {"kind": kind, "status": status, "start_date": start or None, "title": clean_line(cells.get("title", ""), TITLE_MAX)}
 
 
 def spreadsheet_parse_table(table: Table) -> ParsedSheet:

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
 from coopdec.common.models import PublicationStatus, ReferenceDataset, Source
 from coopdec.common.text import fold, neutralise_formula
+from coopdec.common.validators import clean_line
 from coopdec.cooperation.models import (
     Partnership,
     PartnershipKind,
@@ -146,7 +147,7 @@ def local_governments_for(results: Iterable[Resolution], *, source: str, user=No
         if identity in found:
             continue
         subdivision = subdivisions.get(result.subdivision.code) if result.subdivision else None
-        name = result.name[:255]
+        name = clean_line(result.name)
         new.append(Organisation(
             name=name, name_folded=fold(name), kind=getattr(result, "kind", None) or organisation_kind_for(subdivision),
             locality_id=result.geonameid, subdivision_id=subdivision.code if subdivision else None,
