@@ -72,6 +72,8 @@ SENDER = level("editor of an organisation other than the recipient (the sender)"
 EDITOR = level("editor of the record's organisation (or a party), coordinator", "editor", "admin", "coordinator")
 ADMIN = level("administrator of the record's organisation (or a party), coordinator", "admin", "coordinator")
 COORDINATOR = level("coordinator", "coordinator")
+PARTY_EDITORS = level("editor of a party (the other party a draft: its name hidden from the first), coordinator",
+                      "other_editor", "editor", "admin", "coordinator")
 OWNER = level("owner (the editor: their import preview, their API token)", "editor")
 UPLOADER = level("the uploader (the editor) and coordinators: an import's progress and result", "editor", "coordinator")
 INVITEE = level("the invited address (anonymous: sign-up form; other accounts: 403)", "anonymous")
@@ -87,7 +89,7 @@ class Case:
     args: object = None  # callable(world) -> dict of path arguments, or None
     methods: dict = field(default_factory=dict)  # method -> Level
     label: str = ""
-    query: str = ""
+    query: object = ""  # a query string, or callable(world) -> query string
     data: object = None  # callable(world) -> POST form data or API JSON body
     known_gap: str = ""  # a leak found and not fixed yet: the case is expected to fail (strict)
     ok: frozenset = frozenset()  # statuses besides 2xx/3xx an allowed caller may get (a form refused: 400)
@@ -205,11 +207,13 @@ ACCESS: dict[str, list[Case]] = {
                                case(pk("mixed_partnership"), label="with a draft party", GET=DRAFTS_HIDDEN),
                                case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
     "partnerships/<int:pk>/edit/": [case(pk("partnership"), GET=EDITOR, POST=EDITOR),
+                                    case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
                                     case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
     "partnerships/<int:pk>/delete/": [case(pk("spare_partnership"), GET=ADMIN, POST=ADMIN)],
     "partnerships/<int:pk>/confirm/": [case(pk("partnership"), POST=EDITOR)],
     "partnerships/<int:pk>/publish/": [case(pk("partnership"), POST=EDITOR, data=lambda w: {"publish": "0"})],
     "partnerships/<int:pk>/history/": [case(pk("partnership"), GET=EDITOR),
+                                       case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
                                        case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
     "partnerships/<int:pk>/history/<int:history_id>/restore/": [case(_history("partnership"), POST=EDITOR)],
     "partnerships/<int:pk>/parties/": [case(pk("partnership"), POST=ADMIN,
@@ -227,12 +231,14 @@ ACCESS: dict[str, list[Case]] = {
                            case(pk("mixed_project"), label="with a draft party", GET=DRAFTS_HIDDEN),
                            case(pk("draft_project"), label="draft", GET=DRAFT_VIEWERS)],
     "projects/<int:pk>/edit/": [case(pk("project"), GET=EDITOR, POST=EDITOR),
+                                case(pk("lyon_mixed_project"), label="with a draft party", GET=PARTY_EDITORS),
                                 case(pk("draft_project"), label="draft", GET=DRAFT_VIEWERS)],
     "projects/<int:pk>/delete/": [case(pk("project"), GET=ADMIN, POST=ADMIN)],
     "projects/<int:pk>/confirm/": [case(pk("project"), POST=EDITOR)],
     "projects/<int:pk>/publish/": [case(pk("project"), POST=EDITOR, data=lambda w: {"publish": "0"}),
                                    case(pk("draft_project"), label="draft", POST=DRAFT_VIEWERS)],
-    "projects/<int:pk>/history/": [case(pk("project"), GET=EDITOR)],
+    "projects/<int:pk>/history/": [case(pk("project"), GET=EDITOR),
+                                   case(pk("lyon_mixed_project"), label="with a draft party", GET=PARTY_EDITORS)],
     "projects/<int:pk>/history/<int:history_id>/restore/": [case(_history("project"), POST=EDITOR)],
     "projects/<int:pk>/add/<str:what>/": [
         case(lambda w, what=what: {"pk": w["project"].pk, "what": what}, label=what, POST=EDITOR, ok={400})
@@ -356,14 +362,18 @@ ACCESS: dict[str, list[Case]] = {
     "api/v1/organisations/<int:organisation_id>/recommendations": [
         case(org("paris"), GET=DRAFTS_HIDDEN), case(org("draft_org"), label="draft", GET=DRAFT_VIEWERS)],
     "api/v1/partnerships": [case(GET=PUBLIC, POST=EDITOR, data=lambda w: {
-        "parties": [{"organisation": w["paris"].pk}, {"organisation": w["dakar"].pk}]})],
+        "parties": [{"organisation": w["paris"].pk}, {"organisation": w["dakar"].pk}]}),
+                            case(query=lambda w: f"organisation={w['draft_org'].pk}", label="by a draft organisation",
+                                 GET=PUBLIC)],
     "api/v1/partnerships/<int:partnership_id>": [
         case(partnership("partnership"), GET=DRAFTS_HIDDEN, PATCH=EDITOR, data=lambda w: {"status": "dormant"}),
         case(partnership("mixed_partnership"), label="with a draft party", GET=DRAFTS_HIDDEN),
         case(partnership("spare_partnership"), label="spare", DELETE=ADMIN),
         case(partnership("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
     "api/v1/projects": [case(GET=PUBLIC, POST=EDITOR, data=lambda w: {
-        "title": {"fr": "Nouveau"}, "partnership": w["partnership"].pk})],
+        "title": {"fr": "Nouveau"}, "partnership": w["partnership"].pk}),
+                        case(query=lambda w: f"organisation={w['draft_org'].pk}", label="by a draft organisation",
+                             GET=PUBLIC)],
     "api/v1/projects/<int:project_id>": [
         case(project("project"), GET=DRAFTS_HIDDEN, PATCH=EDITOR, DELETE=ADMIN, data=lambda w: {"summary": {"fr": "R"}}),
         case(project("mixed_project"), label="with a draft party", GET=DRAFTS_HIDDEN),
@@ -427,7 +437,8 @@ def build_path(route: str, entry: Case, world) -> str:
         return entry.path
     args = entry.args(world) if entry.args else {}
     path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(args[match.group(1)]), route)
-    return path + ("?" + entry.query if entry.query else "")
+    query = entry.query(world) if callable(entry.query) else entry.query
+    return path + ("?" + query if query else "")
 
 
 def case_id(route: str, entry: Case) -> str:
@@ -475,6 +486,11 @@ def _build_world() -> dict:
     draft_project = factories.make_project(partnership=published, lead=paris, published=False, title={"fr": f"Projet {DRAFT}"})
 
     mixed_project = factories.make_project(partnership=mixed, title={"fr": "Assainissement"})
+    # Lyon's editor (other_editor) edits these; the draft party's name is not for them.
+    lyon_mixed = factories.make_partnership(lyon, draft_org)
+    lyon_mixed_project = factories.make_project(partnership=lyon_mixed, lead=lyon, title={"fr": "Compostage"})
+    cooperation_services.participant_add(project=lyon_mixed_project, organisation=draft_org, role="1")
+    cooperation_services.contribution_add(project=lyon_mixed_project, amount=700, currency="EUR", organisation=draft_org)
     cooperation_services.participant_add(project=mixed_project, organisation=draft_org, role="4")
     cooperation_services.contribution_add(project=mixed_project, amount=500, currency="EUR", organisation=draft_org)
     result = cooperation_services.result_create(project=project, title={"fr": "Eau potable"})
@@ -520,7 +536,7 @@ def _build_world() -> dict:
     world = {
         "users": users, "paris": paris, "dakar": dakar, "lyon": lyon, "draft_org": draft_org, "spare_org": spare_org,
         "partnership": published, "draft_partnership": draft_partnership, "mixed_partnership": mixed,
-        "spare_partnership": spare_partnership,
+        "spare_partnership": spare_partnership, "lyon_mixed": lyon_mixed, "lyon_mixed_project": lyon_mixed_project,
         "dakar_party": PartnershipParty.objects.get(partnership=published, organisation=dakar),
         "spare_lyon_party": PartnershipParty.objects.get(partnership=spare_partnership, organisation=lyon),
         "project": project, "mixed_project": mixed_project, "draft_project": draft_project, "result": result, "indicator": indicator, "value": value,
@@ -721,3 +737,54 @@ def test_drafts_stay_out_of_the_published_world(client, world):
     assert ProjectParticipant.objects.filter(project=world["project"]).count() == 1
     assert Contact.objects.filter(organisation=world["paris"]).count() == 1
     assert Invitation.objects.filter(organisation=world["paris"], accepted_at=None).count() == 1
+
+
+def _api_ids(client, world, caller: str, path: str) -> list[int]:
+    response = call(client, world, caller, "GET", path)
+    assert response.status_code == 200, (path, caller, response.status_code)
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_list_filtered_by_a_hidden_organisation_answers_as_an_unknown_one(client, world):
+    """A filter on a draft organisation lists nothing to whoever may not see it (its published
+    partnerships and projects would reveal it), as a filter on an id that names nothing does."""
+    for kind in ("partnerships", "projects"):
+        hidden = f"/api/v1/{kind}?organisation={world['draft_org'].pk}"
+        assert _api_ids(client, world, "editor", hidden) != []  # a member sees them: the check can fail
+        for caller in DRAFT_BLIND:
+            assert _api_ids(client, world, caller, hidden) == _api_ids(client, world, caller,
+                                                                       f"/api/v1/{kind}?organisation=999999999") == []
+
+
+def test_partnership_form_counts_every_party_and_lists_the_visible_ones(client, world):
+    """Rule (docs/decisions.md): bilateral or multilateral counts every party, as the atlas does;
+    a draft party is counted as unlisted, never named."""
+    spare = world["spare_partnership"]  # Paris, Dakar, Lyon
+    with transaction.atomic():
+        cooperation_services.party_add(partnership=spare, organisation=world["draft_org"])
+        answers = [(caller, call(client, world, caller, "GET", f"/api/v1/partnerships/{spare.pk}").json())
+                   for caller in ("anonymous", "editor")]
+        transaction.set_rollback(True)
+    assert [(caller, body["form"], len(body["parties"]), body["unlisted_parties"]) for caller, body in answers] == [
+        ("anonymous", "multilateral", 3, 1), ("editor", "multilateral", 4, 0)]
+    mixed = call(client, world, "anonymous", "GET", f"/api/v1/partnerships/{world['mixed_partnership'].pk}").json()
+    assert (mixed["form"], len(mixed["parties"]), mixed["unlisted_parties"]) == ("bilateral", 1, 1)
+    page = call(client, world, "anonymous", "GET", f"/partnerships/{world['mixed_partnership'].pk}/").content.decode()
+    assert "bilateral" in page or "bilatéral" in page
+    assert "1 organisation" in page
+
+
+def test_tokens_of_a_deactivated_user_stay_revoked_when_reactivated(client, world):
+    user = world["users"]["other_editor"]
+    headers = {"Authorization": f"Bearer {world['tokens']['other_editor']}"}
+    assert client.get("/api/v1/organisations?limit=1", headers=headers).status_code == 200
+    with transaction.atomic():
+        user.is_active = False
+        user.save()
+        user.is_active = True
+        user.save()
+        status = client.get("/api/v1/organisations?limit=1", headers=headers).status_code
+        transaction.set_rollback(True)
+    user.refresh_from_db()
+    assert status == 401
+

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from coopdec.common.models import PublicationStatus
 
@@ -157,3 +158,18 @@ def search_organisations(text: str, *, queryset=None, limit: int = 10):
         starts += list(queryset.filter(Q(name_folded__contains=folded) | Q(acronym__iexact=text.strip()))
                        .exclude(pk__in=seen).select_related("country").order_by("name")[: limit - len(starts)])
     return starts
+
+
+# What the editors of a record's other parties read in place of a draft organisation's name (its
+# name is for its members and coordinators): edit pages, history pages.
+UNPUBLISHED_NAME = gettext_lazy("(an organisation not yet published)")
+
+
+def organisation_name_for(user, organisation) -> str:
+    """``organisation``'s name if ``user`` may see it, else a placeholder."""
+    if organisation is None:
+        return ""
+    if user.has_perm("actors.view_organisation", organisation):
+        return organisation.name
+    return str(UNPUBLISHED_NAME)
+

@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "coopdec.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (revokes the tokens of a deactivated user)

@@ -52,6 +52,11 @@ def token_revoke(*, token: ApiToken, by) -> ApiToken:
     return token
 
 
+def tokens_revoke_all(*, user) -> int:
+    """Revoke every active token of ``user`` (done when the account is deactivated); return how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def token_authenticate(token: str) -> ApiToken | None:
     """The active token matching ``token`` (its user active), or None."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:

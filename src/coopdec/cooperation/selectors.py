@@ -53,6 +53,18 @@ def party_ids(record) -> set[int]:
     raise TypeError(f"not a partnership or a project: {record!r}")
 
 
+def parties_shown_to(user, partnership: Partnership) -> tuple[list[PartnershipParty], int]:
+    """The parties of ``partnership`` whose organisation ``user`` may see, and how many others
+    there are (draft organisations: counted, never named, on every page and in the API).
+
+    A partnership's form (bilateral: two parties; multilateral: more) counts all its parties, as the
+    atlas does, so a page may list two parties of a multilateral partnership and say one more is
+    not shown."""
+    links = list(partnership.party_links.select_related("organisation__country").order_by("organisation__name", "id"))
+    shown = [link for link in links if user.has_perm("actors.view_organisation", link.organisation)]
+    return shown, len(links) - len(shown)
+
+
 def _partnerships_with_parties(organisation_ids) -> QuerySet:
     return PartnershipParty.objects.filter(organisation_id__in=organisation_ids).values("partnership_id")
 

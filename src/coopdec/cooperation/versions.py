@@ -27,9 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import Organisation
+from coopdec.actors.selectors import UNPUBLISHED_NAME
 from coopdec.actors.services import save_with_history
 from coopdec.actors.versions import Relation, Rows, lookup, register, sort_rows
 from coopdec.common.i18n import localize
+from coopdec.common.models import PublicationStatus
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 
@@ -64,7 +66,13 @@ def _user(user):
 
 
 def _names(ids) -> dict[int, str]:
-    return lookup("organisation", ids, lambda keys: dict(Organisation.objects.filter(pk__in=keys).values_list("pk", "name")))
+    """Organisation names for history pages, which the editors of every party read: a draft
+    organisation's name is for its own members, so drafts are named by a placeholder."""
+    def load(keys):
+        rows = Organisation.objects.filter(pk__in=keys).values_list("pk", "name", "publication_status")
+        return {pk: name if status == PublicationStatus.PUBLISHED else str(UNPUBLISHED_NAME) for pk, name, status in rows}
+
+    return lookup("organisation", ids, load)
 
 
 def _missing_organisations(ids) -> list[str]:

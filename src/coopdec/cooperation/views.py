@@ -82,11 +82,11 @@ def _record_urls(prefix: str, pk: int) -> dict:
 def partnership_detail(request, pk: int):
     partnership = _partnership(request, pk)
     user = request.user
+    # A draft organisation shows to its members and coordinators only (as in the API).
+    parties, unlisted = selectors.parties_shown_to(user, partnership)
     context = {
         "partnership": partnership, "record": partnership, "description": localize(partnership.description),
-        # A draft organisation shows to its members and coordinators only (as in the API).
-        "parties": [party for party in partnership.party_links.all()
-                    if user.has_perm("actors.view_organisation", party.organisation)],
+        "parties": parties, "unlisted_parties": unlisted, "party_count": len(parties) + unlisted,
         "projects": selectors.projects_visible_to(user).filter(partnership=partnership).order_by("-id"),
         "documents": partnership.documents.all(),
         "can_edit": user.has_perm("cooperation.change_partnership", partnership),
@@ -143,9 +143,10 @@ def _parties_context(request, partnership, party_form=None) -> dict:
     can_manage = request.user.has_perm("cooperation.manage_parties", partnership)
     if can_manage and party_form is None:
         party_form = PartyForm(organisations=organisations_visible_to(request.user))
+    parties, unlisted = selectors.parties_shown_to(request.user, partnership)
     return {
         "partnership": partnership, "can_manage": can_manage, "party_form": party_form if can_manage else None,
-        "parties": partnership.party_links.select_related("organisation__country").order_by("organisation__name"),
+        "parties": parties, "unlisted_parties": unlisted,
         "party_roles": PartyRole.choices, "fragment": bool(request.htmx),
     }
 
@@ -304,8 +305,9 @@ def project_create(request):
                   {"form": form, "partnership": partnership, "lead": lead, **_datalists()})
 
 
-def _project_subforms(project, data=None, files=None, which: str = "") -> dict:
-    parties = Organisation.objects.filter(pk__in=selectors.party_ids(project))
+def _project_subforms(project, user, data=None, files=None, which: str = "") -> dict:
+    # The parties the editor may see: a draft party's name is for its own members.
+    parties = organisations_visible_to(user).filter(pk__in=selectors.party_ids(project))
     results = project.results.all()
     def bound(name) -> dict:
         # Each form on the page gets its own element ids ("result_title_0"), so that every label
@@ -336,7 +338,7 @@ def project_update(request, pk: int):
         "form": form, "project": project, "version": version, "partnership": project.partnership, "lead": project.lead_organisation,
         "contributions": project.contributions.select_related("organisation"),
         "results": project.results.prefetch_related("indicators__values__territory"),
-        "documents": project.documents.all(), **_project_subforms(project), **_datalists(),
+        "documents": project.documents.all(), **_project_subforms(project, request.user), **_datalists(),
         "can_manage_participants": request.user.has_perm("cooperation.manage_participants", project),
     })
 
@@ -347,7 +349,7 @@ def project_add(request, pk: int, what: str):
     """Add a contribution, a result, an indicator, an indicator value or a document to a project."""
     project = _project(request, pk)
     records.check(request, "cooperation.change_project", project)
-    forms = _project_subforms(project, request.POST, request.FILES, which=what)
+    forms = _project_subforms(project, request.user, request.POST, request.FILES, which=what)
     form = forms.get(f"{what}_form")
     if form is None:
         raise Http404

@@ -78,7 +78,8 @@ class PartnershipOut(RecordMeta):
     description: dict[str, str]
     kind: str
     status: str
-    form: str = Field(description="bilateral (two parties) or multilateral.")
+    form: str = Field(description="bilateral (two parties) or multilateral (more), counting every party.")
+    unlisted_parties: int = Field(description="Parties not listed: organisations not yet published that the caller may not see.")
     start_date: date | None
     end_date: date | None
     strategy_start_year: int | None
@@ -181,7 +182,7 @@ def partnership_out(partnership: Partnership, user) -> dict:
         "id": partnership.pk, "title": partnership.title or {},
         "display_title": title or _("Partnership %(id)s") % {"id": partnership.pk},
         "description": partnership.description or {}, "kind": partnership.kind, "status": partnership.status,
-        "form": form,
+        "form": form, "unlisted_parties": len(links) - len(parties),
         "start_date": partnership.start_date, "end_date": partnership.end_date,
         "strategy_start_year": partnership.strategy_start_year, "strategy_end_year": partnership.strategy_end_year,
         "parties": parties,
@@ -396,10 +397,20 @@ def _party_partnerships(condition: Q):
     return PartnershipParty.objects.filter(condition).values("partnership_id")
 
 
-def filter_projects(projects, params: ProjectQuery):
+def hidden_filter(user, *, organisation: int | None = None, partnership: int | None = None) -> bool:
+    """Whether a list is filtered by an organisation or partnership ``user`` may not see: such a
+    filter answers as one naming no record (an empty list), so that it reveals nothing of a draft."""
+    if organisation is not None and not organisations_visible_to(user).filter(pk=organisation).exists():
+        return True
+    return partnership is not None and not partnerships_visible_to(user).filter(pk=partnership).exists()
+
+
+def filter_projects(projects, params: ProjectQuery, user):
     """Each filter is a semi-join (``id IN (...)``) so that no filter multiplies rows (no DISTINCT)
     and PostgreSQL can walk the projects in id order, testing each against the filters (hashed
     sub-plans, built once per query), and join the lead organisation of the page's rows only."""
+    if hidden_filter(user, organisation=params.organisation, partnership=params.partnership):
+        return projects.none()
     if params.organisation:
         projects = projects.filter(
             Q(lead_organisation_id=params.organisation)
@@ -463,6 +474,8 @@ def visible_project(user, pk: int) -> Project:
 def list_partnerships(request, params: Query[PartnershipQuery]):
     """Published partnerships (and drafts the caller's organisations are party to), newest first."""
     partnerships = partnerships_visible_to(request.user)
+    if hidden_filter(request.user, organisation=params.organisation):
+        partnerships = partnerships.none()
     if params.organisation:
         partnerships = partnerships.filter(id__in=_party_partnerships(Q(organisation_id=params.organisation)))
     if params.country:
@@ -487,7 +500,7 @@ def get_partnership(request, partnership_id: int):
 @router.get("/projects", response=ProjectPage, summary="List projects", tags=["projects"])
 def list_projects(request, params: Query[ProjectQuery]):
     """Published projects (and drafts of the caller's organisations), newest first."""
-    projects = filter_projects(projects_visible_to(request.user), params)
+    projects = filter_projects(projects_visible_to(request.user), params, request.user)
     return page_response(paginate(
         request, projects.values(*PROJECT_LIST_COLUMNS), ordering=("-id",), cursor=params.cursor, limit=params.limit,
         serialize=lambda project: project_out(project, request.user), load=project_rows,
