@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from coopdec.common.throttle import TooManyAttempts, throttle_attempt
+from coopdec.common.validators import NAME_MAX
 from coopdec.cooperation import selectors as cooperation_selectors
 
 from . import records, selectors, services
@@ -285,7 +286,10 @@ def invitation_accept(request, signed: str):
 
 
 def _picker_query(request) -> str:
-    return next((value for key, value in request.GET.items() if key == "q" or key.endswith("_q")), "").strip()
+    """The text typed in a picker, cut at the longest name (a longer one matches nothing anyway and
+    would strain the search: SQLite refuses LIKE patterns past 50,000 characters)."""
+    text = next((value for key, value in request.GET.items() if key == "q" or key.endswith("_q")), "")
+    return text[:NAME_MAX].strip()
 
 
 def _picker_response(request, results):

@@ -6,7 +6,8 @@ fields at fault or the allowed query parameters.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
@@ -147,6 +148,11 @@ def register_handlers(api) -> None:
     def out_of_range(request, exc):
         # A path id beyond 64 bits (/projects/99999999999999999999) or a value the database refuses.
         return error_response(400, "invalid_request", _("A value of the request is out of range (ids are 64-bit integers)."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        return error_response(413, "too_large", _("The request is too large (at most %(size)s MB).")
+                              % {"size": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)})
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

@@ -11,12 +11,15 @@ import binascii
 import json
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.responses import NinjaJSONEncoder
 
 from .errors import ApiError
+
+INVALID_CURSOR = gettext_lazy("The cursor is not valid; use the `next` link of a previous page as is.")
 
 
 def _fields(ordering: tuple[str, ...]) -> list[tuple[str, bool]]:
@@ -39,7 +42,7 @@ def decode_cursor(cursor: str, ordering: tuple[str, ...]) -> list:
         or len(values) != len(ordering)
         or not all(isinstance(v, int | float | str) and not isinstance(v, bool) for v in values)
     ):
-        raise ApiError(400, "invalid_cursor", _("The cursor is not valid; use the `next` link of a previous page as is."))
+        raise ApiError(400, "invalid_cursor", str(INVALID_CURSOR))
     return values
 
 
@@ -78,7 +81,10 @@ def paginate(request, queryset, *, ordering: tuple[str, ...], cursor: str | None
     """
     queryset = queryset.order_by(*ordering)
     if cursor:
-        queryset = queryset.filter(after(ordering, decode_cursor(cursor, ordering)))
+        try:
+            queryset = queryset.filter(after(ordering, decode_cursor(cursor, ordering)))
+        except (ValueError, TypeError, ValidationError):  # a value of the wrong type for its column
+            raise ApiError(400, "invalid_cursor", str(INVALID_CURSOR)) from None
     rows = list(queryset[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

@@ -77,9 +77,12 @@ def requests_of(organisation: Organisation) -> QuerySet[PartnerRequest]:
     return organisation.partner_requests.prefetch_related("axes")
 
 
+SEARCH_MAX = 500
+
+
 def filter_listings(queryset: QuerySet, params: dict) -> QuerySet:
     """Filter offers or requests by the organisation's place, the topics and (offers) the kind."""
-    text = (params.get("q") or "").strip()
+    text = (params.get("q") or "")[:SEARCH_MAX].strip()  # longer text matches nothing and strains LIKE
     if text:
         folded = fold(text)
         queryset = queryset.filter(

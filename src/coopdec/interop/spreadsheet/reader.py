@@ -47,10 +47,16 @@ class Table:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding of ``data``: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    try:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16"), "utf-16"
+    except UnicodeDecodeError as exc:  # a byte-order mark that its bytes do not follow
+        raise ImportFileError(
+            _("The file says it is %(encoding)s (its first bytes) but is not (byte %(position)s). Save it again "
+              "as CSV UTF-8 and send it again.") % {"encoding": "UTF-8" if data[:1] == b"\xef" else "UTF-16",
+                                                       "position": exc.start + (3 if data[:1] == b"\xef" else 0)}) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -77,6 +83,8 @@ def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(_("This is not a text file. Send a CSV (comma or semicolon separated) or an XLSX file."))
     text, encoding = decode(data)
+    if "\x00" in text:  # no text file holds NUL characters (and PostgreSQL refuses them)
+        raise ImportFileError(_("This is not a text file. Send a CSV (comma or semicolon separated) or an XLSX file."))
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     separator = _separator(text)
