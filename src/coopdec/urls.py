@@ -1,9 +1,15 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from coopdec.common.mail import QueuedMailPasswordResetForm
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Django's password reset, its mail sent by a background task (ahead of, and hiding, its own route)
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(form_class=QueuedMailPasswordResetForm),
+         name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("coopdec.web.urls")),
     path("", include("coopdec.actors.urls")),

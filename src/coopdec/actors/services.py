@@ -14,7 +14,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopdec.common.i18n import clean_i18n
+from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
 from coopdec.territories.models import Country, Locality
 
@@ -361,11 +361,10 @@ def invitation_create(*, organisation: Organisation, email: str, role: str = Mem
     invitation.save()
     if send:
         context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
-        transaction.on_commit(lambda: send_mail(
+        mail_enqueue(  # sent by a background task once the invitation is committed
             subject=_("Invitation to keep %(organisation)s's cooperation up to date") % {"organisation": organisation.name},
-            message=render_to_string("actors/invitation_email.txt", context),
-            from_email=None, recipient_list=[email],
-        ))
+            body=render_to_string("actors/invitation_email.txt", context), recipients=[email],
+        )
     return invitation
 
 

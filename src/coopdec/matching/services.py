@@ -7,11 +7,9 @@ Every function checks the caller's rights (``coopdec.matching.rules``) and the d
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +19,7 @@ from django.utils.translation import ngettext
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, MembershipRole, Organisation
 from coopdec.common.i18n import clean_i18n
+from coopdec.common.mail import mail_enqueue
 from coopdec.cooperation.models import PartnershipKind, PartnershipStatus
 from coopdec.cooperation.services import partnership_create
 from coopdec.territories.models import Continent, Country
@@ -246,7 +245,7 @@ def _editors(organisation: Organisation):
 
 
 def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str) -> None:
-    """In-app notices now; e-mails once the transaction is committed."""
+    """In-app notices now; e-mails by a background task once the transaction is committed."""
     Notification.objects.bulk_create(
         [Notification(user=user, kind=kind, proposal=proposal) for user in users]
     )
@@ -255,16 +254,7 @@ def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str
         if not user.email:
             continue
         body = render_to_string(template, {"proposal": proposal, "user": user, "link": link})
-        transaction.on_commit(
-            partial(
-                send_mail,
-                subject=subject,
-                message=body,
-                from_email=None,
-                recipient_list=[user.email],
-                fail_silently=True,
-            )
-        )
+        mail_enqueue(subject=subject, body=body, recipients=[user.email])
 
 
 def _check_rate(user, sender: Organisation, now) -> None:
