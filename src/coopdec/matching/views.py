@@ -55,6 +55,13 @@ def _listing_list(request, *, offers: bool):
             "page": page,
             "offers": offers,
             "query": query.urlencode(),
+            "filtered": any(value not in (None, "", [], ()) for value in params.values()),
+            # Where the visitor can publish: the organisations they edit (each one's matchmaking page).
+            "publishers": [
+                organisation
+                for organisation in organisations_of(request.user)
+                if request.user.has_perm("matching.manage_listings", organisation)
+            ],
         },
     )
 
