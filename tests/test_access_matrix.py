@@ -196,6 +196,7 @@ ACCESS: dict[str, list[Case]] = {
         case(lambda w: {"pk": w["paris"].pk, "invitation_id": w["invitation"].pk}, POST=ADMIN)],
     "invitations/<str:signed>/": [case(lambda w: {"signed": w["invitation_signed"]}, GET=INVITEE, POST=INVITEE)],
     "coordination/": [case(GET=COORDINATOR)],
+    "coordination/review/": [case(GET=COORDINATOR)],
     "places/search/": [case(query="q=Dakar", GET=PUBLIC)],
     "organisations/search/": [case(query="q=Brouillonville", GET=PUBLIC),
                               case(query="q=Brouillonville&format=json", label="json", GET=PUBLIC)],

@@ -20,7 +20,7 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from coopdec.common.models import PublicationStatus
+from coopdec.common.models import PublicationStatus, Source
 
 from .models import CountryCoordinator, Membership, MembershipRole, Organisation
 
@@ -99,15 +99,25 @@ def stale_cutoff(now=None):
     return (now or timezone.now()) - STALE_AFTER
 
 
+# Records brought in by an import (twinnings list, spreadsheet, IATI) are unconfirmed until a person
+# confirms them: the import's date says nothing about their accuracy.
+IMPORTED_SOURCES = (Source.TWINNINGS, Source.SPREADSHEET, Source.IATI)
+
+
 def is_stale(record, now=None) -> bool:
-    """Unchanged and unconfirmed for over 12 months."""
+    """Unchanged and unconfirmed for over 12 months, or imported and never confirmed."""
+    if record.source in IMPORTED_SOURCES and record.confirmed_at is None:
+        return True
     return record.last_checked_at < stale_cutoff(now)
 
 
 def stale_filter(now=None) -> Q:
-    """A filter for records neither changed nor confirmed for over 12 months."""
+    """A filter for records neither changed nor confirmed for over 12 months, or imported and never
+    confirmed."""
     cutoff = stale_cutoff(now)
-    return Q(updated_at__lt=cutoff) & (Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+    return (Q(updated_at__lt=cutoff) & (Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))) | Q(
+        source__in=IMPORTED_SOURCES, confirmed_at__isnull=True
+    )
 
 
 def _prefix_range(text: str) -> tuple[str, str]:

@@ -27,12 +27,13 @@ Permissions (the object is a Partnership or a Project):
                                                        its lead organisation (of its parties, when it has no lead
                                                        organisation), coordinators
     cooperation.view_partnership_history / view_project_history  the parties' editors, coordinators
+    cooperation.view_review_queue (no object)          platform coordinators, country coordinators
 """
 
 import rules
 
 from coopdec.actors.rules import is_coordinator, is_editor_somewhere, is_published
-from coopdec.actors.selectors import roles_of
+from coopdec.actors.selectors import coordinated_country_codes, roles_of
 
 from .selectors import party_ids
 
@@ -88,3 +89,12 @@ rules.add_perm("cooperation.manage_parties", can_delete)
 # The lead organisation answers for whom it declares as funding, accountable, extending or implementing
 # (IATI participating-org): its editors, not the other parties'.
 rules.add_perm("cooperation.manage_participants", is_lead_editor | (has_no_lead & is_party_editor) | is_coordinator)
+
+
+@rules.predicate
+def coordinates_a_country(user):
+    return bool(coordinated_country_codes(user))
+
+
+# The review queue of drafts: platform coordinators (every country), country coordinators (theirs).
+rules.add_perm("cooperation.view_review_queue", is_coordinator | coordinates_a_country)

@@ -126,3 +126,39 @@ def agreements_due(*, organisation_ids=None, within_days: int = 90, today=None):
     if organisation_ids is not None:
         queryset = queryset.filter(partnership_id__in=_partnerships_with_parties(organisation_ids))
     return queryset.select_related("partnership").order_by("renewal_on")
+
+
+REVIEW_QUEUE_LIMIT = 200
+
+
+def review_countries(user) -> frozenset[str] | None:
+    """The countries whose drafts ``user`` reviews: ``None`` for every country (platform coordinators),
+    else the countries they coordinate (possibly none)."""
+    from coopdec.actors.selectors import coordinated_country_codes
+
+    return None if is_coordinator(user) else coordinated_country_codes(user)
+
+
+def review_queue(*, countries=None, limit: int = REVIEW_QUEUE_LIMIT) -> dict:
+    """Draft organisations, partnerships and projects waiting for publication, newest first, in
+    ``countries`` (ISO codes; ``None``: every country). A partnership or a project belongs to the
+    countries of its parties and of its lead organisation."""
+    from coopdec.actors.models import Organisation
+
+    draft = Q(publication_status=PublicationStatus.DRAFT)
+    organisations = Organisation.objects.filter(draft).select_related("country")
+    partnerships = Partnership.objects.filter(draft)
+    projects = Project.objects.filter(draft)
+    if countries is not None:
+        organisations = organisations.filter(country_id__in=countries)
+        in_countries = PartnershipParty.objects.filter(organisation__country_id__in=countries).values("partnership_id")
+        partnerships = partnerships.filter(id__in=in_countries)
+        projects = projects.filter(Q(lead_organisation__country_id__in=countries) | Q(partnership_id__in=in_countries))
+    return {
+        "organisations": list(organisations.order_by("-created_at", "-pk")[:limit]),
+        "organisation_count": organisations.count(),
+        "partnerships": list(with_parties(partnerships).order_by("-created_at", "-pk")[:limit]),
+        "partnership_count": partnerships.count(),
+        "projects": list(projects.select_related("lead_organisation__country").order_by("-created_at", "-pk")[:limit]),
+        "project_count": projects.count(),
+    }

@@ -6,6 +6,7 @@ from . import views
 
 app_name = "cooperation"
 urlpatterns = [
+    path("coordination/review/", views.review_queue, name="review_queue"),
     path("partnerships/new/", form_methods(views.partnership_create), name="partnership_create"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<int:pk>/edit/", form_methods(views.partnership_update), name="partnership_update"),
