@@ -195,6 +195,11 @@ ACCESS: dict[str, list[Case]] = {
     "organisations/<int:pk>/invitations/<int:invitation_id>/withdraw/": [
         case(lambda w: {"pk": w["paris"].pk, "invitation_id": w["invitation"].pk}, POST=ADMIN)],
     "invitations/<str:signed>/": [case(lambda w: {"signed": w["invitation_signed"]}, GET=INVITEE, POST=INVITEE)],
+    "access/": [case(GET=PUBLIC, POST=PUBLIC, data=lambda w: {
+        "organisation": w["paris"].pk, "name": "Awa Ndiaye", "email": "awa.new@paris.fr", "function": "Officer"})],
+    "access/confirm/<str:signed>/": [case(lambda w: {"signed": w["access_request_signed"]}, GET=PUBLIC, POST=PUBLIC)],
+    "access/requests/<int:pk>/": [case(pk("access_request_pending"), GET=ADMIN, POST=ADMIN,
+                                       data=lambda w: {"reason": "Not on our staff list."})],
     "coordination/": [case(GET=COORDINATOR)],
     "coordination/review/": [case(GET=COORDINATOR)],
     "places/search/": [case(query="q=Dakar", GET=PUBLIC)],
@@ -527,6 +532,10 @@ def _build_world() -> dict:
         "project": project, "mixed_project": mixed_project, "draft_project": draft_project, "result": result, "indicator": indicator, "value": value,
         "contribution": contribution, "participant": participant, "document": document, "draft_document": draft_document,
         "contact": contact, "invitation": invitation, "invitation_signed": signed,
+        "access_request_pending": actor_services.access_request_confirm(access_request=actor_services.access_request_create(
+            organisation=paris, name="Awa", email="awa@paris.fr", function="Officer", send=False)),
+        "access_request_signed": actor_services.access_request_confirm_link(actor_services.access_request_create(
+            organisation=paris, name="Awa", email="unconfirmed@paris.fr", function="Officer", send=False)).split("/")[-2],
         "member_membership": Membership.objects.get(user=member, organisation=paris),
         "offer": offer, "draft_offer": draft_offer, "partner_request": partner_request, "proposal": proposal,
         "duplicate_keep": factories.make_organisation("Commune de Thiès", geonameid=None, country_id="SN", kind="ngo"),

@@ -24,13 +24,15 @@ Permissions (the object is an Organisation):
     actors.view_dashboard          its members, coordinators (freshness dashboard)
     actors.view_contacts           any signed-in user (contacts are never shown to anonymous visitors)
     actors.view_coordinator_dashboard  coordinators
+    actors.answer_access_request   (object: an AccessRequest) the organisation's administrators, the
+                                   coordinators of its country, platform coordinators
 """
 
 import rules
 
 from .models import MembershipRole
+from .selectors import can_answer_access_request, roles_of
 from .selectors import is_coordinator as _is_coordinator
-from .selectors import roles_of
 
 
 @rules.predicate
@@ -66,6 +68,11 @@ def is_published(user, record):
 
 
 @rules.predicate
+def may_answer_access_request(user, access_request):
+    return access_request is not None and can_answer_access_request(user, access_request)
+
+
+@rules.predicate
 def is_editor_somewhere(user):
     return bool(roles_of(user))
 
@@ -84,3 +91,4 @@ rules.add_perm("actors.view_organisation_history", is_editor_of | is_coordinator
 rules.add_perm("actors.view_dashboard", is_member_of | is_coordinator)
 rules.add_perm("actors.view_contacts", is_signed_in)
 rules.add_perm("actors.view_coordinator_dashboard", is_coordinator)
+rules.add_perm("actors.answer_access_request", may_answer_access_request)

@@ -10,6 +10,8 @@ Stable interface, used by the cooperation app, the atlas, the API and the export
 - ``is_coordinator(user) -> bool``: platform coordinators (and superusers) see and edit everything.
 - ``organisations_visible_to(user) -> QuerySet[Organisation]``: published organisations for
   everyone, plus drafts for their members; everything for coordinators.
+- ``access_request_answerers(organisation) -> (who, users)``: who answers a request to join it;
+  ``access_requests_to_answer(user)``: the pending requests ``user`` may answer.
 - ``organisation_records_unchanged_since(...)`` / ``stale_records(...)``: freshness dashboards.
 """
 
@@ -22,7 +24,14 @@ from django.utils import timezone
 
 from coopdec.common.models import PublicationStatus, Source
 
-from .models import CountryCoordinator, Membership, MembershipRole, Organisation
+from .models import (
+    AccessRequest,
+    AccessRequestStatus,
+    CountryCoordinator,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
 
 STALE_AFTER = timedelta(days=365)
 ALTERNATE_NAMES_BELOW = 1  # search alternate names only when no main name matches (a scan)
@@ -167,3 +176,40 @@ def search_organisations(text: str, *, queryset=None, limit: int = 10):
         starts += list(queryset.filter(Q(name_folded__contains=folded) | Q(acronym__iexact=text.strip()))
                        .exclude(pk__in=seen).select_related("country").order_by("name")[: limit - len(starts)])
     return starts
+
+
+def access_request_answerers(organisation: Organisation) -> tuple[str, list]:
+    """Who answers a request to join ``organisation``: ``("admins", users)`` when it has active
+    administrators, else ``("coordinators", users)``: the coordinators of its country and the platform
+    coordinators (possibly none: the request then waits for one to be named)."""
+    from django.contrib.auth import get_user_model
+
+    active = get_user_model().objects.filter(is_active=True)
+    admins = list(active.filter(memberships__organisation=organisation, memberships__role=MembershipRole.ADMIN)
+                  .order_by("pk"))
+    if admins:
+        return "admins", admins
+    coordinators = active.filter(Q(coordinated_countries__country_id=organisation.country_id) | Q(is_coordinator=True))
+    return "coordinators", list(coordinators.distinct().order_by("pk"))
+
+
+def can_answer_access_request(user, access_request: AccessRequest) -> bool:
+    """Platform coordinators, the coordinators of the organisation's country, its administrators."""
+    organisation = access_request.organisation
+    return (coordinates_country(user, organisation.country_id)
+            or roles_of(user).get(organisation.pk) == MembershipRole.ADMIN)
+
+
+def access_requests_to_answer(user, *, organisation: Organisation | None = None) -> QuerySet[AccessRequest]:
+    """The confirmed requests awaiting an answer that ``user`` may answer, oldest first."""
+    queryset = AccessRequest.objects.filter(status=AccessRequestStatus.PENDING).select_related(
+        "organisation", "organisation__country")
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    if not is_coordinator(user):
+        condition = Q(organisation_id__in=organisation_ids_of(user, admin=True))
+        countries = coordinated_country_codes(user)
+        if countries:
+            condition |= Q(organisation__country_id__in=countries)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("created_at", "pk")

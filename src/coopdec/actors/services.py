@@ -29,13 +29,16 @@ from coopdec.territories.models import Country, Locality
 from . import versions
 from .models import (
     LOCAL_GOVERNMENT_KINDS,
+    OPEN_ACCESS_REQUEST_STATUSES,
+    AccessRequest,
+    AccessRequestStatus,
     Contact,
     Invitation,
     Membership,
     MembershipRole,
     Organisation,
 )
-from .selectors import forget_roles
+from .selectors import access_request_answerers, forget_roles
 
 INVITATION_VALIDITY = timedelta(days=14)
 INVITATION_SALT = "coopdec.actors.invitation"
@@ -412,3 +415,203 @@ def place_fields_from_locality(locality: Locality) -> dict:
         "population": locality.population or None,
     }
 
+
+
+# Access requests: a person asks to become an editor of their organisation
+
+
+ACCESS_REQUEST_SALT = "coopdec.actors.access_request"
+ACCESS_REQUEST_CONFIRM_VALIDITY = timedelta(days=3)
+ACCESS_REQUESTS_PER_EMAIL = 3  # a day, whatever the organisation
+ACCESS_REQUESTS_PER_CLIENT = 10  # an hour, from one network address
+
+
+def _site_link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _mail(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    """Send once the transaction is committed (nothing is mailed about a write that was rolled back)."""
+    recipients = [address for address in recipients if address]
+    if not recipients:
+        return
+    from django.core.mail import send_mail  # (the site's mail queue, once there is one, takes over)
+
+    body = render_to_string(template, context)
+    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None,
+                                            recipient_list=recipients, fail_silently=True))
+
+
+def access_request_confirm_link(access_request: AccessRequest) -> str:
+    signed = signing.TimestampSigner(salt=ACCESS_REQUEST_SALT).sign(str(access_request.pk))
+    return _site_link(reverse("actors:access_request_confirm", args=[signed]))
+
+
+def access_request_from_signed(value: str) -> AccessRequest:
+    """The unconfirmed request behind a confirmation link; ``ValidationError`` if tampered with, expired or used."""
+    try:
+        pk = signing.TimestampSigner(salt=ACCESS_REQUEST_SALT).unsign(value, max_age=ACCESS_REQUEST_CONFIRM_VALIDITY)
+    except signing.SignatureExpired:
+        raise ValidationError(_("This confirmation link has expired. Send your request again.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This confirmation link is not valid. Check that you copied it whole.")) from None
+    access_request = AccessRequest.objects.select_related("organisation", "organisation__country").filter(pk=pk).first()
+    if access_request is None:
+        raise ValidationError(_("This request no longer exists. Send your request again."))
+    if access_request.status != AccessRequestStatus.UNCONFIRMED:
+        raise ValidationError(_("This address was already confirmed: your request is in the hands of those who answer it."))
+    return access_request
+
+
+def _check_access_request(*, organisation: Organisation, email: str, client_address: str | None, now) -> None:
+    existing = AccessRequest.objects.filter(organisation=organisation, email__iexact=email,
+                                            status__in=OPEN_ACCESS_REQUEST_STATUSES).first()
+    if existing is not None:
+        if existing.status == AccessRequestStatus.UNCONFIRMED:
+            raise ValidationError({"email": _(
+                "A request from %(email)s to join %(organisation)s is already waiting for its address to be confirmed: "
+                "open the link we sent to %(email)s on %(date)s (look in the spam folder too)."
+            ) % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}})
+        raise ValidationError({"email": _(
+            "A request from %(email)s to join %(organisation)s is already awaiting an answer (sent on %(date)s): "
+            "you will receive the answer by e-mail."
+        ) % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}})
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _(
+            "%(email)s is already a member of %(organisation)s: sign in with it (or reset its password)."
+        ) % {"email": email, "organisation": organisation.name}})
+    recent = AccessRequest.objects.filter(created_at__gte=now - timedelta(days=1))
+    if recent.filter(email__iexact=email).count() >= ACCESS_REQUESTS_PER_EMAIL:
+        raise ValidationError(_(
+            "%(count)s requests were sent from %(email)s in the last 24 hours: wait for their answers, or try again "
+            "tomorrow."
+        ) % {"count": ACCESS_REQUESTS_PER_EMAIL, "email": email})
+    if client_address and recent.filter(client_address=client_address,
+                                        created_at__gte=now - timedelta(hours=1)).count() >= ACCESS_REQUESTS_PER_CLIENT:
+        raise ValidationError(_("Too many requests were sent from your network in the last hour: try again later."))
+
+
+@transaction.atomic
+def access_request_create(*, organisation: Organisation, name: str, email: str, function: str, user=None,
+                          client_address: str | None = None, send: bool = True) -> AccessRequest:
+    """Record the request and mail a confirmation link to ``email``: nothing is granted before it is
+    confirmed and then approved."""
+    name, function, email = (name or "").strip(), (function or "").strip(), (email or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give your name.")
+    if not function:
+        errors["function"] = _("Give your role or function at the organisation (for example: head of international relations).")
+    if errors:
+        raise ValidationError(errors)
+    access_request = AccessRequest(
+        organisation=organisation, name=name, email=email, function=function, client_address=client_address or None,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    access_request.full_clean(exclude=["user", "answered_by", "organisation"], validate_constraints=False)
+    _check_access_request(organisation=organisation, email=email, client_address=client_address, now=timezone.now())
+    save_with_history(access_request, user=user)
+    if send:
+        _mail(subject=_("Confirm your request to join %(organisation)s") % {"organisation": organisation.name},
+              template="actors/access_request_confirm_email.txt",
+              context={"access_request": access_request, "link": access_request_confirm_link(access_request),
+                       "days": ACCESS_REQUEST_CONFIRM_VALIDITY.days},
+              recipients=[email])
+    return access_request
+
+
+@transaction.atomic
+def access_request_confirm(*, access_request: AccessRequest) -> AccessRequest:
+    """The address is the requester's: the request goes to those who answer it (mailed)."""
+    access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if access_request.status != AccessRequestStatus.UNCONFIRMED:
+        raise ValidationError(_("This address was already confirmed: your request is in the hands of those who answer it."))
+    access_request.status = AccessRequestStatus.PENDING
+    access_request.confirmed_at = timezone.now()
+    save_with_history(access_request, user=None, reason="address confirmed")
+    _who, answerers = access_request_answerers(access_request.organisation)
+    _mail(subject=_("%(name)s asks to edit the records of %(organisation)s") % {
+              "name": access_request.name, "organisation": access_request.organisation.name},
+          template="actors/access_request_received_email.txt",
+          context={"access_request": access_request,
+                   "link": _site_link(reverse("actors:access_request_answer", args=[access_request.pk]))},
+          recipients=[user.email for user in answerers])
+    return access_request
+
+
+def _locked_pending(access_request: AccessRequest) -> AccessRequest:
+    access_request = AccessRequest.objects.select_for_update().select_related("organisation").get(pk=access_request.pk)
+    if access_request.status != AccessRequestStatus.PENDING:
+        raise ValidationError(_("This request is no longer awaiting an answer (%(status)s).") % {
+            "status": access_request.get_status_display()})
+    return access_request
+
+
+def _account_for(access_request: AccessRequest):
+    """The account that joins: the one that asked, else the one with the address, else a new one."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if access_request.user is not None and access_request.user.is_active:
+        return access_request.user, False
+    existing = users.filter(email__iexact=access_request.email, is_active=True).order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    username = access_request.email.lower()[:150]
+    if users.filter(username__iexact=username).exists():
+        username = f"{username[:140]}-{access_request.pk}"
+    first, _space, last = access_request.name.partition(" ")
+    account = users.create(username=username, email=access_request.email, first_name=first[:150], last_name=last[:150])
+    account.set_unusable_password()
+    account.save(update_fields=["password"])
+    return account, True
+
+
+def password_set_link(user) -> str:
+    """A link to choose a password (Django's password-reset token: used once, invalid after a sign-in)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return _site_link(reverse("password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}))
+
+
+@transaction.atomic
+def access_request_approve(*, access_request: AccessRequest, user) -> Membership:
+    """The requester becomes an editor (an account is created if needed) and is mailed how to sign in."""
+    access_request = _locked_pending(access_request)
+    account, created = _account_for(access_request)
+    membership, _new = Membership.objects.get_or_create(user=account, organisation=access_request.organisation,
+                                                        defaults={"role": MembershipRole.EDITOR})
+    forget_roles(account)
+    access_request.status = AccessRequestStatus.APPROVED
+    access_request.answered_at = timezone.now()
+    access_request.answered_by = user
+    access_request.user = account
+    save_with_history(access_request, user=user, reason="approved")
+    link = password_set_link(account) if created or not account.has_usable_password() else _site_link(reverse("login"))
+    _mail(subject=_("You can now edit the records of %(organisation)s") % {"organisation": access_request.organisation.name},
+          template="actors/access_request_approved_email.txt",
+          context={"access_request": access_request, "account": account, "link": link,
+                   "set_password": created or not account.has_usable_password()},
+          recipients=[access_request.email])
+    return membership
+
+
+@transaction.atomic
+def access_request_refuse(*, access_request: AccessRequest, user, reason: str) -> AccessRequest:
+    """Refused with a reason, mailed to the requester; nothing is granted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is refused: the requester receives it.")})
+    access_request = _locked_pending(access_request)
+    access_request.status = AccessRequestStatus.REFUSED
+    access_request.answered_at = timezone.now()
+    access_request.answered_by = user
+    access_request.reason = reason
+    save_with_history(access_request, user=user, reason="refused")
+    _mail(subject=_("Your request to join %(organisation)s was refused") % {"organisation": access_request.organisation.name},
+          template="actors/access_request_refused_email.txt", context={"access_request": access_request},
+          recipients=[access_request.email])
+    return access_request
