@@ -217,16 +217,22 @@ def _identity(side: Side):
     return ("named", side.kind, side.country, fold(side.name))
 
 
+LOOKUP_CHUNK = 500  # names per look-up query (below every database's limit of parameters)
+
+
 def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict, int, int]:
     """Organisations that are not local governments: found by kind, country and folded name."""
     wanted = {_identity(s): s for s in sides}
-    found = {}
-    for identity in wanted:
-        _named, kind, country, folded = identity
-        pk = Organisation.objects.filter(kind=kind, country_id=country, name_folded=folded).order_by("id").values_list(
-            "pk", flat=True).first()
-        if pk:
-            found[identity] = pk
+    found: dict = {}
+    # One query per LOOKUP_CHUNK names, not one per side: the per-row look-ups were most of the time
+    # (and of the write lock) of an import batch. The oldest organisation wins, as before.
+    names = sorted({identity[3] for identity in wanted})
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        matches = Organisation.objects.filter(name_folded__in=names[start:start + LOOKUP_CHUNK]).order_by("id")
+        for pk, kind, country, folded in matches.values_list("pk", "kind", "country_id", "name_folded"):
+            identity = ("named", kind, country, folded)
+            if identity in wanted:
+                found.setdefault(identity, pk)
     existing = len(found)
     new = []
     for identity, side in wanted.items():
@@ -243,8 +249,11 @@ def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict,
 
 
 @transaction.atomic
-def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False) -> SpreadsheetSummary:
-    """Write the rows without problems. ``publish``: records are published (else drafts for review)."""
+def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False,
+                       index: bool = True) -> SpreadsheetSummary:
+    """Write the rows without problems. ``publish``: records are published (else drafts for review).
+    ``index=False``: the caller indexes ``organisation_ids`` and ``partnership_ids`` in the atlas
+    itself (the background import does it after each batch commits, outside the batch's transaction)."""
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
     status = PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
     summary = SpreadsheetSummary(rows=len(parsed.rows), rows_with_errors=len(parsed.error_rows), dry_run=dry_run)
@@ -297,7 +306,7 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
     summary.partnerships_created = len(created_partnerships)
     summary.organisation_ids = sorted(set(organisations.values()))
     summary.partnership_ids = [p.pk for p in created_partnerships]
-    if not dry_run:  # bulk writes send no signals: index what the import touched
+    if index and not dry_run:  # bulk writes send no signals: index what the import touched
         from coopdec.atlas.index import reindex
 
         reindex(organisations=set(organisations.values()), partnerships=[p.pk for p in created_partnerships])
