@@ -72,3 +72,19 @@ def test_password_reset_mail_is_sent_by_the_task(client, settings, django_captur
 
     assert [m.to for m in mail.outbox] == [["ama@example.org"]]
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_access_request_mails_are_sent_by_the_task_after_the_commit(settings, django_capture_on_commit_callbacks):
+    settings.TASKS = DATABASE_TASKS
+    organisation = factories.make_organisation("Ville de Lyon", geonameid=2996944)
+    with django_capture_on_commit_callbacks(execute=True):
+        actor_services.access_request_create(organisation=organisation, name="Awa Ndiaye", email="awa@lyon.fr",
+                                             function="Head of international relations")
+    task = DBTaskResult.objects.get()
+    assert (task.task_path, task.args_kwargs["args"][2]) == ("coopdec.common.mail.send_mail_task", ["awa@lyon.fr"])
+    assert mail.outbox == []  # nothing sent by the request
+
+    _run_worker()
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["awa@lyon.fr"], "Confirm your request to join Ville de Lyon")]
+    assert "/access/confirm/" in mail.outbox[0].body

@@ -431,15 +431,10 @@ def _site_link(path: str) -> str:
 
 
 def _mail(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    """Send once the transaction is committed (nothing is mailed about a write that was rolled back)."""
+    """Queue the mail (``mail_enqueue``): sent once the transaction is committed, nothing about a rolled-back write."""
     recipients = [address for address in recipients if address]
-    if not recipients:
-        return
-    from django.core.mail import send_mail  # (the site's mail queue, once there is one, takes over)
-
-    body = render_to_string(template, context)
-    transaction.on_commit(lambda: send_mail(subject=subject, message=body, from_email=None,
-                                            recipient_list=recipients, fail_silently=True))
+    if recipients:
+        mail_enqueue(subject=subject, body=render_to_string(template, context), recipients=recipients)
 
 
 def access_request_confirm_link(access_request: AccessRequest) -> str:
