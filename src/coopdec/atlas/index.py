@@ -26,7 +26,6 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
 
@@ -52,6 +51,7 @@ from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis, CodelistItem
 
 from .models import IndexState, RecordType, SearchDocument
+from .money import encode as encode_money
 from .search import fold_text, text_backend
 
 BATCH = 2000
@@ -186,12 +186,12 @@ def _published_organisation_names(loader: _Loader, ids) -> list[str]:
 DOCUMENT_FIELDS = [
     "record_type", "object_id", "titles", "summary", "title_text", "body_text", "sort_title", "countries",
     "partner_countries", "axes", "sectors", "sdgs", "supports", "form", "kind", "status", "start_year",
-    "latitude", "longitude", "partner_count", "amount", "currency", "is_demo", "offers", "seeks", "record_updated_at",
+    "latitude", "longitude", "partner_count", "amount", "currency", "money", "is_demo", "offers", "seeks", "record_updated_at",
 ]
 _DEFAULTS = {
     "countries": "", "partner_countries": "", "axes": "", "sectors": "", "sdgs": "", "supports": "", "form": "",
     "kind": "", "status": "", "start_year": None, "latitude": None, "longitude": None, "partner_count": 0,
-    "amount": None, "currency": "", "is_demo": False, "offers": "", "seeks": "",
+    "amount": None, "currency": "", "money": "", "is_demo": False, "offers": "", "seeks": "",
 }
 
 
@@ -293,7 +293,7 @@ def project_facts(
 
     ``start``: actual start, else planned start (a date or an ISO string); ``sectors``: (vocabulary,
     code) pairs; ``sdgs``: SDG goals or targets; ``countries``: recipient country codes; ``budgets``
-    and ``contributions``: (currency, amount) pairs. ``_project_facts`` reads them from the
+    and ``contributions``: (currency, amount) pairs, or (currency, amount, year or date) triples. ``_project_facts`` reads them from the
     database; an importer that has just written a project passes them to ``add_projects``.
     """
     return {
@@ -330,12 +330,12 @@ def _project_facts(ids: list[int]) -> list[dict]:
         children["sdgs"][project_id].append(target)
     for project_id, country in _children(ProjectCountry, "country_id", ids):
         children["countries"][project_id].append(country)
-    for project_id, currency, value in _children(Budget, "currency, value", ids):
-        children["budgets"][project_id].append((currency, value))
+    for project_id, currency, value, period_start in _children(Budget, "currency, value, period_start", ids):
+        children["budgets"][project_id].append((currency, value, period_start))
     no_budget = [i for i in ids if i not in children["budgets"]]
     if no_budget:
-        for project_id, currency, amount in _children(Contribution, "currency, amount", no_budget):
-            children["contributions"][project_id].append((currency, amount))
+        for project_id, currency, amount, year in _children(Contribution, "currency, amount, year", no_budget):
+            children["contributions"][project_id].append((currency, amount, year))
     return [
         project_facts(
             id=pid, title=_json(title), summary=_json(summary), description=_json(description),
@@ -407,19 +407,28 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
                 supports=_join(fact["support_types"] or []), form=form, kind=partnership_kind,
                 status=fact["status"], start_year=int(str(start)[:4]) if start else None,
                 amount=amount, currency=currency or fact["currency"], is_demo=fact["is_demo"],
+                money=_money_groups(fact["budgets"] or fact["contributions"], start),
             )
         )
     return documents
 
 
-def _money(lines: Iterable[tuple[str, Decimal | float | None]]) -> tuple[float | None, str]:
+def _money_groups(lines: Iterable[tuple], start) -> str:
+    """Every line of the project, by currency and year (``coopdec.atlas.money``): the line's
+    own year (budget period start, contribution year), else the project's start year."""
+    fallback = int(str(start)[:4]) if start else 0
+    return encode_money(
+        (line[0], int(str(line[2])[:4]) if len(line) > 2 and line[2] else fallback, line[1]) for line in lines
+    )
+
+
+def _money(lines: Iterable[tuple]) -> tuple[float | None, str]:
     """Budget lines (IATI) if any, else contributions, in the project's most used currency.
 
-    Amounts are never converted between currencies (no exchange-rate source is shipped):
-    lines in another currency than the project's main one are left out of its amount.
+    Kept for the ``amount`` column only: statistics count every currency from ``money``.
     """
     by_currency: dict[str, float] = defaultdict(float)
-    for currency, value in lines:
+    for currency, value, *_year in lines:
         by_currency[currency] += float(value or 0)
     if not by_currency:
         return None, ""

@@ -15,7 +15,8 @@ Stable interface (every function takes an ``AtlasQuery`` from ``coopdec.atlas.fi
   ``country``, ``axis``, ``sector``, ``start_year`` or ``kind``.
 
 Only PUBLISHED records are in the index (``coopdec.atlas.index``), so nothing here can show a
-draft. Money is summed per currency and never converted (no exchange-rate source is shipped).
+draft. Money is summed per currency and converted to euros at each year's ECB average rate
+(``coopdec.atlas.money``); what has no rate is listed, never dropped.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_label
 
 from . import facets as engine_module
+from . import money as money_module
 from .filters import FACET_LABELS, AtlasQuery
 from .models import RecordType, SearchDocument
 from .search import words
@@ -380,7 +382,9 @@ class StatisticsRow:
     label: str
     partnerships: int
     projects: int
-    amounts: dict[str, float]
+    amounts: dict[str, float]  # originals, per currency
+    euros: float = 0.0  # the amounts that have a rate, converted to euros
+    unconverted: dict[str, float] = field(default_factory=dict)  # originals without a rate
 
 
 @dataclass
@@ -391,6 +395,8 @@ class Statistics:
     currencies: list[str]
     partnerships: int
     projects: int
+    money: money_module.Money | None = None  # of all the projects (each counted once)
+    rates: list[money_module.UsedRate] = field(default_factory=list)  # what the euro figures used
 
 
 def statistics(query: AtlasQuery, dimension: str) -> Statistics:
@@ -420,22 +426,16 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
     partnership_counts = facet.counts(per_type[RecordType.PARTNERSHIP])
     project_hits = per_type[RecordType.PROJECT]
     project_counts = facet.counts(project_hits)
-    money_mask = project_hits.mask & (engine.amount > 0)
-    n_currencies = len(engine.currencies)
-    # Currencies by number of projects (not by nominal sums: 1 EUR is 656 XOF).
-    by_currency = np.bincount(engine.currency[money_mask], minlength=n_currencies)
-    order = sorted((i for i in range(n_currencies) if by_currency[i] > 0 and engine.currencies[i]),
-                   key=lambda i: (-by_currency[i], engine.currencies[i]))
-    currencies = [engine.currencies[i] for i in order]
-    table = facet.sums(engine_module.Hits(money_mask, engine.n), engine.amount, engine.currency.astype(np.int64), n_currencies)
-    sums = {engine.currencies[i]: table[:, i] for i in order}
+    # Every currency of every project (currencies by number of projects: 1 EUR is 656 XOF).
+    money = money_module.table(engine, facet, project_hits.mask)
     rows = []
     for i in np.flatnonzero(partnership_counts + project_counts):
         value = facet.values[i]
         rows.append(
             StatisticsRow(
                 value=value, label=value_label(dimension, value), partnerships=int(partnership_counts[i]),
-                projects=int(project_counts[i]), amounts={c: float(sums[c][i]) for c in currencies if sums[c][i]},
+                projects=int(project_counts[i]), amounts=money.rows[i].amounts, euros=money.rows[i].euros,
+                unconverted=money.rows[i].unconverted,
             )
         )
     if dimension == "start_year":
@@ -445,6 +445,7 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
         # more project; projects break ties.
         rows.sort(key=lambda row: (-(row.partnerships + row.projects), -row.projects, row.label))
     return Statistics(
-        dimension=dimension, label=str(FACET_LABELS[dimension]), rows=rows, currencies=currencies,
+        dimension=dimension, label=str(FACET_LABELS[dimension]), rows=rows, currencies=money.currencies,
         partnerships=per_type[RecordType.PARTNERSHIP].count, projects=project_hits.count,
+        money=money.total, rates=money.rates,
     )
