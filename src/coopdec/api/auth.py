@@ -7,7 +7,8 @@
   is sent but not valid is refused (401) rather than silently downgraded.
 - ``throttles``: a sliding-window limit per client, counted in the database so that all worker
   processes share it: per IP address for anonymous callers (``API_RATE_ANONYMOUS``), per token for
-  authenticated ones (``API_RATE_AUTHENTICATED``).
+  authenticated ones (``API_RATE_AUTHENTICATED``); ``heavy_throttles`` adds a smaller budget of
+  its own (``API_RATE_HEAVY``) for the downloads.
 """
 
 import logging
@@ -27,6 +28,7 @@ logger = logging.getLogger("coopdec.api")
 
 DEFAULT_RATE_ANONYMOUS = "120/min"
 DEFAULT_RATE_AUTHENTICATED = "1200/min"
+DEFAULT_RATE_HEAVY = "10/min"
 
 
 class Public:
@@ -83,12 +85,15 @@ class ClientThrottle(BaseThrottle):
 
     timer = staticmethod(time.time)
 
-    def __init__(self, *, authenticated: bool):
+    def __init__(self, *, authenticated: bool, heavy: bool = False):
         self.authenticated = authenticated
-        self.scope = "token" if authenticated else "ip"
+        self.heavy = heavy  # the separate, smaller budget of the calls that cost seconds of a worker
+        self.scope = ("heavy-" if heavy else "") + ("token" if authenticated else "ip")
         self._waits = threading.local()
 
     def _rate(self) -> tuple[int, int]:
+        if self.heavy:
+            return parse_rate(getattr(settings, "API_RATE_HEAVY", DEFAULT_RATE_HEAVY))
         if self.authenticated:
             rate = getattr(settings, "API_RATE_AUTHENTICATED", DEFAULT_RATE_AUTHENTICATED)
         else:
@@ -165,3 +170,9 @@ def seconds_until_allowed(limit: int, duration: int, count: int, previous: int, 
 
 def throttles() -> list[BaseThrottle]:
     return [ClientThrottle(authenticated=False), ClientThrottle(authenticated=True)]
+
+
+def heavy_throttles() -> list[BaseThrottle]:
+    """The general limits plus ``API_RATE_HEAVY`` (per address, or per token), for the operations
+    that cost seconds of a worker (atlas downloads)."""
+    return [*throttles(), ClientThrottle(authenticated=False, heavy=True), ClientThrottle(authenticated=True, heavy=True)]
