@@ -48,6 +48,7 @@ from coopdec.cooperation.models import (
 )
 from coopdec.matching.selectors import listing_axes
 from coopdec.territories.models import Country
+from coopdec.territories.names import display_names, place_names
 from coopdec.vocabularies.models import Axis, CodelistItem
 
 from .models import IndexState, RecordType, SearchDocument
@@ -149,7 +150,7 @@ class _Loader:
         for start in range(0, len(missing), BATCH):
             for row in Organisation.objects.filter(
                 id__in=missing[start : start + BATCH], publication_status=PUBLISHED
-            ).values("id", "name", "acronym", "kind", "country_id", "latitude", "longitude"):
+            ).values("id", "name", "acronym", "kind", "country_id", "latitude", "longitude", "locality_id"):
                 self._organisations[row["id"]] = row
         return {i: self._organisations[i] for i in ids if i in self._organisations}
 
@@ -175,12 +176,27 @@ class _Loader:
 
 
 def _published_organisation_names(loader: _Loader, ids) -> list[str]:
+    """Names and acronyms of the published organisations among ``ids``, and the names in other
+    languages of the places local governments are named after ("Hambourg" for Hamburg)."""
     names = []
     for row in loader.organisations(ids).values():
         names.append(row["name"])
         if row["acronym"]:
             names.append(row["acronym"])
+        names.extend(_place_names(row))
     return names
+
+
+def _place_names(row: Mapping[str, Any]) -> list[str]:
+    return place_names(row["name"], row["locality_id"]) if row["kind"] in LOCAL_GOVERNMENT_KINDS else []
+
+
+def _shown_names(row: Mapping[str, Any]) -> dict[str, str]:
+    """An organisation's name per language: "Hambourg (Hamburg)" in French for the city of Hamburg."""
+    if row["kind"] not in LOCAL_GOVERNMENT_KINDS:
+        return {"fr": row["name"]}
+    names = display_names(row["name"], row["locality_id"])
+    return {"fr": row["name"]} if set(names.values()) == {row["name"]} else names
 
 
 DOCUMENT_FIELDS = [
@@ -482,8 +498,9 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
             axes[pid] |= vocabulary.axes_by_category.get(category, set())
         start_year = row["start_date"].year if row["start_date"] else row["strategy_start_year"]
         title = row["title"] or {}
-        if not localize(title):
-            title = {"fr": " – ".join(names)} if names else {}
+        if not localize(title) and organisations:
+            shown = [_shown_names(o) for o in organisations.values()]
+            title = {language: " – ".join(localize(s, language) for s in shown) for language in sorted({k for s in shown for k in s})}
         documents.append(
             _document(
                 RecordType.PARTNERSHIP, pid,
@@ -512,7 +529,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     rows = list(
         Organisation.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
             "id", "name", "acronym", "kind", "description", "country_id", "latitude", "longitude",
-            "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at", "is_demo",
+            "locality_id", "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at", "is_demo",
         )
     )
     if not rows:
@@ -547,8 +564,8 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
         documents.append(
             _document(
                 RecordType.ORGANISATION, oid,
-                titles={"fr": row["name"]}, summary=_summary(row["description"]),
-                title_parts=[row["name"], row["acronym"]],
+                titles=_shown_names(row), summary=_summary(row["description"]),
+                title_parts=[row["name"], row["acronym"], *_place_names(row)],
                 body_parts=[
                     *_i18n_text(row["description"], MAX_TEXT_PER_FIELD), row["locality__name"] or "", row["subdivision__name"] or "",
                 ],

@@ -42,6 +42,7 @@ from coopdec.cooperation.models import (
     SupportType,
 )
 from coopdec.territories.models import Continent, Country
+from coopdec.territories.names import names_for_query
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_label
 
@@ -54,6 +55,8 @@ from .search import words
 MAP_POINTS = 2000
 STATISTICS_DIMENSIONS = ("country", "axis", "sector", "start_year", "kind")
 FACET_SHOWN = 60
+# Countries are few enough to list them all (a partner country must be reachable from the list).
+FACET_SHOWN_BY_NAME = {"country": 300, "partner_country": 300}
 
 
 @dataclass
@@ -114,11 +117,21 @@ def _text_masks(engine, query: AtlasQuery):
     return engine.words.masks(terms, engine.id_mask)
 
 
+def _exact_positions(engine, query: AtlasQuery) -> np.ndarray | None:
+    """Positions of the organisations named exactly as the query ("Lyon"; "Hambourg" for
+    Hamburg), which a search by relevance shows first: one look-up in the title index."""
+    if not query.q or query.effective_sort != "relevance":
+        return None
+    names = names_for_query(query.q)
+    ids = SearchDocument.objects.filter(sort_title__in=sorted(names), record_type=RecordType.ORGANISATION).values_list("id", flat=True)
+    return engine.positions(np.array(sorted(ids), dtype=np.int64))
+
+
 def search(query: AtlasQuery, *, facets: tuple[str, ...] | None = None) -> SearchResult:
     """Results of the page, the exact total and exact facet counts."""
     engine = engine_module.engine()
     text_mask, title_mask = _text_masks(engine, query)
-    result = engine.search(query, text_mask, title_mask, facets=facets)
+    result = engine.search(query, text_mask, title_mask, facets=facets, exact=_exact_positions(engine, query))
     items = _items(engine.doc_ids[result.page])
     return SearchResult(query=query, total=result.total, items=items, counts=result.counts)
 
@@ -261,9 +274,10 @@ def labelled_facets(result: SearchResult, *, base_url: str = "") -> list[FacetVi
             ordered = sorted(counts.items(), key=lambda item: (item[0] not in selected, -item[1], item[0]))
         for value in selected - set(counts):
             ordered.insert(0, (value, 0))
-        view = FacetView(name=name, label=str(FACET_LABELS[name]), more=max(0, len(ordered) - FACET_SHOWN))
+        shown = FACET_SHOWN_BY_NAME.get(name, FACET_SHOWN)
+        view = FacetView(name=name, label=str(FACET_LABELS[name]), more=max(0, len(ordered) - shown))
         adding = query.value_link(name)  # query.with_value(name, value).urlencode(), encoded once
-        for value, count in ordered[:FACET_SHOWN]:
+        for value, count in ordered[:shown]:
             link = query.without_value(name, value).urlencode() if value in selected else adding(value)
             view.values.append(
                 FacetValue(value=value, label=value_label(name, value), count=count, selected=value in selected,

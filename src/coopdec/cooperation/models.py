@@ -80,7 +80,7 @@ class Partnership(RecordMixin):
         if title:
             return title
         # Only published organisations are named: a draft party's name is for its members only.
-        names = [party.organisation.name for party in self.party_links.all() if party.organisation.is_published]
+        names = [party.organisation.display_name for party in self.party_links.all() if party.organisation.is_published]
         return " – ".join(names) if names else _("Partnership %(id)s") % {"id": self.pk}
 
     def get_absolute_url(self) -> str:
