@@ -138,6 +138,13 @@ class Organisation(RecordMixin):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    # A partner proposed from a partnership form (``services.organisation_propose``): a draft that
+    # nobody administers until a coordinator reviews it or someone claims it (an access request).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["name_folded"], bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
     _change_reason: str  # set before save(): why (read by simple_history)

@@ -12,7 +12,8 @@ Predicates (usable by other apps' rules):
     is_editor_somewhere            the user edits at least one organisation
 
 Permissions (the object is an Organisation):
-    actors.view_organisation       published: everyone; draft: its members and coordinators
+    actors.view_organisation       published: everyone; draft: its members, coordinators, and the
+                                   user who proposed it as a partner (read only)
     actors.add_organisation        any signed-in user (the creator becomes its administrator)
     actors.change_organisation     its editors and administrators, coordinators
     actors.confirm_organisation    same as change ("still accurate")
@@ -68,6 +69,11 @@ def is_published(user, record):
 
 
 @rules.predicate
+def is_proposer_of(user, organisation):
+    return user.is_authenticated and getattr(organisation, "proposed_by_id", None) == user.pk
+
+
+@rules.predicate
 def may_answer_access_request(user, access_request):
     return access_request is not None and can_answer_access_request(user, access_request)
 
@@ -79,7 +85,7 @@ def is_editor_somewhere(user):
 
 is_signed_in = rules.is_authenticated & rules.is_active
 
-rules.add_perm("actors.view_organisation", is_published | is_member_of | is_coordinator)
+rules.add_perm("actors.view_organisation", is_published | is_member_of | is_coordinator | is_proposer_of)
 rules.add_perm("actors.add_organisation", is_signed_in)
 rules.add_perm("actors.change_organisation", is_editor_of | is_coordinator)
 rules.add_perm("actors.confirm_organisation", is_editor_of | is_coordinator)

@@ -84,11 +84,14 @@ def organisation_ids_of(user, *, admin: bool = False) -> set[int]:
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
-    """Published organisations, plus the drafts of the user's own organisations (all for coordinators)."""
+    """Published organisations, plus the drafts of the user's own organisations and the partners the user
+    proposed (all for coordinators)."""
     queryset = Organisation.objects.all()
     if is_coordinator(user):
         return queryset
     condition = Q(publication_status=PublicationStatus.PUBLISHED)
+    if user.is_authenticated:
+        condition |= Q(proposed_by=user)
     own = organisation_ids_of(user)
     if own:
         condition |= Q(id__in=own)

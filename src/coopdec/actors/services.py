@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from coopdec.common.i18n import clean_i18n
 from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
+from coopdec.common.text import fold
 from coopdec.territories.models import Country, Locality
 
 from . import versions
@@ -156,9 +157,13 @@ def _set_fields(organisation: Organisation, fields: dict) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = True, **fields) -> Organisation:
-    """Create an organisation; its creator becomes its first administrator."""
-    organisation = Organisation(kind=kind, created_by=user if user is not None and user.is_authenticated else None)
+def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = True, proposed: bool = False,
+                        **fields) -> Organisation:
+    """Create an organisation; its creator becomes its first administrator (not of a ``proposed`` one)."""
+    author = user if user is not None and user.is_authenticated else None
+    organisation = Organisation(kind=kind, created_by=author)
+    if proposed:
+        organisation.proposed_by, organisation.proposed_at, make_admin = author, timezone.now(), False
     _set_fields(organisation, {"name": name, **fields})
     _apply_place(organisation)
     _validate_organisation(organisation)
@@ -167,6 +172,26 @@ def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = T
         Membership.objects.create(user=user, organisation=organisation, role=MembershipRole.ADMIN)
         forget_roles(user)
     return organisation
+
+
+@transaction.atomic
+def organisation_propose(*, user, name: str, kind: str, country=None, locality=None) -> Organisation:
+    """A partner not yet registered, proposed by ``user`` (from a partnership form): a draft marked as
+    proposed, administered by nobody (the proposer gets no membership), for the coordinators to review
+    and for its own people to claim (an access request). Refused when the register already holds it."""
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Give the name of the partner to propose.")})
+    fields: dict = {"locality": locality} if locality is not None else {}
+    if country is not None:
+        fields["country"] = country
+    same = Organisation.objects.filter(name_folded=fold(name.strip()), kind=kind)
+    if country is not None or locality is not None:
+        same = same.filter(country_id=locality.country_id if locality is not None else getattr(country, "pk", country))
+    if same.exists():
+        raise ValidationError({"name": _(
+            "%(name)s is already registered: type its name in the partner search and choose it."
+        ) % {"name": name.strip()}})
+    return organisation_create(user=user, name=name, kind=kind, proposed=True, **fields)
 
 
 @transaction.atomic

@@ -146,7 +146,7 @@ def review_queue(*, countries=None, limit: int = REVIEW_QUEUE_LIMIT) -> dict:
     from coopdec.actors.models import Organisation
 
     draft = Q(publication_status=PublicationStatus.DRAFT)
-    organisations = Organisation.objects.filter(draft).select_related("country")
+    organisations = Organisation.objects.filter(draft).select_related("country", "proposed_by")
     partnerships = Partnership.objects.filter(draft)
     projects = Project.objects.filter(draft)
     if countries is not None:

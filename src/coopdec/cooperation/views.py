@@ -24,6 +24,7 @@ from coopdec.vocabularies.selectors import code_label, codelist
 
 from . import selectors, services
 from .forms import (
+    PROPOSED_PARTNER_FIELDS,
     ContributionForm,
     DocumentForm,
     IndicatorChangeForm,
@@ -109,10 +110,11 @@ def partnership_create(request):
     form = PartnershipForm(request.POST or None, initial=initial, with_parties=True,
                            organisations=organisations_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {name: value for name, value in form.cleaned_data.items() if name not in PROPOSED_PARTNER_FIELDS}
         parties = list(data.pop("parties") or [])
         try:
-            partnership = services.partnership_create(user=request.user, parties=parties, **data)
+            partnership = services.partnership_create(user=request.user, parties=parties,
+                                                      proposed_partner=form.proposed_partner(), **data)
         except ValidationError as error:
             records.form_errors(form, error)
         else:
