@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 from coopdec.common.text import fold
+from coopdec.territories.names import display_name
 
 
 class VersionRelations(models.Model):
@@ -138,13 +139,6 @@ class Organisation(RecordMixin):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
-    # A partner proposed from a partnership form (``services.organisation_propose``): a draft that
-    # nobody administers until a coordinator reviews it or someone claims it (an access request).
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["name_folded"], bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
     _change_reason: str  # set before save(): why (read by simple_history)
@@ -172,6 +166,12 @@ class Organisation(RecordMixin):
     @property
     def is_local_government(self) -> bool:
         return self.kind in LOCAL_GOVERNMENT_KINDS
+
+    @property
+    def display_name(self) -> str:
+        """The name as shown in the active language: a local government named after its place
+        shows the place's name in that language, then its official name ("Hambourg (Hamburg)")."""
+        return display_name(self.name, self.locality_id) if self.is_local_government else self.name
 
     @property
     def description_text(self) -> str:
