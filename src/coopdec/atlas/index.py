@@ -303,7 +303,7 @@ def project_facts(
     lead_organisation_id: int | None = None, partnership_id: int | None = None, summary: dict | None = None,
     support_types: Iterable[str] = (), start=None, is_demo: bool = False, axes: Iterable[str] = (),
     sectors: Iterable[tuple[str, str]] = (), sdgs: Iterable[str] = (), countries: Iterable[str] = (),
-    budgets: Iterable[tuple[str, object]] = (), contributions: Iterable[tuple[str, object]] = (),
+    budgets: Iterable[tuple] = (), contributions: Iterable[tuple] = (),
 ) -> dict:
     """What a project's atlas document is made of, as plain values.
 
