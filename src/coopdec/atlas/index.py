@@ -478,6 +478,8 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
         supports[partnership_id].update(support_types or [])
         if len(titles[partnership_id]) < 10:
             titles[partnership_id].update(_i18n_text(title))
+    for partnership_id, axis in _children(Partnership.axes.through, "axis_id", ids, key="partnership_id"):
+        axes[partnership_id].add(axis)  # the partnership's own themes
     if project_ids:
         wanted = sorted(project_ids)
         for project_id, axis in _children(Project.axes.through, "axis_id", wanted):

@@ -136,6 +136,16 @@ def search(query: AtlasQuery, *, facets: tuple[str, ...] | None = None) -> Searc
     return SearchResult(query=query, total=result.total, items=items, counts=result.counts)
 
 
+def theme_coverage() -> tuple[int, int]:
+    """(records with at least one cooperation axis, records) in the whole atlas, once per index
+    version: the imported twinnings have none until their editors add them."""
+    engine = engine_module.engine()
+    if "themes" not in engine.memo:
+        facet = engine.facets["axis"]
+        engine.memo["themes"] = (int(np.count_nonzero(facet.mask(facet.values))), engine.n)
+    return engine.memo["themes"]
+
+
 def facet_counts(query: AtlasQuery) -> dict[str, dict[str, int]]:
     engine = engine_module.engine()
     text_mask, title_mask = _text_masks(engine, query)

@@ -79,6 +79,7 @@ def atlas(request):
         "map_params": query.urlencode(position=False),
         "tile_url": settings.MAP_TILE_URL,
         "map_labels": map_labels(),
+        "themes": selectors.theme_coverage(),
     }
     return render(request, "atlas/atlas.html", context, status=400 if error else 200)
 

@@ -102,6 +102,13 @@ def _proposed_partner_fields() -> dict:
     }
 
 
+class PartnershipThemesForm(forms.Form):
+    """The themes of a partnership, on its page: a few ticks for the parties' editors."""
+
+    axes = forms.ModelMultipleChoiceField(label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
     joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE,

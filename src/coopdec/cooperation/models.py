@@ -55,6 +55,8 @@ class Partnership(RecordMixin):
     parties: "models.ManyToManyField[Organisation, PartnershipParty]" = models.ManyToManyField(
         "actors.Organisation", through="PartnershipParty", related_name="partnerships", verbose_name=_("parties")
     )
+    # Themes of the partnership itself (an imported twinning has no project to carry them).
+    axes = models.ManyToManyField("vocabularies.Axis", blank=True, related_name="partnerships", verbose_name=_("cooperation axes"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords(bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)

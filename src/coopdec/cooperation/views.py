@@ -33,6 +33,7 @@ from .forms import (
     ParticipantChangeForm,
     ParticipantForm,
     PartnershipForm,
+    PartnershipThemesForm,
     PartyChangeForm,
     PartyForm,
     ProjectForm,
@@ -94,6 +95,8 @@ def partnership_detail(request, pk: int):
         "can_edit": user.has_perm("cooperation.change_partnership", partnership),
         "can_delete": user.has_perm("cooperation.delete_partnership", partnership),
         "can_manage": user.has_perm("cooperation.manage_parties", partnership),
+        "axes": partnership.axes.all(),
+        "themes_form": PartnershipThemesForm(initial={"axes": list(partnership.axes.values_list("pk", flat=True))}),
         "is_stale": is_stale(partnership),
         **_record_urls("partnership", partnership.pk),
     }
@@ -137,6 +140,21 @@ def partnership_update(request, pk: int):
     return render(request, "cooperation/partnership_form.html", {
         "form": form, "partnership": partnership, "version": version, **_parties_context(request, partnership), "document_form": DocumentForm(auto_id="document_%s"),
     })
+
+
+@require_POST
+@records.guarded
+def partnership_themes(request, pk: int):
+    """Set a partnership's cooperation axes from the form on its page (the parties' editors)."""
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.change_partnership", partnership)
+    form = PartnershipThemesForm(request.POST)
+    if form.is_valid():
+        services.partnership_set_axes(partnership=partnership, axes=form.cleaned_data["axes"], user=request.user)
+        messages.success(request, _("Themes saved: the atlas finds this partnership by them."))
+    else:
+        messages.error(request, _("Choose themes from the list."))
+    return redirect(reverse("cooperation:partnership_detail", args=[partnership.pk]) + "#themes")
 
 
 # Parties: role and joining date of each, added and removed by the parties' administrators (htmx swaps ``#parties``)
