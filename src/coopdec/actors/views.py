@@ -150,12 +150,16 @@ def coordinator_dashboard(request):
 @login_required
 @require_safe
 def my_organisations(request):
+    # interop depends on actors, not the reverse: imported here
+    from coopdec.interop.spreadsheet.selectors import imports_of
+
     organisations = selectors.organisations_of(request.user).select_related("country")
     roles = selectors.roles_of(request.user)
     return render(request, "actors/mine.html", {
         "rows": [(organisation, roles.get(organisation.pk)) for organisation in organisations],
         "can_coordinate": request.user.has_perm("actors.view_coordinator_dashboard"),
         "access_requests": selectors.access_requests_to_answer(request.user)[:200],
+        "imports": imports_of(request.user),
     })
 
 
