@@ -134,15 +134,25 @@ def organisation_dashboard(request, pk: int):
 
 @records.guarded
 def coordinator_dashboard(request):
+    """Records to check: every country (with a country filter) for platform coordinators, their
+    countries for country coordinators."""
     records.check(request, "actors.view_coordinator_dashboard")
+    choices, country, countries = cooperation_selectors.review_scope(request.user, request.GET.get("country", ""))
+    organisations = Organisation.objects.filter(selectors.stale_filter())
+    if countries is not None:
+        organisations = organisations.filter(country_id__in=countries)
+    partnerships = cooperation_selectors.stale_partnerships(countries=countries)
+    projects = cooperation_selectors.stale_projects(countries=countries)
     context = {
-        "organisations": Organisation.objects.filter(selectors.stale_filter()).select_related("country").order_by("updated_at")[:200],
-        "organisation_count": Organisation.objects.filter(selectors.stale_filter()).count(),
-        "partnerships": cooperation_selectors.stale_partnerships()[:200],
-        "partnership_count": cooperation_selectors.stale_partnerships().count(),
-        "projects": cooperation_selectors.stale_projects()[:200],
-        "project_count": cooperation_selectors.stale_projects().count(),
+        "organisations": organisations.select_related("country").order_by("updated_at")[:200],
+        "organisation_count": organisations.count(),
+        "partnerships": partnerships[:200],
+        "partnership_count": partnerships.count(),
+        "projects": projects[:200],
+        "project_count": projects.count(),
         "access_requests": selectors.access_requests_to_answer(request.user)[:200],
+        "countries": choices,
+        "country": country,
     }
     return render(request, "actors/coordinator_dashboard.html", context)
 

@@ -19,7 +19,6 @@ from coopdec.actors import records, versions
 from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import is_coordinator, is_stale, organisations_visible_to, roles_of
 from coopdec.common.i18n import localize
-from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import code_label, codelist
 
 from . import selectors, services
@@ -626,13 +625,7 @@ def review_queue(request):
     """Drafts waiting for publication, newest first: a country coordinator's countries, or every
     country (with a country filter) for platform coordinators."""
     records.check(request, "cooperation.view_review_queue")
-    allowed = selectors.review_countries(request.user)
-    choices = Country.objects.all() if allowed is None else Country.objects.filter(code__in=allowed)
-    choices = choices.order_by("name_folded")
-    country = request.GET.get("country", "").upper()
-    if country and not choices.filter(code=country).exists():
-        country = ""
-    countries = {country} if country else allowed
+    choices, country, countries = selectors.review_scope(request.user, request.GET.get("country", ""))
     return render(request, "cooperation/review_queue.html", {
         **selectors.review_queue(countries=countries), "countries": choices, "country": country,
         "limit": selectors.REVIEW_QUEUE_LIMIT,
