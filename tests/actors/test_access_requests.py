@@ -9,7 +9,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from coopdec.actors import selectors, services
-from coopdec.actors.models import AccessRequest, AccessRequestStatus, CountryCoordinator, Membership, MembershipRole
+from coopdec.actors.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    CountryCoordinator,
+    Membership,
+    MembershipRole,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
