@@ -3,7 +3,7 @@
 A second thread (its own database connection) writes one small row every 50 ms while the import
 runs, and records how long each write waited for SQLite's write lock: first for the former import
 (``spreadsheet_import``: all rows in one transaction), then for the background task's
-(``spreadsheet_import_run``: batches of 200 rows, one transaction each). Each import writes 5,000
+(``spreadsheet_import_run``: batches of 100 rows, one transaction each). Each import writes 5,000
 rows of 10,000 new organisations and 5,000 partnerships into a fresh file under /tmp. Prints the
 import time and the writes' count, median, p95 and longest wait. Benchmarks never assert. Run::
 
@@ -99,7 +99,7 @@ def main() -> None:
     after = spreadsheet_parse(sheet_csv("After"), filename="after.csv")
     token = upload_store(parsed=after, user=user, filename="after.csv")
     job = SpreadsheetImport.objects.create(token=token, user=user, filename="after.csv")
-    measure("after (task, 200-row batches)", lambda: spreadsheet_import_run(job_id=job.pk))
+    measure("after (task, 100-row batches)", lambda: spreadsheet_import_run(job_id=job.pk))
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ def main() -> None:
 
     started = time.perf_counter()
     weights, validation_recall = fit_weights(
-        places, train, seed=args.seed + 1, max_queries=args.fit_queries, neighbours=full.neighbours
+        places, train, seed=args.seed + 1, max_queries=args.fit_queries, neighbours=full.neighbours,
+        official_languages=full.official_languages,
     )
     print(
         f"weights fitted on a validation split of the training edges in {time.perf_counter() - started:.0f} s "
@@ -158,14 +159,23 @@ def main() -> None:
         )
     )
 
+    def build() -> Network:
+        return Network(
+            places,
+            train,
+            neighbours=full.neighbours,
+            official_languages=full.official_languages,
+            weights=weights,
+        )
+
     started, cpu_started = time.perf_counter(), time.process_time()
-    net = Network(places, train, neighbours=full.neighbours, weights=weights)
+    net = build()
     print(
         f"network built in {time.perf_counter() - started:.2f} s "
         f"({time.process_time() - cpu_started:.2f} s CPU)"
     )
     tracemalloc.start()  # a second build, traced (tracing slows it down): the memory it keeps
-    traced = Network(places, train, neighbours=full.neighbours, weights=weights)
+    traced = build()
     kept, _peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del traced

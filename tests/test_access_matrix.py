@@ -29,7 +29,13 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from coopdec.actors import services as actor_services
-from coopdec.actors.models import Contact, Invitation, Membership, MembershipRole
+from coopdec.actors.models import (
+    Contact,
+    CountryCoordinator,
+    Invitation,
+    Membership,
+    MembershipRole,
+)
 from coopdec.api.services import token_create
 from coopdec.cooperation import services as cooperation_services
 from coopdec.cooperation.models import Document, PartnershipParty, Project, ProjectParticipant
@@ -43,7 +49,7 @@ pytestmark = pytest.mark.django_db
 
 CALLERS = ("anonymous", "unrelated", "other_editor", "editor", "admin", "coordinator")
 # Callers who may see no draft of the module's records: no answer to them may name one.
-DRAFT_BLIND = ("anonymous", "unrelated", "other_editor")
+DRAFT_BLIND = ("anonymous", "unrelated", "other_editor", "foreign_coordinator")
 DRAFT = "Qzxdraft"  # in the name or title of every draft record of the world, and of nothing else
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -197,7 +203,13 @@ ACCESS: dict[str, list[Case]] = {
     "organisations/<int:pk>/invitations/<int:invitation_id>/withdraw/": [
         case(lambda w: {"pk": w["paris"].pk, "invitation_id": w["invitation"].pk}, POST=ADMIN)],
     "invitations/<str:signed>/": [case(lambda w: {"signed": w["invitation_signed"]}, GET=INVITEE, POST=INVITEE)],
+    "access/": [case(GET=PUBLIC, POST=PUBLIC, data=lambda w: {
+        "organisation": w["paris"].pk, "name": "Awa Ndiaye", "email": "awa.new@paris.fr", "function": "Officer"})],
+    "access/confirm/<str:signed>/": [case(lambda w: {"signed": w["access_request_signed"]}, GET=PUBLIC, POST=PUBLIC)],
+    "access/requests/<int:pk>/": [case(pk("access_request_pending"), GET=ADMIN, POST=ADMIN,
+                                       data=lambda w: {"reason": "Not on our staff list."})],
     "coordination/": [case(GET=COORDINATOR)],
+    "coordination/review/": [case(GET=COORDINATOR)],
     "places/search/": [case(query="q=Dakar", GET=PUBLIC)],
     "organisations/search/": [case(query="q=Brouillonville", GET=PUBLIC),
                               case(query="q=Brouillonville&format=json", label="json", GET=PUBLIC)],
@@ -216,6 +228,7 @@ ACCESS: dict[str, list[Case]] = {
                                        case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
                                        case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
     "partnerships/<int:pk>/history/<int:history_id>/restore/": [case(_history("partnership"), POST=EDITOR)],
+    "partnerships/<int:pk>/themes/": [case(pk("partnership"), POST=EDITOR, data=lambda w: {"axes": ["water"]})],
     "partnerships/<int:pk>/parties/": [case(pk("partnership"), POST=ADMIN,
                                             data=lambda w: {"organisations": [w["lyon"].pk], "role": "associate"})],
     "partnerships/<int:pk>/parties/<int:party_id>/": [
@@ -468,7 +481,12 @@ def _build_world() -> dict:
         "editor": factories.make_member(paris),
         "admin": factories.make_member(paris, role=MembershipRole.ADMIN),
         "coordinator": factories.make_user(is_coordinator=True),
+        # COUNTRY_CALLERS: the coordinator of Senegal (the draft organisation's country, Dakar's) and of Germany
+        "country_coordinator": factories.make_user(),
+        "foreign_coordinator": factories.make_user(),
     }
+    CountryCoordinator.objects.create(user=users["country_coordinator"], country_id="SN")
+    CountryCoordinator.objects.create(user=users["foreign_coordinator"], country_id="DE")
     # Paris's people are members of the draft organisation too, and editor and administrator of the spare one.
     for caller, role in (("editor", MembershipRole.EDITOR), ("admin", MembershipRole.EDITOR)):
         factories.make_member(draft_org, role=role, user=users[caller])
@@ -542,6 +560,10 @@ def _build_world() -> dict:
         "project": project, "mixed_project": mixed_project, "draft_project": draft_project, "result": result, "indicator": indicator, "value": value,
         "contribution": contribution, "participant": participant, "document": document, "draft_document": draft_document,
         "contact": contact, "invitation": invitation, "invitation_signed": signed,
+        "access_request_pending": actor_services.access_request_confirm(access_request=actor_services.access_request_create(
+            organisation=paris, name="Awa", email="awa@paris.fr", function="Officer", send=False)),
+        "access_request_signed": actor_services.access_request_confirm_link(actor_services.access_request_create(
+            organisation=paris, name="Awa", email="unconfirmed@paris.fr", function="Officer", send=False)).split("/")[-2],
         "member_membership": Membership.objects.get(user=member, organisation=paris),
         "offer": offer, "draft_offer": draft_offer, "partner_request": partner_request, "proposal": proposal,
         "duplicate_keep": factories.make_organisation("Commune de Thiès", geonameid=None, country_id="SN", kind="ngo"),
@@ -646,10 +668,14 @@ def test_every_url_is_declared():
 @pytest.mark.parametrize(("route", "entry"), CASE_PARAMS)
 def test_access(client, world, route, entry):
     """Each declared method: allowed callers answered, the others refused without a change or a leak."""
-    path = build_path(route, entry, world)
+    check_callers(client, world, build_path(route, entry, world), entry, CALLERS)
+
+
+def check_callers(client, world, path: str, entry: Case, callers) -> None:
+    """Each of ``callers`` calls ``path`` with each method of ``entry``: allowed or refused as its level says."""
     for method, level_ in entry.methods.items():
         data = entry.data(world) if entry.data else None
-        for caller in CALLERS:
+        for caller in callers:
             with transaction.atomic():
                 before = fingerprint() if method != "GET" and caller not in level_.allowed else None
                 response = call(client, world, caller, method, path, data)
@@ -788,3 +814,45 @@ def test_tokens_of_a_deactivated_user_stay_revoked_when_reactivated(client, worl
     user.refresh_from_db()
     assert status == 401
 
+
+# -- country coordinators -----------------------------------------------------------------------
+
+# A country coordinator (actors.CountryCoordinator) reviews the records of their country: views,
+# corrects, confirms and publishes the drafts of its organisations and of the partnerships and
+# projects with a party there; deletes nothing and manages no members or parties. The routes are
+# those of ACCESS, called by the coordinator of Senegal and by the coordinator of Germany.
+COUNTRY_CALLERS = ("country_coordinator", "foreign_coordinator")
+OF_THE_COUNTRY = level("the coordinators of the record's country", "country_coordinator")
+ANY_COUNTRY = level("every country coordinator (each sees their countries)", *COUNTRY_CALLERS)
+
+COUNTRY_ACCESS: dict[str, list[Case]] = {
+    "coordination/": [case(GET=ANY_COUNTRY), case(label="another country asked", query="country=FR", GET=ANY_COUNTRY)],
+    "coordination/review/": [case(GET=ANY_COUNTRY)],
+    "organisations/<int:pk>/": [case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY)],
+    "organisations/<int:pk>/edit/": [case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY),
+                                     case(pk("paris"), label="another country", GET=NOBODY)],
+    "organisations/<int:pk>/confirm/": [case(pk("draft_org"), label="draft", POST=OF_THE_COUNTRY)],
+    "organisations/<int:pk>/publish/": [case(pk("draft_org"), label="draft", POST=OF_THE_COUNTRY,
+                                             data=lambda w: {"publish": "1"})],
+    "organisations/<int:pk>/delete/": [case(pk("draft_org"), label="draft", POST=NOBODY)],
+    "organisations/<int:pk>/members/": [case(pk("draft_org"), label="draft", GET=NOBODY)],
+    "partnerships/<int:pk>/": [case(pk("draft_partnership"), label="draft", GET=OF_THE_COUNTRY)],
+    "partnerships/<int:pk>/edit/": [case(pk("draft_partnership"), label="draft", GET=OF_THE_COUNTRY)],
+    "partnerships/<int:pk>/publish/": [case(pk("draft_partnership"), label="draft", POST=OF_THE_COUNTRY,
+                                            data=lambda w: {"publish": "1"})],
+    "partnerships/<int:pk>/delete/": [case(pk("draft_partnership"), label="draft", POST=NOBODY)],
+    "projects/<int:pk>/": [case(pk("draft_project"), label="draft", GET=OF_THE_COUNTRY)],
+    "projects/<int:pk>/publish/": [case(pk("draft_project"), label="draft", POST=OF_THE_COUNTRY,
+                                        data=lambda w: {"publish": "1"})],
+}
+COUNTRY_PARAMS = [pytest.param(route, entry, id=case_id(route, entry))
+                  for route, entries in COUNTRY_ACCESS.items() for entry in entries]
+
+
+def test_country_access_declares_routes_of_the_site():
+    assert not sorted(COUNTRY_ACCESS.keys() - ACCESS.keys())
+
+
+@pytest.mark.parametrize(("route", "entry"), COUNTRY_PARAMS)
+def test_country_coordinator_access(client, world, route, entry):
+    check_callers(client, world, build_path(route, entry, world), entry, COUNTRY_CALLERS)

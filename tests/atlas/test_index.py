@@ -56,7 +56,7 @@ def test_add_projects_writes_the_document_reindex_writes(django_capture_on_commi
             id=project.pk, title=project.title, description=project.description, status=project.status,
             currency="EUR", updated_at=project.updated_at, lead_organisation_id=paris.pk,
             partnership_id=partnership.pk, start="2024-02-01", sectors=[("1", "14030"), ("1", "14081")],
-            sdgs=["6.1"], countries=["SN"], budgets=[("EUR", "150000.00"), ("XOF", "1000.00")],
+            sdgs=["6.1"], countries=["SN"], budgets=[("EUR", "150000.00", "2024-01-01"), ("XOF", "1000.00", "2025-01-01")],
         )
     ])
 

@@ -76,8 +76,10 @@ def test_statistics_csv_lists_every_row_and_currency(client, atlas):
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Disposition"] == 'attachment; filename="coopdec-atlas-kind.csv"'
-    assert rows[0] == ["kind", "label", "partnerships", "projects", "amount_EUR"]
-    assert sorted(row[:1] + row[2:] for row in rows[1:]) == [["network", "1", "1", "0.00"], ["twinning", "1", "1", "120000.00"]]
+    assert rows[0] == ["kind", "label", "partnerships", "projects", "amount_EUR", "amount_eur_converted"]
+    assert sorted(row[:1] + row[2:] for row in rows[1:]) == [
+        ["network", "1", "1", "0.00", "0.00"], ["twinning", "1", "1", "120000.00", "120000.00"],
+    ]
 
 
 def test_organisation_page_loads_the_partner_map(client, atlas):

@@ -66,7 +66,8 @@ def test_export_writes_the_campaign_file(lyon, tmp_path):
     assert [(row["donor_name"], row["amount"], row["purpose_code"]) for row in rows] == [("Lyon", "250.00", "14030")]
 
 
-def test_remind_mails_the_editors_of_organisations_not_submitted_in_their_language(lyon, settings):
+def test_remind_mails_the_editors_of_organisations_not_submitted_in_their_language(
+        lyon, settings, django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://coopdec.example/"
     campaign = make_campaign()
     paris = make_organisation("Paris", languages=["fr"])
@@ -79,7 +80,8 @@ def test_remind_mails_the_editors_of_organisations_not_submitted_in_their_langua
     assert _call("remind", "--campaign", str(campaign.pk), "--dry-run") == (
         "2 reminders would be sent to the editors of 2 organisations\n")
     assert mail.outbox == []
-    assert _call("remind", "--campaign", str(campaign.pk)) == "2 reminders sent to the editors of 2 organisations\n"
+    with django_capture_on_commit_callbacks(execute=True):  # the mail task is queued on commit
+        assert _call("remind", "--campaign", str(campaign.pk)) == "2 reminders sent to the editors of 2 organisations\n"
     assert [(message.to, message.subject) for message in mail.outbox] == [
         (["nantes-editor@example.org"], "Aid declaration 2025: Nantes has not submitted yet"),
         (["paris-editor@example.org"], "Déclaration d’aide 2025 : Paris n’a pas encore soumis sa déclaration"),

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from coopdec.common.rates import RateUnavailable, year_average
 from coopdec.cooperation.models import (
     Contribution,
     ContributorRole,
@@ -11,7 +12,6 @@ from coopdec.cooperation.models import (
     Transaction,
 )
 from coopdec.declarations.prefill import propose, split
-from coopdec.declarations.rates import RateUnavailable, year_average
 from coopdec.territories.models import Locality
 from tests.factories import make_organisation, make_partnership, make_project
 

@@ -241,3 +241,37 @@ def test_nearby_links_for_a_place_without_coordinates_go_through_its_partners():
     links = network.nearby_links(network.places[1], None)
     assert float(links[network.located_index[3]]) > 0.4
     assert [r.place.id for r in network.recommend(1, k=5)] == [3]
+
+
+def test_recommend_for_a_theme_ranks_work_on_it_before_the_rest():
+    places = list(_network().places.values()) + [
+        _place(7, "Gville", "SN", topics=frozenset({"education"})),  # outside the network
+    ]
+    places = [
+        _place(6, "Fstadt", "DE", region="DE.3", topics=frozenset({"education"}))
+        if place.id == 6
+        else place
+        for place in places
+    ]
+    network = Network(places, [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)])
+    without = [r.place.id for r in network.recommend(1, k=10)]
+    results = network.recommend(1, k=10, wish=Wish(topics=frozenset({"education"})))
+    assert without[0] == 4
+    assert [r.place.id for r in results][:2] == [6, 7]
+    assert Reason("works_on_sought", ("education",)) in results[1].reasons
+    assert not any(r.code == "works_on_sought" for r in results[2].reasons)
+
+
+def test_recommend_never_guesses_a_language_from_the_country():
+    places = [
+        _place(1, "Aville", "FR", languages=frozenset({"fr"})),
+        _place(2, "Toronto", "CA"),
+        _place(3, "Montréal", "CA", languages=frozenset({"fr"})),
+    ]
+    network = Network(
+        places, [], official_languages={"FR": frozenset({"fr"}), "CA": frozenset({"en", "fr"})}
+    )
+    results = {r.place.id: r for r in network.recommend(1, k=10)}
+    assert set(results) == {2, 3}
+    assert not any(reason.code == "language" for reason in results[2].reasons)
+    assert Reason("language", ("fr",)) in results[3].reasons

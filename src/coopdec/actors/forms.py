@@ -270,3 +270,26 @@ class SignUpForm(UserCreationForm):
             raise ValidationError(_("An account already uses this address: sign in with it, then open the invitation "
                                     "link again."))
         return email
+
+
+class AccessRequestForm(forms.Form):
+    """Ask to become an editor of one's organisation: found by name among the published ones."""
+
+    organisation = OrganisationField(label=_("Your organisation"), queryset=Organisation.objects.none(), help_text=_(
+        "Type the name of your local government (or organisation), then choose it below."))
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your official e-mail address"), help_text=_(
+        "Your address at the organisation: we send a link to it, and the request is sent only once you have opened it."))
+    function = forms.CharField(label=_("Your role or function"), max_length=200, help_text=_(
+        "For example: head of international relations, elected official in charge of cooperation."))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = queryset  # type: ignore[attr-defined]
+        field._visible = queryset  # type: ignore[attr-defined]  # what the picker's search offers
+
+
+class AccessRequestAnswerForm(forms.Form):
+    reason = forms.CharField(label=_("Reason of the refusal (sent to the requester)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -13,6 +13,7 @@ from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 from coopdec.common.text import fold
 from coopdec.common.validators import NAME_MAX, TEXT_MAX, I18nTextValidator, validate_line
+from coopdec.territories.names import display_name
 
 
 class VersionRelations(models.Model):
@@ -132,6 +133,13 @@ class Organisation(RecordMixin):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A partner proposed from a partnership form (``services.organisation_propose``): a draft that
+    # nobody administers until a coordinator reviews it or someone claims it (an access request).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["name_folded"], bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
     _change_reason: str  # set before save(): why (read by simple_history)
@@ -159,6 +167,12 @@ class Organisation(RecordMixin):
     @property
     def is_local_government(self) -> bool:
         return self.kind in LOCAL_GOVERNMENT_KINDS
+
+    @property
+    def display_name(self) -> str:
+        """The name as shown in the active language: a local government named after its place
+        shows the place's name in that language, then its official name ("Hambourg (Hamburg)")."""
+        return display_name(self.name, self.locality_id) if self.is_local_government else self.name
 
     @property
     def description_text(self) -> str:
@@ -226,6 +240,57 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class AccessRequestStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("E-mail address not yet confirmed")
+    PENDING = "pending", _("Awaiting an answer")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+OPEN_ACCESS_REQUEST_STATUSES = (AccessRequestStatus.UNCONFIRMED, AccessRequestStatus.PENDING)
+
+
+class AccessRequest(models.Model):
+    """A person asks to become an editor of an organisation (their local government, often).
+
+    Nothing is granted until the address is confirmed (a link sent to it) and the request approved
+    by the organisation's administrators, or, when it has none, by the coordinators of its country
+    and the platform coordinators (``selectors.access_request_answerers``).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="access_requests",
+                                     verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("official e-mail"))
+    function = models.CharField(_("role or function"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="access_requests", verbose_name=_("account that asked"))
+    status = models.CharField(_("status"), max_length=12, choices=AccessRequestStatus.choices,
+                              default=AccessRequestStatus.UNCONFIRMED, db_index=True)
+    client_address = models.GenericIPAddressField(_("sent from"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("answered by"))
+    reason = models.TextField(_("reason of the refusal"), blank=True)
+    history = HistoricalRecords(excluded_fields=["client_address"])
+    _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
+    _change_reason: str  # set before save(): why (read by simple_history)
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], condition=Q(status__in=["unconfirmed", "pending"]),
+                                    name="access_request_one_open"),
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"

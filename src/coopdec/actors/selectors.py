@@ -10,6 +10,8 @@ Stable interface, used by the cooperation app, the atlas, the API and the export
 - ``is_coordinator(user) -> bool``: platform coordinators (and superusers) see and edit everything.
 - ``organisations_visible_to(user) -> QuerySet[Organisation]``: published organisations for
   everyone, plus drafts for their members; everything for coordinators.
+- ``access_request_answerers(organisation) -> (who, users)``: who answers a request to join it;
+  ``access_requests_to_answer(user)``: the pending requests ``user`` may answer.
 - ``organisation_records_unchanged_since(...)`` / ``stale_records(...)``: freshness dashboards.
 """
 
@@ -21,9 +23,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from coopdec.common.models import PublicationStatus
+from coopdec.common.models import PublicationStatus, Source
 
-from .models import CountryCoordinator, Membership, MembershipRole, Organisation
+from .models import (
+    AccessRequest,
+    AccessRequestStatus,
+    CountryCoordinator,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
 
 STALE_AFTER = timedelta(days=365)
 ALTERNATE_NAMES_BELOW = 1  # search alternate names only when no main name matches (a scan)
@@ -76,11 +85,14 @@ def organisation_ids_of(user, *, admin: bool = False) -> set[int]:
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
-    """Published organisations, plus the drafts of the user's own organisations (all for coordinators)."""
+    """Published organisations, plus the drafts of the user's own organisations and the partners the user
+    proposed (all for coordinators)."""
     queryset = Organisation.objects.all()
     if is_coordinator(user):
         return queryset
     condition = Q(publication_status=PublicationStatus.PUBLISHED)
+    if user.is_authenticated:
+        condition |= Q(proposed_by=user)
     own = organisation_ids_of(user)
     if own:
         condition |= Q(id__in=own)
@@ -100,15 +112,25 @@ def stale_cutoff(now=None):
     return (now or timezone.now()) - STALE_AFTER
 
 
+# Records brought in by an import (twinnings list, spreadsheet, IATI) are unconfirmed until a person
+# confirms them: the import's date says nothing about their accuracy.
+IMPORTED_SOURCES = (Source.TWINNINGS, Source.SPREADSHEET, Source.IATI)
+
+
 def is_stale(record, now=None) -> bool:
-    """Unchanged and unconfirmed for over 12 months."""
+    """Unchanged and unconfirmed for over 12 months, or imported and never confirmed."""
+    if record.source in IMPORTED_SOURCES and record.confirmed_at is None:
+        return True
     return record.last_checked_at < stale_cutoff(now)
 
 
 def stale_filter(now=None) -> Q:
-    """A filter for records neither changed nor confirmed for over 12 months."""
+    """A filter for records neither changed nor confirmed for over 12 months, or imported and never
+    confirmed."""
     cutoff = stale_cutoff(now)
-    return Q(updated_at__lt=cutoff) & (Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))
+    return (Q(updated_at__lt=cutoff) & (Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff))) | Q(
+        source__in=IMPORTED_SOURCES, confirmed_at__isnull=True
+    )
 
 
 def _prefix_range(text: str) -> tuple[str, str]:
@@ -173,3 +195,39 @@ def organisation_name_for(user, organisation) -> str:
         return organisation.name
     return str(UNPUBLISHED_NAME)
 
+
+def access_request_answerers(organisation: Organisation) -> tuple[str, list]:
+    """Who answers a request to join ``organisation``: ``("admins", users)`` when it has active
+    administrators, else ``("coordinators", users)``: the coordinators of its country and the platform
+    coordinators (possibly none: the request then waits for one to be named)."""
+    from django.contrib.auth import get_user_model
+
+    active = get_user_model().objects.filter(is_active=True)
+    admins = list(active.filter(memberships__organisation=organisation, memberships__role=MembershipRole.ADMIN)
+                  .order_by("pk"))
+    if admins:
+        return "admins", admins
+    coordinators = active.filter(Q(coordinated_countries__country_id=organisation.country_id) | Q(is_coordinator=True))
+    return "coordinators", list(coordinators.distinct().order_by("pk"))
+
+
+def can_answer_access_request(user, access_request: AccessRequest) -> bool:
+    """Platform coordinators, the coordinators of the organisation's country, its administrators."""
+    organisation = access_request.organisation
+    return (coordinates_country(user, organisation.country_id)
+            or roles_of(user).get(organisation.pk) == MembershipRole.ADMIN)
+
+
+def access_requests_to_answer(user, *, organisation: Organisation | None = None) -> QuerySet[AccessRequest]:
+    """The confirmed requests awaiting an answer that ``user`` may answer, oldest first."""
+    queryset = AccessRequest.objects.filter(status=AccessRequestStatus.PENDING).select_related(
+        "organisation", "organisation__country")
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    if not is_coordinator(user):
+        condition = Q(organisation_id__in=organisation_ids_of(user, admin=True))
+        countries = coordinated_country_codes(user)
+        if countries:
+            condition |= Q(organisation__country_id__in=countries)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("created_at", "pk")

@@ -8,14 +8,12 @@ caller's job (``rules.py``); the services check only what makes data invalid.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -24,22 +22,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coopdec.common.i18n import clean_i18n
+from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
+from coopdec.common.text import fold
 from coopdec.common.validators import clean_line
 from coopdec.territories.models import Country, Locality
 
 from . import versions
 from .models import (
     LOCAL_GOVERNMENT_KINDS,
+    OPEN_ACCESS_REQUEST_STATUSES,
+    AccessRequest,
+    AccessRequestStatus,
     Contact,
     Invitation,
     Membership,
     MembershipRole,
     Organisation,
 )
-from .selectors import forget_roles
-
-logger = logging.getLogger("coopdec.actors")
+from .selectors import access_request_answerers, forget_roles
 
 INVITATION_VALIDITY = timedelta(days=14)
 INVITATION_SALT = "coopdec.actors.invitation"
@@ -157,9 +158,13 @@ def _set_fields(organisation: Organisation, fields: dict) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = True, **fields) -> Organisation:
-    """Create an organisation; its creator becomes its first administrator."""
-    organisation = Organisation(kind=kind, created_by=user if user is not None and user.is_authenticated else None)
+def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = True, proposed: bool = False,
+                        **fields) -> Organisation:
+    """Create an organisation; its creator becomes its first administrator (not of a ``proposed`` one)."""
+    author = user if user is not None and user.is_authenticated else None
+    organisation = Organisation(kind=kind, created_by=author)
+    if proposed:
+        organisation.proposed_by, organisation.proposed_at, make_admin = author, timezone.now(), False
     _set_fields(organisation, {"name": name, **fields})
     _apply_place(organisation)
     _validate_organisation(organisation)
@@ -168,6 +173,26 @@ def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = T
         Membership.objects.create(user=user, organisation=organisation, role=MembershipRole.ADMIN)
         forget_roles(user)
     return organisation
+
+
+@transaction.atomic
+def organisation_propose(*, user, name: str, kind: str, country=None, locality=None) -> Organisation:
+    """A partner not yet registered, proposed by ``user`` (from a partnership form): a draft marked as
+    proposed, administered by nobody (the proposer gets no membership), for the coordinators to review
+    and for its own people to claim (an access request). Refused when the register already holds it."""
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Give the name of the partner to propose.")})
+    fields: dict = {"locality": locality} if locality is not None else {}
+    if country is not None:
+        fields["country"] = country
+    same = Organisation.objects.filter(name_folded=fold(name.strip()), kind=kind)
+    if country is not None or locality is not None:
+        same = same.filter(country_id=locality.country_id if locality is not None else getattr(country, "pk", country))
+    if same.exists():
+        raise ValidationError({"name": _(
+            "%(name)s is already registered: type its name in the partner search and choose it."
+        ) % {"name": name.strip()}})
+    return organisation_create(user=user, name=name, kind=kind, proposed=True, **fields)
 
 
 @transaction.atomic
@@ -364,24 +389,14 @@ def invitation_create(*, organisation: Organisation, email: str, role: str = Mem
         raise ValidationError({"email": _("%(email)s is already a member of this organisation.") % {"email": email}})
     invitation.save()
     if send:
-        transaction.on_commit(lambda: invitation_send(invitation))
+        # The subject names the organisation on one line, whatever its name holds.
+        context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
+        mail_enqueue(  # sent by a background task once the invitation is committed
+            subject=_("Invitation to keep %(organisation)s's cooperation up to date") % {
+                "organisation": clean_line(organisation.name, 100)},
+            body=render_to_string("actors/invitation_email.txt", context), recipients=[email],
+        )
     return invitation
-
-
-def invitation_send(invitation: Invitation) -> bool:
-    """Mail the invitation (after the commit that wrote it). The subject names the organisation on
-    one line, whatever its name holds; a mail that cannot be sent is logged, not raised: the
-    invitation exists and can be withdrawn and sent again. Return whether it was sent."""
-    context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
-    subject = _("Invitation to keep %(organisation)s's cooperation up to date") % {
-        "organisation": clean_line(invitation.organisation.name, 100)}
-    try:
-        send_mail(subject=subject, message=render_to_string("actors/invitation_email.txt", context),
-                  from_email=None, recipient_list=[invitation.email])
-    except (BadHeaderError, OSError):
-        logger.exception("Invitation %s to %s not sent", invitation.pk, invitation.email)
-        return False
-    return True
 
 
 def invitation_is_for(invitation: Invitation, user) -> bool:
@@ -428,3 +443,198 @@ def place_fields_from_locality(locality: Locality) -> dict:
         "population": locality.population or None,
     }
 
+
+
+# Access requests: a person asks to become an editor of their organisation
+
+
+ACCESS_REQUEST_SALT = "coopdec.actors.access_request"
+ACCESS_REQUEST_CONFIRM_VALIDITY = timedelta(days=3)
+ACCESS_REQUESTS_PER_EMAIL = 3  # a day, whatever the organisation
+ACCESS_REQUESTS_PER_CLIENT = 10  # an hour, from one network address
+
+
+def _site_link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _mail(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    """Queue the mail (``mail_enqueue``): sent once the transaction is committed, nothing about a rolled-back write."""
+    recipients = [address for address in recipients if address]
+    if recipients:
+        mail_enqueue(subject=subject, body=render_to_string(template, context), recipients=recipients)
+
+
+def access_request_confirm_link(access_request: AccessRequest) -> str:
+    signed = signing.TimestampSigner(salt=ACCESS_REQUEST_SALT).sign(str(access_request.pk))
+    return _site_link(reverse("actors:access_request_confirm", args=[signed]))
+
+
+def access_request_from_signed(value: str) -> AccessRequest:
+    """The unconfirmed request behind a confirmation link; ``ValidationError`` if tampered with, expired or used."""
+    try:
+        pk = signing.TimestampSigner(salt=ACCESS_REQUEST_SALT).unsign(value, max_age=ACCESS_REQUEST_CONFIRM_VALIDITY)
+    except signing.SignatureExpired:
+        raise ValidationError(_("This confirmation link has expired. Send your request again.")) from None
+    except signing.BadSignature:
+        raise ValidationError(_("This confirmation link is not valid. Check that you copied it whole.")) from None
+    access_request = AccessRequest.objects.select_related("organisation", "organisation__country").filter(pk=pk).first()
+    if access_request is None:
+        raise ValidationError(_("This request no longer exists. Send your request again."))
+    if access_request.status != AccessRequestStatus.UNCONFIRMED:
+        raise ValidationError(_("This address was already confirmed: your request is in the hands of those who answer it."))
+    return access_request
+
+
+def _check_access_request(*, organisation: Organisation, email: str, client_address: str | None, now) -> None:
+    existing = AccessRequest.objects.filter(organisation=organisation, email__iexact=email,
+                                            status__in=OPEN_ACCESS_REQUEST_STATUSES).first()
+    if existing is not None:
+        if existing.status == AccessRequestStatus.UNCONFIRMED:
+            raise ValidationError({"email": _(
+                "A request from %(email)s to join %(organisation)s is already waiting for its address to be confirmed: "
+                "open the link we sent to %(email)s on %(date)s (look in the spam folder too)."
+            ) % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}})
+        raise ValidationError({"email": _(
+            "A request from %(email)s to join %(organisation)s is already awaiting an answer (sent on %(date)s): "
+            "you will receive the answer by e-mail."
+        ) % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}})
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _(
+            "%(email)s is already a member of %(organisation)s: sign in with it (or reset its password)."
+        ) % {"email": email, "organisation": organisation.name}})
+    recent = AccessRequest.objects.filter(created_at__gte=now - timedelta(days=1))
+    if recent.filter(email__iexact=email).count() >= ACCESS_REQUESTS_PER_EMAIL:
+        raise ValidationError(_(
+            "%(count)s requests were sent from %(email)s in the last 24 hours: wait for their answers, or try again "
+            "tomorrow."
+        ) % {"count": ACCESS_REQUESTS_PER_EMAIL, "email": email})
+    if client_address and recent.filter(client_address=client_address,
+                                        created_at__gte=now - timedelta(hours=1)).count() >= ACCESS_REQUESTS_PER_CLIENT:
+        raise ValidationError(_("Too many requests were sent from your network in the last hour: try again later."))
+
+
+@transaction.atomic
+def access_request_create(*, organisation: Organisation, name: str, email: str, function: str, user=None,
+                          client_address: str | None = None, send: bool = True) -> AccessRequest:
+    """Record the request and mail a confirmation link to ``email``: nothing is granted before it is
+    confirmed and then approved."""
+    name, function, email = (name or "").strip(), (function or "").strip(), (email or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give your name.")
+    if not function:
+        errors["function"] = _("Give your role or function at the organisation (for example: head of international relations).")
+    if errors:
+        raise ValidationError(errors)
+    access_request = AccessRequest(
+        organisation=organisation, name=name, email=email, function=function, client_address=client_address or None,
+        user=user if user is not None and user.is_authenticated else None,
+    )
+    access_request.full_clean(exclude=["user", "answered_by", "organisation"], validate_constraints=False)
+    _check_access_request(organisation=organisation, email=email, client_address=client_address, now=timezone.now())
+    save_with_history(access_request, user=user)
+    if send:
+        _mail(subject=_("Confirm your request to join %(organisation)s") % {"organisation": organisation.name},
+              template="actors/access_request_confirm_email.txt",
+              context={"access_request": access_request, "link": access_request_confirm_link(access_request),
+                       "days": ACCESS_REQUEST_CONFIRM_VALIDITY.days},
+              recipients=[email])
+    return access_request
+
+
+@transaction.atomic
+def access_request_confirm(*, access_request: AccessRequest) -> AccessRequest:
+    """The address is the requester's: the request goes to those who answer it (mailed)."""
+    access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+    if access_request.status != AccessRequestStatus.UNCONFIRMED:
+        raise ValidationError(_("This address was already confirmed: your request is in the hands of those who answer it."))
+    access_request.status = AccessRequestStatus.PENDING
+    access_request.confirmed_at = timezone.now()
+    save_with_history(access_request, user=None, reason="address confirmed")
+    _who, answerers = access_request_answerers(access_request.organisation)
+    _mail(subject=_("%(name)s asks to edit the records of %(organisation)s") % {
+              "name": access_request.name, "organisation": access_request.organisation.name},
+          template="actors/access_request_received_email.txt",
+          context={"access_request": access_request,
+                   "link": _site_link(reverse("actors:access_request_answer", args=[access_request.pk]))},
+          recipients=[user.email for user in answerers])
+    return access_request
+
+
+def _locked_pending(access_request: AccessRequest) -> AccessRequest:
+    access_request = AccessRequest.objects.select_for_update().select_related("organisation").get(pk=access_request.pk)
+    if access_request.status != AccessRequestStatus.PENDING:
+        raise ValidationError(_("This request is no longer awaiting an answer (%(status)s).") % {
+            "status": access_request.get_status_display()})
+    return access_request
+
+
+def _account_for(access_request: AccessRequest):
+    """The account that joins: the one that asked, else the one with the address, else a new one."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if access_request.user is not None and access_request.user.is_active:
+        return access_request.user, False
+    existing = users.filter(email__iexact=access_request.email, is_active=True).order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    username = access_request.email.lower()[:150]
+    if users.filter(username__iexact=username).exists():
+        username = f"{username[:140]}-{access_request.pk}"
+    first, _space, last = access_request.name.partition(" ")
+    account = users.create(username=username, email=access_request.email, first_name=first[:150], last_name=last[:150])
+    account.set_unusable_password()
+    account.save(update_fields=["password"])
+    return account, True
+
+
+def password_set_link(user) -> str:
+    """A link to choose a password (Django's password-reset token: used once, invalid after a sign-in)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return _site_link(reverse("password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}))
+
+
+@transaction.atomic
+def access_request_approve(*, access_request: AccessRequest, user) -> Membership:
+    """The requester becomes an editor (an account is created if needed) and is mailed how to sign in."""
+    access_request = _locked_pending(access_request)
+    account, created = _account_for(access_request)
+    membership, _new = Membership.objects.get_or_create(user=account, organisation=access_request.organisation,
+                                                        defaults={"role": MembershipRole.EDITOR})
+    forget_roles(account)
+    access_request.status = AccessRequestStatus.APPROVED
+    access_request.answered_at = timezone.now()
+    access_request.answered_by = user
+    access_request.user = account
+    save_with_history(access_request, user=user, reason="approved")
+    link = password_set_link(account) if created or not account.has_usable_password() else _site_link(reverse("login"))
+    _mail(subject=_("You can now edit the records of %(organisation)s") % {"organisation": access_request.organisation.name},
+          template="actors/access_request_approved_email.txt",
+          context={"access_request": access_request, "account": account, "link": link,
+                   "set_password": created or not account.has_usable_password()},
+          recipients=[access_request.email])
+    return membership
+
+
+@transaction.atomic
+def access_request_refuse(*, access_request: AccessRequest, user, reason: str) -> AccessRequest:
+    """Refused with a reason, mailed to the requester; nothing is granted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is refused: the requester receives it.")})
+    access_request = _locked_pending(access_request)
+    access_request.status = AccessRequestStatus.REFUSED
+    access_request.answered_at = timezone.now()
+    access_request.answered_by = user
+    access_request.reason = reason
+    save_with_history(access_request, user=user, reason="refused")
+    _mail(subject=_("Your request to join %(organisation)s was refused") % {"organisation": access_request.organisation.name},
+          template="actors/access_request_refused_email.txt", context={"access_request": access_request},
+          recipients=[access_request.email])
+    return access_request

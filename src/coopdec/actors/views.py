@@ -22,6 +22,8 @@ from coopdec.cooperation import selectors as cooperation_selectors
 
 from . import records, selectors, services
 from .forms import (
+    AccessRequestAnswerForm,
+    AccessRequestForm,
     ContactForm,
     InvitationForm,
     MembershipRoleForm,
@@ -30,7 +32,7 @@ from .forms import (
     org_label,
     place_label,
 )
-from .models import Contact, Invitation, Membership, Organisation
+from .models import AccessRequest, Contact, Invitation, Membership, Organisation
 
 
 def _organisation(request, pk: int) -> Organisation:
@@ -127,20 +129,32 @@ def organisation_dashboard(request, pk: int):
         "partnerships": cooperation_selectors.stale_partnerships(organisation_ids=[organisation.pk])[:200],
         "projects": cooperation_selectors.stale_projects(organisation_ids=[organisation.pk])[:200],
         "agreements": cooperation_selectors.agreements_due(organisation_ids=[organisation.pk])[:100],
+        "access_requests": selectors.access_requests_to_answer(request.user, organisation=organisation)[:100],
     }
     return render(request, "actors/dashboard.html", context)
 
 
 @records.guarded
 def coordinator_dashboard(request):
+    """Records to check: every country (with a country filter) for platform coordinators, their
+    countries for country coordinators."""
     records.check(request, "actors.view_coordinator_dashboard")
+    choices, country, countries = cooperation_selectors.review_scope(request.user, request.GET.get("country", ""))
+    organisations = Organisation.objects.filter(selectors.stale_filter())
+    if countries is not None:
+        organisations = organisations.filter(country_id__in=countries)
+    partnerships = cooperation_selectors.stale_partnerships(countries=countries)
+    projects = cooperation_selectors.stale_projects(countries=countries)
     context = {
-        "organisations": Organisation.objects.filter(selectors.stale_filter()).select_related("country").order_by("updated_at")[:200],
-        "organisation_count": Organisation.objects.filter(selectors.stale_filter()).count(),
-        "partnerships": cooperation_selectors.stale_partnerships()[:200],
-        "partnership_count": cooperation_selectors.stale_partnerships().count(),
-        "projects": cooperation_selectors.stale_projects()[:200],
-        "project_count": cooperation_selectors.stale_projects().count(),
+        "organisations": organisations.select_related("country").order_by("updated_at")[:200],
+        "organisation_count": organisations.count(),
+        "partnerships": partnerships[:200],
+        "partnership_count": partnerships.count(),
+        "projects": projects[:200],
+        "project_count": projects.count(),
+        "access_requests": selectors.access_requests_to_answer(request.user)[:200],
+        "countries": choices,
+        "country": country,
     }
     return render(request, "actors/coordinator_dashboard.html", context)
 
@@ -148,11 +162,16 @@ def coordinator_dashboard(request):
 @login_required
 @require_safe
 def my_organisations(request):
+    # interop depends on actors, not the reverse: imported here
+    from coopdec.interop.spreadsheet.selectors import imports_of
+
     organisations = selectors.organisations_of(request.user).select_related("country")
     roles = selectors.roles_of(request.user)
     return render(request, "actors/mine.html", {
         "rows": [(organisation, roles.get(organisation.pk)) for organisation in organisations],
         "can_coordinate": request.user.has_perm("actors.view_coordinator_dashboard"),
+        "access_requests": selectors.access_requests_to_answer(request.user)[:200],
+        "imports": imports_of(request.user),
     })
 
 
@@ -318,3 +337,75 @@ def organisation_search(request):
     organisations = selectors.search_organisations(_picker_query(request),
                                                    queryset=selectors.organisations_visible_to(request.user))
     return _picker_response(request, [(org.pk, org_label(org)) for org in organisations])
+
+
+# Access requests
+
+
+def access_request(request):
+    """Anyone (signed in or not) asks to become an editor of their organisation; the page says who answers."""
+    queryset = selectors.organisations_visible_to(request.user).select_related("country")
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    if request.GET.get("organisation", "").isdigit():
+        initial["organisation"] = request.GET["organisation"]
+    form = AccessRequestForm(request.POST or None, initial=initial, queryset=queryset)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.access_request_create(
+                organisation=data["organisation"], name=data["name"], email=data["email"], function=data["function"],
+                user=request.user, client_address=request.META.get("REMOTE_ADDR"))
+        except ValidationError as error:
+            records.form_errors(form, error)
+        else:
+            return render(request, "actors/access_request_sent.html", {"access_request": sent})
+    organisation = form.cleaned_data.get("organisation") if form.is_bound and hasattr(form, "cleaned_data") else None
+    if organisation is None and initial.get("organisation"):
+        organisation = queryset.filter(pk=initial["organisation"]).first()
+    return render(request, "actors/access_request_form.html", {"form": form, **_answerers_context(organisation)})
+
+
+def _answerers_context(organisation) -> dict:
+    if organisation is None:
+        return {"chosen": None}
+    who, answerers = selectors.access_request_answerers(organisation)
+    return {"chosen": organisation, "answered_by": who, "answerer_count": len(answerers)}
+
+
+def access_request_confirm(request, signed: str):
+    """The link mailed to the official address: a button confirms it (a GET changes nothing: link scanners)."""
+    try:
+        pending = services.access_request_from_signed(signed)
+    except ValidationError as error:
+        return render(request, "actors/invitation_invalid.html", {"message": " ".join(error.messages)}, status=410)
+    if request.method == "POST":
+        confirmed = services.access_request_confirm(access_request=pending)
+        return render(request, "actors/access_request_confirmed.html",
+                      {"access_request": confirmed, **_answerers_context(confirmed.organisation)})
+    return render(request, "actors/access_request_confirm.html", {"access_request": pending})
+
+
+@records.guarded
+def access_request_answer(request, pk: int):
+    """Those who answer read the request, then approve it or refuse it with a reason."""
+    pending = get_object_or_404(AccessRequest.objects.select_related("organisation", "organisation__country"), pk=pk)
+    records.check(request, "actors.answer_access_request", pending)
+    form = AccessRequestAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("approve"):
+                services.access_request_approve(access_request=pending, user=request.user)
+                messages.success(request, _("%(name)s is now an editor of %(organisation)s; they were sent an e-mail.") % {
+                    "name": pending.name, "organisation": pending.organisation.name})
+            else:
+                services.access_request_refuse(access_request=pending, user=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The request was refused; %(name)s was sent your reason.") % {"name": pending.name})
+        except ValidationError as error:
+            records.form_errors(form, error)
+        else:
+            return redirect("actors:access_request_answer", pk=pending.pk)
+    return render(request, "actors/access_request_answer.html", {
+        "access_request": pending, "form": form, "history": pending.history.select_related("history_user").order_by("-history_date"),
+    })

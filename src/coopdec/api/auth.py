@@ -6,8 +6,9 @@
   without one the caller reads as the signed-in web user if any, else anonymously. A token that
   is sent but not valid is refused (401) rather than silently downgraded.
 - ``throttles``: a sliding-window limit per client, counted in the database so that all worker
-  processes share it (``coopdec.common.throttle``): per IP address for anonymous callers (``API_RATE_ANONYMOUS``), per token for
-  authenticated ones (``API_RATE_AUTHENTICATED``).
+  processes share it (``coopdec.common.throttle``): per IP address for anonymous callers
+  (``API_RATE_ANONYMOUS``), per token for authenticated ones (``API_RATE_AUTHENTICATED``);
+  ``heavy_throttles`` adds a smaller budget of its own (``API_RATE_HEAVY``) for the downloads.
 """
 
 import threading
@@ -25,6 +26,7 @@ from .services import token_authenticate
 
 DEFAULT_RATE_ANONYMOUS = "120/min"
 DEFAULT_RATE_AUTHENTICATED = "1200/min"
+DEFAULT_RATE_HEAVY = "10/min"
 
 
 class Public:
@@ -75,12 +77,15 @@ class ClientThrottle(BaseThrottle):
 
     timer = staticmethod(time.time)
 
-    def __init__(self, *, authenticated: bool):
+    def __init__(self, *, authenticated: bool, heavy: bool = False):
         self.authenticated = authenticated
-        self.scope = "token" if authenticated else "ip"
+        self.heavy = heavy  # the separate, smaller budget of the calls that cost seconds of a worker
+        self.scope = ("heavy-" if heavy else "") + ("token" if authenticated else "ip")
         self._waits = threading.local()
 
     def _rate(self) -> str:  # read each time, so that settings can change (tests, reload)
+        if self.heavy:
+            return getattr(settings, "API_RATE_HEAVY", DEFAULT_RATE_HEAVY)
         if self.authenticated:
             return getattr(settings, "API_RATE_AUTHENTICATED", DEFAULT_RATE_AUTHENTICATED)
         return getattr(settings, "API_RATE_ANONYMOUS", DEFAULT_RATE_ANONYMOUS)
@@ -108,3 +113,9 @@ class ClientThrottle(BaseThrottle):
 
 def throttles() -> list[BaseThrottle]:
     return [ClientThrottle(authenticated=False), ClientThrottle(authenticated=True)]
+
+
+def heavy_throttles() -> list[BaseThrottle]:
+    """The general limits plus ``API_RATE_HEAVY`` (per address, or per token), for the operations
+    that cost seconds of a worker (atlas downloads)."""
+    return [*throttles(), ClientThrottle(authenticated=False, heavy=True), ClientThrottle(authenticated=True, heavy=True)]

@@ -578,7 +578,8 @@ class Engine:
 
     # --- the search -----------------------------------------------------------------------
     def search(self, query: AtlasQuery, text_mask: np.ndarray | None, title_mask: np.ndarray | None,
-               *, facets: tuple[str, ...] | None = None, limit: int | None = None) -> EngineResult:
+               *, facets: tuple[str, ...] | None = None, limit: int | None = None,
+               exact: np.ndarray | None = None) -> EngineResult:
         wanted = [f for f in (facets if facets is not None else self.facet_names()) if f in self.facets]
         masks = self.filter_masks(query)
         base = [text_mask] if text_mask is not None else []
@@ -595,16 +596,29 @@ class Engine:
                 else:
                     hits = full
                 counts[name] = self._nonzero(self.facets[name], self.facets[name].counts(hits))
-        page = self.page(query, full, title_mask, limit=limit)
+        page = self.page(query, full, title_mask, limit=limit, exact=exact)
         return EngineResult(total=full.count, page=page, counts=counts)
 
     def facet_names(self) -> list[str]:
         return [name for name in self.facets if name != "sector_code"]
 
-    def page(self, query: AtlasQuery, hits: Hits, title_mask: np.ndarray | None, *, limit: int | None = None) -> np.ndarray:
+    def page(self, query: AtlasQuery, hits: Hits, title_mask: np.ndarray | None, *, limit: int | None = None,
+             exact: np.ndarray | None = None) -> np.ndarray:
+        """Positions of the page's documents. Sorted by relevance: ``exact`` (positions of records
+        named exactly as the query, a few) first, then title matches, then the other matches."""
         start = query.start
         end = start + (limit if limit is not None else query.page_size)
         sort = query.effective_sort
+        if sort == "relevance" and exact is not None and len(exact):
+            first = np.unique(exact[hits.mask[exact]])
+            if len(first):  # then the usual order of the other hits
+                others = hits.mask.copy()
+                others[first] = False
+                rest = self._page(sort, Hits(others, self.n), title_mask, max(0, start - len(first)), end - len(first))
+                return np.concatenate([first[start:], rest])[: end - start]
+        return self._page(sort, hits, title_mask, start, end)
+
+    def _page(self, sort: str, hits: Hits, title_mask: np.ndarray | None, start: int, end: int) -> np.ndarray:
         order = self.orders["-updated" if sort == "relevance" else sort]
         if start >= hits.count:
             return np.empty(0, dtype=np.int64)

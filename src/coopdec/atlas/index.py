@@ -26,7 +26,6 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, cast
 
@@ -49,9 +48,11 @@ from coopdec.cooperation.models import (
 )
 from coopdec.matching.selectors import listing_axes
 from coopdec.territories.models import Country
+from coopdec.territories.names import display_names, place_names
 from coopdec.vocabularies.models import Axis, CodelistItem
 
 from .models import IndexState, RecordType, SearchDocument
+from .money import encode as encode_money
 from .search import fold_text, text_backend
 
 BATCH = 2000
@@ -149,7 +150,7 @@ class _Loader:
         for start in range(0, len(missing), BATCH):
             for row in Organisation.objects.filter(
                 id__in=missing[start : start + BATCH], publication_status=PUBLISHED
-            ).values("id", "name", "acronym", "kind", "country_id", "latitude", "longitude"):
+            ).values("id", "name", "acronym", "kind", "country_id", "latitude", "longitude", "locality_id"):
                 self._organisations[row["id"]] = row
         return {i: self._organisations[i] for i in ids if i in self._organisations}
 
@@ -175,23 +176,38 @@ class _Loader:
 
 
 def _published_organisation_names(loader: _Loader, ids) -> list[str]:
+    """Names and acronyms of the published organisations among ``ids``, and the names in other
+    languages of the places local governments are named after ("Hambourg" for Hamburg)."""
     names = []
     for row in loader.organisations(ids).values():
         names.append(row["name"])
         if row["acronym"]:
             names.append(row["acronym"])
+        names.extend(_place_names(row))
     return names
+
+
+def _place_names(row: Mapping[str, Any]) -> list[str]:
+    return place_names(row["name"], row["locality_id"]) if row["kind"] in LOCAL_GOVERNMENT_KINDS else []
+
+
+def _shown_names(row: Mapping[str, Any]) -> dict[str, str]:
+    """An organisation's name per language: "Hambourg (Hamburg)" in French for the city of Hamburg."""
+    if row["kind"] not in LOCAL_GOVERNMENT_KINDS:
+        return {"fr": row["name"]}
+    names = display_names(row["name"], row["locality_id"])
+    return {"fr": row["name"]} if set(names.values()) == {row["name"]} else names
 
 
 DOCUMENT_FIELDS = [
     "record_type", "object_id", "titles", "summary", "title_text", "body_text", "sort_title", "countries",
     "partner_countries", "axes", "sectors", "sdgs", "supports", "form", "kind", "status", "start_year",
-    "latitude", "longitude", "partner_count", "amount", "currency", "is_demo", "offers", "seeks", "record_updated_at",
+    "latitude", "longitude", "partner_count", "amount", "currency", "money", "is_demo", "offers", "seeks", "record_updated_at",
 ]
 _DEFAULTS = {
     "countries": "", "partner_countries": "", "axes": "", "sectors": "", "sdgs": "", "supports": "", "form": "",
     "kind": "", "status": "", "start_year": None, "latitude": None, "longitude": None, "partner_count": 0,
-    "amount": None, "currency": "", "is_demo": False, "offers": "", "seeks": "",
+    "amount": None, "currency": "", "money": "", "is_demo": False, "offers": "", "seeks": "",
 }
 
 
@@ -287,13 +303,13 @@ def project_facts(
     lead_organisation_id: int | None = None, partnership_id: int | None = None, summary: dict | None = None,
     support_types: Iterable[str] = (), start=None, is_demo: bool = False, axes: Iterable[str] = (),
     sectors: Iterable[tuple[str, str]] = (), sdgs: Iterable[str] = (), countries: Iterable[str] = (),
-    budgets: Iterable[tuple[str, object]] = (), contributions: Iterable[tuple[str, object]] = (),
+    budgets: Iterable[tuple] = (), contributions: Iterable[tuple] = (),
 ) -> dict:
     """What a project's atlas document is made of, as plain values.
 
     ``start``: actual start, else planned start (a date or an ISO string); ``sectors``: (vocabulary,
     code) pairs; ``sdgs``: SDG goals or targets; ``countries``: recipient country codes; ``budgets``
-    and ``contributions``: (currency, amount) pairs. ``_project_facts`` reads them from the
+    and ``contributions``: (currency, amount) pairs, or (currency, amount, year or date) triples. ``_project_facts`` reads them from the
     database; an importer that has just written a project passes them to ``add_projects``.
     """
     return {
@@ -330,12 +346,12 @@ def _project_facts(ids: list[int]) -> list[dict]:
         children["sdgs"][project_id].append(target)
     for project_id, country in _children(ProjectCountry, "country_id", ids):
         children["countries"][project_id].append(country)
-    for project_id, currency, value in _children(Budget, "currency, value", ids):
-        children["budgets"][project_id].append((currency, value))
+    for project_id, currency, value, period_start in _children(Budget, "currency, value, period_start", ids):
+        children["budgets"][project_id].append((currency, value, period_start))
     no_budget = [i for i in ids if i not in children["budgets"]]
     if no_budget:
-        for project_id, currency, amount in _children(Contribution, "currency, amount", no_budget):
-            children["contributions"][project_id].append((currency, amount))
+        for project_id, currency, amount, year in _children(Contribution, "currency, amount, year", no_budget):
+            children["contributions"][project_id].append((currency, amount, year))
     return [
         project_facts(
             id=pid, title=_json(title), summary=_json(summary), description=_json(description),
@@ -407,19 +423,28 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
                 supports=_join(fact["support_types"] or []), form=form, kind=partnership_kind,
                 status=fact["status"], start_year=int(str(start)[:4]) if start else None,
                 amount=amount, currency=currency or fact["currency"], is_demo=fact["is_demo"],
+                money=_money_groups(fact["budgets"] or fact["contributions"], start),
             )
         )
     return documents
 
 
-def _money(lines: Iterable[tuple[str, Decimal | float | None]]) -> tuple[float | None, str]:
+def _money_groups(lines: Iterable[tuple], start) -> str:
+    """Every line of the project, by currency and year (``coopdec.atlas.money``): the line's
+    own year (budget period start, contribution year), else the project's start year."""
+    fallback = int(str(start)[:4]) if start else 0
+    return encode_money(
+        (line[0], int(str(line[2])[:4]) if len(line) > 2 and line[2] else fallback, line[1]) for line in lines
+    )
+
+
+def _money(lines: Iterable[tuple]) -> tuple[float | None, str]:
     """Budget lines (IATI) if any, else contributions, in the project's most used currency.
 
-    Amounts are never converted between currencies (no exchange-rate source is shipped):
-    lines in another currency than the project's main one are left out of its amount.
+    Kept for the ``amount`` column only: statistics count every currency from ``money``.
     """
     by_currency: dict[str, float] = defaultdict(float)
-    for currency, value in lines:
+    for currency, value, *_year in lines:
         by_currency[currency] += float(value or 0)
     if not by_currency:
         return None, ""
@@ -453,6 +478,8 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
         supports[partnership_id].update(support_types or [])
         if len(titles[partnership_id]) < 10:
             titles[partnership_id].update(_i18n_text(title))
+    for partnership_id, axis in _children(Partnership.axes.through, "axis_id", ids, key="partnership_id"):
+        axes[partnership_id].add(axis)  # the partnership's own themes
     if project_ids:
         wanted = sorted(project_ids)
         for project_id, axis in _children(Project.axes.through, "axis_id", wanted):
@@ -473,8 +500,9 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
             axes[pid] |= vocabulary.axes_by_category.get(category, set())
         start_year = row["start_date"].year if row["start_date"] else row["strategy_start_year"]
         title = row["title"] or {}
-        if not localize(title):
-            title = {"fr": " – ".join(names)} if names else {}
+        if not localize(title) and organisations:
+            shown = [_shown_names(o) for o in organisations.values()]
+            title = {language: " – ".join(localize(s, language) for s in shown) for language in sorted({k for s in shown for k in s})}
         documents.append(
             _document(
                 RecordType.PARTNERSHIP, pid,
@@ -503,7 +531,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     rows = list(
         Organisation.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
             "id", "name", "acronym", "kind", "description", "country_id", "latitude", "longitude",
-            "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at", "is_demo",
+            "locality_id", "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at", "is_demo",
         )
     )
     if not rows:
@@ -538,8 +566,8 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
         documents.append(
             _document(
                 RecordType.ORGANISATION, oid,
-                titles={"fr": row["name"]}, summary=_summary(row["description"]),
-                title_parts=[row["name"], row["acronym"]],
+                titles=_shown_names(row), summary=_summary(row["description"]),
+                title_parts=[row["name"], row["acronym"], *_place_names(row)],
                 body_parts=[
                     *_i18n_text(row["description"], MAX_TEXT_PER_FIELD), row["locality__name"] or "", row["subdivision__name"] or "",
                 ],

@@ -15,7 +15,8 @@ Stable interface (every function takes an ``AtlasQuery`` from ``coopdec.atlas.fi
   ``country``, ``axis``, ``sector``, ``start_year`` or ``kind``.
 
 Only PUBLISHED records are in the index (``coopdec.atlas.index``), so nothing here can show a
-draft. Money is summed per currency and never converted (no exchange-rate source is shipped).
+draft. Money is summed per currency and converted to euros at each year's ECB average rate
+(``coopdec.atlas.money``); what has no rate is listed, never dropped.
 """
 
 from __future__ import annotations
@@ -41,10 +42,12 @@ from coopdec.cooperation.models import (
     SupportType,
 )
 from coopdec.territories.models import Continent, Country
+from coopdec.territories.names import names_for_query
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_label
 
 from . import facets as engine_module
+from . import money as money_module
 from .filters import FACET_LABELS, AtlasQuery
 from .models import RecordType, SearchDocument
 from .search import words
@@ -52,6 +55,8 @@ from .search import words
 MAP_POINTS = 2000
 STATISTICS_DIMENSIONS = ("country", "axis", "sector", "start_year", "kind")
 FACET_SHOWN = 60
+# Countries are few enough to list them all (a partner country must be reachable from the list).
+FACET_SHOWN_BY_NAME = {"country": 300, "partner_country": 300}
 
 
 @dataclass
@@ -112,13 +117,33 @@ def _text_masks(engine, query: AtlasQuery):
     return engine.words.masks(terms, engine.id_mask)
 
 
+def _exact_positions(engine, query: AtlasQuery) -> np.ndarray | None:
+    """Positions of the organisations named exactly as the query ("Lyon"; "Hambourg" for
+    Hamburg), which a search by relevance shows first: one look-up in the title index."""
+    if not query.q or query.effective_sort != "relevance":
+        return None
+    names = names_for_query(query.q)
+    ids = SearchDocument.objects.filter(sort_title__in=sorted(names), record_type=RecordType.ORGANISATION).values_list("id", flat=True)
+    return engine.positions(np.array(sorted(ids), dtype=np.int64))
+
+
 def search(query: AtlasQuery, *, facets: tuple[str, ...] | None = None) -> SearchResult:
     """Results of the page, the exact total and exact facet counts."""
     engine = engine_module.engine()
     text_mask, title_mask = _text_masks(engine, query)
-    result = engine.search(query, text_mask, title_mask, facets=facets)
+    result = engine.search(query, text_mask, title_mask, facets=facets, exact=_exact_positions(engine, query))
     items = _items(engine.doc_ids[result.page])
     return SearchResult(query=query, total=result.total, items=items, counts=result.counts)
+
+
+def theme_coverage() -> tuple[int, int]:
+    """(records with at least one cooperation axis, records) in the whole atlas, once per index
+    version: the imported twinnings have none until their editors add them."""
+    engine = engine_module.engine()
+    if "themes" not in engine.memo:
+        facet = engine.facets["axis"]
+        engine.memo["themes"] = (int(np.count_nonzero(facet.mask(facet.values))), engine.n)
+    return engine.memo["themes"]
 
 
 def facet_counts(query: AtlasQuery) -> dict[str, dict[str, int]]:
@@ -259,9 +284,10 @@ def labelled_facets(result: SearchResult, *, base_url: str = "") -> list[FacetVi
             ordered = sorted(counts.items(), key=lambda item: (item[0] not in selected, -item[1], item[0]))
         for value in selected - set(counts):
             ordered.insert(0, (value, 0))
-        view = FacetView(name=name, label=str(FACET_LABELS[name]), more=max(0, len(ordered) - FACET_SHOWN))
+        shown = FACET_SHOWN_BY_NAME.get(name, FACET_SHOWN)
+        view = FacetView(name=name, label=str(FACET_LABELS[name]), more=max(0, len(ordered) - shown))
         adding = query.value_link(name)  # query.with_value(name, value).urlencode(), encoded once
-        for value, count in ordered[:FACET_SHOWN]:
+        for value, count in ordered[:shown]:
             link = query.without_value(name, value).urlencode() if value in selected else adding(value)
             view.values.append(
                 FacetValue(value=value, label=value_label(name, value), count=count, selected=value in selected,
@@ -380,7 +406,9 @@ class StatisticsRow:
     label: str
     partnerships: int
     projects: int
-    amounts: dict[str, float]
+    amounts: dict[str, float]  # originals, per currency
+    euros: float = 0.0  # the amounts that have a rate, converted to euros
+    unconverted: dict[str, float] = field(default_factory=dict)  # originals without a rate
 
 
 @dataclass
@@ -391,6 +419,8 @@ class Statistics:
     currencies: list[str]
     partnerships: int
     projects: int
+    money: money_module.Money | None = None  # of all the projects (each counted once)
+    rates: list[money_module.UsedRate] = field(default_factory=list)  # what the euro figures used
 
 
 def statistics(query: AtlasQuery, dimension: str) -> Statistics:
@@ -420,22 +450,16 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
     partnership_counts = facet.counts(per_type[RecordType.PARTNERSHIP])
     project_hits = per_type[RecordType.PROJECT]
     project_counts = facet.counts(project_hits)
-    money_mask = project_hits.mask & (engine.amount > 0)
-    n_currencies = len(engine.currencies)
-    # Currencies by number of projects (not by nominal sums: 1 EUR is 656 XOF).
-    by_currency = np.bincount(engine.currency[money_mask], minlength=n_currencies)
-    order = sorted((i for i in range(n_currencies) if by_currency[i] > 0 and engine.currencies[i]),
-                   key=lambda i: (-by_currency[i], engine.currencies[i]))
-    currencies = [engine.currencies[i] for i in order]
-    table = facet.sums(engine_module.Hits(money_mask, engine.n), engine.amount, engine.currency.astype(np.int64), n_currencies)
-    sums = {engine.currencies[i]: table[:, i] for i in order}
+    # Every currency of every project (currencies by number of projects: 1 EUR is 656 XOF).
+    money = money_module.table(engine, facet, project_hits.mask)
     rows = []
     for i in np.flatnonzero(partnership_counts + project_counts):
         value = facet.values[i]
         rows.append(
             StatisticsRow(
                 value=value, label=value_label(dimension, value), partnerships=int(partnership_counts[i]),
-                projects=int(project_counts[i]), amounts={c: float(sums[c][i]) for c in currencies if sums[c][i]},
+                projects=int(project_counts[i]), amounts=money.rows[i].amounts, euros=money.rows[i].euros,
+                unconverted=money.rows[i].unconverted,
             )
         )
     if dimension == "start_year":
@@ -445,6 +469,7 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
         # more project; projects break ties.
         rows.sort(key=lambda row: (-(row.partnerships + row.projects), -row.projects, row.label))
     return Statistics(
-        dimension=dimension, label=str(FACET_LABELS[dimension]), rows=rows, currencies=currencies,
+        dimension=dimension, label=str(FACET_LABELS[dimension]), rows=rows, currencies=money.currencies,
         partnerships=per_type[RecordType.PARTNERSHIP].count, projects=project_hits.count,
+        money=money.total, rates=money.rates,
     )

@@ -79,6 +79,7 @@ def atlas(request):
         "map_params": query.urlencode(position=False),
         "tile_url": settings.MAP_TILE_URL,
         "map_labels": map_labels(),
+        "themes": selectors.theme_coverage(),
     }
     return render(request, "atlas/atlas.html", context, status=400 if error else 200)
 
@@ -124,7 +125,8 @@ def statistics(request):
     query, error = _query(request)
     tables = [selectors.statistics(query, dimension) for dimension in selectors.STATISTICS_DIMENSIONS]
     charts = [_chart(table) for table in tables]
-    context = {"query": query, "error": error, "charts": charts, "params": query.urlencode(position=False)}
+    context = {"query": query, "error": error, "charts": charts, "params": query.urlencode(position=False),
+               "money": tables[0].money, "rates": tables[0].rates}
     return render(request, "atlas/stats.html", context, status=400 if error else 200)
 
 
@@ -135,7 +137,7 @@ BAR_WIDTH = 300  # of the chart's 640-unit view box; labels take the first 240
 def _chart(table):
     """A horizontal bar chart drawn on the server (SVG attributes only: no script, no style)."""
     rows = table.rows[:CHART_ROWS] if table.dimension != "start_year" else table.rows[-CHART_ROWS * 2 :]
-    money = table.currencies[0] if table.currencies else None
+    money = bool(table.currencies)
     peak = max([max(row.projects, row.partnerships) for row in rows] or [1]) or 1
     bars = []
     for i, row in enumerate(rows):
@@ -146,7 +148,7 @@ def _chart(table):
                 "projects_width": round(row.projects / peak * BAR_WIDTH, 1),
                 "partnerships_width": round(row.partnerships / peak * BAR_WIDTH, 1),
                 "text_x": round(244 + max(row.projects, row.partnerships) / peak * BAR_WIDTH, 1),
-                "money": row.amounts.get(money) if money else None,
+                "money": row.euros if money else None,
             }
         )
     return {"table": table, "bars": bars, "height": len(rows) * 22 + 4, "money": money, "more": len(table.rows) - len(rows)}
@@ -165,10 +167,15 @@ def statistics_csv(request, dimension: str):
     response["Content-Disposition"] = f'attachment; filename="coopdec-atlas-{dimension}.csv"'
     writer = csv.writer(response)
     # Column names stay the same in every language, for the scripts that read the file.
-    writer.writerow([dimension, "label", "partnerships", "projects", *[f"amount_{c}" for c in table.currencies]])
+    # amount_XXX: the original amounts per currency; amount_eur_converted: those that have a rate,
+    # in euros at each year's ECB average; unconverted_XXX: the originals that have none.
+    unconverted = [c for c in table.currencies if table.money and c in table.money.unconverted]
+    writer.writerow([dimension, "label", "partnerships", "projects", *[f"amount_{c}" for c in table.currencies],
+                     "amount_eur_converted", *[f"unconverted_{c}" for c in unconverted]])
     for row in table.rows:
         writer.writerow(
             [neutralise_formula(row.value), neutralise_formula(row.label), row.partnerships, row.projects,
-             *[f"{row.amounts.get(c, 0):.2f}" for c in table.currencies]]
+             *[f"{row.amounts.get(c, 0):.2f}" for c in table.currencies], f"{row.euros:.2f}",
+             *[f"{row.unconverted.get(c, 0):.2f}" for c in unconverted]]
         )
     return response

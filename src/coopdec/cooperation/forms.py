@@ -16,11 +16,12 @@ from coopdec.actors.forms import (
     OrganisationsField,
     PickerChoiceMixin,
     PickerWidget,
+    PlaceField,
     place_label,
 )
-from coopdec.actors.models import Organisation
+from coopdec.actors.models import Organisation, OrganisationKind
 from coopdec.actors.selectors import search_localities
-from coopdec.territories.models import Locality
+from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 
 from . import services
@@ -61,15 +62,51 @@ class PartnershipForm(forms.Form):
                 label=_("Parties"), queryset=organisations, required=False,
                 help_text=_("At least two organisations: yours and your partner's (type a name to find it)."),
             )
-            self.order_fields(["parties"])
+            self.fields.update(_proposed_partner_fields())
+            self.order_fields(["parties", *PROPOSED_PARTNER_FIELDS])
+
+    def proposed_partner(self) -> dict | None:
+        """The partner not yet registered that the user proposes (``actors.services.organisation_propose``)."""
+        data = self.cleaned_data
+        if not data.get("new_partner_name"):
+            return None
+        return {"name": data["new_partner_name"], "kind": data.get("new_partner_kind") or OrganisationKind.MUNICIPALITY,
+                "country": data.get("new_partner_country"), "locality": data.get("new_partner_place")}
 
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        if data.get("new_partner_name") and not (data.get("new_partner_country") or data.get("new_partner_place")):
+            self.add_error("new_partner_country", _("Choose the country of the partner you propose (or its town)."))
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date is before the start date."))
         return data
+
+
+PROPOSED_PARTNER_FIELDS = ["new_partner_name", "new_partner_kind", "new_partner_place", "new_partner_country"]
+
+
+def _proposed_partner_fields() -> dict:
+    """A partner the search does not find: proposed here, it is recorded as a draft for the coordinators to review."""
+    return {
+        "new_partner_name": forms.CharField(label=_("Partner not registered yet: its name"), max_length=255,
+                                            required=False, help_text=_(
+            "Only if the search above does not find it. It is recorded as a proposed partner (a draft that "
+            "coordinators review, and that its own people can claim); you do not become its administrator.")),
+        "new_partner_kind": forms.ChoiceField(label=_("Its kind"), choices=[("", "—"), *OrganisationKind.choices],
+                                              required=False),
+        "new_partner_place": PlaceField(label=_("Its town (local governments)"), required=False),
+        "new_partner_country": forms.ModelChoiceField(label=_("Its country"), queryset=Country.objects.all(),
+                                                      required=False),
+    }
+
+
+class PartnershipThemesForm(forms.Form):
+    """The themes of a partnership, on its page: a few ticks for the parties' editors."""
+
+    axes = forms.ModelMultipleChoiceField(label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
 
 
 class PartyForm(forms.Form):

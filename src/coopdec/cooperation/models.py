@@ -56,6 +56,8 @@ class Partnership(RecordMixin):
     parties: "models.ManyToManyField[Organisation, PartnershipParty]" = models.ManyToManyField(
         "actors.Organisation", through="PartnershipParty", related_name="partnerships", verbose_name=_("parties")
     )
+    # Themes of the partnership itself (an imported twinning has no project to carry them).
+    axes = models.ManyToManyField("vocabularies.Axis", blank=True, related_name="partnerships", verbose_name=_("cooperation axes"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords(bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
@@ -81,7 +83,7 @@ class Partnership(RecordMixin):
         if title:
             return title
         # Only published organisations are named: a draft party's name is for its members only.
-        names = [party.organisation.name for party in self.party_links.all() if party.organisation.is_published]
+        names = [party.organisation.display_name for party in self.party_links.all() if party.organisation.is_published]
         return " – ".join(names) if names else _("Partnership %(id)s") % {"id": self.pk}
 
     def get_absolute_url(self) -> str:

@@ -10,15 +10,18 @@ Predicates:
     is_party_admin(record)     administrator of a party
     is_lead_editor(project)    editor or administrator of the project's lead organisation
     has_no_lead(project)       the project has no lead organisation (it belongs to its partnership)
+    coordinates_a_party_country(record)  coordinator of the country of one of its parties
     (plus ``coopdec.actors.rules``: is_coordinator, is_editor_of, is_admin_of, is_published...)
 
 The parties of a partnership are its ``PartnershipParty`` organisations; the parties of a project
 are the parties of its partnership plus its lead organisation (``cooperation.selectors.party_ids``).
 
 Permissions (the object is a Partnership or a Project):
-    cooperation.view_partnership / view_project        published: everyone; draft: the parties' members, coordinators
+    cooperation.view_partnership / view_project        published: everyone; draft: the parties' members,
+                                                       coordinators, the coordinators of a party's country
     cooperation.add_partnership / add_project          editors of at least one organisation, coordinators
-    cooperation.change_partnership / change_project    the parties' editors, coordinators
+    cooperation.change_partnership / change_project    the parties' editors, coordinators, the coordinators of a
+                                                       party's country
     cooperation.confirm_partnership / confirm_project  same as change ("still accurate")
     cooperation.publish_partnership / publish_project  same as change
     cooperation.delete_partnership / delete_project    the parties' administrators, coordinators
@@ -26,13 +29,20 @@ Permissions (the object is a Partnership or a Project):
     cooperation.manage_participants                    project (IATI participating organisations): the editors of
                                                        its lead organisation (of its parties, when it has no lead
                                                        organisation), coordinators
-    cooperation.view_partnership_history / view_project_history  the parties' editors, coordinators
+    cooperation.view_partnership_history / view_project_history  same as change
+    cooperation.view_review_queue (no object)          platform coordinators, country coordinators
 """
 
 import rules
 
-from coopdec.actors.rules import is_coordinator, is_editor_somewhere, is_published
-from coopdec.actors.selectors import roles_of
+from coopdec.actors.models import Organisation
+from coopdec.actors.rules import (
+    coordinates_a_country,
+    is_coordinator,
+    is_editor_somewhere,
+    is_published,
+)
+from coopdec.actors.selectors import coordinated_country_codes, roles_of
 
 from .selectors import party_ids
 
@@ -71,8 +81,18 @@ def has_no_lead(user, project):
     return project is not None and not project.lead_organisation_id
 
 
-can_view = is_published | is_party_member | is_coordinator
-can_edit = is_party_editor | is_coordinator
+@rules.predicate
+def coordinates_a_party_country(user, record):
+    countries = coordinated_country_codes(user)
+    if not countries or record is None:
+        return False
+    return Organisation.objects.filter(pk__in=party_ids(record), country_id__in=countries).exists()
+
+
+# A country coordinator reviews the records of their country's organisations: views their drafts,
+# corrects, confirms and publishes them, but deletes nothing and manages no parties or participants.
+can_view = is_published | is_party_member | is_coordinator | coordinates_a_party_country
+can_edit = is_party_editor | is_coordinator | coordinates_a_party_country
 can_delete = is_party_admin | is_coordinator
 
 for _model in ("partnership", "project"):
@@ -88,3 +108,7 @@ rules.add_perm("cooperation.manage_parties", can_delete)
 # The lead organisation answers for whom it declares as funding, accountable, extending or implementing
 # (IATI participating-org): its editors, not the other parties'.
 rules.add_perm("cooperation.manage_participants", is_lead_editor | (has_no_lead & is_party_editor) | is_coordinator)
+
+
+# The review queue of drafts: platform coordinators (every country), country coordinators (theirs).
+rules.add_perm("cooperation.view_review_queue", is_coordinator | coordinates_a_country)

@@ -114,20 +114,36 @@ def projects_of(organisation, *, user) -> QuerySet[Project]:
     )
 
 
-def stale_partnerships(*, organisation_ids=None, now=None) -> QuerySet[Partnership]:
+def _partnerships_in(countries) -> QuerySet:
+    """Ids of the partnerships with a party in ``countries`` (ISO codes)."""
+    return PartnershipParty.objects.filter(organisation__country_id__in=countries).values("partnership_id")
+
+
+def _projects_in(projects: QuerySet[Project], countries) -> QuerySet[Project]:
+    """A project belongs to the countries of its lead organisation and of its partnership's parties."""
+    return projects.filter(Q(lead_organisation__country_id__in=countries) | Q(partnership_id__in=_partnerships_in(countries)))
+
+
+def stale_partnerships(*, organisation_ids=None, countries=None, now=None) -> QuerySet[Partnership]:
+    """Partnerships to check (``stale_filter``), of ``organisation_ids`` or in ``countries`` if given."""
     queryset = Partnership.objects.filter(stale_filter(now))
     if organisation_ids is not None:
         queryset = queryset.filter(id__in=_partnerships_with_parties(organisation_ids))
+    if countries is not None:
+        queryset = queryset.filter(id__in=_partnerships_in(countries))
     return with_parties(queryset).order_by("updated_at")
 
 
-def stale_projects(*, organisation_ids=None, now=None) -> QuerySet[Project]:
+def stale_projects(*, organisation_ids=None, countries=None, now=None) -> QuerySet[Project]:
+    """Projects to check (``stale_filter``), of ``organisation_ids`` or in ``countries`` if given."""
     queryset = Project.objects.filter(stale_filter(now))
     if organisation_ids is not None:
         queryset = queryset.filter(
             Q(lead_organisation_id__in=organisation_ids)
             | Q(partnership_id__in=_partnerships_with_parties(organisation_ids))
         )
+    if countries is not None:
+        queryset = _projects_in(queryset, countries)
     return queryset.select_related("lead_organisation").order_by("updated_at")
 
 
@@ -138,3 +154,53 @@ def agreements_due(*, organisation_ids=None, within_days: int = 90, today=None):
     if organisation_ids is not None:
         queryset = queryset.filter(partnership_id__in=_partnerships_with_parties(organisation_ids))
     return queryset.select_related("partnership").order_by("renewal_on")
+
+
+REVIEW_QUEUE_LIMIT = 200
+
+
+def review_countries(user) -> frozenset[str] | None:
+    """The countries whose drafts ``user`` reviews: ``None`` for every country (platform coordinators),
+    else the countries they coordinate (possibly none)."""
+    from coopdec.actors.selectors import coordinated_country_codes
+
+    return None if is_coordinator(user) else coordinated_country_codes(user)
+
+
+def review_scope(user, requested: str = ""):
+    """(the countries ``user`` may choose among, the chosen country code or "", the countries to
+    show: the chosen one, else all of the user's; ``None`` for every country). A country the user
+    does not coordinate is ignored, whatever the query string says."""
+    from coopdec.territories.models import Country
+
+    allowed = review_countries(user)
+    choices = Country.objects.all() if allowed is None else Country.objects.filter(code__in=allowed)
+    choices = choices.order_by("name_folded")
+    country = requested.strip().upper()
+    if country and not choices.filter(code=country).exists():
+        country = ""
+    return choices, country, (frozenset({country}) if country else allowed)
+
+
+def review_queue(*, countries=None, limit: int = REVIEW_QUEUE_LIMIT) -> dict:
+    """Draft organisations, partnerships and projects waiting for publication, newest first, in
+    ``countries`` (ISO codes; ``None``: every country). A partnership or a project belongs to the
+    countries of its parties and of its lead organisation."""
+    from coopdec.actors.models import Organisation
+
+    draft = Q(publication_status=PublicationStatus.DRAFT)
+    organisations = Organisation.objects.filter(draft).select_related("country", "proposed_by")
+    partnerships = Partnership.objects.filter(draft)
+    projects = Project.objects.filter(draft)
+    if countries is not None:
+        organisations = organisations.filter(country_id__in=countries)
+        partnerships = partnerships.filter(id__in=_partnerships_in(countries))
+        projects = _projects_in(projects, countries)
+    return {
+        "organisations": list(organisations.order_by("-created_at", "-pk")[:limit]),
+        "organisation_count": organisations.count(),
+        "partnerships": list(with_parties(partnerships).order_by("-created_at", "-pk")[:limit]),
+        "partnership_count": partnerships.count(),
+        "projects": list(projects.select_related("lead_organisation__country").order_by("-created_at", "-pk")[:limit]),
+        "project_count": projects.count(),
+    }

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from coopdec.actors import versions
 from coopdec.actors.models import MembershipRole, Organisation
 from coopdec.actors.selectors import is_coordinator, roles_of
-from coopdec.actors.services import save_with_history
+from coopdec.actors.services import organisation_propose, save_with_history
 from coopdec.common.i18n import clean_i18n
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
@@ -148,8 +148,17 @@ def _set_partnership_fields(partnership: Partnership, fields: dict) -> None:
 
 
 @transaction.atomic
-def partnership_create(*, user=None, parties, **fields) -> Partnership:
-    """Create a partnership between two or more organisations (``parties``: organisations or (organisation, role))."""
+def partnership_create(*, user=None, parties, proposed_partner: dict | None = None, **fields) -> Partnership:
+    """Create a partnership between two or more organisations (``parties``: organisations or (organisation, role)).
+
+    ``proposed_partner``: the fields of a partner not yet registered (``organisation_propose``), recorded
+    as a proposed draft and made a party; nothing is kept if the partnership is refused."""
+    parties = list(parties or [])
+    if proposed_partner:
+        try:
+            parties.append(organisation_propose(user=user, **proposed_partner))
+        except ValidationError as error:  # shown on top: its fields are the partner's, not the partnership's
+            raise ValidationError(error.messages) from None
     pairs = _normalise_parties(parties)
     _check_author_is_party(user, {organisation.pk for organisation, _role in pairs})
     partnership = Partnership(created_by=_user_or_none(user))
@@ -216,6 +225,18 @@ def party_update(*, party: PartnershipParty, role: str, joined_on=None, user=Non
     save_with_history(party, user=user)
     _touch(partnership, user=user, reason="party changed")
     return party
+
+
+@transaction.atomic
+def partnership_set_axes(*, partnership: Partnership, axes, user=None) -> Partnership:
+    """Set the cooperation axes (themes) of a partnership, the imported twinnings' first themes:
+    the atlas finds it by them from the next reindex (on commit)."""
+    found = _axes(axes)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    versions.keep(partnership)
+    partnership.axes.set(found)
+    _touch(partnership, user=user, reason="themes changed")
+    return partnership
 
 
 @transaction.atomic

@@ -6,10 +6,12 @@ from . import views
 
 app_name = "cooperation"
 urlpatterns = [
+    path("coordination/review/", views.review_queue, name="review_queue"),
     path("partnerships/new/", form_methods(views.partnership_create), name="partnership_create"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<int:pk>/edit/", form_methods(views.partnership_update), name="partnership_update"),
     *record_urls("partnerships/", "partnership", views.PARTNERSHIP_VIEWS),
+    path("partnerships/<int:pk>/themes/", views.partnership_themes, name="partnership_themes"),
     path("partnerships/<int:pk>/parties/", views.party_add, name="party_add"),
     path("partnerships/<int:pk>/parties/<int:party_id>/", views.party_change, name="party_change"),
     path("partnerships/<int:pk>/parties/<int:party_id>/remove/", views.party_remove, name="party_remove"),

@@ -23,6 +23,7 @@ from coopdec.vocabularies.selectors import code_label, codelist
 
 from . import selectors, services
 from .forms import (
+    PROPOSED_PARTNER_FIELDS,
     ContributionForm,
     DocumentForm,
     IndicatorChangeForm,
@@ -31,6 +32,7 @@ from .forms import (
     ParticipantChangeForm,
     ParticipantForm,
     PartnershipForm,
+    PartnershipThemesForm,
     PartyChangeForm,
     PartyForm,
     ProjectForm,
@@ -92,6 +94,8 @@ def partnership_detail(request, pk: int):
         "can_edit": user.has_perm("cooperation.change_partnership", partnership),
         "can_delete": user.has_perm("cooperation.delete_partnership", partnership),
         "can_manage": user.has_perm("cooperation.manage_parties", partnership),
+        "axes": partnership.axes.all(),
+        "themes_form": PartnershipThemesForm(initial={"axes": list(partnership.axes.values_list("pk", flat=True))}),
         "is_stale": is_stale(partnership),
         **_record_urls("partnership", partnership.pk),
     }
@@ -108,10 +112,11 @@ def partnership_create(request):
     form = PartnershipForm(request.POST or None, initial=initial, with_parties=True,
                            organisations=organisations_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {name: value for name, value in form.cleaned_data.items() if name not in PROPOSED_PARTNER_FIELDS}
         parties = list(data.pop("parties") or [])
         try:
-            partnership = services.partnership_create(user=request.user, parties=parties, **data)
+            partnership = services.partnership_create(user=request.user, parties=parties,
+                                                      proposed_partner=form.proposed_partner(), **data)
         except ValidationError as error:
             records.form_errors(form, error)
         else:
@@ -134,6 +139,21 @@ def partnership_update(request, pk: int):
     return render(request, "cooperation/partnership_form.html", {
         "form": form, "partnership": partnership, "version": version, **_parties_context(request, partnership), "document_form": DocumentForm(auto_id="document_%s"),
     })
+
+
+@require_POST
+@records.guarded
+def partnership_themes(request, pk: int):
+    """Set a partnership's cooperation axes from the form on its page (the parties' editors)."""
+    partnership = _partnership(request, pk)
+    records.check(request, "cooperation.change_partnership", partnership)
+    form = PartnershipThemesForm(request.POST)
+    if form.is_valid():
+        services.partnership_set_axes(partnership=partnership, axes=form.cleaned_data["axes"], user=request.user)
+        messages.success(request, _("Themes saved: the atlas finds this partnership by them."))
+    else:
+        messages.error(request, _("Choose themes from the list."))
+    return redirect(reverse("cooperation:partnership_detail", args=[partnership.pk]) + "#themes")
 
 
 # Parties: role and joining date of each, added and removed by the parties' administrators (htmx swaps ``#parties``)
@@ -599,3 +619,16 @@ PROJECT_VIEWS = records.RecordViews(
     success_url=lambda record: record.partnership.get_absolute_url() if record.partnership_id else reverse("actors:mine"),
     title=lambda record: record.display_title,
 ).views()
+
+
+@records.guarded
+@require_safe
+def review_queue(request):
+    """Drafts waiting for publication, newest first: a country coordinator's countries, or every
+    country (with a country filter) for platform coordinators."""
+    records.check(request, "cooperation.view_review_queue")
+    choices, country, countries = selectors.review_scope(request.user, request.GET.get("country", ""))
+    return render(request, "cooperation/review_queue.html", {
+        **selectors.review_queue(countries=countries), "countries": choices, "country": country,
+        "limit": selectors.REVIEW_QUEUE_LIMIT,
+    })

@@ -123,6 +123,19 @@ POLICY_MARKERS = {
 }
 
 
+# Their short names (IATI's are long: "Aid Targeting the Objectives of the Convention on Biological Diversity").
+MARKER_LABELS = {
+    "marker_gender": _("gender equality"),
+    "marker_environment": _("environment"),
+    "marker_biodiversity": _("biodiversity"),
+    "marker_climate_mitigation": _("climate change mitigation"),
+    "marker_climate_adaptation": _("climate change adaptation"),
+    "marker_desertification": _("desertification"),
+    "marker_disability": _("disability and inclusion"),
+    "marker_nutrition": _("nutrition"),
+}
+
+
 def _marker(label):
     return models.PositiveSmallIntegerField(
         label, null=True, blank=True, choices=[(0, _("0 – not targeted")), (1, _("1 – significant objective")), (2, _("2 – principal objective"))],
@@ -158,14 +171,14 @@ class DeclarationLine(models.Model):
                                 verbose_name=_("project"))
     source = models.CharField(_("source"), max_length=12, choices=LineSource.choices, default=LineSource.MANUAL)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
-    marker_gender = _marker(_("gender equality"))
-    marker_environment = _marker(_("environment"))
-    marker_biodiversity = _marker(_("biodiversity"))
-    marker_climate_mitigation = _marker(_("climate change mitigation"))
-    marker_climate_adaptation = _marker(_("climate change adaptation"))
-    marker_desertification = _marker(_("desertification"))
-    marker_disability = _marker(_("disability and inclusion"))
-    marker_nutrition = _marker(_("nutrition"))
+    marker_gender = _marker(MARKER_LABELS["marker_gender"])
+    marker_environment = _marker(MARKER_LABELS["marker_environment"])
+    marker_biodiversity = _marker(MARKER_LABELS["marker_biodiversity"])
+    marker_climate_mitigation = _marker(MARKER_LABELS["marker_climate_mitigation"])
+    marker_climate_adaptation = _marker(MARKER_LABELS["marker_climate_adaptation"])
+    marker_desertification = _marker(MARKER_LABELS["marker_desertification"])
+    marker_disability = _marker(MARKER_LABELS["marker_disability"])
+    marker_nutrition = _marker(MARKER_LABELS["marker_nutrition"])
     history = HistoricalRecords()
     _history_user: "AbstractBaseUser | None"
     _change_reason: str

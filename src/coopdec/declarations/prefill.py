@@ -29,6 +29,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import Organisation, OrganisationKind
+from coopdec.common.rates import RateUnavailable, year_average
 from coopdec.cooperation.models import (
     Contribution,
     ContributionKind,
@@ -40,7 +41,6 @@ from coopdec.cooperation.models import (
 )
 
 from .models import LineSource, Recipient
-from .rates import RateUnavailable, year_average
 
 CENT = Decimal("0.01")
 OUTGOING_TYPES = ("3", "4")  # IATI TransactionType: disbursement, expenditure

@@ -4,7 +4,8 @@
 Each editor and administrator of an organisation that has not started, is in draft or was reopened
 gets one e-mail in the organisation's working language (the first of French, English, Spanish and
 Portuguese it lists; otherwise the site's language), with a link to the declaration and its
-closing date. Sent through Django's mail (printed on the console when no ``EMAIL_HOST`` is set).
+closing date. Sent by the mail task (``coopdec.common.mail``) through Django's mail (printed on the
+console when no ``EMAIL_HOST`` is set).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import Membership, MembershipRole, Organisation
+from coopdec.common.mail import mail_enqueue
 
 from .models import Campaign, Declaration, DeclarationStatus
 from .selectors import declarers
@@ -71,8 +72,9 @@ def reminders(campaign: Campaign) -> list[Reminder]:
 
 
 def send_reminders(campaign: Campaign, *, dry_run: bool = False) -> list[Reminder]:
-    """Send the reminders (unless ``dry_run``) and return them."""
+    """Queue the reminders for the mail task (unless ``dry_run``) and return them."""
     items = reminders(campaign)
-    if not dry_run and items:
-        send_mass_mail([(item.subject, item.body, None, [item.email]) for item in items])
+    if not dry_run:
+        for item in items:
+            mail_enqueue(subject=item.subject, body=item.body, recipients=[item.email])
     return items

@@ -20,6 +20,7 @@ from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import code_label
 
 from .models import (
+    MARKER_LABELS,
     POLICY_MARKERS,
     Campaign,
     CampaignTotal,
@@ -179,8 +180,10 @@ def national_totals(campaign: Campaign) -> Totals:
     result.by_sector = ranked("sector", lambda code: code_label("Sector", code))
     result.by_channel = ranked("channel", lambda code: code_label("CRSChannelCode", code))
     markers = {(code, significance): amount for code, significance, amount in sums.get("marker", [])}
-    result.by_marker = [(code, code_label("PolicyMarker", code), _cents(markers.get((code, 1))), _cents(markers.get((code, 2))))
-                        for code in POLICY_MARKERS.values()]
+    # The markers' short names (the line's field labels), not IATI's long ones ("Aid Targeting the Objectives of...").
+    result.by_marker = [(code, str(MARKER_LABELS[name]).capitalize(),
+                         _cents(markers.get((code, 1))), _cents(markers.get((code, 2))))
+                        for name, code in POLICY_MARKERS.items()]
     return result
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.services import save_with_history
+from coopdec.common.rates import RateUnavailable, has_rates, year_average
 from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import codelist
 
@@ -37,7 +38,6 @@ from .models import (
     LineSource,
     Recipient,
 )
-from .rates import RateUnavailable, has_rates, year_average
 
 AMOUNT_LIMIT = Decimal("10000000000")  # 10 billion: no local government declares more in a year
 FIRST_YEAR = 1999  # the ECB's reference rates start in 1999

@@ -150,6 +150,12 @@ class ProposalStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class ProposalDelivery(models.TextChoices):
+    EDITORS = "editors", _("Sent to the organisation's editors")
+    COORDINATORS = "coordinators", _("Sent to the coordinators of its country (it has no editor yet)")
+    HELD = "held", _("Kept until someone joins the organisation (it has no editor yet)")
+
+
 class Proposal(models.Model):
     """A partnership proposal sent by an organisation's editor to another organisation."""
 
@@ -188,6 +194,10 @@ class Proposal(models.Model):
         related_name="proposals_sent",
     )
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    # Who it reached: an organisation with no editor gets it through its country's coordinators, or
+    # it waits for the first person who joins it (``services.proposals_deliver_held``).
+    delivery = models.CharField(_("delivered to"), max_length=12, choices=ProposalDelivery.choices,
+                                default=ProposalDelivery.EDITORS)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

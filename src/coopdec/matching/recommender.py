@@ -55,9 +55,10 @@ FEATURES = (
     "three_hop",  # paths of length three, each weighted 1 / (degree of its two middle places)
     "neighbouring_country",  # the candidate's country borders the source's (or is the same)
     "shared_topics",  # number of shared cooperation axes (projects, offers)
-    "shared_language",  # at least one working language in common
+    "shared_language",  # at least one working language in common (as recorded, never guessed)
     "request_match",  # how many criteria of the request the candidate meets (country, kind, size, language)
     "offer_match",  # the candidate offers what the request seeks (axis or sector)
+    "theme_work",  # the request's axes the candidate works on (its projects and offers)
     "distance_100",  # the two places are less than 100 km apart
     "distance_300",  # 100 to 300 km apart
     "distance_800",  # 300 to 800 km apart
@@ -65,7 +66,11 @@ FEATURES = (
     "population_product",  # log10(population) x log10(population) / 10: big towns pair with big towns
     "nearby_links",  # partnerships between places near the source and places near the candidate
     "reverse_country_affinity",  # share of the candidate country's partnerships that go to the source's country
+    "country_language",  # the two countries share an official language (a fact of the countries)
 )
+
+# Columns of the features that say a candidate works on or offers what a request seeks.
+THEME_COLUMNS = [FEATURES.index("offer_match"), FEATURES.index("theme_work")]
 
 # Fitted by ``fit_weights`` on a validation split of the real twinnings network (see
 # docs/decisions.md); shared topics, language, request and offer matches are not observable in
@@ -90,6 +95,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "shared_language": 0.3,
     "request_match": 3.0,
     "offer_match": 3.0,
+    "theme_work": 3.0,
     "distance_100": 0.9356,
     "distance_300": 0.0995,
     "distance_800": 0.0314,
@@ -97,6 +103,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "population_product": 0.0624,
     "nearby_links": 2.2829,
     "reverse_country_affinity": 5.5683,
+    "country_language": -0.6696,
 }
 
 # Candidate generation: how many countries, and how many places per country.
@@ -111,6 +118,7 @@ THREE_HOP_LIMIT = 400  # skip paths through two middle places whose degrees mult
 NEAR_KM = 300  # places this close to the source are candidates (the most partnered first)
 NEAR_CANDIDATES = 20
 PER_ROOT = 20  # places whose names begin alike, the most partnered first
+PER_TOPIC = 30  # places working on an axis a request seeks, the most partnered first
 # Partnerships cluster: towns of one district pair with towns of one district abroad. A partnership
 # between u and v counts for the pair (s, q) with weight K(d(s, u)) x K(d(q, v)), K(d) = exp(-d /
 # NEARBY_SCALE_KM) within NEARBY_RADIUS_KM (s = u and q = v are included, at weight 1).
@@ -132,8 +140,8 @@ class Place:
     population: int = 0
     name_key: str = ""  # folded name, for namesakes
     region: str = ""  # first-level subdivision (country + GeoNames admin1 code)
-    languages: frozenset[str] = frozenset()
-    topics: frozenset[str] = frozenset()  # cooperation axes it works on or offers
+    languages: frozenset[str] = frozenset()  # working languages as recorded (none guessed)
+    topics: frozenset[str] = frozenset()  # cooperation axes it works on (projects) or offers
     offers: frozenset[str] = frozenset()  # axis codes and DAC sector codes it offers
     kind: str = ""
     geonameid: int | None = None
@@ -227,6 +235,7 @@ class Network:
         edges: Iterable[tuple[int, int]],
         *,
         neighbours: dict[str, frozenset[str]] | None = None,
+        official_languages: Mapping[str, frozenset[str]] | None = None,
         weights: dict[str, float] | None = None,
         version: object = None,
     ):
@@ -238,6 +247,9 @@ class Network:
             self.adjacency[a].add(b)
             self.adjacency[b].add(a)
         self.neighbours = neighbours or {}
+        # Official languages of each country: a fact of the country, used to draw candidates and
+        # for the "country_language" feature, never said of a place (its own languages are).
+        self.official_languages = dict(official_languages or {})
         self.weights = dict(DEFAULT_WEIGHTS, **(weights or {}))
         self.version = version
         self._index()
@@ -282,8 +294,18 @@ class Network:
             pid: 1.0 / len(partners) for pid, partners in self.adjacency.items() if partners
         }
         self.country_languages = {
-            country: frozenset().union(*(self.places[pid].languages for pid in ids[:50]))
+            country: self.official_languages.get(country, frozenset()).union(
+                *(self.places[pid].languages for pid in ids[:50])
+            )
             for country, ids in by_country.items()
+        }
+        by_topic: dict[str, list[int]] = defaultdict(list)
+        for place in self.places.values():
+            for topic in place.topics | place.offers:
+                by_topic[topic].append(place.id)
+        self.by_topic = {
+            topic: sorted(ids, key=lambda pid: (-len(self.adjacency.get(pid, ())), pid))
+            for topic, ids in by_topic.items()
         }
         self.by_name = {key: ids for key, ids in by_name.items() if len(ids) > 1}
         by_root: dict[str, list[int]] = defaultdict(list)
@@ -476,6 +498,9 @@ class Network:
             shared.setdefault(candidate, {})
         for candidate in self._nearby(distances):
             shared.setdefault(candidate, {})
+        if wish:
+            for candidate in self._working_on(wish):
+                shared.setdefault(candidate, {})
         if nearby is not None:
             best = np.argpartition(-nearby, min(NEARBY_CANDIDATES, len(nearby) - 1))[
                 :NEARBY_CANDIDATES
@@ -486,6 +511,22 @@ class Network:
         for partner in partners:
             shared.pop(partner, None)
         return shared
+
+    def _working_on(self, wish: Wish) -> list[int]:
+        """The most-partnered places working on or offering each topic a request seeks (in the
+        countries or continents it names, if any)."""
+        found: list[int] = []
+        for topic in sorted(wish.topics):
+            ids = self.by_topic.get(topic, [])
+            if wish.countries or wish.continents:
+                ids = [
+                    pid
+                    for pid in ids
+                    if self.places[pid].country in wish.countries
+                    or self.places[pid].continent in wish.continents
+                ]
+            found.extend(ids[:PER_TOPIC])
+        return found
 
     def three_hop(self, source_id: int) -> dict[int, float]:
         """Weighted paths of length three from ``source_id`` (bounded: hubs are skipped)."""
@@ -517,9 +558,10 @@ class Network:
                 key=lambda c: -self.country_totals.get(c, 0),
             )
             countries.extend(ranked[:AFFINE_COUNTRIES])
-        if len(countries) < COLD_START_COUNTRIES and source.languages:
+        spoken = source.languages or self.official_languages.get(source.country, frozenset())
+        if len(countries) < COLD_START_COUNTRIES and spoken:
             # Little known of this place or its country: look where its language is spoken.
-            countries.extend(self._countries_speaking(source.languages)[:COLD_START_COUNTRIES])
+            countries.extend(self._countries_speaking(spoken)[:COLD_START_COUNTRIES])
         countries.append(source.country)
         return list(dict.fromkeys(countries))  # without repeats, first occurrence kept
 
@@ -559,6 +601,7 @@ class Network:
         located_index = self.located_index
         source_root = name_root(source.name_key)
         source_log_population = _log_population(source.population)
+        source_official = self.official_languages.get(source.country, frozenset())
         links = {}
         rows = []
         for candidate_id, shared in self.candidates(source, wish, three_hop, distances, nearby).items():
@@ -585,7 +628,7 @@ class Network:
                 float(len(source.topics & candidate.topics)) if source.topics else 0.0,
                 1.0 if source.languages & candidate.languages else 0.0,
             ]
-            vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0))
+            vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0, 0.0))
             position = located_index.get(candidate_id)
             distance = (
                 float(distances[position])
@@ -606,14 +649,18 @@ class Network:
                     source_log_population * _log_population(candidate.population) / 10.0,
                     float(nearby[position]) if nearby is not None and position is not None else 0.0,
                     self.country_affinity(country, source.country),
+                    1.0
+                    if source_official & self.official_languages.get(country, frozenset())
+                    else 0.0,
                 )
             )
             rows.append((candidate_id, vector, shared))
         return rows
 
     @staticmethod
-    def _wish_features(candidate: Place, wish: Wish) -> tuple[float, float]:
-        """(criteria of the request the candidate meets, sought topics it offers)."""
+    def _wish_features(candidate: Place, wish: Wish) -> tuple[float, float, float]:
+        """(criteria of the request the candidate meets, sought topics it offers, sought topics
+        it works on)."""
         met = 0
         if (wish.countries or wish.continents) and (
             candidate.country in wish.countries or candidate.continent in wish.continents
@@ -632,7 +679,11 @@ class Network:
             met += 1
         if wish.languages and wish.languages & candidate.languages:
             met += 1
-        return float(met), float(len(wish.topics & candidate.offers))
+        return (
+            float(met),
+            float(len(wish.topics & candidate.offers)),
+            float(len(wish.topics & candidate.topics)),
+        )
 
     def recommend(
         self,
@@ -671,10 +722,19 @@ class Network:
         ]
         if not rows:
             return []
-        scores = np.asarray([vector for _cid, vector, _shared in rows]) @ weights
-        best = np.argsort(-scores, kind="stable")[: max(k * 3, k)]
+        matrix = np.asarray([vector for _cid, vector, _shared in rows])
+        scores = matrix @ weights
+        # A request's theme comes first: the places that work on or offer what it seeks rank
+        # before the others, each group in the order of its scores.
+        themed = (
+            matrix[:, THEME_COLUMNS].sum(axis=1) > 0
+            if wish and wish.topics
+            else np.zeros(len(rows), dtype=bool)
+        )
+        best = np.lexsort((-scores, ~themed))[: max(k * 3, k)]
         scored = sorted(
-            ((float(scores[i]), *rows[i]) for i in best), key=lambda row: (-row[0], row[1])
+            ((not themed[i], float(scores[i]), *rows[i]) for i in best),
+            key=lambda row: (row[0], -row[1], row[2]),
         )
         return [
             Recommendation(
@@ -682,7 +742,7 @@ class Network:
                 round(score, 4),
                 self.reasons(source, self.places[cid], vector, shared, wish),
             )
-            for score, cid, vector, shared in scored[:k]
+            for _unthemed, score, cid, vector, shared in scored[:k]
         ]
 
     def reasons(
@@ -700,6 +760,9 @@ class Network:
             sought = sorted(wish.topics & candidate.offers)
             if sought:
                 reasons.append(Reason("offers_sought", tuple(sought)))
+            worked = sorted((wish.topics & candidate.topics) - set(sought))
+            if worked:
+                reasons.append(Reason("works_on_sought", tuple(worked)))
             if candidate.country in wish.countries:
                 reasons.append(Reason("priority_country", (candidate.country,)))
             elif candidate.continent and candidate.continent in wish.continents:
@@ -749,7 +812,9 @@ class Network:
 
 
 # Features twinnings cannot teach (nobody's topics or requests are in the list): set by hand.
-HAND_SET = frozenset({"shared_topics", "shared_language", "request_match", "offer_match"})
+HAND_SET = frozenset(
+    {"shared_topics", "shared_language", "request_match", "offer_match", "theme_work"}
+)
 
 
 # -- fitting ----------------------------------------------------------------------------------------
@@ -797,6 +862,7 @@ def fit_weights(
     max_queries: int = 3000,
     k: int = 10,
     neighbours: dict[str, frozenset[str]] | None = None,
+    official_languages: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[dict[str, float], float]:
     """Weights of the network features tuned for recall@k on a validation split of ``edges``.
 
@@ -807,7 +873,7 @@ def fit_weights(
     import numpy as np
 
     kept, validation = split_edges(edges, fraction, seed)
-    network = Network(places, kept, neighbours=neighbours)
+    network = Network(places, kept, neighbours=neighbours, official_languages=official_languages)
     queries = [(a, b) for a, b in validation] + [(b, a) for a, b in validation]
     random.Random(seed).shuffle(queries)
     queries = queries[:max_queries]

@@ -8,13 +8,15 @@ Permissions:
     matching.view_recommendations    object: an Organisation; its editors, coordinators
     matching.send_proposal           object: the sending Organisation; its editors (coordinators too)
     matching.answer_proposal         object: a Proposal; the recipient's editors, coordinators
-    matching.view_proposal           object: a Proposal; editors of either side, coordinators
+    matching.view_proposal           object: a Proposal; editors of either side, coordinators, and the
+                                     coordinators of the recipient's country (a proposal to an
+                                     organisation with no editor is sent to them)
 """
 
 import rules
 
 from coopdec.actors.rules import is_coordinator, is_editor_of
-from coopdec.actors.selectors import roles_of
+from coopdec.actors.selectors import coordinated_country_codes, roles_of
 
 _EDITING = {"editor", "admin"}
 
@@ -42,6 +44,11 @@ def edits_either_side(user, proposal):
     return roles.get(proposal.recipient_id) in _EDITING or roles.get(proposal.sender_id) in _EDITING
 
 
+@rules.predicate
+def coordinates_recipient_country(user, proposal):
+    return proposal is not None and proposal.recipient.country_id in coordinated_country_codes(user)
+
+
 rules.add_perm(
     "matching.view_listing", is_listing_public | edits_listing_organisation | is_coordinator
 )
@@ -49,4 +56,4 @@ rules.add_perm("matching.manage_listings", is_editor_of | is_coordinator)
 rules.add_perm("matching.view_recommendations", is_editor_of | is_coordinator)
 rules.add_perm("matching.send_proposal", is_editor_of | is_coordinator)
 rules.add_perm("matching.answer_proposal", edits_recipient | is_coordinator)
-rules.add_perm("matching.view_proposal", edits_either_side | is_coordinator)
+rules.add_perm("matching.view_proposal", edits_either_side | is_coordinator | coordinates_recipient_country)

@@ -34,7 +34,7 @@ from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.selectors import organisation_ids_of
 from coopdec.common.models import PublicationStatus
 from coopdec.common.text import fold
-from coopdec.cooperation.models import Partnership, PartnershipParty, Project
+from coopdec.cooperation.models import Partnership, PartnershipParty, Project, ProjectSector
 from coopdec.territories.models import Continent, Country
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_label
@@ -232,7 +232,8 @@ def _axis_of_sector() -> dict[str, str]:
 
 
 def _topics_by_organisation(today: date) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
-    """(axes each organisation works on, axes and sectors each organisation offers)."""
+    """(axes each organisation works on: those of its projects, of their DAC sectors and of its
+    offers; axes and sectors each organisation offers)."""
     topics: dict[int, set[str]] = defaultdict(set)
     offers: dict[int, set[str]] = defaultdict(set)
     of_partnership: dict[int, set[str]] = defaultdict(set)
@@ -243,12 +244,20 @@ def _topics_by_organisation(today: date) -> tuple[dict[int, set[str]], dict[int,
             topics[lead_id].add(axis)
         if partnership_id:
             of_partnership[partnership_id].add(axis)
+    axis_of = _axis_of_sector()
+    for lead_id, partnership_id, code in ProjectSector.objects.values_list(
+        "project__lead_organisation_id", "project__partnership_id", "code"
+    ):
+        sector_axis = axis_of.get(code[:3])
+        if sector_axis and lead_id:
+            topics[lead_id].add(sector_axis)
+        if sector_axis and partnership_id:
+            of_partnership[partnership_id].add(sector_axis)
     party_rows = PartnershipParty.objects.filter(partnership_id__in=list(of_partnership)).values_list(
         "partnership_id", "organisation_id"
     )
     for partnership_id, organisation_id in party_rows:
         topics[organisation_id] |= of_partnership[partnership_id]
-    axis_of = _axis_of_sector()
     for offer in Offer.objects.current(today).prefetch_related("axes"):
         codes = {axis.code for axis in offer.axes.all()}
         codes |= {axis_of[s[:3]] for s in offer.sectors if s[:3] in axis_of}
@@ -279,10 +288,9 @@ def network_version() -> tuple:
         return (timezone.localdate(), *cursor.fetchone())
 
 
-def place_of(
-    organisation: Organisation, *, topics=frozenset(), offers=frozenset(), languages=None
-) -> Place:
-    """The recommender's view of one organisation (for organisations outside the network too)."""
+def place_of(organisation: Organisation, *, topics=frozenset(), offers=frozenset()) -> Place:
+    """The recommender's view of one organisation (for organisations outside the network too):
+    its working languages as recorded, none guessed from its country."""
     if organisation.locality is not None:
         region = (
             f"{organisation.country_id}.{organisation.locality.admin1_code}"
@@ -291,7 +299,6 @@ def place_of(
         )
     else:
         region = organisation.subdivision_id or ""
-    own_languages = frozenset(organisation.languages or ())
     return Place(
         id=organisation.pk,
         name=organisation.name,
@@ -300,7 +307,7 @@ def place_of(
         population=organisation.population or 0,
         name_key=organisation.name_folded,
         region=region,
-        languages=own_languages or (languages or {}).get(organisation.country_id, frozenset()),
+        languages=frozenset(organisation.languages or ()),
         topics=frozenset(topics),
         offers=frozenset(offers),
         kind=organisation.kind,
@@ -313,7 +320,6 @@ def place_of(
 def build_network(*, version=None, weights=None, edges=None) -> Network:
     """The network of published local governments and their partnerships (``edges`` overrides)."""
     today = timezone.localdate()
-    languages = country_languages()
     topics, offers = _topics_by_organisation(today)
     rows = Organisation.objects.filter(
         kind__in=LOCAL_GOVERNMENT_KINDS, publication_status=PublicationStatus.PUBLISHED
@@ -358,7 +364,7 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
                 population=population or 0,
                 name_key=name_folded,
                 region=region,
-                languages=frozenset(own_languages or ()) or languages.get(country, frozenset()),
+                languages=frozenset(own_languages or ()),
                 topics=frozenset(topics.get(pk, ())),
                 offers=frozenset(offers.get(pk, ())),
                 kind=kind,
@@ -369,7 +375,14 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
         )
     if edges is None:
         edges = partnership_edges()
-    return Network(places, edges, neighbours=country_neighbours(), weights=weights, version=version)
+    return Network(
+        places,
+        edges,
+        neighbours=country_neighbours(),
+        official_languages=country_languages(),
+        weights=weights,
+        version=version,
+    )
 
 
 def partnership_edges() -> list[tuple[int, int]]:
@@ -436,7 +449,7 @@ def recommendations_for(
     net = network()
     source = net.places.get(organisation.pk)
     if source is None:
-        source = place_of(organisation, languages=country_languages())
+        source = place_of(organisation)
     wish = wish_of(request) if request is not None else None
     results = net.recommend(source, k=k, wish=wish, exclude=partner_ids(organisation))
     countries = {
@@ -521,6 +534,10 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
     if reason.code == "priority_continent":
         return _("in the part of the world you seek: %(continent)s") % {
             "continent": Continent(values[0]).label
+        }
+    if reason.code == "works_on_sought":
+        return _("works on what you seek: %(topics)s") % {
+            "topics": _join(topic_label(code) for code in values)
         }
     if reason.code == "shared_topics":
         return _("also works on %(topics)s") % {

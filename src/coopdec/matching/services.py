@@ -7,11 +7,9 @@ Every function checks the caller's rights (``coopdec.matching.rules``) and the d
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,8 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, MembershipRole, Organisation
+from coopdec.actors.models import (
+    LOCAL_GOVERNMENT_KINDS,
+    CountryCoordinator,
+    MembershipRole,
+    Organisation,
+)
 from coopdec.common.i18n import clean_i18n
+from coopdec.common.mail import mail_enqueue
 from coopdec.cooperation.models import PartnershipKind, PartnershipStatus
 from coopdec.cooperation.services import partnership_create
 from coopdec.territories.models import Continent, Country
@@ -34,6 +38,7 @@ from .models import (
     OfferKind,
     PartnerRequest,
     Proposal,
+    ProposalDelivery,
     ProposalStatus,
 )
 from .selectors import open_proposal_between, partner_ids
@@ -246,7 +251,7 @@ def _editors(organisation: Organisation):
 
 
 def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str) -> None:
-    """In-app notices now; e-mails once the transaction is committed."""
+    """In-app notices now; e-mails by a background task once the transaction is committed."""
     Notification.objects.bulk_create(
         [Notification(user=user, kind=kind, proposal=proposal) for user in users]
     )
@@ -255,16 +260,7 @@ def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str
         if not user.email:
             continue
         body = render_to_string(template, {"proposal": proposal, "user": user, "link": link})
-        transaction.on_commit(
-            partial(
-                send_mail,
-                subject=subject,
-                message=body,
-                from_email=None,
-                recipient_list=[user.email],
-                fail_silently=True,
-            )
-        )
+        mail_enqueue(subject=subject, body=body, recipients=[user.email])
 
 
 def _check_rate(user, sender: Organisation, now) -> None:
@@ -364,14 +360,53 @@ def proposal_send(
         raise ValidationError(
             _("A proposal between these organisations is already awaiting an answer.")
         ) from None
-    _notify(
-        users=_editors(recipient),
-        kind=NotificationKind.PROPOSAL_RECEIVED,
-        proposal=proposal,
-        subject=_("Partnership proposal from %(name)s") % {"name": sender.name},
-        template="matching/email/proposal_received.txt",
-    )
+    _deliver(proposal)
     return proposal
+
+
+def _country_coordinators(organisation: Organisation) -> list:
+    return [
+        link.user
+        for link in CountryCoordinator.objects.select_related("user")
+        .filter(country_id=organisation.country_id, user__is_active=True)
+        .order_by("user_id")
+    ]
+
+
+def _deliver(proposal: Proposal) -> None:
+    """To the recipient's editors; when it has none, to the coordinators of its country (who can put the
+    sender in touch), and in any case kept for whoever joins the organisation first (``delivery``)."""
+    editors = _editors(proposal.recipient)
+    subject = _("Partnership proposal from %(name)s") % {"name": proposal.sender.name}
+    if editors:
+        _notify(users=editors, kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal, subject=subject,
+                template="matching/email/proposal_received.txt")
+        return
+    coordinators = _country_coordinators(proposal.recipient)
+    if coordinators:
+        _notify(users=coordinators, kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal,
+                subject=subject, template="matching/email/proposal_routed.txt")
+    proposal.delivery = ProposalDelivery.COORDINATORS if coordinators else ProposalDelivery.HELD
+    proposal.save(update_fields=["delivery"])
+
+
+@transaction.atomic
+def proposals_deliver_held(*, organisation: Organisation, user) -> int:
+    """``user`` has just joined ``organisation``: the open proposals that found no editor reach them now
+    (and count as delivered to the editors). Returns how many."""
+    waiting = list(
+        Proposal.objects.select_for_update()
+        .filter(recipient=organisation, status=ProposalStatus.OPEN)
+        .exclude(delivery=ProposalDelivery.EDITORS)
+        .select_related("sender", "recipient")
+    )
+    for proposal in waiting:
+        _notify(users=[user], kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal,
+                subject=_("Partnership proposal from %(name)s") % {"name": proposal.sender.name},
+                template="matching/email/proposal_received.txt")
+        proposal.delivery = ProposalDelivery.EDITORS
+        proposal.save(update_fields=["delivery"])
+    return len(waiting)
 
 
 @transaction.atomic

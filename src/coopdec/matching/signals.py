@@ -1,10 +1,13 @@
-"""Offers and requests show on their organisation's atlas document (the "offers" and "seeks"
+"""Someone who joins an organisation receives the proposals that were waiting for it.
+
+Offers and requests show on their organisation's atlas document (the "offers" and "seeks"
 facets): any change to one, or to its axes, reindexes the organisation once the transaction
 commits (``coopdec.atlas.signals.schedule`` gathers the changes of a transaction)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from coopdec.actors.models import Membership
 from coopdec.atlas.signals import schedule
 
 from .models import Offer, PartnerRequest
@@ -31,3 +34,13 @@ def _listing_axes_changed(sender, instance, action, reverse, pk_set, model, **kw
         "organisation_id", flat=True
     ):
         schedule("organisation", organisation_id)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="matching_membership_proposals")
+def _member_joined(sender, instance, created, **kwargs):
+    """Someone joins an organisation (an approved access request, an invitation): the proposals that
+    found nobody there reach them (``services.proposals_deliver_held``)."""
+    if created and not kwargs.get("raw"):
+        from .services import proposals_deliver_held
+
+        proposals_deliver_held(organisation=instance.organisation, user=instance.user)

@@ -14,7 +14,7 @@ from coopdec.actors.selectors import organisations_of, organisations_visible_to
 
 from . import selectors, services
 from .forms import AnswerForm, ListingFilterForm, OfferForm, ProposalForm, RequestForm
-from .models import Offer, PartnerRequest, Proposal, ProposalStatus
+from .models import Offer, PartnerRequest, Proposal, ProposalDelivery, ProposalStatus
 
 PAGE_SIZE = 30
 
@@ -55,6 +55,13 @@ def _listing_list(request, *, offers: bool):
             "page": page,
             "offers": offers,
             "query": query.urlencode(),
+            "filtered": any(value not in (None, "", [], ()) for value in params.values()),
+            # Where the visitor can publish: the organisations they edit (each one's matchmaking page).
+            "publishers": [
+                organisation
+                for organisation in organisations_of(request.user)
+                if request.user.has_perm("matching.manage_listings", organisation)
+            ],
         },
     )
 
@@ -238,6 +245,24 @@ def listing_delete(request, kind: str, pk: int):
 # -- proposals ---------------------------------------------------------------------------------------
 
 
+def _say_delivery(request, proposal: Proposal) -> None:
+    """Say whom the proposal reached: an organisation with no editor does not read it itself."""
+    names = {"name": proposal.recipient.name, "country": proposal.recipient.country.name}
+    if proposal.delivery == ProposalDelivery.EDITORS:
+        messages.success(request, _("Your proposal was sent to the editors of %(name)s.") % names)
+    elif proposal.delivery == ProposalDelivery.COORDINATORS:
+        messages.warning(request, _(
+            "%(name)s has no editor on coopdec yet: your proposal was sent to the coordinators of %(country)s, "
+            "who can put you in touch, and it will reach the first person who joins %(name)s."
+        ) % names)
+    else:
+        messages.warning(request, _(
+            "%(name)s has no editor on coopdec yet and nobody coordinates %(country)s here: nobody has read your "
+            "proposal yet. It is kept and will reach the first person who joins %(name)s; meanwhile, contact them "
+            "directly if you can."
+        ) % names)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_create(request, pk: int):
@@ -270,10 +295,7 @@ def proposal_create(request, pk: int):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("Your proposal was sent to the editors of %(name)s.") % {"name": recipient.name},
-            )
+            _say_delivery(request, proposal)
             return redirect("matching:proposal_detail", proposal.pk)
     return render(
         request,

@@ -4,6 +4,7 @@
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
+from coopdec.common.mail import QueuedMailPasswordResetForm
 from coopdec.common.throttle import TooManyAttempts, rate_forgive, throttle_attempt
 
 
@@ -34,9 +35,10 @@ class SignInForm(Throttled, auth_forms.AuthenticationForm):
         return super().clean()
 
 
-class PasswordResetForm(Throttled, auth_forms.PasswordResetForm):
+class PasswordResetForm(Throttled, QueuedMailPasswordResetForm):
     """Each mail asked for counts against the address it goes to and the address it is asked from,
-    whether an account has that address or not (so the limit reveals nothing)."""
+    whether an account has that address or not (so the limit reveals nothing). The mail is sent by
+    the background task, once the request's transaction commits."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from coopdec.atlas.filters import (
     UnknownFilter,
     encode_cursor,
 )
+from coopdec.atlas.money import Money
 from coopdec.atlas.selectors import STATISTICS_DIMENSIONS, search, statistics, value_label
 
 from ..errors import ApiError
@@ -123,7 +124,16 @@ class StatisticsRowOut(Schema):
     label: str
     partnerships: int
     projects: int
-    amounts: dict[str, float] = Field(description="Project money per currency (never converted).")
+    amounts: dict[str, float] = Field(description="Project money per original currency (every currency).")
+    amount_eur: float = Field(description="The amounts that have a rate, converted to euros at the ECB average of their year.")
+    unconverted: dict[str, float] = Field(description="Original amounts with no rate for their currency and year.")
+
+
+class StatisticsRateOut(Schema):
+    currency: str
+    year: int
+    per_euro: float = Field(description="Units of the currency for one euro.")
+    source: str
 
 
 class StatisticsOut(Schema):
@@ -132,13 +142,18 @@ class StatisticsOut(Schema):
     partnerships: int
     projects: int
     currencies: list[str]
+    amounts: dict[str, float] = Field(description="Money of all the projects per original currency (each project once).")
+    amount_eur: float
+    unconverted: dict[str, float]
+    rates: list[StatisticsRateOut] = Field(description="The rates the euro figures used.")
     rows: list[StatisticsRowOut]
 
 
 @router.get("/statistics", response=StatisticsOut, summary="Statistics of partnerships, projects and money")
 def get_statistics(request, params: Query[StatisticsParams]):
-    """Counts of partnerships and projects and the projects' money per currency, by one dimension,
-    for any atlas search. A record with several values counts under each."""
+    """Counts of partnerships and projects and the projects' money per currency, and converted to
+    euros at each year's ECB average rate, by one dimension, for any atlas search. A record with
+    several values counts under each."""
     if params.dimension not in STATISTICS_DIMENSIONS:
         raise ApiError(
             400, "invalid_filter",
@@ -146,12 +161,15 @@ def get_statistics(request, params: Query[StatisticsParams]):
         )
     query = atlas_query(request, ignore=("dimension",))
     result = statistics(query, params.dimension)
+    money = result.money or Money(amounts={}, euros=0.0, unconverted={})
     return {
         "dimension": result.dimension, "label": str(FACET_LABELS.get(result.dimension, result.label)),
         "partnerships": result.partnerships, "projects": result.projects, "currencies": result.currencies,
+        "amounts": money.amounts, "amount_eur": money.euros, "unconverted": money.unconverted,
+        "rates": [vars(rate) for rate in result.rates],
         "rows": [
             {"value": row.value, "label": str(row.label), "partnerships": row.partnerships, "projects": row.projects,
-             "amounts": row.amounts}
+             "amounts": row.amounts, "amount_eur": row.euros, "unconverted": row.unconverted}
             for row in result.rows
         ],
     }

@@ -17,6 +17,9 @@ from lxml import etree
 from coopdec.actors.models import Organisation, OrganisationKind
 from coopdec.cooperation.models import (
     Budget,
+    Contribution,
+    ContributionKind,
+    ContributorRole,
     Document,
     Indicator,
     IndicatorValue,
@@ -80,8 +83,11 @@ ORGANISATION_TYPE: dict[str, str] = {
 }
 # Parties of a partnership, when a project lists no participating organisation of its own.
 PARTY_PARTICIPANT_ROLE = {PartyRole.FUNDER: "1", PartyRole.LEAD: "2"}
+FUNDING = "1"
 IMPLEMENTING = "4"
 ACCOUNTABLE = "2"
+INCOMING_COMMITMENT = "11"  # IATI TransactionType of a contribution (docs/iati.md)
+CONTRIBUTION_KIND_TEXT: dict[str, str] = {ContributionKind.IN_KIND: "Contribution in kind", ContributionKind.STAFF_TIME: "Contribution in staff time"}
 
 
 class _Chunks:
@@ -152,7 +158,7 @@ def _narratives(parent, texts: dict | None, *, required: bool = False) -> None:
 def _org(parent, tag: str, organisation: Organisation, **attributes) -> etree._Element:
     element = etree.SubElement(parent, tag)
     ref = organisation_ref(organisation)
-    if ref or tag == "reporting-org":
+    if ref:  # never an empty identifier: the name alone (reporting-org always has one, see activity_element)
         element.set("ref", ref)
     element.set("type", ORGANISATION_TYPE.get(organisation.kind, "90"))
     for name, value in attributes.items():
@@ -176,7 +182,37 @@ def _participants(project: Project, reporter: Organisation) -> list[tuple[Organi
     lead = project.lead_organisation or reporter
     if lead.pk not in seen:
         participants.insert(0, (lead, ACCOUNTABLE, ""))
+    funding = {organisation.pk for organisation, role, _their_id in participants if role == FUNDING}
+    for contribution in _related(project, "contributions"):
+        organisation = contribution.organisation
+        if contribution.role == ContributorRole.FUNDER and organisation is not None and organisation.pk not in funding:
+            participants.append((organisation, FUNDING, ""))
+            funding.add(organisation.pk)
     return participants
+
+
+def _unregistered_funders(project: Project) -> list[str]:
+    """Names of the funders of contributions who are not registered organisations, once each."""
+    return list(dict.fromkeys(
+        c.contributor_name for c in _related(project, "contributions")
+        if c.role == ContributorRole.FUNDER and c.organisation_id is None and c.contributor_name
+    ))
+
+
+def recipient_countries(project: Project) -> list[tuple[str, object]]:
+    """(country code, percentage) of the project: as entered (imported), else the countries of its
+    places, 100 % when there is one (several places' shares are not known: no percentage)."""
+    entered = [(country.country_id, country.percentage) for country in _related(project, "recipient_countries")]
+    if entered:
+        return entered
+    codes = sorted({location.country_id for location in _related(project, "locations") if location.country_id})
+    return [(codes[0], 100)] if len(codes) == 1 else [(code, None) for code in codes]
+
+
+def _contribution_date(contribution: Contribution, project: Project) -> date | None:
+    if contribution.year:
+        return date(contribution.year, 1, 1)
+    return project.actual_start or project.planned_start
 
 
 def _value(parent, amount, currency: str, value_date) -> None:
@@ -253,6 +289,8 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         return None
     iati = getattr(project, "iati", None)
     reporter = reporter_of(project, exporter)
+    if not organisation_ref(reporter):
+        return None  # reporting-org/@ref is required and never written empty: the editor is told (iati_needs)
     activity = etree.Element(
         "iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)}
     )
@@ -283,6 +321,9 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         _narratives(etree.SubElement(activity, "description", type="1"), None, required=True)
     for organisation, role, their_id in _participants(project, reporter):
         _org(activity, "participating-org", organisation, role=role, activity_id=their_id)
+    for name in _unregistered_funders(project):
+        element = etree.SubElement(activity, "participating-org", role=FUNDING)
+        etree.SubElement(element, "narrative").text = name
     for other in iati.other_identifiers if iati else []:
         element = etree.SubElement(activity, "other-identifier", ref=other["ref"])
         if other["type"]:
@@ -297,10 +338,10 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         etree.SubElement(activity, "activity-date", {"iso-date": value.isoformat(), "type": code})
     if iati and iati.scope:
         etree.SubElement(activity, "activity-scope", code=iati.scope)
-    for country in _related(project, "recipient_countries"):
-        element = etree.SubElement(activity, "recipient-country", code=country.country_id)
-        if country.percentage is not None:
-            element.set("percentage", str(country.percentage))
+    for code, percentage in recipient_countries(project):
+        element = etree.SubElement(activity, "recipient-country", code=code)
+        if percentage is not None:
+            element.set("percentage", str(percentage))
     for region in iati.recipient_regions if iati else []:
         element = etree.SubElement(
             activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"]
@@ -387,6 +428,8 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
                     org.set("ref", ref)
                 if name:
                     etree.SubElement(org, "narrative").text = name
+    for contribution in _related(project, "contributions"):
+        _contribution_transaction(activity, contribution, project)
     for document in _related(project, "documents"):
         if not document.url:
             continue
@@ -413,6 +456,24 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         for indicator in indicators:
             _indicator(element, indicator)
     return activity
+
+
+def _contribution_transaction(activity, contribution: Contribution, project: Project) -> None:
+    """A contribution as an incoming commitment from its contributor (docs/iati.md)."""
+    when = _contribution_date(contribution, project)
+    if when is None or not contribution.amount:
+        return
+    element = etree.SubElement(activity, "transaction")
+    etree.SubElement(element, "transaction-type", code=INCOMING_COMMITMENT)
+    _dated(element, "transaction-date", when)
+    _value(element, contribution.amount, contribution.currency, when)
+    if contribution.kind in CONTRIBUTION_KIND_TEXT:
+        _narratives(etree.SubElement(element, "description"), {"en": CONTRIBUTION_KIND_TEXT[contribution.kind]})
+    provider = etree.SubElement(element, "provider-org")
+    organisation = contribution.organisation
+    if organisation is not None and organisation_ref(organisation):
+        provider.set("ref", organisation_ref(organisation))
+    etree.SubElement(provider, "narrative").text = organisation.name if organisation is not None else contribution.contributor_name
 
 
 PREFETCHED = "export_"
@@ -455,6 +516,7 @@ def _projects(ids: list[int]):
             _prefetch("locations", ProjectLocation.objects.order_by("id")),
             _prefetch("budgets", Budget.objects.order_by("period_start", "id")),
             _prefetch("transactions", Transaction.objects.order_by("date", "id")),
+            _prefetch("contributions", Contribution.objects.select_related("organisation").order_by("year", "id")),
             _prefetch("documents", Document.objects.filter(file="").exclude(url="").order_by("id")),
             _prefetch("results", results),
         )

@@ -844,7 +844,7 @@ def _project_facts(pid: int, record: dict, resolution: "Resolution", now) -> dic
         sectors=[(s["vocabulary"], s["code"]) for s in record["sectors"]],
         sdgs=record["sdgs"],
         countries=[c["code"] for c in record["countries"]],
-        budgets=[(b["currency"], b["value"]) for b in record["budgets"]],
+        budgets=[(b["currency"], b["value"], b["start"]) for b in record["budgets"]],
     )
 
 

@@ -23,7 +23,7 @@ from .storage import upload_discard, upload_read
 
 logger = logging.getLogger("coopdec.interop")
 
-BATCH_ROWS = 200
+BATCH_ROWS = 100  # rows per transaction: about 0.5 s of the write lock on this 2-core machine (bench/import_lock.py)
 BATCH_PAUSE = 0.2  # seconds between batches: SQLite's waiting writers poll, and would starve otherwise
 REFUSED_KEPT = 500  # rows with problems listed on the result page
 COUNTS = ("organisations_created", "organisations_existing", "partnerships_created", "partnerships_existing")
@@ -57,6 +57,8 @@ def spreadsheet_import_run(*, job_id: int, batch_rows: int = BATCH_ROWS) -> Spre
         job.refused = [{"line": r.line, "name": r.cells.get("organisation_1") or r.cells.get("city_1", ""),
                         "problems": r.problems} for r in sheet.error_rows[:REFUSED_KEPT]]
         job.summary = dict.fromkeys(COUNTS, 0)
+    elif job.rows_done:  # a rerun: the last batch written may have stopped before it was indexed
+        _index(job.organisation_ids, job.partnership_ids, chunk=batch_rows)
     job.status, job.error = SpreadsheetImport.Status.RUNNING, ""  # a failed import that is run again resumes
     job.save()
     try:
@@ -77,14 +79,25 @@ def spreadsheet_import_run(*, job_id: int, batch_rows: int = BATCH_ROWS) -> Spre
 
 
 def _write_batch(job: SpreadsheetImport, sheet: ParsedSheet, rows: list) -> None:
+    """Write ``rows`` and the progress in one transaction, then index them in the atlas in another:
+    the write lock is held for the writes only, not for building the atlas documents."""
     with transaction.atomic():
-        summary = spreadsheet_import(ParsedSheet(rows, sheet.checksum), user=job.user, publish=job.publish)
+        summary = spreadsheet_import(ParsedSheet(rows, sheet.checksum), user=job.user, publish=job.publish, index=False)
         for name in COUNTS:
             job.summary[name] = job.summary.get(name, 0) + getattr(summary, name)
         job.organisation_ids = sorted(set(job.organisation_ids) | set(summary.organisation_ids))
         job.partnership_ids = job.partnership_ids + summary.partnership_ids
         job.rows_done += len(rows)
         job.save(update_fields=["summary", "organisation_ids", "partnership_ids", "rows_done"])
+    _index(summary.organisation_ids, summary.partnership_ids, chunk=len(rows))
+
+
+def _index(organisations: list[int], partnerships: list[int], *, chunk: int) -> None:
+    """Index these records in the atlas, ``chunk`` of each per transaction."""
+    from coopdec.atlas.index import reindex
+
+    for start in range(0, max(len(organisations), len(partnerships)), max(chunk, 1)):
+        reindex(organisations=organisations[start:start + chunk], partnerships=partnerships[start:start + chunk])
 
 
 def _fail(job: SpreadsheetImport, message: str) -> SpreadsheetImport:

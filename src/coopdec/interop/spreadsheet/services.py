@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import cast
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import TextChoices
+from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -71,6 +76,8 @@ class Row:
     sides: list[Side] = field(default_factory=list)
     partnership: dict | None = None
     problems: list[str] = field(default_factory=list)
+    # For a side whose place is ambiguous: {"1" or "2": [candidate places]} (``place_choices``).
+    candidates: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -99,7 +106,8 @@ class ParsedSheet:
         rows = []
         for r in data["rows"]:
             rows.append(Row(line=r["line"], cells=r["cells"], sides=[Side(**s) for s in r["sides"]],
-                            partnership=r["partnership"], problems=r["problems"]))
+                            partnership=r["partnership"], problems=r["problems"],
+                            candidates=r.get("candidates", {})))
         return cls(rows, data["checksum"])
 
 
@@ -116,20 +124,73 @@ class SpreadsheetSummary:
     partnership_ids: list[int] = field(default_factory=list)  # the partnerships created
 
 
+@lru_cache(maxsize=8)
+def _codes(choices: type[TextChoices]) -> dict[str, str]:
+    """Every way of writing a value of ``choices``: its code, and its label in each language of the
+    site as the site shows it ("jumelage", "Hermanamiento", "geminação"), folded."""
+    codes: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            codes.update({fold(str(label)): code for code, label in choices.choices})
+    codes.update({fold(code.replace("_", " ")): code for code in choices.values})
+    return codes
+
+
+def _code(choices: type[TextChoices], value: str) -> str | None:
+    return _codes(choices).get(fold(value).replace("_", " "))
+
+
 def _kind(value: str) -> str | None:
-    value = fold(value).replace(" ", "_")
+    return _code(OrganisationKind, value) if fold(value) else OrganisationKind.MUNICIPALITY
+
+
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's date numbers (1900 system, its leap-year bug included)
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
+
+
+def _start_date(value: str) -> tuple[str | None, str]:
+    """(ISO date or None, problem). Accepted: 2015-06-20, 20/06/2015 (also 20.06.2015, 20-06-2015;
+    day first, as written in French, Spanish and Portuguese), 2015, and Excel's date cells (read
+    as ISO dates, or as day numbers when the cell is not formatted as a date)."""
+    value = value.strip()
     if not value:
-        return OrganisationKind.MUNICIPALITY
-    labels = {fold(str(label)): code for code, label in OrganisationKind.choices}
-    return value if value in OrganisationKind.values else labels.get(value.replace("_", " "))
+        return None, ""
+    hint = _("write 2015-06-20, 20/06/2015 or 2015")
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 1, 1).isoformat(), ""
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?", value):
+            year, month, day = (int(p) for p in value[:10].split(" ")[0].split("T")[0].split("-"))
+            return date(year, month, day).isoformat(), ""
+        if re.fullmatch(r"\d{5}(\.0+)?", value) and 10_000 <= float(value) <= 80_000:  # 1927–2119
+            return (EXCEL_EPOCH + timedelta(days=int(float(value)))).isoformat(), ""
+        match = _DAY_FIRST.match(value)
+        if match:
+            day, month, year = (int(p) for p in match.groups())
+            if len(match.group(3)) != 4:
+                return None, _("start_date: “%(value)s”: the year is ambiguous; write it with four digits (%(hint)s)") % {
+                    "value": value, "hint": hint}
+            if month > 12 and day <= 12:
+                return None, _("start_date: “%(value)s” reads as month/day; write the day first, or the year first "
+                               "(%(hint)s)") % {"value": value, "hint": hint}
+            return date(year, month, day).isoformat(), ""
+    except ValueError:
+        return None, _("start_date: “%(value)s” does not exist in the calendar (%(hint)s)") % {"value": value, "hint": hint}
+    return None, _("start_date: “%(value)s” is not a date (%(hint)s)") % {"value": value, "hint": hint}
 
 
-def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
+def _candidate(place) -> dict:
+    return {"geonameid": place.geonameid, "name": place.name, "country": place.country, "admin1": place.admin1,
+            "latitude": place.latitude, "longitude": place.longitude, "population": place.population}
+
+
+def _side(cells: dict[str, str], n: int, problems: list[str], candidates: dict[str, list[dict]] | None = None,
+          chosen: int | None = None) -> Side | None:
     name, city, country = (cells.get(f"{c}_{n}", "") for c in ("organisation", "city", "country"))
     kind = _kind(cells.get(f"kind_{n}", ""))
     if kind is None:
         problems.append(_("kind_%(n)s: unknown kind “%(value)s” (expected one of %(kinds)s)") % {
-            "n": n, "value": cells.get(f"kind_{n}", ""), "kinds": ", ".join(OrganisationKind.values)})
+            "n": n, "value": cells.get(f"kind_{n}", ""), "kinds": _labels(OrganisationKind)})
         return None
     index = get_index()
     if kind in LOCAL_GOVERNMENT_KINDS:
@@ -137,6 +198,16 @@ def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
             problems.append(_("city_%(n)s: a local government needs its place (city, department or region)") % {"n": n})
             return None
         result = index.resolve(city, country)
+        picked = next((p for p in result.candidates if p.geonameid == chosen), None) if chosen else None
+        if result.status == AMBIGUOUS and picked is not None:  # the user chose among the candidates
+            return Side(
+                name=(name or picked.name)[:255], kind=kind, country=picked.country, locality_id=picked.geonameid,
+                latitude=picked.latitude, longitude=picked.longitude, population=picked.population or None,
+                confidence=1.0, reason=_("chosen by the importer among %(count)s places") % {
+                    "count": len(result.candidates)},
+            )
+        if result.status == AMBIGUOUS and result.candidates and candidates is not None:
+            candidates[str(n)] = [_candidate(p) for p in result.candidates]
         if result.status != RESOLVED:
             message = (_("%(city)s, %(country)s: place ambiguous (%(reason)s)") if result.status == AMBIGUOUS
                        else _("%(city)s, %(country)s: place not found (%(reason)s)"))
@@ -163,23 +234,25 @@ def _side(cells: dict[str, str], n: int, problems: list[str]) -> Side | None:
     return side
 
 
+def _labels(choices: type[TextChoices]) -> str:
+    return ", ".join(str(label) for _code, label in choices.choices)
+
+
 def _partnership(cells: dict[str, str], problems: list[str]) -> dict:
-    kind = fold(cells.get("partnership_kind", "")) or PartnershipKind.TWINNING
-    if kind not in PartnershipKind.values:
+    written = cells.get("partnership_kind", "")
+    kind = _code(PartnershipKind, written) if fold(written) else PartnershipKind.TWINNING
+    if kind is None:
         problems.append(_("partnership_kind: unknown kind “%(value)s” (expected one of %(kinds)s)") % {
-            "value": cells.get("partnership_kind"), "kinds": ", ".join(PartnershipKind.values)})
-    status = fold(cells.get("status", "")) or PartnershipStatus.ACTIVE
-    if status not in PartnershipStatus.values:
+            "value": written, "kinds": _labels(PartnershipKind)})
+    written = cells.get("status", "")
+    status = _code(PartnershipStatus, written) if fold(written) else PartnershipStatus.ACTIVE
+    if status is None:
         problems.append(_("status: unknown status “%(value)s” (expected one of %(values)s)") % {
-            "value": cells.get("status"), "values": ", ".join(PartnershipStatus.values)})
-    start = cells.get("start_date", "")
-    if start:
-        try:
-            start = date.fromisoformat(start[:10]).isoformat() if len(start) >= 10 else date(int(start), 1, 1).isoformat()
-        except ValueError:
-            problems.append(_("start_date: “%(value)s” is not a date (write 2019-05-14 or 2019)") % {"value": start})
-            start = ""
-    return {"kind": kind, "status": status, "start_date": start or None, "title": clean_line(cells.get("title", ""), TITLE_MAX)}
+            "value": written, "values": _labels(PartnershipStatus)})
+    start, problem = _start_date(cells.get("start_date", ""))
+    if problem:
+        problems.append(problem)
+    return {"kind": kind, "status": status, "start_date": start, "title": clean_line(cells.get("title", ""), TITLE_MAX)}
 
 
 def spreadsheet_parse_table(table: Table) -> ParsedSheet:
@@ -191,17 +264,33 @@ def spreadsheet_parse_table(table: Table) -> ParsedSheet:
     rows = []
     for line, values in table.rows:
         cells = {name: (values[i] if i < len(values) else "") for name, i in position.items()}
-        row = Row(line=line, cells=cells)
-        if len(values) > len(table.headers) and any(v for v in values[len(table.headers):]):
-            row.problems.append(_("more cells than columns in the header"))
-        first = _side(cells, 1, row.problems)
-        has_second = any(cells.get(f"{c}_2") for c in ("organisation", "city", "country"))
-        second = _side(cells, 2, row.problems) if has_second else None
-        row.sides = [s for s in (first, second) if s]
-        if has_second:
-            row.partnership = _partnership(cells, row.problems)
-        rows.append(row)
+        extra = len(values) > len(table.headers) and any(v for v in values[len(table.headers):])
+        rows.append(_row(line, cells, [_("more cells than columns in the header")] if extra else []))
     return ParsedSheet(rows, table.checksum)
+
+
+def _row(line: int, cells: dict[str, str], problems: list[str], chosen: dict[int, int] | None = None) -> Row:
+    row = Row(line=line, cells=cells, problems=list(problems))
+    chosen = chosen or {}
+    first = _side(cells, 1, row.problems, row.candidates, chosen.get(1))
+    has_second = any(cells.get(f"{c}_2") for c in ("organisation", "city", "country"))
+    second = _side(cells, 2, row.problems, row.candidates, chosen.get(2)) if has_second else None
+    row.sides = [s for s in (first, second) if s]
+    if has_second:
+        row.partnership = _partnership(cells, row.problems)
+    return row
+
+
+def spreadsheet_choose(parsed: ParsedSheet, choices: dict[tuple[int, int], int]) -> ParsedSheet:
+    """``parsed`` with the places the user chose for its ambiguous rows: {(line, side 1 or 2):
+    GeoNames id among that side's candidates}. A row whose every ambiguity is settled becomes
+    ready to import; a choice outside the candidates is ignored."""
+    extra = _("more cells than columns in the header")
+    rows = []
+    for row in parsed.rows:
+        picked = {n: choices[(row.line, n)] for n in (1, 2) if (row.line, n) in choices and str(n) in row.candidates}
+        rows.append(_row(row.line, row.cells, [p for p in row.problems if p == extra], picked) if picked else row)
+    return ParsedSheet(rows, parsed.checksum)
 
 
 def spreadsheet_parse(data: bytes, *, filename: str = "") -> ParsedSheet:
@@ -215,16 +304,22 @@ def _identity(side: Side):
     return ("named", side.kind, side.country, fold(side.name))
 
 
+LOOKUP_CHUNK = 500  # names per look-up query (below every database's limit of parameters)
+
+
 def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict, int, int]:
     """Organisations that are not local governments: found by kind, country and folded name."""
     wanted = {_identity(s): s for s in sides}
-    found = {}
-    for identity in wanted:
-        _named, kind, country, folded = identity
-        pk = Organisation.objects.filter(kind=kind, country_id=country, name_folded=folded).order_by("id").values_list(
-            "pk", flat=True).first()
-        if pk:
-            found[identity] = pk
+    found: dict = {}
+    # One query per LOOKUP_CHUNK names, not one per side: the per-row look-ups were most of the time
+    # (and of the write lock) of an import batch. The oldest organisation wins, as before.
+    names = sorted({identity[3] for identity in wanted})
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        matches = Organisation.objects.filter(name_folded__in=names[start:start + LOOKUP_CHUNK]).order_by("id")
+        for pk, kind, country, folded in matches.values_list("pk", "kind", "country_id", "name_folded"):
+            identity = ("named", kind, country, folded)
+            if identity in wanted:
+                found.setdefault(identity, pk)
     existing = len(found)
     new = []
     for identity, side in wanted.items():
@@ -241,8 +336,11 @@ def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict,
 
 
 @transaction.atomic
-def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False) -> SpreadsheetSummary:
-    """Write the rows without problems. ``publish``: records are published (else drafts for review)."""
+def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False,
+                       index: bool = True) -> SpreadsheetSummary:
+    """Write the rows without problems. ``publish``: records are published (else drafts for review).
+    ``index=False``: the caller indexes ``organisation_ids`` and ``partnership_ids`` in the atlas
+    itself (the background import does it after each batch commits, outside the batch's transaction)."""
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
     status = PublicationStatus.PUBLISHED if publish else PublicationStatus.DRAFT
     summary = SpreadsheetSummary(rows=len(parsed.rows), rows_with_errors=len(parsed.error_rows), dry_run=dry_run)
@@ -295,7 +393,7 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
     summary.partnerships_created = len(created_partnerships)
     summary.organisation_ids = sorted(set(organisations.values()))
     summary.partnership_ids = [p.pk for p in created_partnerships]
-    if not dry_run:  # bulk writes send no signals: index what the import touched
+    if index and not dry_run:  # bulk writes send no signals: index what the import touched
         from coopdec.atlas.index import reindex
 
         reindex(organisations=set(organisations.values()), partnerships=[p.pk for p in created_partnerships])

@@ -55,6 +55,17 @@ def upload_store(*, parsed: ParsedSheet, user, filename: str) -> str:
     return token
 
 
+def upload_replace(*, token: str, parsed: ParsedSheet) -> None:
+    """Write ``parsed`` in place of the stored rows of ``token`` (after the user chose places)."""
+    data = upload_read(token=token)
+    name = _name(token)
+    if data is None or name is None:
+        return
+    data["sheet"] = parsed.as_data()
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(json.dumps(data, ensure_ascii=False).encode("utf-8")))
+
+
 def upload_read(*, token: str) -> dict | None:
     """The stored upload as written (``user``, ``filename``, ``sheet``), if it exists and is recent."""
     name = _name(token)

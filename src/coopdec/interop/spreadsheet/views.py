@@ -24,9 +24,10 @@ from coopdec.interop.models import SpreadsheetImport
 from . import rules  # noqa: F401  (registers the permissions)
 from .forms import UploadForm
 from .jobs import spreadsheet_import_enqueue
+from .places import preview_rows
 from .reader import ImportFileError
-from .services import COLUMNS, spreadsheet_parse
-from .storage import upload_discard, upload_load, upload_store
+from .services import COLUMNS, spreadsheet_choose, spreadsheet_parse
+from .storage import upload_discard, upload_load, upload_replace, upload_store
 
 PREVIEW_ROWS = 100
 LINKS_SHOWN = 200
@@ -34,6 +35,8 @@ DUPLICATES_SHOWN = 200
 EXAMPLE_ROWS = [
     ["Ville de Lyon", "municipality", "Lyon", "France", "", "municipality", "Ouagadougou", "Burkina Faso",
      "twinning", "active", "1990", ""],
+    ["Ville de Poitiers", "commune", "Poitiers", "France", "", "commune", "Marburg", "Allemagne",
+     "jumelage", "actif", "20/06/2015", ""],
     ["", "region", "Réunion", "France", "", "", "", "", "", "", "", ""],
     ["Cités Unies France", "ngo", "Paris", "France", "", "", "", "", "", "", "", ""],
 ]
@@ -88,14 +91,29 @@ def import_preview(request, token: str):
             upload_discard(token=token)
             messages.info(request, _("Import cancelled; nothing was written."))
             return redirect("interop:import_upload")
+        choices = _place_choices(request.POST)
+        if choices:  # the places chosen for ambiguous rows: those rows are imported too
+            parsed = spreadsheet_choose(parsed, choices)
+            upload_replace(token=token, parsed=parsed)
         job = spreadsheet_import_enqueue(token=token, user=request.user, filename=filename, publish=publish)
         return redirect("interop:import_status", pk=job.pk)
     errors = parsed.error_rows
     valid = parsed.valid_rows
     return render(request, "interop/import_preview.html", {
-        "filename": filename, "token": token, "errors": errors[:PREVIEW_ROWS], "error_count": len(errors),
-        "valid": valid[:PREVIEW_ROWS], "valid_count": len(valid), "shown": PREVIEW_ROWS, "publishes": publish,
+        "filename": filename, "token": token, "errors": preview_rows(errors[:PREVIEW_ROWS]), "error_count": len(errors),
+        "valid": preview_rows(valid[:PREVIEW_ROWS]), "valid_count": len(valid), "shown": PREVIEW_ROWS,
+        "publishes": publish, "choosing": any(r.candidates for r in errors[:PREVIEW_ROWS]),
     })
+
+
+def _place_choices(data) -> dict[tuple[int, int], int]:
+    """{(line, side): GeoNames id} from the preview's selects ``place-<line>-<side>``."""
+    choices = {}
+    for name, value in data.items():
+        parts = name.split("-")
+        if len(parts) == 3 and parts[0] == "place" and parts[1].isdigit() and parts[2] in ("1", "2") and value.isdigit():
+            choices[(int(parts[1]), int(parts[2]))] = int(value)
+    return choices
 
 
 @guarded

@@ -4,8 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from coopdec.atlas import facets
-from coopdec.atlas.index import current_version, reindex_all
+from coopdec.atlas.tasks import atlas_rebuild, atlas_reindex_enqueue
 
 
 class Command(BaseCommand):
@@ -14,7 +13,15 @@ class Command(BaseCommand):
         "Run it after imports that write with bulk_create (they bypass the signals that keep it current)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--background", action="store_true",
+                            help="queue the rebuild for the background worker (coopdec db_worker) and print the task id")
+
     def handle(self, *args, **options):
+        if options["background"]:
+            task_id = atlas_reindex_enqueue()
+            self.stdout.write(self.style.SUCCESS(f"Atlas reindex queued as task {task_id} (run by coopdec db_worker)."))
+            return
         started = time.monotonic()
         last = [0.0]
 
@@ -23,9 +30,8 @@ class Command(BaseCommand):
                 last[0] = time.monotonic()
                 self.stdout.write(f"  {record_type}: {done}/{total}")
 
-        counts = reindex_all(progress=progress)
+        counts = atlas_rebuild(progress=progress)
         total = sum(counts.values())
-        facets.build(current_version())  # large indexes: kept on disk for the web workers
         self.stdout.write(
             self.style.SUCCESS(
                 f"Atlas index rebuilt: {counts.get('organisation', 0)} organisations, {counts.get('partnership', 0)} "

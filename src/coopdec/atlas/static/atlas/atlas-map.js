@@ -33,11 +33,19 @@
     return element.dataset[name + form].replace("%(count)s", count.toLocaleString(document.documentElement.lang || undefined));
   }
 
+  // A country of the choropleth: its partnerships (a party there). When the search already has a
+  // country, another one narrows it to the partnerships with that partner country (FR then SN:
+  // the French-Senegalese partnerships), rather than widening it to either country.
   function filterUrl(code) {
     var params = new URLSearchParams(window.location.search);
     params.delete("page");
     params.delete("cursor");
-    if (params.getAll("country").indexOf(code) === -1) { params.append("country", code); }
+    var countries = params.getAll("country");
+    if (!countries.length) {
+      params.append("country", code);
+    } else if (countries.indexOf(code) === -1 && params.getAll("partner_country").indexOf(code) === -1) {
+      params.append("partner_country", code);
+    }
     return "?" + params.toString();
   }
 
