@@ -192,3 +192,13 @@ def test_access_request_pages_walk(client, django_capture_on_commit_callbacks):
 def test_access_request_sign_in_page_links_to_it(client):
     assert '<a href="/access/">Ask for access to your organisation\'s records</a>' in client.get(
         "/accounts/login/").content.decode()
+
+
+def test_a_name_with_a_line_break_or_a_direction_override_is_refused():
+    """The shared validator of names (common/validators.py) holds for the requester's name and
+    function too: they reach the mails sent to the organisation's administrators."""
+    lyon = factories.make_organisation("Ville de Lyon", geonameid=2996944)
+    with pytest.raises(ValidationError) as error:
+        _ask(lyon, name="Awa\nNdiaye", function="Head\u202eof relations")
+    assert set(error.value.message_dict) == {"name", "function"}
+    assert not AccessRequest.objects.exists()

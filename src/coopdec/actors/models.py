@@ -265,9 +265,9 @@ class AccessRequest(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="access_requests",
                                      verbose_name=_("organisation"))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_line])
     email = models.EmailField(_("official e-mail"))
-    function = models.CharField(_("role or function"), max_length=200)
+    function = models.CharField(_("role or function"), max_length=200, validators=[validate_line])
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="access_requests", verbose_name=_("account that asked"))
     status = models.CharField(_("status"), max_length=12, choices=AccessRequestStatus.choices,
