@@ -199,12 +199,11 @@ try:
     PASSWORD_RESET_RATE_ADDRESS = env_rate("PASSWORD_RESET_RATE_ADDRESS", "20/hour")
     INVITATION_RATE_ACCOUNT = env_rate("INVITATION_RATE_ACCOUNT", "30/hour")  # invitations per inviting user
     INVITATION_RATE_ADDRESS = env_rate("INVITATION_RATE_ADDRESS", "60/hour")
+    # API calls that cost seconds of a worker (atlas downloads): a smaller budget of their own, per
+    # address or per token, counted on top of the general one.
+    API_RATE_HEAVY = env_rate("API_RATE_HEAVY", "10/min")
 except ConfigError as exc:
     _fail(str(exc))
-
-# API calls that cost seconds of a worker (unfiltered atlas downloads): a smaller budget of their own,
-# per address or per token, counted on top of the general one.
-API_RATE_HEAVY = env_secret("API_RATE_HEAVY", "10/min")
 
 # Background tasks (django.tasks through the django-tasks backport): imports, full exports, atlas
 # reindexing and e-mail. Stored in the database and run by `coopdec db_worker`; with
