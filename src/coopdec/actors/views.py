@@ -348,8 +348,9 @@ def access_request(request):
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.get_full_name(), "email": request.user.email}
-    if request.GET.get("organisation", "").isdigit():
-        initial["organisation"] = request.GET["organisation"]
+    asked = request.GET.get("organisation", "")
+    if asked.isdigit() and len(asked) <= 18:  # an id a database integer can hold; else none asked
+        initial["organisation"] = asked
     form = AccessRequestForm(request.POST or None, initial=initial, queryset=queryset)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
