@@ -89,3 +89,13 @@ def _dakar():
     from coopdec.territories.models import Locality
 
     return Locality.objects.get(geonameid=DAKAR)
+
+
+def test_partner_search_with_no_match_says_how_to_propose_one(client, lyon):
+    client.force_login(make_member(lyon))
+    parties = client.get("/organisations/search/", {"parties_q": "Zzyzx", "field": "parties"},
+                         HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    other = client.get("/organisations/search/", {"organisation_q": "Zzyzx", "field": "organisation"},
+                       HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    hint = "Partenaire pas encore enregistré ? Indiquez son nom ci-dessous"
+    assert (hint in parties, hint in other) == (True, False)
