@@ -108,3 +108,9 @@ def test_french_file_imported_end_to_end_with_places_named_and_a_chosen_place(cl
     mine = client.get(reverse("actors:mine"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert reverse("interop:import_status", args=[job.pk]) in mine
     assert "partenaires.csv" in mine
+
+
+def test_template_example_rows_are_all_ready_to_import(client):
+    parsed = spreadsheet_parse(client.get(reverse("interop:import_template")).content)
+    assert [(r.line, r.problems) for r in parsed.rows] == [(2, []), (3, []), (4, []), (5, [])]
+    assert parsed.rows[1].partnership == {"kind": "twinning", "status": "active", "start_date": "2015-06-20", "title": ""}
