@@ -114,3 +114,9 @@ def test_template_example_rows_are_all_ready_to_import(client):
     parsed = spreadsheet_parse(client.get(reverse("interop:import_template")).content)
     assert [(r.line, r.problems) for r in parsed.rows] == [(2, []), (3, []), (4, []), (5, [])]
     assert parsed.rows[1].partnership == {"kind": "twinning", "status": "active", "start_date": "2015-06-20", "title": ""}
+
+
+def test_upload_page_says_labels_and_local_dates_are_accepted(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("interop:import_upload"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Les types et les statuts peuvent aussi s’écrire comme le site les affiche" in page
