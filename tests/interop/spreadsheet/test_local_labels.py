@@ -120,3 +120,25 @@ def test_upload_page_says_labels_and_local_dates_are_accepted(client, editor):
     client.force_login(editor)
     page = client.get(reverse("interop:import_upload"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Les types et les statuts peuvent aussi s’écrire comme le site les affiche" in page
+
+
+def test_xlsx_date_cells_and_french_labels_are_read():
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from coopdec.interop.spreadsheet.services import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    sheet.append(["", "Commune", "Lyon", "France", "", "commune", "Dakar", "Sénégal", "Jumelage", "Actif",
+                  datetime(2015, 6, 20), ""])
+    sheet.append(["", "commune", "Lyon", "France", "", "commune", "Ouagadougou", "Burkina Faso", "jumelage", "actif",
+                  42176, ""])  # a date typed in a cell formatted as a number
+    data = BytesIO()
+    workbook.save(data)
+
+    parsed = spreadsheet_parse(data.getvalue(), filename="partenaires.xlsx")
+    assert [(r.problems, r.partnership["start_date"]) for r in parsed.rows] == [([], "2015-06-20"), ([], "2015-06-21")]
