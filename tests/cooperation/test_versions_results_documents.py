@@ -306,6 +306,8 @@ def test_restored_results_and_documents_appear_in_the_iati_export(world):
     from coopdec.interop.iati.exporter import activities_xml
 
     lyon, dakar, project = world
+    lyon.iati_identifier = "FR-LYON-TEST"  # IATI needs the reporting organisation's identifier
+    lyon.save()
     project.planned_start = JAN  # IATI needs a date
     project.save()
     wells, _trained, _indicator = with_results(project, lyon, dakar)
