@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from coopdec.atlas.models import SearchDocument
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_atlas_reindex_background_queues_a_task_that_the_worker_runs(atlas, sett
     assert out.getvalue() == f"Atlas reindex queued as task {task.id} (run by coopdec db_worker).\n"
     assert SearchDocument.objects.count() == 0  # nothing rebuilt by the command itself
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
 
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL"

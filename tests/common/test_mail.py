@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -10,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from coopdec.actors import services as actor_services
 from coopdec.common.mail import mail_enqueue
 from tests import factories
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 def _run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()  # tests/worker.py: the test transaction is the worker's setting (PostgreSQL too)
 
 
 def test_invitation_mail_is_sent_by_the_task_after_the_commit(settings, django_capture_on_commit_callbacks):

@@ -88,8 +88,8 @@ def test_restore_brings_back_the_role_and_date_before(world):
 
 def test_party_change_reindexes_the_partnership_and_shows_in_the_iati_export(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the atlas reindexes after each commit
-        # an IATI identifier: the export skips an activity whose reporter has none
-        lyon = make_organisation("Ville de Lyon", geonameid=2996944, iati_identifier="FR-SIRET-21690123100011")
+        # IATI needs the reporting organisation's identifier: a project without one is left out of the file.
+        lyon = make_organisation("Ville de Lyon", geonameid=2996944, iati_identifier="FR-LYON-TEST")
         dakar = make_organisation("Ville de Dakar", geonameid=2253354)
         partnership = services.partnership_create(parties=[(lyon, "lead"), (dakar, "partner")],
                                                   publication_status="published")

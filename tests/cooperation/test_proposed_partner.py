@@ -89,3 +89,32 @@ def _dakar():
     from coopdec.territories.models import Locality
 
     return Locality.objects.get(geonameid=DAKAR)
+
+
+def test_partner_search_with_no_match_says_how_to_propose_one(client, lyon):
+    client.force_login(make_member(lyon))
+    parties = client.get("/organisations/search/", {"parties_q": "Zzyzx", "field": "parties"},
+                         HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    other = client.get("/organisations/search/", {"organisation_q": "Zzyzx", "field": "organisation"},
+                       HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    hint = "Partenaire pas encore enregistré ? Indiquez son nom ci-dessous"
+    assert (hint in parties, hint in other) == (True, False)
+
+
+def test_proposed_partner_can_be_claimed_by_its_people_with_an_access_request(client, lyon):
+    from django.contrib.auth.models import AnonymousUser
+
+    from coopdec.actors.models import AccessRequest
+    from coopdec.actors.selectors import organisations_to_join
+
+    dakar = actor_services.organisation_propose(user=make_member(lyon), name="Ville de Dakar",
+                                                kind=OrganisationKind.MUNICIPALITY, locality=_dakar())
+    search = {"organisation_q": "dakar", "field": "organisation"}
+    assert "Ville de Dakar" in client.get("/organisations/search/", {**search, "scope": "join"}).content.decode()
+    assert "Ville de Dakar" not in client.get("/organisations/search/", search).content.decode()
+    response = client.post("/access/", {"organisation": dakar.pk, "name": "Awa Ndiaye", "email": "awa@dakar.sn",
+                                        "function": "Maire adjointe"})
+    assert response.status_code == 200
+    assert list(AccessRequest.objects.values_list("organisation", "email")) == [(dakar.pk, "awa@dakar.sn")]
+    make_member(dakar)  # claimed: no longer offered to whoever does not see drafts
+    assert list(organisations_to_join(AnonymousUser()).filter(pk=dakar.pk)) == []

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coopdec.territories.models import Country, Locality, Subdivision
@@ -288,6 +288,8 @@ class AccessRequestForm(forms.Form):
         field = self.fields["organisation"]
         field.queryset = queryset  # type: ignore[attr-defined]
         field._visible = queryset  # type: ignore[attr-defined]  # what the picker's search offers
+        # As one types too: the proposed partners nobody administers yet (``organisations_to_join``).
+        field.widget.search_url = reverse("actors:organisation_search") + "?scope=join"
 
 
 class AccessRequestAnswerForm(forms.Form):

@@ -99,6 +99,13 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     return queryset.filter(condition)
 
 
+def organisations_to_join(user) -> QuerySet[Organisation]:
+    """The organisations one may ask to join (``/access/``): those ``user`` sees, and the partners
+    proposed from a partnership form that nobody administers yet (their people claim them)."""
+    unclaimed = Q(proposed_at__isnull=False) & ~Q(pk__in=Membership.objects.values("organisation_id"))
+    return Organisation.objects.filter(Q(pk__in=organisations_visible_to(user).values("pk")) | unclaimed)
+
+
 def organisations_of(user) -> QuerySet[Organisation]:
     """The organisations ``user`` is a member of ("My organisations")."""
     return Organisation.objects.filter(id__in=organisation_ids_of(user)).order_by("name")

@@ -334,8 +334,9 @@ def place_search(request):
 
 @require_safe
 def organisation_search(request):
-    organisations = selectors.search_organisations(_picker_query(request),
-                                                   queryset=selectors.organisations_visible_to(request.user))
+    """``scope=join``: what one may ask to join (the access-request picker), proposed partners included."""
+    scope = selectors.organisations_to_join if request.GET.get("scope") == "join" else selectors.organisations_visible_to
+    organisations = selectors.search_organisations(_picker_query(request), queryset=scope(request.user))
     return _picker_response(request, [(org.pk, org_label(org)) for org in organisations])
 
 
@@ -344,7 +345,7 @@ def organisation_search(request):
 
 def access_request(request):
     """Anyone (signed in or not) asks to become an editor of their organisation; the page says who answers."""
-    queryset = selectors.organisations_visible_to(request.user).select_related("country")
+    queryset = selectors.organisations_to_join(request.user).select_related("country")
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.get_full_name(), "email": request.user.email}

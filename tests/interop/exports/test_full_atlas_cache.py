@@ -2,12 +2,12 @@
 stored file; downloads count against their own, smaller rate limit."""
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from coopdec.atlas.index import bump_version
 from coopdec.interop.exports.cache import full_atlas_path
 from tests.atlas.conftest import build_atlas
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_full_atlas_download_answers_202_while_a_single_build_runs(
         assert waiting.json()["error"] == "building"
     assert DBTaskResult.objects.count() == 1  # asked twice, queued once
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
 
     ready, body = _get(client, "/api/v1/downloads/atlas.geojson", django_capture_on_commit_callbacks)
     assert ready.status_code == 200

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -15,6 +14,7 @@ from coopdec.interop.spreadsheet.jobs import spreadsheet_import_run
 from coopdec.interop.spreadsheet.services import spreadsheet_parse
 from coopdec.interop.spreadsheet.storage import upload_read, upload_store
 from tests import factories
+from tests.worker import run_worker
 
 from .test_import import ROWS, as_csv
 
@@ -42,7 +42,7 @@ def test_web_import_enqueues_a_task_that_the_worker_runs(client, editor, setting
     waiting = client.get(confirmed.url)
     assert b'http-equiv="refresh"' in waiting.content
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
 
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.rows_done, job.rows_refused) == ("done", 3, 3, 2)

@@ -108,3 +108,37 @@ def test_french_file_imported_end_to_end_with_places_named_and_a_chosen_place(cl
     mine = client.get(reverse("actors:mine"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert reverse("interop:import_status", args=[job.pk]) in mine
     assert "partenaires.csv" in mine
+
+
+def test_template_example_rows_are_all_ready_to_import(client):
+    parsed = spreadsheet_parse(client.get(reverse("interop:import_template")).content)
+    assert [(r.line, r.problems) for r in parsed.rows] == [(2, []), (3, []), (4, []), (5, [])]
+    assert parsed.rows[1].partnership == {"kind": "twinning", "status": "active", "start_date": "2015-06-20", "title": ""}
+
+
+def test_upload_page_says_labels_and_local_dates_are_accepted(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("interop:import_upload"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Les types et les statuts peuvent aussi s’écrire comme le site les affiche" in page
+
+
+def test_xlsx_date_cells_and_french_labels_are_read():
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from coopdec.interop.spreadsheet.services import COLUMNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    sheet.append(["", "Commune", "Lyon", "France", "", "commune", "Dakar", "Sénégal", "Jumelage", "Actif",
+                  datetime(2015, 6, 20), ""])
+    sheet.append(["", "commune", "Lyon", "France", "", "commune", "Ouagadougou", "Burkina Faso", "jumelage", "actif",
+                  42176, ""])  # a date typed in a cell formatted as a number
+    data = BytesIO()
+    workbook.save(data)
+
+    parsed = spreadsheet_parse(data.getvalue(), filename="partenaires.xlsx")
+    assert [(r.problems, r.partnership["start_date"]) for r in parsed.rows] == [([], "2015-06-20"), ([], "2015-06-21")]

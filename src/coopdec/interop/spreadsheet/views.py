@@ -37,7 +37,7 @@ EXAMPLE_ROWS = [
      "twinning", "active", "1990", ""],
     ["Ville de Poitiers", "commune", "Poitiers", "France", "", "commune", "Marburg", "Allemagne",
      "jumelage", "actif", "20/06/2015", ""],
-    ["", "region", "Réunion", "France", "", "", "", "", "", "", "", ""],
+    ["Département de la Gironde", "county", "Gironde", "France", "", "", "", "", "", "", "", ""],
     ["Cités Unies France", "ngo", "Paris", "France", "", "", "", "", "", "", "", ""],
 ]
 
