@@ -70,7 +70,7 @@ def full_atlas_build(fmt: str, version: int) -> str:
                     target.write(chunk)
             # Not response.close(): it sends request_finished, whose close_old_connections would drop the
             # task's (or the test's) database connection outside any request. Close what it holds instead.
-            for closable in response._resource_closers:
+            for closable in getattr(response, "_resource_closers", ()):  # what close() closes, less the signal
                 closable()
             partial.replace(path)  # atomic: a reader sees the whole file or none
         for old in path.parent.glob(f"atlas-*.{path.suffix.lstrip('.')}"):
