@@ -228,7 +228,7 @@ ACCESS: dict[str, list[Case]] = {
                                        case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
                                        case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
     "partnerships/<int:pk>/history/<int:history_id>/restore/": [case(_history("partnership"), POST=EDITOR)],
-    "partnerships/<int:pk>/themes/": [case(pk("partnership"), POST=EDITOR, data=lambda w: {"axes": ["water"]})],
+    "partnerships/<int:pk>/themes/": [case(pk("partnership"), POST=EDITOR, data=lambda w: {"axes": ["education"]})],
     "partnerships/<int:pk>/parties/": [case(pk("partnership"), POST=ADMIN,
                                             data=lambda w: {"organisations": [w["lyon"].pk], "role": "associate"})],
     "partnerships/<int:pk>/parties/<int:party_id>/": [

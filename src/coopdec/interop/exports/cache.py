@@ -68,7 +68,10 @@ def full_atlas_build(fmt: str, version: int) -> str:
             with partial.open("wb") as target:
                 for chunk in response:  # streamed or whole, the response's bytes
                     target.write(chunk)
-            response.close()
+            # Not response.close(): it sends request_finished, whose close_old_connections would drop the
+            # task's (or the test's) database connection outside any request. Close what it holds instead.
+            for closable in getattr(response, "_resource_closers", ()):  # what close() closes, less the signal
+                closable()
             partial.replace(path)  # atomic: a reader sees the whole file or none
         for old in path.parent.glob(f"atlas-*.{path.suffix.lstrip('.')}"):
             if old != path:
