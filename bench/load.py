@@ -240,7 +240,8 @@ class Stack:
 
 def start_gunicorn(stack: Stack, env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
     command = [str(BIN / "gunicorn"), "coopdec.wsgi", f"--bind={LOOPBACK}:{port}", f"--workers={workers}",
-               "--worker-class=gthread", "--threads=4", "--timeout=60", "--keep-alive=30"]
+               "--worker-class=gthread", "--threads=4", "--timeout=60", "--keep-alive=30",
+               "--config=python:coopdec.gunicorn_conf"]
     return stack.start(command, env, log)
 
 

@@ -1,0 +1,19 @@
+"""gunicorn settings read with ``gunicorn coopdec.wsgi --config python:coopdec.gunicorn_conf``.
+
+Each worker loads the atlas facet engine as soon as it starts, before it takes a request: otherwise
+the first atlas request of every worker waits for it (1-3 s, the p99 of bench/load.py).
+"""
+
+import logging
+
+logger = logging.getLogger("coopdec.gunicorn")
+
+
+def post_worker_init(worker) -> None:
+    from coopdec.atlas import facets
+
+    try:
+        engine = facets.engine()
+        logger.info("atlas facet engine ready in worker %s: %s documents", worker.pid, engine.n)
+    except Exception:  # a worker that cannot warm up still serves: the first request loads the engine
+        logger.exception("atlas facet engine not loaded at worker start")
