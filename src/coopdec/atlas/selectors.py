@@ -41,8 +41,10 @@ from coopdec.cooperation.models import (
     PartnershipStatus,
     SupportType,
 )
+from coopdec.territories import selectors as territory_selectors
 from coopdec.territories.models import Continent, Country
 from coopdec.territories.names import names_for_query
+from coopdec.territories.selectors import country_names
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_label
 
@@ -208,16 +210,6 @@ def _countries() -> dict[str, dict]:
     return {code: {"names": names, "numeric": numeric} for code, names, numeric in Country.objects.values_list("code", "names", "numeric")}
 
 
-def country_names() -> dict[str, str]:
-    """ISO alpha-2 code -> name in the user's language."""
-    return _country_names(get_language() or "")
-
-
-@lru_cache(maxsize=8)
-def _country_names(language: str) -> dict[str, str]:
-    return {code: localize(row["names"], language or None) or code for code, row in _countries().items()}
-
-
 def country_numeric_codes() -> dict[str, str]:
     """ISO alpha-2 code -> ISO numeric code (the ids of the Natural Earth shapes)."""
     return {code: row["numeric"] for code, row in _countries().items() if row["numeric"]}
@@ -264,7 +256,7 @@ def _value_label(facet: str, value: str, language: str) -> str:
 
 def clear_caches() -> None:
     _countries.cache_clear()
-    _country_names.cache_clear()
+    territory_selectors.clear_caches()
     _axes.cache_clear()
     _value_label.cache_clear()
     _profile_url_name.cache_clear()

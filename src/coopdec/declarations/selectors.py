@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import get_language
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.selectors import coordinated_country_codes, is_coordinator, organisation_ids_of
-from coopdec.common.i18n import localize
-from coopdec.territories.models import Country
+from coopdec.territories.selectors import country_names
 from coopdec.vocabularies.selectors import code_label
 
 from .models import (
@@ -143,17 +140,12 @@ def _cents(value) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.01"))
 
 
-@lru_cache(maxsize=8)
-def _country_labels(language: str) -> dict[str, str]:
-    # The register's names (with the display names people use), not the IATI codelist's English ones.
-    return {code: localize(names, language or None) or code for code, names in Country.objects.values_list("code", "names")}
-
-
 def recipient_label(recipient_type: str, code: str) -> str:
     if recipient_type == Recipient.UNALLOCATED or not code:
         return str(Recipient.UNALLOCATED.label)
     if recipient_type == Recipient.COUNTRY:
-        return _country_labels(get_language() or "").get(code) or code_label("Country", code)
+        # The register's names (the display names people use), not the IATI codelist's English ones.
+        return country_names().get(code) or code_label("Country", code)
     return code_label("Region", code)
 
 
