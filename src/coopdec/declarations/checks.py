@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from coopdec.common.i18n import localize
@@ -49,7 +48,7 @@ def previous_total(declaration: Declaration) -> Decimal | None:
                .order_by("-campaign__year").first())
     if earlier is None:
         return None
-    return (earlier.lines.aggregate(total=Sum("net_amount"))["total"] or Decimal(0)).quantize(Decimal("0.01"))
+    return earlier.total.quantize(Decimal("0.01"))  # kept by the services at each change
 
 
 def check(declaration: Declaration) -> list[Issue]:

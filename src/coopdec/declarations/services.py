@@ -126,9 +126,13 @@ def _editable(declaration: Declaration, revision: int | None) -> Declaration:
     return current
 
 
+def _lines_total(declaration: Declaration):
+    return declaration.lines.aggregate(total=Sum("net_amount"))["total"] or 0
+
+
 def _bump(declaration: Declaration, *, user, reason: str) -> Declaration:
     declaration.revision += 1
-    declaration.total = declaration.lines.aggregate(total=Sum("net_amount"))["total"] or 0
+    declaration.total = _lines_total(declaration)
     save_with_history(declaration, user=user, reason=reason)
     return declaration
 
@@ -157,7 +161,7 @@ def declaration_start(*, campaign: Campaign, organisation: Organisation, user, w
     if with_prefill:
         _save_proposal(declaration, prefill.propose(organisation=organisation, year=campaign.year, currency=campaign.currency),
                        user=user)
-        declaration.total = declaration.lines.aggregate(total=Sum("net_amount"))["total"] or 0
+        declaration.total = _lines_total(declaration)
         Declaration.objects.filter(pk=declaration.pk).update(total=declaration.total)  # the "created" version stands
     return declaration
 
