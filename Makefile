@@ -53,14 +53,15 @@ demo: install assets messages $(SECRET_FILE)
 	$(COOPDEC) db_worker --no-reload & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(COOPDEC) runserver $(HOST):$(PORT)
 
-# ruff check and mypy (docs/testing.md). No `ruff format --check`: the code is not in ruff's
-# format and is not reformatted wholesale (docs/decisions.md, 2026-11-26, session 4).
+# ruff check, ruff format --check (lines of at most 120) and mypy (docs/testing.md).
 lint: install $(SECRET_FILE)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
 
 test: install assets messages $(SECRET_FILE)
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
 	$(COOPDEC) makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -40,9 +40,40 @@ PREFILL_TARGET = 2.0  # seconds
 TOTALS_TARGET = 0.200  # seconds, p95
 TOTALS_COUNTRY, TOTALS_YEAR = "FR", 2024
 # Recipients of French decentralised cooperation, roughly by weight (docs: bench/synthetic.py).
-RECIPIENTS = {"SN": 8, "BF": 7, "ML": 5, "MA": 6, "TN": 5, "BJ": 5, "CM": 4, "CI": 4, "MG": 4, "NE": 3, "TG": 3,
-              "HT": 3, "VN": 4, "BR": 2, "MX": 1, "CO": 1, "PE": 1, "BO": 1, "NI": 1, "PS": 3, "LB": 3, "AM": 2,
-              "UA": 3, "MZ": 1, "CV": 2, "GN": 2, "KH": 2, "LA": 1, "DZ": 2, "MR": 2, "TD": 1, "GH": 1}
+RECIPIENTS = {
+    "SN": 8,
+    "BF": 7,
+    "ML": 5,
+    "MA": 6,
+    "TN": 5,
+    "BJ": 5,
+    "CM": 4,
+    "CI": 4,
+    "MG": 4,
+    "NE": 3,
+    "TG": 3,
+    "HT": 3,
+    "VN": 4,
+    "BR": 2,
+    "MX": 1,
+    "CO": 1,
+    "PE": 1,
+    "BO": 1,
+    "NI": 1,
+    "PS": 3,
+    "LB": 3,
+    "AM": 2,
+    "UA": 3,
+    "MZ": 1,
+    "CV": 2,
+    "GN": 2,
+    "KH": 2,
+    "LA": 1,
+    "DZ": 2,
+    "MR": 2,
+    "TD": 1,
+    "GH": 1,
+}
 REGIONS = ["289", "298", "498", "589", "619", "798", "889", "998"]  # south of Sahara, Africa, America, Middle East...
 CHANNELS = {"12002": 45, "23000": 20, "11002": 15, "12001": 5, "51000": 5, "40000": 4, "63000": 3, "60000": 3}
 
@@ -66,10 +97,14 @@ def timed(function, runs: int) -> tuple[list[float], list[float], object]:
     return walls, cpus, result
 
 
-def figures(walls: list[float], cpus: list[float], target: float | None = None, *, unit: float = 1.0, name: str = "s") -> str:
+def figures(
+    walls: list[float], cpus: list[float], target: float | None = None, *, unit: float = 1.0, name: str = "s"
+) -> str:
     p50, p95 = percentile(walls, 0.5), percentile(walls, 0.95)
-    text = (f"wall p50 {p50 * unit:.1f} / p95 {p95 * unit:.1f} {name}, CPU p50 {percentile(cpus, 0.5) * unit:.1f} / "
-            f"p95 {percentile(cpus, 0.95) * unit:.1f} {name} ({len(walls)} runs)")
+    text = (
+        f"wall p50 {p50 * unit:.1f} / p95 {p95 * unit:.1f} {name}, CPU p50 {percentile(cpus, 0.5) * unit:.1f} / "
+        f"p95 {percentile(cpus, 0.95) * unit:.1f} {name} ({len(walls)} runs)"
+    )
     if target is not None:
         text += f"; p95 / target {p95 / target:.2f} (target <= {target * unit:g} {name})"
     return text
@@ -123,31 +158,50 @@ def bench_prefill(runs: int, profile: bool) -> None:
 
     organisation = Organisation.objects.get(iati_identifier=REPORTER)
     projects = Project.objects.filter(lead_organisation=organisation).count()
-    outgoing = prefill.Transaction.objects.filter(project__lead_organisation=organisation, type__in=prefill.OUTGOING_TYPES)
+    outgoing = prefill.Transaction.objects.filter(
+        project__lead_organisation=organisation, type__in=prefill.OUTGOING_TYPES
+    )
     if not outgoing.exists():
         # The IOM file's only transactions are incoming commitments (type 11, one per activity): as imported,
         # the pre-fill reads nothing. Each commitment is paid out here as a disbursement (type 3) on the same
         # date, of the same value and currency, so that the pre-fill has the volume of a large reporter.
         walls, cpus, proposal = timed(lambda: prefill.propose(organisation=organisation, year=2018), 3)
-        print(f"\npre-fill as imported (no transaction of type 3 or 4 in the file), 2018: {len(proposal.lines)} lines, "
-              f"{figures(walls, cpus, unit=1000, name='ms')}")
+        print(
+            f"\npre-fill as imported (no transaction of type 3 or 4 in the file), 2018: {len(proposal.lines)} lines, "
+            f"{figures(walls, cpus, unit=1000, name='ms')}"
+        )
         commitments = prefill.Transaction.objects.filter(project__lead_organisation=organisation, type="11")
         prefill.Transaction.objects.bulk_create(
-            [prefill.Transaction(project_id=pid, type="3", date=day, value=value, currency=currency, reference="bench-disbursement")
-             for pid, day, value, currency in commitments.values_list("project_id", "date", "value", "currency").iterator()],
-            batch_size=5000)
+            [
+                prefill.Transaction(
+                    project_id=pid, type="3", date=day, value=value, currency=currency, reference="bench-disbursement"
+                )
+                for pid, day, value, currency in commitments.values_list(
+                    "project_id", "date", "value", "currency"
+                ).iterator()
+            ],
+            batch_size=5000,
+        )
         print(f"added {outgoing.count():,} disbursements (type 3), one per incoming commitment (type 11) of the file")
-    by_year = list(outgoing.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by("-n", "-year")[:5])
+    by_year = list(
+        outgoing.annotate(year=ExtractYear("date")).values("year").annotate(n=Count("id")).order_by("-n", "-year")[:5]
+    )
     year = by_year[0]["year"]
-    print(f"\n== pre-fill: {organisation.name} ({REPORTER}), {projects:,} projects; transactions of types 3/4 by year: "
-          + ", ".join(f"{row['year']}: {row['n']:,}" for row in by_year))
+    print(
+        f"\n== pre-fill: {organisation.name} ({REPORTER}), {projects:,} projects; transactions of types 3/4 by year: "
+        + ", ".join(f"{row['year']}: {row['n']:,}" for row in by_year)
+    )
     read = prefill._own_transactions(organisation, year).filter(type__in=prefill.OUTGOING_TYPES).count()
     contributions = Contribution.objects.filter(organisation=organisation, year=year).count()
     with CaptureQueriesContext(connection) as queries:
         prefill.propose(organisation=organisation, year=year)  # warm: rates and codelists are cached per process
     walls, cpus, proposal = timed(lambda: prefill.propose(organisation=organisation, year=year), runs)
-    print(f"declared year {year}: {len(proposal.lines):,} lines proposed from {read:,} transactions and {contributions:,} "
-          f"contributions read, {len(queries)} queries; gross {', '.join(f'{v:,.0f} {c}' for c, v in proposal.gross.items())}")
+    print(
+        f"declared year {year}: {len(proposal.lines):,} lines proposed from {read:,} transactions and "
+        f"{contributions:,} "
+        f"contributions read, {len(queries)} queries; gross "
+        f"{', '.join(f'{v:,.0f} {c}' for c, v in proposal.gross.items())}"
+    )
     print(f"propose: {figures(walls, cpus, PREFILL_TARGET, unit=1000, name='ms')}; {load()}")
     if profile:
         run_profile(lambda: prefill.propose(organisation=organisation, year=year))
@@ -177,25 +231,72 @@ def make_declarations(declarations: int, lines_each: int, seed: int = 14) -> obj
     started = time.perf_counter()
     sectors = sorted(code for code, item in codelist("Sector").items() if not item.withdrawn)
     # A few sectors carry most of the money (water, education, governance...), the rest a long tail.
-    favourites = [code for code in ("14030", "14031", "14050", "11110", "11330", "15112", "15150", "12220", "31120",
-                                    "43030", "23210", "41010", "16010", "32130") if code in sectors]
+    favourites = [
+        code
+        for code in (
+            "14030",
+            "14031",
+            "14050",
+            "11110",
+            "11330",
+            "15112",
+            "15150",
+            "12220",
+            "31120",
+            "43030",
+            "23210",
+            "41010",
+            "16010",
+            "32130",
+        )
+        if code in sectors
+    ]
     recipients, recipient_weights = list(RECIPIENTS), list(RECIPIENTS.values())
     channels, channel_weights = list(CHANNELS), list(CHANNELS.values())
     kinds = ["municipality"] * 8 + ["intermunicipal", "county", "region"]
     with transaction.atomic():
-        campaign = Campaign.objects.create(country_id=TOTALS_COUNTRY, year=TOTALS_YEAR, opens_on=date(TOTALS_YEAR + 1, 4, 15),
-                                           closes_on=date(TOTALS_YEAR + 1, 6, 30), is_demo=True)
+        campaign = Campaign.objects.create(
+            country_id=TOTALS_COUNTRY,
+            year=TOTALS_YEAR,
+            opens_on=date(TOTALS_YEAR + 1, 4, 15),
+            closes_on=date(TOTALS_YEAR + 1, 6, 30),
+            is_demo=True,
+        )
         names = [f"Collectivité de démonstration {number:05d}" for number in range(declarations)]
-        Organisation.objects.bulk_create([
-            Organisation(name=name, name_folded=fold(name), kind=rng.choice(kinds), country_id=TOTALS_COUNTRY,
-                         is_demo=True, source=Source.DEMO, source_ref=f"bench-aid-{number}",
-                         publication_status=PublicationStatus.PUBLISHED)
-            for number, name in enumerate(names)], batch_size=2000)
-        organisations = list(Organisation.objects.filter(source_ref__startswith="bench-aid-").values_list("id", flat=True))
+        Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=name,
+                    name_folded=fold(name),
+                    kind=rng.choice(kinds),
+                    country_id=TOTALS_COUNTRY,
+                    is_demo=True,
+                    source=Source.DEMO,
+                    source_ref=f"bench-aid-{number}",
+                    publication_status=PublicationStatus.PUBLISHED,
+                )
+                for number, name in enumerate(names)
+            ],
+            batch_size=2000,
+        )
+        organisations = list(
+            Organisation.objects.filter(source_ref__startswith="bench-aid-").values_list("id", flat=True)
+        )
         now = timezone.now()
-        Declaration.objects.bulk_create([
-            Declaration(campaign=campaign, organisation_id=pk, status=DeclarationStatus.SUBMITTED, submitted_at=now,
-                        revision=2, is_demo=True) for pk in organisations], batch_size=2000)
+        Declaration.objects.bulk_create(
+            [
+                Declaration(
+                    campaign=campaign,
+                    organisation_id=pk,
+                    status=DeclarationStatus.SUBMITTED,
+                    submitted_at=now,
+                    revision=2,
+                    is_demo=True,
+                )
+                for pk in organisations
+            ],
+            batch_size=2000,
+        )
         rows = []
         for declaration_id in campaign.declarations.values_list("id", flat=True):
             for position in range(1, lines_each + 1):
@@ -209,11 +310,19 @@ def make_declarations(declarations: int, lines_each: int, seed: int = 14) -> obj
                 amount = Decimal(round(rng.lognormvariate(9.5, 1.2), 2)).quantize(Decimal("0.01"))
                 cofinancing = (amount * Decimal(rng.choice([0, 0, 0, 10, 25, 50])) / 100).quantize(Decimal("0.01"))
                 line = DeclarationLine(
-                    declaration_id=declaration_id, position=position, recipient_type=recipient_type, recipient_code=code,
+                    declaration_id=declaration_id,
+                    position=position,
+                    recipient_type=recipient_type,
+                    recipient_code=code,
                     sector=rng.choice(favourites) if rng.random() < 0.7 else rng.choice(sectors),
-                    channel=rng.choices(channels, channel_weights)[0], amount=amount, original_amount=amount,
-                    original_currency="EUR", cofinancing=cofinancing, cofinancing_confirmed=bool(cofinancing) or None,
-                    source="manual", **{name: rng.choice([None, 0, 0, 1, 1, 2]) for name in POLICY_MARKERS},
+                    channel=rng.choices(channels, channel_weights)[0],
+                    amount=amount,
+                    original_amount=amount,
+                    original_currency="EUR",
+                    cofinancing=cofinancing,
+                    cofinancing_confirmed=bool(cofinancing) or None,
+                    source="manual",
+                    **{name: rng.choice([None, 0, 0, 1, 1, 2]) for name in POLICY_MARKERS},
                 )
                 line.net_amount = line.compute_net_amount()
                 rows.append(line)
@@ -221,8 +330,10 @@ def make_declarations(declarations: int, lines_each: int, seed: int = 14) -> obj
                 DeclarationLine.objects.bulk_create(rows, batch_size=2000)
                 rows = []
         DeclarationLine.objects.bulk_create(rows, batch_size=2000)
-    print(f"created {declarations:,} organisations and submitted declarations, {declarations * lines_each:,} lines: "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"created {declarations:,} organisations and submitted declarations, {declarations * lines_each:,} lines: "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     return campaign
 
 
@@ -242,27 +353,37 @@ def bench_totals(declarations: int, lines_each: int, runs: int, profile: bool) -
     print(f"lines in the database: {DeclarationLine.objects.count():,}; {load()}")
     # The bulk load bypassed the services, which keep the campaign's sums: compute them once from the lines.
     walls, cpus, rows = timed(lambda: campaign_totals.rebuild(campaign), 3)
-    print(f"totals.rebuild (sums computed from every line, after a bulk load): {rows} sums; "
-          f"{figures(walls, cpus, unit=1000, name='ms')}; {load()}")
+    print(
+        f"totals.rebuild (sums computed from every line, after a bulk load): {rows} sums; "
+        f"{figures(walls, cpus, unit=1000, name='ms')}; {load()}"
+    )
     with CaptureQueriesContext(connection) as queries:
         totals = selectors.national_totals(campaign)
     walls, cpus, totals = timed(lambda: selectors.national_totals(campaign), runs)
-    print(f"national_totals: total {totals.total:,} {totals.currency}, {totals.declarations:,} declarations, "
-          f"{len(totals.by_recipient)} recipients, {len(totals.by_sector)} sectors, {len(totals.by_channel)} channels, "
-          f"{len(queries)} queries")
+    print(
+        f"national_totals: total {totals.total:,} {totals.currency}, {totals.declarations:,} declarations, "
+        f"{len(totals.by_recipient)} recipients, {len(totals.by_sector)} sectors, {len(totals.by_channel)} channels, "
+        f"{len(queries)} queries"
+    )
     print(f"national_totals: {figures(walls, cpus, TOTALS_TARGET, unit=1000, name='ms')}; {load()}")
     declaration = campaign.declarations.first()
     signs = iter([-1, 1] * runs)
     walls, cpus, _none = timed(lambda: campaign_totals.add(declaration, sign=next(signs)), runs * 2)
-    print(f"totals.add (one {lines_each}-line declaration submitted or reopened): "
-          f"{figures(walls, cpus, unit=1000, name='ms')}; {load()}")
+    print(
+        f"totals.add (one {lines_each}-line declaration submitted or reopened): "
+        f"{figures(walls, cpus, unit=1000, name='ms')}; {load()}"
+    )
     with CaptureQueriesContext(connection) as queries:
         progress = selectors.campaign_progress(campaign)
     walls, cpus, progress = timed(lambda: selectors.campaign_progress(campaign), max(3, runs // 3))
-    print(f"campaign_progress: {progress.total:,} organisations {({str(k): v for k, v in progress.counts.items()})}, {len(queries)} queries")
+    print(
+        f"campaign_progress: {progress.total:,} organisations { ({str(k): v for k, v in progress.counts.items()}) }, "
+        f"{len(queries)} queries"
+    )
     print(f"campaign_progress: {figures(walls, cpus, unit=1000, name='ms')}; {load()}")
-    walls, cpus, _progress = timed(lambda: selectors.campaign_progress(campaign, with_rows=False, region="FR-ARA"),
-                                   max(3, runs // 3))
+    walls, cpus, _progress = timed(
+        lambda: selectors.campaign_progress(campaign, with_rows=False, region="FR-ARA"), max(3, runs // 3)
+    )
     print(f"campaign_progress (counts only, one region): {figures(walls, cpus, unit=1000, name='ms')}")
     if profile:
         run_profile(lambda: selectors.national_totals(campaign))

@@ -144,11 +144,20 @@ def sample_paths(url: str) -> tuple[list[str], list[str]]:
     import psycopg
 
     with psycopg.connect(url) as db:
-        countries = [row[0] for row in db.execute(
-            "SELECT o.country_id, count(*) FROM cooperation_project p JOIN actors_organisation o ON o.id = p.lead_organisation_id "
-            "GROUP BY 1 ORDER BY 2 DESC LIMIT 10").fetchall()]
-        ids = [row[0] for row in db.execute(
-            "SELECT id FROM cooperation_project WHERE publication_status = 'published' ORDER BY random() LIMIT 500").fetchall()]
+        countries = [
+            row[0]
+            for row in db.execute(
+                "SELECT o.country_id, count(*) FROM cooperation_project p JOIN actors_organisation o ON o.id = "
+                "p.lead_organisation_id "
+                "GROUP BY 1 ORDER BY 2 DESC LIMIT 10"
+            ).fetchall()
+        ]
+        ids = [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM cooperation_project WHERE publication_status = 'published' ORDER BY random() LIMIT 500"
+            ).fetchall()
+        ]
     statuses = ["2", "3", "4"]
     lists = [f"/api/v1/projects?country={c}&status={s}" for c in countries for s in statuses]
     if not countries:  # projects without a lead organisation: filter by partnership party country
@@ -182,8 +191,12 @@ def server_pids(server_pid: int, url: str, application: str) -> tuple[list[int],
             except (OSError, IndexError, ValueError):
                 continue
     with psycopg.connect(url, autocommit=True) as db:
-        backends = [row[0] for row in db.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application]).fetchall()]
+        backends = [
+            row[0]
+            for row in db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application]
+            ).fetchall()
+        ]
     return gunicorn, backends
 
 
@@ -223,7 +236,8 @@ def report(label: str, rounds: list[dict]) -> None:
 
     print(
         f"  {label:<44} {n / sum(r['elapsed'] for r in rounds):6.0f} req/s   p50 {percentile(0.5):7.1f} ms   "
-        f"p95 {percentile(0.95):7.1f} ms   p99 {percentile(0.99):7.1f} ms   server CPU {1000 * (python + database) / max(n, 1):5.1f} "
+        f"p95 {percentile(0.95):7.1f} ms   p99 {percentile(0.99):7.1f} ms   server CPU "
+        f"{1000 * (python + database) / max(n, 1):5.1f} "
         f"ms/req (gunicorn {1000 * python / max(n, 1):4.1f} + PostgreSQL {1000 * database / max(n, 1):4.1f})   "
         f"load {min(loads):.1f}-{max(loads):.1f}   (n={n}{', not 200: ' + str(others) if others else ''})"
     )
@@ -235,10 +249,21 @@ def serve(env: dict, source: Path, application: str) -> tuple[subprocess.Popen, 
     port = free_port()
     url = env["DATABASE_URL"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "coopdec.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coopdec.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
         env={**env, "PYTHONPATH": str(source), "DATABASE_URL": f"{url}?application_name={application}"},
-        cwd=ROOT, start_new_session=True,
+        cwd=ROOT,
+        start_new_session=True,
     )
     server.database = (url, application)
     wait_until_up(port)
@@ -254,8 +279,11 @@ def compare(versions: list[tuple[str, Path]], env: dict, lists: list[str], recor
             servers.append((label, *serve(env, source, f"coopdec-bench-api-{number}")))
         for _label, _server, port in servers:
             measure(port, lists[:3] + records[:20], 3, 2)  # warm-up, not counted
-        targets = [("list, two filters (country + status)", lists), ("single record", records),
-                   ("static file (WhiteNoise), the ceiling", ["/static/web/coopdec.css"])]
+        targets = [
+            ("list, two filters (country + status)", lists),
+            ("single record", records),
+            ("static file (WhiteNoise), the ceiling", ["/static/web/coopdec.css"]),
+        ]
         for target, paths in targets:
             rounds: dict[str, list[dict]] = {label: [] for label, _server, _port in servers}
             for _round in range(args.rounds):
@@ -279,13 +307,20 @@ def export_revision(revision: str, into: Path) -> Path:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_load":
-        port, seconds, concurrency, paths = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
+        port, seconds, concurrency, paths = (
+            int(sys.argv[2]),
+            float(sys.argv[3]),
+            int(sys.argv[4]),
+            json.loads(sys.argv[5]),
+        )
         result = load(port, paths, seconds, concurrency)
         result["statuses"] = {str(k): v for k, v in result["statuses"].items()}
         print(json.dumps(result))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default=DEFAULT_DATABASE, help="PostgreSQL URL (its database is dropped and created)")
+    parser.add_argument(
+        "--database", default=DEFAULT_DATABASE, help="PostgreSQL URL (its database is dropped and created)"
+    )
     parser.add_argument("--size", choices=SIZES, default="100k")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
@@ -296,13 +331,20 @@ def main() -> None:
 
     var = Path(tempfile.mkdtemp(prefix="coopdec-api-bench-"))
     env = {
-        **os.environ, "DATABASE_URL": args.database, "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
-        "COOPDEC_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "coopdec.settings", "API_TRUSTED_PROXIES": "1",
+        **os.environ,
+        "DATABASE_URL": args.database,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
+        "COOPDEC_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "coopdec.settings",
+        "API_TRUSTED_PROXIES": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     try:
-        print(f"== API benchmark: {args.size} projects on PostgreSQL, gunicorn 2 workers, {args.concurrency} connections, "
-              f"{args.seconds:.0f} s per target")
+        print(
+            f"== API benchmark: {args.size} projects on PostgreSQL, gunicorn 2 workers, {args.concurrency} "
+            "connections, "
+            f"{args.seconds:.0f} s per target"
+        )
         setup_database(args.database, SIZES[args.size], env, reuse=args.reuse)
         run([sys.executable, "-m", "coopdec", "collectstatic", "--no-input", "-v", "0"], env)
         lists, records = sample_paths(args.database)

@@ -125,7 +125,12 @@ def engine_columns(n_projects: int, seed: int = 1):
     sectors = {a.code: a.sectors for a in Axis.objects.all()}
     n_orgs, n_partnerships = n_projects // 16, n_projects // 10
     north, south = list(NORTH), list(SOUTH)
-    org_country = [rng.choices(north, weights=list(NORTH.values()))[0] if rng.random() < 0.55 else rng.choices(south, weights=list(SOUTH.values()))[0] for _ in range(n_orgs)]
+    org_country = [
+        rng.choices(north, weights=list(NORTH.values()))[0]
+        if rng.random() < 0.55
+        else rng.choices(south, weights=list(SOUTH.values()))[0]
+        for _ in range(n_orgs)
+    ]
     columns = [[] for _ in range(18)]
 
     def add(*values):
@@ -135,23 +140,79 @@ def engine_columns(n_projects: int, seed: int = 1):
     doc = 0
     for i in range(n_orgs):
         doc += 1
-        add(doc, "organisation", i, org_country[i], " ".join(sorted({rng.choice(south)})), "", "", "", "", "", "municipality", "",
-            None, rng.uniform(-40, 60), rng.uniform(-120, 120), rng.randint(0, 30), None, "")
+        add(
+            doc,
+            "organisation",
+            i,
+            org_country[i],
+            " ".join(sorted({rng.choice(south)})),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "municipality",
+            "",
+            None,
+            rng.uniform(-40, 60),
+            rng.uniform(-120, 120),
+            rng.randint(0, 30),
+            None,
+            "",
+        )
     parties = []
     for i in range(n_partnerships):
         doc += 1
         members = sorted({org_country[rng.randrange(n_orgs)] for _ in range(2 if rng.random() < 0.85 else 4)})
         parties.append(members)
-        add(doc, "partnership", i, " ".join(members), " ".join(members), "", "", "", "", "bilateral", "twinning", "active",
-            rng.randint(1960, 2026), None, None, 0, None, "")
+        add(
+            doc,
+            "partnership",
+            i,
+            " ".join(members),
+            " ".join(members),
+            "",
+            "",
+            "",
+            "",
+            "bilateral",
+            "twinning",
+            "active",
+            rng.randint(1960, 2026),
+            None,
+            None,
+            0,
+            None,
+            "",
+        )
     axis_codes, axis_weights = list(AXIS_WEIGHTS), list(AXIS_WEIGHTS.values())
     for i in range(n_projects):
         doc += 1
         countries = " ".join(parties[rng.randrange(n_partnerships)])
         axis = rng.choices(axis_codes, weights=axis_weights)[0]
-        codes = sorted({c for c in rng.sample(sectors[axis], k=min(2, len(sectors[axis])))} | {c[:3] for c in sectors[axis][:1]})
-        add(doc, "project", i, countries, countries, axis, " ".join(codes), AXIS_SDGS[axis], rng.choice(["technical", "financial", "human technical"]),
-            "bilateral", "twinning", rng.choice("12344"), rng.randint(1995, 2026), None, None, 0, rng.lognormvariate(10.5, 1.3), rng.choice(["EUR"] * 8 + ["XOF", "USD"]))
+        codes = sorted(
+            {c for c in rng.sample(sectors[axis], k=min(2, len(sectors[axis])))} | {c[:3] for c in sectors[axis][:1]}
+        )
+        add(
+            doc,
+            "project",
+            i,
+            countries,
+            countries,
+            axis,
+            " ".join(codes),
+            AXIS_SDGS[axis],
+            rng.choice(["technical", "financial", "human technical"]),
+            "bilateral",
+            "twinning",
+            rng.choice("12344"),
+            rng.randint(1995, 2026),
+            None,
+            None,
+            0,
+            rng.lognormvariate(10.5, 1.3),
+            rng.choice(["EUR"] * 8 + ["XOF", "USD"]),
+        )
     import numpy as np
 
     columns.extend([""] * doc for _ in range(len(COLUMNS_READ) - len(columns)))  # offers, seeks: none here
@@ -169,19 +230,31 @@ def engine_only(args) -> None:
     n = SIZES[args.size]
     started = time.perf_counter()
     data = engine_columns(n)
-    print(f"== facet engine alone: {args.size} projects, synthetic columns (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"== facet engine alone: {args.size} projects, synthetic columns (load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores)"
+    )
     started = time.perf_counter()
     engine = Engine(1, data=data)
     print(f"  engine: {engine.n} documents built in {time.perf_counter() - started:.1f} s")
     rng = np.random.default_rng(3)
     masks = [rng.random(engine.n) < fraction for fraction in (0.002, 0.01, 0.05, 0.2, 0.5)]
-    filters = [{"country": "FR", "type": "project"}, {"continent": "AF", "status": "2"}, {"partner_country": "SN", "axis": "education"},
-               {"country": "DE", "start_year": "2015-2026"}, {"continent": "AF", "support": "technical"}]
+    filters = [
+        {"country": "FR", "type": "project"},
+        {"continent": "AF", "status": "2"},
+        {"partner_country": "SN", "axis": "education"},
+        {"country": "DE", "start_year": "2015-2026"},
+        {"continent": "AF", "support": "technical"},
+    ]
     calls = [lambda m=m, f=f: engine.search(AtlasQuery.from_params(f), m, m) for m in masks for f in filters]
     timed("text hits (0.2-50 %) + two facets + counts", calls, args.rounds)
     timed("empty query + facet counts", [lambda: engine.search(AtlasQuery(), None, None)], args.rounds * 10)
     stats = [AtlasQuery()] + [AtlasQuery.from_params({"axis": a}) for a in ("water-sanitation", "education", "culture")]
-    timed("statistics by country", [lambda q=q: selectors.statistics_of(engine, q, "country", None) for q in stats], args.rounds * 3)
+    timed(
+        "statistics by country",
+        [lambda q=q: selectors.statistics_of(engine, q, "country", None) for q in stats],
+        args.rounds * 3,
+    )
     maps = [AtlasQuery.from_params({"country": c}) for c in COUNTRIES]
     timed("map data for a country", [lambda q=q: selectors.map_data_of(engine, q, None) for q in maps], args.rounds)
 
@@ -197,10 +270,16 @@ def setup_database(args, tmp: Path) -> str:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [reference]).fetchone():
                 conn.execute(f'CREATE DATABASE "{reference}"')
-                subprocess.run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True)
-                subprocess.run([sys.executable, "-m", "coopdec", "load_reference"], env=env, check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True
+                )
+                subprocess.run(
+                    [sys.executable, "-m", "coopdec", "load_reference"], env=env, check=True, stdout=subprocess.DEVNULL
+                )
             else:  # migrations added since the template was made
-                subprocess.run([sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True)
+                subprocess.run(
+                    [sys.executable, "-m", "coopdec", "migrate", "--no-input", "-v", "0"], env=env, check=True
+                )
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{reference}"')
         return url
@@ -242,8 +321,13 @@ def copy_documents(source: Path) -> int:
         cursor.execute("SET maintenance_work_mem = '1GB'")
         for name, expression in fulltext.items():
             cursor.execute(f"CREATE INDEX {name} ON atlas_searchdocument USING gin {expression}")
-        cursor.execute("SELECT setval(pg_get_serial_sequence('atlas_searchdocument', 'id'), (SELECT max(id) FROM atlas_searchdocument))")
-        cursor.execute("VACUUM ANALYZE atlas_searchdocument") if connection.get_autocommit() else cursor.execute("ANALYZE atlas_searchdocument")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('atlas_searchdocument', 'id'), (SELECT max(id) FROM "
+            "atlas_searchdocument))"
+        )
+        cursor.execute("VACUUM ANALYZE atlas_searchdocument") if connection.get_autocommit() else cursor.execute(
+            "ANALYZE atlas_searchdocument"
+        )
         bump_version()
     return copied
 
@@ -269,7 +353,8 @@ def replicate(source: str, target: str, times: int) -> int:
         for copy in range(1, times):
             db.execute(
                 f"INSERT INTO atlas_searchdocument (id, object_id, {', '.join(fields)}) "  # noqa: S608 (fixed names)
-                f"SELECT id + {copy * step}, object_id + {copy * step}, {', '.join(fields)} FROM atlas_searchdocument WHERE id < {step}"
+                f"SELECT id + {copy * step}, object_id + {copy * step}, {', '.join(fields)} FROM "
+                f"atlas_searchdocument WHERE id < {step}"
             )
         db.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('rebuild')")
         db.execute("INSERT INTO atlas_search_fts(atlas_search_fts) VALUES ('optimize')")
@@ -298,7 +383,10 @@ def _replicate_postgresql(source: str, target: str, times: int, fields: list[str
         db.execute("SET maintenance_work_mem = '1GB'")
         for index, expression in fulltext.items():
             db.execute(f"CREATE INDEX {index} ON atlas_searchdocument USING gin {expression}")
-        db.execute("SELECT setval(pg_get_serial_sequence('atlas_searchdocument', 'id'), (SELECT max(id) FROM atlas_searchdocument))")
+        db.execute(
+            "SELECT setval(pg_get_serial_sequence('atlas_searchdocument', 'id'), (SELECT max(id) FROM "
+            "atlas_searchdocument))"
+        )
         db.execute("UPDATE atlas_indexstate SET version = floor(random() * 4e18)::bigint + 1")
         db.execute("VACUUM ANALYZE atlas_searchdocument")
         return db.execute("SELECT count(*) FROM atlas_searchdocument").fetchone()[0]
@@ -307,15 +395,29 @@ def _replicate_postgresql(source: str, target: str, times: int, fields: list[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=SIZES, default="10k")
-    parser.add_argument("--database", help="postgres://user:password@host:5432/name (dropped and created); default: SQLite copy")
+    parser.add_argument(
+        "--database", help="postgres://user:password@host:5432/name (dropped and created); default: SQLite copy"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database and print its path")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--reuse", metavar="URL", help="measure a database already built by --keep (no build)")
-    parser.add_argument("--replicate", nargs=3, metavar=("SOURCE", "TARGET", "TIMES"),
-                        help="write TARGET, a copy of SOURCE (SQLite files or PostgreSQL URLs) whose index holds TIMES copies of its documents, and stop")
-    parser.add_argument("--documents-from", metavar="SQLITE_FILE",
-                        help="with --database: copy the atlas documents of a SQLite database kept by --keep instead of building")
-    parser.add_argument("--engine-only", action="store_true", help="the facet engine alone on synthetic columns (reads reference data from var/coopdec.sqlite3)")
+    parser.add_argument(
+        "--replicate",
+        nargs=3,
+        metavar=("SOURCE", "TARGET", "TIMES"),
+        help="write TARGET, a copy of SOURCE (SQLite files or PostgreSQL URLs) whose index holds TIMES copies "
+        "of its documents, and stop",
+    )
+    parser.add_argument(
+        "--documents-from",
+        metavar="SQLITE_FILE",
+        help="with --database: copy the atlas documents of a SQLite database kept by --keep instead of building",
+    )
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="the facet engine alone on synthetic columns (reads reference data from var/coopdec.sqlite3)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench")
     if args.replicate:
@@ -352,23 +454,36 @@ def main() -> None:
         from coopdec.atlas.filters import AtlasQuery
 
         n = SIZES[args.size]
-        print(f"== atlas benchmark: {args.size} projects on {connection.vendor} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print(
+            f"== atlas benchmark: {args.size} projects on {connection.vendor} (load average {os.getloadavg()[0]:.1f} "
+            f"on {os.cpu_count()} cores)"
+        )
         if args.documents_from:
             started = time.perf_counter()
             copied = copy_documents(Path(args.documents_from))
-            print(f"  data: {copied} atlas documents copied from {args.documents_from} in {time.perf_counter() - started:.0f} s "
-                  "(the index only: the records themselves stay in the SQLite file)")
+            print(
+                f"  data: {copied} atlas documents copied from {args.documents_from} in "
+                f"{time.perf_counter() - started:.0f} s "
+                "(the index only: the records themselves stay in the SQLite file)"
+            )
         elif not args.reuse:
             counts = build(n, progress=lambda line: None)
-            print(f"  data: {counts['organisations']} organisations, {counts['partnerships']} partnerships, {counts['projects']} projects; "
-                  f"inserted in {counts['build_seconds']} s, indexed in {counts['reindex_seconds']} s")
+            print(
+                f"  data: {counts['organisations']} organisations, {counts['partnerships']} partnerships, "
+                f"{counts['projects']} projects; "
+                f"inserted in {counts['build_seconds']} s, indexed in {counts['reindex_seconds']} s"
+            )
         started, started_cpu, started_server = time.perf_counter(), time.process_time(), _server_cpu()
         engine = facets.engine()
         words = engine.words
-        print(f"  facet engine: {engine.n} documents loaded in {time.perf_counter() - started:.1f} s "
-              f"(CPU {time.process_time() - started_cpu:.1f} s here, {_server_cpu() - started_server:.1f} s in the database server; of which words {getattr(engine, 'words_seconds', 0):.1f} s wall); "
-              f"vocabulary {len(words.vocabulary or ())} terms, kept in memory: {len(words.terms)} terms and "
-              f"{len(words.prefixes)} prefixes ({words.memory() / 1e6:.1f} MB), threshold {wordbits.threshold(engine.n)} documents")
+        print(
+            f"  facet engine: {engine.n} documents loaded in {time.perf_counter() - started:.1f} s "
+            f"(CPU {time.process_time() - started_cpu:.1f} s here, {_server_cpu() - started_server:.1f} s in the "
+            f"database server; of which words {getattr(engine, 'words_seconds', 0):.1f} s wall); "
+            f"vocabulary {len(words.vocabulary or ())} terms, kept in memory: {len(words.terms)} terms and "
+            f"{len(words.prefixes)} prefixes ({words.memory() / 1e6:.1f} MB), threshold "
+            f"{wordbits.threshold(engine.n)} documents"
+        )
 
         # A worker's first request loads the URL configuration and label caches: not a search cost.
         selectors.search(AtlasQuery())
@@ -378,18 +493,33 @@ def main() -> None:
         timed("text query + two facets + counts (first time)", calls, 1)
         # Words the engine does not keep, the most frequent first (just under the threshold: the
         # database's worst case), each asked for the first time.
-        rare = sorted((t for t, c in (words.vocabulary or {}).items() if t not in words.terms and len(t) >= 4 and t.isalpha()),
-                      key=lambda t: -words.vocabulary[t])[:15]
+        rare = sorted(
+            (t for t, c in (words.vocabulary or {}).items() if t not in words.terms and len(t) >= 4 and t.isalpha()),
+            key=lambda t: -words.vocabulary[t],
+        )[:15]
         if rare:
             rare_queries = [AtlasQuery.from_params({"q": t, **f}) for t, (_q, f) in zip(rare, QUERIES, strict=False)]
-            timed(f"rare word + two facets (database; {words.vocabulary[rare[-1]]}-{words.vocabulary[rare[0]]} docs)",
-                  [lambda q=q: selectors.search(q) for q in rare_queries], 1)
+            timed(
+                f"rare word + two facets (database; {words.vocabulary[rare[-1]]}-{words.vocabulary[rare[0]]} docs)",
+                [lambda q=q: selectors.search(q) for q in rare_queries],
+                1,
+            )
         # The same words again with other facets: what a user refining a search does.
         refined = [AtlasQuery.from_params({"q": q, "type": "partnership", "continent": "EU"}) for q, _f in QUERIES]
-        timed("text query + two facets + counts (words seen)", [lambda q=q: selectors.search(q) for q in refined], args.rounds)
+        timed(
+            "text query + two facets + counts (words seen)",
+            [lambda q=q: selectors.search(q) for q in refined],
+            args.rounds,
+        )
         timed("empty query + facet counts", [lambda: selectors.search(AtlasQuery())], args.rounds * 10)
-        stats_queries = [AtlasQuery()] + [AtlasQuery.from_params({"axis": a}) for a in ("water-sanitation", "education", "culture")]
-        timed("statistics by country", [lambda q=q: selectors.statistics(q, "country") for q in stats_queries], args.rounds * 3)
+        stats_queries = [AtlasQuery()] + [
+            AtlasQuery.from_params({"axis": a}) for a in ("water-sanitation", "education", "culture")
+        ]
+        timed(
+            "statistics by country",
+            [lambda q=q: selectors.statistics(q, "country") for q in stats_queries],
+            args.rounds * 3,
+        )
         map_queries = [AtlasQuery.from_params({"country": c}) for c in COUNTRIES]
         timed("map data for a country", [lambda q=q: selectors.map_data(q) for q in map_queries], args.rounds)
         # The pages, before the edit below: at 1M an edit makes this process's engine stale, and
@@ -399,11 +529,16 @@ def main() -> None:
         from django.test import Client
 
         # Rendering only: static URLs without the collected manifest.
-        settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         client = Client(SERVER_NAME="localhost")
         pages = [f"/atlas/?q={q}&country={c}" for (q, _f), c in zip(QUERIES, COUNTRIES * 2, strict=False)]
         client.get(pages[0])  # templates compiled, translations loaded
-        timed("atlas page, HTML rendered (text + facet)", [lambda url=url: client.get(url) for url in pages], args.rounds)
+        timed(
+            "atlas page, HTML rendered (text + facet)", [lambda url=url: client.get(url) for url in pages], args.rounds
+        )
         timed("atlas page, HTML rendered (empty query)", [lambda: client.get("/atlas/")], args.rounds * 5)
         maps = [url.replace("/atlas/", "/atlas/map.json") for url in pages]
         timed("map data JSON (text + facet)", [lambda url=url: client.get(url) for url in maps], args.rounds)
@@ -415,14 +550,23 @@ def main() -> None:
         written = index.reindex(projects=[project])
         started, started_cpu = time.perf_counter(), time.process_time()
         updated = facets.refreshed(engine, index.current_version())
-        print(f"  edit: {written} documents reindexed; engine brought up to date in {time.perf_counter() - started:.2f} s "
-              f"(CPU {time.process_time() - started_cpu:.2f} s; {'delta' if updated.changes_since_saved else 'full rebuild'})")
+        print(
+            f"  edit: {written} documents reindexed; engine brought up to date in "
+            f"{time.perf_counter() - started:.2f} s "
+            f"(CPU {time.process_time() - started_cpu:.2f} s; "
+            f"{'delta' if updated.changes_since_saved else 'full rebuild'})"
+        )
         # What the pages cost while ``facets.engine()`` brings this process's engine up to date
         # after that edit: in a thread above SYNC_RELOAD_LIMIT documents (at 1M, seconds of CPU
         # that the pages share), synchronously below (the first page waits for it).
-        timed("atlas page, during the engine update after an edit", [lambda url=url: client.get(url) for url in pages], 1)
-        print("  load average at the end: {:.1f} {:.1f} {:.1f}; peak memory of this process {:.0f} MB".format(
-            *os.getloadavg(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        timed(
+            "atlas page, during the engine update after an edit", [lambda url=url: client.get(url) for url in pages], 1
+        )
+        print(
+            "  load average at the end: {:.1f} {:.1f} {:.1f}; peak memory of this process {:.0f} MB".format(
+                *os.getloadavg(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            )
+        )
     finally:
         if args.keep and not args.database:
             print(f"  database kept: {tmp}")

@@ -93,7 +93,8 @@ def import_rounds(
                 f"{done['reader_cpu_seconds']:.1f} of it in a reader process), "
                 f"{counts['created'] / done['seconds']:,.0f} activities/s, peak RSS {done['max_rss_mb']} MB "
                 f"({done['reader_max_rss_mb']} MB of it the reader's); "
-                f"ratio to the walk {walk_seconds / done['seconds']:.2f} wall, {walk_cpu / done['cpu_seconds']:.2f} CPU; "
+                f"ratio to the walk {walk_seconds / done['seconds']:.2f} wall, {walk_cpu / done['cpu_seconds']:.2f} "
+                "CPU; "
                 f"{load()}"
             )
     template.unlink()
@@ -163,9 +164,7 @@ def load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--copies", type=int, default=61, help="copies of the 577 activities (default 61: ~35,000)"
-    )
+    parser.add_argument("--copies", type=int, default=61, help="copies of the 577 activities (default 61: ~35,000)")
     parser.add_argument(
         "--export-total",
         type=int,
@@ -205,9 +204,7 @@ def main() -> None:
 
     walked, walk_seconds, walk_cpu = raw_walk(large)
     walk_rate = walked / walk_seconds
-    print(
-        f"raw iterparse walk: {walk_seconds:.1f} s ({walk_cpu:.1f} s CPU), {walk_rate:,.0f} activities/s"
-    )
+    print(f"raw iterparse walk: {walk_seconds:.1f} s ({walk_cpu:.1f} s CPU), {walk_rate:,.0f} activities/s")
 
     if options.compare_with:
         import_rounds(
@@ -222,7 +219,8 @@ def main() -> None:
     import_rate = counts["created"] / imported["seconds"]
     print(
         f"iati_import into a fresh SQLite database: {imported['seconds']:.1f} s ({imported['cpu_seconds']:.1f} s CPU, "
-        f"{imported['reader_cpu_seconds']:.1f} of it in the reader process), {import_rate:,.0f} activities/s ({counts}), "
+        f"{imported['reader_cpu_seconds']:.1f} of it in the reader process), {import_rate:,.0f} activities/s "
+        f"({counts}), "
         f"peak RSS {imported['max_rss_mb']} MB, the sum of both processes' ({imported['reader_max_rss_mb']} MB the "
         f"reader's; target <= 300)"
     )
@@ -251,9 +249,7 @@ def main() -> None:
         )
         extra.unlink()
     exported_file = WORK / "export.xml"
-    exported = child(
-        "iati_export", "--organisation", REPORTER, "--output", str(exported_file), env=env
-    )
+    exported = child("iati_export", "--organisation", REPORTER, "--output", str(exported_file), env=env)
     print(
         f"iati_export of {total:,} activities: {exported['seconds']:.1f} s ({exported['cpu_seconds']:.1f} s CPU), "
         f"{total / exported['seconds']:,.0f} activities/s, "

@@ -41,7 +41,9 @@ def writer(stop: threading.Event, waits: list[float], failures: list[int]) -> No
         n += 1
         started = time.perf_counter()
         try:
-            RateCounter.objects.create(client=f"bench-{id(waits)}-{n}", period=n, count=1, previous=0, last_seen=0, expires=0)
+            RateCounter.objects.create(
+                client=f"bench-{id(waits)}-{n}", period=n, count=1, previous=0, last_seen=0, expires=0
+            )
         except OperationalError:  # "database is locked" after the 10 s busy timeout
             failures.append(n)
         waits.append(time.perf_counter() - started)
@@ -63,9 +65,11 @@ def measure(label: str, run) -> None:
     thread.join()
     waits.sort()
     p95 = waits[int(len(waits) * 0.95) - 1] if waits else 0.0
-    print(f"{label}: import {elapsed:.1f} s; {len(waits)} other writes, wait median "
-          f"{statistics.median(waits) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, longest {waits[-1] * 1000:.0f} ms, "
-          f"{len(failures)} refused (database is locked)")
+    print(
+        f"{label}: import {elapsed:.1f} s; {len(waits)} other writes, wait median "
+        f"{statistics.median(waits) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, longest {waits[-1] * 1000:.0f} ms, "
+        f"{len(failures)} refused (database is locked)"
+    )
 
 
 def main() -> None:

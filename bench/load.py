@@ -117,21 +117,36 @@ def collect_static(env: dict[str, str], manifest: Path) -> None:
 def targets(args: argparse.Namespace, var_dir: Path) -> dict:
     """What the simulated users visit: published record ids, search words, a static file, the coordinators."""
     with psycopg.connect(args.database_url) as db:
+
         def ids(table: str) -> list[int]:
-            return [r[0] for r in db.execute(
-                f"SELECT id FROM {table} WHERE publication_status = 'published' ORDER BY id LIMIT 2000")]  # noqa: S608
+            return [
+                r[0]
+                for r in db.execute(
+                    f"SELECT id FROM {table} WHERE publication_status = 'published' ORDER BY id LIMIT 2000"
+                )
+            ]  # noqa: S608
+
         organisations = ids("actors_organisation")
-        words = [r[0] for r in db.execute(
-            "SELECT DISTINCT split_part(name, ' ', 1) FROM actors_organisation "
-            "WHERE publication_status = 'published' AND length(split_part(name, ' ', 1)) >= 4 LIMIT 200")]
+        words = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT split_part(name, ' ', 1) FROM actors_organisation "
+                "WHERE publication_status = 'published' AND length(split_part(name, ' ', 1)) >= 4 LIMIT 200"
+            )
+        ]
         return {
             "organisations": organisations,
             "partnerships": ids("cooperation_partnership"),
             "projects": ids("cooperation_project"),
             "words": words,
-            "countries": [r[0] for r in db.execute(
-                "SELECT DISTINCT country_id FROM actors_organisation WHERE country_id IS NOT NULL LIMIT 40")],
-            "static": "/static/" + json.loads((var_dir / "static" / "staticfiles.json").read_text())["paths"]["web/coopdec.css"],
+            "countries": [
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT country_id FROM actors_organisation WHERE country_id IS NOT NULL LIMIT 40"
+                )
+            ],
+            "static": "/static/"
+            + json.loads((var_dir / "static" / "staticfiles.json").read_text())["paths"]["web/coopdec.css"],
             "account": {"username": "admin", "password": (var_dir / "demo_admin_password").read_text().strip()},
         }
 
@@ -191,7 +206,11 @@ def ensure_nginx() -> str:
     if nginx:
         return nginx
     print("nginx is missing: apt-get install -y nginx-light")
-    subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "nginx-light"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
     return "/usr/sbin/nginx"
 
 
@@ -239,19 +258,44 @@ class Stack:
 
 
 def start_gunicorn(stack: Stack, env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    command = [str(BIN / "gunicorn"), "coopdec.wsgi", f"--bind={LOOPBACK}:{port}", f"--workers={workers}",
-               "--worker-class=gthread", "--threads=4", "--timeout=60", "--keep-alive=30",
-               "--config=python:coopdec.gunicorn_conf"]
+    command = [
+        str(BIN / "gunicorn"),
+        "coopdec.wsgi",
+        f"--bind={LOOPBACK}:{port}",
+        f"--workers={workers}",
+        "--worker-class=gthread",
+        "--threads=4",
+        "--timeout=60",
+        "--keep-alive=30",
+        "--config=python:coopdec.gunicorn_conf",
+    ]
     return stack.start(command, env, log)
 
 
-def run_locust(args: argparse.Namespace, host: str, targets_file: Path, prefix: Path, env: dict[str, str]) -> subprocess.Popen:
-    command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "load_users.py"), "--headless", "--only-summary",
-               f"--users={args.users}", f"--spawn-rate={args.users}", f"--run-time={args.duration}s",
-               f"--host={host}", f"--csv={prefix}", "--stop-timeout=10", "--loglevel=WARNING"]
-    return subprocess.Popen(command, env={**env, "LOAD_TARGETS": str(targets_file), "LOAD_WAIT": args.wait},
-                            stdout=subprocess.DEVNULL, stderr=(prefix.parent / f"{prefix.name}.locust.log").open("wb"),
-                            start_new_session=True)
+def run_locust(
+    args: argparse.Namespace, host: str, targets_file: Path, prefix: Path, env: dict[str, str]
+) -> subprocess.Popen:
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "bench" / "load_users.py"),
+        "--headless",
+        "--only-summary",
+        f"--users={args.users}",
+        f"--spawn-rate={args.users}",
+        f"--run-time={args.duration}s",
+        f"--host={host}",
+        f"--csv={prefix}",
+        "--stop-timeout=10",
+        "--loglevel=WARNING",
+    ]
+    return subprocess.Popen(
+        command,
+        env={**env, "LOAD_TARGETS": str(targets_file), "LOAD_WAIT": args.wait},
+        stdout=subprocess.DEVNULL,
+        stderr=(prefix.parent / f"{prefix.name}.locust.log").open("wb"),
+        start_new_session=True,
+    )
 
 
 def report(prefix: Path, title: str) -> None:
@@ -265,8 +309,10 @@ def report(prefix: Path, title: str) -> None:
     for row in rows:
         name = "all requests" if row["Name"] == "Aggregated" else row["Name"]
         by_name[name] = row
-        print(f"{name:<28} {row['Request Count']:>7} {row['Failure Count']:>6} {float(row['Requests/s']):>7.1f} "
-              f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
+        print(
+            f"{name:<28} {row['Request Count']:>7} {row['Failure Count']:>6} {float(row['Requests/s']):>7.1f} "
+            f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
     static, total = by_name.get("static file"), by_name.get("all requests")
     if static and total:
         # The static file is 1 request in ~22: the aggregated percentiles are the application's, nearly.
@@ -284,9 +330,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=120, help="seconds of each run (default 120)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance (default 2)")
-    parser.add_argument("--wait", default="1,3", help="think time between a user's requests, MIN,MAX seconds (default 1,3)")
+    parser.add_argument(
+        "--wait", default="1,3", help="think time between a user's requests, MIN,MAX seconds (default 1,3)"
+    )
     parser.add_argument("--database-url", default="postgres://coopdec:coopdec@127.0.0.1:5432/coopdec_load")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the database even if an earlier run left it complete")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the database even if an earlier run left it complete"
+    )
     parser.add_argument("--no-failover", action="store_true", help="skip the second run (one instance killed)")
     args = parser.parse_args()
 
@@ -302,7 +352,9 @@ def main() -> None:
         tmp = Path(tmp_name)
         stack = Stack()
         cleanup.callback(stack.close)
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # Ctrl-C raises KeyboardInterrupt: both unwind the ExitStack
+        signal.signal(
+            signal.SIGTERM, lambda *_: sys.exit(143)
+        )  # Ctrl-C raises KeyboardInterrupt: both unwind the ExitStack
 
         ports = [free_port(), free_port()]
         instances = [start_gunicorn(stack, env, port, args.workers, tmp / f"gunicorn-{port}.log") for port in ports]
@@ -313,8 +365,12 @@ def main() -> None:
             print("background task worker: no `coopdec db_worker` command here; none started")
         nginx_port = free_port()
         user = "user root;" if os.geteuid() == 0 else ""
-        site = nginx_site(f"{LOOPBACK}:{nginx_port}", [f"{LOOPBACK}:{port}" for port in ports],
-                          var_dir / "static", int(env.get("MAX_UPLOAD_MB", "10")))
+        site = nginx_site(
+            f"{LOOPBACK}:{nginx_port}",
+            [f"{LOOPBACK}:{port}" for port in ports],
+            var_dir / "static",
+            int(env.get("MAX_UPLOAD_MB", "10")),
+        )
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, user=user, site=site))
         subprocess.run([nginx, "-t", "-q", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], check=True)
         stack.start([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf")], env, tmp / "nginx.log")
@@ -327,8 +383,10 @@ def main() -> None:
         targets_file = tmp / "targets.json"
         found = targets(args, var_dir)
         targets_file.write_text(json.dumps(found))
-        print(f"targets: {len(found['organisations'])} organisations, {len(found['partnerships'])} partnerships, "
-              f"{len(found['projects'])} projects, {len(found['words'])} search words")
+        print(
+            f"targets: {len(found['organisations'])} organisations, {len(found['partnerships'])} partnerships, "
+            f"{len(found['projects'])} projects, {len(found['words'])} search words"
+        )
 
         runs = [("steady", False)] + ([] if args.no_failover else [("failover", True)])
         for label, kill_one in runs:

@@ -70,7 +70,9 @@ class Coordinator(Visitor):
     def on_start(self) -> None:
         self.client.get("/accounts/login/", name="sign-in page")
         response = self.client.post(
-            "/accounts/login/", name="sign in", allow_redirects=False,
+            "/accounts/login/",
+            name="sign in",
+            allow_redirects=False,
             data={**TARGETS["account"], "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
         )
         if response.status_code != 302:
@@ -80,8 +82,11 @@ class Coordinator(Visitor):
     def confirm(self) -> None:
         pk = random.choice(TARGETS["organisations"])
         with self.client.post(
-            f"/organisations/{pk}/confirm/", name="confirm organisation (write)", allow_redirects=False,
-            data={"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}, catch_response=True,
+            f"/organisations/{pk}/confirm/",
+            name="confirm organisation (write)",
+            allow_redirects=False,
+            data={"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            catch_response=True,
         ) as response:
             if response.status_code != 302:
                 response.failure(f"status {response.status_code}")

@@ -64,9 +64,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def evaluate(
-    name: str, rank, hidden, k: int = 10, strata=None
-) -> tuple[float, float, list[float], list[float]]:
+def evaluate(name: str, rank, hidden, k: int = 10, strata=None) -> tuple[float, float, list[float], list[float]]:
     """recall@k and MRR@k of ``rank`` over both sides of the hidden pairs; ``strata`` (pair →
     label) also prints the recall of each kind of pair."""
     hits = 0
@@ -112,13 +110,9 @@ def evaluate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--db", help="SQLite file with the twinnings already imported (default: a fresh import)"
-    )
+    parser.add_argument("--db", help="SQLite file with the twinnings already imported (default: a fresh import)")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument(
-        "--fit-queries", type=int, default=2000, help="validation queries used to fit the weights"
-    )
+    parser.add_argument("--fit-queries", type=int, default=2000, help="validation queries used to fit the weights")
     args = parser.parse_args()
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     setup(args.db)
@@ -129,35 +123,30 @@ def main() -> None:
 
     full = selectors.build_network()
     twinning_ids = set(
-        selectors.PartnershipParty.objects.filter(
-            partnership__kind=PartnershipKind.TWINNING
-        ).values_list("organisation_id", flat=True)
+        selectors.PartnershipParty.objects.filter(partnership__kind=PartnershipKind.TWINNING).values_list(
+            "organisation_id", flat=True
+        )
     )
     edges = sorted({tuple(sorted(edge)) for edge in selectors.partnership_edges()})
     places = list(full.places.values())
-    print(
-        f"network: {len(places)} local governments ({len(twinning_ids)} with a twinning), {len(edges)} partnerships"
-    )
+    print(f"network: {len(places)} local governments ({len(twinning_ids)} with a twinning), {len(edges)} partnerships")
     train, hidden = split_edges(edges, 0.1, args.seed)
     print(f"hidden: {len(hidden)} partnerships (seed {args.seed}); training on {len(train)}")
 
     started = time.perf_counter()
     weights, validation_recall = fit_weights(
-        places, train, seed=args.seed + 1, max_queries=args.fit_queries, neighbours=full.neighbours,
+        places,
+        train,
+        seed=args.seed + 1,
+        max_queries=args.fit_queries,
+        neighbours=full.neighbours,
         official_languages=full.official_languages,
     )
     print(
         f"weights fitted on a validation split of the training edges in {time.perf_counter() - started:.0f} s "
         f"(validation recall@10 {validation_recall:.3f}):"
     )
-    print(
-        "  "
-        + ", ".join(
-            f"{name} {value:g}"
-            for name, value in weights.items()
-            if name not in recommender.HAND_SET
-        )
-    )
+    print("  " + ", ".join(f"{name} {value:g}" for name, value in weights.items() if name not in recommender.HAND_SET))
 
     def build() -> Network:
         return Network(
@@ -170,10 +159,7 @@ def main() -> None:
 
     started, cpu_started = time.perf_counter(), time.process_time()
     net = build()
-    print(
-        f"network built in {time.perf_counter() - started:.2f} s "
-        f"({time.process_time() - cpu_started:.2f} s CPU)"
-    )
+    print(f"network built in {time.perf_counter() - started:.2f} s ({time.process_time() - cpu_started:.2f} s CPU)")
     tracemalloc.start()  # a second build, traced (tracing slows it down): the memory it keeps
     traced = build()
     kept, _peak = tracemalloc.get_traced_memory()
@@ -210,15 +196,8 @@ def main() -> None:
 
     def partners_of_partners(source):
         excluded = net.partners(source) | {source}
-        shared = Counter(
-            x for w in net.partners(source) for x in net.partners(w) if x not in excluded
-        )
-        return [
-            pid
-            for pid, _n in sorted(
-                shared.items(), key=lambda item: (-item[1], -degree[item[0]], item[0])
-            )[:10]
-        ]
+        shared = Counter(x for w in net.partners(source) for x in net.partners(w) if x not in excluded)
+        return [pid for pid, _n in sorted(shared.items(), key=lambda item: (-item[1], -degree[item[0]], item[0]))[:10]]
 
     def coopdec(source):
         return [r.place.id for r in net.recommend(source, k=10)]

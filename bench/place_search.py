@@ -22,8 +22,31 @@ from coopdec.actors.selectors import _prefix_range, search_localities  # noqa: E
 from coopdec.common.text import fold  # noqa: E402
 from coopdec.territories.models import Locality  # noqa: E402
 
-QUERIES = ["sa", "san", "sao pa", "São Paulo", "thies", "Thiès", "bobo", "lou", "saint-e", "Saint-Étienne",
-           "ber", "berlin", "Bruxelles", "munchen", "Genf", "chamb", "ouaga", "ziguinchor", "ma", "mont", "villeur", "dak", "xx"]
+QUERIES = [
+    "sa",
+    "san",
+    "sao pa",
+    "São Paulo",
+    "thies",
+    "Thiès",
+    "bobo",
+    "lou",
+    "saint-e",
+    "Saint-Étienne",
+    "ber",
+    "berlin",
+    "Bruxelles",
+    "munchen",
+    "Genf",
+    "chamb",
+    "ouaga",
+    "ziguinchor",
+    "ma",
+    "mont",
+    "villeur",
+    "dak",
+    "xx",
+]
 ROUNDS = 5
 
 
@@ -39,8 +62,10 @@ def main() -> None:
             results = search_localities(query)
             times.append((time.perf_counter() - started) * 1000)
         first = f"{results[0].name} ({results[0].country_id})" if results else "-"
-        print(f"{query!r:18} matches {matches:6}  median {statistics.median(times):6.1f} ms  "
-              f"max {max(times):6.1f} ms  first: {first}")
+        print(
+            f"{query!r:18} matches {matches:6}  median {statistics.median(times):6.1f} ms  "
+            f"max {max(times):6.1f} ms  first: {first}"
+        )
 
 
 if __name__ == "__main__":

@@ -80,8 +80,10 @@ def setup_data():
     if not Locality.objects.filter(country_id="SN").exists():
         places.load_localities(records=[r for r in reference_slice() if r["countrycode"] == "SN"], force=True)
     user, _created = User.objects.get_or_create(username="bench-coordinator", defaults={"is_coordinator": True})
-    organisations = [Organisation.objects.create(name=f"Bench organisation {index}", kind="ngo", country_id="SN")
-                     for index in range(30)]
+    organisations = [
+        Organisation.objects.create(name=f"Bench organisation {index}", kind="ngo", country_id="SN")
+        for index in range(30)
+    ]
     places_ = list(Locality.objects.filter(country_id="SN").order_by("-population")[:50])
     axes = list(Axis.objects.values_list("code", flat=True))
     return user, organisations, places_, axes
@@ -104,29 +106,49 @@ def main() -> None:
 
     partnership = services.partnership_create(user=user, parties=organisations[:12])
     project = services.project_create(
-        user=user, partnership=partnership, title={"fr": "Banc d'essai", "en": "Bench"},
-        sectors={code: 10 for code in sectors_a}, sdgs=["4", "4.1", "4.2", "4.3", "6", "6.1", "6.2", "11.3"],
-        axes=axes[:4], locations=[place.pk for place in places_[:25]],
+        user=user,
+        partnership=partnership,
+        title={"fr": "Banc d'essai", "en": "Bench"},
+        sectors={code: 10 for code in sectors_a},
+        sdgs=["4", "4.1", "4.2", "4.3", "6", "6.1", "6.2", "11.3"],
+        axes=axes[:4],
+        locations=[place.pk for place in places_[:25]],
     )
     for index, organisation in enumerate(organisations[:12]):
         services.participant_add(project=project, organisation=organisation, role=str(index % 4 + 1), user=user)
     for index in range(30):
-        services.contribution_add(project=project, organisation=organisations[index % 30], amount=1000 + index,
-                                  currency="EUR", year=2020 + index % 5, user=user)
+        services.contribution_add(
+            project=project,
+            organisation=organisations[index % 30],
+            amount=1000 + index,
+            currency="EUR",
+            year=2020 + index % 5,
+            user=user,
+        )
     import datetime
 
     for number in range(8):
         result = services.result_create(project=project, title={"fr": f"Résultat {number}"}, user=user)
         for letter in "abc":
-            indicator = services.indicator_create(result=result, title={"fr": f"Indicateur {number}{letter}"}, user=user)
+            indicator = services.indicator_create(
+                result=result, title={"fr": f"Indicateur {number}{letter}"}, user=user
+            )
             for year in (2024, 2025):
                 for territory in organisations[:2]:
                     services.indicator_value_set(
-                        indicator=indicator, territory=territory, period_start=datetime.date(year, 1, 1),
-                        period_end=datetime.date(year, 12, 31), baseline=0, target=100, actual=year - 2000, user=user)
+                        indicator=indicator,
+                        territory=territory,
+                        period_start=datetime.date(year, 1, 1),
+                        period_end=datetime.date(year, 12, 31),
+                        baseline=0,
+                        target=100,
+                        actual=year - 2000,
+                        user=user,
+                    )
     for number in range(10):
-        services.document_add(project=project, title={"fr": f"Rapport {number}"}, url=f"https://example.org/{number}",
-                              user=user)
+        services.document_add(
+            project=project, title={"fr": f"Rapport {number}"}, url=f"https://example.org/{number}", user=user
+        )
     earlier = project.history.latest()
 
     print(f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}; {rounds} rounds; median ms")
@@ -141,13 +163,19 @@ def main() -> None:
     services.document_remove(document=project.documents.order_by("-pk").first(), user=user)
     earlier = project.history.latest()
     wall, cpu = timed(lambda: versions.snapshot(project), rounds)
-    print(f"relation snapshot of the project alone        {wall:7.1f} wall  {cpu:7.1f} cpu"
-          f"  ({len(json.dumps(versions.snapshot(project))) / 1024:.1f} KB of JSON per version)")
-    wall, cpu = timed(lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds)
+    print(
+        f"relation snapshot of the project alone        {wall:7.1f} wall  {cpu:7.1f} cpu"
+        f"  ({len(json.dumps(versions.snapshot(project))) / 1024:.1f} KB of JSON per version)"
+    )
+    wall, cpu = timed(
+        lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds
+    )
     print(f"'still accurate' version, snapshot kept       {wall:7.1f} wall  {cpu:7.1f} cpu")
     registered, not_kept = versions.relations_of(Project), versions.not_kept(Project)
     versions.register(Project, [])
-    wall, cpu = timed(lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds)
+    wall, cpu = timed(
+        lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds
+    )
     versions.register(Project, registered, not_kept=not_kept)
     print(f"'still accurate' version, without snapshot    {wall:7.1f} wall  {cpu:7.1f} cpu")
     if hasattr(versions, "relations_at"):  # since relations are stored as changes (session 4)
@@ -159,15 +187,24 @@ def main() -> None:
     def update():
         flip[0] ^= 1
         services.project_update(
-            project=project, user=user, sectors={code: 10 for code in (sectors_b if flip[0] else sectors_a)},
-            sdgs=["6", "6.1"] if flip[0] else ["4", "4.1", "11.3"], axes=axes[4:8] if flip[0] else axes[:4],
+            project=project,
+            user=user,
+            sectors={code: 10 for code in (sectors_b if flip[0] else sectors_a)},
+            sdgs=["6", "6.1"] if flip[0] else ["4", "4.1", "11.3"],
+            axes=axes[4:8] if flip[0] else axes[:4],
             locations=[place.pk for place in (places_[25:50] if flip[0] else places_[:25])],
         )
 
     wall, cpu = timed(update, rounds)
     print(f"project update replacing every relation       {wall:7.1f} wall  {cpu:7.1f} cpu")
-    services.project_update(project=project, user=user, sectors={code: 10 for code in sectors_b}, sdgs=["6"], axes=[],
-                            locations=[place.pk for place in places_[25:50]])
+    services.project_update(
+        project=project,
+        user=user,
+        sectors={code: 10 for code in sectors_b},
+        sdgs=["6"],
+        axes=[],
+        locations=[place.pk for place in places_[25:50]],
+    )
     for participant in list(project.participants.all()):
         services.participant_remove(participant=participant, user=user)
     for result in list(project.results.all())[::2]:
@@ -179,8 +216,9 @@ def main() -> None:
 
     def restore():
         target.reverse()
-        actor_services.record_restore(record=Project.objects.get(pk=project.pk), history_id=target[0].history_id,
-                                      user=user)
+        actor_services.record_restore(
+            record=Project.objects.get(pk=project.pk), history_id=target[0].history_id, user=user
+        )
 
     wall, cpu = timed(restore, rounds)
     print(f"restore a version whose relations all differ {wall:7.1f} wall  {cpu:7.1f} cpu")
@@ -192,10 +230,14 @@ def main() -> None:
     wall, cpu = timed(lambda: history_entries(Project.objects.get(pk=project.pk)), max(3, rounds // 5))
     versions.register(Project, registered, not_kept=not_kept)
     print(f"history entries, 200 versions, fields only    {wall:7.1f} wall  {cpu:7.1f} cpu")
-    print(f"relations stored in all {project.history.count()} versions of the project "
-          f"{stored_bytes(project.history.all()) / 1024:,.1f} KB")
-    print(f"(partnership of {Partnership.objects.get(pk=partnership.pk).party_links.count()} parties, project "
-          f"versions {project.history.count()}; load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"relations stored in all {project.history.count()} versions of the project "
+        f"{stored_bytes(project.history.all()) / 1024:,.1f} KB"
+    )
+    print(
+        f"(partnership of {Partnership.objects.get(pk=partnership.pk).party_links.count()} parties, project "
+        f"versions {project.history.count()}; load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -43,11 +43,59 @@ from coopdec.cooperation.models import (
 from coopdec.territories.models import Locality
 from coopdec.vocabularies.models import Axis
 
-NORTH = {"FR": 30, "DE": 14, "IT": 8, "ES": 7, "BE": 5, "NL": 4, "GB": 4, "PT": 3, "CA": 3, "US": 3, "JP": 2, "CH": 2, "SE": 2, "PL": 2}
+NORTH = {
+    "FR": 30,
+    "DE": 14,
+    "IT": 8,
+    "ES": 7,
+    "BE": 5,
+    "NL": 4,
+    "GB": 4,
+    "PT": 3,
+    "CA": 3,
+    "US": 3,
+    "JP": 2,
+    "CH": 2,
+    "SE": 2,
+    "PL": 2,
+}
 SOUTH = {
-    "SN": 8, "BF": 7, "ML": 5, "MA": 6, "TN": 5, "BJ": 5, "CM": 4, "CI": 4, "MG": 4, "NE": 3, "TG": 3, "HT": 3,
-    "VN": 4, "BR": 4, "MX": 3, "CO": 3, "PE": 2, "BO": 2, "NI": 3, "PS": 3, "LB": 2, "AM": 2, "UA": 3, "RO": 2,
-    "MZ": 2, "CV": 2, "GN": 2, "KH": 2, "LA": 1, "CN": 2, "IN": 2, "DZ": 2, "MR": 2, "TD": 1, "GH": 1, "ZA": 1,
+    "SN": 8,
+    "BF": 7,
+    "ML": 5,
+    "MA": 6,
+    "TN": 5,
+    "BJ": 5,
+    "CM": 4,
+    "CI": 4,
+    "MG": 4,
+    "NE": 3,
+    "TG": 3,
+    "HT": 3,
+    "VN": 4,
+    "BR": 4,
+    "MX": 3,
+    "CO": 3,
+    "PE": 2,
+    "BO": 2,
+    "NI": 3,
+    "PS": 3,
+    "LB": 2,
+    "AM": 2,
+    "UA": 3,
+    "RO": 2,
+    "MZ": 2,
+    "CV": 2,
+    "GN": 2,
+    "KH": 2,
+    "LA": 1,
+    "CN": 2,
+    "IN": 2,
+    "DZ": 2,
+    "MR": 2,
+    "TD": 1,
+    "GH": 1,
+    "ZA": 1,
 }
 PHRASES = {
     "water-sanitation": {
@@ -67,67 +115,150 @@ PHRASES = {
     "health": {
         "fr": ["Centre de santé communautaire", "Santé maternelle et infantile"],
         "en": ["Community health centre", "Maternal and child health"],
-        "es": ["Centro de salud comunitario"], "pt": ["Centro de saúde comunitário"], "de": ["Gesundheitszentrum"],
+        "es": ["Centro de salud comunitario"],
+        "pt": ["Centro de saúde comunitário"],
+        "de": ["Gesundheitszentrum"],
     },
     "local-governance": {
-        "fr": ["Renforcement des capacités des élus locaux", "État civil et budget participatif", "Coopération décentralisée et gouvernance"],
+        "fr": [
+            "Renforcement des capacités des élus locaux",
+            "État civil et budget participatif",
+            "Coopération décentralisée et gouvernance",
+        ],
         "en": ["Capacity building for local councillors", "Civil registration and participatory budgeting"],
-        "es": ["Presupuesto participativo municipal"], "pt": ["Orçamento participativo"], "de": ["Kommunale Verwaltungspartnerschaft"],
+        "es": ["Presupuesto participativo municipal"],
+        "pt": ["Orçamento participativo"],
+        "de": ["Kommunale Verwaltungspartnerschaft"],
     },
     "urban-development": {
-        "fr": ["Aménagement urbain et cadastre", "Gestion des déchets ménagers"], "en": ["Urban planning and land registry", "Household waste management"],
-        "es": ["Gestión de residuos sólidos"], "pt": ["Gestão de resíduos sólidos"], "de": ["Stadtentwicklung und Abfallwirtschaft"],
+        "fr": ["Aménagement urbain et cadastre", "Gestion des déchets ménagers"],
+        "en": ["Urban planning and land registry", "Household waste management"],
+        "es": ["Gestión de residuos sólidos"],
+        "pt": ["Gestão de resíduos sólidos"],
+        "de": ["Stadtentwicklung und Abfallwirtschaft"],
     },
     "environment": {
-        "fr": ["Plan climat territorial", "Reboisement et biodiversité"], "en": ["Local climate plan", "Reforestation and biodiversity"],
-        "es": ["Plan climático local"], "pt": ["Reflorestamento"], "de": ["Klimapartnerschaft", "Aufforstung"],
+        "fr": ["Plan climat territorial", "Reboisement et biodiversité"],
+        "en": ["Local climate plan", "Reforestation and biodiversity"],
+        "es": ["Plan climático local"],
+        "pt": ["Reflorestamento"],
+        "de": ["Klimapartnerschaft", "Aufforstung"],
     },
     "culture": {
-        "fr": ["Échanges culturels et patrimoine", "Festival des arts"], "en": ["Cultural exchange and heritage", "Arts festival"],
-        "es": ["Intercambio cultural"], "pt": ["Intercâmbio cultural"], "de": ["Kulturaustausch"],
+        "fr": ["Échanges culturels et patrimoine", "Festival des arts"],
+        "en": ["Cultural exchange and heritage", "Arts festival"],
+        "es": ["Intercambio cultural"],
+        "pt": ["Intercâmbio cultural"],
+        "de": ["Kulturaustausch"],
     },
     "economic-development": {
-        "fr": ["Appui aux filières agricoles locales", "Microcrédit et artisanat"], "en": ["Local value chains", "Microcredit and crafts"],
-        "es": ["Desarrollo económico local"], "pt": ["Desenvolvimento econômico local"], "de": ["Lokale Wirtschaftsförderung"],
+        "fr": ["Appui aux filières agricoles locales", "Microcrédit et artisanat"],
+        "en": ["Local value chains", "Microcredit and crafts"],
+        "es": ["Desarrollo económico local"],
+        "pt": ["Desenvolvimento econômico local"],
+        "de": ["Lokale Wirtschaftsförderung"],
     },
     "youth-mobility": {
-        "fr": ["Chantiers de jeunes et volontariat", "Échanges scolaires"], "en": ["Youth work camps and volunteering", "School exchanges"],
-        "es": ["Voluntariado juvenil"], "pt": ["Voluntariado jovem"], "de": ["Jugendaustausch"],
+        "fr": ["Chantiers de jeunes et volontariat", "Échanges scolaires"],
+        "en": ["Youth work camps and volunteering", "School exchanges"],
+        "es": ["Voluntariado juvenil"],
+        "pt": ["Voluntariado jovem"],
+        "de": ["Jugendaustausch"],
     },
     "agriculture-food": {
-        "fr": ["Maraîchage et sécurité alimentaire", "Banques de céréales"], "en": ["Market gardening and food security", "Cereal banks"],
-        "es": ["Seguridad alimentaria"], "pt": ["Segurança alimentar"], "de": ["Ernährungssicherung"],
+        "fr": ["Maraîchage et sécurité alimentaire", "Banques de céréales"],
+        "en": ["Market gardening and food security", "Cereal banks"],
+        "es": ["Seguridad alimentaria"],
+        "pt": ["Segurança alimentar"],
+        "de": ["Ernährungssicherung"],
     },
     "gender-equality": {
-        "fr": ["Autonomisation des femmes", "Égalité femmes-hommes dans les conseils"], "en": ["Women's empowerment", "Gender equality in councils"],
-        "es": ["Empoderamiento de las mujeres"], "pt": ["Empoderamento das mulheres"], "de": ["Gleichstellung"],
+        "fr": ["Autonomisation des femmes", "Égalité femmes-hommes dans les conseils"],
+        "en": ["Women's empowerment", "Gender equality in councils"],
+        "es": ["Empoderamiento de las mujeres"],
+        "pt": ["Empoderamento das mulheres"],
+        "de": ["Gleichstellung"],
     },
     "emergency-reconstruction": {
-        "fr": ["Reconstruction après le séisme", "Aide d'urgence aux déplacés"], "en": ["Post-earthquake reconstruction", "Emergency aid to displaced people"],
-        "es": ["Reconstrucción"], "pt": ["Reconstrução"], "de": ["Wiederaufbau"],
+        "fr": ["Reconstruction après le séisme", "Aide d'urgence aux déplacés"],
+        "en": ["Post-earthquake reconstruction", "Emergency aid to displaced people"],
+        "es": ["Reconstrucción"],
+        "pt": ["Reconstrução"],
+        "de": ["Wiederaufbau"],
     },
 }
 AXIS_WEIGHTS = {
-    "local-governance": 18, "water-sanitation": 12, "education": 12, "culture": 11, "youth-mobility": 9, "economic-development": 8,
-    "health": 7, "urban-development": 7, "environment": 7, "agriculture-food": 5, "gender-equality": 2, "emergency-reconstruction": 2,
+    "local-governance": 18,
+    "water-sanitation": 12,
+    "education": 12,
+    "culture": 11,
+    "youth-mobility": 9,
+    "economic-development": 8,
+    "health": 7,
+    "urban-development": 7,
+    "environment": 7,
+    "agriculture-food": 5,
+    "gender-equality": 2,
+    "emergency-reconstruction": 2,
 }
 AXIS_SDGS = {
-    "water-sanitation": "6", "education": "4", "health": "3", "local-governance": "16", "urban-development": "11", "environment": "13",
-    "culture": "11", "economic-development": "8", "youth-mobility": "4", "agriculture-food": "2", "gender-equality": "5",
+    "water-sanitation": "6",
+    "education": "4",
+    "health": "3",
+    "local-governance": "16",
+    "urban-development": "11",
+    "environment": "13",
+    "culture": "11",
+    "economic-development": "8",
+    "youth-mobility": "4",
+    "agriculture-food": "2",
+    "gender-equality": "5",
     "emergency-reconstruction": "1",
 }
 LANGUAGES = {"fr": 45, "en": 25, "es": 10, "pt": 6, "de": 14}
 SUMMARY = {
-    "fr": "Projet mené en coopération décentralisée entre {a} et {b} : {t}, avec les services techniques et les associations locales.",
+    "fr": "Projet mené en coopération décentralisée entre {a} et {b} : {t}, avec les services techniques "
+    "et les associations locales.",
     "en": "Project run jointly by {a} and {b}: {t}, with the technical departments and local associations.",
     "es": "Proyecto de cooperación descentralizada entre {a} y {b}: {t}, con los servicios técnicos municipales.",
     "pt": "Projeto de cooperação descentralizada entre {a} e {b}: {t}, com os serviços técnicos municipais.",
     "de": "Kommunale Partnerschaft zwischen {a} und {b}: {t}, gemeinsam mit den Fachämtern und Vereinen.",
 }
-PREFIX = {"fr": ("Ville de", "Commune de", "Département de"), "en": ("City of", "County of"), "es": ("Municipio de",), "pt": ("Município de",), "de": ("Stadt", "Landkreis")}
-COUNTRY_LANGUAGE = {"FR": "fr", "BE": "fr", "SN": "fr", "BF": "fr", "ML": "fr", "BJ": "fr", "CI": "fr", "NE": "fr", "TG": "fr", "HT": "fr",
-                    "MG": "fr", "CM": "fr", "MA": "fr", "TN": "fr", "DE": "de", "CH": "de", "ES": "es", "MX": "es", "CO": "es", "PE": "es",
-                    "BO": "es", "NI": "es", "PT": "pt", "BR": "pt", "MZ": "pt", "CV": "pt"}
+PREFIX = {
+    "fr": ("Ville de", "Commune de", "Département de"),
+    "en": ("City of", "County of"),
+    "es": ("Municipio de",),
+    "pt": ("Município de",),
+    "de": ("Stadt", "Landkreis"),
+}
+COUNTRY_LANGUAGE = {
+    "FR": "fr",
+    "BE": "fr",
+    "SN": "fr",
+    "BF": "fr",
+    "ML": "fr",
+    "BJ": "fr",
+    "CI": "fr",
+    "NE": "fr",
+    "TG": "fr",
+    "HT": "fr",
+    "MG": "fr",
+    "CM": "fr",
+    "MA": "fr",
+    "TN": "fr",
+    "DE": "de",
+    "CH": "de",
+    "ES": "es",
+    "MX": "es",
+    "CO": "es",
+    "PE": "es",
+    "BO": "es",
+    "NI": "es",
+    "PT": "pt",
+    "BR": "pt",
+    "MZ": "pt",
+    "CV": "pt",
+}
 
 
 def _weighted(rng: random.Random, weights: dict, k: int) -> list:
@@ -137,8 +268,11 @@ def _weighted(rng: random.Random, weights: dict, k: int) -> list:
 def _localities(rng: random.Random, countries: dict[str, int], n: int) -> list[Locality]:
     by_country = {}
     for code in countries:
-        places = list(Locality.objects.filter(country_id=code, population__gte=2000).order_by("-population").values_list(
-            "geonameid", "name", "latitude", "longitude", "population")[:3000])
+        places = list(
+            Locality.objects.filter(country_id=code, population__gte=2000)
+            .order_by("-population")
+            .values_list("geonameid", "name", "latitude", "longitude", "population")[:3000]
+        )
         if places:
             by_country[code] = places
     picked = []
@@ -229,7 +363,14 @@ def build(n_projects: int, *, seed: int = 1, reindex: bool = True, progress=prin
         for i, (code, (geonameid, place, lat, lon, population)) in enumerate(north + south):
             language = COUNTRY_LANGUAGE.get(code, "en")
             kind = rng.choices(
-                [OrganisationKind.MUNICIPALITY, OrganisationKind.COUNTY, OrganisationKind.REGION, OrganisationKind.INTERMUNICIPAL, OrganisationKind.NGO, OrganisationKind.ACADEMIC],
+                [
+                    OrganisationKind.MUNICIPALITY,
+                    OrganisationKind.COUNTY,
+                    OrganisationKind.REGION,
+                    OrganisationKind.INTERMUNICIPAL,
+                    OrganisationKind.NGO,
+                    OrganisationKind.ACADEMIC,
+                ],
                 weights=[78, 8, 4, 4, 4, 2],
             )[0]
             name = f"{rng.choice(PREFIX[language])} {place}"
@@ -238,13 +379,22 @@ def build(n_projects: int, *, seed: int = 1, reindex: bool = True, progress=prin
             names_seen.add(name)
             organisations.append(
                 dict(
-                    id=first_id + i, name=name, name_folded=fold(name), kind=kind, country_id=code, locality_id=geonameid,
-                    latitude=lat, longitude=lon, population=population, languages=[language], **demo,
+                    id=first_id + i,
+                    name=name,
+                    name_folded=fold(name),
+                    kind=kind,
+                    country_id=code,
+                    locality_id=geonameid,
+                    latitude=lat,
+                    longitude=lon,
+                    population=population,
+                    languages=[language],
+                    **demo,
                 )
             )
         _insert(Organisation, organisations)
         north_ids = [o["id"] for o in organisations[: len(north)]]
-        south_ids = [o["id"] for o in organisations[len(north):]]
+        south_ids = [o["id"] for o in organisations[len(north) :]]
         org = {o["id"]: o for o in organisations}
         progress(f"  {len(organisations)} organisations ({time.monotonic() - started:.0f} s)")
 
@@ -261,9 +411,30 @@ def build(n_projects: int, *, seed: int = 1, reindex: bool = True, progress=prin
             start = rng.choices(range(1960, 2027), weights=[1 + (y - 1960) ** 2 // 40 for y in range(1960, 2027)])[0]
             partnerships.append(
                 dict(
-                    id=pid, kind=_weighted(rng, {PartnershipKind.TWINNING: 55, PartnershipKind.AGREEMENT: 30, PartnershipKind.FRIENDSHIP: 6, PartnershipKind.NETWORK: 5, PartnershipKind.CONSORTIUM: 4}, 1)[0],
-                    status=_weighted(rng, {PartnershipStatus.ACTIVE: 60, PartnershipStatus.DORMANT: 20, PartnershipStatus.ENDED: 12, PartnershipStatus.PREPARATION: 8}, 1)[0],
-                    start_date=date(start, rng.randint(1, 12), 1), **demo,
+                    id=pid,
+                    kind=_weighted(
+                        rng,
+                        {
+                            PartnershipKind.TWINNING: 55,
+                            PartnershipKind.AGREEMENT: 30,
+                            PartnershipKind.FRIENDSHIP: 6,
+                            PartnershipKind.NETWORK: 5,
+                            PartnershipKind.CONSORTIUM: 4,
+                        },
+                        1,
+                    )[0],
+                    status=_weighted(
+                        rng,
+                        {
+                            PartnershipStatus.ACTIVE: 60,
+                            PartnershipStatus.DORMANT: 20,
+                            PartnershipStatus.ENDED: 12,
+                            PartnershipStatus.PREPARATION: 8,
+                        },
+                        1,
+                    )[0],
+                    start_date=date(start, rng.randint(1, 12), 1),
+                    **demo,
                 )
             )
             partnership_parties[pid] = members
@@ -292,18 +463,34 @@ def build(n_projects: int, *, seed: int = 1, reindex: bool = True, progress=prin
                     options = phrases.get(language) or phrases["en"]
                     text = options[choice % len(options)]
                     title[language] = f"{text} – {place}"
-                    summary[language] = SUMMARY[language].format(a=org[members[0]]["name"], b=org[members[-1]]["name"], t=text.lower())
+                    summary[language] = SUMMARY[language].format(
+                        a=org[members[0]]["name"], b=org[members[-1]]["name"], t=text.lower()
+                    )
                 year = rng.choices(range(1995, 2027), weights=[1 + (y - 1995) for y in range(1995, 2027)])[0]
                 projects.append(
                     dict(
-                        id=project_id, partnership_id=partnership_id, lead_organisation_id=members[0], title=title, summary=summary,
-                        support_types=rng.sample(["technical", "financial", "human", "in_kind"], k=rng.choice([1, 1, 2, 2, 3])),
+                        id=project_id,
+                        partnership_id=partnership_id,
+                        lead_organisation_id=members[0],
+                        title=title,
+                        summary=summary,
+                        support_types=rng.sample(
+                            ["technical", "financial", "human", "in_kind"], k=rng.choice([1, 1, 2, 2, 3])
+                        ),
                         status=_weighted(rng, {"2": 45, "3": 10, "4": 35, "1": 7, "5": 2, "6": 1}, 1)[0],
-                        planned_start=date(year, rng.randint(1, 12), 1), language=languages[0], **demo,
+                        planned_start=date(year, rng.randint(1, 12), 1),
+                        language=languages[0],
+                        **demo,
                     )
                 )
                 axis = axes[axis_code]
-                codes = list(dict.fromkeys(rng.sample(axis.sectors or ["15110"], k=min(len(axis.sectors or ["15110"]), rng.choice([1, 1, 2])))))
+                codes = list(
+                    dict.fromkeys(
+                        rng.sample(
+                            axis.sectors or ["15110"], k=min(len(axis.sectors or ["15110"]), rng.choice([1, 1, 2]))
+                        )
+                    )
+                )
                 for code in codes:
                     sectors.append(dict(project_id=project_id, code=code, percentage=Decimal(100 // len(codes))))
                 sdgs.append(dict(project_id=project_id, target=AXIS_SDGS.get(axis_code, "17")))
@@ -311,7 +498,15 @@ def build(n_projects: int, *, seed: int = 1, reindex: bool = True, progress=prin
                 if rng.random() < 0.8:
                     currency = _weighted(rng, {"EUR": 82, "XOF": 8, "USD": 6, "CAD": 2, "GBP": 2}, 1)[0]
                     value = round(rng.lognormvariate(10.5, 1.3), -2) * (655 if currency == "XOF" else 1)
-                    budgets.append(dict(project_id=project_id, period_start=date(year, 1, 1), period_end=date(year + rng.randint(0, 3), 12, 31), value=Decimal(value), currency=currency))
+                    budgets.append(
+                        dict(
+                            project_id=project_id,
+                            period_start=date(year, 1, 1),
+                            period_end=date(year + rng.randint(0, 3), 12, 31),
+                            value=Decimal(value),
+                            currency=currency,
+                        )
+                    )
             _insert(Project, projects)
             _insert(ProjectSector, sectors, batch=10000)
             _insert(ProjectSdg, sdgs, batch=10000)
@@ -320,7 +515,12 @@ def build(n_projects: int, *, seed: int = 1, reindex: bool = True, progress=prin
             progress(f"  {start_index + len(projects)} projects ({time.monotonic() - started:.0f} s)")
         _reset_sequences()
     built = time.monotonic() - started
-    counts = {"organisations": len(organisations), "partnerships": len(partnerships), "projects": n_projects, "build_seconds": round(built, 1)}
+    counts = {
+        "organisations": len(organisations),
+        "partnerships": len(partnerships),
+        "projects": n_projects,
+        "build_seconds": round(built, 1),
+    }
     if reindex:
         started = time.monotonic()
         reindex_all()

@@ -39,7 +39,10 @@ def ground_truth(path: Path = TRUTH) -> dict[tuple[str, str], tuple[float, float
         for row in csv.DictReader(handle):
             for side in ("1", "2"):
                 try:
-                    truth[(row["city" + side], row["country" + side])] = (float(row["lat" + side]), float(row["lng" + side]))
+                    truth[(row["city" + side], row["country" + side])] = (
+                        float(row["lat" + side]),
+                        float(row["lng" + side]),
+                    )
                 except ValueError:
                     continue
     return truth
@@ -94,19 +97,25 @@ def score(results: dict, truth: dict) -> dict:
 def print_figures(figures: dict) -> None:
     pct = figures["pct"]
     print(f"distinct places      {figures['places']}")
-    print(f"resolved             {figures['resolved']} ({pct(figures['resolved']):.1f} %), of which "
-          f"{figures['subdivisions']} to a subdivision ({pct(figures['resolved'] - figures['subdivisions']):.1f} % "
-          f"to a locality)")
+    print(
+        f"resolved             {figures['resolved']} ({pct(figures['resolved']):.1f} %), of which "
+        f"{figures['subdivisions']} to a subdivision ({pct(figures['resolved'] - figures['subdivisions']):.1f} % "
+        f"to a locality)"
+    )
     print(f"ambiguous            {figures['ambiguous']} ({pct(figures['ambiguous']):.1f} %)")
     print(f"unresolved           {figures['unresolved']} ({pct(figures['unresolved']):.1f} %)")
     agreement = 100.0 * figures["agree"] / figures["scored"] if figures["scored"] else 0.0
-    print(f"agreement            {agreement:.2f} % of {figures['scored']} places resolved to a locality with "
-          f"ground truth lie within {AGREEMENT_KM:.0f} km")
+    print(
+        f"agreement            {agreement:.2f} % of {figures['scored']} places resolved to a locality with "
+        f"ground truth lie within {AGREEMENT_KM:.0f} km"
+    )
     both = figures["scored"] + figures["subdivisions_scored"]
     if figures["subdivisions_scored"]:
-        print(f"                     {100.0 * (figures['agree'] + figures['subdivisions_agree']) / both:.2f} % of "
-              f"{both} when subdivisions are also scored at their seat's coordinates "
-              f"({figures['subdivisions_agree']} of {figures['subdivisions_scored']} within {AGREEMENT_KM:.0f} km)")
+        print(
+            f"                     {100.0 * (figures['agree'] + figures['subdivisions_agree']) / both:.2f} % of "
+            f"{both} when subdivisions are also scored at their seat's coordinates "
+            f"({figures['subdivisions_agree']} of {figures['subdivisions_scored']} within {AGREEMENT_KM:.0f} km)"
+        )
 
 
 def nearest_country(points: list[tuple[float, float]]) -> list[str | None]:
@@ -145,24 +154,33 @@ def print_breakdown(figures: dict, results: dict, truth: dict) -> None:
         wrong[family] += 1
         foreign[family] += country is not None and country != result.country_code
     total_foreign = sum(foreign.values())
-    print(f"\n-- disagreements per reason ({len(figures['wrong'])}, of which {total_foreign} with the ground-truth "
-          f"point in another country than the one resolved)")
+    print(
+        f"\n-- disagreements per reason ({len(figures['wrong'])}, of which {total_foreign} with the ground-truth "
+        f"point in another country than the one resolved)"
+    )
     print(f"{'scored':>7} {'wrong':>6} {'abroad':>6} {'wrong %':>7}  reason")
     for family, n in by_family.most_common():
         if wrong[family] or n >= 50:
             print(f"{n:7} {wrong[family]:6} {foreign[family]:6} {100.0 * wrong[family] / n:7.1f}  {family}")
     kept = figures["scored"] - total_foreign
-    print(f"agreement without the {total_foreign} ground-truth points lying abroad: "
-          f"{100.0 * (figures['agree']) / kept:.2f} % of {kept}")
+    print(
+        f"agreement without the {total_foreign} ground-truth points lying abroad: "
+        f"{100.0 * (figures['agree']) / kept:.2f} % of {kept}"
+    )
     # A point the file also gives to a place of another name is often the geocoder's fallback (a
     # region's centre) or a partner's coordinates copied over ("Tacoronte" placed at Guimarães).
     names: dict[tuple[float, float], set[str]] = defaultdict(set)
     for (city, _country), point in truth.items():
         names[point].add(city.casefold())
-    shared = sum(1 for (_d, place, result), country in zip(figures["wrong"], abroad, strict=True)
-                 if len(names[truth[place]]) > 1 and country == result.country_code)
-    print(f"of the other {len(figures['wrong']) - total_foreign} disagreements, {shared} have a ground-truth point "
-          f"that the file also gives to a differently named place")
+    shared = sum(
+        1
+        for (_d, place, result), country in zip(figures["wrong"], abroad, strict=True)
+        if len(names[truth[place]]) > 1 and country == result.country_code
+    )
+    print(
+        f"of the other {len(figures['wrong']) - total_foreign} disagreements, {shared} have a ground-truth point "
+        f"that the file also gives to a differently named place"
+    )
 
 
 def main() -> int:
@@ -214,13 +232,23 @@ def main() -> int:
             summary = None
         else:  # a cold import: builds the index, resolves every place, writes everything
             summary = twinnings_import(path=RAW)
-        timings.append(("import (cold: index, resolution, writes)" if summary else "index build",
-                        time.perf_counter() - wall, time.process_time() - cpu))
+        timings.append(
+            (
+                "import (cold: index, resolution, writes)" if summary else "index build",
+                time.perf_counter() - wall,
+                time.process_time() - cpu,
+            )
+        )
         if summary and not args.no_atlas:  # what `coopdec import_twinnings` does next, after the transaction
             wall, cpu = time.perf_counter(), time.process_time()
             indexed = atlas_update(summary)
-            timings.append((f"atlas indexing of the imported records ({indexed} documents)",
-                            time.perf_counter() - wall, time.process_time() - cpu))
+            timings.append(
+                (
+                    f"atlas indexing of the imported records ({indexed} documents)",
+                    time.perf_counter() - wall,
+                    time.process_time() - cpu,
+                )
+            )
         index = get_index()
         pairs = read_pairs(RAW).pairs
         places = {(p.city, p.country) for pair in pairs for p in pair}
@@ -231,16 +259,23 @@ def main() -> int:
         figures = score(results, truth)
         print_figures(figures)
         if summary:
-            print(f"pairs                {summary.pairs_imported} imported, {summary.pairs_skipped} skipped (a side "
-                  f"not resolved), {summary.pairs_duplicate} duplicates; {summary.organisations_created} organisations")
+            print(
+                f"pairs                {summary.pairs_imported} imported, {summary.pairs_skipped} skipped (a side "
+                f"not resolved), {summary.pairs_duplicate} duplicates; {summary.organisations_created} organisations"
+            )
             wall, cpu = time.perf_counter(), time.process_time()
             twinnings_import(path=RAW)
             timings.append(("second import (unchanged file)", time.perf_counter() - wall, time.process_time() - cpu))
             wall, cpu = time.perf_counter(), time.process_time()
             again = twinnings_import(path=RAW, force=True)
-            timings.append((f"forced re-import (created {again.pairs_imported} partnerships, "
-                            f"{again.organisations_created} organisations)",
-                            time.perf_counter() - wall, time.process_time() - cpu))
+            timings.append(
+                (
+                    f"forced re-import (created {again.pairs_imported} partnerships, "
+                    f"{again.organisations_created} organisations)",
+                    time.perf_counter() - wall,
+                    time.process_time() - cpu,
+                )
+            )
         for label, seconds, cpu_seconds in timings:
             print(f"time                 {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU: {label}")
         print(f"load average         {' '.join(f'{n:.2f}' for n in os.getloadavg())}")

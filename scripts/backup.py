@@ -57,7 +57,13 @@ def _pg_environment() -> dict[str, str]:
 
     db = settings.DATABASES["default"]
     env = dict(os.environ)
-    values = {"PGHOST": db["HOST"], "PGPORT": db["PORT"], "PGUSER": db["USER"], "PGPASSWORD": db["PASSWORD"], "PGDATABASE": db["NAME"]}
+    values = {
+        "PGHOST": db["HOST"],
+        "PGPORT": db["PORT"],
+        "PGUSER": db["USER"],
+        "PGPASSWORD": db["PASSWORD"],
+        "PGDATABASE": db["NAME"],
+    }
     env.update({key: str(value) for key, value in values.items() if value})
     if "sslmode" in db.get("OPTIONS", {}):
         env["PGSSLMODE"] = db["OPTIONS"]["sslmode"]
@@ -114,7 +120,8 @@ def backup(parent: Path) -> Path:
             counts = row_counts()
             subprocess.run(
                 ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", f"--file={target / PG_FILE}"],
-                env=_pg_environment(), check=True,
+                env=_pg_environment(),
+                check=True,
             )
     media_files = _backup_media(target / MEDIA)
     manifest = {"engine": engine, "created": created.isoformat(), "media_files": media_files, "tables": counts}
@@ -126,7 +133,12 @@ def backup(parent: Path) -> Path:
 def _sqlite_counts(path: Path) -> dict[str, int]:
     db = sqlite3.connect(path)
     try:
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
         return {table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}  # noqa: S608
     finally:
         db.close()
@@ -141,7 +153,10 @@ def restore(source: Path) -> None:
     if manifest["engine"] != engine:
         sys.exit(f"restore: the backup is of a {manifest['engine']} database, the configured one is {engine}")
     if connection.introspection.table_names():
-        sys.exit(f"restore: the database {settings.DATABASES['default']['NAME']} already has tables; restore into an empty one")
+        sys.exit(
+            f"restore: the database {settings.DATABASES['default']['NAME']} already has tables; restore into an "
+            "empty one"
+        )
     connection.close()
     if engine == "sqlite":
         copy = sqlite3.connect(source / SQLITE_FILE)
@@ -152,8 +167,16 @@ def restore(source: Path) -> None:
         target.close()
     else:
         subprocess.run(
-            ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", f"--dbname={_pg_environment()['PGDATABASE']}", str(source / PG_FILE)],
-            env=_pg_environment(), check=True,
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={_pg_environment()['PGDATABASE']}",
+                str(source / PG_FILE),
+            ],
+            env=_pg_environment(),
+            check=True,
         )
     media_root = Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
@@ -186,9 +209,15 @@ def verify(source: Path) -> bool:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("backup", help="write a new backup directory under PARENT").add_argument("path", type=Path, metavar="PARENT")
-    commands.add_parser("restore", help="restore a backup directory into an empty database").add_argument("path", type=Path, metavar="BACKUP")
-    commands.add_parser("verify", help="compare the database's row counts with a backup").add_argument("path", type=Path, metavar="BACKUP")
+    commands.add_parser("backup", help="write a new backup directory under PARENT").add_argument(
+        "path", type=Path, metavar="PARENT"
+    )
+    commands.add_parser("restore", help="restore a backup directory into an empty database").add_argument(
+        "path", type=Path, metavar="BACKUP"
+    )
+    commands.add_parser("verify", help="compare the database's row counts with a backup").add_argument(
+        "path", type=Path, metavar="BACKUP"
+    )
     args = parser.parse_args(argv)
     _setup_django()
     if args.command == "backup":

@@ -24,8 +24,14 @@ def make_user(username: str | None = None, *, password: str = "a-long-passphrase
     return get_user_model().objects.create_user(username, email=f"{username}@example.org", password=password, **fields)
 
 
-def make_organisation(name: str | None = None, *, geonameid: int | None = 2988507, kind: str = OrganisationKind.MUNICIPALITY,
-                      published: bool = True, **fields) -> Organisation:
+def make_organisation(
+    name: str | None = None,
+    *,
+    geonameid: int | None = 2988507,
+    kind: str = OrganisationKind.MUNICIPALITY,
+    published: bool = True,
+    **fields,
+) -> Organisation:
     """A local government at a real place (default: Paris, GeoNames 2988507)."""
     locality = Locality.objects.get(geonameid=geonameid) if geonameid else None
     defaults = {
@@ -48,7 +54,9 @@ def make_member(organisation: Organisation, *, role: str = MembershipRole.EDITOR
     return user
 
 
-def make_partnership(*parties: Organisation, kind: str = PartnershipKind.TWINNING, published: bool = True, **fields) -> Partnership:
+def make_partnership(
+    *parties: Organisation, kind: str = PartnershipKind.TWINNING, published: bool = True, **fields
+) -> Partnership:
     partnership = Partnership.objects.create(
         kind=kind, publication_status=PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT, **fields
     )
@@ -57,8 +65,15 @@ def make_partnership(*parties: Organisation, kind: str = PartnershipKind.TWINNIN
     return partnership
 
 
-def make_project(*, partnership: Partnership | None = None, lead: Organisation | None = None, title: dict | None = None,
-                 sectors: dict[str, int] | None = None, published: bool = True, **fields) -> Project:
+def make_project(
+    *,
+    partnership: Partnership | None = None,
+    lead: Organisation | None = None,
+    title: dict | None = None,
+    sectors: dict[str, int] | None = None,
+    published: bool = True,
+    **fields,
+) -> Project:
     project = Project.objects.create(
         partnership=partnership,
         lead_organisation=lead,

@@ -78,12 +78,19 @@ SENDER = level("editor of an organisation other than the recipient (the sender)"
 EDITOR = level("editor of the record's organisation (or a party), coordinator", "editor", "admin", "coordinator")
 ADMIN = level("administrator of the record's organisation (or a party), coordinator", "admin", "coordinator")
 COORDINATOR = level("coordinator", "coordinator")
-PARTY_EDITORS = level("editor of a party (the other party a draft: its name hidden from the first), coordinator",
-                      "other_editor", "editor", "admin", "coordinator")
+PARTY_EDITORS = level(
+    "editor of a party (the other party a draft: its name hidden from the first), coordinator",
+    "other_editor",
+    "editor",
+    "admin",
+    "coordinator",
+)
 OWNER = level("owner (the editor: their import preview, their API token)", "editor")
 UPLOADER = level("the uploader (the editor) and coordinators: an import's progress and result", "editor", "coordinator")
 INVITEE = level("the invited address (anonymous: sign-up form; other accounts: 403)", "anonymous")
-NOBODY = level("nobody", )
+NOBODY = level(
+    "nobody",
+)
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -103,8 +110,16 @@ class Case:
 
 
 def case(args=None, label="", query="", data=None, ok=(), path="", known_gap="", **methods) -> Case:
-    return Case(args=args, methods=methods, label=label, query=query, data=data, ok=frozenset(ok), path=path,
-                known_gap=known_gap)
+    return Case(
+        args=args,
+        methods=methods,
+        label=label,
+        query=query,
+        data=data,
+        ok=frozenset(ok),
+        path=path,
+        known_gap=known_gap,
+    )
 
 
 def pk(name):
@@ -148,28 +163,52 @@ def _aid_api(line=False):
     return lambda w: {"declaration_id": w["aid_declaration"].pk}
 
 
-AID_LINE = {"recipient_type": "country", "recipient_code": "SN", "sector": "14030", "channel": "12000", "flow_type": "10",
-            "finance_type": "110", "aid_type": "C01", "original_amount": "1500", "original_currency": "EUR"}
-DECLARATION_READERS = level("the declaration's organisation's members, the campaign's coordinators", "editor", "admin",
-                            "coordinator")
-
-
+AID_LINE = {
+    "recipient_type": "country",
+    "recipient_code": "SN",
+    "sector": "14030",
+    "channel": "12000",
+    "flow_type": "10",
+    "finance_type": "110",
+    "aid_type": "C01",
+    "original_amount": "1500",
+    "original_currency": "EUR",
+}
+DECLARATION_READERS = level(
+    "the declaration's organisation's members, the campaign's coordinators", "editor", "admin", "coordinator"
+)
 
 
 # The one table: every URL pattern of the urlconf (``admin/``: see ADMIN_SITE), its cases and levels.
 ACCESS: dict[str, list[Case]] = {
     # Django's language switch and accounts
     # (Django's own views: any method sets nothing but the language; form views take PUT as POST)
-    "i18n/setlang/": [case(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, PATCH=PUBLIC, DELETE=PUBLIC,
-                           data=lambda w: {"language": "en", "next": "/"})],
+    "i18n/setlang/": [
+        case(
+            GET=PUBLIC,
+            POST=PUBLIC,
+            PUT=PUBLIC,
+            PATCH=PUBLIC,
+            DELETE=PUBLIC,
+            data=lambda w: {"language": "en", "next": "/"},
+        )
+    ],
     "accounts/login/": [case(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC)],
     "accounts/logout/": [case(POST=PUBLIC)],
     "accounts/password_change/": [case(GET=SIGNED_IN, POST=SIGNED_IN, PUT=SIGNED_IN)],
     "accounts/password_change/done/": [case(GET=SIGNED_IN)],
     "accounts/password_reset/": [case(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC)],
     "accounts/password_reset/done/": [case(GET=PUBLIC)],
-    "accounts/reset/<uidb64>/<token>/": [case(lambda w: {"uidb64": "MQ", "token": "set-password"},
-                                              GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, PATCH=PUBLIC, DELETE=PUBLIC)],
+    "accounts/reset/<uidb64>/<token>/": [
+        case(
+            lambda w: {"uidb64": "MQ", "token": "set-password"},
+            GET=PUBLIC,
+            POST=PUBLIC,
+            PUT=PUBLIC,
+            PATCH=PUBLIC,
+            DELETE=PUBLIC,
+        )
+    ],
     "accounts/reset/done/": [case(GET=PUBLIC)],
     # web
     "": [case(GET=PUBLIC)],
@@ -178,142 +217,229 @@ ACCESS: dict[str, list[Case]] = {
     # actors
     "organisations/": [case(GET=SIGNED_IN)],
     "organisations/new/": [case(GET=SIGNED_IN, POST=SIGNED_IN)],
-    "organisations/<int:pk>/": [case(pk("paris"), GET=DRAFTS_HIDDEN),
-                                case(pk("draft_org"), label="draft", GET=DRAFT_VIEWERS)],
-    "organisations/<int:pk>/map.geojson": [case(pk("paris"), GET=DRAFTS_HIDDEN),
-                                           case(pk("draft_org"), label="draft", GET=DRAFT_VIEWERS)],
-    "organisations/<int:pk>/edit/": [case(pk("paris"), GET=EDITOR, POST=EDITOR),
-                                     case(pk("draft_org"), label="draft", GET=DRAFT_VIEWERS)],
+    "organisations/<int:pk>/": [
+        case(pk("paris"), GET=DRAFTS_HIDDEN),
+        case(pk("draft_org"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "organisations/<int:pk>/map.geojson": [
+        case(pk("paris"), GET=DRAFTS_HIDDEN),
+        case(pk("draft_org"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "organisations/<int:pk>/edit/": [
+        case(pk("paris"), GET=EDITOR, POST=EDITOR),
+        case(pk("draft_org"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "organisations/<int:pk>/delete/": [case(pk("spare_org"), GET=ADMIN, POST=ADMIN)],
     "organisations/<int:pk>/confirm/": [case(pk("paris"), POST=EDITOR)],
-    "organisations/<int:pk>/publish/": [case(pk("paris"), POST=EDITOR, data=lambda w: {"publish": "0"}),
-                                        case(pk("draft_org"), label="draft", POST=DRAFT_VIEWERS)],
+    "organisations/<int:pk>/publish/": [
+        case(pk("paris"), POST=EDITOR, data=lambda w: {"publish": "0"}),
+        case(pk("draft_org"), label="draft", POST=DRAFT_VIEWERS),
+    ],
     "organisations/<int:pk>/history/": [case(pk("paris"), GET=EDITOR)],
     "organisations/<int:pk>/history/<int:history_id>/restore/": [case(_history("paris"), POST=EDITOR)],
     "organisations/<int:pk>/dashboard/": [case(pk("paris"), GET=EDITOR)],
-    "organisations/<int:pk>/contacts/": [case(pk("paris"), POST=EDITOR,
-                                              data=lambda w: {"kind": "staff", "name": "Accueil"})],
+    "organisations/<int:pk>/contacts/": [
+        case(pk("paris"), POST=EDITOR, data=lambda w: {"kind": "staff", "name": "Accueil"})
+    ],
     "organisations/<int:pk>/contacts/<int:contact_id>/delete/": [
-        case(lambda w: {"pk": w["paris"].pk, "contact_id": w["contact"].pk}, POST=EDITOR)],
-    "organisations/<int:pk>/members/": [case(pk("paris"), GET=EDITOR, POST=EDITOR,
-                                             data=lambda w: {"email": "new@example.org", "role": "editor"})],
+        case(lambda w: {"pk": w["paris"].pk, "contact_id": w["contact"].pk}, POST=EDITOR)
+    ],
+    "organisations/<int:pk>/members/": [
+        case(pk("paris"), GET=EDITOR, POST=EDITOR, data=lambda w: {"email": "new@example.org", "role": "editor"})
+    ],
     "organisations/<int:pk>/members/<int:membership_id>/": [
-        case(lambda w: {"pk": w["paris"].pk, "membership_id": w["member_membership"].pk}, POST=ADMIN,
-             data=lambda w: {"role": "admin"})],
+        case(
+            lambda w: {"pk": w["paris"].pk, "membership_id": w["member_membership"].pk},
+            POST=ADMIN,
+            data=lambda w: {"role": "admin"},
+        )
+    ],
     "organisations/<int:pk>/invitations/<int:invitation_id>/withdraw/": [
-        case(lambda w: {"pk": w["paris"].pk, "invitation_id": w["invitation"].pk}, POST=ADMIN)],
+        case(lambda w: {"pk": w["paris"].pk, "invitation_id": w["invitation"].pk}, POST=ADMIN)
+    ],
     "invitations/<str:signed>/": [case(lambda w: {"signed": w["invitation_signed"]}, GET=INVITEE, POST=INVITEE)],
-    "access/": [case(GET=PUBLIC, POST=PUBLIC, data=lambda w: {
-        "organisation": w["paris"].pk, "name": "Awa Ndiaye", "email": "awa.new@paris.fr", "function": "Officer"})],
+    "access/": [
+        case(
+            GET=PUBLIC,
+            POST=PUBLIC,
+            data=lambda w: {
+                "organisation": w["paris"].pk,
+                "name": "Awa Ndiaye",
+                "email": "awa.new@paris.fr",
+                "function": "Officer",
+            },
+        )
+    ],
     "access/confirm/<str:signed>/": [case(lambda w: {"signed": w["access_request_signed"]}, GET=PUBLIC, POST=PUBLIC)],
-    "access/requests/<int:pk>/": [case(pk("access_request_pending"), GET=ADMIN, POST=ADMIN,
-                                       data=lambda w: {"reason": "Not on our staff list."})],
+    "access/requests/<int:pk>/": [
+        case(pk("access_request_pending"), GET=ADMIN, POST=ADMIN, data=lambda w: {"reason": "Not on our staff list."})
+    ],
     "coordination/": [case(GET=COORDINATOR)],
     "coordination/review/": [case(GET=COORDINATOR)],
     "places/search/": [case(query="q=Dakar", GET=PUBLIC)],
-    "organisations/search/": [case(query="q=Brouillonville", GET=PUBLIC),
-                              case(query="q=Brouillonville&format=json", label="json", GET=PUBLIC)],
+    "organisations/search/": [
+        case(query="q=Brouillonville", GET=PUBLIC),
+        case(query="q=Brouillonville&format=json", label="json", GET=PUBLIC),
+    ],
     # cooperation: partnerships
     "partnerships/new/": [case(GET=EDITOR_SOMEWHERE, POST=EDITOR_SOMEWHERE)],
-    "partnerships/<int:pk>/": [case(pk("partnership"), GET=DRAFTS_HIDDEN),
-                               case(pk("mixed_partnership"), label="with a draft party", GET=DRAFTS_HIDDEN),
-                               case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
-    "partnerships/<int:pk>/edit/": [case(pk("partnership"), GET=EDITOR, POST=EDITOR),
-                                    case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
-                                    case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
+    "partnerships/<int:pk>/": [
+        case(pk("partnership"), GET=DRAFTS_HIDDEN),
+        case(pk("mixed_partnership"), label="with a draft party", GET=DRAFTS_HIDDEN),
+        case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "partnerships/<int:pk>/edit/": [
+        case(pk("partnership"), GET=EDITOR, POST=EDITOR),
+        case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
+        case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "partnerships/<int:pk>/delete/": [case(pk("spare_partnership"), GET=ADMIN, POST=ADMIN)],
     "partnerships/<int:pk>/confirm/": [case(pk("partnership"), POST=EDITOR)],
     "partnerships/<int:pk>/publish/": [case(pk("partnership"), POST=EDITOR, data=lambda w: {"publish": "0"})],
-    "partnerships/<int:pk>/history/": [case(pk("partnership"), GET=EDITOR),
-                                       case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
-                                       case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
+    "partnerships/<int:pk>/history/": [
+        case(pk("partnership"), GET=EDITOR),
+        case(pk("lyon_mixed"), label="with a draft party", GET=PARTY_EDITORS),
+        case(pk("draft_partnership"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "partnerships/<int:pk>/history/<int:history_id>/restore/": [case(_history("partnership"), POST=EDITOR)],
     "partnerships/<int:pk>/themes/": [case(pk("partnership"), POST=EDITOR, data=lambda w: {"axes": ["education"]})],
-    "partnerships/<int:pk>/parties/": [case(pk("partnership"), POST=ADMIN,
-                                            data=lambda w: {"organisations": [w["lyon"].pk], "role": "associate"})],
+    "partnerships/<int:pk>/parties/": [
+        case(pk("partnership"), POST=ADMIN, data=lambda w: {"organisations": [w["lyon"].pk], "role": "associate"})
+    ],
     "partnerships/<int:pk>/parties/<int:party_id>/": [
-        case(lambda w: {"pk": w["partnership"].pk, "party_id": w["dakar_party"].pk}, POST=ADMIN,
-             data=lambda w: {"role": "funder"})],
+        case(
+            lambda w: {"pk": w["partnership"].pk, "party_id": w["dakar_party"].pk},
+            POST=ADMIN,
+            data=lambda w: {"role": "funder"},
+        )
+    ],
     "partnerships/<int:pk>/parties/<int:party_id>/remove/": [
-        case(lambda w: {"pk": w["spare_partnership"].pk, "party_id": w["spare_lyon_party"].pk}, POST=ADMIN)],
-    "partnerships/<int:pk>/documents/": [case(pk("partnership"), POST=EDITOR,
-                                              data=lambda w: {"title_fr": "Convention", "url": "https://example.org/c"})],
+        case(lambda w: {"pk": w["spare_partnership"].pk, "party_id": w["spare_lyon_party"].pk}, POST=ADMIN)
+    ],
+    "partnerships/<int:pk>/documents/": [
+        case(pk("partnership"), POST=EDITOR, data=lambda w: {"title_fr": "Convention", "url": "https://example.org/c"})
+    ],
     # cooperation: projects
     "projects/new/": [case(GET=EDITOR_SOMEWHERE, POST=EDITOR_SOMEWHERE)],
-    "projects/<int:pk>/": [case(pk("project"), GET=DRAFTS_HIDDEN),
-                           case(pk("mixed_project"), label="with a draft party", GET=DRAFTS_HIDDEN),
-                           case(pk("draft_project"), label="draft", GET=DRAFT_VIEWERS)],
-    "projects/<int:pk>/edit/": [case(pk("project"), GET=EDITOR, POST=EDITOR),
-                                case(pk("lyon_mixed_project"), label="with a draft party", GET=PARTY_EDITORS),
-                                case(pk("draft_project"), label="draft", GET=DRAFT_VIEWERS)],
+    "projects/<int:pk>/": [
+        case(pk("project"), GET=DRAFTS_HIDDEN),
+        case(pk("mixed_project"), label="with a draft party", GET=DRAFTS_HIDDEN),
+        case(pk("draft_project"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "projects/<int:pk>/edit/": [
+        case(pk("project"), GET=EDITOR, POST=EDITOR),
+        case(pk("lyon_mixed_project"), label="with a draft party", GET=PARTY_EDITORS),
+        case(pk("draft_project"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "projects/<int:pk>/delete/": [case(pk("project"), GET=ADMIN, POST=ADMIN)],
     "projects/<int:pk>/confirm/": [case(pk("project"), POST=EDITOR)],
-    "projects/<int:pk>/publish/": [case(pk("project"), POST=EDITOR, data=lambda w: {"publish": "0"}),
-                                   case(pk("draft_project"), label="draft", POST=DRAFT_VIEWERS)],
-    "projects/<int:pk>/history/": [case(pk("project"), GET=EDITOR),
-                                   case(pk("lyon_mixed_project"), label="with a draft party", GET=PARTY_EDITORS)],
+    "projects/<int:pk>/publish/": [
+        case(pk("project"), POST=EDITOR, data=lambda w: {"publish": "0"}),
+        case(pk("draft_project"), label="draft", POST=DRAFT_VIEWERS),
+    ],
+    "projects/<int:pk>/history/": [
+        case(pk("project"), GET=EDITOR),
+        case(pk("lyon_mixed_project"), label="with a draft party", GET=PARTY_EDITORS),
+    ],
     "projects/<int:pk>/history/<int:history_id>/restore/": [case(_history("project"), POST=EDITOR)],
     "projects/<int:pk>/add/<str:what>/": [
         case(lambda w, what=what: {"pk": w["project"].pk, "what": what}, label=what, POST=EDITOR, ok={400})
-        for what in ("contribution", "result", "indicator", "value", "document")],
-    "projects/<int:pk>/participants/": [case(pk("project"), GET=EDITOR, POST=EDITOR,
-                                             data=lambda w: {"organisation": w["lyon"].pk, "role": "4"})],
+        for what in ("contribution", "result", "indicator", "value", "document")
+    ],
+    "projects/<int:pk>/participants/": [
+        case(pk("project"), GET=EDITOR, POST=EDITOR, data=lambda w: {"organisation": w["lyon"].pk, "role": "4"})
+    ],
     "projects/<int:pk>/participants/<int:participant_id>/": [
-        case(_project_part("participant_id", "participant"), POST=EDITOR, data=lambda w: {"role": "2"})],
+        case(_project_part("participant_id", "participant"), POST=EDITOR, data=lambda w: {"role": "2"})
+    ],
     "projects/<int:pk>/participants/<int:participant_id>/remove/": [
-        case(_project_part("participant_id", "participant"), POST=EDITOR)],
+        case(_project_part("participant_id", "participant"), POST=EDITOR)
+    ],
     "projects/<int:pk>/results/<int:result_id>/": [case(_project_part("result_id", "result"), GET=EDITOR, POST=EDITOR)],
     "projects/<int:pk>/results/<int:result_id>/remove/": [case(_project_part("result_id", "result"), POST=EDITOR)],
     "projects/<int:pk>/indicators/<int:indicator_id>/": [
-        case(_project_part("indicator_id", "indicator"), GET=EDITOR, POST=EDITOR)],
+        case(_project_part("indicator_id", "indicator"), GET=EDITOR, POST=EDITOR)
+    ],
     "projects/<int:pk>/indicators/<int:indicator_id>/remove/": [
-        case(_project_part("indicator_id", "indicator"), POST=EDITOR)],
+        case(_project_part("indicator_id", "indicator"), POST=EDITOR)
+    ],
     "projects/<int:pk>/values/<int:value_id>/remove/": [case(_project_part("value_id", "value"), POST=EDITOR)],
     "projects/<int:pk>/contributions/<int:contribution_id>/remove/": [
-        case(_project_part("contribution_id", "contribution"), POST=EDITOR)],
-    "documents/<int:document_id>/file/": [case(lambda w: {"document_id": w["document"].pk}, GET=DRAFTS_HIDDEN),
-                                          case(lambda w: {"document_id": w["draft_document"].pk}, label="draft",
-                                               GET=DRAFT_VIEWERS)],
+        case(_project_part("contribution_id", "contribution"), POST=EDITOR)
+    ],
+    "documents/<int:document_id>/file/": [
+        case(lambda w: {"document_id": w["document"].pk}, GET=DRAFTS_HIDDEN),
+        case(lambda w: {"document_id": w["draft_document"].pk}, label="draft", GET=DRAFT_VIEWERS),
+    ],
     "documents/<int:document_id>/remove/": [case(lambda w: {"document_id": w["document"].pk}, POST=EDITOR)],
     # atlas (published records only: a draft organisation's network is no one's)
     "atlas/": [case(GET=PUBLIC), case(query="q=Brouillonville", label="text", GET=PUBLIC)],
     "atlas/map.json": [case(GET=PUBLIC)],
-    "atlas/map/organisations/<int:pk>.geojson": [case(pk("paris"), GET=PUBLIC),
-                                                 case(pk("draft_org"), label="draft", GET=NOBODY)],
+    "atlas/map/organisations/<int:pk>.geojson": [
+        case(pk("paris"), GET=PUBLIC),
+        case(pk("draft_org"), label="draft", GET=NOBODY),
+    ],
     "atlas/stats/": [case(GET=PUBLIC)],
-    "atlas/stats/<slug:dimension>.csv": [case(lambda w, d=d: {"dimension": d}, label=d, GET=PUBLIC)
-                                         for d in ("country", "axis", "sector", "start_year", "kind")],
+    "atlas/stats/<slug:dimension>.csv": [
+        case(lambda w, d=d: {"dimension": d}, label=d, GET=PUBLIC)
+        for d in ("country", "axis", "sector", "start_year", "kind")
+    ],
     # aid declarations (pages)
     "declarations/": [case(GET=SIGNED_IN)],
     "declarations/campaigns/new/": [case(GET=COORDINATOR, POST=COORDINATOR)],
-    "declarations/campaigns/<int:pk>/": [case(pk("aid_campaign"), GET=COORDINATOR, POST=COORDINATOR, data=lambda w: {
-        "opens_on": w["aid_campaign"].opens_on.isoformat(), "closes_on": w["aid_campaign"].closes_on.isoformat()})],
-    "declarations/campaigns/<int:pk>/start/": [case(pk("aid_campaign"), POST=EDITOR, data=lambda w: {"organisation": w["paris"].pk})],
-    "declarations/campaigns/<int:pk>/export.<str:fmt>": [case(lambda w: {"pk": w["aid_campaign"].pk, "fmt": "crs"},
-                                                             GET=COORDINATOR)],
+    "declarations/campaigns/<int:pk>/": [
+        case(
+            pk("aid_campaign"),
+            GET=COORDINATOR,
+            POST=COORDINATOR,
+            data=lambda w: {
+                "opens_on": w["aid_campaign"].opens_on.isoformat(),
+                "closes_on": w["aid_campaign"].closes_on.isoformat(),
+            },
+        )
+    ],
+    "declarations/campaigns/<int:pk>/start/": [
+        case(pk("aid_campaign"), POST=EDITOR, data=lambda w: {"organisation": w["paris"].pk})
+    ],
+    "declarations/campaigns/<int:pk>/export.<str:fmt>": [
+        case(lambda w: {"pk": w["aid_campaign"].pk, "fmt": "crs"}, GET=COORDINATOR)
+    ],
     "declarations/<int:pk>/": [case(pk("aid_declaration"), GET=DECLARATION_READERS)],
-    "declarations/<int:pk>/export.<str:fmt>": [case(lambda w: {"pk": w["aid_declaration"].pk, "fmt": "csv"},
-                                                    GET=DECLARATION_READERS)],
-    "declarations/<int:pk>/import/": [case(pk("aid_declaration"), GET=EDITOR),
-                                      case(pk("aid_declaration"), label="no file: refused (400)", POST=EDITOR, ok={400},
-                                           data=_revision())],
-    "declarations/<int:pk>/lines/new/": [case(pk("aid_declaration"), GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))],
-    "declarations/<int:pk>/lines/<int:line_id>/": [case(_aid_line, GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))],
+    "declarations/<int:pk>/export.<str:fmt>": [
+        case(lambda w: {"pk": w["aid_declaration"].pk, "fmt": "csv"}, GET=DECLARATION_READERS)
+    ],
+    "declarations/<int:pk>/import/": [
+        case(pk("aid_declaration"), GET=EDITOR),
+        case(pk("aid_declaration"), label="no file: refused (400)", POST=EDITOR, ok={400}, data=_revision()),
+    ],
+    "declarations/<int:pk>/lines/new/": [
+        case(pk("aid_declaration"), GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))
+    ],
+    "declarations/<int:pk>/lines/<int:line_id>/": [
+        case(_aid_line, GET=EDITOR, POST=EDITOR, data=_revision(**AID_LINE))
+    ],
     "declarations/<int:pk>/lines/<int:line_id>/remove/": [case(_aid_line, POST=EDITOR, data=_revision())],
-    "declarations/<int:pk>/lines/<int:line_id>/cofinancing/": [case(_aid_line, POST=EDITOR, data=_revision(deduct="1"))],
+    "declarations/<int:pk>/lines/<int:line_id>/cofinancing/": [
+        case(_aid_line, POST=EDITOR, data=_revision(deduct="1"))
+    ],
     "declarations/<int:pk>/refresh/": [case(pk("aid_declaration"), POST=EDITOR, data=_revision())],
     "declarations/<int:pk>/nil/": [case(pk("aid_declaration"), POST=EDITOR, data=_revision(is_nil="0"))],
     "declarations/<int:pk>/submit/": [case(pk("aid_declaration"), POST=EDITOR, data=_revision())],
-    "declarations/<int:pk>/reopen/": [case(pk("aid_submitted"), POST=COORDINATOR,
-                                           data=_revision("aid_submitted", reason="Montants à vérifier"))],
-    "declarations/<int:pk>/extend/": [case(pk("aid_declaration"), POST=COORDINATOR, data=_revision(until="2099-01-31"))],
+    "declarations/<int:pk>/reopen/": [
+        case(pk("aid_submitted"), POST=COORDINATOR, data=_revision("aid_submitted", reason="Montants à vérifier"))
+    ],
+    "declarations/<int:pk>/extend/": [
+        case(pk("aid_declaration"), POST=COORDINATOR, data=_revision(until="2099-01-31"))
+    ],
     "declarations/totals/": [case(GET=PUBLIC)],
     "declarations/totals/<int:pk>/": [case(pk("aid_campaign"), GET=PUBLIC)],
     # matching
     "matching/offers/": [case(GET=PUBLIC)],
     "matching/requests/": [case(GET=PUBLIC)],
-    "matching/offers/<int:pk>/": [case(pk("offer"), GET=DRAFTS_HIDDEN),
-                                  case(pk("draft_offer"), label="draft", GET=DRAFT_VIEWERS)],
+    "matching/offers/<int:pk>/": [
+        case(pk("offer"), GET=DRAFTS_HIDDEN),
+        case(pk("draft_offer"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "matching/requests/<int:pk>/": [case(pk("partner_request"), GET=DRAFTS_HIDDEN)],
     "matching/offers/<int:pk>/edit/": [case(pk("offer"), GET=EDITOR, POST=EDITOR)],
     "matching/requests/<int:pk>/edit/": [case(pk("partner_request"), GET=EDITOR, POST=EDITOR)],
@@ -325,26 +451,40 @@ ACCESS: dict[str, list[Case]] = {
     "matching/organisations/<int:pk>/": [case(pk("paris"), GET=EDITOR)],
     "matching/organisations/<int:pk>/offers/new/": [case(pk("paris"), GET=EDITOR, POST=EDITOR)],
     "matching/organisations/<int:pk>/requests/new/": [case(pk("paris"), GET=EDITOR, POST=EDITOR)],
-    "matching/organisations/<int:pk>/propose/": [case(pk("dakar"), GET=SENDER, POST=SENDER),
-                                                 case(pk("draft_org"), label="draft (its own members: a form that refuses)",
-                                                      GET=level("the draft's members", "editor", "admin"))],
+    "matching/organisations/<int:pk>/propose/": [
+        case(pk("dakar"), GET=SENDER, POST=SENDER),
+        case(
+            pk("draft_org"),
+            label="draft (its own members: a form that refuses)",
+            GET=level("the draft's members", "editor", "admin"),
+        ),
+    ],
     "matching/proposals/": [case(GET=SIGNED_IN)],
     "matching/proposals/<int:pk>/": [case(pk("proposal"), GET=EDITOR, POST=EDITOR)],
     "matching/notifications/": [case(GET=SIGNED_IN, POST=SIGNED_IN)],
     # interop
-    "iati/organisations/<int:pk>/activities.xml": [case(pk("paris"), GET=PUBLIC),
-                                                   case(pk("draft_org"), label="draft", GET=NOBODY)],
-    "iati/organisations/<int:pk>/organisation.xml": [case(pk("paris"), GET=PUBLIC),
-                                                     case(pk("draft_org"), label="draft", GET=NOBODY)],
+    "iati/organisations/<int:pk>/activities.xml": [
+        case(pk("paris"), GET=PUBLIC),
+        case(pk("draft_org"), label="draft", GET=NOBODY),
+    ],
+    "iati/organisations/<int:pk>/organisation.xml": [
+        case(pk("paris"), GET=PUBLIC),
+        case(pk("draft_org"), label="draft", GET=NOBODY),
+    ],
     "import/": [case(GET=EDITOR_SOMEWHERE, POST=EDITOR_SOMEWHERE)],
     "import/template.csv": [case(GET=PUBLIC)],
     "import/duplicates/": [case(GET=COORDINATOR)],
     "import/duplicates/<int:keep>/<int:drop>/": [
-        case(lambda w: {"keep": w["duplicate_keep"].pk, "drop": w["duplicate_drop"].pk}, GET=COORDINATOR,
-             POST=COORDINATOR)],
+        case(
+            lambda w: {"keep": w["duplicate_keep"].pk, "drop": w["duplicate_drop"].pk},
+            GET=COORDINATOR,
+            POST=COORDINATOR,
+        )
+    ],
     "import/jobs/<int:pk>/": [case(lambda w: {"pk": w["import_job"].pk}, GET=UPLOADER)],
-    "import/<str:token>/": [case(lambda w: {"token": w["import_token"]}, GET=OWNER, POST=OWNER,
-                                 data=lambda w: {"cancel": "1"})],
+    "import/<str:token>/": [
+        case(lambda w: {"token": w["import_token"]}, GET=OWNER, POST=OWNER, data=lambda w: {"cancel": "1"})
+    ],
     # API tokens (web pages)
     "account/tokens/": [case(GET=SIGNED_IN, POST=SIGNED_IN, data=lambda w: {"name": "script"})],
     "account/tokens/<int:pk>/revoke/": [case(pk("editor_token"), POST=OWNER)],
@@ -352,10 +492,29 @@ ACCESS: dict[str, list[Case]] = {
     # (ninja's own views answer any method alike)
     "api/v1/openapi.json": [case(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, PATCH=PUBLIC, DELETE=PUBLIC)],
     "api/v1/docs": [case(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, PATCH=PUBLIC, DELETE=PUBLIC)],
-    "api/v1/": [case(label="ninja's root: 404 pointing to the docs", GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, PATCH=PUBLIC,
-                     DELETE=PUBLIC, ok={404})],
-    "^api/v1/.*$": [case(path="/api/v1/no-such-thing", label="unknown address: JSON 404 for every method",
-                         GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, PATCH=PUBLIC, DELETE=PUBLIC, ok={404})],
+    "api/v1/": [
+        case(
+            label="ninja's root: 404 pointing to the docs",
+            GET=PUBLIC,
+            POST=PUBLIC,
+            PUT=PUBLIC,
+            PATCH=PUBLIC,
+            DELETE=PUBLIC,
+            ok={404},
+        )
+    ],
+    "^api/v1/.*$": [
+        case(
+            path="/api/v1/no-such-thing",
+            label="unknown address: JSON 404 for every method",
+            GET=PUBLIC,
+            POST=PUBLIC,
+            PUT=PUBLIC,
+            PATCH=PUBLIC,
+            DELETE=PUBLIC,
+            ok={404},
+        )
+    ],
     "api/v1/countries": [case(GET=PUBLIC)],
     "api/v1/countries/<code>": [case(lambda w: {"code": "SN"}, GET=PUBLIC)],
     "api/v1/localities": [case(query="q=Dakar", GET=PUBLIC)],
@@ -365,58 +524,99 @@ ACCESS: dict[str, list[Case]] = {
     "api/v1/sdgs": [case(GET=PUBLIC)],
     "api/v1/axes": [case(GET=PUBLIC)],
     "api/v1/axes/<code>": [case(lambda w: {"code": w["axis_code"]}, GET=PUBLIC)],
-    "api/v1/organisations": [case(GET=PUBLIC, POST=SIGNED_IN,
-                                  data=lambda w: {"name": "Eau Vive", "kind": "ngo", "country": "FR"}),
-                             case(query="country=SN", label="by country", GET=PUBLIC)],
+    "api/v1/organisations": [
+        case(GET=PUBLIC, POST=SIGNED_IN, data=lambda w: {"name": "Eau Vive", "kind": "ngo", "country": "FR"}),
+        case(query="country=SN", label="by country", GET=PUBLIC),
+    ],
     "api/v1/organisations/<int:organisation_id>": [
         case(org("paris"), GET=DRAFTS_HIDDEN, PATCH=EDITOR, data=lambda w: {"acronym": "VdP"}),
         case(org("spare_org"), label="spare", DELETE=ADMIN),
-        case(org("draft_org"), label="draft", GET=DRAFT_VIEWERS)],
+        case(org("draft_org"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "api/v1/organisations/<int:organisation_id>/recommendations": [
-        case(org("paris"), GET=DRAFTS_HIDDEN), case(org("draft_org"), label="draft", GET=DRAFT_VIEWERS)],
-    "api/v1/partnerships": [case(GET=PUBLIC, POST=EDITOR, data=lambda w: {
-        "parties": [{"organisation": w["paris"].pk}, {"organisation": w["dakar"].pk}]}),
-                            case(query=lambda w: f"organisation={w['draft_org'].pk}", label="by a draft organisation",
-                                 GET=PUBLIC)],
+        case(org("paris"), GET=DRAFTS_HIDDEN),
+        case(org("draft_org"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "api/v1/partnerships": [
+        case(
+            GET=PUBLIC,
+            POST=EDITOR,
+            data=lambda w: {"parties": [{"organisation": w["paris"].pk}, {"organisation": w["dakar"].pk}]},
+        ),
+        case(query=lambda w: f"organisation={w['draft_org'].pk}", label="by a draft organisation", GET=PUBLIC),
+    ],
     "api/v1/partnerships/<int:partnership_id>": [
         case(partnership("partnership"), GET=DRAFTS_HIDDEN, PATCH=EDITOR, data=lambda w: {"status": "dormant"}),
         case(partnership("mixed_partnership"), label="with a draft party", GET=DRAFTS_HIDDEN),
         case(partnership("spare_partnership"), label="spare", DELETE=ADMIN),
-        case(partnership("draft_partnership"), label="draft", GET=DRAFT_VIEWERS)],
-    "api/v1/projects": [case(GET=PUBLIC, POST=EDITOR, data=lambda w: {
-        "title": {"fr": "Nouveau"}, "partnership": w["partnership"].pk}),
-                        case(query=lambda w: f"organisation={w['draft_org'].pk}", label="by a draft organisation",
-                             GET=PUBLIC)],
+        case(partnership("draft_partnership"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "api/v1/projects": [
+        case(GET=PUBLIC, POST=EDITOR, data=lambda w: {"title": {"fr": "Nouveau"}, "partnership": w["partnership"].pk}),
+        case(query=lambda w: f"organisation={w['draft_org'].pk}", label="by a draft organisation", GET=PUBLIC),
+    ],
     "api/v1/projects/<int:project_id>": [
-        case(project("project"), GET=DRAFTS_HIDDEN, PATCH=EDITOR, DELETE=ADMIN, data=lambda w: {"summary": {"fr": "R"}}),
+        case(
+            project("project"), GET=DRAFTS_HIDDEN, PATCH=EDITOR, DELETE=ADMIN, data=lambda w: {"summary": {"fr": "R"}}
+        ),
         case(project("mixed_project"), label="with a draft party", GET=DRAFTS_HIDDEN),
-        case(project("draft_project"), label="draft", GET=DRAFT_VIEWERS)],
+        case(project("draft_project"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "api/v1/partnerships/<int:partnership_id>/parties": [
-        case(partnership("partnership"), POST=ADMIN, data=lambda w: {"organisation": w["lyon"].pk, "role": "associate"})],
+        case(partnership("partnership"), POST=ADMIN, data=lambda w: {"organisation": w["lyon"].pk, "role": "associate"})
+    ],
     "api/v1/partnerships/<int:partnership_id>/parties/<int:organisation_id>": [
-        case(lambda w: {"partnership_id": w["partnership"].pk, "organisation_id": w["dakar"].pk}, PATCH=ADMIN,
-             data=lambda w: {"role": "funder"}),
-        case(lambda w: {"partnership_id": w["spare_partnership"].pk, "organisation_id": w["lyon"].pk}, label="spare",
-             DELETE=ADMIN)],
+        case(
+            lambda w: {"partnership_id": w["partnership"].pk, "organisation_id": w["dakar"].pk},
+            PATCH=ADMIN,
+            data=lambda w: {"role": "funder"},
+        ),
+        case(
+            lambda w: {"partnership_id": w["spare_partnership"].pk, "organisation_id": w["lyon"].pk},
+            label="spare",
+            DELETE=ADMIN,
+        ),
+    ],
     "api/v1/projects/<int:project_id>/participants": [
-        case(project("project"), GET=DRAFTS_HIDDEN, POST=EDITOR, data=lambda w: {"organisation": w["lyon"].pk, "role": "4"}),
-        case(project("draft_project"), label="draft", GET=DRAFT_VIEWERS)],
+        case(
+            project("project"),
+            GET=DRAFTS_HIDDEN,
+            POST=EDITOR,
+            data=lambda w: {"organisation": w["lyon"].pk, "role": "4"},
+        ),
+        case(project("draft_project"), label="draft", GET=DRAFT_VIEWERS),
+    ],
     "api/v1/projects/<int:project_id>/participants/<int:organisation_id>": [
-        case(lambda w: {"project_id": w["project"].pk, "organisation_id": w["dakar"].pk}, PATCH=EDITOR, DELETE=EDITOR,
-             data=lambda w: {"role": "2"})],
+        case(
+            lambda w: {"project_id": w["project"].pk, "organisation_id": w["dakar"].pk},
+            PATCH=EDITOR,
+            DELETE=EDITOR,
+            data=lambda w: {"role": "2"},
+        )
+    ],
     "api/v1/search": [case(GET=PUBLIC), case(query="q=Brouillonville", label="text", GET=PUBLIC)],
     "api/v1/statistics": [case(GET=PUBLIC)],
-    "api/v1/downloads/atlas.<fmt>": [case(lambda w, fmt=fmt: {"fmt": fmt}, label=fmt, GET=PUBLIC)
-                                     for fmt in ("csv", "geojson", "xlsx")],
+    "api/v1/downloads/atlas.<fmt>": [
+        case(lambda w, fmt=fmt: {"fmt": fmt}, label=fmt, GET=PUBLIC) for fmt in ("csv", "geojson", "xlsx")
+    ],
     "api/v1/aid/campaigns": [case(GET=PUBLIC)],
-    "api/v1/aid/campaigns/<int:campaign_id>/totals": [case(lambda w: {"campaign_id": w["aid_campaign"].pk}, GET=PUBLIC)],
+    "api/v1/aid/campaigns/<int:campaign_id>/totals": [
+        case(lambda w: {"campaign_id": w["aid_campaign"].pk}, GET=PUBLIC)
+    ],
     "api/v1/aid/declarations/<int:declaration_id>": [case(_aid_api(), GET=DECLARATION_READERS)],
     "api/v1/aid/declarations/<int:declaration_id>/lines": [case(_aid_api(), POST=EDITOR, data=_revision(**AID_LINE))],
     "api/v1/aid/declarations/<int:declaration_id>/lines/<int:line_id>": [
-        case(_aid_api(line=True), PATCH=EDITOR, DELETE=EDITOR, data=_revision(original_amount="1600"))],
+        case(_aid_api(line=True), PATCH=EDITOR, DELETE=EDITOR, data=_revision(original_amount="1600"))
+    ],
     "api/v1/aid/declarations/<int:declaration_id>/submit": [
-        case(_aid_api(), label="co-financing to confirm: the checks refuse (400)", POST=EDITOR, ok={400},
-             data=_revision())],
+        case(
+            _aid_api(),
+            label="co-financing to confirm: the checks refuse (400)",
+            POST=EDITOR,
+            ok={400},
+            data=_revision(),
+        )
+    ],
 }
 
 # Django's admin site is staff-only, outside the app's rules (no coordinator is staff): every method
@@ -459,9 +659,15 @@ def case_id(route: str, entry: Case) -> str:
 
 
 CASES = [(route, entry) for route, entries in ACCESS.items() for entry in entries]
-CASE_PARAMS = [pytest.param(route, entry, id=case_id(route, entry),
-                            marks=[pytest.mark.xfail(reason=entry.known_gap, strict=True)] if entry.known_gap else [])
-               for route, entry in CASES]
+CASE_PARAMS = [
+    pytest.param(
+        route,
+        entry,
+        id=case_id(route, entry),
+        marks=[pytest.mark.xfail(reason=entry.known_gap, strict=True)] if entry.known_gap else [],
+    )
+    for route, entry in CASES
+]
 
 
 # -- the world ----------------------------------------------------------------------------------
@@ -471,8 +677,15 @@ def _build_world() -> dict:
     paris = factories.make_organisation("Ville de Paris", geonameid=2988507)
     dakar = factories.make_organisation("Ville de Dakar", geonameid=2253354)
     lyon = factories.make_organisation("Ville de Lyon", geonameid=2996944)
-    draft_org = factories.make_organisation(f"Brouillonville {DRAFT}", geonameid=None, country_id="SN", published=False,
-                                  latitude=14.1, longitude=-16.1, kind="ngo")
+    draft_org = factories.make_organisation(
+        f"Brouillonville {DRAFT}",
+        geonameid=None,
+        country_id="SN",
+        published=False,
+        latitude=14.1,
+        longitude=-16.1,
+        kind="ngo",
+    )
     spare_org = factories.make_organisation("Association Spare", geonameid=None, country_id="FR", kind="ngo")
     users = {
         "anonymous": AnonymousUser(),
@@ -501,50 +714,72 @@ def _build_world() -> dict:
     mixed = factories.make_partnership(paris, draft_org)
     spare_partnership = factories.make_partnership(paris, dakar, lyon)
     project = factories.make_project(partnership=published, lead=paris)
-    draft_project = factories.make_project(partnership=published, lead=paris, published=False, title={"fr": f"Projet {DRAFT}"})
+    draft_project = factories.make_project(
+        partnership=published, lead=paris, published=False, title={"fr": f"Projet {DRAFT}"}
+    )
 
     mixed_project = factories.make_project(partnership=mixed, title={"fr": "Assainissement"})
     # Lyon's editor (other_editor) edits these; the draft party's name is not for them.
     lyon_mixed = factories.make_partnership(lyon, draft_org)
     lyon_mixed_project = factories.make_project(partnership=lyon_mixed, lead=lyon, title={"fr": "Compostage"})
     cooperation_services.participant_add(project=lyon_mixed_project, organisation=draft_org, role="1")
-    cooperation_services.contribution_add(project=lyon_mixed_project, amount=700, currency="EUR", organisation=draft_org)
+    cooperation_services.contribution_add(
+        project=lyon_mixed_project, amount=700, currency="EUR", organisation=draft_org
+    )
     cooperation_services.participant_add(project=mixed_project, organisation=draft_org, role="4")
     cooperation_services.contribution_add(project=mixed_project, amount=500, currency="EUR", organisation=draft_org)
     result = cooperation_services.result_create(project=project, title={"fr": "Eau potable"})
     indicator = cooperation_services.indicator_create(result=result, title={"fr": "Foyers raccordés"})
-    value = cooperation_services.indicator_value_set(indicator=indicator, period_start=date(2024, 1, 1),
-                                                     period_end=date(2024, 12, 31), territory=dakar, actual=120)
-    contribution = cooperation_services.contribution_add(project=project, amount=1000, currency="EUR", organisation=paris)
+    value = cooperation_services.indicator_value_set(
+        indicator=indicator, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), territory=dakar, actual=120
+    )
+    contribution = cooperation_services.contribution_add(
+        project=project, amount=1000, currency="EUR", organisation=paris
+    )
     participant = cooperation_services.participant_add(project=project, organisation=dakar, role="4")
-    document = cooperation_services.document_add(project=project, title={"fr": "Convention"},
-                                                 file=SimpleUploadedFile("convention.pdf", PDF))
-    draft_document = cooperation_services.document_add(project=draft_project, title={"fr": f"Note {DRAFT}"},
-                                                       file=SimpleUploadedFile("note.pdf", PDF))
-    cooperation_services.document_add(partnership=draft_partnership, title={"fr": f"Accord {DRAFT}"},
-                                      url="https://example.org/accord")
+    document = cooperation_services.document_add(
+        project=project, title={"fr": "Convention"}, file=SimpleUploadedFile("convention.pdf", PDF)
+    )
+    draft_document = cooperation_services.document_add(
+        project=draft_project, title={"fr": f"Note {DRAFT}"}, file=SimpleUploadedFile("note.pdf", PDF)
+    )
+    cooperation_services.document_add(
+        partnership=draft_partnership, title={"fr": f"Accord {DRAFT}"}, url="https://example.org/accord"
+    )
     contact = actor_services.contact_create(organisation=paris, name="Accueil", kind="staff")
     invitation = actor_services.invitation_create(organisation=paris, email="invitee@example.org", send=False)
     signed = actor_services.invitation_link(invitation).rsplit("/invitations/", 1)[1].strip("/")
 
-    offer = matching_services.offer_save(user=users["editor"], organisation=paris, title={"fr": "Expertise eau"},
-                                         kinds=["expertise"])
-    draft_offer = matching_services.offer_save(user=users["editor"], organisation=draft_org,
-                                               title={"fr": f"Offre {DRAFT}"}, kinds=["expertise"])
-    partner_request = matching_services.request_save(user=users["editor"], organisation=paris,
-                                                     title={"fr": "Partenaire au Sahel"})
+    offer = matching_services.offer_save(
+        user=users["editor"], organisation=paris, title={"fr": "Expertise eau"}, kinds=["expertise"]
+    )
+    draft_offer = matching_services.offer_save(
+        user=users["editor"], organisation=draft_org, title={"fr": f"Offre {DRAFT}"}, kinds=["expertise"]
+    )
+    partner_request = matching_services.request_save(
+        user=users["editor"], organisation=paris, title={"fr": "Partenaire au Sahel"}
+    )
     matching_services.request_save(user=users["editor"], organisation=draft_org, title={"fr": f"Demande {DRAFT}"})
-    proposal = matching_services.proposal_send(user=sender, sender=ouagadougou, recipient=paris, message="Bonjour, nous proposons un jumelage sur l’eau.")
+    proposal = matching_services.proposal_send(
+        user=sender, sender=ouagadougou, recipient=paris, message="Bonjour, nous proposons un jumelage sur l’eau."
+    )
 
-    sheet = spreadsheet_parse("organisation_1,kind_1,city_1,country_1\nVille de Thiès,municipality,Thiès,Senegal\n".encode(),
-                              filename="import.csv")
+    sheet = spreadsheet_parse(
+        "organisation_1,kind_1,city_1,country_1\nVille de Thiès,municipality,Thiès,Senegal\n".encode(),
+        filename="import.csv",
+    )
     from coopdec.atlas.index import reindex_all
     from coopdec.declarations import services as declaration_services
     from coopdec.vocabularies.models import Axis
 
     today = date.today()
-    aid_campaign = declaration_services.campaign_create(user=None, country=paris.country, year=today.year - 1,
-                                                        opens_on=today.replace(day=1), closes_on=date(today.year + 1, 1, 31))
+    aid_campaign = declaration_services.campaign_create(
+        user=None,
+        country=paris.country,
+        year=today.year - 1,
+        opens_on=today.replace(day=1),
+        closes_on=date(today.year + 1, 1, 31),
+    )
     aid_declaration = declaration_services.declaration_start(campaign=aid_campaign, organisation=paris, user=None)
     aid_line = declaration_services.line_add(declaration=aid_declaration, user=None, cofinancing="100", **AID_LINE)
     aid_submitted = declaration_services.declaration_start(campaign=aid_campaign, organisation=lyon, user=None)
@@ -552,29 +787,61 @@ def _build_world() -> dict:
     declaration_services.declaration_submit(declaration=aid_submitted, user=None)
 
     world = {
-        "users": users, "paris": paris, "dakar": dakar, "lyon": lyon, "draft_org": draft_org, "spare_org": spare_org,
-        "partnership": published, "draft_partnership": draft_partnership, "mixed_partnership": mixed,
-        "spare_partnership": spare_partnership, "lyon_mixed": lyon_mixed, "lyon_mixed_project": lyon_mixed_project,
+        "users": users,
+        "paris": paris,
+        "dakar": dakar,
+        "lyon": lyon,
+        "draft_org": draft_org,
+        "spare_org": spare_org,
+        "partnership": published,
+        "draft_partnership": draft_partnership,
+        "mixed_partnership": mixed,
+        "spare_partnership": spare_partnership,
+        "lyon_mixed": lyon_mixed,
+        "lyon_mixed_project": lyon_mixed_project,
         "dakar_party": PartnershipParty.objects.get(partnership=published, organisation=dakar),
         "spare_lyon_party": PartnershipParty.objects.get(partnership=spare_partnership, organisation=lyon),
-        "project": project, "mixed_project": mixed_project, "draft_project": draft_project, "result": result, "indicator": indicator, "value": value,
-        "contribution": contribution, "participant": participant, "document": document, "draft_document": draft_document,
-        "contact": contact, "invitation": invitation, "invitation_signed": signed,
-        "access_request_pending": actor_services.access_request_confirm(access_request=actor_services.access_request_create(
-            organisation=paris, name="Awa", email="awa@paris.fr", function="Officer", send=False)),
-        "access_request_signed": actor_services.access_request_confirm_link(actor_services.access_request_create(
-            organisation=paris, name="Awa", email="unconfirmed@paris.fr", function="Officer", send=False)).split("/")[-2],
+        "project": project,
+        "mixed_project": mixed_project,
+        "draft_project": draft_project,
+        "result": result,
+        "indicator": indicator,
+        "value": value,
+        "contribution": contribution,
+        "participant": participant,
+        "document": document,
+        "draft_document": draft_document,
+        "contact": contact,
+        "invitation": invitation,
+        "invitation_signed": signed,
+        "access_request_pending": actor_services.access_request_confirm(
+            access_request=actor_services.access_request_create(
+                organisation=paris, name="Awa", email="awa@paris.fr", function="Officer", send=False
+            )
+        ),
+        "access_request_signed": actor_services.access_request_confirm_link(
+            actor_services.access_request_create(
+                organisation=paris, name="Awa", email="unconfirmed@paris.fr", function="Officer", send=False
+            )
+        ).split("/")[-2],
         "member_membership": Membership.objects.get(user=member, organisation=paris),
-        "offer": offer, "draft_offer": draft_offer, "partner_request": partner_request, "proposal": proposal,
+        "offer": offer,
+        "draft_offer": draft_offer,
+        "partner_request": partner_request,
+        "proposal": proposal,
         "duplicate_keep": factories.make_organisation("Commune de Thiès", geonameid=None, country_id="SN", kind="ngo"),
         "duplicate_drop": factories.make_organisation("Commune de Thies", geonameid=None, country_id="SN", kind="ngo"),
         "import_token": upload_store(parsed=sheet, user=users["editor"], filename="import.csv"),
         "import_job": SpreadsheetImport.objects.create(token="matrix", user=users["editor"], filename="import.csv"),
         "editor_token": token_create(user=users["editor"], name="script")[0],
-        "tokens": {caller: token_create(user=user, name="matrix")[1]
-                   for caller, user in users.items() if caller != "anonymous"},
+        "tokens": {
+            caller: token_create(user=user, name="matrix")[1] for caller, user in users.items() if caller != "anonymous"
+        },
         "axis_code": Axis.objects.values_list("code", flat=True).first(),
-        "aid_campaign": aid_campaign, "aid_declaration": aid_declaration, "aid_line": aid_line, "aid_submitted": aid_submitted,
+        "aid_campaign": aid_campaign,
+        "aid_declaration": aid_declaration,
+        "aid_line": aid_line,
+        "aid_submitted": aid_submitted,
     }
     reindex_all()  # the atlas follows commits; the module's records are never committed
     return world
@@ -644,8 +911,11 @@ def allowed(response, entry: Case) -> bool:
 
 
 def check_no_draft(response, caller: str, where: str) -> None:
-    if caller not in DRAFT_BLIND or response.status_code >= 300 or response.get("Content-Type", "").startswith(
-            "application/vnd.openxmlformats"):
+    if (
+        caller not in DRAFT_BLIND
+        or response.status_code >= 300
+        or response.get("Content-Type", "").startswith("application/vnd.openxmlformats")
+    ):
         return
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert DRAFT.encode() not in content, f"{where}: a draft record shows to {caller}"
@@ -659,7 +929,8 @@ def test_every_url_is_declared():
     missing = sorted(site - ACCESS.keys())
     assert not missing, (
         f"URL patterns without an access declaration: {missing}. Declare each in ACCESS in "
-        f"tests/test_access_matrix.py: the methods it accepts, who may use each (a Level) and the records to call it on."
+        "tests/test_access_matrix.py: the methods it accepts, who may use each (a Level) and the records to call it "
+        "on."
     )
     assert not sorted(ACCESS.keys() - site), "ACCESS declares URL patterns the urlconf no longer has"
     assert any(route.startswith(ADMIN_SITE) for route in ROUTES)
@@ -684,7 +955,8 @@ def check_callers(client, world, path: str, entry: Case, callers) -> None:
                     assert allowed(response, entry), f"{where}: {caller} refused with {response.status_code}"
                 else:
                     assert refused(response, caller, path), (
-                        f"{where}: {caller} answered {response.status_code} {response.get('Location', '')}")
+                        f"{where}: {caller} answered {response.status_code} {response.get('Location', '')}"
+                    )
                     if before is not None:
                         assert fingerprint() == before, f"{where}: refused to {caller}, yet the database changed"
                 check_no_draft(response, caller, where)
@@ -703,7 +975,9 @@ def test_undeclared_methods_answer_405(client, world):
                 transaction.set_rollback(True)
             if response.status_code != 405:
                 wrong.append(f"{method} {path}: {response.status_code}")
-    assert not wrong, f"Methods answered but not declared in ACCESS (declare them, or make the view answer 405): {wrong}"
+    assert not wrong, (
+        f"Methods answered but not declared in ACCESS (declare them, or make the view answer 405): {wrong}"
+    )
 
 
 ADMIN_ROUTES = sorted(route for route in ROUTES if route.startswith(ADMIN_SITE))
@@ -725,7 +999,11 @@ def test_the_admin_site_is_staff_only(client, world):
                     assert response.status_code in {200, 302, 405}, (method, path, caller)
                     continue
                 assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), (
-                    method, path, caller, response.status_code)
+                    method,
+                    path,
+                    caller,
+                    response.status_code,
+                )
 
 
 def test_api_writes_need_a_valid_token(client, world):
@@ -735,18 +1013,25 @@ def test_api_writes_need_a_valid_token(client, world):
     coordinator = world["users"]["coordinator"]
     record, revoked = token_create(user=coordinator, name="old")
     token_revoke(token=record, by=coordinator)
-    writes = [(route, entry, method) for route, entry in CASES if route.startswith("api/") and route not in API_OWN_VIEWS
-              for method in entry.methods if method != "GET"]
+    writes = [
+        (route, entry, method)
+        for route, entry in CASES
+        if route.startswith("api/") and route not in API_OWN_VIEWS
+        for method in entry.methods
+        if method != "GET"
+    ]
     assert len(writes) >= 12
     for route, entry, method in writes:
         path, data = build_path(route, entry, world), entry.data(world) if entry.data else None
         before = fingerprint()
         client.force_login(coordinator)
-        with_session = client.generic(method, path, "{}" if data is None else __import__("json").dumps(data),
-                                      content_type="application/json")
+        with_session = client.generic(
+            method, path, "{}" if data is None else __import__("json").dumps(data), content_type="application/json"
+        )
         client.logout()
-        with_revoked = client.generic(method, path, "{}", content_type="application/json",
-                                      headers={"Authorization": f"Bearer {revoked}"})
+        with_revoked = client.generic(
+            method, path, "{}", content_type="application/json", headers={"Authorization": f"Bearer {revoked}"}
+        )
         assert (with_session.status_code, with_revoked.status_code) == (401, 401), (method, path)
         assert fingerprint() == before, (method, path)
 
@@ -778,8 +1063,11 @@ def test_list_filtered_by_a_hidden_organisation_answers_as_an_unknown_one(client
         hidden = f"/api/v1/{kind}?organisation={world['draft_org'].pk}"
         assert _api_ids(client, world, "editor", hidden) != []  # a member sees them: the check can fail
         for caller in DRAFT_BLIND:
-            assert _api_ids(client, world, caller, hidden) == _api_ids(client, world, caller,
-                                                                       f"/api/v1/{kind}?organisation=999999999") == []
+            assert (
+                _api_ids(client, world, caller, hidden)
+                == _api_ids(client, world, caller, f"/api/v1/{kind}?organisation=999999999")
+                == []
+            )
 
 
 def test_partnership_form_counts_every_party_and_lists_the_visible_ones(client, world):
@@ -788,11 +1076,15 @@ def test_partnership_form_counts_every_party_and_lists_the_visible_ones(client, 
     spare = world["spare_partnership"]  # Paris, Dakar, Lyon
     with transaction.atomic():
         cooperation_services.party_add(partnership=spare, organisation=world["draft_org"])
-        answers = [(caller, call(client, world, caller, "GET", f"/api/v1/partnerships/{spare.pk}").json())
-                   for caller in ("anonymous", "editor")]
+        answers = [
+            (caller, call(client, world, caller, "GET", f"/api/v1/partnerships/{spare.pk}").json())
+            for caller in ("anonymous", "editor")
+        ]
         transaction.set_rollback(True)
     assert [(caller, body["form"], len(body["parties"]), body["unlisted_parties"]) for caller, body in answers] == [
-        ("anonymous", "multilateral", 3, 1), ("editor", "multilateral", 4, 0)]
+        ("anonymous", "multilateral", 3, 1),
+        ("editor", "multilateral", 4, 0),
+    ]
     mixed = call(client, world, "anonymous", "GET", f"/api/v1/partnerships/{world['mixed_partnership'].pk}").json()
     assert (mixed["form"], len(mixed["parties"]), mixed["unlisted_parties"]) == ("bilateral", 1, 1)
     page = call(client, world, "anonymous", "GET", f"/partnerships/{world['mixed_partnership'].pk}/").content.decode()
@@ -829,24 +1121,32 @@ COUNTRY_ACCESS: dict[str, list[Case]] = {
     "coordination/": [case(GET=ANY_COUNTRY), case(label="another country asked", query="country=FR", GET=ANY_COUNTRY)],
     "coordination/review/": [case(GET=ANY_COUNTRY)],
     "organisations/<int:pk>/": [case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY)],
-    "organisations/<int:pk>/edit/": [case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY),
-                                     case(pk("paris"), label="another country", GET=NOBODY)],
+    "organisations/<int:pk>/edit/": [
+        case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY),
+        case(pk("paris"), label="another country", GET=NOBODY),
+    ],
     "organisations/<int:pk>/confirm/": [case(pk("draft_org"), label="draft", POST=OF_THE_COUNTRY)],
-    "organisations/<int:pk>/publish/": [case(pk("draft_org"), label="draft", POST=OF_THE_COUNTRY,
-                                             data=lambda w: {"publish": "1"})],
+    "organisations/<int:pk>/publish/": [
+        case(pk("draft_org"), label="draft", POST=OF_THE_COUNTRY, data=lambda w: {"publish": "1"})
+    ],
     "organisations/<int:pk>/delete/": [case(pk("draft_org"), label="draft", POST=NOBODY)],
     "organisations/<int:pk>/members/": [case(pk("draft_org"), label="draft", GET=NOBODY)],
     "partnerships/<int:pk>/": [case(pk("draft_partnership"), label="draft", GET=OF_THE_COUNTRY)],
     "partnerships/<int:pk>/edit/": [case(pk("draft_partnership"), label="draft", GET=OF_THE_COUNTRY)],
-    "partnerships/<int:pk>/publish/": [case(pk("draft_partnership"), label="draft", POST=OF_THE_COUNTRY,
-                                            data=lambda w: {"publish": "1"})],
+    "partnerships/<int:pk>/publish/": [
+        case(pk("draft_partnership"), label="draft", POST=OF_THE_COUNTRY, data=lambda w: {"publish": "1"})
+    ],
     "partnerships/<int:pk>/delete/": [case(pk("draft_partnership"), label="draft", POST=NOBODY)],
     "projects/<int:pk>/": [case(pk("draft_project"), label="draft", GET=OF_THE_COUNTRY)],
-    "projects/<int:pk>/publish/": [case(pk("draft_project"), label="draft", POST=OF_THE_COUNTRY,
-                                        data=lambda w: {"publish": "1"})],
+    "projects/<int:pk>/publish/": [
+        case(pk("draft_project"), label="draft", POST=OF_THE_COUNTRY, data=lambda w: {"publish": "1"})
+    ],
 }
-COUNTRY_PARAMS = [pytest.param(route, entry, id=case_id(route, entry))
-                  for route, entries in COUNTRY_ACCESS.items() for entry in entries]
+COUNTRY_PARAMS = [
+    pytest.param(route, entry, id=case_id(route, entry))
+    for route, entries in COUNTRY_ACCESS.items()
+    for entry in entries
+]
 
 
 def test_country_access_declares_routes_of_the_site():

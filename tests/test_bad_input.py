@@ -32,10 +32,27 @@ BAD_QUERIES = [
     "cursor=" + _cursor(["not a number"]) + "&page=99999999999999999999&limit=-1&organisation=99999999999999999999"
     "&sdg=999999999999&year=-99999999999&start_year=abc&min_population=1e999&country=" + "Z" * 300,
 ]
-FORM_BODY = {"name": "Ville\x00", "title_fr": "Titre\x00", "q": LONG, "email": "a\x00@example.org", "role": "\x00",
-             "organisations": ["\x00"], "kind": "\x00", "country": "\x00", "publish": "\x00", "language": "\x00"}
-JSON_BODY = {"name": "Ville\u0000", "title": {"fr": "Titre\u0000"}, "kind": "ngo", "country": "F\u0000",
-             "organisation": "\u0000", "summary": {"fr": LONG * 2}, "parties": [{"organisation": "x"}]}
+FORM_BODY = {
+    "name": "Ville\x00",
+    "title_fr": "Titre\x00",
+    "q": LONG,
+    "email": "a\x00@example.org",
+    "role": "\x00",
+    "organisations": ["\x00"],
+    "kind": "\x00",
+    "country": "\x00",
+    "publish": "\x00",
+    "language": "\x00",
+}
+JSON_BODY = {
+    "name": "Ville\u0000",
+    "title": {"fr": "Titre\u0000"},
+    "kind": "ngo",
+    "country": "F\u0000",
+    "organisation": "\u0000",
+    "summary": {"fr": LONG * 2},
+    "parties": [{"organisation": "x"}],
+}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +79,9 @@ def _calls(world):
 @pytest.mark.parametrize("caller", ["anonymous", "editor"])
 def test_no_bad_input_gets_a_server_error(client, world, settings, caller):
     settings.API_RATE_ANONYMOUS = settings.API_RATE_AUTHENTICATED = "1000000/min"
-    settings.SIGNIN_RATE_ADDRESS = settings.PASSWORD_RESET_RATE_ADDRESS = settings.INVITATION_RATE_ADDRESS = "1000000/min"
+    settings.SIGNIN_RATE_ADDRESS = settings.PASSWORD_RESET_RATE_ADDRESS = settings.INVITATION_RATE_ADDRESS = (
+        "1000000/min"
+    )
     failures = []
     for method, path, data in _calls(world):
         with transaction.atomic():
@@ -80,7 +99,10 @@ def test_no_bad_input_gets_a_server_error(client, world, settings, caller):
 def test_oversized_body_gets_413_json_on_the_api_and_413_on_the_site(client, settings):
     big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     api = client.post("/api/v1/organisations", big, content_type="application/json", headers={"Accept-Language": "en"})
-    assert (api.status_code, api.json()) == (413, {"error": "too_large", "message": "The request is too large (at most 2.5 MB)."})
+    assert (api.status_code, api.json()) == (
+        413,
+        {"error": "too_large", "message": "The request is too large (at most 2.5 MB)."},
+    )
     site = client.post("/accounts/login/", big, content_type="application/x-www-form-urlencoded")
     assert site.status_code == 413
 

@@ -31,9 +31,7 @@ try:
         SECRET_KEY = "coopdec-insecure-development-key-do-not-use-in-production"  # noqa: S105
     _database_url = env_secret("DATABASE_URL")
     DATABASES = {
-        "default": parse_database_url(_database_url)
-        if _database_url
-        else sqlite_database(VAR_DIR / "coopdec.sqlite3")
+        "default": parse_database_url(_database_url) if _database_url else sqlite_database(VAR_DIR / "coopdec.sqlite3")
     }
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
     SITE_URL = env_secret("SITE_URL", "http://127.0.0.1:8000")
@@ -171,9 +169,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_UPLOAD_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 
 SESSION_COOKIE_SECURE = SECURE_COOKIES

@@ -31,8 +31,12 @@ def _user(username, *, email=None, **fields):
 
 def _ask(organisation, email="maire@lyon.fr", **fields):
     return services.access_request_create(
-        organisation=organisation, name=fields.pop("name", "Awa Ndiaye"), email=email,
-        function=fields.pop("function", "Head of international relations"), **fields)
+        organisation=organisation,
+        name=fields.pop("name", "Awa Ndiaye"),
+        email=email,
+        function=fields.pop("function", "Head of international relations"),
+        **fields,
+    )
 
 
 def _confirm_link(outbox_message) -> str:
@@ -67,7 +71,8 @@ def test_access_request_second_open_request_is_refused_with_a_clear_message():
     assert error.value.message_dict["email"] == [
         "A request from MAIRE@lyon.fr to join Lyon is already waiting for its address to be confirmed: open the link "
         f"we sent to MAIRE@lyon.fr on {AccessRequest.objects.get().created_at.date().isoformat()} (look in the spam "
-        "folder too)."]
+        "folder too)."
+    ]
     assert AccessRequest.objects.count() == 1
 
 
@@ -126,7 +131,10 @@ def test_access_request_approve_creates_account_membership_and_password_link(dja
     request.refresh_from_db()
     assert (request.status, request.answered_by, request.user) == (AccessRequestStatus.APPROVED, coordinator, account)
     assert [version.status for version in request.history.order_by("history_date")] == [
-        "unconfirmed", "pending", "approved"]
+        "unconfirmed",
+        "pending",
+        "approved",
+    ]
 
 
 def test_access_request_approve_gives_existing_account_a_membership():
@@ -162,8 +170,10 @@ def test_access_request_answer_permission(rf):
     CountryCoordinator.objects.create(user=senegal, country_id="SN")
     editor = factories.make_member(organisation)
     admin = factories.make_member(organisation, role=MembershipRole.ADMIN)
-    allowed = {user.username: user.has_perm("actors.answer_access_request", request)
-               for user in (french, senegal, editor, admin)}
+    allowed = {
+        user.username: user.has_perm("actors.answer_access_request", request)
+        for user in (french, senegal, editor, admin)
+    }
     assert allowed == {"french": True, "senegal": False, editor.username: False, admin.username: True}
 
 
@@ -173,8 +183,15 @@ def test_access_request_pages_walk(client, django_capture_on_commit_callbacks):
     page = client.get(f"/access/?organisation={organisation.pk}")
     assert "will be answered by the coordinators of France and the platform coordinators" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post("/access/", {"organisation": organisation.pk, "name": "Awa Ndiaye",
-                                        "email": "maire@lyon.fr", "function": "Head of relations"})
+        sent = client.post(
+            "/access/",
+            {
+                "organisation": organisation.pk,
+                "name": "Awa Ndiaye",
+                "email": "maire@lyon.fr",
+                "function": "Head of relations",
+            },
+        )
     assert "We sent a link to maire@lyon.fr" in sent.content.decode()
     link = _confirm_link(mail.outbox[0]).split("//", 1)[1].split("/", 1)[1]
     assert client.get("/" + link).status_code == 200
@@ -190,8 +207,10 @@ def test_access_request_pages_walk(client, django_capture_on_commit_callbacks):
 
 
 def test_access_request_sign_in_page_links_to_it(client):
-    assert '<a href="/access/">Ask for access to your organisation\'s records</a>' in client.get(
-        "/accounts/login/").content.decode()
+    assert (
+        '<a href="/access/">Ask for access to your organisation\'s records</a>'
+        in client.get("/accounts/login/").content.decode()
+    )
 
 
 def test_a_name_with_a_line_break_or_a_direction_override_is_refused():

@@ -2,7 +2,6 @@
 tabs appear, the place picker finds a town as one types (accents optional) and the organisation is
 registered at that place, without any error under the strict Content-Security-Policy."""
 
-
 from tests.browser import MARKS, launch
 
 pytestmark = MARKS
@@ -12,10 +11,22 @@ def watch_errors(page) -> list[str]:
     """The page's script errors, CSP violations ("Refused to ..." console errors) and failed requests."""
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and not message.text.startswith(
-        "Failed to load resource") and errors.append(message.text))
-    page.on("response", lambda response: response.status >= 400 and not response.url.endswith(
-        "/favicon.ico") and errors.append(f"{response.status} {response.url}"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and errors.append(message.text)
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")
+            and errors.append(f"{response.status} {response.url}")
+        ),
+    )
     return errors
 
 

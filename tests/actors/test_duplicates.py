@@ -59,7 +59,9 @@ def test_find_duplicates_leaves_out_local_governments_of_different_kinds_at_one_
 
 def test_merge_moves_every_link_and_keeps_histories():
     keep = make_organisation("Ville de Dakar", geonameid=2253354)
-    drop = make_organisation("Dakar", geonameid=2253354, website="https://dakar.example.org", source_ref="geonames:2253354")
+    drop = make_organisation(
+        "Dakar", geonameid=2253354, website="https://dakar.example.org", source_ref="geonames:2253354"
+    )
     partner = make_organisation("Marseille", geonameid=2995469)
     partnership = make_partnership(drop, partner)
     shared = make_partnership(keep, drop, partner)
@@ -113,7 +115,10 @@ def test_merge_renames_the_dropped_organisation_in_earlier_versions():
     organisations_merge(keep=keep, drop=drop)
     first.refresh_from_db()
     # rows sorted as versions sort them (by their JSON text: 100 before 98)
-    assert first.relations == {"parties": sort_rows([[lyon.pk, "lead", None], [keep.pk, "partner", None]]), "documents": []}
+    assert first.relations == {
+        "parties": sort_rows([[lyon.pk, "lead", None], [keep.pk, "partner", None]]),
+        "documents": [],
+    }
     record_restore(record=partnership, history_id=first.history_id)
     assert set(partnership.parties.all()) == {lyon, keep}
 

@@ -29,18 +29,39 @@ def _partnership():
 def _project():
     lyon = make_organisation("Ville de Lyon", geonameid=LYON)
     project = make_project(lead=lyon, title={"en": "Water"}, status="2", currency="EUR")
-    return project, lyon, {"title_en": "Water", "status": "2", "currency": "EUR", "sector_0": "14030",
-                           "sector_0_percentage": "100"}
+    return (
+        project,
+        lyon,
+        {"title_en": "Water", "status": "2", "currency": "EUR", "sector_0": "14030", "sector_0_percentage": "100"},
+    )
 
 
 # (set-up, URL name, the first editor's change, its label, the second editor's change, how to read it back)
 CASES = {
-    "organisation": (_organisation, "actors:organisation_update", {"name": "Métropole de Lyon"}, "Name",
-                     {"acronym": "VdL"}, lambda record: record.acronym),
-    "partnership": (_partnership, "cooperation:partnership_update", {"status": "dormant"}, "Status",
-                    {"kind": "agreement"}, lambda record: record.kind),
-    "project": (_project, "cooperation:project_update", {"title_en": "Drinking water"}, "Title",
-                {"status": "3"}, lambda record: record.status),
+    "organisation": (
+        _organisation,
+        "actors:organisation_update",
+        {"name": "Métropole de Lyon"},
+        "Name",
+        {"acronym": "VdL"},
+        lambda record: record.acronym,
+    ),
+    "partnership": (
+        _partnership,
+        "cooperation:partnership_update",
+        {"status": "dormant"},
+        "Status",
+        {"kind": "agreement"},
+        lambda record: record.kind,
+    ),
+    "project": (
+        _project,
+        "cooperation:project_update",
+        {"title_en": "Drinking water"},
+        "Title",
+        {"status": "3"},
+        lambda record: record.status,
+    ),
 }
 
 
@@ -75,15 +96,16 @@ def test_edit_form_refuses_a_save_over_a_change_made_since(client, case):
     assert f"{first.username} changed this record on " in page
     assert f"after you read it: {label}: “" in page
     assert "Nothing of your change was saved." in page
-    (name, value), = second_change.items()
+    ((name, value),) = second_change.items()
     assert f'name="{name}" value="{value}"' in page or f'<option value="{value}" selected>' in page  # the input is kept
     record = type(record).objects.get(pk=record.pk)
     assert read(record) != value
     versions = record.history.count()
     assert versions == 2  # created, then the first editor's change
 
-    merged = client.post(refused.request["PATH_INFO"], {**data, **first_change, **second_change,
-                                                        "version": _version(refused)})
+    merged = client.post(
+        refused.request["PATH_INFO"], {**data, **first_change, **second_change, "version": _version(refused)}
+    )
     assert merged.status_code == 302
     record = type(record).objects.get(pk=record.pk)
     assert read(record) == value
@@ -91,8 +113,9 @@ def test_edit_form_refuses_a_save_over_a_change_made_since(client, case):
 
 
 def test_edit_form_refusal_speaks_the_reader_language(client):
-    first, record, _data, response = _second_refused(client, _organisation, "actors:organisation_update",
-                                                     {"name": "Métropole de Lyon"}, {"acronym": "VdL"}, "fr")
+    first, record, _data, response = _second_refused(
+        client, _organisation, "actors:organisation_update", {"name": "Métropole de Lyon"}, {"acronym": "VdL"}, "fr"
+    )
     page = response.content.decode()
     assert f"{first.username} a modifié cette fiche le " in page
     assert "Nom : «\u00a0Ville de Lyon\u00a0» → «\u00a0Métropole de Lyon\u00a0»" in page
@@ -106,16 +129,19 @@ def test_project_form_saves_over_a_change_of_what_it_does_not_write(client):
     client.force_login(editor)
     url = reverse("cooperation:project_update", args=[project.pk])
     read = _version(client.get(url))
-    added = client.post(reverse("cooperation:project_add", args=[project.pk, "contribution"]), {
-        "organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "1000", "currency": "EUR"})
+    added = client.post(
+        reverse("cooperation:project_add", args=[project.pk, "contribution"]),
+        {"organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "1000", "currency": "EUR"},
+    )
     assert added.status_code == 302
     assert client.post(url, {**data, "status": "3", "version": read}).status_code == 302
     assert Project.objects.get(pk=project.pk).status == "3"
 
 
 def test_project_form_refuses_a_save_over_sectors_changed_since(client):
-    _first, project, _data, response = _second_refused(client, _project, "cooperation:project_update",
-                                                       {"sector_0": "14031"}, {"status": "3"}, "en")
+    _first, project, _data, response = _second_refused(
+        client, _project, "cooperation:project_update", {"sector_0": "14031"}, {"status": "3"}, "en"
+    )
     page = response.content.decode()
     assert "DAC sectors: “14030 (100 %)” → “14031 (100 %)”" in page
     assert list(Project.objects.get(pk=project.pk).sectors.values_list("code", flat=True)) == ["14031"]
@@ -125,6 +151,8 @@ def test_project_form_refuses_a_save_over_sectors_changed_since(client):
 def test_partnership_form_without_version_saves_as_before(client):
     partnership, lyon, data = _partnership()
     client.force_login(make_member(lyon))
-    response = client.post(reverse("cooperation:partnership_update", args=[partnership.pk]), {**data, "status": "ended"})
+    response = client.post(
+        reverse("cooperation:partnership_update", args=[partnership.pk]), {**data, "status": "ended"}
+    )
     assert response.status_code == 302
     assert Partnership.objects.get(pk=partnership.pk).status == "ended"

@@ -24,8 +24,16 @@ def test_place_picker_without_javascript_offers_candidates():
 
 
 def test_language_tabs_keep_each_language():
-    form = OrganisationForm(_data(name="Eau Vive", kind="ngo", country="FR", description_fr="Bonjour",
-                                  description_en="  Hello  ", description_es=""))
+    form = OrganisationForm(
+        _data(
+            name="Eau Vive",
+            kind="ngo",
+            country="FR",
+            description_fr="Bonjour",
+            description_en="  Hello  ",
+            description_es="",
+        )
+    )
     assert form.is_valid() is True
     assert form.cleaned_data["description"] == {"fr": "Bonjour", "en": "Hello"}
     assert 'lang="pt"' in str(form["description"])

@@ -17,10 +17,14 @@ pytestmark = pytest.mark.django_db
 def test_organisation_create_local_government_takes_place_data():
     user = make_user()
     thies = Locality.objects.get(geonameid=2244802)
-    organisation = services.organisation_create(user=user, name="Ville de Thiès", kind="municipality", locality=thies,
-                                                country="FR", population=1)
+    organisation = services.organisation_create(
+        user=user, name="Ville de Thiès", kind="municipality", locality=thies, country="FR", population=1
+    )
     assert (organisation.country_id, organisation.latitude, organisation.population) == (
-        "SN", thies.latitude, thies.population)
+        "SN",
+        thies.latitude,
+        thies.population,
+    )
     assert Membership.objects.get(organisation=organisation).user == user
     assert organisation.history.first().history_user == user
 

@@ -19,27 +19,43 @@ def contacts_of(organisation) -> list[tuple[int, str, str, str]]:
 
 def test_contact_changes_are_versions_of_the_organisation():
     editor = make_user()
-    organisation = services.organisation_create(user=editor, name="Eau Vive Sénégal", kind="ngo",
-                                                country="SN")
-    contact = services.contact_create(organisation=organisation, user=editor, name=" Awa Diop ", kind="elected",
-                                      function="Adjointe", email="awa.diop@example.org")
+    organisation = services.organisation_create(user=editor, name="Eau Vive Sénégal", kind="ngo", country="SN")
+    contact = services.contact_create(
+        organisation=organisation,
+        user=editor,
+        name=" Awa Diop ",
+        kind="elected",
+        function="Adjointe",
+        email="awa.diop@example.org",
+    )
     contact_id = contact.pk
     services.contact_delete(contact=contact, user=editor)
-    versions = list(organisation.history.order_by("history_id").values_list("history_change_reason", "history_user_id",
-                                                                             "relations"))
+    versions = list(
+        organisation.history.order_by("history_id").values_list("history_change_reason", "history_user_id", "relations")
+    )
     row = [contact_id, organisation.pk, "elected", "Awa Diop", "Adjointe", "awa.diop@example.org", ""]
-    assert versions == [(None, editor.pk, {"contacts": []}), ("contact added", editor.pk, {"contacts": [row]}),
-                        ("contact removed", editor.pk, {"contacts": []})]
+    assert versions == [
+        (None, editor.pk, {"contacts": []}),
+        ("contact added", editor.pk, {"contacts": [row]}),
+        ("contact removed", editor.pk, {"contacts": []}),
+    ]
     assert [entry["reason"] for entry in history_entries(organisation)] == ["contact removed", "contact added", ""]
     assert [(str(c["field"]), c["old"], c["new"]) for c in history_entries(organisation)[1]["changes"]] == [
-        ("Contacts", "—", "Awa Diop, Adjointe, awa.diop@example.org")]
+        ("Contacts", "—", "Awa Diop, Adjointe, awa.diop@example.org")
+    ]
 
 
 def test_restore_brings_back_contacts_under_their_ids_and_leaves_members_alone():
     organisation = make_organisation("Ville de Lyon", geonameid=2996944)
     admin = make_member(organisation, role=MembershipRole.ADMIN)
-    kept = services.contact_create(organisation=organisation, user=admin, name="Jean Martin", kind="staff",
-                                   function="Chargé de mission", email="jmartin@example.org")
+    kept = services.contact_create(
+        organisation=organisation,
+        user=admin,
+        name="Jean Martin",
+        kind="staff",
+        function="Chargé de mission",
+        email="jmartin@example.org",
+    )
     removed = services.contact_create(organisation=organisation, user=admin, name="Marie Curie", kind="elected")
     version, removed_id = organisation.history.latest(), removed.pk
     services.contact_delete(contact=removed, user=admin)
@@ -51,8 +67,10 @@ def test_restore_brings_back_contacts_under_their_ids_and_leaves_members_alone()
 
     services.record_restore(record=organisation, history_id=version.history_id, user=admin)
 
-    assert contacts_of(organisation) == [(kept.pk, "staff", "Jean Martin", "jmartin@example.org"),
-                                         (removed_id, "elected", "Marie Curie", "")]
+    assert contacts_of(organisation) == [
+        (kept.pk, "staff", "Jean Martin", "jmartin@example.org"),
+        (removed_id, "elected", "Marie Curie", ""),
+    ]
     assert not Contact.objects.filter(pk=later.pk).exists()
     organisation.refresh_from_db()
     assert organisation.acronym == ""
@@ -93,11 +111,15 @@ def test_history_page_says_members_are_not_restored(client):
     client.force_login(editor)
     page = client.get(reverse("actors:organisation_history", args=[organisation.pk])).content.decode()
     assert "with what it held then: Contacts." in page
-    assert ("Members and their roles are not part of a version: restoring one never changes who may edit or "
-            "administer the organisation.") in page
+    assert (
+        "Members and their roles are not part of a version: restoring one never changes who may edit or "
+        "administer the organisation."
+    ) in page
     assert "Jean Martin" in page
-    response = client.post(reverse("actors:organisation_restore",
-                                   args=[organisation.pk, organisation.history.earliest().history_id]), follow=True)
+    response = client.post(
+        reverse("actors:organisation_restore", args=[organisation.pk, organisation.history.earliest().history_id]),
+        follow=True,
+    )
     assert "The earlier version was restored as a new version; nothing was erased." in response.content.decode()
     assert contacts_of(organisation) == []
 
@@ -114,8 +136,14 @@ def test_organisation_versions_store_the_contacts_when_they_change_and_restore_w
     services.contact_create(organisation=organisation, user=admin, name="Paul Durand", kind="staff")
     stored = [version.relations for version in organisation.history.order_by("history_date", "history_id")]
     assert stored[0] == {"contacts": []}  # created through the ORM, like an import: learnt before the first contact
-    assert [list(relations) for relations in stored[1:]] == [["contacts"], ["contacts"], [], [], ["contacts"],
-                                                             ["contacts"]]
+    assert [list(relations) for relations in stored[1:]] == [
+        ["contacts"],
+        ["contacts"],
+        [],
+        [],
+        ["contacts"],
+        ["contacts"],
+    ]
     services.record_restore(record=organisation, history_id=both.history_id, user=admin)
     assert [pk for pk, *_rest in contacts_of(organisation)] == sorted(ids)
     assert organisation.history.latest().relations == {"contacts": versions.relations_at(both)["contacts"]}

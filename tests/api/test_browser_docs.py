@@ -38,7 +38,9 @@ def test_api_docs_show_the_operations_in_the_browser(live_server, transactional_
             page.goto(f"{live_server.url}/api/v1/docs")
             summary = page.wait_for_selector(
                 '.opblock-summary:has(.opblock-summary-method:text-is("GET"))'
-                ':has(.opblock-summary-path[data-path="/api/v1/organisations"])', timeout=20_000)
+                ':has(.opblock-summary-path[data-path="/api/v1/organisations"])',
+                timeout=20_000,
+            )
             assert summary.is_visible()
             page.wait_for_load_state("networkidle")
             assert page.locator(".opblock").count() >= 10

@@ -33,12 +33,27 @@ def _project():
 
 # (set-up, the first client's change, the field it changes, the second client's change, how to read it back)
 CASES = {
-    "organisation": (_organisation, {"name": "Métropole de Lyon"}, "name", {"name": "Grand Lyon", "acronym": "VdL"},
-                     lambda record: (record.name, record.acronym)),
-    "partnership": (_partnership, {"status": "dormant"}, "status", {"status": "ended", "kind": "agreement"},
-                    lambda record: (record.status, record.kind)),
-    "project": (_project, {"title": {"en": "Drinking water"}}, "title", {"title": {"en": "Wells"}, "status": "3"},
-                lambda record: (record.title, record.status)),
+    "organisation": (
+        _organisation,
+        {"name": "Métropole de Lyon"},
+        "name",
+        {"name": "Grand Lyon", "acronym": "VdL"},
+        lambda record: (record.name, record.acronym),
+    ),
+    "partnership": (
+        _partnership,
+        {"status": "dormant"},
+        "status",
+        {"status": "ended", "kind": "agreement"},
+        lambda record: (record.status, record.kind),
+    ),
+    "project": (
+        _project,
+        {"title": {"en": "Drinking water"}},
+        "title",
+        {"title": {"en": "Wells"}, "status": "3"},
+        lambda record: (record.title, record.status),
+    ),
 }
 
 
@@ -101,11 +116,15 @@ def test_update_project_sectors_refused_over_sectors_changed_since(client):
     record, lyon, url = _project()
     editor = make_member(lyon)
     read = client.get(url, headers=bearer(editor)).json()["updated_at"]
-    assert _patch(client, url, {"sectors": [{"code": "14031", "percentage": 100}], "version": read}, editor).status_code == 200
+    assert (
+        _patch(client, url, {"sectors": [{"code": "14031", "percentage": 100}], "version": read}, editor).status_code
+        == 200
+    )
     refused = _patch(client, url, {"sectors": [{"code": "14050", "percentage": 100}], "version": read}, editor)
     assert refused.status_code == 409
     assert refused.json()["details"]["changes"] == [
-        {"field": "sectors", "label": "DAC sectors", "old": "14030 (100 %)", "new": "14031 (100 %)"}]
+        {"field": "sectors", "label": "DAC sectors", "old": "14030 (100 %)", "new": "14031 (100 %)"}
+    ]
     assert list(Project.objects.get(pk=record.pk).sectors.values_list("code", flat=True)) == ["14031"]
 
 

@@ -22,11 +22,22 @@ def test_openapi_document_validates(client):
     validate(document)
     paths = document["paths"]
     for path in [
-        "/api/v1/countries", "/api/v1/countries/{code}", "/api/v1/localities", "/api/v1/localities/{geonameid}",
-        "/api/v1/sectors", "/api/v1/sdgs", "/api/v1/axes", "/api/v1/organisations",
-        "/api/v1/organisations/{organisation_id}", "/api/v1/partnerships", "/api/v1/partnerships/{partnership_id}",
-        "/api/v1/projects", "/api/v1/projects/{project_id}", "/api/v1/partnerships/{partnership_id}/parties",
-        "/api/v1/partnerships/{partnership_id}/parties/{organisation_id}", "/api/v1/projects/{project_id}/participants",
+        "/api/v1/countries",
+        "/api/v1/countries/{code}",
+        "/api/v1/localities",
+        "/api/v1/localities/{geonameid}",
+        "/api/v1/sectors",
+        "/api/v1/sdgs",
+        "/api/v1/axes",
+        "/api/v1/organisations",
+        "/api/v1/organisations/{organisation_id}",
+        "/api/v1/partnerships",
+        "/api/v1/partnerships/{partnership_id}",
+        "/api/v1/projects",
+        "/api/v1/projects/{project_id}",
+        "/api/v1/partnerships/{partnership_id}/parties",
+        "/api/v1/partnerships/{partnership_id}/parties/{organisation_id}",
+        "/api/v1/projects/{project_id}/participants",
         "/api/v1/projects/{project_id}/participants/{organisation_id}",
     ]:
         assert path in paths, path

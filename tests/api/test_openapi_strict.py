@@ -25,4 +25,7 @@ def test_openapi_download_answers_one_200_with_each_file_type(client):
     responses = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/downloads/atlas.{fmt}"]["get"]["responses"]
     assert "200" in responses
     assert set(responses["200"]["content"]) >= {
-        "text/csv", "application/geo+json", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        "text/csv",
+        "application/geo+json",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }

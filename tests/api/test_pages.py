@@ -46,8 +46,9 @@ def many():
     projects = []
     for n in range(12):
         partnership = make_partnership(paris, dakar, draft, title={"fr": f"Jumelage {n}"})
-        project = make_project(partnership=partnership, lead=paris if n % 2 else draft,
-                               sectors={"14030": 60, "14050": 40}, status="2")
+        project = make_project(
+            partnership=partnership, lead=paris if n % 2 else draft, sectors={"14030": 60, "14050": 40}, status="2"
+        )
         ProjectSdg.objects.create(project=project, target="6")
         ProjectSdg.objects.create(project=project, target="6.1")
         ProjectCountry.objects.create(project=project, country_id="SN")
@@ -106,11 +107,17 @@ def test_project_page_carries_every_list_in_order(client, many):
     ]
     assert project["sdgs"] == ["6", "6.1"]
     assert project["axes"] == list(
-        Axis.objects.filter(code__in=["water-sanitation", "local-governance"]).order_by("position").values_list("code", flat=True)
+        Axis.objects.filter(code__in=["water-sanitation", "local-governance"])
+        .order_by("position")
+        .values_list("code", flat=True)
     )
     assert project["recipient_countries"] == ["SN"]
-    assert project["lead_organisation"] == {"id": many["paris"].pk, "name": "Ville de Paris", "kind": "municipality",
-                                            "country": "FR"}
+    assert project["lead_organisation"] == {
+        "id": many["paris"].pk,
+        "name": "Ville de Paris",
+        "kind": "municipality",
+        "country": "FR",
+    }
 
 
 def _through_schema(schema, body: dict) -> dict:

@@ -63,7 +63,9 @@ def test_workers_with_their_own_database_connections_share_one_count(settings):
 
     def worker(name: str, requests: int) -> None:
         try:
-            statuses[name] = [Client().get("/api/v1/axes", REMOTE_ADDR="10.9.9.9").status_code for _n in range(requests)]
+            statuses[name] = [
+                Client().get("/api/v1/axes", REMOTE_ADDR="10.9.9.9").status_code for _n in range(requests)
+            ]
         finally:
             connection.close()
 
@@ -91,7 +93,9 @@ def test_counter_slides_the_previous_window_out(settings):
     throttle = ClientThrottle(authenticated=False)
     throttle.timer = lambda: 600.0 * 60 + 45
     settings.API_RATE_ANONYMOUS = "10/min"
-    RateCounter.objects.create(client="60:ip:10.1.1.1", period=600, count=2, previous=8, last_seen=600 * 60 + 40, expires=602 * 60)
+    RateCounter.objects.create(
+        client="60:ip:10.1.1.1", period=600, count=2, previous=8, last_seen=600 * 60 + 40, expires=602 * 60
+    )
     request = RequestFactory().get("/api/v1/axes", REMOTE_ADDR="10.1.1.1")
     assert [throttle.allow_request(request) for _n in range(7)] == [True] * 6 + [False]
     # One more fits once the previous window's weight drops by one request: 8 * (1 - t) <= 1 at t = 7/8.
@@ -105,8 +109,12 @@ def test_wait_after_a_full_window_reaches_into_the_next():
 
 
 def test_counters_of_quiet_clients_are_purged():
-    RateCounter.objects.create(client="60:ip:10.1.1.1", period=600, count=2, previous=0, last_seen=600 * 60, expires=602 * 60)
-    RateCounter.objects.create(client="60:ip:10.1.1.2", period=601, count=2, previous=0, last_seen=601 * 60, expires=603 * 60)
+    RateCounter.objects.create(
+        client="60:ip:10.1.1.1", period=600, count=2, previous=0, last_seen=600 * 60, expires=602 * 60
+    )
+    RateCounter.objects.create(
+        client="60:ip:10.1.1.2", period=601, count=2, previous=0, last_seen=601 * 60, expires=603 * 60
+    )
     assert rate_counters_purge(now=602 * 60 + 1) == 1
     assert list(RateCounter.objects.values_list("client", flat=True)) == ["60:ip:10.1.1.2"]
 

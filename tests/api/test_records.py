@@ -84,9 +84,14 @@ def test_create_organisation_with_token_makes_the_creator_admin(client):
     user = make_user()
     response = client.post(
         "/api/v1/organisations",
-        {"name": "Commune de Ouagadougou", "kind": "municipality", "geonameid": 2357048,
-         "description": {"fr": "Capitale", "xx": "dropped"}},
-        content_type="application/json", headers=bearer(user),
+        {
+            "name": "Commune de Ouagadougou",
+            "kind": "municipality",
+            "geonameid": 2357048,
+            "description": {"fr": "Capitale", "xx": "dropped"},
+        },
+        content_type="application/json",
+        headers=bearer(user),
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -102,23 +107,34 @@ def test_create_organisation_with_token_makes_the_creator_admin(client):
 def test_create_organisation_needs_a_token_not_a_session(client):
     user = make_user()
     client.force_login(user)
-    response = client.post("/api/v1/organisations", {"name": "X", "kind": "ngo", "country": "FR"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/organisations", {"name": "X", "kind": "ngo", "country": "FR"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert not Organisation.objects.exists()
 
 
 def test_create_organisation_rejects_bad_input_and_writes_nothing(client):
     headers = bearer(make_user())
-    unknown_place = client.post("/api/v1/organisations", {"name": "X", "kind": "municipality", "geonameid": 1},
-                                content_type="application/json", headers=headers)
+    unknown_place = client.post(
+        "/api/v1/organisations",
+        {"name": "X", "kind": "municipality", "geonameid": 1},
+        content_type="application/json",
+        headers=headers,
+    )
     assert unknown_place.status_code == 400
     assert unknown_place.json()["details"][0]["field"] == "geonameid"
-    no_place = client.post("/api/v1/organisations", {"name": "X", "kind": "municipality"},
-                           content_type="application/json", headers=headers)
+    no_place = client.post(
+        "/api/v1/organisations", {"name": "X", "kind": "municipality"}, content_type="application/json", headers=headers
+    )
     assert no_place.status_code == 400
     assert no_place.json()["details"][0]["field"] == "locality"
-    extra = client.post("/api/v1/organisations", {"name": "X", "kind": "ngo", "country": "FR", "colour": "red"},
-                        content_type="application/json", headers=headers)
+    extra = client.post(
+        "/api/v1/organisations",
+        {"name": "X", "kind": "ngo", "country": "FR", "colour": "red"},
+        content_type="application/json",
+        headers=headers,
+    )
     assert extra.status_code == 400
     assert extra.json()["details"][0]["field"] == "colour"
     not_json = client.post("/api/v1/organisations", "{", content_type="application/json", headers=headers)
@@ -129,8 +145,12 @@ def test_create_organisation_rejects_bad_input_and_writes_nothing(client):
 def test_update_organisation_changes_only_sent_fields(client):
     organisation = make_organisation("Ville de Paris", acronym="VdP")
     editor = make_member(organisation)
-    response = client.patch(f"/api/v1/organisations/{organisation.pk}", {"website": "https://paris.example.org"},
-                            content_type="application/json", headers=bearer(editor))
+    response = client.patch(
+        f"/api/v1/organisations/{organisation.pk}",
+        {"website": "https://paris.example.org"},
+        content_type="application/json",
+        headers=bearer(editor),
+    )
     assert response.status_code == 200, response.content
     organisation.refresh_from_db()
     assert organisation.website == "https://paris.example.org"
@@ -193,10 +213,15 @@ def test_create_and_update_project_with_token(client):
     headers = bearer(editor)
     response = client.post(
         "/api/v1/projects",
-        {"title": {"fr": "Assainissement", "en": "Sanitation"}, "partnership": partnership.pk,
-         "sectors": [{"code": "14050", "percentage": 60}, {"code": "14030", "percentage": 40}],
-         "sdgs": ["6", "6.2"], "locations": [DAKAR, {"name": "Puits", "latitude": 14.7, "longitude": -17.4, "country": "SN"}]},
-        content_type="application/json", headers=headers,
+        {
+            "title": {"fr": "Assainissement", "en": "Sanitation"},
+            "partnership": partnership.pk,
+            "sectors": [{"code": "14050", "percentage": 60}, {"code": "14030", "percentage": 40}],
+            "sdgs": ["6", "6.2"],
+            "locations": [DAKAR, {"name": "Puits", "latitude": 14.7, "longitude": -17.4, "country": "SN"}],
+        },
+        content_type="application/json",
+        headers=headers,
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -206,8 +231,12 @@ def test_create_and_update_project_with_token(client):
     project_id = body["id"]
     assert client.get(f"/api/v1/projects/{project_id}").status_code == 404  # draft: hidden from the public
 
-    update = client.patch(f"/api/v1/projects/{project_id}", {"publication_status": "published", "status": "3"},
-                          content_type="application/json", headers=headers)
+    update = client.patch(
+        f"/api/v1/projects/{project_id}",
+        {"publication_status": "published", "status": "3"},
+        content_type="application/json",
+        headers=headers,
+    )
     assert update.status_code == 200, update.content
     assert client.get(f"/api/v1/projects/{project_id}").json()["status"] == "3"
     assert [s["code"] for s in client.get(f"/api/v1/projects/{project_id}").json()["sectors"]] == ["14050", "14030"]
@@ -219,7 +248,8 @@ def test_create_project_with_bad_sectors_writes_nothing(client):
     response = client.post(
         "/api/v1/projects",
         {"title": {"fr": "X"}, "partnership": partnership.pk, "sectors": [{"code": "14030", "percentage": 50}]},
-        content_type="application/json", headers=headers,
+        content_type="application/json",
+        headers=headers,
     )
     assert response.status_code == 400
     assert response.json()["details"][0]["field"] == "sectors"
@@ -232,16 +262,27 @@ def test_create_partnership_with_token(client):
     headers = bearer(make_member(paris, role=MembershipRole.ADMIN))
     response = client.post(
         "/api/v1/partnerships",
-        {"parties": [{"organisation": paris.pk}, {"organisation": dakar.pk, "role": "lead"}], "kind": "agreement",
-         "start_date": "2024-01-15"},
-        content_type="application/json", headers=headers,
+        {
+            "parties": [{"organisation": paris.pk}, {"organisation": dakar.pk, "role": "lead"}],
+            "kind": "agreement",
+            "start_date": "2024-01-15",
+        },
+        content_type="application/json",
+        headers=headers,
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["kind"] == "agreement"
-    assert [(p["organisation"]["id"], p["role"]) for p in body["parties"]] == [(paris.pk, "partner"), (dakar.pk, "lead")]
-    one_party = client.post("/api/v1/partnerships", {"parties": [{"organisation": paris.pk}]},
-                            content_type="application/json", headers=headers)
+    assert [(p["organisation"]["id"], p["role"]) for p in body["parties"]] == [
+        (paris.pk, "partner"),
+        (dakar.pk, "lead"),
+    ]
+    one_party = client.post(
+        "/api/v1/partnerships",
+        {"parties": [{"organisation": paris.pk}]},
+        content_type="application/json",
+        headers=headers,
+    )
     assert one_party.status_code == 400
 
 

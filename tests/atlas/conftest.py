@@ -50,7 +50,11 @@ def build_atlas() -> Atlas:
     paris_dakar = make_partnership(paris, dakar, start_date=date(2015, 3, 1))
     lyon_ouaga = make_partnership(lyon, ouagadougou, kind=PartnershipKind.AGREEMENT, start_date=date(2019, 1, 1))
     berlin_paris_dakar = make_partnership(
-        berlin, paris, dakar, kind=PartnershipKind.NETWORK, status=PartnershipStatus.DORMANT,
+        berlin,
+        paris,
+        dakar,
+        kind=PartnershipKind.NETWORK,
+        status=PartnershipStatus.DORMANT,
         title={"en": "Urban climate alliance", "de": "Städtische Klimaallianz"},
     )
     draft_partnership = make_partnership(saint_louis, draft_org, published=False)
@@ -58,23 +62,58 @@ def build_atlas() -> Atlas:
         partnership=paris_dakar,
         title={"fr": "Accès à l'eau potable dans les quartiers périphériques"},
         summary={"fr": "Forages, bornes-fontaines et coopération technique entre services de l'eau."},
-        sectors={"14030": 100}, support_types=["technical", "financial"], planned_start=date(2020, 5, 1),
+        sectors={"14030": 100},
+        support_types=["technical", "financial"],
+        planned_start=date(2020, 5, 1),
     )
-    Budget.objects.create(project=water, period_start=date(2020, 1, 1), period_end=date(2020, 12, 31), value=Decimal("120000"), currency="EUR")
+    Budget.objects.create(
+        project=water,
+        period_start=date(2020, 1, 1),
+        period_end=date(2020, 12, 31),
+        value=Decimal("120000"),
+        currency="EUR",
+    )
     ProjectSdg.objects.create(project=water, target="6.1")
     school = make_project(
-        partnership=lyon_ouaga, title={"en": "School canteens", "fr": "Cantines scolaires"},
-        sectors={"11220": 100}, support_types=["human"], planned_start=date(2021, 9, 1), status="3",
+        partnership=lyon_ouaga,
+        title={"en": "School canteens", "fr": "Cantines scolaires"},
+        sectors={"11220": 100},
+        support_types=["human"],
+        planned_start=date(2021, 9, 1),
+        status="3",
     )
-    Budget.objects.create(project=school, period_start=date(2021, 1, 1), period_end=date(2021, 12, 31), value=Decimal("5000000"), currency="XOF")
+    Budget.objects.create(
+        project=school,
+        period_start=date(2021, 1, 1),
+        period_end=date(2021, 12, 31),
+        value=Decimal("5000000"),
+        currency="XOF",
+    )
     culture = make_project(
-        partnership=berlin_paris_dakar, title={"de": "Kulturaustausch der Jugend", "en": "Youth cultural exchange"},
-        sectors={"16061": 100}, planned_start=date(2020, 2, 1),
+        partnership=berlin_paris_dakar,
+        title={"de": "Kulturaustausch der Jugend", "en": "Youth cultural exchange"},
+        sectors={"16061": 100},
+        planned_start=date(2020, 2, 1),
     )
     ProjectCountry.objects.create(project=culture, country_id="SN")
     draft_project = make_project(partnership=paris_dakar, title={"fr": "Projet secret d'eau potable"}, published=False)
-    return Atlas(paris, lyon, dakar, saint_louis, berlin, ouagadougou, draft_org, paris_dakar, lyon_ouaga,
-                 berlin_paris_dakar, draft_partnership, water, school, culture, draft_project)
+    return Atlas(
+        paris,
+        lyon,
+        dakar,
+        saint_louis,
+        berlin,
+        ouagadougou,
+        draft_org,
+        paris_dakar,
+        lyon_ouaga,
+        berlin_paris_dakar,
+        draft_partnership,
+        water,
+        school,
+        culture,
+        draft_project,
+    )
 
 
 @pytest.fixture

@@ -20,15 +20,25 @@ def _atlas_data():
     vocabularies.load_axes()
 
     def town(name, country, latitude, longitude):
-        return Organisation.objects.create(name=name, kind="municipality", country_id=country, latitude=latitude,
-                                           longitude=longitude, publication_status="published")
+        return Organisation.objects.create(
+            name=name,
+            kind="municipality",
+            country_id=country,
+            latitude=latitude,
+            longitude=longitude,
+            publication_status="published",
+        )
 
     lyon = town("Lyon", "FR", 45.75, 4.85)
     dakar = town("Dakar", "SN", 14.69, -17.44)
     leipzig = town("Leipzig", "DE", 51.34, 12.37)
     hue = town("Hué", "VN", 16.46, 107.59)
-    make_project(partnership=make_partnership(lyon, dakar, start_date=date(2012, 1, 1)), title={"fr": "Eau potable à Dakar"})
-    make_project(partnership=make_partnership(leipzig, hue), title={"de": "Stadtentwicklung in Hué"}, sectors={"43030": 100})
+    make_project(
+        partnership=make_partnership(lyon, dakar, start_date=date(2012, 1, 1)), title={"fr": "Eau potable à Dakar"}
+    )
+    make_project(
+        partnership=make_partnership(leipzig, hue), title={"de": "Stadtentwicklung in Hué"}, sectors={"43030": 100}
+    )
 
 
 def test_atlas_map_draws_countries_and_facet_changes_results(live_server, transactional_db):
@@ -77,10 +87,22 @@ def test_map_labels_show_an_organisation_name_as_text_never_markup(live_server, 
 
     places.load_countries()
     vocabularies.load_codelists()
-    bad = Organisation.objects.create(name=MARKUP_NAME, kind="municipality", country_id="FR", latitude=45.75,
-                                      longitude=4.85, publication_status="published")
-    hue = Organisation.objects.create(name="Hué", kind="municipality", country_id="VN", latitude=16.46,
-                                      longitude=107.59, publication_status="published")
+    bad = Organisation.objects.create(
+        name=MARKUP_NAME,
+        kind="municipality",
+        country_id="FR",
+        latitude=45.75,
+        longitude=4.85,
+        publication_status="published",
+    )
+    hue = Organisation.objects.create(
+        name="Hué",
+        kind="municipality",
+        country_id="VN",
+        latitude=16.46,
+        longitude=107.59,
+        publication_status="published",
+    )
     make_partnership(bad, hue)
     with sync_playwright() as playwright:
         browser = launch(playwright)

@@ -19,11 +19,17 @@ def _louga():
     places.load_countries()
     vocabularies.load_codelists()
     vocabularies.load_axes()
-    lyon, louga = (Organisation.objects.create(name=name, kind="municipality", country_id=country, publication_status="published")
-                   for name, country in (("Lyon", "FR"), ("Louga", "SN")))
-    project = make_project(partnership=make_partnership(lyon, louga), title={"fr": "Maraîchage à Louga"}, planned_start=date(2019, 3, 1))
+    lyon, louga = (
+        Organisation.objects.create(name=name, kind="municipality", country_id=country, publication_status="published")
+        for name, country in (("Lyon", "FR"), ("Louga", "SN"))
+    )
+    project = make_project(
+        partnership=make_partnership(lyon, louga), title={"fr": "Maraîchage à Louga"}, planned_start=date(2019, 3, 1)
+    )
     for amount, currency in (("252000", "EUR"), ("65595700", "XOF")):
-        Contribution.objects.create(project=project, organisation=lyon, amount=Decimal(amount), currency=currency, year=2019)
+        Contribution.objects.create(
+            project=project, organisation=lyon, amount=Decimal(amount), currency=currency, year=2019
+        )
 
 
 def test_statistics_in_french_count_euros_and_cfa_francs_on_a_phone(live_server, transactional_db):

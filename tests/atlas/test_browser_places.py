@@ -27,8 +27,15 @@ def _data():
     )
 
     def town(name, country, latitude, longitude, **fields):
-        return Organisation.objects.create(name=name, kind="municipality", country_id=country, latitude=latitude,
-                                           longitude=longitude, publication_status="published", **fields)
+        return Organisation.objects.create(
+            name=name,
+            kind="municipality",
+            country_id=country,
+            latitude=latitude,
+            longitude=longitude,
+            publication_status="published",
+            **fields,
+        )
 
     hamburg = town("Hamburg", "DE", 53.55, 10.0, locality=hamburg_place)
     marseille = town("Marseille", "FR", 43.3, 5.37)

@@ -16,9 +16,21 @@ from coopdec.territories.models import Country
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-COLUMN = {"type": "record_type", "country": "countries", "partner_country": "partner_countries", "axis": "axes",
-          "sector": "sectors", "sdg": "sdgs", "form": "form", "kind": "kind", "status": "status", "support": "supports",
-          "offers": "offers", "seeks": "seeks", "start_year": "start_year"}
+COLUMN = {
+    "type": "record_type",
+    "country": "countries",
+    "partner_country": "partner_countries",
+    "axis": "axes",
+    "sector": "sectors",
+    "sdg": "sdgs",
+    "form": "form",
+    "kind": "kind",
+    "status": "status",
+    "support": "supports",
+    "offers": "offers",
+    "seeks": "seeks",
+    "start_year": "start_year",
+}
 QUERIES = [
     {},
     {"type": "project"},
@@ -140,7 +152,9 @@ def _assert_masks_equal_the_database(engine, texts):
 TEXTS = ("cooperation", "coop", "eau potable", "jugend", "de", "zzzunknown", "water zzzunknown", "2015")
 
 
-def test_engine_brought_up_to_date_equals_an_engine_built_afresh(generated, kept_words, django_capture_on_commit_callbacks):
+def test_engine_brought_up_to_date_equals_an_engine_built_afresh(
+    generated, kept_words, django_capture_on_commit_callbacks
+):
     from coopdec.atlas.selectors import _text_masks
     from coopdec.cooperation.models import Project
 
@@ -176,7 +190,11 @@ def test_frequent_words_come_from_memory_rare_ones_from_the_database(generated, 
     _assert_masks_equal_the_database(engine, TEXTS)
     assert "cooperation" in engine.words.terms
     assert "zzzunknown" not in engine.words.vocabulary
-    assert all(count < wordbits.threshold(engine.n) for term, count in engine.words.vocabulary.items() if term not in engine.words.terms)
+    assert all(
+        count < wordbits.threshold(engine.n)
+        for term, count in engine.words.vocabulary.items()
+        if term not in engine.words.terms
+    )
     with CaptureQueriesContext(connection) as queries:
         _text_masks(engine, AtlasQuery.from_params({"q": "cooperation eau"}))
     assert len(queries) == 0  # every term of both words is kept
@@ -258,13 +276,20 @@ def test_counts_of_few_hits_from_value_columns_equal_a_walk_of_their_pairs(gener
         hits.small = True  # whatever the count: the path of few hits
         for name, facet in engine.facets.items():
             _docs, values = facet._pairs_of(hits)
-            assert facet.counts(hits).tolist() == np.bincount(values, minlength=len(facet.values)).tolist(), (name, fraction)
+            assert facet.counts(hits).tolist() == np.bincount(values, minlength=len(facet.values)).tolist(), (
+                name,
+                fraction,
+            )
             kept[name] = len(facet._value_columns()[0])
     assert kept["type"] == 1 and kept["country"] == 2  # one record type; partnerships in several countries
-    assert facets.Engine(engine.version).facets["country"]._value_columns()[1] is not None  # networks hold more than two
+    assert (
+        facets.Engine(engine.version).facets["country"]._value_columns()[1] is not None
+    )  # networks hold more than two
 
 
-@pytest.mark.parametrize("params", [{"country": "FR"}, {"continent": "AF", "type": "project"}, {"q": "ville"}, {"kind": "municipality"}])
+@pytest.mark.parametrize(
+    "params", [{"country": "FR"}, {"continent": "AF", "type": "project"}, {"q": "ville"}, {"kind": "municipality"}]
+)
 def test_map_points_are_the_most_connected_matching_organisations(generated, params, monkeypatch):
     from coopdec.atlas import selectors
 
@@ -276,8 +301,10 @@ def test_map_points_are_the_most_connected_matching_organisations(generated, par
     matching = selectors.search(AtlasQuery.from_params(organisations))
     assert matching.total == len(matching.items)
     ids = {item.object_id for item in matching.items}
-    rows = sorted(SearchDocument.objects.filter(record_type="organisation", object_id__in=ids, latitude__isnull=False).values(),
-                  key=lambda row: (-row["partner_count"], row["id"]))
+    rows = sorted(
+        SearchDocument.objects.filter(record_type="organisation", object_id__in=ids, latitude__isnull=False).values(),
+        key=lambda row: (-row["partner_count"], row["id"]),
+    )
     assert data["points_total"] == len(rows)
     assert [point[0] for point in data["points"]] == [row["object_id"] for row in rows[:5]]
     assert [point[3] for point in data["points"]] == [row["partner_count"] for row in rows[:5]]

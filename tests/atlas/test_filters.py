@@ -5,7 +5,9 @@ from coopdec.atlas.filters import FACETS, AtlasQuery, InvalidFilter, UnknownFilt
 
 
 def test_atlas_query_from_params_normalises_values():
-    query = AtlasQuery.from_params(QueryDict("q=Eau%20%20potable&country=fr,SN&country=FR&sector=140&start_year=2015-2020&sdg=06"))
+    query = AtlasQuery.from_params(
+        QueryDict("q=Eau%20%20potable&country=fr,SN&country=FR&sector=140&start_year=2015-2020&sdg=06")
+    )
 
     assert query.q == "Eau potable"
     assert query.country == ("FR", "SN")

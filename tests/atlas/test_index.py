@@ -18,7 +18,9 @@ COMPARED = [f for f in index.DOCUMENT_FIELDS if f not in {"body_text", "record_u
 
 
 def _document(project_id: int) -> dict:
-    row = SearchDocument.objects.filter(record_type="project", object_id=project_id).values(*COMPARED, "body_text").get()
+    row = (
+        SearchDocument.objects.filter(record_type="project", object_id=project_id).values(*COMPARED, "body_text").get()
+    )
     # Vocabulary labels are appended in set order: compare the words, not their order.
     row["body_text"] = sorted(row["body_text"].split())
     return row
@@ -37,28 +39,53 @@ def test_add_projects_writes_the_document_reindex_writes(django_capture_on_commi
         dakar = make_organisation("Ville de Dakar", geonameid=2253354)
         partnership = make_partnership(paris, dakar)
         project = make_project(
-            partnership=partnership, lead=paris, sectors={"14030": 70, "14081": 30},
+            partnership=partnership,
+            lead=paris,
+            sectors={"14030": 70, "14081": 30},
             title={"fr": "Eau potable à Dakar", "en": "Drinking water in Dakar"},
-            description={"fr": "Forages et bornes-fontaines."}, planned_start=date(2024, 1, 15),
-            actual_start=date(2024, 2, 1), currency="EUR",
+            description={"fr": "Forages et bornes-fontaines."},
+            planned_start=date(2024, 1, 15),
+            actual_start=date(2024, 2, 1),
+            currency="EUR",
         )
-        Budget.objects.create(project=project, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                              value=Decimal("150000"), currency="EUR")
-        Budget.objects.create(project=project, period_start=date(2025, 1, 1), period_end=date(2025, 12, 31),
-                              value=Decimal("1000"), currency="XOF")
+        Budget.objects.create(
+            project=project,
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 12, 31),
+            value=Decimal("150000"),
+            currency="EUR",
+        )
+        Budget.objects.create(
+            project=project,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+            value=Decimal("1000"),
+            currency="XOF",
+        )
         ProjectSdg.objects.create(project=project, target="6.1")
         ProjectCountry.objects.create(project=project, country_id="SN")
     from_database = _document(project.pk)
 
     SearchDocument.objects.all().delete()
-    written = index.add_projects([
-        index.project_facts(
-            id=project.pk, title=project.title, description=project.description, status=project.status,
-            currency="EUR", updated_at=project.updated_at, lead_organisation_id=paris.pk,
-            partnership_id=partnership.pk, start="2024-02-01", sectors=[("1", "14030"), ("1", "14081")],
-            sdgs=["6.1"], countries=["SN"], budgets=[("EUR", "150000.00", "2024-01-01"), ("XOF", "1000.00", "2025-01-01")],
-        )
-    ])
+    written = index.add_projects(
+        [
+            index.project_facts(
+                id=project.pk,
+                title=project.title,
+                description=project.description,
+                status=project.status,
+                currency="EUR",
+                updated_at=project.updated_at,
+                lead_organisation_id=paris.pk,
+                partnership_id=partnership.pk,
+                start="2024-02-01",
+                sectors=[("1", "14030"), ("1", "14081")],
+                sdgs=["6.1"],
+                countries=["SN"],
+                budgets=[("EUR", "150000.00", "2024-01-01"), ("XOF", "1000.00", "2025-01-01")],
+            )
+        ]
+    )
 
     assert written == 1
     assert _document(project.pk) == from_database

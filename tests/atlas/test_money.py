@@ -19,9 +19,13 @@ def louga(atlas, django_capture_on_commit_callbacks):
     """A project of Paris and Dakar funded in euros, CFA francs (fixed parity) and Guinean francs
     (no ECB rate): 252,000 EUR must not disappear behind 65,595,700 XOF."""
     with django_capture_on_commit_callbacks(execute=True):
-        project = make_project(partnership=atlas.paris_dakar, title={"fr": "Maraîchage à Louga"}, planned_start=date(2019, 3, 1))
+        project = make_project(
+            partnership=atlas.paris_dakar, title={"fr": "Maraîchage à Louga"}, planned_start=date(2019, 3, 1)
+        )
         for amount, currency, year in (("252000", "EUR", 2019), ("65595700", "XOF", 2019), ("1000000", "GNF", 2019)):
-            Contribution.objects.create(project=project, contributor_name="Région", amount=Decimal(amount), currency=currency, year=year)
+            Contribution.objects.create(
+                project=project, contributor_name="Région", amount=Decimal(amount), currency=currency, year=year
+            )
     return project
 
 
@@ -46,7 +50,9 @@ def test_statistics_count_every_currency_and_convert_to_euros(louga):
     assert rows["BF"].unconverted == {}
     assert stats.currencies == ["EUR", "XOF", "GNF"]  # by number of projects, then code
     assert stats.money == money.Money(
-        amounts={"EUR": 372000.0, "XOF": 70595700.0, "GNF": 1000000.0}, euros=479622.45, unconverted={"GNF": 1000000.0},
+        amounts={"EUR": 372000.0, "XOF": 70595700.0, "GNF": 1000000.0},
+        euros=479622.45,
+        unconverted={"GNF": 1000000.0},
     )
     assert [(r.currency, r.year, r.per_euro) for r in stats.rates] == [("XOF", 2021, 655.957), ("XOF", 2019, 655.957)]
 
@@ -54,7 +60,9 @@ def test_statistics_count_every_currency_and_convert_to_euros(louga):
 def test_statistics_convert_at_the_year_average_ecb_rate(atlas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         project = make_project(lead=atlas.paris, title={"fr": "Échanges avec Montréal"})
-        Contribution.objects.create(project=project, contributor_name="Ville", amount=Decimal("2238.95"), currency="USD", year=2019)
+        Contribution.objects.create(
+            project=project, contributor_name="Ville", amount=Decimal("2238.95"), currency="USD", year=2019
+        )
         Contribution.objects.create(project=project, contributor_name="Ville", amount=Decimal("500"), currency="USD")
 
     stats = selectors.statistics(AtlasQuery(), "kind")
@@ -73,7 +81,14 @@ def test_statistics_csv_has_every_currency_and_the_converted_total(client, louga
 
     rows = {row[0]: row for row in csv.reader(io.StringIO(response.content.decode()))}
     assert rows["country"] == [
-        "country", "label", "partnerships", "projects", "amount_EUR", "amount_XOF", "amount_GNF", "amount_eur_converted",
+        "country",
+        "label",
+        "partnerships",
+        "projects",
+        "amount_EUR",
+        "amount_XOF",
+        "amount_GNF",
+        "amount_eur_converted",
         "unconverted_GNF",
     ]
     assert rows["SN"][2:] == ["2", "3", "372000.00", "65595700.00", "1000000.00", "472000.00", "1000000.00"]
@@ -99,4 +114,7 @@ def test_statistics_api_has_every_currency_rates_and_unconverted(client, louga):
     assert rows["SN"]["unconverted"] == {"GNF": 1000000.0}
     assert body["amount_eur"] == 479622.45
     assert body["unconverted"] == {"GNF": 1000000.0}
-    assert [(r["currency"], r["year"], r["per_euro"]) for r in body["rates"]] == [("XOF", 2021, 655.957), ("XOF", 2019, 655.957)]
+    assert [(r["currency"], r["year"], r["per_euro"]) for r in body["rates"]] == [
+        ("XOF", 2021, 655.957),
+        ("XOF", 2019, 655.957),
+    ]

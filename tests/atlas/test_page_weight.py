@@ -29,7 +29,10 @@ def _gzip_size(data: bytes) -> int:
 @pytest.fixture
 def manifest_static(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
     call_command("collectstatic", interactive=False, verbosity=0)
     return settings.STATIC_ROOT
 
@@ -40,7 +43,15 @@ def _largest_map_data() -> bytes:
     data = {
         "countries": {f"{n:03d}": rng.randint(1, 30000) for n in range(4, 900, 4)},
         "partnerships": 123456,
-        "points": [[rng.randint(1, 999999), round(rng.uniform(-50, 70), 4), round(rng.uniform(-170, 170), 4), rng.randint(0, 40)] for _ in range(MAP_POINTS)],
+        "points": [
+            [
+                rng.randint(1, 999999),
+                round(rng.uniform(-50, 70), 4),
+                round(rng.uniform(-170, 170), 4),
+                rng.randint(0, 40),
+            ]
+            for _ in range(MAP_POINTS)
+        ],
         "points_total": 60000,
         "codes": {f"{n:03d}": "XX" for n in range(4, 900, 4)},
     }

@@ -70,5 +70,8 @@ def test_search_ranks_the_organisation_named_as_the_query_first(atlas, django_ca
 
     # then the title matches, the latest first (the profile was written before its partnerships)
     assert [item.title for item in result.items][0] == "Lyon"
-    assert [item.record_type for item in result.items] == ["organisation"] + ["partnership"] * 4 + ["organisation", "project"]
+    assert [item.record_type for item in result.items] == ["organisation"] + ["partnership"] * 4 + [
+        "organisation",
+        "project",
+    ]
     assert [item.title for item in first_page.items + second_page.items] == [item.title for item in result.items[:6]]

@@ -11,7 +11,9 @@ from coopdec.atlas import index
 from coopdec.atlas.models import SearchDocument
 from coopdec.atlas.search import text_backend
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="stored tsvector columns exist on PostgreSQL only")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="stored tsvector columns exist on PostgreSQL only"
+)
 
 STALE = (
     "SELECT count(*) FROM atlas_searchdocument WHERE text_vector IS DISTINCT FROM "
@@ -23,7 +25,10 @@ STALE = (
 def _lexeme_ids(expression: str) -> dict[str, list[int]]:
     """Lexeme -> sorted ids of the documents whose ``expression`` vector holds it, computed from the text."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT v.lexeme, array_agg(d.id ORDER BY d.id) FROM atlas_searchdocument d, unnest({expression}) v GROUP BY v.lexeme")  # noqa: S608
+        cursor.execute(
+            f"SELECT v.lexeme, array_agg(d.id ORDER BY d.id) FROM atlas_searchdocument d, unnest({expression}) v "  # noqa: S608
+            "GROUP BY v.lexeme"
+        )
         return dict(cursor.fetchall())
 
 
@@ -76,9 +81,14 @@ def test_match_uses_the_stored_vector_indexes(atlas):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN SELECT id FROM atlas_searchdocument WHERE text_vector @@ to_tsquery('simple', 'dakar')")
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("EXPLAIN SELECT id FROM atlas_searchdocument WHERE title_vector @@ to_tsquery('simple', 'dakar')")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM atlas_searchdocument WHERE title_vector @@ to_tsquery('simple', 'dakar')"
+        )
         title_plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'atlas_searchdocument' AND indexdef LIKE '%%gin%%' ORDER BY 1")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'atlas_searchdocument' AND indexdef LIKE '%%gin%%' "
+            "ORDER BY 1"
+        )
         gin = [row[0] for row in cursor.fetchall()]
     assert "atlas_document_text_vector" in plan
     assert "atlas_document_title_vector" in title_plan

@@ -38,7 +38,11 @@ def test_search_title_matches_rank_first(atlas):
     result = selectors.search(AtlasQuery.from_params({"q": "dakar"}))
 
     # Dakar and the two partnerships naming it in their title, then the projects of those partnerships
-    assert {item.title for item in result.items[:3]} == {"Ville de Dakar", "Ville de Paris – Ville de Dakar", "Urban climate alliance"}
+    assert {item.title for item in result.items[:3]} == {
+        "Ville de Dakar",
+        "Ville de Paris – Ville de Dakar",
+        "Urban climate alliance",
+    }
     assert result.total == 5
 
 
@@ -46,7 +50,10 @@ def test_search_filters_and_counts_are_exact(atlas):
     result = selectors.search(AtlasQuery.from_params({"type": "project", "country": "SN"}))
 
     assert result.total == 2
-    assert {item.title for item in result.items} == {"Accès à l'eau potable dans les quartiers périphériques", "Youth cultural exchange"}
+    assert {item.title for item in result.items} == {
+        "Accès à l'eau potable dans les quartiers périphériques",
+        "Youth cultural exchange",
+    }
     # a filter's own counts ignore it (alternatives stay visible), the others apply it
     assert result.counts["country"] == {"FR": 3, "SN": 2, "DE": 1, "BF": 1}
     assert result.counts["type"] == {"project": 2, "partnership": 2, "organisation": 2}
@@ -65,7 +72,9 @@ def test_search_sector_filter_takes_category_or_code(atlas):
 
 def test_search_sorts_by_title_and_pages(atlas):
     first = selectors.search(AtlasQuery.from_params({"type": "organisation", "sort": "title", "page_size": "2"}))
-    second = selectors.search(AtlasQuery.from_params({"type": "organisation", "sort": "title", "page_size": "2", "page": "2"}))
+    second = selectors.search(
+        AtlasQuery.from_params({"type": "organisation", "sort": "title", "page_size": "2", "page": "2"})
+    )
 
     assert [item.title for item in first.items] == ["Commune de Ouagadougou", "Commune de Saint-Louis"]
     assert [item.title for item in second.items] == ["Land Berlin", "Métropole de Lyon"]
@@ -110,7 +119,10 @@ def test_statistics_rows_come_by_number_of_records(atlas, django_capture_on_comm
 
     # France 3 + 3, then Germany and Burkina Faso 4 + 1, before Senegal 2 + 2 with more projects
     assert [(row.value, row.partnerships, row.projects) for row in rows] == [
-        ("FR", 3, 3), ("DE", 4, 1), ("BF", 4, 1), ("SN", 2, 2),  # ties by name: Allemagne, Burkina Faso
+        ("FR", 3, 3),
+        ("DE", 4, 1),
+        ("BF", 4, 1),
+        ("SN", 2, 2),  # ties by name: Allemagne, Burkina Faso
     ]
 
 

@@ -49,7 +49,9 @@ def test_organisation_network_draws_lines_to_partners(client, atlas):
     response = client.get(reverse("atlas:organisation_network", args=[atlas.paris.pk]))
 
     data = response.json()
-    points = {f["properties"]["name"]: f["properties"]["role"] for f in data["features"] if f["geometry"]["type"] == "Point"}
+    points = {
+        f["properties"]["name"]: f["properties"]["role"] for f in data["features"] if f["geometry"]["type"] == "Point"
+    }
     lines = [f for f in data["features"] if f["geometry"]["type"] == "LineString"]
     assert points == {"Ville de Paris": "self", "Ville de Dakar": "partner", "Land Berlin": "partner"}
     assert len(lines) == 2
@@ -78,7 +80,8 @@ def test_statistics_csv_lists_every_row_and_currency(client, atlas):
     assert response["Content-Disposition"] == 'attachment; filename="coopdec-atlas-kind.csv"'
     assert rows[0] == ["kind", "label", "partnerships", "projects", "amount_EUR", "amount_eur_converted"]
     assert sorted(row[:1] + row[2:] for row in rows[1:]) == [
-        ["network", "1", "1", "0.00", "0.00"], ["twinning", "1", "1", "120000.00", "120000.00"],
+        ["network", "1", "1", "0.00", "0.00"],
+        ["twinning", "1", "1", "120000.00", "120000.00"],
     ]
 
 
@@ -101,7 +104,7 @@ def test_atlas_results_mark_demonstration_records(client, atlas, django_capture_
     other = client.get("/atlas/", {"q": "eau potable"}).content.decode()
 
     assert page.count('<span class="badge demo"') == 1
-    assert "Cantines scolaires</a> <span class=\"badge demo\"" in page
+    assert 'Cantines scolaires</a> <span class="badge demo"' in page
     assert '<span class="badge demo"' not in other
 
 
@@ -118,8 +121,9 @@ def test_atlas_map_labels_carry_every_plural_form(client, atlas):
 
 # The facet items as the atlas page's template loop wrote them before the atlas_facets tag.
 FACET_LOOP_BEFORE = (
-    "{% load humanize %}{% for item in facet.values %}<li{% if forloop.counter > 8 %} class=\"facet-more\"{% endif %}>"
-    '<a href="{{ item.url }}"{% if item.selected %} aria-current="true" class="selected"{% endif %} data-value="{{ item.value }}"'
+    '{% load humanize %}{% for item in facet.values %}<li{% if forloop.counter > 8 %} class="facet-more"{% endif %}>'
+    '<a href="{{ item.url }}"{% if item.selected %} aria-current="true" class="selected"{% endif %} '
+    'data-value="{{ item.value }}"'
     ' rel="nofollow">{{ item.label }}</a> <span class="count">{{ item.count|intcomma }}</span></li>{% endfor %}'
 )
 
@@ -138,7 +142,9 @@ FACET_LOOP_BEFORE = (
 )
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_atlas_page_facets_same_as_a_query_per_value_and_template_loop(client, atlas, params, language):
-    response = client.get("/atlas/", params, HTTP_ACCEPT_LANGUAGE=language, headers={"Cookie": f"django_language={language}"})
+    response = client.get(
+        "/atlas/", params, HTTP_ACCEPT_LANGUAGE=language, headers={"Cookie": f"django_language={language}"}
+    )
 
     assert response.status_code == 200
     result, facets, page = response.context["result"], response.context["facets"], response.content.decode()
@@ -156,8 +162,13 @@ def test_atlas_page_facets_same_as_a_query_per_value_and_template_loop(client, a
 
 def test_facet_items_escape_and_group_like_the_template_loop():
     values = [
-        FacetValue(value=f"v{i}&\"'", label=f"<Label> {i} & “co”", count=1234567 * i, selected=i in {0, 3},
-                   url=f"?q=a%26b&country=FR&x={i}")
+        FacetValue(
+            value=f"v{i}&\"'",
+            label=f"<Label> {i} & “co”",
+            count=1234567 * i,
+            selected=i in {0, 3},
+            url=f"?q=a%26b&country=FR&x={i}",
+        )
         for i in range(12)
     ]
     facet = FacetView(name="country", label="Country", values=values)

@@ -25,7 +25,10 @@ def _check_deploy(tmp_path, environ: dict[str, str]) -> subprocess.CompletedProc
     env.update(environ, COOPDEC_VAR_DIR=str(tmp_path))
     return subprocess.run(
         [sys.executable, "-m", "coopdec", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -67,8 +70,17 @@ def test_csrf_trusted_origins_include_site_url_origin(tmp_path):
     code = "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)"
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update(
-        SECRET_KEY="x", SITE_URL="https://coopdec.example.org/path", CSRF_TRUSTED_ORIGINS="https://other.example.org",
-        DJANGO_SETTINGS_MODULE="coopdec.settings", COOPDEC_VAR_DIR=str(tmp_path),
+        SECRET_KEY="x",
+        SITE_URL="https://coopdec.example.org/path",
+        CSRF_TRUSTED_ORIGINS="https://other.example.org",
+        DJANGO_SETTINGS_MODULE="coopdec.settings",
+        COOPDEC_VAR_DIR=str(tmp_path),
     )
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == "['https://coopdec.example.org', 'https://other.example.org']", result.stderr

@@ -34,7 +34,8 @@ def test_invitation_mail_is_sent_by_the_task_after_the_commit(settings, django_c
 
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["ama@example.org"], "Invitation to keep Ville de Lyon's cooperation up to date")]
+        (["ama@example.org"], "Invitation to keep Ville de Lyon's cooperation up to date")
+    ]
     assert "/invitations/" in mail.outbox[0].body
 
 
@@ -52,11 +53,13 @@ def test_invitation_mail_is_not_sent_when_the_transaction_rolls_back(settings, d
 
 
 def test_mail_enqueue_sends_at_once_with_the_immediate_backend_and_keeps_the_subject_on_one_line(
-        django_capture_on_commit_callbacks):
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
         mail_enqueue(subject="Two\nlines", body="Hello", recipients=["a@example.org", "b@example.org"])
     assert [(m.to, m.subject, m.body) for m in mail.outbox] == [
-        (["a@example.org", "b@example.org"], "Two lines", "Hello")]
+        (["a@example.org", "b@example.org"], "Two lines", "Hello")
+    ]
 
 
 def test_password_reset_mail_is_sent_by_the_task(client, settings, django_capture_on_commit_callbacks):
@@ -78,8 +81,12 @@ def test_access_request_mails_are_sent_by_the_task_after_the_commit(settings, dj
     settings.TASKS = DATABASE_TASKS
     organisation = factories.make_organisation("Ville de Lyon", geonameid=2996944)
     with django_capture_on_commit_callbacks(execute=True):
-        actor_services.access_request_create(organisation=organisation, name="Awa Ndiaye", email="awa@lyon.fr",
-                                             function="Head of international relations")
+        actor_services.access_request_create(
+            organisation=organisation,
+            name="Awa Ndiaye",
+            email="awa@lyon.fr",
+            function="Head of international relations",
+        )
     task = DBTaskResult.objects.get()
     assert (task.task_path, task.args_kwargs["args"][2]) == ("coopdec.common.mail.send_mail_task", ["awa@lyon.fr"])
     assert mail.outbox == []  # nothing sent by the request

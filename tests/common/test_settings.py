@@ -11,7 +11,13 @@ from coopdec.common.env import ConfigError, env_bool, env_secret
 def test_parse_database_url_postgres():
     db = parse_database_url("postgres://alice:s%40cret@db.example.org:5433/coopdec")
     assert db["ENGINE"] == "django.db.backends.postgresql"
-    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == ("coopdec", "alice", "s@cret", "db.example.org", "5433")
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "coopdec",
+        "alice",
+        "s@cret",
+        "db.example.org",
+        "5433",
+    )
 
 
 def test_parse_database_url_sqlite_absolute_path():
@@ -72,18 +78,40 @@ def test_debug_runs_without_secret_key():
 
 def test_database_url_switches_engine():
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    env = {"SECRET_KEY": "x", "DATABASE_URL": "postgres://u:p@localhost/coopdec", "DJANGO_SETTINGS_MODULE": "coopdec.settings"}
+    env = {
+        "SECRET_KEY": "x",
+        "DATABASE_URL": "postgres://u:p@localhost/coopdec",
+        "DJANGO_SETTINGS_MODULE": "coopdec.settings",
+    }
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env={**base, **env}, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
     del env["DATABASE_URL"]
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env={**base, **env}, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
 
 
 @pytest.mark.parametrize(
     ("environ", "language"),
-    [({"LANG": "fr_FR.UTF-8"}, "fr"), ({"LANG": "C.UTF-8"}, "en"), ({"LC_ALL": "pt_BR.UTF-8", "LANG": "fr_FR"}, "pt"), ({}, "en"), ({"LANG": "de_DE.UTF-8"}, "en")],
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LC_ALL": "pt_BR.UTF-8", "LANG": "fr_FR"}, "pt"),
+        ({}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+    ],
 )
 def test_terminal_language_follows_the_locale(environ, language):
     from coopdec.__main__ import terminal_language

@@ -6,13 +6,22 @@ from coopdec.common.text import fold, neutralise_formula
 
 @pytest.mark.parametrize(
     ("raw", "folded"),
-    [("Saint-Étienne", "saint-etienne"), ("  Zürich  ", "zurich"), ("Łódź", "lodz"), ("Straße", "strasse"), ("São Paulo", "sao paulo"), ("", "")],
+    [
+        ("Saint-Étienne", "saint-etienne"),
+        ("  Zürich  ", "zurich"),
+        ("Łódź", "lodz"),
+        ("Straße", "strasse"),
+        ("São Paulo", "sao paulo"),
+        ("", ""),
+    ],
 )
 def test_fold_removes_accents_and_case(raw, folded):
     assert fold(raw) == folded
 
 
-@pytest.mark.parametrize(("value", "expected"), [("=1+1", "'=1+1"), ("+33", "'+33"), ("-x", "'-x"), ("@a", "'@a"), ("ok", "ok"), (12, 12)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("=1+1", "'=1+1"), ("+33", "'+33"), ("-x", "'-x"), ("@a", "'@a"), ("ok", "ok"), (12, 12)]
+)
 def test_neutralise_formula(value, expected):
     assert neutralise_formula(value) == expected
 

@@ -20,8 +20,17 @@ ONE_LINE = "Write this on one line, without line breaks, control or text-directi
 RLO = "\u202e"
 
 
-@pytest.mark.parametrize("name", ["Ville\nde Lyon", "Ville\r de Lyon", f"Ville {RLO}noyL", "Ville\u2066 de Lyon\u2069",
-                                  "Ville\x00", "Ville\x1b[31m"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ville\nde Lyon",
+        "Ville\r de Lyon",
+        f"Ville {RLO}noyL",
+        "Ville\u2066 de Lyon\u2069",
+        "Ville\x00",
+        "Ville\x1b[31m",
+    ],
+)
 def test_validate_line_refuses_breaks_controls_and_bidi_overrides(name):
     with pytest.raises(ValidationError) as refused:
         validate_line(name)
@@ -67,35 +76,48 @@ def test_project_and_partnership_texts_are_bounded_and_one_line_titles():
     assert refused.value.message_dict == {"title": [ONE_LINE]}
     partnership = factories.make_partnership(paris, dakar)
     with pytest.raises(ValidationError) as too_long:
-        cooperation_services.project_create(partnership=partnership, title={"fr": "Eau"},
-                                            description={"fr": "x" * 20_001})
+        cooperation_services.project_create(
+            partnership=partnership, title={"fr": "Eau"}, description={"fr": "x" * 20_001}
+        )
     assert too_long.value.message_dict == {
-        "description": ["The text in “fr” has 20001 characters; at most 20000 are accepted."]}
+        "description": ["The text in “fr” has 20001 characters; at most 20000 are accepted."]
+    }
 
 
 def test_web_form_shows_the_refusal_instead_of_failing(client):
     client.force_login(factories.make_user())
-    response = client.post("/organisations/new/", {"name": f"Association {RLO}", "kind": "ngo", "country": "FR"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/organisations/new/",
+        {"name": f"Association {RLO}", "kind": "ngo", "country": "FR"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert ONE_LINE in response.content.decode()
     assert not Organisation.objects.filter(kind="ngo").exists()
 
 
 def test_api_refuses_a_name_with_a_bidi_override(client):
-    response = client.post("/api/v1/organisations", {"name": f"Association {RLO}", "kind": "ngo", "country": "FR"},
-                           content_type="application/json", headers=bearer(factories.make_user()))
+    response = client.post(
+        "/api/v1/organisations",
+        {"name": f"Association {RLO}", "kind": "ngo", "country": "FR"},
+        content_type="application/json",
+        headers=bearer(factories.make_user()),
+    )
     assert response.status_code == 400
     assert response.json()["details"][0]["field"] == "name"
 
 
 def test_spreadsheet_import_cleans_names_and_titles_rather_than_refusing():
-    data = ("organisation_1,kind_1,city_1,country_1,organisation_2,kind_2,city_2,country_2,title\n"
-            f'"Asso\nciation {RLO}des amis",ngo,,FR,"Autre\tassociation",ngo,,SN,"Titre\x0bsur {RLO}deux"\n').encode()
+    data = (
+        "organisation_1,kind_1,city_1,country_1,organisation_2,kind_2,city_2,country_2,title\n"
+        f'"Asso\nciation {RLO}des amis",ngo,,FR,"Autre\tassociation",ngo,,SN,"Titre\x0bsur {RLO}deux"\n'
+    ).encode()
     summary = spreadsheet_import(spreadsheet_parse(data, filename="x.csv"))
     assert summary.organisations_created == 2
     assert sorted(Organisation.objects.filter(kind="ngo").values_list("name", flat=True)) == [
-        "Asso ciation des amis", "Autre association"]
+        "Asso ciation des amis",
+        "Autre association",
+    ]
 
 
 def test_invitation_mail_goes_out_when_the_name_holds_a_line_break(client, django_capture_on_commit_callbacks):
@@ -103,9 +125,13 @@ def test_invitation_mail_goes_out_when_the_name_holds_a_line_break(client, djang
     Organisation.objects.filter(pk=organisation.pk).update(name="Ville de\nParis")  # typed before validation
     client.force_login(factories.make_member(organisation, role="admin"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/organisations/{organisation.pk}/members/",
-                               {"email": "new@example.org", "role": "editor"}, headers={"Accept-Language": "en"})
+        response = client.post(
+            f"/organisations/{organisation.pk}/members/",
+            {"email": "new@example.org", "role": "editor"},
+            headers={"Accept-Language": "en"},
+        )
     assert response.status_code == 302
     assert Invitation.objects.filter(email="new@example.org").count() == 1
     assert [message.subject for message in mail.outbox] == [
-        "Invitation to keep Ville de Paris's cooperation up to date"]
+        "Invitation to keep Ville de Paris's cooperation up to date"
+    ]

@@ -20,8 +20,9 @@ def test_participants_page_with_htmx(live_server, transactional_db):
 
     places.load_countries()  # live_server runs on a transactional database: load what the page needs here
     lead = make_organisation("Ville de Lyon", geonameid=None, country_id="FR")
-    funder = make_organisation("Agence française de développement", geonameid=None, kind="national_agency",
-                               country_id="FR")
+    funder = make_organisation(
+        "Agence française de développement", geonameid=None, kind="national_agency", country_id="FR"
+    )
     project = make_project(lead=lead)
     Membership.objects.create(user=make_user("awa"), organisation=lead, role="editor")
     with sync_playwright() as playwright:
@@ -102,5 +103,7 @@ def test_parties_section_with_htmx(live_server, transactional_db):
             browser.close()
     assert errors == []
     assert sorted(partnership.party_links.values_list("organisation__name", "role", "joined_on")) == [
-        ("Ville de Dakar", "funder", datetime.date(2019, 3, 1)), ("Ville de Lyon", "lead", None),
-        ("Ville de Thiès", "partner", None)]
+        ("Ville de Dakar", "funder", datetime.date(2019, 3, 1)),
+        ("Ville de Lyon", "lead", None),
+        ("Ville de Thiès", "partner", None),
+    ]

@@ -9,16 +9,26 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_data_marked_demo_and_idempotent(client):
     call_command("demo_data")
-    counts = (Organisation.objects.count(), Partnership.objects.count(), Project.objects.count(),
-              Contribution.objects.count(), IndicatorValue.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        Partnership.objects.count(),
+        Project.objects.count(),
+        Contribution.objects.count(),
+        IndicatorValue.objects.count(),
+    )
     assert counts == (8, 3, 3, 14, 7)  # 11 contributions, and 3 of last year for the aid declaration demo
     assert set(Organisation.objects.values_list("is_demo", "source")) == {(True, "demo")}
     assert set(Project.objects.values_list("is_demo", "source", "publication_status")) == {(True, "demo", "published")}
     louga = Organisation.objects.get(name="Commune de Louga")
     assert (louga.country_id, louga.population) == ("SN", louga.locality.population)
     call_command("demo_data")
-    assert (Organisation.objects.count(), Partnership.objects.count(), Project.objects.count(),
-            Contribution.objects.count(), IndicatorValue.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        Partnership.objects.count(),
+        Project.objects.count(),
+        Contribution.objects.count(),
+        IndicatorValue.objects.count(),
+    ) == counts
     page = client.get(Project.objects.get(source_ref="project-louga-water").get_absolute_url()).content.decode()
     assert 'class="badge demo"' in page
 

@@ -31,8 +31,9 @@ JOINED = datetime.date(2019, 3, 1)
 def world():
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     dakar = make_organisation("Ville de Dakar", geonameid=2253354)
-    partnership = services.partnership_create(parties=[(lyon, "lead"), (dakar, "partner")],
-                                              publication_status="published")
+    partnership = services.partnership_create(
+        parties=[(lyon, "lead"), (dakar, "partner")], publication_status="published"
+    )
     return lyon, dakar, partnership
 
 
@@ -52,7 +53,8 @@ def test_party_update_changes_role_and_date_with_history(world):
     latest = history_entries(partnership)[0]
     assert (latest["version"].history_user, latest["reason"]) == (admin, "party's role or joining date changed")
     assert [(str(c["field"]), c["old"], c["new"]) for c in latest["changes"]] == [
-        ("Parties", "Ville de Dakar (Partner)", "Ville de Dakar (Funder)")]
+        ("Parties", "Ville de Dakar (Partner)", "Ville de Dakar (Funder)")
+    ]
     assert PartnershipParty.history.filter(id=party.pk).latest().history_user == admin
 
 
@@ -63,10 +65,13 @@ def test_party_update_without_change_writes_no_version(world):
     assert partnership.history.count() == count
 
 
-@pytest.mark.parametrize(("role", "joined_on", "message"), [
-    ("boss", None, "Unknown party role “boss”."),
-    ("funder", datetime.date(2024, 1, 1), "Ville de Dakar cannot join after the partnership ended (2023-12-31)."),
-])
+@pytest.mark.parametrize(
+    ("role", "joined_on", "message"),
+    [
+        ("boss", None, "Unknown party role “boss”."),
+        ("funder", datetime.date(2024, 1, 1), "Ville de Dakar cannot join after the partnership ended (2023-12-31)."),
+    ],
+)
 def test_party_update_bad_input_refused_writes_nothing(world, role, joined_on, message):
     _lyon, dakar, partnership = world
     services.partnership_update(partnership=partnership, end_date=datetime.date(2023, 12, 31))
@@ -91,8 +96,9 @@ def test_party_change_reindexes_the_partnership_and_shows_in_the_iati_export(dja
         # IATI needs the reporting organisation's identifier: a project without one is left out of the file.
         lyon = make_organisation("Ville de Lyon", geonameid=2996944, iati_identifier="FR-LYON-TEST")
         dakar = make_organisation("Ville de Dakar", geonameid=2253354)
-        partnership = services.partnership_create(parties=[(lyon, "lead"), (dakar, "partner")],
-                                                  publication_status="published")
+        partnership = services.partnership_create(
+            parties=[(lyon, "lead"), (dakar, "partner")], publication_status="published"
+        )
         project = make_project(partnership=partnership, planned_start=datetime.date(2024, 1, 1))
     indexed = SearchDocument.objects.filter(record_type="partnership", object_id=partnership.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,8 +119,11 @@ def test_party_change_page_without_javascript(world, client):
     party = partnership.party_links.get(organisation=dakar)
     page = client.get(reverse("cooperation:partnership_update", args=[partnership.pk])).content.decode()
     assert reverse("cooperation:party_change", args=[partnership.pk, party.pk]) in page
-    response = client.post(reverse("cooperation:party_change", args=[partnership.pk, party.pk]),
-                           {"role": "associate", "joined_on": "2019-03-01"}, follow=True)
+    response = client.post(
+        reverse("cooperation:party_change", args=[partnership.pk, party.pk]),
+        {"role": "associate", "joined_on": "2019-03-01"},
+        follow=True,
+    )
     assert "Saved: Ville de Dakar." in response.content.decode()
     assert response.redirect_chain[-1][0].endswith("/edit/#parties")
     assert roles(partnership)[0] == ("Ville de Dakar", "associate", JOINED)
@@ -124,14 +133,20 @@ def test_party_change_htmx_answers_with_the_section_and_its_message(world, clien
     lyon, dakar, partnership = world
     client.force_login(make_member(lyon, role="admin"))
     party = partnership.party_links.get(organisation=dakar)
-    response = client.post(reverse("cooperation:party_change", args=[partnership.pk, party.pk]),
-                           {"role": "boss", "joined_on": "2019-03-01"}, headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("cooperation:party_change", args=[partnership.pk, party.pk]),
+        {"role": "boss", "joined_on": "2019-03-01"},
+        headers={"HX-Request": "true"},
+    )
     html = response.content.decode()
     assert html.startswith('<section id="parties">')
     assert "Select a valid choice. boss is not one of the available choices." in html
     assert roles(partnership)[0] == ("Ville de Dakar", "partner", None)
-    response = client.post(reverse("cooperation:party_change", args=[partnership.pk, party.pk]),
-                           {"role": "funder", "joined_on": ""}, headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("cooperation:party_change", args=[partnership.pk, party.pk]),
+        {"role": "funder", "joined_on": ""},
+        headers={"HX-Request": "true"},
+    )
     assert "Saved: Ville de Dakar." in response.content.decode()
     assert '<option value="funder" selected>' in response.content.decode()
 
@@ -140,9 +155,11 @@ def test_party_add_with_joining_date_and_htmx(world, client):
     lyon, _dakar, partnership = world
     thies = make_organisation("Ville de Thiès", geonameid=2244802)
     client.force_login(make_member(lyon, role="admin"))
-    response = client.post(reverse("cooperation:party_add", args=[partnership.pk]),
-                           {"organisations": [thies.pk], "role": "associate", "joined_on": "2019-03-01"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("cooperation:party_add", args=[partnership.pk]),
+        {"organisations": [thies.pk], "role": "associate", "joined_on": "2019-03-01"},
+        headers={"HX-Request": "true"},
+    )
     assert "1 party added." in response.content.decode()
     assert ("Ville de Thiès", "associate", JOINED) in roles(partnership)
 
@@ -171,8 +188,10 @@ def test_permission_matrix_party_change(client):
     dakar = make_organisation("Ville de Dakar", geonameid=2253354)
     published, draft = make_partnership(lyon, dakar), make_partnership(lyon, dakar, published=False)
     users = {
-        "anonymous": None, "unrelated_admin": make_member(make_organisation("Bordeaux", geonameid=3031582), role="admin"),
-        "party_editor": make_member(dakar), "party_admin": make_member(lyon, role="admin"),
+        "anonymous": None,
+        "unrelated_admin": make_member(make_organisation("Bordeaux", geonameid=3031582), role="admin"),
+        "party_editor": make_member(dakar),
+        "party_admin": make_member(lyon, role="admin"),
         "coordinator": make_user(is_coordinator=True),
     }
     got = {}
@@ -181,9 +200,14 @@ def test_permission_matrix_party_change(client):
         if users[persona] is not None:
             client.force_login(users[persona])
         got[persona] = {
-            name: outcome(client.post(
-                reverse("cooperation:party_change", args=[record.pk, record.party_links.get(organisation=dakar).pk]),
-                {"role": "funder"}))
+            name: outcome(
+                client.post(
+                    reverse(
+                        "cooperation:party_change", args=[record.pk, record.party_links.get(organisation=dakar).pk]
+                    ),
+                    {"role": "funder"},
+                )
+            )
             for name, record in (("change", published), ("change_draft", draft))
         }
         expected_role = "funder" if got[persona]["change"] == "ok" else "partner"

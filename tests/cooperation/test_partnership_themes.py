@@ -14,11 +14,15 @@ DAKAR = 2253354
 @pytest.fixture
 def twinning(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return make_partnership(make_organisation("Ville de Paris"), make_organisation("Ville de Dakar", geonameid=DAKAR))
+        return make_partnership(
+            make_organisation("Ville de Paris"), make_organisation("Ville de Dakar", geonameid=DAKAR)
+        )
 
 
 def _partnerships_on(axis):
-    return [item.object_id for item in selectors.search(AtlasQuery.from_params({"axis": axis, "type": "partnership"})).items]
+    return [
+        item.object_id for item in selectors.search(AtlasQuery.from_params({"axis": axis, "type": "partnership"})).items
+    ]
 
 
 def test_partnership_set_axes_makes_the_atlas_find_it_by_theme(twinning, django_capture_on_commit_callbacks):

@@ -23,8 +23,15 @@ def lyon():
 
 
 def _post(client, lyon, **fields):
-    data = {"parties": [lyon.pk], "kind": "twinning", "status": "active", "new_partner_name": "Ville de Dakar",
-            "new_partner_kind": OrganisationKind.MUNICIPALITY, "new_partner_place": DAKAR, **fields}
+    data = {
+        "parties": [lyon.pk],
+        "kind": "twinning",
+        "status": "active",
+        "new_partner_name": "Ville de Dakar",
+        "new_partner_kind": OrganisationKind.MUNICIPALITY,
+        "new_partner_place": DAKAR,
+        **fields,
+    }
     return client.post("/partnerships/new/", data, HTTP_ACCEPT_LANGUAGE="fr")
 
 
@@ -36,17 +43,24 @@ def test_proposed_partner_from_the_form_is_a_draft_party_with_no_membership(clie
     assert response.status_code == 302 and response["Location"] == partnership.get_absolute_url()
     dakar = Organisation.objects.get(name="Ville de Dakar")
     assert (dakar.publication_status, dakar.proposed_by, dakar.country_id, dakar.locality.geonameid) == (
-        PublicationStatus.DRAFT, editor, "SN", DAKAR)
+        PublicationStatus.DRAFT,
+        editor,
+        "SN",
+        DAKAR,
+    )
     assert dakar.proposed_at is not None
     assert Membership.objects.filter(organisation=dakar).count() == 0
     assert sorted(partnership.party_links.values_list("organisation__name", flat=True)) == [
-        "Ville de Dakar", "Ville de Lyon"]
+        "Ville de Dakar",
+        "Ville de Lyon",
+    ]
 
 
 def test_proposed_partner_is_seen_by_its_proposer_not_edited_nor_seen_by_others(lyon):
     editor, other = make_member(lyon), make_user()
-    dakar = actor_services.organisation_propose(user=editor, name="Ville de Dakar", kind=OrganisationKind.MUNICIPALITY,
-                                                locality=_dakar())
+    dakar = actor_services.organisation_propose(
+        user=editor, name="Ville de Dakar", kind=OrganisationKind.MUNICIPALITY, locality=_dakar()
+    )
     assert list(organisations_visible_to(editor).filter(pk=dakar.pk)) == [dakar]
     assert editor.has_perm("actors.view_organisation", dakar) is True
     assert editor.has_perm("actors.change_organisation", dakar) is False
@@ -58,10 +72,15 @@ def test_proposed_partner_already_registered_is_refused_and_nothing_is_kept(lyon
     editor = make_member(lyon)
     make_organisation("Ville de Dakar", geonameid=DAKAR)
     with pytest.raises(ValidationError) as error:
-        services.partnership_create(user=editor, parties=[lyon], kind="twinning", proposed_partner={
-            "name": "Ville de Dakar", "kind": OrganisationKind.MUNICIPALITY, "locality": _dakar()})
+        services.partnership_create(
+            user=editor,
+            parties=[lyon],
+            kind="twinning",
+            proposed_partner={"name": "Ville de Dakar", "kind": OrganisationKind.MUNICIPALITY, "locality": _dakar()},
+        )
     assert error.value.messages == [
-        "Ville de Dakar is already registered: type its name in the partner search and choose it."]
+        "Ville de Dakar is already registered: type its name in the partner search and choose it."
+    ]
     assert (Partnership.objects.count(), Organisation.objects.count()) == (0, 2)
 
 
@@ -77,8 +96,9 @@ def test_proposed_partner_without_country_or_town_is_refused_by_the_form(client,
 def test_proposed_partner_shows_in_the_coordinators_review_queue(client, lyon):
     editor = make_user("awa", first_name="Awa", last_name="Ndiaye")
     make_member(lyon, user=editor)
-    actor_services.organisation_propose(user=editor, name="Ville de Dakar", kind=OrganisationKind.MUNICIPALITY,
-                                        locality=_dakar())
+    actor_services.organisation_propose(
+        user=editor, name="Ville de Dakar", kind=OrganisationKind.MUNICIPALITY, locality=_dakar()
+    )
     client.force_login(make_user(is_coordinator=True))
     page = client.get("/coordination/review/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Ville de Dakar" in page
@@ -93,10 +113,12 @@ def _dakar():
 
 def test_partner_search_with_no_match_says_how_to_propose_one(client, lyon):
     client.force_login(make_member(lyon))
-    parties = client.get("/organisations/search/", {"parties_q": "Zzyzx", "field": "parties"},
-                         HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    other = client.get("/organisations/search/", {"organisation_q": "Zzyzx", "field": "organisation"},
-                       HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    parties = client.get(
+        "/organisations/search/", {"parties_q": "Zzyzx", "field": "parties"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    other = client.get(
+        "/organisations/search/", {"organisation_q": "Zzyzx", "field": "organisation"}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
     hint = "Partenaire pas encore enregistré ? Indiquez son nom ci-dessous"
     assert (hint in parties, hint in other) == (True, False)
 
@@ -107,13 +129,16 @@ def test_proposed_partner_can_be_claimed_by_its_people_with_an_access_request(cl
     from coopdec.actors.models import AccessRequest
     from coopdec.actors.selectors import organisations_to_join
 
-    dakar = actor_services.organisation_propose(user=make_member(lyon), name="Ville de Dakar",
-                                                kind=OrganisationKind.MUNICIPALITY, locality=_dakar())
+    dakar = actor_services.organisation_propose(
+        user=make_member(lyon), name="Ville de Dakar", kind=OrganisationKind.MUNICIPALITY, locality=_dakar()
+    )
     search = {"organisation_q": "dakar", "field": "organisation"}
     assert "Ville de Dakar" in client.get("/organisations/search/", {**search, "scope": "join"}).content.decode()
     assert "Ville de Dakar" not in client.get("/organisations/search/", search).content.decode()
-    response = client.post("/access/", {"organisation": dakar.pk, "name": "Awa Ndiaye", "email": "awa@dakar.sn",
-                                        "function": "Maire adjointe"})
+    response = client.post(
+        "/access/",
+        {"organisation": dakar.pk, "name": "Awa Ndiaye", "email": "awa@dakar.sn", "function": "Maire adjointe"},
+    )
     assert response.status_code == 200
     assert list(AccessRequest.objects.values_list("organisation", "email")) == [(dakar.pk, "awa@dakar.sn")]
     make_member(dakar)  # claimed: no longer offered to whoever does not see drafts

@@ -31,8 +31,14 @@ def drafts():
     draft_sn = make_organisation("Commune de Thiès", geonameid=2253354, published=False)
     partnership = make_partnership(lyon, dakar, published=False, title={"fr": "Lyon – Dakar (brouillon)"})
     project_fr = make_project(lead=lyon, published=False, title={"fr": "Jardins partagés"})
-    return {"lyon": lyon, "dakar": dakar, "draft_fr": draft_fr, "draft_sn": draft_sn,
-            "partnership": partnership, "project_fr": project_fr}
+    return {
+        "lyon": lyon,
+        "dakar": dakar,
+        "draft_fr": draft_fr,
+        "draft_sn": draft_sn,
+        "partnership": partnership,
+        "project_fr": project_fr,
+    }
 
 
 def test_review_queue_url_is_the_coordination_review_page():
@@ -79,8 +85,12 @@ def test_review_queue_sends_anonymous_visitors_to_sign_in(client):
 
 def test_review_queue_of_a_country_with_no_draft_says_so(drafts):
     assert selectors.review_queue(countries={"DE"}) == {
-        "organisations": [], "organisation_count": 0, "partnerships": [], "partnership_count": 0,
-        "projects": [], "project_count": 0,
+        "organisations": [],
+        "organisation_count": 0,
+        "partnerships": [],
+        "partnership_count": 0,
+        "projects": [],
+        "project_count": 0,
     }
 
 

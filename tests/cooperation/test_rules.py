@@ -19,24 +19,42 @@ ACTIONS = ["view_draft", "view_published", "edit", "delete", "manage_members"]
 # The expected answer for every (persona, action); identical for the three record types.
 EXPECTED = {
     "anonymous": {"view_draft": False, "view_published": True, "edit": False, "delete": False, "manage_members": False},
-    "unrelated_member": {"view_draft": False, "view_published": True, "edit": False, "delete": False, "manage_members": False},
-    "party_editor": {"view_draft": True, "view_published": True, "edit": True, "delete": False, "manage_members": False},
+    "unrelated_member": {
+        "view_draft": False,
+        "view_published": True,
+        "edit": False,
+        "delete": False,
+        "manage_members": False,
+    },
+    "party_editor": {
+        "view_draft": True,
+        "view_published": True,
+        "edit": True,
+        "delete": False,
+        "manage_members": False,
+    },
     "party_admin": {"view_draft": True, "view_published": True, "edit": True, "delete": True, "manage_members": True},
     "coordinator": {"view_draft": True, "view_published": True, "edit": True, "delete": True, "manage_members": True},
 }
 
 PERMISSIONS = {
     "organisation": {
-        "view": "actors.view_organisation", "edit": "actors.change_organisation",
-        "delete": "actors.delete_organisation", "manage_members": "actors.manage_members",
+        "view": "actors.view_organisation",
+        "edit": "actors.change_organisation",
+        "delete": "actors.delete_organisation",
+        "manage_members": "actors.manage_members",
     },
     "partnership": {
-        "view": "cooperation.view_partnership", "edit": "cooperation.change_partnership",
-        "delete": "cooperation.delete_partnership", "manage_members": "cooperation.manage_parties",
+        "view": "cooperation.view_partnership",
+        "edit": "cooperation.change_partnership",
+        "delete": "cooperation.delete_partnership",
+        "manage_members": "cooperation.manage_parties",
     },
     "project": {
-        "view": "cooperation.view_project", "edit": "cooperation.change_project",
-        "delete": "cooperation.delete_project", "manage_members": "cooperation.manage_participants",
+        "view": "cooperation.view_project",
+        "edit": "cooperation.change_project",
+        "delete": "cooperation.delete_project",
+        "manage_members": "cooperation.manage_participants",
     },
 }
 

@@ -58,9 +58,17 @@ def test_agreements_due_lists_overdue_and_soon_only():
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     partnership = make_partnership(lyon, make_organisation("Ville de Dakar", geonameid=2253354))
     today = datetime.date(2026, 11, 26)
-    for title, renewal in (("soon", datetime.date(2027, 1, 10)), ("late", datetime.date(2026, 6, 1)),
-                           ("later", datetime.date(2028, 1, 1))):
-        Document.objects.create(partnership=partnership, title={"fr": title}, url="https://example.org/c.pdf",
-                                is_agreement=True, renewal_on=renewal)
+    for title, renewal in (
+        ("soon", datetime.date(2027, 1, 10)),
+        ("late", datetime.date(2026, 6, 1)),
+        ("later", datetime.date(2028, 1, 1)),
+    ):
+        Document.objects.create(
+            partnership=partnership,
+            title={"fr": title},
+            url="https://example.org/c.pdf",
+            is_agreement=True,
+            renewal_on=renewal,
+        )
     due = agreements_due(organisation_ids=[lyon.pk], today=today)
     assert [str(document) for document in due] == ["late", "soon"]

@@ -34,11 +34,14 @@ def test_partnership_create_with_one_party_refused_and_writes_nothing(sides):
 def test_partnership_create_records_parties_roles_and_author(sides):
     lyon, dakar = sides
     user = make_member(lyon)
-    partnership = services.partnership_create(user=user, parties=[(lyon, "lead"), dakar], kind="agreement",
-                                              title={"fr": "Lyon – Dakar", "de": "ignored"})
+    partnership = services.partnership_create(
+        user=user, parties=[(lyon, "lead"), dakar], kind="agreement", title={"fr": "Lyon – Dakar", "de": "ignored"}
+    )
     assert partnership.title == {"fr": "Lyon – Dakar"}
     assert sorted(partnership.party_links.values_list("organisation__name", "role")) == [
-        ("Ville de Dakar", "partner"), ("Ville de Lyon", "lead")]
+        ("Ville de Dakar", "partner"),
+        ("Ville de Lyon", "lead"),
+    ]
     assert partnership.form == "bilateral"
     assert partnership.history.first().history_user == user
 
@@ -51,8 +54,9 @@ def test_partnership_create_by_outsider_refused(sides):
 
 def test_partnership_dates_end_before_start_refused(sides):
     with pytest.raises(ValidationError) as error:
-        services.partnership_create(parties=list(sides), start_date=datetime.date(2024, 1, 1),
-                                    end_date=datetime.date(2023, 1, 1))
+        services.partnership_create(
+            parties=list(sides), start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2023, 1, 1)
+        )
     assert error.value.message_dict["end_date"] == ["The end date (2023-01-01) is before the start date (2024-01-01)."]
 
 
@@ -72,19 +76,27 @@ def test_project_create_sector_percentages_must_total_100(sides):
     with pytest.raises(ValidationError) as error:
         services.project_create(partnership=partnership, title={"fr": "Eau"}, sectors={"14030": 60, "14031": 30})
     assert error.value.message_dict["sectors"] == [
-        "The sector percentages add up to 90%, not 100%: adjust them so that they total 100."]
+        "The sector percentages add up to 90%, not 100%: adjust them so that they total 100."
+    ]
     assert Project.objects.count() == 0
 
 
 def test_project_create_per_vocabulary_sums_and_sdgs(sides):
     partnership = make_partnership(*sides)
     project = services.project_create(
-        partnership=partnership, title={"fr": "Eau potable à Dakar"},
-        sectors=[("1", "14030", 70), ("1", "14031", 30), ("2", "140", None)], sdgs=["6", "6.1"], currency="xof",
-        planned_start=datetime.date(2024, 1, 1), planned_end=datetime.date(2026, 12, 31),
+        partnership=partnership,
+        title={"fr": "Eau potable à Dakar"},
+        sectors=[("1", "14030", 70), ("1", "14031", 30), ("2", "140", None)],
+        sdgs=["6", "6.1"],
+        currency="xof",
+        planned_start=datetime.date(2024, 1, 1),
+        planned_end=datetime.date(2026, 12, 31),
     )
     assert sorted(project.sectors.values_list("vocabulary", "code", "percentage")) == [
-        ("1", "14030", Decimal("70.00")), ("1", "14031", Decimal("30.00")), ("2", "140", Decimal("100.00"))]
+        ("1", "14030", Decimal("70.00")),
+        ("1", "14031", Decimal("30.00")),
+        ("2", "140", Decimal("100.00")),
+    ]
     assert sorted(project.sdgs.values_list("target", flat=True)) == ["6", "6.1"]
     assert project.currency == "XOF"
 
@@ -110,8 +122,9 @@ def test_contribution_currency_validated_and_history_kept(sides):
     with pytest.raises(ValidationError) as error:
         services.contribution_add(project=project, organisation=sides[0], amount="1000", currency="EURO")
     assert "currency" in error.value.message_dict
-    contribution = services.contribution_add(project=project, organisation=sides[0], amount="120000.50",
-                                             currency="eur", user=user)
+    contribution = services.contribution_add(
+        project=project, organisation=sides[0], amount="120000.50", currency="eur", user=user
+    )
     assert (contribution.amount, contribution.currency) == (Decimal("120000.50"), "EUR")
     assert Contribution.history.first().history_user == user
 
@@ -120,12 +133,23 @@ def test_indicator_value_measured_in_a_party_territory_only(sides):
     project = make_project(partnership=make_partnership(*sides))
     result = services.result_create(project=project, title={"fr": "Accès à l'eau amélioré"})
     indicator = services.indicator_create(result=result, title={"fr": "Ménages raccordés"})
-    value = services.indicator_value_set(indicator=indicator, territory=sides[1], period_start=datetime.date(2024, 1, 1),
-                                         period_end=datetime.date(2024, 12, 31), baseline=120, target=800, actual=450)
+    value = services.indicator_value_set(
+        indicator=indicator,
+        territory=sides[1],
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        baseline=120,
+        target=800,
+        actual=450,
+    )
     assert value.territory == sides[1]
     with pytest.raises(ValidationError):
-        services.indicator_value_set(indicator=indicator, territory=make_organisation("Bordeaux", geonameid=3031582),
-                                     period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31))
+        services.indicator_value_set(
+            indicator=indicator,
+            territory=make_organisation("Bordeaux", geonameid=3031582),
+            period_start=datetime.date(2024, 1, 1),
+            period_end=datetime.date(2024, 12, 31),
+        )
     assert IndicatorValue.objects.count() == 1
 
 
@@ -135,17 +159,21 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_document_add_accepts_pdf(sides, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     project = make_project(partnership=make_partnership(*sides))
-    document = services.document_add(project=project, title={"fr": "Convention"},
-                                      file=SimpleUploadedFile("convention.pdf", PDF))
+    document = services.document_add(
+        project=project, title={"fr": "Convention"}, file=SimpleUploadedFile("convention.pdf", PDF)
+    )
     assert document.format == "application/pdf"
     assert (tmp_path / document.file.name).read_bytes() == PDF
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "are not accepted"),
-    ("page.html", b"<html><script>alert(1)</script></html>", "are not accepted"),
-    ("fake.pdf", b"<html><script>alert(1)</script></html>", "does not match"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "are not accepted"),
+        ("page.html", b"<html><script>alert(1)</script></html>", "are not accepted"),
+        ("fake.pdf", b"<html><script>alert(1)</script></html>", "does not match"),
+    ],
+)
 def test_document_add_refuses_hostile_files(sides, settings, tmp_path, name, content, message):
     settings.MEDIA_ROOT = tmp_path
     project = make_project(partnership=make_partnership(*sides))
@@ -183,7 +211,9 @@ def test_organisation_delete_refused_while_it_is_one_of_two_parties(sides):
     third = make_organisation("Nantes", geonameid=2990969)
     services.party_add(partnership=partnership, organisation=third)
     organisation_delete(organisation=sides[0])
-    assert sorted(partnership.party_links.values_list("organisation__name", flat=True)) == sorted([sides[1].name, "Nantes"])
+    assert sorted(partnership.party_links.values_list("organisation__name", flat=True)) == sorted(
+        [sides[1].name, "Nantes"]
+    )
 
 
 def test_organisation_delete_refused_while_it_leads_projects(sides):

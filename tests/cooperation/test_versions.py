@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cities():
-    return (make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354),
-            make_organisation("Ville de Thiès", geonameid=2244802))
+    return (
+        make_organisation("Ville de Lyon", geonameid=2996944),
+        make_organisation("Ville de Dakar", geonameid=2253354),
+        make_organisation("Ville de Thiès", geonameid=2244802),
+    )
 
 
 def parties_of(partnership):
@@ -68,33 +71,46 @@ def test_project_restore_brings_back_every_relation_and_support_types(cities):
     lyon, dakar, thies = cities
     partnership = services.partnership_create(parties=[lyon, dakar])
     project = services.project_create(
-        partnership=partnership, lead_organisation=lyon, title={"fr": "Eau potable"}, sectors={"14030": 70, "14031": 30},
-        sdgs=["6", "6.1"], axes=["water-sanitation"], locations=[2253354], support_types=["technical", "financial"],
+        partnership=partnership,
+        lead_organisation=lyon,
+        title={"fr": "Eau potable"},
+        sectors={"14030": 70, "14031": 30},
+        sdgs=["6", "6.1"],
+        axes=["water-sanitation"],
+        locations=[2253354],
+        support_types=["technical", "financial"],
     )
     services.contribution_add(project=project, organisation=lyon, amount="120000", currency="EUR")
     services.participant_add(project=project, organisation=thies, role="1")
     first = project.history.latest()
-    services.project_update(project=project, sectors={"15112": 100}, sdgs=["11.3"], axes=[], locations=[2244802],
-                            support_types=["human"])
+    services.project_update(
+        project=project, sectors={"15112": 100}, sdgs=["11.3"], axes=[], locations=[2244802], support_types=["human"]
+    )
     services.contribution_remove(contribution=Contribution.objects.get())
     services.participant_remove(participant=ProjectParticipant.objects.get())
 
     actor_services.record_restore(record=project, history_id=first.history_id)
     project.refresh_from_db()
     assert project.support_types == ["technical", "financial"]
-    assert sorted(project.sectors.values_list("code", "percentage")) == [("14030", Decimal("70.00")), ("14031", Decimal("30.00"))]
+    assert sorted(project.sectors.values_list("code", "percentage")) == [
+        ("14030", Decimal("70.00")),
+        ("14031", Decimal("30.00")),
+    ]
     assert sorted(project.sdgs.values_list("target", flat=True)) == ["6", "6.1"]
     assert list(project.axes.values_list("code", flat=True)) == ["water-sanitation"]
     assert list(project.locations.values_list("locality_id", "name")) == [(2253354, "Dakar")]
-    assert list(project.contributions.values_list("organisation_id", "amount", "currency")) == [(lyon.pk, Decimal("120000.00"), "EUR")]
+    assert list(project.contributions.values_list("organisation_id", "amount", "currency")) == [
+        (lyon.pk, Decimal("120000.00"), "EUR")
+    ]
     assert list(project.participants.values_list("organisation_id", "role")) == [(thies.pk, "1")]
 
 
 def test_project_restore_keeps_the_atlas_current(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the atlas reindexes after each commit
         lyon = make_organisation("Ville de Lyon", geonameid=2996944)
-        project = services.project_create(lead_organisation=lyon, title={"fr": "Eau"}, sectors={"14030": 100},
-                                          publication_status="published")
+        project = services.project_create(
+            lead_organisation=lyon, title={"fr": "Eau"}, sectors={"14030": 100}, publication_status="published"
+        )
     first = project.history.latest()
     with django_capture_on_commit_callbacks(execute=True):
         services.project_update(project=project, sectors={"15112": 100})
@@ -115,7 +131,8 @@ def test_restore_refused_when_a_party_no_longer_exists_writes_nothing(cities):
     with pytest.raises(ValidationError) as raised:
         actor_services.record_restore(record=partnership, history_id=first.history_id)
     assert raised.value.messages == [
-        f"This version names organisations that no longer exist (#{thies_id}); it cannot be restored as it was."]
+        f"This version names organisations that no longer exist (#{thies_id}); it cannot be restored as it was."
+    ]
     assert len(parties_of(partnership)) == 2
     assert partnership.history.count() == count
 
@@ -128,8 +145,10 @@ def test_version_written_without_relations_learns_them_before_the_next_change(ci
     assert imported.relations is None
     services.party_add(partnership=partnership, organisation=thies)
     imported.refresh_from_db()
-    assert imported.relations == {"parties": versions.sort_rows([[lyon.pk, "partner", None], [dakar.pk, "partner", None]]),
-                                 "documents": []}
+    assert imported.relations == {
+        "parties": versions.sort_rows([[lyon.pk, "partner", None], [dakar.pk, "partner", None]]),
+        "documents": [],
+    }
     actor_services.record_restore(record=partnership, history_id=imported.history_id)
     assert len(parties_of(partnership)) == 2
 
@@ -144,13 +163,16 @@ def test_restore_of_a_version_without_relations_restores_fields_only(client, cit
     first.relations = None  # as an import leaves it
     first.save(update_fields=["relations"])
     client.force_login(make_member(lyon, role="admin"))
-    response = client.post(reverse("cooperation:partnership_restore", args=[partnership.pk, first.history_id]),
-                           follow=True)
+    response = client.post(
+        reverse("cooperation:partnership_restore", args=[partnership.pk, first.history_id]), follow=True
+    )
     partnership.refresh_from_db()
     assert partnership.title == {"fr": "Jumelage"}
     assert len(parties_of(partnership)) == 3
-    assert "That version did not record its relations (parties, sectors, places...), so they were left as they are." \
+    assert (
+        "That version did not record its relations (parties, sectors, places...), so they were left as they are."
         in response.content.decode()
+    )
 
 
 def test_history_page_shows_relation_changes_and_offers_to_restore_them(client, cities):
@@ -159,7 +181,8 @@ def test_history_page_shows_relation_changes_and_offers_to_restore_them(client, 
     services.party_add(partnership=partnership, organisation=thies, role="funder")
     entries = history_entries(partnership)
     assert [(str(change["field"]), change["old"], change["new"]) for change in entries[0]["changes"]] == [
-        ("Parties", "—", "Ville de Thiès (Funder)")]
+        ("Parties", "—", "Ville de Thiès (Funder)")
+    ]
     assert entries[1]["restorable"] is True
     client.force_login(make_member(lyon, role="admin"))
     page = client.get(reverse("cooperation:partnership_history", args=[partnership.pk])).content.decode()
@@ -174,8 +197,9 @@ def test_restore_changing_parties_refused_to_a_party_editor(client, cities):
     services.party_add(partnership=partnership, organisation=thies)
     first = oldest(partnership)
     client.force_login(make_member(dakar, role="editor"))
-    response = client.post(reverse("cooperation:partnership_restore", args=[partnership.pk, first.history_id]),
-                           follow=True)
+    response = client.post(
+        reverse("cooperation:partnership_restore", args=[partnership.pk, first.history_id]), follow=True
+    )
     assert "Restoring this version would also change: parties, which you may not change." in response.content.decode()
     assert len(parties_of(partnership)) == 3
     client.force_login(make_member(dakar, role="admin", user=make_user()))

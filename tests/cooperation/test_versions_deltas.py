@@ -26,8 +26,9 @@ def world():
     dakar = make_organisation("Ville de Dakar", geonameid=2253354)
     thies = make_organisation("Ville de Thiès", geonameid=2244802)
     partnership = services.partnership_create(parties=[(lyon, "lead"), (dakar, "partner")])
-    project = services.project_create(partnership=partnership, lead_organisation=lyon, title={"fr": "Eau potable"},
-                                      sectors={"14030": 100}, sdgs=["6"])
+    project = services.project_create(
+        partnership=partnership, lead_organisation=lyon, title={"fr": "Eau potable"}, sectors={"14030": 100}, sdgs=["6"]
+    )
     return lyon, dakar, thies, project
 
 
@@ -41,8 +42,10 @@ def stored(record) -> list:
 
 
 def descriptions(record) -> list:
-    return [[(str(change["field"]), change["old"], change["new"]) for change in entry["changes"]]
-            for entry in history_entries(record)]
+    return [
+        [(str(change["field"]), change["old"], change["new"]) for change in entry["changes"]]
+        for entry in history_entries(record)
+    ]
 
 
 def test_title_only_change_stores_no_relation(world):
@@ -65,14 +68,22 @@ def test_each_version_stores_only_the_relations_it_changed(world):
     count = project.history.count()
     result = services.result_create(project=project, title={"fr": "Puits"})
     indicator = services.indicator_create(result=result, title={"fr": "Puits en service"})
-    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
-                                 actual=Decimal("3"))
+    services.indicator_value_set(
+        indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC, actual=Decimal("3")
+    )
     services.document_add(project=project, title={"fr": "Rapport"}, url="https://example.org/rapport")
     services.project_update(project=project, sectors={"15112": 100})
     services.contribution_add(project=project, organisation=lyon, amount="1000", currency="EUR")
     services.result_remove(result=result)
-    assert stored(project)[count:] == [["results"], ["indicators"], ["indicator_values"], ["documents"], ["sectors"],
-                                       ["contributions"], ["indicator_values", "indicators", "results"]]
+    assert stored(project)[count:] == [
+        ["results"],
+        ["indicators"],
+        ["indicator_values"],
+        ["documents"],
+        ["sectors"],
+        ["contributions"],
+        ["indicator_values", "indicators", "results"],
+    ]
     assert len(stored(project)[0]) == 11  # the first version holds every relation
 
 
@@ -85,8 +96,15 @@ def test_restore_after_several_partial_changes_brings_back_exactly_that_version(
 
     services.project_update(project=project, title={"fr": "Eau potable pour tous"})
     services.result_update(result=wells, title={"fr": "Puits creusés"})
-    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
-                                 baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("9"))
+    services.indicator_value_set(
+        indicator=indicator,
+        territory=dakar,
+        period_start=JAN,
+        period_end=DEC,
+        baseline=Decimal("0"),
+        target=Decimal("10"),
+        actual=Decimal("9"),
+    )
     middle, middle_relations, middle_rows = project.history.latest(), versions.snapshot(project), state(project)
     services.document_add(project=project, title={"fr": "Convention"}, url="https://example.org/convention")
     services.result_remove(result=trained)
@@ -102,8 +120,14 @@ def test_restore_after_several_partial_changes_brings_back_exactly_that_version(
     assert state(project) == first_rows
     assert list(project.documents.values_list("pk", "url")) == [(report_id, "https://example.org/rapport")]
     # the restore's version stores what it changed: not the indicators (only a value of one changed)
-    assert sorted(project.history.latest().relations) == ["documents", "indicator_values", "participants", "results",
-                                                          "sdgs", "sectors"]
+    assert sorted(project.history.latest().relations) == [
+        "documents",
+        "indicator_values",
+        "participants",
+        "results",
+        "sdgs",
+        "sectors",
+    ]
 
     actor_services.record_restore(record=project, history_id=middle.history_id)
     assert versions.snapshot(project) == middle_relations
@@ -118,14 +142,16 @@ def test_partnership_restore_walks_back_to_its_parties(world):
     services.party_add(partnership=partnership, organisation=thies, role="funder")
     with_thies = partnership.history.latest()
     services.party_update(party=partnership.party_links.get(organisation=thies), role="partner")
-    services.document_add(partnership=partnership, title={"fr": "Convention"}, url="https://example.org/c",
-                          is_agreement=True)
+    services.document_add(
+        partnership=partnership, title={"fr": "Convention"}, url="https://example.org/c", is_agreement=True
+    )
     services.partnership_update(partnership=partnership, title={"fr": "Lyon - Dakar - Thiès"})
     services.party_remove(party=partnership.party_links.get(organisation=dakar))
     assert stored(partnership)[1:] == [["parties"], ["parties"], ["documents"], [], ["parties"]]
     actor_services.record_restore(record=partnership, history_id=with_thies.history_id)
     assert sorted(partnership.party_links.values_list("organisation_id", "role")) == sorted(
-        [(lyon.pk, "lead"), (dakar.pk, "partner"), (thies.pk, "funder")])
+        [(lyon.pk, "lead"), (dakar.pk, "partner"), (thies.pk, "funder")]
+    )
     assert partnership.documents.count() == 0
 
 
@@ -148,8 +174,9 @@ def _import_sectors(project, codes, *, result=None):
     """What an IATI import does: rows written in bulk, then a version copied from the project's row by
     SQL, whose relations are not recorded."""
     ProjectSector.objects.filter(project=project).delete()
-    ProjectSector.objects.bulk_create(ProjectSector(project=project, code=code, percentage=Decimal(100 // len(codes)))
-                                      for code in codes)
+    ProjectSector.objects.bulk_create(
+        ProjectSector(project=project, code=code, percentage=Decimal(100 // len(codes))) for code in codes
+    )
     if result:
         Result.objects.bulk_create([Result(project=project, title={"fr": result}, position=0)])
     _history_rows([project.pk], timezone.now(), update=True)
@@ -164,7 +191,11 @@ def test_versions_not_recorded_in_the_middle_of_a_chain(world):
     imported = versions.snapshot(project)
     services.project_update(project=project, title={"fr": "Gouvernance"})
     first_import, second_import, latest = ordered(project)[-3:]
-    assert (first_import.relations, sorted(second_import.relations), latest.relations) == (None, ["results", "sectors"], {})
+    assert (first_import.relations, sorted(second_import.relations), latest.relations) == (
+        None,
+        ["results", "sectors"],
+        {},
+    )
     assert versions.relations_at(first_import) is None
     assert versions.relations_at(second_import) == imported == versions.relations_at(latest)
     assert versions.relations_along([latest, second_import, first_import]) == [imported, imported, None]
@@ -181,8 +212,15 @@ def test_history_descriptions_read_from_deltas_as_from_whole_snapshots(world):
     services.document_add(project=project, title={"fr": "Rapport"}, url="https://example.org/rapport")
     services.project_update(project=project, title={"fr": "Eau potable pour tous"}, sectors={"15112": 100})
     _import_sectors(project, ["14030", "14031"])
-    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
-                                 baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("9"))
+    services.indicator_value_set(
+        indicator=indicator,
+        territory=dakar,
+        period_start=JAN,
+        period_end=DEC,
+        baseline=Decimal("0"),
+        target=Decimal("10"),
+        actual=Decimal("9"),
+    )
     services.participant_add(project=project, organisation=thies, role="4")
     services.result_remove(result=trained)
     services.document_remove(document=Document.objects.get())
@@ -197,8 +235,12 @@ def test_history_descriptions_read_from_deltas_as_from_whole_snapshots(world):
     assert descriptions(project) == from_deltas
     assert from_deltas[0] == [("Documents", "Rapport", "—")]
     assert from_deltas[3] == [
-        ("Values measured", "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 7",
-         "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 9")]
+        (
+            "Values measured",
+            "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 7",
+            "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 9",
+        )
+    ]
 
 
 def test_deleting_old_versions_keeps_what_later_versions_read(world):
@@ -216,18 +258,21 @@ def test_deleting_old_versions_keeps_what_later_versions_read(world):
     left = ordered(project)
     assert [version.history_id for version in left] == [pk for pk in everything if pk not in doomed]
     assert {version.history_id: versions.relations_at(version) for version in left} == {
-        pk: relations for pk, relations in everything.items() if pk not in doomed}
+        pk: relations for pk, relations in everything.items() if pk not in doomed
+    }
     assert len(left[0].relations) == 11
 
     # simple-history's command, run on versions older than 30 days
     old = timezone.now() - datetime.timedelta(days=60)
     for index, version in enumerate(left[:4]):
         project.history.filter(history_id=version.history_id).update(
-            history_date=old + datetime.timedelta(seconds=index))
+            history_date=old + datetime.timedelta(seconds=index)
+        )
     call_command("clean_old_history", "cooperation.Project", "--days", "30", verbosity=0)
     kept = ordered(project)
     assert len(kept) == len(left) - 4
     assert {version.history_id: versions.relations_at(version) for version in kept} == {
-        version.history_id: everything[version.history_id] for version in kept}
+        version.history_id: everything[version.history_id] for version in kept
+    }
     actor_services.record_restore(record=project, history_id=kept[0].history_id)
     assert versions.snapshot(project) == everything[kept[0].history_id]

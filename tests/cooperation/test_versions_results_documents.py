@@ -51,20 +51,36 @@ def with_results(project, lyon, dakar):
     trained = services.result_create(project=project, title={"fr": "Agents formés"}, type="2")
     indicator = services.indicator_create(result=wells, title={"fr": "Puits en service"}, measure="1")
     for territory, actual in ((lyon, "4"), (dakar, "7")):
-        services.indicator_value_set(indicator=indicator, territory=territory, period_start=JAN, period_end=DEC,
-                                     baseline=Decimal("0"), target=Decimal("10"), actual=Decimal(actual))
+        services.indicator_value_set(
+            indicator=indicator,
+            territory=territory,
+            period_start=JAN,
+            period_end=DEC,
+            baseline=Decimal("0"),
+            target=Decimal("10"),
+            actual=Decimal(actual),
+        )
     return wells, trained, indicator
 
 
 def state(project):
     """Everything results carry, with ids, as plain values."""
     return {
-        "results": list(Result.objects.filter(project=project).order_by("pk").values_list(
-            "pk", "type", "title", "description", "position")),
-        "indicators": list(Indicator.objects.filter(result__project=project).order_by("pk").values_list(
-            "pk", "result_id", "title", "measure", "ascending")),
-        "values": list(IndicatorValue.objects.filter(indicator__result__project=project).order_by("pk").values_list(
-            "pk", "indicator_id", "territory_id", "baseline", "target", "actual")),
+        "results": list(
+            Result.objects.filter(project=project)
+            .order_by("pk")
+            .values_list("pk", "type", "title", "description", "position")
+        ),
+        "indicators": list(
+            Indicator.objects.filter(result__project=project)
+            .order_by("pk")
+            .values_list("pk", "result_id", "title", "measure", "ascending")
+        ),
+        "values": list(
+            IndicatorValue.objects.filter(indicator__result__project=project)
+            .order_by("pk")
+            .values_list("pk", "indicator_id", "territory_id", "baseline", "target", "actual")
+        ),
     }
 
 
@@ -76,8 +92,15 @@ def test_restore_brings_back_edited_and_removed_results_indicators_and_values(wo
 
     services.result_update(result=wells, title={"fr": "Puits creusés"}, type="2", user=editor)
     services.indicator_update(indicator=indicator, title={"fr": "Puits"}, measure="2", ascending=False, user=editor)
-    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
-                                 baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("9"))
+    services.indicator_value_set(
+        indicator=indicator,
+        territory=dakar,
+        period_start=JAN,
+        period_end=DEC,
+        baseline=Decimal("0"),
+        target=Decimal("10"),
+        actual=Decimal("9"),
+    )
     services.indicator_value_remove(value=IndicatorValue.objects.get(territory=lyon), user=editor)
     services.result_remove(result=trained, user=editor)
     assert state(project) != before
@@ -115,24 +138,41 @@ def test_restore_undone_by_restoring_the_version_before(world):
 def test_history_shows_result_indicator_and_value_changes(world):
     lyon, dakar, project = world
     _wells, trained, indicator = with_results(project, lyon, dakar)
-    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
-                                 baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("9"))
+    services.indicator_value_set(
+        indicator=indicator,
+        territory=dakar,
+        period_start=JAN,
+        period_end=DEC,
+        baseline=Decimal("0"),
+        target=Decimal("10"),
+        actual=Decimal("9"),
+    )
     services.result_remove(result=trained)
     removed, changed = history_entries(project)[:2]
     assert removed["reason"] == "expected result removed"
     assert [(str(c["field"]), c["old"], c["new"]) for c in removed["changes"]] == [
-        ("Expected results", "Agents formés", "—")]
+        ("Expected results", "Agents formés", "—")
+    ]
     assert [(str(c["field"]), c["old"], c["new"]) for c in changed["changes"]] == [
-        ("Values measured", "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 7",
-         "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 9")]
+        (
+            "Values measured",
+            "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 7",
+            "Puits en service, Ville de Dakar, 2025-01-01 – 2025-12-31: 0 / 10 / 9",
+        )
+    ]
     assert changed["restorable"] is True
 
 
 def test_restore_brings_back_a_removed_document_with_its_file(world, media, client):
     lyon, _dakar, project = world
     editor = make_member(lyon)
-    document = services.document_add(project=project, title={"fr": "Convention"}, user=editor,
-                                      file=SimpleUploadedFile("convention.pdf", PDF), signed_on=JAN)
+    document = services.document_add(
+        project=project,
+        title={"fr": "Convention"},
+        user=editor,
+        file=SimpleUploadedFile("convention.pdf", PDF),
+        signed_on=JAN,
+    )
     created_at, version, pk = document.created_at, project.history.latest(), document.pk
     services.document_remove(document=document, user=editor)
     assert (media / document.file.name).read_bytes() == PDF  # kept for a restore
@@ -142,7 +182,12 @@ def test_restore_brings_back_a_removed_document_with_its_file(world, media, clie
     assert "The earlier version was restored as a new version" in response.content.decode()
     restored = Document.objects.get()
     assert (restored.pk, restored.file.name, restored.signed_on, restored.created_at, restored.uploaded_by) == (
-        pk, document.file.name, JAN, created_at, editor)
+        pk,
+        document.file.name,
+        JAN,
+        created_at,
+        editor,
+    )
     download = client.get(reverse("cooperation:document_file", args=[pk]))
     assert b"".join(download.streaming_content) == PDF
     assert Document.history.filter(id=pk).values_list("history_type", flat=True)[0] == "+"
@@ -159,13 +204,17 @@ def test_restore_leaves_out_a_document_whose_file_was_purged_and_says_so(world, 
     services.result_remove(result=result)
     assert services.documents_purge(older_than=timedelta(0)) == [document.file.name]
     assert not (media / document.file.name).exists()
-    removal = next(entry for entry in history_entries(project) if entry["reason"] == "document removed"
-                   and entry["changes"][0]["old"].startswith("Rapport"))
+    removal = next(
+        entry
+        for entry in history_entries(project)
+        if entry["reason"] == "document removed" and entry["changes"][0]["old"].startswith("Rapport")
+    )
     assert removal["changes"][0]["old"] == "Rapport (file deleted since: cannot come back)"
 
     client.force_login(make_member(dakar))
-    page = client.post(reverse("cooperation:project_restore", args=[project.pk, version.history_id]),
-                       follow=True).content.decode()
+    page = client.post(
+        reverse("cooperation:project_restore", args=[project.pk, version.history_id]), follow=True
+    ).content.decode()
     assert "The document “Rapport” cannot come back: its file was deleted since." in page
     assert list(project.documents.values_list("pk", "url")) == [(link_id, "https://example.org/rapport")]
     assert project.results.get().pk == result_id
@@ -190,12 +239,19 @@ def test_documents_purge_keeps_recent_and_used_files(world, media):
 def test_partnership_restore_brings_back_a_removed_agreement(world, media):
     lyon, dakar, _project = world
     partnership = services.partnership_create(parties=[lyon, dakar])
-    agreement = services.document_add(partnership=partnership, title={"fr": "Convention de jumelage"}, is_agreement=True,
-                                       signed_on=JAN, renewal_on=DEC, file=SimpleUploadedFile("c.pdf", PDF))
+    agreement = services.document_add(
+        partnership=partnership,
+        title={"fr": "Convention de jumelage"},
+        is_agreement=True,
+        signed_on=JAN,
+        renewal_on=DEC,
+        file=SimpleUploadedFile("c.pdf", PDF),
+    )
     version, pk = partnership.history.latest(), agreement.pk
     services.document_remove(document=agreement)
     assert [(str(c["field"]), c["old"]) for c in history_entries(partnership)[0]["changes"]] == [
-        ("Documents", "Convention de jumelage")]
+        ("Documents", "Convention de jumelage")
+    ]
     actor_services.record_restore(record=partnership, history_id=version.history_id)
     assert list(partnership.documents.values_list("pk", "is_agreement", "renewal_on")) == [(pk, True, DEC)]
 
@@ -223,8 +279,10 @@ def test_result_edit_page_changes_and_removes_without_javascript(world, client):
     assert (wells.type, wells.title, wells.description) == ("2", {"fr": "Puits creusés"}, {"fr": "Douze puits"})
     empty = client.post(url, {"type": "2", "title_fr": ""})
     assert empty.status_code == 200 and "This field is required." in empty.content.decode()
-    client.post(reverse("cooperation:indicator_update", args=[project.pk, indicator.pk]),
-                {"title_fr": "Puits ouverts", "measure": "1"})
+    client.post(
+        reverse("cooperation:indicator_update", args=[project.pk, indicator.pk]),
+        {"title_fr": "Puits ouverts", "measure": "1"},
+    )
     indicator.refresh_from_db()
     assert (indicator.title, indicator.ascending) == ({"fr": "Puits ouverts"}, False)
     value = IndicatorValue.objects.get(territory=lyon)
@@ -233,7 +291,11 @@ def test_result_edit_page_changes_and_removes_without_javascript(world, client):
     client.post(reverse("cooperation:result_remove", args=[project.pk, wells.pk]))
     assert list(project.results.values_list("title", flat=True)) == [{"fr": "Agents formés"}]
     assert [entry["reason"] for entry in history_entries(project)[:4]] == [
-        "expected result removed", "indicator values removed", "indicator changed", "expected result changed"]
+        "expected result removed",
+        "indicator values removed",
+        "indicator changed",
+        "expected result changed",
+    ]
 
 
 def test_result_of_another_project_answers_404(world, client):
@@ -251,10 +313,16 @@ PART_PERSONAS = ["anonymous", "unrelated_admin", "partner_editor", "lead_editor"
 EXPECTED_PARTS = {
     "anonymous": dict.fromkeys(["edit_result", "edit_indicator", "remove_value", "remove_result", "restore"], "login")
     | {"edit_draft_result": "missing"},
-    "unrelated_admin": dict.fromkeys(["edit_result", "edit_indicator", "remove_value", "remove_result", "restore"],
-                                     "forbidden") | {"edit_draft_result": "missing"},
-    **{persona: dict.fromkeys(["edit_result", "edit_indicator", "remove_value", "remove_result", "restore",
-                               "edit_draft_result"], "ok") for persona in ("partner_editor", "lead_editor", "coordinator")},
+    "unrelated_admin": dict.fromkeys(
+        ["edit_result", "edit_indicator", "remove_value", "remove_result", "restore"], "forbidden"
+    )
+    | {"edit_draft_result": "missing"},
+    **{
+        persona: dict.fromkeys(
+            ["edit_result", "edit_indicator", "remove_value", "remove_result", "restore", "edit_draft_result"], "ok"
+        )
+        for persona in ("partner_editor", "lead_editor", "coordinator")
+    },
 }
 
 
@@ -265,8 +333,11 @@ def test_permission_matrix_results_pages_and_their_restore(client):
     project = make_project(partnership=partnership, lead=lyon)
     draft = make_project(partnership=partnership, lead=lyon, published=False)
     users = {
-        "anonymous": None, "unrelated_admin": make_member(make_organisation("Bordeaux", geonameid=3031582), role="admin"),
-        "partner_editor": make_member(dakar), "lead_editor": make_member(lyon), "coordinator": make_user(is_coordinator=True),
+        "anonymous": None,
+        "unrelated_admin": make_member(make_organisation("Bordeaux", geonameid=3031582), role="admin"),
+        "partner_editor": make_member(dakar),
+        "lead_editor": make_member(lyon),
+        "coordinator": make_user(is_coordinator=True),
     }
     draft_result = services.result_create(project=draft, title={"fr": "Brouillon"})
     got = {}
@@ -278,13 +349,24 @@ def test_permission_matrix_results_pages_and_their_restore(client):
         version = project.history.latest()
         services.result_remove(result=_trained)
         got[persona] = {
-            "edit_draft_result": outcome(client.get(reverse("cooperation:result_update", args=[draft.pk, draft_result.pk]))),
+            "edit_draft_result": outcome(
+                client.get(reverse("cooperation:result_update", args=[draft.pk, draft_result.pk]))
+            ),
             "edit_result": outcome(client.get(reverse("cooperation:result_update", args=[project.pk, wells.pk]))),
-            "edit_indicator": outcome(client.post(reverse("cooperation:indicator_update", args=[project.pk, indicator.pk]),
-                                                  {"title_fr": "Puits", "measure": "1"})),
-            "restore": outcome(client.post(reverse("cooperation:project_restore", args=[project.pk, version.history_id]))),
-            "remove_value": outcome(client.post(reverse("cooperation:indicator_value_remove",
-                                                        args=[project.pk, IndicatorValue.objects.first().pk]))),
+            "edit_indicator": outcome(
+                client.post(
+                    reverse("cooperation:indicator_update", args=[project.pk, indicator.pk]),
+                    {"title_fr": "Puits", "measure": "1"},
+                )
+            ),
+            "restore": outcome(
+                client.post(reverse("cooperation:project_restore", args=[project.pk, version.history_id]))
+            ),
+            "remove_value": outcome(
+                client.post(
+                    reverse("cooperation:indicator_value_remove", args=[project.pk, IndicatorValue.objects.first().pk])
+                )
+            ),
             "remove_result": outcome(client.post(reverse("cooperation:result_remove", args=[project.pk, wells.pk]))),
         }
         Result.objects.filter(project=project).delete()
@@ -297,8 +379,15 @@ def test_saving_the_same_result_indicator_or_values_again_writes_no_version(worl
     count = project.history.count()
     services.result_update(result=wells, title={"fr": "Puits réhabilités"}, description={"fr": "Dix puits"}, type="1")
     services.indicator_update(indicator=indicator, title={"fr": "Puits en service"}, measure="1", ascending=True)
-    services.indicator_value_set(indicator=indicator, territory=dakar, period_start=JAN, period_end=DEC,
-                                 baseline=Decimal("0"), target=Decimal("10"), actual=Decimal("7"))
+    services.indicator_value_set(
+        indicator=indicator,
+        territory=dakar,
+        period_start=JAN,
+        period_end=DEC,
+        baseline=Decimal("0"),
+        target=Decimal("10"),
+        actual=Decimal("7"),
+    )
     assert project.history.count() == count
 
 

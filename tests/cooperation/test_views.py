@@ -19,15 +19,36 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL_PREFIX = {"organisation": "actors:organisation", "partnership": "cooperation:partnership",
-              "project": "cooperation:project"}
+URL_PREFIX = {
+    "organisation": "actors:organisation",
+    "partnership": "cooperation:partnership",
+    "project": "cooperation:project",
+}
 
 # What each persona gets over HTTP: ok (200, or a redirect after success), login (sent to sign in),
 # forbidden (403), missing (404: a draft one may not see does not exist for them).
 EXPECTED_HTTP = {
-    "anonymous": {"view_draft": "missing", "view_published": "ok", "edit": "login", "delete": "login", "manage_members": "login"},
-    "unrelated_member": {"view_draft": "missing", "view_published": "ok", "edit": "forbidden", "delete": "forbidden", "manage_members": "forbidden"},
-    "party_editor": {"view_draft": "ok", "view_published": "ok", "edit": "ok", "delete": "forbidden", "manage_members": "forbidden"},
+    "anonymous": {
+        "view_draft": "missing",
+        "view_published": "ok",
+        "edit": "login",
+        "delete": "login",
+        "manage_members": "login",
+    },
+    "unrelated_member": {
+        "view_draft": "missing",
+        "view_published": "ok",
+        "edit": "forbidden",
+        "delete": "forbidden",
+        "manage_members": "forbidden",
+    },
+    "party_editor": {
+        "view_draft": "ok",
+        "view_published": "ok",
+        "edit": "ok",
+        "delete": "forbidden",
+        "manage_members": "forbidden",
+    },
     "party_admin": {"view_draft": "ok", "view_published": "ok", "edit": "ok", "delete": "ok", "manage_members": "ok"},
     "coordinator": {"view_draft": "ok", "view_published": "ok", "edit": "ok", "delete": "ok", "manage_members": "ok"},
 }
@@ -52,8 +73,9 @@ def request_action(client, record_type, record, action, extra):
         membership = record.memberships.first()
         return client.post(reverse("actors:membership_change", args=[record.pk, membership.pk]), {"role": "editor"})
     # Partnerships: "manage members" is adding a party.
-    return client.post(reverse("cooperation:party_add", args=[record.pk]),
-                       {"organisations": [extra.pk], "role": "partner"})
+    return client.post(
+        reverse("cooperation:party_add", args=[record.pk]), {"organisations": [extra.pk], "role": "partner"}
+    )
 
 
 @pytest.mark.parametrize("record_type", ["organisation", "partnership"])
@@ -88,7 +110,9 @@ def test_permission_matrix_http_projects(client):
                 client.force_login(actor)
             record = (drafts if action == "view_draft" else published)["project"]
             got[persona][action] = outcome(request_action(client, "project", record, action, None))
-    assert got == {persona: {k: v for k, v in row.items() if k != "manage_members"} for persona, row in EXPECTED_HTTP.items()}
+    assert got == {
+        persona: {k: v for k, v in row.items() if k != "manage_members"} for persona, row in EXPECTED_HTTP.items()
+    }
 
 
 def test_delete_by_admin_removes_the_project(client):
@@ -101,8 +125,9 @@ def test_delete_by_admin_removes_the_project(client):
 
 
 def test_organisation_page_escapes_html_and_hides_contacts_from_anonymous(client):
-    organisation = make_organisation("<script>alert('x')</script> Lyon", geonameid=2996944,
-                                     description={"fr": "<img src=x onerror=alert(1)>"})
+    organisation = make_organisation(
+        "<script>alert('x')</script> Lyon", geonameid=2996944, description={"fr": "<img src=x onerror=alert(1)>"}
+    )
     organisation.contacts.create(name="Awa Diop", email="awa@example.org")
     page = client.get(organisation.get_absolute_url()).content.decode()
     assert "<script>alert" not in page
@@ -117,8 +142,9 @@ def test_organisation_page_escapes_html_and_hides_contacts_from_anonymous(client
 def test_partnership_create_form_with_one_party_shows_actionable_message(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     client.force_login(make_member(lyon))
-    response = client.post(reverse("cooperation:partnership_create"), {"parties": [lyon.pk], "kind": "twinning",
-                                                                      "status": "active"})
+    response = client.post(
+        reverse("cooperation:partnership_create"), {"parties": [lyon.pk], "kind": "twinning", "status": "active"}
+    )
     assert response.status_code == 200
     assert "A partnership needs at least two parties" in response.content.decode()
     assert Partnership.objects.count() == 0
@@ -127,11 +153,21 @@ def test_partnership_create_form_with_one_party_shows_actionable_message(client)
 def test_project_form_sector_percentages_message(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     client.force_login(make_member(lyon))
-    response = client.post(reverse("cooperation:project_create"), {
-        "lead": lyon.pk, "title_fr": "Eau potable", "status": "2", "currency": "EUR",
-        "sector_0": "14030", "sector_0_percentage": "50", "sector_1": "14031", "sector_1_percentage": "40",
-        "planned_start": "2025-01-01", "planned_end": "2024-01-01",
-    })
+    response = client.post(
+        reverse("cooperation:project_create"),
+        {
+            "lead": lyon.pk,
+            "title_fr": "Eau potable",
+            "status": "2",
+            "currency": "EUR",
+            "sector_0": "14030",
+            "sector_0_percentage": "50",
+            "sector_1": "14031",
+            "sector_1_percentage": "40",
+            "planned_start": "2025-01-01",
+            "planned_end": "2024-01-01",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "The sector percentages add up to 90%, not 100%" in page
@@ -140,23 +176,39 @@ def test_project_form_sector_percentages_message(client):
 
 
 def test_project_create_then_edit_through_the_forms(client):
-    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    lyon, dakar = (
+        make_organisation("Ville de Lyon", geonameid=2996944),
+        make_organisation("Ville de Dakar", geonameid=2253354),
+    )
     partnership = make_partnership(lyon, dakar)
     client.force_login(make_member(dakar))
-    response = client.post(reverse("cooperation:project_create"), {
-        "partnership": partnership.pk, "title_fr": "Eau potable à Dakar", "title_en": "Drinking water in Dakar",
-        "status": "2", "currency": "XOF", "sector_0": "14030", "sector_0_percentage": "100", "sdgs": "6, 6.1",
-        "locations": [2253354],
-    })
+    response = client.post(
+        reverse("cooperation:project_create"),
+        {
+            "partnership": partnership.pk,
+            "title_fr": "Eau potable à Dakar",
+            "title_en": "Drinking water in Dakar",
+            "status": "2",
+            "currency": "XOF",
+            "sector_0": "14030",
+            "sector_0_percentage": "100",
+            "sdgs": "6, 6.1",
+            "locations": [2253354],
+        },
+    )
     project = Project.objects.get()
     assert response["Location"] == reverse("cooperation:project_update", args=[project.pk])
     assert project.title == {"fr": "Eau potable à Dakar", "en": "Drinking water in Dakar"}
     assert list(project.locations.values_list("locality_id", flat=True)) == [2253354]
-    response = client.post(reverse("cooperation:project_add", args=[project.pk, "contribution"]), {
-        "organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "250000", "currency": "EUR"})
+    response = client.post(
+        reverse("cooperation:project_add", args=[project.pk, "contribution"]),
+        {"organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "250000", "currency": "EUR"},
+    )
     assert response.status_code == 302
-    response = client.post(reverse("cooperation:project_add", args=[project.pk, "contribution"]), {
-        "organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "10", "currency": "EUX"})
+    response = client.post(
+        reverse("cooperation:project_add", args=[project.pk, "contribution"]),
+        {"organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "10", "currency": "EUX"},
+    )
     assert response.status_code == 400
     assert "“EUX” is not a known currency code" in response.content.decode()
     page = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -168,8 +220,10 @@ def test_history_page_and_restore(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     editor = make_member(lyon)
     client.force_login(editor)
-    client.post(reverse("actors:organisation_update", args=[lyon.pk]), {
-        "name": "Métropole de Lyon", "kind": "municipality", "locality": 2996944})
+    client.post(
+        reverse("actors:organisation_update", args=[lyon.pk]),
+        {"name": "Métropole de Lyon", "kind": "municipality", "locality": 2996944},
+    )
     lyon.refresh_from_db()
     assert lyon.name == "Métropole de Lyon"
     page = client.get(reverse("actors:organisation_history", args=[lyon.pk])).content.decode()
@@ -202,7 +256,9 @@ def test_place_search_accent_insensitive_with_country(client):
     response = client.get(reverse("actors:place_search"), {"q": "thies", "format": "json"})
     first = response.json()["results"][0]
     assert (first["name"], first["country"]) == ("Thiès", "SN")
-    html = client.get(reverse("actors:place_search"), {"locality_q": "Saint-Etienne", "field": "locality"}).content.decode()
+    html = client.get(
+        reverse("actors:place_search"), {"locality_q": "Saint-Etienne", "field": "locality"}
+    ).content.decode()
     assert 'name="locality"' in html and "Saint-Étienne" in html
 
 
@@ -212,8 +268,15 @@ def test_invitation_accept_page_signs_up_and_joins(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     invitation = services.invitation_create(organisation=lyon, email="ama@example.org", send=False)
     url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
-    response = client.post(url, {"username": "ama", "email": "ama@example.org",
-                                 "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"})
+    response = client.post(
+        url,
+        {
+            "username": "ama",
+            "email": "ama@example.org",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+    )
     assert response["Location"] == lyon.get_absolute_url()
     assert Organisation.objects.get(pk=lyon.pk).memberships.get().user.username == "ama"
     assert client.get(url).status_code == 410
@@ -256,8 +319,15 @@ def test_invitation_sign_up_keeps_the_invited_address(client):
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     invitation = services.invitation_create(organisation=lyon, email="ama@example.org", send=False)
     url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
-    client.post(url, {"username": "ama", "email": "someone.else@example.org",
-                      "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"})
+    client.post(
+        url,
+        {
+            "username": "ama",
+            "email": "someone.else@example.org",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
+    )
     assert lyon.memberships.get().user.email == "ama@example.org"
 
 
@@ -268,8 +338,9 @@ def test_invitation_sign_up_with_an_address_already_used_asks_to_sign_in(client)
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     invitation = services.invitation_create(organisation=lyon, email="AMA@example.org", send=False)
     url = services.invitation_link(invitation).split("127.0.0.1:8000")[-1]
-    response = client.post(url, {"username": "ama2", "password1": "a-long-passphrase-42",
-                                 "password2": "a-long-passphrase-42"})
+    response = client.post(
+        url, {"username": "ama2", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"}
+    )
     assert response.status_code == 200
     assert "An account already uses this address: sign in with it" in response.content.decode()
     assert lyon.memberships.count() == 0
@@ -289,15 +360,21 @@ def test_counts_on_registry_pages_use_singular_and_plural_forms(client):
 
 
 def test_party_add_message_counts_the_parties_added(client):
-    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    lyon, dakar = (
+        make_organisation("Ville de Lyon", geonameid=2996944),
+        make_organisation("Ville de Dakar", geonameid=2253354),
+    )
     thies, louga = make_organisation("Ville de Thiès", geonameid=2244802), make_organisation("Louga", geonameid=2249222)
     partnership = make_partnership(lyon, dakar)
     client.force_login(make_member(lyon, role="admin"))
     url = reverse("cooperation:party_add", args=[partnership.pk])
     page = client.post(url, {"organisations": [thies.pk], "role": "partner"}, follow=True).content.decode()
     assert "1 party added." in page
-    page = client.post(url, {"organisations": [louga.pk, make_organisation("Rufisque", geonameid=2246452).pk],
-                             "role": "partner"}, follow=True).content.decode()
+    page = client.post(
+        url,
+        {"organisations": [louga.pk, make_organisation("Rufisque", geonameid=2246452).pk], "role": "partner"},
+        follow=True,
+    ).content.decode()
     assert "2 parties added." in page
 
 
@@ -309,15 +386,27 @@ def test_my_organisations_listed(client):
 
 
 def test_partnership_create_through_the_form_with_picker_choices(client):
-    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    lyon, dakar = (
+        make_organisation("Ville de Lyon", geonameid=2996944),
+        make_organisation("Ville de Dakar", geonameid=2253354),
+    )
     client.force_login(make_member(lyon))
     form_page = client.get(reverse("cooperation:partnership_create"), {"party": lyon.pk}).content.decode()
     assert f'name="parties" value="{lyon.pk}" checked' in form_page
-    found = client.get(reverse("actors:organisation_search"), {"parties_q": "dakar", "field": "parties", "type": "checkbox"})
+    found = client.get(
+        reverse("actors:organisation_search"), {"parties_q": "dakar", "field": "parties", "type": "checkbox"}
+    )
     assert f'type="checkbox" name="parties" value="{dakar.pk}"' in found.content.decode()
-    response = client.post(reverse("cooperation:partnership_create"), {
-        "parties": [lyon.pk, dakar.pk], "kind": "twinning", "status": "active", "title_fr": "Lyon – Dakar",
-        "start_date": "2001-05-10"})
+    response = client.post(
+        reverse("cooperation:partnership_create"),
+        {
+            "parties": [lyon.pk, dakar.pk],
+            "kind": "twinning",
+            "status": "active",
+            "title_fr": "Lyon – Dakar",
+            "start_date": "2001-05-10",
+        },
+    )
     partnership = Partnership.objects.get()
     assert response["Location"] == partnership.get_absolute_url()
     assert partnership.form == "bilateral"
@@ -328,7 +417,9 @@ def test_members_page_invites_by_email(client, mailoutbox, django_capture_on_com
     lyon = make_organisation("Ville de Lyon", geonameid=2996944)
     client.force_login(make_member(lyon, role="admin"))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("actors:members", args=[lyon.pk]), {"email": "ama@example.org", "role": "editor"})
+        response = client.post(
+            reverse("actors:members", args=[lyon.pk]), {"email": "ama@example.org", "role": "editor"}
+        )
     assert response.status_code == 302
     assert [message.to for message in mailoutbox] == [["ama@example.org"]]
     page = client.get(reverse("actors:members", args=[lyon.pk])).content.decode()
@@ -341,7 +432,10 @@ def test_project_results_indicators_values_and_documents_through_the_pages(clien
 
     from coopdec.cooperation.models import Document, Indicator, IndicatorValue, Result
 
-    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    lyon, dakar = (
+        make_organisation("Ville de Lyon", geonameid=2996944),
+        make_organisation("Ville de Dakar", geonameid=2253354),
+    )
     project = make_project(partnership=make_partnership(lyon, dakar))
     client.force_login(make_member(lyon))
 
@@ -353,8 +447,18 @@ def test_project_results_indicators_values_and_documents_through_the_pages(clien
     assert add("indicator", {"result": result.pk, "title_fr": "Ménages raccordés", "measure": "1"}).status_code == 302
     indicator = Indicator.objects.get()
     for territory, actual in ((lyon, 3), (dakar, 410)):
-        response = add("value", {"indicator": indicator.pk, "territory": territory.pk, "period_start": "2024-01-01",
-                                 "period_end": "2024-12-31", "baseline": "0", "target": "600", "actual": actual})
+        response = add(
+            "value",
+            {
+                "indicator": indicator.pk,
+                "territory": territory.pk,
+                "period_start": "2024-01-01",
+                "period_end": "2024-12-31",
+                "baseline": "0",
+                "target": "600",
+                "actual": actual,
+            },
+        )
         assert response.status_code == 302
     assert IndicatorValue.objects.count() == 2
     response = add("value", {"indicator": indicator.pk, "period_start": "2024-12-31", "period_end": "2024-01-01"})
@@ -364,21 +468,32 @@ def test_project_results_indicators_values_and_documents_through_the_pages(clien
     assert response.status_code == 400
     assert "are not accepted" in response.content.decode()
     pdf = SimpleUploadedFile("convention.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    assert add("document", {"title_fr": "Convention", "file": pdf, "is_agreement": "on",
-                            "signed_on": "2023-02-01"}).status_code == 302
+    assert (
+        add(
+            "document", {"title_fr": "Convention", "file": pdf, "is_agreement": "on", "signed_on": "2023-02-01"}
+        ).status_code
+        == 302
+    )
     assert Document.objects.get().is_agreement is True
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Ville de Dakar" in page and "410" in page and "Convention" in page
 
 
 def test_history_shows_reasons_in_the_readers_language(client):
-    lyon, dakar = make_organisation("Ville de Lyon", geonameid=2996944), make_organisation("Ville de Dakar", geonameid=2253354)
+    lyon, dakar = (
+        make_organisation("Ville de Lyon", geonameid=2996944),
+        make_organisation("Ville de Dakar", geonameid=2253354),
+    )
     project = make_project(partnership=make_partnership(lyon, dakar))
     client.force_login(make_member(lyon))
     client.post(reverse("cooperation:project_confirm", args=[project.pk]))
-    client.post(reverse("cooperation:project_add", args=[project.pk, "contribution"]),
-                {"organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "1000", "currency": "EUR"})
-    page = client.get(reverse("cooperation:project_history", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(
+        reverse("cooperation:project_add", args=[project.pk, "contribution"]),
+        {"organisation": lyon.pk, "role": "party", "kind": "cash", "amount": "1000", "currency": "EUR"},
+    )
+    page = client.get(
+        reverse("cooperation:project_history", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "confirmed still accurate" in page
     assert "contribution added" in page
 
@@ -406,7 +521,9 @@ def test_document_file_follows_the_access_of_its_project(client, settings, tmp_p
     settings.MEDIA_ROOT = tmp_path
     paris, dakar = make_organisation(), make_organisation(geonameid=2253354)
     draft = make_project(partnership=make_partnership(paris, dakar), published=False)
-    document = services.document_add(project=draft, title={"fr": "Convention"}, file=SimpleUploadedFile("convention.pdf", PDF))
+    document = services.document_add(
+        project=draft, title={"fr": "Convention"}, file=SimpleUploadedFile("convention.pdf", PDF)
+    )
     url = reverse("cooperation:document_file", args=[document.pk])
 
     assert client.get(url).status_code == 404  # a visitor may not see the draft, nor its documents

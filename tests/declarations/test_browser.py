@@ -43,8 +43,13 @@ def test_declaration_walk_in_french(live_server, transactional_db, width):
     codelists.load_codelists(force=True)
     clear_caches()
     today = timezone.localdate()
-    campaign = services.campaign_create(user=None, country=Country.objects.get(code="FR"), year=today.year - 1,
-                                        opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=30))
+    campaign = services.campaign_create(
+        user=None,
+        country=Country.objects.get(code="FR"),
+        year=today.year - 1,
+        opens_on=today - timedelta(days=5),
+        closes_on=today + timedelta(days=30),
+    )
     lyon = make_organisation("Ville de Lyon", geonameid=None, country_id="FR")
     Membership.objects.create(user=make_user("awa"), organisation=lyon, role="editor")
     CountryCoordinator.objects.create(user=make_user("delegation"), country_id="FR")

@@ -18,7 +18,12 @@ def test_demo_data_opens_last_years_campaign_in_france_with_declarations():
 
     campaign = Campaign.objects.get()
     today = date.today()
-    assert (campaign.country_id, campaign.year, campaign.currency, campaign.is_demo) == ("FR", today.year - 1, "EUR", True)
+    assert (campaign.country_id, campaign.year, campaign.currency, campaign.is_demo) == (
+        "FR",
+        today.year - 1,
+        "EUR",
+        True,
+    )
     assert campaign.opens_on < today < campaign.closes_on
     declarations = Declaration.objects.filter(campaign=campaign)  # total: kept by the services
     assert {(d.organisation.name, d.status, d.is_demo, d.total) for d in declarations} == {
@@ -27,19 +32,31 @@ def test_demo_data_opens_last_years_campaign_in_france_with_declarations():
     }
     lines = DeclarationLine.objects.filter(declaration__organisation__name="Ville de Chambéry")
     assert set(lines.values_list("recipient_code", "sector", "source")) == {
-        ("SN", "14031", "contribution"), ("SN", "14032", "contribution")}
+        ("SN", "14031", "contribution"),
+        ("SN", "14032", "contribution"),
+    }
 
 
 def test_demo_data_twice_creates_nothing_twice():
     call_command("demo_data", stdout=StringIO())
-    counts = (Campaign.objects.count(), Declaration.objects.count(), DeclarationLine.objects.count(),
-              Contribution.objects.count(), Declaration.history.count())
+    counts = (
+        Campaign.objects.count(),
+        Declaration.objects.count(),
+        DeclarationLine.objects.count(),
+        Contribution.objects.count(),
+        Declaration.history.count(),
+    )
 
     output = StringIO()
     call_command("demo_data", stdout=output)
 
-    assert (Campaign.objects.count(), Declaration.objects.count(), DeclarationLine.objects.count(),
-            Contribution.objects.count(), Declaration.history.count()) == counts
+    assert (
+        Campaign.objects.count(),
+        Declaration.objects.count(),
+        DeclarationLine.objects.count(),
+        Contribution.objects.count(),
+        Declaration.history.count(),
+    ) == counts
     assert counts[:2] == (1, 2)
     assert "0 records created" in output.getvalue()
 

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _louga():
-    return make_organisation("Louga", geonameid=Locality.objects.filter(name="Louga", country_id="SN").first().geonameid)
+    return make_organisation(
+        "Louga", geonameid=Locality.objects.filter(name="Louga", country_id="SN").first().geonameid
+    )
 
 
 def test_split_parts_add_up_to_the_cent():
@@ -56,8 +58,10 @@ def test_propose_splits_disbursements_by_sector_and_country():
 
     assert proposal.gross == {"EUR": Decimal("1500")}
     assert sorted((line.sector, line.recipient_code, line.amount) for line in proposal.lines) == [
-        ("11220", "SN", Decimal("200.00")), ("11220", "SN", Decimal("400.00")),
-        ("14030", "SN", Decimal("300.00")), ("14030", "SN", Decimal("600.00")),
+        ("11220", "SN", Decimal("200.00")),
+        ("11220", "SN", Decimal("400.00")),
+        ("14030", "SN", Decimal("300.00")),
+        ("14030", "SN", Decimal("600.00")),
     ]
     assert {line.project for line in proposal.lines} == {project.pk}
 
@@ -66,12 +70,18 @@ def test_propose_takes_the_partner_country_and_channel_when_the_project_names_no
     lyon = make_organisation("Lyon", geonameid=2996944)
     louga = _louga()
     project = make_project(partnership=make_partnership(lyon, louga), lead=lyon)
-    Contribution.objects.create(project=project, organisation=lyon, amount=Decimal("252000"), currency="EUR", year=2025,
-                                kind="staff_time")
+    Contribution.objects.create(
+        project=project, organisation=lyon, amount=Decimal("252000"), currency="EUR", year=2025, kind="staff_time"
+    )
 
     [line] = propose(organisation=lyon, year=2025).lines
 
-    assert (line.recipient_code, line.channel, line.aid_type, line.amount) == ("SN", "12002", "D01", Decimal("252000.00"))
+    assert (line.recipient_code, line.channel, line.aid_type, line.amount) == (
+        "SN",
+        "12002",
+        "D01",
+        Decimal("252000.00"),
+    )
 
 
 def test_propose_converts_other_currencies_and_keeps_the_originals():
@@ -84,7 +94,11 @@ def test_propose_converts_other_currencies_and_keeps_the_originals():
 
     assert proposal.gross == {"XOF": Decimal("655957"), "EUR": Decimal("100")}
     xof = next(line for line in proposal.lines if line.original_currency == "XOF")
-    assert (xof.amount, xof.original_amount, xof.rate_source) == (Decimal("1000.00"), Decimal("655957.00"), "fixed parity to the euro")
+    assert (xof.amount, xof.original_amount, xof.rate_source) == (
+        Decimal("1000.00"),
+        Decimal("655957.00"),
+        "fixed parity to the euro",
+    )
 
 
 def test_propose_flags_cofinancing_received_as_a_deduction():
@@ -92,8 +106,14 @@ def test_propose_flags_cofinancing_received_as_a_deduction():
     project = make_project(lead=lyon)
     Transaction.objects.create(project=project, type="3", date=date(2025, 3, 1), value=Decimal("1000"), currency="EUR")
     Transaction.objects.create(project=project, type="1", date=date(2025, 2, 1), value=Decimal("300"), currency="EUR")
-    Contribution.objects.create(project=project, contributor_name="Ministry", role=ContributorRole.FUNDER,
-                                amount=Decimal("100"), currency="EUR", year=2025)
+    Contribution.objects.create(
+        project=project,
+        contributor_name="Ministry",
+        role=ContributorRole.FUNDER,
+        amount=Decimal("100"),
+        currency="EUR",
+        year=2025,
+    )
 
     proposal = propose(organisation=lyon, year=2025)
 
@@ -104,8 +124,9 @@ def test_propose_flags_cofinancing_received_as_a_deduction():
 def test_propose_ignores_other_organisations_disbursements():
     lyon = make_organisation("Lyon", geonameid=2996944, iati_identifier="FR-LYON")
     project = make_project(lead=lyon)
-    Transaction.objects.create(project=project, type="3", date=date(2025, 3, 1), value=Decimal("1000"), currency="EUR",
-                               provider_ref="XM-DAC-7")
+    Transaction.objects.create(
+        project=project, type="3", date=date(2025, 3, 1), value=Decimal("1000"), currency="EUR", provider_ref="XM-DAC-7"
+    )
 
     proposal = propose(organisation=lyon, year=2025)
 
@@ -126,4 +147,9 @@ def test_propose_as_json_has_the_documented_shape():
     assert data["totals"] == {"gross": {"USD": "10.00"}, "cofinancing_received": {}}
     [line] = data["lines"]
     assert {"recipient", "sector", "channel", "amount", "original_amount", "original_currency", "project"} <= set(line)
-    assert (line["recipient"], line["sector"], line["original_currency"], line["project"]) == ("unallocated", "", "USD", project.pk)
+    assert (line["recipient"], line["sector"], line["original_currency"], line["project"]) == (
+        "unallocated",
+        "",
+        "USD",
+        project.pk,
+    )

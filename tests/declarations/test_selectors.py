@@ -14,16 +14,33 @@ TODAY = date(2026, 5, 10)
 
 
 def _campaign(year=2025):
-    return services.campaign_create(user=None, country=Country.objects.get(code="FR"), year=year, today=TODAY,
-                                    opens_on=date(2026, 4, 15), closes_on=date(2026, 5, 31))
+    return services.campaign_create(
+        user=None,
+        country=Country.objects.get(code="FR"),
+        year=year,
+        today=TODAY,
+        opens_on=date(2026, 4, 15),
+        closes_on=date(2026, 5, 31),
+    )
 
 
 def _declare(campaign, organisation, *lines, submit=True):
-    declaration = services.declaration_start(campaign=campaign, organisation=organisation, user=None, with_prefill=False)
+    declaration = services.declaration_start(
+        campaign=campaign, organisation=organisation, user=None, with_prefill=False
+    )
     for fields in lines:
-        services.line_add(declaration=declaration, user=None, **{
-            "recipient_type": "country", "recipient_code": "SN", "sector": "14030", "channel": "12002",
-            "original_currency": "EUR", **fields})
+        services.line_add(
+            declaration=declaration,
+            user=None,
+            **{
+                "recipient_type": "country",
+                "recipient_code": "SN",
+                "sector": "14030",
+                "channel": "12002",
+                "original_currency": "EUR",
+                **fields,
+            },
+        )
     if not lines:
         services.declaration_set_nil(declaration=declaration, user=None, is_nil=True)
     if submit:
@@ -35,16 +52,26 @@ def test_national_totals_add_up_submitted_declarations_only():
     campaign = _campaign()
     lyon, paris = make_organisation("Lyon", geonameid=2996944), make_organisation("Paris")
     nantes = make_organisation("Nantes", geonameid=2990969)
-    _declare(campaign, lyon, {"original_amount": "1000", "marker_gender": "2"},
-             {"original_amount": "500", "recipient_code": "BF", "sector": "11220", "marker_gender": "1"})
+    _declare(
+        campaign,
+        lyon,
+        {"original_amount": "1000", "marker_gender": "2"},
+        {"original_amount": "500", "recipient_code": "BF", "sector": "11220", "marker_gender": "1"},
+    )
     _declare(campaign, paris)
     _declare(campaign, nantes, {"original_amount": "9999"}, submit=False)
 
     totals = selectors.national_totals(campaign)
 
     assert (totals.total, totals.declarations, totals.nil) == (Decimal("1500.00"), 2, 1)
-    assert [(code, amount) for code, _label, amount in totals.by_recipient] == [("SN", Decimal("1000.00")), ("BF", Decimal("500.00"))]
-    assert [(code, amount) for code, _label, amount in totals.by_sector] == [("14030", Decimal("1000.00")), ("11220", Decimal("500.00"))]
+    assert [(code, amount) for code, _label, amount in totals.by_recipient] == [
+        ("SN", Decimal("1000.00")),
+        ("BF", Decimal("500.00")),
+    ]
+    assert [(code, amount) for code, _label, amount in totals.by_sector] == [
+        ("14030", Decimal("1000.00")),
+        ("11220", Decimal("500.00")),
+    ]
     assert totals.by_marker[0][0] == "1"
     assert totals.by_marker[0][2:] == (Decimal("500.00"), Decimal("1000.00"))
 
@@ -62,8 +89,13 @@ def test_campaign_progress_counts_every_local_government_of_the_country():
 
     assert progress.counts == {"submitted": 1, "draft": 1, "reopened": 0, "not_started": 1}
     assert [(row.organisation.name, row.status, row.total) for row in progress.rows] == [
-        ("Lyon", "submitted", Decimal("10.00")), ("Nantes", "not_started", Decimal("0.00")), ("Paris", "draft", Decimal("10.00"))]
-    assert [row.organisation.name for row in selectors.campaign_progress(campaign, status="not_started").rows] == ["Nantes"]
+        ("Lyon", "submitted", Decimal("10.00")),
+        ("Nantes", "not_started", Decimal("0.00")),
+        ("Paris", "draft", Decimal("10.00")),
+    ]
+    assert [row.organisation.name for row in selectors.campaign_progress(campaign, status="not_started").rows] == [
+        "Nantes"
+    ]
 
 
 def test_trend_lists_each_year_of_the_country():
@@ -71,7 +103,9 @@ def test_trend_lists_each_year_of_the_country():
     _declare(_campaign(2024), lyon, {"original_amount": "100"})
     _declare(_campaign(2025), lyon, {"original_amount": "250"})
     assert [(campaign.year, total, count) for campaign, total, count in selectors.trend("FR")] == [
-        (2024, Decimal("100.00"), 1), (2025, Decimal("250.00"), 1)]
+        (2024, Decimal("100.00"), 1),
+        (2025, Decimal("250.00"), 1),
+    ]
 
 
 def test_national_totals_follow_each_submission_reopening_and_deletion(django_assert_num_queries):
@@ -86,7 +120,10 @@ def test_national_totals_follow_each_submission_reopening_and_deletion(django_as
     services.declaration_submit(declaration=draft, user=None, today=TODAY)
     totals = selectors.national_totals(campaign)
     assert (totals.total, totals.declarations) == (Decimal("1250.00"), 2)
-    assert [(code, amount) for code, _label, amount in totals.by_recipient] == [("SN", Decimal("1000.00")), ("BF", Decimal("250.00"))]
+    assert [(code, amount) for code, _label, amount in totals.by_recipient] == [
+        ("SN", Decimal("1000.00")),
+        ("BF", Decimal("250.00")),
+    ]
     services.declaration_reopen(declaration=draft, user=None, reason="Wrong year")
     totals = selectors.national_totals(campaign)
     assert (totals.total, [code for code, _label, _amount in totals.by_recipient]) == (Decimal("1000.00"), ["SN"])
@@ -101,14 +138,32 @@ def test_rebuild_gives_the_sums_kept_by_the_services():
 
     campaign = _campaign()
     lyon, paris = make_organisation("Lyon", geonameid=2996944), make_organisation("Paris")
-    _declare(campaign, lyon, {"original_amount": "1000", "marker_gender": "2"},
-             {"original_amount": "500", "recipient_type": "region", "recipient_code": "289", "marker_gender": "1"})
-    _declare(campaign, paris, {"original_amount": "70", "recipient_type": "unallocated", "recipient_code": "",
-                               "sector": "99820", "marker_gender": "0"})
-    kept = sorted(CampaignTotal.objects.filter(campaign=campaign).exclude(amount=0)
-                  .values_list("dimension", "code", "significance", "amount"))
+    _declare(
+        campaign,
+        lyon,
+        {"original_amount": "1000", "marker_gender": "2"},
+        {"original_amount": "500", "recipient_type": "region", "recipient_code": "289", "marker_gender": "1"},
+    )
+    _declare(
+        campaign,
+        paris,
+        {
+            "original_amount": "70",
+            "recipient_type": "unallocated",
+            "recipient_code": "",
+            "sector": "99820",
+            "marker_gender": "0",
+        },
+    )
+    kept = sorted(
+        CampaignTotal.objects.filter(campaign=campaign)
+        .exclude(amount=0)
+        .values_list("dimension", "code", "significance", "amount")
+    )
     campaign_totals.rebuild(campaign)
-    rebuilt = sorted(CampaignTotal.objects.filter(campaign=campaign).values_list("dimension", "code", "significance", "amount"))
+    rebuilt = sorted(
+        CampaignTotal.objects.filter(campaign=campaign).values_list("dimension", "code", "significance", "amount")
+    )
     assert rebuilt == kept
     assert ("recipient", "region:289", 0, Decimal("500.00")) in rebuilt
     assert ("marker", "1", 2, Decimal("1000.00")) in rebuilt

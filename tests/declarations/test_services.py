@@ -19,12 +19,20 @@ TODAY = date(2026, 5, 10)
 def _campaign(year=2025, **fields):
     defaults = {"opens_on": date(2026, 4, 15), "closes_on": date(2026, 5, 31)}
     defaults.update(fields)
-    return services.campaign_create(user=None, country=Country.objects.get(code="FR"), year=year, today=TODAY, **defaults)
+    return services.campaign_create(
+        user=None, country=Country.objects.get(code="FR"), year=year, today=TODAY, **defaults
+    )
 
 
 def _line(**fields):
-    data = {"recipient_type": "country", "recipient_code": "SN", "sector": "14030", "channel": "12002",
-            "original_amount": "1000", "original_currency": "EUR"}
+    data = {
+        "recipient_type": "country",
+        "recipient_code": "SN",
+        "sector": "14030",
+        "channel": "12002",
+        "original_amount": "1000",
+        "original_currency": "EUR",
+    }
     data.update(fields)
     return data
 
@@ -51,7 +59,8 @@ def test_declaration_start_prefills_from_the_register(lyon):
     Contribution.objects.create(project=project, organisation=lyon, amount=Decimal("5000"), currency="EUR", year=2025)
     declaration = services.declaration_start(campaign=_campaign(), organisation=lyon, user=None)
     assert [(line.amount, line.sector, line.source) for line in declaration.lines.all()] == [
-        (Decimal("5000.00"), "14030", "contribution")]
+        (Decimal("5000.00"), "14030", "contribution")
+    ]
 
 
 def test_declaration_start_refuses_an_ngo_and_a_foreign_government(lyon):
@@ -66,22 +75,27 @@ def test_declaration_start_refuses_an_ngo_and_a_foreign_government(lyon):
 
 def test_line_add_converts_and_records_the_rate(lyon):
     declaration = services.declaration_start(campaign=_campaign(), organisation=lyon, user=None)
-    line = services.line_add(declaration=declaration, user=None, **_line(original_amount="1 000,50", original_currency="USD"))
+    line = services.line_add(
+        declaration=declaration, user=None, **_line(original_amount="1 000,50", original_currency="USD")
+    )
     assert line.original_amount == Decimal("1000.50")
     assert line.rate_source == "ECB average 2025"
     assert line.amount == (Decimal("1000.50") * line.exchange_rate).quantize(Decimal("0.01"))
 
 
-@pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"sector": "99999"}, "sector", "“99999” is not in the IATI Sector codelist."),
-    ({"sector": "15120"}, "sector", "was withdrawn from the IATI Sector codelist"),
-    ({"original_amount": "-5"}, "original_amount", "An amount cannot be negative (-5)."),
-    ({"original_amount": "12abc"}, "original_amount", "“12abc” is not a number."),
-    ({"original_amount": "99999999999"}, "original_amount", "implausibly large"),
-    ({"original_currency": "NGN"}, "original_currency", "publishes no rate for NGN"),
-    ({"recipient_code": "XX"}, "recipient_code", "“XX” is not in the IATI Country codelist."),
-    ({"marker_gender": "3"}, "marker_gender", "A policy marker is 0"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"sector": "99999"}, "sector", "“99999” is not in the IATI Sector codelist."),
+        ({"sector": "15120"}, "sector", "was withdrawn from the IATI Sector codelist"),
+        ({"original_amount": "-5"}, "original_amount", "An amount cannot be negative (-5)."),
+        ({"original_amount": "12abc"}, "original_amount", "“12abc” is not a number."),
+        ({"original_amount": "99999999999"}, "original_amount", "implausibly large"),
+        ({"original_currency": "NGN"}, "original_currency", "publishes no rate for NGN"),
+        ({"recipient_code": "XX"}, "recipient_code", "“XX” is not in the IATI Country codelist."),
+        ({"marker_gender": "3"}, "marker_gender", "A policy marker is 0"),
+    ],
+)
 def test_line_add_refuses_bad_input_and_writes_nothing(lyon, fields, field, message):
     declaration = services.declaration_start(campaign=_campaign(), organisation=lyon, user=None)
     with pytest.raises(ValidationError) as error:
@@ -145,7 +159,14 @@ def test_reopen_needs_a_reason_and_allows_resubmission(lyon):
     services.declaration_set_nil(declaration=declaration, user=None, is_nil=False)
     assert services.declaration_submit(declaration=declaration, user=None, today=TODAY).status == "submitted"
     assert [h.history_change_reason for h in declaration.history.order_by("history_id")] == [
-        "created", "nil declaration", "submitted", "reopened", "line added", "not a nil declaration", "submitted"]
+        "created",
+        "nil declaration",
+        "submitted",
+        "reopened",
+        "line added",
+        "not a nil declaration",
+        "submitted",
+    ]
 
 
 def test_checks_flag_duplicates_and_lines_ten_times_last_year(lyon):
@@ -156,7 +177,9 @@ def test_checks_flag_duplicates_and_lines_ten_times_last_year(lyon):
     services.line_add(declaration=declaration, user=None, **_line(original_amount="1001"))
     services.line_add(declaration=declaration, user=None, **_line(original_amount="1001"))
     warnings = [issue.message for issue in checks.check(declaration) if issue.level == checks.WARNING]
-    assert "Line 1 (1001.00) is more than ten times last year's whole declaration (100.00): check the amount." in warnings
+    assert (
+        "Line 1 (1001.00) is more than ten times last year's whole declaration (100.00): check the amount." in warnings
+    )
     assert "Line 2 is the same as another line: remove it if it was entered twice." in warnings
 
 
@@ -174,5 +197,7 @@ def test_checks_warn_when_a_declared_project_is_a_draft(lyon):
     Contribution.objects.create(project=project, organisation=lyon, amount=Decimal("50"), currency="EUR", year=2025)
     declaration = services.declaration_start(campaign=_campaign(), organisation=lyon, user=None)
     warnings = [issue.message for issue in checks.check(declaration) if issue.level == checks.WARNING]
-    assert warnings == [f"Project {project.pk} (Eau à Louga) is declared but still a draft: publish it so that your IATI "
-                        "file shows what you declared."]
+    assert warnings == [
+        f"Project {project.pk} (Eau à Louga) is declared but still a draft: publish it so that your IATI "
+        "file shows what you declared."
+    ]

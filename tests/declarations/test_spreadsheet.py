@@ -31,8 +31,9 @@ def _rows(declaration):
 def _refused(declaration, data: bytes, name="lines.csv") -> list[str]:
     before = list(DeclarationLine.objects.filter(declaration=declaration).values_list("id", "net_amount"))
     with pytest.raises(ValidationError) as error:
-        spreadsheet.import_lines(declaration=declaration, user=None, upload=SimpleUploadedFile(name, data),
-                                 revision=declaration.revision)
+        spreadsheet.import_lines(
+            declaration=declaration, user=None, upload=SimpleUploadedFile(name, data), revision=declaration.revision
+        )
     assert list(DeclarationLine.objects.filter(declaration=declaration).values_list("id", "net_amount")) == before
     return error.value.messages
 
@@ -40,37 +41,64 @@ def _refused(declaration, data: bytes, name="lines.csv") -> list[str]:
 @pytest.mark.parametrize("format_name", ["csv", "xlsx"])
 def test_import_lines_of_an_export_gives_the_same_lines(lyon, format_name):
     project = make_project(lead=lyon)
-    declaration = make_declaration(make_campaign(), lyon, {
-        "original_amount": "1234.56", "original_currency": "USD", "cofinancing": "34.56", "cofinancing_confirmed": True,
-        "marker_gender": "2", "marker_nutrition": "0", "project": project, "description": '=SUM(A1:A2) "quoted"'},
+    declaration = make_declaration(
+        make_campaign(),
+        lyon,
+        {
+            "original_amount": "1234.56",
+            "original_currency": "USD",
+            "cofinancing": "34.56",
+            "cofinancing_confirmed": True,
+            "marker_gender": "2",
+            "marker_nutrition": "0",
+            "project": project,
+            "description": '=SUM(A1:A2) "quoted"',
+        },
         {"recipient_type": "region", "recipient_code": "298", "sector": "43030", "channel": "11002", "aid_type": "D01"},
-        {"recipient_type": "unallocated", "recipient_code": "", "cofinancing": "5"})
+        {"recipient_type": "unallocated", "recipient_code": "", "cofinancing": "5"},
+    )
     before = _rows(declaration)
     data = _export(declaration, format_name)
-    count = spreadsheet.import_lines(declaration=declaration, user=None, upload=SimpleUploadedFile(f"l.{format_name}", data),
-                                     revision=declaration.revision)
+    count = spreadsheet.import_lines(
+        declaration=declaration,
+        user=None,
+        upload=SimpleUploadedFile(f"l.{format_name}", data),
+        revision=declaration.revision,
+    )
     declaration.refresh_from_db()
     assert count == 3
     assert _rows(declaration) == before
     assert list(declaration.lines.values_list("source", "cofinancing_confirmed")) == [
-        ("spreadsheet", True), ("spreadsheet", False), ("spreadsheet", None)]
+        ("spreadsheet", True),
+        ("spreadsheet", False),
+        ("spreadsheet", None),
+    ]
     assert declaration.lines.first().description == '=SUM(A1:A2) "quoted"'
 
 
 def test_import_lines_refuses_missing_and_unknown_columns(lyon):
     declaration = make_declaration(make_campaign(), lyon, {})
-    data = _export(declaration, "csv").decode("utf-8-sig").replace("recipient_code,", "recipient,").replace(",status", ",sector_name")
+    data = (
+        _export(declaration, "csv")
+        .decode("utf-8-sig")
+        .replace("recipient_code,", "recipient,")
+        .replace(",status", ",sector_name")
+    )
     assert _refused(declaration, data.encode()) == [
         "The columns do not match (missing: recipient_code; unknown: recipient, sector_name). Expected: "
-        + ", ".join(spreadsheet.EDITABLE + spreadsheet.INFORMATIVE) + ". Found: "
-        + ", ".join(exports.LINE_COLUMNS).replace("recipient_code,", "recipient,").replace(", status", ", sector_name") + "."]
+        + ", ".join(spreadsheet.EDITABLE + spreadsheet.INFORMATIVE)
+        + ". Found: "
+        + ", ".join(exports.LINE_COLUMNS).replace("recipient_code,", "recipient,").replace(", status", ", sector_name")
+        + "."
+    ]
 
 
 def test_import_lines_refuses_a_file_not_in_utf8(lyon):
     declaration = make_declaration(make_campaign(), lyon, {"description": "Été"})
     data = _export(declaration, "csv").decode("utf-8-sig").encode("cp1252")
     assert _refused(declaration, data) == [
-        "The file is not in UTF-8. Save it as “CSV UTF-8” (or export it as XLSX) and send it again."]
+        "The file is not in UTF-8. Save it as “CSV UTF-8” (or export it as XLSX) and send it again."
+    ]
 
 
 def test_import_lines_refuses_the_whole_file_for_a_bad_row(lyon):
@@ -88,7 +116,9 @@ def test_import_lines_refuses_a_project_of_another_organisation(lyon):
     other = make_project(lead=make_organisation("Paris"))
     declaration = make_declaration(make_campaign(), lyon, {"project": other})
     assert _refused(declaration, _export(declaration, "csv")) == [
-        f"Row 2: project: Lyon has no project {other.pk}; leave the cell empty or give the number of one of its projects."]
+        f"Row 2: project: Lyon has no project {other.pk}; leave the cell empty or give the number of one of its "
+        "projects."
+    ]
 
 
 def test_import_lines_refuses_too_many_rows(lyon, monkeypatch):
@@ -97,11 +127,14 @@ def test_import_lines_refuses_too_many_rows(lyon, monkeypatch):
     text = _export(declaration, "csv").decode("utf-8-sig").strip()
     line = text.split("\r\n")[1]
     assert _refused(declaration, "\r\n".join([text, line, line]).encode()) == [
-        "The file has more than 2 lines; a declaration holds fewer. Check that it is the right file."]
+        "The file has more than 2 lines; a declaration holds fewer. Check that it is the right file."
+    ]
 
 
 def test_import_lines_refuses_a_stale_revision(lyon):
     declaration = make_declaration(make_campaign(), lyon, {})
     data = _export(declaration, "csv")
     with pytest.raises(ValidationError, match="after you opened it"):
-        spreadsheet.import_lines(declaration=declaration, user=None, upload=io.BytesIO(data), revision=declaration.revision - 1)
+        spreadsheet.import_lines(
+            declaration=declaration, user=None, upload=io.BytesIO(data), revision=declaration.revision - 1
+        )

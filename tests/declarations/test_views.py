@@ -14,16 +14,32 @@ from tests.factories import make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
-LINE = {"recipient_type": "country", "recipient_code": "SN", "sector": "14030", "channel": "12000", "flow_type": "10",
-        "finance_type": "110", "aid_type": "C01", "original_amount": "1 000,50", "original_currency": "EUR",
-        "cofinancing": "", "cofinancing_confirmed": "", "description": "Eau potable à Dakar"}
+LINE = {
+    "recipient_type": "country",
+    "recipient_code": "SN",
+    "sector": "14030",
+    "channel": "12000",
+    "flow_type": "10",
+    "finance_type": "110",
+    "aid_type": "C01",
+    "original_amount": "1 000,50",
+    "original_currency": "EUR",
+    "cofinancing": "",
+    "cofinancing_confirmed": "",
+    "description": "Eau potable à Dakar",
+}
 
 
 @pytest.fixture
 def campaign():
     today = timezone.localdate()
-    return services.campaign_create(user=None, country=Country.objects.get(code="FR"), year=today.year - 1,
-                                    opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=30))
+    return services.campaign_create(
+        user=None,
+        country=Country.objects.get(code="FR"),
+        year=today.year - 1,
+        opens_on=today - timedelta(days=10),
+        closes_on=today + timedelta(days=30),
+    )
 
 
 @pytest.fixture
@@ -80,7 +96,9 @@ def test_home_lists_the_campaigns_a_coordinator_manages(client, campaign, france
 
 def test_start_refused_to_an_editor_of_another_organisation(client, campaign, lyon):
     outsider = make_member(make_organisation("Paris"))
-    response = _signed_in(client, outsider).post(reverse("declarations:start", args=[campaign.pk]), {"organisation": lyon.pk})
+    response = _signed_in(client, outsider).post(
+        reverse("declarations:start", args=[campaign.pk]), {"organisation": lyon.pk}
+    )
     assert response.status_code == 403
     assert not Declaration.objects.exists()
 
@@ -90,8 +108,10 @@ def test_full_flow_start_add_submit_reopen_resubmit(client, campaign, lyon, offi
     response = client.post(reverse("declarations:start", args=[campaign.pk]), {"organisation": lyon.pk})
     declaration = Declaration.objects.get(campaign=campaign, organisation=lyon)
     assert response["Location"] == declaration.get_absolute_url()
-    response = client.post(reverse("declarations:line_add", args=[declaration.pk]),
-                           {**LINE, "revision": declaration.revision, "marker_gender": "1"})
+    response = client.post(
+        reverse("declarations:line_add", args=[declaration.pk]),
+        {**LINE, "revision": declaration.revision, "marker_gender": "1"},
+    )
     assert response.status_code == 302
     line = declaration.lines.get()
     assert (line.amount, line.marker_gender, line.marker_environment) == (Decimal("1000.50"), 1, None)
@@ -106,10 +126,15 @@ def test_full_flow_start_add_submit_reopen_resubmit(client, campaign, lyon, offi
     _signed_in(client, france_coordinator)
     dashboard = client.get(reverse("declarations:campaign_detail", args=[campaign.pk])).content.decode()
     assert declaration.get_absolute_url() in dashboard
-    client.post(reverse("declarations:reopen", args=[declaration.pk]),
-                {"revision": declaration.revision, "reason": "Le secteur de la ligne 1 est à revoir."})
+    client.post(
+        reverse("declarations:reopen", args=[declaration.pk]),
+        {"revision": declaration.revision, "reason": "Le secteur de la ligne 1 est à revoir."},
+    )
     declaration.refresh_from_db()
-    assert (declaration.status, declaration.reopen_reason) == (DeclarationStatus.REOPENED, "Le secteur de la ligne 1 est à revoir.")
+    assert (declaration.status, declaration.reopen_reason) == (
+        DeclarationStatus.REOPENED,
+        "Le secteur de la ligne 1 est à revoir.",
+    )
 
     _signed_in(client, officer)
     assert "Le secteur de la ligne 1 est à revoir." in client.get(declaration.get_absolute_url()).content.decode()
@@ -124,8 +149,9 @@ def test_line_add_with_a_stale_revision_keeps_the_input_and_says_who_changed_it(
     other.save()
     stale = declaration.revision
     services.declaration_set_nil(declaration=declaration, user=other, is_nil=False, revision=stale)
-    response = _signed_in(client, officer).post(reverse("declarations:line_add", args=[declaration.pk]),
-                                                {**LINE, "revision": stale})
+    response = _signed_in(client, officer).post(
+        reverse("declarations:line_add", args=[declaration.pk]), {**LINE, "revision": stale}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "Amina Diallo changed this declaration" in page
@@ -134,8 +160,10 @@ def test_line_add_with_a_stale_revision_keeps_the_input_and_says_who_changed_it(
 
 
 def test_line_add_bad_sector_shows_the_message_and_writes_nothing(client, declaration, officer):
-    response = _signed_in(client, officer).post(reverse("declarations:line_add", args=[declaration.pk]),
-                                                {**LINE, "sector": "99999", "revision": declaration.revision})
+    response = _signed_in(client, officer).post(
+        reverse("declarations:line_add", args=[declaration.pk]),
+        {**LINE, "sector": "99999", "revision": declaration.revision},
+    )
     assert response.status_code == 400
     assert "“99999” is not in the IATI Sector codelist." in response.content.decode()
     declaration.refresh_from_db()
@@ -153,20 +181,25 @@ def test_nil_declaration_can_be_submitted_without_lines(client, declaration, off
 
 
 def test_submit_without_lines_shows_the_check_and_stays_draft(client, declaration, officer):
-    response = _signed_in(client, officer).post(reverse("declarations:submit", args=[declaration.pk]),
-                                                {"revision": declaration.revision}, follow=True)
+    response = _signed_in(client, officer).post(
+        reverse("declarations:submit", args=[declaration.pk]), {"revision": declaration.revision}, follow=True
+    )
     assert "The declaration has no line" in response.content.decode()
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.DRAFT
 
 
 def test_line_change_and_remove(client, declaration, officer):
-    line = services.line_add(declaration=declaration, user=None, **{k: v for k, v in LINE.items() if k != "cofinancing_confirmed"})
+    line = services.line_add(
+        declaration=declaration, user=None, **{k: v for k, v in LINE.items() if k != "cofinancing_confirmed"}
+    )
     declaration.refresh_from_db()
     _signed_in(client, officer)
     assert client.get(reverse("declarations:line_change", args=[declaration.pk, line.pk])).status_code == 200
-    client.post(reverse("declarations:line_change", args=[declaration.pk, line.pk]),
-                {**LINE, "original_amount": "2000", "revision": declaration.revision})
+    client.post(
+        reverse("declarations:line_change", args=[declaration.pk, line.pk]),
+        {**LINE, "original_amount": "2000", "revision": declaration.revision},
+    )
     line.refresh_from_db()
     assert line.amount == Decimal("2000.00")
     declaration.refresh_from_db()
@@ -175,10 +208,14 @@ def test_line_change_and_remove(client, declaration, officer):
 
 
 def test_cofinancing_confirmed_from_the_table(client, declaration, officer):
-    line = services.line_add(declaration=declaration, user=None, **{**LINE, "cofinancing": "200", "cofinancing_confirmed": None})
+    line = services.line_add(
+        declaration=declaration, user=None, **{**LINE, "cofinancing": "200", "cofinancing_confirmed": None}
+    )
     declaration.refresh_from_db()
-    _signed_in(client, officer).post(reverse("declarations:line_cofinancing", args=[declaration.pk, line.pk]),
-                                     {"revision": declaration.revision, "deduct": "1"})
+    _signed_in(client, officer).post(
+        reverse("declarations:line_cofinancing", args=[declaration.pk, line.pk]),
+        {"revision": declaration.revision, "deduct": "1"},
+    )
     line.refresh_from_db()
     assert (line.cofinancing_confirmed, line.net_amount) == (True, Decimal("800.50"))
 
@@ -193,8 +230,9 @@ def test_reopen_refused_to_the_officer(client, declaration, officer):
     declaration.lines.all().delete()
     services.declaration_set_nil(declaration=declaration, user=None, is_nil=True)
     services.declaration_submit(declaration=declaration, user=None)
-    response = _signed_in(client, officer).post(reverse("declarations:reopen", args=[declaration.pk]),
-                                                {"revision": 3, "reason": "Non"})
+    response = _signed_in(client, officer).post(
+        reverse("declarations:reopen", args=[declaration.pk]), {"revision": 3, "reason": "Non"}
+    )
     assert response.status_code == 403
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.SUBMITTED
@@ -203,8 +241,9 @@ def test_reopen_refused_to_the_officer(client, declaration, officer):
 def test_reopen_without_reason_keeps_the_page_and_says_why(client, declaration, france_coordinator):
     services.declaration_set_nil(declaration=declaration, user=None, is_nil=True)
     services.declaration_submit(declaration=declaration, user=None)
-    response = _signed_in(client, france_coordinator).post(reverse("declarations:reopen", args=[declaration.pk]),
-                                                           {"revision": 3, "reason": "  "})
+    response = _signed_in(client, france_coordinator).post(
+        reverse("declarations:reopen", args=[declaration.pk]), {"revision": 3, "reason": "  "}
+    )
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     declaration.refresh_from_db()
@@ -213,8 +252,10 @@ def test_reopen_without_reason_keeps_the_page_and_says_why(client, declaration, 
 
 def test_extend_sets_the_deadline(client, declaration, france_coordinator, campaign):
     until = campaign.closes_on + timedelta(days=15)
-    _signed_in(client, france_coordinator).post(reverse("declarations:extend", args=[declaration.pk]),
-                                                {"revision": declaration.revision, "until": until.isoformat()})
+    _signed_in(client, france_coordinator).post(
+        reverse("declarations:extend", args=[declaration.pk]),
+        {"revision": declaration.revision, "until": until.isoformat()},
+    )
     declaration.refresh_from_db()
     assert declaration.deadline == until
 
@@ -238,8 +279,10 @@ def test_campaign_add_refused_to_an_officer(client, officer):
 
 
 def test_campaign_add_bad_dates_show_the_message(client, france_coordinator):
-    response = _signed_in(client, france_coordinator).post(reverse("declarations:campaign_add"), {
-        "country": "FR", "year": 2024, "opens_on": "2026-05-01", "closes_on": "2026-04-01", "currency": "EUR"})
+    response = _signed_in(client, france_coordinator).post(
+        reverse("declarations:campaign_add"),
+        {"country": "FR", "year": 2024, "opens_on": "2026-05-01", "closes_on": "2026-04-01", "currency": "EUR"},
+    )
     assert "The closing date is before the opening date." in response.content.decode()
     assert not Campaign.objects.exists()
 
@@ -249,27 +292,39 @@ def test_dashboard_counts_and_filters(client, campaign, declaration, france_coor
     _signed_in(client, france_coordinator)
     response = client.get(reverse("declarations:campaign_detail", args=[campaign.pk]))
     assert [(status, count) for status, _label, count in response.context["counts"]] == [
-        ("submitted", 0), ("draft", 1), ("reopened", 0), ("not_started", 1)]
+        ("submitted", 0),
+        ("draft", 1),
+        ("reopened", 0),
+        ("not_started", 1),
+    ]
     response = client.get(reverse("declarations:campaign_detail", args=[campaign.pk]), {"status": "not_started"})
     assert [row.organisation.name for row in response.context["progress"].rows] == ["Ville de Paris"]
 
 
 def test_dashboard_changes_the_dates(client, campaign, france_coordinator):
-    _signed_in(client, france_coordinator).post(reverse("declarations:campaign_detail", args=[campaign.pk]), {
-        "opens_on": campaign.opens_on.isoformat(), "closes_on": (campaign.closes_on + timedelta(days=7)).isoformat()})
+    _signed_in(client, france_coordinator).post(
+        reverse("declarations:campaign_detail", args=[campaign.pk]),
+        {"opens_on": campaign.opens_on.isoformat(), "closes_on": (campaign.closes_on + timedelta(days=7)).isoformat()},
+    )
     campaign.refresh_from_db()
     assert campaign.closes_on == timezone.localdate() + timedelta(days=37)
 
 
 def test_dashboard_refused_to_an_officer_and_another_country_coordinator(client, campaign, officer):
-    assert _signed_in(client, officer).get(reverse("declarations:campaign_detail", args=[campaign.pk])).status_code == 403
+    assert (
+        _signed_in(client, officer).get(reverse("declarations:campaign_detail", args=[campaign.pk])).status_code == 403
+    )
     senegal = make_user()
     CountryCoordinator.objects.create(user=senegal, country_id="SN")
-    assert _signed_in(client, senegal).get(reverse("declarations:campaign_detail", args=[campaign.pk])).status_code == 403
+    assert (
+        _signed_in(client, senegal).get(reverse("declarations:campaign_detail", args=[campaign.pk])).status_code == 403
+    )
 
 
 def test_public_totals_show_aggregates_only(client, campaign, declaration):
-    services.line_add(declaration=declaration, user=None, **{k: v for k, v in LINE.items() if k != "cofinancing_confirmed"})
+    services.line_add(
+        declaration=declaration, user=None, **{k: v for k, v in LINE.items() if k != "cofinancing_confirmed"}
+    )
     declaration.refresh_from_db()
     services.declaration_submit(declaration=declaration, user=None)
     assert str(campaign.year) in client.get(reverse("declarations:totals")).content.decode()
@@ -322,16 +377,23 @@ def test_declaration_export_and_import_back_through_the_pages(client, declaratio
     edited = content.replace(b"1000.50", b"2000.00")
     assert edited != content
     declaration.refresh_from_db()
-    response = client.post(reverse("declarations:declaration_import", args=[declaration.pk]), {
-        "revision": declaration.revision, "file": SimpleUploadedFile("lines.csv", edited, content_type="text/csv")})
+    response = client.post(
+        reverse("declarations:declaration_import", args=[declaration.pk]),
+        {"revision": declaration.revision, "file": SimpleUploadedFile("lines.csv", edited, content_type="text/csv")},
+    )
     assert response.status_code == 302
     assert list(DeclarationLine.objects.values_list("original_amount", flat=True)) == [Decimal("2000.00")]
 
 
 def test_declaration_import_of_a_bad_file_says_why_and_writes_nothing(client, declaration, officer):
     _signed_in(client, officer)
-    response = client.post(reverse("declarations:declaration_import", args=[declaration.pk]), {
-        "revision": declaration.revision, "file": SimpleUploadedFile("lines.csv", b"foo;bar\n1;2\n", content_type="text/csv")})
+    response = client.post(
+        reverse("declarations:declaration_import", args=[declaration.pk]),
+        {
+            "revision": declaration.revision,
+            "file": SimpleUploadedFile("lines.csv", b"foo;bar\n1;2\n", content_type="text/csv"),
+        },
+    )
     assert response.status_code == 400
     assert "Nothing was imported" in response.content.decode()
     assert DeclarationLine.objects.count() == 0

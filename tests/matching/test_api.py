@@ -36,20 +36,12 @@ def test_recommendations_shape_and_order(client, twinned):
     assert first["geonameid"] == 2867714
     assert "partner of 2 of your partners (Berlin and Dakar)" in first["reasons"]
     ids = [item["id"] for item in results]
-    assert (
-        twinned["dakar"].pk not in ids
-        and twinned["berlin"].pk not in ids
-        and twinned["lyon"].pk not in ids
-    )
-    assert [item["score"] for item in results] == sorted(
-        (item["score"] for item in results), reverse=True
-    )
+    assert twinned["dakar"].pk not in ids and twinned["berlin"].pk not in ids and twinned["lyon"].pk not in ids
+    assert [item["score"] for item in results] == sorted((item["score"] for item in results), reverse=True)
 
 
 def test_recommendations_k_limits_the_list(client, twinned):
-    response = client.get(
-        f"/api/v1/organisations/{twinned['lyon'].pk}/recommendations?k=1", HTTP_ACCEPT_LANGUAGE="fr"
-    )
+    response = client.get(f"/api/v1/organisations/{twinned['lyon'].pk}/recommendations?k=1", HTTP_ACCEPT_LANGUAGE="fr")
     assert len(response.json()["results"]) == 1
 
 

@@ -52,15 +52,11 @@ def _offer(organisation, **fields):
 def _request(organisation, **fields):
     values = {"title": {"fr": "Écoles"}, "axes": [], "sectors": []}
     values.update(fields)
-    return services.request_save(
-        user=make_member(organisation), organisation=organisation, **values
-    )
+    return services.request_save(user=make_member(organisation), organisation=organisation, **values)
 
 
 def _document(organisation):
-    return SearchDocument.objects.get(
-        record_type=RecordType.ORGANISATION, object_id=organisation.pk
-    )
+    return SearchDocument.objects.get(record_type=RecordType.ORGANISATION, object_id=organisation.pk)
 
 
 def _counts(**params):

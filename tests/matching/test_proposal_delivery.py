@@ -15,7 +15,6 @@ from tests.matching.test_views import MESSAGE
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def lyon():
     return make_organisation("Ville de Lyon", geonameid=2996944)
@@ -28,8 +27,9 @@ def dakar(lyon):  # a Senegalese partner of no editor, after Lyon (the sender)
 
 def _send(client, lyon, dakar):
     client.force_login(make_member(lyon))
-    return client.post(reverse("matching:proposal_create", args=[dakar.pk]), {"sender": lyon.pk, "message": MESSAGE},
-                       follow=True)
+    return client.post(
+        reverse("matching:proposal_create", args=[dakar.pk]), {"sender": lyon.pk, "message": MESSAGE}, follow=True
+    )
 
 
 def test_proposal_to_editors_says_sent_to_its_editors(client, lyon, dakar):
@@ -40,7 +40,9 @@ def test_proposal_to_editors_says_sent_to_its_editors(client, lyon, dakar):
     assert list(Notification.objects.values_list("user", flat=True)) == [editor.pk]
 
 
-def test_proposal_to_no_editor_goes_to_the_country_coordinators(client, lyon, dakar, django_capture_on_commit_callbacks):
+def test_proposal_to_no_editor_goes_to_the_country_coordinators(
+    client, lyon, dakar, django_capture_on_commit_callbacks
+):
     coordinator = make_user("coord-sn")
     CountryCoordinator.objects.create(user=coordinator, country_id="SN")
     CountryCoordinator.objects.create(user=make_user("coord-fr"), country_id="FR")
@@ -63,17 +65,23 @@ def test_proposal_to_no_editor_and_no_coordinator_is_kept_and_says_so(client, ly
     assert Notification.objects.count() == 0
 
 
-def test_proposal_kept_reaches_the_editor_of_an_approved_access_request(lyon, dakar, django_capture_on_commit_callbacks):
+def test_proposal_kept_reaches_the_editor_of_an_approved_access_request(
+    lyon, dakar, django_capture_on_commit_callbacks
+):
     proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
     assert proposal.delivery == ProposalDelivery.HELD
-    access_request = actor_services.access_request_create(organisation=dakar, name="Awa Ndiaye",
-                                                          email="awa@dakar.sn", function="Maire adjointe")
+    access_request = actor_services.access_request_create(
+        organisation=dakar, name="Awa Ndiaye", email="awa@dakar.sn", function="Maire adjointe"
+    )
     actor_services.access_request_confirm(access_request=access_request)
     with django_capture_on_commit_callbacks(execute=True):
-        membership = actor_services.access_request_approve(access_request=access_request,
-                                                           user=make_user(is_coordinator=True))
+        membership = actor_services.access_request_approve(
+            access_request=access_request, user=make_user(is_coordinator=True)
+        )
     proposal.refresh_from_db()
     assert proposal.delivery == ProposalDelivery.EDITORS
     assert list(Notification.objects.values_list("user", "proposal")) == [(membership.user_id, proposal.pk)]
     assert sorted(message.subject for message in mail.outbox if message.to == ["awa@dakar.sn"]) == [
-        "Partnership proposal from Ville de Lyon", "You can now edit the records of Ville de Dakar"]
+        "Partnership proposal from Ville de Lyon",
+        "You can now edit the records of Ville de Dakar",
+    ]

@@ -17,9 +17,7 @@ from coopdec.matching.recommender import (
 
 
 def _place(pid, name, country, population=10_000, **fields):
-    return Place(
-        id=pid, name=name, country=country, population=population, name_key=name.lower(), **fields
-    )
+    return Place(id=pid, name=name, country=country, population=population, name_key=name.lower(), **fields)
 
 
 def _network(**kwargs):
@@ -83,9 +81,7 @@ def test_recommend_gives_shared_topics_language_and_population_reasons():
 
 
 def test_recommend_for_a_request_lifts_what_it_seeks():
-    wish = Wish(
-        countries=frozenset({"SN"}), topics=frozenset({"waste"}), languages=frozenset({"fr"})
-    )
+    wish = Wish(countries=frozenset({"SN"}), topics=frozenset({"waste"}), languages=frozenset({"fr"}))
     results = _network().recommend(1, k=10, wish=wish)
     assert [r.place.id for r in results] == [5]  # naming a country filters
     assert results[0].reasons[:2] == [
@@ -133,9 +129,7 @@ def test_split_edges_is_reproducible():
 
 def test_fit_weights_returns_every_feature_and_a_recall():
     net = _network()
-    weights, recall = fit_weights(
-        list(net.places.values()), [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)], fraction=0.4
-    )
+    weights, recall = fit_weights(list(net.places.values()), [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)], fraction=0.4)
     assert set(weights) == set(net.weights)
     assert 0.0 <= recall <= 1.0
 
@@ -248,9 +242,7 @@ def test_recommend_for_a_theme_ranks_work_on_it_before_the_rest():
         _place(7, "Gville", "SN", topics=frozenset({"education"})),  # outside the network
     ]
     places = [
-        _place(6, "Fstadt", "DE", region="DE.3", topics=frozenset({"education"}))
-        if place.id == 6
-        else place
+        _place(6, "Fstadt", "DE", region="DE.3", topics=frozenset({"education"})) if place.id == 6 else place
         for place in places
     ]
     network = Network(places, [(1, 2), (1, 3), (2, 4), (3, 4), (3, 6)])
@@ -268,9 +260,7 @@ def test_recommend_never_guesses_a_language_from_the_country():
         _place(2, "Toronto", "CA"),
         _place(3, "Montréal", "CA", languages=frozenset({"fr"})),
     ]
-    network = Network(
-        places, [], official_languages={"FR": frozenset({"fr"}), "CA": frozenset({"en", "fr"})}
-    )
+    network = Network(places, [], official_languages={"FR": frozenset({"fr"}), "CA": frozenset({"en", "fr"})})
     results = {r.place.id: r for r in network.recommend(1, k=10)}
     assert set(results) == {2, 3}
     assert not any(reason.code == "language" for reason in results[2].reasons)

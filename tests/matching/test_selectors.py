@@ -17,12 +17,8 @@ def _text(code, *values):
 
 
 def test_country_reasons_name_the_country_apart_from_the_sentence():
-    assert _text("partners_with_your_country", "FR", 1) == (
-        "already partner of a town of your country (France)"
-    )
-    assert _text("partners_with_your_country", "FR", 3) == (
-        "already partner of 3 towns of your country (France)"
-    )
+    assert _text("partners_with_your_country", "FR", 1) == ("already partner of a town of your country (France)")
+    assert _text("partners_with_your_country", "FR", 3) == ("already partner of 3 towns of your country (France)")
     assert _text("partners_in_country", "SN") == "you already have partners in its country: Senegal"
     assert _text("country_affinity", "FR", "DE") == (
         "towns of your country (France) often partner with towns of its country (Germany)"

@@ -57,17 +57,13 @@ def test_offer_needs_a_kind_and_known_sectors(lyon):
     assert "kinds" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         _offer(editor, lyon, sectors=["99999"])
-    assert error.value.message_dict["sectors"] == [
-        "Not a DAC 5-digit sector code: 99999; pick from the list."
-    ]
+    assert error.value.message_dict["sectors"] == ["Not a DAC 5-digit sector code: 99999; pick from the list."]
 
 
 def test_expired_and_future_offers_are_hidden(lyon):
     editor = make_member(lyon)
     today = timezone.localdate()
-    _offer(
-        editor, lyon, valid_from=today - timedelta(days=30), valid_until=today - timedelta(days=1)
-    )
+    _offer(editor, lyon, valid_from=today - timedelta(days=30), valid_until=today - timedelta(days=1))
     _offer(editor, lyon, valid_from=today + timedelta(days=1))
     current = _offer(editor, lyon, valid_until=today)
     assert list(selectors.current_offers()) == [current]
@@ -103,9 +99,7 @@ def test_request_save_checks_countries_and_population(lyon):
     with pytest.raises(ValidationError):
         services.request_save(user=editor, organisation=lyon, title={"en": "x"}, countries=["ZZ"])
     with pytest.raises(ValidationError):
-        services.request_save(
-            user=editor, organisation=lyon, title={"en": "x"}, population_min=10, population_max=5
-        )
+        services.request_save(user=editor, organisation=lyon, title={"en": "x"}, population_min=10, population_max=5)
 
 
 def test_filter_listings_by_country_and_axis(lyon, dakar):
@@ -115,12 +109,8 @@ def test_filter_listings_by_country_and_axis(lyon, dakar):
         axes=["water-sanitation"] if _axis_exists("water-sanitation") else [],
     )
     dakar_offer = _offer(make_member(dakar), dakar)
-    assert list(selectors.filter_listings(selectors.current_offers(), {"country": "SN"})) == [
-        dakar_offer
-    ]
-    assert list(selectors.filter_listings(selectors.current_offers(), {"q": "dakar"})) == [
-        dakar_offer
-    ]
+    assert list(selectors.filter_listings(selectors.current_offers(), {"country": "SN"})) == [dakar_offer]
+    assert list(selectors.filter_listings(selectors.current_offers(), {"q": "dakar"})) == [dakar_offer]
 
 
 def _axis_exists(code):
@@ -132,35 +122,22 @@ def _axis_exists(code):
 # -- proposals --------------------------------------------------------------------------------------
 
 
-def test_proposal_notifies_recipient_editors_by_mail_and_in_app(
-    lyon, dakar, django_capture_on_commit_callbacks
-):
+def test_proposal_notifies_recipient_editors_by_mail_and_in_app(lyon, dakar, django_capture_on_commit_callbacks):
     sender = make_member(lyon)
     recipient_editor = make_member(dakar)
     make_member(dakar, role=MembershipRole.ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = services.proposal_send(
-            user=sender, sender=lyon, recipient=dakar, message=MESSAGE
-        )
+        proposal = services.proposal_send(user=sender, sender=lyon, recipient=dakar, message=MESSAGE)
     assert proposal.status == ProposalStatus.OPEN
-    assert (
-        Notification.objects.filter(
-            proposal=proposal, kind=NotificationKind.PROPOSAL_RECEIVED
-        ).count()
-        == 2
-    )
+    assert Notification.objects.filter(proposal=proposal, kind=NotificationKind.PROPOSAL_RECEIVED).count() == 2
     assert selectors.unread_count(recipient_editor) == 1
     assert len(mail.outbox) == 2
     assert MESSAGE in mail.outbox[0].body
 
 
 def test_accepting_creates_a_partnership_in_preparation(lyon, dakar):
-    proposal = services.proposal_send(
-        user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
-    )
-    proposal = services.proposal_answer(
-        user=make_member(dakar), proposal=proposal, accept=True, answer="Avec plaisir"
-    )
+    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
+    proposal = services.proposal_answer(user=make_member(dakar), proposal=proposal, accept=True, answer="Avec plaisir")
     partnership = proposal.partnership
     assert proposal.status == ProposalStatus.ACCEPTED
     assert partnership.status == PartnershipStatus.PREPARATION
@@ -194,9 +171,7 @@ def test_only_editors_send_and_only_recipient_editors_answer(lyon, dakar):
 
 
 def test_answering_twice_is_refused(lyon, dakar):
-    proposal = services.proposal_send(
-        user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
-    )
+    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
     editor = make_member(dakar)
     services.proposal_answer(user=editor, proposal=proposal, accept=False)
     with pytest.raises(ValidationError):
@@ -206,18 +181,14 @@ def test_answering_twice_is_refused(lyon, dakar):
 def test_one_open_proposal_per_pair_in_either_direction(lyon, dakar):
     services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
     with pytest.raises(ValidationError) as error:
-        services.proposal_send(
-            user=make_member(dakar), sender=dakar, recipient=lyon, message=MESSAGE
-        )
+        services.proposal_send(user=make_member(dakar), sender=dakar, recipient=lyon, message=MESSAGE)
     assert "already awaiting an answer" in error.value.messages[0]
 
 
 def test_proposal_to_an_existing_partner_is_refused(lyon, dakar):
     make_partnership(lyon, dakar)
     with pytest.raises(ValidationError) as error:
-        services.proposal_send(
-            user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
-        )
+        services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
     assert error.value.messages == ["Ville de Lyon and Ville de Dakar are already partners."]
 
 

@@ -23,12 +23,8 @@ def dakar():
 
 
 def test_offer_list_is_public_and_filters(client, lyon, dakar):
-    services.offer_save(
-        user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"]
-    )
-    services.offer_save(
-        user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"]
-    )
+    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
+    services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"])
     page = client.get(reverse("matching:offers"), {"country": "SN"})
     assert page.status_code == 200
     assert "Compostage" in page.content.decode()
@@ -40,9 +36,7 @@ def test_offer_create_by_editor(client, lyon):
     client.force_login(make_member(lyon))
     url = reverse("matching:offer_create", args=[lyon.pk])
     assert client.get(url).status_code == 200
-    response = client.post(
-        url, {"title_fr": "Gestion de l'eau", "kinds": ["expertise", "staff_exchange"]}
-    )
+    response = client.post(url, {"title_fr": "Gestion de l'eau", "kinds": ["expertise", "staff_exchange"]})
     offer = Offer.objects.get()
     assert response.status_code == 302
     assert offer.title == {"fr": "Gestion de l'eau"}
@@ -86,9 +80,7 @@ def test_editors_page_shows_recommendations(client, lyon, dakar):
 
 
 def test_editors_page_is_for_editors_only(client, lyon):
-    assert (
-        client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 302
-    )  # sign in first
+    assert client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 302  # sign in first
     client.force_login(make_user())
     assert client.get(reverse("matching:organisation", args=[lyon.pk])).status_code == 403
 
@@ -99,8 +91,12 @@ def test_edit_forms_show_what_the_listing_holds(client, lyon):
         user=editor, organisation=lyon, title={"fr": "Compostage"}, kinds=["hosting"], axes=["water-sanitation"]
     )
     request = services.request_save(
-        user=editor, organisation=lyon, title={"fr": "Un partenaire au Sénégal"}, countries=["SN"],
-        population_min=20_000, languages=["fr"],
+        user=editor,
+        organisation=lyon,
+        title={"fr": "Un partenaire au Sénégal"},
+        countries=["SN"],
+        population_min=20_000,
+        languages=["fr"],
     )
     client.force_login(editor)
     form = client.get(reverse("matching:offer_update", args=[offer.pk])).context["form"]
@@ -136,10 +132,7 @@ def test_proposal_flow_over_http(client, lyon, dakar):
     assert response.status_code == 302
     # The sender cannot answer their own proposal.
     assert (
-        client.post(
-            reverse("matching:proposal_detail", args=[proposal.pk]), {"decision": "accept"}
-        ).status_code
-        == 403
+        client.post(reverse("matching:proposal_detail", args=[proposal.pk]), {"decision": "accept"}).status_code == 403
     )
     client.force_login(recipient)
     assert "1" in client.get(reverse("matching:notifications")).content.decode()
@@ -169,17 +162,13 @@ def test_proposal_page_needs_an_organisation_to_send_from(client, dakar):
 
 
 def test_proposal_is_private_to_both_sides(client, lyon, dakar):
-    proposal = services.proposal_send(
-        user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE
-    )
+    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
     client.force_login(make_user())
     assert client.get(reverse("matching:proposal_detail", args=[proposal.pk])).status_code == 404
 
 
 def test_map_points_of_current_offers(client, dakar):
-    services.offer_save(
-        user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"]
-    )
+    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
     body = client.get(reverse("matching:offer_points")).json()
     assert [point["organisation"] for point in body["results"]] == ["Ville de Dakar"]
     assert body["results"][0]["latitude"] == dakar.latitude
@@ -188,9 +177,7 @@ def test_map_points_of_current_offers(client, dakar):
 
 def test_nav_shows_unread_count(client, lyon, dakar):
     services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
-    client.force_login(
-        dakar.memberships.first().user if dakar.memberships.exists() else make_member(dakar)
-    )
+    client.force_login(dakar.memberships.first().user if dakar.memberships.exists() else make_member(dakar))
     page = client.get(reverse("matching:offers")).content.decode()
     assert reverse("matching:notifications") in page
 
@@ -204,11 +191,7 @@ def test_atlas_page_carries_the_offers_and_requests_layer(client):
 
 
 def test_map_points_follow_the_filters(client, lyon, dakar):
-    services.offer_save(
-        user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"]
-    )
-    services.offer_save(
-        user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"]
-    )
+    services.offer_save(user=make_member(dakar), organisation=dakar, title={"fr": "Compostage"}, kinds=["expertise"])
+    services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"])
     body = client.get(reverse("matching:offer_points"), {"country": "FR"}).json()
     assert [point["title"] for point in body["results"]] == ["Accueil"]

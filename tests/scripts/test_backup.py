@@ -52,7 +52,10 @@ def _round_trip(tmp_path: Path, source: dict[str, str], target: dict[str, str]) 
     assert len(manifest["tables"]) >= 40
 
     result = _run(target, str(SCRIPT), "restore", str(backup))
-    assert result.stdout.splitlines()[-1] == f"verify: {len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows, the same as the backup"
+    assert (
+        result.stdout.splitlines()[-1]
+        == f"verify: {len(manifest['tables'])} tables, {sum(manifest['tables'].values())} rows, the same as the backup"
+    )
     assert (Path(target["MEDIA_ROOT"]) / "documents" / "2026" / "report.pdf").read_bytes() == b"%PDF-1.4 a document\n"
     # The source, counted by the same code, matches too: the manifest is the source's counts.
     assert _run(source, str(SCRIPT), "verify", str(backup)).returncode == 0

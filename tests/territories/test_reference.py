@@ -22,7 +22,12 @@ def test_countries_are_the_249_iso_countries_plus_kosovo():
 def test_countries_show_the_names_people_use():
     names = {code: Country.objects.get(code=code).names for code in ("RU", "TW", "LA", "SN")}
 
-    assert names["RU"] == {"en": "Russia", "fr": "Russie", "es": "Rusia", "pt": "Rússia"}  # ISO: "Russie, Fédération de"
+    assert names["RU"] == {
+        "en": "Russia",
+        "fr": "Russie",
+        "es": "Rusia",
+        "pt": "Rússia",
+    }  # ISO: "Russie, Fédération de"
     assert names["TW"]["pt"] == "Taiwan"
     assert names["LA"]["fr"] == "Laos"
     assert names["SN"] == {"en": "Senegal", "fr": "Sénégal", "es": "Senegal", "pt": "Senegal"}  # ISO's, untouched
@@ -39,7 +44,19 @@ def test_codelists_cover_what_the_product_uses():
     assert sectors.count() >= 300
     assert sectors.get(code="14030").names["fr"].startswith("Approvisionnement en eau potable")
     assert sectors.get(code="14030").category == "140"
-    for name in ["SectorCategory", "OrganisationType", "OrganisationRole", "ActivityStatus", "TransactionType", "AidType", "FinanceType", "FlowType", "Currency", "Region", "DocumentCategory"]:
+    for name in [
+        "SectorCategory",
+        "OrganisationType",
+        "OrganisationRole",
+        "ActivityStatus",
+        "TransactionType",
+        "AidType",
+        "FinanceType",
+        "FlowType",
+        "Currency",
+        "Region",
+        "DocumentCategory",
+    ]:
         assert CodelistItem.objects.filter(codelist=name).exists(), name
     assert CodelistItem.objects.filter(codelist="UNSDG-Goals").count() == 17
     assert CodelistItem.objects.filter(codelist="UNSDG-Targets").count() == 169
@@ -65,7 +82,12 @@ def test_locality_slice_has_real_places():
 
 def test_loading_again_changes_nothing():
     before = {d.name: (d.checksum, d.row_count, d.loaded_at) for d in ReferenceDataset.objects.all()}
-    results = [places.load_countries(), places.load_subdivisions(), vocabularies.load_codelists(), vocabularies.load_axes()]
+    results = [
+        places.load_countries(),
+        places.load_subdivisions(),
+        vocabularies.load_codelists(),
+        vocabularies.load_axes(),
+    ]
     assert all(r.skipped for r in results)
     after = {d.name: (d.checksum, d.row_count, d.loaded_at) for d in ReferenceDataset.objects.all()}
     assert after == before

@@ -41,11 +41,28 @@ def test_key_folds_accents_punctuation_and_saint():
 @pytest.mark.parametrize(
     ("country", "code"),
     [
-        ("Ivory Coast", "CI"), ("Côte d'Ivoire", "CI"), ("Turkey", "TR"), ("Türkiye", "TR"), ("Turquie", "TR"),
-        ("Republic of Ireland", "IE"), ("Bosnia and Hercegovina", "BA"), ("Kazakhstah", "KZ"), ("Japa", "JP"),
-        ("Grece", "GR"), ("Allemagne", "DE"), ("Alemanha", "DE"), ("Czech Republic", "CZ"), ("Georgia (country)", "GE"),
-        ("in Italy", "IT"), ("England", "GB"), ("Scotland, United Kingdom", "GB"), ("Réunion, France", "RE"),
-        ("Åland Islands, Finland", "AX"), ("Congo", "CG"), ("DR Congo", "CD"), ("Anhui, China", "CN"),
+        ("Ivory Coast", "CI"),
+        ("Côte d'Ivoire", "CI"),
+        ("Turkey", "TR"),
+        ("Türkiye", "TR"),
+        ("Turquie", "TR"),
+        ("Republic of Ireland", "IE"),
+        ("Bosnia and Hercegovina", "BA"),
+        ("Kazakhstah", "KZ"),
+        ("Japa", "JP"),
+        ("Grece", "GR"),
+        ("Allemagne", "DE"),
+        ("Alemanha", "DE"),
+        ("Czech Republic", "CZ"),
+        ("Georgia (country)", "GE"),
+        ("in Italy", "IT"),
+        ("England", "GB"),
+        ("Scotland, United Kingdom", "GB"),
+        ("Réunion, France", "RE"),
+        ("Åland Islands, Finland", "AX"),
+        ("Congo", "CG"),
+        ("DR Congo", "CD"),
+        ("Anhui, China", "CN"),
     ],
 )
 def test_country_reads_variants_translations_typos_and_regions(index, country, code):
@@ -197,10 +214,14 @@ def test_resolve_hamlet_sharing_a_first_level_region_name_is_the_region():
     molise = Place(3173221, "Molise", "IT", "11", 41.63147, 14.49252, 167)  # GeoNames: a hamlet of 167
     campobasso = Place(3180991, "Campobasso", "IT", "11", 41.55947, 14.66737, 49230)
     index = PlaceIndex(
-        places=[molise, campobasso], alternates={},
-        regions=[Region("IT-67", "Molise", "IT", None, None, "region", True),
-                 Region("IT-CB", "Campobasso", "IT", None, None, "province", False)],
-        countries={"IT": ["Italy"]}, variants=[],
+        places=[molise, campobasso],
+        alternates={},
+        regions=[
+            Region("IT-67", "Molise", "IT", None, None, "region", True),
+            Region("IT-CB", "Campobasso", "IT", None, None, "province", False),
+        ],
+        countries={"IT": ["Italy"]},
+        variants=[],
     )
     with translation.override("en"):
         region = index.resolve("Molise", "Italy")
@@ -263,11 +284,13 @@ def test_resolve_city_still_outweighs_a_namesake_of_unknown_population():
 
 
 def test_resolve_parenthesis_written_to_tell_namesakes_apart_leaves_them_ambiguous(index):
-    # Stolberg (Harz), 1,400 people, or Stolberg (Rheinland), 57,700: "Südharz" says which, the gazetteer cannot read it.
+    # Stolberg (Harz), 1,400 people, or Stolberg (Rheinland), 57,700: "Südharz" says which,
+    # the gazetteer cannot read it.
     result = index.resolve("Stolberg (Südharz)", "Germany")
     assert result.status == AMBIGUOUS
     assert result.reason.startswith(
-        "several places of this name, and the words in parenthesis (Südharz) do not tell which: Stolberg (2826595, 57684)"
+        "several places of this name, and the words in parenthesis (Südharz) do not tell which: Stolberg (2826595, "
+        "57684)"
     )
     assert {p.geonameid for p in result.candidates} == {2826595, 2826594}
     # Without namesakes the words in parenthesis do not matter.
@@ -277,7 +300,9 @@ def test_resolve_parenthesis_written_to_tell_namesakes_apart_leaves_them_ambiguo
 def _belgrade_index():
     belgrade = Place(792680, "Belgrade", "RS", "SE", 44.80401, 20.46513, 1273651)
     mladenovac = Place(787893, "Mladenovac", "RS", "SE", 44.43861, 20.69917, 0)  # 45 km away, in the City of Belgrade
-    return PlaceIndex(places=[belgrade, mladenovac], alternates={}, regions=[], countries={"RS": ["Serbia"]}, variants=[])
+    return PlaceIndex(
+        places=[belgrade, mladenovac], alternates={}, regions=[], countries={"RS": ["Serbia"]}, variants=[]
+    )
 
 
 def test_resolve_ward_whose_name_is_a_town_farther_out_is_ambiguous():
@@ -289,7 +314,8 @@ def test_resolve_ward_whose_name_is_a_town_farther_out_is_ambiguous():
     for result in (dashed, bracketed):
         assert result.status == AMBIGUOUS
         assert result.reason.startswith(
-            "no Mladenovac near Belgrade, but a place of this name lies 45 km away: the city or that place?")
+            "no Mladenovac near Belgrade, but a place of this name lies 45 km away: the city or that place?"
+        )
         assert {p.geonameid for p in result.candidates} == {792680, 787893}
     assert ward.status == RESOLVED
     assert ward.locality.geonameid == 792680
@@ -326,8 +352,13 @@ def test_romanised_key_joins_romanisations_of_one_cyrillic_name():
 def test_resolve_name_romanised_from_cyrillic_another_way():
     pogranichnyy = Place(2017851, "Pogranichnyy", "RU", "59", 44.41041, 131.37847, 11930)
     bychkiv = Place(690040, "Velykyy Bychkiv", "UA", "25", 47.96821, 24.01061, 9255)
-    index = PlaceIndex(places=[pogranichnyy, bychkiv], alternates={}, regions=[],
-                       countries={"RU": ["Russia"], "UA": ["Ukraine"], "ES": ["Spain"]}, variants=[])
+    index = PlaceIndex(
+        places=[pogranichnyy, bychkiv],
+        alternates={},
+        regions=[],
+        countries={"RU": ["Russia"], "UA": ["Ukraine"], "ES": ["Spain"]},
+        variants=[],
+    )
     with translation.override("en"):
         russian = index.resolve("Pogranichny", "Russia")
         ukrainian = index.resolve("Velykyi Bychkiv", "Ukraine")
@@ -346,9 +377,14 @@ def test_resolve_municipality_of_iso_3166_2_rather_than_namesake_villages():
         Place(591078, "Kose", "EE", "01", 59.17889, 25.17306, 0),
     ]
     index = PlaceIndex(
-        places=villages, alternates={}, countries={"EE": ["Estonia"]}, variants=[],
-        regions=[Region("EE-338", "Kose", "EE", None, None, "rural municipality", False),
-                 Region("EE-37", "Harjumaa", "EE", None, None, "county", True)],
+        places=villages,
+        alternates={},
+        countries={"EE": ["Estonia"]},
+        variants=[],
+        regions=[
+            Region("EE-338", "Kose", "EE", None, None, "rural municipality", False),
+            Region("EE-37", "Harjumaa", "EE", None, None, "county", True),
+        ],
     )
     with translation.override("en"):
         result = index.resolve("Kose", "Estonia")
@@ -364,8 +400,11 @@ def test_resolve_place_in_several_overseas_territories_is_ambiguous():
     martinique = Place(3570428, "Le Lamentin", "MQ", "MQ", 14.61341, -60.99964, 40581)
     reunion = Place(935264, "Saint-Denis", "RE", "RE", -20.88231, 55.4504, 154765)
     index = PlaceIndex(
-        places=[guadeloupe, martinique, reunion], alternates={3579023: ["Le Lamentin"]}, regions=[],
-        countries={"FR": ["France"], "GP": ["Guadeloupe"], "MQ": ["Martinique"], "RE": ["Réunion"]}, variants=[],
+        places=[guadeloupe, martinique, reunion],
+        alternates={3579023: ["Le Lamentin"]},
+        regions=[],
+        countries={"FR": ["France"], "GP": ["Guadeloupe"], "MQ": ["Martinique"], "RE": ["Réunion"]},
+        variants=[],
     )
     with translation.override("en"):
         lamentin = index.resolve("Le Lamentin", "France")

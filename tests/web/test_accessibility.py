@@ -34,8 +34,11 @@ EXCLUDED: list[tuple[str, str, str]] = []
 # axe answers "needs review" where it cannot decide. Those are failures too, except these, checked
 # by hand: (rule, CSS selector of the elements, reason).
 REVIEWED: list[tuple[str, str, str]] = [
-    ("label-content-name-mismatch", ".leaflet-control-zoom-in, .leaflet-control-zoom-out",
-     "Leaflet's zoom buttons show the symbols + and −; their names are Leaflet's 'Zoom in' and 'Zoom out'"),
+    (
+        "label-content-name-mismatch",
+        ".leaflet-control-zoom-in, .leaflet-control-zoom-out",
+        "Leaflet's zoom buttons show the symbols + and −; their names are Leaflet's 'Zoom in' and 'Zoom out'",
+    ),
 ]
 # Colour contrast is left out of the "needs review" failures: axe cannot find the background of
 # text over the map, inside the SVG charts or too short to be sure it is text (facet counts, the
@@ -100,23 +103,50 @@ def _data() -> dict:
     dakar = make_organisation("Ville de Dakar", geonameid=2253354)
     editor = make_user("awa")
     Membership.objects.create(user=editor, organisation=lyon, role="admin")
-    partnership = make_partnership(lyon, dakar, start_date=date(2012, 1, 1),
-                                   title={"fr": "Lyon – Dakar", "en": "Lyon – Dakar"})
-    project = make_project(partnership=partnership, lead=lyon, title={"fr": "Eau potable à Dakar",
-                                                                      "en": "Drinking water in Dakar"},
-                           description={"fr": "Raccordement de 4 000 foyers.", "en": "4,000 households connected."})
+    partnership = make_partnership(
+        lyon, dakar, start_date=date(2012, 1, 1), title={"fr": "Lyon – Dakar", "en": "Lyon – Dakar"}
+    )
+    project = make_project(
+        partnership=partnership,
+        lead=lyon,
+        title={"fr": "Eau potable à Dakar", "en": "Drinking water in Dakar"},
+        description={"fr": "Raccordement de 4 000 foyers.", "en": "4,000 households connected."},
+    )
     result = services.result_create(project=project, title={"fr": "Foyers raccordés", "en": "Households connected"})
     indicator = services.indicator_create(result=result, title={"fr": "Nombre de foyers", "en": "Households"})
-    services.indicator_value_set(indicator=indicator, period_start=date(2023, 1, 1), period_end=date(2023, 12, 31),
-                                 territory=dakar, baseline=0, target=4000, actual=2750)
+    services.indicator_value_set(
+        indicator=indicator,
+        period_start=date(2023, 1, 1),
+        period_end=date(2023, 12, 31),
+        territory=dakar,
+        baseline=0,
+        target=4000,
+        actual=2750,
+    )
     draft = make_project(lead=lyon, published=False, title={"fr": "Jardins partagés", "en": "Shared gardens"})
-    offer = matching.offer_save(user=editor, organisation=lyon, title={"fr": "Ingénierie de l'eau", "en": "Water engineering"},
-                                kinds=["expertise"], valid_from=date(2020, 1, 1))
-    request = matching.request_save(user=editor, organisation=lyon,
-                                    title={"fr": "Partenaire pour la gestion des déchets", "en": "Partner for waste management"},
-                                    countries=["SN"], valid_from=date(2020, 1, 1))
-    return {"lyon": lyon, "dakar": dakar, "partnership": partnership, "project": project, "draft": draft,
-            "offer": offer, "request": request}
+    offer = matching.offer_save(
+        user=editor,
+        organisation=lyon,
+        title={"fr": "Ingénierie de l'eau", "en": "Water engineering"},
+        kinds=["expertise"],
+        valid_from=date(2020, 1, 1),
+    )
+    request = matching.request_save(
+        user=editor,
+        organisation=lyon,
+        title={"fr": "Partenaire pour la gestion des déchets", "en": "Partner for waste management"},
+        countries=["SN"],
+        valid_from=date(2020, 1, 1),
+    )
+    return {
+        "lyon": lyon,
+        "dakar": dakar,
+        "partnership": partnership,
+        "project": project,
+        "draft": draft,
+        "offer": offer,
+        "request": request,
+    }
 
 
 def public_pages(data) -> list[tuple[str, str | None]]:
@@ -205,8 +235,14 @@ def test_main_pages_have_no_wcag_violations(live_server, transactional_db, langu
         for violation in violations:
             counts[violation["id"]] = counts.get(violation["id"], 0) + len(violation["nodes"])
     undecided = {where: [item for item in items if item["id"] not in UNDECIDABLE] for where, items in review.items()}
-    report = ("Violations (elements per rule: " + json.dumps(counts, sort_keys=True) + "):\n" + describe(found)
-              + "\n\nNeeds review:\n" + describe(review))
+    report = (
+        "Violations (elements per rule: "
+        + json.dumps(counts, sort_keys=True)
+        + "):\n"
+        + describe(found)
+        + "\n\nNeeds review:\n"
+        + describe(review)
+    )
     assert len(visited) == len(public_pages(data)) + len(editor_pages(data)) + 1
     assert not found, "axe-core found WCAG 2.1 A/AA violations.\n" + report
     assert not any(undecided.values()), "axe-core could not decide; check by hand, fix or list in REVIEWED.\n" + report

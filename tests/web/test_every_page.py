@@ -18,7 +18,9 @@ def _plain_paths(patterns=None, prefix: str = "") -> list[str]:
             paths += _plain_paths(entry.url_patterns, prefix + route)
         elif isinstance(entry, URLPattern) and "<" not in route and "(?P" not in route and not route.startswith("^"):
             path = prefix + route
-            if not path.startswith(SKIPPED_PREFIXES) and not path.endswith((".xml", ".csv", ".json", ".xlsx", ".geojson")):
+            if not path.startswith(SKIPPED_PREFIXES) and not path.endswith(
+                (".xml", ".csv", ".json", ".xlsx", ".geojson")
+            ):
                 paths.append("/" + path)
     return sorted(set(paths))
 

@@ -38,10 +38,20 @@ def test_main_pages_fit_a_phone_screen(live_server, transactional_db):
 
     data = _data()
     project = data["project"]
-    Budget.objects.create(project=project, period_start=date(2023, 1, 1), period_end=date(2023, 12, 31),
-                          value=Decimal("123456789012.50"), currency="XOF")
-    Budget.objects.create(project=project, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31),
-                          value=Decimal("252000.00"), currency="EUR")
+    Budget.objects.create(
+        project=project,
+        period_start=date(2023, 1, 1),
+        period_end=date(2023, 12, 31),
+        value=Decimal("123456789012.50"),
+        currency="XOF",
+    )
+    Budget.objects.create(
+        project=project,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 31),
+        value=Decimal("252000.00"),
+        currency="EUR",
+    )
     widths = {}
     with sync_playwright() as playwright:
         browser = launch(playwright)

@@ -95,7 +95,7 @@ def test_password_reset_link_that_is_invalid_says_so_without_a_form(client):
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<h1>Choose a new password</h1>" in page
     assert "This password reset link is invalid or has expired." in page
-    assert "<form method=\"post\" novalidate>" not in page
+    assert '<form method="post" novalidate>' not in page
 
 
 def test_unknown_address_gets_the_site_page_not_found(client):
@@ -119,5 +119,8 @@ def test_error_pages_need_no_request_context(rf):
     forbidden = defaults.permission_denied(request, PermissionDenied())
     assert forbidden.status_code == 403
     assert 'href="/accounts/login/?next=/somewhere/"' in forbidden.content.decode()
-    for response, title in ((defaults.server_error(request), "Server error"), (defaults.bad_request(request, None), "Bad request")):
+    for response, title in (
+        (defaults.server_error(request), "Server error"),
+        (defaults.bad_request(request, None), "Bad request"),
+    ):
         assert f"<h1>{title}</h1>" in response.content.decode()  # rendered without context (Django's own rule)

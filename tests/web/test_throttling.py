@@ -34,7 +34,9 @@ def test_sign_in_over_the_account_limit_answers_429_with_when_to_try_again(clien
     response = sign_in(client, {"username": "alice", "password": "a-long-passphrase-42"})
     assert response.status_code == 429
     # 3 in 15 minutes: the next fits once they weigh 2 (a third of the next window), 5 to 15 minutes on.
-    minutes = re.search(r"Too many attempts\. For your security, try again in (\d+) minutes\.", response.content.decode())
+    minutes = re.search(
+        r"Too many attempts\. For your security, try again in (\d+) minutes\.", response.content.decode()
+    )
     assert minutes is not None and 5 <= int(minutes[1]) <= 15
     assert "_auth_user_id" not in client.session  # even the right password waits
 
@@ -54,8 +56,10 @@ def test_sign_in_limit_is_per_account_not_per_shared_address(client, settings):
 def test_sign_in_limit_per_address_is_looser_and_not_fooled_by_forwarded_for(client, settings):
     settings.SIGNIN_RATE_ACCOUNT = "100/15min"
     settings.SIGNIN_RATE_ADDRESS = "4/15min"
-    statuses = [sign_in(client, {"username": f"user{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.1.1.{n}").status_code
-                for n in range(5)]
+    statuses = [
+        sign_in(client, {"username": f"user{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.1.1.{n}").status_code
+        for n in range(5)
+    ]
     assert statuses == [200, 200, 200, 200, 429]
     assert sign_in(client, WRONG, address="10.0.0.2").status_code == 200
 
@@ -72,8 +76,9 @@ def test_sign_in_lock_ends_after_a_short_window(settings):
     """Refused attempts are not counted, so an account is free one window after the attack stops."""
     from coopdec.common.throttle import rate_allow
 
-    assert [rate_allow(client="signin:account:alice", rate="2/15min", now=900.0 * 10 + n)[0] is None
-            for n in range(4)] == [True, True, False, False]
+    assert [
+        rate_allow(client="signin:account:alice", rate="2/15min", now=900.0 * 10 + n)[0] is None for n in range(4)
+    ] == [True, True, False, False]
     assert rate_allow(client="signin:account:alice", rate="2/15min", now=900.0 * 12 + 1)[0] is None
 
 
@@ -81,13 +86,15 @@ def test_password_reset_mails_are_limited_per_address_asked_for(client, settings
     settings.PASSWORD_RESET_RATE_ACCOUNT = "2/hour"
     factories.make_user("alice")
     with django_capture_on_commit_callbacks(execute=True):  # the mail is queued on commit
-        statuses = [client.post("/accounts/password_reset/", {"email": "alice@example.org"}).status_code
-                    for _n in range(3)]
+        statuses = [
+            client.post("/accounts/password_reset/", {"email": "alice@example.org"}).status_code for _n in range(3)
+        ]
     assert statuses == [302, 302, 429]
     assert len(mail.outbox) == 2
     # An address without an account counts the same (the limit tells nothing about accounts).
-    assert [client.post("/accounts/password_reset/", {"email": "nobody@example.org"}).status_code
-            for _n in range(3)] == [302, 302, 429]
+    assert [
+        client.post("/accounts/password_reset/", {"email": "nobody@example.org"}).status_code for _n in range(3)
+    ] == [302, 302, 429]
 
 
 def test_password_reset_refusal_says_when_to_try_again_in_french(client, settings):
@@ -104,7 +111,9 @@ def test_invitations_are_limited_per_inviting_user(client, settings, django_capt
     client.force_login(factories.make_member(organisation))
     url = f"/organisations/{organisation.pk}/members/"
     with django_capture_on_commit_callbacks(execute=True):
-        statuses = [client.post(url, {"email": f"person{n}@example.org", "role": "editor"}).status_code for n in range(3)]
+        statuses = [
+            client.post(url, {"email": f"person{n}@example.org", "role": "editor"}).status_code for n in range(3)
+        ]
     assert statuses == [302, 302, 429]
     assert organisation.invitations.count() == 2
     assert len(mail.outbox) == 2

@@ -28,7 +28,9 @@ def test_french_catalogue_is_complete():
     assert missing == [], f"{len(missing)} strings have no French translation, e.g. {missing[:10]}"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="xgettext (Debian package gettext) is needed to re-extract strings")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="xgettext (Debian package gettext) is needed to re-extract strings"
+)
 def test_catalogues_cover_every_string_in_the_code(tmp_path):
     copy = tmp_path / "coopdec"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "vendor", "*.mo"))
@@ -41,7 +43,9 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    extracted = {entry.msgid for entry in polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po")) if not entry.obsolete}
+    extracted = {
+        entry.msgid for entry in polib.pofile(str(copy / "locale/fr/LC_MESSAGES/django.po")) if not entry.obsolete
+    }
     committed = polib.pofile(str(CATALOGUE).format(lang="fr"))
     known = {entry.msgid for entry in committed if entry.translated() and "fuzzy" not in entry.flags}
     missing = sorted(extracted - known)

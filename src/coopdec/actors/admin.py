@@ -13,7 +13,6 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [*(BaseUserAdmin.fieldsets or ()), (_("Platform"), {"fields": ["is_coordinator"]})]
 
 
-
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0

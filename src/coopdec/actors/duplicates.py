@@ -27,8 +27,19 @@ from .selectors import forget_roles
 SIMILAR_NAMES = 0.85
 SIMILAR_NAMES_SAME_PLACE = 0.6
 # Fields copied from the dropped record when the kept one leaves them empty.
-FILLED_FIELDS = ("acronym", "website", "iati_identifier", "description", "languages", "logo", "locality",
-                 "subdivision", "latitude", "longitude", "population")
+FILLED_FIELDS = (
+    "acronym",
+    "website",
+    "iati_identifier",
+    "description",
+    "languages",
+    "logo",
+    "locality",
+    "subdivision",
+    "latitude",
+    "longitude",
+    "population",
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,11 @@ def _pair(a: Organisation, b: Organisation, score: float, reason: str) -> Duplic
 
 def find_duplicates(queryset=None) -> list[DuplicatePair]:
     """Probable duplicate organisations, the most certain first."""
-    organisations = list((queryset if queryset is not None else Organisation.objects.all()).only(
-        "id", "name", "name_folded", "kind", "country_id", "locality_id", "subdivision_id"))
+    organisations = list(
+        (queryset if queryset is not None else Organisation.objects.all()).only(
+            "id", "name", "name_folded", "kind", "country_id", "locality_id", "subdivision_id"
+        )
+    )
     pairs: dict[tuple[int, int], DuplicatePair] = {}
 
     def add(pair: DuplicatePair) -> None:
@@ -75,7 +89,7 @@ def find_duplicates(queryset=None) -> list[DuplicatePair]:
             by_kind[(organisation.country_id, organisation.kind)].append(organisation)
     for group in by_place.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 score = name_similarity(a.name_folded, b.name_folded)
                 both_local = a.kind in LOCAL_GOVERNMENT_KINDS and b.kind in LOCAL_GOVERNMENT_KINDS
                 if both_local and a.kind == b.kind:
@@ -88,7 +102,7 @@ def find_duplicates(queryset=None) -> list[DuplicatePair]:
         group.sort(key=lambda o: o.name_folded)
         for i, a in enumerate(group):
             # Names sorted: similar names sit close together; compare with the next few only.
-            for b in group[i + 1:i + 25]:
+            for b in group[i + 1 : i + 25]:
                 score = name_similarity(a.name_folded, b.name_folded)
                 if score >= SIMILAR_NAMES:
                     add(_pair(a, b, score, _("same country and kind, nearly identical names")))
@@ -121,7 +135,10 @@ def organisations_merge(*, keep: Organisation, drop: Organisation, user=None) ->
     keep = Organisation.objects.select_for_update().get(pk=keep.pk)
     drop = Organisation.objects.select_for_update().get(pk=drop.pk)
     reason = _("merged organisation #%(drop)s (%(name)s) into #%(keep)s") % {
-        "drop": drop.pk, "name": drop.name, "keep": keep.pk}
+        "drop": drop.pk,
+        "name": drop.name,
+        "keep": keep.pk,
+    }
     moved: dict[str, int] = {}
     versions.keep(keep)  # its latest version learns the contacts it had before the dropped one's join them
     for model, field in _organisation_links():

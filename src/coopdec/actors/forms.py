@@ -58,8 +58,11 @@ class I18nField(forms.MultiValueField):
         super().__init__(fields, widget=I18nWidget(textarea=textarea), require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
-        return {code: text.strip() for code, text in zip(settings.CONTENT_LANGUAGES, data_list or [], strict=False)
-                if text and text.strip()}
+        return {
+            code: text.strip()
+            for code, text in zip(settings.CONTENT_LANGUAGES, data_list or [], strict=False)
+            if text and text.strip()
+        }
 
     def clean(self, value):
         result = super().clean(value)
@@ -77,7 +80,9 @@ class PickerWidget(forms.Widget):
         super().__init__(attrs)
         self.search_url = search_url
         self.multiple = multiple
-        self.choices_for: Callable[[Any], list[tuple[Any, str]]] | None = None  # set by the field: value(s) -> [(id, label)]
+        self.choices_for: Callable[[Any], list[tuple[Any, str]]] | None = (
+            None  # set by the field: value(s) -> [(id, label)]
+        )
         self.search: Callable[[str], list[tuple[Any, str]]] | None = None  # set by the field: text -> [(id, label)]
         self.query = ""
 
@@ -98,10 +103,16 @@ class PickerWidget(forms.Widget):
         candidates = []
         if self.query and self.search:
             candidates = [(pk, label) for pk, label in self.search(self.query) if str(pk) not in selected_ids]
-        context["widget"].update({
-            "search_url": str(self.search_url), "multiple": self.multiple, "selected": selected,
-            "candidates": candidates, "query": self.query, "input_type": "checkbox" if self.multiple else "radio",
-        })
+        context["widget"].update(
+            {
+                "search_url": str(self.search_url),
+                "multiple": self.multiple,
+                "selected": selected,
+                "candidates": candidates,
+                "query": self.query,
+                "input_type": "checkbox" if self.multiple else "radio",
+            }
+        )
         return context
 
 
@@ -113,10 +124,12 @@ class PickerChoiceMixin(forms.Field):
     """A picker whose search box holds text but whose choice is empty: offer the candidates, write nothing."""
 
     widget: PickerWidget
+
     def clean(self, value):
         if value in self.empty_values and self.widget.query:
-            raise ValidationError(_("Choose one of the places or organisations suggested below “%(text)s”.") % {
-                "text": self.widget.query})
+            raise ValidationError(
+                _("Choose one of the places or organisations suggested below “%(text)s”.") % {"text": self.widget.query}
+            )
         return super().clean(value)
 
 
@@ -125,8 +138,9 @@ class PlaceField(PickerChoiceMixin, forms.ModelChoiceField):
 
     def __init__(self, **kwargs):
         widget = PickerWidget(search_url=reverse_lazy("actors:place_search"))
-        widget.choices_for = lambda ids: [(loc.pk, place_label(loc)) for loc in
-                                          Locality.objects.select_related("country").filter(pk__in=ids)]
+        widget.choices_for = lambda ids: [
+            (loc.pk, place_label(loc)) for loc in Locality.objects.select_related("country").filter(pk__in=ids)
+        ]
         widget.search = lambda text: [(loc.pk, place_label(loc)) for loc in search_localities(text)]
         kwargs.setdefault("error_messages", {"invalid_choice": _("Choose a place from the suggestions.")})
         super().__init__(queryset=Locality.objects.all(), widget=widget, **kwargs)
@@ -135,10 +149,13 @@ class PlaceField(PickerChoiceMixin, forms.ModelChoiceField):
 def _organisation_picker(field, queryset, *, multiple: bool) -> PickerWidget:
     """The search box over ``queryset`` (the organisations the user may see) for an organisation field."""
     widget = PickerWidget(search_url=reverse_lazy("actors:organisation_search"), multiple=multiple)
-    widget.choices_for = lambda ids: [(org.pk, org_label(org)) for org in
-                                      Organisation.objects.select_related("country").filter(pk__in=ids)]
+    widget.choices_for = lambda ids: [
+        (org.pk, org_label(org)) for org in Organisation.objects.select_related("country").filter(pk__in=ids)
+    ]
     field._visible = queryset
-    widget.search = lambda text: [(org.pk, org_label(org)) for org in search_organisations(text, queryset=field._visible)]
+    widget.search = lambda text: [
+        (org.pk, org_label(org)) for org in search_organisations(text, queryset=field._visible)
+    ]
     return widget
 
 
@@ -165,21 +182,40 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=255)
     acronym = forms.CharField(label=_("Acronym"), max_length=40, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    locality = PlaceField(label=_("Place (municipality)"), required=False, help_text=_(
-        "Local governments: type the name of the town; its country, coordinates and population are taken from it."))
-    subdivision = forms.CharField(label=_("Subdivision code (ISO 3166-2)"), max_length=10, required=False, help_text=_(
-        "Regions, departments, provinces: for example FR-IDF, SN-DK, DE-BW, BR-MG."))
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False, help_text=_(
-        "Other organisations: the country of their seat."))
+    locality = PlaceField(
+        label=_("Place (municipality)"),
+        required=False,
+        help_text=_(
+            "Local governments: type the name of the town; its country, coordinates and population are taken from it."
+        ),
+    )
+    subdivision = forms.CharField(
+        label=_("Subdivision code (ISO 3166-2)"),
+        max_length=10,
+        required=False,
+        help_text=_("Regions, departments, provinces: for example FR-IDF, SN-DK, DE-BW, BR-MG."),
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        help_text=_("Other organisations: the country of their seat."),
+    )
     latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
     population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
     description = I18nField(label=_("Description"), textarea=True, required=False)
     iati_identifier = forms.CharField(label=_("IATI organisation identifier"), max_length=150, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    languages = forms.CharField(label=_("Working languages"), max_length=100, required=False,
-                                help_text=_("ISO 639-1 codes separated by commas, for example fr, en, wo."))
-    logo = forms.ImageField(label=_("Logo"), required=False, help_text=_("PNG, JPEG or WebP image; SVG is not accepted."))
+    languages = forms.CharField(
+        label=_("Working languages"),
+        max_length=100,
+        required=False,
+        help_text=_("ISO 639-1 codes separated by commas, for example fr, en, wo."),
+    )
+    logo = forms.ImageField(
+        label=_("Logo"), required=False, help_text=_("PNG, JPEG or WebP image; SVG is not accepted.")
+    )
 
     def clean_subdivision(self):
         code = self.cleaned_data["subdivision"].strip().upper()
@@ -194,27 +230,41 @@ class OrganisationForm(forms.Form):
         codes = [code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip()]
         wrong = [code for code in codes if len(code) != 2 or not code.isalpha()]
         if wrong:
-            raise ValidationError(_("Use two-letter language codes (ISO 639-1): %(codes)s.") % {"codes": ", ".join(wrong)})
+            raise ValidationError(
+                _("Use two-letter language codes (ISO 639-1): %(codes)s.") % {"codes": ", ".join(wrong)}
+            )
         return codes
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "size") and logo.size > settings.MAX_UPLOAD_SIZE:
-            raise ValidationError(_("The image is too large; the limit is %(limit)s MB.") % {
-                "limit": settings.MAX_UPLOAD_SIZE // 1048576})
-        if logo and getattr(logo, "image", None) is not None and logo.image.format not in {"PNG", "JPEG", "WEBP", "GIF"}:
+            raise ValidationError(
+                _("The image is too large; the limit is %(limit)s MB.") % {"limit": settings.MAX_UPLOAD_SIZE // 1048576}
+            )
+        if (
+            logo
+            and getattr(logo, "image", None) is not None
+            and logo.image.format not in {"PNG", "JPEG", "WEBP", "GIF"}
+        ):
             raise ValidationError(_("Use a PNG, JPEG, GIF or WebP image."))
         return logo
 
     @classmethod
     def initial_for(cls, organisation: Organisation) -> dict:
         return {
-            "name": organisation.name, "acronym": organisation.acronym, "kind": organisation.kind,
-            "locality": organisation.locality_id, "subdivision": organisation.subdivision_id or "",
-            "country": organisation.country_id, "latitude": organisation.latitude,
-            "longitude": organisation.longitude, "population": organisation.population,
-            "description": organisation.description, "iati_identifier": organisation.iati_identifier,
-            "website": organisation.website, "languages": ", ".join(organisation.languages or []),
+            "name": organisation.name,
+            "acronym": organisation.acronym,
+            "kind": organisation.kind,
+            "locality": organisation.locality_id,
+            "subdivision": organisation.subdivision_id or "",
+            "country": organisation.country_id,
+            "latitude": organisation.latitude,
+            "longitude": organisation.longitude,
+            "population": organisation.population,
+            "description": organisation.description,
+            "iati_identifier": organisation.iati_identifier,
+            "website": organisation.website,
+            "languages": ", ".join(organisation.languages or []),
         }
 
     def service_fields(self) -> dict:
@@ -267,21 +317,33 @@ class SignUpForm(UserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"]
         if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("An account already uses this address: sign in with it, then open the invitation "
-                                    "link again."))
+            raise ValidationError(
+                _("An account already uses this address: sign in with it, then open the invitation link again.")
+            )
         return email
 
 
 class AccessRequestForm(forms.Form):
     """Ask to become an editor of one's organisation: found by name among the published ones."""
 
-    organisation = OrganisationField(label=_("Your organisation"), queryset=Organisation.objects.none(), help_text=_(
-        "Type the name of your local government (or organisation), then choose it below."))
+    organisation = OrganisationField(
+        label=_("Your organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("Type the name of your local government (or organisation), then choose it below."),
+    )
     name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("Your official e-mail address"), help_text=_(
-        "Your address at the organisation: we send a link to it, and the request is sent only once you have opened it."))
-    function = forms.CharField(label=_("Your role or function"), max_length=200, help_text=_(
-        "For example: head of international relations, elected official in charge of cooperation."))
+    email = forms.EmailField(
+        label=_("Your official e-mail address"),
+        help_text=_(
+            "Your address at the organisation: we send a link to it, and the request is sent only once you have "
+            "opened it."
+        ),
+    )
+    function = forms.CharField(
+        label=_("Your role or function"),
+        max_length=200,
+        help_text=_("For example: head of international relations, elected official in charge of cooperation."),
+    )
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
@@ -293,5 +355,9 @@ class AccessRequestForm(forms.Form):
 
 
 class AccessRequestAnswerForm(forms.Form):
-    reason = forms.CharField(label=_("Reason of the refusal (sent to the requester)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason of the refusal (sent to the requester)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -49,8 +49,12 @@ class CountryCoordinator(models.Model):
     the yearly aid declaration campaign of France).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinated_countries", verbose_name=_("user"))
-    country = models.ForeignKey("territories.Country", on_delete=models.CASCADE, related_name="coordinators", verbose_name=_("country"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinated_countries", verbose_name=_("user")
+    )
+    country = models.ForeignKey(
+        "territories.Country", on_delete=models.CASCADE, related_name="coordinators", verbose_name=_("country")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -103,15 +107,25 @@ class Organisation(RecordMixin):
     name_folded = models.CharField(max_length=255, db_index=True, editable=False)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True, validators=[validate_line])
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
-    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
     # Canonical place of a local government: a GeoNames locality or an ISO 3166-2 subdivision.
     locality = models.ForeignKey(
-        "territories.Locality", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="organisations", verbose_name=_("locality"),
+        "territories.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("locality"),
     )
     subdivision = models.ForeignKey(
-        "territories.Subdivision", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="organisations", verbose_name=_("subdivision"),
+        "territories.Subdivision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("subdivision"),
     )
     # Derived from the place for local governments, entered for the others.
     country = models.ForeignKey(
@@ -121,7 +135,9 @@ class Organisation(RecordMixin):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     iati_identifier = models.CharField(
-        _("IATI organisation identifier"), max_length=150, blank=True,
+        _("IATI organisation identifier"),
+        max_length=150,
+        blank=True,
         help_text=_("For example FR-RNA-W123456789 or XM-DAC-47066."),
     )
     website = models.URLField(_("website"), blank=True)
@@ -136,7 +152,11 @@ class Organisation(RecordMixin):
     # A partner proposed from a partnership form (``services.organisation_propose``): a draft that
     # nobody administers until a coordinator reviews it or someone claims it (an access request).
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
@@ -187,7 +207,9 @@ class ContactKind(models.TextChoices):
 class Contact(models.Model):
     """A person to reach at an organisation: visible to signed-in users only."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices, default=ContactKind.STAFF)
     name = models.CharField(_("name"), max_length=200, validators=[validate_line])
     function = models.CharField(_("function"), max_length=200, blank=True, validators=[validate_line])
@@ -212,8 +234,12 @@ class MembershipRole(models.TextChoices):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.EDITOR)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -227,7 +253,9 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("organisation")
+    )
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.EDITOR)
     token = models.CharField(max_length=64, unique=True, editable=False)
@@ -235,7 +263,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("invitation")
@@ -263,21 +293,39 @@ class AccessRequest(models.Model):
     and the platform coordinators (``selectors.access_request_answerers``).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="access_requests",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="access_requests", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=200, validators=[validate_line])
     email = models.EmailField(_("official e-mail"))
     function = models.CharField(_("role or function"), max_length=200, validators=[validate_line])
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="access_requests", verbose_name=_("account that asked"))
-    status = models.CharField(_("status"), max_length=12, choices=AccessRequestStatus.choices,
-                              default=AccessRequestStatus.UNCONFIRMED, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_requests",
+        verbose_name=_("account that asked"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=AccessRequestStatus.choices,
+        default=AccessRequestStatus.UNCONFIRMED,
+        db_index=True,
+    )
     client_address = models.GenericIPAddressField(_("sent from"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("address confirmed at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("answered by"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     reason = models.TextField(_("reason of the refusal"), blank=True)
     history = HistoricalRecords(excluded_fields=["client_address"])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
@@ -288,8 +336,11 @@ class AccessRequest(models.Model):
         verbose_name_plural = _("access requests")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "email"], condition=Q(status__in=["unconfirmed", "pending"]),
-                                    name="access_request_one_open"),
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(status__in=["unconfirmed", "pending"]),
+                name="access_request_one_open",
+            ),
         ]
 
     def __str__(self):

@@ -38,11 +38,13 @@ form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 def guarded(view):
     """Turn ``check``'s sign-in request into a redirect to the sign-in page."""
+
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _LoginRequired:
             return redirect_to_login(request.get_full_path())
+
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
@@ -57,20 +59,29 @@ def viewable_or_404(request, permission: str, record):
 
 # Reasons the services record with a version (stored as codes, shown in the reader's language).
 REASONS = {
-    "confirmed": gettext_lazy("confirmed still accurate"), "published": gettext_lazy("published"), "unpublished": gettext_lazy("back to draft"),
-    "party added": gettext_lazy("party added"), "party removed": gettext_lazy("party removed"),
+    "confirmed": gettext_lazy("confirmed still accurate"),
+    "published": gettext_lazy("published"),
+    "unpublished": gettext_lazy("back to draft"),
+    "party added": gettext_lazy("party added"),
+    "party removed": gettext_lazy("party removed"),
     "party changed": gettext_lazy("party's role or joining date changed"),
-    "contribution added": gettext_lazy("contribution added"), "contribution removed": gettext_lazy("contribution removed"),
-    "result added": gettext_lazy("expected result added"), "result changed": gettext_lazy("expected result changed"),
-    "result removed": gettext_lazy("expected result removed"), "indicator added": gettext_lazy("indicator added"),
-    "indicator changed": gettext_lazy("indicator changed"), "indicator removed": gettext_lazy("indicator removed"),
+    "contribution added": gettext_lazy("contribution added"),
+    "contribution removed": gettext_lazy("contribution removed"),
+    "result added": gettext_lazy("expected result added"),
+    "result changed": gettext_lazy("expected result changed"),
+    "result removed": gettext_lazy("expected result removed"),
+    "indicator added": gettext_lazy("indicator added"),
+    "indicator changed": gettext_lazy("indicator changed"),
+    "indicator removed": gettext_lazy("indicator removed"),
     "indicator value": gettext_lazy("indicator values recorded"),
-    "indicator value removed": gettext_lazy("indicator values removed"), "document added": gettext_lazy("document added"),
+    "indicator value removed": gettext_lazy("indicator values removed"),
+    "document added": gettext_lazy("document added"),
     "document removed": gettext_lazy("document removed"),
     "participant added": gettext_lazy("participating organisation added"),
     "participant changed": gettext_lazy("participating organisation changed"),
     "participant removed": gettext_lazy("participating organisation removed"),
-    "contact added": gettext_lazy("contact added"), "contact removed": gettext_lazy("contact removed"),
+    "contact added": gettext_lazy("contact added"),
+    "contact removed": gettext_lazy("contact removed"),
 }
 
 
@@ -99,29 +110,45 @@ def _history_entries(record) -> list[dict]:
             delta = version.diff_against(previous, excluded_fields=["updated_at", "created_at"])
             for change in delta.changes:
                 field = record._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": versions.display_value(field, change.old),
-                                "new": versions.display_value(field, change.new)})
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": versions.display_value(field, change.old),
+                        "new": versions.display_value(field, change.new),
+                    }
+                )
             for relation, old, new in versions.changes(relations[index + 1], relations[index], type(record)):
                 changes.append({"field": relation.label, **versions.describe_change(relation, old, new)})
-        entries.append({"version": version, "changes": changes, "is_current": index == 0,
-                        "reason": reason_label(version.history_change_reason),
-                        # A version that only touched the record (a confirmation, a contribution added...)
-                        # has nothing of its own to restore.
-                        "restorable": index > 0 and version.history_type != "-"
-                        and (bool(changes) or version.history_type == "+"),
-                        "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[version.history_type]})
+        entries.append(
+            {
+                "version": version,
+                "changes": changes,
+                "is_current": index == 0,
+                "reason": reason_label(version.history_change_reason),
+                # A version that only touched the record (a confirmation, a contribution added...)
+                # has nothing of its own to restore.
+                "restorable": index > 0
+                and version.history_type != "-"
+                and (bool(changes) or version.history_type == "+"),
+                "kind": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[version.history_type],
+            }
+        )
     return entries
 
 
-def history(request, record, *, permission: str, change_permission: str, restore_url_name: str,
-            template_context: dict):
+def history(request, record, *, permission: str, change_permission: str, restore_url_name: str, template_context: dict):
     check(request, permission, record)
     entries = history_entries(record)
     for entry in entries:
         entry["restore_url"] = reverse(restore_url_name, args=[record.pk, entry["version"].history_id])
-    context = {"record": record, "entries": entries, "not_kept": versions.not_kept(type(record)),
-               "relations": ", ".join(str(relation.label) for relation in versions.relations_of(type(record))),
-               "can_restore": request.user.has_perm(change_permission, record), **template_context}
+    context = {
+        "record": record,
+        "entries": entries,
+        "not_kept": versions.not_kept(type(record)),
+        "relations": ", ".join(str(relation.label) for relation in versions.relations_of(type(record))),
+        "can_restore": request.user.has_perm(change_permission, record),
+        **template_context,
+    }
     return render(request, "actors/history.html", context)
 
 
@@ -130,13 +157,19 @@ def restore(request, record, history_id: int, *, permission: str):
     check(request, permission, record)
     try:
         plan = versions.restore_plan(record, history_id)
-        refused = [relation for relation in plan.changing
-                   if relation.permission and not request.user.has_perm(relation.permission, record)]
+        refused = [
+            relation
+            for relation in plan.changing
+            if relation.permission and not request.user.has_perm(relation.permission, record)
+        ]
         if refused:
-            raise ValidationError(_(
-                "Restoring this version would also change: %(relations)s, which you may not change. Ask someone "
-                "who may change them, or a coordinator, to restore it."
-            ) % {"relations": ", ".join(str(relation.label).lower() for relation in refused)})
+            raise ValidationError(
+                _(
+                    "Restoring this version would also change: %(relations)s, which you may not change. Ask someone "
+                    "who may change them, or a coordinator, to restore it."
+                )
+                % {"relations": ", ".join(str(relation.label).lower() for relation in refused)}
+            )
         services.record_restore(record=record, history_id=history_id, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -146,10 +179,14 @@ def restore(request, record, history_id: int, *, permission: str):
         if plan.recorded:
             messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
         else:
-            messages.success(request, _(
-                "The fields of the earlier version were restored as a new version; nothing was erased. That version "
-                "did not record its relations (parties, sectors, places...), so they were left as they are."
-            ))
+            messages.success(
+                request,
+                _(
+                    "The fields of the earlier version were restored as a new version; nothing was erased. That "
+                    "version "
+                    "did not record its relations (parties, sectors, places...), so they were left as they are."
+                ),
+            )
     return redirect(record.get_absolute_url())
 
 
@@ -164,7 +201,10 @@ def publish(request, record, *, permission: str):
     check(request, permission, record)
     published = request.POST.get("publish") != "0"
     services.record_publish(record=record, user=request.user, published=published)
-    messages.success(request, _("The record is now public.") if published else _("The record is now a draft, visible to its parties only."))
+    messages.success(
+        request,
+        _("The record is now public.") if published else _("The record is now a draft, visible to its parties only."),
+    )
     return redirect(record.get_absolute_url())
 
 
@@ -230,8 +270,14 @@ class RecordViews:
     def views(self) -> dict:
         def delete_view(request, pk: int):
             record = self.get(request, pk)
-            return delete(request, record, permission=self.perm("delete"), delete_service=self.delete_service,
-                          success_url=self.success_url(record), template_context={"title": self.title(record)})
+            return delete(
+                request,
+                record,
+                permission=self.perm("delete"),
+                delete_service=self.delete_service,
+                success_url=self.success_url(record),
+                template_context={"title": self.title(record)},
+            )
 
         def confirm_view(request, pk: int):
             return confirm(request, self.get(request, pk), permission=self.perm("confirm"))
@@ -241,9 +287,14 @@ class RecordViews:
 
         def history_view(request, pk: int):
             record = self.get(request, pk)
-            return history(request, record, permission=f"{self.app}.view_{self.model}_history",
-                           change_permission=self.perm("change"), restore_url_name=f"{self.app}:{self.model}_restore",
-                           template_context={"title": self.title(record)})
+            return history(
+                request,
+                record,
+                permission=f"{self.app}.view_{self.model}_history",
+                change_permission=self.perm("change"),
+                restore_url_name=f"{self.app}:{self.model}_restore",
+                template_context={"title": self.title(record)},
+            )
 
         def restore_view(request, pk: int, history_id: int):
             return restore(request, self.get(request, pk), history_id, permission=self.perm("change"))
@@ -261,15 +312,23 @@ def record_urls(path_prefix: str, model: str, views: dict) -> list:
     """The URL patterns of ``RecordViews.views()``: ``<path_prefix><pk>/delete/`` named ``<model>_delete``..."""
     from django.urls import path
 
-    routes = {"delete": "delete/", "confirm": "confirm/", "publish": "publish/", "history": "history/",
-              "restore": "history/<int:history_id>/restore/"}
-    return [path(f"{path_prefix}<int:pk>/{route}", views[action], name=f"{model}_{action}")
-            for action, route in routes.items()]
+    routes = {
+        "delete": "delete/",
+        "confirm": "confirm/",
+        "publish": "publish/",
+        "history": "history/",
+        "restore": "history/<int:history_id>/restore/",
+    }
+    return [
+        path(f"{path_prefix}<int:pk>/{route}", views[action], name=f"{model}_{action}")
+        for action, route in routes.items()
+    ]
 
 
 def _safe_next(request) -> bool:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                            require_https=request.is_secure())
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )

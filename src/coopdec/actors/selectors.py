@@ -41,7 +41,9 @@ _CACHE_ATTRIBUTE = "_coopdec_roles"
 
 
 def is_coordinator(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_coordinator or user.is_superuser))
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and (user.is_coordinator or user.is_superuser)
+    )
 
 
 def coordinated_country_codes(user) -> frozenset[str]:
@@ -180,12 +182,17 @@ def search_organisations(text: str, *, queryset=None, limit: int = 10):
         return []
     queryset = queryset if queryset is not None else Organisation.objects.all()
     low, high = _prefix_range(folded)
-    starts = list(queryset.filter(name_folded__gte=low, name_folded__lt=high).select_related("country")
-                  .order_by("name")[:limit])
+    starts = list(
+        queryset.filter(name_folded__gte=low, name_folded__lt=high).select_related("country").order_by("name")[:limit]
+    )
     if len(starts) < limit:
         seen = [org.pk for org in starts]
-        starts += list(queryset.filter(Q(name_folded__contains=folded) | Q(acronym__iexact=text.strip()))
-                       .exclude(pk__in=seen).select_related("country").order_by("name")[: limit - len(starts)])
+        starts += list(
+            queryset.filter(Q(name_folded__contains=folded) | Q(acronym__iexact=text.strip()))
+            .exclude(pk__in=seen)
+            .select_related("country")
+            .order_by("name")[: limit - len(starts)]
+        )
     return starts
 
 
@@ -210,8 +217,9 @@ def access_request_answerers(organisation: Organisation) -> tuple[str, list]:
     from django.contrib.auth import get_user_model
 
     active = get_user_model().objects.filter(is_active=True)
-    admins = list(active.filter(memberships__organisation=organisation, memberships__role=MembershipRole.ADMIN)
-                  .order_by("pk"))
+    admins = list(
+        active.filter(memberships__organisation=organisation, memberships__role=MembershipRole.ADMIN).order_by("pk")
+    )
     if admins:
         return "admins", admins
     coordinators = active.filter(Q(coordinated_countries__country_id=organisation.country_id) | Q(is_coordinator=True))
@@ -221,14 +229,17 @@ def access_request_answerers(organisation: Organisation) -> tuple[str, list]:
 def can_answer_access_request(user, access_request: AccessRequest) -> bool:
     """Platform coordinators, the coordinators of the organisation's country, its administrators."""
     organisation = access_request.organisation
-    return (coordinates_country(user, organisation.country_id)
-            or roles_of(user).get(organisation.pk) == MembershipRole.ADMIN)
+    return (
+        coordinates_country(user, organisation.country_id)
+        or roles_of(user).get(organisation.pk) == MembershipRole.ADMIN
+    )
 
 
 def access_requests_to_answer(user, *, organisation: Organisation | None = None) -> QuerySet[AccessRequest]:
     """The confirmed requests awaiting an answer that ``user`` may answer, oldest first."""
     queryset = AccessRequest.objects.filter(status=AccessRequestStatus.PENDING).select_related(
-        "organisation", "organisation__country")
+        "organisation", "organisation__country"
+    )
     if organisation is not None:
         queryset = queryset.filter(organisation=organisation)
     if not is_coordinator(user):

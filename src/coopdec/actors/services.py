@@ -46,9 +46,26 @@ INVITATION_VALIDITY = timedelta(days=14)
 INVITATION_SALT = "coopdec.actors.invitation"
 
 ORGANISATION_FIELDS = {
-    "name", "acronym", "kind", "description", "locality", "subdivision", "country", "latitude", "longitude",
-    "population", "iati_identifier", "website", "languages", "logo", "publication_status", "is_demo", "source",
-    "source_ref", "resolution_confidence", "resolution_reason",
+    "name",
+    "acronym",
+    "kind",
+    "description",
+    "locality",
+    "subdivision",
+    "country",
+    "latitude",
+    "longitude",
+    "population",
+    "iati_identifier",
+    "website",
+    "languages",
+    "logo",
+    "publication_status",
+    "is_demo",
+    "source",
+    "source_ref",
+    "resolution_confidence",
+    "resolution_reason",
 }
 
 
@@ -120,8 +137,12 @@ def local_government_at(*, kind: str, locality_id=None, subdivision_id=None, exc
 
 def _refuse_second_identity(organisation: Organisation, errors: dict) -> None:
     """One record per local government: a place holds one municipality, one region... (imports find it)."""
-    holder = local_government_at(kind=organisation.kind, locality_id=organisation.locality_id,
-                                 subdivision_id=organisation.subdivision_id, excluding=organisation.pk)
+    holder = local_government_at(
+        kind=organisation.kind,
+        locality_id=organisation.locality_id,
+        subdivision_id=organisation.subdivision_id,
+        excluding=organisation.pk,
+    )
     if holder is None:
         return
     field = "locality" if organisation.locality_id else "subdivision"
@@ -158,8 +179,9 @@ def _set_fields(organisation: Organisation, fields: dict) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, user=None, name: str, kind: str, make_admin: bool = True, proposed: bool = False,
-                        **fields) -> Organisation:
+def organisation_create(
+    *, user=None, name: str, kind: str, make_admin: bool = True, proposed: bool = False, **fields
+) -> Organisation:
     """Create an organisation; its creator becomes its first administrator (not of a ``proposed`` one)."""
     author = user if user is not None and user.is_authenticated else None
     organisation = Organisation(kind=kind, created_by=author)
@@ -189,9 +211,12 @@ def organisation_propose(*, user, name: str, kind: str, country=None, locality=N
     if country is not None or locality is not None:
         same = same.filter(country_id=locality.country_id if locality is not None else getattr(country, "pk", country))
     if same.exists():
-        raise ValidationError({"name": _(
-            "%(name)s is already registered: type its name in the partner search and choose it."
-        ) % {"name": name.strip()}})
+        raise ValidationError(
+            {
+                "name": _("%(name)s is already registered: type its name in the partner search and choose it.")
+                % {"name": name.strip()}
+            }
+        )
     return organisation_create(user=user, name=name, kind=kind, proposed=True, **fields)
 
 
@@ -204,7 +229,8 @@ def organisation_update(*, organisation: Organisation, user=None, version: str |
     _set_fields(organisation, fields)
     _apply_place(organisation)
     _validate_organisation(
-        organisation, place_changed=identity != (organisation.kind, organisation.locality_id, organisation.subdivision_id)
+        organisation,
+        place_changed=identity != (organisation.kind, organisation.locality_id, organisation.subdivision_id),
     )
     save_with_history(organisation, user=user)
     return organisation
@@ -214,10 +240,12 @@ def organisation_update(*, organisation: Organisation, user=None, version: str |
 def organisation_delete(*, organisation: Organisation, user=None) -> None:
     """Delete an organisation; refused while it leads projects or contributes to budgets."""
     if organisation.led_projects.exists() or organisation.contributions.exists():
-        raise ValidationError(_(
-            "This organisation leads projects or contributes to project budgets: delete those projects or "
-            "contributions first, or keep the organisation and mark it as a draft."
-        ))
+        raise ValidationError(
+            _(
+                "This organisation leads projects or contributes to project budgets: delete those projects or "
+                "contributions first, or keep the organisation and mark it as a draft."
+            )
+        )
     _check_no_partnership_left_alone(organisation)
     if user is not None and user.is_authenticated:
         organisation._history_user = user
@@ -227,15 +255,23 @@ def organisation_delete(*, organisation: Organisation, user=None) -> None:
 def _check_no_partnership_left_alone(organisation: Organisation) -> None:
     """A partnership keeps at least two parties: deleting one of only two would leave it with one."""
     # The party links are reached through the relation: actors does not import cooperation's models.
-    pairs = (organisation.party_links.annotate(parties=Count("partnership__party_links"))
-             .filter(parties__lte=2).values_list("partnership_id", flat=True).order_by("partnership_id"))
+    pairs = (
+        organisation.party_links.annotate(parties=Count("partnership__party_links"))
+        .filter(parties__lte=2)
+        .values_list("partnership_id", flat=True)
+        .order_by("partnership_id")
+    )
     ids = list(pairs[:6])
     if ids:
-        raise ValidationError(_(
-            "This organisation is one of the two parties of %(count)s partnership(s) (#%(ids)s): a partnership keeps "
-            "at least two parties. Add another partner to them or delete them first, or merge this organisation "
-            "into the right record."
-        ) % {"count": pairs.count(), "ids": ", #".join(str(pk) for pk in ids[:5])})
+        raise ValidationError(
+            _(
+                "This organisation is one of the two parties of %(count)s partnership(s) (#%(ids)s): a partnership "
+                "keeps "
+                "at least two parties. Add another partner to them or delete them first, or merge this organisation "
+                "into the right record."
+            )
+            % {"count": pairs.count(), "ids": ", #".join(str(pk) for pk in ids[:5])}
+        )
 
 
 # Freshness, publication and history of any record (organisations, partnerships, projects).
@@ -273,12 +309,18 @@ def record_restore(*, record, history_id: int, user=None):
     restored.pk = record.pk
     for field in record._meta.concrete_fields:
         value = getattr(restored, field.attname)
-        if field.is_relation and value is not None and not field.related_model._default_manager.filter(pk=value).exists():
+        if (
+            field.is_relation
+            and value is not None
+            and not field.related_model._default_manager.filter(pk=value).exists()
+        ):
             if field.null:
                 setattr(restored, field.attname, None)
             else:
-                raise ValidationError(_("This version refers to a %(model)s that no longer exists; it cannot be restored.")
-                                      % {"model": field.related_model._meta.verbose_name})
+                raise ValidationError(
+                    _("This version refers to a %(model)s that no longer exists; it cannot be restored.")
+                    % {"model": field.related_model._meta.verbose_name}
+                )
     # Freshness belongs to the present: restoring is a change made now.
     restored.created_at = record.created_at
     save_with_history(restored, user=user, reason="restored " + version.history_date.isoformat(timespec="minutes"))
@@ -292,11 +334,18 @@ def record_restore(*, record, history_id: int, user=None):
 
 
 @transaction.atomic
-def contact_create(*, organisation: Organisation, user=None, name: str, kind: str, function: str = "",
-                   email: str = "", phone: str = "") -> Contact:
+def contact_create(
+    *, organisation: Organisation, user=None, name: str, kind: str, function: str = "", email: str = "", phone: str = ""
+) -> Contact:
     """A contact is part of the organisation's record: the organisation gets a version that keeps it."""
-    contact = Contact(organisation=organisation, name=name.strip(), kind=kind, function=function.strip(),
-                      email=email.strip(), phone=phone.strip())
+    contact = Contact(
+        organisation=organisation,
+        name=name.strip(),
+        kind=kind,
+        function=function.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+    )
     contact.full_clean()
     versions.keep(organisation)
     save_with_history(contact, user=user)
@@ -374,13 +423,17 @@ def invitation_from_signed(value: str, *, now=None) -> Invitation:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, email: str, role: str = MembershipRole.EDITOR,
-                      invited_by=None, send: bool = True) -> Invitation:
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str = MembershipRole.EDITOR, invited_by=None, send: bool = True
+) -> Invitation:
     email = (email or "").strip()
     if role not in MembershipRole.values:
         raise ValidationError({"role": _("Unknown role.")})
     invitation = Invitation(
-        organisation=organisation, email=email, role=role, token=secrets.token_urlsafe(32),
+        organisation=organisation,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
         invited_by=invited_by if invited_by is not None and invited_by.is_authenticated else None,
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
@@ -392,9 +445,10 @@ def invitation_create(*, organisation: Organisation, email: str, role: str = Mem
         # The subject names the organisation on one line, whatever its name holds.
         context = {"invitation": invitation, "link": invitation_link(invitation), "days": INVITATION_VALIDITY.days}
         mail_enqueue(  # sent by a background task once the invitation is committed
-            subject=_("Invitation to keep %(organisation)s's cooperation up to date") % {
-                "organisation": clean_line(organisation.name, 100)},
-            body=render_to_string("actors/invitation_email.txt", context), recipients=[email],
+            subject=_("Invitation to keep %(organisation)s's cooperation up to date")
+            % {"organisation": clean_line(organisation.name, 100)},
+            body=render_to_string("actors/invitation_email.txt", context),
+            recipients=[email],
         )
     return invitation
 
@@ -414,10 +468,13 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     if invitation.expires_at <= timezone.now():
         raise ValidationError(_("This invitation has expired. Ask the organisation for a new one."))
     if not invitation_is_for(invitation, user):
-        raise ValidationError(_(
-            "This invitation was sent to %(email)s, not to the address of the account you are signed in with. "
-            "Sign out, then sign in (or create an account) with %(email)s."
-        ) % {"email": invitation.email})
+        raise ValidationError(
+            _(
+                "This invitation was sent to %(email)s, not to the address of the account you are signed in with. "
+                "Sign out, then sign in (or create an account) with %(email)s."
+            )
+            % {"email": invitation.email}
+        )
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
@@ -439,10 +496,11 @@ def invitation_withdraw(*, invitation: Invitation) -> None:
 def place_fields_from_locality(locality: Locality) -> dict:
     """The fields a local government takes from its locality (for previews and imports)."""
     return {
-        "country_id": locality.country_id, "latitude": locality.latitude, "longitude": locality.longitude,
+        "country_id": locality.country_id,
+        "latitude": locality.latitude,
+        "longitude": locality.longitude,
         "population": locality.population or None,
     }
-
 
 
 # Access requests: a person asks to become an editor of their organisation
@@ -482,41 +540,80 @@ def access_request_from_signed(value: str) -> AccessRequest:
     if access_request is None:
         raise ValidationError(_("This request no longer exists. Send your request again."))
     if access_request.status != AccessRequestStatus.UNCONFIRMED:
-        raise ValidationError(_("This address was already confirmed: your request is in the hands of those who answer it."))
+        raise ValidationError(
+            _("This address was already confirmed: your request is in the hands of those who answer it.")
+        )
     return access_request
 
 
 def _check_access_request(*, organisation: Organisation, email: str, client_address: str | None, now) -> None:
-    existing = AccessRequest.objects.filter(organisation=organisation, email__iexact=email,
-                                            status__in=OPEN_ACCESS_REQUEST_STATUSES).first()
+    existing = AccessRequest.objects.filter(
+        organisation=organisation, email__iexact=email, status__in=OPEN_ACCESS_REQUEST_STATUSES
+    ).first()
     if existing is not None:
         if existing.status == AccessRequestStatus.UNCONFIRMED:
-            raise ValidationError({"email": _(
-                "A request from %(email)s to join %(organisation)s is already waiting for its address to be confirmed: "
-                "open the link we sent to %(email)s on %(date)s (look in the spam folder too)."
-            ) % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}})
-        raise ValidationError({"email": _(
-            "A request from %(email)s to join %(organisation)s is already awaiting an answer (sent on %(date)s): "
-            "you will receive the answer by e-mail."
-        ) % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}})
+            raise ValidationError(
+                {
+                    "email": _(
+                        "A request from %(email)s to join %(organisation)s is already waiting for its address to be "
+                        "confirmed: "
+                        "open the link we sent to %(email)s on %(date)s (look in the spam folder too)."
+                    )
+                    % {
+                        "email": email,
+                        "organisation": organisation.name,
+                        "date": existing.created_at.date().isoformat(),
+                    }
+                }
+            )
+        raise ValidationError(
+            {
+                "email": _(
+                    "A request from %(email)s to join %(organisation)s is already awaiting an answer (sent on "
+                    "%(date)s): "
+                    "you will receive the answer by e-mail."
+                )
+                % {"email": email, "organisation": organisation.name, "date": existing.created_at.date().isoformat()}
+            }
+        )
     if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError({"email": _(
-            "%(email)s is already a member of %(organisation)s: sign in with it (or reset its password)."
-        ) % {"email": email, "organisation": organisation.name}})
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s is already a member of %(organisation)s: sign in with it (or reset its password)."
+                )
+                % {"email": email, "organisation": organisation.name}
+            }
+        )
     recent = AccessRequest.objects.filter(created_at__gte=now - timedelta(days=1))
     if recent.filter(email__iexact=email).count() >= ACCESS_REQUESTS_PER_EMAIL:
-        raise ValidationError(_(
-            "%(count)s requests were sent from %(email)s in the last 24 hours: wait for their answers, or try again "
-            "tomorrow."
-        ) % {"count": ACCESS_REQUESTS_PER_EMAIL, "email": email})
-    if client_address and recent.filter(client_address=client_address,
-                                        created_at__gte=now - timedelta(hours=1)).count() >= ACCESS_REQUESTS_PER_CLIENT:
+        raise ValidationError(
+            _(
+                "%(count)s requests were sent from %(email)s in the last 24 hours: wait for their answers, or try "
+                "again "
+                "tomorrow."
+            )
+            % {"count": ACCESS_REQUESTS_PER_EMAIL, "email": email}
+        )
+    if (
+        client_address
+        and recent.filter(client_address=client_address, created_at__gte=now - timedelta(hours=1)).count()
+        >= ACCESS_REQUESTS_PER_CLIENT
+    ):
         raise ValidationError(_("Too many requests were sent from your network in the last hour: try again later."))
 
 
 @transaction.atomic
-def access_request_create(*, organisation: Organisation, name: str, email: str, function: str, user=None,
-                          client_address: str | None = None, send: bool = True) -> AccessRequest:
+def access_request_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    email: str,
+    function: str,
+    user=None,
+    client_address: str | None = None,
+    send: bool = True,
+) -> AccessRequest:
     """Record the request and mail a confirmation link to ``email``: nothing is granted before it is
     confirmed and then approved."""
     name, function, email = (name or "").strip(), (function or "").strip(), (email or "").strip()
@@ -524,22 +621,33 @@ def access_request_create(*, organisation: Organisation, name: str, email: str, 
     if not name:
         errors["name"] = _("Give your name.")
     if not function:
-        errors["function"] = _("Give your role or function at the organisation (for example: head of international relations).")
+        errors["function"] = _(
+            "Give your role or function at the organisation (for example: head of international relations)."
+        )
     if errors:
         raise ValidationError(errors)
     access_request = AccessRequest(
-        organisation=organisation, name=name, email=email, function=function, client_address=client_address or None,
+        organisation=organisation,
+        name=name,
+        email=email,
+        function=function,
+        client_address=client_address or None,
         user=user if user is not None and user.is_authenticated else None,
     )
     access_request.full_clean(exclude=["user", "answered_by", "organisation"], validate_constraints=False)
     _check_access_request(organisation=organisation, email=email, client_address=client_address, now=timezone.now())
     save_with_history(access_request, user=user)
     if send:
-        _mail(subject=_("Confirm your request to join %(organisation)s") % {"organisation": organisation.name},
-              template="actors/access_request_confirm_email.txt",
-              context={"access_request": access_request, "link": access_request_confirm_link(access_request),
-                       "days": ACCESS_REQUEST_CONFIRM_VALIDITY.days},
-              recipients=[email])
+        _mail(
+            subject=_("Confirm your request to join %(organisation)s") % {"organisation": organisation.name},
+            template="actors/access_request_confirm_email.txt",
+            context={
+                "access_request": access_request,
+                "link": access_request_confirm_link(access_request),
+                "days": ACCESS_REQUEST_CONFIRM_VALIDITY.days,
+            },
+            recipients=[email],
+        )
     return access_request
 
 
@@ -548,25 +656,33 @@ def access_request_confirm(*, access_request: AccessRequest) -> AccessRequest:
     """The address is the requester's: the request goes to those who answer it (mailed)."""
     access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
     if access_request.status != AccessRequestStatus.UNCONFIRMED:
-        raise ValidationError(_("This address was already confirmed: your request is in the hands of those who answer it."))
+        raise ValidationError(
+            _("This address was already confirmed: your request is in the hands of those who answer it.")
+        )
     access_request.status = AccessRequestStatus.PENDING
     access_request.confirmed_at = timezone.now()
     save_with_history(access_request, user=None, reason="address confirmed")
     _who, answerers = access_request_answerers(access_request.organisation)
-    _mail(subject=_("%(name)s asks to edit the records of %(organisation)s") % {
-              "name": access_request.name, "organisation": access_request.organisation.name},
-          template="actors/access_request_received_email.txt",
-          context={"access_request": access_request,
-                   "link": _site_link(reverse("actors:access_request_answer", args=[access_request.pk]))},
-          recipients=[user.email for user in answerers])
+    _mail(
+        subject=_("%(name)s asks to edit the records of %(organisation)s")
+        % {"name": access_request.name, "organisation": access_request.organisation.name},
+        template="actors/access_request_received_email.txt",
+        context={
+            "access_request": access_request,
+            "link": _site_link(reverse("actors:access_request_answer", args=[access_request.pk])),
+        },
+        recipients=[user.email for user in answerers],
+    )
     return access_request
 
 
 def _locked_pending(access_request: AccessRequest) -> AccessRequest:
     access_request = AccessRequest.objects.select_for_update().select_related("organisation").get(pk=access_request.pk)
     if access_request.status != AccessRequestStatus.PENDING:
-        raise ValidationError(_("This request is no longer awaiting an answer (%(status)s).") % {
-            "status": access_request.get_status_display()})
+        raise ValidationError(
+            _("This request is no longer awaiting an answer (%(status)s).")
+            % {"status": access_request.get_status_display()}
+        )
     return access_request
 
 
@@ -596,8 +712,15 @@ def password_set_link(user) -> str:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    return _site_link(reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}))
+    return _site_link(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
 
 
 @transaction.atomic
@@ -605,8 +728,9 @@ def access_request_approve(*, access_request: AccessRequest, user) -> Membership
     """The requester becomes an editor (an account is created if needed) and is mailed how to sign in."""
     access_request = _locked_pending(access_request)
     account, created = _account_for(access_request)
-    membership, _new = Membership.objects.get_or_create(user=account, organisation=access_request.organisation,
-                                                        defaults={"role": MembershipRole.EDITOR})
+    membership, _new = Membership.objects.get_or_create(
+        user=account, organisation=access_request.organisation, defaults={"role": MembershipRole.EDITOR}
+    )
     forget_roles(account)
     access_request.status = AccessRequestStatus.APPROVED
     access_request.answered_at = timezone.now()
@@ -614,11 +738,18 @@ def access_request_approve(*, access_request: AccessRequest, user) -> Membership
     access_request.user = account
     save_with_history(access_request, user=user, reason="approved")
     link = password_set_link(account) if created or not account.has_usable_password() else _site_link(reverse("login"))
-    _mail(subject=_("You can now edit the records of %(organisation)s") % {"organisation": access_request.organisation.name},
-          template="actors/access_request_approved_email.txt",
-          context={"access_request": access_request, "account": account, "link": link,
-                   "set_password": created or not account.has_usable_password()},
-          recipients=[access_request.email])
+    _mail(
+        subject=_("You can now edit the records of %(organisation)s")
+        % {"organisation": access_request.organisation.name},
+        template="actors/access_request_approved_email.txt",
+        context={
+            "access_request": access_request,
+            "account": account,
+            "link": link,
+            "set_password": created or not account.has_usable_password(),
+        },
+        recipients=[access_request.email],
+    )
     return membership
 
 
@@ -634,7 +765,11 @@ def access_request_refuse(*, access_request: AccessRequest, user, reason: str) -
     access_request.answered_by = user
     access_request.reason = reason
     save_with_history(access_request, user=user, reason="refused")
-    _mail(subject=_("Your request to join %(organisation)s was refused") % {"organisation": access_request.organisation.name},
-          template="actors/access_request_refused_email.txt", context={"access_request": access_request},
-          recipients=[access_request.email])
+    _mail(
+        subject=_("Your request to join %(organisation)s was refused")
+        % {"organisation": access_request.organisation.name},
+        template="actors/access_request_refused_email.txt",
+        context={"access_request": access_request},
+        recipients=[access_request.email],
+    )
     return access_request

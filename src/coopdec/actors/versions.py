@@ -82,8 +82,9 @@ def register(model, relations: list[Relation], *, not_kept=None) -> None:
     """``not_kept``: a sentence (lazy translation) telling what restoring a version cannot bring back."""
     _REGISTRY[model] = relations
     _NOT_KEPT[model] = not_kept
-    pre_delete.connect(_before_version_deleted, sender=model.history.model,
-                       dispatch_uid=f"versions_deleted_{model._meta.label_lower}")
+    pre_delete.connect(
+        _before_version_deleted, sender=model.history.model, dispatch_uid=f"versions_deleted_{model._meta.label_lower}"
+    )
 
 
 def relations_of(model) -> list[Relation]:
@@ -118,10 +119,16 @@ def _recorded_before(versions, version):
     """The relations recorded by ``versions`` older than ``version`` (all of them when it is not saved
     yet), newest first, versions that recorded nothing left out: one query, read as far as needed."""
     if version is not None and version.history_id is not None:
-        versions = versions.filter(Q(history_date__lt=version.history_date)
-                                   | Q(history_date=version.history_date, history_id__lt=version.history_id))
-    return (versions.filter(relations__isnull=False).exclude(relations={})
-            .order_by("-history_date", "-history_id").values_list("relations", flat=True))
+        versions = versions.filter(
+            Q(history_date__lt=version.history_date)
+            | Q(history_date=version.history_date, history_id__lt=version.history_id)
+        )
+    return (
+        versions.filter(relations__isnull=False)
+        .exclude(relations={})
+        .order_by("-history_date", "-history_id")
+        .values_list("relations", flat=True)
+    )
 
 
 def _gather(known: dict, deltas, names: set) -> dict:
@@ -205,8 +212,7 @@ def relations_at(version) -> dict | None:
     recorded and, for the others, the newest version before it that recorded them (one query)."""
     if version.relations is None:
         return None
-    return _gather(version.relations, _recorded_before(_versions_like(version), version),
-                   _names(version.instance_type))
+    return _gather(version.relations, _recorded_before(_versions_like(version), version), _names(version.instance_type))
 
 
 def relations_along(versions: list) -> list[dict | None]:
@@ -233,10 +239,16 @@ def _before_version_deleted(sender, instance, **kwargs):
     more than ``instance`` says, having learnt them from a version deleted with it)."""
     if instance.relations is None:
         return
-    following = (_versions_like(instance).filter(relations__isnull=False)
-                 .filter(Q(history_date__gt=instance.history_date)
-                         | Q(history_date=instance.history_date, history_id__gt=instance.history_id))
-                 .order_by("history_date", "history_id").first())
+    following = (
+        _versions_like(instance)
+        .filter(relations__isnull=False)
+        .filter(
+            Q(history_date__gt=instance.history_date)
+            | Q(history_date=instance.history_date, history_id__gt=instance.history_id)
+        )
+        .order_by("history_date", "history_id")
+        .first()
+    )
     if following is None or _names(instance.instance_type) <= following.relations.keys():
         return
     whole = relations_at(following)
@@ -277,8 +289,11 @@ def changes(old: dict | None, new: dict | None, model) -> list[tuple[Relation, l
     (nothing if either is unknown)."""
     if old is None or new is None:
         return []
-    return [(relation, old[relation.name], new[relation.name]) for relation in relations_of(model)
-            if relation.name in old and relation.name in new and old[relation.name] != new[relation.name]]
+    return [
+        (relation, old[relation.name], new[relation.name])
+        for relation in relations_of(model)
+        if relation.name in old and relation.name in new and old[relation.name] != new[relation.name]
+    ]
 
 
 @dataclass(frozen=True)
@@ -308,9 +323,13 @@ def restore_plan(record, history_id: int) -> RestorePlan:
         return RestorePlan(version=version, recorded=False, changing=[])
     current = snapshot(record)
     changing = changes(current, wanted, type(record))
-    return RestorePlan(version=version, recorded=True, changing=[relation for relation, _old, _new in changing],
-                       lost=[message for relation, _old, rows in changing for message in relation.lost(rows)],
-                       relations=wanted)
+    return RestorePlan(
+        version=version,
+        recorded=True,
+        changing=[relation for relation, _old, _new in changing],
+        lost=[message for relation, _old, rows in changing for message in relation.lost(rows)],
+        relations=wanted,
+    )
 
 
 def apply(record, wanted: dict, *, user=None) -> list[Relation]:
@@ -331,8 +350,17 @@ def apply(record, wanted: dict, *, user=None) -> list[Relation]:
 class Rows:
     """The rows of one table a record owns, as ``[id, *fields]`` lists, written back by id."""
 
-    def __init__(self, model, owner: str, fields: tuple[str, ...], *, dates=(), decimals=(), datetimes=(),
-                 with_history: bool = False):
+    def __init__(
+        self,
+        model,
+        owner: str,
+        fields: tuple[str, ...],
+        *,
+        dates=(),
+        decimals=(),
+        datetimes=(),
+        with_history: bool = False,
+    ):
         self.model, self.owner, self.fields = model, owner, fields
         self.dates, self.decimals, self.datetimes = set(dates), set(decimals), set(datetimes)
         self.with_history = with_history
@@ -344,8 +372,10 @@ class Rows:
         return self.model.objects.filter(**{self.owner: record.pk})
 
     def read(self, record) -> list:
-        return sort_rows([pk, *(json_value(value) for value in values)]
-                         for pk, *values in self.queryset(record).values_list("pk", *self.fields))
+        return sort_rows(
+            [pk, *(json_value(value) for value in values)]
+            for pk, *values in self.queryset(record).values_list("pk", *self.fields)
+        )
 
     def values(self, row) -> dict:
         values = dict(zip(self.fields, row[1:], strict=True))
@@ -363,8 +393,10 @@ class Rows:
         current = {row[0]: row for row in self.read(record)}
         elsewhere = self.model.objects.filter(pk__in=wanted.keys() - current.keys())
         if elsewhere.exists():  # ids are never handed out twice: only a hand-made database gets here
-            raise ValidationError(_("This version cannot be restored: some of its %(items)s now belong to another record.")
-                                  % {"items": self.model._meta.verbose_name_plural})
+            raise ValidationError(
+                _("This version cannot be restored: some of its %(items)s now belong to another record.")
+                % {"items": self.model._meta.verbose_name_plural}
+            )
         for item in self.queryset(record).order_by("pk"):
             row = wanted.pop(item.pk, None)
             if row is None:
@@ -400,8 +432,11 @@ def rename_organisation(drop_id: int, keep_id: int) -> int:
         if not columns:
             continue
         history_model = model.history.model  # type: ignore[attr-defined]  # simple_history's manager
-        candidates = (history_model.objects.annotate(relations_text=Cast("relations", TextField()))
-                      .filter(relations_text__contains=str(drop_id)).only("history_id", "relations"))
+        candidates = (
+            history_model.objects.annotate(relations_text=Cast("relations", TextField()))
+            .filter(relations_text__contains=str(drop_id))
+            .only("history_id", "relations")
+        )
         for version in candidates.iterator():
             snapshot_ = version.relations
             if not isinstance(snapshot_, dict):
@@ -413,7 +448,7 @@ def rename_organisation(drop_id: int, keep_id: int) -> int:
                 rows = []
                 for row in snapshot_.get(relation.name, []):
                     if row[column] == drop_id:
-                        row = [*row[:column], keep_id, *row[column + 1:]]
+                        row = [*row[:column], keep_id, *row[column + 1 :]]
                     if row not in rows:
                         rows.append(row)
                 if relation.name in snapshot_:
@@ -428,22 +463,30 @@ def rename_organisation(drop_id: int, keep_id: int) -> int:
 # An organisation's versions: its public contact entries. Its members and their roles are access
 # control, not content: no version keeps them and no restore changes them.
 
-CONTACT_ROWS = Rows(Contact, "organisation_id", ("organisation_id", "kind", "name", "function", "email", "phone"),
-                    with_history=True)
+CONTACT_ROWS = Rows(
+    Contact, "organisation_id", ("organisation_id", "kind", "name", "function", "email", "phone"), with_history=True
+)
 
 
 def _describe_contacts(rows) -> str:
     kinds = dict(ContactKind.choices)
     return "; ".join(
         ", ".join(part for part in (name, function or str(kinds.get(kind, kind)), email, phone) if part)
-        for _pk, _organisation, kind, name, function, email, phone in rows)
+        for _pk, _organisation, kind, name, function, email, phone in rows
+    )
 
 
 def register_relations() -> None:
-    register(Organisation, [
-        Relation("contacts", gettext_lazy("Contacts"), CONTACT_ROWS.read, CONTACT_ROWS.write, _describe_contacts),
-    ], not_kept=gettext_lazy("Members and their roles are not part of a version: restoring one never changes who "
-                             "may edit or administer the organisation."))
+    register(
+        Organisation,
+        [
+            Relation("contacts", gettext_lazy("Contacts"), CONTACT_ROWS.read, CONTACT_ROWS.write, _describe_contacts),
+        ],
+        not_kept=gettext_lazy(
+            "Members and their roles are not part of a version: restoring one never changes who "
+            "may edit or administer the organisation."
+        ),
+    )
 
 
 # No silent overwrite: an edit carries the version its editor read
@@ -488,9 +531,16 @@ def _read_at(version) -> datetime:
         except ValueError:
             read_at = None
     if read_at is None or timezone.is_naive(read_at):
-        raise ValidationError({"version": _("“%(version)s” is not a version of this record: send back the "
-                                            "“updated_at” you read, for example 2026-12-06T10:15:00.000+00:00.")
-                               % {"version": str(version)[:40]}}, code="invalid")
+        raise ValidationError(
+            {
+                "version": _(
+                    "“%(version)s” is not a version of this record: send back the "
+                    "“updated_at” you read, for example 2026-12-06T10:15:00.000+00:00."
+                )
+                % {"version": str(version)[:40]}
+            },
+            code="invalid",
+        )
     return read_at.replace(microsecond=read_at.microsecond // 1000 * 1000)
 
 
@@ -530,15 +580,27 @@ def check_version(record, version, *, fields: Iterable[str]) -> None:
     who = list(dict.fromkeys(_author(row) for row in authors)) or [str(_("someone"))]
     when = authors[-1].history_date if authors else record.updated_at
     if changes:
-        message = _("%(who)s changed this record on %(when)s, after you read it: %(changes)s. Nothing of your change "
-                    "was saved. Apply it again on top of these values if it still holds, then save.")
+        message = _(
+            "%(who)s changed this record on %(when)s, after you read it: %(changes)s. Nothing of your change "
+            "was saved. Apply it again on top of these values if it still holds, then save."
+        )
     else:
-        message = _("%(who)s changed this record on %(when)s, after you read it. Nothing of your change was saved. "
-                    "Look at the record as it is now, apply your change again if it still holds, then save.")
-    raise StaleVersion(message % {
-        "who": ", ".join(who), "when": date_format(timezone.localtime(when), "DATETIME_FORMAT"),
-        "changes": "; ".join(_("%(label)s: “%(old)s” → “%(new)s”") % change for change in changes),
-    }, version=current, changes=changes, who=who, when=when)
+        message = _(
+            "%(who)s changed this record on %(when)s, after you read it. Nothing of your change was saved. "
+            "Look at the record as it is now, apply your change again if it still holds, then save."
+        )
+    raise StaleVersion(
+        message
+        % {
+            "who": ", ".join(who),
+            "when": date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+            "changes": "; ".join(_("%(label)s: “%(old)s” → “%(new)s”") % change for change in changes),
+        },
+        version=current,
+        changes=changes,
+        who=who,
+        when=when,
+    )
 
 
 def _authors(read, later: list, own: list, changed: set[str]) -> list:
@@ -546,7 +608,8 @@ def _authors(read, later: list, own: list, changed: set[str]) -> list:
     authors, previous = [], read
     for row in later:
         if any(field.name in changed and _value(row, field) != _value(previous, field) for field in own) or (
-                row.relations and changed & set(row.relations)):
+            row.relations and changed & set(row.relations)
+        ):
             authors.append(row)
         previous = row
     return authors
@@ -559,17 +622,28 @@ def _author(row) -> str:
 
 def _changes(record, read, own: list, relations: list[str]) -> list[dict]:
     """What of the ``own`` fields and the ``relations`` differs between the version ``read`` and ``record`` now."""
-    found = [{"field": field.name, "label": capfirst(str(field.verbose_name)), "old": display_value(field, _value(read, field)),
-              "new": display_value(field, _value(record, field))}
-             for field in own if _value(read, field) != _value(record, field)]
+    found = [
+        {
+            "field": field.name,
+            "label": capfirst(str(field.verbose_name)),
+            "old": display_value(field, _value(read, field)),
+            "new": display_value(field, _value(record, field)),
+        }
+        for field in own
+        if _value(read, field) != _value(record, field)
+    ]
     if relations:
         for relation, old, new in changes(relations_at(read), snapshot(record), type(record)):
             if relation.name in relations:
-                found.append({"field": relation.name, "label": str(relation.label), **describe_change(relation, old, new)})
+                found.append(
+                    {"field": relation.name, "label": str(relation.label), **describe_change(relation, old, new)}
+                )
     return found
 
 
 def describe_change(relation: Relation, old: list, new: list) -> dict:
     """Only the rows that went and came: short to read, light to send."""
-    return {"old": relation.describe([row for row in old if row not in new]) or "—",
-            "new": relation.describe([row for row in new if row not in old]) or "—"}
+    return {
+        "old": relation.describe([row for row in old if row not in new]) or "—",
+        "new": relation.describe([row for row in new if row not in old]) or "—",
+    }

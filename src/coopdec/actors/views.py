@@ -67,18 +67,27 @@ def organisation_geojson(request, pk: int):
     partners = (
         selectors.organisations_visible_to(request.user)
         .filter(party_links__partnership__in=cooperation_selectors.partnerships_of(organisation, user=request.user))
-        .exclude(pk=organisation.pk).exclude(latitude=None).distinct()[:500]
+        .exclude(pk=organisation.pk)
+        .exclude(latitude=None)
+        .distinct()[:500]
     )
     features = []
     for item, role in [(organisation, "self"), *((partner, "partner") for partner in partners)]:
         if item.latitude is None or item.longitude is None:
             continue
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(item.longitude, 5), round(item.latitude, 5)]},
-            "properties": {"id": item.pk, "name": item.name, "role": role, "country": item.country_id,
-                           "url": item.get_absolute_url()},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(item.longitude, 5), round(item.latitude, 5)]},
+                "properties": {
+                    "id": item.pk,
+                    "name": item.name,
+                    "role": role,
+                    "country": item.country_id,
+                    "url": item.get_absolute_url(),
+                },
+            }
+        )
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
@@ -101,20 +110,39 @@ def organisation_create(request):
 def organisation_update(request, pk: int):
     organisation = _organisation(request, pk)
     records.check(request, "actors.change_organisation", organisation)
-    form = OrganisationForm(request.POST or None, request.FILES or None, initial=OrganisationForm.initial_for(organisation))
-    saved, version = records.edit(request, form, organisation, lambda version: services.organisation_update(
-        organisation=organisation, user=request.user, version=version, **form.service_fields()))
+    form = OrganisationForm(
+        request.POST or None, request.FILES or None, initial=OrganisationForm.initial_for(organisation)
+    )
+    saved, version = records.edit(
+        request,
+        form,
+        organisation,
+        lambda version: services.organisation_update(
+            organisation=organisation, user=request.user, version=version, **form.service_fields()
+        ),
+    )
     if saved:
         messages.success(request, _("Saved."))
         return redirect(organisation)
-    return render(request, "actors/organisation_form.html", {"form": form, "organisation": organisation,
-                                                             "version": version, "contact_form": ContactForm(auto_id="contact_%s")})
+    return render(
+        request,
+        "actors/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "version": version,
+            "contact_form": ContactForm(auto_id="contact_%s"),
+        },
+    )
 
 
 ORGANISATION_VIEWS = records.RecordViews(
-    app="actors", model="organisation", get=_organisation,
+    app="actors",
+    model="organisation",
+    get=_organisation,
     delete_service=lambda record, user: services.organisation_delete(organisation=record, user=user),
-    success_url=lambda record: reverse("actors:mine"), title=lambda record: record.name,
+    success_url=lambda record: reverse("actors:mine"),
+    title=lambda record: record.name,
 ).views()
 
 
@@ -167,12 +195,16 @@ def my_organisations(request):
 
     organisations = selectors.organisations_of(request.user).select_related("country")
     roles = selectors.roles_of(request.user)
-    return render(request, "actors/mine.html", {
-        "rows": [(organisation, roles.get(organisation.pk)) for organisation in organisations],
-        "can_coordinate": request.user.has_perm("actors.view_coordinator_dashboard"),
-        "access_requests": selectors.access_requests_to_answer(request.user)[:200],
-        "imports": imports_of(request.user),
-    })
+    return render(
+        request,
+        "actors/mine.html",
+        {
+            "rows": [(organisation, roles.get(organisation.pk)) for organisation in organisations],
+            "can_coordinate": request.user.has_perm("actors.view_coordinator_dashboard"),
+            "access_requests": selectors.access_requests_to_answer(request.user)[:200],
+            "imports": imports_of(request.user),
+        },
+    )
 
 
 # Contacts
@@ -192,8 +224,11 @@ def contact_create(request, pk: int):
         else:
             messages.success(request, _("Contact added."))
     else:
-        messages.error(request, _("The contact was not added: %(errors)s") % {
-            "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+        messages.error(
+            request,
+            _("The contact was not added: %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
     return redirect(reverse("actors:organisation_update", args=[organisation.pk]) + "#contacts")
 
 
@@ -224,7 +259,9 @@ def members(request, pk: int):
         try:
             # Each invitation is a mail to any address: limited per inviting user and per address.
             throttle_attempt(action="invitation", request=request, account=f"user:{request.user.pk}")
-            invitation = services.invitation_create(organisation=organisation, invited_by=request.user, **form.cleaned_data)
+            invitation = services.invitation_create(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
         except TooManyAttempts as error:
             form.add_error(None, error.message)
             status = 429
@@ -232,15 +269,29 @@ def members(request, pk: int):
             records.form_errors(form, error)
         else:
             days = services.INVITATION_VALIDITY.days
-            messages.success(request, ngettext("Invitation sent to %(email)s; the link is valid for %(days)s day.",
-                                               "Invitation sent to %(email)s; the link is valid for %(days)s days.",
-                                               days) % {"email": invitation.email, "days": days})
+            messages.success(
+                request,
+                ngettext(
+                    "Invitation sent to %(email)s; the link is valid for %(days)s day.",
+                    "Invitation sent to %(email)s; the link is valid for %(days)s days.",
+                    days,
+                )
+                % {"email": invitation.email, "days": days},
+            )
             return redirect("actors:members", pk=organisation.pk)
-    return render(request, "actors/members.html", {
-        "organisation": organisation, "form": form, "memberships": selectors.members_of(organisation),
-        "invitations": organisation.invitations.filter(accepted_at=None).order_by("-created_at"),
-        "role_form": MembershipRoleForm(), "can_manage": can_manage,
-    }, status=status)
+    return render(
+        request,
+        "actors/members.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "memberships": selectors.members_of(organisation),
+            "invitations": organisation.invitations.filter(accepted_at=None).order_by("-created_at"),
+            "role_form": MembershipRoleForm(),
+            "can_manage": can_manage,
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -286,8 +337,11 @@ def invitation_accept(request, signed: str):
             return render(request, "actors/invitation_wrong_account.html", {"invitation": invitation}, status=403)
         if request.method == "POST":
             services.invitation_accept(invitation=invitation, user=request.user)
-            messages.success(request, _("Welcome: you are now a member of %(organisation)s.") % {
-                "organisation": invitation.organisation.name})
+            messages.success(
+                request,
+                _("Welcome: you are now a member of %(organisation)s.")
+                % {"organisation": invitation.organisation.name},
+            )
             return redirect(invitation.organisation)
     else:
         signup = SignUpForm(request.POST or None, invited_email=invitation.email)
@@ -295,8 +349,11 @@ def invitation_accept(request, signed: str):
             user = signup.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             services.invitation_accept(invitation=invitation, user=user)
-            messages.success(request, _("Welcome: you are now a member of %(organisation)s.") % {
-                "organisation": invitation.organisation.name})
+            messages.success(
+                request,
+                _("Welcome: you are now a member of %(organisation)s.")
+                % {"organisation": invitation.organisation.name},
+            )
             return redirect(invitation.organisation)
     return render(request, "actors/invitation_accept.html", {"invitation": invitation, "signup": signup})
 
@@ -316,8 +373,11 @@ def _picker_response(request, results):
         return JsonResponse({"results": [{"id": pk, "label": label} for pk, label in results]})
     field = request.GET.get("field", "")
     input_type = "checkbox" if request.GET.get("type") == "checkbox" else "radio"
-    return render(request, "actors/picker_results.html",
-                  {"results": results, "field": field if field.isidentifier() else "", "input_type": input_type})
+    return render(
+        request,
+        "actors/picker_results.html",
+        {"results": results, "field": field if field.isidentifier() else "", "input_type": input_type},
+    )
 
 
 @require_safe
@@ -325,17 +385,31 @@ def place_search(request):
     """Gazetteer search as you type: ``?q=sao pa`` → São Paulo (BR) first; ``format=json`` for JSON."""
     localities = selectors.search_localities(_picker_query(request), country=request.GET.get("country") or None)
     if request.GET.get("format") == "json":
-        return JsonResponse({"results": [
-            {"id": loc.pk, "label": place_label(loc), "name": loc.name, "country": loc.country_id,
-             "population": loc.population, "latitude": loc.latitude, "longitude": loc.longitude}
-            for loc in localities]})
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": loc.pk,
+                        "label": place_label(loc),
+                        "name": loc.name,
+                        "country": loc.country_id,
+                        "population": loc.population,
+                        "latitude": loc.latitude,
+                        "longitude": loc.longitude,
+                    }
+                    for loc in localities
+                ]
+            }
+        )
     return _picker_response(request, [(loc.pk, place_label(loc)) for loc in localities])
 
 
 @require_safe
 def organisation_search(request):
     """``scope=join``: what one may ask to join (the access-request picker), proposed partners included."""
-    scope = selectors.organisations_to_join if request.GET.get("scope") == "join" else selectors.organisations_visible_to
+    scope = (
+        selectors.organisations_to_join if request.GET.get("scope") == "join" else selectors.organisations_visible_to
+    )
     organisations = selectors.search_organisations(_picker_query(request), queryset=scope(request.user))
     return _picker_response(request, [(org.pk, org_label(org)) for org in organisations])
 
@@ -357,8 +431,13 @@ def access_request(request):
         data = form.cleaned_data
         try:
             sent = services.access_request_create(
-                organisation=data["organisation"], name=data["name"], email=data["email"], function=data["function"],
-                user=request.user, client_address=request.META.get("REMOTE_ADDR"))
+                organisation=data["organisation"],
+                name=data["name"],
+                email=data["email"],
+                function=data["function"],
+                user=request.user,
+                client_address=request.META.get("REMOTE_ADDR"),
+            )
         except ValidationError as error:
             records.form_errors(form, error)
         else:
@@ -384,8 +463,11 @@ def access_request_confirm(request, signed: str):
         return render(request, "actors/invitation_invalid.html", {"message": " ".join(error.messages)}, status=410)
     if request.method == "POST":
         confirmed = services.access_request_confirm(access_request=pending)
-        return render(request, "actors/access_request_confirmed.html",
-                      {"access_request": confirmed, **_answerers_context(confirmed.organisation)})
+        return render(
+            request,
+            "actors/access_request_confirmed.html",
+            {"access_request": confirmed, **_answerers_context(confirmed.organisation)},
+        )
     return render(request, "actors/access_request_confirm.html", {"access_request": pending})
 
 
@@ -399,15 +481,28 @@ def access_request_answer(request, pk: int):
         try:
             if request.POST.get("approve"):
                 services.access_request_approve(access_request=pending, user=request.user)
-                messages.success(request, _("%(name)s is now an editor of %(organisation)s; they were sent an e-mail.") % {
-                    "name": pending.name, "organisation": pending.organisation.name})
+                messages.success(
+                    request,
+                    _("%(name)s is now an editor of %(organisation)s; they were sent an e-mail.")
+                    % {"name": pending.name, "organisation": pending.organisation.name},
+                )
             else:
-                services.access_request_refuse(access_request=pending, user=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, _("The request was refused; %(name)s was sent your reason.") % {"name": pending.name})
+                services.access_request_refuse(
+                    access_request=pending, user=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("The request was refused; %(name)s was sent your reason.") % {"name": pending.name}
+                )
         except ValidationError as error:
             records.form_errors(form, error)
         else:
             return redirect("actors:access_request_answer", pk=pending.pk)
-    return render(request, "actors/access_request_answer.html", {
-        "access_request": pending, "form": form, "history": pending.history.select_related("history_user").order_by("-history_date"),
-    })
+    return render(
+        request,
+        "actors/access_request_answer.html",
+        {
+            "access_request": pending,
+            "form": form,
+            "history": pending.history.select_related("history_user").order_by("-history_date"),
+        },
+    )

@@ -118,4 +118,8 @@ def throttles() -> list[BaseThrottle]:
 def heavy_throttles() -> list[BaseThrottle]:
     """The general limits plus ``API_RATE_HEAVY`` (per address, or per token), for the operations
     that cost seconds of a worker (atlas downloads)."""
-    return [*throttles(), ClientThrottle(authenticated=False, heavy=True), ClientThrottle(authenticated=True, heavy=True)]
+    return [
+        *throttles(),
+        ClientThrottle(authenticated=False, heavy=True),
+        ClientThrottle(authenticated=True, heavy=True),
+    ]

@@ -36,7 +36,8 @@ class UnknownParameters(ApiError):
     def __init__(self, unknown: list[str], allowed: list[str]):
         if allowed:
             message = _("Unknown query parameter(s): %(unknown)s. Allowed: %(allowed)s.") % {
-                "unknown": ", ".join(unknown), "allowed": ", ".join(allowed)
+                "unknown": ", ".join(unknown),
+                "allowed": ", ".join(allowed),
             }
         else:
             message = _("Unknown query parameter(s): %(unknown)s. This endpoint takes no query parameter.") % {
@@ -84,8 +85,12 @@ def register_handlers(api) -> None:
 
     @api.exception_handler(StaleVersion)
     def stale(request, exc: StaleVersion):
-        return error_response(409, "stale_version", exc.messages[0], {
-            "version": exc.version, "changed_by": exc.who, "changed_at": exc.when.isoformat(), "changes": exc.changes})
+        return error_response(
+            409,
+            "stale_version",
+            exc.messages[0],
+            {"version": exc.version, "changed_by": exc.who, "changed_at": exc.when.isoformat(), "changes": exc.changes},
+        )
 
     @api.exception_handler(DjangoValidationError)
     def rejected(request, exc: DjangoValidationError):
@@ -97,7 +102,10 @@ def register_handlers(api) -> None:
             ]
         else:
             details = [{"field": "request", "message": str(message), "type": "invalid"} for message in exc.messages]
-        summary = "; ".join(d["message"] if d["field"] in {"__all__", "request"} else f"{d['field']}: {d['message']}" for d in details[:5])
+        summary = "; ".join(
+            d["message"] if d["field"] in {"__all__", "request"} else f"{d['field']}: {d['message']}"
+            for d in details[:5]
+        )
         return error_response(400, "invalid_request", summary, details)
 
     @api.exception_handler(AuthenticationError)
@@ -105,8 +113,10 @@ def register_handlers(api) -> None:
         return error_response(
             401,
             "unauthenticated",
-            _("Send a valid personal API token in the header 'Authorization: Bearer <token>'; "
-              "create one on your account page (/account/tokens/)."),
+            _(
+                "Send a valid personal API token in the header 'Authorization: Bearer <token>'; "
+                "create one on your account page (/account/tokens/)."
+            ),
             headers={"WWW-Authenticate": 'Bearer realm="coopdec"'},
         )
 
@@ -124,35 +134,47 @@ def register_handlers(api) -> None:
         wait = getattr(exc, "wait", None)
         message = _("Too many requests; slow down and retry later.")
         if wait:
-            message = _("Too many requests; retry in %(seconds)d seconds. Authenticated clients get a higher limit.") % {
-                "seconds": max(1, round(wait))
-            }
+            message = _(
+                "Too many requests; retry in %(seconds)d seconds. Authenticated clients get a higher limit."
+            ) % {"seconds": max(1, round(wait))}
         return error_response(429, "rate_limited", message)
 
     @api.exception_handler(ProtectedError)
     def protected(request, exc):
         return error_response(
-            409, "conflict", _("Other records still refer to this one (for example projects it leads); change or remove them first.")
+            409,
+            "conflict",
+            _("Other records still refer to this one (for example projects it leads); change or remove them first."),
         )
 
     @api.exception_handler(IntegrityError)
     def integrity(request, exc):
         logger.warning("API integrity error on %s %s: %s", request.method, request.path, exc)
         return error_response(
-            409, "conflict", _("The database refused this change as conflicting with existing records (a value that must be "
-                               "unique is taken, or other records depend on this one); nothing was written.")
+            409,
+            "conflict",
+            _(
+                "The database refused this change as conflicting with existing records (a value that must be "
+                "unique is taken, or other records depend on this one); nothing was written."
+            ),
         )
 
     @api.exception_handler(OverflowError)
     @api.exception_handler(DataError)
     def out_of_range(request, exc):
         # A path id beyond 64 bits (/projects/99999999999999999999) or a value the database refuses.
-        return error_response(400, "invalid_request", _("A value of the request is out of range (ids are 64-bit integers)."))
+        return error_response(
+            400, "invalid_request", _("A value of the request is out of range (ids are 64-bit integers).")
+        )
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request, exc):
-        return error_response(413, "too_large", _("The request is too large (at most %(size)s MB).")
-                              % {"size": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)})
+        return error_response(
+            413,
+            "too_large",
+            _("The request is too large (at most %(size)s MB).")
+            % {"size": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)},
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):

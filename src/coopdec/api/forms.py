@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100,
+        label=_("Name"),
+        max_length=100,
         help_text=_("What the token is for, e.g. the tool that will use it."),
     )

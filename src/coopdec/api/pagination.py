@@ -101,4 +101,6 @@ def page_response(page: dict) -> HttpResponse:
     the response schema: the ``serialize`` functions build exactly the documented shape (the
     contract tests check each list against its schema), and a second pass of pydantic over 50
     nested records cost as much CPU as reading them from the database."""
-    return HttpResponse(json.dumps(page, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    return HttpResponse(
+        json.dumps(page, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )

@@ -31,17 +31,26 @@ class RecordMeta(Schema):
 class Versioned(Schema):
     """An update of a record sends back the version it read: no silent overwrite."""
 
-    version: str | None = Field(None, max_length=40, description=(
-        "The record's `updated_at` as you read it (GET). If a field you send changed since, the answer is 409 "
-        "`stale_version` with what changed in `details`, and nothing is written: read the record again, apply "
-        "your change on top, and send it with the new `updated_at`. Left out, the change applies whatever "
-        "happened since (last writer wins)."))
+    version: str | None = Field(
+        None,
+        max_length=40,
+        description=(
+            "The record's `updated_at` as you read it (GET). If a field you send changed since, the answer is 409 "
+            "`stale_version` with what changed in `details`, and nothing is written: read the record again, apply "
+            "your change on top, and send it with the new `updated_at`. Left out, the change applies whatever "
+            "happened since (last writer wins)."
+        ),
+    )
 
 
 def record_meta(record) -> dict:
     return {
-        "publication_status": record.publication_status, "is_demo": record.is_demo, "source": record.source,
-        "source_ref": record.source_ref, "created_at": record.created_at, "updated_at": record.updated_at,
+        "publication_status": record.publication_status,
+        "is_demo": record.is_demo,
+        "source": record.source,
+        "source_ref": record.source_ref,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
         "last_checked_at": record.last_checked_at,
     }
 
@@ -53,4 +62,9 @@ def organisation_ref(organisation, user) -> dict | None:
         return None
     if not organisation.is_published and not user.has_perm("actors.view_organisation", organisation):
         return None
-    return {"id": organisation.pk, "name": organisation.name, "kind": organisation.kind, "country": organisation.country_id}
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country_id,
+    }

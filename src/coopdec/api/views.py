@@ -41,7 +41,9 @@ def tokens(request):
                 form = TokenCreateForm()
                 messages.success(request, _("Token “%(name)s” created.") % {"name": record.name})
     # never_cache: the page may carry a new token, which no cache may keep.
-    return render(request, "api/tokens.html", {"form": form, "tokens": tokens_of(request.user), "created_token": created_token})
+    return render(
+        request, "api/tokens.html", {"form": form, "tokens": tokens_of(request.user), "created_token": created_token}
+    )
 
 
 @login_required

@@ -70,9 +70,26 @@ COLUMNS = {
     "start_year": "start_year",
 }
 COLUMNS_READ = (
-    "id", "record_type", "object_id", "countries", "partner_countries", "axes", "sectors", "sdgs", "supports",
-    "form", "kind", "status", "start_year", "latitude", "longitude", "partner_count", "amount", "currency",
-    "offers", "seeks",
+    "id",
+    "record_type",
+    "object_id",
+    "countries",
+    "partner_countries",
+    "axes",
+    "sectors",
+    "sdgs",
+    "supports",
+    "form",
+    "kind",
+    "status",
+    "start_year",
+    "latitude",
+    "longitude",
+    "partner_count",
+    "amount",
+    "currency",
+    "offers",
+    "seeks",
 )
 DENSE_FRACTION = 128
 SMALL_HITS_FRACTION = 32
@@ -91,7 +108,9 @@ def _pack(mask: np.ndarray) -> np.ndarray:
 class Facet:
     """The (document, value) pairs of one facet, with posting lists and dense bitsets."""
 
-    def __init__(self, name: str, values: list[str], pair_doc: np.ndarray, pair_val: np.ndarray, n: int, dense_min: int):
+    def __init__(
+        self, name: str, values: list[str], pair_doc: np.ndarray, pair_val: np.ndarray, n: int, dense_min: int
+    ):
         self.name = name
         self.values = values
         self.index = {value: i for i, value in enumerate(values)}
@@ -165,7 +184,9 @@ class Facet:
             if len(rows):
                 starts = self.indptr[rows] + len(columns)
                 lengths = self.indptr[rows + 1] - starts
-                offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(int(lengths.sum()))
+                offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(
+                    int(lengths.sum())
+                )
                 counts += np.bincount(self.pair_val[offsets], minlength=n_values)
         return counts
 
@@ -256,7 +277,16 @@ def _split_multi(strings: list[str], n: int) -> tuple[list[str], np.ndarray, np.
     return [str(v) for v in values], docs, codes.astype(np.int32)
 
 
-RAW_MULTI = {"country": 3, "partner_country": 4, "axis": 5, "sector": 6, "sdg": 7, "support": 8, "offers": 18, "seeks": 19}
+RAW_MULTI = {
+    "country": 3,
+    "partner_country": 4,
+    "axis": 5,
+    "sector": 6,
+    "sdg": 7,
+    "support": 8,
+    "offers": 18,
+    "seeks": 19,
+}
 RAW_SINGLE = {"form": 9, "kind": 10, "status": 11}
 FORMAT = 4  # of a pickled engine: an engine kept on disk by an older release is rebuilt
 DELTA_LIMIT = 4  # a delta larger than 1/4 of the documents: rebuild from scratch instead
@@ -288,7 +318,9 @@ class Parts:
         n = len(columns[0])
         type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
         currencies: dict[str, int] = {}
-        currency = np.fromiter((currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n)
+        currency = np.fromiter(
+            (currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n
+        )
         raw = {name: _split_multi(columns[position], n) for name, position in {**RAW_MULTI, **RAW_SINGLE}.items()}
         return cls(
             doc_ids=np.asarray(columns[0], dtype=np.int64),
@@ -299,7 +331,9 @@ class Parts:
             longitude=np.array([v if v is not None else np.nan for v in columns[14]], dtype=np.float64),
             partner_count=np.asarray(columns[15], dtype=np.int32),
             amount=np.array([v or 0.0 for v in columns[16]], dtype=np.float64),
-            currency=currency, currencies=list(currencies), raw=raw,
+            currency=currency,
+            currencies=list(currencies),
+            raw=raw,
         )
 
     @classmethod
@@ -315,8 +349,12 @@ class Parts:
                 facet = engine.facets[name]
                 values, docs, codes = facet.values, facet.pair_doc, facet.pair_val
             raw[name] = (values, docs, codes)
-        return cls(**{name: getattr(engine, name) for name in cls.ARRAYS}, currency=engine.currency,
-                   currencies=engine.currencies, raw=raw)
+        return cls(
+            **{name: getattr(engine, name) for name in cls.ARRAYS},
+            currency=engine.currency,
+            currencies=engine.currencies,
+            raw=raw,
+        )
 
     def merged(self, keep: np.ndarray, new: Parts) -> Parts:
         """These parts without the documents where ``keep`` is False, plus ``new``, in id order."""
@@ -401,8 +439,14 @@ class Engine:
     amount: np.ndarray
     words_seconds: float  # set by ``refreshed`` once the words are built (absent before)
 
-    def __init__(self, version: int, *, dense_fraction: int = DENSE_FRACTION, data: tuple | None = None,
-                 parts: Parts | None = None):
+    def __init__(
+        self,
+        version: int,
+        *,
+        dense_fraction: int = DENSE_FRACTION,
+        data: tuple | None = None,
+        parts: Parts | None = None,
+    ):
         """Load the index of ``version`` from the database, or build from ``data`` =
         (columns, {"title": ids, "-updated": ids}) in the order of ``COLUMNS_READ`` (benchmarks),
         or from ``parts`` and ``data`` = (None, {...})."""
@@ -440,32 +484,42 @@ class Engine:
                     self.facets[facet_name] = Facet(facet_name, kept_values, docs[keep], mapped[keep], n, dense_min)
             else:
                 self.facets[name] = Facet(name, values, docs, codes, n, dense_min)
-        self.facets["type"] = Facet("type", list(RECORD_TYPES), np.arange(n, dtype=np.int32), self.types.astype(np.int32), n, dense_min)
+        self.facets["type"] = Facet(
+            "type", list(RECORD_TYPES), np.arange(n, dtype=np.int32), self.types.astype(np.int32), n, dense_min
+        )
         year_values = [int(y) for y in np.flatnonzero(np.bincount(years)) if y]
         year_index = np.zeros(max(year_values or [0]) + 1, dtype=np.int32)
         for i, y in enumerate(year_values):
             year_index[y] = i
         with_year = np.flatnonzero(years)
         self.facets["start_year"] = Facet(
-            "start_year", [str(y) for y in year_values], with_year.astype(np.int32), year_index[years[with_year]], n, dense_min
+            "start_year",
+            [str(y) for y in year_values],
+            with_year.astype(np.int32),
+            year_index[years[with_year]],
+            n,
+            dense_min,
         )
         # Continent of each country value, then (document, continent) pairs without repeats.
         country = self.facets["country"]
         continent_of = dict(Country.objects.values_list("code", "continent"))
         continents = sorted({c for c in continent_of.values() if c})
         continent_index = {c: i for i, c in enumerate(continents)}
-        lookup = np.array([continent_index.get(continent_of.get(v, ""), -1) for v in country.values] or [-1], dtype=np.int64)
+        lookup = np.array(
+            [continent_index.get(continent_of.get(v, ""), -1) for v in country.values] or [-1], dtype=np.int64
+        )
         pair_continent = lookup[country.pair_val] if len(country.pair_val) else np.zeros(0, dtype=np.int64)
         keep = pair_continent >= 0
         held = np.zeros((n, max(len(continents), 1)), dtype=bool)  # (document, continent) without repeats
         held[country.pair_doc[keep], pair_continent[keep]] = True
         docs, codes = np.nonzero(held)
         del held
-        self.facets["continent"] = Facet("continent", continents, docs.astype(np.int32), codes.astype(np.int32), n, dense_min)
+        self.facets["continent"] = Facet(
+            "continent", continents, docs.astype(np.int32), codes.astype(np.int32), n, dense_min
+        )
         self.empty_counts = {name: self._nonzero(facet, facet.totals) for name, facet in self.facets.items()}
         self.words = WordBits(n)
         self.build_seconds = time.monotonic() - started
-
 
     @staticmethod
     def _read() -> tuple[list, dict[str, np.ndarray]]:
@@ -507,7 +561,8 @@ class Engine:
             for start in range(0, len(added), 900):
                 chunk = [int(i) for i in added[start : start + 900]]
                 cursor.execute(
-                    f"SELECT {', '.join(COLUMNS_READ)} FROM atlas_searchdocument WHERE id IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608
+                    f"SELECT {', '.join(COLUMNS_READ)} FROM atlas_searchdocument WHERE id IN "  # noqa: S608
+                    f"({', '.join(['%s'] * len(chunk))})",
                     chunk,
                 )
                 rows.extend(cursor.fetchall())
@@ -516,7 +571,9 @@ class Engine:
         parts = Parts.of_engine(self).merged(keep, Parts.from_columns(columns))
         engine = Engine(version, dense_fraction=self.dense_fraction, data=(None, self._read_orders()), parts=parts)
         engine.changes_since_saved = self.changes_since_saved + changed
-        engine.words = self.words.carried(engine.n, keep, np.asarray(columns[0], dtype=np.int64), parts.permutation, engine.id_mask)
+        engine.words = self.words.carried(
+            engine.n, keep, np.asarray(columns[0], dtype=np.int64), parts.permutation, engine.id_mask
+        )
         return engine
 
     @staticmethod
@@ -558,8 +615,14 @@ class Engine:
             result = mask.copy() if result is None else np.logical_and(result, mask, out=result)
         return result
 
-    def query_masks(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
-                    force: dict[str, np.ndarray] | None = None) -> list[np.ndarray]:
+    def query_masks(
+        self,
+        query: AtlasQuery,
+        text_mask: np.ndarray | None,
+        *,
+        exclude: str | None = None,
+        force: dict[str, np.ndarray] | None = None,
+    ) -> list[np.ndarray]:
         """The masks a document must pass: the text's, then each filter's (but ``exclude``'s), ``force``
         replacing or adding filters."""
         masks = self.filter_masks(query)
@@ -568,8 +631,14 @@ class Engine:
         masks.update(force or {})
         return ([text_mask] if text_mask is not None else []) + list(masks.values())
 
-    def hits(self, query: AtlasQuery, text_mask: np.ndarray | None, *, exclude: str | None = None,
-             force: dict[str, np.ndarray] | None = None) -> Hits:
+    def hits(
+        self,
+        query: AtlasQuery,
+        text_mask: np.ndarray | None,
+        *,
+        exclude: str | None = None,
+        force: dict[str, np.ndarray] | None = None,
+    ) -> Hits:
         return self.hits_of(self.query_masks(query, text_mask, exclude=exclude, force=force))
 
     def hits_of(self, masks: list[np.ndarray]) -> Hits:
@@ -577,9 +646,16 @@ class Engine:
         return Hits(self._and(masks), self.n)
 
     # --- the search -----------------------------------------------------------------------
-    def search(self, query: AtlasQuery, text_mask: np.ndarray | None, title_mask: np.ndarray | None,
-               *, facets: tuple[str, ...] | None = None, limit: int | None = None,
-               exact: np.ndarray | None = None) -> EngineResult:
+    def search(
+        self,
+        query: AtlasQuery,
+        text_mask: np.ndarray | None,
+        title_mask: np.ndarray | None,
+        *,
+        facets: tuple[str, ...] | None = None,
+        limit: int | None = None,
+        exact: np.ndarray | None = None,
+    ) -> EngineResult:
         wanted = [f for f in (facets if facets is not None else self.facet_names()) if f in self.facets]
         masks = self.filter_masks(query)
         base = [text_mask] if text_mask is not None else []
@@ -602,8 +678,15 @@ class Engine:
     def facet_names(self) -> list[str]:
         return [name for name in self.facets if name != "sector_code"]
 
-    def page(self, query: AtlasQuery, hits: Hits, title_mask: np.ndarray | None, *, limit: int | None = None,
-             exact: np.ndarray | None = None) -> np.ndarray:
+    def page(
+        self,
+        query: AtlasQuery,
+        hits: Hits,
+        title_mask: np.ndarray | None,
+        *,
+        limit: int | None = None,
+        exact: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Positions of the page's documents. Sorted by relevance: ``exact`` (positions of records
         named exactly as the query, a few) first, then title matches, then the other matches."""
         start = query.start

@@ -176,13 +176,18 @@ def _axis(value: str) -> str:
 
 def _sector(value: str) -> str:
     if not _SECTOR.match(value):
-        raise ValueError(_("“%(value)s” is not a DAC sector: use a 3-digit category (140) or a 5-digit code (14030).") % {"value": value})
+        raise ValueError(
+            _("“%(value)s” is not a DAC sector: use a 3-digit category (140) or a 5-digit code (14030).")
+            % {"value": value}
+        )
     return value
 
 
 def _sdg(value: str) -> str:
     if not value.isdigit() or not 1 <= int(value) <= 17:
-        raise ValueError(_("“%(value)s” is not a Sustainable Development Goal; use a number from 1 to 17.") % {"value": value})
+        raise ValueError(
+            _("“%(value)s” is not a Sustainable Development Goal; use a number from 1 to 17.") % {"value": value}
+        )
     return str(int(value))
 
 
@@ -230,7 +235,9 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError
         offset = int(raw[1:])
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidFilter(_("The cursor is not one the atlas returned; start again from the first page."), parameter="cursor") from None
+        raise InvalidFilter(
+            _("The cursor is not one the atlas returned; start again from the first page."), parameter="cursor"
+        ) from None
     if offset > MAX_PAGE * MAX_PAGE_SIZE:
         raise InvalidFilter(_("The cursor points beyond the last page the atlas serves."), parameter="cursor")
     return offset
@@ -318,13 +325,16 @@ class AtlasQuery:
         values: dict = {}
         q = _text(params)
         if len(q) > MAX_TEXT:
-            raise InvalidFilter(_("The search text is too long: at most %(max)s characters.") % {"max": MAX_TEXT}, parameter="q")
+            raise InvalidFilter(
+                _("The search text is too long: at most %(max)s characters.") % {"max": MAX_TEXT}, parameter="q"
+            )
         values["q"] = q
         for name in FACETS:
             raw = _values(params, name)
             if len(raw) > MAX_VALUES:
                 raise InvalidFilter(
-                    _("Too many values for %(name)s: at most %(max)s.") % {"name": name, "max": MAX_VALUES}, parameter=name
+                    _("Too many values for %(name)s: at most %(max)s.") % {"name": name, "max": MAX_VALUES},
+                    parameter=name,
                 )
             checked = []
             for value in raw:
@@ -338,7 +348,8 @@ class AtlasQuery:
         sort = _scalar(params, "sort")
         if sort and sort not in SORTS:
             raise InvalidFilter(
-                _("“%(value)s” is not a sort order; use one of %(allowed)s.") % {"value": sort, "allowed": ", ".join(SORTS)},
+                _("“%(value)s” is not a sort order; use one of %(allowed)s.")
+                % {"value": sort, "allowed": ", ".join(SORTS)},
                 parameter="sort",
             )
         values["sort"] = sort
@@ -437,4 +448,6 @@ class AtlasQuery:
 
     def cache_key(self) -> tuple:
         """A hashable key of everything but the position (for caches of hit sets)."""
-        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in {"page", "offset", "page_size"})
+        return tuple(
+            (f.name, getattr(self, f.name)) for f in fields(self) if f.name not in {"page", "offset", "page_size"}
+        )

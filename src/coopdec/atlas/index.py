@@ -160,7 +160,9 @@ class _Loader:
         out: dict[int, str] = {}
         for start in range(0, len(ids), BATCH):
             out.update(
-                Partnership.objects.filter(id__in=ids[start : start + BATCH], publication_status=PUBLISHED).values_list("id", "kind")
+                Partnership.objects.filter(id__in=ids[start : start + BATCH], publication_status=PUBLISHED).values_list(
+                    "id", "kind"
+                )
             )
         return out
 
@@ -200,18 +202,60 @@ def _shown_names(row: Mapping[str, Any]) -> dict[str, str]:
 
 
 DOCUMENT_FIELDS = [
-    "record_type", "object_id", "titles", "summary", "title_text", "body_text", "sort_title", "countries",
-    "partner_countries", "axes", "sectors", "sdgs", "supports", "form", "kind", "status", "start_year",
-    "latitude", "longitude", "partner_count", "amount", "currency", "money", "is_demo", "offers", "seeks", "record_updated_at",
+    "record_type",
+    "object_id",
+    "titles",
+    "summary",
+    "title_text",
+    "body_text",
+    "sort_title",
+    "countries",
+    "partner_countries",
+    "axes",
+    "sectors",
+    "sdgs",
+    "supports",
+    "form",
+    "kind",
+    "status",
+    "start_year",
+    "latitude",
+    "longitude",
+    "partner_count",
+    "amount",
+    "currency",
+    "money",
+    "is_demo",
+    "offers",
+    "seeks",
+    "record_updated_at",
 ]
 _DEFAULTS = {
-    "countries": "", "partner_countries": "", "axes": "", "sectors": "", "sdgs": "", "supports": "", "form": "",
-    "kind": "", "status": "", "start_year": None, "latitude": None, "longitude": None, "partner_count": 0,
-    "amount": None, "currency": "", "money": "", "is_demo": False, "offers": "", "seeks": "",
+    "countries": "",
+    "partner_countries": "",
+    "axes": "",
+    "sectors": "",
+    "sdgs": "",
+    "supports": "",
+    "form": "",
+    "kind": "",
+    "status": "",
+    "start_year": None,
+    "latitude": None,
+    "longitude": None,
+    "partner_count": 0,
+    "amount": None,
+    "currency": "",
+    "money": "",
+    "is_demo": False,
+    "offers": "",
+    "seeks": "",
 }
 
 
-def _document(record_type, object_id, *, titles, summary, title_parts, body_parts, vocabulary_text, updated_at, **facets) -> dict:
+def _document(
+    record_type, object_id, *, titles, summary, title_parts, body_parts, vocabulary_text, updated_at, **facets
+) -> dict:
     """One document as a row for ``_insert_documents``; ``vocabulary_text`` is already folded."""
     body = _fold(" ".join(part for part in body_parts if part))
     return {
@@ -235,14 +279,20 @@ def _insert_documents(rows: list[dict], *, fulltext: bool = True) -> None:
         return
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (fixed names)
-        quote(SearchDocument._meta.db_table), ", ".join(quote(f) for f in DOCUMENT_FIELDS), ", ".join(["%s"] * len(DOCUMENT_FIELDS))
+        quote(SearchDocument._meta.db_table),
+        ", ".join(quote(f) for f in DOCUMENT_FIELDS),
+        ", ".join(["%s"] * len(DOCUMENT_FIELDS)),
     )
     adapt = lru_cache(maxsize=64)(connection.ops.adapt_datetimefield_value)  # an import's rows share one time
     first_id = (SearchDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     values = []
     for row in rows:
-        row = dict(row, titles=json.dumps(row["titles"], ensure_ascii=False), summary=json.dumps(row["summary"], ensure_ascii=False),
-                   record_updated_at=_db_datetime(row["record_updated_at"], adapt))
+        row = dict(
+            row,
+            titles=json.dumps(row["titles"], ensure_ascii=False),
+            summary=json.dumps(row["summary"], ensure_ascii=False),
+            record_updated_at=_db_datetime(row["record_updated_at"], adapt),
+        )
         values.append([row[f] for f in DOCUMENT_FIELDS])
     with connection.cursor() as cursor:
         for start in range(0, len(values), 5000):
@@ -299,24 +349,52 @@ def _json(value):
 
 # --- documents per record type ---------------------------------------------------------------
 def project_facts(
-    *, id: int, title: dict, description: dict, status: str, currency: str, updated_at,
-    lead_organisation_id: int | None = None, partnership_id: int | None = None, summary: dict | None = None,
-    support_types: Iterable[str] = (), start=None, is_demo: bool = False, axes: Iterable[str] = (),
-    sectors: Iterable[tuple[str, str]] = (), sdgs: Iterable[str] = (), countries: Iterable[str] = (),
-    budgets: Iterable[tuple] = (), contributions: Iterable[tuple] = (),
+    *,
+    id: int,
+    title: dict,
+    description: dict,
+    status: str,
+    currency: str,
+    updated_at,
+    lead_organisation_id: int | None = None,
+    partnership_id: int | None = None,
+    summary: dict | None = None,
+    support_types: Iterable[str] = (),
+    start=None,
+    is_demo: bool = False,
+    axes: Iterable[str] = (),
+    sectors: Iterable[tuple[str, str]] = (),
+    sdgs: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    budgets: Iterable[tuple] = (),
+    contributions: Iterable[tuple] = (),
 ) -> dict:
     """What a project's atlas document is made of, as plain values.
 
     ``start``: actual start, else planned start (a date or an ISO string); ``sectors``: (vocabulary,
     code) pairs; ``sdgs``: SDG goals or targets; ``countries``: recipient country codes; ``budgets``
-    and ``contributions``: (currency, amount) pairs, or (currency, amount, year or date) triples. ``_project_facts`` reads them from the
-    database; an importer that has just written a project passes them to ``add_projects``.
+    and ``contributions``: (currency, amount) pairs, or (currency, amount, year or date) triples.
+    ``_project_facts`` reads them from the database; an importer that has just written a project
+    passes them to ``add_projects``.
     """
     return {
-        "id": id, "title": title, "summary": summary, "description": description, "status": status,
-        "currency": currency, "updated_at": updated_at, "lead_organisation_id": lead_organisation_id,
-        "partnership_id": partnership_id, "support_types": support_types, "start": start, "is_demo": is_demo,
-        "axes": axes, "sectors": sectors, "sdgs": sdgs, "countries": countries, "budgets": budgets,
+        "id": id,
+        "title": title,
+        "summary": summary,
+        "description": description,
+        "status": status,
+        "currency": currency,
+        "updated_at": updated_at,
+        "lead_organisation_id": lead_organisation_id,
+        "partnership_id": partnership_id,
+        "support_types": support_types,
+        "start": start,
+        "is_demo": is_demo,
+        "axes": axes,
+        "sectors": sectors,
+        "sdgs": sdgs,
+        "countries": countries,
+        "budgets": budgets,
         "contributions": contributions,
     }
 
@@ -324,11 +402,13 @@ def project_facts(
 def _project_facts(ids: list[int]) -> list[dict]:
     """The facts of these projects, published ones only: one query per table, raw SQL."""
     rows = [
-        row for row in _children(
+        row
+        for row in _children(
             Project,
             "title, summary, description, partnership_id, lead_organisation_id, status, support_types, "
             "actual_start, planned_start, currency, updated_at, is_demo, publication_status",
-            ids, key="id",
+            ids,
+            key="id",
         )
         if row[13] == PUBLISHED
     ]
@@ -354,14 +434,36 @@ def _project_facts(ids: list[int]) -> list[dict]:
             children["contributions"][project_id].append((currency, amount, year))
     return [
         project_facts(
-            id=pid, title=_json(title), summary=_json(summary), description=_json(description),
-            partnership_id=partnership_id, lead_organisation_id=lead_id, status=status,
-            support_types=_json(support_types) or (), start=actual_start or planned_start, currency=currency,
-            updated_at=updated_at, is_demo=bool(is_demo),
+            id=pid,
+            title=_json(title),
+            summary=_json(summary),
+            description=_json(description),
+            partnership_id=partnership_id,
+            lead_organisation_id=lead_id,
+            status=status,
+            support_types=_json(support_types) or (),
+            start=actual_start or planned_start,
+            currency=currency,
+            updated_at=updated_at,
+            is_demo=bool(is_demo),
             **{name: values.get(pid, ()) for name, values in children.items()},
         )
-        for (pid, title, summary, description, partnership_id, lead_id, status, support_types, actual_start,
-             planned_start, currency, updated_at, is_demo, _published) in rows
+        for (
+            pid,
+            title,
+            summary,
+            description,
+            partnership_id,
+            lead_id,
+            status,
+            support_types,
+            actual_start,
+            planned_start,
+            currency,
+            updated_at,
+            is_demo,
+            _published,
+        ) in rows
     ]
 
 
@@ -373,9 +475,14 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
     if not facts:
         return []
     vocabulary = loader.vocabulary
-    partnership_kinds = loader.published_partnerships(sorted({f["partnership_id"] for f in facts if f["partnership_id"]}))
+    partnership_kinds = loader.published_partnerships(
+        sorted({f["partnership_id"] for f in facts if f["partnership_id"]})
+    )
     parties = loader.parties(sorted(partnership_kinds))
-    loader.organisations({o for ps in parties.values() for o in ps} | {f["lead_organisation_id"] for f in facts if f["lead_organisation_id"]})
+    loader.organisations(
+        {o for ps in parties.values() for o in ps}
+        | {f["lead_organisation_id"] for f in facts if f["lead_organisation_id"]}
+    )
 
     documents = []
     for fact in facts:
@@ -399,16 +506,21 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
         start = fact["start"]
         form = ""
         if partnership_kind:
-            form = PartnershipForm.BILATERAL if len(parties.get(partnership_id, [])) == 2 else PartnershipForm.MULTILATERAL
+            form = (
+                PartnershipForm.BILATERAL if len(parties.get(partnership_id, [])) == 2 else PartnershipForm.MULTILATERAL
+            )
         amount, currency = _money(fact["budgets"] or fact["contributions"])
         title, summary, description = fact["title"], fact["summary"], fact["description"]
         documents.append(
             _document(
-                RecordType.PROJECT, pid,
-                titles=title or {}, summary=_summary(summary or description),
+                RecordType.PROJECT,
+                pid,
+                titles=title or {},
+                summary=_summary(summary or description),
                 title_parts=_i18n_text(title),
                 body_parts=[
-                    *_i18n_text(summary, MAX_TEXT_PER_FIELD), *_i18n_text(description, MAX_TEXT_PER_FIELD),
+                    *_i18n_text(summary, MAX_TEXT_PER_FIELD),
+                    *_i18n_text(description, MAX_TEXT_PER_FIELD),
                     *_published_organisation_names(loader, party_ids),
                 ],
                 vocabulary_text=[
@@ -419,10 +531,17 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
                 updated_at=fact["updated_at"],
                 countries=_join(own_countries or recipients),
                 partner_countries=_join(own_countries | recipients),
-                axes=_join(axes), sectors=_join(sectors), sdgs=_join(t.split(".")[0] for t in fact["sdgs"]),
-                supports=_join(fact["support_types"] or []), form=form, kind=partnership_kind,
-                status=fact["status"], start_year=int(str(start)[:4]) if start else None,
-                amount=amount, currency=currency or fact["currency"], is_demo=fact["is_demo"],
+                axes=_join(axes),
+                sectors=_join(sectors),
+                sdgs=_join(t.split(".")[0] for t in fact["sdgs"]),
+                supports=_join(fact["support_types"] or []),
+                form=form,
+                kind=partnership_kind,
+                status=fact["status"],
+                start_year=int(str(start)[:4]) if start else None,
+                amount=amount,
+                currency=currency or fact["currency"],
+                is_demo=fact["is_demo"],
                 money=_money_groups(fact["budgets"] or fact["contributions"], start),
             )
         )
@@ -502,14 +621,20 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
         title = row["title"] or {}
         if not localize(title) and organisations:
             shown = [_shown_names(o) for o in organisations.values()]
-            title = {language: " – ".join(localize(s, language) for s in shown) for language in sorted({k for s in shown for k in s})}
+            title = {
+                language: " – ".join(localize(s, language) for s in shown)
+                for language in sorted({k for s in shown for k in s})
+            }
         documents.append(
             _document(
-                RecordType.PARTNERSHIP, pid,
-                titles=title, summary=_summary(row["description"]),
+                RecordType.PARTNERSHIP,
+                pid,
+                titles=title,
+                summary=_summary(row["description"]),
                 title_parts=[*_i18n_text(row["title"]), *names],
                 body_parts=[
-                    *_i18n_text(row["description"], MAX_TEXT_PER_FIELD), *titles[pid],
+                    *_i18n_text(row["description"], MAX_TEXT_PER_FIELD),
+                    *titles[pid],
                 ],
                 vocabulary_text=[
                     *(vocabulary.axis_text.get(a, "") for a in axes[pid]),
@@ -517,10 +642,17 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
                     *(vocabulary.countries.get(c, "") for c in countries),
                 ],
                 updated_at=row["updated_at"],
-                countries=_join(countries), partner_countries=_join(countries),
-                axes=_join(axes[pid]), sectors=_join(sectors[pid]), sdgs=_join(sdgs[pid]), supports=_join(supports[pid]),
+                countries=_join(countries),
+                partner_countries=_join(countries),
+                axes=_join(axes[pid]),
+                sectors=_join(sectors[pid]),
+                sdgs=_join(sdgs[pid]),
+                supports=_join(supports[pid]),
                 form=PartnershipForm.BILATERAL if len(party_ids) == 2 else PartnershipForm.MULTILATERAL,
-                kind=row["kind"], status=row["status"], start_year=start_year, is_demo=row["is_demo"],
+                kind=row["kind"],
+                status=row["status"],
+                start_year=start_year,
+                is_demo=row["is_demo"],
             )
         )
     return documents
@@ -530,8 +662,21 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     vocabulary = loader.vocabulary
     rows = list(
         Organisation.objects.filter(id__in=ids, publication_status=PUBLISHED).values(
-            "id", "name", "acronym", "kind", "description", "country_id", "latitude", "longitude",
-            "locality_id", "locality__latitude", "locality__longitude", "locality__name", "subdivision__name", "updated_at", "is_demo",
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "description",
+            "country_id",
+            "latitude",
+            "longitude",
+            "locality_id",
+            "locality__latitude",
+            "locality__longitude",
+            "locality__name",
+            "subdivision__name",
+            "updated_at",
+            "is_demo",
         )
     )
     if not rows:
@@ -541,10 +686,10 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     # plain look-ups rather than one join: given the join, SQLite (no table statistics) prefers the
     # publication-status index, walks every published partnership and probes the organisations
     # (10 s per batch of 2,000 with the twinnings loaded, not 0.1 s).
-    links = list(PartnershipParty.objects.filter(organisation_id__in=ids).values_list("organisation_id", "partnership_id"))
-    published = _values_in(
-        Partnership.objects.filter(publication_status=PUBLISHED), "id", "id", {p for _o, p in links}
+    links = list(
+        PartnershipParty.objects.filter(organisation_id__in=ids).values_list("organisation_id", "partnership_id")
     )
+    published = _values_in(Partnership.objects.filter(publication_status=PUBLISHED), "id", "id", {p for _o, p in links})
     links = [(o, p) for o, p in links if p in published]
     parties = loader.parties(sorted({p for _o, p in links}))
     loader.organisations({o for ps in parties.values() for o in ps})
@@ -565,18 +710,27 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
         is_local = row["kind"] in LOCAL_GOVERNMENT_KINDS
         documents.append(
             _document(
-                RecordType.ORGANISATION, oid,
-                titles=_shown_names(row), summary=_summary(row["description"]),
+                RecordType.ORGANISATION,
+                oid,
+                titles=_shown_names(row),
+                summary=_summary(row["description"]),
                 title_parts=[row["name"], row["acronym"], *_place_names(row)],
                 body_parts=[
-                    *_i18n_text(row["description"], MAX_TEXT_PER_FIELD), row["locality__name"] or "", row["subdivision__name"] or "",
+                    *_i18n_text(row["description"], MAX_TEXT_PER_FIELD),
+                    row["locality__name"] or "",
+                    row["subdivision__name"] or "",
                 ],
                 vocabulary_text=[vocabulary.countries.get(row["country_id"], "")],
                 updated_at=row["updated_at"],
-                countries=row["country_id"], partner_countries=_join(partner_countries[oid]), kind=row["kind"],
-                latitude=latitude if is_local else None, longitude=longitude if is_local else None,
-                partner_count=partnership_count[oid], is_demo=row["is_demo"],
-                offers=_join(offered.get(oid, ())), seeks=_join(sought.get(oid, ())),
+                countries=row["country_id"],
+                partner_countries=_join(partner_countries[oid]),
+                kind=row["kind"],
+                latitude=latitude if is_local else None,
+                longitude=longitude if is_local else None,
+                partner_count=partnership_count[oid],
+                is_demo=row["is_demo"],
+                offers=_join(offered.get(oid, ())),
+                seeks=_join(sought.get(oid, ())),
             )
         )
     return documents
@@ -618,8 +772,13 @@ def _expand(organisations: set[int], partnerships: set[int], projects: set[int])
     return organisations, partnerships, projects
 
 
-def reindex(*, organisations: Iterable[int] = (), partnerships: Iterable[int] = (), projects: Iterable[int] = (),
-            expand: bool = True) -> int:
+def reindex(
+    *,
+    organisations: Iterable[int] = (),
+    partnerships: Iterable[int] = (),
+    projects: Iterable[int] = (),
+    expand: bool = True,
+) -> int:
     """Rebuild the documents of these records (and, with ``expand``, of the records showing them).
 
     Drafts and deleted records lose their document. Returns the number of documents written.
@@ -678,7 +837,11 @@ def reindex_all(progress=None) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(SearchDocument._meta.db_table)}")  # noqa: S608
         first_id = 1
-        for record_type, model in ((RecordType.ORGANISATION, Organisation), (RecordType.PARTNERSHIP, Partnership), (RecordType.PROJECT, Project)):
+        for record_type, model in (
+            (RecordType.ORGANISATION, Organisation),
+            (RecordType.PARTNERSHIP, Partnership),
+            (RecordType.PROJECT, Project),
+        ):
             ids = list(model.objects.filter(publication_status=PUBLISHED).order_by("id").values_list("id", flat=True))
             counts[record_type] = 0
             for start in range(0, len(ids), BATCH):

@@ -44,10 +44,16 @@ class SearchDocument(models.Model):
     partner_count = models.PositiveIntegerField(default=0, help_text=_("Organisations: number of partnerships."))
     amount = models.FloatField(null=True, blank=True, help_text=_("Projects: budget, else the sum of contributions."))
     currency = models.CharField(max_length=3, blank=True)
-    money = models.TextField(blank=True, help_text=_("Projects: every amount by currency and year (coopdec.atlas.money)."))
-    is_demo = models.BooleanField(_("demonstration record"), default=False, help_text=_("Invented for the demonstration; not real."))
+    money = models.TextField(
+        blank=True, help_text=_("Projects: every amount by currency and year (coopdec.atlas.money).")
+    )
+    is_demo = models.BooleanField(
+        _("demonstration record"), default=False, help_text=_("Invented for the demonstration; not real.")
+    )
     offers = models.TextField(blank=True, help_text=_("Organisations: cooperation axes of their current offers."))
-    seeks = models.TextField(blank=True, help_text=_("Organisations: cooperation axes their current partner requests seek."))
+    seeks = models.TextField(
+        blank=True, help_text=_("Organisations: cooperation axes their current partner requests seek.")
+    )
     record_updated_at = models.DateTimeField()
 
     class Meta:

@@ -34,7 +34,9 @@ def encode(lines: Iterable[tuple[str, int | None, Decimal | float | None]]) -> s
     for currency, year, amount in lines:
         if currency and amount:
             groups[(currency.upper(), int(year or 0))] += Decimal(str(amount))
-    return " ".join(f"{currency}:{year}:{amount:.2f}" for (currency, year), amount in sorted(groups.items()) if amount > 0)
+    return " ".join(
+        f"{currency}:{year}:{amount:.2f}" for (currency, year), amount in sorted(groups.items()) if amount > 0
+    )
 
 
 def decode(text: str) -> list[tuple[str, int, float]]:
@@ -79,7 +81,9 @@ def _rate(currency: str, year: int) -> UsedRate | None:
 def lines_of(engine) -> Lines:
     """The money groups of the engine's projects, read once per index version."""
     if "money" not in engine.memo:
-        rows = SearchDocument.objects.filter(record_type=RecordType.PROJECT).exclude(money="").values_list("id", "money")
+        rows = (
+            SearchDocument.objects.filter(record_type=RecordType.PROJECT).exclude(money="").values_list("id", "money")
+        )
         position, currency, amount, euros, rate_index = [], [], [], [], []
         currencies: dict[str, int] = {}
         rates: dict[tuple[str, int], int] = {}
@@ -106,9 +110,13 @@ def lines_of(engine) -> Lines:
                 euros.append(value / used[index].per_euro if index >= 0 else np.nan)
                 rate_index.append(index)
         engine.memo["money"] = Lines(
-            position=np.array(position, dtype=np.int64), currency=np.array(currency, dtype=np.int64),
-            amount=np.array(amount, dtype=np.float64), euros=np.array(euros, dtype=np.float64),
-            rate=np.array(rate_index, dtype=np.int64), currencies=list(currencies), rates=used,
+            position=np.array(position, dtype=np.int64),
+            currency=np.array(currency, dtype=np.int64),
+            amount=np.array(amount, dtype=np.float64),
+            euros=np.array(euros, dtype=np.float64),
+            rate=np.array(rate_index, dtype=np.int64),
+            currencies=list(currencies),
+            rates=used,
         )
     return engine.memo["money"]
 
@@ -145,7 +153,10 @@ def table(engine, facet, mask: np.ndarray) -> Table:
     weights: dict[object, tuple[np.ndarray, np.ndarray]] = {
         "euros": (converted, lines.euros),
         **{("amount", i): (chosen & (lines.currency == i), lines.amount) for i in range(len(lines.currencies))},
-        **{("unconverted", i): (chosen & ~converted & (lines.currency == i), lines.amount) for i in range(len(lines.currencies))},
+        **{
+            ("unconverted", i): (chosen & ~converted & (lines.currency == i), lines.amount)
+            for i in range(len(lines.currencies))
+        },
     }
     zero_groups = np.zeros(n, dtype=np.int64)
     per_value: dict = {}
@@ -160,8 +171,10 @@ def table(engine, facet, mask: np.ndarray) -> Table:
     projects_per_currency = {
         i: len(np.unique(lines.position[chosen & (lines.currency == i)])) for i in range(len(lines.currencies))
     }
-    order = sorted((i for i, count in projects_per_currency.items() if count),
-                   key=lambda i: (-projects_per_currency[i], lines.currencies[i]))
+    order = sorted(
+        (i for i, count in projects_per_currency.items() if count),
+        key=lambda i: (-projects_per_currency[i], lines.currencies[i]),
+    )
 
     def money(get) -> Money:
         return Money(
@@ -170,10 +183,14 @@ def table(engine, facet, mask: np.ndarray) -> Table:
             unconverted={lines.currencies[i]: get(("unconverted", i)) for i in order if get(("unconverted", i))},
         )
 
-    rows = [money(lambda key, row=row: round(float(per_value[key][row]), 2) if key in per_value else 0.0)
-            for row in range(n_values)]
+    rows = [
+        money(lambda key, row=row: round(float(per_value[key][row]), 2) if key in per_value else 0.0)
+        for row in range(n_values)
+    ]
     used = sorted({int(r) for r in lines.rate[converted] if r >= 0})
     return Table(
-        rows=rows, total=money(lambda key: round(totals.get(key, 0.0), 2)),
-        currencies=[lines.currencies[i] for i in order], rates=[lines.rates[r] for r in used],
+        rows=rows,
+        total=money(lambda key: round(totals.get(key, 0.0), 2)),
+        currencies=[lines.currencies[i] for i in order],
+        rates=[lines.rates[r] for r in used],
     )

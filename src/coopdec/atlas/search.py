@@ -31,8 +31,22 @@ MAX_WORDS = 8
 PREFIX_FROM = 4
 _WORD = re.compile(r"[^\W_]+")  # letters and digits; "_" separates words, as in the FTS5 tokenizer
 # Combining marks of Latin, Greek, Cyrillic, Hebrew and Arabic scripts (after NFKD decomposition).
-_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPECIAL = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i", "ħ": "h", "’": "'"}
+_MARKS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+_SPECIAL = {
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ł": "l",
+    "ı": "i",
+    "ħ": "h",
+    "’": "'",
+}
 _SPECIAL_RE = re.compile("[" + "".join(_SPECIAL) + "]")
 
 
@@ -90,7 +104,8 @@ class SQLiteText:
     @staticmethod
     def removing(where: str, params: list) -> None:
         """Unindex the documents matching ``where`` (call before deleting them)."""
-        sql = "INSERT INTO atlas_search_fts(atlas_search_fts, rowid, title_text, body_text) SELECT 'delete', id, title_text, body_text "
+        sql = "INSERT INTO atlas_search_fts(atlas_search_fts, rowid, title_text, body_text) "
+        sql += "SELECT 'delete', id, title_text, body_text "
         sql += f"FROM atlas_searchdocument WHERE {where}"  # noqa: S608 (``where`` is built by the index, values are parameters)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -114,7 +129,9 @@ class SQLiteText:
             expression = " AND ".join(f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in terms)
         return f"{{{column}}} : ({expression})" if column else expression
 
-    def ids(self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
+    def ids(
+        self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False
+    ) -> np.ndarray:
         """Sorted ids of the documents holding every term (in their title with ``title``), among
         the sorted ids ``among`` when given; with ``exact``, those holding any of these indexed
         terms. The ids come back as one text (``group_concat``): half a million rows cost no
@@ -147,11 +164,16 @@ class SQLiteText:
         only (a few: those just added)."""
         with connection.cursor() as cursor:
             if among is None:
-                cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.atlas_search_vocab USING fts5vocab(main, atlas_search_fts, 'row')")
+                cursor.execute(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.atlas_search_vocab USING fts5vocab(main, "
+                    "atlas_search_fts, 'row')"
+                )
                 cursor.execute("SELECT term, doc FROM temp.atlas_search_vocab")
                 return dict(cursor.fetchall())
             with self._delta(cursor, among):
-                cursor.execute("CREATE VIRTUAL TABLE temp.atlas_delta_vocab USING fts5vocab(temp, atlas_delta_fts, 'row')")
+                cursor.execute(
+                    "CREATE VIRTUAL TABLE temp.atlas_delta_vocab USING fts5vocab(temp, atlas_delta_fts, 'row')"
+                )
                 try:
                     cursor.execute("SELECT term, doc FROM temp.atlas_delta_vocab")
                     return dict(cursor.fetchall())
@@ -256,7 +278,9 @@ class PostgreSQLText:
         ``::tsquery`` cast parses nothing further)."""
         return " | ".join("'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms)
 
-    def ids(self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
+    def ids(
+        self, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False
+    ) -> np.ndarray:
         """Sorted ids of the documents holding every term (in their title with ``title``), among
         the sorted ids ``among`` when given; with ``exact``, those holding any of these indexed
         lexemes. The ids come back as one binary string (8 bytes each): half a million rows cost
@@ -281,10 +305,13 @@ class PostgreSQLText:
         vector); no sequential scan (a word held by most documents makes the planner prefer one,
         which reads every row's vector: the GIN index is always cheaper)."""
         cursor.execute(
-            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('enable_seqscan', 'off', true)"
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true), "
+            "set_config('enable_seqscan', 'off', true)"
         )
 
-    def _ids(self, cursor, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
+    def _ids(
+        self, cursor, terms: list[str], *, title: bool = False, among: np.ndarray | None = None, exact: bool = False
+    ) -> np.ndarray:
         vector = "title_vector" if title else "text_vector"
         query = "%s::tsquery" if exact else "to_tsquery('simple'::regconfig, %s)"
         sql = (
@@ -332,8 +359,11 @@ class PostgreSQLText:
         vocabulary = {lexeme: sum(len(part) for part in parts) for lexeme, parts in every.items()}
         empty = np.empty(0, dtype=np.int64)
         hits = {
-            lexeme: TextHits(np.sort(np.concatenate(every[lexeme])), np.sort(np.concatenate(title.get(lexeme) or [empty])))
-            for lexeme, count in vocabulary.items() if count >= limit
+            lexeme: TextHits(
+                np.sort(np.concatenate(every[lexeme])), np.sort(np.concatenate(title.get(lexeme) or [empty]))
+            )
+            for lexeme, count in vocabulary.items()
+            if count >= limit
         }
         return vocabulary, hits
 
@@ -342,8 +372,7 @@ class PostgreSQLText:
         stored vectors the GIN index is built from; no text is parsed); with ``among``, over those
         documents only (a few: those just added)."""
         sql = (
-            "SELECT v.lexeme, count(*) FROM atlas_searchdocument d, "
-            "unnest(tsvector_to_array(d.text_vector)) v(lexeme)"
+            "SELECT v.lexeme, count(*) FROM atlas_searchdocument d, unnest(tsvector_to_array(d.text_vector)) v(lexeme)"
         )
         params: list = []
         if among is not None:
@@ -372,14 +401,21 @@ class PostgreSQLText:
                 )
                 cursor.execute(
                     sql,
-                    [[int(i) for i in among], terms, [self._lexemes([t]) if exact else self._query([t]) for t in terms]],
+                    [
+                        [int(i) for i in among],
+                        terms,
+                        [self._lexemes([t]) if exact else self._query([t]) for t in terms],
+                    ],
                 )
                 for term, doc_id, in_every, in_title in cursor.fetchall():
                     if in_every:
                         out[term][0].append(doc_id)
                     if in_title:
                         out[term][1].append(doc_id)
-        return {term: TextHits(np.sort(np.array(a, dtype=np.int64)), np.sort(np.array(t, dtype=np.int64))) for term, (a, t) in out.items()}
+        return {
+            term: TextHits(np.sort(np.array(a, dtype=np.int64)), np.sort(np.array(t, dtype=np.int64)))
+            for term, (a, t) in out.items()
+        }
 
 
 def text_backend():

@@ -125,7 +125,9 @@ def _exact_positions(engine, query: AtlasQuery) -> np.ndarray | None:
     if not query.q or query.effective_sort != "relevance":
         return None
     names = names_for_query(query.q)
-    ids = SearchDocument.objects.filter(sort_title__in=sorted(names), record_type=RecordType.ORGANISATION).values_list("id", flat=True)
+    ids = SearchDocument.objects.filter(sort_title__in=sorted(names), record_type=RecordType.ORGANISATION).values_list(
+        "id", flat=True
+    )
     return engine.positions(np.array(sorted(ids), dtype=np.int64))
 
 
@@ -178,7 +180,16 @@ def _items(doc_ids: np.ndarray) -> list[ResultItem]:
     rows = {
         row["id"]: row
         for row in SearchDocument.objects.filter(id__in=[int(i) for i in doc_ids]).values(
-            "id", "record_type", "object_id", "titles", "summary", "countries", "start_year", "kind", "status", "is_demo"
+            "id",
+            "record_type",
+            "object_id",
+            "titles",
+            "summary",
+            "countries",
+            "start_year",
+            "kind",
+            "status",
+            "is_demo",
         )
     }
     names = country_names()
@@ -207,7 +218,10 @@ def _items(doc_ids: np.ndarray) -> list[ResultItem]:
 # --- labels ----------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, dict]:
-    return {code: {"names": names, "numeric": numeric} for code, names, numeric in Country.objects.values_list("code", "names", "numeric")}
+    return {
+        code: {"names": names, "numeric": numeric}
+        for code, names, numeric in Country.objects.values_list("code", "names", "numeric")
+    }
 
 
 def country_numeric_codes() -> dict[str, str]:
@@ -282,8 +296,13 @@ def labelled_facets(result: SearchResult, *, base_url: str = "") -> list[FacetVi
         for value, count in ordered[:shown]:
             link = query.without_value(name, value).urlencode() if value in selected else adding(value)
             view.values.append(
-                FacetValue(value=value, label=value_label(name, value), count=count, selected=value in selected,
-                           url=f"{base_url}?{link}" if link else base_url or "?")
+                FacetValue(
+                    value=value,
+                    label=value_label(name, value),
+                    count=count,
+                    selected=value in selected,
+                    url=f"{base_url}?{link}" if link else base_url or "?",
+                )
             )
         views.append(view)
     return views
@@ -324,7 +343,12 @@ def map_data_of(engine, query: AtlasQuery, text_mask) -> dict:
         located = located[mask[located]]
     chosen = located[:MAP_POINTS]
     points = [
-        [int(engine.object_ids[i]), round(float(engine.latitude[i]), 4), round(float(engine.longitude[i]), 4), int(engine.partner_count[i])]
+        [
+            int(engine.object_ids[i]),
+            round(float(engine.latitude[i]), 4),
+            round(float(engine.longitude[i]), 4),
+            int(engine.partner_count[i]),
+        ]
         for i in chosen
     ]
     return {
@@ -376,8 +400,11 @@ def organisation_network(organisation_id: int) -> dict | None:
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": coordinates},
                 "properties": {
-                    "id": row["object_id"], "name": localize(row["titles"]), "country": row["countries"],
-                    "role": "self" if is_self else "partner", "url": record_url(RecordType.ORGANISATION, row["object_id"]),
+                    "id": row["object_id"],
+                    "name": localize(row["titles"]),
+                    "country": row["countries"],
+                    "role": "self" if is_self else "partner",
+                    "url": record_url(RecordType.ORGANISATION, row["object_id"]),
                 },
             }
         )
@@ -385,8 +412,11 @@ def organisation_network(organisation_id: int) -> dict | None:
         for point in points:
             if point["properties"]["role"] == "partner":
                 features.append(
-                    {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [centre, point["geometry"]["coordinates"]]},
-                     "properties": {"role": "link", "partner": point["properties"]["id"]}}
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "LineString", "coordinates": [centre, point["geometry"]["coordinates"]]},
+                        "properties": {"role": "link", "partner": point["properties"]["id"]},
+                    }
                 )
     return {"type": "FeatureCollection", "features": points + features}
 
@@ -449,8 +479,12 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
         value = facet.values[i]
         rows.append(
             StatisticsRow(
-                value=value, label=value_label(dimension, value), partnerships=int(partnership_counts[i]),
-                projects=int(project_counts[i]), amounts=money.rows[i].amounts, euros=money.rows[i].euros,
+                value=value,
+                label=value_label(dimension, value),
+                partnerships=int(partnership_counts[i]),
+                projects=int(project_counts[i]),
+                amounts=money.rows[i].amounts,
+                euros=money.rows[i].euros,
                 unconverted=money.rows[i].unconverted,
             )
         )
@@ -461,7 +495,12 @@ def statistics_of(engine, query: AtlasQuery, dimension: str, text_mask) -> Stati
         # more project; projects break ties.
         rows.sort(key=lambda row: (-(row.partnerships + row.projects), -row.projects, row.label))
     return Statistics(
-        dimension=dimension, label=str(FACET_LABELS[dimension]), rows=rows, currencies=money.currencies,
-        partnerships=per_type[RecordType.PARTNERSHIP].count, projects=project_hits.count,
-        money=money.total, rates=money.rates,
+        dimension=dimension,
+        label=str(FACET_LABELS[dimension]),
+        rows=rows,
+        currencies=money.currencies,
+        partnerships=per_type[RecordType.PARTNERSHIP].count,
+        projects=project_hits.count,
+        money=money.total,
+        rates=money.rates,
     )

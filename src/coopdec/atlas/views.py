@@ -42,7 +42,9 @@ def map_labels() -> list[tuple[str, str]]:
     return [
         *_plural_attributes("partnerships", "%(count)s partnership", "%(count)s partnerships"),
         *_plural_attributes(
-            "more", "%(count)s more local government: filter to see it", "%(count)s more local governments: filter to see them"
+            "more",
+            "%(count)s more local government: filter to see it",
+            "%(count)s more local governments: filter to see them",
         ),
     ]
 
@@ -102,7 +104,9 @@ def map_data(request):
     _check(request)
     query, error = _query(request)
     if error:
-        return JsonResponse({"error": str(error), "parameter": error.parameter, "allowed": list(error.allowed)}, status=400)
+        return JsonResponse(
+            {"error": str(error), "parameter": error.parameter, "allowed": list(error.allowed)}, status=400
+        )
     data = dict(selectors.map_data(query))  # a copy: the whole-atlas data is shared
     countries = selectors.country_numeric_codes()
     data["codes"] = {countries[code]: code for code in countries if countries[code] in data["countries"]}
@@ -125,8 +129,14 @@ def statistics(request):
     query, error = _query(request)
     tables = [selectors.statistics(query, dimension) for dimension in selectors.STATISTICS_DIMENSIONS]
     charts = [_chart(table) for table in tables]
-    context = {"query": query, "error": error, "charts": charts, "params": query.urlencode(position=False),
-               "money": tables[0].money, "rates": tables[0].rates}
+    context = {
+        "query": query,
+        "error": error,
+        "charts": charts,
+        "params": query.urlencode(position=False),
+        "money": tables[0].money,
+        "rates": tables[0].rates,
+    }
     return render(request, "atlas/stats.html", context, status=400 if error else 200)
 
 
@@ -151,7 +161,13 @@ def _chart(table):
                 "money": row.euros if money else None,
             }
         )
-    return {"table": table, "bars": bars, "height": len(rows) * 22 + 4, "money": money, "more": len(table.rows) - len(rows)}
+    return {
+        "table": table,
+        "bars": bars,
+        "height": len(rows) * 22 + 4,
+        "money": money,
+        "more": len(table.rows) - len(rows),
+    }
 
 
 @require_safe
@@ -170,12 +186,27 @@ def statistics_csv(request, dimension: str):
     # amount_XXX: the original amounts per currency; amount_eur_converted: those that have a rate,
     # in euros at each year's ECB average; unconverted_XXX: the originals that have none.
     unconverted = [c for c in table.currencies if table.money and c in table.money.unconverted]
-    writer.writerow([dimension, "label", "partnerships", "projects", *[f"amount_{c}" for c in table.currencies],
-                     "amount_eur_converted", *[f"unconverted_{c}" for c in unconverted]])
+    writer.writerow(
+        [
+            dimension,
+            "label",
+            "partnerships",
+            "projects",
+            *[f"amount_{c}" for c in table.currencies],
+            "amount_eur_converted",
+            *[f"unconverted_{c}" for c in unconverted],
+        ]
+    )
     for row in table.rows:
         writer.writerow(
-            [neutralise_formula(row.value), neutralise_formula(row.label), row.partnerships, row.projects,
-             *[f"{row.amounts.get(c, 0):.2f}" for c in table.currencies], f"{row.euros:.2f}",
-             *[f"{row.unconverted.get(c, 0):.2f}" for c in unconverted]]
+            [
+                neutralise_formula(row.value),
+                neutralise_formula(row.label),
+                row.partnerships,
+                row.projects,
+                *[f"{row.amounts.get(c, 0):.2f}" for c in table.currencies],
+                f"{row.euros:.2f}",
+                *[f"{row.unconverted.get(c, 0):.2f}" for c in unconverted],
+            ]
         )
     return response

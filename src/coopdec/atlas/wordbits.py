@@ -220,7 +220,9 @@ class WordBits:
         return out[0], out[1]
 
     # --- updates --------------------------------------------------------------------------
-    def carried(self, n: int, keep: np.ndarray, added: np.ndarray, order: np.ndarray | None, id_mask: IdMask) -> WordBits:
+    def carried(
+        self, n: int, keep: np.ndarray, added: np.ndarray, order: np.ndarray | None, id_mask: IdMask
+    ) -> WordBits:
         """These words for the next version of the index (``n`` documents): the documents where
         ``keep`` is False dropped, the ``added`` ids (sorted, placed after the kept documents)
         asked again, then ``order`` applied when the documents were put back in id order; then

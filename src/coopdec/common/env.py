@@ -79,5 +79,7 @@ def env_rate(name: str, default: str) -> str:
     try:
         parse_rate(value)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of events per period, e.g. 120/min or 10/15min; got {value!r}") from None
+        raise ConfigError(
+            f"{name} must be a number of events per period, e.g. 120/min or 10/15min; got {value!r}"
+        ) from None
     return value

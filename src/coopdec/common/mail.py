@@ -38,8 +38,9 @@ def mail_enqueue(*, subject: str, body: str, recipients: Sequence[str], html_bod
 class QueuedMailPasswordResetForm(auth_forms.PasswordResetForm):
     """Django's password-reset form, whose mail is rendered here and sent by the task."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         subject = loader.render_to_string(subject_template_name, context)
         body = loader.render_to_string(email_template_name, context)
         html_body = loader.render_to_string(html_email_template_name, context) if html_email_template_name else ""

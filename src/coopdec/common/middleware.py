@@ -44,10 +44,18 @@ class BadRequestMiddleware:
         except ValueError:
             length = 0
         multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
-        limit = settings.MAX_UPLOAD_SIZE + settings.DATA_UPLOAD_MAX_MEMORY_SIZE if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = (
+            settings.MAX_UPLOAD_SIZE + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if multipart
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
         if length > limit:
-            return refuse(request, 413, "too_large", _("The request is too large (at most %(size)s MB).")
-                          % {"size": round(limit / (1024 * 1024), 1)})
+            return refuse(
+                request,
+                413,
+                "too_large",
+                _("The request is too large (at most %(size)s MB).") % {"size": round(limit / (1024 * 1024), 1)},
+            )
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.META.get("QUERY_STRING", ""):
             return refuse(request, 400, "invalid_request", _("The address holds a NUL character; remove it."))
         return self.get_response(request)

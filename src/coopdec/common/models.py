@@ -51,7 +51,10 @@ class RecordMixin(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     confirmed_at = models.DateTimeField(
-        _("confirmed accurate at"), null=True, blank=True, help_text=_("Last time an editor confirmed the record is still accurate.")
+        _("confirmed accurate at"),
+        null=True,
+        blank=True,
+        help_text=_("Last time an editor confirmed the record is still accurate."),
     )
 
     class Meta:

@@ -58,16 +58,25 @@ def _euro_average(currency: str, year: int) -> tuple[Decimal, str]:
     converter = _converter()
     rates = converter._rates.get(currency)  # date → units for one euro (the package's own table)
     if not rates:
-        raise RateUnavailable(_("The European Central Bank publishes no rate for %(currency)s: enter the amount in "
-                                "a currency it publishes.") % {"currency": currency})
+        raise RateUnavailable(
+            _(
+                "The European Central Bank publishes no rate for %(currency)s: enter the amount in "
+                "a currency it publishes."
+            )
+            % {"currency": currency}
+        )
     last = converter.bounds[currency].last_date
     if year >= date.today().year and last < date(year, 12, 31) and last.year <= year:
-        raise RateUnavailable(_("The average rate of %(currency)s for %(year)s is not known yet (the year is not "
-                                "over).") % {"currency": currency, "year": year})
+        raise RateUnavailable(
+            _("The average rate of %(currency)s for %(year)s is not known yet (the year is not over).")
+            % {"currency": currency, "year": year}
+        )
     values = [value for day, value in rates.items() if day.year == year and value is not None]
     if not values:
-        raise RateUnavailable(_("The European Central Bank published no rate of %(currency)s in %(year)s.")
-                              % {"currency": currency, "year": year})
+        raise RateUnavailable(
+            _("The European Central Bank published no rate of %(currency)s in %(year)s.")
+            % {"currency": currency, "year": year}
+        )
     average = Decimal(str(sum(values) / len(values)))
     return average, _("ECB average %(year)s") % {"year": year}
 

@@ -164,14 +164,16 @@ def throttle_attempt(*, action: str, request, account: str = "") -> Counter | No
     ``rate_forgive``.
     """
     prefix = action.upper()
-    wait, by_address = rate_allow(client=f"{action}:ip:{client_address(request)}",
-                                  rate=getattr(settings, f"{prefix}_RATE_ADDRESS"))
+    wait, by_address = rate_allow(
+        client=f"{action}:ip:{client_address(request)}", rate=getattr(settings, f"{prefix}_RATE_ADDRESS")
+    )
     if wait is not None:
         raise TooManyAttempts(wait)
     if not account:
         return None
-    wait, by_account = rate_allow(client=f"{action}:account:{account.strip().casefold()}",
-                                  rate=getattr(settings, f"{prefix}_RATE_ACCOUNT"))
+    wait, by_account = rate_allow(
+        client=f"{action}:account:{account.strip().casefold()}", rate=getattr(settings, f"{prefix}_RATE_ACCOUNT")
+    )
     if wait is not None:
         rate_forgive(by_address)
         raise TooManyAttempts(wait)

@@ -44,7 +44,8 @@ def validate_line(value: str) -> None:
     """A name or title: one line, no control or text-direction characters."""
     if isinstance(value, str) and has_forbidden(value):
         raise ValidationError(
-            _("Write this on one line, without line breaks, control or text-direction characters."), code="line")
+            _("Write this on one line, without line breaks, control or text-direction characters."), code="line"
+        )
 
 
 @deconstructible
@@ -61,20 +62,27 @@ class I18nTextValidator:
         if not value:
             return
         if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
-            raise ValidationError(_("Give a text for each language, e.g. {\"fr\": \"…\", \"en\": \"…\"}."), code="i18n")
+            raise ValidationError(_('Give a text for each language, e.g. {"fr": "…", "en": "…"}.'), code="i18n")
         for language, text in value.items():
             if len(text) > self.max_length:
                 raise ValidationError(
                     _("The text in “%(language)s” has %(length)s characters; at most %(max)s are accepted."),
-                    code="max_length", params={"language": language, "length": len(text), "max": self.max_length})
+                    code="max_length",
+                    params={"language": language, "length": len(text), "max": self.max_length},
+                )
             if has_forbidden(text, multiline=self.multiline):
-                message = (_("Remove the control or text-direction characters from this text.") if self.multiline else
-                           _("Write this on one line, without line breaks, control or text-direction characters."))
+                message = (
+                    _("Remove the control or text-direction characters from this text.")
+                    if self.multiline
+                    else _("Write this on one line, without line breaks, control or text-direction characters.")
+                )
                 raise ValidationError(message, code="line")
 
     def __eq__(self, other):
-        return isinstance(other, I18nTextValidator) and (self.max_length, self.multiline) == (other.max_length,
-                                                                                            other.multiline)
+        return isinstance(other, I18nTextValidator) and (self.max_length, self.multiline) == (
+            other.max_length,
+            other.multiline,
+        )
 
 
 def clean_line(value: str | None, max_length: int = NAME_MAX) -> str:

@@ -45,21 +45,31 @@ SECTOR_ROWS = 5
 
 
 class PartnershipForm(forms.Form):
-    title = I18nField(label=_("Title"), required=False, max_length=300,
-                      help_text=_("Optional: the parties' names are shown otherwise."))
+    title = I18nField(
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_("Optional: the parties' names are shown otherwise."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=PartnershipKind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=PartnershipStatus.choices, initial=PartnershipStatus.ACTIVE)
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
     end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
-    strategy_start_year = forms.IntegerField(label=_("Strategy from (year)"), min_value=1900, max_value=2100, required=False)
-    strategy_end_year = forms.IntegerField(label=_("Strategy to (year)"), min_value=1900, max_value=2100, required=False)
+    strategy_start_year = forms.IntegerField(
+        label=_("Strategy from (year)"), min_value=1900, max_value=2100, required=False
+    )
+    strategy_end_year = forms.IntegerField(
+        label=_("Strategy to (year)"), min_value=1900, max_value=2100, required=False
+    )
     description = I18nField(label=_("Description"), textarea=True, required=False)
 
     def __init__(self, *args, organisations=None, with_parties: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if with_parties:
             self.fields["parties"] = OrganisationsField(
-                label=_("Parties"), queryset=organisations, required=False,
+                label=_("Parties"),
+                queryset=organisations,
+                required=False,
                 help_text=_("At least two organisations: yours and your partner's (type a name to find it)."),
             )
             self.fields.update(_proposed_partner_fields())
@@ -70,8 +80,12 @@ class PartnershipForm(forms.Form):
         data = self.cleaned_data
         if not data.get("new_partner_name"):
             return None
-        return {"name": data["new_partner_name"], "kind": data.get("new_partner_kind") or OrganisationKind.MUNICIPALITY,
-                "country": data.get("new_partner_country"), "locality": data.get("new_partner_place")}
+        return {
+            "name": data["new_partner_name"],
+            "kind": data.get("new_partner_kind") or OrganisationKind.MUNICIPALITY,
+            "country": data.get("new_partner_country"),
+            "locality": data.get("new_partner_place"),
+        }
 
     def clean(self):
         super().clean()
@@ -90,29 +104,41 @@ PROPOSED_PARTNER_FIELDS = ["new_partner_name", "new_partner_kind", "new_partner_
 def _proposed_partner_fields() -> dict:
     """A partner the search does not find: proposed here, it is recorded as a draft for the coordinators to review."""
     return {
-        "new_partner_name": forms.CharField(label=_("Partner not registered yet: its name"), max_length=255,
-                                            required=False, help_text=_(
-            "Only if the search above does not find it. It is recorded as a proposed partner (a draft that "
-            "coordinators review, and that its own people can claim); you do not become its administrator.")),
-        "new_partner_kind": forms.ChoiceField(label=_("Its kind"), choices=[("", "—"), *OrganisationKind.choices],
-                                              required=False),
+        "new_partner_name": forms.CharField(
+            label=_("Partner not registered yet: its name"),
+            max_length=255,
+            required=False,
+            help_text=_(
+                "Only if the search above does not find it. It is recorded as a proposed partner (a draft that "
+                "coordinators review, and that its own people can claim); you do not become its administrator."
+            ),
+        ),
+        "new_partner_kind": forms.ChoiceField(
+            label=_("Its kind"), choices=[("", "—"), *OrganisationKind.choices], required=False
+        ),
         "new_partner_place": PlaceField(label=_("Its town (local governments)"), required=False),
-        "new_partner_country": forms.ModelChoiceField(label=_("Its country"), queryset=Country.objects.all(),
-                                                      required=False),
+        "new_partner_country": forms.ModelChoiceField(
+            label=_("Its country"), queryset=Country.objects.all(), required=False
+        ),
     }
 
 
 class PartnershipThemesForm(forms.Form):
     """The themes of a partnership, on its page: a few ticks for the parties' editors."""
 
-    axes = forms.ModelMultipleChoiceField(label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    axes = forms.ModelMultipleChoiceField(
+        label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
-    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DATE,
-                                help_text=_("Optional: when the organisation joined the partnership."))
+    joined_on = forms.DateField(
+        label=_("Joined on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Optional: when the organisation joined the partnership."),
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,7 +164,9 @@ class ParticipantChangeForm(forms.Form):
 
     role = forms.ChoiceField(label=_("Role"), choices=ParticipantRole.choices, help_text=PARTICIPANT_ROLE_HELP)
     activity_id = forms.CharField(
-        label=_("Their activity identifier"), max_length=200, required=False,
+        label=_("Their activity identifier"),
+        max_length=200,
+        required=False,
         help_text=_("Optional: the identifier this organisation gives the project in its own IATI data."),
     )
 
@@ -147,7 +175,8 @@ class ParticipantForm(ParticipantChangeForm):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = OrganisationField(
-            label=_("Organisation"), queryset=organisations,
+            label=_("Organisation"),
+            queryset=organisations,
             help_text=_("Type its name; register it first if it is not found."),
         )
         self.order_fields(["organisation"])
@@ -158,8 +187,9 @@ class PlacesField(PickerChoiceMixin, forms.ModelMultipleChoiceField):
         from django.urls import reverse_lazy
 
         widget = PickerWidget(search_url=reverse_lazy("actors:place_search"), multiple=True)
-        widget.choices_for = lambda ids: [(loc.pk, place_label(loc)) for loc in
-                                          Locality.objects.select_related("country").filter(pk__in=ids)]
+        widget.choices_for = lambda ids: [
+            (loc.pk, place_label(loc)) for loc in Locality.objects.select_related("country").filter(pk__in=ids)
+        ]
         widget.search = lambda text: [(loc.pk, place_label(loc)) for loc in search_localities(text)]
         super().__init__(queryset=Locality.objects.all(), widget=widget, **kwargs)
 
@@ -173,18 +203,32 @@ class ProjectForm(forms.Form):
     planned_end = forms.DateField(label=_("Planned end"), required=False, widget=DATE)
     actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE)
     actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE)
-    axes = forms.ModelMultipleChoiceField(label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False,
-                                          widget=forms.CheckboxSelectMultiple)
-    support_types = forms.MultipleChoiceField(label=_("Support types"), choices=SupportType.choices, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
-    sdgs = forms.CharField(label=_("SDG goals or targets"), required=False, max_length=300,
-                           help_text=_("Separated by commas, for example 6, 6.1, 11.6."))
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR",
-                               widget=forms.TextInput(attrs={"list": "currencies", "size": 4}),
-                               help_text=_("ISO 4217 code: EUR, XOF, BRL, USD…"))
+    axes = forms.ModelMultipleChoiceField(
+        label=_("Cooperation axes"), queryset=Axis.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    support_types = forms.MultipleChoiceField(
+        label=_("Support types"), choices=SupportType.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sdgs = forms.CharField(
+        label=_("SDG goals or targets"),
+        required=False,
+        max_length=300,
+        help_text=_("Separated by commas, for example 6, 6.1, 11.6."),
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        initial="EUR",
+        widget=forms.TextInput(attrs={"list": "currencies", "size": 4}),
+        help_text=_("ISO 4217 code: EUR, XOF, BRL, USD…"),
+    )
     beneficiaries_count = forms.IntegerField(label=_("Number of beneficiaries"), min_value=0, required=False)
-    beneficiary_groups = I18nField(label=_("Beneficiary groups"), required=False, max_length=500,
-                                   help_text=_("Who benefits: for example households of six neighbourhoods, schools."))
+    beneficiary_groups = I18nField(
+        label=_("Beneficiary groups"),
+        required=False,
+        max_length=500,
+        help_text=_("Who benefits: for example households of six neighbourhoods, schools."),
+    )
     locations = PlacesField(label=_("Places where the project happens"), required=False)
     iati_identifier = forms.CharField(label=_("IATI activity identifier"), max_length=200, required=False)
 
@@ -193,11 +237,17 @@ class ProjectForm(forms.Form):
         self.sector_errors = []
         for index in range(SECTOR_ROWS):
             self.fields[f"sector_{index}"] = forms.CharField(
-                label=_("DAC sector"), required=False, max_length=200,
+                label=_("DAC sector"),
+                required=False,
+                max_length=200,
                 widget=forms.TextInput(attrs={"list": "dac-sectors"}),
             )
             self.fields[f"sector_{index}_percentage"] = forms.DecimalField(
-                label=_("Percentage"), required=False, min_value=0, max_value=100, decimal_places=2,
+                label=_("Percentage"),
+                required=False,
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
             )
 
     def sector_rows(self):
@@ -214,8 +264,11 @@ class ProjectForm(forms.Form):
                 self.add_error(end, _("The end date is before the start date."))
         # The data rules (shared with the API) are checked here too, so that every mistake shows at once.
         fields = self.service_fields(data)
-        for check, value in ((services.validate_sectors, fields["sectors"]), (services.validate_sdgs, fields["sdgs"]),
-                             (services.validate_currency, data.get("currency") or "")):
+        for check, value in (
+            (services.validate_sectors, fields["sectors"]),
+            (services.validate_sdgs, fields["sdgs"]),
+            (services.validate_currency, data.get("currency") or ""),
+        ):
             try:
                 check(value)
             except ValidationError as error:
@@ -240,9 +293,24 @@ class ProjectForm(forms.Form):
 
     @classmethod
     def initial_for(cls, project) -> dict:
-        initial = {name: getattr(project, name) for name in (
-            "title", "summary", "description", "status", "planned_start", "planned_end", "actual_start", "actual_end",
-            "support_types", "currency", "beneficiaries_count", "beneficiary_groups", "iati_identifier")}
+        initial = {
+            name: getattr(project, name)
+            for name in (
+                "title",
+                "summary",
+                "description",
+                "status",
+                "planned_start",
+                "planned_end",
+                "actual_start",
+                "actual_end",
+                "support_types",
+                "currency",
+                "beneficiaries_count",
+                "beneficiary_groups",
+                "iati_identifier",
+            )
+        }
         initial["axes"] = list(project.axes.values_list("pk", flat=True))
         initial["sdgs"] = ", ".join(project.sdgs.values_list("target", flat=True))
         initial["locations"] = [loc.locality_id for loc in project.locations.all() if loc.locality_id]
@@ -253,13 +321,18 @@ class ProjectForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(label=_("Contributor"), queryset=None, required=False,
-                                          empty_label=_("(another contributor, named below)"))
-    contributor_name = forms.CharField(label=_("Name of the contributor, if not listed"), max_length=255, required=False)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Contributor"), queryset=None, required=False, empty_label=_("(another contributor, named below)")
+    )
+    contributor_name = forms.CharField(
+        label=_("Name of the contributor, if not listed"), max_length=255, required=False
+    )
     role = forms.ChoiceField(label=_("Role"), choices=ContributorRole.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=16, decimal_places=2)
-    currency = forms.CharField(label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"list": "currencies", "size": 4}))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, widget=forms.TextInput(attrs={"list": "currencies", "size": 4})
+    )
     year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100, required=False)
 
     def __init__(self, *args, parties, **kwargs):
@@ -302,8 +375,9 @@ class IndicatorForm(forms.Form):
 
 class IndicatorValueForm(forms.Form):
     indicator: forms.ModelChoiceField[Indicator] = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
-    territory: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(label=_("Measured in"), queryset=None, required=False,
-                                       empty_label=_("(whole project)"))
+    territory: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Measured in"), queryset=None, required=False, empty_label=_("(whole project)")
+    )
     period_start = forms.DateField(label=_("Period start"), widget=DATE)
     period_end = forms.DateField(label=_("Period end"), widget=DATE)
     baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=18, decimal_places=4)
@@ -318,8 +392,9 @@ class IndicatorValueForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = I18nField(label=_("Title"), max_length=300)
-    file = forms.FileField(label=_("File"), required=False,
-                           help_text=_("PDF, office document or image (PNG, JPEG, GIF, WebP)."))
+    file = forms.FileField(
+        label=_("File"), required=False, help_text=_("PDF, office document or image (PNG, JPEG, GIF, WebP).")
+    )
     url = forms.URLField(label=_("Or its address on the web"), required=False, assume_scheme="https")
     is_agreement = forms.BooleanField(label=_("Signed agreement"), required=False)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)

@@ -45,10 +45,22 @@ class PartyRole(models.TextChoices):
 
 
 class Partnership(RecordMixin):
-    title = models.JSONField(_("title"), default=dict, blank=True, validators=[I18nTextValidator(TITLE_MAX)], help_text=_("Optional; the parties' names are shown otherwise."))
-    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
-    kind = models.CharField(_("kind"), max_length=12, choices=PartnershipKind.choices, default=PartnershipKind.TWINNING, db_index=True)
-    status = models.CharField(_("status"), max_length=12, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE, db_index=True)
+    title = models.JSONField(
+        _("title"),
+        default=dict,
+        blank=True,
+        validators=[I18nTextValidator(TITLE_MAX)],
+        help_text=_("Optional; the parties' names are shown otherwise."),
+    )
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=PartnershipKind.choices, default=PartnershipKind.TWINNING, db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE, db_index=True
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     strategy_start_year = models.PositiveSmallIntegerField(_("strategy from (year)"), null=True, blank=True)
@@ -57,8 +69,12 @@ class Partnership(RecordMixin):
         "actors.Organisation", through="PartnershipParty", related_name="partnerships", verbose_name=_("parties")
     )
     # Themes of the partnership itself (an imported twinning has no project to carry them).
-    axes = models.ManyToManyField("vocabularies.Axis", blank=True, related_name="partnerships", verbose_name=_("cooperation axes"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    axes = models.ManyToManyField(
+        "vocabularies.Axis", blank=True, related_name="partnerships", verbose_name=_("cooperation axes")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
     _change_reason: str  # set before save(): why (read by simple_history)
@@ -69,7 +85,9 @@ class Partnership(RecordMixin):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="partnership_dates_ordered",
             )
         ]
@@ -95,8 +113,12 @@ class Partnership(RecordMixin):
 
 
 class PartnershipParty(models.Model):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="party_links", verbose_name=_("partnership"))
-    organisation = models.ForeignKey("actors.Organisation", on_delete=models.CASCADE, related_name="party_links", verbose_name=_("organisation"))
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="party_links", verbose_name=_("partnership")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.CASCADE, related_name="party_links", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=12, choices=PartyRole.choices, default=PartyRole.PARTNER)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -132,19 +154,36 @@ class SupportType(models.TextChoices):
 
 class Project(RecordMixin):
     partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects", verbose_name=_("partnership")
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("partnership"),
     )
     lead_organisation = models.ForeignKey(
-        "actors.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="led_projects",
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
         verbose_name=_("lead organisation"),
     )
     iati_identifier = models.CharField(_("IATI activity identifier"), max_length=200, blank=True)
     title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
-    summary = models.JSONField(_("summary"), default=dict, blank=True, validators=[I18nTextValidator(SUMMARY_MAX, multiline=True)])
-    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
-    axes = models.ManyToManyField("vocabularies.Axis", blank=True, related_name="projects", verbose_name=_("cooperation axes"))
+    summary = models.JSONField(
+        _("summary"), default=dict, blank=True, validators=[I18nTextValidator(SUMMARY_MAX, multiline=True)]
+    )
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
+    axes = models.ManyToManyField(
+        "vocabularies.Axis", blank=True, related_name="projects", verbose_name=_("cooperation axes")
+    )
     support_types = models.JSONField(_("support types"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=2, choices=ActivityStatus.choices, default=ActivityStatus.IMPLEMENTATION, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=2, choices=ActivityStatus.choices, default=ActivityStatus.IMPLEMENTATION, db_index=True
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
@@ -153,7 +192,9 @@ class Project(RecordMixin):
     beneficiary_groups = models.JSONField(_("beneficiary groups"), default=dict, blank=True)
     currency = models.CharField(_("default currency"), max_length=3, default="EUR")
     language = models.CharField(_("main language"), max_length=2, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(bases=[VersionRelations])
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
     _change_reason: str  # set before save(): why (read by simple_history)
@@ -163,7 +204,9 @@ class Project(RecordMixin):
         verbose_name_plural = _("projects")
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["iati_identifier"], condition=~Q(iati_identifier=""), name="project_iati_identifier_unique"),
+            models.UniqueConstraint(
+                fields=["iati_identifier"], condition=~Q(iati_identifier=""), name="project_iati_identifier_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(partnership__isnull=False) | Q(lead_organisation__isnull=False),
                 name="project_has_partnership_or_lead",
@@ -199,15 +242,21 @@ class ParticipantRole(models.TextChoices):
 
 
 class ProjectParticipant(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants", verbose_name=_("project"))
-    organisation = models.ForeignKey("actors.Organisation", on_delete=models.CASCADE, related_name="participations", verbose_name=_("organisation"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="participants", verbose_name=_("project")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.CASCADE, related_name="participations", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=2, choices=ParticipantRole.choices)
     activity_id = models.CharField(_("their activity identifier"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("participating organisation")
         verbose_name_plural = _("participating organisations")
-        constraints = [models.UniqueConstraint(fields=["project", "organisation", "role"], name="project_participant_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation", "role"], name="project_participant_unique")
+        ]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display()})"
@@ -215,10 +264,19 @@ class ProjectParticipant(models.Model):
 
 class ProjectSector(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sectors", verbose_name=_("project"))
-    vocabulary = models.CharField(_("vocabulary"), max_length=4, default="1", help_text=_("IATI SectorVocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit."))
+    vocabulary = models.CharField(
+        _("vocabulary"),
+        max_length=4,
+        default="1",
+        help_text=_("IATI SectorVocabulary: 1 = DAC 5-digit, 2 = DAC 3-digit."),
+    )
     code = models.CharField(_("sector code"), max_length=20)
     percentage = models.DecimalField(
-        _("percentage"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
 
@@ -256,8 +314,12 @@ class ProjectSdg(models.Model):
 
 
 class ProjectCountry(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="recipient_countries", verbose_name=_("project"))
-    country = models.ForeignKey("territories.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="recipient_countries", verbose_name=_("project")
+    )
+    country = models.ForeignKey(
+        "territories.Country", on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
     percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2, null=True, blank=True)
 
     class Meta:
@@ -271,11 +333,25 @@ class ProjectCountry(models.Model):
 
 class ProjectLocation(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="locations", verbose_name=_("project"))
-    locality = models.ForeignKey("territories.Locality", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("locality"))
+    locality = models.ForeignKey(
+        "territories.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("locality"),
+    )
     name = models.CharField(_("name"), max_length=255, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    country = models.ForeignKey("territories.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    country = models.ForeignKey(
+        "territories.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("country"),
+    )
     ref = models.CharField(_("reference"), max_length=100, blank=True)
 
     class Meta:
@@ -300,8 +376,17 @@ class ContributorRole(models.TextChoices):
 class Contribution(models.Model):
     """A share of the project budget brought by a party or a funder."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("project"))
-    organisation = models.ForeignKey("actors.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("organisation"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("project")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("organisation"),
+    )
     contributor_name = models.CharField(_("contributor (if not registered)"), max_length=255, blank=True)
     role = models.CharField(_("role"), max_length=8, choices=ContributorRole.choices, default=ContributorRole.PARTY)
     kind = models.CharField(_("kind"), max_length=12, choices=ContributionKind.choices, default=ContributionKind.CASH)
@@ -324,8 +409,12 @@ class Budget(models.Model):
     """An IATI budget line: the planned amount for a period."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("project"))
-    type = models.CharField(_("type"), max_length=2, default="1", help_text=_("IATI BudgetType: 1 original, 2 revised."))
-    status = models.CharField(_("status"), max_length=2, default="1", help_text=_("IATI BudgetStatus: 1 indicative, 2 committed."))
+    type = models.CharField(
+        _("type"), max_length=2, default="1", help_text=_("IATI BudgetType: 1 original, 2 revised.")
+    )
+    status = models.CharField(
+        _("status"), max_length=2, default="1", help_text=_("IATI BudgetStatus: 1 indicative, 2 committed.")
+    )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
@@ -342,13 +431,17 @@ class Budget(models.Model):
 
 
 class Transaction(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transactions", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="transactions", verbose_name=_("project")
+    )
     type = models.CharField(_("type"), max_length=3, help_text=_("IATI TransactionType code."))
     date = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     value_date = models.DateField(_("value date"), null=True, blank=True)
-    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
     provider_name = models.CharField(_("provider"), max_length=255, blank=True)
     provider_ref = models.CharField(_("provider reference"), max_length=150, blank=True)
     receiver_name = models.CharField(_("receiver"), max_length=255, blank=True)
@@ -375,7 +468,9 @@ class Result(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results", verbose_name=_("project"))
     type = models.CharField(_("type"), max_length=2, choices=ResultType.choices, default=ResultType.OUTPUT)
     title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
-    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -400,8 +495,12 @@ class IndicatorMeasure(models.TextChoices):
 class Indicator(models.Model):
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("result"))
     title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
-    description = models.JSONField(_("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)])
-    measure = models.CharField(_("measure"), max_length=2, choices=IndicatorMeasure.choices, default=IndicatorMeasure.UNIT)
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
+    measure = models.CharField(
+        _("measure"), max_length=2, choices=IndicatorMeasure.choices, default=IndicatorMeasure.UNIT
+    )
     ascending = models.BooleanField(_("higher is better"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -421,8 +520,17 @@ class IndicatorValue(models.Model):
     an empty territory means a single, project-wide measure.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator"))
-    territory = models.ForeignKey("actors.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("measured in"))
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    territory = models.ForeignKey(
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("measured in"),
+    )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
@@ -435,7 +543,9 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator values")
         ordering = ["period_start", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="indicator_value_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="indicator_value_period_ordered"
+            ),
         ]
 
     def __str__(self):
@@ -449,12 +559,23 @@ def document_upload_to(instance, filename):
 class Document(models.Model):
     """A document attached to a project (IATI document-link) or an agreement of a partnership."""
 
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project"))
-    partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="documents", verbose_name=_("partnership"))
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project")
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("partnership"),
+    )
     title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
     file = models.FileField(_("file"), upload_to=document_upload_to, blank=True)
     url = models.URLField(_("address"), max_length=1000, blank=True)
-    format = models.CharField(_("format"), max_length=100, blank=True, help_text=_("A MIME type, for example application/pdf."))
+    format = models.CharField(
+        _("format"), max_length=100, blank=True, help_text=_("A MIME type, for example application/pdf.")
+    )
     category = models.CharField(_("category"), max_length=4, blank=True, help_text=_("IATI DocumentCategory code."))
     language = models.CharField(_("language"), max_length=2, blank=True)
     document_date = models.DateField(_("date"), null=True, blank=True)
@@ -462,7 +583,9 @@ class Document(models.Model):
     is_agreement = models.BooleanField(_("signed agreement"), default=False)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     renewal_on = models.DateField(_("renewal due on"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
     _history_user: "AbstractBaseUser | None"  # set before save(): who changes it (read by simple_history)
@@ -473,7 +596,9 @@ class Document(models.Model):
         verbose_name_plural = _("documents")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(project__isnull=False) | Q(partnership__isnull=False), name="document_has_owner"),
+            models.CheckConstraint(
+                condition=Q(project__isnull=False) | Q(partnership__isnull=False), name="document_has_owner"
+            ),
         ]
 
     def __str__(self):

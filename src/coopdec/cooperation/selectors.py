@@ -121,7 +121,9 @@ def _partnerships_in(countries) -> QuerySet:
 
 def _projects_in(projects: QuerySet[Project], countries) -> QuerySet[Project]:
     """A project belongs to the countries of its lead organisation and of its partnership's parties."""
-    return projects.filter(Q(lead_organisation__country_id__in=countries) | Q(partnership_id__in=_partnerships_in(countries)))
+    return projects.filter(
+        Q(lead_organisation__country_id__in=countries) | Q(partnership_id__in=_partnerships_in(countries))
+    )
 
 
 def stale_partnerships(*, organisation_ids=None, countries=None, now=None) -> QuerySet[Partnership]:

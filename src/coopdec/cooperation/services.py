@@ -83,8 +83,12 @@ def _user_or_none(user):
 
 def _check_dates(start, end, *, field: str = "end_date") -> None:
     if start and end and end < start:
-        raise ValidationError({field: _("The end date (%(end)s) is before the start date (%(start)s).") % {
-            "end": end.isoformat(), "start": start.isoformat()}})
+        raise ValidationError(
+            {
+                field: _("The end date (%(end)s) is before the start date (%(start)s).")
+                % {"end": end.isoformat(), "start": start.isoformat()}
+            }
+        )
 
 
 def _check_author_is_party(user, organisation_ids: set[int]) -> None:
@@ -92,7 +96,9 @@ def _check_author_is_party(user, organisation_ids: set[int]) -> None:
         return
     roles = roles_of(user)
     if not any(roles.get(org_id) in {MembershipRole.EDITOR, MembershipRole.ADMIN} for org_id in organisation_ids):
-        raise ValidationError(_("You can only create records for an organisation you edit: make it one of the parties."))
+        raise ValidationError(
+            _("You can only create records for an organisation you edit: make it one of the parties.")
+        )
 
 
 def _touch(record, *, user, reason: str) -> None:
@@ -119,16 +125,32 @@ def _normalise_parties(parties) -> list[tuple[Organisation, str]]:
     if len(set(ids)) != len(ids):
         raise ValidationError({"parties": _("The same organisation is listed twice among the parties.")})
     if len(pairs) < 2:
-        raise ValidationError({"parties": _(
-            "A partnership needs at least two parties: add the partner organisation (create it first if it is not "
-            "registered yet). For a project run by one organisation alone, create a project with a lead organisation."
-        )})
+        raise ValidationError(
+            {
+                "parties": _(
+                    "A partnership needs at least two parties: add the partner organisation (create it first if it "
+                    "is not "
+                    "registered yet). For a project run by one organisation alone, create a project with a lead "
+                    "organisation."
+                )
+            }
+        )
     return pairs
 
 
 PARTNERSHIP_FIELDS = {
-    "title", "description", "kind", "status", "start_date", "end_date", "strategy_start_year", "strategy_end_year",
-    "publication_status", "is_demo", "source", "source_ref",
+    "title",
+    "description",
+    "kind",
+    "status",
+    "start_date",
+    "end_date",
+    "strategy_start_year",
+    "strategy_end_year",
+    "publication_status",
+    "is_demo",
+    "source",
+    "source_ref",
 }
 
 
@@ -185,22 +207,26 @@ def partnership_update(*, partnership: Partnership, user=None, version: str | No
 def partnership_delete(*, partnership: Partnership, user=None) -> None:
     """Delete a partnership; refused while some of its projects have no lead organisation to fall back on."""
     if partnership.projects.filter(lead_organisation__isnull=True).exists():
-        raise ValidationError(_(
-            "Some projects of this partnership have no lead organisation: delete them, or give each a lead "
-            "organisation, before deleting the partnership."
-        ))
+        raise ValidationError(
+            _(
+                "Some projects of this partnership have no lead organisation: delete them, or give each a lead "
+                "organisation, before deleting the partnership."
+            )
+        )
     partnership._history_user = _user_or_none(user)
     partnership.delete()
 
 
 @transaction.atomic
-def party_add(*, partnership: Partnership, organisation: Organisation, role: str = PartyRole.PARTNER,
-              joined_on=None, user=None) -> PartnershipParty:
+def party_add(
+    *, partnership: Partnership, organisation: Organisation, role: str = PartyRole.PARTNER, joined_on=None, user=None
+) -> PartnershipParty:
     if role not in PartyRole.values:
         raise ValidationError({"role": _("Unknown party role “%(role)s”.") % {"role": role}})
     if partnership.party_links.filter(organisation=organisation).exists():
-        raise ValidationError({"organisation": _("%(name)s is already a party to this partnership.") % {
-            "name": organisation.name}})
+        raise ValidationError(
+            {"organisation": _("%(name)s is already a party to this partnership.") % {"name": organisation.name}}
+        )
     versions.keep(partnership)
     link = PartnershipParty(partnership=partnership, organisation=organisation, role=role, joined_on=joined_on)
     save_with_history(link, user=user)
@@ -216,8 +242,12 @@ def party_update(*, party: PartnershipParty, role: str, joined_on=None, user=Non
         raise ValidationError({"role": _("Unknown party role “%(role)s”.") % {"role": role}})
     partnership = party.partnership
     if joined_on is not None and partnership.end_date and joined_on > partnership.end_date:
-        raise ValidationError({"joined_on": _("%(name)s cannot join after the partnership ended (%(end)s).") % {
-            "name": party.organisation.name, "end": partnership.end_date.isoformat()}})
+        raise ValidationError(
+            {
+                "joined_on": _("%(name)s cannot join after the partnership ended (%(end)s).")
+                % {"name": party.organisation.name, "end": partnership.end_date.isoformat()}
+            }
+        )
     if (party.role, party.joined_on) == (role, joined_on):
         return party
     versions.keep(partnership)
@@ -243,10 +273,12 @@ def partnership_set_axes(*, partnership: Partnership, axes, user=None) -> Partne
 def party_remove(*, party: PartnershipParty, user=None) -> None:
     partnership = Partnership.objects.select_for_update().get(pk=party.partnership_id)
     if partnership.party_links.count() <= 2:
-        raise ValidationError(_(
-            "A partnership keeps at least two parties: add the new partner before removing this one, or end the "
-            "partnership (status “ended”)."
-        ))
+        raise ValidationError(
+            _(
+                "A partnership keeps at least two parties: add the new partner before removing this one, or end the "
+                "partnership (status “ended”)."
+            )
+        )
     versions.keep(partnership)
     party._history_user = _user_or_none(user)
     party.delete()
@@ -269,8 +301,10 @@ def validate_sectors(sectors) -> list[tuple[str, str, Decimal | None]]:
         vocabulary, code = str(vocabulary or "1").strip(), str(code).strip()
         codelist = SECTOR_CODELISTS.get(vocabulary)
         if codelist is None:
-            errors.append(_("Sector vocabulary %(vocabulary)s is not supported: use DAC 5-digit (1) or 3-digit (2) codes.")
-                          % {"vocabulary": vocabulary})
+            errors.append(
+                _("Sector vocabulary %(vocabulary)s is not supported: use DAC 5-digit (1) or 3-digit (2) codes.")
+                % {"vocabulary": vocabulary}
+            )
             continue
         if not code_exists(codelist, code):
             errors.append(_("“%(code)s” is not a DAC sector code; pick one from the list.") % {"code": code})
@@ -303,8 +337,10 @@ def validate_sectors(sectors) -> list[tuple[str, str, Decimal | None]]:
             continue
         total = sum((value for value in values if value is not None), Decimal(0))  # none is None here
         if total != HUNDRED:
-            errors.append(_("The sector percentages add up to %(total)s%%, not 100%%: adjust them so that they total 100.")
-                          % {"total": f"{total.normalize():f}"})
+            errors.append(
+                _("The sector percentages add up to %(total)s%%, not 100%%: adjust them so that they total 100.")
+                % {"total": f"{total.normalize():f}"}
+            )
     if errors:
         raise ValidationError({"sectors": errors})
     return [(vocabulary, code, value if value is not None else HUNDRED) for vocabulary, code, value in rows]
@@ -329,15 +365,36 @@ def validate_sdgs(targets) -> list[str]:
 def validate_currency(code: str, *, field: str = "currency") -> str:
     code = (code or "").strip().upper()
     if not code_exists("Currency", code):
-        raise ValidationError({field: _("“%(code)s” is not a known currency code (ISO 4217, for example EUR, XOF, BRL).")
-                               % {"code": code}})
+        raise ValidationError(
+            {
+                field: _("“%(code)s” is not a known currency code (ISO 4217, for example EUR, XOF, BRL).")
+                % {"code": code}
+            }
+        )
     return code
 
 
 PROJECT_FIELDS = {
-    "title", "summary", "description", "support_types", "status", "planned_start", "planned_end", "actual_start",
-    "actual_end", "beneficiaries_count", "beneficiary_groups", "currency", "language", "iati_identifier",
-    "partnership", "lead_organisation", "publication_status", "is_demo", "source", "source_ref",
+    "title",
+    "summary",
+    "description",
+    "support_types",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "beneficiaries_count",
+    "beneficiary_groups",
+    "currency",
+    "language",
+    "iati_identifier",
+    "partnership",
+    "lead_organisation",
+    "publication_status",
+    "is_demo",
+    "source",
+    "source_ref",
 }
 
 
@@ -360,16 +417,26 @@ def _set_project_fields(project: Project, fields: dict) -> None:
     if not project.title:
         raise ValidationError({"title": _("Give the project a title, in at least one language.")})
     if not project.partnership_id and not project.lead_organisation_id:
-        raise ValidationError({"partnership": _("A project belongs to a partnership or is led by an organisation: choose one.")})
+        raise ValidationError(
+            {"partnership": _("A project belongs to a partnership or is led by an organisation: choose one.")}
+        )
     if project.status not in ActivityStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     _check_dates(project.planned_start, project.planned_end, field="planned_end")
     _check_dates(project.actual_start, project.actual_end, field="actual_end")
-    if project.iati_identifier and Project.objects.filter(iati_identifier=project.iati_identifier).exclude(pk=project.pk).exists():
-        raise ValidationError({"iati_identifier": _("Another project already has the IATI identifier %(identifier)s.")
-                               % {"identifier": project.iati_identifier}})
-    project.full_clean(exclude=["created_by", "partnership", "lead_organisation"], validate_unique=False,
-                       validate_constraints=False)
+    if (
+        project.iati_identifier
+        and Project.objects.filter(iati_identifier=project.iati_identifier).exclude(pk=project.pk).exists()
+    ):
+        raise ValidationError(
+            {
+                "iati_identifier": _("Another project already has the IATI identifier %(identifier)s.")
+                % {"identifier": project.iati_identifier}
+            }
+        )
+    project.full_clean(
+        exclude=["created_by", "partnership", "lead_organisation"], validate_unique=False, validate_constraints=False
+    )
 
 
 def _replace_sectors(project: Project, rows) -> None:
@@ -401,17 +468,34 @@ def _replace_locations(project: Project, locations) -> None:
         if isinstance(item, int):
             item = Locality.objects.filter(pk=item).first() or item
         if isinstance(item, Locality):
-            rows.append(ProjectLocation(project=project, locality=item, name=item.name, latitude=item.latitude,
-                                        longitude=item.longitude, country_id=item.country_id))
+            rows.append(
+                ProjectLocation(
+                    project=project,
+                    locality=item,
+                    name=item.name,
+                    latitude=item.latitude,
+                    longitude=item.longitude,
+                    country_id=item.country_id,
+                )
+            )
         elif isinstance(item, dict):
             latitude, longitude = item.get("latitude"), item.get("longitude")
             if latitude is None or longitude is None or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                raise ValidationError({"locations": _("A location needs valid coordinates (latitude −90…90, longitude −180…180).")})
+                raise ValidationError(
+                    {"locations": _("A location needs valid coordinates (latitude −90…90, longitude −180…180).")}
+                )
             country = item.get("country")
             if country and not Country.objects.filter(code=country).exists():
                 raise ValidationError({"locations": _("Unknown country code “%(code)s”.") % {"code": country}})
-            rows.append(ProjectLocation(project=project, name=(item.get("name") or "")[:255], latitude=latitude,
-                                        longitude=longitude, country_id=country or None))
+            rows.append(
+                ProjectLocation(
+                    project=project,
+                    name=(item.get("name") or "")[:255],
+                    latitude=latitude,
+                    longitude=longitude,
+                    country_id=country or None,
+                )
+            )
         else:
             raise ValidationError({"locations": _("Unknown place: choose it from the gazetteer.")})
     ProjectLocation.objects.bulk_create(rows)
@@ -440,13 +524,24 @@ def project_create(*, user=None, title, sectors=None, sdgs=None, axes=None, loca
 
 
 @transaction.atomic
-def project_update(*, project: Project, user=None, version: str | None = None, sectors=None, sdgs=None, axes=None,
-                   locations=None, **fields) -> Project:
+def project_update(
+    *,
+    project: Project,
+    user=None,
+    version: str | None = None,
+    sectors=None,
+    sdgs=None,
+    axes=None,
+    locations=None,
+    **fields,
+) -> Project:
     """Change a project; ``sectors``, ``sdgs``, ``axes``, ``locations`` replace the lists when given.
     ``version``: the project's version the caller read (``versions.check_version``)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     lists = {"sectors": sectors, "sdgs": sdgs, "axes": axes, "locations": locations}
-    versions.check_version(project, version, fields=[*fields, *(name for name, value in lists.items() if value is not None)])
+    versions.check_version(
+        project, version, fields=[*fields, *(name for name, value in lists.items() if value is not None)]
+    )
     sector_rows = validate_sectors(sectors) if sectors is not None else None
     sdg_codes = validate_sdgs(sdgs) if sdgs is not None else None
     axis_objects = _axes(axes) if axes is not None else None
@@ -475,9 +570,18 @@ def project_delete(*, project: Project, user=None) -> None:
 
 
 @transaction.atomic
-def contribution_add(*, project: Project, user=None, amount, currency: str = "", organisation: Organisation | None = None,
-                     contributor_name: str = "", role: str = ContributorRole.PARTY, kind: str = ContributionKind.CASH,
-                     year: int | None = None) -> Contribution:
+def contribution_add(
+    *,
+    project: Project,
+    user=None,
+    amount,
+    currency: str = "",
+    organisation: Organisation | None = None,
+    contributor_name: str = "",
+    role: str = ContributorRole.PARTY,
+    kind: str = ContributionKind.CASH,
+    year: int | None = None,
+) -> Contribution:
     if organisation is None and not contributor_name.strip():
         raise ValidationError({"organisation": _("Say who contributes: a registered organisation or a name.")})
     if role not in ContributorRole.values:
@@ -491,8 +595,14 @@ def contribution_add(*, project: Project, user=None, amount, currency: str = "",
     if amount < 0:
         raise ValidationError({"amount": _("The amount cannot be negative.")})
     contribution = Contribution(
-        project=project, organisation=organisation, contributor_name=contributor_name.strip(), role=role, kind=kind,
-        amount=amount, currency=validate_currency(currency or project.currency), year=year,
+        project=project,
+        organisation=organisation,
+        contributor_name=contributor_name.strip(),
+        role=role,
+        kind=kind,
+        amount=amount,
+        currency=validate_currency(currency or project.currency),
+        year=year,
     )
     contribution.full_clean()
     versions.keep(project)
@@ -518,8 +628,12 @@ def _participant_clash(project: Project, organisation: Organisation, role: str, 
     if excluding is not None:
         clash = clash.exclude(pk=excluding.pk)
     if clash.exists():
-        raise ValidationError({"role": _("%(name)s is already listed with the role “%(role)s”.") % {
-            "name": organisation.name, "role": ParticipantRole(role).label}})
+        raise ValidationError(
+            {
+                "role": _("%(name)s is already listed with the role “%(role)s”.")
+                % {"name": organisation.name, "role": ParticipantRole(role).label}
+            }
+        )
 
 
 def _participant_values(role: str, activity_id: str) -> tuple[str, str]:
@@ -532,21 +646,24 @@ def _participant_values(role: str, activity_id: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def participant_add(*, project: Project, organisation: Organisation, role: str, activity_id: str = "",
-                    user=None) -> ProjectParticipant:
+def participant_add(
+    *, project: Project, organisation: Organisation, role: str, activity_id: str = "", user=None
+) -> ProjectParticipant:
     """List an organisation with a role in the project (one organisation may have several roles)."""
     role, activity_id = _participant_values(role, activity_id)
     _participant_clash(project, organisation, role)
     versions.keep(project)
-    participant = ProjectParticipant.objects.create(project=project, organisation=organisation, role=role,
-                                                    activity_id=activity_id)
+    participant = ProjectParticipant.objects.create(
+        project=project, organisation=organisation, role=role, activity_id=activity_id
+    )
     _touch(project, user=user, reason="participant added")
     return participant
 
 
 @transaction.atomic
-def participant_update(*, participant: ProjectParticipant, role: str, activity_id: str = "",
-                       user=None) -> ProjectParticipant:
+def participant_update(
+    *, participant: ProjectParticipant, role: str, activity_id: str = "", user=None
+) -> ProjectParticipant:
     participant = ProjectParticipant.objects.select_related("project", "organisation").get(pk=participant.pk)
     role, activity_id = _participant_values(role, activity_id)
     if (participant.role, participant.activity_id) == (role, activity_id):
@@ -624,8 +741,9 @@ def _set_indicator(indicator: Indicator, *, title, description, measure: str, as
 
 
 @transaction.atomic
-def indicator_create(*, result: Result, title, description=None, measure: str = "1", ascending: bool = True,
-                     user=None) -> Indicator:
+def indicator_create(
+    *, result: Result, title, description=None, measure: str = "1", ascending: bool = True, user=None
+) -> Indicator:
     indicator = Indicator(result=result, position=_next_position(result.indicators))
     _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
     _change_part(result.project, indicator.save, user=user, reason="indicator added")
@@ -633,8 +751,9 @@ def indicator_create(*, result: Result, title, description=None, measure: str = 
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, title, description=None, measure: str = "1", ascending: bool = True,
-                     user=None) -> Indicator:
+def indicator_update(
+    *, indicator: Indicator, title, description=None, measure: str = "1", ascending: bool = True, user=None
+) -> Indicator:
     indicator = Indicator.objects.select_related("result__project").get(pk=indicator.pk)
     before = (indicator.title, indicator.description, indicator.measure, indicator.ascending)
     _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
@@ -651,12 +770,24 @@ def indicator_remove(*, indicator: Indicator, user=None) -> None:
 
 
 @transaction.atomic
-def indicator_value_set(*, indicator: Indicator, period_start, period_end, territory: Organisation | None = None,
-                        baseline=None, target=None, actual=None, comment=None, user=None) -> IndicatorValue:
+def indicator_value_set(
+    *,
+    indicator: Indicator,
+    period_start,
+    period_end,
+    territory: Organisation | None = None,
+    baseline=None,
+    target=None,
+    actual=None,
+    comment=None,
+    user=None,
+) -> IndicatorValue:
     """Record baseline/target/actual for a period, measured in one party's territory (or project-wide)."""
     project = indicator.result.project
     if territory is not None and territory.pk not in party_ids(project):
-        raise ValidationError({"territory": _("Measure the indicator in the territory of one of the project's parties.")})
+        raise ValidationError(
+            {"territory": _("Measure the indicator in the territory of one of the project's parties.")}
+        )
     _check_dates(period_start, period_end, field="period_end")
     where = {"indicator": indicator, "territory": territory, "period_start": period_start, "period_end": period_end}
     figures = {"baseline": baseline, "target": target, "actual": actual, "comment": clean_i18n(comment)}
@@ -681,31 +812,56 @@ def validate_upload(upload) -> str:
     """Check size, extension and leading bytes of an uploaded file; return its MIME type."""
     limit = settings.MAX_UPLOAD_SIZE
     if upload.size > limit:
-        raise ValidationError({"file": _("The file is too large (%(size)s MB); the limit is %(limit)s MB.") % {
-            "size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}})
+        raise ValidationError(
+            {
+                "file": _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+            }
+        )
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     extension = Path(upload.name).suffix.lower().lstrip(".")
     accepted = DOCUMENT_TYPES.get(extension)
     if accepted is None:
-        raise ValidationError({"file": _(
-            "Files of type “%(extension)s” are not accepted. Upload a PDF, an office document (Word, Excel, "
-            "PowerPoint, OpenDocument) or an image (PNG, JPEG, GIF, WebP)."
-        ) % {"extension": extension or "?"}})
+        raise ValidationError(
+            {
+                "file": _(
+                    "Files of type “%(extension)s” are not accepted. Upload a PDF, an office document (Word, Excel, "
+                    "PowerPoint, OpenDocument) or an image (PNG, JPEG, GIF, WebP)."
+                )
+                % {"extension": extension or "?"}
+            }
+        )
     mime, signatures = accepted
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(signature) for signature in signatures):
-        raise ValidationError({"file": _("The file's content does not match its “.%(extension)s” name; it was refused.")
-                               % {"extension": extension}})
+        raise ValidationError(
+            {
+                "file": _("The file's content does not match its “.%(extension)s” name; it was refused.")
+                % {"extension": extension}
+            }
+        )
     return mime
 
 
 @transaction.atomic
-def document_add(*, title, project: Project | None = None, partnership: Partnership | None = None, file=None,
-                 url: str = "", user=None, category: str = "", language: str = "", document_date=None,
-                 is_agreement: bool = False, signed_on=None, renewal_on=None) -> Document:
+def document_add(
+    *,
+    title,
+    project: Project | None = None,
+    partnership: Partnership | None = None,
+    file=None,
+    url: str = "",
+    user=None,
+    category: str = "",
+    language: str = "",
+    document_date=None,
+    is_agreement: bool = False,
+    signed_on=None,
+    renewal_on=None,
+) -> Document:
     if (project is None) == (partnership is None):
         raise TypeError("attach a document to exactly one project or partnership")
     title = clean_i18n(title)
@@ -717,9 +873,20 @@ def document_add(*, title, project: Project | None = None, partnership: Partners
     if category and not code_exists("DocumentCategory", category):
         raise ValidationError({"category": _("Unknown document category.")})
     _check_dates(signed_on, renewal_on, field="renewal_on")
-    document = Document(project=project, partnership=partnership, title=title, url=url or "", format=mime,
-                        category=category, language=language, document_date=document_date, is_agreement=is_agreement,
-                        signed_on=signed_on, renewal_on=renewal_on, uploaded_by=_user_or_none(user))
+    document = Document(
+        project=project,
+        partnership=partnership,
+        title=title,
+        url=url or "",
+        format=mime,
+        category=category,
+        language=language,
+        document_date=document_date,
+        is_agreement=is_agreement,
+        signed_on=signed_on,
+        renewal_on=renewal_on,
+        uploaded_by=_user_or_none(user),
+    )
     if file:
         document.file.save(Path(file.name).name, file, save=False)
     document.full_clean(exclude=["file", "uploaded_by"])

@@ -23,14 +23,27 @@ urlpatterns = [
     path("projects/<int:pk>/add/<str:what>/", views.project_add, name="project_add"),
     path("projects/<int:pk>/participants/", form_methods(views.participants), name="participants"),
     path("projects/<int:pk>/participants/<int:participant_id>/", views.participant_change, name="participant_change"),
-    path("projects/<int:pk>/participants/<int:participant_id>/remove/", views.participant_remove,
-         name="participant_remove"),
+    path(
+        "projects/<int:pk>/participants/<int:participant_id>/remove/",
+        views.participant_remove,
+        name="participant_remove",
+    ),
     path("projects/<int:pk>/results/<int:result_id>/", form_methods(views.result_update), name="result_update"),
     path("projects/<int:pk>/results/<int:result_id>/remove/", views.result_remove, name="result_remove"),
-    path("projects/<int:pk>/indicators/<int:indicator_id>/", form_methods(views.indicator_update), name="indicator_update"),
+    path(
+        "projects/<int:pk>/indicators/<int:indicator_id>/",
+        form_methods(views.indicator_update),
+        name="indicator_update",
+    ),
     path("projects/<int:pk>/indicators/<int:indicator_id>/remove/", views.indicator_remove, name="indicator_remove"),
-    path("projects/<int:pk>/values/<int:value_id>/remove/", views.indicator_value_remove, name="indicator_value_remove"),
-    path("projects/<int:pk>/contributions/<int:contribution_id>/remove/", views.contribution_remove, name="contribution_remove"),
+    path(
+        "projects/<int:pk>/values/<int:value_id>/remove/", views.indicator_value_remove, name="indicator_value_remove"
+    ),
+    path(
+        "projects/<int:pk>/contributions/<int:contribution_id>/remove/",
+        views.contribution_remove,
+        name="contribution_remove",
+    ),
     path("documents/<int:document_id>/file/", views.document_file, name="document_file"),
     path("documents/<int:document_id>/remove/", views.document_remove, name="document_remove"),
 ]

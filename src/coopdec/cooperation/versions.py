@@ -68,9 +68,12 @@ def _user(user):
 def _names(ids) -> dict[int, str]:
     """Organisation names for history pages, which the editors of every party read: a draft
     organisation's name is for its own members, so drafts are named by a placeholder."""
+
     def load(keys):
         rows = Organisation.objects.filter(pk__in=keys).values_list("pk", "name", "publication_status")
-        return {pk: name if status == PublicationStatus.PUBLISHED else str(UNPUBLISHED_NAME) for pk, name, status in rows}
+        return {
+            pk: name if status == PublicationStatus.PUBLISHED else str(UNPUBLISHED_NAME) for pk, name, status in rows
+        }
 
     return lookup("organisation", ids, load)
 
@@ -80,8 +83,10 @@ def _missing_organisations(ids) -> list[str]:
     gone = sorted(ids - set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True)))
     if not gone:
         return []
-    return [_("This version names organisations that no longer exist (#%(ids)s); it cannot be restored as it was.")
-            % {"ids": ", #".join(str(pk) for pk in gone)}]
+    return [
+        _("This version names organisations that no longer exist (#%(ids)s); it cannot be restored as it was.")
+        % {"ids": ", #".join(str(pk) for pk in gone)}
+    ]
 
 
 def _organisation_label(names, pk) -> str:
@@ -99,9 +104,12 @@ def _delete_all(queryset, user) -> None:
 
 
 def _read_parties(partnership) -> list:
-    return sort_rows((org, role, _text(joined)) for org, role, joined in
-                     PartnershipParty.objects.filter(partnership_id=partnership.pk)
-                     .values_list("organisation_id", "role", "joined_on"))
+    return sort_rows(
+        (org, role, _text(joined))
+        for org, role, joined in PartnershipParty.objects.filter(partnership_id=partnership.pk).values_list(
+            "organisation_id", "role", "joined_on"
+        )
+    )
 
 
 def _write_parties(partnership, rows, user) -> None:
@@ -116,8 +124,9 @@ def _write_parties(partnership, rows, user) -> None:
             link.role, link.joined_on = role, joined
             save_with_history(link, user=user)
     for org, (role, joined) in wanted.items():
-        save_with_history(PartnershipParty(partnership_id=partnership.pk, organisation_id=org, role=role,
-                                           joined_on=joined), user=user)
+        save_with_history(
+            PartnershipParty(partnership_id=partnership.pk, organisation_id=org, role=role, joined_on=joined), user=user
+        )
 
 
 def _describe_parties(rows) -> str:
@@ -135,24 +144,36 @@ def _missing_parties(rows) -> list[str]:
 
 
 def _read_sectors(project) -> list:
-    return sort_rows((vocabulary, code, _text(percentage)) for vocabulary, code, percentage in
-                     ProjectSector.objects.filter(project_id=project.pk).values_list("vocabulary", "code", "percentage"))
+    return sort_rows(
+        (vocabulary, code, _text(percentage))
+        for vocabulary, code, percentage in ProjectSector.objects.filter(project_id=project.pk).values_list(
+            "vocabulary", "code", "percentage"
+        )
+    )
 
 
 def _write_sectors(project, rows, user) -> None:
     ProjectSector.objects.filter(project_id=project.pk).delete()
     for vocabulary, code, percentage in rows:
-        ProjectSector.objects.create(project_id=project.pk, vocabulary=vocabulary, code=code,
-                                     percentage=None if percentage is None else Decimal(percentage))
+        ProjectSector.objects.create(
+            project_id=project.pk,
+            vocabulary=vocabulary,
+            code=code,
+            percentage=None if percentage is None else Decimal(percentage),
+        )
 
 
 def _describe_sectors(rows) -> str:
-    return ", ".join(f"{code} ({Decimal(percentage).normalize():f} %)" if percentage is not None else code
-                     for _vocabulary, code, percentage in rows)
+    return ", ".join(
+        f"{code} ({Decimal(percentage).normalize():f} %)" if percentage is not None else code
+        for _vocabulary, code, percentage in rows
+    )
 
 
 def _read_sdgs(project) -> list:
-    return sort_rows([target] for target in ProjectSdg.objects.filter(project_id=project.pk).values_list("target", flat=True))
+    return sort_rows(
+        [target] for target in ProjectSdg.objects.filter(project_id=project.pk).values_list("target", flat=True)
+    )
 
 
 def _write_sdgs(project, rows, user) -> None:
@@ -171,14 +192,20 @@ def _write_axes(project, rows, user) -> None:
 
 def _describe_axes(rows) -> str:
     codes = [code for (code,) in rows]
-    names = lookup("axis", codes, lambda keys: {axis.code: str(axis.name) for axis in Axis.objects.filter(code__in=keys)})
+    names = lookup(
+        "axis", codes, lambda keys: {axis.code: str(axis.name) for axis in Axis.objects.filter(code__in=keys)}
+    )
     return ", ".join(names.get(code, code) for code in codes)
 
 
 def _missing_axes(rows) -> list[str]:
     codes = {code for (code,) in rows}
     gone = sorted(codes - set(Axis.objects.filter(code__in=codes).values_list("code", flat=True)))
-    return [_("This version names cooperation axes that no longer exist (%(codes)s).") % {"codes": ", ".join(gone)}] if gone else []
+    return (
+        [_("This version names cooperation axes that no longer exist (%(codes)s).") % {"codes": ", ".join(gone)}]
+        if gone
+        else []
+    )
 
 
 LOCATION_FIELDS = ("locality_id", "name", "latitude", "longitude", "country_id", "ref")
@@ -199,18 +226,23 @@ def _write_locations(project, rows, user) -> None:
 
 
 def _describe_locations(rows) -> str:
-    return ", ".join(name or f"{latitude}, {longitude}" for _locality, name, latitude, longitude, _country, _ref in rows)
+    return ", ".join(
+        name or f"{latitude}, {longitude}" for _locality, name, latitude, longitude, _country, _ref in rows
+    )
 
 
 def _read_participants(project) -> list:
-    return sort_rows(ProjectParticipant.objects.filter(project_id=project.pk)
-                     .values_list("organisation_id", "role", "activity_id"))
+    return sort_rows(
+        ProjectParticipant.objects.filter(project_id=project.pk).values_list("organisation_id", "role", "activity_id")
+    )
 
 
 def _write_participants(project, rows, user) -> None:
     ProjectParticipant.objects.filter(project_id=project.pk).delete()
     for org, role, activity_id in rows:
-        ProjectParticipant.objects.create(project_id=project.pk, organisation_id=org, role=role, activity_id=activity_id)
+        ProjectParticipant.objects.create(
+            project_id=project.pk, organisation_id=org, role=role, activity_id=activity_id
+        )
 
 
 def _describe_participants(rows) -> str:
@@ -219,20 +251,27 @@ def _describe_participants(rows) -> str:
 
 
 def _read_countries(project) -> list:
-    return sort_rows((country, _text(percentage)) for country, percentage in
-                     ProjectCountry.objects.filter(project_id=project.pk).values_list("country_id", "percentage"))
+    return sort_rows(
+        (country, _text(percentage))
+        for country, percentage in ProjectCountry.objects.filter(project_id=project.pk).values_list(
+            "country_id", "percentage"
+        )
+    )
 
 
 def _write_countries(project, rows, user) -> None:
     ProjectCountry.objects.filter(project_id=project.pk).delete()
     for country, percentage in rows:
-        ProjectCountry.objects.create(project_id=project.pk, country_id=country,
-                                      percentage=None if percentage is None else Decimal(percentage))
+        ProjectCountry.objects.create(
+            project_id=project.pk, country_id=country, percentage=None if percentage is None else Decimal(percentage)
+        )
 
 
 def _describe_countries(rows) -> str:
-    return ", ".join(f"{country} ({Decimal(percentage).normalize():f} %)" if percentage is not None else country
-                     for country, percentage in rows)
+    return ", ".join(
+        f"{country} ({Decimal(percentage).normalize():f} %)" if percentage is not None else country
+        for country, percentage in rows
+    )
 
 
 def _missing_countries(rows) -> list[str]:
@@ -245,8 +284,12 @@ CONTRIBUTION_FIELDS = ("organisation_id", "contributor_name", "role", "kind", "a
 
 
 def _read_contributions(project) -> list:
-    return sort_rows((org, name, role, kind, _text(amount), currency, year) for org, name, role, kind, amount, currency, year
-                     in Contribution.objects.filter(project_id=project.pk).values_list(*CONTRIBUTION_FIELDS))
+    return sort_rows(
+        (org, name, role, kind, _text(amount), currency, year)
+        for org, name, role, kind, amount, currency, year in Contribution.objects.filter(
+            project_id=project.pk
+        ).values_list(*CONTRIBUTION_FIELDS)
+    )
 
 
 def _write_contributions(project, rows, user) -> None:
@@ -263,24 +306,49 @@ def _describe_contributions(rows) -> str:
     return "; ".join(
         f"{_organisation_label(names, org) if org else name}: {Decimal(amount).normalize():f} {currency} "
         f"({kinds.get(kind, kind)}, {roles.get(role, role)}{f', {year}' if year else ''})"
-        for org, name, role, kind, amount, currency, year in rows)
+        for org, name, role, kind, amount, currency, year in rows
+    )
 
 
 # Expected results, indicators, values measured and documents: rows kept with their ids
 
 
 RESULT_ROWS = Rows(Result, "project_id", ("project_id", "type", "title", "description", "position"))
-INDICATOR_ROWS = Rows(Indicator, "result__project_id",
-                       ("result_id", "title", "description", "measure", "ascending", "position"))
-VALUE_ROWS = Rows(IndicatorValue, "indicator__result__project_id",
-                   ("indicator_id", "territory_id", "period_start", "period_end", "baseline", "target", "actual",
-                    "comment"), dates=("period_start", "period_end"), decimals=("baseline", "target", "actual"))
+INDICATOR_ROWS = Rows(
+    Indicator, "result__project_id", ("result_id", "title", "description", "measure", "ascending", "position")
+)
+VALUE_ROWS = Rows(
+    IndicatorValue,
+    "indicator__result__project_id",
+    ("indicator_id", "territory_id", "period_start", "period_end", "baseline", "target", "actual", "comment"),
+    dates=("period_start", "period_end"),
+    decimals=("baseline", "target", "actual"),
+)
 
 
 def _document_rows(owner: str) -> Rows:
-    return Rows(Document, owner, (owner, "title", "file", "url", "format", "category", "language", "document_date",
-                                   "is_agreement", "signed_on", "renewal_on", "uploaded_by_id", "created_at"),
-                 dates=("document_date", "signed_on", "renewal_on"), datetimes=("created_at",), with_history=True)
+    return Rows(
+        Document,
+        owner,
+        (
+            owner,
+            "title",
+            "file",
+            "url",
+            "format",
+            "category",
+            "language",
+            "document_date",
+            "is_agreement",
+            "signed_on",
+            "renewal_on",
+            "uploaded_by_id",
+            "created_at",
+        ),
+        dates=("document_date", "signed_on", "renewal_on"),
+        datetimes=("created_at",),
+        with_history=True,
+    )
 
 
 def _titles(rows, column: int) -> str:
@@ -288,17 +356,30 @@ def _titles(rows, column: int) -> str:
 
 
 def _describe_values(rows) -> str:
-    indicators = lookup("indicator", {row[1] for row in rows}, lambda keys: {
-        pk: localize(title) for pk, title in Indicator.objects.filter(pk__in=keys).values_list("pk", "title")})
+    indicators = lookup(
+        "indicator",
+        {row[1] for row in rows},
+        lambda keys: {
+            pk: localize(title) for pk, title in Indicator.objects.filter(pk__in=keys).values_list("pk", "title")
+        },
+    )
     territory = VALUE_ROWS.column("territory_id")
     names = _names(row[territory] for row in rows if row[territory])
     described = []
     for _pk, indicator, where, start, end, baseline, target, actual, _comment in rows:
-        figures = " / ".join("—" if value is None else f"{Decimal(value).normalize():f}" for value in (baseline, target, actual))
-        described.append(_("%(indicator)s, %(where)s, %(start)s – %(end)s: %(figures)s") % {
-            "indicator": indicators.get(indicator) or f"#{indicator}",
-            "where": _organisation_label(names, where) if where else _("whole project"),
-            "start": start, "end": end, "figures": figures})
+        figures = " / ".join(
+            "—" if value is None else f"{Decimal(value).normalize():f}" for value in (baseline, target, actual)
+        )
+        described.append(
+            _("%(indicator)s, %(where)s, %(start)s – %(end)s: %(figures)s")
+            % {
+                "indicator": indicators.get(indicator) or f"#{indicator}",
+                "where": _organisation_label(names, where) if where else _("whole project"),
+                "start": start,
+                "end": end,
+                "figures": figures,
+            }
+        )
     return "; ".join(described)
 
 
@@ -313,14 +394,20 @@ def _documents_relation(rows_of: Rows) -> Relation:
         return [row for row in rows if row[0] not in present and row[file] and not storage.exists(row[file])]
 
     def lost(rows) -> list[str]:
-        return [_("The document “%(title)s” cannot come back: its file was deleted since.")
-                % {"title": localize(row[title]) or f"#{row[0]}"} for row in gone(rows)]
+        return [
+            _("The document “%(title)s” cannot come back: its file was deleted since.")
+            % {"title": localize(row[title]) or f"#{row[0]}"}
+            for row in gone(rows)
+        ]
 
     def write(record, rows, user) -> None:
         missing = {row[0] for row in gone(rows)}
         rows = [list(row) for row in rows if row[0] not in missing]
-        users = set(get_user_model().objects.filter(pk__in=[row[uploader] for row in rows if row[uploader]])
-                    .values_list("pk", flat=True))
+        users = set(
+            get_user_model()
+            .objects.filter(pk__in=[row[uploader] for row in rows if row[uploader]])
+            .values_list("pk", flat=True)
+        )
         for row in rows:
             if row[uploader] not in users:
                 row[uploader] = None
@@ -335,43 +422,106 @@ def _documents_relation(rows_of: Rows) -> Relation:
         """Titles; a document that no restore can bring back says so."""
         purged = {row[0] for row in gone(rows)}
         return "; ".join(
-            (localize(row[title]) or f"#{row[0]}") + (" " + _("(file deleted since: cannot come back)") if row[0] in purged else "")
-            for row in rows)
+            (localize(row[title]) or f"#{row[0]}")
+            + (" " + _("(file deleted since: cannot come back)") if row[0] in purged else "")
+            for row in rows
+        )
 
     return Relation("documents", gettext_lazy("Documents"), rows_of.read, write, describe, lost=lost)
 
 
 def register_relations() -> None:
-    register(Partnership, [
-        Relation("parties", gettext_lazy("Parties"), _read_parties, _write_parties, _describe_parties,
-                 missing=_missing_parties, permission="cooperation.manage_parties", organisation_column=0),
-        _documents_relation(_document_rows("partnership_id")),
-    ], not_kept=gettext_lazy("A document whose file was deleted since cannot come back (the file of a removed "
-                             "document is kept for a while, then purged)."))
-    register(Project, [
-        Relation("sectors", gettext_lazy("DAC sectors"), _read_sectors, _write_sectors, _describe_sectors),
-        Relation("sdgs", gettext_lazy("SDG goals or targets"), _read_sdgs, _write_sdgs,
-                 lambda rows: ", ".join(target for (target,) in rows)),
-        Relation("axes", gettext_lazy("Cooperation axes"), _read_axes, _write_axes, _describe_axes, missing=_missing_axes),
-        Relation("locations", gettext_lazy("Places"), _read_locations, _write_locations, _describe_locations),
-        Relation("participants", gettext_lazy("Participating organisations"), _read_participants,
-                 _write_participants, _describe_participants,
-                 missing=lambda rows: _missing_organisations(row[0] for row in rows),
-                 permission="cooperation.manage_participants", organisation_column=0),
-        Relation("countries", gettext_lazy("Recipient countries"), _read_countries, _write_countries,
-                 _describe_countries, missing=_missing_countries),
-        Relation("contributions", gettext_lazy("Budget contributions"), _read_contributions, _write_contributions,
-                 _describe_contributions, missing=lambda rows: _missing_organisations(row[0] for row in rows),
-                 organisation_column=0),
-        # In this order: a result before its indicators, an indicator before its values.
-        Relation("results", gettext_lazy("Expected results"), RESULT_ROWS.read, RESULT_ROWS.write,
-                 lambda rows: _titles(rows, 3)),
-        Relation("indicators", gettext_lazy("Indicators"), INDICATOR_ROWS.read, INDICATOR_ROWS.write,
-                 lambda rows: _titles(rows, 2)),
-        Relation("indicator_values", gettext_lazy("Values measured"), VALUE_ROWS.read, VALUE_ROWS.write,
-                 _describe_values, organisation_column=VALUE_ROWS.column("territory_id"),
-                 missing=lambda rows: _missing_organisations(row[VALUE_ROWS.column("territory_id")] for row in rows)),
-        _documents_relation(_document_rows("project_id")),
-    ], not_kept=gettext_lazy("A document whose file was deleted since cannot come back (the file of a removed "
-                             "document is kept for a while, then purged), nor IATI budget lines and transactions "
-                             "(each IATI import replaces them)."))
+    register(
+        Partnership,
+        [
+            Relation(
+                "parties",
+                gettext_lazy("Parties"),
+                _read_parties,
+                _write_parties,
+                _describe_parties,
+                missing=_missing_parties,
+                permission="cooperation.manage_parties",
+                organisation_column=0,
+            ),
+            _documents_relation(_document_rows("partnership_id")),
+        ],
+        not_kept=gettext_lazy(
+            "A document whose file was deleted since cannot come back (the file of a removed "
+            "document is kept for a while, then purged)."
+        ),
+    )
+    register(
+        Project,
+        [
+            Relation("sectors", gettext_lazy("DAC sectors"), _read_sectors, _write_sectors, _describe_sectors),
+            Relation(
+                "sdgs",
+                gettext_lazy("SDG goals or targets"),
+                _read_sdgs,
+                _write_sdgs,
+                lambda rows: ", ".join(target for (target,) in rows),
+            ),
+            Relation(
+                "axes", gettext_lazy("Cooperation axes"), _read_axes, _write_axes, _describe_axes, missing=_missing_axes
+            ),
+            Relation("locations", gettext_lazy("Places"), _read_locations, _write_locations, _describe_locations),
+            Relation(
+                "participants",
+                gettext_lazy("Participating organisations"),
+                _read_participants,
+                _write_participants,
+                _describe_participants,
+                missing=lambda rows: _missing_organisations(row[0] for row in rows),
+                permission="cooperation.manage_participants",
+                organisation_column=0,
+            ),
+            Relation(
+                "countries",
+                gettext_lazy("Recipient countries"),
+                _read_countries,
+                _write_countries,
+                _describe_countries,
+                missing=_missing_countries,
+            ),
+            Relation(
+                "contributions",
+                gettext_lazy("Budget contributions"),
+                _read_contributions,
+                _write_contributions,
+                _describe_contributions,
+                missing=lambda rows: _missing_organisations(row[0] for row in rows),
+                organisation_column=0,
+            ),
+            # In this order: a result before its indicators, an indicator before its values.
+            Relation(
+                "results",
+                gettext_lazy("Expected results"),
+                RESULT_ROWS.read,
+                RESULT_ROWS.write,
+                lambda rows: _titles(rows, 3),
+            ),
+            Relation(
+                "indicators",
+                gettext_lazy("Indicators"),
+                INDICATOR_ROWS.read,
+                INDICATOR_ROWS.write,
+                lambda rows: _titles(rows, 2),
+            ),
+            Relation(
+                "indicator_values",
+                gettext_lazy("Values measured"),
+                VALUE_ROWS.read,
+                VALUE_ROWS.write,
+                _describe_values,
+                organisation_column=VALUE_ROWS.column("territory_id"),
+                missing=lambda rows: _missing_organisations(row[VALUE_ROWS.column("territory_id")] for row in rows),
+            ),
+            _documents_relation(_document_rows("project_id")),
+        ],
+        not_kept=gettext_lazy(
+            "A document whose file was deleted since cannot come back (the file of a removed "
+            "document is kept for a while, then purged), nor IATI budget lines and transactions "
+            "(each IATI import replaces them)."
+        ),
+    )

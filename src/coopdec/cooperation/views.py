@@ -69,12 +69,22 @@ def _editable_organisations(user):
     """Organisations the user may put a record under: the ones they edit (all, for coordinators)."""
     if is_coordinator(user):
         return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=[pk for pk, role in roles_of(user).items() if role in {"editor", "admin"}])
+    return Organisation.objects.filter(
+        pk__in=[pk for pk, role in roles_of(user).items() if role in {"editor", "admin"}]
+    )
 
 
 def _record_urls(prefix: str, pk: int) -> dict:
-    return {f"{action}_url": reverse(f"cooperation:{prefix}_{name}", args=[pk]) for action, name in (
-        ("edit", "update"), ("confirm", "confirm"), ("publish", "publish"), ("history", "history"), ("delete", "delete"))}
+    return {
+        f"{action}_url": reverse(f"cooperation:{prefix}_{name}", args=[pk])
+        for action, name in (
+            ("edit", "update"),
+            ("confirm", "confirm"),
+            ("publish", "publish"),
+            ("history", "history"),
+            ("delete", "delete"),
+        )
+    }
 
 
 # Partnerships
@@ -87,8 +97,12 @@ def partnership_detail(request, pk: int):
     # A draft organisation shows to its members and coordinators only (as in the API).
     parties, unlisted = selectors.parties_shown_to(user, partnership)
     context = {
-        "partnership": partnership, "record": partnership, "description": localize(partnership.description),
-        "parties": parties, "unlisted_parties": unlisted, "party_count": len(parties) + unlisted,
+        "partnership": partnership,
+        "record": partnership,
+        "description": localize(partnership.description),
+        "parties": parties,
+        "unlisted_parties": unlisted,
+        "party_count": len(parties) + unlisted,
         "projects": selectors.projects_visible_to(user).filter(partnership=partnership).order_by("-id"),
         "documents": partnership.documents.all(),
         "can_edit": user.has_perm("cooperation.change_partnership", partnership),
@@ -109,14 +123,16 @@ def partnership_create(request):
     party = request.GET.get("party")
     if party and party.isdigit():
         initial["parties"] = [int(party)]
-    form = PartnershipForm(request.POST or None, initial=initial, with_parties=True,
-                           organisations=organisations_visible_to(request.user))
+    form = PartnershipForm(
+        request.POST or None, initial=initial, with_parties=True, organisations=organisations_visible_to(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if name not in PROPOSED_PARTNER_FIELDS}
         parties = list(data.pop("parties") or [])
         try:
-            partnership = services.partnership_create(user=request.user, parties=parties,
-                                                      proposed_partner=form.proposed_partner(), **data)
+            partnership = services.partnership_create(
+                user=request.user, parties=parties, proposed_partner=form.proposed_partner(), **data
+            )
         except ValidationError as error:
             records.form_errors(form, error)
         else:
@@ -131,14 +147,28 @@ def partnership_update(request, pk: int):
     records.check(request, "cooperation.change_partnership", partnership)
     initial = {name: getattr(partnership, name) for name in PartnershipForm.base_fields}
     form = PartnershipForm(request.POST or None, initial=initial)
-    saved, version = records.edit(request, form, partnership, lambda version: services.partnership_update(
-        partnership=partnership, user=request.user, version=version, **form.cleaned_data))
+    saved, version = records.edit(
+        request,
+        form,
+        partnership,
+        lambda version: services.partnership_update(
+            partnership=partnership, user=request.user, version=version, **form.cleaned_data
+        ),
+    )
     if saved:
         messages.success(request, _("Saved."))
         return redirect(partnership)
-    return render(request, "cooperation/partnership_form.html", {
-        "form": form, "partnership": partnership, "version": version, **_parties_context(request, partnership), "document_form": DocumentForm(auto_id="document_%s"),
-    })
+    return render(
+        request,
+        "cooperation/partnership_form.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "version": version,
+            **_parties_context(request, partnership),
+            "document_form": DocumentForm(auto_id="document_%s"),
+        },
+    )
 
 
 @require_POST
@@ -165,9 +195,13 @@ def _parties_context(request, partnership, party_form=None) -> dict:
         party_form = PartyForm(organisations=organisations_visible_to(request.user))
     parties, unlisted = selectors.parties_shown_to(request.user, partnership)
     return {
-        "partnership": partnership, "can_manage": can_manage, "party_form": party_form if can_manage else None,
-        "parties": parties, "unlisted_parties": unlisted,
-        "party_roles": PartyRole.choices, "fragment": bool(request.htmx),
+        "partnership": partnership,
+        "can_manage": can_manage,
+        "party_form": party_form if can_manage else None,
+        "parties": parties,
+        "unlisted_parties": unlisted,
+        "party_roles": PartyRole.choices,
+        "fragment": bool(request.htmx),
     }
 
 
@@ -192,13 +226,20 @@ def party_add(request, pk: int):
     if form.is_valid():
         try:
             for organisation in form.cleaned_data["organisations"]:
-                services.party_add(partnership=partnership, organisation=organisation, role=form.cleaned_data["role"],
-                                   joined_on=form.cleaned_data["joined_on"], user=request.user)
+                services.party_add(
+                    partnership=partnership,
+                    organisation=organisation,
+                    role=form.cleaned_data["role"],
+                    joined_on=form.cleaned_data["joined_on"],
+                    user=request.user,
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             added = len(form.cleaned_data["organisations"])
-            messages.success(request, ngettext("%(count)s party added.", "%(count)s parties added.", added) % {"count": added})
+            messages.success(
+                request, ngettext("%(count)s party added.", "%(count)s parties added.", added) % {"count": added}
+            )
             return _parties_done(request, partnership, None)
     elif "organisations" in form.errors:
         messages.error(request, _("Choose the organisations to add."))
@@ -212,7 +253,9 @@ def party_add(request, pk: int):
 def party_change(request, pk: int, party_id: int):
     """Change a party's role or joining date."""
     partnership = _managed_partnership(request, pk)
-    party = get_object_or_404(PartnershipParty.objects.select_related("organisation"), pk=party_id, partnership=partnership)
+    party = get_object_or_404(
+        PartnershipParty.objects.select_related("organisation"), pk=party_id, partnership=partnership
+    )
     form = PartyChangeForm(request.POST)
     try:
         if not form.is_valid():
@@ -240,9 +283,12 @@ def party_remove(request, pk: int, party_id: int):
 
 
 PARTNERSHIP_VIEWS = records.RecordViews(
-    app="cooperation", model="partnership", get=_partnership,
+    app="cooperation",
+    model="partnership",
+    get=_partnership,
     delete_service=lambda record, user: services.partnership_delete(partnership=record, user=user),
-    success_url=lambda record: reverse("actors:mine"), title=lambda record: record.display_title,
+    success_url=lambda record: reverse("actors:mine"),
+    title=lambda record: record.display_title,
 ).views()
 
 
@@ -261,22 +307,37 @@ def project_detail(request, pk: int):
     project = _project(request, pk)
     user = request.user
     visible = organisations_visible_to(user)
-    contributions = [contribution for contribution in project.contributions.select_related("organisation")
-                     if contribution.organisation_id is None or user.has_perm("actors.view_organisation", contribution.organisation)]
+    contributions = [
+        contribution
+        for contribution in project.contributions.select_related("organisation")
+        if contribution.organisation_id is None or user.has_perm("actors.view_organisation", contribution.organisation)
+    ]
     results = list(project.results.prefetch_related("indicators__values__territory"))
     context = {
-        "project": project, "record": project, "summary": localize(project.summary),
-        "description": localize(project.description), "beneficiary_groups": localize(project.beneficiary_groups),
+        "project": project,
+        "record": project,
+        "summary": localize(project.summary),
+        "description": localize(project.description),
+        "beneficiary_groups": localize(project.beneficiary_groups),
         "support_labels": [SupportType(value).label for value in project.support_types if value in SupportType.values],
         "parties": visible.filter(pk__in=selectors.party_ids(project)).select_related("country"),
-        "sectors": [(sector, code_label("Sector" if sector.vocabulary == "1" else "SectorCategory", sector.code))
-                    for sector in project.sectors.all()],
-        "sdgs": [(sdg.target, code_label("UNSDG-Targets" if "." in sdg.target else "UNSDG-Goals", sdg.target))
-                 for sdg in project.sdgs.all()],
-        "axes": project.axes.all(), "locations": project.locations.select_related("country"),
-        "contributions": contributions, "totals": _contribution_totals(contributions),
-        "budgets": project.budgets.all(), "results": results, "documents": project.documents.all(),
-        "participants": project.participants.filter(organisation__in=visible).select_related("organisation")
+        "sectors": [
+            (sector, code_label("Sector" if sector.vocabulary == "1" else "SectorCategory", sector.code))
+            for sector in project.sectors.all()
+        ],
+        "sdgs": [
+            (sdg.target, code_label("UNSDG-Targets" if "." in sdg.target else "UNSDG-Goals", sdg.target))
+            for sdg in project.sdgs.all()
+        ],
+        "axes": project.axes.all(),
+        "locations": project.locations.select_related("country"),
+        "contributions": contributions,
+        "totals": _contribution_totals(contributions),
+        "budgets": project.budgets.all(),
+        "results": results,
+        "documents": project.documents.all(),
+        "participants": project.participants.filter(organisation__in=visible)
+        .select_related("organisation")
         .order_by("role", "organisation__name"),
         "can_edit": user.has_perm("cooperation.change_project", project),
         "can_delete": user.has_perm("cooperation.delete_project", project),
@@ -307,39 +368,52 @@ def project_create(request):
     else:
         # No starting point: let the user choose one of their organisations or partnerships.
         organisations = _editable_organisations(request.user).order_by("name")[:200]
-        partnerships = selectors.with_parties(Partnership.objects.filter(
-            party_links__organisation__in=_editable_organisations(request.user)).distinct().order_by("-id"))[:200]
-        return render(request, "cooperation/project_start.html",
-                      {"organisations": organisations, "partnerships": partnerships})
+        partnerships = selectors.with_parties(
+            Partnership.objects.filter(party_links__organisation__in=_editable_organisations(request.user))
+            .distinct()
+            .order_by("-id")
+        )[:200]
+        return render(
+            request, "cooperation/project_start.html", {"organisations": organisations, "partnerships": partnerships}
+        )
     form = ProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(user=request.user, partnership=partnership,
-                                              lead_organisation=lead, **form.service_fields())
+            project = services.project_create(
+                user=request.user, partnership=partnership, lead_organisation=lead, **form.service_fields()
+            )
         except ValidationError as error:
             records.form_errors(form, error)
         else:
             messages.success(request, _("The project is recorded as a draft; add its budget and results below."))
             return redirect("cooperation:project_update", pk=project.pk)
-    return render(request, "cooperation/project_form.html",
-                  {"form": form, "partnership": partnership, "lead": lead, **_datalists()})
+    return render(
+        request,
+        "cooperation/project_form.html",
+        {"form": form, "partnership": partnership, "lead": lead, **_datalists()},
+    )
 
 
 def _project_subforms(project, user, data=None, files=None, which: str = "") -> dict:
     # The parties the editor may see: a draft party's name is for its own members.
     parties = organisations_visible_to(user).filter(pk__in=selectors.party_ids(project))
     results = project.results.all()
+
     def bound(name) -> dict:
         # Each form on the page gets its own element ids ("result_title_0"), so that every label
         # names its own input (the project form keeps Django's "id_...").
         data_files = (data, files) if which == name else (None, None)
         return {"data": data_files[0], "files": data_files[1], "auto_id": f"{name}_%s"}
+
     return {
-        "contribution_form": ContributionForm(**bound("contribution"), parties=parties, initial={"currency": project.currency}),
+        "contribution_form": ContributionForm(
+            **bound("contribution"), parties=parties, initial={"currency": project.currency}
+        ),
         "result_form": ResultForm(**bound("result")),
         "indicator_form": IndicatorForm(**bound("indicator"), results=results),
-        "value_form": IndicatorValueForm(**bound("value"), indicators=Indicator.objects.filter(result__project=project),
-                                         parties=parties),
+        "value_form": IndicatorValueForm(
+            **bound("value"), indicators=Indicator.objects.filter(result__project=project), parties=parties
+        ),
         "document_form": DocumentForm(**bound("document")),
     }
 
@@ -349,18 +423,34 @@ def project_update(request, pk: int):
     project = _project(request, pk)
     records.check(request, "cooperation.change_project", project)
     form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
-    saved, version = records.edit(request, form, project, lambda version: services.project_update(
-        project=project, user=request.user, version=version, **form.service_fields()))
+    saved, version = records.edit(
+        request,
+        form,
+        project,
+        lambda version: services.project_update(
+            project=project, user=request.user, version=version, **form.service_fields()
+        ),
+    )
     if saved:
         messages.success(request, _("Saved."))
         return redirect(project)
-    return render(request, "cooperation/project_form.html", {
-        "form": form, "project": project, "version": version, "partnership": project.partnership, "lead": project.lead_organisation,
-        "contributions": project.contributions.select_related("organisation"),
-        "results": project.results.prefetch_related("indicators__values__territory"),
-        "documents": project.documents.all(), **_project_subforms(project, request.user), **_datalists(),
-        "can_manage_participants": request.user.has_perm("cooperation.manage_participants", project),
-    })
+    return render(
+        request,
+        "cooperation/project_form.html",
+        {
+            "form": form,
+            "project": project,
+            "version": version,
+            "partnership": project.partnership,
+            "lead": project.lead_organisation,
+            "contributions": project.contributions.select_related("organisation"),
+            "results": project.results.prefetch_related("indicators__values__territory"),
+            "documents": project.documents.all(),
+            **_project_subforms(project, request.user),
+            **_datalists(),
+            "can_manage_participants": request.user.has_perm("cooperation.manage_participants", project),
+        },
+    )
 
 
 @require_POST
@@ -391,13 +481,23 @@ def project_add(request, pk: int, what: str):
         else:
             messages.success(request, _("Added."))
             return redirect(reverse("cooperation:project_update", args=[project.pk]) + f"#{what}")
-    response = render(request, "cooperation/project_form.html", {
-        "form": ProjectForm(initial=ProjectForm.initial_for(project)), "project": project,
-        "version": versions.version_token(project),
-        "partnership": project.partnership, "lead": project.lead_organisation,
-        "contributions": project.contributions.select_related("organisation"), "documents": project.documents.all(),
-        "results": project.results.prefetch_related("indicators__values__territory"), **forms, **_datalists(),
-    }, status=400)
+    response = render(
+        request,
+        "cooperation/project_form.html",
+        {
+            "form": ProjectForm(initial=ProjectForm.initial_for(project)),
+            "project": project,
+            "version": versions.version_token(project),
+            "partnership": project.partnership,
+            "lead": project.lead_organisation,
+            "contributions": project.contributions.select_related("organisation"),
+            "documents": project.documents.all(),
+            "results": project.results.prefetch_related("indicators__values__territory"),
+            **forms,
+            **_datalists(),
+        },
+        status=400,
+    )
     return response
 
 
@@ -424,21 +524,35 @@ def _part_page(request, project, form, save, *, heading: str, remove_url: str, r
         else:
             messages.success(request, _("Saved."))
             return redirect(_results_url(project))
-    return render(request, "cooperation/project_part_form.html", {
-        "project": project, "form": form, "heading": heading, "remove_url": remove_url, "remove_label": remove_label,
-        "cancel_url": _results_url(project)})
+    return render(
+        request,
+        "cooperation/project_part_form.html",
+        {
+            "project": project,
+            "form": form,
+            "heading": heading,
+            "remove_url": remove_url,
+            "remove_label": remove_label,
+            "cancel_url": _results_url(project),
+        },
+    )
 
 
 @records.guarded
 def result_update(request, pk: int, result_id: int):
     project, result = _project_part(request, pk, Result.objects.all(), result_id, "project")
-    form = ResultChangeForm(request.POST or None,
-                            initial={"type": result.type, "title": result.title, "description": result.description})
-    return _part_page(request, project, form,
-                      lambda data: services.result_update(result=result, user=request.user, **data),
-                      heading=_("Expected result: %(title)s") % {"title": result},
-                      remove_url=reverse("cooperation:result_remove", args=[project.pk, result.pk]),
-                      remove_label=_("Remove this result, its indicators and their values"))
+    form = ResultChangeForm(
+        request.POST or None, initial={"type": result.type, "title": result.title, "description": result.description}
+    )
+    return _part_page(
+        request,
+        project,
+        form,
+        lambda data: services.result_update(result=result, user=request.user, **data),
+        heading=_("Expected result: %(title)s") % {"title": result},
+        remove_url=reverse("cooperation:result_remove", args=[project.pk, result.pk]),
+        remove_label=_("Remove this result, its indicators and their values"),
+    )
 
 
 @require_POST
@@ -453,21 +567,32 @@ def result_remove(request, pk: int, result_id: int):
 @records.guarded
 def indicator_update(request, pk: int, indicator_id: int):
     project, indicator = _project_part(request, pk, Indicator.objects.all(), indicator_id, "result__project")
-    form = IndicatorChangeForm(request.POST or None, initial={
-        "title": indicator.title, "measure": indicator.measure, "ascending": indicator.ascending,
-        "description": indicator.description})
-    return _part_page(request, project, form,
-                      lambda data: services.indicator_update(indicator=indicator, user=request.user, **data),
-                      heading=_("Indicator: %(title)s") % {"title": indicator},
-                      remove_url=reverse("cooperation:indicator_remove", args=[project.pk, indicator.pk]),
-                      remove_label=_("Remove this indicator and its values"))
+    form = IndicatorChangeForm(
+        request.POST or None,
+        initial={
+            "title": indicator.title,
+            "measure": indicator.measure,
+            "ascending": indicator.ascending,
+            "description": indicator.description,
+        },
+    )
+    return _part_page(
+        request,
+        project,
+        form,
+        lambda data: services.indicator_update(indicator=indicator, user=request.user, **data),
+        heading=_("Indicator: %(title)s") % {"title": indicator},
+        remove_url=reverse("cooperation:indicator_remove", args=[project.pk, indicator.pk]),
+        remove_label=_("Remove this indicator and its values"),
+    )
 
 
 @require_POST
 @records.guarded
 def indicator_remove(request, pk: int, indicator_id: int):
-    project, indicator = _project_part(request, pk, Indicator.objects.select_related("result__project"), indicator_id,
-                                       "result__project")
+    project, indicator = _project_part(
+        request, pk, Indicator.objects.select_related("result__project"), indicator_id, "result__project"
+    )
     services.indicator_remove(indicator=indicator, user=request.user)
     messages.success(request, _("Indicator removed; restoring an earlier version of the project brings it back."))
     return redirect(_results_url(project))
@@ -476,8 +601,13 @@ def indicator_remove(request, pk: int, indicator_id: int):
 @require_POST
 @records.guarded
 def indicator_value_remove(request, pk: int, value_id: int):
-    project, value = _project_part(request, pk, IndicatorValue.objects.select_related("indicator__result__project"),
-                                   value_id, "indicator__result__project")
+    project, value = _project_part(
+        request,
+        pk,
+        IndicatorValue.objects.select_related("indicator__result__project"),
+        value_id,
+        "indicator__result__project",
+    )
     services.indicator_value_remove(value=value, user=request.user)
     messages.success(request, _("Values removed."))
     return redirect(_results_url(project))
@@ -489,8 +619,13 @@ def indicator_value_remove(request, pk: int, value_id: int):
 def _participants_page(request, project, form):
     """The whole page, or with htmx only its ``#participants`` section (messages included)."""
     context = {
-        "project": project, "form": form, "roles": ParticipantRole.choices, "fragment": bool(request.htmx),
-        "participants": project.participants.select_related("organisation__country").order_by("role", "organisation__name"),
+        "project": project,
+        "form": form,
+        "roles": ParticipantRole.choices,
+        "fragment": bool(request.htmx),
+        "participants": project.participants.select_related("organisation__country").order_by(
+            "role", "organisation__name"
+        ),
     }
     template = "cooperation/participants_section.html" if request.htmx else "cooperation/participants.html"
     return render(request, template, context)
@@ -498,7 +633,9 @@ def _participants_page(request, project, form):
 
 def _participants_done(request, project):
     if request.htmx:
-        return _participants_page(request, project, ParticipantForm(organisations=organisations_visible_to(request.user)))
+        return _participants_page(
+            request, project, ParticipantForm(organisations=organisations_visible_to(request.user))
+        )
     return redirect("cooperation:participants", pk=project.pk)
 
 
@@ -514,8 +651,11 @@ def participants(request, pk: int):
         except ValidationError as error:
             records.form_errors(form, error)
         else:
-            messages.success(request, _("%(name)s is listed as %(role)s.") % {
-                "name": participant.organisation.name, "role": participant.get_role_display()})
+            messages.success(
+                request,
+                _("%(name)s is listed as %(role)s.")
+                % {"name": participant.organisation.name, "role": participant.get_role_display()},
+            )
             return _participants_done(request, project)
     return _participants_page(request, project, form)
 
@@ -523,8 +663,9 @@ def participants(request, pk: int):
 def _managed_participant(request, pk: int, participant_id: int):
     project = _project(request, pk)
     records.check(request, "cooperation.manage_participants", project)
-    return project, get_object_or_404(ProjectParticipant.objects.select_related("organisation"), pk=participant_id,
-                                      project=project)
+    return project, get_object_or_404(
+        ProjectParticipant.objects.select_related("organisation"), pk=participant_id, project=project
+    )
 
 
 @require_POST
@@ -548,8 +689,11 @@ def participant_change(request, pk: int, participant_id: int):
 def participant_remove(request, pk: int, participant_id: int):
     project, participant = _managed_participant(request, pk, participant_id)
     services.participant_remove(participant=participant, user=request.user)
-    messages.success(request, _("%(name)s is no longer listed as %(role)s.") % {
-        "name": participant.organisation.name, "role": participant.get_role_display()})
+    messages.success(
+        request,
+        _("%(name)s is no longer listed as %(role)s.")
+        % {"name": participant.organisation.name, "role": participant.get_role_display()},
+    )
     return _participants_done(request, project)
 
 
@@ -558,8 +702,9 @@ def participant_remove(request, pk: int, participant_id: int):
 def contribution_remove(request, pk: int, contribution_id: int):
     project = _project(request, pk)
     records.check(request, "cooperation.change_project", project)
-    services.contribution_remove(contribution=get_object_or_404(Contribution, pk=contribution_id, project=project),
-                                 user=request.user)
+    services.contribution_remove(
+        contribution=get_object_or_404(Contribution, pk=contribution_id, project=project), user=request.user
+    )
     messages.success(request, _("Contribution removed."))
     return redirect(reverse("cooperation:project_update", args=[project.pk]) + "#contribution")
 
@@ -568,7 +713,11 @@ def contribution_remove(request, pk: int, contribution_id: int):
 @records.guarded
 def document_remove(request, document_id: int):
     document = get_object_or_404(Document, pk=document_id)
-    record = _project(request, document.project_id) if document.project_id else _partnership(request, document.partnership_id)
+    record = (
+        _project(request, document.project_id)
+        if document.project_id
+        else _partnership(request, document.partnership_id)
+    )
     records.check(request, f"cooperation.change_{record._meta.model_name}", record)
     services.document_remove(document=document, user=request.user)
     messages.success(request, _("Document removed."))
@@ -614,9 +763,13 @@ def partnership_document_add(request, pk: int):
 
 
 PROJECT_VIEWS = records.RecordViews(
-    app="cooperation", model="project", get=_project,
+    app="cooperation",
+    model="project",
+    get=_project,
     delete_service=lambda record, user: services.project_delete(project=record, user=user),
-    success_url=lambda record: record.partnership.get_absolute_url() if record.partnership_id else reverse("actors:mine"),
+    success_url=lambda record: (
+        record.partnership.get_absolute_url() if record.partnership_id else reverse("actors:mine")
+    ),
     title=lambda record: record.display_title,
 ).views()
 
@@ -628,7 +781,13 @@ def review_queue(request):
     country (with a country filter) for platform coordinators."""
     records.check(request, "cooperation.view_review_queue")
     choices, country, countries = selectors.review_scope(request.user, request.GET.get("country", ""))
-    return render(request, "cooperation/review_queue.html", {
-        **selectors.review_queue(countries=countries), "countries": choices, "country": country,
-        "limit": selectors.REVIEW_QUEUE_LIMIT,
-    })
+    return render(
+        request,
+        "cooperation/review_queue.html",
+        {
+            **selectors.review_queue(countries=countries),
+            "countries": choices,
+            "country": country,
+            "limit": selectors.REVIEW_QUEUE_LIMIT,
+        },
+    )

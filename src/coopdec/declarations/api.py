@@ -34,7 +34,9 @@ from .spreadsheet import declarable_projects
 router = Router(tags=["aid declarations"])
 
 CODE = Field(min_length=1, max_length=5)
-MARKER = Field(None, ge=0, le=2, description="OECD policy marker: 0 not targeted, 1 significant, 2 principal; null: not screened.")
+MARKER = Field(
+    None, ge=0, le=2, description="OECD policy marker: 0 not targeted, 1 significant, 2 principal; null: not screened."
+)
 
 
 # Shapes ------------------------------------------------------------------------------------
@@ -188,16 +190,36 @@ class RevisionIn(Schema):
 
 
 def declaration_out(declaration: Declaration) -> dict:
-    lines = (DeclarationLine.objects.filter(declaration=declaration)
-             .select_related("declaration__organisation", "declaration__campaign", "project").order_by("position", "id"))
+    lines = (
+        DeclarationLine.objects.filter(declaration=declaration)
+        .select_related("declaration__organisation", "declaration__campaign", "project")
+        .order_by("position", "id")
+    )
     return {
-        "id": declaration.pk, "campaign": declaration.campaign_id, "organisation": declaration.organisation_id,
-        "organisation_name": declaration.organisation.name, "year": declaration.campaign.year,
-        "currency": declaration.campaign.currency, "status": declaration.status, "is_nil": declaration.is_nil,
-        "revision": declaration.revision, "closes_on": declaration.closes_on, "submitted_at": declaration.submitted_at,
-        "lines": [{**line_row(line), "id": line.pk, "position": line.position, "source": line.source,
-                   "cofinancing_deducted": line.cofinancing_confirmed} for line in lines],
-        "checks": [{"level": issue.level, "message": issue.message, "line": issue.line} for issue in checks.check(declaration)],
+        "id": declaration.pk,
+        "campaign": declaration.campaign_id,
+        "organisation": declaration.organisation_id,
+        "organisation_name": declaration.organisation.name,
+        "year": declaration.campaign.year,
+        "currency": declaration.campaign.currency,
+        "status": declaration.status,
+        "is_nil": declaration.is_nil,
+        "revision": declaration.revision,
+        "closes_on": declaration.closes_on,
+        "submitted_at": declaration.submitted_at,
+        "lines": [
+            {
+                **line_row(line),
+                "id": line.pk,
+                "position": line.position,
+                "source": line.source,
+                "cofinancing_deducted": line.cofinancing_confirmed,
+            }
+            for line in lines
+        ],
+        "checks": [
+            {"level": issue.level, "message": issue.message, "line": issue.line} for issue in checks.check(declaration)
+        ],
     }
 
 
@@ -205,7 +227,8 @@ def _declaration(user, pk: int, permission: str = "", message: str = "") -> Decl
     """The declaration if ``user`` may see it (else 404), and, for a write, may do it (else 403)."""
     declaration = get_object_or_404(Declaration.objects.select_related("campaign__country", "organisation"), pk=pk)
     if not user.has_perm("declarations.view_declaration", declaration) and not (
-            permission and user.has_perm(permission, declaration)):
+        permission and user.has_perm(permission, declaration)
+    ):
         raise Http404
     if permission:
         require(user, permission, declaration, message)
@@ -213,8 +236,12 @@ def _declaration(user, pk: int, permission: str = "", message: str = "") -> Decl
 
 
 def _editable(user, pk: int) -> Declaration:
-    return _declaration(user, pk, "declarations.change_declaration",
-                        _("Only the organisation's editors (or a coordinator) may change its declaration."))
+    return _declaration(
+        user,
+        pk,
+        "declarations.change_declaration",
+        _("Only the organisation's editors (or a coordinator) may change its declaration."),
+    )
 
 
 def _fields(payload: Schema, declaration: Declaration, *, partial: bool) -> dict:
@@ -228,8 +255,12 @@ def _fields(payload: Schema, declaration: Declaration, *, partial: bool) -> dict
     if data.get("project") is not None:
         projects = declarable_projects(declaration.organisation, {data["project"]})
         if data["project"] not in projects:
-            raise ValidationError({"project": _("%(organisation)s has no project %(project)s.") % {
-                "organisation": declaration.organisation.name, "project": data["project"]}})
+            raise ValidationError(
+                {
+                    "project": _("%(organisation)s has no project %(project)s.")
+                    % {"organisation": declaration.organisation.name, "project": data["project"]}
+                }
+            )
         data["project"] = projects[data["project"]]
     return data
 
@@ -252,9 +283,22 @@ def _write(action, **arguments):
 def list_campaigns(request):
     """Every campaign, latest year first, with the number of submitted declarations."""
     campaigns = Campaign.objects.annotate(
-        submitted=Count("declarations", filter=Q(declarations__status=DeclarationStatus.SUBMITTED))).order_by("-year", "country_id")
-    return {"results": [{"id": c.pk, "country": c.country_id, "year": c.year, "opens_on": c.opens_on,
-                         "closes_on": c.closes_on, "currency": c.currency, "submitted": c.submitted} for c in campaigns]}
+        submitted=Count("declarations", filter=Q(declarations__status=DeclarationStatus.SUBMITTED))
+    ).order_by("-year", "country_id")
+    return {
+        "results": [
+            {
+                "id": c.pk,
+                "country": c.country_id,
+                "year": c.year,
+                "opens_on": c.opens_on,
+                "closes_on": c.closes_on,
+                "currency": c.currency,
+                "submitted": c.submitted,
+            }
+            for c in campaigns
+        ]
+    }
 
 
 @router.get("/aid/campaigns/{int:campaign_id}/totals", response=TotalsOut, summary="National totals of a campaign")
@@ -263,46 +307,80 @@ def campaign_totals(request, campaign_id: int):
     """The submitted declarations added up by recipient, DAC sector, channel and policy marker (in the
     campaign currency), and the country's trend over its campaigns."""
     campaign = get_object_or_404(Campaign.objects.select_related("country"), pk=campaign_id)
-    trend = [{"campaign": c.pk, "year": c.year, "total": str(total), "declarations": count}
-             for c, total, count in selectors.trend(campaign.country_id)]
-    return {**selectors.national_totals(campaign).as_json(), "campaign": campaign.pk, "country": campaign.country_id,
-            "year": campaign.year, "trend": trend}
+    trend = [
+        {"campaign": c.pk, "year": c.year, "total": str(total), "declarations": count}
+        for c, total, count in selectors.trend(campaign.country_id)
+    ]
+    return {
+        **selectors.national_totals(campaign).as_json(),
+        "campaign": campaign.pk,
+        "country": campaign.country_id,
+        "year": campaign.year,
+        "trend": trend,
+    }
 
 
-@router.get("/aid/declarations/{int:declaration_id}", response=DeclarationOut, auth=token_required,
-            summary="One aid declaration")
+@router.get(
+    "/aid/declarations/{int:declaration_id}",
+    response=DeclarationOut,
+    auth=token_required,
+    summary="One aid declaration",
+)
 @no_query
 def get_declaration(request, declaration_id: int):
     """Its lines and the result of its checks. For its organisation's members and the campaign's coordinators."""
     return declaration_out(_declaration(request.user, declaration_id))
 
 
-@router.post("/aid/declarations/{int:declaration_id}/lines", response={201: DeclarationOut}, auth=token_required,
-             summary="Add a line to a declaration")
+@router.post(
+    "/aid/declarations/{int:declaration_id}/lines",
+    response={201: DeclarationOut},
+    auth=token_required,
+    summary="Add a line to a declaration",
+)
 def add_line(request, declaration_id: int, payload: LineIn):
     declaration = _editable(request.user, declaration_id)
-    _write(services.line_add, declaration=declaration, user=request.user, revision=payload.revision,
-           **_fields(payload, declaration, partial=False))
+    _write(
+        services.line_add,
+        declaration=declaration,
+        user=request.user,
+        revision=payload.revision,
+        **_fields(payload, declaration, partial=False),
+    )
     return Status(201, declaration_out(_declaration(request.user, declaration_id)))
 
 
 def _line(declaration: Declaration, line_id: int) -> DeclarationLine:
-    return get_object_or_404(DeclarationLine.objects.select_related("declaration__campaign", "project"),
-                             pk=line_id, declaration=declaration)
+    return get_object_or_404(
+        DeclarationLine.objects.select_related("declaration__campaign", "project"), pk=line_id, declaration=declaration
+    )
 
 
-@router.patch("/aid/declarations/{int:declaration_id}/lines/{int:line_id}", response=DeclarationOut, auth=token_required,
-              summary="Change a line of a declaration")
+@router.patch(
+    "/aid/declarations/{int:declaration_id}/lines/{int:line_id}",
+    response=DeclarationOut,
+    auth=token_required,
+    summary="Change a line of a declaration",
+)
 def update_line(request, declaration_id: int, line_id: int, payload: LinePatch):
     declaration = _editable(request.user, declaration_id)
     line = _line(declaration, line_id)
-    _write(services.line_update, line=line, user=request.user, revision=payload.revision,
-           **_fields(payload, declaration, partial=True))
+    _write(
+        services.line_update,
+        line=line,
+        user=request.user,
+        revision=payload.revision,
+        **_fields(payload, declaration, partial=True),
+    )
     return declaration_out(_declaration(request.user, declaration_id))
 
 
-@router.delete("/aid/declarations/{int:declaration_id}/lines/{int:line_id}", response=DeclarationOut,
-               auth=token_required, summary="Remove a line of a declaration")
+@router.delete(
+    "/aid/declarations/{int:declaration_id}/lines/{int:line_id}",
+    response=DeclarationOut,
+    auth=token_required,
+    summary="Remove a line of a declaration",
+)
 def remove_line(request, declaration_id: int, line_id: int, payload: RevisionIn):
     """Answers the declaration as it is now (its new revision)."""
     declaration = _editable(request.user, declaration_id)
@@ -310,12 +388,20 @@ def remove_line(request, declaration_id: int, line_id: int, payload: RevisionIn)
     return declaration_out(_declaration(request.user, declaration_id))
 
 
-@router.post("/aid/declarations/{int:declaration_id}/submit", response=DeclarationOut, auth=token_required,
-             summary="Submit a declaration")
+@router.post(
+    "/aid/declarations/{int:declaration_id}/submit",
+    response=DeclarationOut,
+    auth=token_required,
+    summary="Submit a declaration",
+)
 def submit_declaration(request, declaration_id: int, payload: RevisionIn):
     """Refused (400, the list in ``details``) while its checks find errors; locks it once submitted."""
-    declaration = _declaration(request.user, declaration_id, "declarations.submit_declaration",
-                               _("Only the organisation's editors (or a coordinator) may submit its declaration."))
+    declaration = _declaration(
+        request.user,
+        declaration_id,
+        "declarations.submit_declaration",
+        _("Only the organisation's editors (or a coordinator) may submit its declaration."),
+    )
     try:
         _write(services.declaration_submit, declaration=declaration, user=request.user, revision=payload.revision)
     except ValidationError as error:

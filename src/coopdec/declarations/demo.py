@@ -41,14 +41,22 @@ def build(organisations: dict[str, Organisation], *, today: date | None = None) 
         project = Project.objects.get(source=Source.DEMO, source_ref=project_ref)
         organisation = organisations[key]
         if not Contribution.objects.filter(project=project, organisation=organisation, year=year, kind=kind).exists():
-            cooperation.contribution_add(project=project, organisation=organisation, kind=kind, amount=amount,
-                                         currency="EUR", year=year)
+            cooperation.contribution_add(
+                project=project, organisation=organisation, kind=kind, amount=amount, currency="EUR", year=year
+            )
             created += 1
     coordinator = get_user_model().objects.filter(username="coordinator-fr").first()
     campaign = Campaign.objects.filter(country=france, year=year).first()
     if campaign is None:
-        campaign = services.campaign_create(user=coordinator, country=france, year=year, opens_on=today - timedelta(weeks=3),
-                                            closes_on=today + timedelta(weeks=5), is_demo=True, today=today)
+        campaign = services.campaign_create(
+            user=coordinator,
+            country=france,
+            year=year,
+            opens_on=today - timedelta(weeks=3),
+            closes_on=today + timedelta(weeks=5),
+            is_demo=True,
+            today=today,
+        )
         created += 1
     for position, key in enumerate(DECLARERS):
         organisation = organisations[key]

@@ -36,21 +36,57 @@ from .selectors import recipient_label
 MARKER_COLUMNS = list(POLICY_MARKERS)  # marker_gender ... marker_nutrition
 # One line of a declaration: the same columns for one declaration, a campaign and the import.
 LINE_COLUMNS = [
-    "organisation", "organisation_iati_identifier", "year",
-    "recipient_type", "recipient_code", "recipient_label", "sector", "sector_label", "channel",
-    "flow_type", "finance_type", "aid_type", "original_amount", "original_currency", "exchange_rate", "rate_source",
-    "amount", "cofinancing", "cofinancing_deducted", "declared_amount", *MARKER_COLUMNS,
-    "project", "project_title", "description", "status",
+    "organisation",
+    "organisation_iati_identifier",
+    "year",
+    "recipient_type",
+    "recipient_code",
+    "recipient_label",
+    "sector",
+    "sector_label",
+    "channel",
+    "flow_type",
+    "finance_type",
+    "aid_type",
+    "original_amount",
+    "original_currency",
+    "exchange_rate",
+    "rate_source",
+    "amount",
+    "cofinancing",
+    "cofinancing_deducted",
+    "declared_amount",
+    *MARKER_COLUMNS,
+    "project",
+    "project_title",
+    "description",
+    "status",
 ]
 # The CRS++ reporting fields the national aggregator reads, one row per line.
 CRS_MARKERS = {
-    "marker_gender": "gender", "marker_environment": "environment", "marker_biodiversity": "biodiversity",
-    "marker_climate_mitigation": "climate_mitigation", "marker_climate_adaptation": "climate_adaptation",
-    "marker_desertification": "desertification", "marker_disability": "disability", "marker_nutrition": "nutrition",
+    "marker_gender": "gender",
+    "marker_environment": "environment",
+    "marker_biodiversity": "biodiversity",
+    "marker_climate_mitigation": "climate_mitigation",
+    "marker_climate_adaptation": "climate_adaptation",
+    "marker_desertification": "desertification",
+    "marker_disability": "disability",
+    "marker_nutrition": "nutrition",
 }
 CRS_COLUMNS = [
-    "reporting_year", "donor_name", "donor_identifier", "recipient_code", "channel_code", "purpose_code",
-    "flow_type", "finance_type", "aid_type", "amount", "currency", *CRS_MARKERS.values(), "short_description",
+    "reporting_year",
+    "donor_name",
+    "donor_identifier",
+    "recipient_code",
+    "channel_code",
+    "purpose_code",
+    "flow_type",
+    "finance_type",
+    "aid_type",
+    "amount",
+    "currency",
+    *CRS_MARKERS.values(),
+    "short_description",
 ]
 CRS_UNALLOCATED = "998"  # CRS recipient "Developing countries, unspecified"
 FORMAT_NAMES = ("csv", "xlsx")
@@ -58,8 +94,11 @@ CHUNK = 2000
 
 
 def _lines(queryset: QuerySet[DeclarationLine]) -> Iterator[DeclarationLine]:
-    return (queryset.select_related("declaration__organisation", "declaration__campaign", "project")
-            .order_by("declaration__organisation__name", "declaration_id", "position", "id").iterator(chunk_size=CHUNK))
+    return (
+        queryset.select_related("declaration__organisation", "declaration__campaign", "project")
+        .order_by("declaration__organisation__name", "declaration_id", "position", "id")
+        .iterator(chunk_size=CHUNK)
+    )
 
 
 def deducted_cell(value: bool | None) -> str:
@@ -70,15 +109,29 @@ def line_row(line: DeclarationLine) -> dict:
     declaration = line.declaration
     organisation = declaration.organisation
     row = {
-        "organisation": organisation.name, "organisation_iati_identifier": organisation.iati_identifier,
-        "year": declaration.campaign.year, "recipient_type": line.recipient_type, "recipient_code": line.recipient_code,
-        "recipient_label": recipient_label(line.recipient_type, line.recipient_code), "sector": line.sector,
-        "sector_label": code_label("Sector", line.sector), "channel": line.channel, "flow_type": line.flow_type,
-        "finance_type": line.finance_type, "aid_type": line.aid_type, "original_amount": line.original_amount,
-        "original_currency": line.original_currency, "exchange_rate": line.exchange_rate, "rate_source": line.rate_source,
-        "amount": line.amount, "cofinancing": line.cofinancing, "cofinancing_deducted": deducted_cell(line.cofinancing_confirmed),
-        "declared_amount": line.net_amount, "project": line.project_id,
-        "project_title": localize(line.project.title) if line.project else "", "description": line.description,
+        "organisation": organisation.name,
+        "organisation_iati_identifier": organisation.iati_identifier,
+        "year": declaration.campaign.year,
+        "recipient_type": line.recipient_type,
+        "recipient_code": line.recipient_code,
+        "recipient_label": recipient_label(line.recipient_type, line.recipient_code),
+        "sector": line.sector,
+        "sector_label": code_label("Sector", line.sector),
+        "channel": line.channel,
+        "flow_type": line.flow_type,
+        "finance_type": line.finance_type,
+        "aid_type": line.aid_type,
+        "original_amount": line.original_amount,
+        "original_currency": line.original_currency,
+        "exchange_rate": line.exchange_rate,
+        "rate_source": line.rate_source,
+        "amount": line.amount,
+        "cofinancing": line.cofinancing,
+        "cofinancing_deducted": deducted_cell(line.cofinancing_confirmed),
+        "declared_amount": line.net_amount,
+        "project": line.project_id,
+        "project_title": localize(line.project.title) if line.project else "",
+        "description": line.description,
         "status": declaration.status,
     }
     row.update({name: getattr(line, name) for name in MARKER_COLUMNS})
@@ -104,10 +157,16 @@ def crs_rows(campaign: Campaign) -> Iterator[dict]:
     for line in _lines(campaign_lines(campaign)):
         organisation = line.declaration.organisation
         row = {
-            "reporting_year": campaign.year, "donor_name": organisation.name, "donor_identifier": organisation.iati_identifier,
+            "reporting_year": campaign.year,
+            "donor_name": organisation.name,
+            "donor_identifier": organisation.iati_identifier,
             "recipient_code": CRS_UNALLOCATED if line.recipient_type == Recipient.UNALLOCATED else line.recipient_code,
-            "channel_code": line.channel, "purpose_code": line.sector, "flow_type": line.flow_type,
-            "finance_type": line.finance_type, "aid_type": line.aid_type, "amount": line.net_amount,
+            "channel_code": line.channel,
+            "purpose_code": line.sector,
+            "flow_type": line.flow_type,
+            "finance_type": line.finance_type,
+            "aid_type": line.aid_type,
+            "amount": line.net_amount,
             "currency": campaign.currency,
             "short_description": (localize(line.project.title) if line.project else "") or line.description,
         }
@@ -125,8 +184,9 @@ def declaration_filename(declaration: Declaration) -> str:
 
 def declaration_response(declaration: Declaration, format_name: str) -> HttpResponseBase:
     """A download of one declaration's lines (``format_name``: csv or xlsx)."""
-    return FORMATS[format_name].response(declaration_rows(declaration), columns=LINE_COLUMNS,
-                                         filename=declaration_filename(declaration))
+    return FORMATS[format_name].response(
+        declaration_rows(declaration), columns=LINE_COLUMNS, filename=declaration_filename(declaration)
+    )
 
 
 def campaign_response(campaign: Campaign, format_name: str, *, everything: bool = False) -> HttpResponseBase:
@@ -135,8 +195,9 @@ def campaign_response(campaign: Campaign, format_name: str, *, everything: bool 
         fmt = FORMATS["xlsx" if format_name == "crs-xlsx" else "csv"]
         return fmt.response(crs_rows(campaign), columns=CRS_COLUMNS, filename=_filename(campaign, "crs"))
     suffix = "all" if everything else "submitted"
-    return FORMATS[format_name].response(campaign_rows(campaign, everything=everything), columns=LINE_COLUMNS,
-                                         filename=_filename(campaign, suffix))
+    return FORMATS[format_name].response(
+        campaign_rows(campaign, everything=everything), columns=LINE_COLUMNS, filename=_filename(campaign, suffix)
+    )
 
 
 def write(rows: Iterable[dict], columns: list[str], path: str | Path, *, format_name: str) -> None:

@@ -18,13 +18,19 @@ from simple_history.models import HistoricalRecords
 
 
 class Campaign(models.Model):
-    country = models.ForeignKey("territories.Country", on_delete=models.PROTECT, related_name="aid_campaigns", verbose_name=_("country"))
+    country = models.ForeignKey(
+        "territories.Country", on_delete=models.PROTECT, related_name="aid_campaigns", verbose_name=_("country")
+    )
     year = models.PositiveSmallIntegerField(_("declared year"), help_text=_("The calendar year whose aid is declared."))
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"), help_text=_("Last day a declaration may be submitted."))
     currency = models.CharField(_("declaration currency"), max_length=3, default="EUR")
-    is_demo = models.BooleanField(_("demonstration record"), default=False, help_text=_("Invented for the demonstration; not real."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_demo = models.BooleanField(
+        _("demonstration record"), default=False, help_text=_("Invented for the demonstration; not real.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
     _history_user: "AbstractBaseUser | None"
@@ -53,19 +59,56 @@ class DeclarationStatus(models.TextChoices):
 
 
 class Declaration(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("campaign"))
-    organisation = models.ForeignKey("actors.Organisation", on_delete=models.CASCADE, related_name="aid_declarations", verbose_name=_("organisation"))
-    status = models.CharField(_("status"), max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True)
-    is_nil = models.BooleanField(_("nil declaration"), default=False, help_text=_("No development assistance was paid out of own funds in the year."))
-    deadline = models.DateField(_("extended until"), null=True, blank=True, help_text=_("Set by a coordinator: this declaration may be submitted until then."))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("campaign")
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.CASCADE, related_name="aid_declarations", verbose_name=_("organisation")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
+    )
+    is_nil = models.BooleanField(
+        _("nil declaration"),
+        default=False,
+        help_text=_("No development assistance was paid out of own funds in the year."),
+    )
+    deadline = models.DateField(
+        _("extended until"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a coordinator: this declaration may be submitted until then."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
-    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reopened by"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True, max_length=2000)
-    total = models.DecimalField(_("declared total"), max_digits=18, decimal_places=2, default=0, editable=False,
-                                help_text=_("The sum of the lines' declared amounts, kept by every change."))
-    revision = models.PositiveIntegerField(_("revision"), default=1, help_text=_("Incremented by every change: two editors cannot overwrite each other."))
+    total = models.DecimalField(
+        _("declared total"),
+        max_digits=18,
+        decimal_places=2,
+        default=0,
+        editable=False,
+        help_text=_("The sum of the lines' declared amounts, kept by every change."),
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"), default=1, help_text=_("Incremented by every change: two editors cannot overwrite each other.")
+    )
     is_demo = models.BooleanField(_("demonstration record"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -138,37 +181,87 @@ MARKER_LABELS = {
 
 def _marker(label):
     return models.PositiveSmallIntegerField(
-        label, null=True, blank=True, choices=[(0, _("0 – not targeted")), (1, _("1 – significant objective")), (2, _("2 – principal objective"))],
+        label,
+        null=True,
+        blank=True,
+        choices=[(0, _("0 – not targeted")), (1, _("1 – significant objective")), (2, _("2 – principal objective"))],
         help_text=_("OECD policy marker significance; empty when not screened."),
     )
 
 
 class DeclarationLine(models.Model):
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="lines", verbose_name=_("declaration"))
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="lines", verbose_name=_("declaration")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
-    recipient_type = models.CharField(_("recipient"), max_length=12, choices=Recipient.choices, default=Recipient.COUNTRY)
-    recipient_code = models.CharField(_("recipient code"), max_length=4, blank=True, help_text=_("IATI Country (ISO 3166-1) or Region code."))
-    sector = models.CharField(_("DAC sector"), max_length=5, help_text=_("DAC 5-digit purpose code, for example 14030."))
-    channel = models.CharField(_("channel of delivery"), max_length=5, help_text=_("CRS channel code, for example 12000 (recipient government)."))
+    recipient_type = models.CharField(
+        _("recipient"), max_length=12, choices=Recipient.choices, default=Recipient.COUNTRY
+    )
+    recipient_code = models.CharField(
+        _("recipient code"), max_length=4, blank=True, help_text=_("IATI Country (ISO 3166-1) or Region code.")
+    )
+    sector = models.CharField(
+        _("DAC sector"), max_length=5, help_text=_("DAC 5-digit purpose code, for example 14030.")
+    )
+    channel = models.CharField(
+        _("channel of delivery"),
+        max_length=5,
+        help_text=_("CRS channel code, for example 12000 (recipient government)."),
+    )
     flow_type = models.CharField(_("flow type"), max_length=2, default="10")
     finance_type = models.CharField(_("finance type"), max_length=4, default="110")
     aid_type = models.CharField(_("aid type"), max_length=4, default="C01")
-    amount = models.DecimalField(_("amount disbursed"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)],
-                                 help_text=_("In the declaration currency."))
-    original_amount = models.DecimalField(_("original amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(
+        _("amount disbursed"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the declaration currency."),
+    )
+    original_amount = models.DecimalField(
+        _("original amount"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     original_currency = models.CharField(_("original currency"), max_length=3)
-    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=20, decimal_places=10, null=True, blank=True,
-                                        help_text=_("Units of the declaration currency for one unit of the original currency."))
+    exchange_rate = models.DecimalField(
+        _("exchange rate"),
+        max_digits=20,
+        decimal_places=10,
+        null=True,
+        blank=True,
+        help_text=_("Units of the declaration currency for one unit of the original currency."),
+    )
     rate_source = models.CharField(_("rate source"), max_length=120, blank=True)
-    cofinancing = models.DecimalField(_("co-financing received"), max_digits=16, decimal_places=2, default=0, validators=[MinValueValidator(0)],
-                                      help_text=_("Funds received from others for this line, deducted once confirmed: only own funds are declared."))
-    cofinancing_confirmed = models.BooleanField(_("co-financing deducted"), null=True, blank=True,
-                                                help_text=_("Empty: to confirm. Yes: deducted. No: not deducted."))
-    net_amount = models.DecimalField(_("declared amount"), max_digits=16, decimal_places=2, default=0, editable=False,
-                                     help_text=_("The amount less the co-financing deducted."))
+    cofinancing = models.DecimalField(
+        _("co-financing received"),
+        max_digits=16,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Funds received from others for this line, deducted once confirmed: only own funds are declared."),
+    )
+    cofinancing_confirmed = models.BooleanField(
+        _("co-financing deducted"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: to confirm. Yes: deducted. No: not deducted."),
+    )
+    net_amount = models.DecimalField(
+        _("declared amount"),
+        max_digits=16,
+        decimal_places=2,
+        default=0,
+        editable=False,
+        help_text=_("The amount less the co-financing deducted."),
+    )
     description = models.CharField(_("description"), max_length=500, blank=True)
-    project = models.ForeignKey("cooperation.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="aid_declaration_lines",
-                                verbose_name=_("project"))
+    project = models.ForeignKey(
+        "cooperation.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="aid_declaration_lines",
+        verbose_name=_("project"),
+    )
     source = models.CharField(_("source"), max_length=12, choices=LineSource.choices, default=LineSource.MANUAL)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     marker_gender = _marker(MARKER_LABELS["marker_gender"])
@@ -189,7 +282,9 @@ class DeclarationLine(models.Model):
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["declaration", "position"], name="declaration_line_order_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0) & Q(cofinancing__gte=0), name="declaration_line_amounts_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(cofinancing__gte=0), name="declaration_line_amounts_positive"
+            ),
         ]
 
     def __str__(self):
@@ -224,7 +319,9 @@ class CampaignTotal(models.Model):
         verbose_name = _("campaign total")
         verbose_name_plural = _("campaign totals")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "dimension", "code", "significance"], name="campaign_total_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "dimension", "code", "significance"], name="campaign_total_unique"
+            ),
         ]
 
     def __str__(self):

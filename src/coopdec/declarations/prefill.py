@@ -63,7 +63,9 @@ CHANNEL_BY_PARTNER_KIND: dict[str, str] = {
 }
 OWN_CHANNEL = "11002"  # the donor's local government itself (no partner named)
 AID_TYPE_BY_CONTRIBUTION: dict[str, str] = {
-    ContributionKind.CASH: "C01", ContributionKind.IN_KIND: "C01", ContributionKind.STAFF_TIME: "D01",
+    ContributionKind.CASH: "C01",
+    ContributionKind.IN_KIND: "C01",
+    ContributionKind.STAFF_TIME: "D01",
 }
 
 
@@ -159,16 +161,20 @@ def _project_facts(selections: list[QuerySet], organisation: Organisation) -> di
 
     on_project = among("project_id")
     for pid, code, percentage in ProjectSector.objects.filter(on_project, vocabulary="1").values_list(
-            "project_id", "code", "percentage"):
+        "project_id", "code", "percentage"
+    ):
         facts[pid].sectors.append((code, percentage if percentage is not None else Decimal(0)))
     for pid, country, percentage in ProjectCountry.objects.filter(on_project).values_list(
-            "project_id", "country_id", "percentage"):
+        "project_id", "country_id", "percentage"
+    ):
         facts[pid].countries.append((country, percentage if percentage is not None else Decimal(0)))
     # Foreign partners: their countries (when the project names none) and the channel of delivery.
-    partners = (PartnershipParty.objects.filter(among("partnership__projects__id"))
-                .exclude(organisation_id=organisation.pk)
-                .values_list("partnership__projects__id", "organisation__country_id", "organisation__kind")
-                .order_by("partnership__projects__id", "organisation_id"))
+    partners = (
+        PartnershipParty.objects.filter(among("partnership__projects__id"))
+        .exclude(organisation_id=organisation.pk)
+        .values_list("partnership__projects__id", "organisation__country_id", "organisation__kind")
+        .order_by("partnership__projects__id", "organisation_id")
+    )
     seen: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for pid, country, kind in partners:
         seen[pid].append((country, kind))
@@ -202,7 +208,9 @@ def _weights(pairs: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
 
 
 def _own_transactions(organisation: Organisation, year: int):
-    mine = Q(project__lead_organisation=organisation) & (Q(provider_ref="") | Q(provider_ref=organisation.iati_identifier))
+    mine = Q(project__lead_organisation=organisation) & (
+        Q(provider_ref="") | Q(provider_ref=organisation.iati_identifier)
+    )
     if organisation.iati_identifier:
         mine |= Q(provider_ref=organisation.iati_identifier)
     return Transaction.objects.filter(mine, date__year=year)
@@ -233,26 +241,40 @@ def propose(*, organisation: Organisation, year: int, currency: str = "EUR") -> 
     """The declaration the register suggests for ``organisation`` and ``year`` (nothing is saved)."""
     proposal = Proposal(organisation=organisation.pk, year=year, currency=currency)
     convert = _Converter(currency, year, proposal.notes)
-    sources: list[tuple[int | None, Decimal, str, str, str, str]] = []  # project, amount, currency, source, ref, aid type
+    sources: list[
+        tuple[int | None, Decimal, str, str, str, str]
+    ] = []  # project, amount, currency, source, ref, aid type
     gross: dict[str, Decimal] = defaultdict(Decimal)
     own = _own_transactions(organisation, year).filter(type__in=OUTGOING_TYPES)
-    for tid, pid, value, cur in (own.values_list("id", "project_id", "value", "currency").order_by("project_id", "date", "id").iterator(chunk_size=5000)):
+    for tid, pid, value, cur in (
+        own.values_list("id", "project_id", "value", "currency")
+        .order_by("project_id", "date", "id")
+        .iterator(chunk_size=5000)
+    ):
         gross[cur] += value
         sources.append((pid, value, cur, LineSource.TRANSACTION, f"transaction:{tid}", "C01"))
     contributions = Contribution.objects.filter(organisation=organisation, year=year)
-    for cid, pid, value, cur, kind in contributions.values_list("id", "project_id", "amount", "currency", "kind").order_by(
-            "project_id", "id"):
+    for cid, pid, value, cur, kind in contributions.values_list(
+        "id", "project_id", "amount", "currency", "kind"
+    ).order_by("project_id", "id"):
         gross[cur] += value
-        sources.append((pid, value, cur, LineSource.CONTRIBUTION, f"contribution:{cid}", AID_TYPE_BY_CONTRIBUTION.get(kind, "C01")))
+        sources.append(
+            (pid, value, cur, LineSource.CONTRIBUTION, f"contribution:{cid}", AID_TYPE_BY_CONTRIBUTION.get(kind, "C01"))
+        )
     proposal.gross = dict(gross)
 
     project_ids = {pid for pid, *_rest in sources if pid is not None}
     received: dict[int, Decimal] = defaultdict(Decimal)  # project → in the declaration currency
     received_by_currency: dict[str, Decimal] = defaultdict(Decimal)
-    incoming = Transaction.objects.filter(project_id__in=Project.objects.filter(lead_organisation=organisation),
-                                          type=INCOMING_FUNDS, date__year=year).values_list("project_id", "value", "currency")
-    others = (Contribution.objects.filter(project__lead_organisation=organisation, year=year).exclude(organisation=organisation)
-              .filter(Q(role="funder") | Q(organisation__isnull=True)).values_list("project_id", "amount", "currency"))
+    incoming = Transaction.objects.filter(
+        project_id__in=Project.objects.filter(lead_organisation=organisation), type=INCOMING_FUNDS, date__year=year
+    ).values_list("project_id", "value", "currency")
+    others = (
+        Contribution.objects.filter(project__lead_organisation=organisation, year=year)
+        .exclude(organisation=organisation)
+        .filter(Q(role="funder") | Q(organisation__isnull=True))
+        .values_list("project_id", "amount", "currency")
+    )
     for pid, value, cur in [*incoming.iterator(chunk_size=5000), *others]:
         if pid not in project_ids:
             continue
@@ -263,7 +285,9 @@ def propose(*, organisation: Organisation, year: int, currency: str = "EUR") -> 
     proposal.cofinancing_received = dict(received_by_currency)
 
     # The projects of the lines, chosen by the database as above rather than bound as thousands of ids.
-    facts = _project_facts([own.values("project_id"), contributions.values("project_id")] if project_ids else [], organisation)
+    facts = _project_facts(
+        [own.values("project_id"), contributions.values("project_id")] if project_ids else [], organisation
+    )
     own_by_project: dict[int, Decimal] = defaultdict(Decimal)
     for pid, value, cur, source, ref, aid_type in sources:
         converted = convert(value, cur)
@@ -276,12 +300,24 @@ def propose(*, organisation: Organisation, year: int, currency: str = "EUR") -> 
         cells = [((sector, country), sw * cw) for sector, sw in sector_weights for country, cw in country_weights]
         for (sector, country), part in split(amount, cells):
             original = (value * part / amount).quantize(CENT) if amount else Decimal(0)
-            proposal.lines.append(ProposedLine(
-                recipient_type=Recipient.COUNTRY if country else Recipient.UNALLOCATED, recipient_code=country or "",
-                sector=sector, channel=info.channel, amount=part, original_amount=original, original_currency=cur.upper(),
-                exchange_rate=rate, rate_source=rate_source, project=pid, source=source, source_ref=ref,
-                description=info.title, aid_type=aid_type,
-            ))
+            proposal.lines.append(
+                ProposedLine(
+                    recipient_type=Recipient.COUNTRY if country else Recipient.UNALLOCATED,
+                    recipient_code=country or "",
+                    sector=sector,
+                    channel=info.channel,
+                    amount=part,
+                    original_amount=original,
+                    original_currency=cur.upper(),
+                    exchange_rate=rate,
+                    rate_source=rate_source,
+                    project=pid,
+                    source=source,
+                    source_ref=ref,
+                    description=info.title,
+                    aid_type=aid_type,
+                )
+            )
             if pid is not None:
                 own_by_project[pid] += part
     # Co-financing received: each project's share of its lines, as a deduction to confirm.
@@ -298,8 +334,13 @@ def propose(*, organisation: Organisation, year: int, currency: str = "EUR") -> 
         for share, part in split(deduction, [(line, line.amount) for line in lines]):
             share.cofinancing = min(part, share.amount)
     if not proposal.lines:
-        proposal.notes.append(_("The register holds no disbursement, expenditure or contribution of this organisation "
-                                "dated %(year)s: add lines by hand, or submit a nil declaration.") % {"year": year})
+        proposal.notes.append(
+            _(
+                "The register holds no disbursement, expenditure or contribution of this organisation "
+                "dated %(year)s: add lines by hand, or submit a nil declaration."
+            )
+            % {"year": year}
+        )
     return proposal
 
 

@@ -43,31 +43,55 @@ def _message(campaign: Campaign, organisation: Organisation, declaration: Declar
     site = settings.SITE_URL.rstrip("/")
     link = site + (declaration.get_absolute_url() if declaration else reverse("declarations:home"))
     closes_on = declaration.closes_on if declaration else campaign.closes_on
-    values = {"organisation": organisation.name, "year": campaign.year, "country": campaign.country.name,
-              "date": date_format(closes_on), "link": link}
+    values = {
+        "organisation": organisation.name,
+        "year": campaign.year,
+        "country": campaign.country.name,
+        "date": date_format(closes_on),
+        "link": link,
+    }
     subject = _("Aid declaration %(year)s: %(organisation)s has not submitted yet") % values
-    body = _("Hello,\n\n%(organisation)s has not yet submitted its declaration of the development assistance it paid "
-             "in %(year)s (%(country)s). The campaign closes on %(date)s.\n\nPrepare and submit it here:\n%(link)s\n\n"
-             "If no development assistance was paid out of own funds in %(year)s, submit a nil declaration.\n") % values
+    body = (
+        _(
+            "Hello,\n\n%(organisation)s has not yet submitted its declaration of the development assistance it paid "
+            "in %(year)s (%(country)s). The campaign closes on %(date)s.\n\nPrepare and submit it here:\n%(link)s\n\n"
+            "If no development assistance was paid out of own funds in %(year)s, submit a nil declaration.\n"
+        )
+        % values
+    )
     return subject, body
 
 
 def reminders(campaign: Campaign) -> list[Reminder]:
     """The e-mails to send: one per editor of every organisation of the campaign that has not submitted."""
-    declarations = {d.organisation_id: d for d in Declaration.objects.filter(campaign=campaign).select_related("campaign")}
-    late = [organisation for organisation in declarers(campaign).order_by("name", "id")
-            if getattr(declarations.get(organisation.pk), "status", None) != DeclarationStatus.SUBMITTED]
+    declarations = {
+        d.organisation_id: d for d in Declaration.objects.filter(campaign=campaign).select_related("campaign")
+    }
+    late = [
+        organisation
+        for organisation in declarers(campaign).order_by("name", "id")
+        if getattr(declarations.get(organisation.pk), "status", None) != DeclarationStatus.SUBMITTED
+    ]
     emails: dict[int, list[str]] = {}
-    for organisation_id, email in (Membership.objects.filter(
-            organisation__in=[o.pk for o in late], role__in=[MembershipRole.EDITOR, MembershipRole.ADMIN],
-            user__is_active=True).exclude(user__email="").order_by("user__email").values_list("organisation_id", "user__email")):
+    for organisation_id, email in (
+        Membership.objects.filter(
+            organisation__in=[o.pk for o in late],
+            role__in=[MembershipRole.EDITOR, MembershipRole.ADMIN],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("organisation_id", "user__email")
+    ):
         emails.setdefault(organisation_id, []).append(email)
     result: list[Reminder] = []
     for organisation in late:
         language = language_of(organisation)
         with translation.override(language):
             subject, body = _message(campaign, organisation, declarations.get(organisation.pk))
-        result.extend(Reminder(organisation, email, language, subject, body) for email in emails.get(organisation.pk, []))
+        result.extend(
+            Reminder(organisation, email, language, subject, body) for email in emails.get(organisation.pk, [])
+        )
     return result
 
 

@@ -6,7 +6,8 @@ editors prepare and submit it; its members and the campaign's coordinators read 
 declarations are never public; national totals of submitted declarations are.
 
 Permissions:
-    declarations.add_campaign              platform coordinators and country coordinators (of the country they open it for)
+    declarations.add_campaign              platform coordinators and country coordinators
+                                           (of the country they open it for)
     declarations.manage_campaign(campaign) platform coordinators, coordinators of the campaign's country
                                            (dates, progress dashboard, reminders, reopening, extensions, exports)
     declarations.view_campaign(campaign)   everyone (country, year, dates and national totals are public)

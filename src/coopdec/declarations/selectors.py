@@ -39,17 +39,21 @@ def campaigns_managed_by(user) -> QuerySet[Campaign]:
 
 def declarations_of(user) -> QuerySet[Declaration]:
     """The declarations of the organisations ``user`` is a member of."""
-    return (Declaration.objects.filter(organisation_id__in=organisation_ids_of(user))
-            .select_related("campaign__country", "organisation"))
+    return Declaration.objects.filter(organisation_id__in=organisation_ids_of(user)).select_related(
+        "campaign__country", "organisation"
+    )
 
 
 def open_campaigns_for(user, *, today) -> list[tuple[Campaign, list[Organisation]]]:
     """Open campaigns of the countries of ``user``'s local governments, each with those organisations."""
-    organisations = list(Organisation.objects.filter(pk__in=organisation_ids_of(user), kind__in=LOCAL_GOVERNMENT_KINDS)
-                         .order_by("name"))
+    organisations = list(
+        Organisation.objects.filter(pk__in=organisation_ids_of(user), kind__in=LOCAL_GOVERNMENT_KINDS).order_by("name")
+    )
     countries = {org.country_id for org in organisations}
     campaigns = Campaign.objects.filter(country_id__in=countries, opens_on__lte=today).select_related("country")
-    return [(campaign, [org for org in organisations if org.country_id == campaign.country_id]) for campaign in campaigns]
+    return [
+        (campaign, [org for org in organisations if org.country_id == campaign.country_id]) for campaign in campaigns
+    ]
 
 
 def declarers(campaign: Campaign) -> QuerySet[Organisation]:
@@ -83,8 +87,9 @@ class Progress:
         return self.counts.get(DeclarationStatus.SUBMITTED, 0) / self.total if self.total else 0.0
 
 
-def campaign_progress(campaign: Campaign, *, region: str = "", kind: str = "", status: str = "",
-                      with_rows: bool = True) -> Progress:
+def campaign_progress(
+    campaign: Campaign, *, region: str = "", kind: str = "", status: str = "", with_rows: bool = True
+) -> Progress:
     """Who declared, who is in draft, who has not started, for the declarers of ``campaign``.
 
     ``region`` filters on the ISO 3166-2 subdivision of the organisation (or its parent); ``kind`` on
@@ -96,8 +101,12 @@ def campaign_progress(campaign: Campaign, *, region: str = "", kind: str = "", s
     if kind:
         organisations = organisations.filter(kind=kind)
     declarations = {d.organisation_id: d for d in Declaration.objects.filter(campaign=campaign)}
-    counts: dict[str, int] = {DeclarationStatus.SUBMITTED: 0, DeclarationStatus.DRAFT: 0, DeclarationStatus.REOPENED: 0,
-                              NOT_STARTED: 0}
+    counts: dict[str, int] = {
+        DeclarationStatus.SUBMITTED: 0,
+        DeclarationStatus.DRAFT: 0,
+        DeclarationStatus.REOPENED: 0,
+        NOT_STARTED: 0,
+    }
     rows = []
     for organisation in organisations.order_by("name", "id").iterator(chunk_size=2000):
         declaration = declarations.get(organisation.pk)
@@ -119,21 +128,33 @@ class Totals:
     by_recipient: list[tuple[str, str, Decimal]] = field(default_factory=list)  # code, label, amount
     by_sector: list[tuple[str, str, Decimal]] = field(default_factory=list)
     by_channel: list[tuple[str, str, Decimal]] = field(default_factory=list)
-    by_marker: list[tuple[str, str, Decimal, Decimal]] = field(default_factory=list)  # code, label, significant, principal
+    by_marker: list[tuple[str, str, Decimal, Decimal]] = field(
+        default_factory=list
+    )  # code, label, significant, principal
 
     def as_json(self) -> dict:
         def rows(items):
             return [{"code": code, "label": label, "amount": str(amount)} for code, label, amount in items]
+
         return {
-            "currency": self.currency, "total": str(self.total), "declarations": self.declarations, "nil": self.nil,
-            "by_recipient": rows(self.by_recipient), "by_sector": rows(self.by_sector), "by_channel": rows(self.by_channel),
-            "by_policy_marker": [{"code": code, "label": label, "significant": str(significant), "principal": str(principal)}
-                                 for code, label, significant, principal in self.by_marker],
+            "currency": self.currency,
+            "total": str(self.total),
+            "declarations": self.declarations,
+            "nil": self.nil,
+            "by_recipient": rows(self.by_recipient),
+            "by_sector": rows(self.by_sector),
+            "by_channel": rows(self.by_channel),
+            "by_policy_marker": [
+                {"code": code, "label": label, "significant": str(significant), "principal": str(principal)}
+                for code, label, significant, principal in self.by_marker
+            ],
         }
 
 
 def submitted_lines(campaign: Campaign) -> QuerySet[DeclarationLine]:
-    return DeclarationLine.objects.filter(declaration__campaign=campaign, declaration__status=DeclarationStatus.SUBMITTED)
+    return DeclarationLine.objects.filter(
+        declaration__campaign=campaign, declaration__status=DeclarationStatus.SUBMITTED
+    )
 
 
 def _cents(value) -> Decimal:
@@ -154,11 +175,13 @@ def national_totals(campaign: Campaign) -> Totals:
     read from the sums kept by ``totals.add`` (a few hundred rows, whatever the number of declarations)."""
     result = Totals(currency=campaign.currency)
     counts = Declaration.objects.filter(campaign=campaign, status=DeclarationStatus.SUBMITTED).aggregate(
-        declarations=Count("id"), nil=Count("id", filter=Q(is_nil=True)))
+        declarations=Count("id"), nil=Count("id", filter=Q(is_nil=True))
+    )
     result.declarations, result.nil = counts["declarations"], counts["nil"]
     sums: dict[str, list[tuple[str, int, Decimal]]] = {}
     for dimension, code, significance, amount in CampaignTotal.objects.filter(campaign=campaign).values_list(
-            "dimension", "code", "significance", "amount"):
+        "dimension", "code", "significance", "amount"
+    ):
         sums.setdefault(dimension, []).append((code, significance, amount))
 
     def ranked(dimension: str, label) -> list[tuple[str, str, Decimal]]:
@@ -167,22 +190,31 @@ def national_totals(campaign: Campaign) -> Totals:
         return [(code, label(code), amount) for code, amount in rows]
 
     result.total = next((_cents(amount) for _code, _sig, amount in sums.get("total", [])), ZERO)
-    result.by_recipient = [(code.split(":", 1)[1] or Recipient.UNALLOCATED, label, amount) for code, label, amount in
-                           ranked("recipient", lambda key: recipient_label(*key.split(":", 1)))]
+    result.by_recipient = [
+        (code.split(":", 1)[1] or Recipient.UNALLOCATED, label, amount)
+        for code, label, amount in ranked("recipient", lambda key: recipient_label(*key.split(":", 1)))
+    ]
     result.by_sector = ranked("sector", lambda code: code_label("Sector", code))
     result.by_channel = ranked("channel", lambda code: code_label("CRSChannelCode", code))
     markers = {(code, significance): amount for code, significance, amount in sums.get("marker", [])}
     # The markers' short names (the line's field labels), not IATI's long ones ("Aid Targeting the Objectives of...").
-    result.by_marker = [(code, str(MARKER_LABELS[name]).capitalize(),
-                         _cents(markers.get((code, 1))), _cents(markers.get((code, 2))))
-                        for name, code in POLICY_MARKERS.items()]
+    result.by_marker = [
+        (code, str(MARKER_LABELS[name]).capitalize(), _cents(markers.get((code, 1))), _cents(markers.get((code, 2))))
+        for name, code in POLICY_MARKERS.items()
+    ]
     return result
 
 
 def trend(country_id: str) -> list[tuple[Campaign, Decimal, int]]:
     """Every campaign of a country, oldest first, with its declared total and number of submitted declarations."""
     campaigns = list(Campaign.objects.filter(country_id=country_id).order_by("year"))
-    amounts = dict(CampaignTotal.objects.filter(campaign__in=campaigns, dimension="total").values_list("campaign_id", "amount"))
-    submitted = dict(Declaration.objects.filter(campaign__in=campaigns, status=DeclarationStatus.SUBMITTED)
-                     .values_list("campaign_id").annotate(count=Count("id")).values_list("campaign_id", "count"))
+    amounts = dict(
+        CampaignTotal.objects.filter(campaign__in=campaigns, dimension="total").values_list("campaign_id", "amount")
+    )
+    submitted = dict(
+        Declaration.objects.filter(campaign__in=campaigns, status=DeclarationStatus.SUBMITTED)
+        .values_list("campaign_id")
+        .annotate(count=Count("id"))
+        .values_list("campaign_id", "count")
+    )
     return [(campaign, _cents(amounts.get(campaign.pk)), submitted.get(campaign.pk, 0)) for campaign in campaigns]

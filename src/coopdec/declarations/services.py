@@ -51,8 +51,20 @@ LINE_CODE_FIELDS = {  # field → IATI codelist
 }
 LINE_DEFAULTS = {"flow_type": "10", "finance_type": "110", "aid_type": "C01"}  # ODA, standard grant, project-type
 LINE_FIELDS = {
-    "recipient_type", "recipient_code", "sector", "channel", "flow_type", "finance_type", "aid_type", "original_amount",
-    "original_currency", "cofinancing", "cofinancing_confirmed", "description", "project", *POLICY_MARKERS,
+    "recipient_type",
+    "recipient_code",
+    "sector",
+    "channel",
+    "flow_type",
+    "finance_type",
+    "aid_type",
+    "original_amount",
+    "original_currency",
+    "cofinancing",
+    "cofinancing_confirmed",
+    "description",
+    "project",
+    *POLICY_MARKERS,
 }
 
 
@@ -67,28 +79,51 @@ def _check_campaign(*, year: int, opens_on: date, closes_on: date, currency: str
     errors: dict[str, str] = {}
     if year >= today.year:
         errors["year"] = _("%(year)s is not over yet: a campaign declares a past year (at most %(last)s).") % {
-            "year": year, "last": today.year - 1}
+            "year": year,
+            "last": today.year - 1,
+        }
     elif year < FIRST_YEAR:
         errors["year"] = _("Declarations start with %(first)s.") % {"first": FIRST_YEAR}
     if opens_on and closes_on and closes_on < opens_on:
         errors["closes_on"] = _("The closing date is before the opening date.")
     if not has_rates(currency):
-        errors["currency"] = _("“%(code)s” has no European Central Bank rate: choose EUR or a currency it publishes.") % {
-            "code": currency}
+        errors["currency"] = _(
+            "“%(code)s” has no European Central Bank rate: choose EUR or a currency it publishes."
+        ) % {"code": currency}
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def campaign_create(*, user, country: Country, year: int, opens_on: date, closes_on: date, currency: str = "EUR",
-                    is_demo: bool = False, today: date | None = None) -> Campaign:
+def campaign_create(
+    *,
+    user,
+    country: Country,
+    year: int,
+    opens_on: date,
+    closes_on: date,
+    currency: str = "EUR",
+    is_demo: bool = False,
+    today: date | None = None,
+) -> Campaign:
     currency = (currency or "EUR").upper()
     _check_campaign(year=year, opens_on=opens_on, closes_on=closes_on, currency=currency, today=today or date.today())
     if Campaign.objects.filter(country=country, year=year).exists():
-        raise ValidationError({"year": _("A campaign for %(year)s in %(country)s exists already.") % {
-            "year": year, "country": country.name}})
-    campaign = Campaign(country=country, year=year, opens_on=opens_on, closes_on=closes_on, currency=currency,
-                        is_demo=is_demo, created_by=_user(user))
+        raise ValidationError(
+            {
+                "year": _("A campaign for %(year)s in %(country)s exists already.")
+                % {"year": year, "country": country.name}
+            }
+        )
+    campaign = Campaign(
+        country=country,
+        year=year,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        currency=currency,
+        is_demo=is_demo,
+        created_by=_user(user),
+    )
     save_with_history(campaign, user=user, reason="created")
     return campaign
 
@@ -110,19 +145,29 @@ def _locked(declaration: Declaration, revision: int | None) -> Declaration:
     current = Declaration.objects.select_for_update().select_related("campaign").get(pk=declaration.pk)
     if revision is not None and int(revision) != current.revision:
         last = current.history.select_related("history_user").first()
-        who = (last.history_user.get_full_name() or last.history_user.username) if last and last.history_user else _("someone")
+        who = (
+            (last.history_user.get_full_name() or last.history_user.username)
+            if last and last.history_user
+            else _("someone")
+        )
         when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT") if last else ""
-        raise ValidationError(_("%(who)s changed this declaration (%(when)s) after you opened it; your change was not "
-                                "saved. Reload the page to see their change, then make yours again.") % {
-            "who": who, "when": when}, code="stale")
+        raise ValidationError(
+            _(
+                "%(who)s changed this declaration (%(when)s) after you opened it; your change was not "
+                "saved. Reload the page to see their change, then make yours again."
+            )
+            % {"who": who, "when": when},
+            code="stale",
+        )
     return current
 
 
 def _editable(declaration: Declaration, revision: int | None) -> Declaration:
     current = _locked(declaration, revision)
     if current.is_locked:
-        raise ValidationError(_("This declaration was submitted: it cannot change unless a coordinator reopens it."),
-                              code="locked")
+        raise ValidationError(
+            _("This declaration was submitted: it cannot change unless a coordinator reopens it."), code="locked"
+        )
     return current
 
 
@@ -140,15 +185,19 @@ def _bump(declaration: Declaration, *, user, reason: str) -> Declaration:
 def can_declare(organisation: Organisation, campaign: Campaign) -> str | None:
     """Why ``organisation`` cannot declare in ``campaign`` (None when it can)."""
     if organisation.country_id != campaign.country_id:
-        return _("%(organisation)s is not in %(country)s.") % {"organisation": organisation.name, "country": campaign.country.name}
+        return _("%(organisation)s is not in %(country)s.") % {
+            "organisation": organisation.name,
+            "country": campaign.country.name,
+        }
     if organisation.kind not in LOCAL_GOVERNMENT_KINDS:
         return _("Only local and regional governments declare their development assistance.")
     return None
 
 
 @transaction.atomic
-def declaration_start(*, campaign: Campaign, organisation: Organisation, user, with_prefill: bool = True,
-                      is_demo: bool = False) -> Declaration:
+def declaration_start(
+    *, campaign: Campaign, organisation: Organisation, user, with_prefill: bool = True, is_demo: bool = False
+) -> Declaration:
     """The organisation's declaration for ``campaign``, created pre-filled from the register when new."""
     reason = can_declare(organisation, campaign)
     if reason:
@@ -159,8 +208,11 @@ def declaration_start(*, campaign: Campaign, organisation: Organisation, user, w
     declaration = Declaration(campaign=campaign, organisation=organisation, is_demo=is_demo)
     save_with_history(declaration, user=user, reason="created")
     if with_prefill:
-        _save_proposal(declaration, prefill.propose(organisation=organisation, year=campaign.year, currency=campaign.currency),
-                       user=user)
+        _save_proposal(
+            declaration,
+            prefill.propose(organisation=organisation, year=campaign.year, currency=campaign.currency),
+            user=user,
+        )
         declaration.total = _lines_total(declaration)
         Declaration.objects.filter(pk=declaration.pk).update(total=declaration.total)  # the "created" version stands
     return declaration
@@ -170,13 +222,26 @@ def _save_proposal(declaration: Declaration, proposal: prefill.Proposal, *, user
     rows = []
     for position, line in enumerate(proposal.lines, start=start + 1):
         row = DeclarationLine(
-            declaration=declaration, position=position, recipient_type=line.recipient_type,
-            recipient_code=line.recipient_code, sector=line.sector, channel=line.channel, flow_type=line.flow_type,
-            finance_type=line.finance_type, aid_type=line.aid_type, amount=line.amount,
-            original_amount=line.original_amount, original_currency=line.original_currency,
-            exchange_rate=line.exchange_rate, rate_source=line.rate_source, cofinancing=line.cofinancing,
-            cofinancing_confirmed=None if line.cofinancing else False, description=line.description[:500],
-            project_id=line.project, source=line.source, source_ref=line.source_ref,
+            declaration=declaration,
+            position=position,
+            recipient_type=line.recipient_type,
+            recipient_code=line.recipient_code,
+            sector=line.sector,
+            channel=line.channel,
+            flow_type=line.flow_type,
+            finance_type=line.finance_type,
+            aid_type=line.aid_type,
+            amount=line.amount,
+            original_amount=line.original_amount,
+            original_currency=line.original_currency,
+            exchange_rate=line.exchange_rate,
+            rate_source=line.rate_source,
+            cofinancing=line.cofinancing,
+            cofinancing_confirmed=None if line.cofinancing else False,
+            description=line.description[:500],
+            project_id=line.project,
+            source=line.source,
+            source_ref=line.source_ref,
         )
         row.net_amount = row.compute_net_amount()
         rows.append(row)
@@ -191,8 +256,9 @@ def declaration_refresh(*, declaration: Declaration, user, revision: int | None 
     declaration = _editable(declaration, revision)
     declaration.lines.filter(source__in=[LineSource.TRANSACTION, LineSource.CONTRIBUTION]).delete()
     last = declaration.lines.aggregate(last=Max("position"))["last"] or 0
-    proposal = prefill.propose(organisation=declaration.organisation, year=declaration.campaign.year,
-                               currency=declaration.campaign.currency)
+    proposal = prefill.propose(
+        organisation=declaration.organisation, year=declaration.campaign.year, currency=declaration.campaign.currency
+    )
     count = _save_proposal(declaration, proposal, user=user, start=last)
     if count:
         declaration.is_nil = False
@@ -210,8 +276,15 @@ def _decimal(value, field: str) -> Decimal:
     if number < 0:
         raise ValidationError({field: _("An amount cannot be negative (%(value)s).") % {"value": number}})
     if number >= AMOUNT_LIMIT:
-        raise ValidationError({field: _("%(value)s is implausibly large for a year's declaration: check the amount "
-                                        "(a decimal separator typed as a thousands separator?).") % {"value": number}})
+        raise ValidationError(
+            {
+                field: _(
+                    "%(value)s is implausibly large for a year's declaration: check the amount "
+                    "(a decimal separator typed as a thousands separator?)."
+                )
+                % {"value": number}
+            }
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -249,7 +322,9 @@ def clean_line(fields: dict, *, campaign: Campaign) -> dict:
         except (TypeError, ValueError):
             number = -1
         if number not in (0, 1, 2):
-            errors[name] = _("A policy marker is 0 (not targeted), 1 (significant) or 2 (principal), or empty when not screened.")
+            errors[name] = _(
+                "A policy marker is 0 (not targeted), 1 (significant) or 2 (principal), or empty when not screened."
+            )
         data[name] = number
     try:
         data["original_amount"] = _decimal(data.get("original_amount", ""), "original_amount")
@@ -268,18 +343,23 @@ def clean_line(fields: dict, *, campaign: Campaign) -> dict:
             data["exchange_rate"] = None if rate.value == 1 else rate.value
             data["rate_source"] = rate.source
             if data["cofinancing"] > data["amount"]:
-                errors["cofinancing"] = _("The co-financing deducted (%(cofinancing)s) is larger than the amount (%(amount)s).") % {
-                    "cofinancing": data["cofinancing"], "amount": data["amount"]}
+                errors["cofinancing"] = _(
+                    "The co-financing deducted (%(cofinancing)s) is larger than the amount (%(amount)s)."
+                ) % {"cofinancing": data["cofinancing"], "amount": data["amount"]}
     if errors:
         raise ValidationError(errors)
     data["description"] = " ".join(str(data.get("description") or "").split())[:500]
     if not data["cofinancing"]:
-        data["cofinancing_confirmed"] = False if data.get("cofinancing_confirmed") is None else data["cofinancing_confirmed"]
+        data["cofinancing_confirmed"] = (
+            False if data.get("cofinancing_confirmed") is None else data["cofinancing_confirmed"]
+        )
     return data
 
 
 @transaction.atomic
-def line_add(*, declaration: Declaration, user, revision: int | None = None, source: str = LineSource.MANUAL, **fields) -> DeclarationLine:
+def line_add(
+    *, declaration: Declaration, user, revision: int | None = None, source: str = LineSource.MANUAL, **fields
+) -> DeclarationLine:
     declaration = _editable(declaration, revision)
     data = clean_line(fields, campaign=declaration.campaign)
     position = (declaration.lines.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -312,8 +392,14 @@ def line_remove(*, line: DeclarationLine, user, revision: int | None = None) -> 
 
 
 @transaction.atomic
-def lines_replace(*, declaration: Declaration, user, rows: list[dict], revision: int | None = None,
-                  source: str = LineSource.SPREADSHEET) -> int:
+def lines_replace(
+    *,
+    declaration: Declaration,
+    user,
+    rows: list[dict],
+    revision: int | None = None,
+    source: str = LineSource.SPREADSHEET,
+) -> int:
     """Replace every line with ``rows`` (a spreadsheet import): all are checked first, and any error
     refuses the whole import, naming the row."""
     declaration = _editable(declaration, revision)
@@ -322,16 +408,21 @@ def lines_replace(*, declaration: Declaration, user, rows: list[dict], revision:
         try:
             cleaned.append(clean_line(row, campaign=declaration.campaign))
         except ValidationError as error:
-            details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()) \
-                if hasattr(error, "error_dict") else " ".join(error.messages)
+            details = (
+                "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+                if hasattr(error, "error_dict")
+                else " ".join(error.messages)
+            )
             errors.append(_("Row %(row)s: %(details)s") % {"row": number, "details": details})
     if errors:
         raise ValidationError(errors[:50])
     declaration.lines.all().delete()
-    DeclarationLine.objects.bulk_create([
-        DeclarationLine(declaration=declaration, position=position, source=source, **{**data, "net_amount": 0})
-        for position, data in enumerate(cleaned, start=1)
-    ])
+    DeclarationLine.objects.bulk_create(
+        [
+            DeclarationLine(declaration=declaration, position=position, source=source, **{**data, "net_amount": 0})
+            for position, data in enumerate(cleaned, start=1)
+        ]
+    )
     for line in declaration.lines.all():
         line.save(update_fields=["net_amount"])
     declaration.is_nil = not cleaned and declaration.is_nil
@@ -343,22 +434,35 @@ def lines_replace(*, declaration: Declaration, user, rows: list[dict], revision:
 def declaration_set_nil(*, declaration: Declaration, user, is_nil: bool, revision: int | None = None) -> Declaration:
     declaration = _editable(declaration, revision)
     if is_nil and declaration.lines.exists():
-        raise ValidationError(_("Remove the lines first: a nil declaration states that no development assistance "
-                                "was paid out of own funds in %(year)s.") % {"year": declaration.campaign.year})
+        raise ValidationError(
+            _(
+                "Remove the lines first: a nil declaration states that no development assistance "
+                "was paid out of own funds in %(year)s."
+            )
+            % {"year": declaration.campaign.year}
+        )
     declaration.is_nil = is_nil
     return _bump(declaration, user=user, reason="nil declaration" if is_nil else "not a nil declaration")
 
 
 @transaction.atomic
-def declaration_submit(*, declaration: Declaration, user, revision: int | None = None, today: date | None = None) -> Declaration:
+def declaration_submit(
+    *, declaration: Declaration, user, revision: int | None = None, today: date | None = None
+) -> Declaration:
     declaration = _editable(declaration, revision)
     today = today or timezone.localdate()
     if today > declaration.closes_on:
-        raise ValidationError(_("The campaign closed on %(date)s: ask the coordinator to extend it for your "
-                                "organisation.") % {"date": date_format(declaration.closes_on)}, code="closed")
+        raise ValidationError(
+            _("The campaign closed on %(date)s: ask the coordinator to extend it for your organisation.")
+            % {"date": date_format(declaration.closes_on)},
+            code="closed",
+        )
     if today < declaration.campaign.opens_on:
-        raise ValidationError(_("The campaign opens on %(date)s: declarations can be submitted from then.") % {
-            "date": date_format(declaration.campaign.opens_on)}, code="not_open")
+        raise ValidationError(
+            _("The campaign opens on %(date)s: declarations can be submitted from then.")
+            % {"date": date_format(declaration.campaign.opens_on)},
+            code="not_open",
+        )
     problems = [issue for issue in checks.check(declaration) if issue.level == checks.ERROR]
     if problems:
         raise ValidationError([issue.message for issue in problems], code="checks")
@@ -389,8 +493,12 @@ def declaration_reopen(*, declaration: Declaration, user, reason: str) -> Declar
 def declaration_extend(*, declaration: Declaration, user, until: date) -> Declaration:
     declaration = _locked(declaration, None)
     if until < declaration.campaign.closes_on:
-        raise ValidationError({"until": _("An extension ends after the campaign closes (%(date)s).") % {
-            "date": date_format(declaration.campaign.closes_on)}})
+        raise ValidationError(
+            {
+                "until": _("An extension ends after the campaign closes (%(date)s).")
+                % {"date": date_format(declaration.campaign.closes_on)}
+            }
+        )
     declaration.deadline = until
     return _bump(declaration, user=user, reason="extended")
 

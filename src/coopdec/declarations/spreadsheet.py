@@ -36,8 +36,20 @@ from .models import Declaration
 
 MAX_LINES = 5000  # far above any local government's year; as the register's spreadsheet import
 EDITABLE = [
-    "recipient_type", "recipient_code", "sector", "channel", "flow_type", "finance_type", "aid_type",
-    "original_amount", "original_currency", "cofinancing", "cofinancing_deducted", *MARKER_COLUMNS, "project", "description",
+    "recipient_type",
+    "recipient_code",
+    "sector",
+    "channel",
+    "flow_type",
+    "finance_type",
+    "aid_type",
+    "original_amount",
+    "original_currency",
+    "cofinancing",
+    "cofinancing_deducted",
+    *MARKER_COLUMNS,
+    "project",
+    "description",
 ]
 INFORMATIVE = [column for column in LINE_COLUMNS if column not in EDITABLE]
 YES, NO = ("yes", "true", "1"), ("no", "false", "0")
@@ -45,8 +57,10 @@ _FORMULA_START = ("'=", "'+", "'-", "'@")
 
 
 def _too_many() -> ImportFileError:
-    return ImportFileError(_("The file has more than %(max)s lines; a declaration holds fewer. Check that it is the "
-                             "right file.") % {"max": MAX_LINES})
+    return ImportFileError(
+        _("The file has more than %(max)s lines; a declaration holds fewer. Check that it is the right file.")
+        % {"max": MAX_LINES}
+    )
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -55,8 +69,9 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ImportFileError(_("The file is not in UTF-8. Save it as “CSV UTF-8” (or export it as XLSX) and send it "
-                                "again.")) from None
+        raise ImportFileError(
+            _("The file is not in UTF-8. Save it as “CSV UTF-8” (or export it as XLSX) and send it again.")
+        ) from None
     if "\x00" in text[:4096]:
         raise ImportFileError(_("This is not a text file. Send a CSV (comma or semicolon separated) or an XLSX file."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
@@ -69,9 +84,13 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             if len(rows) > MAX_LINES + 1:
                 raise _too_many()
     except csv.Error as error:
-        raise ImportFileError(_("Line %(line)s cannot be read (%(error)s). A cell may be longer than %(max)s characters, "
-                                "or a quotation mark left open; correct the line and try again.") % {
-            "line": reader.line_num, "error": error, "max": MAX_CELL}) from None
+        raise ImportFileError(
+            _(
+                "Line %(line)s cannot be read (%(error)s). A cell may be longer than %(max)s characters, "
+                "or a quotation mark left open; correct the line and try again."
+            )
+            % {"line": reader.line_num, "error": error, "max": MAX_CELL}
+        ) from None
     finally:
         csv.field_size_limit(previous)
     return rows
@@ -89,8 +108,10 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
             cells = ["" if value is None else _cell_text(value) for value in values]
             if any(len(cell) > MAX_CELL for cell in cells):
-                raise ImportFileError(_("Row %(line)s has a cell longer than %(max)s characters; shorten it and try "
-                                        "again.") % {"line": number, "max": MAX_CELL})
+                raise ImportFileError(
+                    _("Row %(line)s has a cell longer than %(max)s characters; shorten it and try again.")
+                    % {"line": number, "max": MAX_CELL}
+                )
             rows.append(cells)
             if len(rows) > MAX_LINES + 1:
                 raise _too_many()
@@ -104,8 +125,10 @@ def read_rows(upload) -> tuple[list[str], list[list[str]]]:
     size = getattr(upload, "size", None)
     data = upload.read(settings.MAX_UPLOAD_SIZE + 1)
     if (size or len(data)) > settings.MAX_UPLOAD_SIZE:
-        raise ImportFileError(_("The file is %(size)s; the limit is %(limit)s.") % {
-            "size": filesizeformat(size or len(data)), "limit": filesizeformat(settings.MAX_UPLOAD_SIZE)})
+        raise ImportFileError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size or len(data)), "limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+        )
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     rows = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
@@ -137,10 +160,16 @@ def declarable_projects(organisation, ids: set[int]) -> dict[int, Project]:
     contributor or partnership party."""
     if not ids:
         return {}
-    allowed = Project.objects.filter(pk__in=ids).filter(
-        Q(lead_organisation=organisation) | Q(participants__organisation=organisation)
-        | Q(contributions__organisation=organisation) | Q(partnership__party_links__organisation=organisation),
-    ).values("pk")
+    allowed = (
+        Project.objects.filter(pk__in=ids)
+        .filter(
+            Q(lead_organisation=organisation)
+            | Q(participants__organisation=organisation)
+            | Q(contributions__organisation=organisation)
+            | Q(partnership__party_links__organisation=organisation),
+        )
+        .values("pk")
+    )
     return {project.pk: project for project in Project.objects.filter(pk__in=allowed)}
 
 
@@ -148,8 +177,10 @@ def rows_to_lines(headers: list[str], rows: list[list[str]], *, declaration: Dec
     """Line fields for ``services.lines_replace``; refuses the file (ValidationError naming the rows) when a
     row is blank, names an unknown project, or has a co-financing answer other than yes/no."""
     positions = check_headers(Table(headers, [], ""), required=EDITABLE, optional=INFORMATIVE)
-    records = [{column: _text(cells[index]) if index < len(cells) else "" for column, index in positions.items()}
-               for cells in rows]
+    records = [
+        {column: _text(cells[index]) if index < len(cells) else "" for column, index in positions.items()}
+        for cells in rows
+    ]
     organisation = declaration.organisation
     projects = declarable_projects(organisation, {int(r["project"]) for r in records if r["project"].isdigit()})
     lines, errors = [], []
@@ -157,17 +188,25 @@ def rows_to_lines(headers: list[str], rows: list[list[str]], *, declaration: Dec
         if not any(record.values()):
             errors.append(_("Row %(row)s is empty: remove it.") % {"row": number})
             continue
-        fields: dict[str, object] = {column: record[column] for column in EDITABLE if column not in ("project", "cofinancing_deducted")}
+        fields: dict[str, object] = {
+            column: record[column] for column in EDITABLE if column not in ("project", "cofinancing_deducted")
+        }
         try:
             fields["cofinancing_confirmed"] = _deducted(record["cofinancing_deducted"])
         except ValueError:
-            errors.append(_("Row %(row)s: cofinancing_deducted: write yes, no, or leave it empty (“%(value)s”).") % {
-                "row": number, "value": record["cofinancing_deducted"]})
+            errors.append(
+                _("Row %(row)s: cofinancing_deducted: write yes, no, or leave it empty (“%(value)s”).")
+                % {"row": number, "value": record["cofinancing_deducted"]}
+            )
         project = record["project"].strip()
         if project and (not project.isdigit() or int(project) not in projects):
-            errors.append(_("Row %(row)s: project: %(organisation)s has no project %(project)s; leave the cell empty or "
-                            "give the number of one of its projects.") % {
-                "row": number, "organisation": organisation.name, "project": project})
+            errors.append(
+                _(
+                    "Row %(row)s: project: %(organisation)s has no project %(project)s; leave the cell empty or "
+                    "give the number of one of its projects."
+                )
+                % {"row": number, "organisation": organisation.name, "project": project}
+            )
         fields["project"] = projects.get(int(project)) if project.isdigit() else None
         lines.append(fields)
     if errors:

@@ -39,8 +39,9 @@ def _status_labels() -> dict:
 
 
 def _declaration(pk: int) -> Declaration:
-    return get_object_or_404(Declaration.objects.select_related(
-        "campaign__country", "organisation", "submitted_by", "reopened_by"), pk=pk)
+    return get_object_or_404(
+        Declaration.objects.select_related("campaign__country", "organisation", "submitted_by", "reopened_by"), pk=pk
+    )
 
 
 # Home
@@ -52,20 +53,38 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     campaigns = selectors.open_campaigns_for(user, today=today)
-    existing = {(d.campaign_id, d.organisation_id): d for d in Declaration.objects.filter(
-        campaign__in=[campaign for campaign, _orgs in campaigns],
-        organisation__in={org.pk for _campaign, orgs in campaigns for org in orgs})}
+    existing = {
+        (d.campaign_id, d.organisation_id): d
+        for d in Declaration.objects.filter(
+            campaign__in=[campaign for campaign, _orgs in campaigns],
+            organisation__in={org.pk for _campaign, orgs in campaigns for org in orgs},
+        )
+    }
     rows = []
     for campaign, organisations in campaigns:
         for organisation in organisations:
             declaration = existing.get((campaign.pk, organisation.pk))
-            rows.append({"campaign": campaign, "organisation": organisation, "declaration": declaration,
-                         "can_start": declaration is None and user.has_perm(
-                             "declarations.change_declaration", Declaration(campaign=campaign, organisation=organisation))})
-    return render(request, "declarations/home.html", {
-        "rows": rows, "managed": selectors.campaigns_managed_by(user) if _coordinates(user) else [],
-        "can_add_campaign": user.has_perm("declarations.add_campaign"), "status_labels": _status_labels(),
-    })
+            rows.append(
+                {
+                    "campaign": campaign,
+                    "organisation": organisation,
+                    "declaration": declaration,
+                    "can_start": declaration is None
+                    and user.has_perm(
+                        "declarations.change_declaration", Declaration(campaign=campaign, organisation=organisation)
+                    ),
+                }
+            )
+    return render(
+        request,
+        "declarations/home.html",
+        {
+            "rows": rows,
+            "managed": selectors.campaigns_managed_by(user) if _coordinates(user) else [],
+            "can_add_campaign": user.has_perm("declarations.add_campaign"),
+            "status_labels": _status_labels(),
+        },
+    )
 
 
 def _coordinates(user) -> bool:
@@ -100,8 +119,11 @@ def _countries_for(user):
 def campaign_add(request):
     records.check(request, "declarations.add_campaign")
     today = timezone.localdate()
-    form = CampaignForm(request.POST or None, countries=_countries_for(request.user),
-                        initial={"year": today.year - 1, "opens_on": today})
+    form = CampaignForm(
+        request.POST or None,
+        countries=_countries_for(request.user),
+        initial={"year": today.year - 1, "opens_on": today},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(user=request.user, **form.cleaned_data)
@@ -124,7 +146,9 @@ def _regions(campaign: Campaign):
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("country"), pk=pk)
     records.check(request, "declarations.manage_campaign", campaign)
-    form = CampaignDatesForm(request.POST or None, initial={"opens_on": campaign.opens_on, "closes_on": campaign.closes_on})
+    form = CampaignDatesForm(
+        request.POST or None, initial={"opens_on": campaign.opens_on, "closes_on": campaign.closes_on}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(campaign=campaign, user=request.user, **form.cleaned_data)
@@ -146,12 +170,24 @@ def campaign_detail(request, pk: int):
         filters["status"] = ""
     progress = selectors.campaign_progress(campaign, **filters)
     page = Paginator(progress.rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "declarations/campaign_detail.html", {
-        "campaign": campaign, "form": form, "progress": progress, "page": page, "regions": regions, "kinds": kinds,
-        "filters": filters, "status_labels": labels, "query": urlencode({k: v for k, v in filters.items() if v}),
-        "counts": [(status, labels[status], progress.counts[status]) for status in progress.counts],
-        "totals": selectors.national_totals(campaign), "trend": selectors.trend(campaign.country_id),
-    })
+    return render(
+        request,
+        "declarations/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "progress": progress,
+            "page": page,
+            "regions": regions,
+            "kinds": kinds,
+            "filters": filters,
+            "status_labels": labels,
+            "query": urlencode({k: v for k, v in filters.items() if v}),
+            "counts": [(status, labels[status], progress.counts[status]) for status in progress.counts],
+            "totals": selectors.national_totals(campaign),
+            "trend": selectors.trend(campaign.country_id),
+        },
+    )
 
 
 # Declarations
@@ -165,18 +201,26 @@ def _declaration_page(request, declaration: Declaration, *, status: int = 200, *
     issues = checks.check(declaration)
     for name, form in (("reopen_form", ReopenForm(initial=revision)), ("extend_form", ExtendForm(initial=revision))):
         forms.setdefault(name, form)
-    return render(request, "declarations/declaration_detail.html", {
-        "declaration": declaration, "campaign": declaration.campaign, "lines": lines,
-        "errors": [issue for issue in issues if issue.level == checks.ERROR],
-        "warnings": [issue for issue in issues if issue.level == checks.WARNING],
-        "total": sum((line.net_amount for line in lines), start=0),
-        "submitted_by": _name(declaration.submitted_by), "reopened_by": _name(declaration.reopened_by),
-        "can_edit": not declaration.is_locked and user.has_perm("declarations.change_declaration", declaration),
-        "can_submit": not declaration.is_locked and user.has_perm("declarations.submit_declaration", declaration),
-        "can_reopen": user.has_perm("declarations.reopen_declaration", declaration),
-        "can_manage": user.has_perm("declarations.manage_campaign", declaration.campaign),
-        **forms,
-    }, status=status)
+    return render(
+        request,
+        "declarations/declaration_detail.html",
+        {
+            "declaration": declaration,
+            "campaign": declaration.campaign,
+            "lines": lines,
+            "errors": [issue for issue in issues if issue.level == checks.ERROR],
+            "warnings": [issue for issue in issues if issue.level == checks.WARNING],
+            "total": sum((line.net_amount for line in lines), start=0),
+            "submitted_by": _name(declaration.submitted_by),
+            "reopened_by": _name(declaration.reopened_by),
+            "can_edit": not declaration.is_locked and user.has_perm("declarations.change_declaration", declaration),
+            "can_submit": not declaration.is_locked and user.has_perm("declarations.submit_declaration", declaration),
+            "can_reopen": user.has_perm("declarations.reopen_declaration", declaration),
+            "can_manage": user.has_perm("declarations.manage_campaign", declaration.campaign),
+            **forms,
+        },
+        status=status,
+    )
 
 
 def _name(user) -> str:
@@ -190,8 +234,9 @@ def _label_lines(lines) -> None:
         line.recipient_label = selectors.recipient_label(line.recipient_type, line.recipient_code)
         line.sector_label = code_label("Sector", line.sector)
         line.channel_label = code_label("CRSChannelCode", line.channel)
-        line.marker_list = [(field.verbose_name, getattr(line, field.name)) for field in fields
-                            if getattr(line, field.name) is not None]
+        line.marker_list = [
+            (field.verbose_name, getattr(line, field.name)) for field in fields if getattr(line, field.name) is not None
+        ]
 
 
 DASHBOARD_PAGE_SIZE = 100
@@ -233,16 +278,27 @@ def declaration_import(request, pk: int):
             problems = [_("Choose a CSV or XLSX file.")]
         else:
             try:
-                count = spreadsheet.import_lines(declaration=declaration, user=request.user, upload=upload,
-                                                 revision=request.POST.get("revision") or None)
+                count = spreadsheet.import_lines(
+                    declaration=declaration,
+                    user=request.user,
+                    upload=upload,
+                    revision=request.POST.get("revision") or None,
+                )
             except ValidationError as error:
                 problems = error.messages
             else:
                 messages.success(request, _("%(count)s lines imported.") % {"count": count})
                 return redirect(declaration)
-    return render(request, "declarations/declaration_import.html", {
-        "declaration": declaration, "campaign": declaration.campaign, "problems": problems,
-    }, status=400 if problems else 200)
+    return render(
+        request,
+        "declarations/declaration_import.html",
+        {
+            "declaration": declaration,
+            "campaign": declaration.campaign,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
 
 
 @records.guarded
@@ -287,9 +343,14 @@ def _simple_action(request, declaration: Declaration, permission: str, action, s
 @require_POST
 def declaration_refresh(request, pk: int):
     return _simple_action(
-        request, _declaration(pk), "declarations.change_declaration",
-        lambda declaration, revision: services.declaration_refresh(declaration=declaration, user=request.user, revision=revision),
-        _("The register's lines were proposed again (%(count)s); lines entered by hand or imported are kept."))
+        request,
+        _declaration(pk),
+        "declarations.change_declaration",
+        lambda declaration, revision: services.declaration_refresh(
+            declaration=declaration, user=request.user, revision=revision
+        ),
+        _("The register's lines were proposed again (%(count)s); lines entered by hand or imported are kept."),
+    )
 
 
 @records.guarded
@@ -297,62 +358,102 @@ def declaration_refresh(request, pk: int):
 def declaration_nil(request, pk: int):
     is_nil = request.POST.get("is_nil") == "1"
     return _simple_action(
-        request, _declaration(pk), "declarations.change_declaration",
-        lambda declaration, revision: services.declaration_set_nil(declaration=declaration, user=request.user,
-                                                                    is_nil=is_nil, revision=revision),
-        _("This is now a nil declaration: no aid paid out of own funds.") if is_nil else _("This is no longer a nil declaration."))
+        request,
+        _declaration(pk),
+        "declarations.change_declaration",
+        lambda declaration, revision: services.declaration_set_nil(
+            declaration=declaration, user=request.user, is_nil=is_nil, revision=revision
+        ),
+        _("This is now a nil declaration: no aid paid out of own funds.")
+        if is_nil
+        else _("This is no longer a nil declaration."),
+    )
 
 
 @records.guarded
 @require_POST
 def declaration_submit(request, pk: int):
     return _simple_action(
-        request, _declaration(pk), "declarations.submit_declaration",
-        lambda declaration, revision: services.declaration_submit(declaration=declaration, user=request.user, revision=revision),
-        _("Thank you: the declaration is submitted. It can no longer change unless the coordinator reopens it."))
+        request,
+        _declaration(pk),
+        "declarations.submit_declaration",
+        lambda declaration, revision: services.declaration_submit(
+            declaration=declaration, user=request.user, revision=revision
+        ),
+        _("Thank you: the declaration is submitted. It can no longer change unless the coordinator reopens it."),
+    )
 
 
 @records.guarded
 @require_POST
 def declaration_reopen(request, pk: int):
     declaration = _declaration(pk)
-    return _apply(request, declaration, ReopenForm(request.POST),
-                  lambda data: services.declaration_reopen(declaration=declaration, user=request.user, reason=data["reason"]),
-                  _("The declaration is reopened; its editors see your reason."), "reopen_form",
-                  "declarations.reopen_declaration")
+    return _apply(
+        request,
+        declaration,
+        ReopenForm(request.POST),
+        lambda data: services.declaration_reopen(declaration=declaration, user=request.user, reason=data["reason"]),
+        _("The declaration is reopened; its editors see your reason."),
+        "reopen_form",
+        "declarations.reopen_declaration",
+    )
 
 
 @records.guarded
 @require_POST
 def declaration_extend(request, pk: int):
     declaration = _declaration(pk)
-    return _apply(request, declaration, ExtendForm(request.POST),
-                  lambda data: services.declaration_extend(declaration=declaration, user=request.user, until=data["until"]),
-                  _("The deadline of this declaration is extended."), "extend_form", "declarations.reopen_declaration")
+    return _apply(
+        request,
+        declaration,
+        ExtendForm(request.POST),
+        lambda data: services.declaration_extend(declaration=declaration, user=request.user, until=data["until"]),
+        _("The deadline of this declaration is extended."),
+        "extend_form",
+        "declarations.reopen_declaration",
+    )
 
 
 # Lines
 
 
 def _line_page(request, declaration: Declaration, form, line: DeclarationLine | None = None, status: int = 200):
-    return render(request, "declarations/line_form.html", {
-        "declaration": declaration, "campaign": declaration.campaign, "form": form, "line": line,
-        "recipients": codelist_choices("Country") + codelist_choices("Region"),
-        "sectors": codelist_choices("Sector"), "channels": codelist_choices("CRSChannelCode"),
-    }, status=status)
+    return render(
+        request,
+        "declarations/line_form.html",
+        {
+            "declaration": declaration,
+            "campaign": declaration.campaign,
+            "form": form,
+            "line": line,
+            "recipients": codelist_choices("Country") + codelist_choices("Region"),
+            "sectors": codelist_choices("Sector"),
+            "channels": codelist_choices("CRSChannelCode"),
+        },
+        status=status,
+    )
 
 
 @records.guarded
 def line_add(request, pk: int):
     declaration = _declaration(pk)
     records.check(request, "declarations.change_declaration", declaration)
-    form = LineForm(request.POST or None, initial={
-        "revision": declaration.revision, "original_currency": declaration.campaign.currency,
-        **services.LINE_DEFAULTS})
+    form = LineForm(
+        request.POST or None,
+        initial={
+            "revision": declaration.revision,
+            "original_currency": declaration.campaign.currency,
+            **services.LINE_DEFAULTS,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.line_add(declaration=declaration, user=request.user, revision=form.cleaned_data["revision"],
-                              **form.service_fields())
+            services.line_add(
+                declaration=declaration,
+                user=request.user,
+                revision=form.cleaned_data["revision"],
+                **form.service_fields(),
+            )
         except ValidationError as error:
             records.form_errors(form, error)
         else:
@@ -373,7 +474,9 @@ def line_change(request, pk: int, line_id: int):
     form = LineForm(request.POST or None, initial={"revision": declaration.revision, **LineForm.initial_of(line)})
     if request.method == "POST" and form.is_valid():
         try:
-            services.line_update(line=line, user=request.user, revision=form.cleaned_data["revision"], **form.service_fields())
+            services.line_update(
+                line=line, user=request.user, revision=form.cleaned_data["revision"], **form.service_fields()
+            )
         except ValidationError as error:
             records.form_errors(form, error)
         else:
@@ -389,9 +492,12 @@ def line_remove(request, pk: int, line_id: int):
     records.check(request, "declarations.change_declaration", declaration)
     line = _line(declaration, line_id)
     return _simple_action(
-        request, declaration, "declarations.change_declaration",
+        request,
+        declaration,
+        "declarations.change_declaration",
         lambda declaration, revision: services.line_remove(line=line, user=request.user, revision=revision),
-        _("The line is removed; it remains in the declaration's history."))
+        _("The line is removed; it remains in the declaration's history."),
+    )
 
 
 @records.guarded
@@ -402,10 +508,14 @@ def line_cofinancing(request, pk: int, line_id: int):
     line = _line(declaration, line_id)
     deduct = request.POST.get("deduct") == "1"
     return _simple_action(
-        request, declaration, "declarations.change_declaration",
-        lambda declaration, revision: services.line_update(line=line, user=request.user, revision=revision,
-                                                           cofinancing_confirmed=deduct),
-        _("The co-financing is deducted from the line.") if deduct else _("The co-financing is not deducted."))
+        request,
+        declaration,
+        "declarations.change_declaration",
+        lambda declaration, revision: services.line_update(
+            line=line, user=request.user, revision=revision, cofinancing_confirmed=deduct
+        ),
+        _("The co-financing is deducted from the line.") if deduct else _("The co-financing is not deducted."),
+    )
 
 
 # Public totals
@@ -422,6 +532,12 @@ def totals(request):
 def campaign_totals(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("country"), pk=pk)
     records.check(request, "declarations.view_campaign", campaign)
-    return render(request, "declarations/campaign_totals.html", {
-        "campaign": campaign, "totals": selectors.national_totals(campaign), "trend": selectors.trend(campaign.country_id),
-    })
+    return render(
+        request,
+        "declarations/campaign_totals.html",
+        {
+            "campaign": campaign,
+            "totals": selectors.national_totals(campaign),
+            "trend": selectors.trend(campaign.country_id),
+        },
+    )

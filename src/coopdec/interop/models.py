@@ -25,9 +25,7 @@ class IatiActivity(models.Model):
         verbose_name=_("reporting organisation"),
     )
     hierarchy = models.PositiveSmallIntegerField(_("hierarchy"), null=True, blank=True)
-    scope = models.CharField(
-        _("activity scope"), max_length=2, blank=True, help_text=_("IATI ActivityScope code.")
-    )
+    scope = models.CharField(_("activity scope"), max_length=2, blank=True, help_text=_("IATI ActivityScope code."))
     collaboration_type = models.CharField(_("collaboration type"), max_length=2, blank=True)
     default_flow_type = models.CharField(_("default flow type"), max_length=4, blank=True)
     default_finance_type = models.CharField(_("default finance type"), max_length=4, blank=True)
@@ -36,17 +34,13 @@ class IatiActivity(models.Model):
     humanitarian = models.BooleanField(_("humanitarian"), null=True, blank=True)
     other_identifiers = models.JSONField(_("other identifiers"), default=list, blank=True)
     recipient_regions = models.JSONField(_("recipient regions"), default=list, blank=True)
-    tags = models.JSONField(
-        _("tags"), default=list, blank=True, help_text=_("Tags other than SDG goals and targets.")
-    )
+    tags = models.JSONField(_("tags"), default=list, blank=True, help_text=_("Tags other than SDG goals and targets."))
     policy_markers = models.JSONField(_("policy markers"), default=list, blank=True)
     descriptions = models.JSONField(
         _("other descriptions"),
         default=dict,
         blank=True,
-        help_text=_(
-            "Descriptions of IATI types other than general (1) and target groups (3), by type."
-        ),
+        help_text=_("Descriptions of IATI types other than general (1) and target groups (3), by type."),
     )
     sector_narratives = models.JSONField(
         _("sector narratives"),

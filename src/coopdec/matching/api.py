@@ -16,13 +16,9 @@ class RecommendationOut(Schema):
     id: int = Field(description="Organisation id.")
     name: str
     country: str = Field(description="ISO 3166-1 alpha-2 code.")
-    geonameid: int | None = Field(
-        description="GeoNames id of its place (null for a regional government)."
-    )
+    geonameid: int | None = Field(description="GeoNames id of its place (null for a regional government).")
     score: float = Field(description="Higher is a better match; comparable within one list only.")
-    reasons: list[str] = Field(
-        description="Why it is recommended, in plain words, in the request's language."
-    )
+    reasons: list[str] = Field(description="Why it is recommended, in plain words, in the request's language.")
 
 
 class RecommendationList(Schema):

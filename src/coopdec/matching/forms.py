@@ -38,18 +38,14 @@ def _axis_choices():
 class ListingForm(forms.Form):
     title = I18nField(label=_("Title"), max_length=200)
     description = I18nField(label=_("Description"), textarea=True, required=False)
-    axes = forms.MultipleChoiceField(
-        label=_("Cooperation axes"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    axes = forms.MultipleChoiceField(label=_("Cooperation axes"), required=False, widget=forms.CheckboxSelectMultiple)
     sectors = forms.MultipleChoiceField(
         label=_("DAC sectors"),
         required=False,
         help_text=_("Optional, more precise than the axes."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
@@ -87,9 +83,7 @@ class RequestForm(ListingForm):
         label=_("Kind of authority"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[
-            (kind.value, kind.label) for kind in OrganisationKind if kind in LOCAL_GOVERNMENT_KINDS
-        ],
+        choices=[(kind.value, kind.label) for kind in OrganisationKind if kind in LOCAL_GOVERNMENT_KINDS],
     )
     population_min = forms.IntegerField(label=_("Population from"), required=False, min_value=0)
     population_max = forms.IntegerField(label=_("Population up to"), required=False, min_value=0)

@@ -20,9 +20,7 @@ class ValidityQuerySet(models.QuerySet):
     def current(self, today=None):
         """Valid today: started, and not expired (no end date means open-ended)."""
         today = today or timezone.localdate()
-        return self.filter(
-            Q(valid_from__lte=today), Q(valid_until__isnull=True) | Q(valid_until__gte=today)
-        )
+        return self.filter(Q(valid_from__lte=today), Q(valid_until__isnull=True) | Q(valid_until__gte=today))
 
 
 class Listing(models.Model):
@@ -42,13 +40,9 @@ class Listing(models.Model):
         related_name="%(class)ss",
         verbose_name=_("cooperation axes"),
     )
-    sectors = models.JSONField(
-        _("DAC sectors"), default=list, blank=True, help_text=_("DAC 5-digit purpose codes.")
-    )
+    sectors = models.JSONField(_("DAC sectors"), default=list, blank=True, help_text=_("DAC 5-digit purpose codes."))
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Hidden after this date.")
-    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Hidden after this date."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -116,16 +110,12 @@ class PartnerRequest(Listing):
         related_name="partner_requests",
         verbose_name=_("organisation"),
     )
-    countries = models.JSONField(
-        _("partner countries"), default=list, blank=True, help_text=_("ISO 3166-1 codes.")
-    )
+    countries = models.JSONField(_("partner countries"), default=list, blank=True, help_text=_("ISO 3166-1 codes."))
     continents = models.JSONField(_("partner continents"), default=list, blank=True)
     organisation_kinds = models.JSONField(_("kinds of authority"), default=list, blank=True)
     population_min = models.PositiveBigIntegerField(_("population from"), null=True, blank=True)
     population_max = models.PositiveBigIntegerField(_("population up to"), null=True, blank=True)
-    languages = models.JSONField(
-        _("working languages"), default=list, blank=True, help_text=_("ISO 639-1 codes.")
-    )
+    languages = models.JSONField(_("working languages"), default=list, blank=True, help_text=_("ISO 639-1 codes."))
 
     class Meta(Listing.Meta):
         verbose_name = _("partner request")
@@ -196,8 +186,9 @@ class Proposal(models.Model):
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
     # Who it reached: an organisation with no editor gets it through its country's coordinators, or
     # it waits for the first person who joins it (``services.proposals_deliver_held``).
-    delivery = models.CharField(_("delivered to"), max_length=12, choices=ProposalDelivery.choices,
-                                default=ProposalDelivery.EDITORS)
+    delivery = models.CharField(
+        _("delivered to"), max_length=12, choices=ProposalDelivery.choices, default=ProposalDelivery.EDITORS
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -222,9 +213,7 @@ class Proposal(models.Model):
                 condition=Q(status="open"),
                 name="proposal_one_open_per_pair",
             ),
-            models.CheckConstraint(
-                condition=~Q(sender=models.F("recipient")), name="proposal_not_to_self"
-            ),
+            models.CheckConstraint(condition=~Q(sender=models.F("recipient")), name="proposal_not_to_self"),
         ]
 
     def __str__(self):

@@ -203,9 +203,7 @@ def distance_km(a: Place, b: Place) -> float:
     lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
     half = (
         math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1)
-        * math.cos(lat2)
-        * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.longitude - a.longitude) / 2) ** 2
     )
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(half, 1.0)))
 
@@ -261,9 +259,7 @@ class Network:
             for b in partners:
                 country_pairs[country][self.places[b].country] += 1
         self.country_pairs = country_pairs
-        self.country_totals = {
-            country: sum(counter.values()) for country, counter in country_pairs.items()
-        }
+        self.country_totals = {country: sum(counter.values()) for country, counter in country_pairs.items()}
         self.country_top = {
             country: [other for other, _count in counter.most_common(AFFINE_COUNTRIES)]
             for country, counter in country_pairs.items()
@@ -290,9 +286,7 @@ class Network:
             for other in partners:
                 links[(self.places[other].country, country)][pid] += 1
         self.country_links = {pair: dict(counter.most_common()) for pair, counter in links.items()}
-        self.inverse_degree = {
-            pid: 1.0 / len(partners) for pid, partners in self.adjacency.items() if partners
-        }
+        self.inverse_degree = {pid: 1.0 / len(partners) for pid, partners in self.adjacency.items() if partners}
         self.country_languages = {
             country: self.official_languages.get(country, frozenset()).union(
                 *(self.places[pid].languages for pid in ids[:50])
@@ -318,15 +312,11 @@ class Network:
             for root, ids in by_root.items()
             if len(ids) > 1
         }
-        located = [
-            p for p in self.places.values() if p.latitude is not None and p.longitude is not None
-        ]
+        located = [p for p in self.places.values() if p.latitude is not None and p.longitude is not None]
         self.located_ids = np.asarray([p.id for p in located], dtype=np.int64)
         self.located_lat = np.radians(np.asarray([p.latitude for p in located], dtype=float))
         self.located_lon = np.radians(np.asarray([p.longitude for p in located], dtype=float))
-        self.located_degree = np.asarray(
-            [len(self.adjacency.get(p.id, ())) for p in located], dtype=float
-        )
+        self.located_degree = np.asarray([len(self.adjacency.get(p.id, ())) for p in located], dtype=float)
         self.located_index = {pid: i for i, pid in enumerate(self.located_ids.tolist())}
         self._index_vicinity()
         region_pairs: dict[str, Counter] = defaultdict(Counter)
@@ -354,9 +344,7 @@ class Network:
                 if self.places[other].region:
                     region_links[self.places[other].region][pid] += 1
         self.region_links = {region: dict(counter) for region, counter in region_links.items()}
-        self.region_totals = {
-            region: sum(counter.values()) for region, counter in region_pairs.items()
-        }
+        self.region_totals = {region: sum(counter.values()) for region, counter in region_pairs.items()}
         self.by_region = dict(by_region)
         self.max_degree = max((len(p) for p in self.adjacency.values()), default=0)
 
@@ -376,9 +364,7 @@ class Network:
         for rank in range(count):
             i = order[rank]
             others = order[lows[rank] : highs[rank]]
-            km = _km_from(
-                self.located_lat[i], self.located_lon[i], self.located_lat[others], self.located_lon[others]
-            )
+            km = _km_from(self.located_lat[i], self.located_lon[i], self.located_lat[others], self.located_lon[others])
             close = km <= NEARBY_RADIUS_KM
             rows[i] = others[close].astype(np.int32)
             weights[i] = np.exp(-km[close] / NEARBY_SCALE_KM).astype(np.float32)
@@ -478,13 +464,9 @@ class Network:
         for country in countries:
             for candidate in self.by_country.get(country, ())[:PER_COUNTRY]:
                 shared.setdefault(candidate, {})
-            for candidate in list(self.country_links.get((source.country, country), ()))[
-                :PER_COUNTRY_LINKED
-            ]:
+            for candidate in list(self.country_links.get((source.country, country), ()))[:PER_COUNTRY_LINKED]:
                 shared.setdefault(candidate, {})
-        for region, _count in self.region_pairs.get(source.region, Counter()).most_common(
-            AFFINE_REGIONS
-        ):
+        for region, _count in self.region_pairs.get(source.region, Counter()).most_common(AFFINE_REGIONS):
             for candidate in self.by_region.get(region, ())[:PER_REGION]:
                 shared.setdefault(candidate, {})
         for region in {self.places[p].region for p in partners} - {""}:
@@ -502,9 +484,7 @@ class Network:
             for candidate in self._working_on(wish):
                 shared.setdefault(candidate, {})
         if nearby is not None:
-            best = np.argpartition(-nearby, min(NEARBY_CANDIDATES, len(nearby) - 1))[
-                :NEARBY_CANDIDATES
-            ]
+            best = np.argpartition(-nearby, min(NEARBY_CANDIDATES, len(nearby) - 1))[:NEARBY_CANDIDATES]
             for position in best[nearby[best] > 0].tolist():
                 shared.setdefault(int(self.located_ids[position]), {})
         shared.pop(source.id, None)
@@ -522,8 +502,7 @@ class Network:
                 ids = [
                     pid
                     for pid in ids
-                    if self.places[pid].country in wish.countries
-                    or self.places[pid].continent in wish.continents
+                    if self.places[pid].country in wish.countries or self.places[pid].continent in wish.continents
                 ]
             found.extend(ids[:PER_TOPIC])
         return found
@@ -580,9 +559,7 @@ class Network:
         ids = self.by_country.get(country)
         return self.places[ids[0]].continent if ids else ""
 
-    def feature_table(
-        self, source: Place, wish: Wish | None = None
-    ) -> list[tuple[int, list[float], dict[int, int]]]:
+    def feature_table(self, source: Place, wish: Wish | None = None) -> list[tuple[int, list[float], dict[int, int]]]:
         """(candidate id, feature vector in ``FEATURES`` order, shared partners) for every candidate."""
         places, adjacency, log1p = self.places, self.adjacency, math.log1p
         partners = self.partners(source.id)
@@ -630,28 +607,18 @@ class Network:
             ]
             vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0, 0.0))
             position = located_index.get(candidate_id)
-            distance = (
-                float(distances[position])
-                if position is not None and distances is not None
-                else None
-            )
+            distance = float(distances[position]) if position is not None and distances is not None else None
             same_name = source.name_key and source.name_key == candidate.name_key
             vector.extend(
                 (
                     1.0 if distance is not None and distance < 100 else 0.0,
                     1.0 if distance is not None and 100 <= distance < 300 else 0.0,
                     1.0 if distance is not None and 300 <= distance < 800 else 0.0,
-                    1.0
-                    if source_root
-                    and not same_name
-                    and name_root(candidate.name_key) == source_root
-                    else 0.0,
+                    1.0 if source_root and not same_name and name_root(candidate.name_key) == source_root else 0.0,
                     source_log_population * _log_population(candidate.population) / 10.0,
                     float(nearby[position]) if nearby is not None and position is not None else 0.0,
                     self.country_affinity(country, source.country),
-                    1.0
-                    if source_official & self.official_languages.get(country, frozenset())
-                    else 0.0,
+                    1.0 if source_official & self.official_languages.get(country, frozenset()) else 0.0,
                 )
             )
             rows.append((candidate_id, vector, shared))
@@ -702,22 +669,14 @@ class Network:
         weights = np.asarray([self.weights[name] for name in FEATURES])
         excluded = set(exclude)
         excluded.add(source.id)
-        where = (
-            (wish.countries, wish.continents)
-            if wish and (wish.countries or wish.continents)
-            else None
-        )
+        where = (wish.countries, wish.continents) if wish and (wish.countries or wish.continents) else None
         rows = [
             row
             for row in self.feature_table(source, wish)
             if row[0] not in excluded
             # a request that names where to look is a filter, not a preference
             and not (
-                where
-                and not (
-                    self.places[row[0]].country in where[0]
-                    or self.places[row[0]].continent in where[1]
-                )
+                where and not (self.places[row[0]].country in where[0] or self.places[row[0]].continent in where[1])
             )
         ]
         if not rows:
@@ -726,11 +685,7 @@ class Network:
         scores = matrix @ weights
         # A request's theme comes first: the places that work on or offer what it seeks rank
         # before the others, each group in the order of its scores.
-        themed = (
-            matrix[:, THEME_COLUMNS].sum(axis=1) > 0
-            if wish and wish.topics
-            else np.zeros(len(rows), dtype=bool)
-        )
+        themed = matrix[:, THEME_COLUMNS].sum(axis=1) > 0 if wish and wish.topics else np.zeros(len(rows), dtype=bool)
         best = np.lexsort((-scores, ~themed))[: max(k * 3, k)]
         scored = sorted(
             ((not themed[i], float(scores[i]), *rows[i]) for i in best),
@@ -790,11 +745,7 @@ class Network:
             reasons.append(Reason("language", tuple(common_languages)))
         if f["population_similarity"] >= 0.85:
             reasons.append(Reason("similar_population", (candidate.population,)))
-        region_count = (
-            self.region_pairs.get(source.region, Counter()).get(candidate.region, 0)
-            if source.region
-            else 0
-        )
+        region_count = self.region_pairs.get(source.region, Counter()).get(candidate.region, 0) if source.region else 0
         if region_count >= 2 and source.region != candidate.region:
             reasons.append(Reason("region_pairs", (region_count,)))
         if f["partners_in_source_country"] > 0 and candidate.country != source.country:
@@ -812,9 +763,7 @@ class Network:
 
 
 # Features twinnings cannot teach (nobody's topics or requests are in the list): set by hand.
-HAND_SET = frozenset(
-    {"shared_topics", "shared_language", "request_match", "offer_match", "theme_work"}
-)
+HAND_SET = frozenset({"shared_topics", "shared_language", "request_match", "offer_match", "theme_work"})
 
 
 # -- fitting ----------------------------------------------------------------------------------------
@@ -829,9 +778,7 @@ def split_edges(edges: Sequence[tuple[int, int]], fraction: float, seed: int) ->
     return order[cut:], order[:cut]
 
 
-def _softmax_fit(
-    matrix: np.ndarray, starts: np.ndarray, targets: np.ndarray, iterations: int = 300
-) -> list[float]:
+def _softmax_fit(matrix: np.ndarray, starts: np.ndarray, targets: np.ndarray, iterations: int = 300) -> list[float]:
     """Weights maximising the mean log-probability of each query's target under a softmax over
     its candidates (full-batch Adam on standardised features, a little L2), in raw feature units."""
     mean = matrix.mean(axis=0)
@@ -912,9 +859,7 @@ def fit_weights(
     weights = {name: DEFAULT_WEIGHTS[name] for name in FEATURES}
     best = recall(weights)
     if len(targets):
-        fitted = dict(
-            weights, **dict(zip(tunable, _softmax_fit(matrix, starts_array, targets), strict=True))
-        )
+        fitted = dict(weights, **dict(zip(tunable, _softmax_fit(matrix, starts_array, targets), strict=True)))
         score = recall(fitted)
         if score > best:
             best, weights = score, fitted
@@ -922,11 +867,7 @@ def fit_weights(
         improved = False
         for name in tunable:
             current = weights[name]
-            trials = (
-                (0.0, current * 0.5, current * 0.8, current * 1.25, current * 2.0)
-                if current
-                else (0.25, 1.0, 4.0)
-            )
+            trials = (0.0, current * 0.5, current * 0.8, current * 1.25, current * 2.0) if current else (0.25, 1.0, 4.0)
             for value in trials:
                 trial = dict(weights, **{name: value})
                 score = recall(trial)

@@ -49,9 +49,7 @@ def coordinates_recipient_country(user, proposal):
     return proposal is not None and proposal.recipient.country_id in coordinated_country_codes(user)
 
 
-rules.add_perm(
-    "matching.view_listing", is_listing_public | edits_listing_organisation | is_coordinator
-)
+rules.add_perm("matching.view_listing", is_listing_public | edits_listing_organisation | is_coordinator)
 rules.add_perm("matching.manage_listings", is_editor_of | is_coordinator)
 rules.add_perm("matching.view_recommendations", is_editor_of | is_coordinator)
 rules.add_perm("matching.send_proposal", is_editor_of | is_coordinator)

@@ -54,11 +54,7 @@ def _published(queryset: QuerySet) -> QuerySet:
 
 
 def current_offers(today: date | None = None) -> QuerySet[Offer]:
-    return (
-        _published(Offer.objects.current(today))
-        .select_related("organisation__country")
-        .prefetch_related("axes")
-    )
+    return _published(Offer.objects.current(today)).select_related("organisation__country").prefetch_related("axes")
 
 
 def current_requests(today: date | None = None) -> QuerySet[PartnerRequest]:
@@ -86,9 +82,7 @@ def filter_listings(queryset: QuerySet, params: dict) -> QuerySet:
     if text:
         folded = fold(text)
         queryset = queryset.filter(
-            Q(organisation__name_folded__contains=folded)
-            | Q(title__icontains=text)
-            | Q(description__icontains=text)
+            Q(organisation__name_folded__contains=folded) | Q(title__icontains=text) | Q(description__icontains=text)
         )
     if params.get("country"):
         queryset = queryset.filter(organisation__country_id=params["country"])
@@ -135,9 +129,7 @@ def listing_points(kind: str, params: dict | None = None, *, limit: int = 5000) 
     return points
 
 
-def listing_axes(
-    organisation_ids, today: date | None = None
-) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+def listing_axes(organisation_ids, today: date | None = None) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     """(axes each organisation offers, axes it seeks) in its offers and requests valid today:
     the axes ticked, and the axes of the DAC sectors named. The atlas index shows them as the
     "offers" and "seeks" facets of organisations."""
@@ -146,17 +138,13 @@ def listing_axes(
     found: tuple[dict[int, set[str]], dict[int, set[str]]] = (defaultdict(set), defaultdict(set))
     for model, out in ((Offer, found[0]), (PartnerRequest, found[1])):
         for start in range(0, len(ids), 2000):
-            listings = model.objects.current(today).filter(
-                organisation_id__in=ids[start : start + 2000]
-            )
+            listings = model.objects.current(today).filter(organisation_id__in=ids[start : start + 2000])
             for organisation_id, axis in listings.filter(axes__isnull=False).values_list(
                 "organisation_id", "axes__code"
             ):
                 out[organisation_id].add(axis)
             for organisation_id, sectors in listings.values_list("organisation_id", "sectors"):
-                out[organisation_id] |= {
-                    axis_of[code[:3]] for code in sectors or () if code[:3] in axis_of
-                }
+                out[organisation_id] |= {axis_of[code[:3]] for code in sectors or () if code[:3] in axis_of}
     return found
 
 
@@ -207,9 +195,7 @@ def country_languages() -> dict[str, frozenset[str]]:
         official = tags[:1]
         if code in MULTILINGUAL_COUNTRIES:
             official += [tag for tag in tags[1:] if tag.endswith(f"-{code}")]
-        result[code] = frozenset(
-            tag.split("-")[0] for tag in official if len(tag.split("-")[0]) == 2
-        )
+        result[code] = frozenset(tag.split("-")[0] for tag in official if len(tag.split("-")[0]) == 2)
     return result
 
 
@@ -388,9 +374,7 @@ def build_network(*, version=None, weights=None, edges=None) -> Network:
 def partnership_edges() -> list[tuple[int, int]]:
     """Every pair of parties of every partnership (whatever its status: a past partnership is a tie)."""
     by_partnership: dict[int, list[int]] = defaultdict(list)
-    for partnership_id, organisation_id in PartnershipParty.objects.values_list(
-        "partnership_id", "organisation_id"
-    ):
+    for partnership_id, organisation_id in PartnershipParty.objects.values_list("partnership_id", "organisation_id"):
         by_partnership[partnership_id].append(organisation_id)
     edges: list[tuple[int, int]] = []
     for members in by_partnership.values():
@@ -417,9 +401,7 @@ def network() -> Network:
 
 
 def partner_ids(organisation: Organisation) -> set[int]:
-    partnership_ids = PartnershipParty.objects.filter(organisation=organisation).values(
-        "partnership_id"
-    )
+    partnership_ids = PartnershipParty.objects.filter(organisation=organisation).values("partnership_id")
     return set(
         PartnershipParty.objects.filter(partnership_id__in=partnership_ids)
         .exclude(organisation=organisation)
@@ -453,10 +435,7 @@ def recommendations_for(
     wish = wish_of(request) if request is not None else None
     results = net.recommend(source, k=k, wish=wish, exclude=partner_ids(organisation))
     countries = {
-        c.code: c
-        for c in Country.objects.filter(
-            code__in={r.place.country for r in results} | {source.country}
-        )
+        c.code: c for c in Country.objects.filter(code__in={r.place.country for r in results} | {source.country})
     }
     return [
         {
@@ -526,23 +505,15 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
         return country.name if country else code
 
     if reason.code == "offers_sought":
-        return _("offers what you seek: %(topics)s") % {
-            "topics": _join(topic_label(code) for code in values)
-        }
+        return _("offers what you seek: %(topics)s") % {"topics": _join(topic_label(code) for code in values)}
     if reason.code == "priority_country":
         return _("in your priority country: %(country)s") % {"country": country_name(values[0])}
     if reason.code == "priority_continent":
-        return _("in the part of the world you seek: %(continent)s") % {
-            "continent": Continent(values[0]).label
-        }
+        return _("in the part of the world you seek: %(continent)s") % {"continent": Continent(values[0]).label}
     if reason.code == "works_on_sought":
-        return _("works on what you seek: %(topics)s") % {
-            "topics": _join(topic_label(code) for code in values)
-        }
+        return _("works on what you seek: %(topics)s") % {"topics": _join(topic_label(code) for code in values)}
     if reason.code == "shared_topics":
-        return _("also works on %(topics)s") % {
-            "topics": _join(topic_label(code) for code in values)
-        }
+        return _("also works on %(topics)s") % {"topics": _join(topic_label(code) for code in values)}
     if reason.code == "common_partners":
         count, names = values
         return ngettext(
@@ -555,9 +526,7 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
     if reason.code == "name_root":
         return _("its name begins like yours: %(name)s") % {"name": values[0]}
     if reason.code == "distance":
-        return _("about %(distance)s km from you") % {
-            "distance": number_format(values[0], force_grouping=True)
-        }
+        return _("about %(distance)s km from you") % {"distance": number_format(values[0], force_grouping=True)}
     if reason.code == "language":
         return _join(_language_phrase(code) for code in values)
     if reason.code == "similar_population":
@@ -573,14 +542,12 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
             values[1],
         ) % {"country": country_name(values[0]), "count": values[1]}
     if reason.code == "partners_in_country":
-        return _("you already have partners in its country: %(country)s") % {
-            "country": country_name(values[0])
-        }
+        return _("you already have partners in its country: %(country)s") % {"country": country_name(values[0])}
     if reason.code == "country_affinity":
-        return _(
-            "towns of your country (%(country)s) often partner with towns of its country "
-            "(%(other)s)"
-        ) % {"country": country_name(values[0]), "other": country_name(values[1])}
+        return _("towns of your country (%(country)s) often partner with towns of its country (%(other)s)") % {
+            "country": country_name(values[0]),
+            "other": country_name(values[1]),
+        }
     if reason.code == "region_pairs":
         return ngettext(
             "one partnership already links your region and its region",
@@ -592,9 +559,7 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
     if reason.code == "nearby_links":
         return _("places near you already partner with places near it")
     if reason.code == "well_connected":
-        return ngettext("has %(count)s partnership", "has %(count)s partnerships", values[0]) % {
-            "count": values[0]
-        }
+        return ngettext("has %(count)s partnership", "has %(count)s partnerships", values[0]) % {"count": values[0]}
     return reason.code
 
 
@@ -604,16 +569,12 @@ def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
 def proposals_for(user) -> tuple[QuerySet[Proposal], QuerySet[Proposal]]:
     """(received by the user's organisations, sent by them), newest first."""
     ids = organisation_ids_of(user)
-    base = Proposal.objects.select_related(
-        "sender__country", "recipient__country", "sent_by", "partnership"
-    )
+    base = Proposal.objects.select_related("sender__country", "recipient__country", "sent_by", "partnership")
     return base.filter(recipient_id__in=ids), base.filter(sender_id__in=ids)
 
 
 def notifications_of(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related(
-        "proposal__sender", "proposal__recipient"
-    )
+    return Notification.objects.filter(user=user).select_related("proposal__sender", "proposal__recipient")
 
 
 def unread_count(user) -> int:

@@ -55,8 +55,7 @@ MESSAGE_MAX_LENGTH = 4000
 def _check_manage(user, organisation: Organisation) -> None:
     if user is None or not user.has_perm("matching.manage_listings", organisation):
         raise PermissionDenied(
-            _("Only the editors of %(name)s can publish its offers and requests.")
-            % {"name": organisation.name}
+            _("Only the editors of %(name)s can publish its offers and requests.") % {"name": organisation.name}
         )
 
 
@@ -65,9 +64,7 @@ def _axes(codes) -> list[Axis]:
     found = {axis.code: axis for axis in Axis.objects.filter(code__in=codes)}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise ValidationError(
-            {"axes": _("Unknown cooperation axis: %(codes)s.") % {"codes": ", ".join(unknown)}}
-        )
+        raise ValidationError({"axes": _("Unknown cooperation axis: %(codes)s.") % {"codes": ", ".join(unknown)}})
     return [found[code] for code in codes]
 
 
@@ -126,24 +123,14 @@ def offer_save(
     kinds = list(dict.fromkeys(kinds or []))
     if not kinds:
         raise ValidationError(
-            {
-                "kinds": _(
-                    "Say what you offer: expertise, staff exchanges, hosting delegations or co-funding."
-                )
-            }
+            {"kinds": _("Say what you offer: expertise, staff exchanges, hosting delegations or co-funding.")}
         )
     unknown = [kind for kind in kinds if kind not in OfferKind.values]
     if unknown:
-        raise ValidationError(
-            {"kinds": _("Unknown kind of offer: %(kinds)s.") % {"kinds": ", ".join(unknown)}}
-        )
+        raise ValidationError({"kinds": _("Unknown kind of offer: %(kinds)s.") % {"kinds": ", ".join(unknown)}})
     axis_list, sector_list = _axes(axes), _sectors(sectors)
-    offer = offer or Offer(
-        organisation=organisation, created_by=user if user.is_authenticated else None
-    )
-    _common_fields(
-        offer, title=title, description=description, valid_from=valid_from, valid_until=valid_until
-    )
+    offer = offer or Offer(organisation=organisation, created_by=user if user.is_authenticated else None)
+    _common_fields(offer, title=title, description=description, valid_from=valid_from, valid_until=valid_until)
     offer.kinds = kinds
     offer.sectors = sector_list
     offer.save()
@@ -178,10 +165,7 @@ def request_save(
     known = set(Country.objects.filter(code__in=countries).values_list("code", flat=True))
     if set(countries) - known:
         raise ValidationError(
-            {
-                "countries": _("Unknown country code: %(codes)s.")
-                % {"codes": ", ".join(sorted(set(countries) - known))}
-            }
+            {"countries": _("Unknown country code: %(codes)s.") % {"codes": ", ".join(sorted(set(countries) - known))}}
         )
     continents = list(dict.fromkeys(continents or []))
     if set(continents) - set(Continent.values):
@@ -193,26 +177,14 @@ def request_save(
         )
     kinds = list(dict.fromkeys(organisation_kinds or []))
     if set(kinds) - set(LOCAL_GOVERNMENT_KINDS):
-        raise ValidationError(
-            {"organisation_kinds": _("Pick kinds of local or regional government.")}
-        )
-    if (
-        population_min is not None
-        and population_max is not None
-        and population_max < population_min
-    ):
-        raise ValidationError(
-            {"population_max": _("The largest population is smaller than the smallest.")}
-        )
+        raise ValidationError({"organisation_kinds": _("Pick kinds of local or regional government.")})
+    if population_min is not None and population_max is not None and population_max < population_min:
+        raise ValidationError({"population_max": _("The largest population is smaller than the smallest.")})
     languages = [code.strip().lower() for code in dict.fromkeys(languages or []) if code.strip()]
     if any(len(code) != 2 or not code.isalpha() for code in languages):
-        raise ValidationError(
-            {"languages": _("Give working languages as two-letter codes (fr, en, es, pt...).")}
-        )
+        raise ValidationError({"languages": _("Give working languages as two-letter codes (fr, en, es, pt...).")})
     axis_list, sector_list = _axes(axes), _sectors(sectors)
-    request = request or PartnerRequest(
-        organisation=organisation, created_by=user if user.is_authenticated else None
-    )
+    request = request or PartnerRequest(organisation=organisation, created_by=user if user.is_authenticated else None)
     _common_fields(
         request,
         title=title,
@@ -252,9 +224,7 @@ def _editors(organisation: Organisation):
 
 def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str) -> None:
     """In-app notices now; e-mails by a background task once the transaction is committed."""
-    Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, proposal=proposal) for user in users]
-    )
+    Notification.objects.bulk_create([Notification(user=user, kind=kind, proposal=proposal) for user in users])
     link = settings.SITE_URL.rstrip("/") + reverse("matching:proposal_detail", args=[proposal.pk])
     for user in users:
         if not user.email:
@@ -265,10 +235,7 @@ def _notify(*, users, kind: str, proposal: Proposal, subject: str, template: str
 
 def _check_rate(user, sender: Organisation, now) -> None:
     since = now - timedelta(days=1)
-    if (
-        Proposal.objects.filter(sent_by=user, sent_at__gte=since).count()
-        >= PROPOSALS_PER_USER_PER_DAY
-    ):
+    if Proposal.objects.filter(sent_by=user, sent_at__gte=since).count() >= PROPOSALS_PER_USER_PER_DAY:
         raise ValidationError(
             ngettext(
                 "You have sent %(count)s proposal in the last 24 hours, the most allowed; try again tomorrow.",
@@ -277,14 +244,9 @@ def _check_rate(user, sender: Organisation, now) -> None:
             )
             % {"count": PROPOSALS_PER_USER_PER_DAY}
         )
-    if (
-        Proposal.objects.filter(sender=sender, sent_at__gte=since).count()
-        >= PROPOSALS_PER_ORGANISATION_PER_DAY
-    ):
+    if Proposal.objects.filter(sender=sender, sent_at__gte=since).count() >= PROPOSALS_PER_ORGANISATION_PER_DAY:
         raise ValidationError(
-            _(
-                "%(name)s has sent %(count)s proposals in the last 24 hours, the most allowed; try again tomorrow."
-            )
+            _("%(name)s has sent %(count)s proposals in the last 24 hours, the most allowed; try again tomorrow.")
             % {"name": sender.name, "count": PROPOSALS_PER_ORGANISATION_PER_DAY}
         )
 
@@ -303,15 +265,13 @@ def proposal_send(
         raise PermissionDenied(_("Sign in to send a partnership proposal."))
     if not user.has_perm("matching.send_proposal", sender):
         raise PermissionDenied(
-            _("Only the editors of %(name)s can send proposals on its behalf.")
-            % {"name": sender.name}
+            _("Only the editors of %(name)s can send proposals on its behalf.") % {"name": sender.name}
         )
     if sender.pk == recipient.pk:
         raise ValidationError(_("An organisation cannot propose a partnership to itself."))
     if not recipient.is_published:
         raise ValidationError(
-            _("%(name)s is not published: proposals go to published organisations only.")
-            % {"name": recipient.name}
+            _("%(name)s is not published: proposals go to published organisations only.") % {"name": recipient.name}
         )
     if request is not None and request.organisation_id not in {sender.pk, recipient.pk}:
         raise ValidationError(_("This request belongs to neither organisation."))
@@ -319,18 +279,13 @@ def proposal_send(
     if len(message) < MESSAGE_MIN_LENGTH:
         raise ValidationError(
             {
-                "message": _(
-                    "Write a message of at least %(count)s characters: say who you are and what you propose."
-                )
+                "message": _("Write a message of at least %(count)s characters: say who you are and what you propose.")
                 % {"count": MESSAGE_MIN_LENGTH}
             }
         )
     if len(message) > MESSAGE_MAX_LENGTH:
         raise ValidationError(
-            {
-                "message": _("The message is too long (%(count)s characters at most).")
-                % {"count": MESSAGE_MAX_LENGTH}
-            }
+            {"message": _("The message is too long (%(count)s characters at most).") % {"count": MESSAGE_MAX_LENGTH}}
         )
     if recipient.pk in partner_ids(sender):
         raise ValidationError(
@@ -357,9 +312,7 @@ def proposal_send(
                 sender=sender, recipient=recipient, message=message, request=request, sent_by=user
             )
     except IntegrityError:  # a concurrent identical proposal won the race
-        raise ValidationError(
-            _("A proposal between these organisations is already awaiting an answer.")
-        ) from None
+        raise ValidationError(_("A proposal between these organisations is already awaiting an answer.")) from None
     _deliver(proposal)
     return proposal
 
@@ -379,13 +332,23 @@ def _deliver(proposal: Proposal) -> None:
     editors = _editors(proposal.recipient)
     subject = _("Partnership proposal from %(name)s") % {"name": proposal.sender.name}
     if editors:
-        _notify(users=editors, kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal, subject=subject,
-                template="matching/email/proposal_received.txt")
+        _notify(
+            users=editors,
+            kind=NotificationKind.PROPOSAL_RECEIVED,
+            proposal=proposal,
+            subject=subject,
+            template="matching/email/proposal_received.txt",
+        )
         return
     coordinators = _country_coordinators(proposal.recipient)
     if coordinators:
-        _notify(users=coordinators, kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal,
-                subject=subject, template="matching/email/proposal_routed.txt")
+        _notify(
+            users=coordinators,
+            kind=NotificationKind.PROPOSAL_RECEIVED,
+            proposal=proposal,
+            subject=subject,
+            template="matching/email/proposal_routed.txt",
+        )
     proposal.delivery = ProposalDelivery.COORDINATORS if coordinators else ProposalDelivery.HELD
     proposal.save(update_fields=["delivery"])
 
@@ -401,9 +364,13 @@ def proposals_deliver_held(*, organisation: Organisation, user) -> int:
         .select_related("sender", "recipient")
     )
     for proposal in waiting:
-        _notify(users=[user], kind=NotificationKind.PROPOSAL_RECEIVED, proposal=proposal,
-                subject=_("Partnership proposal from %(name)s") % {"name": proposal.sender.name},
-                template="matching/email/proposal_received.txt")
+        _notify(
+            users=[user],
+            kind=NotificationKind.PROPOSAL_RECEIVED,
+            proposal=proposal,
+            subject=_("Partnership proposal from %(name)s") % {"name": proposal.sender.name},
+            template="matching/email/proposal_received.txt",
+        )
         proposal.delivery = ProposalDelivery.EDITORS
         proposal.save(update_fields=["delivery"])
     return len(waiting)
@@ -414,34 +381,24 @@ def proposal_answer(*, user, proposal: Proposal, accept: bool, answer: str = "")
     """The recipient's editor accepts (a partnership in preparation is created) or declines."""
     if user is None or not user.has_perm("matching.answer_proposal", proposal):
         raise PermissionDenied(
-            _("Only the editors of %(name)s can answer this proposal.")
-            % {"name": proposal.recipient.name}
+            _("Only the editors of %(name)s can answer this proposal.") % {"name": proposal.recipient.name}
         )
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("sender", "recipient")
-        .get(pk=proposal.pk)
-    )
+    proposal = Proposal.objects.select_for_update().select_related("sender", "recipient").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.OPEN:
         raise ValidationError(
-            _("This proposal was already answered (%(status)s).")
-            % {"status": proposal.get_status_display()}
+            _("This proposal was already answered (%(status)s).") % {"status": proposal.get_status_display()}
         )
     answer = (answer or "").strip()
     if len(answer) > MESSAGE_MAX_LENGTH:
         raise ValidationError(
-            {
-                "answer": _("The answer is too long (%(count)s characters at most).")
-                % {"count": MESSAGE_MAX_LENGTH}
-            }
+            {"answer": _("The answer is too long (%(count)s characters at most).") % {"count": MESSAGE_MAX_LENGTH}}
         )
     proposal.answer = answer
     proposal.answered_by = user
     proposal.answered_at = timezone.now()
     if accept:
         both_local = (
-            proposal.sender.kind in LOCAL_GOVERNMENT_KINDS
-            and proposal.recipient.kind in LOCAL_GOVERNMENT_KINDS
+            proposal.sender.kind in LOCAL_GOVERNMENT_KINDS and proposal.recipient.kind in LOCAL_GOVERNMENT_KINDS
         )
         proposal.partnership = partnership_create(
             user=user,
@@ -493,14 +450,12 @@ def listings_reindex_due(*, today=None, days: int = 2) -> int:
     organisation_ids: set[int] = set()
     for model in (Offer, PartnerRequest):
         organisation_ids.update(
-            model.objects.filter(valid_from__range=(since, today)).values_list(
-                "organisation_id", flat=True
-            )
+            model.objects.filter(valid_from__range=(since, today)).values_list("organisation_id", flat=True)
         )
         organisation_ids.update(
-            model.objects.filter(
-                valid_until__range=(since - timedelta(days=1), today - timedelta(days=1))
-            ).values_list("organisation_id", flat=True)
+            model.objects.filter(valid_until__range=(since - timedelta(days=1), today - timedelta(days=1))).values_list(
+                "organisation_id", flat=True
+            )
         )
     if organisation_ids:
         reindex(organisations=organisation_ids, expand=False)

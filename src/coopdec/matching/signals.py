@@ -20,9 +20,7 @@ def _listing_changed(sender, instance, **kwargs):
 
 
 @receiver(m2m_changed, sender=Offer.axes.through, dispatch_uid="matching_offer_axes_atlas")
-@receiver(
-    m2m_changed, sender=PartnerRequest.axes.through, dispatch_uid="matching_request_axes_atlas"
-)
+@receiver(m2m_changed, sender=PartnerRequest.axes.through, dispatch_uid="matching_request_axes_atlas")
 def _listing_axes_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
     if not action.startswith("post_"):
         return
@@ -30,9 +28,7 @@ def _listing_axes_changed(sender, instance, action, reverse, pk_set, model, **kw
         schedule("organisation", instance.organisation_id)
         return
     # axis.offers.add(...): ``pk_set`` holds listings of ``model``.
-    for organisation_id in model.objects.filter(pk__in=pk_set or ()).values_list(
-        "organisation_id", flat=True
-    ):
+    for organisation_id in model.objects.filter(pk__in=pk_set or ()).values_list("organisation_id", flat=True):
         schedule("organisation", organisation_id)
 
 

@@ -36,9 +36,7 @@ urlpatterns = [
     ),
     path("matching/organisations/<int:pk>/", views.organisation_matching, name="organisation"),
     path("matching/organisations/<int:pk>/offers/new/", views.offer_create, name="offer_create"),
-    path(
-        "matching/organisations/<int:pk>/requests/new/", views.request_create, name="request_create"
-    ),
+    path("matching/organisations/<int:pk>/requests/new/", views.request_create, name="request_create"),
     path("matching/organisations/<int:pk>/propose/", views.proposal_create, name="proposal_create"),
     path("matching/proposals/", views.proposal_list, name="proposals"),
     path("matching/proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),

@@ -20,9 +20,7 @@ PAGE_SIZE = 30
 
 
 def _organisation(request, pk: int, permission: str) -> Organisation:
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("country", "locality"), pk=pk
-    )
+    organisation = get_object_or_404(Organisation.objects.select_related("country", "locality"), pk=pk)
     if not request.user.has_perm(permission, organisation):
         raise PermissionDenied
     return organisation
@@ -77,9 +75,7 @@ def request_list(request):
 
 
 def _listing_detail(request, model, pk: int):
-    listing = get_object_or_404(
-        model.objects.select_related("organisation__country").prefetch_related("axes"), pk=pk
-    )
+    listing = get_object_or_404(model.objects.select_related("organisation__country").prefetch_related("axes"), pk=pk)
     if not request.user.has_perm("matching.view_listing", listing):
         raise Http404
     can_manage = request.user.has_perm("matching.manage_listings", listing.organisation)
@@ -90,9 +86,7 @@ def _listing_detail(request, model, pk: int):
             "listing": listing,
             "offers": model is Offer,
             "can_manage": can_manage,
-            "can_propose": request.user.is_authenticated
-            and not can_manage
-            and bool(organisations_of(request.user)),
+            "can_propose": request.user.is_authenticated and not can_manage and bool(organisations_of(request.user)),
         },
     )
 
@@ -137,21 +131,15 @@ def organisation_matching(request, pk: int):
 @login_required
 @require_safe
 def request_recommendations(request, pk: int):
-    partner_request = get_object_or_404(
-        PartnerRequest.objects.select_related("organisation__country"), pk=pk
-    )
-    organisation = _organisation(
-        request, partner_request.organisation_id, "matching.view_recommendations"
-    )
+    partner_request = get_object_or_404(PartnerRequest.objects.select_related("organisation__country"), pk=pk)
+    organisation = _organisation(request, partner_request.organisation_id, "matching.view_recommendations")
     return render(
         request,
         "matching/request_recommendations.html",
         {
             "organisation": organisation,
             "listing": partner_request,
-            "recommendations": selectors.recommendations_for(
-                organisation, k=10, request=partner_request
-            ),
+            "recommendations": selectors.recommendations_for(organisation, k=10, request=partner_request),
         },
     )
 
@@ -172,20 +160,14 @@ def _listing_edit(request, *, model, organisation, listing=None):
         saved: Offer | PartnerRequest
         try:
             if model is Offer:
-                saved = services.offer_save(
-                    user=request.user, organisation=organisation, offer=listing, **data
-                )
+                saved = services.offer_save(user=request.user, organisation=organisation, offer=listing, **data)
             else:
-                saved = services.request_save(
-                    user=request.user, organisation=organisation, request=listing, **data
-                )
+                saved = services.request_save(user=request.user, organisation=organisation, request=listing, **data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect(
-                "matching:offer_detail" if model is Offer else "matching:request_detail", saved.pk
-            )
+            return redirect("matching:offer_detail" if model is Offer else "matching:request_detail", saved.pk)
     return render(
         request,
         "matching/listing_form.html",
@@ -201,9 +183,7 @@ def _listing_edit(request, *, model, organisation, listing=None):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def offer_create(request, pk: int):
-    return _listing_edit(
-        request, model=Offer, organisation=_organisation(request, pk, "matching.manage_listings")
-    )
+    return _listing_edit(request, model=Offer, organisation=_organisation(request, pk, "matching.manage_listings"))
 
 
 @login_required
@@ -251,24 +231,30 @@ def _say_delivery(request, proposal: Proposal) -> None:
     if proposal.delivery == ProposalDelivery.EDITORS:
         messages.success(request, _("Your proposal was sent to the editors of %(name)s.") % names)
     elif proposal.delivery == ProposalDelivery.COORDINATORS:
-        messages.warning(request, _(
-            "%(name)s has no editor on coopdec yet: your proposal was sent to the coordinators of %(country)s, "
-            "who can put you in touch, and it will reach the first person who joins %(name)s."
-        ) % names)
+        messages.warning(
+            request,
+            _(
+                "%(name)s has no editor on coopdec yet: your proposal was sent to the coordinators of %(country)s, "
+                "who can put you in touch, and it will reach the first person who joins %(name)s."
+            )
+            % names,
+        )
     else:
-        messages.warning(request, _(
-            "%(name)s has no editor on coopdec yet and nobody coordinates %(country)s here: nobody has read your "
-            "proposal yet. It is kept and will reach the first person who joins %(name)s; meanwhile, contact them "
-            "directly if you can."
-        ) % names)
+        messages.warning(
+            request,
+            _(
+                "%(name)s has no editor on coopdec yet and nobody coordinates %(country)s here: nobody has read your "
+                "proposal yet. It is kept and will reach the first person who joins %(name)s; meanwhile, contact them "
+                "directly if you can."
+            )
+            % names,
+        )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_create(request, pk: int):
-    recipient = get_object_or_404(
-        organisations_visible_to(request.user).select_related("country"), pk=pk
-    )
+    recipient = get_object_or_404(organisations_visible_to(request.user).select_related("country"), pk=pk)
     senders = [
         org
         for org in organisations_of(request.user)
@@ -278,9 +264,7 @@ def proposal_create(request, pk: int):
         raise PermissionDenied
     partner_request = None
     if request.GET.get("request", "").isdigit():
-        partner_request = PartnerRequest.objects.filter(
-            pk=request.GET["request"], organisation=recipient
-        ).first()
+        partner_request = PartnerRequest.objects.filter(pk=request.GET["request"], organisation=recipient).first()
     form = ProposalForm(request.POST or None, senders=senders)
     if request.method == "POST" and form.is_valid():
         sender = next(org for org in senders if str(org.pk) == form.cleaned_data["sender"])
@@ -312,9 +296,7 @@ def proposal_create(request, pk: int):
 @require_safe
 def proposal_list(request):
     received, sent = selectors.proposals_for(request.user)
-    return render(
-        request, "matching/proposal_list.html", {"received": received[:100], "sent": sent[:100]}
-    )
+    return render(request, "matching/proposal_list.html", {"received": received[:100], "sent": sent[:100]})
 
 
 @login_required
@@ -325,10 +307,7 @@ def proposal_detail(request, pk: int):
     )
     if not request.user.has_perm("matching.view_proposal", proposal):
         raise Http404
-    can_answer = (
-        request.user.has_perm("matching.answer_proposal", proposal)
-        and proposal.status == ProposalStatus.OPEN
-    )
+    can_answer = request.user.has_perm("matching.answer_proposal", proposal) and proposal.status == ProposalStatus.OPEN
     form = AnswerForm(request.POST or None)
     if request.method == "POST":
         if not can_answer:
@@ -354,9 +333,7 @@ def proposal_detail(request, pk: int):
                 return redirect("matching:proposal_detail", proposal.pk)
     services.notifications_mark_read(
         user=request.user,
-        notification_ids=proposal.notifications.filter(user=request.user).values_list(
-            "pk", flat=True
-        ),
+        notification_ids=proposal.notifications.filter(user=request.user).values_list("pk", flat=True),
     )
     return render(
         request,

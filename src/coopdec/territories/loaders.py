@@ -40,8 +40,7 @@ EXTRA_COUNTRIES: dict[str, dict[str, Any]] = {
 
 def _translations(domain: str) -> dict[str, gettext.NullTranslations]:
     return {
-        lang: gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-        for lang in TRANSLATED
+        lang: gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True) for lang in TRANSLATED
     }
 
 
@@ -53,8 +52,9 @@ def _display_names(path: Path = DISPLAY_NAMES_FILE) -> dict[str, dict[str, str]]
 
 
 def load_countries(*, force: bool = False) -> LoadResult:
-    source = checksum(LOADER_VERSION, pycountry.__name__, str(len(pycountry.countries)), COUNTRIES_FILE,
-                      DISPLAY_NAMES_FILE)
+    source = checksum(
+        LOADER_VERSION, pycountry.__name__, str(len(pycountry.countries)), COUNTRIES_FILE, DISPLAY_NAMES_FILE
+    )
 
     def loader() -> int:
         continents = {code: data["continentcode"] for code, data in json.loads(COUNTRIES_FILE.read_text()).items()}
@@ -70,14 +70,22 @@ def load_countries(*, force: bool = False) -> LoadResult:
             names.update(display.get(country.alpha_2, {}))
             rows.append(
                 Country(
-                    code=country.alpha_2, alpha3=country.alpha_3, numeric=country.numeric, names=names,
-                    name_folded=fold(names["en"]), continent=continents.get(country.alpha_2, ""),
+                    code=country.alpha_2,
+                    alpha3=country.alpha_3,
+                    numeric=country.numeric,
+                    names=names,
+                    name_folded=fold(names["en"]),
+                    continent=continents.get(country.alpha_2, ""),
                 )
             )
         for code, extra in EXTRA_COUNTRIES.items():
-            rows.append(Country(code=code, name_folded=fold(extra["names"]["en"]), continent=continents.get(code, ""), **extra))
+            rows.append(
+                Country(code=code, name_folded=fold(extra["names"]["en"]), continent=continents.get(code, ""), **extra)
+            )
         Country.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["code"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["code"],
             update_fields=["alpha3", "numeric", "names", "name_folded", "continent"],
         )
         return len(rows)
@@ -92,11 +100,16 @@ def load_subdivisions(*, force: bool = False) -> LoadResult:
         known = set(Country.objects.values_list("code", flat=True))
         items = [s for s in pycountry.subdivisions if s.country_code in known]
         rows = [
-            Subdivision(code=s.code, country_id=s.country_code, name=s.name, name_folded=fold(s.name), type=s.type or "")
+            Subdivision(
+                code=s.code, country_id=s.country_code, name=s.name, name_folded=fold(s.name), type=s.type or ""
+            )
             for s in items
         ]
         Subdivision.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["code"], update_fields=["country", "name", "name_folded", "type"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["country", "name", "name_folded", "type"],
             batch_size=BATCH,
         )
         parents = {s.code: s.parent_code for s in items if getattr(s, "parent_code", None)}
@@ -115,8 +128,16 @@ def read_localities(path: Path = CITIES_FILE) -> list[dict]:
 
 
 LOCALITY_COLUMNS = (
-    "geonameid", "name", "name_folded", "alternate_names", "latitude", "longitude", "population",
-    "country_id", "admin1_code", "timezone",
+    "geonameid",
+    "name",
+    "name_folded",
+    "alternate_names",
+    "latitude",
+    "longitude",
+    "population",
+    "country_id",
+    "admin1_code",
+    "timezone",
 )
 
 
@@ -128,15 +149,24 @@ def locality_rows(records: Iterable[dict], known_countries: set[str]) -> Iterabl
         name = record["name"]
         alternates = sorted({alt for alt in record.get("alternatenames") or [] if alt and alt != name})
         yield (
-            record["geonameid"], name[:200], fold(name)[:200], json.dumps(alternates, ensure_ascii=False),
-            record["latitude"], record["longitude"], record.get("population") or 0,
-            record["countrycode"], record.get("admin1code") or "", record.get("timezone") or "",
+            record["geonameid"],
+            name[:200],
+            fold(name)[:200],
+            json.dumps(alternates, ensure_ascii=False),
+            record["latitude"],
+            record["longitude"],
+            record.get("population") or 0,
+            record["countrycode"],
+            record.get("admin1code") or "",
+            record.get("timezone") or "",
         )
 
 
 def _upsert_sql() -> str:
     table = Locality._meta.db_table
-    placeholders = ", ".join("%s::jsonb" if c == "alternate_names" and connection.vendor == "postgresql" else "%s" for c in LOCALITY_COLUMNS)
+    placeholders = ", ".join(
+        "%s::jsonb" if c == "alternate_names" and connection.vendor == "postgresql" else "%s" for c in LOCALITY_COLUMNS
+    )
     updates = ", ".join(f"{c} = excluded.{c}" for c in LOCALITY_COLUMNS[1:])
     return (
         f"INSERT INTO {table} ({', '.join(LOCALITY_COLUMNS)}) VALUES ({placeholders}) "  # noqa: S608 - fixed identifiers
@@ -146,7 +176,11 @@ def _upsert_sql() -> str:
 
 def load_localities(*, records: list[dict] | None = None, force: bool = False, label: str = "localities") -> LoadResult:
     """Load GeoNames places. ``records`` lets tests load a small slice of the same file."""
-    source = checksum(LOADER_VERSION, CITIES_FILE) if records is None else checksum(LOADER_VERSION, json.dumps(records, sort_keys=True))
+    source = (
+        checksum(LOADER_VERSION, CITIES_FILE)
+        if records is None
+        else checksum(LOADER_VERSION, json.dumps(records, sort_keys=True))
+    )
 
     def loader() -> int:
         data = read_localities() if records is None else records
@@ -202,7 +236,9 @@ def _batches(iterable: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
 def _set_country_positions() -> None:
     """A country's map position is that of its most populous locality (its main city)."""
     best: dict[str, tuple[int, float, float]] = {}
-    for code, population, lat, lng in Locality.objects.values_list("country_id", "population", "latitude", "longitude").iterator(chunk_size=5000):
+    for code, population, lat, lng in Locality.objects.values_list(
+        "country_id", "population", "latitude", "longitude"
+    ).iterator(chunk_size=5000):
         if code not in best or population > best[code][0]:
             best[code] = (population, lat, lng)
     countries = list(Country.objects.filter(code__in=best))

@@ -41,11 +41,15 @@ class Country(models.Model):
 
 class Subdivision(models.Model):
     code = models.CharField(_("ISO 3166-2 code"), max_length=10, primary_key=True)
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="subdivisions", verbose_name=_("country"))
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="subdivisions", verbose_name=_("country")
+    )
     name = models.CharField(_("name"), max_length=200)
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
     type = models.CharField(_("type"), max_length=100, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("parent"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name=_("parent")
+    )
 
     class Meta:
         verbose_name = _("subdivision")

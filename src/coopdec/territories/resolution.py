@@ -84,21 +84,64 @@ _SUBDIVISION_WORDS = re.compile(
     r"regional unit|rural district|urban district)$"
 )
 _QUALIFIERS = {
-    "district", "county", "region", "province", "prefecture", "municipality", "microregion", "state",
-    "rural gmina", "urban gmina", "urban-rural gmina", "gmina", "department", "canton", "borough", "oblast",
-    "raion", "rayon", "town", "city", "village", "commune", "parish", "island", "regional unit",
+    "district",
+    "county",
+    "region",
+    "province",
+    "prefecture",
+    "municipality",
+    "microregion",
+    "state",
+    "rural gmina",
+    "urban gmina",
+    "urban-rural gmina",
+    "gmina",
+    "department",
+    "canton",
+    "borough",
+    "oblast",
+    "raion",
+    "rayon",
+    "town",
+    "city",
+    "village",
+    "commune",
+    "parish",
+    "island",
+    "regional unit",
 }
 # The subdivision types a qualifier word may stand for.
 _QUALIFIER_TYPES = {
-    "county": ("county",), "district": ("district", "raion", "rayon"), "raion": ("district", "raion", "rayon"),
-    "rayon": ("district", "raion", "rayon"), "province": ("province",), "provincia": ("province",),
-    "region": ("region", "oblast", "krai"), "oblast": ("region", "oblast"), "department": ("department",),
-    "prefecture": ("prefecture",), "municipality": ("municipal",), "state": ("state",), "canton": ("canton",),
-    "voivodeship": ("voivodeship", "province"), "okres": ("district",),
+    "county": ("county",),
+    "district": ("district", "raion", "rayon"),
+    "raion": ("district", "raion", "rayon"),
+    "rayon": ("district", "raion", "rayon"),
+    "province": ("province",),
+    "provincia": ("province",),
+    "region": ("region", "oblast", "krai"),
+    "oblast": ("region", "oblast"),
+    "department": ("department",),
+    "prefecture": ("prefecture",),
+    "municipality": ("municipal",),
+    "state": ("state",),
+    "canton": ("canton",),
+    "voivodeship": ("voivodeship", "province"),
+    "okres": ("district",),
 }
 # ISO 3166-2 types of the first-level regions that English calls counties, provinces or regions.
-_FIRST_LEVEL_TYPES = {"county", "province", "region", "department", "oblast", "voivodship", "voivodeship",
-                      "administrative region", "autonomous region", "prefecture", "krai"}
+_FIRST_LEVEL_TYPES = {
+    "county",
+    "province",
+    "region",
+    "department",
+    "oblast",
+    "voivodship",
+    "voivodeship",
+    "administrative region",
+    "autonomous region",
+    "prefecture",
+    "krai",
+}
 _PUNCT_SPACES = str.maketrans(dict.fromkeys("-‐‑–—'’.,/", " "))
 _SPACES = re.compile(r"\s+")
 _DASH_SPLIT = re.compile(r"\s+[–—-]\s+")
@@ -214,8 +257,15 @@ def _read_variants(path: Path = VARIANTS_FILE) -> list[tuple[str, str, str]]:
 class PlaceIndex:
     """Every locality, subdivision and country name of the gazetteer, in memory, for fast resolution."""
 
-    def __init__(self, *, places: list[Place], alternates: dict[int, list[str]], regions: list[Region],
-                 countries: dict[str, list[str]], variants: list[tuple[str, str, str]]):
+    def __init__(
+        self,
+        *,
+        places: list[Place],
+        alternates: dict[int, list[str]],
+        regions: list[Region],
+        countries: dict[str, list[str]],
+        variants: list[tuple[str, str, str]],
+    ):
         self.places = {p.geonameid: p for p in places}
         self.admin1_codes = {(p.country, p.admin1) for p in places}
         keys: dict[str, str] = {}
@@ -298,9 +348,20 @@ class PlaceIndex:
             seat = None
             for variant in _region_names(name):
                 seat = seat or by_country_name.get((country, key(variant)))
-            regions.append(Region(code, name, country, seat.latitude if seat else None, seat.longitude if seat else None,
-                                  fold(kind), parent is None))
-        return cls(places=places, alternates=alternates, regions=regions, countries=countries, variants=_read_variants())
+            regions.append(
+                Region(
+                    code,
+                    name,
+                    country,
+                    seat.latitude if seat else None,
+                    seat.longitude if seat else None,
+                    fold(kind),
+                    parent is None,
+                )
+            )
+        return cls(
+            places=places, alternates=alternates, regions=regions, countries=countries, variants=_read_variants()
+        )
 
     # ---- countries ------------------------------------------------------------------------------
 
@@ -391,7 +452,9 @@ class PlaceIndex:
         if not guess.code:
             if not country_text.strip():
                 return Resolution(UNRESOLVED, reason=_("no country given"))
-            return Resolution(UNRESOLVED, reason=_("country not recognised: %(country)s") % {"country": country_text.strip()})
+            return Resolution(
+                UNRESOLVED, reason=_("country not recognised: %(country)s") % {"country": country_text.strip()}
+            )
         if not city:
             return Resolution(UNRESOLVED, guess.code, reason=_("no place name given"))
         result = self._resolve_in_country(city, guess)
@@ -405,8 +468,11 @@ class PlaceIndex:
             if len(found) == 1:
                 return found[0]
             if found:  # "Le Lamentin, France": a town of Martinique and a town of Guadeloupe.
-                return _ambiguous(guess.code, [other.locality for other in found if other.locality], _(
-                    "no place of this name in the country, but one in each of several of its overseas territories"))
+                return _ambiguous(
+                    guess.code,
+                    [other.locality for other in found if other.locality],
+                    _("no place of this name in the country, but one in each of several of its overseas territories"),
+                )
         return result
 
     def _resolve_in_country(self, city: str, guess: CountryGuess) -> Resolution:
@@ -434,8 +500,11 @@ class PlaceIndex:
             if found.status == RESOLVED and len(namesakes) == 1:
                 return _lower(found, 0.1, _("name before the comma"))
             if len(namesakes) > 1:
-                return _ambiguous(cc, namesakes, _(
-                    "several places of this name, and the region after the comma is not one the gazetteer knows"))
+                return _ambiguous(
+                    cc,
+                    namesakes,
+                    _("several places of this name, and the region after the comma is not one the gazetteer knows"),
+                )
 
         # "Prague 8": a numbered district of a city.
         numbered = _TRAILING_NUMBER.sub("", city)
@@ -482,9 +551,13 @@ class PlaceIndex:
         pieces = [p for p in re.split(r"[-‐‑–—/]", city) if p.strip()]
         if len(pieces) == 2 and all(len(p.strip()) >= 4 for p in pieces):
             first = self._match(pieces[0].strip(), cc, admin1)
-            if first.status == RESOLVED and first.locality and any(
-                distance_km(p.latitude, p.longitude, first.locality.latitude, first.locality.longitude) <= WARD_KM
-                for p in self._candidates(pieces[1].strip(), cc)
+            if (
+                first.status == RESOLVED
+                and first.locality
+                and any(
+                    distance_km(p.latitude, p.longitude, first.locality.latitude, first.locality.longitude) <= WARD_KM
+                    for p in self._candidates(pieces[1].strip(), cc)
+                )
             ):
                 return _lower(first, 0.25, _("first part of a merged name, the other part being a place nearby"))
 
@@ -493,16 +566,26 @@ class PlaceIndex:
         joined = [self.places[i] for i in self.by_joined_name().get((cc, key(city).replace(" ", "")), ())]
         if len(_clusters(joined)) == 1:
             place = max(joined, key=lambda p: p.population)
-            return Resolution(RESOLVED, cc, place, confidence=0.85, reason=_(
-                "main name written with other spaces or hyphens, only place of this name in the country"))
+            return Resolution(
+                RESOLVED,
+                cc,
+                place,
+                confidence=0.85,
+                reason=_("main name written with other spaces or hyphens, only place of this name in the country"),
+            )
 
         # "Pogranichny" for Pogranichnyy, "Vyzhnytsia" for Vyzhnytsya: the same Cyrillic name romanised
         # another way, when exactly one place of the country is spelt so.
         if cc in CYRILLIC_COUNTRIES:
             spelt = [self.places[i] for i in self.by_romanisation().get((cc, romanised(key(city))), ())]
             if len(_clusters(spelt)) == 1:
-                return Resolution(RESOLVED, cc, max(spelt, key=lambda p: p.population), confidence=0.8, reason=_(
-                    "name romanised from Cyrillic in another way, only place so spelt in the country"))
+                return Resolution(
+                    RESOLVED,
+                    cc,
+                    max(spelt, key=lambda p: p.population),
+                    confidence=0.8,
+                    reason=_("name romanised from Cyrillic in another way, only place so spelt in the country"),
+                )
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
 
     def by_romanisation(self) -> dict[tuple[str, str], list[int]]:
@@ -531,10 +614,13 @@ class PlaceIndex:
             self._prefixes = prefixes
         size = len(k.split(" "))
         found = [
-            p for p in (self.places[i] for i in self._prefixes.get((cc, k), ()))
+            p
+            for p in (self.places[i] for i in self._prefixes.get((cc, k), ()))
             # A space, not a hyphen, after the name: "Abomey-Calavi" is a city of its own, not a longer Abomey.
-            if p.population > place.population and not _near_any(p, [place])
-            and key(" ".join(fold(p.name).split(" ")[:size])) == k and len(fold(p.name).split(" ")) > size
+            if p.population > place.population
+            and not _near_any(p, [place])
+            and key(" ".join(fold(p.name).split(" ")[:size])) == k
+            and len(fold(p.name).split(" ")) > size
         ]
         return sorted(found, key=lambda p: -p.population)
 
@@ -573,28 +659,43 @@ class PlaceIndex:
         if not by_main_name and difflib.SequenceMatcher(None, key(city), key(town.name)).ratio() >= 0.5:
             return found
         region = self._subdivision(city, cc, qualified="")
-        if region.status != RESOLVED or region.subdivision is None or (by_main_name and not region.subdivision.top_level):
+        if (
+            region.status != RESOLVED
+            or region.subdivision is None
+            or (by_main_name and not region.subdivision.top_level)
+        ):
             return found
-        why = (_("a region's name, which the town %(town)s bears only among its other names") if not by_main_name
-               else _("a region's name, shared by the small town %(town)s"))
+        why = (
+            _("a region's name, which the town %(town)s bears only among its other names")
+            if not by_main_name
+            else _("a region's name, shared by the small town %(town)s")
+        )
         return _lower(region, 0.1, why % {"town": town.name})
 
     def _municipality(self, city: str, cc: str, ambiguous: Resolution) -> Resolution | None:
-        """"Kose, Estonia": several villages bear the name, and so does one municipality of ISO 3166-2
+        """ "Kose, Estonia": several villages bear the name, and so does one municipality of ISO 3166-2
         (Estonian parishes, Slovenian and Macedonian municipalities, Maltese local councils): a list of local
         governments names the municipality."""
         named = {r.code: r for r in self.regions.get((cc, key(city)), ())}
         councils = [r for r in named.values() if _is_municipal(r.type)]
         if len(councils) == 1:
-            return Resolution(RESOLVED, cc, subdivision=councils[0], confidence=0.8, reason=_(
-                "municipality %(code)s of this name, rather than one of the places that bear it"
-            ) % {"code": councils[0].code}, candidates=ambiguous.candidates)
+            return Resolution(
+                RESOLVED,
+                cc,
+                subdivision=councils[0],
+                confidence=0.8,
+                reason=_("municipality %(code)s of this name, rather than one of the places that bear it")
+                % {"code": councils[0].code},
+                candidates=ambiguous.candidates,
+            )
         return None
 
     def _match_or_unresolved(self, name: str, cc: str, admin1: set[str], inside: str = "") -> Resolution:
         found = self._match(name, cc, admin1)
         if found.status == RESOLVED:
-            return self._unless_namesakes(found, name, inside, cc) or _lower(found, 0.1, _("name without its parenthesis"))
+            return self._unless_namesakes(found, name, inside, cc) or _lower(
+                found, 0.1, _("name without its parenthesis")
+            )
         if found.status == AMBIGUOUS:
             return found
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
@@ -605,53 +706,94 @@ class PlaceIndex:
         parent = self._match(whole_name, cc, admin1)
         part_candidates = self._candidates(part.strip(), cc)
         if parent.status == RESOLVED and parent.locality:
-            near = [p for p in part_candidates if distance_km(
-                p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude) <= WARD_KM]
+            near = [
+                p
+                for p in part_candidates
+                if distance_km(p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude) <= WARD_KM
+            ]
             clusters = _clusters(near)
             if len(clusters) == 1:
-                return Resolution(RESOLVED, cc, clusters[0], confidence=0.85,
-                                  reason=_("part of %(city)s, found near it") % {"city": parent.locality.name})
+                return Resolution(
+                    RESOLVED,
+                    cc,
+                    clusters[0],
+                    confidence=0.85,
+                    reason=_("part of %(city)s, found near it") % {"city": parent.locality.name},
+                )
             if not clusters:
                 # "Belgrade – Mladenovac": no ward of this name near the city, but a town of this name
                 # farther out, which a large municipality may include: the city or that town?
-                farther = [p for p in part_candidates if distance_km(
-                    p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude) <= FAR_WARD_KM]
+                farther = [
+                    p
+                    for p in part_candidates
+                    if distance_km(p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude)
+                    <= FAR_WARD_KM
+                ]
                 if farther:
-                    return _ambiguous(cc, [parent.locality, *_clusters(farther)], _(
-                        "no %(part)s near %(city)s, but a place of this name lies %(km)d km away: the city or "
-                        "that place?") % {"part": part.strip(), "city": parent.locality.name, "km": round(min(
-                            distance_km(p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude)
-                            for p in farther))})
+                    return _ambiguous(
+                        cc,
+                        [parent.locality, *_clusters(farther)],
+                        _(
+                            "no %(part)s near %(city)s, but a place of this name lies %(km)d km away: the city or "
+                            "that place?"
+                        )
+                        % {
+                            "part": part.strip(),
+                            "city": parent.locality.name,
+                            "km": round(
+                                min(
+                                    distance_km(
+                                        p.latitude, p.longitude, parent.locality.latitude, parent.locality.longitude
+                                    )
+                                    for p in farther
+                                )
+                            ),
+                        },
+                    )
             return _lower(parent, 0.3, _("ward or district of this city; resolved to the city"))
         if parent.status == AMBIGUOUS:
             # "Suzhou – Wujiang": several cities of this name; the ward near only one of them tells which.
-            near_city = {city: [p for p in part_candidates if distance_km(p.latitude, p.longitude, city.latitude,
-                                                                       city.longitude) <= WARD_KM]
-                         for city in parent.candidates}
+            near_city = {
+                city: [
+                    p
+                    for p in part_candidates
+                    if distance_km(p.latitude, p.longitude, city.latitude, city.longitude) <= WARD_KM
+                ]
+                for city in parent.candidates
+            }
             near_city = {city: wards for city, wards in near_city.items() if wards}
             if len(near_city) == 1:
                 city, wards = next(iter(near_city.items()))
                 clusters = _clusters(wards)
                 if len(clusters) == 1:
-                    return Resolution(RESOLVED, cc, clusters[0], confidence=0.8,
-                                      reason=_("part of %(city)s, found near it") % {"city": city.name})
+                    return Resolution(
+                        RESOLVED,
+                        cc,
+                        clusters[0],
+                        confidence=0.8,
+                        reason=_("part of %(city)s, found near it") % {"city": city.name},
+                    )
             return None
         # The inside is not a city: maybe another name of the same place ("Oamaru (Waitaki)").
         found = self._match(part.strip(), cc, admin1)
         if found.status == RESOLVED:
             return self._unless_namesakes(found, part, whole, cc) or _lower(
-                found, 0.15, _("name in parenthesis is not a place; matched the main name"))
+                found, 0.15, _("name in parenthesis is not a place; matched the main name")
+            )
         return None
 
     def _unless_namesakes(self, found: Resolution, name: str, inside: str, cc: str) -> Resolution | None:
-        """"Stolberg (Südharz)": words in parenthesis written to tell namesakes apart, which the gazetteer
+        """ "Stolberg (Südharz)": words in parenthesis written to tell namesakes apart, which the gazetteer
         cannot read; when there are namesakes, the most populous is not the answer."""
         namesakes = _clusters(self._candidates(name.strip(), cc))
         if found.locality is None or len(namesakes) < 2:
             return None
-        return _ambiguous(cc, namesakes, _(
-            "several places of this name, and the words in parenthesis (%(inside)s) do not tell which"
-        ) % {"inside": inside.strip()})
+        return _ambiguous(
+            cc,
+            namesakes,
+            _("several places of this name, and the words in parenthesis (%(inside)s) do not tell which")
+            % {"inside": inside.strip()},
+        )
 
     def _candidates(self, name: str, cc: str) -> list[Place]:
         k = key(name)
@@ -689,36 +831,62 @@ class PlaceIndex:
             reason = _("main name, not in the region given") if main else _("alternate name, not in the region given")
         else:
             confidence = 0.95 if main else 0.9
-            reason = (_("main name, only place of this name in the country") if main
-                      else _("alternate name, only place of this name in the country"))
+            reason = (
+                _("main name, only place of this name in the country")
+                if main
+                else _("alternate name, only place of this name in the country")
+            )
         if len(tier) == 1:
             place = tier[0]
             bigger = [o for o in others if o.population > place.population]
             if bigger:
-                return _ambiguous(cc, [place, *bigger], _(
-                    "%(name)s is the main name of %(place)s but also another name of the larger %(other)s"
-                ) % {"name": name, "place": place.name, "other": bigger[0].name})
+                return _ambiguous(
+                    cc,
+                    [place, *bigger],
+                    _("%(name)s is the main name of %(place)s but also another name of the larger %(other)s")
+                    % {"name": name, "place": place.name, "other": bigger[0].name},
+                )
             if not main and not self._trust_alternate(k, place):
-                return _ambiguous(cc, [place], _(
-                    "only %(place)s has this among its other names; confirm it is the place meant"
-                ) % {"place": place.name})
+                return _ambiguous(
+                    cc,
+                    [place],
+                    _("only %(place)s has this among its other names; confirm it is the place meant")
+                    % {"place": place.name},
+                )
             longer = self._longer_names(cc, k, place) if not in_region else []
             if longer:
-                return _ambiguous(cc, [place, *longer], _(
-                    "%(name)s may be short for the name of a larger place, such as %(other)s"
-                ) % {"name": name, "other": longer[0].name})
+                return _ambiguous(
+                    cc,
+                    [place, *longer],
+                    _("%(name)s may be short for the name of a larger place, such as %(other)s")
+                    % {"name": name, "other": longer[0].name},
+                )
             return Resolution(RESOLVED, cc, place, confidence=confidence, reason=reason)
         ranked = sorted(tier, key=lambda p: -p.population)
         if _dominates(ranked[0], ranked[1:] + others, DOMINANCE) and (main or self._trust_alternate(k, ranked[0])):
             count = len(ranked)
-            reason = ngettext("main name, most populous of %(count)s place of this name",
-                              "main name, most populous of %(count)s places of this name", count) if main else ngettext(
-                "alternate name, most populous of %(count)s place of this name",
-                "alternate name, most populous of %(count)s places of this name", count)
-            return Resolution(RESOLVED, cc, ranked[0], confidence=min(confidence, 0.75), reason=reason % {"count": count})
+            reason = (
+                ngettext(
+                    "main name, most populous of %(count)s place of this name",
+                    "main name, most populous of %(count)s places of this name",
+                    count,
+                )
+                if main
+                else ngettext(
+                    "alternate name, most populous of %(count)s place of this name",
+                    "alternate name, most populous of %(count)s places of this name",
+                    count,
+                )
+            )
+            return Resolution(
+                RESOLVED, cc, ranked[0], confidence=min(confidence, 0.75), reason=reason % {"count": count}
+            )
         count = len(ranked) + len(others)
-        return _ambiguous(cc, ranked + others, ngettext(
-            "%(count)s place of this name", "%(count)s places of this name", count) % {"count": count})
+        return _ambiguous(
+            cc,
+            ranked + others,
+            ngettext("%(count)s place of this name", "%(count)s places of this name", count) % {"count": count},
+        )
 
     def _trust_alternate(self, k: str, place: Place) -> bool:
         """An alternate name is trusted for a large place, when it is a spelling of the main name, or when
@@ -744,31 +912,52 @@ class PlaceIndex:
             # type ("Argeș County" is the județ RO-AG, a "department" in ISO); below the first level, and
             # for states, the kind must be the one written.
             return any(t in region.type for t in wanted) or (
-                region.top_level and bool(wanted & _FIRST_LEVEL_TYPES) and region.type in _FIRST_LEVEL_TYPES)
+                region.top_level and bool(wanted & _FIRST_LEVEL_TYPES) and region.type in _FIRST_LEVEL_TYPES
+            )
 
         if wanted:  # "Washington County" is not the State of Washington.
             found = {code: r for code, r in found.items() if of_kind(r)}
         if len(found) == 1:
             region = next(iter(found.values()))
-            return Resolution(RESOLVED, cc, subdivision=region, confidence=0.85 if qualified else 0.8,
-                              reason=_("subdivision %(code)s") % {"code": region.code})
+            return Resolution(
+                RESOLVED,
+                cc,
+                subdivision=region,
+                confidence=0.85 if qualified else 0.8,
+                reason=_("subdivision %(code)s") % {"code": region.code},
+            )
         if len(found) > 1:
-            return Resolution(AMBIGUOUS, cc, reason=_("several subdivisions of this name: %(codes)s") % {
-                "codes": ", ".join(sorted(found))})
+            return Resolution(
+                AMBIGUOUS,
+                cc,
+                reason=_("several subdivisions of this name: %(codes)s") % {"codes": ", ".join(sorted(found))},
+            )
         stem = key(stripped).replace(" ", "")
         if wanted and len(stem) >= 4:
             # "Lviv Oblast" is L'vivs'ka Oblast', "Olomouc Region" Olomoucký kraj: the ISO name in the
             # country's language begins with the name written, and the kind of area is the one asked.
             # "Bratislava Region" is Bratislavský kraj: the name's last vowel may change.
             stem = stem[:-1] if stem[-1] in "aeiouy" and len(stem) >= 6 else stem
-            similar = [r for r in self.regions_of(cc) if of_kind(r)
-                       and any(key(n).replace(" ", "").startswith(stem) for n in _region_names(r.name))]
+            similar = [
+                r
+                for r in self.regions_of(cc)
+                if of_kind(r) and any(key(n).replace(" ", "").startswith(stem) for n in _region_names(r.name))
+            ]
             if len(similar) == 1:
-                return Resolution(RESOLVED, cc, subdivision=similar[0], confidence=0.75, reason=_(
-                    "subdivision %(code)s, whose name in the country's language begins so") % {"code": similar[0].code})
+                return Resolution(
+                    RESOLVED,
+                    cc,
+                    subdivision=similar[0],
+                    confidence=0.75,
+                    reason=_("subdivision %(code)s, whose name in the country's language begins so")
+                    % {"code": similar[0].code},
+                )
         if qualified:
-            return Resolution(UNRESOLVED, cc, reason=_(
-                "an administrative area (%(kind)s) that is not in the gazetteer") % {"kind": qualified})
+            return Resolution(
+                UNRESOLVED,
+                cc,
+                reason=_("an administrative area (%(kind)s) that is not in the gazetteer") % {"kind": qualified},
+            )
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
 
 
@@ -794,7 +983,8 @@ def romanised(k: str) -> str:
 # ISO 3166-2 types of subdivisions that are local governments of their own (municipalities, communes,
 # local councils, parishes, boroughs), not counties or regions grouping them.
 _MUNICIPAL_TYPE = re.compile(
-    r"municipal|commune|local council|parish|borough|unitary authority|council area|metropolitan district|^(?:city|town)$"
+    r"municipal|commune|local council|parish|borough|unitary authority|council area|metropolitan "
+    r"district|^(?:city|town)$"
 )
 
 
@@ -803,7 +993,7 @@ def _is_municipal(kind: str) -> bool:
 
 
 def _region_names(name: str) -> list[str]:
-    """"Isle of Anglesey [Sir Ynys Môn GB-YNM]" and "Bristol, City of" in the forms people write."""
+    """ "Isle of Anglesey [Sir Ynys Môn GB-YNM]" and "Bristol, City of" in the forms people write."""
     names = []
     m = re.match(r"^(.*?)\s*\[(.*?)\]\s*$", name)
     if m:
@@ -822,7 +1012,9 @@ def _clusters(candidates: list[Place]) -> list[Place]:
     """Group candidates lying within SAME_PLACE_KM of a bigger one; return one place per group."""
     kept: list[Place] = []
     for place in sorted(candidates, key=lambda p: -p.population):
-        if not any(distance_km(place.latitude, place.longitude, k.latitude, k.longitude) <= SAME_PLACE_KM for k in kept):
+        if not any(
+            distance_km(place.latitude, place.longitude, k.latitude, k.longitude) <= SAME_PLACE_KM for k in kept
+        ):
             kept.append(place)
     return kept
 
@@ -847,8 +1039,15 @@ def _dominates(place: Place, others: list[Place], factor: float) -> bool:
 
 
 def _lower(found: Resolution, by: float, why: str) -> Resolution:
-    return Resolution(found.status, found.country_code, found.locality, found.subdivision,
-                      round(max(0.3, found.confidence - by), 2), f"{found.reason}; {why}", found.candidates)
+    return Resolution(
+        found.status,
+        found.country_code,
+        found.locality,
+        found.subdivision,
+        round(max(0.3, found.confidence - by), 2),
+        f"{found.reason}; {why}",
+        found.candidates,
+    )
 
 
 _INDEX: tuple[str, PlaceIndex] | None = None

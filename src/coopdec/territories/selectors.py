@@ -16,7 +16,9 @@ def country_names() -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def _country_names(language: str) -> dict[str, str]:
-    return {code: localize(names, language or None) or code for code, names in Country.objects.values_list("code", "names")}
+    return {
+        code: localize(names, language or None) or code for code, names in Country.objects.values_list("code", "names")
+    }
 
 
 def clear_caches() -> None:

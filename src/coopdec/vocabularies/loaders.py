@@ -67,8 +67,11 @@ def load_codelists(*, force: bool = False) -> LoadResult:
                     unique[name, item["code"]] = CodelistItem(codelist=name, **item)
         rows = list(unique.values())
         CodelistItem.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["codelist", "code"],
-            update_fields=["names", "descriptions", "category", "withdrawn"], batch_size=1000,
+            rows,
+            update_conflicts=True,
+            unique_fields=["codelist", "code"],
+            update_fields=["names", "descriptions", "category", "withdrawn"],
+            batch_size=1000,
         )
         return len(rows)
 
@@ -83,13 +86,19 @@ def load_axes(*, force: bool = False) -> LoadResult:
         axes = json.loads(path.read_text(encoding="utf-8"))
         rows = [
             Axis(
-                code=axis["code"], names=axis["names"], descriptions=axis.get("descriptions", {}),
-                sector_categories=axis["sector_categories"], sectors=axis.get("sectors", []), position=position,
+                code=axis["code"],
+                names=axis["names"],
+                descriptions=axis.get("descriptions", {}),
+                sector_categories=axis["sector_categories"],
+                sectors=axis.get("sectors", []),
+                position=position,
             )
             for position, axis in enumerate(axes)
         ]
         Axis.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["code"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["code"],
             update_fields=["names", "descriptions", "sector_categories", "sectors", "position"],
         )
         return len(rows)

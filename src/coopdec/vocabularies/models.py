@@ -38,7 +38,9 @@ class Axis(models.Model):
     names = models.JSONField(_("names"), default=dict)
     descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
     sector_categories = models.JSONField(_("DAC sector categories"), default=list, help_text=_("3-digit codes."))
-    sectors = models.JSONField(_("DAC sectors"), default=list, blank=True, help_text=_("5-digit codes most typical of the axis."))
+    sectors = models.JSONField(
+        _("DAC sectors"), default=list, blank=True, help_text=_("5-digit codes most typical of the axis.")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

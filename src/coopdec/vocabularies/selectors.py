@@ -25,7 +25,9 @@ def code_label(name: str, code: str, language: str | None = None) -> str:
     return localize(item.names, language) if item else code
 
 
-def codelist_choices(name: str, *, include_withdrawn: bool = False, language: str | None = None) -> list[tuple[str, str]]:
+def codelist_choices(
+    name: str, *, include_withdrawn: bool = False, language: str | None = None
+) -> list[tuple[str, str]]:
     return [
         (code, f"{code} – {localize(item.names, language)}")
         for code, item in _codelist(name).items()

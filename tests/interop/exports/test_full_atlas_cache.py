@@ -29,7 +29,8 @@ def _get(client, url, capture, **extra):
 
 
 def test_full_atlas_download_is_served_from_the_stored_file_until_the_index_changes(
-        client, atlas, django_capture_on_commit_callbacks):
+    client, atlas, django_capture_on_commit_callbacks
+):
     first, body = _get(client, "/api/v1/downloads/atlas.csv", django_capture_on_commit_callbacks)
     assert first.status_code == 200
     stored = full_atlas_path("csv")
@@ -51,7 +52,8 @@ def test_full_atlas_download_is_served_from_the_stored_file_until_the_index_chan
 
 
 def test_full_atlas_download_answers_202_while_a_single_build_runs(
-        client, atlas, settings, django_capture_on_commit_callbacks):
+    client, atlas, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = DATABASE_TASKS
     for _n in range(2):
         waiting, _body = _get(client, "/api/v1/downloads/atlas.geojson", django_capture_on_commit_callbacks)
@@ -75,16 +77,21 @@ def test_filtered_download_is_streamed_and_stores_nothing(client, atlas, django_
     assert not full_atlas_path("csv").exists()
 
 
-def test_downloads_over_their_own_budget_get_429_with_retry_after(client, atlas, settings,
-                                                                   django_capture_on_commit_callbacks):
+def test_downloads_over_their_own_budget_get_429_with_retry_after(
+    client, atlas, settings, django_capture_on_commit_callbacks
+):
     settings.API_RATE_HEAVY = "2/min"
     for _n in range(2):
-        assert _get(client, "/api/v1/downloads/atlas.csv?type=project", django_capture_on_commit_callbacks)[0].status_code == 200
+        assert (
+            _get(client, "/api/v1/downloads/atlas.csv?type=project", django_capture_on_commit_callbacks)[0].status_code
+            == 200
+        )
     refused, _body = _get(client, "/api/v1/downloads/atlas.csv", django_capture_on_commit_callbacks)
     assert refused.status_code == 429
     assert refused.json()["error"] == "rate_limited"
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert client.get("/api/v1/axes").status_code == 200  # the general budget is not spent
-    other = _get(client, "/api/v1/downloads/atlas.csv?type=project", django_capture_on_commit_callbacks,
-                 REMOTE_ADDR="10.0.0.9")[0]
+    other = _get(
+        client, "/api/v1/downloads/atlas.csv?type=project", django_capture_on_commit_callbacks, REMOTE_ADDR="10.0.0.9"
+    )[0]
     assert other.status_code == 200  # per address

@@ -19,7 +19,9 @@ def test_editor_sees_what_iati_needs_and_reaches_the_organisation(live_server, t
     places.load_countries()
     lyon = make_organisation("Ville de Lyon", geonameid=None, country_id="FR")
     louga = make_organisation("Commune de Louga", geonameid=None, country_id="SN", iati_identifier="SN-COM-LOUGA")
-    project = make_project(partnership=make_partnership(lyon, louga), lead=lyon, planned_start=datetime.date(2024, 1, 1))
+    project = make_project(
+        partnership=make_partnership(lyon, louga), lead=lyon, planned_start=datetime.date(2024, 1, 1)
+    )
     Membership.objects.create(user=make_user("awa"), organisation=lyon, role="editor")
     with sync_playwright() as playwright:
         browser = launch(playwright)

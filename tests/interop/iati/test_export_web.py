@@ -31,24 +31,49 @@ def louga_project():
     dakar = make_organisation("Dakar", geonameid=DAKAR)
     afd = make_organisation("Agence française de développement", kind=OrganisationKind.NATIONAL_AGENCY)
     project = make_project(
-        partnership=make_partnership(lyon, dakar), lead=lyon, title={"fr": "Maraîchage à Louga"},
-        planned_start=datetime.date(2024, 1, 1), sectors={"31161": 100},
+        partnership=make_partnership(lyon, dakar),
+        lead=lyon,
+        title={"fr": "Maraîchage à Louga"},
+        planned_start=datetime.date(2024, 1, 1),
+        sectors={"31161": 100},
     )
-    Budget.objects.create(project=project, period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31),
-                          value=Decimal("400000"), currency="EUR")
+    Budget.objects.create(
+        project=project,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        value=Decimal("400000"),
+        currency="EUR",
+    )
     ProjectCountry.objects.create(project=project, country_id="SN", percentage=Decimal("100"))
     contribution_add(project=project, organisation=lyon, amount=Decimal("252000"), currency="EUR", year=2024)
-    contribution_add(project=project, organisation=afd, role=ContributorRole.FUNDER, amount=Decimal("65595700"),
-                     currency="XOF", year=2025)
-    contribution_add(project=project, contributor_name="Région Auvergne-Rhône-Alpes", role=ContributorRole.FUNDER,
-                     kind=ContributionKind.STAFF_TIME, amount=Decimal("12000"), currency="EUR", year=2024)
+    contribution_add(
+        project=project,
+        organisation=afd,
+        role=ContributorRole.FUNDER,
+        amount=Decimal("65595700"),
+        currency="XOF",
+        year=2025,
+    )
+    contribution_add(
+        project=project,
+        contributor_name="Région Auvergne-Rhône-Alpes",
+        role=ContributorRole.FUNDER,
+        kind=ContributionKind.STAFF_TIME,
+        amount=Decimal("12000"),
+        currency="EUR",
+        year=2024,
+    )
     return lyon, dakar, afd, project
 
 
 def figures(project: Project) -> dict:
     return {
         "budgets": list(project.budgets.values_list("period_start", "period_end", "value", "currency")),
-        "commitments": sorted(project.transactions.filter(type="11").values_list("date", "value", "currency", "provider_name", "provider_ref")),
+        "commitments": sorted(
+            project.transactions.filter(type="11").values_list(
+                "date", "value", "currency", "provider_name", "provider_ref"
+            )
+        ),
         "countries": list(project.recipient_countries.values_list("country_id", "percentage")),
         "sectors": list(project.sectors.values_list("vocabulary", "code", "percentage")),
     }
@@ -65,14 +90,23 @@ def test_web_project_exports_budget_contributions_funders_countries_and_imports_
     activity = etree.fromstring(body).find("iati-activity")
     assert activity.find("reporting-org").attrib == {"ref": "FR-SIRET-21690123100011", "type": "11"}
     assert [(p.get("role"), p.get("ref"), p.findtext("narrative")) for p in activity.iterfind("participating-org")] == [
-        ("4", "FR-SIRET-21690123100011", "Lyon"), ("4", None, "Dakar"), ("1", None, "Agence française de développement"),
+        ("4", "FR-SIRET-21690123100011", "Lyon"),
+        ("4", None, "Dakar"),
+        ("1", None, "Agence française de développement"),
         ("1", None, "Région Auvergne-Rhône-Alpes"),
     ]
     assert 'ref=""' not in body.decode()
     assert [(c.get("code"), c.get("percentage")) for c in activity.iterfind("recipient-country")] == [("SN", "100.00")]
-    assert [(t.find("transaction-type").get("code"), t.find("value").text, t.find("value").get("currency"),
-             t.find("provider-org").get("ref"), t.findtext("provider-org/narrative"))
-            for t in activity.iterfind("transaction")] == [
+    assert [
+        (
+            t.find("transaction-type").get("code"),
+            t.find("value").text,
+            t.find("value").get("currency"),
+            t.find("provider-org").get("ref"),
+            t.findtext("provider-org/narrative"),
+        )
+        for t in activity.iterfind("transaction")
+    ] == [
         ("11", "252000.00", "EUR", "FR-SIRET-21690123100011", "Lyon"),
         ("11", "12000.00", "EUR", None, "Région Auvergne-Rhône-Alpes"),
         ("11", "65595700.00", "XOF", None, "Agence française de développement"),
@@ -97,7 +131,9 @@ def test_web_project_exports_budget_contributions_funders_countries_and_imports_
 def test_web_project_without_identifier_budget_or_country_is_left_out_and_editors_are_told(client):
     dakar = make_organisation("Dakar", geonameid=DAKAR)
     lyon = make_organisation("Lyon", geonameid=2996944)
-    project = make_project(partnership=make_partnership(lyon, dakar), lead=lyon, planned_start=datetime.date(2024, 1, 1))
+    project = make_project(
+        partnership=make_partnership(lyon, dakar), lead=lyon, planned_start=datetime.date(2024, 1, 1)
+    )
 
     body = b"".join(client.get(f"/iati/organisations/{lyon.pk}/activities.xml").streaming_content)
 
@@ -105,8 +141,12 @@ def test_web_project_without_identifier_budget_or_country_is_left_out_and_editor
     with translation.override("en"):
         needs = [(need.text, need.url) for need in iati_needs(project)]
     assert needs == [
-        ("IATI needs an organisation identifier for Lyon (add it on its page): until then the project is left out of "
-         "the IATI files.", lyon.get_absolute_url()),
+        (
+            "IATI needs an organisation identifier for Lyon (add it on its page): until then the project is left out "
+            "of "
+            "the IATI files.",
+            lyon.get_absolute_url(),
+        ),
         ("IATI needs an organisation identifier for Dakar (add it on its page).", dakar.get_absolute_url()),
         ("No budget: add the contributions of the parties and funders.", ""),
         ("No recipient country: add a place where the project takes place.", ""),
@@ -116,7 +156,9 @@ def test_web_project_without_identifier_budget_or_country_is_left_out_and_editor
 def test_project_page_lists_what_iati_needs_to_its_editors_only(client):
     dakar = make_organisation("Dakar", geonameid=DAKAR)
     lyon = make_organisation("Lyon", geonameid=2996944)
-    project = make_project(partnership=make_partnership(lyon, dakar), lead=lyon, planned_start=datetime.date(2024, 1, 1))
+    project = make_project(
+        partnership=make_partnership(lyon, dakar), lead=lyon, planned_start=datetime.date(2024, 1, 1)
+    )
 
     anonymous = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     client.force_login(make_member(lyon))
@@ -124,6 +166,9 @@ def test_project_page_lists_what_iati_needs_to_its_editors_only(client):
 
     assert "iati-needs" not in anonymous
     assert "Ce qu’il manque encore pour IATI" in editor
-    assert (f'<a href="{lyon.get_absolute_url()}">IATI a besoin d’un identifiant d’organisation pour Lyon (ajoutez-le sur sa '
-            "page) : d’ici là, le projet est absent des fichiers IATI.</a>") in editor
+    assert (
+        f'<a href="{lyon.get_absolute_url()}">IATI a besoin d’un identifiant d’organisation pour Lyon (ajoutez-le '
+        "sur sa "
+        "page) : d’ici là, le projet est absent des fichiers IATI.</a>"
+    ) in editor
     assert "Pas de budget : ajoutez les contributions des parties et des financeurs." in editor

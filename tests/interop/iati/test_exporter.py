@@ -21,9 +21,7 @@ def native_twinning():
     paris = make_organisation(iati_identifier="FR-RNA-W751")
     dakar = make_organisation(geonameid=2253354)
     partnership = make_partnership(paris, dakar)
-    project = make_project(
-        partnership=partnership, planned_start=datetime.date(2025, 1, 1), sectors={"14030": 100}
-    )
+    project = make_project(partnership=partnership, planned_start=datetime.date(2025, 1, 1), sectors={"14030": 100})
     ProjectSdg.objects.create(project=project, target="6.1")
     Budget.objects.create(
         project=project,
@@ -53,18 +51,13 @@ def test_export_native_partnership_project_is_valid_iati(client, tmp_path):
     assert activity.findtext("iati-identifier") == f"FR-RNA-W751-{project.pk}"
     assert activity.find("reporting-org").get("ref") == "FR-RNA-W751"
     assert [
-        (p.get("role"), p.get("type"), p.findtext("narrative"))
-        for p in activity.iterfind("participating-org")
+        (p.get("role"), p.get("type"), p.findtext("narrative")) for p in activity.iterfind("participating-org")
     ] == [
         ("4", "11", "Paris"),
         ("4", "11", "Dakar"),
     ]
-    assert [(t.get("vocabulary"), t.get("code")) for t in activity.iterfind("tag")] == [
-        ("3", "6.1")
-    ]
-    assert {
-        n.get("{http://www.w3.org/XML/1998/namespace}lang"): n.text for n in activity.find("title")
-    } == {
+    assert [(t.get("vocabulary"), t.get("code")) for t in activity.iterfind("tag")] == [("3", "6.1")]
+    assert {n.get("{http://www.w3.org/XML/1998/namespace}lang"): n.text for n in activity.find("title")} == {
         "fr": "Accès à l'eau potable",
         "en": "Access to drinking water",
     }
@@ -75,10 +68,7 @@ def test_export_organisation_file_is_valid_iati(client, tmp_path):
     path = tmp_path / "org.xml"
     path.write_bytes(fetch(client, f"/iati/organisations/{paris.pk}/organisation.xml"))
     assert validate_file(path).valid is True
-    assert (
-        etree.parse(str(path)).findtext("iati-organisation/organisation-identifier")
-        == "FR-RNA-W751"
-    )
+    assert etree.parse(str(path)).findtext("iati-organisation/organisation-identifier") == "FR-RNA-W751"
 
 
 def test_export_leaves_out_drafts_and_projects_without_dates(client):
@@ -155,12 +145,7 @@ def test_round_trip_of_every_sample_changes_nothing(tmp_path):
     samples = sorted(SAMPLES.glob("*.xml"))
     first = iati_files_import(paths=samples)
     assert (first.activities, first.created, first.failed) == (606, 606, 0)
-    reporters = sorted(
-        {
-            ref
-            for ref in IatiActivity.objects.values_list("reporting_org__iati_identifier", flat=True)
-        }
-    )
+    reporters = sorted({ref for ref in IatiActivity.objects.values_list("reporting_org__iati_identifier", flat=True)})
     exported = []
     for ref in reporters:
         path = tmp_path / f"{ref}.xml"

@@ -131,9 +131,7 @@ def test_import_maps_an_activity_onto_projects_and_organisations(tmp_path):
             "narrative": {"fr": "Eau"},
         }
     ]
-    assert list(project.recipient_countries.values_list("country_id", "percentage")) == [
-        ("SN", Decimal("100.00"))
-    ]
+    assert list(project.recipient_countries.values_list("country_id", "percentage")) == [("SN", Decimal("100.00"))]
     location = project.locations.get()
     assert (
         location.locality_id,
@@ -227,9 +225,7 @@ def test_import_updated_file_updates_in_place(tmp_path):
 
 def test_import_bad_activity_is_reported_and_skipped(tmp_path):
     too_big = WATER.format(n=2).replace(">150000.00<", ">1e30<")
-    no_identifier = WATER.format(n=3).replace(
-        "<iati-identifier>FR-RNA-W751-3</iati-identifier>", ""
-    )
+    no_identifier = WATER.format(n=3).replace("<iati-identifier>FR-RNA-W751-3</iati-identifier>", "")
     path = activities_file(tmp_path, WATER.format(n=1), too_big, no_identifier)
     summary = iati_files_import(paths=[path])
     assert summary.counts() == {
@@ -249,18 +245,16 @@ def test_import_bad_activity_is_reported_and_skipped(tmp_path):
 def _reported_by_abroad(activity: str, reporter: str) -> str:
     """The activity reported by another organisation (``reporter``: its attributes and the start of
     its name), without a recipient country to place it by."""
-    return activity.replace(
-        'ref="FR-RNA-W751" type="11"><narrative>Ville de Paris', reporter, 1
-    ).replace('<recipient-country code="SN" percentage="100"/>', "")
+    return activity.replace('ref="FR-RNA-W751" type="11"><narrative>Ville de Paris', reporter, 1).replace(
+        '<recipient-country code="SN" percentage="100"/>', ""
+    )
 
 
 def test_import_failure_inside_a_batch_leaves_no_partial_activity(tmp_path):
     # The second activity's reporting organisation cannot be placed in any country: it fails while
     # the batch is being written; the batch is replayed activity by activity and nothing of it stays.
     unplaceable = _reported_by_abroad(WATER.format(n=2), 'ref="XM-ZZ-1" type="40"><narrative>Nowhere')
-    summary = iati_files_import(
-        paths=[activities_file(tmp_path, WATER.format(n=1), unplaceable, WATER.format(n=3))]
-    )
+    summary = iati_files_import(paths=[activities_file(tmp_path, WATER.format(n=1), unplaceable, WATER.format(n=3))])
     assert summary.counts() == {
         "activities": 3,
         "created": 2,
@@ -289,17 +283,17 @@ def test_import_matches_an_existing_organisation_by_name_and_country(tmp_path):
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<iati-activities version="2.03"><iati-activity><iati-identifier>&lol3;</iati-identifier></iati-activity></iati-activities>
+<iati-activities version="2.03">
+<iati-activity><iati-identifier>&lol3;</iati-identifier></iati-activity></iati-activities>
 """
 EXTERNAL_ENTITY = """<?xml version="1.0"?>
 <!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<iati-activities version="2.03"><iati-activity><iati-identifier>&secret;</iati-identifier></iati-activity></iati-activities>
+<iati-activities version="2.03">
+<iati-activity><iati-identifier>&secret;</iati-identifier></iati-activity></iati-activities>
 """
 
 
-@pytest.mark.parametrize(
-    "text", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"]
-)
+@pytest.mark.parametrize("text", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "external-entity"])
 def test_import_refuses_hostile_xml(tmp_path, text):
     path = tmp_path / "hostile.xml"
     path.write_text(text, encoding="utf-8")
@@ -342,9 +336,7 @@ def test_import_command_exits_one_on_failures(tmp_path, capsys):
 
 def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(tmp_path):
     partnership = make_partnership(make_organisation(), make_organisation(geonameid=2253354))
-    project = make_project(
-        partnership=partnership, iati_identifier="FR-RNA-W751-1", support_types=["technical"]
-    )
+    project = make_project(partnership=partnership, iati_identifier="FR-RNA-W751-1", support_types=["technical"])
     activity = WATER.format(n=1).replace(
         'ref="SN-NINEA-123" role="4" type="11"', 'ref="SN-NINEA-123" role="4" type="22"'
     )
@@ -363,9 +355,7 @@ def test_import_updates_a_project_entered_in_coopdec_and_keeps_its_partnership(t
 
 
 def test_import_places_a_dac_donor_by_its_donor_code(tmp_path):
-    activity = _reported_by_abroad(
-        WATER.format(n=1), 'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs'
-    )
+    activity = _reported_by_abroad(WATER.format(n=1), 'ref="XM-DAC-7" type="10"><narrative>Ministry of Foreign Affairs')
     assert iati_files_import(paths=[activities_file(tmp_path, activity)]).failed == 0
     donor = Organisation.objects.get(iati_identifier="XM-DAC-7")
     assert (donor.country_id, donor.kind, donor.resolution_confidence) == (
@@ -393,7 +383,11 @@ def test_import_indexes_new_projects_as_a_full_reindex_would(tmp_path):
     imported = {pid: _atlas_document(pid) for pid in ids}
     reindex_all()
     assert {pid: _atlas_document(pid) for pid in ids} == imported
-    assert imported[ids[0]]["titles"] == {"fr": "Eau potable à Dakar", "en": "Drinking water in Dakar", "wo": "Ndox mu set"}
+    assert imported[ids[0]]["titles"] == {
+        "fr": "Eau potable à Dakar",
+        "en": "Drinking water in Dakar",
+        "wo": "Ndox mu set",
+    }
     assert imported[ids[0]]["form"] == "bilateral"
     assert imported[ids[0]]["amount"] == 150000.0
 

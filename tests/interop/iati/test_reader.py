@@ -59,7 +59,9 @@ def test_read_file_leaves_out_places_coopdec_does_not_know(tmp_path):
 
 
 def test_read_file_gives_json_columns_their_text(tmp_path):
-    (parsed,) = read_file(activities_file(tmp_path, WATER.format(n=1)), root_lang="", countries=COUNTRIES, localities=set())
+    (parsed,) = read_file(
+        activities_file(tmp_path, WATER.format(n=1)), root_lang="", countries=COUNTRIES, localities=set()
+    )
     record = parsed.record
     assert record["title"]["en"] == "Drinking water in Dakar"
     assert record["title_json"] == json.dumps(record["title"])
@@ -157,5 +159,9 @@ def test_import_command_reader_process_option(tmp_path, capsys, option):
         call_command("iati_import", str(_mixed_file(tmp_path)), json=True, reader_process=option)
     assert exit_info.value.code == 1
     assert json.loads(capsys.readouterr().out) == {
-        "activities": 3, "created": 2, "updated": 0, "unchanged": 0, "failed": 1,
+        "activities": 3,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 1,
     }

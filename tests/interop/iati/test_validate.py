@@ -31,9 +31,7 @@ def write(tmp_path, text, name="a.xml"):
     return path
 
 
-def minimal(
-    dates='<activity-date iso-date="2024-01-01" type="1"/>', sectors='<sector code="14030"/>'
-):
+def minimal(dates='<activity-date iso-date="2024-01-01" type="1"/>', sectors='<sector code="14030"/>'):
     return MINIMAL.format(dates=dates, sectors=sectors)
 
 
@@ -58,9 +56,7 @@ def test_validate_rules_are_warnings_with_line_numbers(tmp_path):
 
 def test_validate_missing_start_date_and_sector_are_warned(tmp_path):
     report = validate_file(
-        write(
-            tmp_path, minimal(dates='<activity-date iso-date="2024-05-01" type="3"/>', sectors="")
-        )
+        write(tmp_path, minimal(dates='<activity-date iso-date="2024-05-01" type="3"/>', sectors=""))
     )
     assert report.warnings == [
         "line 3: activity FR-RNA-W1-1 has no sector (neither on the activity nor on every transaction)",
@@ -72,9 +68,7 @@ def test_validate_schema_error_makes_file_invalid(tmp_path):
     report = validate_file(write(tmp_path, minimal().replace('<activity-status code="2"/>', "")))
     assert report.valid is False
     assert len(report.errors) == 1
-    assert report.errors[0].startswith(
-        "line 10: Element 'activity-date': This element is not expected."
-    )
+    assert report.errors[0].startswith("line 10: Element 'activity-date': This element is not expected.")
 
 
 def test_validate_refuses_doctype(tmp_path):

@@ -27,8 +27,20 @@ ROWS = [
     ["=Cités Unies", "ngo", "Paris", "France", "", "", "", "", "", "", "", ""],
     ["", "municipality", "Illingen", "Germany", "", "", "", "", "", "", "", ""],
     ["Test", "alien", "Paris", "France", "", "", "", "", "", "", "", ""],
-    ["", "municipality", "Lyon", "France", "", "municipality", "Ouagadougou", "Burkina Faso", "agreement", "", "2019-05-14",
-     "Eau potable"],
+    [
+        "",
+        "municipality",
+        "Lyon",
+        "France",
+        "",
+        "municipality",
+        "Ouagadougou",
+        "Burkina Faso",
+        "agreement",
+        "",
+        "2019-05-14",
+        "Eau potable",
+    ],
 ]
 
 

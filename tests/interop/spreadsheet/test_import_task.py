@@ -37,7 +37,9 @@ def test_web_import_enqueues_a_task_that_the_worker_runs(client, editor, setting
     confirmed = client.post(preview.url, {"confirm": "1"})
     job = SpreadsheetImport.objects.get()
     assert confirmed.url == reverse("interop:import_status", args=[job.pk])
-    assert list(DBTaskResult.objects.values_list("status", "args_kwargs")) == [("READY", {"args": [job.pk], "kwargs": {}})]
+    assert list(DBTaskResult.objects.values_list("status", "args_kwargs")) == [
+        ("READY", {"args": [job.pk], "kwargs": {}})
+    ]
     assert Organisation.objects.count() == before  # nothing written by the request
     waiting = client.get(confirmed.url)
     assert b'http-equiv="refresh"' in waiting.content

@@ -28,10 +28,16 @@ def bomb(row_xml, rows: int = MILLION, *, extra: dict | None = None, end: bytes 
                 target.writestr(info, source.read(info))
                 continue
             with target.open(info.filename, "w") as sheet:
-                header = "".join(f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
-                                 for col, name in zip("ABCD", HEADER, strict=True))
-                sheet.write(('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                             f'spreadsheetml/2006/main"><sheetData><row r="1">{header}</row>').encode())
+                header = "".join(
+                    f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                    for col, name in zip("ABCD", HEADER, strict=True)
+                )
+                sheet.write(
+                    (
+                        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                        f'spreadsheetml/2006/main"><sheetData><row r="1">{header}</row>'
+                    ).encode()
+                )
                 for start in range(2, rows + 2, 10_000):
                     sheet.write("".join(row_xml(n) for n in range(start, min(start + 10_000, rows + 2))).encode())
                 sheet.write(end)
@@ -42,8 +48,10 @@ def bomb(row_xml, rows: int = MILLION, *, extra: dict | None = None, end: bytes 
 
 def full_row(n: int) -> str:
     # No row or cell references: every row the same, so a million of them compress to almost nothing.
-    return ('<row><c t="inlineStr"><is><t>Ville de Thiès</t></is></c><c t="inlineStr"><is><t>municipality</t></is></c>'
-            '<c t="inlineStr"><is><t>Thiès</t></is></c><c t="inlineStr"><is><t>SN</t></is></c></row>')
+    return (
+        '<row><c t="inlineStr"><is><t>Ville de Thiès</t></is></c><c t="inlineStr"><is><t>municipality</t></is></c>'
+        '<c t="inlineStr"><is><t>Thiès</t></is></c><c t="inlineStr"><is><t>SN</t></is></c></row>'
+    )
 
 
 def test_xlsx_of_a_million_rows_is_refused_at_the_row_limit_without_reading_it_whole():
@@ -64,7 +72,10 @@ def test_xlsx_of_a_million_blank_rows_is_refused_too():
 
 def test_xlsx_at_the_row_limit_is_read():
     table = read_table(bomb(full_row, rows=MAX_ROWS), filename="ok.xlsx", max_rows=MAX_ROWS)
-    assert (len(table.rows), table.rows[-1]) == (MAX_ROWS, (MAX_ROWS + 1, ["Ville de Thiès", "municipality", "Thiès", "SN"]))
+    assert (len(table.rows), table.rows[-1]) == (
+        MAX_ROWS,
+        (MAX_ROWS + 1, ["Ville de Thiès", "municipality", "Thiès", "SN"]),
+    )
 
 
 def test_xlsx_whose_shared_strings_expand_past_the_limit_is_refused_before_opening():
@@ -87,5 +98,6 @@ def test_xlsx_of_one_row_of_a_million_cells_is_refused():
     data = bomb(lambda n: "<row>" + '<c t="inlineStr"><is><t>x</t></is></c>' * MILLION + "</row>", rows=1)
     with pytest.raises(ImportFileError) as refused:
         spreadsheet_parse(data, filename="wide.xlsx")
-    assert str(refused.value) == (f"The file has more than {(MAX_ROWS + 1) * 100} cells; import at most {MAX_ROWS} rows "
-                                  "of 100 columns at a time.")
+    assert str(refused.value) == (
+        f"The file has more than {(MAX_ROWS + 1) * 100} cells; import at most {MAX_ROWS} rows of 100 columns at a time."
+    )

@@ -15,9 +15,34 @@ from .test_import import as_csv
 pytestmark = pytest.mark.django_db
 
 FRENCH = [
-    ["Ville de Lyon", "Commune", "Lyon", "France", "", "commune", "Dakar", "Sénégal", "jumelage", "actif", "20/06/2015", ""],
-    ["", "COMMUNE", "Lyon", "France", "", "Commune", "Ouagadougou", "Burkina Faso", "Convention de coopération",
-     "termine", "2015-06-21", ""],
+    [
+        "Ville de Lyon",
+        "Commune",
+        "Lyon",
+        "France",
+        "",
+        "commune",
+        "Dakar",
+        "Sénégal",
+        "jumelage",
+        "actif",
+        "20/06/2015",
+        "",
+    ],
+    [
+        "",
+        "COMMUNE",
+        "Lyon",
+        "France",
+        "",
+        "Commune",
+        "Ouagadougou",
+        "Burkina Faso",
+        "Convention de coopération",
+        "termine",
+        "2015-06-21",
+        "",
+    ],
 ]
 AMBIGUOUS = ["", "commune", "Illingen", "Allemagne", "", "", "", "", "", "", "", ""]
 
@@ -27,27 +52,42 @@ def editor():
     return factories.make_member(factories.make_organisation("Ville de Paris"))
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("20/06/2015", ("2015-06-20", "")),
-    ("20.06.2015", ("2015-06-20", "")),
-    ("2015-06-20", ("2015-06-20", "")),
-    ("2015-06-20T00:00:00", ("2015-06-20", "")),  # an Excel date cell, as the reader gives it
-    ("42175", ("2015-06-20", "")),  # an Excel date number in a cell not formatted as a date
-    ("2015", ("2015-01-01", "")),
-    ("", (None, "")),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("20/06/2015", ("2015-06-20", "")),
+        ("20.06.2015", ("2015-06-20", "")),
+        ("2015-06-20", ("2015-06-20", "")),
+        ("2015-06-20T00:00:00", ("2015-06-20", "")),  # an Excel date cell, as the reader gives it
+        ("42175", ("2015-06-20", "")),  # an Excel date number in a cell not formatted as a date
+        ("2015", ("2015-01-01", "")),
+        ("", (None, "")),
+    ],
+)
 def test_start_date_reads_local_formats(written, expected):
     assert _start_date(written) == expected
 
 
-@pytest.mark.parametrize(("written", "problem"), [
-    ("31/02/2015", "start_date: “31/02/2015” does not exist in the calendar (write 2015-06-20, 20/06/2015 or 2015)"),
-    ("06/20/2015", "start_date: “06/20/2015” reads as month/day; write the day first, or the year first "
-                   "(write 2015-06-20, 20/06/2015 or 2015)"),
-    ("20/06/15", "start_date: “20/06/15”: the year is ambiguous; write it with four digits "
-                 "(write 2015-06-20, 20/06/2015 or 2015)"),
-    ("juin 2015", "start_date: “juin 2015” is not a date (write 2015-06-20, 20/06/2015 or 2015)"),
-])
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        (
+            "31/02/2015",
+            "start_date: “31/02/2015” does not exist in the calendar (write 2015-06-20, 20/06/2015 or 2015)",
+        ),
+        (
+            "06/20/2015",
+            "start_date: “06/20/2015” reads as month/day; write the day first, or the year first "
+            "(write 2015-06-20, 20/06/2015 or 2015)",
+        ),
+        (
+            "20/06/15",
+            "start_date: “20/06/15”: the year is ambiguous; write it with four digits "
+            "(write 2015-06-20, 20/06/2015 or 2015)",
+        ),
+        ("juin 2015", "start_date: “juin 2015” is not a date (write 2015-06-20, 20/06/2015 or 2015)"),
+    ],
+)
 def test_start_date_explains_ambiguous_or_impossible_dates(written, problem):
     assert _start_date(written) == (None, problem)
 
@@ -59,8 +99,10 @@ def test_french_spanish_and_portuguese_labels_are_read_whatever_the_case_and_acc
     ]
     parsed = spreadsheet_parse(as_csv(rows))
     assert [r.problems for r in parsed.rows] == [[], [], [], []]
-    assert [(r.sides[0].kind, r.partnership["kind"], r.partnership["status"], r.partnership["start_date"])
-            for r in parsed.rows] == [
+    assert [
+        (r.sides[0].kind, r.partnership["kind"], r.partnership["status"], r.partnership["start_date"])
+        for r in parsed.rows
+    ] == [
         ("municipality", "twinning", "active", "2015-06-20"),
         ("municipality", "agreement", "ended", "2015-06-21"),
         ("municipality", "twinning", "active", None),
@@ -95,8 +137,9 @@ def test_french_file_imported_end_to_end_with_places_named_and_a_chosen_place(cl
     candidates = spreadsheet_parse(as_csv([AMBIGUOUS])).rows[0].candidates["1"]
     assert f'<option value="{candidates[0]["geonameid"]}">Illingen, Allemagne — ' in page
 
-    done = client.post(preview.url, {"confirm": "1", "place-4-1": str(candidates[0]["geonameid"])},
-                       HTTP_ACCEPT_LANGUAGE="fr")
+    done = client.post(
+        preview.url, {"confirm": "1", "place-4-1": str(candidates[0]["geonameid"])}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
     job = SpreadsheetImport.objects.get()
     assert (job.status, job.rows_total, job.rows_refused) == ("done", 3, 0)
     assert Partnership.objects.filter(pk__in=job.partnership_ids, status="ended", kind="agreement").count() == 1
@@ -113,7 +156,12 @@ def test_french_file_imported_end_to_end_with_places_named_and_a_chosen_place(cl
 def test_template_example_rows_are_all_ready_to_import(client):
     parsed = spreadsheet_parse(client.get(reverse("interop:import_template")).content)
     assert [(r.line, r.problems) for r in parsed.rows] == [(2, []), (3, []), (4, []), (5, [])]
-    assert parsed.rows[1].partnership == {"kind": "twinning", "status": "active", "start_date": "2015-06-20", "title": ""}
+    assert parsed.rows[1].partnership == {
+        "kind": "twinning",
+        "status": "active",
+        "start_date": "2015-06-20",
+        "title": "",
+    }
 
 
 def test_upload_page_says_labels_and_local_dates_are_accepted(client, editor):
@@ -133,10 +181,25 @@ def test_xlsx_date_cells_and_french_labels_are_read():
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(COLUMNS)
-    sheet.append(["", "Commune", "Lyon", "France", "", "commune", "Dakar", "Sénégal", "Jumelage", "Actif",
-                  datetime(2015, 6, 20), ""])
-    sheet.append(["", "commune", "Lyon", "France", "", "commune", "Ouagadougou", "Burkina Faso", "jumelage", "actif",
-                  42176, ""])  # a date typed in a cell formatted as a number
+    sheet.append(
+        [
+            "",
+            "Commune",
+            "Lyon",
+            "France",
+            "",
+            "commune",
+            "Dakar",
+            "Sénégal",
+            "Jumelage",
+            "Actif",
+            datetime(2015, 6, 20),
+            "",
+        ]
+    )
+    sheet.append(
+        ["", "commune", "Lyon", "France", "", "commune", "Ouagadougou", "Burkina Faso", "jumelage", "actif", 42176, ""]
+    )  # a date typed in a cell formatted as a number
     data = BytesIO()
     workbook.save(data)
 

@@ -47,13 +47,22 @@ def write(tmp_path, text: str, *, encoding="utf-8", name="pairs.csv"):
 
 def test_import_creates_one_organisation_per_place_and_one_twinning_per_pair(tmp_path):
     summary = twinnings_import(path=write(tmp_path, HEADER + PAIRS))
-    assert (summary.places, summary.places_resolved, summary.places_ambiguous, summary.places_unresolved) == (6, 4, 1, 1)
+    assert (summary.places, summary.places_resolved, summary.places_ambiguous, summary.places_unresolved) == (
+        6,
+        4,
+        1,
+        1,
+    )
     assert (summary.pairs, summary.pairs_imported, summary.pairs_duplicate, summary.pairs_skipped) == (5, 2, 1, 2)
     assert summary.organisations_created == 4
     organisations = Organisation.objects.filter(source=Source.TWINNINGS)
     assert sorted(organisations.values_list("name", flat=True)) == ["Dakar", "Lyon", "Marseille", "Ouagadougou"]
     dakar = organisations.get(name="Dakar")
-    assert (dakar.kind, dakar.country_id, dakar.publication_status) == (OrganisationKind.MUNICIPALITY, "SN", PublicationStatus.PUBLISHED)
+    assert (dakar.kind, dakar.country_id, dakar.publication_status) == (
+        OrganisationKind.MUNICIPALITY,
+        "SN",
+        PublicationStatus.PUBLISHED,
+    )
     assert dakar.locality_id == 2253354
     assert dakar.resolution_confidence == 0.95
     assert dakar.resolution_reason == "main name, only place of this name in the country"
@@ -108,11 +117,16 @@ def test_import_rolls_back_everything_after_a_database_error(tmp_path):
 
 
 def test_import_reads_latin1_semicolons_bom_and_blank_lines(tmp_path):
-    latin1 = twinnings_import(path=write(tmp_path, "city1;country1;city2;country2\n\nSaint-Étienne;France;Dakar;Sénégal\n\n",
-                                         encoding="latin-1"), dry_run=True)
+    latin1 = twinnings_import(
+        path=write(
+            tmp_path, "city1;country1;city2;country2\n\nSaint-Étienne;France;Dakar;Sénégal\n\n", encoding="latin-1"
+        ),
+        dry_run=True,
+    )
     assert (latin1.encoding, latin1.separator, latin1.places_resolved, latin1.pairs_imported) == ("cp1252", ";", 2, 1)
-    bom = twinnings_import(path=write(tmp_path, "\ufeff" + HEADER + "Saint-Étienne,France,Dakar,Senegal\n", name="bom.csv"),
-                           dry_run=True)
+    bom = twinnings_import(
+        path=write(tmp_path, "\ufeff" + HEADER + "Saint-Étienne,France,Dakar,Senegal\n", name="bom.csv"), dry_run=True
+    )
     assert (bom.encoding, bom.places_resolved) == ("utf-8-sig", 2)
 
 
@@ -137,7 +151,9 @@ def test_import_counts_unreadable_lines_with_plural_forms(tmp_path):
     with pytest.raises(ImportFileError) as many:
         twinnings_import(path=write(tmp_path, HEADER + "Dakar,Senegal,Lyon\n" * 12))
     assert str(many.value).startswith("12 lines cannot be read, nothing was imported. line 2: 3 cells")
-    assert str(many.value).endswith("line 11: 3 cells where the header has 4. 2 more lines with a problem are not listed.")
+    assert str(many.value).endswith(
+        "line 11: 3 cells where the header has 4. 2 more lines with a problem are not listed."
+    )
     assert Organisation.objects.count() == 0
 
 
@@ -150,8 +166,13 @@ def test_import_refuses_a_10_mb_line_clearly(tmp_path):
 
 def test_import_keeps_formula_like_text_as_text_and_neutralises_it_in_the_report(tmp_path):
     report = tmp_path / "report.csv"
-    call_command("import_twinnings", str(write(tmp_path, HEADER + "=HYPERLINK(1),France,Dakar,Senegal\n")),
-                 "--report", str(report), stdout=io.StringIO())
+    call_command(
+        "import_twinnings",
+        str(write(tmp_path, HEADER + "=HYPERLINK(1),France,Dakar,Senegal\n")),
+        "--report",
+        str(report),
+        stdout=io.StringIO(),
+    )
     rows = list(csv.DictReader(report.open(encoding="utf-8")))
     assert list(rows[0]) == REPORT_COLUMNS
     assert rows[0]["input_city"] == "'=HYPERLINK(1)"

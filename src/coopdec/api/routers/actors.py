@@ -58,7 +58,9 @@ class OrganisationPage(Schema):
 
 
 class OrganisationQuery(PageQuery):
-    q: str | None = Field(None, min_length=1, max_length=100, description="Start of the name, accents and case ignored.")
+    q: str | None = Field(
+        None, min_length=1, max_length=100, description="Start of the name, accents and case ignored."
+    )
     country: str | None = Field(None, pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code.")
     kind: OrganisationKind | None = None
     geonameid: int | None = Field(None, ge=1, le=MAX_INT32, description="Organisations at this GeoNames place.")
@@ -68,13 +70,20 @@ class OrganisationQuery(PageQuery):
 def organisation_out(organisation: Organisation) -> dict:
     locality = organisation.locality
     return {
-        "id": organisation.pk, "name": organisation.name, "acronym": organisation.acronym, "kind": organisation.kind,
+        "id": organisation.pk,
+        "name": organisation.name,
+        "acronym": organisation.acronym,
+        "kind": organisation.kind,
         "country": organisation.country_id,
         "locality": {"geonameid": locality.geonameid, "name": locality.name} if locality else None,
-        "subdivision": organisation.subdivision_id, "latitude": organisation.latitude,
-        "longitude": organisation.longitude, "population": organisation.population,
-        "iati_identifier": organisation.iati_identifier, "website": organisation.website,
-        "languages": organisation.languages or [], "description": organisation.description or {},
+        "subdivision": organisation.subdivision_id,
+        "latitude": organisation.latitude,
+        "longitude": organisation.longitude,
+        "population": organisation.population,
+        "iati_identifier": organisation.iati_identifier,
+        "website": organisation.website,
+        "languages": organisation.languages or [],
+        "description": organisation.description or {},
         **record_meta(organisation),
     }
 
@@ -82,9 +91,28 @@ def organisation_out(organisation: Organisation) -> dict:
 # The columns organisation_out shows: a locality's alternate names (a long JSON list) and the rest
 # are neither read nor decoded for a page of organisations.
 ORGANISATION_LIST_FIELDS = (
-    "id", "publication_status", "is_demo", "source", "source_ref", "created_at", "updated_at", "confirmed_at",
-    "name", "acronym", "kind", "country_id", "locality__geonameid", "locality__name", "subdivision_id", "latitude",
-    "longitude", "population", "iati_identifier", "website", "languages", "description",
+    "id",
+    "publication_status",
+    "is_demo",
+    "source",
+    "source_ref",
+    "created_at",
+    "updated_at",
+    "confirmed_at",
+    "name",
+    "acronym",
+    "kind",
+    "country_id",
+    "locality__geonameid",
+    "locality__name",
+    "subdivision_id",
+    "latitude",
+    "longitude",
+    "population",
+    "iati_identifier",
+    "website",
+    "languages",
+    "description",
 )
 
 
@@ -109,9 +137,16 @@ def list_organisations(request, params: Query[OrganisationQuery]):
         organisations = organisations.filter(subdivision_id=params.subdivision.upper())
     if params.q:
         organisations = organisations.filter(name_folded__startswith=fold(params.q))
-    return page_response(paginate(
-        request, organisations, ordering=("id",), cursor=params.cursor, limit=params.limit, serialize=organisation_out
-    ))
+    return page_response(
+        paginate(
+            request,
+            organisations,
+            ordering=("id",),
+            cursor=params.cursor,
+            limit=params.limit,
+            serialize=organisation_out,
+        )
+    )
 
 
 @router.get("/{int:organisation_id}", response=OrganisationDetailOut, summary="One organisation")
@@ -138,9 +173,16 @@ class OrganisationFields(Schema):
     acronym: str | None = Field(None, max_length=40)
     kind: OrganisationKind | None = None
     description: dict[str, str] | None = Field(None, description="Text per language code (fr, en, es, pt).")
-    geonameid: int | None = Field(None, ge=1, le=MAX_INT32, description="GeoNames place of a local government (sets country, coordinates, population).")
+    geonameid: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_INT32,
+        description="GeoNames place of a local government (sets country, coordinates, population).",
+    )
     subdivision: str | None = Field(None, max_length=10, description="ISO 3166-2 code of a regional government.")
-    country: str | None = Field(None, pattern="^[A-Za-z]{2}$", description="Required for organisations without a place.")
+    country: str | None = Field(
+        None, pattern="^[A-Za-z]{2}$", description="Required for organisations without a place."
+    )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     iati_identifier: str | None = Field(None, max_length=150)
@@ -171,12 +213,21 @@ def organisation_fields(payload: Schema) -> dict:
     if "geonameid" in data:
         geonameid = data["geonameid"]
         if geonameid is not None and not Locality.objects.filter(geonameid=geonameid).exists():
-            raise ValidationError({"geonameid": [_("No GeoNames place has the id %(id)s; find it with /api/v1/localities?q=...") % {"id": geonameid}]})
+            raise ValidationError(
+                {
+                    "geonameid": [
+                        _("No GeoNames place has the id %(id)s; find it with /api/v1/localities?q=...")
+                        % {"id": geonameid}
+                    ]
+                }
+            )
         fields["locality"] = geonameid
     if "subdivision" in data:
         code = (data["subdivision"] or "").upper() or None
         if code is not None and not Subdivision.objects.filter(code=code).exists():
-            raise ValidationError({"subdivision": [_("No ISO 3166-2 subdivision has the code %(code)s.") % {"code": code}]})
+            raise ValidationError(
+                {"subdivision": [_("No ISO 3166-2 subdivision has the code %(code)s.") % {"code": code}]}
+            )
         fields["subdivision"] = code
     return fields
 
@@ -198,10 +249,17 @@ def create_organisation(request, payload: OrganisationIn):
     return Status(201, _saved(organisation))
 
 
-@router.patch("/{int:organisation_id}", response=OrganisationDetailOut, auth=token_required, summary="Update an organisation")
+@router.patch(
+    "/{int:organisation_id}", response=OrganisationDetailOut, auth=token_required, summary="Update an organisation"
+)
 def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
     organisation = visible_organisation(request.user, organisation_id)
-    require(request.user, "actors.change_organisation", organisation, _("Only the organisation's editors and administrators (or a coordinator) may change it."))
+    require(
+        request.user,
+        "actors.change_organisation",
+        organisation,
+        _("Only the organisation's editors and administrators (or a coordinator) may change it."),
+    )
     fields = organisation_fields(payload)
     require_publication_change(request.user, "actors.publish_organisation", organisation, fields)
     organisation = organisation_update(organisation=organisation, user=request.user, version=payload.version, **fields)
@@ -211,6 +269,11 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
 @router.delete("/{int:organisation_id}", response={204: None}, auth=token_required, summary="Delete an organisation")
 def delete_organisation(request, organisation_id: int):
     organisation = visible_organisation(request.user, organisation_id)
-    require(request.user, "actors.delete_organisation", organisation, _("Only the organisation's administrators (or a coordinator) may delete it."))
+    require(
+        request.user,
+        "actors.delete_organisation",
+        organisation,
+        _("Only the organisation's administrators (or a coordinator) may delete it."),
+    )
     organisation_delete(organisation=organisation, user=request.user)
     return Status(204, None)

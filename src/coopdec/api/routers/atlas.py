@@ -31,8 +31,12 @@ class AtlasFilters(StrictQuery):
 
     q: str | None = Field(None, max_length=200, description="Free text, any language, accents and case ignored.")
     type: list[str] | None = Field(None, description="organisation, partnership, project. " + MULTI)
-    country: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 code of the record's own territory. " + MULTI)
-    partner_country: list[str] | None = Field(None, description="Code of a partner's territory or a recipient country. " + MULTI)
+    country: list[str] | None = Field(
+        None, description="ISO 3166-1 alpha-2 code of the record's own territory. " + MULTI
+    )
+    partner_country: list[str] | None = Field(
+        None, description="Code of a partner's territory or a recipient country. " + MULTI
+    )
     continent: list[str] | None = Field(None, description="AF, AN, AS, EU, NA, OC, SA. " + MULTI)
     axis: list[str] | None = Field(None, description="Cooperation axis code (see /axes). " + MULTI)
     sector: list[str] | None = Field(None, description="DAC 3-digit category or 5-digit sector. " + MULTI)
@@ -42,7 +46,9 @@ class AtlasFilters(StrictQuery):
     status: list[str] | None = Field(None, description="Partnership status or IATI activity status (1-6). " + MULTI)
     support: list[str] | None = Field(None, description="technical, financial, human, in_kind. " + MULTI)
     offers: list[str] | None = Field(None, description="Axis code an organisation offers (current offers). " + MULTI)
-    seeks: list[str] | None = Field(None, description="Axis code an organisation seeks (current partner requests). " + MULTI)
+    seeks: list[str] | None = Field(
+        None, description="Axis code an organisation seeks (current partner requests). " + MULTI
+    )
     start_year: list[str] | None = Field(None, description="A year (2019) or a range (2015-2020). " + MULTI)
 
 
@@ -88,7 +94,9 @@ class SearchOut(Schema):
     total: int
     next: str | None
     results: list[SearchItem]
-    facets: dict[str, list[FacetCount]] = Field(description="For each facet, the count of each value with every other filter applied.")
+    facets: dict[str, list[FacetCount]] = Field(
+        description="For each facet, the count of each value with every other filter applied."
+    )
 
 
 @router.get("/search", response=SearchOut, summary="Search the atlas, with facet counts")
@@ -104,9 +112,17 @@ def search_atlas(request, params: Query[SearchParams]):
         "total": result.total,
         "next": following,
         "results": [
-            {"record_type": item.record_type, "id": item.object_id, "title": item.title, "summary": item.summary,
-             "countries": item.countries, "start_year": item.start_year, "kind": str(item.kind),
-             "status": str(item.status), "url": item.url}
+            {
+                "record_type": item.record_type,
+                "id": item.object_id,
+                "title": item.title,
+                "summary": item.summary,
+                "countries": item.countries,
+                "start_year": item.start_year,
+                "kind": str(item.kind),
+                "status": str(item.status),
+                "url": item.url,
+            }
             for item in result.items
         ],
         "facets": {
@@ -125,7 +141,9 @@ class StatisticsRowOut(Schema):
     partnerships: int
     projects: int
     amounts: dict[str, float] = Field(description="Project money per original currency (every currency).")
-    amount_eur: float = Field(description="The amounts that have a rate, converted to euros at the ECB average of their year.")
+    amount_eur: float = Field(
+        description="The amounts that have a rate, converted to euros at the ECB average of their year."
+    )
     unconverted: dict[str, float] = Field(description="Original amounts with no rate for their currency and year.")
 
 
@@ -142,7 +160,9 @@ class StatisticsOut(Schema):
     partnerships: int
     projects: int
     currencies: list[str]
-    amounts: dict[str, float] = Field(description="Money of all the projects per original currency (each project once).")
+    amounts: dict[str, float] = Field(
+        description="Money of all the projects per original currency (each project once)."
+    )
     amount_eur: float
     unconverted: dict[str, float]
     rates: list[StatisticsRateOut] = Field(description="The rates the euro figures used.")
@@ -156,20 +176,34 @@ def get_statistics(request, params: Query[StatisticsParams]):
     several values counts under each."""
     if params.dimension not in STATISTICS_DIMENSIONS:
         raise ApiError(
-            400, "invalid_filter",
-            f"dimension: use one of {', '.join(STATISTICS_DIMENSIONS)}", {"parameter": "dimension"},
+            400,
+            "invalid_filter",
+            f"dimension: use one of {', '.join(STATISTICS_DIMENSIONS)}",
+            {"parameter": "dimension"},
         )
     query = atlas_query(request, ignore=("dimension",))
     result = statistics(query, params.dimension)
     money = result.money or Money(amounts={}, euros=0.0, unconverted={})
     return {
-        "dimension": result.dimension, "label": str(FACET_LABELS.get(result.dimension, result.label)),
-        "partnerships": result.partnerships, "projects": result.projects, "currencies": result.currencies,
-        "amounts": money.amounts, "amount_eur": money.euros, "unconverted": money.unconverted,
+        "dimension": result.dimension,
+        "label": str(FACET_LABELS.get(result.dimension, result.label)),
+        "partnerships": result.partnerships,
+        "projects": result.projects,
+        "currencies": result.currencies,
+        "amounts": money.amounts,
+        "amount_eur": money.euros,
+        "unconverted": money.unconverted,
         "rates": [vars(rate) for rate in result.rates],
         "rows": [
-            {"value": row.value, "label": str(row.label), "partnerships": row.partnerships, "projects": row.projects,
-             "amounts": row.amounts, "amount_eur": row.euros, "unconverted": row.unconverted}
+            {
+                "value": row.value,
+                "label": str(row.label),
+                "partnerships": row.partnerships,
+                "projects": row.projects,
+                "amounts": row.amounts,
+                "amount_eur": row.euros,
+                "unconverted": row.unconverted,
+            }
             for row in result.rows
         ],
     }

@@ -79,7 +79,9 @@ class PartnershipOut(RecordMeta):
     kind: str
     status: str
     form: str = Field(description="bilateral (two parties) or multilateral (more), counting every party.")
-    unlisted_parties: int = Field(description="Parties not listed: organisations not yet published that the caller may not see.")
+    unlisted_parties: int = Field(
+        description="Parties not listed: organisations not yet published that the caller may not see."
+    )
     start_date: date | None
     end_date: date | None
     strategy_start_year: int | None
@@ -179,12 +181,18 @@ def partnership_out(partnership: Partnership, user) -> dict:
     ]
     title = localize(partnership.title) or " – ".join(party["organisation"]["name"] for party in parties)
     return {
-        "id": partnership.pk, "title": partnership.title or {},
+        "id": partnership.pk,
+        "title": partnership.title or {},
         "display_title": title or _("Partnership %(id)s") % {"id": partnership.pk},
-        "description": partnership.description or {}, "kind": partnership.kind, "status": partnership.status,
-        "form": form, "unlisted_parties": len(links) - len(parties),
-        "start_date": partnership.start_date, "end_date": partnership.end_date,
-        "strategy_start_year": partnership.strategy_start_year, "strategy_end_year": partnership.strategy_end_year,
+        "description": partnership.description or {},
+        "kind": partnership.kind,
+        "status": partnership.status,
+        "form": form,
+        "unlisted_parties": len(links) - len(parties),
+        "start_date": partnership.start_date,
+        "end_date": partnership.end_date,
+        "strategy_start_year": partnership.strategy_start_year,
+        "strategy_end_year": partnership.strategy_end_year,
         "parties": parties,
         **record_meta(partnership),
     }
@@ -194,7 +202,8 @@ def partnership_out(partnership: Partnership, user) -> dict:
 # table: (list, project id, code, vocabulary, percentage, position). Plain SQL because building
 # this union through the ORM cost more CPU than running it; the rows are sorted here.
 LISTS_SQL = """
-SELECT 'sectors', project_id, code, vocabulary, percentage, id FROM cooperation_projectsector WHERE project_id IN ({ids})
+SELECT 'sectors', project_id, code, vocabulary, percentage, id FROM cooperation_projectsector
+    WHERE project_id IN ({ids})
 UNION ALL SELECT 'sdgs', project_id, target, NULL, NULL, id FROM cooperation_projectsdg WHERE project_id IN ({ids})
 UNION ALL SELECT 'axes', a.project_id, a.axis_id, NULL, NULL, x.position
     FROM cooperation_project_axes a JOIN vocabularies_axis x ON x.code = a.axis_id WHERE a.project_id IN ({ids})
@@ -239,31 +248,56 @@ def _project_lists(project: Project) -> dict:
 
 def project_out(project: Project, user, *, detail: bool = False) -> dict:
     data = {
-        "id": project.pk, "iati_identifier": project.iati_identifier, "title": project.title or {},
+        "id": project.pk,
+        "iati_identifier": project.iati_identifier,
+        "title": project.title or {},
         "display_title": localize(project.title) or _("Project %(id)s") % {"id": project.pk},
-        "summary": project.summary or {}, "status": project.status, "partnership": project.partnership_id,
+        "summary": project.summary or {},
+        "status": project.status,
+        "partnership": project.partnership_id,
         "lead_organisation": organisation_ref(project.lead_organisation, user),
         **_project_lists(project),
         "support_types": project.support_types or [],
-        "planned_start": project.planned_start, "planned_end": project.planned_end,
-        "actual_start": project.actual_start, "actual_end": project.actual_end,
-        "beneficiaries_count": project.beneficiaries_count, "currency": project.currency, "language": project.language,
+        "planned_start": project.planned_start,
+        "planned_end": project.planned_end,
+        "actual_start": project.actual_start,
+        "actual_end": project.actual_end,
+        "beneficiaries_count": project.beneficiaries_count,
+        "currency": project.currency,
+        "language": project.language,
         **record_meta(project),
     }
     if detail:
         data["description"] = project.description or {}
         data["locations"] = [
-            {"name": loc["name"], "geonameid": loc["locality_id"], "latitude": loc["latitude"],
-             "longitude": loc["longitude"], "country": loc["country_id"]}
+            {
+                "name": loc["name"],
+                "geonameid": loc["locality_id"],
+                "latitude": loc["latitude"],
+                "longitude": loc["longitude"],
+                "country": loc["country_id"],
+            }
             for loc in project.locations.values("name", "locality_id", "latitude", "longitude", "country_id")
         ]
         data["participants"] = participants_out(project, user)
-        data["budgets"] = list(project.budgets.values("period_start", "period_end", "value", "currency", "type", "status"))
-        contributions = list(project.contributions.values(
-            "contributor_name", "role", "kind", "amount", "currency", "year", *organisation_columns("organisation")))
+        data["budgets"] = list(
+            project.budgets.values("period_start", "period_end", "value", "currency", "type", "status")
+        )
+        contributions = list(
+            project.contributions.values(
+                "contributor_name", "role", "kind", "amount", "currency", "year", *organisation_columns("organisation")
+            )
+        )
         data["contributions"] = [
-            {"organisation": organisation_ref(organisation, user), "contributor_name": c["contributor_name"],
-             "role": c["role"], "kind": c["kind"], "amount": c["amount"], "currency": c["currency"], "year": c["year"]}
+            {
+                "organisation": organisation_ref(organisation, user),
+                "contributor_name": c["contributor_name"],
+                "role": c["role"],
+                "kind": c["kind"],
+                "amount": c["amount"],
+                "currency": c["currency"],
+                "year": c["year"],
+            }
             for c, organisation in zip(contributions, organisations_of(contributions, "organisation"), strict=True)
         ]
     return data
@@ -271,8 +305,11 @@ def project_out(project: Project, user, *, detail: bool = False) -> dict:
 
 def participants_out(project: Project, user) -> list[dict]:
     """The project's participating organisations the caller may see, by role then name (as on the web)."""
-    participants = list(project.participants.order_by("role", "organisation__name", "id").values(
-        "role", "activity_id", *organisation_columns("organisation")))
+    participants = list(
+        project.participants.order_by("role", "organisation__name", "id").values(
+            "role", "activity_id", *organisation_columns("organisation")
+        )
+    )
     return [
         {"organisation": ref, "role": participant["role"], "activity_id": participant["activity_id"]}
         for participant, organisation in zip(participants, organisations_of(participants, "organisation"), strict=True)
@@ -287,22 +324,52 @@ def organisation_columns(prefix: str) -> tuple[str, ...]:
     return (f"{prefix}_id", f"{prefix}__publication_status", f"{prefix}__name", f"{prefix}__kind", f"{prefix}__country")
 
 
-RECORD_FIELDS = ("id", "publication_status", "is_demo", "source", "source_ref", "created_at", "updated_at", "confirmed_at")
+RECORD_FIELDS = (
+    "id",
+    "publication_status",
+    "is_demo",
+    "source",
+    "source_ref",
+    "created_at",
+    "updated_at",
+    "confirmed_at",
+)
 ORGANISATION_REF_FIELDS = ("id", "publication_status", "name", "kind", "country_id")
 PARTNERSHIP_LIST_FIELDS = (
-    *RECORD_FIELDS, "title", "description", "kind", "status", "start_date", "end_date", "strategy_start_year",
+    *RECORD_FIELDS,
+    "title",
+    "description",
+    "kind",
+    "status",
+    "start_date",
+    "end_date",
+    "strategy_start_year",
     "strategy_end_year",
 )
 # A page of projects is read with values(): building 50 models cost more CPU than the query.
 PROJECT_FIELDS = (
-    *RECORD_FIELDS, "iati_identifier", "title", "summary", "status", "partnership_id", "support_types",
-    "planned_start", "planned_end", "actual_start", "actual_end", "beneficiaries_count", "currency", "language",
+    *RECORD_FIELDS,
+    "iati_identifier",
+    "title",
+    "summary",
+    "status",
+    "partnership_id",
+    "support_types",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "beneficiaries_count",
+    "currency",
+    "language",
 )
 PROJECT_LIST_COLUMNS = (*PROJECT_FIELDS, *organisation_columns("lead_organisation"))
 # One project for reading: only what project_out shows (a full select of the project, its
 # partnership and its lead cost more to build than to run).
 PROJECT_DETAIL_FIELDS = (
-    *PROJECT_FIELDS, "description", *(f"lead_organisation__{name}" for name in ORGANISATION_REF_FIELDS),
+    *PROJECT_FIELDS,
+    "description",
+    *(f"lead_organisation__{name}" for name in ORGANISATION_REF_FIELDS),
 )
 
 
@@ -325,16 +392,24 @@ def organisations_of(rows: list[dict], prefix: str) -> list:
     """The organisation each values() row refers to by ``prefix``, or None. A draft is a real model
     (one query for all the rows), so that the access rules judge it as anywhere else."""
     found: list[Organisation | Row | None] = [
-        None if row[f"{prefix}_id"] is None else Row(
-            id=row[f"{prefix}_id"], publication_status=row[f"{prefix}__publication_status"], name=row[f"{prefix}__name"],
-            kind=row[f"{prefix}__kind"], country_id=row[f"{prefix}__country"])
+        None
+        if row[f"{prefix}_id"] is None
+        else Row(
+            id=row[f"{prefix}_id"],
+            publication_status=row[f"{prefix}__publication_status"],
+            name=row[f"{prefix}__name"],
+            kind=row[f"{prefix}__kind"],
+            country_id=row[f"{prefix}__country"],
+        )
         for row in rows
     ]
     drafts = {organisation.pk for organisation in found if organisation is not None and not organisation.is_published}
     if drafts:
         models = Organisation.objects.in_bulk(drafts)
-        found = [models[organisation.pk] if organisation is not None and organisation.pk in drafts else organisation
-                 for organisation in found]
+        found = [
+            models[organisation.pk] if organisation is not None and organisation.pk in drafts else organisation
+            for organisation in found
+        ]
     return found
 
 
@@ -342,8 +417,10 @@ def project_rows(values: list[dict]) -> list[Row]:
     """Projects from ``PROJECT_LIST_COLUMNS`` values, with their lead organisation and lists."""
     leads = organisations_of(values, "lead_organisation")
     projects = [
-        Row(**{name: value for name, value in row.items() if not name.startswith("lead_organisation__")},
-            lead_organisation=lead)
+        Row(
+            **{name: value for name, value in row.items() if not name.startswith("lead_organisation__")},
+            lead_organisation=lead,
+        )
         for row, lead in zip(values, leads, strict=True)
     ]
     load_lists(projects)
@@ -356,11 +433,14 @@ def partnership_rows(values: list[dict]) -> list[Row]:
     partnerships = [Row(**row) for row in values]
     parties = defaultdict(list)
     links = list(
-        PartnershipParty.objects.filter(partnership_id__in=[p.pk for p in partnerships]).order_by("id")
+        PartnershipParty.objects.filter(partnership_id__in=[p.pk for p in partnerships])
+        .order_by("id")
         .values("partnership_id", "role", "joined_on", *organisation_columns("organisation"))
     )
     for link, organisation in zip(links, organisations_of(links, "organisation"), strict=True):
-        parties[link["partnership_id"]].append(Row(role=link["role"], joined_on=link["joined_on"], organisation=organisation))
+        parties[link["partnership_id"]].append(
+            Row(role=link["role"], joined_on=link["joined_on"], organisation=organisation)
+        )
     for partnership in partnerships:
         partnership._api_parties = parties[partnership.pk]
     return partnerships
@@ -383,9 +463,13 @@ class PartnershipQuery(PageQuery):
 
 
 class ProjectQuery(PageQuery):
-    organisation: int | None = Field(None, ge=1, le=MAX_ID, description="Projects this organisation leads or is a party to.")
+    organisation: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Projects this organisation leads or is a party to."
+    )
     partnership: int | None = Field(None, ge=1, le=MAX_ID)
-    country: str | None = Field(None, pattern=COUNTRY, description="Projects of an organisation of this country, or for it as recipient.")
+    country: str | None = Field(
+        None, pattern=COUNTRY, description="Projects of an organisation of this country, or for it as recipient."
+    )
     status: ActivityStatus | None = Field(None, description="IATI ActivityStatus code.")
     sector: str | None = Field(None, pattern=r"^(\d{3}|\d{5})$", description="DAC 3-digit category or 5-digit sector.")
     sdg: int | None = Field(None, ge=1, le=17, description="Sustainable Development Goal.")
@@ -479,19 +563,29 @@ def list_partnerships(request, params: Query[PartnershipQuery]):
     if params.organisation:
         partnerships = partnerships.filter(id__in=_party_partnerships(Q(organisation_id=params.organisation)))
     if params.country:
-        partnerships = partnerships.filter(id__in=_party_partnerships(Q(organisation__country_id=params.country.upper())))
+        partnerships = partnerships.filter(
+            id__in=_party_partnerships(Q(organisation__country_id=params.country.upper()))
+        )
     if params.kind:
         partnerships = partnerships.filter(kind=params.kind)
     if params.status:
         partnerships = partnerships.filter(status=params.status)
-    return page_response(paginate(
-        request, partnerships.values(*PARTNERSHIP_LIST_FIELDS), ordering=("-id",), cursor=params.cursor,
-        limit=params.limit, serialize=lambda partnership: partnership_out(partnership, request.user),
-        load=partnership_rows,
-    ))
+    return page_response(
+        paginate(
+            request,
+            partnerships.values(*PARTNERSHIP_LIST_FIELDS),
+            ordering=("-id",),
+            cursor=params.cursor,
+            limit=params.limit,
+            serialize=lambda partnership: partnership_out(partnership, request.user),
+            load=partnership_rows,
+        )
+    )
 
 
-@router.get("/partnerships/{int:partnership_id}", response=PartnershipOut, summary="One partnership", tags=["partnerships"])
+@router.get(
+    "/partnerships/{int:partnership_id}", response=PartnershipOut, summary="One partnership", tags=["partnerships"]
+)
 @no_query
 def get_partnership(request, partnership_id: int):
     return partnership_out(visible_partnership(request.user, partnership_id), request.user)
@@ -501,10 +595,17 @@ def get_partnership(request, partnership_id: int):
 def list_projects(request, params: Query[ProjectQuery]):
     """Published projects (and drafts of the caller's organisations), newest first."""
     projects = filter_projects(projects_visible_to(request.user), params, request.user)
-    return page_response(paginate(
-        request, projects.values(*PROJECT_LIST_COLUMNS), ordering=("-id",), cursor=params.cursor, limit=params.limit,
-        serialize=lambda project: project_out(project, request.user), load=project_rows,
-    ))
+    return page_response(
+        paginate(
+            request,
+            projects.values(*PROJECT_LIST_COLUMNS),
+            ordering=("-id",),
+            cursor=params.cursor,
+            limit=params.limit,
+            serialize=lambda project: project_out(project, request.user),
+            load=project_rows,
+        )
+    )
 
 
 @router.get("/projects/{int:project_id}", response=ProjectDetailOut, summary="One project", tags=["projects"])
@@ -556,36 +657,74 @@ def _non_null(fields: dict, defaults: dict) -> dict:
     return {key: (defaults[key] if value is None and key in defaults else value) for key, value in fields.items()}
 
 
-PARTNERSHIP_DEFAULTS = {"title": {}, "description": {}, "kind": PartnershipKind.TWINNING, "status": PartnershipStatus.ACTIVE,
-                        "publication_status": PublicationStatus.DRAFT}
+PARTNERSHIP_DEFAULTS = {
+    "title": {},
+    "description": {},
+    "kind": PartnershipKind.TWINNING,
+    "status": PartnershipStatus.ACTIVE,
+    "publication_status": PublicationStatus.DRAFT,
+}
 
 
-@router.post("/partnerships", response={201: PartnershipOut}, auth=token_required, summary="Create a partnership", tags=["partnerships"])
+@router.post(
+    "/partnerships",
+    response={201: PartnershipOut},
+    auth=token_required,
+    summary="Create a partnership",
+    tags=["partnerships"],
+)
 def create_partnership(request, payload: PartnershipIn):
-    require(request.user, "cooperation.add_partnership", None, _("Only editors of an organisation (or a coordinator) may create partnerships."))
+    require(
+        request.user,
+        "cooperation.add_partnership",
+        None,
+        _("Only editors of an organisation (or a coordinator) may create partnerships."),
+    )
     fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"parties"}), PARTNERSHIP_DEFAULTS)
-    parties = [(_visible_organisation(request.user, party.organisation, "parties"), party.role) for party in payload.parties]
+    parties = [
+        (_visible_organisation(request.user, party.organisation, "parties"), party.role) for party in payload.parties
+    ]
     partnership = partnership_create(user=request.user, parties=parties, **fields)
     return Status(201, partnership_out(visible_partnership(request.user, partnership.pk), request.user))
 
 
-@router.patch("/partnerships/{int:partnership_id}", response=PartnershipOut, auth=token_required,
-              summary="Update a partnership", tags=["partnerships"])
+@router.patch(
+    "/partnerships/{int:partnership_id}",
+    response=PartnershipOut,
+    auth=token_required,
+    summary="Update a partnership",
+    tags=["partnerships"],
+)
 def update_partnership(request, partnership_id: int, payload: PartnershipPatch):
     """Changes the partnership's own fields; its parties change through `/partnerships/{id}/parties`."""
     partnership = visible_partnership(request.user, partnership_id)
-    require(request.user, "cooperation.change_partnership", partnership, _("Only the parties' editors (or a coordinator) may change this partnership."))
+    require(
+        request.user,
+        "cooperation.change_partnership",
+        partnership,
+        _("Only the parties' editors (or a coordinator) may change this partnership."),
+    )
     fields = _non_null(payload.model_dump(exclude_unset=True, exclude={"version"}), PARTNERSHIP_DEFAULTS)
     require_publication_change(request.user, "cooperation.publish_partnership", partnership, fields)
     partnership_update(partnership=partnership, user=request.user, version=payload.version, **fields)
     return partnership_out(visible_partnership(request.user, partnership_id), request.user)
 
 
-@router.delete("/partnerships/{int:partnership_id}", response={204: None}, auth=token_required,
-               summary="Delete a partnership", tags=["partnerships"])
+@router.delete(
+    "/partnerships/{int:partnership_id}",
+    response={204: None},
+    auth=token_required,
+    summary="Delete a partnership",
+    tags=["partnerships"],
+)
 def delete_partnership(request, partnership_id: int):
     partnership = visible_partnership(request.user, partnership_id)
-    require(request.user, "cooperation.delete_partnership", partnership, _("Only the parties' administrators (or a coordinator) may delete this partnership."))
+    require(
+        request.user,
+        "cooperation.delete_partnership",
+        partnership,
+        _("Only the parties' administrators (or a coordinator) may delete this partnership."),
+    )
     partnership_delete(partnership=partnership, user=request.user)
     return Status(204, None)
 
@@ -594,16 +733,30 @@ class PartyAddIn(PartyIn):
     joined_on: date | None = Field(None, description="When the organisation joined the partnership.")
 
 
-@router.post("/partnerships/{int:partnership_id}/parties", response={201: PartnershipOut}, auth=token_required,
-             summary="Add a party to a partnership", tags=["partnerships"])
+@router.post(
+    "/partnerships/{int:partnership_id}/parties",
+    response={201: PartnershipOut},
+    auth=token_required,
+    summary="Add a party to a partnership",
+    tags=["partnerships"],
+)
 def add_party(request, partnership_id: int, payload: PartyAddIn):
     """The parties' administrators (or a coordinator) may add any organisation they can see."""
     partnership = visible_partnership(request.user, partnership_id)
-    require(request.user, "cooperation.manage_parties", partnership,
-            _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
+    require(
+        request.user,
+        "cooperation.manage_parties",
+        partnership,
+        _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."),
+    )
     organisation = _visible_organisation(request.user, payload.organisation, "organisation")
-    party_add(partnership=partnership, organisation=organisation, role=payload.role, joined_on=payload.joined_on,
-              user=request.user)
+    party_add(
+        partnership=partnership,
+        organisation=organisation,
+        role=payload.role,
+        joined_on=payload.joined_on,
+        user=request.user,
+    )
     return Status(201, partnership_out(visible_partnership(request.user, partnership_id), request.user))
 
 
@@ -611,7 +764,9 @@ class PartyPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     role: PartyRole | None = Field(None, description="Left out: unchanged.")
-    joined_on: date | None = Field(None, description="When the organisation joined; null clears it, left out: unchanged.")
+    joined_on: date | None = Field(
+        None, description="When the organisation joined; null clears it, left out: unchanged."
+    )
 
 
 def _party_of(partnership: Partnership, organisation_id: int, user) -> PartnershipParty:
@@ -622,27 +777,49 @@ def _party_of(partnership: Partnership, organisation_id: int, user) -> Partnersh
     return party
 
 
-@router.patch("/partnerships/{int:partnership_id}/parties/{int:organisation_id}", response=PartnershipOut,
-              auth=token_required, summary="Change a party's role or joining date", tags=["partnerships"])
+@router.patch(
+    "/partnerships/{int:partnership_id}/parties/{int:organisation_id}",
+    response=PartnershipOut,
+    auth=token_required,
+    summary="Change a party's role or joining date",
+    tags=["partnerships"],
+)
 def change_party(request, partnership_id: int, organisation_id: int, payload: PartyPatch):
     """The parties' administrators (or a coordinator) may change a party's role and the date it joined."""
     partnership = visible_partnership(request.user, partnership_id)
-    require(request.user, "cooperation.manage_parties", partnership,
-            _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
+    require(
+        request.user,
+        "cooperation.manage_parties",
+        partnership,
+        _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."),
+    )
     party = _party_of(partnership, organisation_id, request.user)
     changes = payload.model_dump(exclude_unset=True)
-    party_update(party=party, role=changes.get("role") or party.role,
-                 joined_on=changes["joined_on"] if "joined_on" in changes else party.joined_on, user=request.user)
+    party_update(
+        party=party,
+        role=changes.get("role") or party.role,
+        joined_on=changes["joined_on"] if "joined_on" in changes else party.joined_on,
+        user=request.user,
+    )
     return partnership_out(visible_partnership(request.user, partnership_id), request.user)
 
 
-@router.delete("/partnerships/{int:partnership_id}/parties/{int:organisation_id}", response={204: None},
-               auth=token_required, summary="Remove a party from a partnership", tags=["partnerships"])
+@router.delete(
+    "/partnerships/{int:partnership_id}/parties/{int:organisation_id}",
+    response={204: None},
+    auth=token_required,
+    summary="Remove a party from a partnership",
+    tags=["partnerships"],
+)
 def remove_party(request, partnership_id: int, organisation_id: int):
     """A partnership keeps at least two parties: add the new partner before removing the old one."""
     partnership = visible_partnership(request.user, partnership_id)
-    require(request.user, "cooperation.manage_parties", partnership,
-            _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."))
+    require(
+        request.user,
+        "cooperation.manage_parties",
+        partnership,
+        _("Only the parties' administrators (or a coordinator) may change the parties of this partnership."),
+    )
     party_remove(party=_party_of(partnership, organisation_id, request.user), user=request.user)
     return Status(204, None)
 
@@ -650,8 +827,12 @@ def remove_party(request, partnership_id: int, organisation_id: int):
 # Participating organisations (IATI participating-org): managed by the lead organisation's editors
 
 
-@router.get("/projects/{int:project_id}/participants", response=list[ParticipantOut],
-            summary="List a project's participating organisations", tags=["projects"])
+@router.get(
+    "/projects/{int:project_id}/participants",
+    response=list[ParticipantOut],
+    summary="List a project's participating organisations",
+    tags=["projects"],
+)
 @no_query
 def list_participants(request, project_id: int):
     """By role, then name. An organisation may appear once per role; drafts the caller may not see are left out."""
@@ -662,33 +843,54 @@ class ParticipantIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     organisation: int = Field(ge=1, le=MAX_ID, description="Organisation id.")
-    role: ParticipantRole = Field(description="IATI OrganisationRole code: 1 funding, 2 accountable, 3 extending, 4 implementing.")
-    activity_id: str = Field("", max_length=200, description="The identifier this organisation gives the project in its own IATI data.")
+    role: ParticipantRole = Field(
+        description="IATI OrganisationRole code: 1 funding, 2 accountable, 3 extending, 4 implementing."
+    )
+    activity_id: str = Field(
+        "", max_length=200, description="The identifier this organisation gives the project in its own IATI data."
+    )
 
 
 def managed_project(user, project_id: int) -> Project:
     """A project the caller sees (404 otherwise) and whose participants they manage (403 otherwise)."""
     project = visible_project(user, project_id)
-    require(user, "cooperation.manage_participants", project, _(
-        "Only the editors of the project's lead organisation (of its parties, when it has no lead organisation) "
-        "or a coordinator may change its participating organisations."))
+    require(
+        user,
+        "cooperation.manage_participants",
+        project,
+        _(
+            "Only the editors of the project's lead organisation (of its parties, when it has no lead organisation) "
+            "or a coordinator may change its participating organisations."
+        ),
+    )
     return project
 
 
-@router.post("/projects/{int:project_id}/participants", response={201: list[ParticipantOut]}, auth=token_required,
-             summary="List an organisation as participating in a project", tags=["projects"])
+@router.post(
+    "/projects/{int:project_id}/participants",
+    response={201: list[ParticipantOut]},
+    auth=token_required,
+    summary="List an organisation as participating in a project",
+    tags=["projects"],
+)
 def add_participant(request, project_id: int, payload: ParticipantIn):
     """Any organisation the caller can see, with one role; the answer is the project's participants."""
     project = managed_project(request.user, project_id)
     organisation = _visible_organisation(request.user, payload.organisation, "organisation")
-    participant_add(project=project, organisation=organisation, role=payload.role, activity_id=payload.activity_id,
-                    user=request.user)
+    participant_add(
+        project=project,
+        organisation=organisation,
+        role=payload.role,
+        activity_id=payload.activity_id,
+        user=request.user,
+    )
     return Status(201, participants_out(project, request.user))
 
 
 class ParticipantQuery(StrictQuery):
     role: ParticipantRole | None = Field(
-        None, description="Which of the organisation's roles in the project: needed only when it has several.")
+        None, description="Which of the organisation's roles in the project: needed only when it has several."
+    )
 
 
 class ParticipantPatch(Schema):
@@ -701,8 +903,9 @@ class ParticipantPatch(Schema):
 def _participant_of(project: Project, organisation_id: int, role: str | None, user) -> ProjectParticipant:
     """The organisation's listing in the project, if the caller may see the organisation (404 otherwise);
     ``role`` picks one when the organisation has several (400 when it is needed and missing)."""
-    listings = list(project.participants.select_related("organisation").filter(organisation_id=organisation_id)
-                    .order_by("role"))
+    listings = list(
+        project.participants.select_related("organisation").filter(organisation_id=organisation_id).order_by("role")
+    )
     if not listings or organisation_ref(listings[0].organisation, user) is None:
         raise Http404
     if role is not None:
@@ -710,34 +913,56 @@ def _participant_of(project: Project, organisation_id: int, role: str | None, us
         if not listings:
             raise Http404
     if len(listings) > 1:
-        raise ValidationError({"role": [_(
-            "%(name)s has several roles in this project (%(roles)s): say which with the query parameter ?role=.") % {
-            "name": listings[0].organisation.name, "roles": ", ".join(listing.role for listing in listings)}]})
+        raise ValidationError(
+            {
+                "role": [
+                    _(
+                        "%(name)s has several roles in this project (%(roles)s): say which with the query parameter "
+                        "?role=."
+                    )
+                    % {"name": listings[0].organisation.name, "roles": ", ".join(listing.role for listing in listings)}
+                ]
+            }
+        )
     return listings[0]
 
 
-@router.patch("/projects/{int:project_id}/participants/{int:organisation_id}", response=list[ParticipantOut],
-              auth=token_required, summary="Change a participating organisation's role or activity identifier",
-              tags=["projects"])
-def change_participant(request, project_id: int, organisation_id: int, params: Query[ParticipantQuery],
-                       payload: ParticipantPatch):
+@router.patch(
+    "/projects/{int:project_id}/participants/{int:organisation_id}",
+    response=list[ParticipantOut],
+    auth=token_required,
+    summary="Change a participating organisation's role or activity identifier",
+    tags=["projects"],
+)
+def change_participant(
+    request, project_id: int, organisation_id: int, params: Query[ParticipantQuery], payload: ParticipantPatch
+):
     """Fields left out stay as they are; the answer is the project's participants."""
     project = managed_project(request.user, project_id)
     participant = _participant_of(project, organisation_id, params.role, request.user)
     changes = payload.model_dump(exclude_unset=True)
-    participant_update(participant=participant, role=changes.get("role") or participant.role,
-                       activity_id=participant.activity_id if changes.get("activity_id") is None else changes["activity_id"],
-                       user=request.user)
+    participant_update(
+        participant=participant,
+        role=changes.get("role") or participant.role,
+        activity_id=participant.activity_id if changes.get("activity_id") is None else changes["activity_id"],
+        user=request.user,
+    )
     return participants_out(project, request.user)
 
 
-@router.delete("/projects/{int:project_id}/participants/{int:organisation_id}", response={204: None},
-               auth=token_required, summary="Remove a participating organisation from a project", tags=["projects"])
+@router.delete(
+    "/projects/{int:project_id}/participants/{int:organisation_id}",
+    response={204: None},
+    auth=token_required,
+    summary="Remove a participating organisation from a project",
+    tags=["projects"],
+)
 def remove_participant(request, project_id: int, organisation_id: int, params: Query[ParticipantQuery]):
     """Removes one listing: the organisation's only role, or the one named by ``?role=``."""
     project = managed_project(request.user, project_id)
-    participant_remove(participant=_participant_of(project, organisation_id, params.role, request.user),
-                       user=request.user)
+    participant_remove(
+        participant=_participant_of(project, organisation_id, params.role, request.user), user=request.user
+    )
     return Status(204, None)
 
 
@@ -767,10 +992,14 @@ class ProjectFields(Schema):
     partnership: int | None = Field(None, ge=1, le=MAX_ID, description="Id of a partnership you edit.")
     lead_organisation: int | None = Field(None, ge=1, le=MAX_ID, description="Id of an organisation you edit.")
     status: ActivityStatus | None = None
-    sectors: list[SectorIn] | None = Field(None, max_length=100, description="Replaces the list; percentages add up to 100.")
+    sectors: list[SectorIn] | None = Field(
+        None, max_length=100, description="Replaces the list; percentages add up to 100."
+    )
     sdgs: list[str] | None = Field(None, max_length=200, description="Replaces the list: goals (6) or targets (6.1).")
     axes: list[str] | None = Field(None, max_length=50, description="Replaces the list of axis codes.")
-    locations: list[Annotated[int, Field(ge=1, le=MAX_INT32)] | PointIn] | None = Field(None, max_length=500, description="GeoNames ids or points; replaces the list.")
+    locations: list[Annotated[int, Field(ge=1, le=MAX_INT32)] | PointIn] | None = Field(
+        None, max_length=500, description="GeoNames ids or points; replaces the list."
+    )
     support_types: list[SupportType] | None = None
     planned_start: date | None = None
     planned_end: date | None = None
@@ -791,30 +1020,51 @@ class ProjectIn(ProjectFields):
     title: dict[str, str] = Field(description="Text per language code (fr, en, es, pt); at least one.")
 
 
-PROJECT_DEFAULTS = {"summary": {}, "description": {}, "status": ActivityStatus.IMPLEMENTATION, "support_types": [],
-                    "currency": "EUR", "language": "", "iati_identifier": "", "publication_status": PublicationStatus.DRAFT}
+PROJECT_DEFAULTS = {
+    "summary": {},
+    "description": {},
+    "status": ActivityStatus.IMPLEMENTATION,
+    "support_types": [],
+    "currency": "EUR",
+    "language": "",
+    "iati_identifier": "",
+    "publication_status": PublicationStatus.DRAFT,
+}
 
 
 def project_fields(request, payload: ProjectFields, *, project: Project | None = None) -> dict:
     """Service arguments from a payload; the partnership and lead must be records the caller edits."""
     data = payload.model_dump(exclude_unset=True, exclude={"version"})
-    fields = _non_null({k: v for k, v in data.items() if k not in {"sectors", "locations", "partnership", "lead_organisation"}},
-                       PROJECT_DEFAULTS)
+    fields = _non_null(
+        {k: v for k, v in data.items() if k not in {"sectors", "locations", "partnership", "lead_organisation"}},
+        PROJECT_DEFAULTS,
+    )
     user = request.user
     if "partnership" in data:
         partnership = None
         if data["partnership"] is not None:
             partnership = partnerships_visible_to(user).filter(pk=data["partnership"]).first()
             if partnership is None:
-                raise ValidationError({"partnership": [_("No partnership with the id %(id)s (or you may not see it).") % {"id": data["partnership"]}]})
-            if (project is None or partnership.pk != project.partnership_id) and not user.has_perm("cooperation.change_partnership", partnership):
+                raise ValidationError(
+                    {
+                        "partnership": [
+                            _("No partnership with the id %(id)s (or you may not see it).")
+                            % {"id": data["partnership"]}
+                        ]
+                    }
+                )
+            if (project is None or partnership.pk != project.partnership_id) and not user.has_perm(
+                "cooperation.change_partnership", partnership
+            ):
                 raise PermissionDenied(_("You may only attach a project to a partnership you edit."))
         fields["partnership"] = partnership
     if "lead_organisation" in data:
         lead = None
         if data["lead_organisation"] is not None:
             lead = _visible_organisation(user, data["lead_organisation"], "lead_organisation")
-            if (project is None or lead.pk != project.lead_organisation_id) and not user.has_perm("actors.change_organisation", lead):
+            if (project is None or lead.pk != project.lead_organisation_id) and not user.has_perm(
+                "actors.change_organisation", lead
+            ):
                 raise PermissionDenied(_("You may only name as lead an organisation you edit."))
         fields["lead_organisation"] = lead
     if payload.sectors is not None:
@@ -829,31 +1079,58 @@ def project_fields(request, payload: ProjectFields, *, project: Project | None =
     return fields
 
 
-@router.post("/projects", response={201: ProjectDetailOut}, auth=token_required, summary="Create a project", tags=["projects"])
+@router.post(
+    "/projects", response={201: ProjectDetailOut}, auth=token_required, summary="Create a project", tags=["projects"]
+)
 def create_project(request, payload: ProjectIn):
     """Within a partnership you edit and/or led by an organisation you edit."""
-    require(request.user, "cooperation.add_project", None, _("Only editors of an organisation (or a coordinator) may create projects."))
+    require(
+        request.user,
+        "cooperation.add_project",
+        None,
+        _("Only editors of an organisation (or a coordinator) may create projects."),
+    )
     fields = project_fields(request, payload)
     project = project_create(user=request.user, **fields)
     return Status(201, project_out(readable_project(request.user, project.pk), request.user, detail=True))
 
 
-@router.patch("/projects/{int:project_id}", response=ProjectDetailOut, auth=token_required,
-              summary="Update a project", tags=["projects"])
+@router.patch(
+    "/projects/{int:project_id}",
+    response=ProjectDetailOut,
+    auth=token_required,
+    summary="Update a project",
+    tags=["projects"],
+)
 def update_project(request, project_id: int, payload: ProjectPatch):
     """Fields left out stay as they are; lists (sectors, sdgs, axes, locations) sent replace the old ones."""
     project = visible_project(request.user, project_id)
-    require(request.user, "cooperation.change_project", project, _("Only the parties' editors (or a coordinator) may change this project."))
+    require(
+        request.user,
+        "cooperation.change_project",
+        project,
+        _("Only the parties' editors (or a coordinator) may change this project."),
+    )
     fields = project_fields(request, payload, project=project)
     require_publication_change(request.user, "cooperation.publish_project", project, fields)
     project_update(project=project, user=request.user, version=payload.version, **fields)
     return project_out(readable_project(request.user, project_id), request.user, detail=True)
 
 
-@router.delete("/projects/{int:project_id}", response={204: None}, auth=token_required,
-               summary="Delete a project", tags=["projects"])
+@router.delete(
+    "/projects/{int:project_id}",
+    response={204: None},
+    auth=token_required,
+    summary="Delete a project",
+    tags=["projects"],
+)
 def delete_project(request, project_id: int):
     project = visible_project(request.user, project_id)
-    require(request.user, "cooperation.delete_project", project, _("Only the parties' administrators (or a coordinator) may delete this project."))
+    require(
+        request.user,
+        "cooperation.delete_project",
+        project,
+        _("Only the parties' administrators (or a coordinator) may delete this project."),
+    )
     project_delete(project=project, user=request.user)
     return Status(204, None)

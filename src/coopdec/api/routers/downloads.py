@@ -25,12 +25,22 @@ class DownloadParams(AtlasFilters):
 
 
 @router.get(
-    "/atlas.{fmt}", summary="Download an atlas search (CSV, XLSX, GeoJSON)",
-    openapi_extra={"responses": {200: {"description": "The file", "content": {
-        "text/csv": {}, "application/geo+json": {},
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
-        202: {"description": "The whole-atlas file is being built: retry after Retry-After seconds"},
-        429: {"description": "Over the download limit (API_RATE_HEAVY): retry after Retry-After seconds"}}},
+    "/atlas.{fmt}",
+    summary="Download an atlas search (CSV, XLSX, GeoJSON)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {
+                    "text/csv": {},
+                    "application/geo+json": {},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                },
+            },
+            202: {"description": "The whole-atlas file is being built: retry after Retry-After seconds"},
+            429: {"description": "Over the download limit (API_RATE_HEAVY): retry after Retry-After seconds"},
+        }
+    },
     throttle=heavy_throttles(),
 )
 def download_atlas(request, fmt: Literal["csv", "xlsx", "geojson"], params: Query[DownloadParams]):
@@ -47,22 +57,30 @@ def download_atlas(request, fmt: Literal["csv", "xlsx", "geojson"], params: Quer
         total = count(query)
         if total > export.max_rows:
             raise ApiError(
-                400, "too_many_rows",
-                _("This search has %(total)s records, more than a spreadsheet holds (%(max)s): narrow it, or download CSV.")
+                400,
+                "too_many_rows",
+                _(
+                    "This search has %(total)s records, more than a spreadsheet holds (%(max)s): narrow it, or "
+                    "download CSV."
+                )
                 % {"total": total, "max": export.max_rows},
             )
     filename = f"coopdec-atlas-{timezone.now():%Y%m%d}"
     if query.is_empty:
         stored = full_atlas_file(fmt)
         if stored is None:
-            response = error_response(202, "building", _(
-                "The file of the whole atlas is being prepared; ask again in %(seconds)s seconds.")
-                % {"seconds": BUILD_RETRY_AFTER})
+            response = error_response(
+                202,
+                "building",
+                _("The file of the whole atlas is being prepared; ask again in %(seconds)s seconds.")
+                % {"seconds": BUILD_RETRY_AFTER},
+            )
             response["Retry-After"] = str(BUILD_RETRY_AFTER)
             return response
         media_type = export.media_type + ("; charset=utf-8" if export.media_type.startswith("text/") else "")
-        file_response = FileResponse(stored.open("rb"), content_type=media_type,
-                                     as_attachment=True, filename=f"{filename}.{export.extension}")
+        file_response = FileResponse(
+            stored.open("rb"), content_type=media_type, as_attachment=True, filename=f"{filename}.{export.extension}"
+        )
         file_response["X-Content-Type-Options"] = "nosniff"
         return file_response
     return export.response(atlas_rows(query), columns=COLUMNS, filename=filename)

@@ -46,7 +46,9 @@ class LocalityDetailOut(LocalityOut):
 
 class LocalityQuery(PageQuery):
     q: str | None = Field(
-        None, min_length=1, max_length=100,
+        None,
+        min_length=1,
+        max_length=100,
         description="Name or alternate name, accent- and case-insensitive, matched from its start.",
     )
     country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2 code.")
@@ -55,17 +57,27 @@ class LocalityQuery(PageQuery):
 
 def country_out(country: Country) -> dict:
     return {
-        "code": country.code, "alpha3": country.alpha3, "numeric": country.numeric, "name": country.name,
-        "names": country.names, "continent": country.continent,
-        "latitude": country.latitude, "longitude": country.longitude,
+        "code": country.code,
+        "alpha3": country.alpha3,
+        "numeric": country.numeric,
+        "name": country.name,
+        "names": country.names,
+        "continent": country.continent,
+        "latitude": country.latitude,
+        "longitude": country.longitude,
     }
 
 
 def locality_out(locality: Locality, *, detail: bool = False) -> dict:
     data = {
-        "geonameid": locality.geonameid, "name": locality.name, "country": locality.country_id,
-        "admin1_code": locality.admin1_code, "latitude": locality.latitude, "longitude": locality.longitude,
-        "population": locality.population, "timezone": locality.timezone,
+        "geonameid": locality.geonameid,
+        "name": locality.name,
+        "country": locality.country_id,
+        "admin1_code": locality.admin1_code,
+        "latitude": locality.latitude,
+        "longitude": locality.longitude,
+        "population": locality.population,
+        "timezone": locality.timezone,
     }
     if detail:
         data["alternate_names"] = locality.alternate_names
@@ -109,13 +121,18 @@ def list_localities(request, params: Query[LocalityQuery]):
             condition |= Q(alternate_names__icontains=folded)
         localities = localities.filter(condition)
     page = paginate(
-        request, localities, ordering=("-population", "geonameid"), cursor=params.cursor, limit=params.limit,
+        request,
+        localities,
+        ordering=("-population", "geonameid"),
+        cursor=params.cursor,
+        limit=params.limit,
         serialize=lambda locality: locality,
     )
     if params.q:
         folded = fold(params.q)
         page["results"] = [
-            locality for locality in page["results"]
+            locality
+            for locality in page["results"]
             if locality.name_folded.startswith(folded)
             or any(fold(name).startswith(folded) for name in locality.alternate_names or [])
         ]

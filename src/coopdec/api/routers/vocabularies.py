@@ -43,15 +43,22 @@ class AxisOut(Schema):
 
 def code_out(item: CodelistItem) -> dict:
     return {
-        "code": item.code, "name": localize(item.names) or item.code, "names": item.names,
-        "category": item.category, "withdrawn": item.withdrawn,
+        "code": item.code,
+        "name": localize(item.names) or item.code,
+        "names": item.names,
+        "category": item.category,
+        "withdrawn": item.withdrawn,
     }
 
 
 def axis_out(axis: Axis) -> dict:
     return {
-        "code": axis.code, "name": axis.name, "names": axis.names, "descriptions": axis.descriptions,
-        "sector_categories": axis.sector_categories, "sectors": axis.sectors,
+        "code": axis.code,
+        "name": axis.name,
+        "names": axis.names,
+        "descriptions": axis.descriptions,
+        "sector_categories": axis.sector_categories,
+        "sectors": axis.sectors,
     }
 
 

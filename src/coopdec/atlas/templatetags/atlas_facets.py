@@ -30,13 +30,18 @@ def facet_items(facet) -> SafeString:
     # What ``intcomma`` does for an int (``number_format(n, use_l10n=True, force_grouping=True)``),
     # the language's separators read once per facet rather than once per count.
     language = get_language()
-    decimal, grouping, thousands = (get_format(name, language, use_l10n=True)
-                                    for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+    decimal, grouping, thousands = (
+        get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    )
     items = []
     for position, item in enumerate(facet.values, start=1):
-        count = numberformat.format(int(item.count), decimal, None, grouping, thousands, force_grouping=True, use_l10n=True)
+        count = numberformat.format(
+            int(item.count), decimal, None, grouping, thousands, force_grouping=True, use_l10n=True
+        )
         items.append(
-            f'<li{MORE if position > FIRST_SHOWN else ""}><a href="{escape(item.url)}"{SELECTED if item.selected else ""}'
+            f"<li{MORE if position > FIRST_SHOWN else ''}><a "
+            f'href="{escape(item.url)}"{SELECTED if item.selected else ""}'
             f' data-value="{escape(item.value)}" rel="nofollow">{escape(item.label)}</a>'
             f' <span class="count">{escape(count)}</span></li>'
         )

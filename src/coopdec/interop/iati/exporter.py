@@ -61,6 +61,8 @@ def _small_page_cache():
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size={previous:d}")
+
+
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 DEFAULT_DOCUMENT_FORMAT = "application/octet-stream"
 DEFAULT_DOCUMENT_CATEGORY = "A12"  # "Activity web page": what a bare link is
@@ -87,7 +89,10 @@ FUNDING = "1"
 IMPLEMENTING = "4"
 ACCOUNTABLE = "2"
 INCOMING_COMMITMENT = "11"  # IATI TransactionType of a contribution (docs/iati.md)
-CONTRIBUTION_KIND_TEXT: dict[str, str] = {ContributionKind.IN_KIND: "Contribution in kind", ContributionKind.STAFF_TIME: "Contribution in staff time"}
+CONTRIBUTION_KIND_TEXT: dict[str, str] = {
+    ContributionKind.IN_KIND: "Contribution in kind",
+    ContributionKind.STAFF_TIME: "Contribution in staff time",
+}
 
 
 class _Chunks:
@@ -193,10 +198,13 @@ def _participants(project: Project, reporter: Organisation) -> list[tuple[Organi
 
 def _unregistered_funders(project: Project) -> list[str]:
     """Names of the funders of contributions who are not registered organisations, once each."""
-    return list(dict.fromkeys(
-        c.contributor_name for c in _related(project, "contributions")
-        if c.role == ContributorRole.FUNDER and c.organisation_id is None and c.contributor_name
-    ))
+    return list(
+        dict.fromkeys(
+            c.contributor_name
+            for c in _related(project, "contributions")
+            if c.role == ContributorRole.FUNDER and c.organisation_id is None and c.contributor_name
+        )
+    )
 
 
 def recipient_countries(project: Project) -> list[tuple[str, object]]:
@@ -291,9 +299,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
     reporter = reporter_of(project, exporter)
     if not organisation_ref(reporter):
         return None  # reporting-org/@ref is required and never written empty: the editor is told (iati_needs)
-    activity = etree.Element(
-        "iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)}
-    )
+    activity = etree.Element("iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)})
     if project.language:
         activity.set(XML_LANG, project.language)
     if project.currency:
@@ -343,9 +349,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         if percentage is not None:
             element.set("percentage", str(percentage))
     for region in iati.recipient_regions if iati else []:
-        element = etree.SubElement(
-            activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"]
-        )
+        element = etree.SubElement(activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"])
         if region["percentage"] is not None:
             element.set("percentage", region["percentage"])
     for location in _related(project, "locations"):
@@ -353,9 +357,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         if location.ref:
             element.set("ref", location.ref)
         if location.locality_id:
-            etree.SubElement(
-                element, "location-id", vocabulary="G1", code=str(location.locality_id)
-            )
+            etree.SubElement(element, "location-id", vocabulary="G1", code=str(location.locality_id))
         if location.name:
             etree.SubElement(etree.SubElement(element, "name"), "narrative").text = location.name
         if location.latitude is not None and location.longitude is not None:
@@ -363,9 +365,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             etree.SubElement(point, "pos").text = f"{location.latitude!r} {location.longitude!r}"
     sector_narratives = iati.sector_narratives if iati else {}
     for sector in _related(project, "sectors"):
-        element = etree.SubElement(
-            activity, "sector", vocabulary=sector.vocabulary, code=sector.code
-        )
+        element = etree.SubElement(activity, "sector", vocabulary=sector.vocabulary, code=sector.code)
         if sector.percentage is not None:
             element.set("percentage", str(sector.percentage))
         _narratives(element, sector_narratives.get(f"{sector.vocabulary}|{sector.code}"))
@@ -382,9 +382,7 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             element.set("vocabulary-uri", tag["vocabulary_uri"])
         _narratives(element, tag["narrative"])
     for marker in iati.policy_markers if iati else []:
-        element = etree.SubElement(
-            activity, "policy-marker", vocabulary=marker["vocabulary"], code=marker["code"]
-        )
+        element = etree.SubElement(activity, "policy-marker", vocabulary=marker["vocabulary"], code=marker["code"])
         if marker["significance"]:
             element.set("significance", marker["significance"])
     if iati:
@@ -473,7 +471,9 @@ def _contribution_transaction(activity, contribution: Contribution, project: Pro
     organisation = contribution.organisation
     if organisation is not None and organisation_ref(organisation):
         provider.set("ref", organisation_ref(organisation))
-    etree.SubElement(provider, "narrative").text = organisation.name if organisation is not None else contribution.contributor_name
+    etree.SubElement(provider, "narrative").text = (
+        organisation.name if organisation is not None else contribution.contributor_name
+    )
 
 
 PREFETCHED = "export_"
@@ -492,12 +492,8 @@ def _prefetch(lookup: str, queryset) -> Prefetch:
 def _projects(ids: list[int]):
     """These projects (in id order) with everything the activity element reads."""
     values = IndicatorValue.objects.order_by("period_start", "id")
-    indicators = Indicator.objects.order_by("position", "id").prefetch_related(
-        _prefetch("values", values)
-    )
-    results = Result.objects.order_by("position", "id").prefetch_related(
-        _prefetch("indicators", indicators)
-    )
+    indicators = Indicator.objects.order_by("position", "id").prefetch_related(_prefetch("values", values))
+    results = Result.objects.order_by("position", "id").prefetch_related(_prefetch("indicators", indicators))
     return (
         Project.objects.filter(id__in=ids)
         .select_related("lead_organisation", "iati__reporting_org", "partnership")
@@ -531,9 +527,7 @@ def activities_xml(organisation: Organisation, *, stats: dict | None = None) -> 
     out = _Chunks()
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
-        with xf.element(
-            "iati-activities", {"version": VERSION, "generated-datetime": _timestamp()}
-        ):
+        with xf.element("iati-activities", {"version": VERSION, "generated-datetime": _timestamp()}):
             # The ids first, then the projects a chunk at a time: one query for every wide row lets
             # SQLite sort them all in memory (its plan for the OR of the four ways an organisation
             # has a project: 100,000 projects took 350 MB), while sorting ids costs next to nothing.
@@ -557,15 +551,9 @@ def organisation_xml(organisation: Organisation) -> Iterator[bytes]:
     out = _Chunks()
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
-        with xf.element(
-            "iati-organisations", {"version": VERSION, "generated-datetime": _timestamp()}
-        ):
-            element = etree.Element(
-                "iati-organisation", {"last-updated-datetime": _timestamp(organisation.updated_at)}
-            )
-            etree.SubElement(element, "organisation-identifier").text = organisation_ref(
-                organisation
-            )
+        with xf.element("iati-organisations", {"version": VERSION, "generated-datetime": _timestamp()}):
+            element = etree.Element("iati-organisation", {"last-updated-datetime": _timestamp(organisation.updated_at)})
+            etree.SubElement(element, "organisation-identifier").text = organisation_ref(organisation)
             name = etree.SubElement(element, "name")
             etree.SubElement(name, "narrative").text = organisation.name
             _org(element, "reporting-org", organisation)

@@ -269,8 +269,7 @@ class ActivityImporter:
                     path,
                     1,
                     "",
-                    _("IATI version %(version)s is not supported; only 2.0x files are")
-                    % {"version": version},
+                    _("IATI version %(version)s is not supported; only 2.0x files are") % {"version": version},
                 )
             )
             return
@@ -293,8 +292,7 @@ class ActivityImporter:
                         path,
                         item.line,
                         "",
-                        _("the file is not well-formed XML, reading stopped (%(reason)s)")
-                        % {"reason": item.reason},
+                        _("the file is not well-formed XML, reading stopped (%(reason)s)") % {"reason": item.reason},
                     )
                 )
                 break
@@ -335,9 +333,7 @@ class ActivityImporter:
         """Bulk writes send no signals: bring the atlas index up to date for the projects updated and
         the partnerships they belong to (new projects were indexed with their batch)."""
         if self.reindex_projects or self.reindex_partnerships:
-            atlas_index.reindex(
-                projects=self.reindex_projects, partnerships=self.reindex_partnerships, expand=False
-            )
+            atlas_index.reindex(projects=self.reindex_projects, partnerships=self.reindex_partnerships, expand=False)
         self.reindex_projects, self.reindex_partnerships = set(), set()
 
     def _fail(self, summary: ImportSummary, failure: Failure) -> None:
@@ -349,9 +345,7 @@ class ActivityImporter:
         for element in iter_elements(path, "iati-organisation"):
             lang = language_code(element.get(XML_LANG)) or "en"
             details = (
-                organisation(element.find("reporting-org"), lang)
-                if element.find("reporting-org") is not None
-                else None
+                organisation(element.find("reporting-org"), lang) if element.find("reporting-org") is not None else None
             )
             ref = (element.findtext("organisation-identifier") or "").strip()
             names = narratives(element.find("name"), lang)
@@ -368,9 +362,7 @@ class ActivityImporter:
                     self._organisation(details, reporting_country=None, recipient_countries=[])
             except ActivityError as exc:
                 self.journal.forget()
-                summary.failures.append(
-                    Failure(path, element.sourceline, ref, str(exc), kind="organisation")
-                )
+                summary.failures.append(Failure(path, element.sourceline, ref, str(exc), kind="organisation"))
                 continue
             self.journal.entries.clear()
             summary.organisations += not known
@@ -467,9 +459,7 @@ class ActivityImporter:
             % {"name": details["name"] or ref}
         )
 
-    def _organisation(
-        self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]
-    ) -> int:
+    def _organisation(self, details: dict, *, reporting_country: str | None, recipient_countries: list[str]) -> int:
         """Match by IATI identifier, else by name and country; create the organisation when missing."""
         ref, name = details["ref"], details["name"]
         pk: int | None
@@ -477,11 +467,7 @@ class ActivityImporter:
             return self.org_by_ref[ref]
         if ref:
             # Not in the cache loaded at start: created since, by someone else.
-            known = (
-                Organisation.objects.filter(iati_identifier=ref)
-                .values_list("id", "kind", "country_id")
-                .first()
-            )
+            known = Organisation.objects.filter(iati_identifier=ref).values_list("id", "kind", "country_id").first()
             if known is not None:
                 pk = known[0]
                 self.org_kind[pk], self.org_country[pk] = known[1], known[2]
@@ -582,9 +568,7 @@ class ActivityImporter:
                 local_governments.setdefault(org_id, PARTY_ROLE.get(role, PartyRole.PARTNER))
         if self.org_kind.get(reporting_id) in LOCAL_GOVERNMENT_KINDS and local_governments:
             local_governments[reporting_id] = PartyRole.LEAD
-        partnership_id = (
-            self._partnership(local_governments, record) if len(local_governments) >= 2 else None
-        )
+        partnership_id = self._partnership(local_governments, record) if len(local_governments) >= 2 else None
         return Resolution(reporting_id, partnership_id, participants)
 
     # -- writing --------------------------------------------------------------------------------
@@ -604,9 +588,7 @@ class ActivityImporter:
         for (item, project_id), resolution in zip(pending, resolved, strict=True):
             # A project already in a partnership stays in it: the import only ever attaches one.
             if project_id:
-                resolution.partnership_id = resolution.partnership_id or kept_partnership.get(
-                    project_id
-                )
+                resolution.partnership_id = resolution.partnership_id or kept_partnership.get(project_id)
             row = _project_row(item.record, resolution)
             if project_id:
                 changed_rows.append((*row, now, project_id))
@@ -641,9 +623,7 @@ class ActivityImporter:
             self._vocabulary = atlas_index.Vocabulary()
         return self._vocabulary
 
-    def _save_children(
-        self, pending, resolved, project_ids: list[int], path: str, now
-    ) -> None:
+    def _save_children(self, pending, resolved, project_ids: list[int], path: str, now) -> None:
         rows: dict[type[Model], list[tuple]] = {model: [] for model in CHILD_COLUMNS}
         results: list[tuple[int, dict]] = []
         source_file = Path(path).name[:255]
@@ -673,9 +653,7 @@ class ActivityImporter:
                 )
             )
             rows[ProjectParticipant] += [(pid, *participant) for participant in resolution.participants]
-            rows[ProjectSector] += [
-                (pid, s["vocabulary"], s["code"], s["percentage"]) for s in record["sectors"]
-            ]
+            rows[ProjectSector] += [(pid, s["vocabulary"], s["code"], s["percentage"]) for s in record["sectors"]]
             rows[ProjectSdg] += [(pid, code) for code in record["sdgs"]]
             rows[ProjectCountry] += [(pid, c["code"], c["percentage"]) for c in record["countries"]]
             rows[ProjectLocation] += [
@@ -686,9 +664,7 @@ class ActivityImporter:
                 (pid, b["type"], b["status"], b["start"], b["end"], b["value"], b["currency"], b["value_date"])
                 for b in record["budgets"]
             ]
-            rows[Transaction] += [
-                (pid, *(t[name] for name in TRANSACTION_KEYS)) for t in record["transactions"]
-            ]
+            rows[Transaction] += [(pid, *(t[name] for name in TRANSACTION_KEYS)) for t in record["transactions"]]
             rows[Document] += [
                 (pid, d["title"], d["url"], d["format"], d["category"], d["language"], d["date"], now)
                 for d in record["documents"]
@@ -985,7 +961,8 @@ def _history_rows(project_ids: list[int], now, *, update: bool) -> None:
             params.append(target.get_db_prep_save(value, connection))
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (names from the models)
-        f"SELECT {', '.join(expressions)} FROM {quote(Project._meta.db_table)} WHERE {quote(Project._meta.pk.column)} IN "
+        f"SELECT {', '.join(expressions)} FROM {quote(Project._meta.db_table)} WHERE "
+        f"{quote(Project._meta.pk.column)} IN "
     )
     with connection.cursor() as cursor:
         for start in range(0, len(project_ids), 2000):
@@ -1011,9 +988,10 @@ def iati_files_import(
     return summary
 
 
-def _wrap_of_file(wrap: Callable[[Iterable, Path | str], Iterable] | None, path: Path | str) -> Callable[[Iterable], Iterable]:
+def _wrap_of_file(
+    wrap: Callable[[Iterable, Path | str], Iterable] | None, path: Path | str
+) -> Callable[[Iterable], Iterable]:
     """``wrap`` told which file it wraps (none: the items as they come)."""
     if wrap is None:
         return iter
     return lambda items: wrap(items, path)
-

@@ -29,14 +29,26 @@ def iati_needs(project: Project) -> list[Need]:
     reporter = reporter_of(project, project.lead_organisation or Organisation())
     needs = []
     if reporter.pk and not organisation_ref(reporter):
-        needs.append(Need(_("IATI needs an organisation identifier for %(name)s (add it on its page): until then "
-                            "the project is left out of the IATI files.") % {"name": reporter.name},
-                          reporter.get_absolute_url()))
+        needs.append(
+            Need(
+                _(
+                    "IATI needs an organisation identifier for %(name)s (add it on its page): until then "
+                    "the project is left out of the IATI files."
+                )
+                % {"name": reporter.name},
+                reporter.get_absolute_url(),
+            )
+        )
     seen = {reporter.pk}
     for organisation, _role, _their_id in _participants(project, reporter):
         if organisation.pk not in seen and not organisation_ref(organisation):
-            needs.append(Need(_("IATI needs an organisation identifier for %(name)s (add it on its page).")
-                              % {"name": organisation.name}, organisation.get_absolute_url()))
+            needs.append(
+                Need(
+                    _("IATI needs an organisation identifier for %(name)s (add it on its page).")
+                    % {"name": organisation.name},
+                    organisation.get_absolute_url(),
+                )
+            )
         seen.add(organisation.pk)
     if not any((project.planned_start, project.actual_start, project.planned_end, project.actual_end)):
         needs.append(Need(_("No date: add the planned start (IATI requires a date).")))

@@ -240,9 +240,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         return (found[0].get("code") or "").strip() if found else ""
 
     identifier_element = first("iati-identifier")
-    identifier = (
-        (identifier_element.text or "").strip() if identifier_element is not None else ""
-    )
+    identifier = (identifier_element.text or "").strip() if identifier_element is not None else ""
     if not identifier:
         raise ActivityError(_("the activity has no iati-identifier"))
     if len(identifier) > 200:
@@ -278,9 +276,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             continue
         seen.add((org["key"], role))
         organisations.setdefault(org["key"], org)
-        participants.append(
-            {"org": org["key"], "role": role, "activity_id": clip(element.get("activity-id"), 200)}
-        )
+        participants.append({"org": org["key"], "role": role, "activity_id": clip(element.get("activity-id"), 200)})
 
     dates = {}
     for element in group("activity-date"):
@@ -350,9 +346,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             *element.iterchildren("location-id"),
             *element.iterchildren("administrative"),
         ):
-            if (holder.get("vocabulary") or "") == "G1" and (
-                holder.get("code") or ""
-            ).strip().isdigit():
+            if (holder.get("vocabulary") or "") == "G1" and (holder.get("code") or "").strip().isdigit():
                 geonameid = int(holder.get("code").strip())
                 break
         latitude = longitude = None
@@ -363,7 +357,11 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 latitude, longitude = float(parts[0]), float(parts[1])
             except (IndexError, ValueError):
                 latitude = longitude = None
-            if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            if (
+                latitude is not None
+                and longitude is not None
+                and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+            ):
                 latitude = longitude = None
         name = clip(first_text(narratives(element.find("name"), lang), lang), 255)
         if name or geonameid or latitude is not None:
@@ -383,11 +381,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         start = _date_of(parts.get("period-start"))
         end = _date_of(parts.get("period-end"))
         value_element = parts.get("value")
-        value = (
-            decimal_text(value_element.text, too_large=_TOO_LARGE_BUDGET)
-            if value_element is not None
-            else None
-        )
+        value = decimal_text(value_element.text, too_large=_TOO_LARGE_BUDGET) if value_element is not None else None
         if not start or not end or value is None or value_element is None:
             continue
         budgets.append(
@@ -410,9 +404,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         when = _date_of(parts.get("transaction-date"))
         value_element = parts.get("value")
         value = (
-            decimal_text(value_element.text, too_large=_TOO_LARGE_TRANSACTION)
-            if value_element is not None
-            else None
+            decimal_text(value_element.text, too_large=_TOO_LARGE_TRANSACTION) if value_element is not None else None
         )
         if not kind or not when or value is None or value_element is None:
             continue
@@ -464,10 +456,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 "title": narratives(element.find("title"), lang),
                 "description": narratives(element.find("description"), lang),
                 "position": position,
-                "indicators": [
-                    _indicator(ind, lang, i)
-                    for i, ind in enumerate(element.iterchildren("indicator"))
-                ],
+                "indicators": [_indicator(ind, lang, i) for i, ind in enumerate(element.iterchildren("indicator"))],
             }
         )
 
@@ -481,9 +470,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         "title": title,
         "description": descriptions.pop(DESCRIPTION_GENERAL, {}),
         "target_groups": descriptions.pop(DESCRIPTION_TARGET_GROUPS, {}),
-        "other_descriptions": {
-            kind: texts for kind, texts in sorted(descriptions.items()) if texts
-        },
+        "other_descriptions": {kind: texts for kind, texts in sorted(descriptions.items()) if texts},
         "status": status if status in STATUSES else "2",
         "dates": {
             "planned_start": dates.get("1"),
@@ -504,11 +491,7 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         "documents": documents,
         "results": results,
         "hierarchy": int(hierarchy) if hierarchy.isdigit() and int(hierarchy) < 32768 else None,
-        "humanitarian": True
-        if humanitarian in {"1", "true"}
-        else False
-        if humanitarian in {"0", "false"}
-        else None,
+        "humanitarian": True if humanitarian in {"1", "true"} else False if humanitarian in {"0", "false"} else None,
         "scope": clip(first_code("activity-scope"), 2),
         "collaboration_type": clip(first_code("collaboration-type"), 2),
         "default_flow_type": clip(first_code("default-flow-type"), 4),

@@ -11,9 +11,7 @@ from coopdec.common.models import PublicationStatus
 
 @rules.predicate
 def is_published_organisation(user, organisation):
-    return (
-        organisation is not None and organisation.publication_status == PublicationStatus.PUBLISHED
-    )
+    return organisation is not None and organisation.publication_status == PublicationStatus.PUBLISHED
 
 
 rules.add_perm("interop.view_iati_files", is_published_organisation)

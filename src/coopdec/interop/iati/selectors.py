@@ -24,13 +24,9 @@ def organisation_projects(organisation: Organisation) -> QuerySet[Project]:
     return Project.objects.filter(publication_status=PublicationStatus.PUBLISHED).filter(
         Q(lead_organisation=organisation)
         | Q(id__in=IatiActivity.objects.filter(reporting_org=organisation).values("project_id"))
-        | Q(
-            id__in=ProjectParticipant.objects.filter(organisation=organisation).values("project_id")
-        )
+        | Q(id__in=ProjectParticipant.objects.filter(organisation=organisation).values("project_id"))
         | Q(
             partnership__publication_status=PublicationStatus.PUBLISHED,
-            partnership_id__in=PartnershipParty.objects.filter(organisation=organisation).values(
-                "partnership_id"
-            ),
+            partnership_id__in=PartnershipParty.objects.filter(organisation=organisation).values("partnership_id"),
         )
     )

@@ -56,9 +56,7 @@ def validate_tree(tree: etree._ElementTree, report: FileReport) -> None:
         report.errors.append(
             _at(
                 root.sourceline,
-                _(
-                    "the root element is <%(tag)s>, expected <iati-activities> or <iati-organisations>"
-                )
+                _("the root element is <%(tag)s>, expected <iati-activities> or <iati-organisations>")
                 % {"tag": root.tag},
             )
         )
@@ -86,9 +84,7 @@ def validate_file(path: Path | str) -> FileReport:
         return report
     except OSError as exc:
         report.valid = False
-        report.errors.append(
-            _at(None, _("cannot read the file (%(reason)s)") % {"reason": exc.strerror or exc})
-        )
+        report.errors.append(_at(None, _("cannot read the file (%(reason)s)") % {"reason": exc.strerror or exc}))
         return report
     validate_tree(tree, report)
     return report
@@ -173,15 +169,11 @@ def _code_warnings(activity: etree._Element, identifier: str) -> list[str]:
         for element in activity.iterfind(path):
             code = element.get(attribute)
             # Language codes are ISO 639-1; publishers often write them in capitals.
-            if code and not codelists.code_exists(
-                name, code.lower() if name == "Language" else code
-            ):
+            if code and not codelists.code_exists(name, code.lower() if name == "Language" else code):
                 warnings.append(
                     _at(
                         element.sourceline,
-                        _(
-                            "activity %(id)s: %(element)s/@%(attribute)s %(code)s is not in the %(codelist)s codelist"
-                        )
+                        _("activity %(id)s: %(element)s/@%(attribute)s %(code)s is not in the %(codelist)s codelist")
                         % {
                             "id": identifier,
                             "element": element.tag,
@@ -199,9 +191,7 @@ def _code_warnings(activity: etree._Element, identifier: str) -> list[str]:
                 warnings.append(
                     _at(
                         element.sourceline,
-                        _(
-                            "activity %(id)s: %(element)s code %(code)s is not in the %(codelist)s codelist"
-                        )
+                        _("activity %(id)s: %(element)s code %(code)s is not in the %(codelist)s codelist")
                         % {
                             "id": identifier,
                             "element": element.tag,
@@ -221,16 +211,12 @@ def activity_warnings(activity: etree._Element) -> list[str]:
 
     sectors = activity.findall("sector")
     transactions = activity.findall("transaction")
-    sectors_on_transactions = bool(transactions) and all(
-        t.find("sector") is not None for t in transactions
-    )
+    sectors_on_transactions = bool(transactions) and all(t.find("sector") is not None for t in transactions)
     if not sectors and not sectors_on_transactions:
         warnings.append(
             _at(
                 line,
-                _(
-                    "activity %(id)s has no sector (neither on the activity nor on every transaction)"
-                )
+                _("activity %(id)s has no sector (neither on the activity nor on every transaction)")
                 % {"id": identifier},
             )
         )
@@ -246,9 +232,7 @@ def activity_warnings(activity: etree._Element) -> list[str]:
             warnings.append(
                 _at(
                     items[0].sourceline,
-                    _(
-                        "activity %(id)s: sector percentages of vocabulary %(vocabulary)s sum to %(total)s, not 100"
-                    )
+                    _("activity %(id)s: sector percentages of vocabulary %(vocabulary)s sum to %(total)s, not 100")
                     % {
                         "id": identifier,
                         "vocabulary": vocabulary,
@@ -267,11 +251,7 @@ def activity_warnings(activity: etree._Element) -> list[str]:
         )
     for start_type, end_type in (("1", "3"), ("2", "4")):
         start, end = dates.get(start_type), dates.get(end_type)
-        if (
-            start is not None
-            and end is not None
-            and (end.get("iso-date") or "") < (start.get("iso-date") or "")
-        ):
+        if start is not None and end is not None and (end.get("iso-date") or "") < (start.get("iso-date") or ""):
             warnings.append(
                 _at(
                     end.sourceline,

@@ -35,6 +35,4 @@ def organisation_activities(request, pk: int):
 @require_safe
 def organisation_file(request, pk: int):
     organisation = _organisation(request, pk)
-    return _stream(
-        organisation_xml(organisation), f"organisation-{organisation.pk}-organisation.xml"
-    )
+    return _stream(organisation_xml(organisation), f"organisation-{organisation.pk}-organisation.xml")

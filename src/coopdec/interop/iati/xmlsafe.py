@@ -60,9 +60,7 @@ def check_prologue(path: Path | str) -> None:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         head = head.replace(b"\x00", b"")
     if _prologue_has_doctype(head):
-        raise HostileXMLError(
-            _("the file declares a document type (DOCTYPE); IATI files never do, so it is refused")
-        )
+        raise HostileXMLError(_("the file declares a document type (DOCTYPE); IATI files never do, so it is refused"))
 
 
 def parse_file(path: Path | str) -> etree._ElementTree:
@@ -70,9 +68,7 @@ def parse_file(path: Path | str) -> etree._ElementTree:
     check_prologue(path)
     tree = etree.parse(str(path), safe_parser())
     if tree.docinfo.doctype:
-        raise HostileXMLError(
-            _("the file declares a document type (DOCTYPE); IATI files never do, so it is refused")
-        )
+        raise HostileXMLError(_("the file declares a document type (DOCTYPE); IATI files never do, so it is refused"))
     return tree
 
 

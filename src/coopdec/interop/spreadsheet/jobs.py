@@ -35,7 +35,8 @@ def spreadsheet_import_enqueue(*, token: str, user, filename: str, publish: bool
     from .tasks import spreadsheet_import_task
 
     job, _created = SpreadsheetImport.objects.get_or_create(
-        token=token, defaults={"user": user, "filename": filename[:255], "publish": publish})
+        token=token, defaults={"user": user, "filename": filename[:255], "publish": publish}
+    )
     if _created:
         spreadsheet_import_task.enqueue(job.pk)
     return job
@@ -48,14 +49,18 @@ def spreadsheet_import_run(*, job_id: int, batch_rows: int = BATCH_ROWS) -> Spre
         return job
     data = upload_read(token=job.token)
     if data is None:
-        return _fail(job, _("The uploaded file is no longer on the server (uploads are kept for a day). Send it again."))
+        return _fail(
+            job, _("The uploaded file is no longer on the server (uploads are kept for a day). Send it again.")
+        )
     sheet = ParsedSheet.from_data(data["sheet"])
     rows = sheet.valid_rows
     if job.status == SpreadsheetImport.Status.QUEUED:
         job.rows_total = len(rows)
         job.rows_refused = len(sheet.error_rows)
-        job.refused = [{"line": r.line, "name": r.cells.get("organisation_1") or r.cells.get("city_1", ""),
-                        "problems": r.problems} for r in sheet.error_rows[:REFUSED_KEPT]]
+        job.refused = [
+            {"line": r.line, "name": r.cells.get("organisation_1") or r.cells.get("city_1", ""), "problems": r.problems}
+            for r in sheet.error_rows[:REFUSED_KEPT]
+        ]
         job.summary = dict.fromkeys(COUNTS, 0)
     elif job.rows_done:  # a rerun: the last batch written may have stopped before it was indexed
         _index(job.organisation_ids, job.partnership_ids, chunk=batch_rows)
@@ -63,12 +68,15 @@ def spreadsheet_import_run(*, job_id: int, batch_rows: int = BATCH_ROWS) -> Spre
     job.save()
     try:
         while job.rows_done < len(rows):
-            _write_batch(job, sheet, rows[job.rows_done:job.rows_done + batch_rows])
+            _write_batch(job, sheet, rows[job.rows_done : job.rows_done + batch_rows])
             time.sleep(BATCH_PAUSE)
     except Exception as exc:  # the batches already written stay; a rerun resumes after them
         logger.exception("spreadsheet import %s stopped after %s rows", job.pk, job.rows_done)
-        return _fail(job, _("The import stopped after %(done)s of %(total)s rows: %(error)s") % {
-            "done": job.rows_done, "total": job.rows_total, "error": exc})
+        return _fail(
+            job,
+            _("The import stopped after %(done)s of %(total)s rows: %(error)s")
+            % {"done": job.rows_done, "total": job.rows_total, "error": exc},
+        )
     # An organisation created by one batch is "existing" for the next: count them once, at the end.
     job.summary["organisations_existing"] = len(job.organisation_ids) - job.summary["organisations_created"]
     job.status = SpreadsheetImport.Status.DONE
@@ -97,7 +105,7 @@ def _index(organisations: list[int], partnerships: list[int], *, chunk: int) -> 
     from coopdec.atlas.index import reindex
 
     for start in range(0, max(len(organisations), len(partnerships)), max(chunk, 1)):
-        reindex(organisations=organisations[start:start + chunk], partnerships=partnerships[start:start + chunk])
+        reindex(organisations=organisations[start : start + chunk], partnerships=partnerships[start : start + chunk])
 
 
 def _fail(job: SpreadsheetImport, message: str) -> SpreadsheetImport:

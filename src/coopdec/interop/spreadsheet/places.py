@@ -48,18 +48,29 @@ class PlaceNames:
         return self._join("", "", side.country)
 
     def candidate(self, place: dict) -> str:
-        label = self._join(display_name(place["name"], place["geonameid"]),
-                           self.regions.get(_region_code(place["country"], place["admin1"]), ""), place["country"])
+        label = self._join(
+            display_name(place["name"], place["geonameid"]),
+            self.regions.get(_region_code(place["country"], place["admin1"]), ""),
+            place["country"],
+        )
         if place["population"]:
-            label += " — " + _("%(population)s inhabitants") % {"population": number_format(place["population"], force_grouping=True)}
+            label += " — " + _("%(population)s inhabitants") % {
+                "population": number_format(place["population"], force_grouping=True)
+            }
         return f"{label} ({place['latitude']:.2f}, {place['longitude']:.2f})"
 
 
 def preview_rows(rows: list[Row]) -> list[dict]:
     """Each row with its places named: {"row", "places": [label per side], "choices": [(side, [(id, label)])]}."""
     names = PlaceNames(rows)
-    return [{
-        "row": row,
-        "places": [names.side(side) for side in row.sides],
-        "choices": [(n, [(c["geonameid"], names.candidate(c)) for c in places]) for n, places in sorted(row.candidates.items())],
-    } for row in rows]
+    return [
+        {
+            "row": row,
+            "places": [names.side(side) for side in row.sides],
+            "choices": [
+                (n, [(c["geonameid"], names.candidate(c)) for c in places])
+                for n, places in sorted(row.candidates.items())
+            ],
+        }
+        for row in rows
+    ]

@@ -54,9 +54,15 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
     except UnicodeDecodeError as exc:  # a byte-order mark that its bytes do not follow
         raise ImportFileError(
-            _("The file says it is %(encoding)s (its first bytes) but is not (byte %(position)s). Save it again "
-              "as CSV UTF-8 and send it again.") % {"encoding": "UTF-8" if data[:1] == b"\xef" else "UTF-16",
-                                                       "position": exc.start + (3 if data[:1] == b"\xef" else 0)}) from None
+            _(
+                "The file says it is %(encoding)s (its first bytes) but is not (byte %(position)s). Save it again "
+                "as CSV UTF-8 and send it again."
+            )
+            % {
+                "encoding": "UTF-8" if data[:1] == b"\xef" else "UTF-16",
+                "position": exc.start + (3 if data[:1] == b"\xef" else 0),
+            }
+        ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -106,8 +112,10 @@ def read_csv(data: bytes, *, max_rows: int | None = None) -> Table:
             _check_size(rows, line, max_rows)
     except csv.Error as exc:
         raise ImportFileError(
-            _("Line %(line)s cannot be read (%(error)s). A cell may be longer than %(max)s characters, or a "
-              "quotation mark left open; correct the line and try again.")
+            _(
+                "Line %(line)s cannot be read (%(error)s). A cell may be longer than %(max)s characters, or a "
+                "quotation mark left open; correct the line and try again."
+            )
             % {"line": reader.line_num or line + 1, "error": exc, "max": MAX_CELL}
         ) from None
     finally:
@@ -125,11 +133,14 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             # The sizes the archive declares bound what zipfile will expand (it stops there).
-            shared = sum(info.file_size for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml"))
+            shared = sum(
+                info.file_size for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml")
+            )
             if shared > MAX_SHARED_STRINGS:
                 raise ImportFileError(
                     _("This XLSX file holds more than %(max)s MB of text once expanded; send a smaller file.")
-                    % {"max": MAX_SHARED_STRINGS // (1024 * 1024)})
+                    % {"max": MAX_SHARED_STRINGS // (1024 * 1024)}
+                )
             if max_rows is not None:
                 _check_sheets(archive, max_rows)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -174,7 +185,9 @@ def _check_sheets(archive, max_rows: int) -> None:
             continue
         parser = ElementTree.XMLPullParser(events=("start",))
         lines = cells = 0
-        data: ElementTree.Element | None = None  # the sheetData element, emptied as rows are counted so that memory stays flat
+        data: ElementTree.Element | None = (
+            None  # the sheetData element, emptied as rows are counted so that memory stays flat
+        )
         with archive.open(info) as stream:
             while chunk := stream.read(65536):
                 parser.feed(chunk)
@@ -191,8 +204,12 @@ def _check_sheets(archive, max_rows: int) -> None:
                     _check_size([], lines, max_rows)
                 if cells > max_cells:
                     raise ImportFileError(
-                        _("The file has more than %(max)s cells; import at most %(rows)s rows of %(columns)s "
-                          "columns at a time.") % {"max": max_cells, "rows": max_rows, "columns": MAX_COLUMNS})
+                        _(
+                            "The file has more than %(max)s cells; import at most %(rows)s rows of %(columns)s "
+                            "columns at a time."
+                        )
+                        % {"max": max_cells, "rows": max_rows, "columns": MAX_COLUMNS}
+                    )
                 if data is not None:
                     data.clear()
 
@@ -201,8 +218,9 @@ def _check_size(rows: list, line: int, max_rows: int | None) -> None:
     """Refuse a table past ``max_rows`` rows (or with too many blank rows besides) as soon as it is
     reached, so that the rest of the file is never read."""
     if max_rows is not None and (len(rows) > max_rows or line > max_rows + MAX_BLANK_ROWS):
-        raise ImportFileError(_("The file has more than %(max)s rows; import at most %(max)s at a time.")
-                              % {"max": max_rows})
+        raise ImportFileError(
+            _("The file has more than %(max)s rows; import at most %(max)s at a time.") % {"max": max_rows}
+        )
 
 
 def _cell_text(value) -> str:
@@ -249,6 +267,10 @@ def check_headers(table: Table, *, required: list[str], optional: Sequence[str] 
             details.append(_("repeated: %(columns)s") % {"columns": ", ".join(repeated)})
         raise ImportFileError(
             _("The columns do not match (%(details)s). Expected: %(expected)s. Found: %(found)s.")
-            % {"details": "; ".join(details), "expected": ", ".join(expected), "found": ", ".join(found) or _("nothing")}
+            % {
+                "details": "; ".join(details),
+                "expected": ", ".join(expected),
+                "found": ", ".join(found) or _("nothing"),
+            }
         )
     return {name: found.index(name) for name in found}

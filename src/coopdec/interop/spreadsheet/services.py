@@ -41,9 +41,16 @@ from coopdec.territories.resolution import AMBIGUOUS, RESOLVED, Resolution, get_
 from .reader import ImportFileError, Table, check_headers, read_table
 
 SIDE_COLUMNS = ["organisation", "kind", "city", "country"]
-COLUMNS = [f"{c}_1" for c in SIDE_COLUMNS] + [f"{c}_2" for c in SIDE_COLUMNS] + [
-    "partnership_kind", "status", "start_date", "title",
-]
+COLUMNS = (
+    [f"{c}_1" for c in SIDE_COLUMNS]
+    + [f"{c}_2" for c in SIDE_COLUMNS]
+    + [
+        "partnership_kind",
+        "status",
+        "start_date",
+        "title",
+    ]
+)
 REQUIRED = ["organisation_1", "kind_1", "city_1", "country_1"]
 MAX_ROWS = 5000
 REPORT_COLUMNS = ["line", "status", "organisation_1", "organisation_2", "problems"]
@@ -105,9 +112,16 @@ class ParsedSheet:
     def from_data(cls, data: dict) -> ParsedSheet:
         rows = []
         for r in data["rows"]:
-            rows.append(Row(line=r["line"], cells=r["cells"], sides=[Side(**s) for s in r["sides"]],
-                            partnership=r["partnership"], problems=r["problems"],
-                            candidates=r.get("candidates", {})))
+            rows.append(
+                Row(
+                    line=r["line"],
+                    cells=r["cells"],
+                    sides=[Side(**s) for s in r["sides"]],
+                    partnership=r["partnership"],
+                    problems=r["problems"],
+                    candidates=r.get("candidates", {}),
+                )
+            )
         return cls(rows, data["checksum"])
 
 
@@ -168,29 +182,48 @@ def _start_date(value: str) -> tuple[str | None, str]:
         if match:
             day, month, year = (int(p) for p in match.groups())
             if len(match.group(3)) != 4:
-                return None, _("start_date: “%(value)s”: the year is ambiguous; write it with four digits (%(hint)s)") % {
-                    "value": value, "hint": hint}
+                return None, _(
+                    "start_date: “%(value)s”: the year is ambiguous; write it with four digits (%(hint)s)"
+                ) % {"value": value, "hint": hint}
             if month > 12 and day <= 12:
-                return None, _("start_date: “%(value)s” reads as month/day; write the day first, or the year first "
-                               "(%(hint)s)") % {"value": value, "hint": hint}
+                return None, _(
+                    "start_date: “%(value)s” reads as month/day; write the day first, or the year first (%(hint)s)"
+                ) % {"value": value, "hint": hint}
             return date(year, month, day).isoformat(), ""
     except ValueError:
-        return None, _("start_date: “%(value)s” does not exist in the calendar (%(hint)s)") % {"value": value, "hint": hint}
+        return None, _("start_date: “%(value)s” does not exist in the calendar (%(hint)s)") % {
+            "value": value,
+            "hint": hint,
+        }
     return None, _("start_date: “%(value)s” is not a date (%(hint)s)") % {"value": value, "hint": hint}
 
 
 def _candidate(place) -> dict:
-    return {"geonameid": place.geonameid, "name": place.name, "country": place.country, "admin1": place.admin1,
-            "latitude": place.latitude, "longitude": place.longitude, "population": place.population}
+    return {
+        "geonameid": place.geonameid,
+        "name": place.name,
+        "country": place.country,
+        "admin1": place.admin1,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "population": place.population,
+    }
 
 
-def _side(cells: dict[str, str], n: int, problems: list[str], candidates: dict[str, list[dict]] | None = None,
-          chosen: int | None = None) -> Side | None:
+def _side(
+    cells: dict[str, str],
+    n: int,
+    problems: list[str],
+    candidates: dict[str, list[dict]] | None = None,
+    chosen: int | None = None,
+) -> Side | None:
     name, city, country = (cells.get(f"{c}_{n}", "") for c in ("organisation", "city", "country"))
     kind = _kind(cells.get(f"kind_{n}", ""))
     if kind is None:
-        problems.append(_("kind_%(n)s: unknown kind “%(value)s” (expected one of %(kinds)s)") % {
-            "n": n, "value": cells.get(f"kind_{n}", ""), "kinds": _labels(OrganisationKind)})
+        problems.append(
+            _("kind_%(n)s: unknown kind “%(value)s” (expected one of %(kinds)s)")
+            % {"n": n, "value": cells.get(f"kind_{n}", ""), "kinds": _labels(OrganisationKind)}
+        )
         return None
     index = get_index()
     if kind in LOCAL_GOVERNMENT_KINDS:
@@ -201,23 +234,37 @@ def _side(cells: dict[str, str], n: int, problems: list[str], candidates: dict[s
         picked = next((p for p in result.candidates if p.geonameid == chosen), None) if chosen else None
         if result.status == AMBIGUOUS and picked is not None:  # the user chose among the candidates
             return Side(
-                name=(name or picked.name)[:255], kind=kind, country=picked.country, locality_id=picked.geonameid,
-                latitude=picked.latitude, longitude=picked.longitude, population=picked.population or None,
-                confidence=1.0, reason=_("chosen by the importer among %(count)s places") % {
-                    "count": len(result.candidates)},
+                name=(name or picked.name)[:255],
+                kind=kind,
+                country=picked.country,
+                locality_id=picked.geonameid,
+                latitude=picked.latitude,
+                longitude=picked.longitude,
+                population=picked.population or None,
+                confidence=1.0,
+                reason=_("chosen by the importer among %(count)s places") % {"count": len(result.candidates)},
             )
         if result.status == AMBIGUOUS and result.candidates and candidates is not None:
             candidates[str(n)] = [_candidate(p) for p in result.candidates]
         if result.status != RESOLVED:
-            message = (_("%(city)s, %(country)s: place ambiguous (%(reason)s)") if result.status == AMBIGUOUS
-                       else _("%(city)s, %(country)s: place not found (%(reason)s)"))
+            message = (
+                _("%(city)s, %(country)s: place ambiguous (%(reason)s)")
+                if result.status == AMBIGUOUS
+                else _("%(city)s, %(country)s: place not found (%(reason)s)")
+            )
             problems.append(message % {"city": city, "country": country, "reason": result.reason})
             return None
         return Side(
-            name=clean_line(name or result.name), kind=kind, country=result.country_code, locality_id=result.geonameid,
-            subdivision_code=result.subdivision.code if result.subdivision else "", latitude=result.latitude,
-            longitude=result.longitude, population=(result.locality.population or None) if result.locality else None,
-            confidence=result.confidence, reason=result.reason[:255],
+            name=clean_line(name or result.name),
+            kind=kind,
+            country=result.country_code,
+            locality_id=result.geonameid,
+            subdivision_code=result.subdivision.code if result.subdivision else "",
+            latitude=result.latitude,
+            longitude=result.longitude,
+            population=(result.locality.population or None) if result.locality else None,
+            confidence=result.confidence,
+            reason=result.reason[:255],
         )
     if not name:
         problems.append(_("organisation_%(n)s: the name is required for this kind of organisation") % {"n": n})
@@ -242,13 +289,17 @@ def _partnership(cells: dict[str, str], problems: list[str]) -> dict:
     written = cells.get("partnership_kind", "")
     kind = _code(PartnershipKind, written) if fold(written) else PartnershipKind.TWINNING
     if kind is None:
-        problems.append(_("partnership_kind: unknown kind “%(value)s” (expected one of %(kinds)s)") % {
-            "value": written, "kinds": _labels(PartnershipKind)})
+        problems.append(
+            _("partnership_kind: unknown kind “%(value)s” (expected one of %(kinds)s)")
+            % {"value": written, "kinds": _labels(PartnershipKind)}
+        )
     written = cells.get("status", "")
     status = _code(PartnershipStatus, written) if fold(written) else PartnershipStatus.ACTIVE
     if status is None:
-        problems.append(_("status: unknown status “%(value)s” (expected one of %(values)s)") % {
-            "value": written, "values": _labels(PartnershipStatus)})
+        problems.append(
+            _("status: unknown status “%(value)s” (expected one of %(values)s)")
+            % {"value": written, "values": _labels(PartnershipStatus)}
+        )
     start, problem = _start_date(cells.get("start_date", ""))
     if problem:
         problems.append(problem)
@@ -257,14 +308,16 @@ def _partnership(cells: dict[str, str], problems: list[str]) -> dict:
 
 def spreadsheet_parse_table(table: Table) -> ParsedSheet:
     if not table.headers:
-        raise ImportFileError(_("The file has no header line. Expected: %(columns)s.") % {"columns": ", ".join(COLUMNS)})
+        raise ImportFileError(
+            _("The file has no header line. Expected: %(columns)s.") % {"columns": ", ".join(COLUMNS)}
+        )
     position = check_headers(table, required=REQUIRED, optional=[c for c in COLUMNS if c not in REQUIRED])
     if not table.rows:
         raise ImportFileError(_("The file has a header but no rows."))
     rows = []
     for line, values in table.rows:
         cells = {name: (values[i] if i < len(values) else "") for name, i in position.items()}
-        extra = len(values) > len(table.headers) and any(v for v in values[len(table.headers):])
+        extra = len(values) > len(table.headers) and any(v for v in values[len(table.headers) :])
         rows.append(_row(line, cells, [_("more cells than columns in the header")] if extra else []))
     return ParsedSheet(rows, table.checksum)
 
@@ -315,7 +368,7 @@ def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict,
     # (and of the write lock) of an import batch. The oldest organisation wins, as before.
     names = sorted({identity[3] for identity in wanted})
     for start in range(0, len(names), LOOKUP_CHUNK):
-        matches = Organisation.objects.filter(name_folded__in=names[start:start + LOOKUP_CHUNK]).order_by("id")
+        matches = Organisation.objects.filter(name_folded__in=names[start : start + LOOKUP_CHUNK]).order_by("id")
         for pk, kind, country, folded in matches.values_list("pk", "kind", "country_id", "name_folded"):
             identity = ("named", kind, country, folded)
             if identity in wanted:
@@ -324,11 +377,22 @@ def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict,
     new = []
     for identity, side in wanted.items():
         if identity not in found:
-            new.append((identity, Organisation(
-                name=side.name, name_folded=fold(side.name), kind=side.kind, country_id=side.country,
-                latitude=side.latitude, longitude=side.longitude, publication_status=status,
-                source=Source.SPREADSHEET, created_by=user,
-            )))
+            new.append(
+                (
+                    identity,
+                    Organisation(
+                        name=side.name,
+                        name_folded=fold(side.name),
+                        kind=side.kind,
+                        country_id=side.country,
+                        latitude=side.latitude,
+                        longitude=side.longitude,
+                        publication_status=status,
+                        source=Source.SPREADSHEET,
+                        created_by=user,
+                    ),
+                )
+            )
     created = bulk_create_with_history([o for _i, o in new], Organisation, default_user=user)
     for (identity, _o), organisation in zip(new, created, strict=True):
         found[identity] = organisation.pk
@@ -336,8 +400,9 @@ def _other_organisations(sides: list[Side], *, status: str, user) -> tuple[dict,
 
 
 @transaction.atomic
-def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False,
-                       index: bool = True) -> SpreadsheetSummary:
+def spreadsheet_import(
+    parsed: ParsedSheet, *, user=None, publish: bool = True, dry_run: bool = False, index: bool = True
+) -> SpreadsheetSummary:
     """Write the rows without problems. ``publish``: records are published (else drafts for review).
     ``index=False``: the caller indexes ``organisation_ids`` and ``partnership_ids`` in the atlas
     itself (the background import does it after each batch commits, outside the batch's transaction)."""
@@ -350,19 +415,26 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
     others = [s for s in sides if not s.is_local_government]
     organisations, created, existing = local_governments_for(
         # Duck-typed: a _SideResolution has every attribute local_governments_for reads.
-        [cast(Resolution, _SideResolution(s)) for s in local], source=Source.SPREADSHEET, user=author, status=status
+        [cast(Resolution, _SideResolution(s)) for s in local],
+        source=Source.SPREADSHEET,
+        user=author,
+        status=status,
     )
     named, created_named, existing_named = _other_organisations(others, status=status, user=author)
     organisations.update(named)
     summary.organisations_created = created + created_named
     summary.organisations_existing = existing + existing_named
 
-    pairs = [(r, organisations[_identity(r.sides[0])], organisations[_identity(r.sides[1])])
-             for r in rows if r.partnership and len(r.sides) == 2]
+    pairs = [
+        (r, organisations[_identity(r.sides[0])], organisations[_identity(r.sides[1])])
+        for r in rows
+        if r.partnership and len(r.sides) == 2
+    ]
     involved = {pk for _r, a, b in pairs for pk in (a, b)}
     known: dict[int, set[int]] = {}
     links = PartnershipParty.objects.filter(organisation_id__in=involved).values_list(
-        "partnership_id", "organisation_id", "partnership__kind")
+        "partnership_id", "organisation_id", "partnership__kind"
+    )
     kinds = {}
     for pid, oid, kind in links:
         known.setdefault(pid, set()).add(oid)
@@ -377,17 +449,26 @@ def spreadsheet_import(parsed: ParsedSheet, *, user=None, publish: bool = True, 
             continue
         existing_pairs.add(signature)
         title = row.partnership["title"]
-        new_partnerships.append(Partnership(
-            kind=row.partnership["kind"], status=row.partnership["status"], start_date=row.partnership["start_date"],
-            title={"fr": title, "en": title} if title else {}, publication_status=status, source=Source.SPREADSHEET,
-            source_ref=_("line %(line)s") % {"line": row.line}, created_by=author,
-        ))
+        new_partnerships.append(
+            Partnership(
+                kind=row.partnership["kind"],
+                status=row.partnership["status"],
+                start_date=row.partnership["start_date"],
+                title={"fr": title, "en": title} if title else {},
+                publication_status=status,
+                source=Source.SPREADSHEET,
+                source_ref=_("line %(line)s") % {"line": row.line},
+                created_by=author,
+            )
+        )
         parties.append((a, b))
     created_partnerships = bulk_create_with_history(new_partnerships, Partnership, default_user=author)
     party_links = []
     for partnership, (a, b) in zip(created_partnerships, parties, strict=True):
-        party_links += [PartnershipParty(partnership_id=partnership.pk, organisation_id=a),
-                        PartnershipParty(partnership_id=partnership.pk, organisation_id=b)]
+        party_links += [
+            PartnershipParty(partnership_id=partnership.pk, organisation_id=a),
+            PartnershipParty(partnership_id=partnership.pk, organisation_id=b),
+        ]
     bulk_create_with_history(party_links, PartnershipParty, default_user=author)
 
     summary.partnerships_created = len(created_partnerships)
@@ -414,16 +495,37 @@ class _SideResolution:
         self.geonameid = side.locality_id
         self.latitude, self.longitude = side.latitude, side.longitude
         self.confidence, self.reason = side.confidence, side.reason
-        self.locality = (Place(side.locality_id, side.name, side.country, "", side.latitude or 0.0,
-                               side.longitude or 0.0, side.population or 0) if side.locality_id else None)
-        self.subdivision = (Region(side.subdivision_code, side.name, side.country, side.latitude, side.longitude)
-                            if side.subdivision_code else None)
+        self.locality = (
+            Place(
+                side.locality_id,
+                side.name,
+                side.country,
+                "",
+                side.latitude or 0.0,
+                side.longitude or 0.0,
+                side.population or 0,
+            )
+            if side.locality_id
+            else None
+        )
+        self.subdivision = (
+            Region(side.subdivision_code, side.name, side.country, side.latitude, side.longitude)
+            if side.subdivision_code
+            else None
+        )
         self.kind = side.kind
 
     @property
     def identity(self):
-        return _identity(Side(self.name, self.kind, self.country_code, self.geonameid,
-                              self.subdivision.code if self.subdivision else ""))
+        return _identity(
+            Side(
+                self.name,
+                self.kind,
+                self.country_code,
+                self.geonameid,
+                self.subdivision.code if self.subdivision else "",
+            )
+        )
 
 
 def error_report(parsed: ParsedSheet) -> str:
@@ -432,8 +534,16 @@ def error_report(parsed: ParsedSheet) -> str:
     writer = csv.writer(out)
     writer.writerow(REPORT_COLUMNS)
     for row in parsed.rows:
-        writer.writerow([neutralise_formula(v) for v in (
-            row.line, "ok" if row.ok else "error", row.cells.get("organisation_1") or row.cells.get("city_1", ""),
-            row.cells.get("organisation_2") or row.cells.get("city_2", ""), " | ".join(row.problems),
-        )])
+        writer.writerow(
+            [
+                neutralise_formula(v)
+                for v in (
+                    row.line,
+                    "ok" if row.ok else "error",
+                    row.cells.get("organisation_1") or row.cells.get("city_1", ""),
+                    row.cells.get("organisation_2") or row.cells.get("city_2", ""),
+                    " | ".join(row.problems),
+                )
+            ]
+        )
     return out.getvalue()

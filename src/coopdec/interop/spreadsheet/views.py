@@ -33,10 +33,34 @@ PREVIEW_ROWS = 100
 LINKS_SHOWN = 200
 DUPLICATES_SHOWN = 200
 EXAMPLE_ROWS = [
-    ["Ville de Lyon", "municipality", "Lyon", "France", "", "municipality", "Ouagadougou", "Burkina Faso",
-     "twinning", "active", "1990", ""],
-    ["Ville de Poitiers", "commune", "Poitiers", "France", "", "commune", "Marburg", "Allemagne",
-     "jumelage", "actif", "20/06/2015", ""],
+    [
+        "Ville de Lyon",
+        "municipality",
+        "Lyon",
+        "France",
+        "",
+        "municipality",
+        "Ouagadougou",
+        "Burkina Faso",
+        "twinning",
+        "active",
+        "1990",
+        "",
+    ],
+    [
+        "Ville de Poitiers",
+        "commune",
+        "Poitiers",
+        "France",
+        "",
+        "commune",
+        "Marburg",
+        "Allemagne",
+        "jumelage",
+        "actif",
+        "20/06/2015",
+        "",
+    ],
     ["Département de la Gironde", "county", "Gironde", "France", "", "", "", "", "", "", "", ""],
     ["Cités Unies France", "ngo", "Paris", "France", "", "", "", "", "", "", "", ""],
 ]
@@ -69,9 +93,15 @@ def import_upload(request):
         else:
             token = upload_store(parsed=parsed, user=request.user, filename=upload.name)
             return redirect("interop:import_preview", token=token)
-    return render(request, "interop/import_upload.html", {
-        "form": form, "columns": COLUMNS, "publishes": request.user.has_perm("interop.publish_import"),
-    })
+    return render(
+        request,
+        "interop/import_upload.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "publishes": request.user.has_perm("interop.publish_import"),
+        },
+    )
 
 
 @guarded
@@ -99,11 +129,21 @@ def import_preview(request, token: str):
         return redirect("interop:import_status", pk=job.pk)
     errors = parsed.error_rows
     valid = parsed.valid_rows
-    return render(request, "interop/import_preview.html", {
-        "filename": filename, "token": token, "errors": preview_rows(errors[:PREVIEW_ROWS]), "error_count": len(errors),
-        "valid": preview_rows(valid[:PREVIEW_ROWS]), "valid_count": len(valid), "shown": PREVIEW_ROWS,
-        "publishes": publish, "choosing": any(r.candidates for r in errors[:PREVIEW_ROWS]),
-    })
+    return render(
+        request,
+        "interop/import_preview.html",
+        {
+            "filename": filename,
+            "token": token,
+            "errors": preview_rows(errors[:PREVIEW_ROWS]),
+            "error_count": len(errors),
+            "valid": preview_rows(valid[:PREVIEW_ROWS]),
+            "valid_count": len(valid),
+            "shown": PREVIEW_ROWS,
+            "publishes": publish,
+            "choosing": any(r.candidates for r in errors[:PREVIEW_ROWS]),
+        },
+    )
 
 
 def _place_choices(data) -> dict[tuple[int, int], int]:
@@ -111,7 +151,13 @@ def _place_choices(data) -> dict[tuple[int, int], int]:
     choices = {}
     for name, value in data.items():
         parts = name.split("-")
-        if len(parts) == 3 and parts[0] == "place" and parts[1].isdigit() and parts[2] in ("1", "2") and value.isdigit():
+        if (
+            len(parts) == 3
+            and parts[0] == "place"
+            and parts[1].isdigit()
+            and parts[2] in ("1", "2")
+            and value.isdigit()
+        ):
             choices[(int(parts[1]), int(parts[2]))] = int(value)
     return choices
 
@@ -127,7 +173,8 @@ def import_status(request, pk: int):
     context: dict[str, object] = {"job": job, "refresh": 2 if not job.finished else None}
     if job.finished:
         context["drafts"] = Organisation.objects.filter(
-            pk__in=job.organisation_ids, publication_status=PublicationStatus.DRAFT).order_by("name")[:LINKS_SHOWN]
+            pk__in=job.organisation_ids, publication_status=PublicationStatus.DRAFT
+        ).order_by("name")[:LINKS_SHOWN]
         context["partnerships"] = Partnership.objects.filter(pk__in=job.partnership_ids).order_by("pk")[:LINKS_SHOWN]
         context["shown"] = LINKS_SHOWN
     return render(request, "interop/import_status.html", context)
@@ -139,8 +186,11 @@ def duplicates_list(request):
     """Probable duplicate organisations, for coordinators, each with a link to the merge page."""
     check(request, "interop.merge_organisations")
     pairs = find_duplicates()
-    return render(request, "interop/duplicates.html", {"pairs": pairs[:DUPLICATES_SHOWN], "count": len(pairs),
-                                                        "shown": DUPLICATES_SHOWN})
+    return render(
+        request,
+        "interop/duplicates.html",
+        {"pairs": pairs[:DUPLICATES_SHOWN], "count": len(pairs), "shown": DUPLICATES_SHOWN},
+    )
 
 
 @guarded
@@ -157,7 +207,10 @@ def duplicates_merge(request, keep: int, drop: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("interop:duplicates")
-        messages.success(request, _("“%(drop)s” was merged into “%(keep)s”; every link now points to it.") % {
-            "drop": records[drop].name, "keep": records[keep].name})
+        messages.success(
+            request,
+            _("“%(drop)s” was merged into “%(keep)s”; every link now points to it.")
+            % {"drop": records[drop].name, "keep": records[keep].name},
+        )
         return redirect("interop:duplicates")
     return render(request, "interop/merge.html", {"keep": records[keep], "drop": records[drop]})

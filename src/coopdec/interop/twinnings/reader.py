@@ -43,29 +43,48 @@ def read_pairs(source: str | Path | bytes, *, filename: str = "") -> TwinningsFi
     pairs, lines, problems = [], [], []
     for line, cells in table.rows:
         if len(cells) != len(table.headers):
-            problems.append((line, _("%(found)s cells where the header has %(expected)s") % {
-                "found": len(cells), "expected": len(table.headers)}))
+            problems.append(
+                (
+                    line,
+                    _("%(found)s cells where the header has %(expected)s")
+                    % {"found": len(cells), "expected": len(table.headers)},
+                )
+            )
             continue
         values = {name: cells[index] for name, index in position.items()}
         too_long = [name for name, value in values.items() if len(value) > MAX_NAME]
         if too_long:
-            problems.append((line, _("longer than %(max)s characters: %(columns)s") % {
-                "max": MAX_NAME, "columns": ", ".join(too_long)}))
+            problems.append(
+                (
+                    line,
+                    _("longer than %(max)s characters: %(columns)s")
+                    % {"max": MAX_NAME, "columns": ", ".join(too_long)},
+                )
+            )
             continue
         pairs.append((PlaceText(values["city1"], values["country1"]), PlaceText(values["city2"], values["country2"])))
         lines.append(line)
     if problems:
         shown = "; ".join(_("line %(line)s: %(problem)s") % {"line": n, "problem": p} for n, p in problems[:10])
-        message = [ngettext(
-            "%(count)s line cannot be read, nothing was imported.",
-            "%(count)s lines cannot be read, nothing was imported.", len(problems),
-        ) % {"count": len(problems)}, shown + "."]
+        message = [
+            ngettext(
+                "%(count)s line cannot be read, nothing was imported.",
+                "%(count)s lines cannot be read, nothing was imported.",
+                len(problems),
+            )
+            % {"count": len(problems)},
+            shown + ".",
+        ]
         more = len(problems) - 10
         if more > 0:
-            message.append(ngettext(
-                "%(count)s more line with a problem is not listed.",
-                "%(count)s more lines with a problem are not listed.", more,
-            ) % {"count": more})
+            message.append(
+                ngettext(
+                    "%(count)s more line with a problem is not listed.",
+                    "%(count)s more lines with a problem are not listed.",
+                    more,
+                )
+                % {"count": more}
+            )
         raise ImportFileError(" ".join(message))
     if not pairs:
         raise ImportFileError(_("The file has a header but no pairs."))

@@ -33,8 +33,16 @@ from coopdec.territories.resolution import AMBIGUOUS, RESOLVED, UNRESOLVED, Reso
 from .reader import PlaceText, TwinningsFile, read_pairs
 
 REPORT_COLUMNS = [
-    "input_city", "input_country", "status", "geonameid", "name", "country_code", "latitude", "longitude",
-    "confidence", "reason",
+    "input_city",
+    "input_country",
+    "status",
+    "geonameid",
+    "name",
+    "country_code",
+    "latitude",
+    "longitude",
+    "confidence",
+    "reason",
 ]
 CHECKSUM_PREFIX = "import:twinnings:"
 BATCH = 2000
@@ -43,10 +51,30 @@ BATCH = 2000
 # "municipal": Italy's metropolitan cities and Sicily's free municipal consortia replaced provinces.
 _COUNTY_TYPES = ("metropolitan city", "free municipal consortium")
 # Subdivision types that are municipalities rather than counties or regions.
-_MUNICIPAL_TYPES = ("municipal", "city", "town", "commune", "borough", "unitary authority", "council area",
-                    "metropolitan district", "local council", "urban", "parish")
-_REGION_TYPES = ("region", "state", "land", "province", "autonomous community", "republic", "territory",
-                 "nation", "country")
+_MUNICIPAL_TYPES = (
+    "municipal",
+    "city",
+    "town",
+    "commune",
+    "borough",
+    "unitary authority",
+    "council area",
+    "metropolitan district",
+    "local council",
+    "urban",
+    "parish",
+)
+_REGION_TYPES = (
+    "region",
+    "state",
+    "land",
+    "province",
+    "autonomous community",
+    "republic",
+    "territory",
+    "nation",
+    "country",
+)
 
 
 @dataclass
@@ -118,8 +146,9 @@ def write_report(rows: Iterable[dict], path: str | Path) -> None:
             writer.writerow({k: neutralise_formula(v) for k, v in row.items()})
 
 
-def local_governments_for(results: Iterable[Resolution], *, source: str, user=None,
-                          status: str = PublicationStatus.PUBLISHED) -> tuple[dict, int, int]:
+def local_governments_for(
+    results: Iterable[Resolution], *, source: str, user=None, status: str = PublicationStatus.PUBLISHED
+) -> tuple[dict, int, int]:
     """The local-government organisation of each resolved place, created where missing.
 
     Returns ({identity: organisation id}, created, existing). One organisation per canonical place:
@@ -134,7 +163,7 @@ def local_governments_for(results: Iterable[Resolution], *, source: str, user=No
     found: dict[tuple[str, str], int] = {}
     local = Organisation.objects.filter(kind__in=LOCAL_GOVERNMENT_KINDS).order_by("-id")
     for start in range(0, len(gids), BATCH):
-        for pk, gid in local.filter(locality_id__in=gids[start:start + BATCH]).values_list("pk", "locality_id"):
+        for pk, gid in local.filter(locality_id__in=gids[start : start + BATCH]).values_list("pk", "locality_id"):
             found[("locality", str(gid))] = pk  # the oldest wins (ordered newest first)
     for pk, code in local.filter(subdivision_id__in=codes, locality__isnull=True).values_list("pk", "subdivision_id"):
         found[("subdivision", code)] = pk
@@ -148,20 +177,33 @@ def local_governments_for(results: Iterable[Resolution], *, source: str, user=No
             continue
         subdivision = subdivisions.get(result.subdivision.code) if result.subdivision else None
         name = clean_line(result.name)
-        new.append(Organisation(
-            name=name, name_folded=fold(name), kind=getattr(result, "kind", None) or organisation_kind_for(subdivision),
-            locality_id=result.geonameid, subdivision_id=subdivision.code if subdivision else None,
-            country_id=result.country_code, latitude=result.latitude, longitude=result.longitude,
-            population=(result.locality.population or None) if result.locality else None,
-            publication_status=status, source=source,
-            source_ref=f"geonames:{result.geonameid}" if result.locality else f"iso3166-2:{identity[1]}",
-            resolution_confidence=result.confidence, resolution_reason=result.reason[:255], created_by=author,
-        ))
+        new.append(
+            Organisation(
+                name=name,
+                name_folded=fold(name),
+                kind=getattr(result, "kind", None) or organisation_kind_for(subdivision),
+                locality_id=result.geonameid,
+                subdivision_id=subdivision.code if subdivision else None,
+                country_id=result.country_code,
+                latitude=result.latitude,
+                longitude=result.longitude,
+                population=(result.locality.population or None) if result.locality else None,
+                publication_status=status,
+                source=source,
+                source_ref=f"geonames:{result.geonameid}" if result.locality else f"iso3166-2:{identity[1]}",
+                resolution_confidence=result.confidence,
+                resolution_reason=result.reason[:255],
+                created_by=author,
+            )
+        )
         identities.append(identity)
     created = bulk_create_with_history(new, Organisation, batch_size=BATCH, default_user=author)
     if any(o.pk is None for o in created):  # backends that do not return keys
-        by_ref = dict(Organisation.objects.filter(source=source, source_ref__in=[o.source_ref for o in new])
-                      .values_list("source_ref", "pk"))
+        by_ref = dict(
+            Organisation.objects.filter(source=source, source_ref__in=[o.source_ref for o in new]).values_list(
+                "source_ref", "pk"
+            )
+        )
         for organisation in created:
             organisation.pk = by_ref[organisation.source_ref]
     for identity, organisation in zip(identities, created, strict=True):
@@ -184,9 +226,14 @@ def twinnings_create(pairs: list[tuple[int, int, str]], *, source: str, user=Non
     """Create one active, published twinning per (organisation, organisation, source_ref)."""
     author = user if user is not None and getattr(user, "is_authenticated", False) else None
     partnerships = [
-        Partnership(kind=PartnershipKind.TWINNING, status=PartnershipStatus.ACTIVE,
-                    publication_status=PublicationStatus.PUBLISHED, source=source, source_ref=ref[:255],
-                    created_by=author)
+        Partnership(
+            kind=PartnershipKind.TWINNING,
+            status=PartnershipStatus.ACTIVE,
+            publication_status=PublicationStatus.PUBLISHED,
+            source=source,
+            source_ref=ref[:255],
+            created_by=author,
+        )
         for _a, _b, ref in pairs
     ]
     created = bulk_create_with_history(partnerships, Partnership, batch_size=BATCH, default_user=author)
@@ -204,8 +251,16 @@ def _already_imported(checksum: str) -> bool:
     return ReferenceDataset.objects.filter(name=(CHECKSUM_PREFIX + checksum)[:64]).exists()
 
 
-def twinnings_import(*, path: str | Path | None = None, data: bytes | None = None, filename: str = "",
-                     dry_run: bool = False, force: bool = False, report: bool = False, user=None) -> ImportSummary:
+def twinnings_import(
+    *,
+    path: str | Path | None = None,
+    data: bytes | None = None,
+    filename: str = "",
+    dry_run: bool = False,
+    force: bool = False,
+    report: bool = False,
+    user=None,
+) -> ImportSummary:
     """Resolve and import a twin-towns file. Raises ``ImportFileError`` for an unreadable file.
 
     A file already imported unchanged is not even resolved (unless ``force``, ``dry_run`` or a
@@ -218,9 +273,13 @@ def twinnings_import(*, path: str | Path | None = None, data: bytes | None = Non
     else:
         raise TypeError("twinnings_import needs a path or data")
 
-
-    summary = ImportSummary(dry_run=dry_run, encoding=parsed.encoding, separator=parsed.separator,
-                            checksum=parsed.checksum, pairs=len(parsed.pairs))
+    summary = ImportSummary(
+        dry_run=dry_run,
+        encoding=parsed.encoding,
+        separator=parsed.separator,
+        checksum=parsed.checksum,
+        pairs=len(parsed.pairs),
+    )
     skip = not force and not dry_run and _already_imported(parsed.checksum)
     if skip and not report:
         summary.unchanged = True

@@ -14,8 +14,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--background", action="store_true",
-                            help="queue the rebuild for the background worker (coopdec db_worker) and print the task id")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the rebuild for the background worker (coopdec db_worker) and print the task id",
+        )
 
     def handle(self, *args, **options):
         if options["background"]:
@@ -35,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Atlas index rebuilt: {counts.get('organisation', 0)} organisations, {counts.get('partnership', 0)} "
-                f"partnerships, {counts.get('project', 0)} projects ({total} documents) in {time.monotonic() - started:.1f} s."
+                f"partnerships, {counts.get('project', 0)} projects ({total} documents) in "
+                f"{time.monotonic() - started:.1f} s."
             )
         )

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         if verbosity >= 2 or dry_run:
             for name in names:
                 self.stdout.write(name)
-        message = (ngettext("%(count)s file would be deleted.", "%(count)s files would be deleted.", len(names)) if dry_run
-                   else ngettext("%(count)s file deleted.", "%(count)s files deleted.", len(names)))
+        message = (
+            ngettext("%(count)s file would be deleted.", "%(count)s files would be deleted.", len(names))
+            if dry_run
+            else ngettext("%(count)s file deleted.", "%(count)s files deleted.", len(names))
+        )
         self.stdout.write(message % {"count": len(names)})

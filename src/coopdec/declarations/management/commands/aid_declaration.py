@@ -35,8 +35,12 @@ class Command(BaseCommand):
         export.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. FR.")
         export.add_argument("--format", dest="format_name", choices=["csv", "xlsx", "crs", "crs-xlsx"], default="csv")
         export.add_argument("--output", required=True, help="File to write.")
-        export.add_argument("--all", dest="everything", action="store_true",
-                            help="Every declaration, not only the submitted ones (not for crs).")
+        export.add_argument(
+            "--all",
+            dest="everything",
+            action="store_true",
+            help="Every declaration, not only the submitted ones (not for crs).",
+        )
         remind = actions.add_parser("remind", help="E-mail the editors of the organisations that have not submitted.")
         remind.add_argument("--campaign", type=int, required=True, help="Campaign id.")
         remind.add_argument("--dry-run", action="store_true", help="Count the e-mails without sending them.")
@@ -61,9 +65,19 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{found.name} – {year}, amounts in {proposal.currency} ({len(proposal.lines)} lines)")
         header = ("recipient", "sector", "channel", "aid type", "amount", "co-financing", "original", "project")
-        rows = [header] + [(line.recipient_code or "unallocated", line.sector or "-", line.channel, line.aid_type,
-                            str(line.amount), str(line.cofinancing), f"{line.original_amount} {line.original_currency}",
-                            str(line.project or "")) for line in proposal.lines]
+        rows = [header] + [
+            (
+                line.recipient_code or "unallocated",
+                line.sector or "-",
+                line.channel,
+                line.aid_type,
+                str(line.amount),
+                str(line.cofinancing),
+                f"{line.original_amount} {line.original_currency}",
+                str(line.project or ""),
+            )
+            for line in proposal.lines
+        ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -30,4 +30,6 @@ def build(rows, columns):
     return StreamingHttpResponse(chunks(rows, columns), content_type="application/geo+json")
 
 
-FORMAT = ExportFormat(name="geojson", extension="geojson", media_type="application/geo+json", max_rows=None, build=build)
+FORMAT = ExportFormat(
+    name="geojson", extension="geojson", media_type="application/geo+json", max_rows=None, build=build
+)

@@ -33,12 +33,13 @@ def build(rows, columns):
     target = tempfile.TemporaryFile(suffix=".xlsx")  # deleted when the response closes it
     write(rows, columns, target)
     target.seek(0)
-    return FileResponse(
-        target, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    return FileResponse(target, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 FORMAT = ExportFormat(
-    name="xlsx", extension="xlsx", media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    max_rows=MAX_ROWS, build=build,
+    name="xlsx",
+    extension="xlsx",
+    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    max_rows=MAX_ROWS,
+    build=build,
 )

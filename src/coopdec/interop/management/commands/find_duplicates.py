@@ -19,12 +19,27 @@ class Command(BaseCommand):
         pairs = find_duplicates()
         shown = pairs[: options["limit"]] if options["limit"] else pairs
         if options["json"]:
-            self.stdout.write(json.dumps([
-                {"keep": p.keep.pk, "keep_name": p.keep.name, "drop": p.drop.pk, "drop_name": p.drop.name,
-                 "score": p.score, "reason": p.reason} for p in shown
-            ], ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    [
+                        {
+                            "keep": p.keep.pk,
+                            "keep_name": p.keep.name,
+                            "drop": p.drop.pk,
+                            "drop_name": p.drop.name,
+                            "score": p.score,
+                            "reason": p.reason,
+                        }
+                        for p in shown
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for p in shown:
             self.stdout.write(f"{p.keep.pk}\t{p.drop.pk}\t{p.score:.2f}\t{p.keep.name} | {p.drop.name}\t{p.reason}")
-        self.stdout.write(_("%(count)s probable duplicate pairs. Merge one with: coopdec merge_organisations KEEP DROP")
-                          % {"count": len(pairs)})
+        self.stdout.write(
+            _("%(count)s probable duplicate pairs. Merge one with: coopdec merge_organisations KEEP DROP")
+            % {"count": len(pairs)}
+        )

@@ -18,16 +18,12 @@ class Command(BaseCommand):
             metavar="REF",
             help="Organisation id or IATI identifier.",
         )
-        parser.add_argument(
-            "--output", metavar="FILE", help="Where to write (default: standard output)."
-        )
+        parser.add_argument("--output", metavar="FILE", help="Where to write (default: standard output).")
 
     def handle(self, *args, organisation: str, output: str | None = None, **options):
         found = organisation_by_ref(organisation)
         if found is None:
-            raise CommandError(
-                _("No organisation has the id or IATI identifier %(ref)s.") % {"ref": organisation}
-            )
+            raise CommandError(_("No organisation has the id or IATI identifier %(ref)s.") % {"ref": organisation})
         if found.publication_status != PublicationStatus.PUBLISHED:
             raise CommandError(
                 _("%(name)s is not published; only published organisations are published in IATI.")
@@ -43,6 +39,5 @@ class Command(BaseCommand):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
         self.stderr.write(
-            _("%(exported)s activities exported, %(skipped)s skipped (no date: IATI requires one).")
-            % stats
+            _("%(exported)s activities exported, %(skipped)s skipped (no date: IATI requires one).") % stats
         )

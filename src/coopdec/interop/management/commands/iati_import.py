@@ -40,15 +40,15 @@ class Command(FilesCommand):
         else:
             self.stdout.write(
                 _(
-                    "%(activities)s activities read: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                    "%(activities)s activities read: %(created)s created, %(updated)s updated, %(unchanged)s "
+                    "unchanged, "
                     "%(failed)s failed."
                 )
                 % summary.counts()
             )
             if summary.organisations:
                 self.stdout.write(
-                    _("%(count)s organisations created from organisation files.")
-                    % {"count": summary.organisations}
+                    _("%(count)s organisations created from organisation files.") % {"count": summary.organisations}
                 )
         if summary.failures:
             raise SystemExit(1)

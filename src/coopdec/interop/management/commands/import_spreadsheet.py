@@ -11,7 +11,9 @@ from coopdec.interop.spreadsheet.services import error_report, spreadsheet_impor
 
 
 class Command(BaseCommand):
-    help = _("Import organisations and partnerships from the coopdec spreadsheet template (CSV or XLSX, see docs/import.md).")
+    help = _(
+        "Import organisations and partnerships from the coopdec spreadsheet template (CSV or XLSX, see docs/import.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("CSV or XLSX file"))
@@ -34,13 +36,22 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary.__dict__, indent=2))
             return
         for row in parsed.error_rows[:50]:
-            self.stdout.write(_("line %(line)s: %(problems)s") % {"line": row.line, "problems": " | ".join(row.problems)})
+            self.stdout.write(
+                _("line %(line)s: %(problems)s") % {"line": row.line, "problems": " | ".join(row.problems)}
+            )
         self.stdout.write(
-            _("Rows: %(rows)s, %(errors)s with problems (not imported). Organisations: %(created)s created, "
-              "%(existing)s already registered. Partnerships: %(p_created)s created, %(p_existing)s already known.")
-            % {"rows": summary.rows, "errors": summary.rows_with_errors, "created": summary.organisations_created,
-               "existing": summary.organisations_existing, "p_created": summary.partnerships_created,
-               "p_existing": summary.partnerships_existing}
+            _(
+                "Rows: %(rows)s, %(errors)s with problems (not imported). Organisations: %(created)s created, "
+                "%(existing)s already registered. Partnerships: %(p_created)s created, %(p_existing)s already known."
+            )
+            % {
+                "rows": summary.rows,
+                "errors": summary.rows_with_errors,
+                "created": summary.organisations_created,
+                "existing": summary.organisations_existing,
+                "p_created": summary.partnerships_created,
+                "p_existing": summary.partnerships_existing,
+            }
         )
         if summary.dry_run:
             self.stdout.write(_("Dry run: nothing was written."))

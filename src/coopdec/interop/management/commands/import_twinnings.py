@@ -21,16 +21,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("CSV file (UTF-8 or Latin-1, comma or semicolon separated)"))
         parser.add_argument("--dry-run", action="store_true", help=_("resolve and count, write nothing"))
-        parser.add_argument("--force", action="store_true", help=_("import even if this exact file was imported before"))
+        parser.add_argument(
+            "--force", action="store_true", help=_("import even if this exact file was imported before")
+        )
         parser.add_argument("--report", metavar="REPORT.csv", help=_("write one line per distinct input place"))
         parser.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
-        parser.add_argument("--no-atlas", action="store_true",
-                            help=_("do not index the imported records in the atlas now (run atlas_reindex later)"))
+        parser.add_argument(
+            "--no-atlas",
+            action="store_true",
+            help=_("do not index the imported records in the atlas now (run atlas_reindex later)"),
+        )
 
     def handle(self, *args, **options):
         try:
-            summary = twinnings_import(path=options["path"], dry_run=options["dry_run"], force=options["force"],
-                                       report=bool(options["report"]))
+            summary = twinnings_import(
+                path=options["path"], dry_run=options["dry_run"], force=options["force"], report=bool(options["report"])
+            )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         if options["report"]:
@@ -45,23 +51,39 @@ class Command(BaseCommand):
         lines = []
         if s.places:
             lines.append(
-                _("Places: %(total)s distinct, %(resolved)s resolved, %(ambiguous)s ambiguous, %(unresolved)s "
-                  "unresolved.")
-                % {"total": s.places, "resolved": s.places_resolved, "ambiguous": s.places_ambiguous,
-                   "unresolved": s.places_unresolved}
+                _(
+                    "Places: %(total)s distinct, %(resolved)s resolved, %(ambiguous)s ambiguous, %(unresolved)s "
+                    "unresolved."
+                )
+                % {
+                    "total": s.places,
+                    "resolved": s.places_resolved,
+                    "ambiguous": s.places_ambiguous,
+                    "unresolved": s.places_unresolved,
+                }
             )
         if s.unchanged:
             lines.append(_("This file was already imported unchanged: nothing to do (use --force to import it again)."))
         else:
             lines.append(
-                _("Pairs: %(total)s, %(imported)s imported, %(existing)s already known, %(skipped)s skipped "
-                  "(a side ambiguous or unresolved), %(duplicate)s duplicates in the file, %(same)s with both sides "
-                  "at the same place.")
-                % {"total": s.pairs, "imported": s.pairs_imported, "existing": s.pairs_existing,
-                   "skipped": s.pairs_skipped, "duplicate": s.pairs_duplicate, "same": s.pairs_same_place}
+                _(
+                    "Pairs: %(total)s, %(imported)s imported, %(existing)s already known, %(skipped)s skipped "
+                    "(a side ambiguous or unresolved), %(duplicate)s duplicates in the file, %(same)s with both sides "
+                    "at the same place."
+                )
+                % {
+                    "total": s.pairs,
+                    "imported": s.pairs_imported,
+                    "existing": s.pairs_existing,
+                    "skipped": s.pairs_skipped,
+                    "duplicate": s.pairs_duplicate,
+                    "same": s.pairs_same_place,
+                }
             )
-            lines.append(_("Organisations: %(created)s created, %(existing)s already registered.")
-                         % {"created": s.organisations_created, "existing": s.organisations_existing})
+            lines.append(
+                _("Organisations: %(created)s created, %(existing)s already registered.")
+                % {"created": s.organisations_created, "existing": s.organisations_existing}
+            )
             if s.dry_run:
                 lines.append(_("Dry run: nothing was written."))
         if indexed:

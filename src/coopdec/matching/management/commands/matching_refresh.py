@@ -15,9 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--days", type=int, default=2, help=_("how many days to look back (default 2)")
-        )
+        parser.add_argument("--days", type=int, default=2, help=_("how many days to look back (default 2)"))
 
     def handle(self, *args, **options):
         if options["days"] < 1:

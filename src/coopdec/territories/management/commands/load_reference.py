@@ -16,7 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Reload even the data sets whose source has not changed.")
+        parser.add_argument(
+            "--force", action="store_true", help="Reload even the data sets whose source has not changed."
+        )
 
     def handle(self, *args, force=False, **options):
         started = time.monotonic()
