@@ -88,6 +88,10 @@ INSTALLED_APPS = [
     "coopdec.matching",
     "coopdec.interop",
     "coopdec.declarations",
+    "coopdec.funding",
+    "coopdec.strategy",
+    "coopdec.knowledge",
+    "coopdec.participation",
     "coopdec.api",
     "ninja",  # the API documentation page serves Swagger UI from ninja's static files (offline)
 ]

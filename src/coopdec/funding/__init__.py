@@ -1,0 +1,1 @@
+"""Calls for projects and co-financing."""

@@ -1,0 +1,1 @@
+"""Good practices and knowledge pages."""

@@ -1,0 +1,1 @@
+"""Citizen participation."""

@@ -1,0 +1,1 @@
+"""Strategies, results monitoring and principles."""
