@@ -502,6 +502,29 @@ class Indicator(models.Model):
         _("measure"), max_length=2, choices=IndicatorMeasure.choices, default=IndicatorMeasure.UNIT
     )
     ascending = models.BooleanField(_("higher is better"), default=True)
+    cumulative = models.BooleanField(
+        _("cumulative"),
+        default=False,
+        help_text=_("Each period's actual includes the periods before it (otherwise each period counts alone)."),
+    )
+    standard = models.ForeignKey(
+        "vocabularies.StandardIndicator",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("standard indicator"),
+        help_text=_("The same indicator of the shared library is summed across projects."),
+    )
+    approver = models.ForeignKey(
+        "actors.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approver"),
+        help_text=_("Organisation whose editors approve the updates (the other party, or the funder)."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -511,6 +534,15 @@ class Indicator(models.Model):
 
     def __str__(self):
         return localize(self.title)
+
+
+class IndicatorValueStatus(models.TextChoices):
+    """An update counts (in sums, strategies, scorecards, exports) only once approved."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned for changes")
 
 
 class IndicatorValue(models.Model):
@@ -536,7 +568,33 @@ class IndicatorValue(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=4, null=True, blank=True)
     actual = models.DecimalField(_("actual"), max_digits=18, decimal_places=4, null=True, blank=True)
+    not_applicable = models.BooleanField(
+        _("not applicable"), default=False, help_text=_("No actual can be measured for this period (say why).")
+    )
+    actual_text = models.JSONField(
+        _("qualitative actual"), default=dict, blank=True, help_text=_("For a qualitative indicator.")
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, help_text=_("For a qualitative indicator: 1 (poor) to 5 (excellent).")
+    )
     comment = models.JSONField(_("comment"), default=dict, blank=True)
+    due_date = models.DateField(_("report due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=IndicatorValueStatus.choices,
+        default=IndicatorValueStatus.APPROVED,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("indicator value")
@@ -550,6 +608,36 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.period_start}–{self.period_end}"
+
+
+class DisaggregatedMeasure(models.TextChoices):
+    BASELINE = "baseline", _("Baseline")
+    TARGET = "target", _("Target")
+    ACTUAL = "actual", _("Actual")
+
+
+class IndicatorDisaggregation(models.Model):
+    """Part of a period's baseline, target or actual for one combination of dimensions.
+
+    ``dimensions`` is ``{name: value}`` as in IATI's ``dimension`` elements, e.g.
+    ``{"sex": "female"}`` or ``{"sex": "female", "age": "15-24"}``.
+    """
+
+    indicator_value = models.ForeignKey(
+        IndicatorValue, on_delete=models.CASCADE, related_name="disaggregations", verbose_name=_("indicator value")
+    )
+    measure = models.CharField(_("measure"), max_length=8, choices=DisaggregatedMeasure.choices)
+    dimensions = models.JSONField(_("dimensions"), default=dict)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disaggregation")
+        verbose_name_plural = _("disaggregations")
+        ordering = ["id"]
+
+    def __str__(self):
+        parts = ", ".join(f"{k}: {v}" for k, v in sorted(self.dimensions.items()))
+        return f"{self.measure} ({parts}) = {self.value}"
 
 
 def document_upload_to(instance, filename):

@@ -54,3 +54,37 @@ class Axis(models.Model):
     @property
     def name(self) -> str:
         return localize(self.names) or self.code
+
+
+class StandardIndicator(models.Model):
+    """An indicator of the shared library (drawn from the SDG targets and the cooperation axes).
+
+    Projects that measure the same thing name the same standard indicator, so that their values
+    can be summed across projects, partnerships and strategies. Loaded from ``data/`` like the axes.
+    """
+
+    code = models.SlugField(_("code"), max_length=60, primary_key=True)
+    names = models.JSONField(_("names"), default=dict)
+    descriptions = models.JSONField(_("descriptions"), default=dict, blank=True)
+    unit = models.JSONField(_("unit"), default=dict, blank=True, help_text=_("What is counted, e.g. people, km."))
+    measure = models.CharField(_("measure"), max_length=2, default="1", help_text=_("IATI IndicatorMeasure code."))
+    cumulative = models.BooleanField(
+        _("cumulative"), default=False, help_text=_("Each period's value includes the periods before it.")
+    )
+    sdg_target = models.CharField(_("SDG target"), max_length=8, blank=True)
+    axis = models.ForeignKey(
+        Axis, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("cooperation axis")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("standard indicator")
+        verbose_name_plural = _("standard indicators")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localize(self.names) or self.code
