@@ -5,6 +5,10 @@ decides (one place of that name in the country, the one in the region the text n
 clearly dominates by population); otherwise it answers ``ambiguous`` (several candidates) or
 ``unresolved`` (none), always with a reason a person can act on.
 
+Inside a country, the place text goes through ``STRATEGIES``, an ordered list of small named
+strategies (the name as written, "City, Region", "Prague 8", "Name (something)", "City – Ward",
+subdivisions, merged and respelt names), each with the example that motivated it.
+
 The index is built once from the gazetteer in the database (every locality's folded name and
 alternate names per country, the subdivisions and the countries' names in several languages) and
 kept in memory; ``get_index()`` rebuilds it only when the reference data changed.
@@ -20,6 +24,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -476,117 +481,16 @@ class PlaceIndex:
         return result
 
     def _resolve_in_country(self, city: str, guess: CountryGuess) -> Resolution:
-        cc = guess.code
-        assert cc is not None  # _resolve returns earlier when no country is recognised
-        admin1 = set(guess.admin1)
-        whole = self._match(city, cc, admin1)
-        if whole.status == RESOLVED and whole.locality:
-            return self._region_rather_than(whole, city, cc)
-        if whole.status == AMBIGUOUS:
-            return self._municipality(city, cc, whole) or whole
-        if whole.status != UNRESOLVED:
-            return whole
-
-        # "City, Region" in the place field.
-        if "," in city:
-            head, _sep, tail = city.partition(",")
-            tail_admin1 = self.region_admin1(cc, tail.strip())
-            if tail_admin1:
-                # "Coventry, Connecticut": the region is known, so a namesake elsewhere is not the place.
-                return self._match(head.strip(), cc, admin1 | tail_admin1, require_hint=True)
-            # The text names a region we cannot place: the name alone decides only if it is unique.
-            found = self._match(head.strip(), cc, admin1)
-            namesakes = _clusters(self._candidates(head.strip(), cc))
-            if found.status == RESOLVED and len(namesakes) == 1:
-                return _lower(found, 0.1, _("name before the comma"))
-            if len(namesakes) > 1:
-                return _ambiguous(
-                    cc,
-                    namesakes,
-                    _("several places of this name, and the region after the comma is not one the gazetteer knows"),
-                )
-
-        # "Prague 8": a numbered district of a city.
-        numbered = _TRAILING_NUMBER.sub("", city)
-        if numbered != city and len(numbered) >= 3:
-            found = self._match(numbered, cc, admin1)
-            if found.status == RESOLVED:
-                return _lower(found, 0.3, _("numbered district of this city; resolved to the city"))
-
-        # "Mukono Town", "Ramallah City": the place without the word.
-        bare = re.sub(r"\s+(?:town|city|village|township)$", "", city, flags=re.IGNORECASE)
-        if bare != city:
-            found = self._match(bare, cc, admin1)
-            if found.status == RESOLVED:
-                return _lower(found, 0.1, _("name without “town” or “city”"))
-
-        # "Name (something)": a qualifier, the city it belongs to, or another name.
-        m = _PARENS.match(city)
-        if m and not m.group(3):
-            name, inside = m.group(1).strip(), m.group(2).strip()
-            if fold(inside) in _QUALIFIERS:
-                return self._subdivision(name, cc, qualified=fold(inside))
-            return self._part_of(name, inside, cc, admin1) or self._match_or_unresolved(name, cc, admin1, inside)
-
-        # "City – Ward".
-        parts = _DASH_SPLIT.split(city)
-        if len(parts) == 2:
-            return self._part_of(parts[1], parts[0], cc, admin1) or Resolution(
-                UNRESOLVED, cc, reason=_("neither the ward nor its city is in the gazetteer: %(name)s") % {"name": city}
-            )
-
-        # "County Laois", "Oświęcim County", "Călărași District".
-        qualifier = _SUBDIVISION_WORDS.search(fold(city))
-        if qualifier:
-            word = re.sub(r"\s+of$", "", qualifier.group(0).strip())
-            return self._subdivision(city, cc, qualified=word)
-
-        # A subdivision without qualifier ("South Lanarkshire"), after the localities.
-        region = self._subdivision(city, cc, qualified="")
-        if region.status != UNRESOLVED:
-            return region
-
-        # Merged municipalities ("Sittard-Geleen"): the first part, if both parts are places near each
-        # other ("Montreuil-Juigné" is not Montreuil, 270 km away; "Etten-Leur" is not Etten).
-        pieces = [p for p in re.split(r"[-‐‑–—/]", city) if p.strip()]
-        if len(pieces) == 2 and all(len(p.strip()) >= 4 for p in pieces):
-            first = self._match(pieces[0].strip(), cc, admin1)
-            if (
-                first.status == RESOLVED
-                and first.locality
-                and any(
-                    distance_km(p.latitude, p.longitude, first.locality.latitude, first.locality.longitude) <= WARD_KM
-                    for p in self._candidates(pieces[1].strip(), cc)
-                )
-            ):
-                return _lower(first, 0.25, _("first part of a merged name, the other part being a place nearby"))
-
-        # "Hitachiōta" for Hitachi-Ōta, "Mönchen-Gladbach" for Mönchengladbach: the name with other
-        # spaces or hyphens, when exactly one place of the country is spelt so.
-        joined = [self.places[i] for i in self.by_joined_name().get((cc, key(city).replace(" ", "")), ())]
-        if len(_clusters(joined)) == 1:
-            place = max(joined, key=lambda p: p.population)
-            return Resolution(
-                RESOLVED,
-                cc,
-                place,
-                confidence=0.85,
-                reason=_("main name written with other spaces or hyphens, only place of this name in the country"),
-            )
-
-        # "Pogranichny" for Pogranichnyy, "Vyzhnytsia" for Vyzhnytsya: the same Cyrillic name romanised
-        # another way, when exactly one place of the country is spelt so.
-        if cc in CYRILLIC_COUNTRIES:
-            spelt = [self.places[i] for i in self.by_romanisation().get((cc, romanised(key(city))), ())]
-            if len(_clusters(spelt)) == 1:
-                return Resolution(
-                    RESOLVED,
-                    cc,
-                    max(spelt, key=lambda p: p.population),
-                    confidence=0.8,
-                    reason=_("name romanised from Cyrillic in another way, only place so spelt in the country"),
-                )
-        return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+        """The first answer of the resolution sequence (``STRATEGIES``), or why none applies."""
+        assert guess.code is not None  # _resolve returns earlier when no country is recognised
+        wanted = Wanted(city, guess.code, set(guess.admin1))
+        for strategy in STRATEGIES:
+            found = strategy(self, wanted)
+            if found is not None:
+                return found
+        return Resolution(
+            UNRESOLVED, guess.code, reason=_("no place of this name in %(country)s") % {"country": guess.code}
+        )
 
     def by_romanisation(self) -> dict[tuple[str, str], list[int]]:
         """(country, name romanised plainly) -> geonameids, for the countries that write in Cyrillic."""
@@ -959,6 +863,195 @@ class PlaceIndex:
                 reason=_("an administrative area (%(kind)s) that is not in the gazetteer") % {"kind": qualified},
             )
         return Resolution(UNRESOLVED, cc, reason=_("no place of this name in %(country)s") % {"country": cc})
+
+
+# ---- the resolution sequence --------------------------------------------------------------------
+#
+# Inside its country, a place name is tried against each strategy in turn: the first that gives an
+# answer (resolved, ambiguous, or unresolved with a reason of its own) ends the sequence; a strategy
+# that does not apply, or finds nothing it can vouch for, returns None and the next one is tried.
+# The order matters: the name as written comes first, rewritings of it after, the readings that
+# guess most come last. Each strategy names, in its docstring, the example that motivated it; the
+# tests in tests/territories/test_resolution.py hold them.
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """The place field as a strategy reads it: the text, the country, the regions the country field named."""
+
+    city: str
+    cc: str
+    admin1: set[str]
+
+
+def whole_name(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """The name as written: "Dakar", "Saint-Louis". A town found may stand aside for a region of that
+    very name ("Alagoas", "Molise"), and namesake villages for a municipality of ISO 3166-2 ("Kose,
+    Estonia")."""
+    found = index._match(wanted.city, wanted.cc, wanted.admin1)
+    if found.status == UNRESOLVED:
+        return None
+    if found.status == AMBIGUOUS:
+        return index._municipality(wanted.city, wanted.cc, found) or found
+    return index._region_rather_than(found, wanted.city, wanted.cc) if found.locality else found
+
+
+def city_comma_region(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "City, Region" in the place field: "Coventry, Connecticut" is not a Coventry elsewhere; after an
+    unknown region ("Friedland, Atlantis") the name alone decides only if it is unique."""
+    if "," not in wanted.city:
+        return None
+    head, _sep, tail = wanted.city.partition(",")
+    head = head.strip()
+    tail_admin1 = index.region_admin1(wanted.cc, tail.strip())
+    if tail_admin1:
+        return index._match(head, wanted.cc, wanted.admin1 | tail_admin1, require_hint=True)
+    found = index._match(head, wanted.cc, wanted.admin1)
+    namesakes = _clusters(index._candidates(head, wanted.cc))
+    if found.status == RESOLVED and len(namesakes) == 1:
+        return _lower(found, 0.1, _("name before the comma"))
+    if len(namesakes) > 1:
+        return _ambiguous(
+            wanted.cc,
+            namesakes,
+            _("several places of this name, and the region after the comma is not one the gazetteer knows"),
+        )
+    return None
+
+
+def numbered_district(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "Prague 8": a numbered district of a city, resolved to the city."""
+    numbered = _TRAILING_NUMBER.sub("", wanted.city)
+    if numbered == wanted.city or len(numbered) < 3:
+        return None
+    found = index._match(numbered, wanted.cc, wanted.admin1)
+    if found.status != RESOLVED:
+        return None
+    return _lower(found, 0.3, _("numbered district of this city; resolved to the city"))
+
+
+def without_town_word(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "Mukono Town", "Ramallah City": the place without the word."""
+    bare = re.sub(r"\s+(?:town|city|village|township)$", "", wanted.city, flags=re.IGNORECASE)
+    if bare == wanted.city:
+        return None
+    found = index._match(bare, wanted.cc, wanted.admin1)
+    if found.status != RESOLVED:
+        return None
+    return _lower(found, 0.1, _("name without “town” or “city”"))
+
+
+def name_with_parenthesis(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "Name (something)": a kind of area ("Lahn-Dill (district)"), the city a ward belongs to
+    ("Mladenovac (Belgrade)"), another name of the place ("Oamaru (Waitaki)"), or words meant to tell
+    namesakes apart that the gazetteer cannot read ("Stolberg (Südharz)")."""
+    m = _PARENS.match(wanted.city)
+    if not m or m.group(3):
+        return None
+    name, inside = m.group(1).strip(), m.group(2).strip()
+    if fold(inside) in _QUALIFIERS:
+        return index._subdivision(name, wanted.cc, qualified=fold(inside))
+    return index._part_of(name, inside, wanted.cc, wanted.admin1) or index._match_or_unresolved(
+        name, wanted.cc, wanted.admin1, inside
+    )
+
+
+def city_dash_ward(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "City – Ward": the ward if the gazetteer has it near the city ("Suzhou – Wujiang"), else the
+    city ("Belgrade – Zvezdara"), or both when the ward's name is a town farther out ("Belgrade –
+    Mladenovac")."""
+    parts = _DASH_SPLIT.split(wanted.city)
+    if len(parts) != 2:
+        return None
+    return index._part_of(parts[1], parts[0], wanted.cc, wanted.admin1) or Resolution(
+        UNRESOLVED,
+        wanted.cc,
+        reason=_("neither the ward nor its city is in the gazetteer: %(name)s") % {"name": wanted.city},
+    )
+
+
+def qualified_subdivision(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "County Laois", "Oświęcim County", "Călărași District": a subdivision named with its kind
+    ("Washington County" is not the State of Washington)."""
+    qualifier = _SUBDIVISION_WORDS.search(fold(wanted.city))
+    if not qualifier:
+        return None
+    word = re.sub(r"\s+of$", "", qualifier.group(0).strip())
+    return index._subdivision(wanted.city, wanted.cc, qualified=word)
+
+
+def bare_subdivision(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """A subdivision without its kind ("South Lanarkshire", "Harjumaa"), once no locality bears the name."""
+    region = index._subdivision(wanted.city, wanted.cc, qualified="")
+    return region if region.status != UNRESOLVED else None
+
+
+def merged_municipality(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """Merged municipalities ("Sittard-Geleen"): the first part, if both parts are places near each
+    other ("Montreuil-Juigné" is not Montreuil, 270 km away; "Etten-Leur" is not Etten)."""
+    pieces = [p.strip() for p in re.split(r"[-‐‑–—/]", wanted.city) if p.strip()]
+    if len(pieces) != 2 or any(len(p) < 4 for p in pieces):
+        return None
+    first = index._match(pieces[0], wanted.cc, wanted.admin1)
+    if first.status != RESOLVED or first.locality is None:
+        return None
+    town = first.locality
+    if not any(
+        distance_km(p.latitude, p.longitude, town.latitude, town.longitude) <= WARD_KM
+        for p in index._candidates(pieces[1], wanted.cc)
+    ):
+        return None
+    return _lower(first, 0.25, _("first part of a merged name, the other part being a place nearby"))
+
+
+def joined_name(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "Hitachiōta" for Hitachi-Ōta, "Mönchen-Gladbach" for Mönchengladbach: the name with other spaces
+    or hyphens, when exactly one place of the country is spelt so."""
+    joined = [index.places[i] for i in index.by_joined_name().get((wanted.cc, key(wanted.city).replace(" ", "")), ())]
+    if len(_clusters(joined)) != 1:
+        return None
+    return Resolution(
+        RESOLVED,
+        wanted.cc,
+        max(joined, key=lambda p: p.population),
+        confidence=0.85,
+        reason=_("main name written with other spaces or hyphens, only place of this name in the country"),
+    )
+
+
+def other_romanisation(index: PlaceIndex, wanted: Wanted) -> Resolution | None:
+    """ "Pogranichny" for Pogranichnyy, "Vyzhnytsia" for Vyzhnytsya: the same Cyrillic name romanised
+    another way, when exactly one place of the country is spelt so."""
+    if wanted.cc not in CYRILLIC_COUNTRIES:
+        return None
+    spelt = [index.places[i] for i in index.by_romanisation().get((wanted.cc, romanised(key(wanted.city))), ())]
+    if len(_clusters(spelt)) != 1:
+        return None
+    return Resolution(
+        RESOLVED,
+        wanted.cc,
+        max(spelt, key=lambda p: p.population),
+        confidence=0.8,
+        reason=_("name romanised from Cyrillic in another way, only place so spelt in the country"),
+    )
+
+
+Strategy = Callable[[PlaceIndex, Wanted], Resolution | None]
+
+# The resolution sequence, in the order the strategies are tried.
+STRATEGIES: tuple[Strategy, ...] = (
+    whole_name,
+    city_comma_region,
+    numbered_district,
+    without_town_word,
+    name_with_parenthesis,
+    city_dash_ward,
+    qualified_subdivision,
+    bare_subdivision,
+    merged_municipality,
+    joined_name,
+    other_romanisation,
+)
 
 
 # Countries whose place names are romanised from Cyrillic, in several competing systems.
