@@ -34,6 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         places.load_subdivisions()
         vocabularies.load_codelists()
         vocabularies.load_axes()
+        vocabularies.load_standard_indicators()
         places.load_localities(records=reference_slice())
 
 

@@ -467,6 +467,12 @@ class ResultType(models.TextChoices):
 class Result(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results", verbose_name=_("project"))
     type = models.CharField(_("type"), max_length=2, choices=ResultType.choices, default=ResultType.OUTPUT)
+    aggregation_status = models.BooleanField(
+        _("suitable for aggregation"),
+        null=True,
+        blank=True,
+        help_text=_("IATI aggregation-status: whether the values can be added up with other activities'."),
+    )
     title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
     description = models.JSONField(
         _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
@@ -502,6 +508,21 @@ class Indicator(models.Model):
         _("measure"), max_length=2, choices=IndicatorMeasure.choices, default=IndicatorMeasure.UNIT
     )
     ascending = models.BooleanField(_("higher is better"), default=True)
+    aggregation_status = models.BooleanField(
+        _("suitable for aggregation"),
+        null=True,
+        blank=True,
+        help_text=_("IATI aggregation-status: whether the values can be added up with other activities'."),
+    )
+    references = models.JSONField(
+        _("reference codes"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the indicator in external vocabularies: IATI reference (vocabulary, code, URI)."),
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    baseline_comment = models.JSONField(_("baseline comment"), default=dict, blank=True)
     cumulative = models.BooleanField(
         _("cumulative"),
         default=False,
@@ -578,6 +599,7 @@ class IndicatorValue(models.Model):
         _("score"), null=True, blank=True, help_text=_("For a qualitative indicator: 1 (poor) to 5 (excellent).")
     )
     comment = models.JSONField(_("comment"), default=dict, blank=True)
+    target_comment = models.JSONField(_("comment on the target"), default=dict, blank=True)
     due_date = models.DateField(_("report due"), null=True, blank=True)
     status = models.CharField(
         _("status"),

@@ -1,4 +1,4 @@
-"""Load the IATI codelists (English and French names) and the cooperation axes shipped in data/."""
+"""Load the IATI codelists (English and French names), the cooperation axes and the standard indicators of data/."""
 
 import json
 from pathlib import Path
@@ -8,7 +8,7 @@ from lxml import etree
 
 from coopdec.common.reference import LoadResult, checksum, load_dataset
 
-from .models import Axis, CodelistItem
+from .models import Axis, CodelistItem, StandardIndicator
 
 LOADER_VERSION = "1"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -20,6 +20,10 @@ def codelist_dir() -> Path:
 
 def axes_file() -> Path:
     return settings.REFERENCE_DATA_DIR / "axes.json"
+
+
+def standard_indicators_file() -> Path:
+    return settings.REFERENCE_DATA_DIR / "standard_indicators.json"
 
 
 def _narratives(element, default_lang: str) -> dict[str, str]:
@@ -104,3 +108,51 @@ def load_axes(*, force: bool = False) -> LoadResult:
         return len(rows)
 
     return load_dataset("axes", source, loader, force=force)
+
+
+def load_standard_indicators(*, force: bool = False) -> LoadResult:
+    """The shared library of standard indicators (after the axes, which they name).
+
+    An indicator dropped from the file stays in the table when a project names it (``PROTECT``): its
+    values keep their meaning; the others go.
+    """
+    path = standard_indicators_file()
+    source = checksum(LOADER_VERSION, path)
+
+    def loader() -> int:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        rows = [
+            StandardIndicator(
+                code=entry["code"],
+                names=entry["names"],
+                descriptions=entry.get("descriptions", {}),
+                unit=entry.get("unit", {}),
+                measure=entry.get("measure", "1"),
+                cumulative=entry.get("cumulative", False),
+                sdg_target=entry.get("sdg_target", ""),
+                sdg_indicator=entry.get("sdg_indicator", ""),
+                axis_id=entry.get("axis") or None,
+                position=position,
+            )
+            for position, entry in enumerate(entries)
+        ]
+        StandardIndicator.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=[
+                "names",
+                "descriptions",
+                "unit",
+                "measure",
+                "cumulative",
+                "sdg_target",
+                "sdg_indicator",
+                "axis",
+                "position",
+            ],
+        )
+        StandardIndicator.objects.exclude(code__in=[row.code for row in rows]).filter(indicators=None).delete()
+        return len(rows)
+
+    return load_dataset("standard_indicators", source, loader, force=force)

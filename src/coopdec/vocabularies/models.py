@@ -72,6 +72,12 @@ class StandardIndicator(models.Model):
         _("cumulative"), default=False, help_text=_("Each period's value includes the periods before it.")
     )
     sdg_target = models.CharField(_("SDG target"), max_length=8, blank=True)
+    sdg_indicator = models.CharField(
+        _("SDG indicator"),
+        max_length=12,
+        blank=True,
+        help_text=_("Code of the SDG global indicator framework (e.g. 6.1.1) the indicator contributes to."),
+    )
     axis = models.ForeignKey(
         Axis, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("cooperation axis")
     )
@@ -88,3 +94,7 @@ class StandardIndicator(models.Model):
     @property
     def name(self) -> str:
         return localize(self.names) or self.code
+
+    @property
+    def unit_name(self) -> str:
+        return localize(self.unit)

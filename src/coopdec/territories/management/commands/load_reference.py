@@ -12,7 +12,8 @@ from coopdec.vocabularies.selectors import clear_caches
 class Command(BaseCommand):
     help = (
         "Load the reference data: countries and subdivisions (ISO 3166), localities (GeoNames cities500), "
-        "IATI codelists, SDGs and cooperation axes. Idempotent; each data set is loaded in one transaction."
+        "IATI codelists, SDGs, cooperation axes and standard indicators. Idempotent; each data set is loaded in one "
+        "transaction."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             places.load_subdivisions,
             vocabularies.load_codelists,
             vocabularies.load_axes,
+            vocabularies.load_standard_indicators,
             places.load_localities,
         ]
         for step in steps:
