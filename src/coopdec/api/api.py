@@ -40,6 +40,10 @@ ROUTERS = [
     ("", "coopdec.api.routers.atlas"),
     ("downloads", "coopdec.api.routers.downloads"),
     ("", "coopdec.declarations.api"),
+    ("", "coopdec.funding.api"),
+    ("", "coopdec.strategy.api"),
+    ("", "coopdec.participation.api"),
+    ("", "coopdec.knowledge.api"),
 ]
 
 DESCRIPTION = """
@@ -65,6 +69,8 @@ and projects, and the reference lists they use.
 * **Aid declarations** under `/api/v1/aid/`: campaigns and national totals are public; a declaration
   is read and changed with a token by its organisation; every change sends the `revision` it read
   (409 if someone saved in between).
+* **Citizen participation** under `/api/v1/participation/`: spaces, their proposals (hidden ones left
+  out; an author named only as they chose) and aggregate statistics, never personal data.
 """
 
 
