@@ -45,6 +45,7 @@ from django.db import connection
 
 from coopdec.territories.models import Country
 
+from . import registry
 from .filters import AtlasQuery
 from .index import current_version
 from .models import RecordType
@@ -53,6 +54,14 @@ from .wordbits import WordBits
 logger = logging.getLogger(__name__)
 
 RECORD_TYPES = [RecordType.ORGANISATION, RecordType.PARTNERSHIP, RecordType.PROJECT]
+
+
+def record_types() -> list[str]:
+    """The built-in record types, then those registered by other apps (``coopdec.atlas.registry``):
+    a type's position is its code in ``Engine.types``, so registered types only ever come after."""
+    return [*RECORD_TYPES, *registry.extra_types()]
+
+
 # facet name -> column of SearchDocument (continent and sector_code are derived)
 COLUMNS = {
     "type": "record_type",
@@ -288,7 +297,7 @@ RAW_MULTI = {
     "seeks": 19,
 }
 RAW_SINGLE = {"form": 9, "kind": 10, "status": 11}
-FORMAT = 4  # of a pickled engine: an engine kept on disk by an older release is rebuilt
+FORMAT = 5  # of a pickled engine: an engine kept on disk by an older release is rebuilt
 DELTA_LIMIT = 4  # a delta larger than 1/4 of the documents: rebuild from scratch instead
 
 
@@ -316,7 +325,7 @@ class Parts:
     def from_columns(cls, columns) -> Parts:
         """Parse rows read in the order of ``COLUMNS_READ`` (sorted by id)."""
         n = len(columns[0])
-        type_index = {t: i for i, t in enumerate(RECORD_TYPES)}
+        type_index = {t: i for i, t in enumerate(record_types())}
         currencies: dict[str, int] = {}
         currency = np.fromiter(
             (currencies.setdefault(c or "", len(currencies)) for c in columns[17]), dtype=np.int16, count=n
@@ -485,7 +494,7 @@ class Engine:
             else:
                 self.facets[name] = Facet(name, values, docs, codes, n, dense_min)
         self.facets["type"] = Facet(
-            "type", list(RECORD_TYPES), np.arange(n, dtype=np.int32), self.types.astype(np.int32), n, dense_min
+            "type", record_types(), np.arange(n, dtype=np.int32), self.types.astype(np.int32), n, dense_min
         )
         year_values = [int(y) for y in np.flatnonzero(np.bincount(years)) if y]
         year_index = np.zeros(max(year_values or [0]) + 1, dtype=np.int32)

@@ -20,7 +20,7 @@ Parameters (repeat a multi-valued one, ``country=FR&country=SN``, or separate va
 name               value                                                               multiple
 =================  ==================================================================  =========
 q                  free text, any language, accents and case ignored                   no
-type               organisation, partnership, project                                  yes
+type               organisation, partnership, project, practice (good practices)       yes
 country            ISO 3166-1 alpha-2 code of the record's own territory (FR)          yes
 partner_country    ISO 3166-1 alpha-2 code of a partner's territory or of a
                    project's recipient country                                         yes
@@ -67,6 +67,8 @@ from coopdec.cooperation.models import (
     SupportType,
 )
 from coopdec.territories.models import Continent
+
+from . import registry
 
 RECORD_TYPES = ("organisation", "partnership", "project")
 SORTS = ("relevance", "title", "-start_year", "start_year", "-updated")
@@ -141,14 +143,21 @@ class InvalidFilter(FilterError):
 
 
 def _choice(allowed, message):
-    allowed = frozenset(allowed)
+    """``allowed``: values, or a function giving them (record types registered by other apps)."""
+    fixed = None if callable(allowed) else frozenset(allowed)
 
     def check(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(message % {"value": value, "allowed": ", ".join(sorted(allowed))})
+        values = fixed if fixed is not None else frozenset(allowed())
+        if value not in values:
+            raise ValueError(message % {"value": value, "allowed": ", ".join(sorted(values))})
         return value
 
     return check
+
+
+def record_types() -> tuple[str, ...]:
+    """The record types the ``type`` filter accepts: the atlas's own, then registered ones."""
+    return RECORD_TYPES + tuple(registry.extra_types())
 
 
 def _country(value: str) -> str:
@@ -206,7 +215,7 @@ def _year(value: str) -> str:
 
 
 _VALIDATORS = {
-    "type": _choice(RECORD_TYPES, _("“%(value)s” is not a record type; use one of %(allowed)s.")),
+    "type": _choice(record_types, _("“%(value)s” is not a record type; use one of %(allowed)s.")),
     "country": _country,
     "partner_country": _country,
     "continent": _continent,

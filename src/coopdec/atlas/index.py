@@ -51,6 +51,7 @@ from coopdec.territories.models import Country
 from coopdec.territories.names import display_names, place_names
 from coopdec.vocabularies.models import Axis, CodelistItem
 
+from . import registry
 from .models import IndexState, RecordType, SearchDocument
 from .money import encode as encode_money
 from .search import fold_text, text_backend
@@ -736,11 +737,25 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     return documents
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[list[int], _Loader], list[dict]]] = {
     RecordType.ORGANISATION: _organisation_documents,
     RecordType.PARTNERSHIP: _partnership_documents,
     RecordType.PROJECT: _project_documents,
 }
+
+
+def document(record_type: str, object_id: int, **parts) -> dict:
+    """A document of a record type registered by another app (``coopdec.atlas.registry``): the
+    arguments of ``_document`` (titles, summary, title_parts, body_parts, vocabulary_text,
+    updated_at, then facet columns such as countries, axes, sectors, sdgs, kind, latitude)."""
+    return _document(record_type, object_id, **parts)
+
+
+def _builder(record_type: str) -> Callable[[list[int], _Loader], list[dict]]:
+    if record_type in BUILDERS:
+        return BUILDERS[record_type]
+    build = registry.extra_types()[record_type].build
+    return lambda ids, loader: build(ids, loader.vocabulary)
 
 
 def _write(record_type: str, ids: list[int], documents: list[dict]) -> None:
@@ -778,16 +793,20 @@ def reindex(
     partnerships: Iterable[int] = (),
     projects: Iterable[int] = (),
     expand: bool = True,
+    others: Mapping[str, Iterable[int]] | None = None,
 ) -> int:
     """Rebuild the documents of these records (and, with ``expand``, of the records showing them).
 
+    ``others``: {registered record type: ids} (``coopdec.atlas.registry``), rebuilt as given.
     Drafts and deleted records lose their document. Returns the number of documents written.
     """
-    wanted = {
+    wanted: dict[str, set[int]] = {
         RecordType.ORGANISATION: {int(i) for i in organisations},
         RecordType.PARTNERSHIP: {int(i) for i in partnerships},
         RecordType.PROJECT: {int(i) for i in projects},
     }
+    for record_type, ids in (others or {}).items():
+        wanted[record_type] = {int(i) for i in ids}
     if not any(wanted.values()):
         return 0
     if expand:
@@ -801,7 +820,7 @@ def reindex(
             ids = sorted(id_set)
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
-                documents = BUILDERS[record_type](chunk, loader)
+                documents = _builder(record_type)(chunk, loader)
                 _write(record_type, chunk, documents)
                 written += len(documents)
         bump_version()
@@ -850,6 +869,15 @@ def reindex_all(progress=None) -> dict[str, int]:
                 counts[record_type] += len(documents)
                 if progress:
                     progress(record_type, start + len(documents), len(ids))
+        for extra_type, extra in registry.extra_types().items():
+            ids = sorted(extra.published_ids())
+            counts[extra_type] = 0
+            for start in range(0, len(ids), BATCH):
+                documents = extra.build(ids[start : start + BATCH], loader.vocabulary)
+                _insert_documents(documents, fulltext=False)
+                counts[extra_type] += len(documents)
+                if progress:
+                    progress(extra_type, start + len(documents), len(ids))
         backend.added(first_id)
         bump_version()
     return counts

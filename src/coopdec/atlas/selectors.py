@@ -50,6 +50,7 @@ from coopdec.vocabularies.selectors import code_label
 
 from . import facets as engine_module
 from . import money as money_module
+from . import registry
 from .filters import FACET_LABELS, AtlasQuery
 from .models import RecordType, SearchDocument
 from .search import words
@@ -73,6 +74,7 @@ class ResultItem:
     status: str
     url: str | None
     is_demo: bool = False
+    type_label: str = ""  # of a record type registered by another app (``coopdec.atlas.registry``)
 
 
 @dataclass
@@ -164,6 +166,9 @@ def record_url(record_type: str, object_id: int) -> str | None:
 
 @lru_cache(maxsize=8)
 def _profile_url_name(record_type: str) -> str | None:
+    extra = registry.extra_types().get(record_type)
+    if extra is not None:
+        return extra.url_name
     app = "actors" if record_type == RecordType.ORGANISATION else "cooperation"
     for name in (f"{app}:{record_type}_detail", f"{app}:{record_type}"):
         try:
@@ -202,7 +207,7 @@ def _items(doc_ids: np.ndarray) -> list[ResultItem]:
             ResultItem(
                 record_type=row["record_type"],
                 object_id=row["object_id"],
-                title=localize(row["titles"]) or str(RecordType(row["record_type"]).label),
+                title=localize(row["titles"]) or value_label("type", row["record_type"]),
                 summary=localize(row["summary"]),
                 countries=[names.get(code, code) for code in row["countries"].split()],
                 start_year=row["start_year"],
@@ -210,6 +215,7 @@ def _items(doc_ids: np.ndarray) -> list[ResultItem]:
                 status=value_label("status", row["status"]) if row["status"] else "",
                 url=record_url(row["record_type"], row["object_id"]),
                 is_demo=row["is_demo"],
+                type_label=value_label("type", row["record_type"]) if row["record_type"] not in RecordType else "",
             )
         )
     return items
@@ -252,6 +258,8 @@ def value_label(facet: str, value: str) -> str:
 @lru_cache(maxsize=16384)  # every facet value in four languages: a few thousand labels
 def _value_label(facet: str, value: str, language: str) -> str:
     """``value_label`` in ``language``, the active language (the key of the cache)."""
+    if facet == "type" and value in registry.extra_types():
+        return str(registry.extra_types()[value].label)
     if facet in _CHOICES:
         return str(_CHOICES[facet].get(value, value))
     if facet in {"country", "partner_country"}:

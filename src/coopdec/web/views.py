@@ -14,11 +14,6 @@ def home(request):
     return render(request, "web/home.html", {"counts": home_counts()})
 
 
-@require_safe
-def about(request):
-    return render(request, "web/about.html")
-
-
 @never_cache
 @require_safe
 def healthz(request):

@@ -21,6 +21,8 @@ from coopdec.common.models import PublicationStatus, Source
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Partnership, Project
 from coopdec.declarations import demo as declarations_demo
+from coopdec.knowledge import demo as knowledge_demo
+from coopdec.strategy import demo as strategy_demo
 from coopdec.territories.models import Locality, Subdivision
 
 DEMO: dict[str, Any] = {"is_demo": True, "source": Source.DEMO, "publication_status": PublicationStatus.PUBLISHED}
@@ -366,6 +368,10 @@ class Command(BaseCommand):
             created += 1
         # France's aid declaration campaign for last year, open now, with the French demo partners' declarations.
         created += declarations_demo.build(organisations)
+        # Chambéry's strategy 2025-2028, its objectives, targets and results, and every scorecard.
+        created += strategy_demo.build(organisations)
+        # Good practices drawn from the demo projects, published (coopdec/knowledge/demo.py).
+        created += knowledge_demo.build(organisations)
         self.stdout.write(
             ngettext(
                 "Demo data: %(created)s record created (the demo set has %(organisations)s organisations, "

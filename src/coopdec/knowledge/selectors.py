@@ -1,0 +1,246 @@
+"""Reads of good practices and knowledge pages, shared by the pages, the API and the demo.
+
+- ``search(query)``: published practices through the atlas engine (``type=practice`` forced), with
+  the practice facets (axis, sector, SDG, country, organisation kind);
+- ``evidence(practice)``: the results and indicators of its published projects, read live, with the
+  approved indicator values only (never copied into the practice);
+- ``similar(practice)``: published practices sharing its themes, ranked by what they share;
+- ``territories_seeking(practice)`` and ``territories_suggested(practice)``: local governments that
+  could use it: those whose current partner requests seek its axes (the atlas's ``seeks`` facet),
+  and those the partner recommender (``coopdec.matching``) proposes to its authors for its themes;
+- ``review_queue(user)``, ``drafts_of(user)``, ``history(record)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, MembershipRole, Organisation
+from coopdec.actors.selectors import roles_of
+from coopdec.atlas import selectors as atlas
+from coopdec.atlas.filters import AtlasQuery
+from coopdec.atlas.models import SearchDocument
+from coopdec.common.models import PublicationStatus
+from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus, Project, Result
+from coopdec.matching import selectors as matching
+from coopdec.matching.recommender import Wish
+
+from .models import Page, Practice
+from .services import PRACTICE_TYPE, reviewable_countries
+
+FACETS = ("axis", "sector", "sdg", "country", "kind")
+REVIEW_LIMIT = 200
+SIMILAR_CANDIDATES = 60
+
+
+def published() -> QuerySet[Practice]:
+    return Practice.objects.filter(publication_status=PublicationStatus.PUBLISHED)
+
+
+def practice_query(params) -> AtlasQuery:
+    """The atlas query of the practices page: the atlas's own parameters, ``type`` set to practices."""
+    query = AtlasQuery.from_params(params, ignore=("type", "format"))
+    return replace(query, type=(PRACTICE_TYPE,))
+
+
+def search(query: AtlasQuery) -> atlas.SearchResult:
+    return atlas.search(replace(query, type=(PRACTICE_TYPE,)), facets=FACETS)
+
+
+def facets(result: atlas.SearchResult, *, base_url: str) -> list[atlas.FacetView]:
+    return [view for view in atlas.labelled_facets(result, base_url=base_url) if view.name in FACETS]
+
+
+def with_relations(queryset: QuerySet[Practice]) -> QuerySet[Practice]:
+    return queryset.prefetch_related(
+        Prefetch("organisations", queryset=Organisation.objects.select_related("country").order_by("name")),
+        "documents",
+    )
+
+
+def evidence(practice: Practice) -> list[dict]:
+    """Per published project of the practice: its results, their indicators and the approved values."""
+    projects = list(
+        practice.projects.filter(publication_status=PublicationStatus.PUBLISHED)
+        .select_related("lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "results",
+                queryset=Result.objects.prefetch_related(
+                    Prefetch(
+                        "indicators",
+                        queryset=Indicator.objects.prefetch_related(
+                            Prefetch(
+                                "values",
+                                queryset=IndicatorValue.objects.filter(
+                                    status=IndicatorValueStatus.APPROVED
+                                ).select_related("territory"),
+                                to_attr="approved_values",
+                            )
+                        ),
+                    )
+                ),
+            )
+        )
+        .order_by("-updated_at")
+    )
+    return [{"project": project, "results": list(project.results.all())} for project in projects]
+
+
+def _shared(row: dict, mine: dict[str, set[str]]) -> int:
+    return sum(len(set((row[name] or "").split()) & mine[name]) * weight for name, weight in _WEIGHTS.items())
+
+
+_WEIGHTS = {"axes": 3, "sectors": 2, "sdgs": 1, "countries": 1}
+
+
+def similar(practice: Practice, *, k: int = 5) -> list[atlas.ResultItem]:
+    """Published practices that share its axes (else its sectors), those sharing the most first."""
+    if practice.axes:
+        query = AtlasQuery(type=(PRACTICE_TYPE,), axis=tuple(practice.axes), page_size=SIMILAR_CANDIDATES)
+    elif practice.sectors:
+        query = AtlasQuery(
+            type=(PRACTICE_TYPE,), sector=tuple(s[:3] for s in practice.sectors), page_size=SIMILAR_CANDIDATES
+        )
+    else:
+        return []
+    candidates = [item for item in atlas.search(query, facets=()).items if item.object_id != practice.pk]
+    if not candidates:
+        return []
+    rows: dict[int, Any] = {
+        row["object_id"]: row
+        for row in SearchDocument.objects.filter(
+            record_type=PRACTICE_TYPE, object_id__in=[item.object_id for item in candidates]
+        ).values("object_id", "axes", "sectors", "sdgs", "countries")
+    }
+    mine = {
+        "axes": set(practice.axes),
+        "sectors": set(practice.sectors) | {s[:3] for s in practice.sectors},
+        "sdgs": set(practice.sdgs),
+        "countries": set(practice.countries),
+    }
+    ranked = sorted(candidates, key=lambda item: -_shared(rows.get(item.object_id) or dict.fromkeys(mine, ""), mine))
+    return ranked[:k]
+
+
+def _authors_local(practice: Practice) -> list[Organisation]:
+    return [
+        o
+        for o in practice.organisations.select_related("country", "locality")
+        if o.kind in LOCAL_GOVERNMENT_KINDS and o.is_published
+    ]
+
+
+def territories_seeking(practice: Practice, *, k: int = 6) -> list[atlas.ResultItem]:
+    """Organisations whose current partner requests seek the practice's axes (the authors left out)."""
+    if not practice.axes:
+        return []
+    authors = set(practice.organisations.values_list("pk", flat=True))
+    query = AtlasQuery(type=("organisation",), seeks=tuple(practice.axes), page_size=k + len(authors))
+    return [item for item in atlas.search(query, facets=()).items if item.object_id not in authors][:k]
+
+
+def territories_suggested(practice: Practice, *, k: int = 6) -> list[dict]:
+    """Local governments the partner recommender proposes to the first local-government author for
+    the practice's themes (they work on them, or are close in the partnership network): {id, name,
+    country_name}."""
+    authors = _authors_local(practice)
+    if not authors:
+        return []
+    source = authors[0]
+    net = matching.network()
+    place = net.places.get(source.pk) or matching.place_of(source)
+    wish = Wish(topics=frozenset(practice.axes) | frozenset(practice.sectors))
+    excluded = matching.partner_ids(source) | {o.pk for o in authors}
+    results = net.recommend(place, k=k, wish=wish, exclude=excluded)
+    names = {
+        o.pk: o
+        for o in Organisation.objects.filter(
+            pk__in=[r.place.id for r in results], publication_status=PublicationStatus.PUBLISHED
+        ).select_related("country")
+    }
+    return [
+        {"id": r.place.id, "name": names[r.place.id].name, "country_name": names[r.place.id].country.name}
+        for r in results
+        if r.place.id in names
+    ]
+
+
+def review_queue(user, *, limit: int = REVIEW_LIMIT) -> tuple[list[Practice], int]:
+    """Practices waiting for a review that ``user`` may give, oldest request first."""
+    waiting = Practice.objects.filter(publication_status=PublicationStatus.DRAFT, submitted_at__isnull=False)
+    countries = reviewable_countries(user)
+    if countries is not None:
+        waiting = waiting.filter(organisations__country_id__in=countries).distinct()
+    return list(with_relations(waiting).order_by("submitted_at", "pk")[:limit]), waiting.count()
+
+
+def drafts_of(user) -> list[Practice]:
+    """Draft practices of the organisations ``user`` belongs to."""
+    ids = list(roles_of(user))
+    if not ids:
+        return []
+    drafts = Practice.objects.filter(publication_status=PublicationStatus.DRAFT, organisations__in=ids).distinct()
+    return list(with_relations(drafts).order_by("-updated_at")[:100])
+
+
+def editable_organisations(user) -> list[int]:
+    return [pk for pk, role in roles_of(user).items() if role in {MembershipRole.EDITOR, MembershipRole.ADMIN}]
+
+
+def practices_of_project(project: Project) -> QuerySet[Practice]:
+    return published().filter(projects=project)
+
+
+REASONS = {
+    "created": gettext_lazy("created"),
+    "changed": gettext_lazy("changed"),
+    "review requested": gettext_lazy("review requested"),
+    "published": gettext_lazy("published"),
+    "returned": gettext_lazy("sent back to its authors"),
+    "unpublished": gettext_lazy("back to draft"),
+    "confirmed": gettext_lazy("confirmed still accurate"),
+    "document added": gettext_lazy("document added"),
+    "document removed": gettext_lazy("document removed"),
+}
+
+
+def reason_label(reason: str | None) -> str:
+    if not reason:
+        return ""
+    if reason.startswith("restored "):
+        return _("restored the version of %(date)s") % {"date": reason.removeprefix("restored ").replace("T", " ")[:16]}
+    return str(REASONS.get(reason, reason))
+
+
+def history(record, *, limit: int = 100) -> list[dict]:
+    """Versions newest first: who, when, why, and the names of the fields that changed."""
+    rows = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for index, version in enumerate(rows[:limit]):
+        previous = rows[index + 1] if index + 1 < len(rows) else None
+        changed = []
+        if previous is not None:
+            delta = version.diff_against(previous, excluded_fields=["updated_at", "created_at", "updated_by"])
+            for change in delta.changes:
+                field = type(record)._meta.get_field(change.field)
+                changed.append(str(field.verbose_name))
+        entries.append(
+            {
+                "version": version,
+                "changed": changed,
+                "is_current": index == 0,
+                "reason": reason_label(version.history_change_reason),
+                "restorable": index > 0 and version.history_type != "-",
+            }
+        )
+    return entries
+
+
+def page(slug: str) -> Page | None:
+    return Page.objects.filter(slug=slug).first()
