@@ -1,4 +1,4 @@
-"""Benchmark: what keeping a record's relations in each version costs (``coopdec.actors.versions``).
+"""Benchmark: what keeping a record's relations in each version costs (``coopdec.common.versions``).
 
     DATABASE_URL=... python bench/registry_versions.py [--rounds 30]
 
@@ -94,9 +94,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     rounds = parser.parse_args().rounds
 
-    from coopdec.actors import services as actor_services
-    from coopdec.actors import versions
-    from coopdec.actors.records import history_entries
+    from coopdec.common import services as record_services
+    from coopdec.common import versions
+    from coopdec.common.records import history_entries
     from coopdec.cooperation import services
     from coopdec.cooperation.models import Partnership, Project
 
@@ -168,13 +168,13 @@ def main() -> None:
         f"  ({len(json.dumps(versions.snapshot(project))) / 1024:.1f} KB of JSON per version)"
     )
     wall, cpu = timed(
-        lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds
+        lambda: record_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds
     )
     print(f"'still accurate' version, snapshot kept       {wall:7.1f} wall  {cpu:7.1f} cpu")
     registered, not_kept = versions.relations_of(Project), versions.not_kept(Project)
     versions.register(Project, [])
     wall, cpu = timed(
-        lambda: actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds
+        lambda: record_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user), rounds
     )
     versions.register(Project, registered, not_kept=not_kept)
     print(f"'still accurate' version, without snapshot    {wall:7.1f} wall  {cpu:7.1f} cpu")
@@ -216,14 +216,14 @@ def main() -> None:
 
     def restore():
         target.reverse()
-        actor_services.record_restore(
+        record_services.record_restore(
             record=Project.objects.get(pk=project.pk), history_id=target[0].history_id, user=user
         )
 
     wall, cpu = timed(restore, rounds)
     print(f"restore a version whose relations all differ {wall:7.1f} wall  {cpu:7.1f} cpu")
     while project.history.count() < 200:
-        actor_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user)
+        record_services.record_confirm(record=Project.objects.get(pk=project.pk), user=user)
     wall, cpu = timed(lambda: history_entries(Project.objects.get(pk=project.pk)), max(3, rounds // 5))
     print(f"history entries, 200 versions                 {wall:7.1f} wall  {cpu:7.1f} cpu")
     versions.register(Project, [])

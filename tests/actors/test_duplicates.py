@@ -16,7 +16,7 @@ from coopdec.actors.models import (
     Organisation,
     OrganisationKind,
 )
-from coopdec.actors.versions import sort_rows
+from coopdec.common.versions import sort_rows
 from coopdec.cooperation.models import Contribution, PartnershipParty, ProjectParticipant
 from tests.factories import (
     make_member,
@@ -102,7 +102,7 @@ def test_merge_moves_every_link_and_keeps_histories():
 
 
 def test_merge_renames_the_dropped_organisation_in_earlier_versions():
-    from coopdec.actors.services import record_restore
+    from coopdec.common.services import record_restore
     from coopdec.cooperation import services
 
     keep = make_organisation("Ville de Dakar", geonameid=2253354)

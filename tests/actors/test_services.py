@@ -8,6 +8,7 @@ from django.utils import timezone
 from coopdec.actors import services
 from coopdec.actors.models import Membership, Organisation
 from coopdec.actors.selectors import is_stale
+from coopdec.common import services as record_services
 from coopdec.territories.models import Locality
 from tests.factories import make_member, make_organisation, make_user
 
@@ -88,7 +89,7 @@ def test_record_restore_creates_a_new_version():
     organisation = services.organisation_create(user=user, name="Ville de Lyon", kind="ngo", country="FR")
     services.organisation_update(organisation=organisation, user=user, name="Lyon <b>renamed</b>")
     first = organisation.history.earliest()
-    restored = services.record_restore(record=organisation, history_id=first.history_id, user=user)
+    restored = record_services.record_restore(record=organisation, history_id=first.history_id, user=user)
     assert restored.name == "Ville de Lyon"
     assert organisation.history.count() == 3
     assert Organisation.objects.get(pk=organisation.pk).name_folded == "ville de lyon"
@@ -100,7 +101,7 @@ def test_record_confirm_makes_a_stale_record_fresh():
     Organisation.objects.filter(pk=organisation.pk).update(updated_at=long_ago)
     organisation.refresh_from_db()
     assert is_stale(organisation) is True
-    services.record_confirm(record=organisation, user=make_user())
+    record_services.record_confirm(record=organisation, user=make_user())
     organisation.refresh_from_db()
     assert is_stale(organisation) is False
     assert organisation.updated_at == long_ago

@@ -4,10 +4,12 @@ former ids; members and their roles are access control, never restored."""
 import pytest
 from django.urls import reverse
 
-from coopdec.actors import services, versions
+from coopdec.actors import services
 from coopdec.actors.duplicates import organisations_merge
 from coopdec.actors.models import Contact, Membership, MembershipRole
-from coopdec.actors.records import history_entries
+from coopdec.common import services as record_services
+from coopdec.common import versions
+from coopdec.common.records import history_entries
 from tests.factories import make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +67,7 @@ def test_restore_brings_back_contacts_under_their_ids_and_leaves_members_alone()
     Membership.objects.filter(user=admin, organisation=organisation).update(role=MembershipRole.EDITOR)
     make_member(organisation, role=MembershipRole.ADMIN)
 
-    services.record_restore(record=organisation, history_id=version.history_id, user=admin)
+    record_services.record_restore(record=organisation, history_id=version.history_id, user=admin)
 
     assert contacts_of(organisation) == [
         (kept.pk, "staff", "Jean Martin", "jmartin@example.org"),
@@ -86,9 +88,11 @@ def test_restore_can_itself_be_undone():
     editor = make_member(organisation)
     contact = services.contact_create(organisation=organisation, user=editor, name="Awa Diop", kind="elected")
     with_contact = organisation.history.latest()
-    services.record_restore(record=organisation, history_id=organisation.history.earliest().history_id, user=editor)
+    record_services.record_restore(
+        record=organisation, history_id=organisation.history.earliest().history_id, user=editor
+    )
     assert contacts_of(organisation) == []
-    services.record_restore(record=organisation, history_id=with_contact.history_id, user=editor)
+    record_services.record_restore(record=organisation, history_id=with_contact.history_id, user=editor)
     assert contacts_of(organisation) == [(contact.pk, "elected", "Awa Diop", "")]
 
 
@@ -144,6 +148,6 @@ def test_organisation_versions_store_the_contacts_when_they_change_and_restore_w
         ["contacts"],
         ["contacts"],
     ]
-    services.record_restore(record=organisation, history_id=both.history_id, user=admin)
+    record_services.record_restore(record=organisation, history_id=both.history_id, user=admin)
     assert [pk for pk, *_rest in contacts_of(organisation)] == sorted(ids)
     assert organisation.history.latest().relations == {"contacts": versions.relations_at(both)["contacts"]}

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coopdec.actors import services as actor_services
-from coopdec.actors.records import history_entries
 from coopdec.atlas.models import SearchDocument
+from coopdec.common import services as record_services
+from coopdec.common.records import history_entries
 from coopdec.cooperation import services
 from coopdec.cooperation.models import PartnershipParty
 from coopdec.interop.iati.exporter import activities_xml
@@ -87,7 +87,7 @@ def test_restore_brings_back_the_role_and_date_before(world):
     lyon, dakar, partnership = world
     before = partnership.history.latest()
     services.party_update(party=partnership.party_links.get(organisation=dakar), role="funder", joined_on=JOINED)
-    actor_services.record_restore(record=partnership, history_id=before.history_id)
+    record_services.record_restore(record=partnership, history_id=before.history_id)
     assert roles(partnership) == [("Ville de Dakar", "partner", None), ("Ville de Lyon", "lead", None)]
 
 

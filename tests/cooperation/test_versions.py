@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from coopdec.actors import services as actor_services
-from coopdec.actors import versions
-from coopdec.actors.records import history_entries
 from coopdec.atlas.models import SearchDocument
+from coopdec.common import services as record_services
+from coopdec.common import versions
+from coopdec.common.records import history_entries
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Contribution, PartnershipParty, ProjectParticipant
 from tests.factories import make_member, make_organisation, make_partnership, make_user
@@ -44,7 +44,7 @@ def test_partnership_restore_brings_back_parties_and_roles(cities):
     partnership = services.partnership_create(user=editor, parties=[(lyon, "lead"), (dakar, "partner")])
     services.party_add(partnership=partnership, organisation=thies, role="funder", user=editor)
     before = oldest(partnership)
-    actor_services.record_restore(record=partnership, history_id=before.history_id, user=editor)
+    record_services.record_restore(record=partnership, history_id=before.history_id, user=editor)
     assert parties_of(partnership) == [("Ville de Dakar", "partner"), ("Ville de Lyon", "lead")]
     assert partnership.history.count() == 3
     newest = partnership.history.latest()
@@ -61,9 +61,9 @@ def test_partnership_restore_can_itself_be_undone(cities):
     partnership = services.partnership_create(parties=[lyon, dakar])
     services.party_add(partnership=partnership, organisation=thies)
     with_thies = partnership.history.latest()
-    actor_services.record_restore(record=partnership, history_id=oldest(partnership).history_id)
+    record_services.record_restore(record=partnership, history_id=oldest(partnership).history_id)
     assert len(parties_of(partnership)) == 2
-    actor_services.record_restore(record=partnership, history_id=with_thies.history_id)
+    record_services.record_restore(record=partnership, history_id=with_thies.history_id)
     assert [name for name, _role in parties_of(partnership)] == ["Ville de Dakar", "Ville de Lyon", "Ville de Thiès"]
 
 
@@ -89,7 +89,7 @@ def test_project_restore_brings_back_every_relation_and_support_types(cities):
     services.contribution_remove(contribution=Contribution.objects.get())
     services.participant_remove(participant=ProjectParticipant.objects.get())
 
-    actor_services.record_restore(record=project, history_id=first.history_id)
+    record_services.record_restore(record=project, history_id=first.history_id)
     project.refresh_from_db()
     assert project.support_types == ["technical", "financial"]
     assert sorted(project.sectors.values_list("code", "percentage")) == [
@@ -116,7 +116,7 @@ def test_project_restore_keeps_the_atlas_current(django_capture_on_commit_callba
         services.project_update(project=project, sectors={"15112": 100})
     assert "15112" in indexed_sectors(project) and "14030" not in indexed_sectors(project)
     with django_capture_on_commit_callbacks(execute=True):
-        actor_services.record_restore(record=project, history_id=first.history_id)
+        record_services.record_restore(record=project, history_id=first.history_id)
     assert "14030" in indexed_sectors(project) and "15112" not in indexed_sectors(project)
 
 
@@ -129,7 +129,7 @@ def test_restore_refused_when_a_party_no_longer_exists_writes_nothing(cities):
     thies.delete()
     count = partnership.history.count()
     with pytest.raises(ValidationError) as raised:
-        actor_services.record_restore(record=partnership, history_id=first.history_id)
+        record_services.record_restore(record=partnership, history_id=first.history_id)
     assert raised.value.messages == [
         f"This version names organisations that no longer exist (#{thies_id}); it cannot be restored as it was."
     ]
@@ -149,7 +149,7 @@ def test_version_written_without_relations_learns_them_before_the_next_change(ci
         "parties": versions.sort_rows([[lyon.pk, "partner", None], [dakar.pk, "partner", None]]),
         "documents": [],
     }
-    actor_services.record_restore(record=partnership, history_id=imported.history_id)
+    record_services.record_restore(record=partnership, history_id=imported.history_id)
     assert len(parties_of(partnership)) == 2
 
 

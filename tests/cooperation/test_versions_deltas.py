@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from coopdec.actors import services as actor_services
-from coopdec.actors import versions
-from coopdec.actors.records import history_entries
+from coopdec.common import services as record_services
+from coopdec.common import versions
+from coopdec.common.records import history_entries
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Document, IndicatorValue, ProjectSector, Result
 from coopdec.interop.iati.importer import _history_rows
@@ -115,7 +116,7 @@ def test_restore_after_several_partial_changes_brings_back_exactly_that_version(
     assert versions.relations_at(first) == first_relations
     assert versions.relations_at(middle) == middle_relations
 
-    actor_services.record_restore(record=project, history_id=first.history_id)
+    record_services.record_restore(record=project, history_id=first.history_id)
     assert versions.snapshot(project) == first_relations
     assert state(project) == first_rows
     assert list(project.documents.values_list("pk", "url")) == [(report_id, "https://example.org/rapport")]
@@ -129,7 +130,7 @@ def test_restore_after_several_partial_changes_brings_back_exactly_that_version(
         "sectors",
     ]
 
-    actor_services.record_restore(record=project, history_id=middle.history_id)
+    record_services.record_restore(record=project, history_id=middle.history_id)
     assert versions.snapshot(project) == middle_relations
     assert state(project) == middle_rows
     assert Result.objects.get(pk=wells.pk).title == {"fr": "Puits creusés"}
@@ -148,7 +149,7 @@ def test_partnership_restore_walks_back_to_its_parties(world):
     services.partnership_update(partnership=partnership, title={"fr": "Lyon - Dakar - Thiès"})
     services.party_remove(party=partnership.party_links.get(organisation=dakar))
     assert stored(partnership)[1:] == [["parties"], ["parties"], ["documents"], [], ["parties"]]
-    actor_services.record_restore(record=partnership, history_id=with_thies.history_id)
+    record_services.record_restore(record=partnership, history_id=with_thies.history_id)
     assert sorted(partnership.party_links.values_list("organisation_id", "role")) == sorted(
         [(lyon.pk, "lead"), (dakar.pk, "partner"), (thies.pk, "funder")]
     )
@@ -164,7 +165,7 @@ def test_a_chain_that_starts_with_a_bulk_imported_version(world):
     services.partnership_update(partnership=partnership, title={"fr": "Coopération"})
     services.party_add(partnership=partnership, organisation=thies)
     assert stored(partnership) == [["documents", "parties"], [], ["parties"]]
-    actor_services.record_restore(record=partnership, history_id=imported.history_id)
+    record_services.record_restore(record=partnership, history_id=imported.history_id)
     assert sorted(partnership.parties.values_list("pk", flat=True)) == sorted([lyon.pk, dakar.pk])
     partnership.refresh_from_db()
     assert partnership.title == {"fr": "Jumelage"}
@@ -200,9 +201,9 @@ def test_versions_not_recorded_in_the_middle_of_a_chain(world):
     assert versions.relations_at(second_import) == imported == versions.relations_at(latest)
     assert versions.relations_along([latest, second_import, first_import]) == [imported, imported, None]
 
-    actor_services.record_restore(record=project, history_id=ordered(project)[-4].history_id)
+    record_services.record_restore(record=project, history_id=ordered(project)[-4].history_id)
     assert versions.snapshot(project) == before
-    actor_services.record_restore(record=project, history_id=second_import.history_id)
+    record_services.record_restore(record=project, history_id=second_import.history_id)
     assert versions.snapshot(project) == imported
 
 
@@ -274,5 +275,5 @@ def test_deleting_old_versions_keeps_what_later_versions_read(world):
     assert {version.history_id: versions.relations_at(version) for version in kept} == {
         version.history_id: everything[version.history_id] for version in kept
     }
-    actor_services.record_restore(record=project, history_id=kept[0].history_id)
+    record_services.record_restore(record=project, history_id=kept[0].history_id)
     assert versions.snapshot(project) == everything[kept[0].history_id]

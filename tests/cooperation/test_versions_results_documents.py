@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from coopdec.actors import services as actor_services
-from coopdec.actors import versions
-from coopdec.actors.records import history_entries
+from coopdec.common import services as record_services
+from coopdec.common import versions
+from coopdec.common.records import history_entries
 from coopdec.cooperation import services
 from coopdec.cooperation.models import Document, Indicator, IndicatorValue, Result
 from tests.cooperation.test_views import outcome
@@ -105,7 +105,7 @@ def test_restore_brings_back_edited_and_removed_results_indicators_and_values(wo
     services.result_remove(result=trained, user=editor)
     assert state(project) != before
 
-    actor_services.record_restore(record=project, history_id=version.history_id, user=editor)
+    record_services.record_restore(record=project, history_id=version.history_id, user=editor)
     assert state(project) == before
     assert versions.relations_at(project.history.latest())["results"] == versions.relations_at(version)["results"]
 
@@ -117,7 +117,7 @@ def test_restore_of_a_removed_result_brings_back_its_indicators_and_values_under
     version = project.history.latest()
     services.result_remove(result=wells)
     assert Indicator.objects.count() == 0 and IndicatorValue.objects.count() == 0
-    actor_services.record_restore(record=project, history_id=version.history_id)
+    record_services.record_restore(record=project, history_id=version.history_id)
     assert Result.objects.get(pk=ids[0]).title == {"fr": "Puits réhabilités"}
     assert Indicator.objects.get().pk == ids[1]
     assert sorted(IndicatorValue.objects.values_list("pk", flat=True)) == values
@@ -130,8 +130,8 @@ def test_restore_undone_by_restoring_the_version_before(world):
     services.result_remove(result=trained)
     services.result_update(result=wells, title={"fr": "Puits creusés"})
     after, edited = state(project), project.history.latest()
-    actor_services.record_restore(record=project, history_id=first.history_id)
-    actor_services.record_restore(record=project, history_id=edited.history_id)
+    record_services.record_restore(record=project, history_id=first.history_id)
+    record_services.record_restore(record=project, history_id=edited.history_id)
     assert state(project) == after
 
 
@@ -252,7 +252,7 @@ def test_partnership_restore_brings_back_a_removed_agreement(world, media):
     assert [(str(c["field"]), c["old"]) for c in history_entries(partnership)[0]["changes"]] == [
         ("Documents", "Convention de jumelage")
     ]
-    actor_services.record_restore(record=partnership, history_id=version.history_id)
+    record_services.record_restore(record=partnership, history_id=version.history_id)
     assert list(partnership.documents.values_list("pk", "is_agreement", "renewal_on")) == [(pk, True, DEC)]
 
 
@@ -405,7 +405,7 @@ def test_restored_results_and_documents_appear_in_the_iati_export(world):
     services.result_remove(result=wells)
     services.document_remove(document=project.documents.get())
     assert "Puits réhabilités" not in b"".join(activities_xml(lyon)).decode()
-    actor_services.record_restore(record=project, history_id=version.history_id)
+    record_services.record_restore(record=project, history_id=version.history_id)
     xml = b"".join(activities_xml(lyon)).decode()
     assert '<narrative xml:lang="fr">Puits réhabilités</narrative>' in xml
     assert '<document-link url="https://example.org/rapport-annuel"' in xml

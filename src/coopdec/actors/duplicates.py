@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import versions
+from coopdec.common.versions import rename_organisation, save_with_history, versioned_change
+
 from .models import LOCAL_GOVERNMENT_KINDS, Membership, MembershipRole, Organisation
 from .selectors import forget_roles
 
@@ -120,13 +121,6 @@ def _organisation_links():
         yield model, relation.field.name
 
 
-def _save(record, *, user, reason: str, fields: list[str]) -> None:
-    if user is not None and getattr(user, "is_authenticated", False):
-        record._history_user = user
-    record._change_reason = reason
-    record.save(update_fields=fields)
-
-
 @transaction.atomic
 def organisations_merge(*, keep: Organisation, drop: Organisation, user=None) -> dict[str, int]:
     """Merge ``drop`` into ``keep``: every link moves, both histories stay. Returns moved counts per link."""
@@ -140,35 +134,36 @@ def organisations_merge(*, keep: Organisation, drop: Organisation, user=None) ->
         "keep": keep.pk,
     }
     moved: dict[str, int] = {}
-    versions.keep(keep)  # its latest version learns the contacts it had before the dropped one's join them
-    for model, field in _organisation_links():
-        label = f"{model._meta.label_lower}.{field}"
-        for record in model.objects.filter(**{field: drop}):
-            setattr(record, field, keep)
-            try:
-                with transaction.atomic():
-                    _save(record, user=user, reason=reason, fields=[field])
-                moved[label] = moved.get(label, 0) + 1
-            except IntegrityError:
-                # The kept organisation already has this link (a unique constraint): the copy goes,
-                # keeping the higher role for a membership.
-                if isinstance(record, Membership) and record.role == MembershipRole.ADMIN:
-                    Membership.objects.filter(user=record.user, organisation=keep).update(role=MembershipRole.ADMIN)
-                setattr(record, field, drop)
-                record.delete()
-                moved[label + " (already linked)"] = moved.get(label + " (already linked)", 0) + 1
-    changed = []
-    for name in FILLED_FIELDS:
-        attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]  # concrete fields only
-        if not getattr(keep, attname) and getattr(drop, attname):
-            setattr(keep, attname, getattr(drop, attname))
-            changed.append(name)
-    if "iati_identifier" in changed:  # unique: free it on the dropped record first
-        Organisation.objects.filter(pk=drop.pk).update(iati_identifier="")
-    trace = f"merged:{drop.pk}" + (f":{drop.source}:{drop.source_ref}" if drop.source_ref else "")
-    keep.source_ref = "; ".join(p for p in (keep.source_ref, trace) if p)[:255]
-    _save(keep, user=user, reason=reason, fields=[*changed, "source_ref", "updated_at"])
-    versions.rename_organisation(drop.pk, keep.pk)
+    # Its latest version learns the contacts it had before the dropped one's join them (``versioned_change``).
+    with versioned_change(keep, user=user, reason=reason) as change:
+        for model, field in _organisation_links():
+            label = f"{model._meta.label_lower}.{field}"
+            for record in model.objects.filter(**{field: drop}):
+                setattr(record, field, keep)
+                try:
+                    with transaction.atomic():
+                        save_with_history(record, user=user, reason=reason, update_fields=[field])
+                    moved[label] = moved.get(label, 0) + 1
+                except IntegrityError:
+                    # The kept organisation already has this link (a unique constraint): the copy goes,
+                    # keeping the higher role for a membership.
+                    if isinstance(record, Membership) and record.role == MembershipRole.ADMIN:
+                        Membership.objects.filter(user=record.user, organisation=keep).update(role=MembershipRole.ADMIN)
+                    setattr(record, field, drop)
+                    record.delete()
+                    moved[label + " (already linked)"] = moved.get(label + " (already linked)", 0) + 1
+        changed = []
+        for name in FILLED_FIELDS:
+            attname = Organisation._meta.get_field(name).attname  # type: ignore[union-attr]  # concrete fields only
+            if not getattr(keep, attname) and getattr(drop, attname):
+                setattr(keep, attname, getattr(drop, attname))
+                changed.append(name)
+        if "iati_identifier" in changed:  # unique: free it on the dropped record first
+            Organisation.objects.filter(pk=drop.pk).update(iati_identifier="")
+        trace = f"merged:{drop.pk}" + (f":{drop.source}:{drop.source_ref}" if drop.source_ref else "")
+        keep.source_ref = "; ".join(p for p in (keep.source_ref, trace) if p)[:255]
+        change.save(update_fields=[*changed, "source_ref", "updated_at"])
+    rename_organisation(drop.pk, keep.pk)
     if user is not None and getattr(user, "is_authenticated", False):
         drop._history_user = user
     drop._change_reason = reason

@@ -20,7 +20,7 @@ class VersionRelations(models.Model):
     """Added to the history tables of records with relations (``HistoricalRecords(bases=[...])``).
 
     ``relations`` holds those of the record's relations (parties, sectors, axes...) that changed
-    since the version before, as written by ``coopdec.actors.versions`` (``relations_at`` gives them
+    since the version before, as written by ``coopdec.common.versions`` (``relations_at`` gives them
     all as they were); ``None`` when they were not recorded (a version written in bulk by an import,
     or before relations were recorded).
     """

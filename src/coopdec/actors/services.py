@@ -1,9 +1,11 @@
-"""Writes about organisations, their members and invitations; freshness and history of any record.
+"""Writes about organisations, their contacts, members, invitations and access requests.
 
 Every function is keyword-only, runs in a transaction, validates before writing (a
 ``ValidationError`` with a message a person can act on, nothing written) and records who made
-the change in the django-simple-history tables (``history_user``). Access checks are the
-caller's job (``rules.py``); the services check only what makes data invalid.
+the change in the django-simple-history tables (``history_user``), each change of a record in
+``versions.versioned_change``. Access checks are the caller's job (``rules.py``); the services
+check only what makes data invalid. Freshness, publication and restore of any record:
+``coopdec.common.services``.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
 from coopdec.common.text import fold
 from coopdec.common.validators import clean_line
+from coopdec.common.versions import check_version, save_with_history, versioned_change
 from coopdec.territories.models import Country, Locality
 
-from . import versions
 from .models import (
     LOCAL_GOVERNMENT_KINDS,
     OPEN_ACCESS_REQUEST_STATUSES,
@@ -67,15 +69,6 @@ ORGANISATION_FIELDS = {
     "resolution_confidence",
     "resolution_reason",
 }
-
-
-def save_with_history(record, *, user, reason: str = "", **save_kwargs) -> None:
-    """Save ``record`` recording ``user`` (and an optional reason) in its history."""
-    if user is not None and user.is_authenticated:
-        record._history_user = user
-    if reason:
-        record._change_reason = reason
-    record.save(**save_kwargs)
 
 
 def _apply_place(organisation: Organisation) -> None:
@@ -190,7 +183,8 @@ def organisation_create(
     _set_fields(organisation, {"name": name, **fields})
     _apply_place(organisation)
     _validate_organisation(organisation)
-    save_with_history(organisation, user=user)
+    with versioned_change(organisation, user=user) as change:
+        change.save()
     if make_admin and user is not None and user.is_authenticated:
         Membership.objects.create(user=user, organisation=organisation, role=MembershipRole.ADMIN)
         forget_roles(user)
@@ -222,9 +216,9 @@ def organisation_propose(*, user, name: str, kind: str, country=None, locality=N
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, user=None, version: str | None = None, **fields) -> Organisation:
-    """``version``: the organisation's version the caller read (``versions.check_version``)."""
+    """``version``: the organisation's version the caller read (``check_version``)."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    versions.check_version(organisation, version, fields=fields)
+    check_version(organisation, version, fields=fields)
     identity = (organisation.kind, organisation.locality_id, organisation.subdivision_id)
     _set_fields(organisation, fields)
     _apply_place(organisation)
@@ -232,7 +226,8 @@ def organisation_update(*, organisation: Organisation, user=None, version: str |
         organisation,
         place_changed=identity != (organisation.kind, organisation.locality_id, organisation.subdivision_id),
     )
-    save_with_history(organisation, user=user)
+    with versioned_change(organisation, user=user) as change:
+        change.save()
     return organisation
 
 
@@ -274,62 +269,6 @@ def _check_no_partnership_left_alone(organisation: Organisation) -> None:
         )
 
 
-# Freshness, publication and history of any record (organisations, partnerships, projects).
-
-
-@transaction.atomic
-def record_confirm(*, record, user=None):
-    """The "still accurate" click: the record is confirmed now, without changing anything else."""
-    record.confirmed_at = timezone.now()
-    save_with_history(record, user=user, reason="confirmed", update_fields=["confirmed_at"])
-    return record
-
-
-@transaction.atomic
-def record_publish(*, record, user=None, published: bool = True):
-    record.publication_status = PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT
-    save_with_history(record, user=user, reason="published" if published else "unpublished")
-    return record
-
-
-@transaction.atomic
-def record_restore(*, record, history_id: int, user=None):
-    """Restore an earlier version: the old values are saved as a new version (nothing is erased).
-
-    The record's relations (a partnership's parties, a project's sectors, axes...) come back as they
-    were at that version when the version recorded them (``versions``); otherwise only its fields do.
-    Access checks, including the permission of each relation that would change
-    (``versions.restore_plan``), are the caller's job.
-    """
-    # The version and its relations only: which relations change (``restore_plan``) is the caller's
-    # check, and ``apply`` compares them with the current ones itself.
-    version, relations = versions.version_state(record, history_id)
-    versions.keep(record)
-    restored = version.instance
-    restored.pk = record.pk
-    for field in record._meta.concrete_fields:
-        value = getattr(restored, field.attname)
-        if (
-            field.is_relation
-            and value is not None
-            and not field.related_model._default_manager.filter(pk=value).exists()
-        ):
-            if field.null:
-                setattr(restored, field.attname, None)
-            else:
-                raise ValidationError(
-                    _("This version refers to a %(model)s that no longer exists; it cannot be restored.")
-                    % {"model": field.related_model._meta.verbose_name}
-                )
-    # Freshness belongs to the present: restoring is a change made now.
-    restored.created_at = record.created_at
-    save_with_history(restored, user=user, reason="restored " + version.history_date.isoformat(timespec="minutes"))
-    if relations is not None:
-        versions.apply(restored, relations, user=user)
-        versions.remember(restored)
-    return restored
-
-
 # Contacts
 
 
@@ -347,26 +286,17 @@ def contact_create(
         phone=phone.strip(),
     )
     contact.full_clean()
-    versions.keep(organisation)
-    save_with_history(contact, user=user)
-    _touch_organisation(organisation, user=user, reason="contact added")
+    with versioned_change(organisation, user=user, reason="contact added"):
+        save_with_history(contact, user=user)
     return contact
 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, user=None) -> None:
-    organisation = contact.organisation
-    versions.keep(organisation)
-    if user is not None and user.is_authenticated:
-        contact._history_user = user
-    contact.delete()
-    _touch_organisation(organisation, user=user, reason="contact removed")
-
-
-def _touch_organisation(organisation: Organisation, *, user, reason: str) -> None:
-    """A new version of the organisation, recording its contacts as they are now (``versions``)."""
-    organisation.refresh_from_db()
-    save_with_history(organisation, user=user, reason=reason, update_fields=["updated_at"])
+    with versioned_change(contact.organisation, user=user, reason="contact removed"):
+        if user is not None and user.is_authenticated:
+            contact._history_user = user
+        contact.delete()
 
 
 # Members and invitations
@@ -636,7 +566,8 @@ def access_request_create(
     )
     access_request.full_clean(exclude=["user", "answered_by", "organisation"], validate_constraints=False)
     _check_access_request(organisation=organisation, email=email, client_address=client_address, now=timezone.now())
-    save_with_history(access_request, user=user)
+    with versioned_change(access_request, user=user) as change:
+        change.save()
     if send:
         _mail(
             subject=_("Confirm your request to join %(organisation)s") % {"organisation": organisation.name},
@@ -661,7 +592,8 @@ def access_request_confirm(*, access_request: AccessRequest) -> AccessRequest:
         )
     access_request.status = AccessRequestStatus.PENDING
     access_request.confirmed_at = timezone.now()
-    save_with_history(access_request, user=None, reason="address confirmed")
+    with versioned_change(access_request, user=None, reason="address confirmed") as change:
+        change.save()
     _who, answerers = access_request_answerers(access_request.organisation)
     _mail(
         subject=_("%(name)s asks to edit the records of %(organisation)s")
@@ -736,7 +668,8 @@ def access_request_approve(*, access_request: AccessRequest, user) -> Membership
     access_request.answered_at = timezone.now()
     access_request.answered_by = user
     access_request.user = account
-    save_with_history(access_request, user=user, reason="approved")
+    with versioned_change(access_request, user=user, reason="approved") as change:
+        change.save()
     link = password_set_link(account) if created or not account.has_usable_password() else _site_link(reverse("login"))
     _mail(
         subject=_("You can now edit the records of %(organisation)s")
@@ -764,7 +697,8 @@ def access_request_refuse(*, access_request: AccessRequest, user, reason: str) -
     access_request.answered_at = timezone.now()
     access_request.answered_by = user
     access_request.reason = reason
-    save_with_history(access_request, user=user, reason="refused")
+    with versioned_change(access_request, user=user, reason="refused") as change:
+        change.save()
     _mail(
         subject=_("Your request to join %(organisation)s was refused")
         % {"organisation": access_request.organisation.name},

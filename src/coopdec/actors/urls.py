@@ -1,8 +1,9 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from coopdec.common.records import form_methods, record_urls
+
 from . import views
-from .records import form_methods, record_urls
 
 app_name = "actors"
 urlpatterns = [

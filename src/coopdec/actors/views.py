@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from coopdec.common import records
 from coopdec.common.throttle import TooManyAttempts, throttle_attempt
 from coopdec.common.validators import NAME_MAX
 from coopdec.cooperation import selectors as cooperation_selectors
 
-from . import records, selectors, services
+from . import selectors, services
 from .forms import (
     AccessRequestAnswerForm,
     AccessRequestForm,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from coopdec.actors.versions import StaleVersion
+from coopdec.common.versions import StaleVersion
 
 logger = logging.getLogger("coopdec.api")
 

@@ -2,9 +2,11 @@
 
 Keyword-only functions, each in a transaction; bad input raises ``ValidationError`` with a message
 a person can act on, and nothing is written. The user making the change is recorded in the
-history tables. Access checks are the caller's job (``rules.py``), except that a non-coordinator
-creating a partnership or a project must edit at least one of its parties (otherwise the record
-would be orphaned for its own author).
+history tables; every change of a partnership or a project, or of what it carries, is made in
+``versioned_change``, which keeps its versions whole (relations included) for restoring them.
+Access checks are the caller's job (``rules.py``), except that a non-coordinator creating a
+partnership or a project must edit at least one of its parties (otherwise the record would be
+orphaned for its own author).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coopdec.actors import versions
 from coopdec.actors.models import MembershipRole, Organisation
 from coopdec.actors.selectors import is_coordinator, roles_of
-from coopdec.actors.services import organisation_propose, save_with_history
+from coopdec.actors.services import organisation_propose
 from coopdec.common.i18n import clean_i18n
+from coopdec.common.versions import check_version, save_with_history, versioned_change
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_exists
@@ -99,15 +101,6 @@ def _check_author_is_party(user, organisation_ids: set[int]) -> None:
         raise ValidationError(
             _("You can only create records for an organisation you edit: make it one of the parties.")
         )
-
-
-def _touch(record, *, user, reason: str) -> None:
-    """A change to what a record carries is a change of the record (freshness, history).
-
-    Reloaded first: the new version is written from the instance, which the caller may hold stale.
-    """
-    record.refresh_from_db()
-    save_with_history(record, user=user, reason=reason, update_fields=["updated_at"])
 
 
 # Partnerships
@@ -185,21 +178,23 @@ def partnership_create(*, user=None, parties, proposed_partner: dict | None = No
     _check_author_is_party(user, {organisation.pk for organisation, _role in pairs})
     partnership = Partnership(created_by=_user_or_none(user))
     _set_partnership_fields(partnership, fields)
-    save_with_history(partnership, user=user)
-    for organisation, role in pairs:
-        link = PartnershipParty(partnership=partnership, organisation=organisation, role=role)
-        save_with_history(link, user=user)
-    versions.remember(partnership)
+    with versioned_change(partnership, user=user) as change:
+        change.save()
+        for organisation, role in pairs:
+            save_with_history(
+                PartnershipParty(partnership=partnership, organisation=organisation, role=role), user=user
+            )
     return partnership
 
 
 @transaction.atomic
 def partnership_update(*, partnership: Partnership, user=None, version: str | None = None, **fields) -> Partnership:
-    """``version``: the partnership's version the caller read (``versions.check_version``)."""
+    """``version``: the partnership's version the caller read (``check_version``)."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    versions.check_version(partnership, version, fields=fields)
-    _set_partnership_fields(partnership, fields)
-    save_with_history(partnership, user=user)
+    check_version(partnership, version, fields=fields)
+    with versioned_change(partnership, user=user) as change:
+        _set_partnership_fields(partnership, fields)
+        change.save()
     return partnership
 
 
@@ -227,10 +222,9 @@ def party_add(
         raise ValidationError(
             {"organisation": _("%(name)s is already a party to this partnership.") % {"name": organisation.name}}
         )
-    versions.keep(partnership)
     link = PartnershipParty(partnership=partnership, organisation=organisation, role=role, joined_on=joined_on)
-    save_with_history(link, user=user)
-    _touch(partnership, user=user, reason="party added")
+    with versioned_change(partnership, user=user, reason="party added"):
+        save_with_history(link, user=user)
     return link
 
 
@@ -250,10 +244,9 @@ def party_update(*, party: PartnershipParty, role: str, joined_on=None, user=Non
         )
     if (party.role, party.joined_on) == (role, joined_on):
         return party
-    versions.keep(partnership)
-    party.role, party.joined_on = role, joined_on
-    save_with_history(party, user=user)
-    _touch(partnership, user=user, reason="party changed")
+    with versioned_change(partnership, user=user, reason="party changed"):
+        party.role, party.joined_on = role, joined_on
+        save_with_history(party, user=user)
     return party
 
 
@@ -263,9 +256,8 @@ def partnership_set_axes(*, partnership: Partnership, axes, user=None) -> Partne
     the atlas finds it by them from the next reindex (on commit)."""
     found = _axes(axes)
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    versions.keep(partnership)
-    partnership.axes.set(found)
-    _touch(partnership, user=user, reason="themes changed")
+    with versioned_change(partnership, user=user, reason="themes changed"):
+        partnership.axes.set(found)
     return partnership
 
 
@@ -279,10 +271,9 @@ def party_remove(*, party: PartnershipParty, user=None) -> None:
                 "partnership (status “ended”)."
             )
         )
-    versions.keep(partnership)
-    party._history_user = _user_or_none(user)
-    party.delete()
-    _touch(partnership, user=user, reason="party removed")
+    with versioned_change(partnership, user=user, reason="party removed"):
+        party._history_user = _user_or_none(user)
+        party.delete()
 
 
 # Projects
@@ -514,12 +505,12 @@ def project_create(*, user=None, title, sectors=None, sdgs=None, axes=None, loca
     project = Project(created_by=_user_or_none(user))
     _set_project_fields(project, {"title": title, **fields})
     _check_author_is_party(user, party_ids(project))
-    save_with_history(project, user=user)
-    _replace_sectors(project, sector_rows)
-    _replace_sdgs(project, sdg_codes)
-    project.axes.set(axis_objects)
-    _replace_locations(project, locations)
-    versions.remember(project)
+    with versioned_change(project, user=user) as change:
+        change.save()
+        _replace_sectors(project, sector_rows)
+        _replace_sdgs(project, sdg_codes)
+        project.axes.set(axis_objects)
+        _replace_locations(project, locations)
     return project
 
 
@@ -536,27 +527,24 @@ def project_update(
     **fields,
 ) -> Project:
     """Change a project; ``sectors``, ``sdgs``, ``axes``, ``locations`` replace the lists when given.
-    ``version``: the project's version the caller read (``versions.check_version``)."""
+    ``version``: the project's version the caller read (``check_version``)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     lists = {"sectors": sectors, "sdgs": sdgs, "axes": axes, "locations": locations}
-    versions.check_version(
-        project, version, fields=[*fields, *(name for name, value in lists.items() if value is not None)]
-    )
+    check_version(project, version, fields=[*fields, *(name for name, value in lists.items() if value is not None)])
     sector_rows = validate_sectors(sectors) if sectors is not None else None
     sdg_codes = validate_sdgs(sdgs) if sdgs is not None else None
     axis_objects = _axes(axes) if axes is not None else None
     _set_project_fields(project, fields)
-    versions.keep(project)
-    save_with_history(project, user=user)
-    if sector_rows is not None:
-        _replace_sectors(project, sector_rows)
-    if sdg_codes is not None:
-        _replace_sdgs(project, sdg_codes)
-    if axis_objects is not None:
-        project.axes.set(axis_objects)
-    if locations is not None:
-        _replace_locations(project, locations)
-    versions.remember(project)
+    with versioned_change(project, user=user) as change:
+        change.save()
+        if sector_rows is not None:
+            _replace_sectors(project, sector_rows)
+        if sdg_codes is not None:
+            _replace_sdgs(project, sdg_codes)
+        if axis_objects is not None:
+            project.axes.set(axis_objects)
+        if locations is not None:
+            _replace_locations(project, locations)
     return project
 
 
@@ -605,19 +593,16 @@ def contribution_add(
         year=year,
     )
     contribution.full_clean()
-    versions.keep(project)
-    save_with_history(contribution, user=user)
-    _touch(project, user=user, reason="contribution added")
+    with versioned_change(project, user=user, reason="contribution added"):
+        save_with_history(contribution, user=user)
     return contribution
 
 
 @transaction.atomic
 def contribution_remove(*, contribution: Contribution, user=None) -> None:
-    project = contribution.project
-    versions.keep(project)
-    contribution._history_user = _user_or_none(user)
-    contribution.delete()
-    _touch(project, user=user, reason="contribution removed")
+    with versioned_change(contribution.project, user=user, reason="contribution removed"):
+        contribution._history_user = _user_or_none(user)
+        contribution.delete()
 
 
 # Participating organisations (IATI participating-org: funding, accountable, extending, implementing)
@@ -652,11 +637,10 @@ def participant_add(
     """List an organisation with a role in the project (one organisation may have several roles)."""
     role, activity_id = _participant_values(role, activity_id)
     _participant_clash(project, organisation, role)
-    versions.keep(project)
-    participant = ProjectParticipant.objects.create(
-        project=project, organisation=organisation, role=role, activity_id=activity_id
-    )
-    _touch(project, user=user, reason="participant added")
+    with versioned_change(project, user=user, reason="participant added"):
+        participant = ProjectParticipant.objects.create(
+            project=project, organisation=organisation, role=role, activity_id=activity_id
+        )
     return participant
 
 
@@ -669,30 +653,19 @@ def participant_update(
     if (participant.role, participant.activity_id) == (role, activity_id):
         return participant
     _participant_clash(participant.project, participant.organisation, role, excluding=participant)
-    versions.keep(participant.project)
-    participant.role, participant.activity_id = role, activity_id
-    participant.save(update_fields=["role", "activity_id"])
-    _touch(participant.project, user=user, reason="participant changed")
+    with versioned_change(participant.project, user=user, reason="participant changed"):
+        participant.role, participant.activity_id = role, activity_id
+        participant.save(update_fields=["role", "activity_id"])
     return participant
 
 
 @transaction.atomic
 def participant_remove(*, participant: ProjectParticipant, user=None) -> None:
-    project = participant.project
-    versions.keep(project)
-    participant.delete()
-    _touch(project, user=user, reason="participant removed")
+    with versioned_change(participant.project, user=user, reason="participant removed"):
+        participant.delete()
 
 
 # Results, indicators and their values per territory
-
-
-def _change_part(project: Project, write, *, user, reason: str) -> None:
-    """Write a change to what a project carries: its latest version first learns the relations it had
-    (``versions.keep``), the project then gets a new version recording them as they are."""
-    versions.keep(project)
-    write()
-    _touch(project, user=user, reason=reason)
 
 
 def _next_position(queryset) -> int:
@@ -711,7 +684,8 @@ def _set_result(result: Result, *, title, description, type: str) -> None:
 def result_create(*, project: Project, title, description=None, type: str = "1", user=None) -> Result:
     result = Result(project=project, position=_next_position(project.results))
     _set_result(result, title=title, description=description, type=type)
-    _change_part(project, result.save, user=user, reason="result added")
+    with versioned_change(project, user=user, reason="result added"):
+        result.save()
     return result
 
 
@@ -722,14 +696,16 @@ def result_update(*, result: Result, title, description=None, type: str = "1", u
     _set_result(result, title=title, description=description, type=type)
     if (result.title, result.description, result.type) == before:
         return result  # nothing changed: no version
-    _change_part(result.project, result.save, user=user, reason="result changed")
+    with versioned_change(result.project, user=user, reason="result changed"):
+        result.save()
     return result
 
 
 @transaction.atomic
 def result_remove(*, result: Result, user=None) -> None:
     """Remove an expected result with its indicators and their values (a restore brings them back)."""
-    _change_part(result.project, result.delete, user=user, reason="result removed")
+    with versioned_change(result.project, user=user, reason="result removed"):
+        result.delete()
 
 
 def _set_indicator(indicator: Indicator, *, title, description, measure: str, ascending: bool) -> None:
@@ -746,7 +722,8 @@ def indicator_create(
 ) -> Indicator:
     indicator = Indicator(result=result, position=_next_position(result.indicators))
     _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
-    _change_part(result.project, indicator.save, user=user, reason="indicator added")
+    with versioned_change(result.project, user=user, reason="indicator added"):
+        indicator.save()
     return indicator
 
 
@@ -759,14 +736,16 @@ def indicator_update(
     _set_indicator(indicator, title=title, description=description, measure=measure, ascending=ascending)
     if (indicator.title, indicator.description, indicator.measure, indicator.ascending) == before:
         return indicator  # nothing changed: no version
-    _change_part(indicator.result.project, indicator.save, user=user, reason="indicator changed")
+    with versioned_change(indicator.result.project, user=user, reason="indicator changed"):
+        indicator.save()
     return indicator
 
 
 @transaction.atomic
 def indicator_remove(*, indicator: Indicator, user=None) -> None:
     """Remove an indicator with the values measured (a restore brings them back)."""
-    _change_part(indicator.result.project, indicator.delete, user=user, reason="indicator removed")
+    with versioned_change(indicator.result.project, user=user, reason="indicator removed"):
+        indicator.delete()
 
 
 @transaction.atomic
@@ -794,15 +773,15 @@ def indicator_value_set(
     existing = IndicatorValue.objects.filter(**where).first()
     if existing is not None and all(getattr(existing, name) == figure for name, figure in figures.items()):
         return existing  # the same values again: no version
-    versions.keep(project)
-    value, _created = IndicatorValue.objects.update_or_create(**where, defaults=figures)
-    _touch(project, user=user, reason="indicator value")
+    with versioned_change(project, user=user, reason="indicator value"):
+        value, _created = IndicatorValue.objects.update_or_create(**where, defaults=figures)
     return value
 
 
 @transaction.atomic
 def indicator_value_remove(*, value: IndicatorValue, user=None) -> None:
-    _change_part(value.indicator.result.project, value.delete, user=user, reason="indicator value removed")
+    with versioned_change(value.indicator.result.project, user=user, reason="indicator value removed"):
+        value.delete()
 
 
 # Documents
@@ -890,9 +869,8 @@ def document_add(
     if file:
         document.file.save(Path(file.name).name, file, save=False)
     document.full_clean(exclude=["file", "uploaded_by"])
-    versions.keep(project or partnership)
-    save_with_history(document, user=user)
-    _touch(project or partnership, user=user, reason="document added")
+    with versioned_change(project or partnership, user=user, reason="document added"):
+        save_with_history(document, user=user)
     return document
 
 
@@ -900,11 +878,9 @@ def document_add(
 def document_remove(*, document: Document, user=None) -> None:
     """Remove a document. Its stored file stays (served to no one: no document points to it) so that
     restoring an earlier version brings the document back whole, until ``documents_purge`` deletes it."""
-    owner = document.project or document.partnership
-    versions.keep(owner)
-    document._history_user = _user_or_none(user)
-    document.delete()
-    _touch(owner, user=user, reason="document removed")
+    with versioned_change(document.project or document.partnership, user=user, reason="document removed"):
+        document._history_user = _user_or_none(user)
+        document.delete()
 
 
 def documents_purge(*, older_than: timedelta, dry_run: bool = False) -> list[str]:

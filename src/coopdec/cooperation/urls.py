@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopdec.actors.records import form_methods, record_urls
+from coopdec.common.records import form_methods, record_urls
 
 from . import views
 

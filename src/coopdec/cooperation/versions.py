@@ -14,7 +14,7 @@ back and the restore says so (``lost``).
 
 Not kept: IATI budget lines and transactions (replaced as a whole by each IATI import).
 
-Registered with ``coopdec.actors.versions`` when the app is ready (``apps.py``).
+Registered with ``coopdec.common.versions`` when the app is ready (``apps.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import UNPUBLISHED_NAME
-from coopdec.actors.services import save_with_history
-from coopdec.actors.versions import Relation, Rows, lookup, register, sort_rows
+
+from coopdec.common.versions import Relation, Rows, lookup, register, save_with_history, sort_rows
 from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus
 from coopdec.territories.models import Country, Locality

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from coopdec.actors import records, versions
 from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import is_coordinator, is_stale, organisations_visible_to, roles_of
+from coopdec.common import records, versions
 from coopdec.common.i18n import localize
 from coopdec.vocabularies.selectors import code_label, codelist
 

@@ -23,8 +23,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation
-from coopdec.actors.services import save_with_history
 from coopdec.common.rates import RateUnavailable, has_rates, year_average
+from coopdec.common.versions import VersionedChange, save_with_history, versioned_change
 from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import codelist
 
@@ -124,7 +124,8 @@ def campaign_create(
         is_demo=is_demo,
         created_by=_user(user),
     )
-    save_with_history(campaign, user=user, reason="created")
+    with versioned_change(campaign, user=user, reason="created") as change:
+        change.save()
     return campaign
 
 
@@ -132,8 +133,9 @@ def campaign_create(
 def campaign_update(*, campaign: Campaign, user, opens_on: date, closes_on: date) -> Campaign:
     if closes_on < opens_on:
         raise ValidationError({"closes_on": _("The closing date is before the opening date.")})
-    campaign.opens_on, campaign.closes_on = opens_on, closes_on
-    save_with_history(campaign, user=user, reason="dates changed")
+    with versioned_change(campaign, user=user, reason="dates changed") as change:
+        campaign.opens_on, campaign.closes_on = opens_on, closes_on
+        change.save()
     return campaign
 
 
@@ -175,10 +177,11 @@ def _lines_total(declaration: Declaration):
     return declaration.lines.aggregate(total=Sum("net_amount"))["total"] or 0
 
 
-def _bump(declaration: Declaration, *, user, reason: str) -> Declaration:
+def _bump(declaration: Declaration, change: VersionedChange) -> Declaration:
+    """The declaration's new version, ending a change of it or of its lines: the next revision, the new total."""
     declaration.revision += 1
     declaration.total = _lines_total(declaration)
-    save_with_history(declaration, user=user, reason=reason)
+    change.save()
     return declaration
 
 
@@ -206,15 +209,17 @@ def declaration_start(
     if existing is not None:
         return existing
     declaration = Declaration(campaign=campaign, organisation=organisation, is_demo=is_demo)
-    save_with_history(declaration, user=user, reason="created")
-    if with_prefill:
-        _save_proposal(
-            declaration,
-            prefill.propose(organisation=organisation, year=campaign.year, currency=campaign.currency),
-            user=user,
-        )
-        declaration.total = _lines_total(declaration)
-        Declaration.objects.filter(pk=declaration.pk).update(total=declaration.total)  # the "created" version stands
+    with versioned_change(declaration, user=user, reason="created") as change:
+        change.save()
+        if with_prefill:
+            _save_proposal(
+                declaration,
+                prefill.propose(organisation=organisation, year=campaign.year, currency=campaign.currency),
+                user=user,
+            )
+            declaration.total = _lines_total(declaration)
+            # The "created" version stands: its total is the proposal's.
+            Declaration.objects.filter(pk=declaration.pk).update(total=declaration.total)
     return declaration
 
 
@@ -254,15 +259,18 @@ def declaration_refresh(*, declaration: Declaration, user, revision: int | None 
     """Propose the register's lines again: lines that came from the register are replaced, lines entered
     by hand or imported are kept. Returns the number of lines proposed."""
     declaration = _editable(declaration, revision)
-    declaration.lines.filter(source__in=[LineSource.TRANSACTION, LineSource.CONTRIBUTION]).delete()
-    last = declaration.lines.aggregate(last=Max("position"))["last"] or 0
-    proposal = prefill.propose(
-        organisation=declaration.organisation, year=declaration.campaign.year, currency=declaration.campaign.currency
-    )
-    count = _save_proposal(declaration, proposal, user=user, start=last)
-    if count:
-        declaration.is_nil = False
-    _bump(declaration, user=user, reason="refreshed from the register")
+    with versioned_change(declaration, user=user, reason="refreshed from the register") as change:
+        declaration.lines.filter(source__in=[LineSource.TRANSACTION, LineSource.CONTRIBUTION]).delete()
+        last = declaration.lines.aggregate(last=Max("position"))["last"] or 0
+        proposal = prefill.propose(
+            organisation=declaration.organisation,
+            year=declaration.campaign.year,
+            currency=declaration.campaign.currency,
+        )
+        count = _save_proposal(declaration, proposal, user=user, start=last)
+        if count:
+            declaration.is_nil = False
+        _bump(declaration, change)
     return count
 
 
@@ -364,9 +372,10 @@ def line_add(
     data = clean_line(fields, campaign=declaration.campaign)
     position = (declaration.lines.aggregate(last=Max("position"))["last"] or 0) + 1
     line = DeclarationLine(declaration=declaration, position=position, source=source, **data)
-    save_with_history(line, user=user)
-    declaration.is_nil = False
-    _bump(declaration, user=user, reason="line added")
+    with versioned_change(declaration, user=user, reason="line added") as change:
+        save_with_history(line, user=user)
+        declaration.is_nil = False
+        _bump(declaration, change)
     return line
 
 
@@ -376,19 +385,21 @@ def line_update(*, line: DeclarationLine, user, revision: int | None = None, **f
     current = {name: getattr(line, name) for name in LINE_FIELDS if name != "project"}
     current["project"] = line.project
     data = clean_line({**current, **fields}, campaign=declaration.campaign)
-    for name, value in data.items():
-        setattr(line, name, value)
-    save_with_history(line, user=user)
-    _bump(declaration, user=user, reason="line changed")
+    with versioned_change(declaration, user=user, reason="line changed") as change:
+        for name, value in data.items():
+            setattr(line, name, value)
+        save_with_history(line, user=user)
+        _bump(declaration, change)
     return line
 
 
 @transaction.atomic
 def line_remove(*, line: DeclarationLine, user, revision: int | None = None) -> None:
     declaration = _editable(line.declaration, revision)
-    line._history_user = _user(user)
-    line.delete()
-    _bump(declaration, user=user, reason="line removed")
+    with versioned_change(declaration, user=user, reason="line removed") as change:
+        line._history_user = _user(user)
+        line.delete()
+        _bump(declaration, change)
 
 
 @transaction.atomic
@@ -416,17 +427,18 @@ def lines_replace(
             errors.append(_("Row %(row)s: %(details)s") % {"row": number, "details": details})
     if errors:
         raise ValidationError(errors[:50])
-    declaration.lines.all().delete()
-    DeclarationLine.objects.bulk_create(
-        [
-            DeclarationLine(declaration=declaration, position=position, source=source, **{**data, "net_amount": 0})
-            for position, data in enumerate(cleaned, start=1)
-        ]
-    )
-    for line in declaration.lines.all():
-        line.save(update_fields=["net_amount"])
-    declaration.is_nil = not cleaned and declaration.is_nil
-    _bump(declaration, user=user, reason="lines imported")
+    with versioned_change(declaration, user=user, reason="lines imported") as change:
+        declaration.lines.all().delete()
+        DeclarationLine.objects.bulk_create(
+            [
+                DeclarationLine(declaration=declaration, position=position, source=source, **{**data, "net_amount": 0})
+                for position, data in enumerate(cleaned, start=1)
+            ]
+        )
+        for line in declaration.lines.all():
+            line.save(update_fields=["net_amount"])
+        declaration.is_nil = not cleaned and declaration.is_nil
+        _bump(declaration, change)
     return len(cleaned)
 
 
@@ -441,8 +453,11 @@ def declaration_set_nil(*, declaration: Declaration, user, is_nil: bool, revisio
             )
             % {"year": declaration.campaign.year}
         )
-    declaration.is_nil = is_nil
-    return _bump(declaration, user=user, reason="nil declaration" if is_nil else "not a nil declaration")
+    with versioned_change(
+        declaration, user=user, reason="nil declaration" if is_nil else "not a nil declaration"
+    ) as change:
+        declaration.is_nil = is_nil
+        return _bump(declaration, change)
 
 
 @transaction.atomic
@@ -466,11 +481,12 @@ def declaration_submit(
     problems = [issue for issue in checks.check(declaration) if issue.level == checks.ERROR]
     if problems:
         raise ValidationError([issue.message for issue in problems], code="checks")
-    declaration.status = DeclarationStatus.SUBMITTED
-    declaration.submitted_at = timezone.now()
-    declaration.submitted_by = _user(user)
-    totals.add(declaration, sign=1)
-    return _bump(declaration, user=user, reason="submitted")
+    with versioned_change(declaration, user=user, reason="submitted") as change:
+        declaration.status = DeclarationStatus.SUBMITTED
+        declaration.submitted_at = timezone.now()
+        declaration.submitted_by = _user(user)
+        totals.add(declaration, sign=1)
+        return _bump(declaration, change)
 
 
 @transaction.atomic
@@ -481,12 +497,13 @@ def declaration_reopen(*, declaration: Declaration, user, reason: str) -> Declar
         raise ValidationError({"reason": _("Say why the declaration is reopened: its editors read it.")})
     if declaration.status != DeclarationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted declaration can be reopened."))
-    totals.add(declaration, sign=-1)
-    declaration.status = DeclarationStatus.REOPENED
-    declaration.reopened_at = timezone.now()
-    declaration.reopened_by = _user(user)
-    declaration.reopen_reason = reason[:2000]
-    return _bump(declaration, user=user, reason="reopened")
+    with versioned_change(declaration, user=user, reason="reopened") as change:
+        totals.add(declaration, sign=-1)
+        declaration.status = DeclarationStatus.REOPENED
+        declaration.reopened_at = timezone.now()
+        declaration.reopened_by = _user(user)
+        declaration.reopen_reason = reason[:2000]
+        return _bump(declaration, change)
 
 
 @transaction.atomic
@@ -499,8 +516,9 @@ def declaration_extend(*, declaration: Declaration, user, until: date) -> Declar
                 % {"date": date_format(declaration.campaign.closes_on)}
             }
         )
-    declaration.deadline = until
-    return _bump(declaration, user=user, reason="extended")
+    with versioned_change(declaration, user=user, reason="extended") as change:
+        declaration.deadline = until
+        return _bump(declaration, change)
 
 
 def codes_in_use() -> dict[str, dict]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopdec.actors.records import form_methods
+from coopdec.common.records import form_methods
 
 from . import views
 

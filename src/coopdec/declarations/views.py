@@ -15,9 +15,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from coopdec.actors import records
 from coopdec.actors.models import Organisation, OrganisationKind
 from coopdec.actors.selectors import coordinated_country_codes, is_coordinator
+from coopdec.common import records
 from coopdec.territories.models import Country, Subdivision
 from coopdec.vocabularies.selectors import code_label, codelist_choices
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from coopdec.actors.duplicates import find_duplicates, organisations_merge
 from coopdec.actors.models import Organisation
-from coopdec.actors.records import check, guarded
 from coopdec.common.models import PublicationStatus
+from coopdec.common.records import check, guarded
 from coopdec.common.text import neutralise_formula
 from coopdec.cooperation.models import Partnership
 from coopdec.interop.models import SpreadsheetImport
