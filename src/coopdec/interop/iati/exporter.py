@@ -2,11 +2,14 @@
 
 Both are generated element by element with ``lxml.etree.xmlfile`` and handed out in chunks, so a
 file of any size is never held whole in memory: the ids of the projects are read first, then the
-projects and their details 500 at a time. The mapping is documented in docs/iati.md.
+projects and their details 500 at a time. The mapping is documented in docs/iati.md; an activity is
+written one element group at a time (``WRITERS``: a ``write_<group>`` per group of ``groups.GROUPS``,
+each beside its ``read.read_<group>``; see README.md in this folder).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection
@@ -34,6 +37,7 @@ from coopdec.cooperation.models import (
     Result,
     Transaction,
 )
+from coopdec.interop.models import IatiActivity
 
 from .selectors import organisation_projects
 from .xmlsafe import XML_LANG
@@ -281,9 +285,79 @@ def _indicator(parent, indicator: Indicator) -> None:
                 _narratives(etree.SubElement(actual, "comment"), value.comment, required=True)
 
 
-def activity_element(project: Project, exporter: Organisation) -> etree._Element | None:
-    """One <iati-activity>; None when the project lacks what IATI requires (a date)."""
-    dates = [
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What every group writer needs: the project, its imported IATI details (or None) and who reports it."""
+
+    project: Project
+    iati: IatiActivity | None
+    reporter: Organisation
+
+
+# One writer per element group of groups.GROUPS, in its order (the schema's order of an activity's
+# children); each has its reader in read.py (``read_<group>``).
+
+
+def write_identification(activity: etree._Element, target: Target) -> None:
+    """The activity's attributes, identifier and reporting organisation (``read.read_identification``)."""
+    project, iati = target.project, target.iati
+    if project.language:
+        activity.set(XML_LANG, project.language)
+    if project.currency:
+        activity.set("default-currency", project.currency)
+    if iati and iati.humanitarian is not None:
+        activity.set("humanitarian", "1" if iati.humanitarian else "0")
+    if iati and iati.hierarchy is not None:
+        activity.set("hierarchy", str(iati.hierarchy))
+    etree.SubElement(activity, "iati-identifier").text = activity_identifier(project, target.reporter)
+    _org(activity, "reporting-org", target.reporter)
+
+
+def write_texts(activity: etree._Element, target: Target) -> None:
+    """The title and the descriptions, by type; an empty general one if none (``read.read_texts``)."""
+    project = target.project
+    _narratives(etree.SubElement(activity, "title"), project.title, required=True)
+    descriptions = {"1": project.description or project.summary, "3": project.beneficiary_groups}
+    descriptions.update(target.iati.descriptions if target.iati else {})
+    written = False
+    for kind in sorted(descriptions, key=lambda k: (len(k), k)):
+        if descriptions[kind]:
+            _narratives(etree.SubElement(activity, "description", type=kind), descriptions[kind], required=True)
+            written = True
+    if not written:
+        _narratives(etree.SubElement(activity, "description", type="1"), None, required=True)
+
+
+def write_participants(activity: etree._Element, target: Target) -> None:
+    """The participating organisations, then funders known only by name (``read.read_participants``)."""
+    for organisation, role, their_id in _participants(target.project, target.reporter):
+        _org(activity, "participating-org", organisation, role=role, activity_id=their_id)
+    for name in _unregistered_funders(target.project):
+        element = etree.SubElement(activity, "participating-org", role=FUNDING)
+        etree.SubElement(element, "narrative").text = name
+
+
+def write_other_identifiers(activity: etree._Element, target: Target) -> None:
+    """Other identifiers of an imported activity (``read.read_other_identifiers``)."""
+    for other in target.iati.other_identifiers if target.iati else []:
+        element = etree.SubElement(activity, "other-identifier", ref=other["ref"])
+        if other["type"]:
+            element.set("type", other["type"])
+        if other["owner_ref"] or other["owner_name"]:
+            owner = etree.SubElement(element, "owner-org")
+            if other["owner_ref"]:
+                owner.set("ref", other["owner_ref"])
+            _narratives(owner, other["owner_name"])
+
+
+def write_status(activity: etree._Element, target: Target) -> None:
+    """The activity status (``read.read_status``)."""
+    etree.SubElement(activity, "activity-status", code=target.project.status)
+
+
+def _activity_dates(project: Project) -> list[tuple[str, date]]:
+    """(IATI activity-date type, date) of the project's dates that are set."""
+    return [
         (code, value)
         for code, value in (
             ("1", project.planned_start),
@@ -293,66 +367,35 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         )
         if value
     ]
-    if not dates:
-        return None
-    iati = getattr(project, "iati", None)
-    reporter = reporter_of(project, exporter)
-    if not organisation_ref(reporter):
-        return None  # reporting-org/@ref is required and never written empty: the editor is told (iati_needs)
-    activity = etree.Element("iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)})
-    if project.language:
-        activity.set(XML_LANG, project.language)
-    if project.currency:
-        activity.set("default-currency", project.currency)
-    if iati and iati.humanitarian is not None:
-        activity.set("humanitarian", "1" if iati.humanitarian else "0")
-    if iati and iati.hierarchy is not None:
-        activity.set("hierarchy", str(iati.hierarchy))
 
-    etree.SubElement(activity, "iati-identifier").text = activity_identifier(project, reporter)
-    _org(activity, "reporting-org", reporter)
-    _narratives(etree.SubElement(activity, "title"), project.title, required=True)
-    descriptions = {"1": project.description or project.summary, "3": project.beneficiary_groups}
-    descriptions.update(iati.descriptions if iati else {})
-    written = False
-    for kind in sorted(descriptions, key=lambda k: (len(k), k)):
-        if descriptions[kind]:
-            _narratives(
-                etree.SubElement(activity, "description", type=kind),
-                descriptions[kind],
-                required=True,
-            )
-            written = True
-    if not written:
-        _narratives(etree.SubElement(activity, "description", type="1"), None, required=True)
-    for organisation, role, their_id in _participants(project, reporter):
-        _org(activity, "participating-org", organisation, role=role, activity_id=their_id)
-    for name in _unregistered_funders(project):
-        element = etree.SubElement(activity, "participating-org", role=FUNDING)
-        etree.SubElement(element, "narrative").text = name
-    for other in iati.other_identifiers if iati else []:
-        element = etree.SubElement(activity, "other-identifier", ref=other["ref"])
-        if other["type"]:
-            element.set("type", other["type"])
-        if other["owner_ref"] or other["owner_name"]:
-            owner = etree.SubElement(element, "owner-org")
-            if other["owner_ref"]:
-                owner.set("ref", other["owner_ref"])
-            _narratives(owner, other["owner_name"])
-    etree.SubElement(activity, "activity-status", code=project.status)
-    for code, value in dates:
+
+def write_dates(activity: etree._Element, target: Target) -> None:
+    """The planned and actual start and end dates that are set (``read.read_dates``)."""
+    for code, value in _activity_dates(target.project):
         etree.SubElement(activity, "activity-date", {"iso-date": value.isoformat(), "type": code})
-    if iati and iati.scope:
-        etree.SubElement(activity, "activity-scope", code=iati.scope)
-    for code, percentage in recipient_countries(project):
+
+
+def write_scope(activity: etree._Element, target: Target) -> None:
+    """The geographical scope of an imported activity (``read.read_scope``)."""
+    if target.iati and target.iati.scope:
+        etree.SubElement(activity, "activity-scope", code=target.iati.scope)
+
+
+def write_recipients(activity: etree._Element, target: Target) -> None:
+    """Recipient countries, then an imported activity's regions (``read.read_recipients``)."""
+    for code, percentage in recipient_countries(target.project):
         element = etree.SubElement(activity, "recipient-country", code=code)
         if percentage is not None:
             element.set("percentage", str(percentage))
-    for region in iati.recipient_regions if iati else []:
+    for region in target.iati.recipient_regions if target.iati else []:
         element = etree.SubElement(activity, "recipient-region", code=region["code"], vocabulary=region["vocabulary"])
         if region["percentage"] is not None:
             element.set("percentage", region["percentage"])
-    for location in _related(project, "locations"):
+
+
+def write_locations(activity: etree._Element, target: Target) -> None:
+    """The project's places: GeoNames id, name and point, as far as known (``read.read_locations``)."""
+    for location in _related(target.project, "locations"):
         element = etree.SubElement(activity, "location")
         if location.ref:
             element.set("ref", location.ref)
@@ -363,79 +406,98 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
         if location.latitude is not None and location.longitude is not None:
             point = etree.SubElement(element, "point", srsName=WGS84)
             etree.SubElement(point, "pos").text = f"{location.latitude!r} {location.longitude!r}"
-    sector_narratives = iati.sector_narratives if iati else {}
-    for sector in _related(project, "sectors"):
+
+
+def write_sectors_tags(activity: etree._Element, target: Target) -> None:
+    """Sectors, the SDGs as tags, then an imported activity's other tags (``read.read_sectors_tags``)."""
+    sector_narratives = target.iati.sector_narratives if target.iati else {}
+    for sector in _related(target.project, "sectors"):
         element = etree.SubElement(activity, "sector", vocabulary=sector.vocabulary, code=sector.code)
         if sector.percentage is not None:
             element.set("percentage", str(sector.percentage))
         _narratives(element, sector_narratives.get(f"{sector.vocabulary}|{sector.code}"))
-    for sdg in _related(project, "sdgs"):
-        etree.SubElement(
-            activity,
-            "tag",
-            vocabulary=SDG_TARGET_TAG if "." in sdg.target else SDG_GOAL_TAG,
-            code=sdg.target,
-        )
-    for tag in iati.tags if iati else []:
+    for sdg in _related(target.project, "sdgs"):
+        vocabulary = SDG_TARGET_TAG if "." in sdg.target else SDG_GOAL_TAG
+        etree.SubElement(activity, "tag", vocabulary=vocabulary, code=sdg.target)
+    for tag in target.iati.tags if target.iati else []:
         element = etree.SubElement(activity, "tag", vocabulary=tag["vocabulary"], code=tag["code"])
         if tag["vocabulary_uri"]:
             element.set("vocabulary-uri", tag["vocabulary_uri"])
         _narratives(element, tag["narrative"])
-    for marker in iati.policy_markers if iati else []:
+
+
+def write_policy_markers(activity: etree._Element, target: Target) -> None:
+    """An imported activity's policy markers (``read.read_policy_markers``)."""
+    for marker in target.iati.policy_markers if target.iati else []:
         element = etree.SubElement(activity, "policy-marker", vocabulary=marker["vocabulary"], code=marker["code"])
         if marker["significance"]:
             element.set("significance", marker["significance"])
-    if iati:
-        for tag, code in (
-            ("collaboration-type", iati.collaboration_type),
-            ("default-flow-type", iati.default_flow_type),
-            ("default-finance-type", iati.default_finance_type),
-        ):
-            if code:
-                etree.SubElement(activity, tag, code=code)
-        for aid_type in iati.default_aid_types:
-            etree.SubElement(
-                activity,
-                "default-aid-type",
-                code=aid_type["code"],
-                vocabulary=aid_type["vocabulary"],
-            )
-        if iati.default_tied_status:
-            etree.SubElement(activity, "default-tied-status", code=iati.default_tied_status)
-    for budget in _related(project, "budgets"):
+
+
+def write_aid_codes(activity: etree._Element, target: Target) -> None:
+    """An imported activity's collaboration type and default flow, finance, aid types and tied status
+    (``read.read_aid_codes``)."""
+    iati = target.iati
+    if not iati:
+        return
+    for tag, code in (
+        ("collaboration-type", iati.collaboration_type),
+        ("default-flow-type", iati.default_flow_type),
+        ("default-finance-type", iati.default_finance_type),
+    ):
+        if code:
+            etree.SubElement(activity, tag, code=code)
+    for aid_type in iati.default_aid_types:
+        etree.SubElement(activity, "default-aid-type", code=aid_type["code"], vocabulary=aid_type["vocabulary"])
+    if iati.default_tied_status:
+        etree.SubElement(activity, "default-tied-status", code=iati.default_tied_status)
+
+
+def write_budgets(activity: etree._Element, target: Target) -> None:
+    """The project's budgets (``read.read_budgets``)."""
+    for budget in _related(target.project, "budgets"):
         element = etree.SubElement(activity, "budget", type=budget.type, status=budget.status)
         _dated(element, "period-start", budget.period_start)
         _dated(element, "period-end", budget.period_end)
         _value(element, budget.value, budget.currency, budget.value_date or budget.period_start)
-    for item in _related(project, "transactions"):
-        element = etree.SubElement(activity, "transaction")
-        if item.reference:
-            element.set("ref", item.reference)
-        etree.SubElement(element, "transaction-type", code=item.type)
-        _dated(element, "transaction-date", item.date)
-        _value(element, item.value, item.currency, item.value_date or item.date)
-        if item.description:
-            _narratives(etree.SubElement(element, "description"), item.description, required=True)
-        for tag, name, ref in (
-            ("provider-org", item.provider_name, item.provider_ref),
-            ("receiver-org", item.receiver_name, item.receiver_ref),
-        ):
-            if name or ref:
-                org = etree.SubElement(element, tag)
-                if ref:
-                    org.set("ref", ref)
-                if name:
-                    etree.SubElement(org, "narrative").text = name
-    for contribution in _related(project, "contributions"):
-        _contribution_transaction(activity, contribution, project)
-    for document in _related(project, "documents"):
+
+
+def _transaction(activity: etree._Element, item: Transaction) -> None:
+    element = etree.SubElement(activity, "transaction")
+    if item.reference:
+        element.set("ref", item.reference)
+    etree.SubElement(element, "transaction-type", code=item.type)
+    _dated(element, "transaction-date", item.date)
+    _value(element, item.value, item.currency, item.value_date or item.date)
+    if item.description:
+        _narratives(etree.SubElement(element, "description"), item.description, required=True)
+    for tag, name, ref in (
+        ("provider-org", item.provider_name, item.provider_ref),
+        ("receiver-org", item.receiver_name, item.receiver_ref),
+    ):
+        if name or ref:
+            org = etree.SubElement(element, tag)
+            if ref:
+                org.set("ref", ref)
+            if name:
+                etree.SubElement(org, "narrative").text = name
+
+
+def write_transactions(activity: etree._Element, target: Target) -> None:
+    """The project's transactions, then its contributions as incoming commitments (``read.read_transactions``)."""
+    for item in _related(target.project, "transactions"):
+        _transaction(activity, item)
+    for contribution in _related(target.project, "contributions"):
+        _contribution_transaction(activity, contribution, target.project)
+
+
+def write_documents(activity: etree._Element, target: Target) -> None:
+    """Links to the project's documents that have a URL (``read.read_documents``)."""
+    for document in _related(target.project, "documents"):
         if not document.url:
             continue
         element = etree.SubElement(
-            activity,
-            "document-link",
-            url=document.url,
-            format=document.format or DEFAULT_DOCUMENT_FORMAT,
+            activity, "document-link", url=document.url, format=document.format or DEFAULT_DOCUMENT_FORMAT
         )
         _narratives(etree.SubElement(element, "title"), document.title, required=True)
         etree.SubElement(element, "category", code=document.category or DEFAULT_DOCUMENT_CATEGORY)
@@ -443,7 +505,11 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             etree.SubElement(element, "language", code=document.language)
         if document.document_date:
             _dated(element, "document-date", document.document_date)
-    for result in _related(project, "results"):
+
+
+def write_results(activity: etree._Element, target: Target) -> None:
+    """The project's results that have indicators (``read.read_results``)."""
+    for result in _related(target.project, "results"):
         indicators = list(_related(result, "indicators"))
         if not indicators:
             continue
@@ -453,6 +519,39 @@ def activity_element(project: Project, exporter: Organisation) -> etree._Element
             _narratives(etree.SubElement(element, "description"), result.description, required=True)
         for indicator in indicators:
             _indicator(element, indicator)
+
+
+WRITERS = (
+    write_identification,
+    write_texts,
+    write_participants,
+    write_other_identifiers,
+    write_status,
+    write_dates,
+    write_scope,
+    write_recipients,
+    write_locations,
+    write_sectors_tags,
+    write_policy_markers,
+    write_aid_codes,
+    write_budgets,
+    write_transactions,
+    write_documents,
+    write_results,
+)
+
+
+def activity_element(project: Project, exporter: Organisation) -> etree._Element | None:
+    """One <iati-activity>; None when the project lacks what IATI requires (a date, a reporter's identifier)."""
+    if not _activity_dates(project):
+        return None
+    reporter = reporter_of(project, exporter)
+    if not organisation_ref(reporter):
+        return None  # reporting-org/@ref is required and never written empty: the editor is told (iati_needs)
+    target = Target(project, getattr(project, "iati", None), reporter)
+    activity = etree.Element("iati-activity", {"last-updated-datetime": _timestamp(project.updated_at)})
+    for writer in WRITERS:
+        writer(activity, target)
     return activity
 
 

@@ -3,6 +3,8 @@
 The record holds only JSON values (strings, numbers, lists, dicts), in a fixed order, so that its
 checksum changes exactly when what the import would write changes. Exporting an imported activity
 and reading the export back gives the same record: that is what makes a round trip change nothing.
+It is read one element group at a time (``READERS``: a ``read_<group>`` per group of ``groups.GROUPS``,
+each beside its ``exporter.write_<group>``; see README.md in this folder).
 """
 
 import hashlib
@@ -222,92 +224,218 @@ def _indicator(indicator, lang: str, position: int) -> dict:
     }
 
 
-def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> dict:
-    """The canonical record of an <iati-activity>. Raise ``ActivityError`` when it cannot be imported."""
-    children: dict[str, list] = {}
-    for child in activity:  # one pass over the children; every section below reads its group
-        children.setdefault(child.tag, []).append(child)
+class Source:
+    """What every group reader needs of an <iati-activity>: its children by tag (one pass over them),
+    its language and currency, and the organisations it names (key → organisation)."""
 
-    def group(tag: str) -> Sequence:
-        return children.get(tag, ())
+    __slots__ = ("activity", "children", "declared_lang", "lang", "currency", "organisations")
 
-    def first(tag: str):
-        found = children.get(tag)
+    def __init__(self, activity, *, root_lang: str, root_currency: str):
+        self.activity = activity
+        self.children: dict[str, list] = {}
+        for child in activity:
+            self.children.setdefault(child.tag, []).append(child)
+        self.declared_lang = language_code(activity.get(XML_LANG)) or language_code(root_lang)
+        self.lang = self.declared_lang or "en"
+        self.currency = clip(activity.get("default-currency") or root_currency, 3).upper()
+        self.organisations: dict[str, dict] = {}
+
+    def group(self, tag: str) -> Sequence:
+        return self.children.get(tag, ())
+
+    def first(self, tag: str):
+        found = self.children.get(tag)
         return found[0] if found else None
 
-    def first_code(tag: str) -> str:
-        found = children.get(tag)
+    def first_code(self, tag: str) -> str:
+        found = self.children.get(tag)
         return (found[0].get("code") or "").strip() if found else ""
 
-    identifier_element = first("iati-identifier")
+
+# One reader per element group of groups.GROUPS, in its order; each has its writer in exporter.py
+# (``write_<group>``). A reader fills the group's keys of the record, or raises ActivityError.
+
+
+def read_identification(source: Source, record: dict) -> None:
+    """The activity's identifier, attributes and reporting organisation (``exporter.write_identification``)."""
+    identifier_element = source.first("iati-identifier")
     identifier = (identifier_element.text or "").strip() if identifier_element is not None else ""
     if not identifier:
         raise ActivityError(_("the activity has no iati-identifier"))
     if len(identifier) > 200:
         raise ActivityError(_("the iati-identifier is longer than 200 characters"))
-    declared_lang = language_code(activity.get(XML_LANG)) or language_code(root_lang)
-    lang = declared_lang or "en"
-    currency = clip(activity.get("default-currency") or root_currency, 3).upper()
-
-    reporting = first("reporting-org")
+    reporting = source.first("reporting-org")
     if reporting is None:
         raise ActivityError(_("the activity has no reporting-org"))
-    reporting_org = organisation(reporting, lang)
+    reporting_org = organisation(reporting, source.lang)
     if not reporting_org["key"]:
         raise ActivityError(_("the reporting-org has neither a ref nor a name"))
+    source.organisations[reporting_org["key"]] = reporting_org
+    hierarchy = (source.activity.get("hierarchy") or "").strip()
+    humanitarian = (source.activity.get("humanitarian") or "").strip().lower()
+    record["identifier"] = identifier
+    record["language"] = source.declared_lang if len(source.declared_lang) == 2 else ""
+    record["currency"] = source.currency
+    record["humanitarian"] = (
+        True if humanitarian in {"1", "true"} else False if humanitarian in {"0", "false"} else None
+    )
+    record["hierarchy"] = int(hierarchy) if hierarchy.isdigit() and int(hierarchy) < 32768 else None
+    record["reporting_org"] = reporting_org["key"]
 
-    title = clean_texts(narratives(first("title"), lang), TITLE_MAX, multiline=False)
+
+def read_texts(source: Source, record: dict) -> None:
+    """The title and the descriptions, by type (``exporter.write_texts``)."""
+    title = clean_texts(narratives(source.first("title"), source.lang), TITLE_MAX, multiline=False)
     if not title:
         raise ActivityError(_("the activity has no title"))
-
     descriptions: dict[str, dict[str, str]] = {}
-    for description in group("description"):
+    for description in source.group("description"):
         kind = (description.get("type") or DESCRIPTION_GENERAL).strip()
-        texts = narratives(description, lang)
         merged = descriptions.setdefault(kind, {})
-        for code, text in texts.items():
+        for code, text in narratives(description, source.lang).items():
             merged.setdefault(code, text)
+    record["title"] = title
+    record["description"] = descriptions.pop(DESCRIPTION_GENERAL, {})
+    record["target_groups"] = descriptions.pop(DESCRIPTION_TARGET_GROUPS, {})
+    record["other_descriptions"] = {kind: texts for kind, texts in sorted(descriptions.items()) if texts}
 
-    participants, organisations, seen = [], {reporting_org["key"]: reporting_org}, set()
-    for element in group("participating-org"):
-        org = organisation(element, lang)
+
+def read_participants(source: Source, record: dict) -> None:
+    """The participating organisations, once per organisation and role (``exporter.write_participants``)."""
+    participants, seen = [], set()
+    for element in source.group("participating-org"):
+        org = organisation(element, source.lang)
         role = (element.get("role") or "").strip()
         if not org["key"] or role not in ROLES or (org["key"], role) in seen:
             continue
         seen.add((org["key"], role))
-        organisations.setdefault(org["key"], org)
+        source.organisations.setdefault(org["key"], org)
         participants.append({"org": org["key"], "role": role, "activity_id": clip(element.get("activity-id"), 200)})
+    record["participants"] = participants
 
+
+def read_other_identifiers(source: Source, record: dict) -> None:
+    """Other identifiers of the activity (``exporter.write_other_identifiers``)."""
+    record["other_identifiers"] = [
+        {
+            "ref": (e.get("ref") or "").strip(),
+            "type": (e.get("type") or "").strip(),
+            "owner_ref": _first_code(e, "owner-org", "ref"),
+            "owner_name": narratives(e.find("owner-org"), source.lang),
+        }
+        for e in source.group("other-identifier")
+        if (e.get("ref") or "").strip()
+    ]
+
+
+def read_status(source: Source, record: dict) -> None:
+    """The activity status, "2" (implementation) when absent or unknown (``exporter.write_status``)."""
+    status = source.first_code("activity-status")
+    record["status"] = status if status in STATUSES else "2"
+
+
+def read_dates(source: Source, record: dict) -> None:
+    """The planned and actual start and end dates, the first of each type (``exporter.write_dates``)."""
     dates = {}
-    for element in group("activity-date"):
+    for element in source.group("activity-date"):
         kind = (element.get("type") or "").strip()
         if kind in {"1", "2", "3", "4"} and kind not in dates:
             dates[kind] = iso_date(element.get("iso-date"))
-    status = first_code("activity-status")
+    record["dates"] = {
+        "planned_start": dates.get("1"),
+        "actual_start": dates.get("2"),
+        "planned_end": dates.get("3"),
+        "actual_end": dates.get("4"),
+    }
 
+
+def read_scope(source: Source, record: dict) -> None:
+    """The geographical scope (``exporter.write_scope``)."""
+    record["scope"] = clip(source.first_code("activity-scope"), 2)
+
+
+def read_recipients(source: Source, record: dict) -> None:
+    """Recipient countries (once each) and regions (``exporter.write_recipients``)."""
+    countries, seen_codes = [], set()
+    for element in source.group("recipient-country"):
+        code = (element.get("code") or "").strip().upper()
+        if len(code) == 2 and code not in seen_codes:
+            seen_codes.add(code)
+            countries.append({"code": code, "percentage": percentage(element.get("percentage"))})
+    record["countries"] = countries
+    record["regions"] = [
+        {
+            "code": clip(e.get("code"), 20),
+            "vocabulary": (e.get("vocabulary") or "1").strip(),
+            "percentage": percentage(e.get("percentage")),
+        }
+        for e in source.group("recipient-region")
+        if (e.get("code") or "").strip()
+    ]
+
+
+def _geonameid(location) -> int | None:
+    """The GeoNames id (vocabulary G1) of a <location>'s location-id or administrative area, if any."""
+    for holder in (*location.iterchildren("location-id"), *location.iterchildren("administrative")):
+        if (holder.get("vocabulary") or "") == "G1" and (holder.get("code") or "").strip().isdigit():
+            return int(holder.get("code").strip())
+    return None
+
+
+def _point(location) -> tuple[float | None, float | None]:
+    """(latitude, longitude) of a <location>'s point, or (None, None) when absent or out of range."""
+    pos = location.findtext("point/pos")
+    if not pos:
+        return None, None
+    parts = pos.split()
+    try:
+        latitude, longitude = float(parts[0]), float(parts[1])
+    except (IndexError, ValueError):
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None, None
+    return latitude, longitude
+
+
+def read_locations(source: Source, record: dict) -> None:
+    """Locations with a name, a GeoNames id or a point (``exporter.write_locations``)."""
+    locations = []
+    for element in source.group("location"):
+        geonameid = _geonameid(element)
+        latitude, longitude = _point(element)
+        name = clip(first_text(narratives(element.find("name"), source.lang), source.lang), 255)
+        if name or geonameid or latitude is not None:
+            locations.append(
+                {
+                    "ref": clip(element.get("ref"), 100),
+                    "name": name,
+                    "geonameid": geonameid,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                }
+            )
+    record["locations"] = locations
+
+
+def read_sectors_tags(source: Source, record: dict) -> None:
+    """Sectors (and the narratives of reporters' own sectors), tags, and the SDGs given as either
+    (``exporter.write_sectors_tags``)."""
     sectors, sdgs, sector_narratives, seen = [], set(), {}, set()
-    for element in group("sector"):
+    for element in source.group("sector"):
         vocabulary = clip(element.get("vocabulary") or "1", 4)
         code = clip(element.get("code"), 20)
         if not code or (vocabulary, code) in seen:
             continue
         seen.add((vocabulary, code))
-        sectors.append(
-            {
-                "vocabulary": vocabulary,
-                "code": code,
-                "percentage": percentage(element.get("percentage")),
-            }
-        )
+        sectors.append({"vocabulary": vocabulary, "code": code, "percentage": percentage(element.get("percentage"))})
         if vocabulary in SDG_SECTOR_VOCABULARIES and len(code) <= 8:
             sdgs.add(code)
         if vocabulary in {"98", "99"}:
-            texts = narratives(element, lang)
+            texts = narratives(element, source.lang)
             if texts:
                 sector_narratives[f"{vocabulary}|{code}"] = texts
-
     tags = []
-    for element in group("tag"):
+    for element in source.group("tag"):
         vocabulary, code = (element.get("vocabulary") or "").strip(), clip(element.get("code"), 100)
         if not code:
             continue
@@ -319,64 +447,45 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 "vocabulary": vocabulary,
                 "code": code,
                 "vocabulary_uri": (element.get("vocabulary-uri") or "").strip(),
-                "narrative": narratives(element, lang),
+                "narrative": narratives(element, source.lang),
             }
         )
+    record["sectors"] = sectors
+    record["sector_narratives"] = sector_narratives
+    record["sdgs"] = sorted(sdgs)
+    record["tags"] = tags
 
-    countries, seen_codes = [], set()
-    for element in group("recipient-country"):
-        code = (element.get("code") or "").strip().upper()
-        if len(code) == 2 and code not in seen_codes:
-            seen_codes.add(code)
-            countries.append({"code": code, "percentage": percentage(element.get("percentage"))})
-    regions = [
+
+def read_policy_markers(source: Source, record: dict) -> None:
+    """Policy markers with a code (``exporter.write_policy_markers``)."""
+    record["policy_markers"] = [
         {
-            "code": clip(e.get("code"), 20),
             "vocabulary": (e.get("vocabulary") or "1").strip(),
-            "percentage": percentage(e.get("percentage")),
+            "code": (e.get("code") or "").strip(),
+            "significance": (e.get("significance") or "").strip(),
         }
-        for e in group("recipient-region")
+        for e in source.group("policy-marker")
         if (e.get("code") or "").strip()
     ]
 
-    locations = []
-    for element in group("location"):
-        geonameid = None
-        for holder in (
-            *element.iterchildren("location-id"),
-            *element.iterchildren("administrative"),
-        ):
-            if (holder.get("vocabulary") or "") == "G1" and (holder.get("code") or "").strip().isdigit():
-                geonameid = int(holder.get("code").strip())
-                break
-        latitude = longitude = None
-        pos = element.findtext("point/pos")
-        if pos:
-            parts = pos.split()
-            try:
-                latitude, longitude = float(parts[0]), float(parts[1])
-            except (IndexError, ValueError):
-                latitude = longitude = None
-            if (
-                latitude is not None
-                and longitude is not None
-                and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
-            ):
-                latitude = longitude = None
-        name = clip(first_text(narratives(element.find("name"), lang), lang), 255)
-        if name or geonameid or latitude is not None:
-            locations.append(
-                {
-                    "ref": clip(element.get("ref"), 100),
-                    "name": name,
-                    "geonameid": geonameid,
-                    "latitude": latitude,
-                    "longitude": longitude,
-                }
-            )
 
+def read_aid_codes(source: Source, record: dict) -> None:
+    """Collaboration type and the default flow, finance, aid types and tied status (``exporter.write_aid_codes``)."""
+    record["collaboration_type"] = clip(source.first_code("collaboration-type"), 2)
+    record["default_flow_type"] = clip(source.first_code("default-flow-type"), 4)
+    record["default_finance_type"] = clip(source.first_code("default-finance-type"), 4)
+    record["default_aid_types"] = [
+        {"vocabulary": (e.get("vocabulary") or "1").strip(), "code": (e.get("code") or "").strip()}
+        for e in source.group("default-aid-type")
+        if (e.get("code") or "").strip()
+    ]
+    record["default_tied_status"] = clip(source.first_code("default-tied-status"), 2)
+
+
+def read_budgets(source: Source, record: dict) -> None:
+    """Budgets with a period and a value, by start (``exporter.write_budgets``)."""
     budgets: list[dict[str, Any]] = []
-    for element in group("budget"):
+    for element in source.group("budget"):
         parts = first_children(element)
         start = _date_of(parts.get("period-start"))
         end = _date_of(parts.get("period-end"))
@@ -391,14 +500,25 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
                 "start": start,
                 "end": end,
                 "value": value,
-                "currency": clip(value_element.get("currency"), 3).upper() or currency,
+                "currency": clip(value_element.get("currency"), 3).upper() or source.currency,
                 "value_date": iso_date(value_element.get("value-date")),
             }
         )
     budgets.sort(key=lambda b: b["start"])
+    record["budgets"] = budgets
 
+
+def _party(element, lang: str) -> tuple[str, str]:
+    """(name, ref) of a transaction's provider-org or receiver-org ("", "" when absent)."""
+    if element is None:
+        return "", ""
+    return clip(first_text(narratives(element, lang), lang), 255), clip(element.get("ref"), 150)
+
+
+def read_transactions(source: Source, record: dict) -> None:
+    """Transactions with a type, a date and a value, by date (``exporter.write_transactions``)."""
     transactions: list[dict[str, Any]] = []
-    for element in group("transaction"):
+    for element in source.group("transaction"):
         parts = first_children(element)
         kind = clip(_code_of(parts.get("transaction-type")), 3)
         when = _date_of(parts.get("transaction-date"))
@@ -408,30 +528,31 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
         )
         if not kind or not when or value is None or value_element is None:
             continue
-        provider, receiver = parts.get("provider-org"), parts.get("receiver-org")
+        provider_name, provider_ref = _party(parts.get("provider-org"), source.lang)
+        receiver_name, receiver_ref = _party(parts.get("receiver-org"), source.lang)
         transactions.append(
             {
                 "type": kind,
                 "date": when,
                 "value": value,
-                "currency": clip(value_element.get("currency"), 3).upper() or currency,
+                "currency": clip(value_element.get("currency"), 3).upper() or source.currency,
                 "value_date": iso_date(value_element.get("value-date")),
-                "description": narratives(parts.get("description"), lang),
-                "provider_name": clip(first_text(narratives(provider, lang), lang), 255)
-                if provider is not None
-                else "",
-                "provider_ref": clip(provider.get("ref"), 150) if provider is not None else "",
-                "receiver_name": clip(first_text(narratives(receiver, lang), lang), 255)
-                if receiver is not None
-                else "",
-                "receiver_ref": clip(receiver.get("ref"), 150) if receiver is not None else "",
+                "description": narratives(parts.get("description"), source.lang),
+                "provider_name": provider_name,
+                "provider_ref": provider_ref,
+                "receiver_name": receiver_name,
+                "receiver_ref": receiver_ref,
                 "reference": clip(element.get("ref"), 200),
             }
         )
     transactions.sort(key=lambda t: t["date"])
+    record["transactions"] = transactions
 
+
+def read_documents(source: Source, record: dict) -> None:
+    """Links to documents with a URL (``exporter.write_documents``)."""
     documents = []
-    for element in group("document-link"):
+    for element in source.group("document-link"):
         url = clip(element.get("url"), 1000)
         if not url:
             continue
@@ -440,92 +561,61 @@ def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> 
             {
                 "url": url,
                 "format": clip(element.get("format"), 100),
-                "title": narratives(element.find("title"), lang),
+                "title": narratives(element.find("title"), source.lang),
                 "category": clip(_first_code(element, "category"), 4),
                 "language": language if len(language) == 2 else "",
                 "date": iso_date(_first_code(element, "document-date", "iso-date")),
             }
         )
+    record["documents"] = documents
 
+
+def read_results(source: Source, record: dict) -> None:
+    """Results and their indicators, in file order (``exporter.write_results``)."""
     results = []
-    for position, element in enumerate(group("result")):
+    for position, element in enumerate(source.group("result")):
         kind = (element.get("type") or "").strip()
         results.append(
             {
                 "type": kind if kind in RESULT_TYPES else "9",
-                "title": narratives(element.find("title"), lang),
-                "description": narratives(element.find("description"), lang),
+                "title": narratives(element.find("title"), source.lang),
+                "description": narratives(element.find("description"), source.lang),
                 "position": position,
-                "indicators": [_indicator(ind, lang, i) for i, ind in enumerate(element.iterchildren("indicator"))],
+                "indicators": [
+                    _indicator(ind, source.lang, i) for i, ind in enumerate(element.iterchildren("indicator"))
+                ],
             }
         )
+    record["results"] = results
 
-    hierarchy = (activity.get("hierarchy") or "").strip()
-    humanitarian = (activity.get("humanitarian") or "").strip().lower()
-    record = {
-        "identifier": identifier,
-        "language": declared_lang if len(declared_lang) == 2 else "",
-        "currency": currency,
-        "reporting_org": reporting_org["key"],
-        "title": title,
-        "description": descriptions.pop(DESCRIPTION_GENERAL, {}),
-        "target_groups": descriptions.pop(DESCRIPTION_TARGET_GROUPS, {}),
-        "other_descriptions": {kind: texts for kind, texts in sorted(descriptions.items()) if texts},
-        "status": status if status in STATUSES else "2",
-        "dates": {
-            "planned_start": dates.get("1"),
-            "actual_start": dates.get("2"),
-            "planned_end": dates.get("3"),
-            "actual_end": dates.get("4"),
-        },
-        "participants": participants,
-        "sectors": sectors,
-        "sector_narratives": sector_narratives,
-        "sdgs": sorted(sdgs),
-        "tags": tags,
-        "countries": countries,
-        "regions": regions,
-        "locations": locations,
-        "budgets": budgets,
-        "transactions": transactions,
-        "documents": documents,
-        "results": results,
-        "hierarchy": int(hierarchy) if hierarchy.isdigit() and int(hierarchy) < 32768 else None,
-        "humanitarian": True if humanitarian in {"1", "true"} else False if humanitarian in {"0", "false"} else None,
-        "scope": clip(first_code("activity-scope"), 2),
-        "collaboration_type": clip(first_code("collaboration-type"), 2),
-        "default_flow_type": clip(first_code("default-flow-type"), 4),
-        "default_finance_type": clip(first_code("default-finance-type"), 4),
-        "default_tied_status": clip(first_code("default-tied-status"), 2),
-        "default_aid_types": [
-            {
-                "vocabulary": (e.get("vocabulary") or "1").strip(),
-                "code": (e.get("code") or "").strip(),
-            }
-            for e in group("default-aid-type")
-            if (e.get("code") or "").strip()
-        ],
-        "other_identifiers": [
-            {
-                "ref": (e.get("ref") or "").strip(),
-                "type": (e.get("type") or "").strip(),
-                "owner_ref": _first_code(e, "owner-org", "ref"),
-                "owner_name": narratives(e.find("owner-org"), lang),
-            }
-            for e in group("other-identifier")
-            if (e.get("ref") or "").strip()
-        ],
-        "policy_markers": [
-            {
-                "vocabulary": (e.get("vocabulary") or "1").strip(),
-                "code": (e.get("code") or "").strip(),
-                "significance": (e.get("significance") or "").strip(),
-            }
-            for e in group("policy-marker")
-            if (e.get("code") or "").strip()
-        ],
-    }
-    return {"record": record, "organisations": organisations}
+
+READERS = (
+    read_identification,
+    read_texts,
+    read_participants,
+    read_other_identifiers,
+    read_status,
+    read_dates,
+    read_scope,
+    read_recipients,
+    read_locations,
+    read_sectors_tags,
+    read_policy_markers,
+    read_aid_codes,
+    read_budgets,
+    read_transactions,
+    read_documents,
+    read_results,
+)
+
+
+def read_activity(activity, *, root_lang: str = "", root_currency: str = "") -> dict:
+    """The canonical record of an <iati-activity>. Raise ``ActivityError`` when it cannot be imported."""
+    source = Source(activity, root_lang=root_lang, root_currency=root_currency)
+    record: dict = {}
+    for reader in READERS:
+        reader(source, record)
+    return {"record": record, "organisations": source.organisations}
 
 
 def checksum(record: dict) -> str:
