@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from coopdec.actors.models import Organisation
+from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.actors.selectors import organisations_visible_to, roles_of
 from coopdec.cooperation.models import IndicatorValue, IndicatorValueStatus, PartnershipParty, Project
 from coopdec.cooperation.selectors import partnerships_visible_to, projects_visible_to
@@ -58,13 +58,13 @@ def territory_parties(space: Space) -> list[Organisation]:
 
 def manages(user, space: Space) -> bool:
     roles = roles_of(user)
-    return any(roles.get(party.pk) in {"editor", "admin"} for party in deciding_parties(space))
+    return any(roles.get(party.pk) in EDITING_ROLES for party in deciding_parties(space))
 
 
 def reviewing_organisations(user, space: Space) -> list[Organisation]:
     """The deciding parties ``user`` edits (their review is in those parties' names)."""
     roles = roles_of(user)
-    return [party for party in deciding_parties(space) if roles.get(party.pk) in {"editor", "admin"}]
+    return [party for party in deciding_parties(space) if roles.get(party.pk) in EDITING_ROLES]
 
 
 def shown_proposals(space: Space) -> QuerySet[Proposal]:

@@ -22,6 +22,7 @@ from coopdec.cooperation import services
 from coopdec.cooperation.models import Partnership, Project
 from coopdec.declarations import demo as declarations_demo
 from coopdec.knowledge import demo as knowledge_demo
+from coopdec.participation import demo as participation_demo
 from coopdec.strategy import demo as strategy_demo
 from coopdec.territories.models import Locality, Subdivision
 
@@ -372,6 +373,8 @@ class Command(BaseCommand):
         created += strategy_demo.build(organisations)
         # Good practices drawn from the demo projects, published (coopdec/knowledge/demo.py).
         created += knowledge_demo.build(organisations)
+        # An open participation space on Chambéry – Louga, with proposals in French and English (participation/demo.py).
+        created += participation_demo.build(organisations)
         self.stdout.write(
             ngettext(
                 "Demo data: %(created)s record created (the demo set has %(organisations)s organisations, "

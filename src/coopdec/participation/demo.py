@@ -1,0 +1,148 @@
+"""The participation part of ``coopdec demo_data``: an open participation space on the demo
+Chambéry – Louga partnership (France – Senegal), with demo-marked proposals in French and in English
+by invented participants (accounts that cannot sign in), supports, a comment and an official answer.
+
+Idempotent: a second run finds the space and creates nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from coopdec.actors.models import Organisation
+from coopdec.cooperation.models import Partnership
+
+from . import services
+from .models import Participant, Space
+
+# Invented participants: (user name, first name, last name, name shown, town, country, kind).
+PEOPLE = [
+    ("demo-participant-louga-1", "Aminata", "Sarr", "initial", "Louga", "SN", "resident"),
+    ("demo-participant-louga-2", "Moussa", "Fall", "anonymous", "Louga", "SN", "resident"),
+    ("demo-participant-chambery-1", "Claire", "Martin", "full", "Chambéry", "FR", "association"),
+    ("demo-participant-chambery-2", "Ibrahima", "Ndiaye", "initial", "Chambéry", "FR", "diaspora"),
+]
+# Proposals: (author index, language, title, text, latitude, longitude, place, cost in EUR, axes).
+PROPOSALS = [
+    (
+        0,
+        "fr",
+        "Des bornes-fontaines au quartier Keur Serigne Louga",
+        "Les familles du quartier marchent plus d'un kilomètre pour chercher de l'eau. Trois bornes-fontaines "
+        "raccordées au nouveau réseau et gérées par un comité de quartier soulageraient surtout les femmes et les "
+        "enfants.",
+        15.6100,
+        -16.2350,
+        "Keur Serigne Louga",
+        Decimal("18000"),
+    ),
+    (
+        1,
+        "fr",
+        "Un jardin scolaire à l'école élémentaire de Louga",
+        "Un potager irrigué au goutte-à-goutte pour apprendre aux élèves à cultiver et améliorer la cantine.",
+        15.6230,
+        -16.2200,
+        "École élémentaire, Louga",
+        Decimal("7500"),
+    ),
+    (
+        3,
+        "en",
+        "Exchange visits between young people of Chambéry and Louga",
+        "Our diaspora association proposes two-week exchanges of secondary-school pupils, hosted by families, "
+        "around a joint project on water and the environment.",
+        45.5660,
+        5.9200,
+        "Chambéry",
+        Decimal("12000"),
+    ),
+]
+
+
+def _person(username: str, first: str, last: str, display: str, town: str, country: str, kind: str):
+    User = get_user_model()  # noqa: N806
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, email=f"{username}@example.invalid", first_name=first, last_name=last)
+        user.set_unusable_password()  # invented: nobody signs in as them
+        user.save()
+    if not Participant.objects.filter(user=user).exists():
+        services.participant_create(
+            user=user,
+            first_name=first,
+            last_name=last,
+            display=display,
+            town=town,
+            country=country,
+            kind=kind,
+            language="fr",
+        )
+    return user
+
+
+def build(organisations: dict[str, Organisation], *, today: date | None = None) -> int:
+    """Create what is missing; the number of records created."""
+    partnership = Partnership.objects.filter(source="demo", source_ref="partnership-chambery-louga").first()
+    if partnership is None or Space.objects.filter(partnership=partnership, is_demo=True).exists():
+        return 0
+    today = today or date.today()
+    space = services.space_create(
+        partnership=partnership,
+        title={
+            "fr": "Chambéry – Louga : vos idées pour la coopération",
+            "en": "Chambéry – Louga: your ideas for the cooperation",
+        },
+        description={
+            "fr": "Habitants et associations de Chambéry et de Louga, y compris les associations de la diaspora : "
+            "proposez des actions, soutenez celles qui vous plaisent, puis votez pour répartir 40 000 €.",
+            "en": "Residents and associations of Chambéry and Louga, diaspora associations included: propose "
+            "actions, support the ones you like, then vote to share out €40,000.",
+        },
+        proposals_from=today - timedelta(days=7),
+        support_from=today + timedelta(days=21),
+        review_from=today + timedelta(days=35),
+        vote_from=today + timedelta(days=49),
+        results_from=today + timedelta(days=63),
+        budget=Decimal("40000"),
+        currency="EUR",
+        is_demo=True,
+    )
+    people = [_person(*spec) for spec in PEOPLE]
+    proposals = []
+    for author, language, title, text, latitude, longitude, place, cost in PROPOSALS:
+        proposals.append(
+            services.proposal_submit(
+                space=space,
+                user=people[author],
+                title=title,
+                body=text,
+                language=language,
+                latitude=latitude,
+                longitude=longitude,
+                place_name=place,
+                cost=cost,
+                is_demo=True,
+                today=today,
+            )
+        )
+    for proposal, supporters in zip(proposals, ([1, 2, 3], [0, 2], [0, 1]), strict=True):
+        for index in supporters:
+            services.support_set(proposal=proposal, user=people[index], support=True, today=today)
+    services.comment_add(
+        proposal=proposals[0],
+        user=people[2],
+        text="Notre association peut aider à former le comité de gestion.",
+        language="fr",
+        today=today,
+    )
+    services.proposal_answer(
+        proposal=proposals[0],
+        user=None,
+        status="accepted",
+        answer="Les deux communes retiennent cette proposition : elle complète le projet d'accès à l'eau en cours.",
+    )
+    return 1 + len(people) + len(proposals)

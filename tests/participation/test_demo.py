@@ -1,0 +1,31 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from coopdec.participation import selectors
+from coopdec.participation.models import Phase, Proposal, Space
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_opens_a_space_on_the_french_senegalese_twinning():
+    call_command("demo_data", stdout=StringIO())
+    call_command("demo_data", stdout=StringIO())  # idempotent
+
+    space = Space.objects.get()
+    assert (space.is_demo, space.partnership.source_ref, space.phase_on(timezone.localdate())) == (
+        True,
+        "partnership-chambery-louga",
+        Phase.PROPOSALS,
+    )
+    proposals = Proposal.objects.filter(space=space)
+    assert {(p.language, p.is_demo, p.place_country_id) for p in proposals} == {
+        ("fr", True, "SN"),
+        ("en", True, "FR"),
+    }
+    assert proposals.count() == 3
+    assert proposals.filter(status="accepted").count() == 1
+    assert selectors.statistics(space)["supports"] == 7
+    assert not any(p.author.has_usable_password() for p in proposals)
