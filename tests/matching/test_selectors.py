@@ -6,14 +6,12 @@ from django.utils import translation
 from coopdec.matching.forms import _country_choices
 from coopdec.matching.recommender import Reason
 from coopdec.matching.selectors import reason_text
-from coopdec.territories.models import Country
 
 pytestmark = pytest.mark.django_db
 
 
 def _text(code, *values):
-    countries = {c.code: c for c in Country.objects.filter(code__in=["FR", "SN", "DE"])}
-    return reason_text(Reason(code, values), countries)
+    return reason_text(Reason(code, values))
 
 
 def test_country_reasons_name_the_country_apart_from_the_sentence():

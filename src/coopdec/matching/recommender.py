@@ -13,14 +13,15 @@ milliseconds:
   partnerships between two neighbourhoods count for every pair of towns in them (``nearby_links``:
   towns of one district often twin with towns of one district abroad).
 
-A query draws candidates from the partners of its partners and from the most-partnered places of
-the countries it is most likely to pair with, and from the neighbourhoods of its neighbours'
-partners, computes a few features for each (shared partners
-weighted by resource allocation, country-pair affinity, the source's own country profile,
-degree prior, population similarity, namesake, shared topics and languages, what a request seeks)
-and ranks them by a weighted sum. The weights of the network features are fitted on a validation
-split of the training edges by ``fit_weights`` (bench/matching.py prints them); ``DEFAULT_WEIGHTS``
-are the values it found on the real twinnings network.
+A query draws candidates from the partners of its partners, from the most-partnered places of
+the countries it is most likely to pair with and from the neighbourhoods of its neighbours'
+partners, computes a few features for each (shared partners weighted by resource allocation,
+country-pair affinity, the source's own country profile, degree prior, population similarity,
+namesake, shared topics and languages, what a request seeks) and ranks them by a weighted sum.
+Each feature is one small named signal function (``SIGNALS``, in feature-vector order) reading a
+whole column of candidates at once. The weights of the network features are fitted on a
+validation split of the training edges by ``fit_weights`` (bench/matching.py prints them);
+``DEFAULT_WEIGHTS`` are the values it found on the real twinnings network.
 
 Each result keeps the facts that made it rank (``Reason``); ``coopdec.matching.selectors`` turns
 them into translated sentences. ``Network`` knows nothing of Django; ``load_network`` (in
@@ -33,44 +34,10 @@ import heapq
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-
-# Feature names, in the order of a feature vector.
-FEATURES = (
-    "resource_allocation",  # sum over shared partners w of 1 / degree(w)
-    "common_partners",  # log(1 + number of shared partners)
-    "country_affinity",  # share of the source country's partnerships that go to the candidate's country
-    "own_country_profile",  # share of the source's own partners in the candidate's country
-    "degree_prior",  # log(1 + degree of the candidate)
-    "population_similarity",  # 1 - |log10 population ratio| / 3, floored at 0
-    "same_name",  # the two places share a name
-    "region_pairs",  # log(1 + partnerships between the source's region and the candidate's region)
-    "region_affinity",  # share of the source region's partnerships that go to the candidate's region
-    "partners_in_region",  # log(1 + the source's partners in the candidate's region)
-    "partners_near_source",  # log(1 + the candidate's partners in the source's region)
-    "partners_in_source_country",  # log(1 + the candidate's partners in the source's country)
-    "three_hop",  # paths of length three, each weighted 1 / (degree of its two middle places)
-    "neighbouring_country",  # the candidate's country borders the source's (or is the same)
-    "shared_topics",  # number of shared cooperation axes (projects, offers)
-    "shared_language",  # at least one working language in common (as recorded, never guessed)
-    "request_match",  # how many criteria of the request the candidate meets (country, kind, size, language)
-    "offer_match",  # the candidate offers what the request seeks (axis or sector)
-    "theme_work",  # the request's axes the candidate works on (its projects and offers)
-    "distance_100",  # the two places are less than 100 km apart
-    "distance_300",  # 100 to 300 km apart
-    "distance_800",  # 300 to 800 km apart
-    "name_root",  # the two names begin alike (five letters) without being the same name
-    "population_product",  # log10(population) x log10(population) / 10: big towns pair with big towns
-    "nearby_links",  # partnerships between places near the source and places near the candidate
-    "reverse_country_affinity",  # share of the candidate country's partnerships that go to the source's country
-    "country_language",  # the two countries share an official language (a fact of the countries)
-)
-
-# Columns of the features that say a candidate works on or offers what a request seeks.
-THEME_COLUMNS = [FEATURES.index("offer_match"), FEATURES.index("theme_work")]
 
 # Fitted by ``fit_weights`` on a validation split of the real twinnings network (see
 # docs/decisions.md); shared topics, language, request and offer matches are not observable in
@@ -222,6 +189,271 @@ def _population_similarity(a: int, b: int) -> float:
     if a <= 0 or b <= 0:
         return 0.0
     return max(0.0, 1.0 - abs(math.log10(a / b)) / 3.0)
+
+
+@dataclass(slots=True)
+class Query:
+    """What the signals know of the source of a query, computed once (``Network.query``)."""
+
+    network: Network
+    source: Place
+    wish: Wish | None
+    own_countries: Counter  # the source's partners per country
+    own_regions: Counter  # the source's partners per region
+    own_total: int
+    three_hop: dict[int, float]
+    region_row: Mapping[str, int]  # partnerships from the source's region to each region
+    region_total: int
+    near_source: Mapping[int, int]  # place -> its partners in the source's region
+    country_row: Mapping[str, int]  # partnerships from the source's country to each country
+    country_total: int
+    close_countries: set[str]
+    distances: np.ndarray | None  # km to every located place, ``located_ids`` order
+    nearby: np.ndarray | None  # ``Network.nearby_links``
+    source_root: str
+    source_log_population: float
+    source_official: frozenset[str]
+
+
+@dataclass(slots=True)
+class Candidates:
+    """The candidates of a query, as columns (one entry per candidate in each)."""
+
+    ids: list[int]
+    places: list[Place]
+    shared: list[dict[int, int]]  # the shared partners of each
+    positions: list[int | None]  # in ``located_ids``, None when not located
+    distances: list[float | None]  # km from the source, None when either is not located
+
+
+# -- the scorer's signals -----------------------------------------------------------------------------
+#
+# A candidate's score is the weighted sum of these signals (weights in ``DEFAULT_WEIGHTS``, or fitted
+# by ``fit_weights``). Each signal is one small function of the query (``Query``: what is known of
+# the source, computed once) and of its candidates (``Candidates``), giving one value per candidate;
+# ``SIGNALS`` gives their order in a feature vector. A signal reads a whole column at once: one call
+# per signal and query, not per candidate, keeps a query as fast as the former single loop. A new
+# signal is a function here, a line in ``SIGNALS`` and a default weight.
+
+
+def resource_allocation(q: Query, cs: Candidates) -> list[float]:
+    """Shared partners, each counted 1 / its number of partners: a small town both twin with says more
+    than a capital that everyone twins with."""
+    inverse_degree = q.network.inverse_degree
+    return [sum(inverse_degree[w] for w in shared) for shared in cs.shared]
+
+
+def common_partners(q: Query, cs: Candidates) -> list[float]:
+    """log(1 + number of shared partners)."""
+    return [math.log1p(len(shared)) for shared in cs.shared]
+
+
+def country_affinity(q: Query, cs: Candidates) -> list[float]:
+    """Share of the source country's partnerships that go to the candidate's country."""
+    row, total = q.country_row, q.country_total
+    return [row.get(p.country, 0) / total if total else 0.0 for p in cs.places]
+
+
+def own_country_profile(q: Query, cs: Candidates) -> list[float]:
+    """Share of the source's own partners in the candidate's country."""
+    own, total = q.own_countries, q.own_total
+    return [own[p.country] / total if total else 0.0 for p in cs.places]
+
+
+def degree_prior(q: Query, cs: Candidates) -> list[float]:
+    """log(1 + degree of the candidate): well-partnered places take new partners."""
+    adjacency = q.network.adjacency
+    return [math.log1p(len(adjacency.get(cid, ()))) for cid in cs.ids]
+
+
+def population_similarity(q: Query, cs: Candidates) -> list[float]:
+    """1 - |log10 population ratio| / 3, floored at 0."""
+    population = q.source.population
+    return [_population_similarity(population, p.population) for p in cs.places]
+
+
+def same_name(q: Query, cs: Candidates) -> list[float]:
+    """The two places share a name (namesake twinnings are frequent)."""
+    name = q.source.name_key
+    return [1.0 if name and name == p.name_key else 0.0 for p in cs.places]
+
+
+def region_pairs(q: Query, cs: Candidates) -> list[float]:
+    """log(1 + partnerships between the source's region and the candidate's region)."""
+    row = q.region_row
+    return [math.log1p(row.get(p.region, 0)) if p.region else 0.0 for p in cs.places]
+
+
+def region_affinity(q: Query, cs: Candidates) -> list[float]:
+    """Share of the source region's partnerships that go to the candidate's region."""
+    row, total = q.region_row, q.region_total
+    counts = [row.get(p.region, 0) if p.region else 0 for p in cs.places]
+    return [count / total if count else 0.0 for count in counts]
+
+
+def partners_in_region(q: Query, cs: Candidates) -> list[float]:
+    """log(1 + the source's partners in the candidate's region)."""
+    own = q.own_regions
+    return [math.log1p(own[p.region]) if p.region else 0.0 for p in cs.places]
+
+
+def partners_near_source(q: Query, cs: Candidates) -> list[float]:
+    """log(1 + the candidate's partners in the source's region)."""
+    near = q.near_source
+    return [math.log1p(near.get(cid, 0)) for cid in cs.ids]
+
+
+def partners_in_source_country(q: Query, cs: Candidates) -> list[float]:
+    """log(1 + the candidate's partners in the source's country)."""
+    links, country = q.network.country_links, q.source.country
+    return [math.log1p(links.get((country, p.country), {}).get(p.id, 0)) for p in cs.places]
+
+
+def three_hop(q: Query, cs: Candidates) -> list[float]:
+    """Paths of length three, each weighted 1 / (degree of its two middle places)."""
+    paths = q.three_hop
+    return [paths.get(cid, 0.0) for cid in cs.ids]
+
+
+def neighbouring_country(q: Query, cs: Candidates) -> list[float]:
+    """The candidate's country borders the source's (or is the same)."""
+    close = q.close_countries
+    return [1.0 if p.country in close else 0.0 for p in cs.places]
+
+
+def shared_topics(q: Query, cs: Candidates) -> list[float]:
+    """Number of shared cooperation axes (projects, offers)."""
+    topics = q.source.topics
+    return [float(len(topics & p.topics)) if topics else 0.0 for p in cs.places]
+
+
+def shared_language(q: Query, cs: Candidates) -> list[float]:
+    """At least one working language in common (as recorded, never guessed)."""
+    languages = q.source.languages
+    return [1.0 if languages & p.languages else 0.0 for p in cs.places]
+
+
+def request_match(q: Query, cs: Candidates) -> list[float]:
+    """How many criteria of the request the candidate meets (where, kind, size, language)."""
+    wish = q.wish
+    if not wish:
+        return [0.0] * len(cs.ids)
+    sized = wish.population_min is not None or wish.population_max is not None
+
+    def met(p: Place) -> float:
+        where = (wish.countries or wish.continents) and (p.country in wish.countries or p.continent in wish.continents)
+        kind = wish.kinds and p.kind in wish.kinds
+        size = (
+            sized
+            and p.population
+            and (wish.population_min is None or p.population >= wish.population_min)
+            and (wish.population_max is None or p.population <= wish.population_max)
+        )
+        language = wish.languages and wish.languages & p.languages
+        return float(sum(bool(criterion) for criterion in (where, kind, size, language)))
+
+    return [met(p) for p in cs.places]
+
+
+def offer_match(q: Query, cs: Candidates) -> list[float]:
+    """The candidate offers what the request seeks (axis or sector)."""
+    topics = q.wish.topics if q.wish else frozenset()
+    return [float(len(topics & p.offers)) for p in cs.places]
+
+
+def theme_work(q: Query, cs: Candidates) -> list[float]:
+    """The request's axes the candidate works on (its projects and offers)."""
+    topics = q.wish.topics if q.wish else frozenset()
+    return [float(len(topics & p.topics)) for p in cs.places]
+
+
+def distance_100(q: Query, cs: Candidates) -> list[float]:
+    """The two places are less than 100 km apart."""
+    return [1.0 if d is not None and d < 100 else 0.0 for d in cs.distances]
+
+
+def distance_300(q: Query, cs: Candidates) -> list[float]:
+    """100 to 300 km apart."""
+    return [1.0 if d is not None and 100 <= d < 300 else 0.0 for d in cs.distances]
+
+
+def distance_800(q: Query, cs: Candidates) -> list[float]:
+    """300 to 800 km apart."""
+    return [1.0 if d is not None and 300 <= d < 800 else 0.0 for d in cs.distances]
+
+
+def same_root(q: Query, cs: Candidates) -> list[float]:
+    """The two names begin alike (five letters) without being the same name ("Tarascon" and
+    "Tarascon-sur-Ariège")."""
+    name, root = q.source.name_key, q.source_root
+    return [
+        1.0 if root and not (name and name == p.name_key) and name_root(p.name_key) == root else 0.0 for p in cs.places
+    ]
+
+
+def population_product(q: Query, cs: Candidates) -> list[float]:
+    """log10(population) x log10(population) / 10: big towns pair with big towns."""
+    source = q.source_log_population
+    return [source * _log_population(p.population) / 10.0 for p in cs.places]
+
+
+def nearby_links(q: Query, cs: Candidates) -> list[float]:
+    """Partnerships between places near the source and places near the candidate (towns of one
+    district often twin with towns of one district abroad)."""
+    nearby = q.nearby
+    if nearby is None:
+        return [0.0] * len(cs.ids)
+    return [float(nearby[position]) if position is not None else 0.0 for position in cs.positions]
+
+
+def reverse_country_affinity(q: Query, cs: Candidates) -> list[float]:
+    """Share of the candidate country's partnerships that go to the source's country."""
+    affinity, country = q.network.country_affinity, q.source.country
+    return [affinity(p.country, country) for p in cs.places]
+
+
+def country_language(q: Query, cs: Candidates) -> list[float]:
+    """The two countries share an official language (a fact of the countries)."""
+    official, spoken = q.network.official_languages, q.source_official
+    return [1.0 if spoken & official.get(p.country, frozenset()) else 0.0 for p in cs.places]
+
+
+Signal = Callable[["Query", "Candidates"], list[float]]
+
+# The signals, in the order of a feature vector; their keys are the features' names.
+SIGNALS: dict[str, Signal] = {
+    "resource_allocation": resource_allocation,
+    "common_partners": common_partners,
+    "country_affinity": country_affinity,
+    "own_country_profile": own_country_profile,
+    "degree_prior": degree_prior,
+    "population_similarity": population_similarity,
+    "same_name": same_name,
+    "region_pairs": region_pairs,
+    "region_affinity": region_affinity,
+    "partners_in_region": partners_in_region,
+    "partners_near_source": partners_near_source,
+    "partners_in_source_country": partners_in_source_country,
+    "three_hop": three_hop,
+    "neighbouring_country": neighbouring_country,
+    "shared_topics": shared_topics,
+    "shared_language": shared_language,
+    "request_match": request_match,
+    "offer_match": offer_match,
+    "theme_work": theme_work,
+    "distance_100": distance_100,
+    "distance_300": distance_300,
+    "distance_800": distance_800,
+    "name_root": same_root,
+    "population_product": population_product,
+    "nearby_links": nearby_links,
+    "reverse_country_affinity": reverse_country_affinity,
+    "country_language": country_language,
+}
+FEATURES = tuple(SIGNALS)
+
+# Columns of the features that say a candidate works on or offers what a request seeks.
+THEME_COLUMNS = [FEATURES.index("offer_match"), FEATURES.index("theme_work")]
 
 
 class Network:
@@ -559,98 +791,54 @@ class Network:
         ids = self.by_country.get(country)
         return self.places[ids[0]].continent if ids else ""
 
+    def query(self, source: Place, wish: Wish | None = None) -> Query:
+        """What the signals need to know of ``source``, computed once per query."""
+        partners = self.partners(source.id)
+        region = source.region
+        distances = self.distances(source)
+        return Query(
+            network=self,
+            source=source,
+            wish=wish,
+            own_countries=Counter(self.places[p].country for p in partners),
+            own_regions=Counter(self.places[p].region for p in partners),
+            own_total=len(partners),
+            three_hop=self.three_hop(source.id),
+            region_row=self.region_pairs.get(region, {}) if region else {},
+            region_total=self.region_totals.get(region, 0),
+            near_source=self.region_links.get(region, {}) if region else {},
+            country_row=self.country_pairs.get(source.country, {}),
+            country_total=self.country_totals.get(source.country, 0),
+            close_countries=set(self.neighbours.get(source.country, ())) | {source.country},
+            distances=distances,
+            nearby=self.nearby_links(source, distances),
+            source_root=name_root(source.name_key),
+            source_log_population=_log_population(source.population),
+            source_official=self.official_languages.get(source.country, frozenset()),
+        )
+
     def feature_table(self, source: Place, wish: Wish | None = None) -> list[tuple[int, list[float], dict[int, int]]]:
         """(candidate id, feature vector in ``FEATURES`` order, shared partners) for every candidate."""
-        places, adjacency, log1p = self.places, self.adjacency, math.log1p
-        partners = self.partners(source.id)
-        own_countries = Counter(places[p].country for p in partners)
-        own_regions = Counter(places[p].region for p in partners)
-        own_total = len(partners)
-        three_hop = self.three_hop(source.id)
-        region_row: Mapping[str, int] = self.region_pairs.get(source.region, {}) if source.region else {}
-        region_total = self.region_totals.get(source.region, 0)
-        near_source = self.region_links.get(source.region, {}) if source.region else {}
-        country_row: Mapping[str, int] = self.country_pairs.get(source.country, {})
-        country_total = self.country_totals.get(source.country, 0)
-        close_countries = set(self.neighbours.get(source.country, ())) | {source.country}
-        distances = self.distances(source)
-        nearby = self.nearby_links(source, distances)
-        located_index = self.located_index
-        source_root = name_root(source.name_key)
-        source_log_population = _log_population(source.population)
-        source_official = self.official_languages.get(source.country, frozenset())
-        links = {}
-        rows = []
-        for candidate_id, shared in self.candidates(source, wish, three_hop, distances, nearby).items():
-            candidate = places[candidate_id]
-            country = candidate.country
-            if country not in links:
-                links[country] = self.country_links.get((source.country, country), {})
-            region_count = region_row.get(candidate.region, 0) if candidate.region else 0
-            vector = [
-                sum(self.inverse_degree[w] for w in shared),
-                log1p(len(shared)),
-                country_row.get(country, 0) / country_total if country_total else 0.0,
-                own_countries[country] / own_total if own_total else 0.0,
-                log1p(len(adjacency.get(candidate_id, ()))),
-                _population_similarity(source.population, candidate.population),
-                1.0 if source.name_key and source.name_key == candidate.name_key else 0.0,
-                log1p(region_count),
-                region_count / region_total if region_count else 0.0,
-                log1p(own_regions[candidate.region]) if candidate.region else 0.0,
-                log1p(near_source.get(candidate_id, 0)),
-                log1p(links[country].get(candidate_id, 0)),
-                three_hop.get(candidate_id, 0.0),
-                1.0 if country in close_countries else 0.0,
-                float(len(source.topics & candidate.topics)) if source.topics else 0.0,
-                1.0 if source.languages & candidate.languages else 0.0,
-            ]
-            vector.extend(self._wish_features(candidate, wish) if wish else (0.0, 0.0, 0.0))
-            position = located_index.get(candidate_id)
-            distance = float(distances[position]) if position is not None and distances is not None else None
-            same_name = source.name_key and source.name_key == candidate.name_key
-            vector.extend(
-                (
-                    1.0 if distance is not None and distance < 100 else 0.0,
-                    1.0 if distance is not None and 100 <= distance < 300 else 0.0,
-                    1.0 if distance is not None and 300 <= distance < 800 else 0.0,
-                    1.0 if source_root and not same_name and name_root(candidate.name_key) == source_root else 0.0,
-                    source_log_population * _log_population(candidate.population) / 10.0,
-                    float(nearby[position]) if nearby is not None and position is not None else 0.0,
-                    self.country_affinity(country, source.country),
-                    1.0 if source_official & self.official_languages.get(country, frozenset()) else 0.0,
-                )
-            )
-            rows.append((candidate_id, vector, shared))
-        return rows
-
-    @staticmethod
-    def _wish_features(candidate: Place, wish: Wish) -> tuple[float, float, float]:
-        """(criteria of the request the candidate meets, sought topics it offers, sought topics
-        it works on)."""
-        met = 0
-        if (wish.countries or wish.continents) and (
-            candidate.country in wish.countries or candidate.continent in wish.continents
-        ):
-            met += 1
-        if wish.kinds and candidate.kind in wish.kinds:
-            met += 1
-        if (
-            (wish.population_min is not None or wish.population_max is not None)
-            and candidate.population
-            and (
-                (wish.population_min is None or candidate.population >= wish.population_min)
-                and (wish.population_max is None or candidate.population <= wish.population_max)
-            )
-        ):
-            met += 1
-        if wish.languages and wish.languages & candidate.languages:
-            met += 1
-        return (
-            float(met),
-            float(len(wish.topics & candidate.offers)),
-            float(len(wish.topics & candidate.topics)),
+        q = self.query(source, wish)
+        found = self.candidates(source, wish, q.three_hop, q.distances, q.nearby)
+        ids = list(found)
+        positions = [self.located_index.get(cid) for cid in ids]
+        distances = q.distances
+        cs = Candidates(
+            ids=ids,
+            places=[self.places[cid] for cid in ids],
+            shared=list(found.values()),
+            positions=positions,
+            distances=[
+                float(distances[position]) if position is not None and distances is not None else None
+                for position in positions
+            ],
         )
+        columns = [signal(q, cs) for signal in SIGNALS.values()]
+        return [
+            (cid, list(vector), shared)
+            for cid, vector, shared in zip(ids, zip(*columns, strict=True), cs.shared, strict=True)
+        ]
 
     def recommend(
         self,

@@ -35,7 +35,8 @@ from coopdec.actors.selectors import organisation_ids_of
 from coopdec.common.models import PublicationStatus
 from coopdec.common.text import fold
 from coopdec.cooperation.models import Partnership, PartnershipParty, Project, ProjectSector
-from coopdec.territories.models import Continent, Country
+from coopdec.territories.models import Continent
+from coopdec.territories.selectors import country_names
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_label
 
@@ -434,21 +435,17 @@ def recommendations_for(
         source = place_of(organisation)
     wish = wish_of(request) if request is not None else None
     results = net.recommend(source, k=k, wish=wish, exclude=partner_ids(organisation))
-    countries = {
-        c.code: c for c in Country.objects.filter(code__in={r.place.country for r in results} | {source.country})
-    }
+    names = country_names()
     return [
         {
             "id": result.place.id,
             "name": result.place.name,
             "country": result.place.country,
-            "country_name": countries[result.place.country].name
-            if result.place.country in countries
-            else result.place.country,
+            "country_name": names.get(result.place.country, result.place.country),
             "geonameid": result.place.geonameid,
             "population": result.place.population or None,
             "score": result.score,
-            "reasons": [reason_text(reason, countries) for reason in result.reasons],
+            "reasons": [reason_text(reason) for reason in result.reasons],
         }
         for result in results
     ]
@@ -496,13 +493,13 @@ def _axes() -> dict[str, Axis]:
     return {axis.code: axis for axis in Axis.objects.all()}
 
 
-def reason_text(reason: Reason, countries: dict[str, Country]) -> str:
+def reason_text(reason: Reason) -> str:
     """One plain sentence, in the user's language, for one reason."""
     values = reason.values
+    names = country_names()
 
-    def country_name(code):
-        country = countries.get(code) or Country.objects.filter(code=code).first()
-        return country.name if country else code
+    def country_name(code: str) -> str:
+        return names.get(code, code)
 
     if reason.code == "offers_sought":
         return _("offers what you seek: %(topics)s") % {"topics": _join(topic_label(code) for code in values)}
