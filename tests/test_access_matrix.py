@@ -44,6 +44,7 @@ from coopdec.interop.spreadsheet.services import spreadsheet_parse
 from coopdec.interop.spreadsheet.storage import upload_store
 from coopdec.matching import services as matching_services
 from tests import factories
+from tests.participation import matrix as participation_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,15 @@ INVITEE = level("the invited address (anonymous: sign-up form; other accounts: 4
 NOBODY = level(
     "nobody",
 )
+# Results monitoring: Lyon (other_editor's organisation) is the designated approver of an update Paris's editor entered.
+UPDATE_REVIEWERS = level(
+    "the project's editors, coordinators, the editors of the approving organisation",
+    "other_editor",
+    "editor",
+    "admin",
+    "coordinator",
+)
+UPDATE_APPROVER = level("the editors of the approving organisation, not the update's author", "other_editor")
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -153,6 +163,10 @@ def _revision(name="aid_declaration", **fields):
     return lambda w: {"revision": Declaration.objects.get(pk=w[name].pk).revision, **fields}
 
 
+def _strategy_part(key, name):
+    return lambda w: {"pk": w["strategy"].pk, key: w[name].pk}
+
+
 def _aid_line(w):
     return {"pk": w["aid_declaration"].pk, "line_id": w["aid_line"].pk}
 
@@ -177,6 +191,37 @@ AID_LINE = {
 DECLARATION_READERS = level(
     "the declaration's organisation's members, the campaign's coordinators", "editor", "admin", "coordinator"
 )
+# Good practices are written by editors of organisations; coordinators review them (they write none).
+PRACTICE_WRITERS = level("editor of an organisation (the authors)", "other_editor", "editor", "admin")
+
+
+def _practice_document(name):
+    return lambda w: {"pk": w[name].practice_id, "document_id": w[name].pk}
+
+
+def _page(slug="about", history=False):
+    from coopdec.knowledge.models import Page
+
+    if history:
+        return lambda w: {"slug": slug, "history_id": Page.objects.get(slug=slug).history.earliest().history_id}
+    return lambda w: {"slug": slug}
+
+
+# Calls for projects: Paris funds (its editor and administrator), Lyon applies (the other editor), the
+# signed-in user of no organisation reviews; platform coordinators have no part in a funder's review.
+FUNDER = level("the funder's editors", "editor", "admin")
+CALL_WRITERS = level(
+    "editors of an organisation (a funder to be), the call published", "other_editor", "editor", "admin"
+)
+APPLICANT = level("the applicant's editors", "other_editor")
+APPLICATION_READERS = level("the applicant's members, the funder's editors", "other_editor", "editor", "admin")
+REVIEWER = level("the reviewer, no conflict declared", "unrelated")
+
+
+def _revision_of(w):
+    from coopdec.funding.models import Application
+
+    return Application.objects.get(pk=w["application"].pk).revision
 
 
 # The one table: every URL pattern of the urlconf (``admin/``: see ADMIN_SITE), its cases and levels.
@@ -276,6 +321,10 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "coordination/": [case(GET=COORDINATOR)],
     "coordination/review/": [case(GET=COORDINATOR)],
+    "coordination/results/": [case(GET=COORDINATOR), case(label="one country", query="country=SN", GET=COORDINATOR)],
+    "organisations/<int:pk>/results/": [case(pk("paris"), GET=EDITOR)],
+    "indicators/": [case(GET=PUBLIC)],
+    "indicators/<slug:code>/": [case(lambda w: {"code": "water-drinking-access"}, GET=PUBLIC)],
     "places/search/": [case(query="q=Dakar", GET=PUBLIC)],
     "organisations/search/": [
         case(query="q=Brouillonville", GET=PUBLIC),
@@ -364,6 +413,30 @@ ACCESS: dict[str, list[Case]] = {
         case(_project_part("indicator_id", "indicator"), POST=EDITOR)
     ],
     "projects/<int:pk>/values/<int:value_id>/remove/": [case(_project_part("value_id", "value"), POST=EDITOR)],
+    "projects/<int:pk>/results/new/": [
+        case(pk("project"), POST=EDITOR, data=lambda w: {"result-type": "1", "result-title_fr": "Assainissement"})
+    ],
+    "projects/<int:pk>/results/<int:result_id>/indicators/": [
+        case(
+            _project_part("result_id", "result"),
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"result-type": "1", "result-title_fr": "Eau potable"},
+        )
+    ],
+    "projects/<int:pk>/results/<int:result_id>/indicators/row/": [
+        case(_project_part("result_id", "result"), GET=EDITOR),
+        case(_project_part("result_id", "result"), label="a period", query="indicator=nab12", GET=EDITOR),
+    ],
+    "projects/<int:pk>/updates/<int:value_id>/": [
+        case(_project_part("value_id", "submitted_value"), GET=UPDATE_REVIEWERS),
+        case(
+            _project_part("value_id", "submitted_value"),
+            label="approve",
+            POST=UPDATE_APPROVER,
+            data=lambda w: {"action": "approve"},
+        ),
+    ],
     "projects/<int:pk>/contributions/<int:contribution_id>/remove/": [
         case(_project_part("contribution_id", "contribution"), POST=EDITOR)
     ],
@@ -433,6 +506,243 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "declarations/totals/": [case(GET=PUBLIC)],
     "declarations/totals/<int:pk>/": [case(pk("aid_campaign"), GET=PUBLIC)],
+    # strategies and the principles scorecard
+    "strategies/": [case(GET=PUBLIC)],
+    "strategies/new/": [
+        case(GET=SIGNED_IN, POST=SIGNED_IN),
+        case(
+            label="of an organisation",
+            query=lambda w: f"organisation={w['paris'].pk}",
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"title_fr": "Stratégie", "start_year": "2025", "end_year": "2028"},
+        ),
+    ],
+    "strategies/principles/": [case(GET=PUBLIC), case(label="filtered", query="country=SN&axis=health", GET=PUBLIC)],
+    "strategies/<int:pk>/": [
+        case(pk("strategy"), GET=DRAFTS_HIDDEN),
+        case(pk("draft_strategy"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "strategies/<int:pk>/edit/": [
+        case(
+            pk("strategy"),
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"title_fr": "Stratégie", "start_year": "2025", "end_year": "2028"},
+        ),
+        case(pk("draft_strategy"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "strategies/<int:pk>/delete/": [case(pk("spare_strategy"), GET=ADMIN, POST=ADMIN)],
+    "strategies/<int:pk>/confirm/": [case(pk("strategy"), POST=EDITOR)],
+    "strategies/<int:pk>/publish/": [
+        case(pk("strategy"), POST=EDITOR, data=lambda w: {"publish": "0"}),
+        case(pk("draft_strategy"), label="draft", POST=DRAFT_VIEWERS),
+    ],
+    "strategies/<int:pk>/history/": [case(pk("strategy"), GET=EDITOR)],
+    "strategies/<int:pk>/history/<int:history_id>/restore/": [case(_history("strategy"), POST=EDITOR)],
+    "strategies/<int:pk>/objectives/new/": [
+        case(pk("strategy"), GET=EDITOR, POST=EDITOR, data=lambda w: {"title_fr": "Culture"})
+    ],
+    "strategies/<int:pk>/objectives/<int:objective_id>/": [
+        case(
+            _strategy_part("objective_id", "strategy_objective"),
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"title_fr": "Eau"},
+        )
+    ],
+    "strategies/<int:pk>/objectives/<int:objective_id>/remove/": [
+        case(_strategy_part("objective_id", "strategy_objective"), POST=EDITOR)
+    ],
+    "strategies/<int:pk>/objectives/<int:objective_id>/projects/": [
+        case(
+            _strategy_part("objective_id", "strategy_objective"),
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"projects": [w["project"].pk]},
+        )
+    ],
+    "strategies/<int:pk>/objectives/<int:objective_id>/indicators/new/": [
+        case(
+            _strategy_part("objective_id", "strategy_objective"),
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"title_fr": "Écoles", "target_2026": "12"},
+        )
+    ],
+    "strategies/<int:pk>/indicators/<int:indicator_id>/": [
+        case(
+            _strategy_part("indicator_id", "strategy_indicator"),
+            GET=EDITOR,
+            POST=EDITOR,
+            data=lambda w: {"title_fr": "Foyers", "target_2025": "120"},
+        )
+    ],
+    "strategies/<int:pk>/indicators/<int:indicator_id>/remove/": [
+        case(_strategy_part("indicator_id", "strategy_indicator"), POST=EDITOR)
+    ],
+    # citizen participation (a participant profile gives no right on records; the callers here have none:
+    # taking part sends them to the sign-up form, a 302 that is not a refusal)
+    "participation/": [case(GET=PUBLIC)],
+    "participation/privacy/": [case(GET=PUBLIC)],
+    "participation/join/": [case(GET=PUBLIC, POST=PUBLIC, data=lambda w: dict(participation_matrix.SIGN_UP))],
+    "participation/join/<str:signed>/": [
+        case(
+            lambda w: {"signed": w["part_signed"]},
+            GET=PUBLIC,
+            POST=PUBLIC,
+            data=lambda w: {"password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+        )
+    ],
+    "participation/account/": [case(GET=SIGNED_IN, POST=SIGNED_IN)],
+    "participation/account/delete/": [case(GET=SIGNED_IN, POST=SIGNED_IN)],
+    "participation/spaces/new/<str:kind>/<int:pk>/": [
+        case(
+            lambda w: {"kind": "partnership", "pk": w["partnership"].pk},
+            GET=EDITOR,
+            POST=EDITOR,
+            data=participation_matrix.space_form,
+        ),
+        case(lambda w: {"kind": "organisation", "pk": w["paris"].pk}, label="organisation", GET=EDITOR),
+        case(lambda w: {"kind": "partnership", "pk": w["draft_partnership"].pk}, label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "participation/spaces/<int:pk>/": [
+        case(pk("part_space"), GET=DRAFTS_HIDDEN),
+        case(pk("part_draft_space"), label="draft partnership", GET=DRAFT_VIEWERS),
+    ],
+    "participation/spaces/<int:pk>/edit/": [
+        case(pk("part_space"), GET=EDITOR, POST=EDITOR, data=participation_matrix.space_form)
+    ],
+    "participation/spaces/<int:pk>/propose/": [
+        case(pk("part_space"), GET=SIGNED_IN, POST=SIGNED_IN, data=lambda w: {"title": "Des bancs", "body": "Oui"})
+    ],
+    "participation/spaces/<int:pk>/proposals.geojson": [
+        case(pk("part_space"), GET=PUBLIC),
+        case(pk("part_draft_space"), label="draft partnership", GET=DRAFT_VIEWERS),
+    ],
+    "participation/spaces/<int:pk>/vote/": [
+        case(pk("part_space"), GET=SIGNED_IN, POST=SIGNED_IN, data=lambda w: {"proposal": w["part_proposal"].pk})
+    ],
+    "participation/spaces/<int:pk>/statistics/": [case(pk("part_space"), GET=PUBLIC)],
+    "participation/spaces/<int:pk>/moderation/": [case(pk("part_space"), GET=EDITOR)],
+    "participation/proposals/<int:pk>/": [
+        case(pk("part_proposal"), GET=PUBLIC),
+        case(pk("part_hidden"), label="hidden: its author and the moderators", GET=EDITOR),
+    ],
+    "participation/proposals/<int:pk>/support/": [case(pk("part_proposal"), POST=SIGNED_IN)],
+    "participation/proposals/<int:pk>/comment/": [
+        case(pk("part_proposal"), POST=SIGNED_IN, data=lambda w: {"text": "D'accord"})
+    ],
+    "participation/proposals/<int:pk>/report/": [
+        case(pk("part_proposal"), POST=SIGNED_IN, data=lambda w: {"reason": "Hors sujet"}),
+        case(pk("part_hidden"), label="hidden", POST=NOBODY, data=lambda w: {"reason": "Hors sujet"}),
+    ],
+    "participation/proposals/<int:pk>/answer/": [
+        case(pk("part_proposal"), POST=EDITOR, data=lambda w: {"status": "accepted", "answer": "Oui"})
+    ],
+    "participation/proposals/<int:pk>/review/": [
+        case(pk("part_proposal"), POST=EDITOR, data=lambda w: {"organisation": w["paris"].pk, "feasible": "1"})
+    ],
+    "participation/proposals/<int:pk>/project/": [case(pk("part_proposal"), POST=EDITOR)],
+    "participation/proposals/<int:pk>/moderate/": [
+        case(pk("part_proposal"), POST=EDITOR, data=lambda w: {"decision": "hide", "reason": "Doublon"})
+    ],
+    "participation/comments/<int:pk>/moderate/": [
+        case(pk("part_comment"), POST=EDITOR, data=lambda w: {"decision": "keep"})
+    ],
+    "api/v1/participation/spaces": [case(GET=PUBLIC)],
+    "api/v1/participation/spaces/<int:space_id>": [
+        case(lambda w: {"space_id": w["part_space"].pk}, GET=PUBLIC),
+        case(lambda w: {"space_id": w["part_draft_space"].pk}, label="draft partnership", GET=DRAFT_VIEWERS),
+    ],
+    "api/v1/participation/spaces/<int:space_id>/proposals": [
+        case(lambda w: {"space_id": w["part_space"].pk}, GET=PUBLIC)
+    ],
+    "api/v1/participation/spaces/<int:space_id>/statistics": [
+        case(lambda w: {"space_id": w["part_space"].pk}, GET=PUBLIC)
+    ],
+    # knowledge: good practices (written by Paris; the draft with the draft organisation, of Senegal) and pages
+    "practices/": [case(GET=PUBLIC), case(query="q=Pratique&axis=water-sanitation", label="search", GET=PUBLIC)],
+    "practices/new/": [case(GET=PRACTICE_WRITERS, POST=PRACTICE_WRITERS)],
+    "practices/review/": [case(GET=COORDINATOR)],
+    "practices/<int:pk>/": [
+        case(pk("practice"), GET=DRAFTS_HIDDEN),
+        case(pk("draft_practice"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "practices/<int:pk>/edit/": [
+        case(pk("practice"), GET=EDITOR, POST=EDITOR),
+        case(pk("draft_practice"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "practices/<int:pk>/submit/": [case(pk("draft_practice"), POST=DRAFT_VIEWERS)],
+    "practices/<int:pk>/review/": [
+        case(pk("draft_practice"), POST=COORDINATOR, data=lambda w: {"decision": "publish"}),
+        case(pk("draft_practice"), label="sent back", POST=COORDINATOR, data=lambda w: {"note": "Add the costs."}),
+    ],
+    "practices/<int:pk>/unpublish/": [case(pk("practice"), POST=COORDINATOR)],
+    "practices/<int:pk>/confirm/": [case(pk("practice"), POST=EDITOR)],
+    "practices/<int:pk>/history/": [case(pk("practice"), GET=EDITOR)],
+    "practices/<int:pk>/history/<int:history_id>/restore/": [case(_history("practice"), POST=EDITOR)],
+    "practices/<int:pk>/delete/": [case(pk("practice"), GET=ADMIN, POST=ADMIN)],
+    "practices/<int:pk>/documents/": [
+        case(pk("practice"), POST=EDITOR, data=lambda w: {"title_fr": "Guide", "url": "https://example.org/guide"})
+    ],
+    "practices/<int:pk>/documents/<int:document_id>/": [
+        case(_practice_document("practice_document"), GET=DRAFTS_HIDDEN),
+        case(_practice_document("draft_practice_document"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "practices/<int:pk>/documents/<int:document_id>/remove/": [
+        case(_practice_document("practice_document"), POST=EDITOR)
+    ],
+    "faq/": [case(GET=PUBLIC)],
+    "pages/<slug:slug>/": [case(_page(), GET=PUBLIC)],
+    "pages/<slug:slug>/edit/": [
+        case(_page(), GET=COORDINATOR, POST=COORDINATOR, data=lambda w: {"title_fr": "À propos", "body_fr": "Texte"})
+    ],
+    "pages/<slug:slug>/history/": [case(_page(), GET=COORDINATOR)],
+    "pages/<slug:slug>/history/<int:history_id>/restore/": [case(_page(history=True), POST=COORDINATOR)],
+    # calls for projects (Paris funds, Lyon applies, the signed-in user of no organisation reviews)
+    "calls/": [case(GET=PUBLIC), case(label="closed", query="past=1", GET=PUBLIC)],
+    "calls/new/": [case(GET=CALL_WRITERS, POST=CALL_WRITERS, ok={400}, data=lambda w: {"title_0": "Appel"})],
+    "calls/mine/": [case(GET=SIGNED_IN)],
+    "calls/<int:pk>/": [
+        case(pk("call"), GET=PUBLIC),
+        case(pk("draft_call"), label="draft", GET=FUNDER),
+    ],
+    "calls/<int:pk>/edit/": [
+        case(pk("draft_call"), GET=FUNDER, POST=FUNDER, ok={400}, data=lambda w: {"envelope": "x"})
+    ],
+    "calls/<int:pk>/publish/": [case(pk("draft_call"), POST=FUNDER, data=lambda w: {"publish": "1"})],
+    "calls/<int:pk>/manage/": [case(pk("call"), GET=FUNDER)],
+    "calls/<int:pk>/export.<str:fmt>": [
+        case(lambda w, fmt=fmt: {"pk": w["call"].pk, "fmt": fmt}, label=fmt, GET=FUNDER) for fmt in ("csv", "xlsx")
+    ],
+    "calls/<int:pk>/apply/": [
+        case(pk("call"), POST=CALL_WRITERS, data=lambda w: {"organisation": w["lyon"].pk, "new_title": "Nouveau"})
+    ],
+    "calls/applications/<int:pk>/": [
+        case(pk("application"), GET=APPLICATION_READERS),
+        case(pk("application_draft"), label="draft", GET=APPLICATION_READERS),
+    ],
+    "calls/applications/<int:pk>/plan/": [
+        case(pk("application_draft"), POST=APPLICANT, data=lambda w: {"check": "1", "revision": "2", "requested": "9"})
+    ],
+    "calls/applications/<int:pk>/submit/": [
+        case(pk("application_draft"), POST=APPLICANT, data=lambda w: {"revision": 1})
+    ],
+    "calls/applications/<int:pk>/confirm/": [case(pk("application"), POST=NOBODY)],
+    "calls/applications/<int:pk>/reviewers/": [
+        case(pk("application"), POST=FUNDER, data=lambda w: {"reviewer": w["users"]["coordinator"].username})
+    ],
+    "calls/applications/<int:pk>/decision/": [
+        case(pk("application"), POST=FUNDER, data=lambda w: {"decision": "rejected", "revision": _revision_of(w)})
+    ],
+    "calls/reviews/<int:pk>/": [case(pk("review"), GET=REVIEWER, POST=REVIEWER)],
+    "calls/reviews/<int:pk>/scores/": [case(pk("review"), POST=REVIEWER, data=lambda w: {"revision": 1})],
+    "calls/reports/<int:pk>/": [
+        case(pk("report"), GET=APPLICATION_READERS, POST=APPLICANT, data=lambda w: {"narrative": "Fait."})
+    ],
+    "calls/reports/<int:pk>/answer/": [case(pk("report"), POST=FUNDER, data=lambda w: {"approve": "1"})],
+    "calls/tranches/<int:pk>/release/": [case(pk("tranche"), POST=FUNDER)],
     # matching
     "matching/offers/": [case(GET=PUBLIC)],
     "matching/requests/": [case(GET=PUBLIC)],
@@ -524,6 +834,8 @@ ACCESS: dict[str, list[Case]] = {
     "api/v1/sdgs": [case(GET=PUBLIC)],
     "api/v1/axes": [case(GET=PUBLIC)],
     "api/v1/axes/<code>": [case(lambda w: {"code": w["axis_code"]}, GET=PUBLIC)],
+    "api/v1/standard-indicators": [case(GET=PUBLIC)],
+    "api/v1/standard-indicators/<code>": [case(lambda w: {"code": "water-drinking-access"}, GET=PUBLIC)],
     "api/v1/organisations": [
         case(GET=PUBLIC, POST=SIGNED_IN, data=lambda w: {"name": "Eau Vive", "kind": "ngo", "country": "FR"}),
         case(query="country=SN", label="by country", GET=PUBLIC),
@@ -550,6 +862,19 @@ ACCESS: dict[str, list[Case]] = {
         case(partnership("mixed_partnership"), label="with a draft party", GET=DRAFTS_HIDDEN),
         case(partnership("spare_partnership"), label="spare", DELETE=ADMIN),
         case(partnership("draft_partnership"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "api/v1/partnerships/<int:partnership_id>/scorecard": [
+        case(partnership("partnership"), GET=DRAFTS_HIDDEN),
+        case(partnership("draft_partnership"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "api/v1/organisations/<int:organisation_id>/scorecard": [
+        case(org("paris"), GET=DRAFTS_HIDDEN),
+        case(org("draft_org"), label="draft", GET=DRAFT_VIEWERS),
+    ],
+    "api/v1/strategies": [case(GET=PUBLIC)],
+    "api/v1/strategies/<int:strategy_id>": [
+        case(lambda w: {"strategy_id": w["strategy"].pk}, GET=DRAFTS_HIDDEN),
+        case(lambda w: {"strategy_id": w["draft_strategy"].pk}, label="draft", GET=DRAFT_VIEWERS),
     ],
     "api/v1/projects": [
         case(GET=PUBLIC, POST=EDITOR, data=lambda w: {"title": {"fr": "Nouveau"}, "partnership": w["partnership"].pk}),
@@ -599,6 +924,18 @@ ACCESS: dict[str, list[Case]] = {
     "api/v1/downloads/atlas.<fmt>": [
         case(lambda w, fmt=fmt: {"fmt": fmt}, label=fmt, GET=PUBLIC) for fmt in ("csv", "geojson", "xlsx")
     ],
+    "api/v1/calls": [case(GET=PUBLIC)],
+    "api/v1/calls/<int:call_id>": [
+        case(lambda w: {"call_id": w["call"].pk}, GET=PUBLIC),
+        case(lambda w: {"call_id": w["draft_call"].pk}, label="draft", GET=FUNDER),
+    ],
+    "api/v1/calls/<int:call_id>/eligibility": [
+        case(
+            lambda w: {"call_id": w["call"].pk},
+            query=lambda w: f"organisation={w['lyon'].pk}",
+            GET=APPLICATION_READERS,
+        )
+    ],
     "api/v1/aid/campaigns": [case(GET=PUBLIC)],
     "api/v1/aid/campaigns/<int:campaign_id>/totals": [
         case(lambda w: {"campaign_id": w["aid_campaign"].pk}, GET=PUBLIC)
@@ -617,6 +954,11 @@ ACCESS: dict[str, list[Case]] = {
             data=_revision(),
         )
     ],
+    "api/v1/practices": [case(GET=PUBLIC), case(query="axis=water-sanitation&country=SN", label="facets", GET=PUBLIC)],
+    "api/v1/practices/<int:practice_id>": [
+        case(lambda w: {"practice_id": w["practice"].pk}, GET=PUBLIC),
+        case(lambda w: {"practice_id": w["draft_practice"].pk}, label="draft", GET=NOBODY),
+    ],
 }
 
 # Django's admin site is staff-only, outside the app's rules (no coordinator is staff): every method
@@ -626,7 +968,18 @@ API_OWN_VIEWS = {"api/v1/openapi.json", "api/v1/docs", "api/v1/", "^api/v1/.*$"}
 ADMIN_PUBLIC = {"admin/login/", "admin/logout/"}  # the sign-in page; signing out (nothing to show)
 
 # Tables of the app whose rows a refused write must leave as they were (the atlas index follows them).
-FINGERPRINT_APPS = ("actors", "cooperation", "matching", "interop", "api", "declarations")
+FINGERPRINT_APPS = (
+    "actors",
+    "cooperation",
+    "matching",
+    "interop",
+    "api",
+    "declarations",
+    "funding",
+    "knowledge",
+    "participation",
+    "strategy",
+)
 FINGERPRINT_SKIPPED = {"ratecounter"}
 FINGERPRINT_SKIPPED_FIELDS = {"last_used_at", "last_login"}
 
@@ -737,6 +1090,21 @@ def _build_world() -> dict:
         project=project, amount=1000, currency="EUR", organisation=paris
     )
     participant = cooperation_services.participant_add(project=project, organisation=dakar, role="4")
+    # Results monitoring: Lyon funds the project and approves an update that Paris's editor entered.
+    from coopdec.cooperation import monitoring
+
+    cooperation_services.participant_add(project=project, organisation=lyon, role="1")
+    approved_indicator = monitoring.indicator_save(
+        result=result, title={"fr": "Forages"}, approver=lyon, user=users["editor"]
+    )
+    submitted_value = monitoring.update_save(
+        value=monitoring.period_save(
+            indicator=approved_indicator, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), user=None
+        ).value,
+        actual="12",
+        submit=True,
+        user=users["editor"],
+    ).value
     document = cooperation_services.document_add(
         project=project, title={"fr": "Convention"}, file=SimpleUploadedFile("convention.pdf", PDF)
     )
@@ -786,8 +1154,38 @@ def _build_world() -> dict:
     declaration_services.declaration_set_nil(declaration=aid_submitted, user=None, is_nil=True)
     declaration_services.declaration_submit(declaration=aid_submitted, user=None)
 
+    from coopdec.knowledge import services as knowledge_services
+
+    practice = knowledge_services.practice_create(
+        user=users["editor"],
+        organisations=[paris],
+        projects=[project],
+        title={"fr": "Comités de l'eau"},
+        summary={"fr": "Des comités d'usagers gèrent les bornes-fontaines."},
+        axes=["water-sanitation"],
+        countries=["SN"],
+    )
+    knowledge_services.practice_publish(practice=practice, user=None)
+    draft_practice = knowledge_services.practice_create(
+        user=users["editor"],
+        organisations=[paris, draft_org],
+        title={"fr": f"Pratique {DRAFT}"},
+        summary={"fr": f"Résumé {DRAFT}"},
+        axes=["water-sanitation"],
+    )
+    practice_document = knowledge_services.practice_document_add(
+        practice=practice, user=None, title={"fr": "Guide"}, file=SimpleUploadedFile("guide.pdf", PDF)
+    )
+    draft_practice_document = knowledge_services.practice_document_add(
+        practice=draft_practice, user=None, title={"fr": f"Note {DRAFT}"}, file=SimpleUploadedFile("note.pdf", PDF)
+    )
+
     world = {
         "users": users,
+        "practice": practice,
+        "draft_practice": draft_practice,
+        "practice_document": practice_document,
+        "draft_practice_document": draft_practice_document,
         "paris": paris,
         "dakar": dakar,
         "lyon": lyon,
@@ -807,6 +1205,7 @@ def _build_world() -> dict:
         "result": result,
         "indicator": indicator,
         "value": value,
+        "submitted_value": submitted_value,
         "contribution": contribution,
         "participant": participant,
         "document": document,
@@ -843,6 +1242,13 @@ def _build_world() -> dict:
         "aid_line": aid_line,
         "aid_submitted": aid_submitted,
     }
+    from tests.funding.matrix import funding_world
+
+    world.update(funding_world(world, DRAFT))
+    world.update(participation_matrix.build(world, DRAFT))
+    from tests.strategy.factories import matrix_records as strategy_records
+
+    world.update(strategy_records(world, DRAFT))
     reindex_all()  # the atlas follows commits; the module's records are never committed
     return world
 
@@ -1120,6 +1526,9 @@ ANY_COUNTRY = level("every country coordinator (each sees their countries)", *CO
 COUNTRY_ACCESS: dict[str, list[Case]] = {
     "coordination/": [case(GET=ANY_COUNTRY), case(label="another country asked", query="country=FR", GET=ANY_COUNTRY)],
     "coordination/review/": [case(GET=ANY_COUNTRY)],
+    "participation/spaces/<int:pk>/moderation/": [case(pk("part_space"), GET=OF_THE_COUNTRY)],
+    "coordination/results/": [case(GET=ANY_COUNTRY)],
+    "organisations/<int:pk>/results/": [case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY)],
     "organisations/<int:pk>/": [case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY)],
     "organisations/<int:pk>/edit/": [
         case(pk("draft_org"), label="draft", GET=OF_THE_COUNTRY),
@@ -1141,6 +1550,14 @@ COUNTRY_ACCESS: dict[str, list[Case]] = {
     "projects/<int:pk>/publish/": [
         case(pk("draft_project"), label="draft", POST=OF_THE_COUNTRY, data=lambda w: {"publish": "1"})
     ],
+    # good practices: the draft practice has an author in Senegal (the draft organisation)
+    "practices/review/": [case(GET=ANY_COUNTRY)],
+    "practices/<int:pk>/": [case(pk("draft_practice"), label="draft", GET=OF_THE_COUNTRY)],
+    "practices/<int:pk>/review/": [
+        case(pk("draft_practice"), label="draft", POST=OF_THE_COUNTRY, data=lambda w: {"decision": "publish"})
+    ],
+    "practices/<int:pk>/delete/": [case(pk("draft_practice"), label="draft", POST=NOBODY)],
+    "pages/<slug:slug>/edit/": [case(_page(), GET=NOBODY)],
 }
 COUNTRY_PARAMS = [
     pytest.param(route, entry, id=case_id(route, entry))
