@@ -1,0 +1,644 @@
+"""Pages of calls for projects. Thin: access through ``rules.py``, writes through ``services.py``,
+reads through ``selectors.py``; a refused write comes back as a message and changes nothing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from coopdec.actors.models import Organisation
+from coopdec.actors.selectors import roles_of
+from coopdec.common import records
+from coopdec.cooperation.models import IndicatorValue, Project
+
+from . import eligibility, exports, selectors, services
+from .forms import (
+    ApplyForm,
+    AssignForm,
+    CallForm,
+    DecisionForm,
+    DeclareForm,
+    PlanForm,
+    ReportAnswerForm,
+    ReportForm,
+    RevisionForm,
+    ScoreForm,
+    criteria_text,
+    form_messages,
+)
+from .models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    Prerequisite,
+    Report,
+    ReportStatus,
+    Review,
+    ReviewStatus,
+    Tranche,
+)
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _error(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _call(pk: int) -> Call:
+    return get_object_or_404(Call.objects.select_related("funder"), pk=pk)
+
+
+def _application(pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("call__funder", "organisation", "project", "partner"), pk=pk
+    )
+
+
+def _editable_organisations(user):
+    ids = selectors.editable_organisation_ids(user)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def _rules_context(call: Call) -> dict:
+    names = selectors.labels()
+    return {
+        "kinds": [names["kinds"].get(k, k) for k in call.eligible_kinds],
+        "axes": [names["axes"].get(a, a) for a in call.eligible_axes],
+        "documents": [names["documents"].get(d, d) for d in call.required_documents],
+        "prerequisites": [Prerequisite(p).label for p in call.prerequisites if p in Prerequisite.values],
+        "criteria": selectors.criteria_of(call),
+    }
+
+
+# Calls ------------------------------------------------------------------------------------------
+
+
+@require_safe
+def call_list(request):
+    today = timezone.localdate()
+    show_past = request.GET.get("past") == "1"
+    calls = list((selectors.past_calls if show_past else selectors.open_calls)(today=today)[:200])
+    managed = list(selectors.calls_managed_by(request.user)[:50]) if request.user.is_authenticated else []
+    return render(
+        request,
+        "funding/call_list.html",
+        {
+            "calls": [(call, _rules_context(call)) for call in calls],
+            "past": show_past,
+            "managed": managed,
+            "can_add": request.user.has_perm("funding.add_call"),
+            "today": today,
+        },
+    )
+
+
+def _call_fields(data: dict) -> dict:
+    fields = {k: v for k, v in data.items() if k not in {"funder", "criteria"}}
+    return fields
+
+
+@records.guarded
+def call_add(request):
+    records.check(request, "funding.add_call")
+    funders = _editable_organisations(request.user)
+    form = CallForm(request.POST or None, funders=funders, initial={"max_rate_ldc": 90, "max_rate_other": 70})
+    if request.method == "POST" and form.is_valid():
+        funder = next(org for org in funders if org.pk == form.cleaned_data["funder"])
+        try:
+            call = services.call_create(
+                user=request.user,
+                funder=funder,
+                criteria=form.cleaned_data["criteria"],
+                **_call_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            records.form_errors(form, error)
+        else:
+            messages.success(request, _("The call is saved as a draft: check it, then publish it."))
+            return redirect(call)
+    return render(request, "funding/call_form.html", {"form": form, "call": None}, status=400 if form.errors else 200)
+
+
+@require_safe
+def call_detail(request, pk: int):
+    call = records.viewable_or_404(request, "funding.view_call", _call(pk))
+    user = request.user
+    today = timezone.localdate()
+    checks = []
+    if user.is_authenticated and call.is_published:
+        organisations = _editable_organisations(user)
+        facts = selectors.organisation_facts(organisations, today=today)
+        names = selectors.labels()
+        checks = [
+            (org, eligibility.check_applicant(call, facts[org.pk], today=today, now=timezone.now(), labels=names))
+            for org in organisations
+        ]
+    apply_form = None
+    if user.has_perm("funding.apply", call) and call.opens_on <= today <= call.deadline:
+        organisations = _editable_organisations(user)
+        projects = Project.objects.none()
+        for organisation in organisations:
+            projects = projects | selectors.projects_of(organisation)
+        apply_form = ApplyForm(organisations=organisations, projects=projects.distinct()[:200])
+    return render(
+        request,
+        "funding/call_detail.html",
+        {
+            "call": call,
+            "rules": _rules_context(call),
+            "checks": checks,
+            "apply_form": apply_form,
+            "can_manage": user.has_perm("funding.manage_call", call),
+            "envelope_left": selectors.envelope_left(call) if user.has_perm("funding.manage_call", call) else None,
+            "is_open": call.opens_on <= today <= call.deadline,
+        },
+    )
+
+
+@records.guarded
+def call_edit(request, pk: int):
+    call = records.viewable_or_404(request, "funding.view_call", _call(pk))
+    records.check(request, "funding.change_call", call)
+    funders = [call.funder]
+    initial = {
+        **{name: getattr(call, name) for name in services.CALL_FIELDS if name != "is_demo"},
+        "funder": call.funder_id,
+        "eligible_countries": ", ".join(call.eligible_countries),
+        "eligible_sectors": ", ".join(call.eligible_sectors),
+        "criteria": criteria_text(call),
+    }
+    form = CallForm(request.POST or None, funders=funders, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_update(
+                call=call, user=request.user, criteria=form.cleaned_data["criteria"], **_call_fields(form.cleaned_data)
+            )
+        except ValidationError as error:
+            records.form_errors(form, error)
+        else:
+            messages.success(request, _("The call is saved."))
+            return redirect(call)
+    return render(request, "funding/call_form.html", {"form": form, "call": call}, status=400 if form.errors else 200)
+
+
+@records.guarded
+@require_POST
+def call_publish(request, pk: int):
+    call = records.viewable_or_404(request, "funding.view_call", _call(pk))
+    records.check(request, "funding.change_call", call)
+    try:
+        services.call_publish(call=call, user=request.user, publish=request.POST.get("publish") != "0")
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The call is published.") if request.POST.get("publish") != "0" else _("The call is back to draft."),
+        )
+    return redirect(call)
+
+
+@records.guarded
+@require_safe
+def call_manage(request, pk: int):
+    call = records.viewable_or_404(request, "funding.view_call", _call(pk))
+    records.check(request, "funding.manage_call", call)
+    today = timezone.localdate()
+    return render(
+        request,
+        "funding/call_manage.html",
+        {
+            "call": call,
+            "ranking": selectors.ranking(call),
+            "drafts": call.applications.filter(status=ApplicationStatus.DRAFT).count(),
+            "envelope_left": selectors.envelope_left(call),
+            "late": list(
+                selectors.late_reports(funder_ids=[call.funder_id], today=today).filter(application__call=call)
+            ),
+            "to_release": Tranche.objects.filter(application__call=call, released_at=None)
+            .select_related("application__organisation", "report")
+            .order_by("application_id", "position"),
+        },
+    )
+
+
+@records.guarded
+@require_safe
+def call_export(request, pk: int, fmt: str):
+    call = records.viewable_or_404(request, "funding.view_call", _call(pk))
+    records.check(request, "funding.manage_call", call)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return exports.response(call, fmt)
+
+
+@records.guarded
+@require_POST
+def call_apply(request, pk: int):
+    call = records.viewable_or_404(request, "funding.view_call", _call(pk))
+    records.check(request, "funding.apply", call)
+    organisations = _editable_organisations(request.user)
+    projects = Project.objects.none()
+    for organisation in organisations:
+        projects = projects | selectors.projects_of(organisation)
+    form = ApplyForm(request.POST, organisations=organisations, projects=projects.distinct())
+    if not form.is_valid():
+        messages.error(request, form_messages(form))
+        return redirect(call)
+    organisation = next(org for org in organisations if org.pk == form.cleaned_data["organisation"])
+    project = Project.objects.filter(pk=form.cleaned_data["project"]).first() if form.cleaned_data["project"] else None
+    language = (get_language() or "fr")[:2]
+    try:
+        application = services.application_create(
+            call=call,
+            organisation=organisation,
+            user=request.user,
+            project=project,
+            new_title={language: form.cleaned_data["new_title"]} if project is None else None,
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(call)
+    messages.success(request, _("The application is started from the project: check the funding plan, then submit."))
+    return redirect(application)
+
+
+# Applications --------------------------------------------------------------------------------------
+
+
+def _plan_context(application: Application, plan: eligibility.Plan) -> dict:
+    project = selectors.project_facts(application.project)
+    ldc = eligibility.least_developed_rate(project)
+    return {
+        "plan": plan,
+        "plan_checks": eligibility.check_plan(application.call, plan, least_developed=ldc),
+        "least_developed": ldc,
+        "rate": eligibility.percent(plan.requested, plan.total),
+        "own_rate": eligibility.percent(plan.own_share, plan.total),
+        "in_kind_rate": eligibility.percent(plan.own_in_kind, plan.own_share),
+        "currency": application.call.currency,
+    }
+
+
+@records.guarded
+@require_safe
+def application_detail(request, pk: int):
+    application = _application(pk)
+    records.check(request, "funding.view_application", application)
+    user = request.user
+    is_funder = user.has_perm("funding.decide", application)
+    context = {
+        "application": application,
+        "call": application.call,
+        "can_change": user.has_perm("funding.change_application", application) and application.is_editable,
+        "can_confirm": user.has_perm("funding.confirm_partner", application) and not application.partner_confirmed_at,
+        "is_funder": is_funder,
+        "reports": application.reports.select_related("tranche").order_by("due_on"),
+        "tranches": application.tranches.select_related("report").order_by("position"),
+        "today": timezone.localdate(),
+    }
+    if application.is_editable:
+        context["eligibility"] = selectors.application_eligibility(application)
+        partners = selectors.partner_candidates(application.project, application.organisation)
+        context["plan_form"] = PlanForm(
+            partners=partners,
+            initial={
+                "revision": application.revision,
+                "requested": application.requested,
+                "own_cash": application.own_cash,
+                "own_in_kind": application.own_in_kind,
+                "other_funding": application.other_funding,
+                "partner": application.partner_id,
+            },
+        )
+        context.update(_plan_context(application, selectors.plan_of(application)))
+    else:
+        context["snapshot"] = application.snapshot or {}
+    if is_funder:
+        context["reviews"] = application.reviews.select_related("reviewer").order_by("id")
+        context["assign_form"] = AssignForm()
+        context["decision_form"] = DecisionForm(
+            initial={"revision": application.revision, "amount": application.requested}
+        )
+        context["envelope_left"] = selectors.envelope_left(application.call)
+        context["criteria"] = selectors.criteria_of(application.call)
+    return render(request, "funding/application_detail.html", context)
+
+
+@records.guarded
+@require_POST
+def application_plan(request, pk: int):
+    """Save the funding plan; with ``check`` (htmx, as the figures are typed) only show the figures."""
+    application = _application(pk)
+    records.check(request, "funding.change_application", application)
+    partners = selectors.partner_candidates(application.project, application.organisation)
+    form = PlanForm(request.POST, partners=partners)
+    if request.POST.get("check"):
+        plan = selectors.plan_of(application)
+        if form.is_valid():
+            plan = services.plan_from(form.cleaned_data, application)
+        return render(
+            request,
+            "funding/plan_figures.html",
+            {"application": application, **_plan_context(application, plan), "form_errors": form.errors},
+            status=200,
+        )
+    if not form.is_valid():
+        messages.error(request, form_messages(form))
+        return redirect(application)
+    partner = next((p for p in partners if p.pk == form.cleaned_data["partner"]), None)
+    try:
+        services.application_set_plan(
+            application=application,
+            user=request.user,
+            revision=form.cleaned_data["revision"],
+            partner=partner,
+            **{k: form.cleaned_data[k] for k in ("requested", "own_cash", "own_in_kind", "other_funding")},
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The funding plan is saved."))
+    return redirect(application)
+
+
+@records.guarded
+@require_POST
+def application_submit(request, pk: int):
+    application = _application(pk)
+    records.check(request, "funding.change_application", application)
+    form = RevisionForm(request.POST)
+    try:
+        services.application_submit(
+            application=application,
+            user=request.user,
+            revision=form.cleaned_data["revision"] if form.is_valid() else None,
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The application is submitted: the funder reviews the copy frozen now."))
+    return redirect(application)
+
+
+@records.guarded
+@require_POST
+def application_confirm(request, pk: int):
+    application = _application(pk)
+    records.check(request, "funding.confirm_partner", application)
+    try:
+        services.application_confirm_partner(application=application, user=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Your participation is confirmed."))
+    return redirect(application)
+
+
+@records.guarded
+@require_POST
+def application_assign(request, pk: int):
+    application = _application(pk)
+    records.check(request, "funding.decide", application)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        reviewer = services.user_by_name_or_email(form.cleaned_data["reviewer"])
+        try:
+            services.review_assign(application=application, reviewer=reviewer, user=request.user)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The reviewer is asked by e-mail to declare any conflict of interest."))
+    else:
+        messages.error(request, _("Give the reviewer's user name or e-mail address."))
+    return redirect(application)
+
+
+@records.guarded
+@require_POST
+def application_decide(request, pk: int):
+    application = _application(pk)
+    records.check(request, "funding.decide", application)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_messages(form))
+        return redirect(application)
+    try:
+        services.application_decide(
+            application=application,
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            amount=form.cleaned_data["amount"],
+            note=form.cleaned_data["note"],
+            revision=form.cleaned_data["revision"],
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The decision is recorded and the letter sent to the applicant."))
+    return redirect(application)
+
+
+# Reviews ---------------------------------------------------------------------------------------------
+
+
+def _review(pk: int) -> Review:
+    return get_object_or_404(
+        Review.objects.select_related(
+            "application__call__funder", "application__organisation", "application__project", "application__partner"
+        ),
+        pk=pk,
+    )
+
+
+@records.guarded
+def review_detail(request, pk: int):
+    """The reviewer's page: the declaration of interests first; then the frozen file and the grid."""
+    review = _review(pk)
+    records.check(request, "funding.declare_review", review)
+    declare_form = None
+    if review.status == ReviewStatus.ASSIGNED:
+        declare_form = DeclareForm(request.POST or None)
+        if request.method == "POST" and declare_form.is_valid():
+            no_conflict = declare_form.cleaned_data["answer"] == "no_conflict"
+            try:
+                services.review_declare(review=review, user=request.user, no_conflict=no_conflict)
+            except ValidationError as error:
+                _error(request, error)
+            if not no_conflict:
+                messages.success(request, _("You have declined this review; the funder will ask someone else."))
+                return redirect("funding:dashboard")
+            return redirect(review)
+    elif request.method == "POST":
+        return redirect(review)
+    criteria = selectors.criteria_of(review.application.call)
+    score_form = None
+    if review.status in (ReviewStatus.ACCEPTED, ReviewStatus.DONE):
+        initial = {"revision": review.revision, "comment": review.comment}
+        for key, entry in review.scores.items():
+            initial[f"score_{key}"] = str(entry["score"])
+            initial[f"comment_{key}"] = entry["comment"]
+        score_form = ScoreForm(criteria=criteria, initial=initial)
+    return render(
+        request,
+        "funding/review_detail.html",
+        {
+            "review": review,
+            "application": review.application,
+            "declare_form": declare_form,
+            "score_form": score_form,
+            "snapshot": review.application.snapshot or {} if score_form else {},
+        },
+        status=400 if declare_form is not None and declare_form.errors else 200,
+    )
+
+
+@records.guarded
+@require_POST
+def review_scores(request, pk: int):
+    review = _review(pk)
+    records.check(request, "funding.score_review", review)
+    form = ScoreForm(request.POST, criteria=selectors.criteria_of(review.application.call))
+    if not form.is_valid():
+        messages.error(request, form_messages(form))
+        return redirect(review)
+    try:
+        services.review_score(
+            review=review,
+            user=request.user,
+            revision=form.cleaned_data["revision"],
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            final=request.POST.get("final") == "1",
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Your scores are saved."))
+    return redirect(review)
+
+
+# Reports and tranches ---------------------------------------------------------------------------------
+
+
+@records.guarded
+def report_detail(request, pk: int):
+    report = get_object_or_404(
+        Report.objects.select_related("application__call__funder", "application__organisation", "application__project"),
+        pk=pk,
+    )
+    records.check(request, "funding.view_report", report)
+    can_submit = request.user.has_perm("funding.submit_report", report) and report.status in (
+        ReportStatus.DUE,
+        ReportStatus.RETURNED,
+    )
+    form = None
+    if can_submit:
+        form = ReportForm(
+            request.POST or None,
+            initial={"narrative": report.narrative, "spent": report.spent, "financial_note": report.financial_note},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.report_submit(report=report, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                records.form_errors(form, error)
+            else:
+                messages.success(request, _("The report is submitted to the funder."))
+                return redirect(report)
+    elif request.method == "POST":
+        records.check(request, "funding.submit_report", report)
+        messages.error(request, _("This report is already submitted."))
+        return redirect(report)
+    values = IndicatorValue.objects.filter(
+        indicator__result__project_id=report.application.project_id,
+        period_start__lte=report.period_end,
+        period_end__gte=report.period_start,
+    ).select_related("indicator", "territory")
+    return render(
+        request,
+        "funding/report_detail.html",
+        {
+            "report": report,
+            "application": report.application,
+            "form": form,
+            "values": values,
+            "answer_form": ReportAnswerForm() if request.user.has_perm("funding.approve_report", report) else None,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@records.guarded
+@require_POST
+def report_answer(request, pk: int):
+    report = get_object_or_404(Report.objects.select_related("application__call__funder"), pk=pk)
+    records.check(request, "funding.approve_report", report)
+    form = ReportAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Approve the report or return it."))
+        return redirect(report)
+    try:
+        services.report_answer(
+            report=report, user=request.user, approve=form.cleaned_data["approve"], comment=form.cleaned_data["comment"]
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Your answer is recorded and sent to the applicant."))
+    return redirect(report)
+
+
+@records.guarded
+@require_POST
+def tranche_release(request, pk: int):
+    tranche = get_object_or_404(Tranche.objects.select_related("application__call__funder"), pk=pk)
+    records.check(request, "funding.release_tranche", tranche)
+    try:
+        services.tranche_release(tranche=tranche, user=request.user)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The tranche is released for payment."))
+    return redirect(tranche.application)
+
+
+# Dashboard -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    user = request.user
+    today = timezone.localdate()
+    own = selectors.editable_organisation_ids(user)
+    members = set(roles_of(user))
+    return render(
+        request,
+        "funding/dashboard.html",
+        {
+            "applications": list(selectors.applications_of(user)[:200]),
+            "reviews": list(selectors.reviews_of(user)[:200]),
+            "managed": list(selectors.calls_managed_by(user)[:100]),
+            "late_applicant": list(selectors.late_reports(applicant_ids=members, today=today)[:200]),
+            "late_funder": list(selectors.late_reports(funder_ids=own, today=today)[:200]),
+            "due": list(
+                Report.objects.filter(
+                    application__organisation_id__in=members,
+                    status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+                    due_on__gte=today,
+                )
+                .select_related("application__project")
+                .order_by("due_on")[:50]
+            ),
+            "today": today,
+        },
+    )
