@@ -445,7 +445,7 @@ def vote(request, pk: int):
     already = space.ballots.filter(voter=request.user).first()
     if request.method == "POST":
         try:
-            ids = [int(value) for value in request.POST.getlist("proposal") if value.isdigit() and len(value) < 12]
+            ids = [int(v) for v in request.POST.getlist("proposal") if v.isascii() and v.isdigit() and len(v) < 12]
             services.ballot_cast(space=space, user=request.user, proposal_ids=ids)
         except ValidationError as error:
             _refused(request, error)
@@ -557,7 +557,7 @@ def report(request, pk: int):
     target = None
     comment_id = request.POST.get("comment", "")
     if comment_id:
-        if not comment_id.isdigit() or len(comment_id) > 12:
+        if not (comment_id.isascii() and comment_id.isdigit()) or len(comment_id) > 12:
             raise Http404
         target = get_object_or_404(Comment, pk=comment_id, proposal=proposal, is_hidden=False)
     if not form.is_valid():
