@@ -21,7 +21,10 @@ def world():
 def make_practice(w, *, publish=False, **fields):
     defaults = {
         "title": {"fr": "Comités de l'eau", "en": "Water committees"},
-        "summary": {"fr": "Des comités d'usagers gèrent les bornes-fontaines.", "en": "Users' committees run the taps."},
+        "summary": {
+            "fr": "Des comités d'usagers gèrent les bornes-fontaines.",
+            "en": "Users' committees run the taps.",
+        },
         "organisations": [w["paris"]],
         "projects": [w["project"]],
         "axes": ["water-sanitation"],
