@@ -218,10 +218,11 @@ def projects_of(organisation: Organisation) -> QuerySet[Project]:
     )
 
 
-def prefilled_plan(project: Project, organisation: Organisation) -> dict:
-    """The funding plan as the project's contributions say it (in the project's currency)."""
+def prefilled_plan(project: Project, organisation: Organisation, currency: str) -> dict:
+    """The funding plan as the project's contributions in the call's currency say it (others are left out:
+    no exchange rate is guessed; the applicant adds them converted)."""
     own_cash = own_in_kind = other = Decimal(0)
-    for contribution in project.contributions.all():
+    for contribution in project.contributions.filter(currency=currency):
         if contribution.organisation_id == organisation.pk:
             if contribution.kind == "cash":
                 own_cash += contribution.amount

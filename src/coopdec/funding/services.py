@@ -297,7 +297,7 @@ def application_create(
         project=project,
         partner=partners[0] if partners else None,
         is_demo=call.is_demo,
-        **selectors.prefilled_plan(project, organisation),
+        **selectors.prefilled_plan(project, organisation, call.currency),
     )
     _save(application, user=user, reason="created")
     return application

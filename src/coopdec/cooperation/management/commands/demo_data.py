@@ -22,6 +22,7 @@ from coopdec.cooperation import services
 from coopdec.cooperation.models import Partnership, Project
 from coopdec.declarations import demo as declarations_demo
 from coopdec.knowledge import demo as knowledge_demo
+from coopdec.funding import demo as funding_demo
 from coopdec.participation import demo as participation_demo
 from coopdec.strategy import demo as strategy_demo
 from coopdec.territories.models import Locality, Subdivision
@@ -375,6 +376,8 @@ class Command(BaseCommand):
         created += knowledge_demo.build(organisations)
         # An open participation space on Chambéry – Louga, with proposals in French and English (participation/demo.py).
         created += participation_demo.build(organisations)
+        # "Appel à projets jeunesse 2027" of a demo funder, applications at each stage (coopdec/funding/demo.py).
+        created += funding_demo.build(organisations)
         self.stdout.write(
             ngettext(
                 "Demo data: %(created)s record created (the demo set has %(organisations)s organisations, "
