@@ -3,7 +3,6 @@ and asks for its review; the coordinator publishes it from the review queue; a v
 the practices search. No script error under the strict Content-Security-Policy, and no page wider
 than the phone's screen."""
 
-import pytest
 
 from tests.actors.test_browser import watch_errors
 from tests.browser import MARKS, launch
