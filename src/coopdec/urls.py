@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("coopdec.web.urls")),
     path("", include("coopdec.actors.urls")),
     path("", include("coopdec.cooperation.urls")),
+    path("", include("coopdec.vocabularies.urls")),
     path("atlas/", include("coopdec.atlas.urls")),
     path("declarations/", include("coopdec.declarations.urls")),
     path("calls/", include("coopdec.funding.urls")),

@@ -399,3 +399,97 @@ class DocumentForm(forms.Form):
     is_agreement = forms.BooleanField(label=_("Signed agreement"), required=False)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DATE)
     renewal_on = forms.DateField(label=_("Renewal due on"), required=False, widget=DATE)
+
+
+# Results monitoring: the one-screen editor of a result, its indicators and their reporting periods
+
+
+class NumberField(forms.CharField):
+    """A strictly numeric input ("1 200", "12,5"): "N/A" or "about 40" is refused with a message saying what to do."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 8}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from .monitoring import parse_number
+
+        return parse_number(super().clean(value), label=str(self.label or ""))
+
+
+class BreakdownField(forms.CharField):
+    """Parts of a total, one a line: ``sex: female = 60``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 4000)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2, "placeholder": "sex: female = 60"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        from .monitoring import parse_breakdown
+
+        return parse_breakdown(super().clean(value) or "", label=str(self.label or ""))
+
+
+class IndicatorRowForm(forms.Form):
+    """One indicator of the editor; its title in the editor's language (the other languages are kept)."""
+
+    title = forms.CharField(label=_("Indicator"), max_length=500, required=False)
+    standard = forms.ChoiceField(label=_("Standard indicator"), required=False)
+    measure = forms.ChoiceField(label=_("Measure"), choices=IndicatorMeasure.choices, initial=IndicatorMeasure.UNIT)
+    cumulative = forms.BooleanField(label=_("Cumulative"), required=False)
+    ascending = forms.BooleanField(label=_("Higher is better"), required=False, initial=True)
+    approver = forms.ChoiceField(label=_("Approver"), required=False)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args, standards, approvers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standard"].choices = [("", _("(none)")), *standards]  # type: ignore[attr-defined]
+        self.fields["approver"].choices = [  # type: ignore[attr-defined]
+            ("", _("(by default: the other party, or the funder)")),
+            *approvers,
+        ]
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("title") or data.get("standard"))
+
+
+class PeriodRowForm(forms.Form):
+    """One reporting period: the plan (dates, place, baseline, target) and the update (the actual)."""
+
+    territory = forms.ChoiceField(label=_("Measured in"), required=False)
+    period_start = forms.DateField(label=_("Period start"), required=False, widget=DATE)
+    period_end = forms.DateField(label=_("Period end"), required=False, widget=DATE)
+    due_date = forms.DateField(label=_("Report due"), required=False, widget=DATE)
+    baseline = NumberField(label=_("Baseline"))
+    target = NumberField(label=_("Target"))
+    actual = NumberField(label=_("Actual"))
+    not_applicable = forms.BooleanField(label=_("Not applicable"), required=False)
+    actual_text = forms.CharField(
+        label=_("Qualitative actual"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    score = forms.TypedChoiceField(
+        label=_("Score"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]],
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    breakdown = BreakdownField(label=_("Breakdown of the actual"))
+    submit = forms.BooleanField(label=_("Submit for approval"), required=False)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args, territories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].choices = [("", _("(whole project)")), *territories]  # type: ignore[attr-defined]
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any(data.get(name) for name in ("period_start", "period_end", "target", "actual", "baseline"))

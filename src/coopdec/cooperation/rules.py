@@ -31,6 +31,16 @@ Permissions (the object is a Partnership or a Project):
                                                        organisation), coordinators
     cooperation.view_partnership_history / view_project_history  same as change
     cooperation.view_review_queue (no object)          platform coordinators, country coordinators
+
+Results monitoring (the object is an IndicatorValue, an update of a reporting period):
+    cooperation.review_indicator_value    see an update with its review actions: who may change the project,
+                                          and the editors of the approving organisation (``monitoring.approver_ids``)
+    cooperation.approve_indicator_value   approve or return it: the editors of the approving organisation, never
+                                          the person who entered it (an approver need not edit the project)
+    cooperation.view_results_dashboard    (an Organisation) late, returned and waiting updates: its members,
+                                          coordinators, the coordinators of its country
+    cooperation.view_results_coordination (no object) every organisation's updates: platform and country
+                                          coordinators
 """
 
 import rules
@@ -38,6 +48,8 @@ import rules
 from coopdec.actors.models import Organisation
 from coopdec.actors.rules import (
     coordinates_a_country,
+    coordinates_country_of,
+    is_member_of,
     is_coordinator,
     is_editor_somewhere,
     is_published,
@@ -112,3 +124,29 @@ rules.add_perm("cooperation.manage_participants", is_lead_editor | (has_no_lead 
 
 # The review queue of drafts: platform coordinators (every country), country coordinators (theirs).
 rules.add_perm("cooperation.view_review_queue", is_coordinator | coordinates_a_country)
+
+
+# Results monitoring: the approver of an update may approve it without editing the project.
+
+
+@rules.predicate
+def is_update_approver(user, value):
+    from .monitoring import is_approver
+
+    return value is not None and is_approver(user, value.indicator)
+
+
+@rules.predicate
+def entered_the_update(user, value):
+    return value is not None and user.is_authenticated and value.submitted_by_id == user.pk
+
+
+@rules.predicate
+def may_change_updated_project(user, value):
+    return value is not None and user.has_perm("cooperation.change_project", value.indicator.result.project)
+
+
+rules.add_perm("cooperation.review_indicator_value", is_update_approver | may_change_updated_project)
+rules.add_perm("cooperation.approve_indicator_value", is_update_approver & ~entered_the_update)
+rules.add_perm("cooperation.view_results_dashboard", is_member_of | is_coordinator | coordinates_country_of)
+rules.add_perm("cooperation.view_results_coordination", is_coordinator | coordinates_a_country)

@@ -12,19 +12,31 @@ Stable interface:
 - ``partnerships_of(organisation)``, ``projects_of(organisation)``: an organisation's records.
 - ``stale_partnerships(...)``, ``stale_projects(...)``: records unchanged for over 12 months.
 - ``agreements_due(...)``: signed agreements to renew within 90 days (or overdue).
+- ``with_parties(queryset)``: partnerships with their parties (one more query), for pages and the API.
+- ``project_lists(project_ids)``: the sectors, SDGs, axes and recipient countries of a page of
+  projects, in one query.
+- ``counted_values(queryset=None)``: the indicator values that count (approved numeric actuals).
+- ``standard_indicator_totals(projects=..., codes=..., year=...)``: each standard indicator summed
+  across projects and partnerships (cumulative ones: the latest period), with its parts by dimensions.
+- ``results_dashboard(organisation_ids=..., countries=...)``: late, returned and waiting updates.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from coopdec.actors.selectors import is_coordinator, organisation_ids_of, stale_filter
 from coopdec.common.models import PublicationStatus
+from coopdec.vocabularies.models import Axis
 
-from .models import Document, Partnership, PartnershipParty, Project
+from .models import Document, Partnership, PartnershipParty, Project, ProjectCountry, ProjectSdg, ProjectSector
 
 PUBLISHED = Q(publication_status=PublicationStatus.PUBLISHED)
 
@@ -92,9 +104,73 @@ def projects_visible_to(user) -> QuerySet[Project]:
 
 
 def with_parties(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """The partnerships with their party links, in the order the parties joined, each with its
+    organisation and the organisation's country (one more query for all of them)."""
     return queryset.prefetch_related(
-        Prefetch("party_links", queryset=PartnershipParty.objects.select_related("organisation__country"))
+        Prefetch(
+            "party_links", queryset=PartnershipParty.objects.select_related("organisation__country").order_by("id")
+        )
     )
+
+
+# The lists a project carries (sectors, SDGs, axes, recipient countries) for a page of projects
+
+
+PROJECT_LISTS = ("sectors", "sdgs", "axes", "recipient_countries")
+_LIST_ORDER = {  # rows: (list, project id, code, vocabulary, percentage, position)
+    "sectors": lambda row: (row[4] is None, -(row[4] or 0), row[2]),  # largest share first, then code
+    "sdgs": lambda row: row[5],  # as entered
+    "axes": lambda row: (row[5], row[2]),  # the axes' own order
+    "recipient_countries": lambda row: row[5],  # as entered
+}
+_CENT = Decimal("0.01")
+
+
+# One branch per table; the tables' names come from the models, ``{ids}`` is the project ids' placeholders.
+# Plain SQL because building this union through the ORM cost more CPU than running it (bench/api.py).
+_LISTS_SQL = """
+SELECT 'sectors', project_id, code, vocabulary, percentage, id FROM {sector} WHERE project_id IN ({{ids}})
+UNION ALL SELECT 'sdgs', project_id, target, NULL, NULL, id FROM {sdg} WHERE project_id IN ({{ids}})
+UNION ALL SELECT 'axes', a.project_id, a.axis_id, NULL, NULL, x.position
+    FROM {project_axes} a JOIN {axis} x ON x.code = a.axis_id WHERE a.project_id IN ({{ids}})
+UNION ALL SELECT 'recipient_countries', project_id, country_id, NULL, NULL, id
+    FROM {country} WHERE project_id IN ({{ids}})
+"""
+
+
+@lru_cache(maxsize=1)
+def _lists_sql() -> str:
+    return _LISTS_SQL.format(
+        sector=ProjectSector._meta.db_table,
+        sdg=ProjectSdg._meta.db_table,
+        project_axes=Project.axes.through._meta.db_table,
+        axis=Axis._meta.db_table,
+        country=ProjectCountry._meta.db_table,
+    )
+
+
+def project_lists(project_ids: list[int]) -> dict[int, dict[str, list]]:
+    """{project id: {list name: rows}} for the ``PROJECT_LISTS`` of these projects, in one query, each
+    list in the order pages show it: ``sectors`` as {"vocabulary", "code", "percentage"} (largest share
+    first, then code), ``sdgs``, ``axes`` and ``recipient_countries`` as codes (as entered; axes in the
+    axes' own order)."""
+    grouped: dict[int, dict[str, list]] = {pk: {name: [] for name in PROJECT_LISTS} for pk in project_ids}
+    if project_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_lists_sql().format(ids=", ".join(["%s"] * len(project_ids))), list(project_ids) * 4)
+            for row in cursor.fetchall():
+                if row[4] is not None:  # numeric(5, 2); SQLite gives an int or a float
+                    row = (*row[:4], Decimal(str(row[4])).quantize(_CENT), row[5])
+                grouped[row[1]][row[0]].append(row)
+    lists = {}
+    for pk, rows in grouped.items():
+        for name, key in _LIST_ORDER.items():
+            rows[name].sort(key=key)
+        lists[pk] = {
+            "sectors": [{"vocabulary": r[3], "code": r[2], "percentage": r[4]} for r in rows["sectors"]],
+            **{name: [r[2] for r in rows[name]] for name in ("sdgs", "axes", "recipient_countries")},
+        }
+    return lists
 
 
 def partnerships_of(organisation, *, user) -> QuerySet[Partnership]:
@@ -205,4 +281,176 @@ def review_queue(*, countries=None, limit: int = REVIEW_QUEUE_LIMIT) -> dict:
         "partnership_count": partnerships.count(),
         "projects": list(projects.select_related("lead_organisation__country").order_by("-created_at", "-pk")[:limit]),
         "project_count": projects.count(),
+    }
+
+
+# Results monitoring: what counts (approved actuals), sums of the standard indicators, the dashboard
+
+
+def counted_values(queryset=None) -> QuerySet:
+    """The indicator values that count: approved, with a numeric actual (not "not applicable")."""
+    from .models import IndicatorValue, IndicatorValueStatus
+
+    queryset = IndicatorValue.objects.all() if queryset is None else queryset
+    return queryset.filter(status=IndicatorValueStatus.APPROVED, not_applicable=False, actual__isnull=False)
+
+
+@dataclass
+class StandardTotal:
+    """One standard indicator summed across projects: the total, its parts by dimensions, where from."""
+
+    code: str
+    total: Decimal = Decimal(0)
+    projects: set[int] = field(default_factory=set)
+    partnerships: set[int] = field(default_factory=set)
+    parts: dict[tuple[tuple[str, str], ...], Decimal] = field(default_factory=dict)
+    values: int = 0
+
+
+def _counted_standard_rows(projects, codes, year) -> list[tuple]:
+    """The approved actuals that count for the standard indicators: (id, code, actual, project, partnership)."""
+    values = counted_values().filter(indicator__standard__isnull=False)
+    if projects is not None:
+        values = values.filter(indicator__result__project__in=projects)
+    if codes is not None:
+        values = values.filter(indicator__standard_id__in=list(codes))
+    if year is not None:
+        values = values.filter(period_end__lte=datetime.date(year, 12, 31))
+    rows = values.order_by("period_end", "id").values_list(
+        "id",
+        "indicator_id",
+        "indicator__standard_id",
+        "indicator__cumulative",
+        "territory_id",
+        "period_end",
+        "actual",
+        "indicator__result__project_id",
+        "indicator__result__project__partnership_id",
+    )
+    latest: dict[tuple[int, int | None], tuple] = {}
+    counted: list[tuple] = []
+    for row in rows:
+        pk, indicator, code, cumulative, territory, end, actual, project, partnership = row
+        if cumulative:
+            latest[indicator, territory] = (pk, code, actual, project, partnership)  # the last period wins
+        elif year is None or end.year == year:
+            counted.append((pk, code, actual, project, partnership))
+    return counted + list(latest.values())
+
+
+def standard_indicator_totals(
+    *, projects: QuerySet[Project] | None = None, codes=None, year: int | None = None, by_project: bool = False
+) -> dict:
+    """``{standard indicator code: StandardTotal}`` over the approved actuals of ``projects`` (all by default);
+    with ``by_project``, ``{(code, project id): StandardTotal}``.
+
+    Periodic indicator: the actuals of its periods add up. Cumulative indicator: each period includes
+    the ones before, so only the latest period counts, per indicator and territory measured. With
+    ``year``, only the periods ending in that year (periodic), or by its end (cumulative). The parts
+    of a breakdown (``IndicatorDisaggregation``, actual) are summed the same way, per set of dimensions.
+    Two queries whatever the number of projects.
+    """
+    from .models import IndicatorDisaggregation
+
+    counted = _counted_standard_rows(projects, codes, year)
+    totals: dict = {}
+    key_of = {}
+    for pk, code, actual, project, partnership in counted:
+        key = (code, project) if by_project else code
+        key_of[pk] = key
+        total = totals.setdefault(key, StandardTotal(code))
+        total.total += actual
+        total.values += 1
+        total.projects.add(project)
+        if partnership:
+            total.partnerships.add(partnership)
+    ids = list(key_of)
+    for start in range(0, len(ids), 2000):  # a bounded IN list, on SQLite as on PostgreSQL
+        for value_id, dimensions, number in IndicatorDisaggregation.objects.filter(
+            indicator_value_id__in=ids[start : start + 2000], measure="actual", value__isnull=False
+        ).values_list("indicator_value_id", "dimensions", "value"):
+            parts = totals[key_of[value_id]].parts
+            key = tuple(sorted(dimensions.items()))
+            parts[key] = parts.get(key, Decimal(0)) + number
+    return totals
+
+
+def _project_ids_of_organisations(organisation_ids) -> QuerySet:
+    return Project.objects.filter(
+        Q(lead_organisation_id__in=organisation_ids)
+        | Q(partnership_id__in=_partnerships_with_parties(list(organisation_ids)))
+    ).values("pk")
+
+
+DASHBOARD_LIMIT = 200
+
+
+def results_dashboard(
+    *, organisation_ids=None, countries=None, visible=None, today=None, limit: int = DASHBOARD_LIMIT
+) -> dict:
+    """Updates to act on: late (due date past, neither submitted nor approved), returned with a comment,
+    and submitted ones waiting for the approval of ``organisation_ids``' editors.
+
+    ``organisation_ids``: the projects of these organisations (and the approvals they give);
+    ``countries``: the projects in these countries (coordinators); both ``None``: every project;
+    ``visible``: only these projects (``projects_visible_to(user)``: a draft stays with those who see it).
+    """
+    from .models import IndicatorValue, IndicatorValueStatus
+    from .monitoring import approver_ids
+
+    today = today or timezone.localdate()
+    values = IndicatorValue.objects.select_related(
+        "indicator__result__project__lead_organisation", "territory", "submitted_by"
+    ).order_by("due_date", "period_end", "id")
+    if visible is not None:
+        values = values.filter(indicator__result__project__in=visible)
+    scoped = values
+    if organisation_ids is not None:
+        scoped = values.filter(indicator__result__project__in=_project_ids_of_organisations(organisation_ids))
+    if countries is not None:
+        scoped = scoped.filter(indicator__result__project__in=_projects_in(Project.objects.all(), countries))
+    late = scoped.filter(due_date__lt=today, status__in=[IndicatorValueStatus.DRAFT, IndicatorValueStatus.RETURNED])
+    returned = scoped.filter(status=IndicatorValueStatus.RETURNED)
+    submitted_values = values.filter(status=IndicatorValueStatus.SUBMITTED)
+    submitted: list
+    if organisation_ids is not None:
+        # The approver named on the indicator, or (by default) a party, a funder of the project.
+        candidates = submitted_values.filter(
+            Q(indicator__approver_id__in=organisation_ids)
+            | Q(
+                indicator__approver__isnull=True,
+                indicator__result__project__in=_project_ids_of_organisations(organisation_ids),
+            )
+            | Q(
+                indicator__approver__isnull=True,
+                indicator__result__project__participants__organisation_id__in=organisation_ids,
+            )
+            | Q(
+                indicator__approver__isnull=True,
+                indicator__result__project__contributions__organisation_id__in=organisation_ids,
+            )
+        ).distinct()
+        approvers: dict[int, set[int]] = {}  # per indicator: a few queries each, once
+        submitted = []
+        for value in candidates[: limit * 2]:
+            if value.indicator_id not in approvers:
+                approvers[value.indicator_id] = approver_ids(value.indicator)
+            if approvers[value.indicator_id] & set(organisation_ids):
+                submitted.append(value)
+    elif countries is not None:
+        submitted = list(
+            submitted_values.filter(indicator__result__project__in=_projects_in(Project.objects.all(), countries))[
+                :limit
+            ]
+        )
+    else:
+        submitted = list(submitted_values[:limit])
+    return {
+        "late": list(late[:limit]),
+        "late_count": late.count(),
+        "returned": list(returned[:limit]),
+        "returned_count": returned.count(),
+        "waiting": submitted[:limit],
+        "waiting_count": len(submitted),
+        "today": today,
     }

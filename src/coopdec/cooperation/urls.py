@@ -2,7 +2,7 @@ from django.urls import path
 
 from coopdec.common.records import form_methods, record_urls
 
-from . import views
+from . import results_views, views
 
 app_name = "cooperation"
 urlpatterns = [
@@ -29,6 +29,21 @@ urlpatterns = [
         name="participant_remove",
     ),
     path("projects/<int:pk>/results/<int:result_id>/", form_methods(views.result_update), name="result_update"),
+    # Results monitoring: one screen per result, the review of an update, the dashboards
+    path("projects/<int:pk>/results/new/", results_views.result_create, name="result_create"),
+    path(
+        "projects/<int:pk>/results/<int:result_id>/indicators/",
+        form_methods(results_views.result_edit),
+        name="result_edit",
+    ),
+    path(
+        "projects/<int:pk>/results/<int:result_id>/indicators/row/",
+        results_views.result_edit_row,
+        name="result_edit_row",
+    ),
+    path("projects/<int:pk>/updates/<int:value_id>/", form_methods(results_views.update_review), name="update_review"),
+    path("organisations/<int:pk>/results/", results_views.organisation_results, name="organisation_results"),
+    path("coordination/results/", results_views.coordination_results, name="coordination_results"),
     path("projects/<int:pk>/results/<int:result_id>/remove/", views.result_remove, name="result_remove"),
     path(
         "projects/<int:pk>/indicators/<int:indicator_id>/",

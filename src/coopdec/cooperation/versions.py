@@ -28,10 +28,9 @@ from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import UNPUBLISHED_NAME
-
-from coopdec.common.versions import Relation, Rows, lookup, register, save_with_history, sort_rows
 from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus
+from coopdec.common.versions import Relation, Rows, lookup, register, save_with_history, sort_rows
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 
@@ -41,6 +40,7 @@ from .models import (
     ContributorRole,
     Document,
     Indicator,
+    IndicatorDisaggregation,
     IndicatorValue,
     ParticipantRole,
     Partnership,
@@ -313,17 +313,78 @@ def _describe_contributions(rows) -> str:
 # Expected results, indicators, values measured and documents: rows kept with their ids
 
 
-RESULT_ROWS = Rows(Result, "project_id", ("project_id", "type", "title", "description", "position"))
-INDICATOR_ROWS = Rows(
-    Indicator, "result__project_id", ("result_id", "title", "description", "measure", "ascending", "position")
+class GrowingRows(Rows):
+    """Rows whose last columns were added later (results monitoring, session 6): a version written before
+    them holds shorter rows, which read the added columns' defaults."""
+
+    def __init__(self, model, owner: str, fields: tuple[str, ...], *, added: dict, **kwargs):
+        super().__init__(model, owner, fields + tuple(added), **kwargs)
+        self.added = list(added.values())
+
+    def values(self, row) -> dict:
+        missing = len(self.fields) + 1 - len(row)
+        if missing > 0:
+            row = [*row, *self.added[len(self.added) - missing :]]
+        return super().values(row)
+
+
+RESULT_ROWS = GrowingRows(
+    Result,
+    "project_id",
+    ("project_id", "type", "title", "description", "position"),
+    added={"aggregation_status": None},
 )
-VALUE_ROWS = Rows(
+INDICATOR_ROWS = GrowingRows(
+    Indicator,
+    "result__project_id",
+    ("result_id", "title", "description", "measure", "ascending", "position"),
+    added={
+        "cumulative": False,
+        "standard_id": None,
+        "approver_id": None,
+        "aggregation_status": None,
+        "references": [],
+        "baseline_year": None,
+        "baseline_date": None,
+        "baseline_comment": {},
+    },
+    dates=("baseline_date",),
+)
+VALUE_ROWS = GrowingRows(
     IndicatorValue,
     "indicator__result__project_id",
     ("indicator_id", "territory_id", "period_start", "period_end", "baseline", "target", "actual", "comment"),
-    dates=("period_start", "period_end"),
+    added={
+        "not_applicable": False,
+        "actual_text": {},
+        "score": None,
+        "target_comment": {},
+        "due_date": None,
+        "status": "approved",
+        "submitted_by_id": None,
+        "submitted_at": None,
+        "reviewed_by_id": None,
+        "reviewed_at": None,
+        "review_comment": "",
+    },
+    dates=("period_start", "period_end", "due_date"),
+    datetimes=("submitted_at", "reviewed_at"),
     decimals=("baseline", "target", "actual"),
 )
+DISAGGREGATION_ROWS = Rows(
+    IndicatorDisaggregation,
+    "indicator_value__indicator__result__project_id",
+    ("indicator_value_id", "measure", "dimensions", "value"),
+    decimals=("value",),
+)
+
+
+def _describe_disaggregations(rows) -> str:
+    return "; ".join(
+        f"{measure} ({', '.join(f'{k}: {v}' for k, v in sorted(dimensions.items()))}) = "
+        f"{'—' if value is None else f'{Decimal(value).normalize():f}'}"
+        for _pk, _value, measure, dimensions, value in rows
+    )
 
 
 def _document_rows(owner: str) -> Rows:
@@ -366,7 +427,7 @@ def _describe_values(rows) -> str:
     territory = VALUE_ROWS.column("territory_id")
     names = _names(row[territory] for row in rows if row[territory])
     described = []
-    for _pk, indicator, where, start, end, baseline, target, actual, _comment in rows:
+    for _pk, indicator, where, start, end, baseline, target, actual, _comment, *_monitoring in rows:
         figures = " / ".join(
             "—" if value is None else f"{Decimal(value).normalize():f}" for value in (baseline, target, actual)
         )
@@ -516,6 +577,13 @@ def register_relations() -> None:
                 _describe_values,
                 organisation_column=VALUE_ROWS.column("territory_id"),
                 missing=lambda rows: _missing_organisations(row[VALUE_ROWS.column("territory_id")] for row in rows),
+            ),
+            Relation(
+                "indicator_disaggregations",
+                gettext_lazy("Breakdowns of the values"),
+                DISAGGREGATION_ROWS.read,
+                DISAGGREGATION_ROWS.write,
+                _describe_disaggregations,
             ),
             _documents_relation(_document_rows("project_id")),
         ],

@@ -312,7 +312,9 @@ def project_detail(request, pk: int):
         for contribution in project.contributions.select_related("organisation")
         if contribution.organisation_id is None or user.has_perm("actors.view_organisation", contribution.organisation)
     ]
-    results = list(project.results.prefetch_related("indicators__values__territory"))
+    results = list(
+        project.results.prefetch_related("indicators__values__territory", "indicators__values__disaggregations")
+    )
     context = {
         "project": project,
         "record": project,

@@ -1,11 +1,11 @@
-"""Fixed lists: DAC sectors, SDG goals and targets, cooperation axes (labels from the reference data)."""
+"""Fixed lists: DAC sectors, SDG goals and targets, cooperation axes, standard indicators (reference data labels)."""
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from coopdec.common.i18n import localize
-from coopdec.vocabularies.models import Axis, CodelistItem
+from coopdec.vocabularies.models import Axis, CodelistItem, StandardIndicator
 
 from ..params import StrictQuery, no_query
 
@@ -97,3 +97,83 @@ def list_axes(request):
 @no_query
 def get_axis(request, code: str):
     return axis_out(get_object_or_404(Axis, code=code))
+
+
+class ReportedPartOut(Schema):
+    dimensions: dict[str, str]
+    value: str
+
+
+class ReportedOut(Schema):
+    total: str = Field(description="Sum of the approved actuals of published projects (decimal as text).")
+    projects: int
+    partnerships: int
+    parts: list[ReportedPartOut] = Field(description="The same sum per set of dimensions (e.g. sex: female).")
+
+
+class StandardIndicatorOut(Schema):
+    code: str
+    name: str = Field(description="Name in the request's language (Accept-Language).")
+    names: dict[str, str]
+    unit: str
+    units: dict[str, str]
+    measure: str = Field(description="IATI IndicatorMeasure: 1 unit, 2 percentage.")
+    cumulative: bool = Field(description="Each period includes the ones before: only the latest period counts.")
+    sdg_target: str
+    sdg_indicator: str = Field(description="Code of the SDG global indicator framework, e.g. 6.1.1 (may be empty).")
+    axis: str | None
+
+
+class StandardIndicatorDetailOut(StandardIndicatorOut):
+    reported: ReportedOut | None = Field(description="What published projects report (approved actuals), or null.")
+
+
+def standard_indicator_out(indicator) -> dict:
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "names": indicator.names,
+        "unit": indicator.unit_name,
+        "units": indicator.unit,
+        "measure": indicator.measure,
+        "cumulative": indicator.cumulative,
+        "sdg_target": indicator.sdg_target,
+        "sdg_indicator": indicator.sdg_indicator,
+        "axis": indicator.axis_id,
+    }
+
+
+@router.get(
+    "/standard-indicators",
+    response=list[StandardIndicatorOut],
+    summary="Standard indicators (a shared library drawn from the SDG targets and the cooperation axes)",
+)
+@no_query
+def list_standard_indicators(request):
+    return [standard_indicator_out(indicator) for indicator in StandardIndicator.objects.all()]
+
+
+@router.get(
+    "/standard-indicators/{code}",
+    response=StandardIndicatorDetailOut,
+    summary="One standard indicator, with the sum of what published projects report",
+)
+@no_query
+def get_standard_indicator(request, code: str):
+    from coopdec.cooperation.models import Project
+    from coopdec.cooperation.selectors import PUBLISHED, standard_indicator_totals
+
+    indicator = get_object_or_404(StandardIndicator, code=code)
+    total = standard_indicator_totals(projects=Project.objects.filter(PUBLISHED), codes=[code]).get(code)
+    reported = None
+    if total is not None:
+        reported = {
+            "total": f"{total.total.normalize():f}",
+            "projects": len(total.projects),
+            "partnerships": len(total.partnerships),
+            "parts": [
+                {"dimensions": dict(key), "value": f"{value.normalize():f}"}
+                for key, value in sorted(total.parts.items())
+            ],
+        }
+    return {**standard_indicator_out(indicator), "reported": reported}
