@@ -46,7 +46,6 @@ from coopdec.cooperation.models import (
     ProjectSdg,
     ProjectSector,
 )
-from coopdec.matching.selectors import listing_axes
 from coopdec.territories.models import Country
 from coopdec.territories.names import display_names, place_names
 from coopdec.vocabularies.models import Axis, CodelistItem
@@ -696,7 +695,7 @@ def _organisation_documents(ids: list[int], loader: _Loader) -> list[dict]:
     loader.organisations({o for ps in parties.values() for o in ps})
     partner_countries: defaultdict[int, set[str]] = defaultdict(set)
     partnership_count: defaultdict[int, int] = defaultdict(int)
-    offered, sought = listing_axes(ids)  # the "offers" and "seeks" facets
+    offered, sought = registry.listing_axes(ids)  # the "offers" and "seeks" facets (matching)
     for organisation_id, partnership_id in links:
         partnership_count[organisation_id] += 1
         for other in parties.get(partnership_id, []):

@@ -20,7 +20,7 @@ each change (drafts and deleted records lose their document there, as for the bu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,3 +48,22 @@ def register(
 def extra_types() -> dict[str, ExtraType]:
     """The registered types, in the order of registration (the ``type`` facet's order)."""
     return dict(_TYPES)
+
+
+# The "offers" and "seeks" facets of organisations: the axes of their offers and partner requests,
+# which the matching app provides in its ``AppConfig.ready()`` (``provide_listing_axes``), so that the
+# atlas never imports matching (docs/structure.md, tests/test_structure.py).
+ListingAxes = Callable[[list[int]], tuple[Mapping[int, set[str]], Mapping[int, set[str]]]]
+_LISTING_AXES: list[ListingAxes] = []
+
+
+def provide_listing_axes(provider: ListingAxes) -> None:
+    """Set the function giving (axes each organisation offers, axes it seeks) for a list of ids."""
+    _LISTING_AXES[:] = [provider]
+
+
+def listing_axes(organisation_ids: list[int]) -> tuple[Mapping[int, set[str]], Mapping[int, set[str]]]:
+    """(axes each organisation offers, axes it seeks); none when no app provides them."""
+    if not _LISTING_AXES:
+        return {}, {}
+    return _LISTING_AXES[0](organisation_ids)

@@ -8,4 +8,9 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
+        from coopdec.atlas import registry
+
         from . import signals  # noqa: F401  (offers and requests reindex their organisation)
+        from .selectors import listing_axes
+
+        registry.provide_listing_axes(listing_axes)  # the atlas's "offers" and "seeks" facets
