@@ -1,9 +1,10 @@
 """The in-memory facet engine: exact facet counts over a million documents in milliseconds.
 
-A ``GROUP BY`` per facet costs ~90 ms per facet at 1M rows on SQLite; the atlas needs a dozen
-facets per request. Instead each process keeps, per facet, the (document, value) pairs of the
-whole index in numpy arrays (loaded once from ``atlas_searchdocument``, reloaded when the index
-version changes, see ``engine()``), and answers a request with array operations:
+A ``GROUP BY`` per facet would read the table once per facet, and the atlas needs a dozen facets per
+request (figures: ``bench/atlas.py``, tables in bench/README.md). Instead each process keeps, per
+facet, the (document, value) pairs of the whole index in numpy arrays (loaded once from
+``atlas_searchdocument``, reloaded when the index version changes, see ``engine()``), and answers a
+request with array operations:
 
 - a filter is a boolean mask over documents: the union of the posting lists of its values;
 - the hits are the AND of the text mask (ids from the full-text backend) and the filter masks;
@@ -16,17 +17,16 @@ version changes, see ``engine()``), and answers a request with array operations:
   of the hits holding more;
 - the empty query's counts are computed once per index version.
 
-Memory: about 20 bytes per (document, value) pair plus N/8 bytes per dense value: ~300 MB at
-1M projects with every facet, ~30 MB at 100k, plus the hits of frequent words
-(``coopdec.atlas.wordbits``, ~113 MB on the 1M benchmark). Sorting uses precomputed permutations, so a page of
-results is a masked walk of one array.
+Memory: about 20 bytes per (document, value) pair plus N/8 bytes per dense value, plus the hits of
+frequent words (``coopdec.atlas.wordbits``); ``bench/atlas.py`` prints what a size takes. Sorting
+uses precomputed permutations, so a page of results is a masked walk of one array.
 
 When the index changes, an engine is not rebuilt from the text of every document: ``updated``
 compares the ids (documents are never changed in place, a changed record gets a new document and
-id), reads only the new documents, and rebuilds the arrays from the previous engine's parsed
-pairs (~3 s of CPU at 1M projects instead of minutes). Small indexes are brought up to date
-before the request that notices the change; large ones (SYNC_RELOAD_LIMIT) in a thread while the
-previous version serves.
+id), reads only the new documents, and rebuilds the arrays from the previous engine's parsed pairs
+(seconds instead of minutes at 1M projects: ``bench/atlas.py``). Small indexes are brought up to
+date before the request that notices the change; large ones (SYNC_RELOAD_LIMIT) in a thread while
+the previous version serves.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Full-text hits of frequent words, kept in memory with the facet engine.
 
 The database's full-text index answers a rare word in a few milliseconds, but a word held by half
-the documents ("cooperation", "water") makes it return half a million ids: ~0.2 s on SQLite and
-0.3-1.4 s on PostgreSQL at 1M projects, which visits every matching row. So the engine never lets
+the documents ("cooperation", "water") makes it return half a million ids at 1M projects (and
+PostgreSQL visits every matching row; figures: ``bench/atlas.py``, bench/README.md). So the engine never lets
 the database answer a frequent word at query time:
 
 - the **vocabulary**: every indexed term with the exact number of documents holding it, read
@@ -32,11 +32,9 @@ removed documents are not lowered, so a count is an upper bound until the term i
 becomes exact again), then fetches the terms that became frequent and the prefixes that became
 heavy. Below ``threshold(n)`` documents no term can be frequent and nothing is read.
 
-Memory: at most n/8 bytes per kept set (4 bytes per hit when fewer); on the 1M-project benchmark
-(the synthetic 100k index ten times, 1.16M documents, 6,700 terms) 1,043 terms and 13 prefixes
-kept, 113 MB. Building them at 1M costs ~30 s of CPU on SQLite (one FTS5 query per kept term) and
-~12 min of the server on PostgreSQL (``PostgreSQLText.frequent_terms``: every document's text parsed
-into vectors again, ~250 microseconds each), once per full build: the engine is kept on disk.
+Memory: at most n/8 bytes per kept set (4 bytes per hit when fewer). The sets are fetched once per
+full build (one query per kept term), since the engine is kept on disk; ``bench/atlas.py`` prints
+their memory and build time (tables in bench/README.md).
 """
 
 from __future__ import annotations
