@@ -11,6 +11,8 @@ import pytest
 
 from tests.actors.test_browser import watch_errors
 from tests.browser import MARKS, launch
+from tests.declarations.test_browser import _page_width as _width
+from tests.declarations.test_browser import _sign_in
 
 pytestmark = MARKS
 
@@ -44,18 +46,6 @@ WORDS = {
         "linked": "The proposal is now linked to the project",
     },
 }
-
-
-def _sign_in(page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-passphrase-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
-
-
-def _width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def _reference_data():
