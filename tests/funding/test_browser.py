@@ -1,0 +1,159 @@
+"""The whole journey in a real browser, in French on a 375 px phone: a funder publishes a call, an
+applicant applies from its project (the funding plan checked as it types), the partner confirms, a
+reviewer declares no conflict and scores, the funder awards, the applicant reports and the funder
+approves the report and releases the tranches. No script error under the strict CSP, no page wider
+than the phone."""
+
+from datetime import timedelta
+
+from tests.actors.test_browser import watch_errors
+from tests.browser import MARKS, launch
+
+pytestmark = MARKS
+WIDTH = 375
+
+
+def _sign_in(page, base: str, username: str, next_url: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "a-long-passphrase-42")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def _narrow(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_call_journey_from_publication_to_tranches(live_server, transactional_db, monkeypatch):
+    # The journey reads the database between steps, inside Playwright's event loop (the test's own thread).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.utils import timezone
+    from playwright.sync_api import sync_playwright
+
+    from coopdec.actors.models import Membership
+    from coopdec.cooperation.models import Document, ProjectCountry
+    from coopdec.funding.models import Application, Call, Report, Review, Tranche
+    from coopdec.territories import loaders as places
+    from coopdec.vocabularies import loaders as codelists
+    from coopdec.vocabularies.selectors import clear_caches
+    from tests.factories import make_organisation, make_partnership, make_project, make_user
+
+    places.load_countries()
+    codelists.load_codelists(force=True)
+    clear_caches()
+    today = timezone.localdate()
+    funder = make_organisation("Ministère", geonameid=None, country_id="FR", kind="national_agency")
+    lyon = make_organisation("Ville de Lyon", geonameid=None, country_id="FR", confirmed_at=timezone.now())
+    dakar = make_organisation("Ville de Dakar", geonameid=None, country_id="SN")
+    partnership = make_partnership(lyon, dakar)
+    Document.objects.create(
+        partnership=partnership, title={"fr": "Convention"}, url="https://example.org/c", is_agreement=True
+    )
+    project = make_project(
+        partnership=partnership,
+        lead=lyon,
+        title={"fr": "Jeunes citoyens"},
+        planned_start=today - timedelta(days=400),
+        planned_end=today + timedelta(days=330),
+    )
+    ProjectCountry.objects.create(project=project, country_id="SN")
+    for username, organisation in (("ministere", funder), ("lyon", lyon), ("dakar", dakar)):
+        Membership.objects.create(user=make_user(username), organisation=organisation, role="editor")
+    make_user("experte")
+    base = live_server.url
+    viewport = {"width": WIDTH, "height": 800}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            pages = {}
+            errors = []
+            for username in ("ministere", "lyon", "dakar", "experte"):
+                pages[username] = browser.new_page(locale="fr-FR", viewport=viewport)
+                errors += watch_errors(pages[username])
+            funder_page = pages["ministere"]
+            _sign_in(funder_page, base, "ministere", "/calls/new/")
+            funder_page.fill("#id_title_0", "Appel à projets jeunesse 2027")
+            funder_page.fill("#id_envelope", "100000")
+            funder_page.fill("#id_opens_on", (today - timedelta(days=1)).isoformat())
+            funder_page.fill("#id_deadline", (today + timedelta(days=30)).isoformat())
+            funder_page.fill("#id_min_own_share", "10")
+            funder_page.fill("#id_max_in_kind_share", "50")
+            funder_page.check("input[name=prerequisites][value=confirmed]")
+            funder_page.check("input[name=prerequisites][value=agreement]")
+            funder_page.check("input[name=prerequisites][value=partner]")
+            funder_page.fill("#id_criteria", "30 | Pertinence\n20 | Partenariat")
+            funder_page.click("main form button[type=submit]")
+            funder_page.wait_for_selector("form[action$='/publish/']")
+            funder_page.click("form[action$='/publish/'] button")
+            funder_page.wait_for_selector(".message")
+            call = Call.objects.get()
+            assert call.is_published and _narrow(funder_page)
+
+            applicant = pages["lyon"]
+            _sign_in(applicant, base, "lyon", f"/calls/{call.pk}/")
+            applicant.select_option("#id_project", str(project.pk))
+            applicant.click("form[action$='/apply/'] button")
+            applicant.wait_for_url("**/calls/applications/*/")
+            applicant.fill("#id_requested", "9500")
+            applicant.fill("#id_own_cash", "500")
+            applicant.wait_for_selector("#plan-figures:has-text('95,00')")  # the live check, as typed
+            applicant.fill("#id_requested", "9000")
+            applicant.fill("#id_own_cash", "1000")
+            applicant.wait_for_selector("#plan-figures:has-text('90,00')")
+            applicant.click("form[action$='/plan/'] button[type=submit]")
+            applicant.wait_for_selector(".message")
+            assert _narrow(applicant)
+            applicant.click("form[action$='/submit/'] button")
+            applicant.wait_for_selector(".message")
+            application = Application.objects.get()
+            assert application.status == "submitted"
+
+            partner = pages["dakar"]
+            _sign_in(partner, base, "dakar", application.get_absolute_url())
+            partner.click("form[action$='/confirm/'] button")
+            partner.wait_for_selector(".message")
+
+            funder_page.goto(base + application.get_absolute_url())
+            funder_page.fill("#id_reviewer", "experte")
+            funder_page.click("form[action$='/reviewers/'] button")
+            funder_page.wait_for_selector(".message")
+
+            reviewer = pages["experte"]
+            review = Review.objects.get()
+            _sign_in(reviewer, base, "experte", review.get_absolute_url())
+            reviewer.check("input[name=answer][value=no_conflict]")
+            reviewer.click("main form button[type=submit]")
+            for criterion in call.criteria.all():
+                reviewer.select_option(f"#id_score_{criterion.pk}", "4")
+            reviewer.click("button[name=final][value='1']")
+            reviewer.wait_for_selector(".message")
+            assert Review.objects.get().status == "done" and _narrow(reviewer)
+
+            funder_page.goto(base + application.get_absolute_url())
+            funder_page.select_option("#id_decision", "awarded")
+            funder_page.fill("#id_amount", "9000")
+            funder_page.click("form[action$='/decision/'] button")
+            funder_page.wait_for_selector("form[action$='/release/']")
+            funder_page.click("form[action$='/release/'] button >> nth=0")
+            funder_page.wait_for_selector(".message")
+
+            interim = Report.objects.filter(kind="interim").order_by("due_on").first()
+            applicant.goto(base + interim.get_absolute_url())
+            applicant.fill("#id_narrative", "Deux échanges de jeunes et un conseil municipal des jeunes créé.")
+            applicant.click("main form button[type=submit]")
+            applicant.wait_for_selector(".message")
+
+            funder_page.goto(base + interim.get_absolute_url())
+            funder_page.check("input[name=approve][value='1']")
+            funder_page.click("form[action$='/answer/'] button")
+            funder_page.wait_for_selector(".message")
+            funder_page.goto(base + application.get_absolute_url())
+            funder_page.click("form[action$='/release/'] button >> nth=0")
+            funder_page.wait_for_selector(".message")
+            assert _narrow(funder_page)
+        finally:
+            browser.close()
+    assert errors == []
+    released = [tranche.released_at is not None for tranche in Tranche.objects.order_by("position")]
+    assert released == [True, True, False, False]  # the advance, the first interim's; the second's, the final

@@ -1,0 +1,202 @@
+"""The funding pages and API through HTTP: who sees what, and the bad input each form refuses."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from coopdec.api.services import token_create
+from coopdec.funding import services
+from coopdec.funding.models import Application, ApplicationStatus, Review, ReviewStatus
+from tests import factories
+
+from .helpers import applied, make_call, make_world, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_call_list_shows_open_published_calls_only(client):
+    world = make_world()
+    make_call(world.funder, publish=False, title={"en": "Hidden draft call"})
+    page = client.get(reverse("funding:call_list")).content.decode()
+    assert "Youth call for projects" in page
+    assert "Hidden draft call" not in page
+    assert "At most 90% of the cost in the least developed countries, 70% elsewhere" in page
+
+
+def test_call_page_checks_the_editor_organisations(client):
+    world = make_world()
+    client.force_login(world.applicant_editor)
+    page = client.get(world.call.get_absolute_url()).content.decode()
+    assert "Ville de Lyon – eligible so far" in page
+    assert "Start the application" in page
+
+
+def test_apply_from_a_project_then_check_the_plan_live(client):
+    world = make_world()
+    client.force_login(world.applicant_editor)
+    response = client.post(
+        reverse("funding:call_apply", args=[world.call.pk]),
+        {"organisation": world.applicant.pk, "project": world.project.pk},
+    )
+    application = Application.objects.get()
+    assert response["Location"] == application.get_absolute_url()
+    figures = client.post(
+        reverse("funding:application_plan", args=[application.pk]),
+        {
+            "check": "1",
+            "revision": application.revision,
+            "requested": "9001",
+            "own_cash": "999",
+            "own_in_kind": "0",
+            "other_funding": "0",
+        },
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "The grant is 90.01% of the cost; the call pays at most 90.00% (least developed countries)." in figures
+    assert Application.objects.get().requested == 0  # a check saves nothing
+
+
+def test_plan_breaking_a_rule_is_refused_with_a_message(client):
+    world = make_world()
+    application = applied(world)
+    client.force_login(world.applicant_editor)
+    response = client.post(
+        reverse("funding:application_plan", args=[application.pk]),
+        {
+            "revision": application.revision,
+            "requested": "9500",
+            "own_cash": "500",
+            "own_in_kind": "0",
+            "other_funding": "0",
+        },
+        follow=True,
+    )
+    assert "the call pays at most 90.00%" in response.content.decode()
+    assert Application.objects.get().requested == 9000
+
+
+def test_applicant_never_sees_scores_nor_another_application(client):
+    world = make_world()
+    application = submitted(world)
+    review = services.review_assign(application=application, reviewer=world.reviewer)
+    review = services.review_declare(review=review, user=world.reviewer, no_conflict=True)
+    criteria = list(world.call.criteria.all())
+    scores = {str(c.pk): {"score": "5", "comment": "Remarkable youth council"} for c in criteria}
+    services.review_score(review=review, revision=review.revision, scores=scores, final=True)
+    client.force_login(world.applicant_editor)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "Remarkable youth council" not in page
+    assert world.reviewer.username not in page
+    other = factories.make_organisation("Ville de Grenoble", geonameid=None, country_id="FR")
+    client.force_login(factories.make_member(other))
+    assert client.get(application.get_absolute_url()).status_code == 403
+    client.force_login(world.funder_editor)
+    assert "Remarkable youth council" in client.get(application.get_absolute_url()).content.decode()
+
+
+def test_reviewer_sees_the_file_only_after_declaring_no_conflict(client):
+    world = make_world()
+    application = submitted(world)
+    review = services.review_assign(application=application, reviewer=world.reviewer)
+    client.force_login(world.reviewer)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Before the file opens" in page
+    assert "Submitted copy" not in page
+    client.post(review.get_absolute_url(), {"answer": "no_conflict"})
+    assert Review.objects.get().status == ReviewStatus.ACCEPTED
+    assert "Submitted copy" in client.get(review.get_absolute_url()).content.decode()
+
+
+def test_a_reviewer_who_declined_never_sees_the_file(client):
+    world = make_world()
+    application = submitted(world)
+    review = services.review_assign(application=application, reviewer=world.reviewer)
+    client.force_login(world.reviewer)
+    client.post(review.get_absolute_url(), {"answer": "decline"})
+    assert Review.objects.get().status == ReviewStatus.DECLINED
+    assert client.get(review.get_absolute_url()).status_code == 403
+
+
+def test_reviewer_sees_nothing_of_another_review(client):
+    world = make_world()
+    application = submitted(world)
+    review = services.review_assign(application=application, reviewer=world.reviewer)
+    other_reviewer = factories.make_user()
+    client.force_login(other_reviewer)
+    assert client.get(review.get_absolute_url()).status_code == 403
+    assert client.get(application.get_absolute_url()).status_code == 403
+    assert client.get(reverse("funding:call_manage", args=[world.call.pk])).status_code == 403
+
+
+def test_score_outside_the_grid_through_the_form_changes_nothing(client):
+    world = make_world()
+    application = submitted(world)
+    review = services.review_declare(
+        review=services.review_assign(application=application, reviewer=world.reviewer),
+        user=world.reviewer,
+        no_conflict=True,
+    )
+    criterion = world.call.criteria.first()
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("funding:review_scores", args=[review.pk]),
+        {"revision": review.revision, f"score_{criterion.pk}": "7"},
+        follow=True,
+    )
+    assert "Relevance: the score is a whole number from 1 to 5." in response.content.decode()
+    assert Review.objects.get().scores == {}
+
+
+def test_decision_larger_than_the_envelope_refused_through_the_form(client):
+    world = make_world()
+    application = submitted(world)
+    services.application_confirm_partner(application=application, user=world.partner_editor)
+    application.refresh_from_db()
+    client.force_login(world.funder_editor)
+    response = client.post(
+        reverse("funding:application_decide", args=[application.pk]),
+        {"revision": application.revision, "decision": "awarded", "amount": "100000.01"},
+        follow=True,
+    )
+    assert "Only 100000.00 EUR are left in the envelope." in response.content.decode()
+    assert Application.objects.get().status == ApplicationStatus.SUBMITTED
+
+
+def test_export_lists_applications_with_their_scores_and_guards_formulas(client):
+    world = make_world()
+    world.applicant.name = '=HYPERLINK("http://x")'
+    world.applicant.save()
+    submitted(world)
+    client.force_login(world.funder_editor)
+    response = client.get(reverse("funding:call_export", args=[world.call.pk, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [(row["organisation"], row["requested"], row["status"]) for row in rows] == [
+        ('\'=HYPERLINK("http://x")', "9000.00", "submitted")
+    ]
+    assert client.get(reverse("funding:call_export", args=[world.call.pk, "xlsx"])).status_code == 200
+
+
+def test_api_eligibility_for_the_organisation_editors_and_the_funder_only(client):
+    world = make_world()
+    url = f"/api/v1/calls/{world.call.pk}/eligibility?organisation={world.applicant.pk}"
+    for user, status in ((world.applicant_editor, 200), (world.funder_editor, 200), (world.reviewer, 403)):
+        token = token_create(user=user, name="t")[1]
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == status
+    token = token_create(user=world.applicant_editor, name="t2")[1]
+    body = client.get(url, headers={"Authorization": f"Bearer {token}"}).json()
+    assert body["eligible"] is True
+    assert body["checks"][3] == {"rule": "confirmed", "passed": True, "reason": body["checks"][3]["reason"]}
+    assert body["checks"][3]["reason"].startswith("Your record was confirmed on ")
+    assert [c["rule"] for c in body["checks"]][-2:] == ["agreement", "partner"]
+
+
+def test_api_lists_published_calls_with_their_rules(client):
+    world = make_world()
+    body = client.get("/api/v1/calls").json()
+    assert [(c["id"], c["max_rate_ldc"], c["is_open"]) for c in body["results"]] == [(world.call.pk, "90.00", True)]
+    assert [c["weight"] for c in client.get(f"/api/v1/calls/{world.call.pk}").json()["criteria"]] == [30, 20]
