@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -25,7 +26,9 @@ from coopdec.cooperation.models import (
     ContributorRole,
     Document,
     Indicator,
+    IndicatorDisaggregation,
     IndicatorValue,
+    IndicatorValueStatus,
     PartnershipParty,
     PartyRole,
     Project,
@@ -238,14 +241,77 @@ def _dated(parent, tag: str, value) -> None:
     etree.SubElement(parent, tag, {"iso-date": value.isoformat()})
 
 
+def _parts(value, measure: str) -> list:
+    return [part for part in _related(value, "disaggregations") if part.measure == measure]
+
+
+def _counts(value) -> bool:
+    """Only approved actuals are published (an update waiting for approval is not)."""
+    return value.status == IndicatorValueStatus.APPROVED
+
+
 def _baseline_only(value) -> bool:
+    """The period the reader made for a baseline with no period (``read._indicator``)."""
     return (
-        value.baseline is not None
-        and value.target is None
+        value.target is None
         and value.actual is None
         and not value.comment
+        and not value.target_comment
+        and not any(part.measure != "baseline" for part in _related(value, "disaggregations"))
         and value.period_end == date(value.period_start.year, 12, 31)
     )
+
+
+def _measure_element(parent, tag: str, number, dimensions: dict | None = None) -> etree._Element:
+    element = etree.SubElement(parent, tag)
+    if number is not None:
+        element.set("value", f"{Decimal(number).normalize():f}")
+    for name, dimension in (dimensions or {}).items():
+        etree.SubElement(element, "dimension", name=name, value=dimension)
+    return element
+
+
+def _measured(parent, tag: str, total, parts: list, comment: dict) -> None:
+    """A target or actual (or baseline, inside ``parent``): the total, then one element per part with its
+    dimensions; the comment on the first element written."""
+    elements = []
+    if total is not None or (comment and not parts):
+        elements.append(_measure_element(parent, tag, total))
+    elements += [_measure_element(parent, tag, part.value, part.dimensions) for part in parts]
+    if comment and elements:
+        _narratives(etree.SubElement(elements[0], "comment"), comment, required=True)
+
+
+def _baselines(element, indicator: Indicator, values: list) -> None:
+    """The baseline (none is fine: IATI makes it optional): its year, date, value, parts and comment."""
+    holder = next((v for v in values if v.baseline is not None), None)
+    parts_holder = next((v for v in values if _parts(v, "baseline")), None)
+    first = holder or parts_holder
+    day = indicator.baseline_date or (first.period_start if first is not None else None)
+    year = indicator.baseline_year or (day.year if day else None)
+    if year is None:
+        return  # no baseline: IATI makes it optional
+    attributes = {"year": str(year)}
+    if day and (indicator.baseline_date or not indicator.baseline_year):
+        attributes["iso-date"] = day.isoformat()
+    written = []
+    if holder is not None:
+        written.append(etree.SubElement(element, "baseline", {**attributes, "value": _number(holder.baseline)}))
+    elif parts_holder is None:
+        written.append(etree.SubElement(element, "baseline", attributes))  # a year (and comment) with no number
+    for part in _parts(parts_holder, "baseline") if parts_holder is not None else []:
+        baseline = etree.SubElement(element, "baseline", attributes)
+        if part.value is not None:
+            baseline.set("value", _number(part.value))
+        for name, dimension in part.dimensions.items():
+            etree.SubElement(baseline, "dimension", name=name, value=dimension)
+        written.append(baseline)
+    if indicator.baseline_comment:
+        _narratives(etree.SubElement(written[0], "comment"), indicator.baseline_comment, required=True)
+
+
+def _number(number) -> str:
+    return f"{Decimal(number).normalize():f}"
 
 
 def _indicator(parent, indicator: Indicator) -> None:
@@ -254,35 +320,27 @@ def _indicator(parent, indicator: Indicator) -> None:
         "indicator",
         {"measure": indicator.measure, "ascending": "1" if indicator.ascending else "0"},
     )
+    if indicator.aggregation_status is not None:
+        element.set("aggregation-status", "1" if indicator.aggregation_status else "0")
     _narratives(etree.SubElement(element, "title"), indicator.title, required=True)
     if indicator.description:
         _narratives(etree.SubElement(element, "description"), indicator.description, required=True)
+    for reference in indicator.references or []:
+        attributes = {"vocabulary": reference.get("vocabulary", ""), "code": reference.get("code", "")}
+        if reference.get("uri"):
+            attributes["indicator-uri"] = reference["uri"]
+        etree.SubElement(element, "reference", attributes)
     values = list(_related(indicator, "values"))
-    baseline = next((v for v in values if v.baseline is not None), None)
-    if baseline is not None:
-        etree.SubElement(
-            element,
-            "baseline",
-            {
-                "year": str(baseline.period_start.year),
-                "iso-date": baseline.period_start.isoformat(),
-                "value": str(baseline.baseline),
-            },
-        )
+    _baselines(element, indicator, values)
     if len(values) == 1 and _baseline_only(values[0]):
         values = []  # the baseline of an indicator with no period (see read._indicator)
     for value in values:
         period = etree.SubElement(element, "period")
         _dated(period, "period-start", value.period_start)
         _dated(period, "period-end", value.period_end)
-        if value.target is not None:
-            etree.SubElement(period, "target", {"value": str(value.target)})
-        if value.actual is not None or value.comment:
-            actual = etree.SubElement(period, "actual")
-            if value.actual is not None:
-                actual.set("value", str(value.actual))
-            if value.comment:
-                _narratives(etree.SubElement(actual, "comment"), value.comment, required=True)
+        _measured(period, "target", value.target, _parts(value, "target"), value.target_comment)
+        if _counts(value):
+            _measured(period, "actual", value.actual, _parts(value, "actual"), value.comment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,6 +572,8 @@ def write_results(activity: etree._Element, target: Target) -> None:
         if not indicators:
             continue
         element = etree.SubElement(activity, "result", type=result.type)
+        if result.aggregation_status is not None:
+            element.set("aggregation-status", "1" if result.aggregation_status else "0")
         _narratives(etree.SubElement(element, "title"), result.title, required=True)
         if result.description:
             _narratives(etree.SubElement(element, "description"), result.description, required=True)
@@ -590,7 +650,8 @@ def _prefetch(lookup: str, queryset) -> Prefetch:
 
 def _projects(ids: list[int]):
     """These projects (in id order) with everything the activity element reads."""
-    values = IndicatorValue.objects.order_by("period_start", "id")
+    parts = IndicatorDisaggregation.objects.order_by("id")
+    values = IndicatorValue.objects.order_by("period_start", "id").prefetch_related(_prefetch("disaggregations", parts))
     indicators = Indicator.objects.order_by("position", "id").prefetch_related(_prefetch("values", values))
     results = Result.objects.order_by("position", "id").prefetch_related(_prefetch("indicators", indicators))
     return (

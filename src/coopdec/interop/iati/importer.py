@@ -33,6 +33,7 @@ from coopdec.cooperation.models import (
     Budget,
     Document,
     Indicator,
+    IndicatorDisaggregation,
     IndicatorValue,
     Partnership,
     PartnershipKind,
@@ -674,27 +675,7 @@ class ActivityImporter:
             _table(model, CHILD_COLUMNS[model]).insert(model_rows)
         if not results:
             return
-        result_ids = _table(Result, RESULT_COLUMNS).insert(
-            [(pid, r["type"], r["title"], r["description"], r["position"]) for pid, r in results],
-            returning=True,
-        )
-        indicators = [
-            (result_id, i) for result_id, (_pid, r) in zip(result_ids, results, strict=True) for i in r["indicators"]
-        ]
-        indicator_ids = _table(Indicator, INDICATOR_COLUMNS).insert(
-            [
-                (result_id, i["title"], i["description"], i["measure"], i["ascending"], i["position"])
-                for result_id, i in indicators
-            ],
-            returning=True,
-        )
-        _table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(
-            [
-                (indicator_id, v["start"], v["end"], v["baseline"], v["target"], v["actual"], v["comment"])
-                for indicator_id, (_result_id, i) in zip(indicator_ids, indicators, strict=True)
-                for v in i["values"]
-            ]
-        )
+        _save_results(results)
 
 
 # Columns written by the import; every other column of these tables takes its field's default.
@@ -769,8 +750,20 @@ CHILD_COLUMNS = {
     Transaction: ("project_id", *TRANSACTION_KEYS),
     Document: ("project_id", "title", "url", "format", "category", "language", "document_date", "created_at"),
 }
-RESULT_COLUMNS = ("project_id", "type", "title", "description", "position")
-INDICATOR_COLUMNS = ("result_id", "title", "description", "measure", "ascending", "position")
+RESULT_COLUMNS = ("project_id", "type", "title", "description", "position", "aggregation_status")
+INDICATOR_KEYS = (
+    "title",
+    "description",
+    "measure",
+    "ascending",
+    "position",
+    "aggregation_status",
+    "references",
+    "baseline_year",
+    "baseline_date",
+    "baseline_comment",
+)
+INDICATOR_COLUMNS = ("result_id", *INDICATOR_KEYS)
 INDICATOR_VALUE_COLUMNS = (
     "indicator_id",
     "period_start",
@@ -779,7 +772,47 @@ INDICATOR_VALUE_COLUMNS = (
     "target",
     "actual",
     "comment",
+    "target_comment",
 )
+DISAGGREGATION_COLUMNS = ("indicator_value_id", "measure", "dimensions", "value")
+
+
+def _save_results(results: list[tuple[int, dict]]) -> None:
+    """Results, indicators, periods and their parts by dimensions, in bulk (``read.read_results``).
+
+    Imported values are approved (the default status): their publisher published them.
+    """
+    result_ids = _table(Result, RESULT_COLUMNS).insert(
+        [(pid, r["type"], r["title"], r["description"], r["position"], r["aggregation_status"]) for pid, r in results],
+        returning=True,
+    )
+    indicators = [
+        (result_id, i) for result_id, (_pid, r) in zip(result_ids, results, strict=True) for i in r["indicators"]
+    ]
+    indicator_ids = _table(Indicator, INDICATOR_COLUMNS).insert(
+        [(result_id, *(i[key] for key in INDICATOR_KEYS)) for result_id, i in indicators],
+        returning=True,
+    )
+    values = [
+        (indicator_id, v)
+        for indicator_id, (_result_id, i) in zip(indicator_ids, indicators, strict=True)
+        for v in i["values"]
+    ]
+    rows = [
+        (indicator_id, v["start"], v["end"], v["baseline"], v["target"], v["actual"], v["comment"], v["target_comment"])
+        for indicator_id, v in values
+    ]
+    if not any(v["parts"] for _indicator_id, v in values):
+        _table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows)
+        return
+    value_ids = _table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows, returning=True)
+    _table(IndicatorDisaggregation, DISAGGREGATION_COLUMNS).insert(
+        [
+            (value_id, measure, dimensions, number)
+            for value_id, (_indicator_id, v) in zip(value_ids, values, strict=True)
+            for measure, dimensions, number in v["parts"]
+        ]
+    )
 
 
 def _project_row(record: dict, resolution: "Resolution") -> tuple:

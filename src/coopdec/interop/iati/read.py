@@ -166,59 +166,126 @@ def _measured(element, too_large: str | Promise) -> str | None:
     return decimal_text(element.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, too_large=too_large)
 
 
-def _baseline(indicator) -> tuple[str | None, str | None, str | None]:
-    for baseline in indicator.iterchildren("baseline"):
-        year = (baseline.get("year") or "").strip()
-        start = iso_date(baseline.get("iso-date")) or (
-            f"{int(year):04d}-01-01" if year.isdigit() and 0 < int(year) < 10000 else None
-        )
+def _flag(element, name: str) -> bool | None:
+    """An IATI boolean attribute ("1", "true", "0", "false"), or None when absent or unreadable."""
+    text = (element.get(name) or "").strip().lower()
+    return True if text in {"1", "true"} else False if text in {"0", "false"} else None
+
+
+def _dimensions(element) -> dict[str, str]:
+    """The ``dimension`` children of a baseline, target or actual: {name: value} (a disaggregation), by
+    name (their order means nothing, and PostgreSQL's JSON keeps no order)."""
+    dimensions: dict[str, str] = {}
+    for dimension in element.iterchildren("dimension"):
+        name = clip(dimension.get("name"), 100)
+        if name and name not in dimensions:
+            dimensions[name] = clip(dimension.get("value"), 100)
+    return dict(sorted(dimensions.items()))
+
+
+def _measures(elements, lang: str, too_large) -> tuple[str | None, list, dict[str, str]]:
+    """Targets or actuals of a period: (the total: the one without dimensions, the parts with dimensions as
+    [(dimensions, value)], the first comment)."""
+    total: str | None = None
+    parts: list = []
+    comment: dict[str, str] = {}
+    for element in elements:
+        dimensions, value = _dimensions(element), _measured(element, too_large=too_large)
+        comment = comment or narratives(element.find("comment"), lang)
+        if dimensions:
+            parts.append((dimensions, value))
+        elif total is None:
+            total = value
+    return total, parts, comment
+
+
+def _baseline(indicator, lang: str) -> dict[str, Any]:
+    """The indicator's baseline: year and date of the first dated one, its value (the baseline without
+    dimensions), its parts (those with dimensions) and the first comment."""
+    baseline: dict[str, Any] = {"year": None, "date": None, "start": None, "value": None, "comment": {}, "parts": []}
+    for element in indicator.iterchildren("baseline"):
+        year_text = (element.get("year") or "").strip()
+        year = int(year_text) if year_text.isdigit() and 0 < int(year_text) < 10000 else None
+        day = iso_date(element.get("iso-date"))
+        start = day or (f"{year:04d}-01-01" if year else None)
         if start is None:
             continue
-        return start, f"{start[:4]}-12-31", _measured(baseline, _TOO_LARGE_BASELINE)
-    return None, None, None
+        if baseline["start"] is None:
+            baseline.update(year=year, date=day, start=start)
+        dimensions, value = _dimensions(element), _measured(element, _TOO_LARGE_BASELINE)
+        baseline["comment"] = baseline["comment"] or narratives(element.find("comment"), lang)
+        if dimensions:
+            baseline["parts"].append((dimensions, value))
+        elif baseline["value"] is None:
+            baseline["value"] = value
+    return baseline
+
+
+def _period(period, lang: str, baseline: dict[str, Any]) -> dict[str, Any] | None:
+    parts = first_children(period)
+    start, end = _date_of(parts.get("period-start")), _date_of(parts.get("period-end"))
+    if not start or not end or end < start:
+        return None
+    target, target_parts, target_comment = _measures(period.iterchildren("target"), lang, _TOO_LARGE_TARGET)
+    actual, actual_parts, comment = _measures(period.iterchildren("actual"), lang, _TOO_LARGE_ACTUAL)
+    return {
+        "start": start,
+        "end": end,
+        "baseline": baseline["value"],
+        "target": target,
+        "actual": actual,
+        "comment": comment,
+        "target_comment": target_comment,
+        "parts": [("target", *part) for part in target_parts] + [("actual", *part) for part in actual_parts],
+    }
+
+
+def _references(indicator) -> list[dict[str, str]]:
+    references = []
+    for reference in indicator.iterchildren("reference"):
+        item = {
+            "vocabulary": clip(reference.get("vocabulary"), 10),
+            "code": clip(reference.get("code"), 100),
+            "uri": clip(reference.get("indicator-uri"), 1000),
+        }
+        if item["vocabulary"] or item["code"]:
+            references.append({key: value for key, value in item.items() if value})
+    return references
 
 
 def _indicator(indicator, lang: str, position: int) -> dict:
-    base_start, base_end, baseline = _baseline(indicator)
-    values: list[dict[str, Any]] = []
-    for period in indicator.iterchildren("period"):
-        parts = first_children(period)
-        start, end = _date_of(parts.get("period-start")), _date_of(parts.get("period-end"))
-        if not start or not end or end < start:
-            continue
-        target, actual = parts.get("target"), parts.get("actual")
-        comment: dict[str, str] = {}
-        for holder in (actual, target):
-            if holder is not None and not comment:
-                comment = narratives(holder.find("comment"), lang)
+    baseline = _baseline(indicator, lang)
+    values: list[dict[str, Any]] = [
+        value for value in (_period(period, lang, baseline) for period in indicator.iterchildren("period")) if value
+    ]
+    if not values and baseline["start"] and (baseline["value"] is not None or baseline["parts"]):
+        # An indicator with a baseline and no period: the baseline holds a period of its year.
         values.append(
             {
-                "start": start,
-                "end": end,
-                "baseline": baseline,
-                "target": _measured(target, _TOO_LARGE_TARGET),
-                "actual": _measured(actual, _TOO_LARGE_ACTUAL),
-                "comment": comment,
-            }
-        )
-    if not values and base_start and baseline is not None:
-        values.append(
-            {
-                "start": base_start,
-                "end": base_end,
-                "baseline": baseline,
+                "start": baseline["start"],
+                "end": f"{baseline['start'][:4]}-12-31",
+                "baseline": baseline["value"],
                 "target": None,
                 "actual": None,
                 "comment": {},
+                "target_comment": {},
+                "parts": [],
             }
         )
     values.sort(key=lambda v: v["start"])
+    if values:  # the baseline's parts go with the first period (the exporter reads them there)
+        values[0]["parts"] = [("baseline", *part) for part in baseline["parts"]] + values[0]["parts"]
     measure = (indicator.get("measure") or "1").strip()
     return {
         "title": narratives(indicator.find("title"), lang),
         "description": narratives(indicator.find("description"), lang),
         "measure": measure if measure in MEASURES else "1",
         "ascending": (indicator.get("ascending") or "1").strip().lower() not in {"0", "false"},
+        "aggregation_status": _flag(indicator, "aggregation-status"),
+        "references": _references(indicator),
+        "baseline_year": baseline["year"],
+        "baseline_date": baseline["date"],
+        "baseline_comment": baseline["comment"],
         "position": position,
         "values": values,
     }
@@ -578,6 +645,7 @@ def read_results(source: Source, record: dict) -> None:
         results.append(
             {
                 "type": kind if kind in RESULT_TYPES else "9",
+                "aggregation_status": _flag(element, "aggregation-status"),
                 "title": narratives(element.find("title"), source.lang),
                 "description": narratives(element.find("description"), source.lang),
                 "position": position,

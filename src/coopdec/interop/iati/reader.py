@@ -128,10 +128,13 @@ def as_json_text(record: dict) -> None:
     for result in record["results"]:
         result["title"], result["description"] = dumps(result["title"]), dumps(result["description"])
         for indicator in result["indicators"]:
-            indicator["title"] = dumps(indicator["title"])
-            indicator["description"] = dumps(indicator["description"])
+            for key in ("title", "description", "references", "baseline_comment"):
+                indicator[key] = dumps(indicator[key])
             for value in indicator["values"]:
-                value["comment"] = dumps(value["comment"])
+                value["comment"], value["target_comment"] = dumps(value["comment"]), dumps(value["target_comment"])
+                value["parts"] = [
+                    (measure, dumps(dimensions), number) for measure, dimensions, number in value["parts"]
+                ]
 
 
 def read_file(
