@@ -26,13 +26,18 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
-from coopdec.cooperation.models import IndicatorValue, IndicatorValueStatus
+from django.db import connection
+
+from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus
+
+PLACES = Decimal("0.0001")  # IndicatorValue.actual's decimal places
 
 
-@dataclass(frozen=True)
-class Value:
-    """One approved actual of a series."""
+class Value(NamedTuple):
+    """One approved actual of a series (a tuple: the page builds thousands)."""
 
     series: Hashable  # (indicator id, territory id or None)
     cumulative: bool  # the project indicator's own kind
@@ -49,83 +54,102 @@ class Rolled:
     series: int = 0  # how many series contributed a value
 
 
-def _running_totals(values: list[Value], years: list[int], first_year: int) -> dict[int, Decimal | None]:
-    """Running total of one series at the end of each year (None before its first value)."""
-    ordered = sorted(values, key=lambda value: value.period_end)
-    totals: dict[int, Decimal | None] = {}
-    for year in years:
-        upto = [value for value in ordered if value.period_end.year <= year]
-        if not upto:
-            totals[year] = None
-        elif ordered[0].cumulative:
-            totals[year] = upto[-1].actual
+def _summaries(values: Iterable[Value]) -> dict[Hashable, tuple[bool, dict[int, list[Decimal]]]]:
+    """Per series: its kind, and per year the sum of its actuals and its last actual, in one pass."""
+    series: dict[Hashable, tuple[bool, dict[int, list[Decimal]]]] = {}
+    for value in sorted(values, key=attrgetter("period_end")):
+        found = series.get(value.series)
+        if found is None:
+            found = series[value.series] = (value.cumulative, {})
+        year = value.period_end.year
+        cell = found[1].get(year)
+        if cell is None:
+            found[1][year] = [value.actual, value.actual]
         else:
-            counted = [value.actual for value in upto if value.period_end.year >= first_year]
-            totals[year] = sum(counted, Decimal(0)) if counted else None
+            cell[0] += value.actual
+            cell[1] = value.actual
+    return series
+
+
+def _running_totals(cumulative: bool, reported: dict[int, list[Decimal]], years: list[int]) -> list[Decimal | None]:
+    """Running total of one series at the end of each year (None before its first value); a periodic
+    series counts from the first year, a cumulative one stands at its latest report."""
+    total: Decimal | None = None
+    if cumulative:
+        before = [year for year in reported if year < years[0]]
+        if before:
+            total = reported[max(before)][1]
+    totals: list[Decimal | None] = []
+    for year in years:
+        cell = reported.get(year)
+        if cell is not None:
+            total = cell[1] if cumulative else (total or Decimal(0)) + cell[0]
+        totals.append(total)
     return totals
 
 
-def _yearly(values: list[Value], years: list[int]) -> dict[int, Decimal | None]:
-    """What one series achieved during each year (None: no value that year)."""
-    if not values:
-        return dict.fromkeys(years)
-    if not values[0].cumulative:
-        result: dict[int, Decimal | None] = {}
-        for year in years:
-            in_year = [value.actual for value in values if value.period_end.year == year]
-            result[year] = sum(in_year, Decimal(0)) if in_year else None
-        return result
-    ordered = sorted(values, key=lambda value: value.period_end)
-    result = {}
+def _yearly(cumulative: bool, reported: dict[int, list[Decimal]], years: list[int]) -> list[Decimal | None]:
+    """What one series achieved during each year (None: no value that year); for a cumulative series,
+    the increase of its total over the year."""
+    if not cumulative:
+        return [reported[year][0] if year in reported else None for year in years]
+    before = [year for year in reported if year < years[0]]
+    previous = reported[max(before)][1] if before else Decimal(0)
+    result: list[Decimal | None] = []
     for year in years:
-        reported = [value for value in ordered if value.period_end.year == year]
-        if not reported:
-            result[year] = None
+        cell = reported.get(year)
+        if cell is None:
+            result.append(None)
             continue
-        before = [value for value in ordered if value.period_end.year < year]
-        start = before[-1].actual if before else Decimal(0)
-        result[year] = reported[-1].actual - start
+        result.append(cell[1] - previous)
+        previous = cell[1]
     return result
 
 
 def rollup(values: Iterable[Value], *, years: list[int], cumulative: bool) -> Rolled:
     """Sum the series of ``values`` per year of ``years`` (the strategy's years, in order)."""
-    by_series: dict[Hashable, list[Value]] = defaultdict(list)
-    for value in values:
-        by_series[value.series].append(value)
-    totals: dict[int, Decimal | None] = dict.fromkeys(years)
-    for series_values in by_series.values():
-        if cumulative:
-            figures = _running_totals(series_values, years, years[0] if years else 0)
-        else:
-            figures = _yearly(series_values, years)
-        for year, figure in figures.items():
-            if figure is not None:
-                totals[year] = (totals[year] or Decimal(0)) + figure
-    rolled = Rolled(by_year=totals, series=len(by_series))
-    known = [figure for figure in totals.values() if figure is not None]
+    totals: list[Decimal | None] = [None] * len(years)
+    series = _summaries(values)
+    if years:
+        for kind, reported in series.values():
+            figures = _running_totals(kind, reported, years) if cumulative else _yearly(kind, reported, years)
+            for index, figure in enumerate(figures):
+                if figure is not None:
+                    current = totals[index]
+                    totals[index] = figure if current is None else current + figure
+    rolled = Rolled(by_year=dict(zip(years, totals, strict=True)), series=len(series))
+    known = [figure for figure in totals if figure is not None]
     if known:
         rolled.achieved = known[-1] if cumulative else sum(known, Decimal(0))
     return rolled
 
 
-def approved_values(indicator_ids: Iterable[int]) -> dict[int, list[Value]]:
-    """The approved actuals of project indicators, by indicator id (one query)."""
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator_id__in=list(indicator_ids),
-            status=IndicatorValueStatus.APPROVED,
-            not_applicable=False,
-            actual__isnull=False,
+def approved_values(indicators, *, cumulative_of: dict[int, bool] | None = None) -> dict[int, list[Value]]:
+    """The approved actuals of project indicators (ids, or a queryset of them), by indicator id (one query).
+
+    ``cumulative_of`` (indicator id -> cumulative), when the caller has read it, spares a join. The rows are
+    read without the ORM's per-value converters: the strategy page reads thousands of them."""
+    queryset = IndicatorValue.objects.filter(
+        indicator_id__in=indicators,
+        status=IndicatorValueStatus.APPROVED,
+        not_applicable=False,
+        actual__isnull=False,
+    ).order_by()
+    if cumulative_of is None:
+        cumulative_of = dict(
+            Indicator.objects.filter(pk__in=queryset.values("indicator_id")).values_list("id", "cumulative")
         )
-        .order_by()
-        .values_list("indicator_id", "territory_id", "indicator__cumulative", "period_end", "actual")
-    )
+    sql, params = queryset.values_list("indicator_id", "territory_id", "period_end", "actual").query.sql_with_params()
     found: dict[int, list[Value]] = defaultdict(list)
-    for indicator_id, territory_id, is_cumulative, period_end, actual in rows.iterator(chunk_size=5000):
-        if actual is None:
-            continue
-        found[indicator_id].append(Value((indicator_id, territory_id), is_cumulative, period_end, actual))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for indicator_id, territory_id, period_end, actual in cursor.fetchall():
+            if isinstance(period_end, str):  # SQLite answers ISO dates as text
+                period_end = date.fromisoformat(period_end)
+            if not isinstance(actual, Decimal):  # SQLite: a number, given the column's 4 decimal places
+                actual = Decimal(str(actual)).quantize(PLACES)
+            value = Value((indicator_id, territory_id), cumulative_of.get(indicator_id, False), period_end, actual)
+            found[indicator_id].append(value)
     return found
 
 

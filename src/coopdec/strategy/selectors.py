@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Prefetch, Q, QuerySet
 
 from coopdec.actors.selectors import is_coordinator, organisation_ids_of
 from coopdec.common.rates import RateUnavailable, year_average
@@ -197,45 +197,39 @@ def _to_euros(amount: Decimal, currency: str, year: int) -> Decimal | None:
 
 def money_by_project(project_ids, years: list[int]) -> dict[int, Money]:
     """Committed (budget lines, else contributions) and spent (disbursements and expenditure) per year of
-    ``years``, in euros at the ECB's average rate of each year (as in the atlas); 3 queries."""
-    ids = list(project_ids)
-    first, last = years[0], years[-1]
+    ``years``, in euros at the ECB's average rate of each year (as in the atlas); 3 queries.
+
+    ``project_ids``: ids, or a queryset of them (used as a subquery). Rows are summed here rather than
+    grouped by year in SQL: SQLite extracts a year with a Python function per row."""
+    first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
     money: dict[int, Money] = defaultdict(Money)
-    budget_rows = (
-        Budget.objects.filter(project_id__in=ids)
-        .annotate(year=ExtractYear("period_start"))
-        .values("project_id", "type", "currency", "year")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
+    raw: dict[tuple[int, str, str, int], Decimal] = defaultdict(Decimal)  # summed first, converted once per group
     budgets: dict[int, list] = defaultdict(list)
-    for row in budget_rows:
-        budgets[row["project_id"]].append(row)
+    budget_rows = Budget.objects.filter(project_id__in=project_ids, period_start__gte=first, period_start__lte=last)
+    for row in budget_rows.order_by().values_list("project_id", "type", "currency", "period_start", "value"):
+        budgets[row[0]].append(row)
     for project_id, rows in budgets.items():
-        revised = any(row["type"] == "2" for row in rows)  # revised budgets replace the original ones
-        for row in rows:
-            if (row["type"] == "2") == revised and first <= row["year"] <= last:
-                _add(money[project_id], "committed", row["currency"], row["year"], row["total"])
-    contribution_rows = (
-        Contribution.objects.filter(project_id__in=ids, year__gte=first, year__lte=last)
+        revised = any(row[1] == "2" for row in rows)  # revised budgets replace the original ones
+        for _project, kind, currency, start, amount in rows:
+            if (kind == "2") == revised:
+                raw[(project_id, "committed", currency, start.year)] += amount
+    contributions = (
+        Contribution.objects.filter(project_id__in=project_ids, year__gte=first.year, year__lte=last.year)
         .exclude(project_id__in=list(budgets))
-        .values("project_id", "currency", "year")
-        .annotate(total=Sum("amount"))
         .order_by()
+        .values_list("project_id", "currency", "year", "amount")
     )
-    for row in contribution_rows:
-        _add(money[row["project_id"]], "committed", row["currency"], row["year"], row["total"])
-    transaction_rows = (
-        Transaction.objects.filter(
-            project_id__in=ids, type__in=SPENDING_TYPES, date__year__gte=first, date__year__lte=last
-        )
-        .annotate(year=ExtractYear("date"))
-        .values("project_id", "currency", "year")
-        .annotate(total=Sum("value"))
+    for project_id, currency, year, amount in contributions:
+        raw[(project_id, "committed", currency, year or first.year)] += amount  # (the filter leaves no None)
+    spending = (
+        Transaction.objects.filter(project_id__in=project_ids, type__in=SPENDING_TYPES, date__gte=first, date__lte=last)
         .order_by()
+        .values_list("project_id", "currency", "date", "value")
     )
-    for row in transaction_rows:
-        _add(money[row["project_id"]], "spent", row["currency"], row["year"], row["total"])
+    for project_id, currency, day, amount in spending:
+        raw[(project_id, "spent", currency, day.year)] += amount
+    for (project_id, kind, currency, year), amount in raw.items():
+        _add(money[project_id], kind, currency, year, amount)
     return money
 
 
@@ -288,10 +282,7 @@ def _objectives(strategy: Strategy) -> list[Objective]:
             "territories",
             "countries",
             Prefetch(
-                "indicators",
-                queryset=StrategyIndicator.objects.select_related("standard").prefetch_related(
-                    "targets", Prefetch("project_indicators", queryset=Indicator.objects.only("id"))
-                ),
+                "indicators", queryset=StrategyIndicator.objects.select_related("standard").prefetch_related("targets")
             ),
         )
     )
@@ -326,17 +317,13 @@ def _indicator_row(
 def strategy_overview(strategy: Strategy, *, user) -> Overview:
     years = strategy.years
     objectives = _objectives(strategy)
-    links = list(
-        Objective.projects.through.objects.filter(objective__strategy=strategy).values_list(
-            "objective_id", "project_id"
-        )
-    )
-    linked_ids = {project_id for _objective, project_id in links}
+    through = Objective.projects.through.objects.filter(objective__strategy=strategy)
+    links = list(through.values_list("objective_id", "project_id"))
+    # The linked projects the reader may see, as a subquery (no list of ids to send back and forth).
+    visible = projects_visible_to(user).filter(pk__in=through.values("project_id"))
     projects = {
         project.pk: project
-        for project in projects_visible_to(user)
-        .filter(pk__in=linked_ids)
-        .select_related("lead_organisation")
+        for project in visible.select_related("lead_organisation")
         .only(
             "id",
             "title",
@@ -347,46 +334,45 @@ def strategy_overview(strategy: Strategy, *, user) -> Overview:
             "lead_organisation__kind",
             "lead_organisation__locality_id",
             "partnership_id",
-            "planned_start",
-            "planned_end",
-            "actual_start",
-            "actual_end",
         )
         .order_by("-id")
     }
     by_objective: dict[int, list[int]] = defaultdict(list)
     for objective_id, project_id in links:
         by_objective[objective_id].append(project_id)
-    standards = {
-        indicator.standard_id
-        for objective in objectives
-        for indicator in objective.indicators.all()
-        if indicator.standard_id
-    }
-    standard_indicators: dict[tuple[str, int], set[int]] = defaultdict(set)  # (standard, project) -> indicator ids
-    if standards and projects:
-        for indicator_id, standard_id, project_id in Indicator.objects.filter(
-            standard_id__in=standards, result__project_id__in=list(projects)
-        ).values_list("id", "standard_id", "result__project_id"):
-            standard_indicators[(standard_id, project_id)].add(indicator_id)
-    named_ids = {
-        item.pk for objective in objectives for i in objective.indicators.all() for item in i.project_indicators.all()
-    }
-    project_of = (
-        dict(Indicator.objects.filter(pk__in=named_ids).values_list("id", "result__project_id")) if named_ids else {}
+    strategy_indicators = [indicator for objective in objectives for indicator in objective.indicators.all()]
+    standards = {indicator.standard_id for indicator in strategy_indicators if indicator.standard_id}
+    named_links = StrategyIndicator.project_indicators.through.objects.filter(
+        strategyindicator__objective__strategy=strategy
     )
+    named: dict[int, set[int]] = defaultdict(set)  # strategy indicator -> project indicators it names
+    for strategy_indicator_id, indicator_id in named_links.values_list("strategyindicator_id", "indicator_id"):
+        named[strategy_indicator_id].add(indicator_id)
+    # Every project indicator that may roll up: named, or carrying a standard the strategy sums, in a visible project.
+    candidates = Indicator.objects.filter(result__project__in=visible.values("pk")).filter(
+        Q(pk__in=named_links.values("indicator_id")) | Q(standard_id__in=standards)
+    )
+    project_of: dict[int, int] = {}
+    cumulative_of: dict[int, bool] = {}
+    by_standard: dict[tuple[str, int], set[int]] = defaultdict(set)  # (standard, project) -> indicator ids
+    for indicator_id, standard_id, project_id, is_cumulative in candidates.values_list(
+        "id", "standard_id", "result__project_id", "cumulative"
+    ):
+        project_of[indicator_id], cumulative_of[indicator_id] = project_id, is_cumulative
+        if standard_id:
+            by_standard[(standard_id, project_id)].add(indicator_id)
     sources_of: dict[int, set[int]] = {}
     for objective in objectives:
-        visible = {project_id for project_id in by_objective.get(objective.pk, []) if project_id in projects}
+        shown_ids = {project_id for project_id in by_objective.get(objective.pk, []) if project_id in projects}
         for indicator in objective.indicators.all():
             # Named project indicators count while their project is linked to the objective and visible.
-            sources = {item.pk for item in indicator.project_indicators.all() if project_of.get(item.pk) in visible}
+            sources = {source for source in named.get(indicator.pk, ()) if project_of.get(source) in shown_ids}
             if indicator.standard_id:
-                for project_id in visible:
-                    sources |= standard_indicators.get((indicator.standard_id, project_id), set())
+                for project_id in shown_ids:
+                    sources |= by_standard.get((indicator.standard_id, project_id), set())
             sources_of[indicator.pk] = sources
-    values = approved_values({source for sources in sources_of.values() for source in sources})
-    money = money_by_project(list(projects), years) if projects else {}
+    values = approved_values(candidates.values("pk"), cumulative_of=cumulative_of)
+    money = money_by_project(visible.values("pk"), years) if projects else {}
     blocks, total = [], Money()
     for project_id in projects:
         if project_id in money:
