@@ -896,58 +896,139 @@ class Network:
         shared: dict[int, int],
         wish: Wish | None,
     ) -> list[Reason]:
-        """The facts behind one recommendation, the most telling first."""
-        f = dict(zip(FEATURES, vector, strict=True))
-        reasons: list[Reason] = []
-        if wish:
-            sought = sorted(wish.topics & candidate.offers)
-            if sought:
-                reasons.append(Reason("offers_sought", tuple(sought)))
-            worked = sorted((wish.topics & candidate.topics) - set(sought))
-            if worked:
-                reasons.append(Reason("works_on_sought", tuple(worked)))
-            if candidate.country in wish.countries:
-                reasons.append(Reason("priority_country", (candidate.country,)))
-            elif candidate.continent and candidate.continent in wish.continents:
-                reasons.append(Reason("priority_continent", (candidate.continent,)))
-        shared_topics = sorted(source.topics & candidate.topics)
-        if shared_topics:
-            reasons.append(Reason("shared_topics", tuple(shared_topics)))
-        if shared:
-            names = sorted(self.places[w].name for w in shared)
-            reasons.append(Reason("common_partners", (len(shared), tuple(names[:3]))))
-        elif f["three_hop"] > 0:
-            reasons.append(Reason("near_partners"))
-        if not shared and f["nearby_links"] >= NEARBY_REASON_FROM:
-            reasons.append(Reason("nearby_links"))
-        if f["same_name"]:
-            reasons.append(Reason("same_name", (candidate.name,)))
-        elif f["name_root"]:
-            reasons.append(Reason("name_root", (candidate.name,)))
-        if f["distance_100"] or f["distance_300"]:
-            reasons.append(Reason("distance", (round(distance_km(source, candidate)),)))
-        common_languages = sorted(
-            (wish.languages if wish and wish.languages else source.languages) & candidate.languages
-        )
-        if common_languages:
-            reasons.append(Reason("language", tuple(common_languages)))
-        if f["population_similarity"] >= 0.85:
-            reasons.append(Reason("similar_population", (candidate.population,)))
-        region_count = self.region_pairs.get(source.region, Counter()).get(candidate.region, 0) if source.region else 0
-        if region_count >= 2 and source.region != candidate.region:
-            reasons.append(Reason("region_pairs", (region_count,)))
-        if f["partners_in_source_country"] > 0 and candidate.country != source.country:
-            count = self.country_links[(source.country, candidate.country)][candidate.id]
-            reasons.append(Reason("partners_with_your_country", (source.country, count)))
-        if f["own_country_profile"] > 0 and candidate.country != source.country:
-            reasons.append(Reason("partners_in_country", (candidate.country,)))
-        elif (
-            f["country_affinity"] >= 0.05 or f["reverse_country_affinity"] >= 0.05
-        ) and candidate.country != source.country:  # seen from either country
-            reasons.append(Reason("country_affinity", (source.country, candidate.country)))
-        if self.degree(candidate.id) >= 10:
-            reasons.append(Reason("well_connected", (self.degree(candidate.id),)))
-        return reasons
+        """The facts behind one recommendation, the most telling first (``REASONS``)."""
+        evidence = Evidence(self, source, candidate, dict(zip(FEATURES, vector, strict=True)), shared, wish)
+        return [reason for kind in REASONS for reason in kind(evidence)]
+
+
+# -- the reasons given ------------------------------------------------------------------------------
+#
+# Each result says why it ranks: these small functions, in ``REASONS`` order (the most telling
+# first), each give the reasons of one kind that the candidate's facts support, as codes with values
+# that ``coopdec.matching.selectors.reason_text`` writes in the user's language.
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What is known of one recommendation: its two places, its feature values, its shared partners."""
+
+    network: Network
+    source: Place
+    candidate: Place
+    features: dict[str, float]
+    shared: dict[int, int]
+    wish: Wish | None
+
+
+def what_the_request_seeks(e: Evidence) -> list[Reason]:
+    """What the candidate offers, or works on, among what the request seeks, and where it lies."""
+    wish, candidate = e.wish, e.candidate
+    if not wish:
+        return []
+    found = []
+    sought = sorted(wish.topics & candidate.offers)
+    if sought:
+        found.append(Reason("offers_sought", tuple(sought)))
+    worked = sorted((wish.topics & candidate.topics) - set(sought))
+    if worked:
+        found.append(Reason("works_on_sought", tuple(worked)))
+    if candidate.country in wish.countries:
+        found.append(Reason("priority_country", (candidate.country,)))
+    elif candidate.continent and candidate.continent in wish.continents:
+        found.append(Reason("priority_continent", (candidate.continent,)))
+    return found
+
+
+def topics_in_common(e: Evidence) -> list[Reason]:
+    """The cooperation axes both work on."""
+    topics = sorted(e.source.topics & e.candidate.topics)
+    return [Reason("shared_topics", tuple(topics))] if topics else []
+
+
+def close_in_the_network(e: Evidence) -> list[Reason]:
+    """Partners in common; else paths of three partnerships, or partnerships between their neighbourhoods."""
+    if e.shared:
+        names = sorted(e.network.places[w].name for w in e.shared)
+        return [Reason("common_partners", (len(e.shared), tuple(names[:3])))]
+    found = [Reason("near_partners")] if e.features["three_hop"] > 0 else []
+    if e.features["nearby_links"] >= NEARBY_REASON_FROM:
+        found.append(Reason("nearby_links"))
+    return found
+
+
+def names_alike(e: Evidence) -> list[Reason]:
+    """The same name, or names beginning alike."""
+    if e.features["same_name"]:
+        return [Reason("same_name", (e.candidate.name,))]
+    return [Reason("name_root", (e.candidate.name,))] if e.features["name_root"] else []
+
+
+def near_each_other(e: Evidence) -> list[Reason]:
+    """Less than 300 km apart."""
+    if e.features["distance_100"] or e.features["distance_300"]:
+        return [Reason("distance", (round(distance_km(e.source, e.candidate)),))]
+    return []
+
+
+def languages_in_common(e: Evidence) -> list[Reason]:
+    """The working languages the request asks for (else the source's) that the candidate records."""
+    wanted = e.wish.languages if e.wish and e.wish.languages else e.source.languages
+    languages = sorted(wanted & e.candidate.languages)
+    return [Reason("language", tuple(languages))] if languages else []
+
+
+def similar_size(e: Evidence) -> list[Reason]:
+    """Populations within a factor of about 2.8 (a similarity of 0.85 or more)."""
+    if e.features["population_similarity"] >= 0.85:
+        return [Reason("similar_population", (e.candidate.population,))]
+    return []
+
+
+def regions_that_pair(e: Evidence) -> list[Reason]:
+    """At least two partnerships already link the two regions."""
+    source, candidate = e.source, e.candidate
+    count = e.network.region_pairs.get(source.region, Counter()).get(candidate.region, 0) if source.region else 0
+    if count >= 2 and source.region != candidate.region:
+        return [Reason("region_pairs", (count,))]
+    return []
+
+
+def countries_that_pair(e: Evidence) -> list[Reason]:
+    """The candidate's partners in the source's country; the source's partners in the candidate's
+    country, else the two countries' habit of pairing, seen from either side."""
+    source, candidate, f = e.source, e.candidate, e.features
+    if candidate.country == source.country:
+        return []
+    found = []
+    if f["partners_in_source_country"] > 0:
+        count = e.network.country_links[(source.country, candidate.country)][candidate.id]
+        found.append(Reason("partners_with_your_country", (source.country, count)))
+    if f["own_country_profile"] > 0:
+        found.append(Reason("partners_in_country", (candidate.country,)))
+    elif f["country_affinity"] >= 0.05 or f["reverse_country_affinity"] >= 0.05:
+        found.append(Reason("country_affinity", (source.country, candidate.country)))
+    return found
+
+
+def well_connected(e: Evidence) -> list[Reason]:
+    """Ten partnerships or more."""
+    degree = e.network.degree(e.candidate.id)
+    return [Reason("well_connected", (degree,))] if degree >= 10 else []
+
+
+# The kinds of reasons, the most telling first.
+REASONS: tuple[Callable[[Evidence], list[Reason]], ...] = (
+    what_the_request_seeks,
+    topics_in_common,
+    close_in_the_network,
+    names_alike,
+    near_each_other,
+    languages_in_common,
+    similar_size,
+    regions_that_pair,
+    countries_that_pair,
+    well_connected,
+)
 
 
 # Features twinnings cannot teach (nobody's topics or requests are in the list): set by hand.
