@@ -148,7 +148,7 @@ def main() -> None:
         print(
             f"  data: {counts['organisations']} organisations, {counts['projects']} projects, {n} practices "
             f"(practices inserted in {inserted:.0f} s); atlas index rebuilt in {time.perf_counter() - started:.0f} s: "
-            f"{indexed}"
+            f"{ {str(k): v for k, v in indexed.items()} }"
         )
         started = time.perf_counter()
         engine = facets.engine()

@@ -65,3 +65,11 @@ def test_atlas_result_of_a_practice_links_to_its_page(published):
     _w, water, _waste, _other = published
     item = next(i for i in atlas.search(AtlasQuery(type=("practice",))).items if i.object_id == water.pk)
     assert (item.url, item.type_label) == (f"/practices/{water.pk}/", "Good practice")
+
+
+def test_atlas_download_holds_the_practices_with_their_pages(client, published):
+    _w, water, _waste, other_water = published
+    response = client.get("/api/v1/downloads/atlas.csv?type=practice&axis=water-sanitation")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 3
+    assert f"/practices/{water.pk}/" in lines[1] + lines[2] and f"/practices/{other_water.pk}/" in lines[1] + lines[2]
