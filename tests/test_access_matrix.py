@@ -665,6 +665,10 @@ ACCESS: dict[str, list[Case]] = {
     "practices/": [case(GET=PUBLIC), case(query="q=Pratique&axis=water-sanitation", label="search", GET=PUBLIC)],
     "practices/new/": [case(GET=PRACTICE_WRITERS, POST=PRACTICE_WRITERS)],
     "practices/review/": [case(GET=COORDINATOR)],
+    "practices/map.json": [
+        case(GET=PUBLIC),
+        case(query="q=Pratique&axis=water-sanitation", label="search", GET=PUBLIC),
+    ],
     "practices/<int:pk>/": [
         case(pk("practice"), GET=DRAFTS_HIDDEN),
         case(pk("draft_practice"), label="draft", GET=DRAFT_VIEWERS),
@@ -739,7 +743,9 @@ ACCESS: dict[str, list[Case]] = {
     "calls/reviews/<int:pk>/": [case(pk("review"), GET=REVIEWER, POST=REVIEWER)],
     "calls/reviews/<int:pk>/scores/": [case(pk("review"), POST=REVIEWER, data=lambda w: {"revision": 1})],
     "calls/reports/<int:pk>/": [
-        case(pk("report"), GET=APPLICATION_READERS, POST=APPLICANT, data=lambda w: {"narrative": "Fait."})
+        case(
+            pk("report"), GET=APPLICATION_READERS, POST=APPLICANT, data=lambda w: {"narrative": "Fait.", "spent": "10"}
+        )
     ],
     "calls/reports/<int:pk>/answer/": [case(pk("report"), POST=FUNDER, data=lambda w: {"approve": "1"})],
     "calls/tranches/<int:pk>/release/": [case(pk("tranche"), POST=FUNDER)],

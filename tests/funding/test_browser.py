@@ -141,6 +141,7 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
             interim = Report.objects.filter(kind="interim").order_by("due_on").first()
             applicant.goto(base + interim.get_absolute_url())
             applicant.fill("#id_narrative", "Deux échanges de jeunes et un conseil municipal des jeunes créé.")
+            applicant.fill("#id_spent", "3500")
             applicant.click("main form button[type=submit]")
             applicant.wait_for_selector(".message")
 

@@ -290,3 +290,25 @@ def test_every_action_is_in_the_history():
     application = _awarded(world)
     reasons = list(application.history.order_by("history_id").values_list("history_change_reason", flat=True))
     assert reasons == ["created", "plan", "submitted", "under review", "partner confirmed", "awarded"]
+
+
+def test_report_needs_its_figures_and_the_period_indicator_values():
+    from coopdec.cooperation import services as cooperation_services
+
+    world = make_world()
+    application = _awarded(world)
+    report = Report.objects.filter(application=application).order_by("due_on").first()
+    with pytest.raises(ValidationError) as error:
+        services.report_submit(report=report, narrative="Fait.", spent=None)
+    assert error.value.message_dict == {"spent": ["Give an amount."]}
+    result = cooperation_services.result_create(project=world.project, title={"fr": "Jeunes engagés"})
+    indicator = cooperation_services.indicator_create(result=result, title={"fr": "Jeunes élus"})
+    with pytest.raises(ValidationError) as error:
+        services.report_submit(report=report, narrative="Fait.", spent="100")
+    assert error.value.messages == [
+        "Record the project's indicator values for the period first: the report includes them."
+    ]
+    cooperation_services.indicator_value_set(
+        indicator=indicator, period_start=report.period_start, period_end=report.period_end, actual=12
+    )
+    assert services.report_submit(report=report, narrative="Fait.", spent="100").status == ReportStatus.SUBMITTED

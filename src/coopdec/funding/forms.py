@@ -255,7 +255,7 @@ class ReportForm(forms.Form):
             "What was done in the period, with whom, what changed; the indicator values are read from the project."
         ),
     )
-    spent = forms.DecimalField(label=_("Spent in the period"), required=False, **AMOUNT)
+    spent = forms.DecimalField(label=_("Spent in the period"), **AMOUNT)
     financial_note = forms.CharField(
         label=_("Financial report"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
     )

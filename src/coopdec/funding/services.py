@@ -26,7 +26,7 @@ from coopdec.common.i18n import clean_i18n, localize
 from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation import services as cooperation_services
-from coopdec.cooperation.models import ContributionKind, ContributorRole, Project
+from coopdec.cooperation.models import ContributionKind, ContributorRole, Indicator, IndicatorValue, Project
 from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_exists
@@ -729,7 +729,7 @@ def application_decide(
 def report_submit(*, report: Report, user=None, narrative: str, spent=None, financial_note: str = "") -> Report:
     report = (
         Report.objects.select_for_update()
-        .select_related("application__call__funder", "application__organisation")
+        .select_related("application__call__funder", "application__organisation", "application__project")
         .get(pk=report.pk)
     )
     if report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
@@ -738,7 +738,19 @@ def report_submit(*, report: Report, user=None, narrative: str, spent=None, fina
     if not narrative:
         raise ValidationError({"narrative": _("Write the narrative report: what was done in the period.")})
     report.narrative = narrative
-    report.spent = _decimal(spent, "spent", required=False)
+    report.spent = _decimal(spent, "spent")  # the financial report's figure: required
+    project = report.application.project
+    if (
+        Indicator.objects.filter(result__project=project).exists()
+        and not IndicatorValue.objects.filter(
+            indicator__result__project=project,
+            period_start__lte=report.period_end,
+            period_end__gte=report.period_start,
+        ).exists()
+    ):
+        raise ValidationError(
+            _("Record the project's indicator values for the period first: the report includes them.")
+        )
     report.financial_note = str(financial_note or "").strip()
     report.full_clean(exclude=["application"])
     report.status = ReportStatus.SUBMITTED
