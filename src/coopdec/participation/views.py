@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -45,6 +47,9 @@ from .forms import (
 from .models import Comment, Participant, Phase, Proposal, ProposalStatus, Space
 
 # -- helpers ------------------------------------------------------------------------------------
+
+PAGE_SIZE = 30  # proposals per page of a space: light pages on slow connections
+MAP_LIMIT = 2000  # the newest proposals on the map
 
 
 def _space(request, pk: int) -> Space:
@@ -305,19 +310,22 @@ def space_detail(request, pk: int):
     phase = space.phase_on(today)
     axis = request.GET.get("axis", "")
     status = request.GET.get("status", "")
-    axes = list(Axis.objects.filter(participation_proposals__in=selectors.shown_proposals(space)).distinct())
+    axes = list(Axis.objects.filter(pk__in=selectors.axes_used(space)))
     if axis not in {a.code for a in axes}:
         axis = ""
     if status not in ProposalStatus.values:
         status = ""
-    proposals = list(selectors.proposals_listed(space, axis=axis, status=status).order_by("-created_at", "-id")[:300])
+    listed = selectors.proposals_listed(space, axis=axis, status=status).order_by("-created_at", "-id")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "space": space,
         "phase": phase,
         "phase_label": Phase(phase).label,
         "calendar": space.phase_calendar(),
         "description": localize(space.description),
-        "proposals": proposals,
+        "proposals": page,
+        "page": page,
+        "query": urlencode({k: v for k, v in {"axis": axis, "status": status}.items() if v}),
         "axes": axes,
         "filters": {"axis": axis, "status": status},
         "statuses": ProposalStatus.choices,
@@ -336,21 +344,26 @@ def space_geojson(request, pk: int):
     """The shown proposals with a place, and the territories' organisations, as GeoJSON (names as text)."""
     space = _space(request, pk)
     features = []
-    for proposal in selectors.shown_proposals(space).exclude(latitude=None).exclude(longitude=None)[:2000]:
-        if proposal.latitude is None or proposal.longitude is None:
+    url = reverse("participation:proposal_detail", args=[0]).replace("/0/", "/{}/")
+    rows = (
+        selectors.shown_proposals(space)
+        .exclude(latitude=None)
+        .exclude(longitude=None)
+        .order_by("-id")
+        .values_list("pk", "title", "latitude", "longitude", "status")[:MAP_LIMIT]
+    )
+    for proposal_id, title, latitude, longitude, status in rows:
+        if latitude is None or longitude is None:
             continue
         features.append(
             {
                 "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(proposal.longitude, 5), round(proposal.latitude, 5)],
-                },
+                "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
                 "properties": {
                     "role": "proposal",
-                    "name": localize(proposal.title),
-                    "url": proposal.get_absolute_url(),
-                    "status": proposal.status,
+                    "name": localize(title),
+                    "url": url.format(proposal_id),
+                    "status": status,
                 },
             }
         )
