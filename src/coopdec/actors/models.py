@@ -233,6 +233,10 @@ class MembershipRole(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# The roles that may edit an organisation's records (and those it is a party to): every role today.
+EDITING_ROLES = frozenset({MembershipRole.EDITOR, MembershipRole.ADMIN})
+
+
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")

@@ -40,7 +40,7 @@ Permissions (the object is an Organisation):
 
 import rules
 
-from .models import MembershipRole
+from .models import EDITING_ROLES, MembershipRole
 from .selectors import can_answer_access_request, coordinated_country_codes, roles_of
 from .selectors import is_coordinator as _is_coordinator
 
@@ -61,7 +61,7 @@ def is_member_of(user, organisation):
 def is_editor_of(user, organisation):
     if organisation is None:
         return False
-    return roles_of(user).get(organisation.pk) in {MembershipRole.EDITOR, MembershipRole.ADMIN}
+    return roles_of(user).get(organisation.pk) in EDITING_ROLES
 
 
 @rules.predicate

@@ -506,9 +506,7 @@ def _project_documents_from(facts: list[dict], loader: _Loader) -> list[dict]:
         start = fact["start"]
         form = ""
         if partnership_kind:
-            form = (
-                PartnershipForm.BILATERAL if len(parties.get(partnership_id, [])) == 2 else PartnershipForm.MULTILATERAL
-            )
+            form = PartnershipForm.of(len(parties.get(partnership_id, [])))
         amount, currency = _money(fact["budgets"] or fact["contributions"])
         title, summary, description = fact["title"], fact["summary"], fact["description"]
         documents.append(
@@ -648,7 +646,7 @@ def _partnership_documents(ids: list[int], loader: _Loader) -> list[dict]:
                 sectors=_join(sectors[pid]),
                 sdgs=_join(sdgs[pid]),
                 supports=_join(supports[pid]),
-                form=PartnershipForm.BILATERAL if len(party_ids) == 2 else PartnershipForm.MULTILATERAL,
+                form=PartnershipForm.of(len(party_ids)),
                 kind=row["kind"],
                 status=row["status"],
                 start_year=start_year,

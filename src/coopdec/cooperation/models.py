@@ -35,6 +35,22 @@ class PartnershipForm(models.TextChoices):
     BILATERAL = "bilateral", _("Bilateral")
     MULTILATERAL = "multilateral", _("Multilateral")
 
+    @classmethod
+    def of(cls, party_count: int) -> "PartnershipForm":
+        """Bilateral when exactly two parties, every party counted (published or not), multilateral otherwise."""
+        return cls.BILATERAL if party_count == 2 else cls.MULTILATERAL
+
+
+def partnership_title(title: dict | None, party_names: list[str], pk) -> str:
+    """A partnership's display title: its title in the reader's language, else the names of the parties
+    shown to the reader, else its number."""
+    return localize(title) or " – ".join(party_names) or _("Partnership %(id)s") % {"id": pk}
+
+
+def project_title(title: dict | None, pk) -> str:
+    """A project's display title: its title in the reader's language, else its number."""
+    return localize(title) or _("Project %(id)s") % {"id": pk}
+
 
 class PartyRole(models.TextChoices):
     PARTNER = "partner", _("Partner")
@@ -97,19 +113,20 @@ class Partnership(RecordMixin):
 
     @property
     def display_title(self) -> str:
-        title = localize(self.title)
-        if title:
-            return title
-        # Only published organisations are named: a draft party's name is for its members only.
-        names = [party.organisation.display_name for party in self.party_links.all() if party.organisation.is_published]
-        return " – ".join(names) if names else _("Partnership %(id)s") % {"id": self.pk}
+        # Only published organisations are named: a draft party's name is for its members only. (The parties
+        # are read only when the title is empty.)
+        names = [] if localize(self.title) else self._published_party_names()
+        return partnership_title(self.title, names, self.pk)
+
+    def _published_party_names(self) -> list[str]:
+        return [party.organisation.display_name for party in self.party_links.all() if party.organisation.is_published]
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:partnership_detail", args=[self.pk])
 
     @property
     def form(self) -> str:
-        return PartnershipForm.BILATERAL if self.party_links.count() == 2 else PartnershipForm.MULTILATERAL
+        return PartnershipForm.of(self.party_links.count())
 
 
 class PartnershipParty(models.Model):
@@ -218,7 +235,7 @@ class Project(RecordMixin):
 
     @property
     def display_title(self) -> str:
-        return localize(self.title) or _("Project %(id)s") % {"id": self.pk}
+        return project_title(self.title, self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:project_detail", args=[self.pk])

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coopdec.actors.models import MembershipRole, Organisation
+from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.actors.selectors import roles_of
 from coopdec.common.i18n import clean_i18n
 from coopdec.common.versions import versioned_change
@@ -54,7 +54,6 @@ from .models import (
 from .selectors import party_ids
 
 NUMBER_LIMIT = Decimal("1e14")  # max_digits 18, 4 decimal places
-EDITING_ROLES = {MembershipRole.EDITOR, MembershipRole.ADMIN}
 Parts = list[tuple[dict[str, str], Decimal]]
 AUTHOR_REFUSED = gettext_lazy(
     "You entered this update: someone else must approve it (an editor of the approving organisation)."

@@ -45,13 +45,13 @@ Results monitoring (the object is an IndicatorValue, an update of a reporting pe
 
 import rules
 
-from coopdec.actors.models import Organisation
+from coopdec.actors.models import EDITING_ROLES, MembershipRole, Organisation
 from coopdec.actors.rules import (
     coordinates_a_country,
     coordinates_country_of,
-    is_member_of,
     is_coordinator,
     is_editor_somewhere,
+    is_member_of,
     is_published,
 )
 from coopdec.actors.selectors import coordinated_country_codes, roles_of
@@ -73,19 +73,19 @@ def is_party_member(user, record):
 
 @rules.predicate
 def is_party_editor(user, record):
-    return bool(_party_roles(user, record) & {"editor", "admin"})
+    return bool(_party_roles(user, record) & EDITING_ROLES)
 
 
 @rules.predicate
 def is_party_admin(user, record):
-    return "admin" in _party_roles(user, record)
+    return MembershipRole.ADMIN in _party_roles(user, record)
 
 
 @rules.predicate
 def is_lead_editor(user, project):
     if project is None or not project.lead_organisation_id:
         return False
-    return roles_of(user).get(project.lead_organisation_id) in {"editor", "admin"}
+    return roles_of(user).get(project.lead_organisation_id) in EDITING_ROLES
 
 
 @rules.predicate

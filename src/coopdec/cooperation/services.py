@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coopdec.actors.models import MembershipRole, Organisation
+from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.actors.selectors import is_coordinator, roles_of
 from coopdec.actors.services import organisation_propose
 from coopdec.common.i18n import clean_i18n
@@ -97,7 +97,7 @@ def _check_author_is_party(user, organisation_ids: set[int]) -> None:
     if user is None or is_coordinator(user):
         return
     roles = roles_of(user)
-    if not any(roles.get(org_id) in {MembershipRole.EDITOR, MembershipRole.ADMIN} for org_id in organisation_ids):
+    if not any(roles.get(org_id) in EDITING_ROLES for org_id in organisation_ids):
         raise ValidationError(
             _("You can only create records for an organisation you edit: make it one of the parties.")
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from coopdec.actors.models import Organisation
+from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.actors.selectors import is_coordinator, is_stale, organisations_visible_to, roles_of
 from coopdec.common import records, versions
 from coopdec.common.i18n import localize
@@ -69,9 +69,7 @@ def _editable_organisations(user):
     """Organisations the user may put a record under: the ones they edit (all, for coordinators)."""
     if is_coordinator(user):
         return Organisation.objects.all()
-    return Organisation.objects.filter(
-        pk__in=[pk for pk, role in roles_of(user).items() if role in {"editor", "admin"}]
-    )
+    return Organisation.objects.filter(pk__in=[pk for pk, role in roles_of(user).items() if role in EDITING_ROLES])
 
 
 def _record_urls(prefix: str, pk: int) -> dict:

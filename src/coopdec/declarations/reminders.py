@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from coopdec.actors.models import Membership, MembershipRole, Organisation
+from coopdec.actors.models import EDITING_ROLES, Membership, Organisation
 from coopdec.common.mail import mail_enqueue
 
 from .models import Campaign, Declaration, DeclarationStatus
@@ -76,7 +76,7 @@ def reminders(campaign: Campaign) -> list[Reminder]:
     for organisation_id, email in (
         Membership.objects.filter(
             organisation__in=[o.pk for o in late],
-            role__in=[MembershipRole.EDITOR, MembershipRole.ADMIN],
+            role__in=EDITING_ROLES,
             user__is_active=True,
         )
         .exclude(user__email="")

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
+from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
 from coopdec.actors.selectors import is_coordinator, organisation_ids_of, roles_of
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation.models import Document, PartnershipParty, Project
@@ -20,8 +20,6 @@ from coopdec.vocabularies.models import Axis, CodelistItem
 
 from . import eligibility
 from .models import Application, ApplicationStatus, Call, Criterion, Report, ReportStatus, Review, ReviewStatus
-
-EDITING_ROLES = {"editor", "admin"}
 
 
 def editable_organisation_ids(user) -> set[int]:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coopdec.actors.models import Membership, MembershipRole, Organisation, OrganisationKind
+from coopdec.actors.models import EDITING_ROLES, Membership, Organisation, OrganisationKind
 from coopdec.common.i18n import clean_i18n, localize
 from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
@@ -89,9 +89,7 @@ def editor_emails(organisation: Organisation | None) -> list[str]:
         return []
     return sorted(
         set(
-            Membership.objects.filter(
-                organisation=organisation, role__in=[MembershipRole.EDITOR, MembershipRole.ADMIN], user__is_active=True
-            )
+            Membership.objects.filter(organisation=organisation, role__in=EDITING_ROLES, user__is_active=True)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
-from coopdec.actors.models import Contact, MembershipRole, Organisation
+from coopdec.actors.models import EDITING_ROLES, Contact, Organisation
 from coopdec.actors.selectors import roles_of
 from coopdec.common.i18n import localize
 from coopdec.cooperation.models import Project
@@ -101,7 +101,7 @@ class PracticeForm(forms.Form):
                 label=label, textarea=True, required=False, help_text=SECTION_HELP.get(name, "")
             )
         self.order_fields(["title", "summary", *(name for name, _label in SECTIONS)])
-        editable = [pk for pk, role in roles_of(user).items() if role in {MembershipRole.EDITOR, MembershipRole.ADMIN}]
+        editable = [pk for pk, role in roles_of(user).items() if role in EDITING_ROLES]
         current = list(practice.organisations.values_list("pk", flat=True)) if practice is not None else []
         author_ids = [*editable, *current]
         organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])

@@ -20,7 +20,7 @@ Permissions:
 
 import rules
 
-from coopdec.actors.models import MembershipRole
+from coopdec.actors.models import EDITING_ROLES, MembershipRole
 from coopdec.actors.rules import coordinates_a_country, is_coordinator, is_editor_somewhere, is_published
 from coopdec.actors.selectors import coordinated_country_codes, roles_of
 
@@ -47,7 +47,7 @@ def is_author_editor(user, practice):
     if practice is None:
         return False
     roles = roles_of(user)
-    return any(roles.get(pk) in {MembershipRole.EDITOR, MembershipRole.ADMIN} for pk, _country in _authors(practice))
+    return any(roles.get(pk) in EDITING_ROLES for pk, _country in _authors(practice))
 
 
 @rules.predicate

@@ -20,7 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, MembershipRole, Organisation
+from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.selectors import roles_of
 from coopdec.atlas import selectors as atlas
 from coopdec.atlas.filters import AtlasQuery
@@ -190,7 +190,7 @@ def drafts_of(user) -> list[Practice]:
 
 
 def editable_organisations(user) -> list[int]:
-    return [pk for pk, role in roles_of(user).items() if role in {MembershipRole.EDITOR, MembershipRole.ADMIN}]
+    return [pk for pk, role in roles_of(user).items() if role in EDITING_ROLES]
 
 
 def practices_of_project(project: Project) -> QuerySet[Practice]:

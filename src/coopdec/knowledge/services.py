@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coopdec.actors.models import Contact, Membership, MembershipRole, Organisation, User
+from coopdec.actors.models import EDITING_ROLES, Contact, Membership, Organisation, User
 from coopdec.actors.selectors import coordinated_country_codes, is_coordinator, roles_of
 from coopdec.atlas import index as atlas_index
 from coopdec.common.i18n import clean_i18n, localize
@@ -54,7 +54,6 @@ MAX_PROJECTS = 50
 MAX_AUTHORS = 20
 MAX_CODES = 60  # axes, sectors, SDGs or countries of one practice
 _WORD = re.compile(r"\w+")
-EDITING_ROLES = {MembershipRole.EDITOR, MembershipRole.ADMIN}
 
 
 def _user_or_none(user):

@@ -15,10 +15,9 @@ Permissions:
 
 import rules
 
+from coopdec.actors.models import EDITING_ROLES
 from coopdec.actors.rules import is_coordinator, is_editor_of
 from coopdec.actors.selectors import coordinated_country_codes, roles_of
-
-_EDITING = {"editor", "admin"}
 
 
 @rules.predicate
@@ -28,12 +27,12 @@ def is_listing_public(user, listing):
 
 @rules.predicate
 def edits_listing_organisation(user, listing):
-    return listing is not None and roles_of(user).get(listing.organisation_id) in _EDITING
+    return listing is not None and roles_of(user).get(listing.organisation_id) in EDITING_ROLES
 
 
 @rules.predicate
 def edits_recipient(user, proposal):
-    return proposal is not None and roles_of(user).get(proposal.recipient_id) in _EDITING
+    return proposal is not None and roles_of(user).get(proposal.recipient_id) in EDITING_ROLES
 
 
 @rules.predicate
@@ -41,7 +40,7 @@ def edits_either_side(user, proposal):
     if proposal is None:
         return False
     roles = roles_of(user)
-    return roles.get(proposal.recipient_id) in _EDITING or roles.get(proposal.sender_id) in _EDITING
+    return roles.get(proposal.recipient_id) in EDITING_ROLES or roles.get(proposal.sender_id) in EDITING_ROLES
 
 
 @rules.predicate

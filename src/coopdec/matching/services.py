@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coopdec.actors.models import (
+    EDITING_ROLES,
     LOCAL_GOVERNMENT_KINDS,
     CountryCoordinator,
-    MembershipRole,
     Organisation,
 )
 from coopdec.common.i18n import clean_i18n
@@ -217,7 +217,7 @@ def _editors(organisation: Organisation):
     return [
         membership.user
         for membership in organisation.memberships.select_related("user").filter(
-            role__in=[MembershipRole.EDITOR, MembershipRole.ADMIN], user__is_active=True
+            role__in=EDITING_ROLES, user__is_active=True
         )
     ]
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from coopdec.actors.models import Organisation
+from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.common import records
 from coopdec.common.i18n import localize
 from coopdec.cooperation.models import Indicator, Partnership, PartnershipParty
@@ -111,7 +111,7 @@ def _owners_of(user) -> list:
     """Organisations and partnerships the user may give a strategy (for the "new strategy" page)."""
     from coopdec.actors.selectors import roles_of
 
-    editable = [pk for pk, role in roles_of(user).items() if role in {"editor", "admin"}]
+    editable = [pk for pk, role in roles_of(user).items() if role in EDITING_ROLES]
     organisations = list(Organisation.objects.filter(pk__in=editable).order_by("name")[:50])
     partnerships = list(
         Partnership.objects.filter(

@@ -18,12 +18,12 @@ from pydantic import ConfigDict, Field
 
 from coopdec.actors.models import Organisation
 from coopdec.actors.selectors import organisations_visible_to
-from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus, RecordMixin
 from coopdec.cooperation.models import (
     ActivityStatus,
     ParticipantRole,
     Partnership,
+    PartnershipForm,
     PartnershipKind,
     PartnershipParty,
     PartnershipStatus,
@@ -34,6 +34,8 @@ from coopdec.cooperation.models import (
     ProjectSdg,
     ProjectSector,
     SupportType,
+    partnership_title,
+    project_title,
 )
 from coopdec.cooperation.selectors import partnerships_visible_to, projects_visible_to
 from coopdec.cooperation.services import (
@@ -173,21 +175,20 @@ def partnership_out(partnership: Partnership, user) -> dict:
     links = getattr(partnership, "_api_parties", None)
     if links is None:
         links = list(partnership.party_links.all())
-    form = "bilateral" if len(links) == 2 else "multilateral"
     parties = [
         {"organisation": ref, "role": link.role, "joined_on": link.joined_on}
         for link in links
         if (ref := organisation_ref(link.organisation, user)) is not None
     ]
-    title = localize(partnership.title) or " – ".join(party["organisation"]["name"] for party in parties)
+    names = [party["organisation"]["name"] for party in parties]
     return {
         "id": partnership.pk,
         "title": partnership.title or {},
-        "display_title": title or _("Partnership %(id)s") % {"id": partnership.pk},
+        "display_title": partnership_title(partnership.title, names, partnership.pk),
         "description": partnership.description or {},
         "kind": partnership.kind,
         "status": partnership.status,
-        "form": form,
+        "form": PartnershipForm.of(len(links)).value,
         "unlisted_parties": len(links) - len(parties),
         "start_date": partnership.start_date,
         "end_date": partnership.end_date,
@@ -251,7 +252,7 @@ def project_out(project: Project, user, *, detail: bool = False) -> dict:
         "id": project.pk,
         "iati_identifier": project.iati_identifier,
         "title": project.title or {},
-        "display_title": localize(project.title) or _("Project %(id)s") % {"id": project.pk},
+        "display_title": project_title(project.title, project.pk),
         "summary": project.summary or {},
         "status": project.status,
         "partnership": project.partnership_id,
