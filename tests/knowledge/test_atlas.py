@@ -73,3 +73,13 @@ def test_atlas_download_holds_the_practices_with_their_pages(client, published):
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 3
     assert f"/practices/{water.pk}/" in lines[1] + lines[2] and f"/practices/{other_water.pk}/" in lines[1] + lines[2]
+
+
+def test_map_layer_places_practices_at_their_first_local_government_author(client, published):
+    _w, water, _waste, other_water = published
+    body = client.get("/practices/map.json?axis=water-sanitation").json()
+    assert body["total"] == 2
+    assert sorted(point["id"] for point in body["results"]) == sorted([water.pk, other_water.pk])
+    paris = next(point for point in body["results"] if point["id"] == water.pk)
+    assert (paris["latitude"], paris["longitude"]) == (round(_w["paris"].latitude, 4), round(_w["paris"].longitude, 4))
+    assert client.get("/practices/map.json?axis=NOT%20AN%20AXIS").status_code == 400

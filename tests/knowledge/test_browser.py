@@ -3,7 +3,6 @@ and asks for its review; the coordinator publishes it from the review queue; a v
 the practices search. No script error under the strict Content-Security-Policy, and no page wider
 than the phone's screen."""
 
-
 from tests.actors.test_browser import watch_errors
 from tests.browser import MARKS, launch
 
@@ -72,6 +71,8 @@ def test_practice_walk_in_french_on_a_phone(live_server, transactional_db):
             visitor.click("a:has-text('Des comités de quartier')")
             assert visitor.locator("h1").inner_text() == "Des comités de quartier pour les bornes-fontaines"
             assert _page_width(visitor) <= width
+            visitor.goto(f"{live_server.url}/atlas/?type=practice")
+            visitor.wait_for_selector(".leaflet-control-layers label:has-text('Bonnes pratiques')")
         finally:
             browser.close()
     assert errors == []

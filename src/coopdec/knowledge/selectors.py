@@ -16,15 +16,19 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.selectors import roles_of
+from coopdec.atlas import facets as atlas_engine
 from coopdec.atlas import selectors as atlas
 from coopdec.atlas.filters import AtlasQuery
 from coopdec.atlas.models import SearchDocument
+from coopdec.atlas.search import text_backend
+from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus, Project, Result
 from coopdec.matching import selectors as matching
@@ -244,3 +248,38 @@ def history(record, *, limit: int = 100) -> list[dict]:
 
 def page(slug: str) -> Page | None:
     return Page.objects.filter(slug=slug).first()
+
+
+MAP_POINTS = 2000
+
+
+def map_points(query: AtlasQuery, *, limit: int = MAP_POINTS) -> dict:
+    """The published practices matching ``query`` (the atlas's filters, ``type`` set to practices)
+    that have a place (their first located local-government author), the most recently changed
+    first: {"results": [{id, title, latitude, longitude}], "total": located matches}."""
+    engine = atlas_engine.engine()
+    query = replace(query, type=(PRACTICE_TYPE,))
+    text_mask = engine.id_mask(text_backend().match(query.q).ids) if query.q else None
+    hits = engine.hits(query, text_mask)
+    located = hits.mask & ~np.isnan(engine.latitude)
+    order = engine.orders["-updated"]
+    chosen = order[located[order]]
+    total = int(len(chosen))
+    ids = [int(i) for i in engine.doc_ids[chosen[:limit]]]
+    rows = {
+        row["id"]: row
+        for row in SearchDocument.objects.filter(id__in=ids).values(
+            "id", "object_id", "titles", "latitude", "longitude"
+        )
+    }
+    results = [
+        {
+            "id": rows[i]["object_id"],
+            "title": localize(rows[i]["titles"]),
+            "latitude": round(rows[i]["latitude"], 4),
+            "longitude": round(rows[i]["longitude"], 4),
+        }
+        for i in ids
+        if i in rows
+    ]
+    return {"results": results, "total": total}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("practices/", views.practice_list, name="practice_list"),
     path("practices/new/", views.practice_create, name="practice_create"),
     path("practices/review/", views.review_queue, name="review"),
+    path("practices/map.json", views.practice_points, name="practice_points"),
     path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
     path("practices/<int:pk>/edit/", views.practice_update, name="practice_update"),
     path("practices/<int:pk>/submit/", views.practice_submit, name="practice_submit"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -57,6 +57,16 @@ def practice_list(request):
         context["drafts"] = drafts
         context["to_check"] = list(mine.filter(stale_filter()).distinct()[:50])
     return render(request, "knowledge/practice_list.html", context)
+
+
+@require_safe
+def practice_points(request):
+    """Located practices matching the atlas filters, for the atlas map's "Good practices" layer."""
+    try:
+        query = selectors.practice_query(request.GET)
+    except FilterError as error:
+        return JsonResponse({"detail": str(error), "results": []}, status=400)
+    return JsonResponse(selectors.map_points(query))
 
 
 # -- one practice -------------------------------------------------------------------------------
