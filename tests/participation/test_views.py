@@ -182,3 +182,18 @@ def test_account_deletion_signs_out_and_keeps_the_proposal(client, world):
     assert response.status_code == 302
     assert Proposal.objects.filter(author=None).count() == 2
     assert client.get(reverse("participation:account")).status_code == 302  # signed out: sign-in page
+
+
+def test_space_page_shows_thirty_proposals_a_page(client, world):
+    participant = make_participant("SN")
+    for number in range(30):
+        make_proposal(world["space"], participant, point=None, title=f"Idée {number}")
+    first = client.get(world["space"].get_absolute_url()).content.decode()
+    second = client.get(world["space"].get_absolute_url() + "?page=2").content.decode()
+    assert (first.count('<li class="card">'), second.count('<li class="card">')) == (30, 1)
+    assert "Page 1 of 2" in first
+
+
+def test_sign_up_lists_countries_by_name(client):
+    content = client.get(reverse("participation:join")).content.decode()
+    assert content.index(">Senegal<") < content.index(">Serbia<") < content.index(">Spain<")

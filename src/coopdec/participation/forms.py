@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
 from coopdec.common.i18n import localize
+from coopdec.common.text import fold
 from coopdec.common.validators import SUMMARY_MAX, validate_line
 from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis
@@ -18,11 +19,6 @@ from coopdec.vocabularies.models import Axis
 from .models import DisplayName, ParticipantKind, ProposalStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CountryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return localize(obj.names) or obj.code
 
 
 class SpaceForm(forms.Form):
@@ -51,8 +47,10 @@ class SpaceForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
 
 
-def _country_field():
-    return CountryChoiceField(label=_("Country"), queryset=Country.objects.order_by("code"))
+def country_choices() -> list[tuple[str, str]]:
+    """Countries by their name in the reader's language (a resident looks for "Sénégal", not "SN")."""
+    names = [(code, localize(names) or code) for code, names in Country.objects.values_list("code", "names")]
+    return [("", "—"), *sorted(names, key=lambda item: fold(item[1]))]
 
 
 class ProfileForm(forms.Form):
@@ -68,10 +66,14 @@ class ProfileForm(forms.Form):
     town = forms.CharField(
         label=_("Your town"), max_length=120, validators=[validate_line], help_text=_("Where you live or act.")
     )
-    country = _country_field()
+    country = forms.ChoiceField(label=_("Country"))
     kind = forms.ChoiceField(
         label=_("You take part as"), choices=ParticipantKind.choices, initial=ParticipantKind.RESIDENT
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
 
     def profile(self) -> dict:
         return {**self.cleaned_data, "language": (get_language() or settings.LANGUAGE_CODE)[:2]}
