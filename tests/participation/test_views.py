@@ -53,6 +53,7 @@ def test_hidden_proposal_stays_out_of_map_api_and_statistics(client, world):
         assert response.status_code == 200, url
         assert b"Qzxhidden" not in response.content, url
     assert client.get(f"/api/v1/participation/spaces/{space.pk}/statistics").json()["proposals"] == 1
+    assert [row["proposals"] for row in client.get("/api/v1/participation/spaces").json()["results"]] == [1]
 
 
 def test_hidden_proposal_page_is_for_its_author_and_moderators(client, world):

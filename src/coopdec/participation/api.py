@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -116,11 +117,13 @@ def list_spaces(request, params: Query[PageQuery]):
     return page_response(
         paginate(
             request,
-            selectors.spaces_visible_to(request.user),
+            selectors.spaces_visible_to(request.user).annotate(
+                shown=Count("proposals", filter=Q(proposals__is_hidden=False))
+            ),
             ordering=("-id",),
             cursor=params.cursor,
             limit=params.limit,
-            serialize=space_out,
+            serialize=lambda space: space_out(space, space.shown),
         )
     )
 
