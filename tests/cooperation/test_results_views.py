@@ -259,3 +259,33 @@ def test_standard_indicator_page_and_api_sum_approved_actuals(client, world):
         "partnerships": 1,
         "parts": [{"dimensions": {"sex": "female"}, "value": "160"}],
     }
+
+
+def test_editor_keeps_a_period_measured_in_a_draft_party_under_a_neutral_name(client, world):
+    draft = make_organisation("Brouillonville", geonameid=None, country_id="SN", published=False)
+    project = make_project(partnership=make_partnership(world["paris"], draft), lead=world["paris"])
+    result = monitoring.result_save(project=project, title={"fr": "Eau"}, user=None)
+    indicator = monitoring.indicator_save(result=result, title={"fr": "Foyers"}, user=None)
+    value = monitoring.period_save(
+        indicator=indicator, period_start=Y2024[0], period_end=Y2024[1], territory=draft, user=None
+    ).value
+    client.force_login(world["editor"])
+    url = reverse("cooperation:result_edit", args=[project.pk, result.pk])
+    page = client.get(url).content.decode()
+    assert "Brouillonville" not in page and "(an organisation not yet published)" in page
+    prefix = f"i{indicator.pk}-v{value.pk}"
+    data = {
+        "result-type": "1",
+        "result-title_fr": "Eau",
+        "indicator_rows": [f"i{indicator.pk}"],
+        "period_rows": [prefix],
+        f"i{indicator.pk}-title": "Foyers",
+        f"i{indicator.pk}-measure": "1",
+        f"{prefix}-territory": str(draft.pk),
+        f"{prefix}-period_start": "2024-01-01",
+        f"{prefix}-period_end": "2024-12-31",
+        f"{prefix}-actual": "7",
+    }
+    assert client.post(url, data).status_code == 302
+    value.refresh_from_db()
+    assert (value.territory, value.actual) == (draft, Decimal(7))
