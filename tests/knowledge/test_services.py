@@ -154,3 +154,15 @@ def test_practice_document_add_accepts_a_pdf(w):
     upload = SimpleUploadedFile("guide.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     document = services.practice_document_add(practice=practice, user=w["editor"], title={"fr": "Guide"}, file=upload)
     assert document.format == "application/pdf"
+
+
+def test_country_coordinator_corrects_a_practice_of_their_country(w):
+    coordinator = factories.make_user("coordfr")
+    CountryCoordinator.objects.create(user=coordinator, country_id="FR")
+    practice = make_practice(w)
+    assert coordinator.has_perm("knowledge.change_practice", practice)
+    services.practice_update(practice=practice, user=coordinator, organisations=[w["paris"]], title={"fr": "Corrigé"})
+    practice.refresh_from_db()
+    assert practice.title == {"fr": "Corrigé"}
+    with pytest.raises(ValidationError):
+        services.practice_update(practice=practice, user=coordinator, organisations=[w["paris"], w["lyon"]])

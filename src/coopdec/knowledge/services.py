@@ -152,13 +152,21 @@ def validate_codes(*, axes=(), sectors=(), sdgs=(), countries=()) -> dict[str, l
     return {"axes": axes, "sectors": sectors, "sdgs": goals, "countries": countries}
 
 
-def _authors(organisations, user) -> list[Organisation]:
+def _authors(organisations, user, current: Iterable[Organisation] = ()) -> list[Organisation]:
+    """The authors, checked: whoever changes them must edit one of them (unchanged authors pass, so
+    that a reviewer corrects the text of a practice of their country)."""
     organisations = list(dict.fromkeys(organisations or ()))
+    unchanged = {o.pk for o in organisations} == {o.pk for o in current}
     if not organisations:
         raise ValidationError({"organisations": _("Name at least one organisation that wrote this practice.")})
     if len(organisations) > MAX_AUTHORS:
         raise ValidationError({"organisations": _("At most %(max)s authors.") % {"max": MAX_AUTHORS}})
-    if user is not None and not is_coordinator(user) and not edits_one_of(user, [o.pk for o in organisations]):
+    if (
+        user is not None
+        and not unchanged
+        and not is_coordinator(user)
+        and not edits_one_of(user, [o.pk for o in organisations])
+    ):
         raise ValidationError(
             {
                 "organisations": _(
@@ -268,7 +276,8 @@ def practice_update(
     """Change what is given (``None``: unchanged). ``contact`` and ``contact_user`` may be given as
     None to remove them."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
-    authors = _authors(organisations, user) if organisations is not None else list(practice.organisations.all())
+    current = list(practice.organisations.all())
+    authors = _authors(organisations, user, current) if organisations is not None else current
     linked = _projects(projects if projects is not None else practice.projects.all(), authors)
     contact = fields.pop("contact", practice.contact)
     contact_user = fields.pop("contact_user", practice.contact_user)
