@@ -28,11 +28,11 @@ from coopdec.common.validators import NAME_MAX, SUMMARY_MAX, TEXT_MAX, TITLE_MAX
 
 class Phase(models.TextChoices):
     UPCOMING = "upcoming", _("Not open yet")
-    PROPOSALS = "proposals", _("Proposals")
-    SUPPORT = "support", _("Support")
+    PROPOSALS = "proposals", pgettext_lazy("participation phase", "Proposals")
+    SUPPORT = "support", pgettext_lazy("participation phase", "Support")
     REVIEW = "review", _("Feasibility review")
     VOTE = "vote", pgettext_lazy("participation phase", "Vote")
-    RESULTS = "results", _("Results")
+    RESULTS = "results", pgettext_lazy("participation phase", "Results")
 
 
 # The phases in order, each with the Space field holding the day it starts.
