@@ -5,20 +5,9 @@ than the phone's screen."""
 
 from tests.actors.test_browser import watch_errors
 from tests.browser import MARKS, launch
+from tests.declarations.test_browser import _page_width, _sign_in
 
 pytestmark = MARKS
-
-
-def _sign_in(page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-passphrase-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
-
-
-def _page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def test_practice_walk_in_french_on_a_phone(live_server, transactional_db):

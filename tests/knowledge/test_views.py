@@ -134,3 +134,15 @@ def test_administrator_deletes_a_practice(client, w):
     client.force_login(admin)
     assert client.post(reverse("knowledge:practice_delete", args=[practice.pk])).status_code == 302
     assert not Practice.objects.exists()
+
+
+def test_history_page_names_each_step_and_restores(client, w):
+    practice = make_practice(w)
+    first = practice.history.get().history_id
+    client.force_login(w["editor"])
+    client.post(reverse("knowledge:practice_submit", args=[practice.pk]))
+    page = client.get(reverse("knowledge:practice_history", args=[practice.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "review requested" in text and "created" in text
+    client.post(reverse("knowledge:practice_restore", args=[practice.pk, first]))
+    assert practice.history.latest().history_change_reason.startswith("restored ")

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation
@@ -28,6 +27,7 @@ from coopdec.atlas import selectors as atlas
 from coopdec.atlas.filters import AtlasQuery
 from coopdec.atlas.models import SearchDocument
 from coopdec.atlas.search import text_backend
+from coopdec.common import records
 from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus, Project, Result
@@ -201,25 +201,17 @@ def practices_of_project(project: Project) -> QuerySet[Practice]:
     return published().filter(projects=project)
 
 
+# Reasons of the practices' own steps; the others (published, confirmed, restored...) are the records'.
 REASONS = {
     "created": gettext_lazy("created"),
     "changed": gettext_lazy("changed"),
     "review requested": gettext_lazy("review requested"),
-    "published": gettext_lazy("published"),
     "returned": gettext_lazy("sent back to its authors"),
-    "unpublished": gettext_lazy("back to draft"),
-    "confirmed": gettext_lazy("confirmed still accurate"),
-    "document added": gettext_lazy("document added"),
-    "document removed": gettext_lazy("document removed"),
 }
 
 
 def reason_label(reason: str | None) -> str:
-    if not reason:
-        return ""
-    if reason.startswith("restored "):
-        return _("restored the version of %(date)s") % {"date": reason.removeprefix("restored ").replace("T", " ")[:16]}
-    return str(REASONS.get(reason, reason))
+    return str(REASONS[reason]) if reason in REASONS else records.reason_label(reason)
 
 
 def history(record, *, limit: int = 100) -> list[dict]:
