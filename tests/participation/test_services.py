@@ -304,3 +304,19 @@ def test_deleting_an_editor_participation_keeps_the_account():
     assert services.participant_delete(user=editor) is False
     editor.refresh_from_db()
     assert not Participant.objects.filter(user=editor).exists()
+
+
+def test_statistics_count_by_phase_language_and_answer():
+    paris, _dakar, partnership = twinning()
+    space = make_space(partnership)
+    participant = make_participant()
+    first = make_proposal(space, participant)
+    make_proposal(space, participant, title="Un autre")
+    services.proposal_answer(proposal=first, user=factories.make_member(paris), status="accepted")
+    stats = selectors.statistics(space)
+    assert (stats["proposals"], stats["by_phase"], stats["by_language"], stats["by_status"]) == (
+        2,
+        {"proposals": 2},
+        {"fr": 2},
+        {"accepted": 1, "open": 1},
+    )

@@ -6,11 +6,12 @@ own author: every listing, count, map layer, result and statistic starts from ``
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.actors.selectors import organisations_visible_to, roles_of
@@ -188,23 +189,42 @@ def phase_of_day(space: Space, day) -> str:
 
 def statistics(space: Space) -> dict:
     """Aggregates only (no person named): proposals, supports, comments and votes, by phase in which
-    the proposals were sent, theme, language and answer. Hidden proposals and comments are left out."""
+    the proposals were sent, theme, language and answer. Hidden proposals and comments are left out.
+    Counted by the database (a few queries, whatever the number of proposals)."""
     proposals = shown_proposals(space)
-    rows = list(proposals.values("pk", "language", "status", "created_at"))
-    by_phase: Counter[str] = Counter(space.phase_on(row["created_at"].date()) for row in rows)
-    axes = Counter(
-        code for code in Proposal.axes.through.objects.filter(proposal__in=proposals).values_list("axis_id", flat=True)
-    )
+    by_phase = _phase_counts(space, proposals)
     return {
-        "proposals": len(rows),
+        "proposals": sum(_grouped(proposals, "status").values()),
         "supports": Support.objects.filter(proposal__in=proposals).count(),
         "comments": Comment.objects.filter(proposal__in=proposals, is_hidden=False).count(),
         "ballots": Ballot.objects.filter(space=space).count(),
-        "by_phase": {phase: by_phase.get(phase, 0) for phase, _field in PHASE_STARTS if by_phase.get(phase)},
-        "by_language": dict(sorted(Counter(row["language"] for row in rows).items())),
-        "by_status": dict(sorted(Counter(row["status"] for row in rows).items())),
-        "by_axis": dict(sorted(axes.items())),
+        "by_phase": by_phase,
+        "by_language": _grouped(proposals, "language"),
+        "by_status": _grouped(proposals, "status"),
+        "by_axis": _grouped(Proposal.axes.through.objects.filter(proposal__in=proposals), "axis_id"),
     }
+
+
+def _grouped(queryset, field: str) -> dict[str, int]:
+    rows = queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
+    return dict(sorted(rows))
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _phase_counts(space: Space, proposals: QuerySet[Proposal]) -> dict[str, int]:
+    """Proposals by the phase (of the space's calendar, in the site's time zone) they were sent in."""
+    starts = [(str(phase), getattr(space, field)) for phase, field in PHASE_STARTS]
+    counts = {}
+    for index, (phase, day) in enumerate(starts):
+        condition = Q(created_at__gte=_midnight(day))
+        if index + 1 < len(starts):
+            condition &= Q(created_at__lt=_midnight(starts[index + 1][1]))
+        counts[f"phase_{phase}"] = Count("pk", filter=condition)
+    totals = proposals.aggregate(**counts)
+    return {phase: totals[f"phase_{phase}"] for phase, _day in starts if totals[f"phase_{phase}"]}
 
 
 def phase_label(phase: str) -> str:
