@@ -18,11 +18,11 @@ from django.utils.translation import ngettext
 from coopdec.actors.models import Organisation
 from coopdec.actors.services import local_government_at, organisation_create
 from coopdec.common.models import PublicationStatus, Source
-from coopdec.cooperation import services
+from coopdec.cooperation import results_demo, services
 from coopdec.cooperation.models import Partnership, Project
 from coopdec.declarations import demo as declarations_demo
-from coopdec.knowledge import demo as knowledge_demo
 from coopdec.funding import demo as funding_demo
+from coopdec.knowledge import demo as knowledge_demo
 from coopdec.participation import demo as participation_demo
 from coopdec.strategy import demo as strategy_demo
 from coopdec.territories.models import Locality, Subdivision
@@ -368,6 +368,8 @@ class Command(BaseCommand):
                         actual=actual,
                     )
             created += 1
+        # Results monitoring: approved, returned and late updates (cooperation/results_demo.py).
+        created += results_demo.build(organisations)
         # France's aid declaration campaign for last year, open now, with the French demo partners' declarations.
         created += declarations_demo.build(organisations)
         # Chambéry's strategy 2025-2028, its objectives, targets and results, and every scorecard.
