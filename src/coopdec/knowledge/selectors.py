@@ -258,7 +258,7 @@ def map_points(query: AtlasQuery, *, limit: int = MAP_POINTS) -> dict:
     chosen = order[located[order]]
     total = int(len(chosen))
     ids = [int(i) for i in engine.doc_ids[chosen[:limit]]]
-    rows = {
+    rows: dict[int, Any] = {
         row["id"]: row
         for row in SearchDocument.objects.filter(id__in=ids).values(
             "id", "object_id", "titles", "latitude", "longitude"

@@ -283,8 +283,9 @@ def practice_update(
     contact_user = fields.pop("contact_user", practice.contact_user)
     _contact(contact, contact_user, authors)
     given = {"axes": axes, "sectors": sectors, "sdgs": sdgs, "countries": countries}
-    current = {name: getattr(practice, name) for name in given}
-    codes = validate_codes(**{name: value if value is not None else current[name] for name, value in given.items()})
+    codes = validate_codes(
+        **{name: value if value is not None else getattr(practice, name) for name, value in given.items()}
+    )
     for name, value in codes.items():
         setattr(practice, name, value)
     practice.contact, practice.contact_user = contact, contact_user
