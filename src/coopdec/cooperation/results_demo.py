@@ -5,6 +5,7 @@ approver with a comment, and a year whose report is late, so that the dashboards
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from coopdec.common.models import Source
 from coopdec.vocabularies.models import StandardIndicator
@@ -30,7 +31,9 @@ def build(organisations: dict) -> int:
     )
     if standard is None or project is None or project.results.filter(indicators__standard=standard).exists():
         return 0
-    result = project.results.first()
+    result = project.results.order_by("position", "id").first()
+    if result is None:
+        return 0
     with monitoring.results_edit(project, user=None, reason="results edited"):
         indicator = monitoring.indicator_save(result=result, title={}, standard=standard, user=None)
         years = {}
@@ -47,7 +50,7 @@ def build(organisations: dict) -> int:
         monitoring.update_save(
             value=years[2023],
             actual=1800,
-            actual_parts=[({"sex": "female"}, 950), ({"sex": "male"}, 850)],
+            actual_parts=[({"sex": "female"}, Decimal(950)), ({"sex": "male"}, Decimal(850))],
             comment={"fr": "Relevés des bornes-fontaines, décembre 2023"},
             user=None,
         )
