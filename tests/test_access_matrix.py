@@ -725,7 +725,7 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "calls/applications/<int:pk>/": [
         case(pk("application"), GET=APPLICATION_READERS),
-        case(pk("application_draft"), label="draft", GET=APPLICATION_READERS),
+        case(pk("application_draft"), label="draft: the applicant's own", GET=APPLICANT),
     ],
     "calls/applications/<int:pk>/plan/": [
         case(pk("application_draft"), POST=APPLICANT, data=lambda w: {"check": "1", "revision": "2", "requested": "9"})

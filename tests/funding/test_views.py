@@ -200,3 +200,12 @@ def test_api_lists_published_calls_with_their_rules(client):
     body = client.get("/api/v1/calls").json()
     assert [(c["id"], c["max_rate_ldc"], c["is_open"]) for c in body["results"]] == [(world.call.pk, "90.00", True)]
     assert [c["weight"] for c in client.get(f"/api/v1/calls/{world.call.pk}").json()["criteria"]] == [30, 20]
+
+
+def test_funder_sees_an_application_once_submitted_only(client):
+    world = make_world()
+    application = applied(world)
+    client.force_login(world.funder_editor)
+    assert client.get(application.get_absolute_url()).status_code == 403
+    services.application_submit(application=application)
+    assert client.get(application.get_absolute_url()).status_code == 200

@@ -14,6 +14,7 @@ Permissions:
     funding.manage_call(call)            the funder's editors (applications, ranking, export, decisions)
     funding.apply(call)                  editors of an organisation, the call published
     funding.view_application(app)        the applicant's members, the partner's editors, the funder's editors
+                                         once it is submitted (a draft is the applicant's own)
     funding.change_application(app)      the applicant's editors (plan, submission)
     funding.confirm_partner(app)         the partner authority's editors
     funding.decide(app)                  the funder's editors (reviewers, decision, award)
@@ -31,7 +32,7 @@ import rules
 
 from coopdec.actors.rules import is_editor_of, is_editor_somewhere, is_member_of
 
-from .models import ReviewStatus
+from .models import ApplicationStatus, ReviewStatus
 
 
 def _call(record):
@@ -89,6 +90,11 @@ def is_partner_editor(user, application):
 
 
 @rules.predicate
+def is_submitted(user, application):
+    return application is not None and application.status != ApplicationStatus.DRAFT
+
+
+@rules.predicate
 def is_the_reviewer(user, review):
     return review is not None and user.is_authenticated and review.reviewer_id == user.pk
 
@@ -108,7 +114,7 @@ rules.add_perm("funding.add_call", is_editor_somewhere)
 rules.add_perm("funding.change_call", is_funder_editor)
 rules.add_perm("funding.manage_call", is_funder_editor)
 rules.add_perm("funding.apply", is_editor_somewhere & is_published_call)
-rules.add_perm("funding.view_application", is_applicant_member | is_partner_editor | is_funder_editor)
+rules.add_perm("funding.view_application", is_applicant_member | is_partner_editor | (is_funder_editor & is_submitted))
 rules.add_perm("funding.change_application", is_applicant_editor)
 rules.add_perm("funding.confirm_partner", is_partner_editor)
 rules.add_perm("funding.decide", is_funder_editor)

@@ -231,7 +231,7 @@ def call_create(*, user=None, funder: Organisation, criteria=None, **fields) -> 
 
 @transaction.atomic
 def call_update(*, call: Call, user=None, criteria=None, **fields) -> Call:
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     _set_call_fields(call, fields)
     _check_call(call)
     _save(call, user=user, reason="changed")
@@ -241,7 +241,7 @@ def call_update(*, call: Call, user=None, criteria=None, **fields) -> Call:
 
 @transaction.atomic
 def call_publish(*, call: Call, user=None, publish: bool = True) -> Call:
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     if publish and not call.criteria.exists():
         raise ValidationError(_("Give the call its scoring grid (one criterion at least) before publishing it."))
     if not publish and call.applications.exists():
@@ -315,7 +315,7 @@ def application_set_plan(
     *, application: Application, user=None, revision=None, partner: Organisation | None = None, **values
 ) -> Application:
     """Save the funding plan; a plan that breaks one of the call's rules is refused, nothing saved."""
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     _check_revision(application, revision)
     if not application.is_editable:
         raise ValidationError(_("The application is submitted: its funding plan is frozen."), code="locked")
@@ -421,7 +421,7 @@ def snapshot(application: Application) -> dict:
 def application_submit(*, application: Application, user=None, revision=None, today: date | None = None) -> Application:
     """Re-run every rule, freeze a copy of the project and the plan, tell the funder and the partner."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call__funder", "organisation", "project", "partner")
         .get(pk=application.pk)
     )
@@ -463,7 +463,7 @@ def application_submit(*, application: Application, user=None, revision=None, to
 
 @transaction.atomic
 def application_confirm_partner(*, application: Application, user=None) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     if application.partner_id is None:
         raise ValidationError(_("This application names no partner authority."))
     if application.partner_confirmed_at is not None:
@@ -479,7 +479,7 @@ def application_confirm_partner(*, application: Application, user=None) -> Appli
 
 @transaction.atomic
 def review_assign(*, application: Application, reviewer, user=None) -> Review:
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW):
         raise ValidationError(_("Only a submitted application can be reviewed."))
     if reviewer is None or not reviewer.is_active:
@@ -516,7 +516,7 @@ def review_assign(*, application: Application, reviewer, user=None) -> Review:
 
 @transaction.atomic
 def review_declare(*, review: Review, user=None, no_conflict: bool) -> Review:
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).get(pk=review.pk)
     if review.status != ReviewStatus.ASSIGNED:
         raise ValidationError(_("The declaration is already made."))
     review.status = ReviewStatus.ACCEPTED if no_conflict else ReviewStatus.DECLINED
@@ -561,7 +561,7 @@ def review_score(
     *, review: Review, user=None, revision=None, scores: dict, comment: str = "", final: bool = False
 ) -> Review:
     """Save a reviewer's scores (a draft, or final: every criterion scored)."""
-    review = Review.objects.select_for_update().select_related("application__call").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("application__call").get(pk=review.pk)
     _check_revision(review, revision)
     if review.status not in (ReviewStatus.ACCEPTED, ReviewStatus.DONE):
         raise ValidationError(_("Declare that you have no conflict of interest first."))
@@ -651,9 +651,9 @@ def application_decide(
     application = Application.objects.select_related("call__funder", "organisation", "project", "partner").get(
         pk=application.pk
     )
-    call = Call.objects.select_for_update().get(pk=application.call_id)  # one award at a time per call
+    call = Call.objects.select_for_update(of=("self",)).get(pk=application.call_id)  # one award at a time per call
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call__funder", "organisation", "project", "partner")
         .get(pk=application.pk)
     )
@@ -726,7 +726,7 @@ def application_decide(
 @transaction.atomic
 def report_submit(*, report: Report, user=None, narrative: str, spent=None, financial_note: str = "") -> Report:
     report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("application__call__funder", "application__organisation", "application__project")
         .get(pk=report.pk)
     )
@@ -768,7 +768,7 @@ def report_submit(*, report: Report, user=None, narrative: str, spent=None, fina
 @transaction.atomic
 def report_answer(*, report: Report, user=None, approve: bool, comment: str = "") -> Report:
     report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("application__organisation", "application__project")
         .get(pk=report.pk)
     )
@@ -795,7 +795,9 @@ def report_answer(*, report: Report, user=None, approve: bool, comment: str = ""
 @transaction.atomic
 def tranche_release(*, tranche: Tranche, user=None) -> Tranche:
     tranche = (
-        Tranche.objects.select_for_update().select_related("report", "application__organisation").get(pk=tranche.pk)
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("report", "application__organisation")
+        .get(pk=tranche.pk)
     )
     if tranche.released_at is not None:
         raise ValidationError(
