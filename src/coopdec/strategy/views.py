@@ -74,10 +74,10 @@ def strategy_detail(request, pk: int):
 def _owner_from_query(request) -> Organisation | Partnership | None:
     record: Organisation | Partnership
     organisation, partnership = request.GET.get("organisation", ""), request.GET.get("partnership", "")
-    if organisation.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", organisation):  # an id, not a number the database cannot hold
         record = get_object_or_404(Organisation, pk=int(organisation))
         return records.viewable_or_404(request, "actors.view_organisation", record)
-    if partnership.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", partnership):
         record = get_object_or_404(Partnership, pk=int(partnership))
         return records.viewable_or_404(request, "cooperation.view_partnership", record)
     return None
