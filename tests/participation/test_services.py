@@ -16,6 +16,7 @@ from .factories import (
     make_participant,
     make_proposal,
     make_space,
+    make_space_dates,
     set_phase,
     twinning,
 )
@@ -320,3 +321,31 @@ def test_statistics_count_by_phase_language_and_answer():
         {"fr": 2},
         {"accepted": 1, "open": 1},
     )
+
+
+def test_organisation_space_covers_its_partners_territories_and_is_answered_by_it_alone():
+    paris, dakar, _partnership = twinning()
+    space = services.space_create(organisation=paris, **{**make_space_dates("proposals"), "budget": None})
+    assert [o.pk for o in selectors.deciding_parties(space)] == [paris.pk]
+    assert {o.pk for o in selectors.territory_parties(space)} == {paris.pk, dakar.pk}
+    proposal = make_proposal(space, make_participant("SN"), cost=None)
+    assert proposal.place_country_id == "SN"
+    set_phase(space, Phase.REVIEW)
+    with pytest.raises(ValidationError, match="Only the parties"):
+        services.proposal_review(
+            proposal=proposal, organisation=dakar, user=factories.make_member(dakar), feasible=True
+        )
+
+
+def test_report_then_keep_closes_the_report_and_keeps_the_proposal():
+    _paris, _dakar, partnership = twinning()
+    space = make_space(partnership)
+    proposal = make_proposal(space, make_participant())
+    reporter = make_participant("FR", town="Paris").user
+    first = services.report_create(proposal=proposal, user=reporter, reason="Doublon")
+    assert services.report_create(proposal=proposal, user=reporter, reason="Encore") == first
+    assert list(selectors.open_reports(space)) == [first]
+    services.moderate(item=proposal, user=factories.make_user(is_coordinator=True), hide=False)
+    assert list(selectors.open_reports(space)) == []
+    proposal.refresh_from_db()
+    assert proposal.is_hidden is False
