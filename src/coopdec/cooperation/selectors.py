@@ -307,8 +307,7 @@ class StandardTotal:
     values: int = 0
 
 
-def _counted_standard_rows(projects, codes, year) -> list[tuple]:
-    """The approved actuals that count for the standard indicators: (id, code, actual, project, partnership)."""
+def _standard_values(projects, codes, year) -> QuerySet:
     values = counted_values().filter(indicator__standard__isnull=False)
     if projects is not None:
         values = values.filter(indicator__result__project__in=projects)
@@ -316,6 +315,11 @@ def _counted_standard_rows(projects, codes, year) -> list[tuple]:
         values = values.filter(indicator__standard_id__in=list(codes))
     if year is not None:
         values = values.filter(period_end__lte=datetime.date(year, 12, 31))
+    return values
+
+
+def _counted_standard_rows(values: QuerySet, year) -> list[tuple]:
+    """The approved actuals that count for the standard indicators: (id, code, actual, project, partnership)."""
     rows = values.order_by("period_end", "id").values_list(
         "id",
         "indicator_id",
@@ -352,7 +356,8 @@ def standard_indicator_totals(
     """
     from .models import IndicatorDisaggregation
 
-    counted = _counted_standard_rows(projects, codes, year)
+    values = _standard_values(projects, codes, year)
+    counted = _counted_standard_rows(values, year)
     totals: dict = {}
     key_of = {}
     for pk, code, actual, project, partnership in counted:
@@ -364,11 +369,11 @@ def standard_indicator_totals(
         total.projects.add(project)
         if partnership:
             total.partnerships.add(partnership)
-    ids = list(key_of)
-    for start in range(0, len(ids), 2000):  # a bounded IN list, on SQLite as on PostgreSQL
-        for value_id, dimensions, number in IndicatorDisaggregation.objects.filter(
-            indicator_value_id__in=ids[start : start + 2000], measure="actual", value__isnull=False
-        ).values_list("indicator_value_id", "dimensions", "value"):
+    # The parts of the same values (a cumulative indicator's earlier periods are read, and skipped).
+    for value_id, dimensions, number in IndicatorDisaggregation.objects.filter(
+        indicator_value__in=values.values("pk"), measure="actual", value__isnull=False
+    ).values_list("indicator_value_id", "dimensions", "value"):
+        if value_id in key_of:
             parts = totals[key_of[value_id]].parts
             key = tuple(sorted(dimensions.items()))
             parts[key] = parts.get(key, Decimal(0)) + number
