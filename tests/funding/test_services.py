@@ -312,3 +312,16 @@ def test_report_needs_its_figures_and_the_period_indicator_values():
         indicator=indicator, period_start=report.period_start, period_end=report.period_end, actual=12
     )
     assert services.report_submit(report=report, narrative="Fait.", spent="100").status == ReportStatus.SUBMITTED
+
+
+def test_rules_are_fixed_once_an_application_is_submitted():
+    world = make_world()
+    submitted(world)
+    with pytest.raises(ValidationError) as error:
+        services.call_update(call=world.call, max_rate_ldc=Decimal("80"))
+    assert error.value.messages == [
+        "Applications are submitted under these rules: they can no longer change "
+        "(maximum rate in the least developed countries (%))."
+    ]
+    extended = services.call_update(call=world.call, deadline=world.call.deadline + timedelta(days=7))
+    assert extended.deadline == world.call.deadline + timedelta(days=7)

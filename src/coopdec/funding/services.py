@@ -229,10 +229,23 @@ def call_create(*, user=None, funder: Organisation, criteria=None, **fields) -> 
     return call
 
 
+# Rules an applicant may have relied on: fixed once an application is submitted (the text, the
+# envelope and the deadline may still change: a typo, a larger envelope, an extension).
+LOCKED_FIELDS = CALL_FIELDS - {"title", "description", "envelope", "deadline", "is_demo"}
+
+
 @transaction.atomic
 def call_update(*, call: Call, user=None, criteria=None, **fields) -> Call:
     call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
+    before = {name: getattr(call, name) for name in LOCKED_FIELDS}
     _set_call_fields(call, fields)
+    changed = sorted(name for name in LOCKED_FIELDS if getattr(call, name) != before[name])
+    if changed and call.applications.exclude(status=ApplicationStatus.DRAFT).exists():
+        raise ValidationError(
+            _("Applications are submitted under these rules: they can no longer change (%(fields)s).")
+            % {"fields": ", ".join(str(Call._meta.get_field(name).verbose_name) for name in changed)},
+            code="locked",
+        )
     _check_call(call)
     _save(call, user=user, reason="changed")
     _set_criteria(call, criteria)
