@@ -191,8 +191,6 @@ AID_LINE = {
 DECLARATION_READERS = level(
     "the declaration's organisation's members, the campaign's coordinators", "editor", "admin", "coordinator"
 )
-# Good practices are written by editors of organisations; coordinators review them (they write none).
-PRACTICE_WRITERS = level("editor of an organisation (the authors)", "other_editor", "editor", "admin")
 
 
 def _practice_document(name):
@@ -663,7 +661,7 @@ ACCESS: dict[str, list[Case]] = {
     ],
     # knowledge: good practices (written by Paris; the draft with the draft organisation, of Senegal) and pages
     "practices/": [case(GET=PUBLIC), case(query="q=Pratique&axis=water-sanitation", label="search", GET=PUBLIC)],
-    "practices/new/": [case(GET=PRACTICE_WRITERS, POST=PRACTICE_WRITERS)],
+    "practices/new/": [case(GET=EDITOR_SOMEWHERE, POST=EDITOR_SOMEWHERE)],
     "practices/review/": [case(GET=COORDINATOR)],
     "practices/map.json": [
         case(GET=PUBLIC),

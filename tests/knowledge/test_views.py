@@ -146,3 +146,14 @@ def test_history_page_names_each_step_and_restores(client, w):
     assert "review requested" in text and "created" in text
     client.post(reverse("knowledge:practice_restore", args=[practice.pk, first]))
     assert practice.history.latest().history_change_reason.startswith("restored ")
+
+
+def test_coordinator_records_a_practice_for_an_organisation_picked_by_name(client, w):
+    client.force_login(factories.make_user(is_coordinator=True))
+    assert client.get(reverse("knowledge:practice_create")).status_code == 200
+    response = client.post(
+        reverse("knowledge:practice_create"),
+        {"title_fr": "Cantines", "summary_fr": "Des cantines scolaires.", "organisations": [w["lyon"].pk]},
+    )
+    assert response.status_code == 302
+    assert list(Practice.objects.get().organisations.all()) == [w["lyon"]]

@@ -8,9 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from coopdec.actors.forms import I18nField
+from coopdec.actors.forms import I18nField, OrganisationsField
 from coopdec.actors.models import EDITING_ROLES, Contact, Organisation
-from coopdec.actors.selectors import roles_of
+from coopdec.actors.selectors import is_coordinator, roles_of
 from coopdec.common.i18n import localize
 from coopdec.cooperation.models import Project
 from coopdec.vocabularies.models import Axis
@@ -104,8 +104,17 @@ class PracticeForm(forms.Form):
         editable = [pk for pk, role in roles_of(user).items() if role in EDITING_ROLES]
         current = list(practice.organisations.values_list("pk", flat=True)) if practice is not None else []
         author_ids = [*editable, *current]
+        if is_coordinator(user):  # a coordinator records a practice for any organisations: picked by name
+            self.fields["organisations"] = OrganisationsField(
+                label=self.fields["organisations"].label,
+                queryset=Organisation.objects.all(),
+                help_text=_("Type the names of the organisations that did it; their editors may change it."),
+            )
         organisations = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
-        organisations.queryset = Organisation.objects.filter(pk__in=author_ids).order_by("name")
+        if not is_coordinator(user):
+            organisations.queryset = Organisation.objects.filter(pk__in=author_ids).order_by("name")
+        if practice is None and len(editable) == 1:
+            self.initial.setdefault("organisations", editable)  # the one organisation its writer edits
         ids = list(
             projects_of(Organisation.objects.filter(pk__in=author_ids))
             .order_by("-updated_at")

@@ -7,7 +7,7 @@ send back, correct. Visitors and participants read published practices only and 
 
 Permissions:
     knowledge.view_practice(practice)      published: everyone; draft: the authors' members, reviewers
-    knowledge.add_practice                 editors of an organisation (its authors)
+    knowledge.add_practice                 editors of an organisation (its authors), platform coordinators
     knowledge.change_practice(practice)    the authors' editors, reviewers (also: documents, confirm,
                                            ask for review, history, restore)
     knowledge.review_practice(practice)    platform coordinators, coordinators of an author's country
@@ -69,7 +69,7 @@ def coordinates_author_country(user, practice):
 reviews = is_coordinator | coordinates_author_country
 
 rules.add_perm("knowledge.view_practice", is_published | is_author_member | reviews)
-rules.add_perm("knowledge.add_practice", is_editor_somewhere)
+rules.add_perm("knowledge.add_practice", is_editor_somewhere | is_coordinator)
 rules.add_perm("knowledge.change_practice", is_author_editor | reviews)
 rules.add_perm("knowledge.review_practice", reviews)
 rules.add_perm("knowledge.delete_practice", is_author_admin | is_coordinator)

@@ -30,7 +30,7 @@ from coopdec.atlas.search import text_backend
 from coopdec.common import records
 from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus
-from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus, Project, Result
+from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus, Result
 from coopdec.matching import selectors as matching
 from coopdec.matching.recommender import Wish
 
@@ -195,10 +195,6 @@ def drafts_of(user) -> list[Practice]:
 
 def editable_organisations(user) -> list[int]:
     return [pk for pk, role in roles_of(user).items() if role in EDITING_ROLES]
-
-
-def practices_of_project(project: Project) -> QuerySet[Practice]:
-    return published().filter(projects=project)
 
 
 # Reasons of the practices' own steps; the others (published, confirmed, restored...) are the records'.
