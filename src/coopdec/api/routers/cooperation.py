@@ -8,8 +8,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -37,7 +36,7 @@ from coopdec.cooperation.models import (
     partnership_title,
     project_title,
 )
-from coopdec.cooperation.selectors import partnerships_visible_to, projects_visible_to
+from coopdec.cooperation.selectors import partnerships_visible_to, project_lists, projects_visible_to, with_parties
 from coopdec.cooperation.services import (
     participant_add,
     participant_remove,
@@ -199,46 +198,11 @@ def partnership_out(partnership: Partnership, user) -> dict:
     }
 
 
-# The lists a project carries, read for a whole page of projects in one query, one branch per
-# table: (list, project id, code, vocabulary, percentage, position). Plain SQL because building
-# this union through the ORM cost more CPU than running it; the rows are sorted here.
-LISTS_SQL = """
-SELECT 'sectors', project_id, code, vocabulary, percentage, id FROM cooperation_projectsector
-    WHERE project_id IN ({ids})
-UNION ALL SELECT 'sdgs', project_id, target, NULL, NULL, id FROM cooperation_projectsdg WHERE project_id IN ({ids})
-UNION ALL SELECT 'axes', a.project_id, a.axis_id, NULL, NULL, x.position
-    FROM cooperation_project_axes a JOIN vocabularies_axis x ON x.code = a.axis_id WHERE a.project_id IN ({ids})
-UNION ALL SELECT 'recipient_countries', project_id, country_id, NULL, NULL, id
-    FROM cooperation_projectcountry WHERE project_id IN ({ids})
-"""
-LIST_ORDER = {
-    "sectors": lambda row: (row[4] is None, -(row[4] or 0), row[2]),  # largest share first, then code
-    "sdgs": lambda row: row[5],  # as entered
-    "axes": lambda row: (row[5], row[2]),  # the axes' own order
-    "recipient_countries": lambda row: row[5],  # as entered
-}
-CENT = Decimal("0.01")
-
-
 def load_lists(projects: Sequence["Project | Row"]) -> None:
     """Sectors, SDGs, axes and recipient countries of a page of projects, in one query."""
-    grouped: dict[int, dict[str, list]] = {project.pk: {name: [] for name in LIST_ORDER} for project in projects}
-    ids = list(grouped)
-    if ids:
-        with connection.cursor() as cursor:
-            cursor.execute(LISTS_SQL.format(ids=", ".join(["%s"] * len(ids))), ids * 4)
-            for row in cursor.fetchall():
-                if row[4] is not None:  # numeric(5, 2); SQLite gives an int or a float
-                    row = (*row[:4], Decimal(str(row[4])).quantize(CENT), row[5])
-                grouped[row[1]][row[0]].append(row)
+    lists = project_lists([project.pk for project in projects])
     for project in projects:
-        rows = grouped[project.pk]
-        for name, key in LIST_ORDER.items():
-            rows[name].sort(key=key)
-        project._api_lists = {  # type: ignore[union-attr]  # a cache kept on the instance
-            "sectors": [{"vocabulary": r[3], "code": r[2], "percentage": r[4]} for r in rows["sectors"]],
-            **{name: [r[2] for r in rows[name]] for name in ("sdgs", "axes", "recipient_countries")},
-        }
+        project._api_lists = lists[project.pk]  # type: ignore[union-attr]  # a cache kept on the instance
 
 
 def _project_lists(project: Project) -> dict:
@@ -445,12 +409,6 @@ def partnership_rows(values: list[dict]) -> list[Row]:
     for partnership in partnerships:
         partnership._api_parties = parties[partnership.pk]
     return partnerships
-
-
-def with_parties(queryset):
-    return queryset.prefetch_related(
-        Prefetch("party_links", queryset=PartnershipParty.objects.select_related("organisation").order_by("id"))
-    )
 
 
 # Filters -----------------------------------------------------------------------------------

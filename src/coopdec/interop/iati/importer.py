@@ -3,7 +3,7 @@
 How it stays fast and safe (see docs/iati.md):
 
 - the file is streamed with ``iterparse``; each activity element is freed once read;
-- activities are written in batches: one transaction per batch, bulk inserts for projects (with their
+- activities are written in batches (``common.bulk``): one transaction per batch, bulk inserts for projects (with their
   history rows, in bulk) and for every kind of child row; when a batch fails, it is rolled back and
   replayed one activity per transaction, so a bad activity is reported and skipped and never leaves
   anything half-written (an interrupted import loses at most the batch in flight, never half of one);
@@ -11,14 +11,11 @@ How it stays fast and safe (see docs/iati.md):
   and not written at all (no history row either).
 """
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from django.db import DatabaseError, connection, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +23,7 @@ from lxml import etree
 
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
 from coopdec.atlas import index as atlas_index
+from coopdec.common import bulk
 from coopdec.common.models import PublicationStatus, Source
 from coopdec.common.text import fold
 from coopdec.common.validators import NAME_MAX, clean_line
@@ -602,7 +600,7 @@ class ActivityImporter:
             IatiActivity.objects.filter(project_id__in=existing_ids).delete()
             _update_projects(changed_rows)
             _history_rows(existing_ids, now, update=True)
-        new_ids = iter(_table(Project, PROJECT_INSERT).insert(new_rows, returning=True))
+        new_ids = iter(bulk.table(Project, PROJECT_INSERT).insert(new_rows, returning=True))
         project_ids = [project_id or next(new_ids) for _item, project_id in pending]
         created = [pid for pid, (_item, known) in zip(project_ids, pending, strict=True) if not known]
         _history_rows(created, now, update=False)
@@ -672,7 +670,7 @@ class ActivityImporter:
             ]
             results += [(pid, r) for r in record["results"]]
         for model, model_rows in rows.items():
-            _table(model, CHILD_COLUMNS[model]).insert(model_rows)
+            bulk.table(model, CHILD_COLUMNS[model]).insert(model_rows)
         if not results:
             return
         _save_results(results)
@@ -782,14 +780,14 @@ def _save_results(results: list[tuple[int, dict]]) -> None:
 
     Imported values are approved (the default status): their publisher published them.
     """
-    result_ids = _table(Result, RESULT_COLUMNS).insert(
+    result_ids = bulk.table(Result, RESULT_COLUMNS).insert(
         [(pid, r["type"], r["title"], r["description"], r["position"], r["aggregation_status"]) for pid, r in results],
         returning=True,
     )
     indicators = [
         (result_id, i) for result_id, (_pid, r) in zip(result_ids, results, strict=True) for i in r["indicators"]
     ]
-    indicator_ids = _table(Indicator, INDICATOR_COLUMNS).insert(
+    indicator_ids = bulk.table(Indicator, INDICATOR_COLUMNS).insert(
         [(result_id, *(i[key] for key in INDICATOR_KEYS)) for result_id, i in indicators],
         returning=True,
     )
@@ -803,10 +801,10 @@ def _save_results(results: list[tuple[int, dict]]) -> None:
         for indicator_id, v in values
     ]
     if not any(v["parts"] for _indicator_id, v in values):
-        _table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows)
+        bulk.table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows)
         return
-    value_ids = _table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows, returning=True)
-    _table(IndicatorDisaggregation, DISAGGREGATION_COLUMNS).insert(
+    value_ids = bulk.table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows, returning=True)
+    bulk.table(IndicatorDisaggregation, DISAGGREGATION_COLUMNS).insert(
         [
             (value_id, measure, dimensions, number)
             for value_id, (_indicator_id, v) in zip(value_ids, values, strict=True)
@@ -857,150 +855,14 @@ def _project_facts(pid: int, record: dict, resolution: "Resolution", now) -> dic
     )
 
 
-class _Table:
-    """Inserts plain tuples into one model's table: the ORM's bulk_create without building model
-    instances (several times faster for the many small rows of an import).
-
-    ``columns`` (attribute names) are the values of each row, in order; every other concrete column
-    takes its field's default. JSON values and datetimes are adapted the way Django adapts them for
-    the database in use; dates and decimals come as ISO and canonical strings (``read.py``), which
-    both databases read as they would read Django's own adaptation.
-    """
-
-    def __init__(self, model, columns: tuple[str, ...]):
-        ops = connection.ops
-        fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-        given = [fields[name] for name in columns]
-        rest = [f for name, f in fields.items() if name not in columns]
-        self.width = len(given) + len(rest)
-        self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
-        self.adapters = [
-            (position, adapter)
-            for position, adapter in ((i, self._adapter(f, ops)) for i, f in enumerate(given))
-            if adapter is not None
-        ]
-        quote = ops.quote_name
-        self.table = quote(model._meta.db_table)
-        self.columns = ", ".join(quote(f.column) for f in (*given, *rest))
-        self.pk = quote(model._meta.pk.column)
-        self.placeholder = "(" + ", ".join(["%s"] * self.width) + ")"
-
-    @staticmethod
-    def _adapter(field, ops):
-        kind = field.get_internal_type()
-        if kind == "JSONField":
-            # The values are JSON text already (reader.as_json_text): SQLite stores the text as it
-            # is; other databases wrap it as they wrap JSON (psycopg's Jsonb), without encoding again.
-            if type(ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value:
-                return None
-            return lambda text: ops.adapt_json_value(text, _JsonText)
-        if kind == "DateTimeField":
-            return lru_cache(maxsize=16)(ops.adapt_datetimefield_value)  # the same "now" on every row
-        return None
-
-    def _adapted(self, rows: list[tuple]) -> list[Sequence]:
-        if not self.adapters:
-            return [row + self.defaults for row in rows]
-        out: list[Sequence] = []
-        for row in rows:
-            values = list(row)
-            for position, adapt in self.adapters:
-                value = values[position]
-                if value is not None:
-                    values[position] = adapt(value)
-            values.extend(self.defaults)
-            out.append(values)
-        return out
-
-    def insert(self, rows: list[tuple], *, returning: bool = False) -> list[int]:
-        """Insert the rows; with ``returning``, their new ids in order (multi-row INSERT ... RETURNING),
-        else nothing (one prepared statement run for each row: ``executemany``)."""
-        if not rows:
-            return []
-        values = self._adapted(rows)
-        with connection.cursor() as cursor:
-            if not returning:
-                # Table and column names come from the model, values are parameters.
-                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {self.placeholder}"  # noqa: S608
-                cursor.executemany(sql, values)
-                return []
-            ids: list[int] = []
-            for start in range(0, len(values), _INSERT_CHUNK):
-                chunk = values[start : start + _INSERT_CHUNK]
-                placeholders = ", ".join([self.placeholder] * len(chunk))
-                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {placeholders} RETURNING {self.pk}"  # noqa: S608
-                cursor.execute(sql, [value for row in chunk for value in row])
-                ids.extend(row[0] for row in cursor.fetchall())
-            return ids
-
-
-class _JsonText(json.JSONEncoder):
-    """The "encoder" of a value that is JSON text already."""
-
-    def encode(self, o):
-        return o
-
-
-_INSERT_CHUNK = 500
-_tables: dict[tuple, _Table] = {}
-
-
-def _table(model, columns: tuple[str, ...]) -> _Table:
-    key = (connection.vendor, model, columns)
-    if key not in _tables:
-        _tables[key] = _Table(model, columns)
-    return _tables[key]
-
-
 def _update_projects(rows: list[tuple]) -> None:
-    """``UPDATE ... WHERE id = %s`` for each project, in one ``executemany`` (``bulk_update`` builds
-    a CASE expression per field and row, which is slow for wide rows). ``rows``: the values of
-    PROJECT_COLUMNS, then updated_at, then the id."""
-    table = _table(Project, (*PROJECT_COLUMNS, "updated_at"))
-    quote = connection.ops.quote_name
-    fields = [Project._meta.get_field(name) for name in (*PROJECT_COLUMNS, "updated_at")]
-    # Every name is a concrete column; the stubs allow relations and generic keys too.
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr, arg-type]
-    sql = f"UPDATE {quote(Project._meta.db_table)} SET {assignments} WHERE {quote(Project._meta.pk.column)} = %s"  # noqa: S608
-    values = table._adapted([row[:-1] for row in rows])
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*value[: len(fields)], row[-1]] for value, row in zip(values, rows, strict=True)])
+    """``rows``: the values of PROJECT_COLUMNS, then updated_at, then the project's id."""
+    bulk.update_rows(Project, (*PROJECT_COLUMNS, "updated_at"), rows)
 
 
 def _history_rows(project_ids: list[int], now, *, update: bool) -> None:
-    """One history row per project ("created" or "changed", reason "IATI import"), copied from the
-    project rows by ``INSERT ... SELECT``: simple-history's signals do not fire for bulk writes."""
-    if not project_ids:
-        return
-    history = Project.history.model
-    quote = connection.ops.quote_name
-    source = {f.column for f in Project._meta.concrete_fields}
-    extra = {
-        "history_date": now,
-        "history_change_reason": CHANGE_REASON,
-        "history_type": "~" if update else "+",
-        "history_user": None,
-    }
-    columns, expressions, params = [], [], []
-    for target in history._meta.concrete_fields:
-        if target.name == "history_id":
-            continue
-        columns.append(quote(target.column))
-        if target.column in source:
-            expressions.append(quote(target.column))
-        else:
-            value = extra[target.name] if target.name in extra else target.get_default()
-            expressions.append("%s")
-            params.append(target.get_db_prep_save(value, connection))
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (names from the models)
-        f"SELECT {', '.join(expressions)} FROM {quote(Project._meta.db_table)} WHERE "
-        f"{quote(Project._meta.pk.column)} IN "
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(project_ids), 2000):
-            chunk = project_ids[start : start + 2000]
-            cursor.execute(sql + "(" + ", ".join(["%s"] * len(chunk)) + ")", [*params, *chunk])
+    """One version per project ("created" or "changed", reason "IATI import"): ``bulk.history_rows``."""
+    bulk.history_rows(Project, project_ids, now, update=update, reason=CHANGE_REASON)
 
 
 def iati_files_import(
