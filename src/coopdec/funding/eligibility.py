@@ -146,16 +146,16 @@ def check_kind(call, facts: OrganisationFacts, kind_labels: dict) -> Check:
     )
 
 
-def check_country(call, facts: OrganisationFacts) -> Check:
+def check_country(call, facts: OrganisationFacts, country_labels: dict | None = None) -> Check:
+    names = country_labels or {}
+    country = names.get(facts.country_id, facts.country_id)
     if not call.eligible_countries or facts.country_id in call.eligible_countries:
-        return Check(
-            "applicant_country", True, _("Applicants from %(country)s may apply.") % {"country": facts.country_id}
-        )
+        return Check("applicant_country", True, _("Applicants from %(country)s may apply.") % {"country": country})
     return Check(
         "applicant_country",
         False,
         _("The call is open to applicants from %(countries)s, not %(country)s.")
-        % {"countries": ", ".join(call.eligible_countries), "country": facts.country_id},
+        % {"countries": ", ".join(str(names.get(code, code)) for code in call.eligible_countries), "country": country},
     )
 
 
@@ -253,8 +253,14 @@ def check_partner(facts: OrganisationFacts, project: ProjectFacts | None) -> Che
     )
 
 
-def check_organisation(call, facts: OrganisationFacts, *, today: date, now: datetime, kind_labels: dict) -> list[Check]:
-    checks = [check_open(call, today=today), check_kind(call, facts, kind_labels), check_country(call, facts)]
+def check_organisation(
+    call, facts: OrganisationFacts, *, today: date, now: datetime, kind_labels: dict, country_labels: dict | None = None
+) -> list[Check]:
+    checks = [
+        check_open(call, today=today),
+        check_kind(call, facts, kind_labels),
+        check_country(call, facts, country_labels),
+    ]
     prerequisites = set(call.prerequisites)
     if Prerequisite.CONFIRMED in prerequisites:
         checks.append(check_confirmed(facts, now=now))
@@ -408,7 +414,9 @@ def check_application(
     labels: dict,
 ) -> Eligibility:
     """Every rule for an application: the organisation's, the project's and the funding plan's."""
-    checks = check_organisation(call, facts, today=today, now=now, kind_labels=labels.get("kinds", {}))
+    checks = check_organisation(
+        call, facts, today=today, now=now, kind_labels=labels.get("kinds", {}), country_labels=labels.get("countries")
+    )
     prerequisites = set(call.prerequisites)
     if Prerequisite.AGREEMENT in prerequisites:
         checks.append(check_agreement(facts, project))
@@ -424,7 +432,9 @@ def check_application(
 
 def check_applicant(call, facts: OrganisationFacts, *, today: date, now: datetime, labels: dict) -> Eligibility:
     """The rules an organisation can be checked on before it picks a project."""
-    checks = check_organisation(call, facts, today=today, now=now, kind_labels=labels.get("kinds", {}))
+    checks = check_organisation(
+        call, facts, today=today, now=now, kind_labels=labels.get("kinds", {}), country_labels=labels.get("countries")
+    )
     prerequisites = set(call.prerequisites)
     if Prerequisite.AGREEMENT in prerequisites:
         checks.append(check_agreement(facts, None))

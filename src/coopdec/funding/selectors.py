@@ -16,6 +16,7 @@ from coopdec.actors.selectors import is_coordinator, organisation_ids_of, roles_
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation.models import Document, PartnershipParty, Project
 from coopdec.declarations.models import Campaign, Declaration, DeclarationStatus
+from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis, CodelistItem
 
 from . import eligibility
@@ -64,6 +65,7 @@ def labels() -> dict:
     """Names of the codes a call's rules name (kinds, axes, document categories), in the active language."""
     return {
         "kinds": dict(OrganisationKind.choices),
+        "countries": {country.code: country.name for country in Country.objects.all()},
         "axes": {axis.code: axis.name for axis in Axis.objects.all()},
         "documents": {
             item.code: item.name for item in CodelistItem.objects.filter(codelist="DocumentCategory", withdrawn=False)

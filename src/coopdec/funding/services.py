@@ -243,7 +243,7 @@ def call_update(*, call: Call, user=None, criteria=None, **fields) -> Call:
     if changed and call.applications.exclude(status=ApplicationStatus.DRAFT).exists():
         raise ValidationError(
             _("Applications are submitted under these rules: they can no longer change (%(fields)s).")
-            % {"fields": ", ".join(str(Call._meta.get_field(name).verbose_name) for name in changed)},
+            % {"fields": ", ".join(str(getattr(Call._meta.get_field(name), "verbose_name", name)) for name in changed)},
             code="locked",
         )
     _check_call(call)
