@@ -209,3 +209,16 @@ def test_funder_sees_an_application_once_submitted_only(client):
     assert client.get(application.get_absolute_url()).status_code == 403
     services.application_submit(application=application)
     assert client.get(application.get_absolute_url()).status_code == 200
+
+
+def test_application_page_shows_its_history(client):
+    world = make_world()
+    application = submitted(world)
+    client.force_login(world.applicant_editor)
+    page = client.get(application.get_absolute_url()).content.decode()
+    history = page[page.index("<h2>History</h2>") :]
+    assert [history.count(f"· {what}</li>") for what in ("application started", "funding plan saved", "submitted")] == [
+        1,
+        1,
+        1,
+    ]

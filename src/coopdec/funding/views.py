@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -46,6 +46,28 @@ from .models import (
 )
 
 EXPORT_FORMATS = ("csv", "xlsx")
+# What each version of an application records (``services`` save them as codes), in the reader's language.
+HISTORY_REASONS = {
+    "created": gettext_lazy("application started"),
+    "plan": gettext_lazy("funding plan saved"),
+    "submitted": gettext_lazy("submitted"),
+    "under review": gettext_lazy("review started"),
+    "partner confirmed": gettext_lazy("partner's participation confirmed"),
+    "awarded": gettext_lazy("awarded"),
+    "reserve": gettext_lazy("put on the reserve list"),
+    "rejected": gettext_lazy("rejected"),
+}
+
+
+def _history(application: Application) -> list[dict]:
+    return [
+        {
+            "at": version.history_date,
+            "by": version.history_user.get_username() if version.history_user else "",
+            "what": HISTORY_REASONS.get(version.history_change_reason or "", version.history_change_reason or ""),
+        }
+        for version in application.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    ]
 
 
 def _error(request, error: ValidationError) -> None:
@@ -304,6 +326,7 @@ def application_detail(request, pk: int):
         "reports": application.reports.select_related("tranche").order_by("due_on"),
         "tranches": application.tranches.select_related("report").order_by("position"),
         "today": timezone.localdate(),
+        "history": _history(application),
     }
     if application.is_editable:
         context["eligibility"] = selectors.application_eligibility(application)
