@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField, OrganisationsField
@@ -52,12 +53,7 @@ class CodesField(forms.CharField):
 
 class PracticeForm(forms.Form):
     title = I18nField(label=_("Title"), max_length=300)
-    summary = I18nField(
-        label=_("Summary"),
-        textarea=True,
-        help_text=_("About 250 words (at most %(max)s): what was done, where, with whom, and what changed.")
-        % {"max": SUMMARY_WORDS},
-    )
+    summary = I18nField(label=_("Summary"), textarea=True)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Written by"),
         queryset=Organisation.objects.none(),
@@ -96,6 +92,9 @@ class PracticeForm(forms.Form):
 
     def __init__(self, *args, user, practice: Practice | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["summary"].help_text = gettext(
+            "About 250 words (at most %(max)s): what was done, where, with whom, and what changed."
+        ) % {"max": SUMMARY_WORDS}
         for name, label in SECTIONS:
             self.fields[name] = I18nField(
                 label=label, textarea=True, required=False, help_text=SECTION_HELP.get(name, "")
@@ -157,13 +156,14 @@ class ReturnForm(forms.Form):
 
 class PracticeDocumentForm(forms.Form):
     title = I18nField(label=_("Title"), max_length=300)
-    file = forms.FileField(
-        label=_("File"),
-        required=False,
-        help_text=_("PDF, office document or image (PNG, JPEG, GIF, WebP), at most %(mb)s MB.")
-        % {"mb": settings.MAX_UPLOAD_MB},
-    )
+    file = forms.FileField(label=_("File"), required=False)
     url = forms.URLField(label=_("Or its address on the web"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "PDF, office document or image (PNG, JPEG, GIF, WebP), at most %(mb)s MB."
+        ) % {"mb": settings.MAX_UPLOAD_MB}
 
 
 class PageForm(forms.Form):

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation
@@ -57,7 +58,11 @@ def search(query: AtlasQuery) -> atlas.SearchResult:
 
 
 def facets(result: atlas.SearchResult, *, base_url: str) -> list[atlas.FacetView]:
-    return [view for view in atlas.labelled_facets(result, base_url=base_url) if view.name in FACETS]
+    views = [view for view in atlas.labelled_facets(result, base_url=base_url) if view.name in FACETS]
+    for view in views:
+        if view.name == "kind":
+            view.label = str(_("Kind of author organisation"))
+    return views
 
 
 def with_relations(queryset: QuerySet[Practice]) -> QuerySet[Practice]:
