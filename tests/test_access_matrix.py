@@ -1455,7 +1455,7 @@ def test_drafts_stay_out_of_the_published_world(client, world):
     assert DRAFT in listed.content.decode()
     assert Project.objects.filter(pk=world["draft_project"].pk, publication_status="draft").exists()
     assert not Document.objects.filter(pk=world["draft_document"].pk, file="").exists()
-    assert ProjectParticipant.objects.filter(project=world["project"]).count() == 1
+    assert ProjectParticipant.objects.filter(project=world["project"]).count() == 2  # Dakar; Lyon, the funder
     assert Contact.objects.filter(organisation=world["paris"]).count() == 1
     assert Invitation.objects.filter(organisation=world["paris"], accepted_at=None).count() == 1
 

@@ -486,12 +486,17 @@ def period_save(
             }
         )
     baseline, target = parse_number(baseline, label=_("baseline")), parse_number(target, label=_("target"))
+    same_period = value is not None and (value.period_start, value.period_end, value.territory_id) == (
+        period_start,
+        period_end,
+        territory.pk if territory is not None else None,
+    )
     clash = IndicatorValue.objects.filter(
         indicator=indicator, territory=territory, period_start=period_start, period_end=period_end
     )
     if value is not None:
         clash = clash.exclude(pk=value.pk)
-    if clash.exists():
+    if not same_period and clash.exists():  # an unchanged period was checked when it was saved
         raise ValidationError({"period_start": _("This indicator already has this period in this territory.")})
     if value is None:
         value = IndicatorValue(indicator=indicator, status=IndicatorValueStatus.DRAFT)
