@@ -26,13 +26,16 @@ def _published_projects():
 def standard_indicators(request):
     """Every standard indicator, by axis, with the total of the approved actuals of published projects."""
     # The sums over the whole register are read once every ten minutes (a second of CPU for 40,000 values).
-    totals = cache.get_or_set(
-        TOTALS_CACHE_KEY,
-        lambda: {
-            code: SimpleNamespace(total=item.total, projects=len(item.projects))
-            for code, item in standard_indicator_totals(projects=_published_projects()).items()
-        },
-        TOTALS_SECONDS,
+    totals: dict = (
+        cache.get_or_set(
+            TOTALS_CACHE_KEY,
+            lambda: {
+                code: SimpleNamespace(total=item.total, projects=len(item.projects))
+                for code, item in standard_indicator_totals(projects=_published_projects()).items()
+            },
+            TOTALS_SECONDS,
+        )
+        or {}
     )
     indicators = list(StandardIndicator.objects.select_related("axis"))
     rows = [
