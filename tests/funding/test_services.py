@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from coopdec.cooperation.models import Contribution
 from coopdec.funding import selectors, services
@@ -261,7 +263,8 @@ def test_tranche_released_once_its_report_is_approved_and_only_once():
     services.tranche_release(tranche=first, user=world.funder_editor)
     with pytest.raises(ValidationError) as error:
         services.tranche_release(tranche=first, user=world.funder_editor)
-    assert error.value.messages == [f"This tranche was already released on {TODAY.isoformat()}."]
+    released_on = date_format(timezone.localdate(Tranche.objects.get(pk=first.pk).released_at), "DATE_FORMAT")
+    assert error.value.messages == [f"This tranche was already released on {released_on}."]
     with pytest.raises(ValidationError):
         services.tranche_release(tranche=second)  # its interim report is not approved
     report = second.report

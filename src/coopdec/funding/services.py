@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import EDITING_ROLES, Membership, Organisation, OrganisationKind
@@ -814,7 +815,8 @@ def tranche_release(*, tranche: Tranche, user=None) -> Tranche:
     )
     if tranche.released_at is not None:
         raise ValidationError(
-            _("This tranche was already released on %(day)s.") % {"day": tranche.released_at.date().isoformat()},
+            _("This tranche was already released on %(day)s.")
+            % {"day": date_format(timezone.localdate(tranche.released_at), "DATE_FORMAT")},
             code="locked",
         )
     if tranche.report is not None and tranche.report.status != ReportStatus.APPROVED:
