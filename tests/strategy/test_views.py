@@ -185,4 +185,7 @@ def test_statistics_page_filters_by_country_and_axis(client):
     scorecards_refresh()
     page = client.get("/strategies/principles/?country=SN&axis=water-sanitation")
     assert page.context["count"] == 1
+    checks = {check["label"]: (check["met"], check["known"]) for check in page.context["checks"]}
+    assert checks["A signed agreement of the partnership is recorded"] == (0, 1)
+    assert checks["An environmental policy marker is declared"] == (0, 0)
     assert client.get("/strategies/principles/?country=DE").context["count"] == 0

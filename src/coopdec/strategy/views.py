@@ -387,20 +387,20 @@ def scorecard_statistics(request):
 
 
 def _check_shares(cards) -> list[dict]:
-    """Per check: of the partnerships where it is known, how many meet it (read from the stored evidence)."""
-    counts = {code: [0, 0] for codes in CHECKS.values() for code in codes}
-    for evidence in cards.values_list("evidence", flat=True).iterator(chunk_size=5000):
-        for code, met in (evidence or {}).items():
-            if code in counts and met is not None:
-                counts[code][1] += 1
-                counts[code][0] += bool(met)
+    """Per check: of the partnerships where it is known, how many meet it (counted in the database from the
+    stored evidence, ``{check: true | false | null}``)."""
+    codes = [code for codes in CHECKS.values() for code in codes]
+    counts = cards.aggregate(
+        **{f"{code}_met": Count("id", filter=Q(**{f"evidence__{code}": True})) for code in codes},
+        **{f"{code}_known": Count("id", filter=Q(**{f"evidence__{code}__in": [True, False]})) for code in codes},
+    )
     return [
         {
             "principle": Principle(principle).label,
             "label": CHECK_LABELS[code],
-            "met": counts[code][0],
-            "known": counts[code][1],
-            "share": round(100 * counts[code][0] / counts[code][1]) if counts[code][1] else None,
+            "met": counts[f"{code}_met"],
+            "known": counts[f"{code}_known"],
+            "share": round(100 * counts[f"{code}_met"] / counts[f"{code}_known"]) if counts[f"{code}_known"] else None,
         }
         for principle, codes in CHECKS.items()
         for code in codes
