@@ -1577,3 +1577,22 @@ def test_country_access_declares_routes_of_the_site():
 @pytest.mark.parametrize(("route", "entry"), COUNTRY_PARAMS)
 def test_country_coordinator_access(client, world, route, entry):
     check_callers(client, world, build_path(route, entry, world), entry, COUNTRY_CALLERS)
+
+
+# -- participants -------------------------------------------------------------------------------
+
+# A participant (a resident with a participation profile and no membership) edits no record: every
+# method that a signed-in user of no organisation may not use refuses them too, and changes nothing.
+PARTICIPANT_PARAMS = [
+    pytest.param(route, entry, id=case_id(route, entry))
+    for route, entry in CASES
+    if not entry.known_gap and any("unrelated" not in level_.allowed for level_ in entry.methods.values())
+]
+
+
+@pytest.mark.parametrize(("route", "entry"), PARTICIPANT_PARAMS)
+def test_a_participant_edits_no_record(client, world, route, entry):
+    from dataclasses import replace
+
+    methods = {method: level_ for method, level_ in entry.methods.items() if "unrelated" not in level_.allowed}
+    check_callers(client, world, build_path(route, entry, world), replace(entry, methods=methods), ("participant",))

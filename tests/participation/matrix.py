@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core import signing
 
+from coopdec.api.services import token_create
 from coopdec.participation import services
 from tests import factories
 
@@ -53,6 +54,10 @@ def build(world: dict, draft_marker: str) -> dict:
         salt=services.SIGNUP_SALT,
         compress=True,
     )
+    # A resident with a participation profile and no membership: the matrix checks they edit nothing.
+    resident = make_participant("FR", user=factories.make_user(), town="Paris").user
+    world["users"]["participant"] = resident
+    world["tokens"]["participant"] = token_create(user=resident, name="matrix")[1]
     return {
         "part_space": space,
         "part_draft_space": draft_space,
