@@ -391,7 +391,7 @@ ACCESS: dict[str, list[Case]] = {
     "projects/<int:pk>/history/<int:history_id>/restore/": [case(_history("project"), POST=EDITOR)],
     "projects/<int:pk>/add/<str:what>/": [
         case(lambda w, what=what: {"pk": w["project"].pk, "what": what}, label=what, POST=EDITOR, ok={400})
-        for what in ("contribution", "result", "indicator", "value", "document")
+        for what in ("contribution", "result", "indicator", "document")
     ],
     "projects/<int:pk>/participants/": [
         case(pk("project"), GET=EDITOR, POST=EDITOR, data=lambda w: {"organisation": w["lyon"].pk, "role": "4"})

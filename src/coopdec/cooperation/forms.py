@@ -29,7 +29,6 @@ from .models import (
     ActivityStatus,
     ContributionKind,
     ContributorRole,
-    Indicator,
     IndicatorMeasure,
     ParticipantRole,
     PartnershipKind,
@@ -371,23 +370,6 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, results, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].queryset = results  # type: ignore[attr-defined]  # a ModelChoiceField
-
-
-class IndicatorValueForm(forms.Form):
-    indicator: forms.ModelChoiceField[Indicator] = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
-    territory: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label=_("Measured in"), queryset=None, required=False, empty_label=_("(whole project)")
-    )
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
-    baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=18, decimal_places=4)
-    target = forms.DecimalField(label=_("Target"), required=False, max_digits=18, decimal_places=4)
-    actual = forms.DecimalField(label=_("Actual"), required=False, max_digits=18, decimal_places=4)
-
-    def __init__(self, *args, indicators, parties, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["territory"].queryset = parties  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class DocumentForm(forms.Form):

@@ -28,7 +28,6 @@ from .forms import (
     DocumentForm,
     IndicatorChangeForm,
     IndicatorForm,
-    IndicatorValueForm,
     ParticipantChangeForm,
     ParticipantForm,
     PartnershipForm,
@@ -411,9 +410,6 @@ def _project_subforms(project, user, data=None, files=None, which: str = "") -> 
         ),
         "result_form": ResultForm(**bound("result")),
         "indicator_form": IndicatorForm(**bound("indicator"), results=results),
-        "value_form": IndicatorValueForm(
-            **bound("value"), indicators=Indicator.objects.filter(result__project=project), parties=parties
-        ),
         "document_form": DocumentForm(**bound("document")),
     }
 
@@ -456,7 +452,11 @@ def project_update(request, pk: int):
 @require_POST
 @records.guarded
 def project_add(request, pk: int, what: str):
-    """Add a contribution, a result, an indicator, an indicator value or a document to a project."""
+    """Add a contribution, a result, an indicator or a document to a project.
+
+    Indicator values are entered in the results editor (``cooperation/monitoring.py``), where they
+    wait for the approver: there is no path here that would write one already approved.
+    """
     project = _project(request, pk)
     records.check(request, "cooperation.change_project", project)
     forms = _project_subforms(project, request.user, request.POST, request.FILES, which=what)
@@ -472,8 +472,6 @@ def project_add(request, pk: int, what: str):
                 services.result_create(project=project, user=request.user, **data)
             elif what == "indicator":
                 services.indicator_create(user=request.user, **data)
-            elif what == "value":
-                services.indicator_value_set(user=request.user, **data)
             else:
                 services.document_add(project=project, user=request.user, **data)
         except ValidationError as error:
