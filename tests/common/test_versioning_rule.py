@@ -14,7 +14,13 @@ import coopdec
 SOURCE = Path(coopdec.__file__).parent
 VERSIONS = SOURCE / "common" / "versions.py"
 # Services whose records (or what they carry) have versions: every save with history happens in a block.
-GUARDED = ["actors/services.py", "cooperation/services.py", "declarations/services.py", "common/services.py"]
+GUARDED = [
+    "actors/services.py",
+    "cooperation/services.py",
+    "declarations/services.py",
+    "common/services.py",
+    "strategy/services.py",
+]
 
 
 def _calls(tree: ast.AST):
@@ -87,4 +93,25 @@ def test_guarded_services_save_versions_inside_versioned_change():
         found += [
             _where(path, node) for call, node in _calls(tree) if call == "save_with_history" and id(node) not in inside
         ]
+    assert found == []
+
+
+def test_no_versioned_change_block_is_empty():
+    """``with versioned_change(...): pass`` after a change comes too late: the change goes inside the block."""
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.With)
+                and any(
+                    isinstance(item.context_expr, ast.Call)
+                    and getattr(item.context_expr.func, "id", getattr(item.context_expr.func, "attr", None))
+                    == "versioned_change"
+                    for item in node.items
+                )
+                and all(isinstance(statement, ast.Pass) for statement in node.body)
+            ):
+                found.append(_where(path, node))
     assert found == []

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from coopdec.actors.models import Organisation
 from coopdec.common.i18n import clean_i18n
-from coopdec.common.versions import save_with_history, versioned_change
+from coopdec.common.versions import versioned_change
 from coopdec.cooperation.models import Indicator, Partnership, Project
 from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis, StandardIndicator
@@ -61,12 +61,6 @@ def _check_years(start_year: int, end_year: int) -> None:
         raise ValidationError({"end_year": _("A strategy covers at most %(years)s years.") % {"years": MAX_SPAN}})
 
 
-def _touch(strategy: Strategy, *, user, reason: str) -> None:
-    """A change of what the strategy carries is a new version of the strategy (its history, its freshness)."""
-    with versioned_change(strategy, user=user, reason=reason):
-        pass
-
-
 @transaction.atomic
 def strategy_create(
     *,
@@ -99,7 +93,8 @@ def strategy_create(
     if not strategy.title:
         raise ValidationError({"title": _("Write this in at least one language.")})
     strategy.full_clean()
-    save_with_history(strategy, user=user)
+    with versioned_change(strategy, user=user) as change:
+        change.save()
     return strategy
 
 
@@ -125,7 +120,8 @@ def strategy_update(*, strategy: Strategy, user=None, title, summary=None, start
     if not strategy.title:
         raise ValidationError({"title": _("Write this in at least one language.")})
     strategy.full_clean()
-    save_with_history(strategy, user=user)
+    with versioned_change(strategy, user=user) as change:
+        change.save()
     return strategy
 
 
@@ -165,19 +161,19 @@ def objective_save(
     axis_list = list(Axis.objects.filter(code__in=[getattr(a, "pk", a) for a in axes]))
     territory_list = list(Organisation.objects.filter(pk__in=[getattr(t, "pk", t) for t in territories]))
     country_list = list(Country.objects.filter(code__in=[getattr(c, "pk", c) for c in countries]))
-    objective.save()
-    objective.axes.set(axis_list)
-    objective.territories.set(territory_list)
-    objective.countries.set(country_list)
-    _touch(strategy, user=user, reason="objective added" if created else "objective changed")
+    # A change of what the strategy carries is a new version of the strategy (its history, its freshness).
+    with versioned_change(strategy, user=user, reason="objective added" if created else "objective changed"):
+        objective.save()
+        objective.axes.set(axis_list)
+        objective.territories.set(territory_list)
+        objective.countries.set(country_list)
     return objective
 
 
 @transaction.atomic
 def objective_remove(*, objective: Objective, user=None) -> None:
-    strategy = objective.strategy
-    objective.delete()
-    _touch(strategy, user=user, reason="objective removed")
+    with versioned_change(objective.strategy, user=user, reason="objective removed"):
+        objective.delete()
 
 
 @transaction.atomic
@@ -195,11 +191,12 @@ def objective_set_projects(*, objective: Objective, projects, user=None) -> Obje
                 % {"ids": ", ".join(map(str, sorted(unknown)))}
             }
         )
-    objective.projects.set(Project.objects.filter(pk__in=allowed))
-    # Project indicators named by the objective's indicators stay only if their project is still linked.
-    for indicator in objective.indicators.all():
-        indicator.project_indicators.remove(*indicator.project_indicators.exclude(result__project_id__in=allowed))
-    _touch(objective.strategy, user=user, reason="projects linked")
+    with versioned_change(objective.strategy, user=user, reason="projects linked"):
+        objective.projects.set(Project.objects.filter(pk__in=allowed))
+        # Project indicators named by the objective's indicators stay only if their project is still linked.
+        for indicator in objective.indicators.all():
+            linked = indicator.project_indicators.exclude(result__project_id__in=allowed)
+            indicator.project_indicators.remove(*linked)
     return objective
 
 
@@ -306,17 +303,16 @@ def indicator_save(
     indicator.cumulative = bool(cumulative)
     indicator.baseline, indicator.baseline_year = clean_baseline, baseline_year
     indicator.full_clean(exclude=["objective"])
-    indicator.save()
-    indicator.project_indicators.set(linked)
-    indicator.targets.exclude(year__in=clean_targets).delete()
-    for year, value in clean_targets.items():
-        StrategyTarget.objects.update_or_create(indicator=indicator, year=year, defaults={"value": value})
-    _touch(strategy, user=user, reason="indicator added" if created else "indicator changed")
+    with versioned_change(strategy, user=user, reason="indicator added" if created else "indicator changed"):
+        indicator.save()
+        indicator.project_indicators.set(linked)
+        indicator.targets.exclude(year__in=clean_targets).delete()
+        for year, value in clean_targets.items():
+            StrategyTarget.objects.update_or_create(indicator=indicator, year=year, defaults={"value": value})
     return indicator
 
 
 @transaction.atomic
 def indicator_remove(*, indicator: StrategyIndicator, user=None) -> None:
-    strategy = indicator.objective.strategy
-    indicator.delete()
-    _touch(strategy, user=user, reason="indicator removed")
+    with versioned_change(indicator.objective.strategy, user=user, reason="indicator removed"):
+        indicator.delete()
