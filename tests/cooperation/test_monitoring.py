@@ -307,3 +307,19 @@ def test_every_standard_indicator_names_a_real_sdg_target_and_axis():
         assert indicator.axis_id in axes, indicator.code
         assert not indicator.sdg_indicator or indicator.sdg_indicator.startswith(indicator.sdg_target + "."), indicator
         assert set(indicator.names) == {"fr", "en", "es", "pt"} == set(indicator.unit), indicator.code
+
+
+def test_submitting_mails_the_approvers_and_the_answer_mails_the_author(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world["dakar"].languages = ["fr"]
+    world["dakar"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        value = _period(world, _indicator(world), actual="40", submit=True).value
+    assert [message.to for message in mailoutbox] == [[world["dakar_editor"].email]]
+    assert mailoutbox[0].subject.startswith("Une mise à jour d’indicateur")
+    assert f"/projects/{world['project'].pk}/updates/{value.pk}/" in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.update_return(value=value, user=world["dakar_editor"], comment="Source ?")
+    assert [message.to for message in mailoutbox[1:]] == [[world["paris_editor"].email]]
+    assert "Source ?" in mailoutbox[1].body

@@ -26,16 +26,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coopdec.actors.models import EDITING_ROLES, Organisation
+from coopdec.actors.models import EDITING_ROLES, Membership, Organisation
 from coopdec.actors.selectors import roles_of
 from coopdec.common.i18n import clean_i18n
+from coopdec.common.mail import mail_enqueue
 from coopdec.common.versions import versioned_change
 
 from .models import (
@@ -601,6 +605,8 @@ def update_save(
     with _change(indicator.result.project, user=user, reason="indicator value"):
         value.save()
         _write_parts(value, "actual", actual_parts)
+    if submit:
+        _notify_approvers(value)
     warnings += cumulative_drops(indicator, value)
     return Saved(value, warnings)
 
@@ -624,6 +630,53 @@ def _check_submittable(value: IndicatorValue) -> None:
         raise ValidationError(_("Enter the actual (or tick “not applicable”) before submitting the update."))
 
 
+# Mail: the approvers learn that an update waits for them, its author learns their answer.
+
+
+def _language(organisations: Iterable[Organisation]) -> str:
+    """The first working language of the organisations that the site speaks, else the site's."""
+    spoken = {code for code, _name in settings.LANGUAGES}
+    for organisation in organisations:
+        for code in organisation.languages or []:
+            if code in spoken:
+                return code
+    return settings.LANGUAGE_CODE
+
+
+def _mail_update(value: IndicatorValue, *, template: str, recipients: list[str], organisations) -> None:
+    """Render ``cooperation/mail/<template>.txt`` (first line: the subject) and queue it after the commit."""
+    if not recipients:
+        return
+    project = value.indicator.result.project
+    url = reverse("cooperation:update_review", args=[project.pk, value.pk])
+    with translation.override(_language(organisations)):
+        text = render_to_string(
+            f"cooperation/mail/{template}.txt", {"value": value, "project": project, "link": settings.SITE_URL + url}
+        )
+    subject, _sep, body = text.strip().partition("\n")
+    mail_enqueue(subject=subject.strip(), body=body.strip() + "\n", recipients=recipients)
+
+
+def _notify_approvers(value: IndicatorValue) -> None:
+    approvers = list(Organisation.objects.filter(pk__in=approver_ids(value.indicator)))
+    emails = (
+        Membership.objects.filter(organisation__in=approvers, role__in=EDITING_ROLES, user__is_active=True)
+        .exclude(user__email="")
+        .exclude(user_id=value.submitted_by_id)
+        .values_list("user__email", flat=True)
+    )
+    _mail_update(value, template="update_submitted", recipients=sorted(set(emails)), organisations=approvers)
+
+
+def _notify_author(value: IndicatorValue) -> None:
+    author = value.submitted_by
+    if author is None or not author.is_active or not author.email:
+        return
+    project = value.indicator.result.project
+    organisations = [project.lead_organisation] if project.lead_organisation_id else []
+    _mail_update(value, template="update_reviewed", recipients=[author.email], organisations=organisations)
+
+
 @transaction.atomic
 def update_submit(*, value: IndicatorValue, user) -> IndicatorValue:
     value = IndicatorValue.objects.select_for_update().select_related("indicator__result__project").get(pk=value.pk)
@@ -635,6 +688,7 @@ def update_submit(*, value: IndicatorValue, user) -> IndicatorValue:
     value.status, value.submitted_at = IndicatorValueStatus.SUBMITTED, timezone.now()
     with _change(value.indicator.result.project, user=user, reason="update submitted"):
         value.save(update_fields=["status", "submitted_by", "submitted_at"])
+    _notify_approvers(value)
     return value
 
 
@@ -650,6 +704,7 @@ def _review(value: IndicatorValue, user, status: str, comment: str) -> Indicator
     value.review_comment = comment
     with _change(value.indicator.result.project, user=user, reason=f"update {status}"):
         value.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    _notify_author(value)
     return value
 
 
