@@ -659,12 +659,10 @@ def _mail_update(value: IndicatorValue, *, template: str, recipients: list[str],
 
 def _notify_approvers(value: IndicatorValue) -> None:
     approvers = list(Organisation.objects.filter(pk__in=approver_ids(value.indicator)))
-    emails = (
-        Membership.objects.filter(organisation__in=approvers, role__in=EDITING_ROLES, user__is_active=True)
-        .exclude(user__email="")
-        .exclude(user_id=value.submitted_by_id)
-        .values_list("user__email", flat=True)
-    )
+    members = Membership.objects.filter(organisation__in=approvers, role__in=EDITING_ROLES, user__is_active=True)
+    if value.submitted_by_id is not None:
+        members = members.exclude(user_id=value.submitted_by_id)  # the author may not approve: no mail
+    emails = members.exclude(user__email="").values_list("user__email", flat=True)
     _mail_update(value, template="update_submitted", recipients=sorted(set(emails)), organisations=approvers)
 
 
