@@ -704,7 +704,8 @@ ACCESS: dict[str, list[Case]] = {
     "pages/<slug:slug>/history/<int:history_id>/restore/": [case(_page(history=True), POST=COORDINATOR)],
     # calls for projects (Paris funds, Lyon applies, the signed-in user of no organisation reviews)
     "calls/": [case(GET=PUBLIC), case(label="closed", query="past=1", GET=PUBLIC)],
-    "calls/new/": [case(GET=CALL_WRITERS, POST=CALL_WRITERS, ok={400}, data=lambda w: {"title_0": "Appel"})],
+    # Signed-in people who edit no organisation are told how to become a funder's editor (200).
+    "calls/new/": [case(GET=SIGNED_IN, POST=CALL_WRITERS, ok={400}, data=lambda w: {"title_0": "Appel"})],
     "calls/mine/": [case(GET=SIGNED_IN)],
     "calls/<int:pk>/": [
         case(pk("call"), GET=PUBLIC),

@@ -30,5 +30,5 @@ def test_atlas_reindex_background_queues_a_task_that_the_worker_runs(atlas, sett
 
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL"
-    assert task.return_value == {"organisation": 6, "partnership": 3, "project": 3}
+    assert task.return_value == {"organisation": 6, "partnership": 3, "project": 3, "practice": 0}
     assert SearchDocument.objects.count() == 12

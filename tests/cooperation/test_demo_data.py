@@ -16,7 +16,10 @@ def test_demo_data_marked_demo_and_idempotent(client):
         Contribution.objects.count(),
         IndicatorValue.objects.count(),
     )
-    assert counts == (8, 3, 3, 14, 7)  # 11 contributions, and 3 of last year for the aid declaration demo
+    # The cooperation demo's 8 organisations, 3 partnerships and 3 projects; the call's funder (funding), the
+    # youth project it funds and the strategy's sanitation project; their contributions and the indicator
+    # values of the results, strategy and call demos.
+    assert counts == (9, 3, 5, 21, 16)
     assert set(Organisation.objects.values_list("is_demo", "source")) == {(True, "demo")}
     assert set(Project.objects.values_list("is_demo", "source", "publication_status")) == {(True, "demo", "published")}
     louga = Organisation.objects.get(name="Commune de Louga")
@@ -45,4 +48,4 @@ def test_demo_data_takes_the_registered_record_of_a_place():
     assert (louga.name, louga.is_demo) == ("Louga", False)  # the register's record is left as it is
     agreement = Partnership.objects.get(source_ref="partnership-chambery-louga")
     assert louga in agreement.parties.all()
-    assert Organisation.objects.filter(is_demo=True).count() == 7
+    assert Organisation.objects.filter(is_demo=True).count() == 8  # Louga is the register's, the funder is new

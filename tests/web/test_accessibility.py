@@ -84,6 +84,10 @@ def describe(found: dict[str, list[dict]]) -> str:
 
 def _data() -> dict:
     """live_server runs on a transactional database: a small, realistic register for the pages."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
     from coopdec.actors.models import Membership
     from coopdec.cooperation import services
     from coopdec.matching import services as matching
@@ -96,6 +100,10 @@ def _data() -> dict:
     places.load_countries()
     vocabularies.load_codelists()
     vocabularies.load_axes()
+    # The transactional database is flushed between tests: the About and FAQ pages that a migration
+    # seeds are seeded again, by that migration's own function.
+    seed_pages = import_module("coopdec.knowledge.migrations.0002_seed_about_and_faq").seed
+    seed_pages(django_apps, None)
     wanted = {2996944, 2253354}  # Lyon, Dakar
     if Locality.objects.filter(pk__in=wanted).count() < len(wanted):
         places.load_localities(records=[r for r in reference_slice() if r["geonameid"] in wanted], force=True)

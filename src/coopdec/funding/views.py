@@ -129,6 +129,9 @@ def _call_fields(data: dict) -> dict:
 
 @records.guarded
 def call_add(request):
+    if request.method != "POST" and request.user.is_authenticated and not _editable_organisations(request.user):
+        # Signed in but an editor of no organisation (a coordinator, a newcomer): say how to become one.
+        return render(request, "funding/call_no_funder.html")
     records.check(request, "funding.add_call")
     funders = _editable_organisations(request.user)
     form = CallForm(request.POST or None, funders=funders, initial={"max_rate_ldc": 90, "max_rate_other": 70})
