@@ -141,15 +141,24 @@ def approved_values(indicators, *, cumulative_of: dict[int, bool] | None = None)
         )
     sql, params = queryset.values_list("indicator_id", "territory_id", "period_end", "actual").query.sql_with_params()
     found: dict[int, list[Value]] = defaultdict(list)
+    # Figures repeat (counts, percentages): each raw number is made a Decimal once, each day parsed once.
+    numbers: dict[object, Decimal] = {}
+    days: dict[object, date] = {}
+    make = tuple.__new__  # Value(...) without the named tuple's Python-level constructor
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for indicator_id, territory_id, period_end, actual in cursor.fetchall():
-            if isinstance(period_end, str):  # SQLite answers ISO dates as text
-                period_end = date.fromisoformat(period_end)
-            if not isinstance(actual, Decimal):  # SQLite: a number, given the column's 4 decimal places
-                actual = Decimal(str(actual)).quantize(PLACES)
-            value = Value((indicator_id, territory_id), cumulative_of.get(indicator_id, False), period_end, actual)
-            found[indicator_id].append(value)
+            day = days.get(period_end)
+            if day is None:  # SQLite answers ISO dates as text unless its converter has run
+                day = days[period_end] = date.fromisoformat(period_end) if isinstance(period_end, str) else period_end
+            number = numbers.get(actual)
+            if number is None:  # SQLite: an int or a float, given the column's 4 decimal places
+                number = numbers[actual] = (
+                    actual if isinstance(actual, Decimal) else Decimal(str(actual)).quantize(PLACES)
+                )
+            found[indicator_id].append(
+                make(Value, ((indicator_id, territory_id), cumulative_of.get(indicator_id, False), day, number))
+            )
     return found
 
 

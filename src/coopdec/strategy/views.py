@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.common import records
 from coopdec.common.i18n import localize
-from coopdec.cooperation.models import Indicator, Partnership, PartnershipParty
+from coopdec.cooperation.models import Indicator, Partnership, PartnershipParty, Project
 from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis
 
@@ -49,6 +50,39 @@ def strategy_list(request):
     return render(request, "strategy/strategy_list.html", {"strategies": strategies})
 
 
+@dataclass(frozen=True)
+class ProjectLine:
+    """A linked project as the strategy page lists it."""
+
+    url: str
+    title: str
+    status: str
+    published: bool
+
+
+URL_PLACEHOLDER = 987654321  # reversed once; a project's URL replaces it with its id
+
+
+def _project_lines(overview: selectors.Overview) -> list[list[ProjectLine]]:
+    """Per objective, its projects' lines: each project's URL, title and status label made once (a project may
+    serve several objectives), one reverse and one read of the status labels per page rather than per project."""
+    pattern = reverse("cooperation:project_detail", args=[URL_PLACEHOLDER])
+    labels = {code: str(label) for code, label in Project._meta.get_field("status").flatchoices}
+    lines: dict[int, ProjectLine] = {}
+    result = []
+    for block in overview.objectives:
+        for project in block.projects:
+            if project.pk not in lines:
+                lines[project.pk] = ProjectLine(
+                    url=pattern.replace(str(URL_PLACEHOLDER), str(project.pk)),
+                    title=project.display_title,
+                    status=labels.get(project.status, project.status),
+                    published=project.is_published,
+                )
+        result.append([lines[project.pk] for project in block.projects])
+    return result
+
+
 @require_safe
 def strategy_detail(request, pk: int):
     strategy = _strategy(request, pk)
@@ -58,6 +92,7 @@ def strategy_detail(request, pk: int):
         "strategy": strategy,
         "record": strategy,
         "overview": overview,
+        "objectives": list(zip(overview.objectives, _project_lines(overview), strict=True)),
         "owner_name": _owner_name(strategy),
         "summary": localize(strategy.summary),
         "can_edit": user.has_perm("strategy.change_strategy", strategy),
