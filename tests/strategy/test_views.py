@@ -189,3 +189,44 @@ def test_statistics_page_filters_by_country_and_axis(client):
     assert checks["A signed agreement of the partnership is recorded"] == (0, 1)
     assert checks["An environmental policy marker is declared"] == (0, 0)
     assert client.get("/strategies/principles/?country=DE").context["count"] == 0
+
+
+def test_approved_values_read_figures_and_days_as_the_orm_does():
+    from coopdec.cooperation.models import IndicatorValue
+    from coopdec.strategy.rollup import approved_values
+
+    world = make_world()
+    value(world["households"], world["dakar"], 2025, Decimal("12.5"))
+    value(world["latrines"], world["dakar"], 2025, Decimal("12.5"))  # the same figure twice
+    value(world["latrines"], world["dakar"], 2026, 1200)
+    found = approved_values([world["households"].pk, world["latrines"].pk])
+    read = sorted((v.series[0], v.period_end, v.actual, str(v.actual)) for values in found.values() for v in values)
+    orm = sorted(
+        (row.indicator_id, row.period_end, row.actual, str(row.actual))
+        for row in IndicatorValue.objects.filter(indicator__in=[world["households"], world["latrines"]])
+    )
+    assert read == orm
+    assert {type(v.period_end) for values in found.values() for v in values} == {date}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_strategy_page_lists_projects_and_figures_as_before(client, language):
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    world = make_world()
+    services.indicator_save(
+        objective=world["objective"],
+        title={"en": "Households connected"},
+        project_indicators=[world["households"]],
+        targets={2025: 2000},
+    )
+    value(world["households"], world["dakar"], 2025, Decimal("1234.5"))
+    _publish(world["strategy"])
+    page = client.get(f"/strategies/{world['strategy'].pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        water, schools = world["water"], world["schools"]
+        assert f'<a href="{water.get_absolute_url()}">{water.display_title}</a> · {water.get_status_display()}' in page
+        assert f'<a href="{schools.get_absolute_url()}">{schools.display_title}</a>' in page
+        assert f"{floatformat(Decimal('1234.5'), '-2g')} / {floatformat(Decimal(2000), '-2g')}" in page
+    assert ("1,234.50" in page) == (language == "en")

@@ -30,6 +30,8 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus
 
@@ -139,7 +141,12 @@ def approved_values(indicators, *, cumulative_of: dict[int, bool] | None = None)
         cumulative_of = dict(
             Indicator.objects.filter(pk__in=queryset.values("indicator_id")).values_list("id", "cumulative")
         )
-    sql, params = queryset.values_list("indicator_id", "territory_id", "period_end", "actual").query.sql_with_params()
+    if connection.vendor == "sqlite":  # the day as text, parsed once per distinct day below, not once per row
+        queryset = queryset.annotate(day=Cast("period_end", CharField()))
+        columns = ("indicator_id", "territory_id", "day", "actual")
+    else:
+        columns = ("indicator_id", "territory_id", "period_end", "actual")
+    sql, params = queryset.values_list(*columns).query.sql_with_params()
     found: dict[int, list[Value]] = defaultdict(list)
     # Figures repeat (counts, percentages): each raw number is made a Decimal once, each day parsed once.
     numbers: dict[object, Decimal] = {}
@@ -149,7 +156,7 @@ def approved_values(indicators, *, cumulative_of: dict[int, bool] | None = None)
         cursor.execute(sql, params)
         for indicator_id, territory_id, period_end, actual in cursor.fetchall():
             day = days.get(period_end)
-            if day is None:  # SQLite answers ISO dates as text unless its converter has run
+            if day is None:  # SQLite: ISO text
                 day = days[period_end] = date.fromisoformat(period_end) if isinstance(period_end, str) else period_end
             number = numbers.get(actual)
             if number is None:  # SQLite: an int or a float, given the column's 4 decimal places

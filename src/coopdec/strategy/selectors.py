@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from coopdec.actors.selectors import is_coordinator, organisation_ids_of
-from coopdec.common.rates import RateUnavailable, year_average
+from coopdec.common.rates import Rate, RateUnavailable, year_average
 from coopdec.cooperation.models import (
     Budget,
     Contribution,
@@ -188,13 +188,6 @@ class Money:
         ]
 
 
-def _to_euros(amount: Decimal, currency: str, year: int) -> Decimal | None:
-    try:
-        return year_average(currency, TARGET_CURRENCY, year).convert(amount)
-    except RateUnavailable:
-        return None
-
-
 def money_by_project(project_ids, years: list[int]) -> dict[int, Money]:
     """Committed (budget lines, else contributions) and spent (disbursements and expenditure) per year of
     ``years``, in euros at the ECB's average rate of each year (as in the atlas); 3 queries.
@@ -228,17 +221,24 @@ def money_by_project(project_ids, years: list[int]) -> dict[int, Money]:
     )
     for project_id, currency, day, amount in spending:
         raw[(project_id, "spent", currency, day.year)] += amount
+    rates: dict[tuple[str, int], Rate | None] = {}  # read once per currency and year, not per project
     for (project_id, kind, currency, year), amount in raw.items():
-        _add(money[project_id], kind, currency, year, amount)
+        key = (currency or TARGET_CURRENCY, year)
+        if key not in rates:
+            rates[key] = _rate(*key)
+        rate = rates[key]
+        if rate is None:
+            money[project_id].not_converted.add((currency, year))
+        else:
+            getattr(money[project_id], kind)[year] += rate.convert(Decimal(amount or 0))
     return money
 
 
-def _add(money: Money, kind: str, currency: str, year: int, amount) -> None:
-    euros = _to_euros(Decimal(amount or 0), currency or TARGET_CURRENCY, year)
-    if euros is None:
-        money.not_converted.add((currency, year))
-        return
-    getattr(money, kind)[year] += euros
+def _rate(currency: str, year: int) -> Rate | None:
+    try:
+        return year_average(currency, TARGET_CURRENCY, year)
+    except RateUnavailable:
+        return None
 
 
 # The strategy page

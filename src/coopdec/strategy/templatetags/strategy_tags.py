@@ -3,7 +3,11 @@ organisation pages (``strategy/record_panel.html``), and the width of a small SV
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 
 from coopdec.actors.models import Organisation
 from coopdec.common.i18n import localize
@@ -21,6 +25,21 @@ def bar_width(value) -> int:
         return max(0, min(100, int(value)))
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def figure(value, arg="-2g"):
+    """``floatformat``, remembered per value, format and language: a strategy page formats hundreds of
+    figures, most of them repeated (targets, round numbers)."""
+    try:
+        return _figure(type(value), value, arg, get_language())
+    except TypeError:  # a value that cannot be a key (unhashable): formatted each time
+        return floatformat(value, arg)
+
+
+@lru_cache(maxsize=4096)
+def _figure(_kind: type, value, arg: str, _language: str | None):
+    return floatformat(value, arg)
 
 
 @register.filter
