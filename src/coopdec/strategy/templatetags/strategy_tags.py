@@ -32,13 +32,13 @@ def figure(value, arg="-2g"):
     """``floatformat``, remembered per value, format and language: a strategy page formats hundreds of
     figures, most of them repeated (targets, round numbers)."""
     try:
-        return _figure(type(value), value, arg, get_language())
+        return _figure(type(value).__name__, value, arg, get_language())
     except TypeError:  # a value that cannot be a key (unhashable): formatted each time
         return floatformat(value, arg)
 
 
 @lru_cache(maxsize=4096)
-def _figure(_kind: type, value, arg: str, _language: str | None):
+def _figure(_kind: str, value, arg: str, _language: str | None):
     return floatformat(value, arg)
 
 
