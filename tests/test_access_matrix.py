@@ -732,6 +732,12 @@ ACCESS: dict[str, list[Case]] = {
     "calls/applications/<int:pk>/submit/": [
         case(pk("application_draft"), POST=APPLICANT, data=lambda w: {"revision": 1})
     ],
+    "calls/applications/<int:pk>/concept/": [
+        case(pk("application_draft"), POST=APPLICANT, data=lambda w: {"revision": 1, "concept_note": "Idée"})
+    ],
+    "calls/applications/<int:pk>/shortlist/": [
+        case(pk("application"), POST=FUNDER, data=lambda w: {"decision": "decline", "revision": 1})
+    ],
     "calls/applications/<int:pk>/confirm/": [case(pk("application"), POST=NOBODY)],
     "calls/applications/<int:pk>/reviewers/": [
         case(pk("application"), POST=FUNDER, data=lambda w: {"reviewer": w["users"]["coordinator"].username})

@@ -44,6 +44,9 @@ class CallOut(Schema):
     currency: str
     opens_on: date
     deadline: date
+    stages: int = Field(description="1: the full application at once; 2: a concept note first, then, on invitation.")
+    concept_deadline: date | None = Field(description="Two-stage calls: last day a concept note may be submitted.")
+    concept_guidance: str
     is_open: bool
     eligible_kinds: list[str]
     eligible_countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes; empty: any country.")
@@ -94,6 +97,9 @@ def call_out(call: Call, *, today: date) -> dict:
         "currency": call.currency,
         "opens_on": call.opens_on,
         "deadline": call.deadline,
+        "stages": call.stages,
+        "concept_deadline": call.concept_deadline,
+        "concept_guidance": call.concept_guidance_text,
         "is_open": call.opens_on <= today <= call.deadline,
         **{
             name: getattr(call, name)

@@ -126,9 +126,20 @@ def percent(part: Decimal, whole: Decimal) -> Decimal:
 # Organisation rules ---------------------------------------------------------------------------
 
 
-def check_open(call, *, today: date) -> Check:
+def check_open(call, *, today: date, final: bool = False) -> Check:
+    """The call takes applications today; at a two-stage call's first stage (not ``final``), concept notes."""
     if today < call.opens_on:
         return Check("open", False, _("The call opens on %(day)s.") % {"day": _day(call.opens_on)})
+    concept_deadline = getattr(call, "concept_deadline", None)
+    if getattr(call, "stages", 1) == 2 and concept_deadline is not None and not final:
+        if today > concept_deadline:
+            return Check(
+                "open",
+                False,
+                _("The concept note deadline was %(day)s: the call takes no new concept note.")
+                % {"day": _day(concept_deadline)},
+            )
+        return Check("open", True, _("The call takes concept notes until %(day)s.") % {"day": _day(concept_deadline)})
     if today > call.deadline:
         return Check("open", False, _("The deadline was %(day)s: the call is closed.") % {"day": _day(call.deadline)})
     return Check("open", True, _("The call is open until %(day)s.") % {"day": _day(call.deadline)})
@@ -254,10 +265,17 @@ def check_partner(facts: OrganisationFacts, project: ProjectFacts | None) -> Che
 
 
 def check_organisation(
-    call, facts: OrganisationFacts, *, today: date, now: datetime, kind_labels: dict, country_labels: dict | None = None
+    call,
+    facts: OrganisationFacts,
+    *,
+    today: date,
+    now: datetime,
+    kind_labels: dict,
+    country_labels: dict | None = None,
+    final: bool = False,
 ) -> list[Check]:
     checks = [
-        check_open(call, today=today),
+        check_open(call, today=today, final=final),
         check_kind(call, facts, kind_labels),
         check_country(call, facts, country_labels),
     ]
@@ -412,10 +430,18 @@ def check_application(
     today: date,
     now: datetime,
     labels: dict,
+    final: bool = False,
 ) -> Eligibility:
-    """Every rule for an application: the organisation's, the project's and the funding plan's."""
+    """Every rule for an application: the organisation's, the project's and the funding plan's (``final``: the full
+    application of a two-stage call, due by the final deadline)."""
     checks = check_organisation(
-        call, facts, today=today, now=now, kind_labels=labels.get("kinds", {}), country_labels=labels.get("countries")
+        call,
+        facts,
+        today=today,
+        now=now,
+        kind_labels=labels.get("kinds", {}),
+        country_labels=labels.get("countries"),
+        final=final,
     )
     prerequisites = set(call.prerequisites)
     if Prerequisite.AGREEMENT in prerequisites:

@@ -15,7 +15,7 @@ from coopdec.common.validators import validate_line
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import codelist_choices
 
-from .models import ApplicationStatus, Prerequisite
+from .models import CONCEPT_MAX, ApplicationStatus, Prerequisite, Stages
 
 AMOUNT: dict[str, Any] = {"max_digits": 16, "decimal_places": 2, "min_value": 0}
 RATE: dict[str, Any] = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
@@ -36,6 +36,21 @@ class CallForm(forms.Form):
         label=_("Deadline"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Last day an application may be submitted."),
+    )
+    stages = forms.TypedChoiceField(
+        label=_("Stages"), choices=Stages.choices, coerce=int, initial=Stages.ONE, widget=forms.RadioSelect
+    )
+    concept_deadline = forms.DateField(
+        label=_("Concept note deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Two-stage calls: last day a concept note may be submitted."),
+    )
+    concept_guidance = I18nField(
+        label=_("What the concept note asks"),
+        textarea=True,
+        required=False,
+        help_text=_("Two-stage calls: what applicants write in their short concept note."),
     )
     eligible_kinds = forms.MultipleChoiceField(
         label=_("Who may apply"),
@@ -197,6 +212,32 @@ class DecisionForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount awarded"), required=False, **AMOUNT)
     note = forms.CharField(
         label=_("Reasons, for the letter"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConceptForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    concept_note = forms.CharField(
+        label=_("Concept note"),
+        required=False,
+        max_length=CONCEPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("The project's idea, its partners and the change expected, in a few paragraphs."),
+    )
+
+
+class ShortlistForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("shortlist", _("Shortlist: invite the full application")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Message to the applicant, for the letter"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -24,6 +24,14 @@ from coopdec.common.models import PublicationStatus
 from coopdec.common.validators import TEXT_MAX, TITLE_MAX, I18nTextValidator
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+CONCEPT_MAX = 6000
+
+
+class Stages(models.IntegerChoices):
+    """One stage: the full application at once. Two: a concept note first, the full application on invitation."""
+
+    ONE = 1, _("One stage: the full application")
+    TWO = 2, _("Two stages: a concept note, then a full application for those shortlisted")
 
 
 class Prerequisite(models.TextChoices):
@@ -48,6 +56,19 @@ class Call(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     opens_on = models.DateField(_("opens on"))
     deadline = models.DateField(_("deadline"), help_text=_("Last day an application may be submitted."))
+    stages = models.PositiveSmallIntegerField(_("stages"), choices=Stages.choices, default=Stages.ONE)
+    concept_deadline = models.DateField(
+        _("concept note deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Two-stage calls: last day a concept note may be submitted."),
+    )
+    concept_guidance = models.JSONField(
+        _("what the concept note asks"),
+        default=dict,
+        blank=True,
+        validators=[I18nTextValidator(TEXT_MAX, multiline=True)],
+    )
     eligible_kinds = models.JSONField(_("eligible applicant kinds"), default=list, blank=True)
     eligible_countries = models.JSONField(
         _("eligible applicant countries"), default=list, blank=True, help_text=_("ISO codes; empty: any country.")
@@ -107,6 +128,11 @@ class Call(models.Model):
         ordering = ["deadline", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(deadline__gte=models.F("opens_on")), name="call_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(concept_deadline__isnull=True)
+                | Q(concept_deadline__gte=models.F("opens_on"), concept_deadline__lte=models.F("deadline")),
+                name="call_concept_deadline_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -126,6 +152,14 @@ class Call(models.Model):
     @property
     def is_published(self) -> bool:
         return self.publication_status == PublicationStatus.PUBLISHED
+
+    @property
+    def is_two_stage(self) -> bool:
+        return self.stages == Stages.TWO
+
+    @property
+    def concept_guidance_text(self) -> str:
+        return localize(self.concept_guidance)
 
 
 class Criterion(models.Model):
@@ -147,6 +181,9 @@ class Criterion(models.Model):
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    CONCEPT = "concept", _("Concept note submitted")
+    SHORTLISTED = "shortlist", _("Shortlisted: full application invited")
+    NOT_SHORTLISTED = "declined", _("Not shortlisted")
     SUBMITTED = "submitted", _("Submitted")
     UNDER_REVIEW = "review", _("Under review")
     AWARDED = "awarded", _("Awarded")
@@ -155,6 +192,13 @@ class ApplicationStatus(models.TextChoices):
 
 
 DECIDED = (ApplicationStatus.AWARDED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED)
+# Before the full application is submitted: neither ranked, reviewed nor decided.
+NOT_SUBMITTED = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.CONCEPT,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.NOT_SHORTLISTED,
+)
 
 
 class Application(models.Model):
@@ -188,6 +232,10 @@ class Application(models.Model):
     other_funding = models.DecimalField(
         _("other co-financing"), max_digits=16, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
+    concept_note = models.TextField(_("concept note"), blank=True, max_length=CONCEPT_MAX)
+    concept_submitted_at = models.DateTimeField(_("concept note submitted at"), null=True, blank=True)
+    shortlist_note = models.TextField(_("message on the concept note"), blank=True, max_length=4000)
+    shortlisted_at = models.DateTimeField(_("concept note answered at"), null=True, blank=True)
     snapshot = models.JSONField(_("submitted copy"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -235,7 +283,13 @@ class Application(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == ApplicationStatus.DRAFT
+        """The plan may change: a draft, or a shortlisted application preparing its full application."""
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.SHORTLISTED)
+
+    @property
+    def at_concept_stage(self) -> bool:
+        """A draft of a two-stage call: its concept note is still to submit."""
+        return self.status == ApplicationStatus.DRAFT and self.call.is_two_stage
 
 
 class ReviewStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation, OrganisationKind
@@ -20,7 +20,17 @@ from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis, CodelistItem
 
 from . import eligibility
-from .models import Application, ApplicationStatus, Call, Criterion, Report, ReportStatus, Review, ReviewStatus
+from .models import (
+    NOT_SUBMITTED,
+    Application,
+    ApplicationStatus,
+    Call,
+    Criterion,
+    Report,
+    ReportStatus,
+    Review,
+    ReviewStatus,
+)
 
 
 def editable_organisation_ids(user) -> set[int]:
@@ -192,6 +202,7 @@ def application_eligibility(application: Application, *, plan: eligibility.Plan 
         today=today,
         now=timezone.now(),
         labels=labels(),
+        final=application.status == ApplicationStatus.SHORTLISTED,
     )
 
 
@@ -281,6 +292,19 @@ def weighted_total(criteria: list[Criterion], scores: dict) -> Decimal | None:
     return (Decimal(total) / weights).quantize(Decimal("0.01"))
 
 
+def concept_notes(call: Call):
+    """A two-stage call's concept notes: those awaiting an answer first, then the shortlisted and declined."""
+    order = Case(When(status=ApplicationStatus.CONCEPT, then=0), default=1)
+    return (
+        Application.objects.filter(
+            call=call,
+            status__in=[ApplicationStatus.CONCEPT, ApplicationStatus.SHORTLISTED, ApplicationStatus.NOT_SHORTLISTED],
+        )
+        .select_related("organisation", "project")
+        .order_by(order, "concept_submitted_at", "pk")
+    )
+
+
 @dataclass
 class Ranked:
     application: Application
@@ -294,7 +318,7 @@ def ranking(call: Call) -> list[Ranked]:
     """Applications submitted to the call, best average score first; those under the pass mark last."""
     applications = (
         Application.objects.filter(call=call)
-        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(status__in=NOT_SUBMITTED)
         .select_related("organisation", "project", "partner")
         .prefetch_related("reviews")
     )

@@ -34,7 +34,9 @@ from coopdec.vocabularies.selectors import code_exists
 
 from . import eligibility, selectors
 from .models import (
+    CONCEPT_MAX,
     DECIDED,
+    NOT_SUBMITTED,
     Application,
     ApplicationStatus,
     Call,
@@ -127,6 +129,9 @@ CALL_FIELDS = {
     "currency",
     "opens_on",
     "deadline",
+    "stages",
+    "concept_deadline",
+    "concept_guidance",
     "eligible_kinds",
     "eligible_countries",
     "eligible_axes",
@@ -159,7 +164,7 @@ def _set_call_fields(call: Call, fields: dict) -> None:
     if unknown:
         raise TypeError(f"unknown call fields: {sorted(unknown)}")
     for name, value in fields.items():
-        if name in {"title", "description"}:
+        if name in {"title", "description", "concept_guidance"}:
             value = clean_i18n(value)
         elif name == "eligible_kinds":
             value = _clean_codes(value, set(OrganisationKind.values), name, _("Unknown kind: %(codes)s."))
@@ -196,6 +201,15 @@ def _check_call(call: Call) -> None:
         raise ValidationError({"title": _("Give the call a title.")})
     if call.opens_on and call.deadline and call.deadline < call.opens_on:
         raise ValidationError({"deadline": _("The deadline comes before the opening.")})
+    if call.is_two_stage:
+        if call.concept_deadline is None:
+            raise ValidationError({"concept_deadline": _("A two-stage call needs the concept note deadline.")})
+        if call.opens_on and call.concept_deadline < call.opens_on:
+            raise ValidationError({"concept_deadline": _("The concept note deadline comes before the opening.")})
+        if call.deadline and call.concept_deadline > call.deadline:
+            raise ValidationError({"concept_deadline": _("The concept note deadline comes after the final deadline.")})
+    else:
+        call.concept_deadline = None
     if call.min_amount is not None and call.max_amount is not None and call.min_amount > call.max_amount:
         raise ValidationError({"max_amount": _("The largest grant is smaller than the smallest.")})
     if call.max_amount is not None and call.max_amount > call.envelope:
@@ -232,7 +246,15 @@ def call_create(*, user=None, funder: Organisation, criteria=None, **fields) -> 
 
 # Rules an applicant may have relied on: fixed once an application is submitted (the text, the
 # envelope and the deadline may still change: a typo, a larger envelope, an extension).
-LOCKED_FIELDS = CALL_FIELDS - {"title", "description", "envelope", "deadline", "is_demo"}
+LOCKED_FIELDS = CALL_FIELDS - {
+    "title",
+    "description",
+    "concept_guidance",
+    "envelope",
+    "deadline",
+    "concept_deadline",
+    "is_demo",
+}
 
 
 @transaction.atomic
@@ -269,6 +291,19 @@ def call_publish(*, call: Call, user=None, publish: bool = True) -> Call:
 
 
 def _check_open(call: Call, today: date) -> None:
+    if not call.is_published:
+        raise ValidationError(_("This call is not published."))
+    if call.is_two_stage and call.concept_deadline is not None and today > call.concept_deadline:
+        raise ValidationError(
+            _("The concept note deadline was %(day)s: the call no longer takes concept notes.")
+            % {"day": call.concept_deadline.isoformat()},
+            code="closed",
+        )
+    _check_final_open(call, today)
+
+
+def _check_final_open(call: Call, today: date) -> None:
+    """The call takes full applications: published, opened, the final deadline not passed."""
     if not call.is_published:
         raise ValidationError(_("This call is not published."))
     if today > call.deadline:
@@ -440,9 +475,26 @@ def application_submit(*, application: Application, user=None, revision=None, to
         .get(pk=application.pk)
     )
     _check_revision(application, revision)
+    if application.call.is_two_stage and application.status != ApplicationStatus.SHORTLISTED:
+        if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.CONCEPT):
+            raise ValidationError(
+                _(
+                    "This call has two stages: the full application can be submitted only once the funder has "
+                    "shortlisted your concept note."
+                ),
+                code="not_shortlisted",
+            )
+        if application.status == ApplicationStatus.NOT_SHORTLISTED:
+            raise ValidationError(
+                _("Your concept note was not shortlisted: this call takes no full application from it."),
+                code="not_shortlisted",
+            )
     if not application.is_editable:
         raise ValidationError(_("The application is already submitted."), code="locked")
-    _check_open(application.call, today or timezone.localdate())
+    if application.call.is_two_stage:
+        _check_final_open(application.call, today or timezone.localdate())
+    else:
+        _check_open(application.call, today or timezone.localdate())
     result = selectors.application_eligibility(application, today=today)
     if not result.eligible:
         raise ValidationError([check.reason for check in result.failed], code="ineligible")
@@ -472,6 +524,110 @@ def application_submit(*, application: Application, user=None, revision=None, to
             template="partner",
             context=context,
         )
+    return application
+
+
+# Two-stage calls: the concept note, then the shortlist ------------------------------------------------
+
+
+def _locked_application(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call__funder", "organisation", "project", "partner")
+        .get(pk=application.pk)
+    )
+
+
+def _clean_concept(text) -> str:
+    text = str(text or "").replace("\r\n", "\n").strip()
+    if len(text) > CONCEPT_MAX:
+        raise ValidationError(
+            {"concept_note": _("The concept note is limited to %(max)s characters.") % {"max": CONCEPT_MAX}}
+        )
+    return text
+
+
+@transaction.atomic
+def application_set_concept(*, application: Application, user=None, revision=None, concept_note: str) -> Application:
+    """Save the concept note of a two-stage call's draft application."""
+    application = _locked_application(application)
+    _check_revision(application, revision)
+    if not application.call.is_two_stage:
+        raise ValidationError(_("This call has one stage: it asks for no concept note."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("The concept note is submitted: it can no longer change."), code="locked")
+    application.concept_note = _clean_concept(concept_note)
+    application.revision += 1
+    _save(application, user=user, reason="concept note")
+    return application
+
+
+@transaction.atomic
+def application_submit_concept(
+    *, application: Application, user=None, revision=None, concept_note: str | None = None, today: date | None = None
+) -> Application:
+    """First stage: check the eligibility as for an application, by the concept note deadline; tell the funder."""
+    application = _locked_application(application)
+    _check_revision(application, revision)
+    if not application.call.is_two_stage:
+        raise ValidationError(_("This call has one stage: submit the full application."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError(_("The concept note is already submitted."), code="locked")
+    if concept_note is not None:
+        application.concept_note = _clean_concept(concept_note)
+    if not application.concept_note:
+        raise ValidationError({"concept_note": _("Write the concept note before submitting it.")})
+    _check_open(application.call, today or timezone.localdate())
+    result = selectors.application_eligibility(application, today=today)
+    if not result.eligible:
+        raise ValidationError([check.reason for check in result.failed], code="ineligible")
+    application.status = ApplicationStatus.CONCEPT
+    application.concept_submitted_at = timezone.now()
+    application.revision += 1
+    _save(application, user=user, reason="concept note submitted")
+    context = {"application": application, "url": reverse("funding:application_detail", args=[application.pk])}
+    _mail(
+        editor_emails(application.organisation),
+        language=language_of(application.organisation, application.project),
+        template="concept_submitted",
+        context=context,
+    )
+    _mail(
+        editor_emails(application.call.funder),
+        language=language_of(application.call.funder),
+        template="concept_received",
+        context=context,
+    )
+    return application
+
+
+@transaction.atomic
+def application_shortlist(
+    *, application: Application, user=None, revision=None, shortlist: bool, note: str = ""
+) -> Application:
+    """The funder invites the applicant to the full application, or declines; a letter in its language."""
+    application = _locked_application(application)
+    _check_revision(application, revision)
+    if application.status != ApplicationStatus.CONCEPT:
+        raise ValidationError(_("Only a submitted concept note awaiting an answer can be shortlisted or declined."))
+    note = str(note or "").strip()
+    if len(note) > 4000:
+        raise ValidationError({"note": _("The message is too long.")})
+    application.status = ApplicationStatus.SHORTLISTED if shortlist else ApplicationStatus.NOT_SHORTLISTED
+    application.shortlist_note = note
+    application.shortlisted_at = timezone.now()
+    application.revision += 1
+    _save(application, user=user, reason="shortlisted" if shortlist else "not shortlisted")
+    _mail(
+        editor_emails(application.organisation),
+        language=language_of(application.organisation, application.project),
+        template="shortlist",
+        context={
+            "application": application,
+            "call": application.call,
+            "url": reverse("funding:application_detail", args=[application.pk]),
+        },
+    )
     return application
 
 
@@ -678,8 +834,8 @@ def application_decide(
         raise ValidationError(
             _("This application is already awarded: its contribution and tranches exist."), code="locked"
         )
-    if application.status == ApplicationStatus.DRAFT:
-        raise ValidationError(_("A draft application cannot be decided."))
+    if application.status in NOT_SUBMITTED:
+        raise ValidationError(_("Only a submitted full application can be decided."))
     note = str(note or "").strip()
     if len(note) > 4000:
         raise ValidationError({"note": _("The reasons are too long.")})

@@ -23,6 +23,7 @@ from .forms import (
     ApplyForm,
     AssignForm,
     CallForm,
+    ConceptForm,
     DecisionForm,
     DeclareForm,
     PlanForm,
@@ -30,6 +31,7 @@ from .forms import (
     ReportForm,
     RevisionForm,
     ScoreForm,
+    ShortlistForm,
     criteria_text,
     form_messages,
 )
@@ -167,7 +169,9 @@ def call_detail(request, pk: int):
             for org in organisations
         ]
     apply_form = None
-    if user.has_perm("funding.apply", call) and call.opens_on <= today <= call.deadline:
+    last_day = call.concept_deadline if call.is_two_stage and call.concept_deadline else call.deadline
+    is_open = call.opens_on <= today <= last_day
+    if user.has_perm("funding.apply", call) and is_open:
         organisations = _editable_organisations(user)
         projects = Project.objects.none()
         for organisation in organisations:
@@ -183,7 +187,7 @@ def call_detail(request, pk: int):
             "apply_form": apply_form,
             "can_manage": user.has_perm("funding.manage_call", call),
             "envelope_left": selectors.envelope_left(call) if user.has_perm("funding.manage_call", call) else None,
-            "is_open": call.opens_on <= today <= call.deadline,
+            "is_open": is_open,
         },
     )
 
@@ -243,6 +247,7 @@ def call_manage(request, pk: int):
         {
             "call": call,
             "ranking": selectors.ranking(call),
+            "concepts": selectors.concept_notes(call) if call.is_two_stage else [],
             "drafts": call.applications.filter(status=ApplicationStatus.DRAFT).count(),
             "envelope_left": selectors.envelope_left(call),
             "late": list(
@@ -348,6 +353,12 @@ def application_detail(request, pk: int):
         context.update(_plan_context(application, selectors.plan_of(application)))
     else:
         context["snapshot"] = application.snapshot or {}
+    if context["can_change"] and application.at_concept_stage:
+        context["concept_form"] = ConceptForm(
+            initial={"revision": application.revision, "concept_note": application.concept_note}
+        )
+    if application.status == ApplicationStatus.CONCEPT and user.has_perm("funding.shortlist", application):
+        context["shortlist_form"] = ShortlistForm(initial={"revision": application.revision})
     if is_funder:
         context["reviews"] = application.reviews.select_related("reviewer").order_by("id")
         context["assign_form"] = AssignForm()
@@ -412,6 +423,64 @@ def application_submit(request, pk: int):
         _error(request, error)
     else:
         messages.success(request, _("The application is submitted: the funder reviews the copy frozen now."))
+    return redirect(application)
+
+
+@records.guarded
+@require_POST
+def application_concept(request, pk: int):
+    """Save the concept note of a two-stage call's application; with ``submit``, submit it (the first stage)."""
+    application = _application(pk)
+    records.check(request, "funding.write_concept", application)
+    form = ConceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_messages(form))
+        return redirect(application)
+    arguments = {
+        "application": application,
+        "user": request.user,
+        "revision": form.cleaned_data["revision"],
+        "concept_note": form.cleaned_data["concept_note"],
+    }
+    submit = request.POST.get("submit") == "1"
+    try:
+        if submit:
+            services.application_submit_concept(**arguments)
+        else:
+            services.application_set_concept(**arguments)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The concept note is submitted: the funder will tell you whether to submit a full application.")
+            if submit
+            else _("The concept note is saved."),
+        )
+    return redirect(application)
+
+
+@records.guarded
+@require_POST
+def application_shortlist(request, pk: int):
+    application = _application(pk)
+    records.check(request, "funding.shortlist", application)
+    form = ShortlistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_messages(form))
+        return redirect(application)
+    try:
+        services.application_shortlist(
+            application=application,
+            user=request.user,
+            revision=form.cleaned_data["revision"],
+            shortlist=form.cleaned_data["decision"] == "shortlist",
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("The answer is recorded and the letter sent to the applicant."))
     return redirect(application)
 
 
