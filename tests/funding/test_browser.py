@@ -25,15 +25,12 @@ def _narrow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
-def test_call_journey_from_publication_to_tranches(live_server, transactional_db, monkeypatch):
-    # The journey reads the database between steps, inside Playwright's event loop (the test's own thread).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def _world():
+    """Lyon (with its project with Dakar, eligible), Dakar, the ministry and an expert, each with an account."""
     from django.utils import timezone
-    from playwright.sync_api import sync_playwright
 
     from coopdec.actors.models import Membership
     from coopdec.cooperation.models import Document, ProjectCountry
-    from coopdec.funding.models import Application, Call, Report, Review, Tranche
     from coopdec.territories import loaders as places
     from coopdec.vocabularies import loaders as codelists
     from coopdec.vocabularies.selectors import clear_caches
@@ -61,6 +58,17 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
     for username, organisation in (("ministere", funder), ("lyon", lyon), ("dakar", dakar)):
         Membership.objects.create(user=make_user(username), organisation=organisation, role="editor")
     make_user("experte")
+    return today, project
+
+
+def test_call_journey_from_publication_to_tranches(live_server, transactional_db, monkeypatch):
+    # The journey reads the database between steps, inside Playwright's event loop (the test's own thread).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from coopdec.funding.models import Application, Call, Report, Review, Tranche
+
+    today, project = _world()
     base = live_server.url
     viewport = {"width": WIDTH, "height": 800}
     with sync_playwright() as playwright:
@@ -158,3 +166,79 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
     assert errors == []
     released = [tranche.released_at is not None for tranche in Tranche.objects.order_by("position")]
     assert released == [True, True, False, False]  # the advance, the first interim's; the second's, the final
+
+
+def test_two_stage_call_from_concept_note_to_full_application(live_server, transactional_db, monkeypatch):
+    """A two-stage call in French on a phone: the concept note, the shortlist with its message, the full application."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from coopdec.funding.models import Application, Call
+
+    today, project = _world()
+    base = live_server.url
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            funder_page = browser.new_page(locale="fr-FR", viewport={"width": WIDTH, "height": 800})
+            applicant = browser.new_page(locale="fr-FR", viewport={"width": WIDTH, "height": 800})
+            errors = watch_errors(funder_page) + watch_errors(applicant)
+            _sign_in(funder_page, base, "ministere", "/calls/new/")
+            funder_page.fill("#id_title_0", "Nakopa 2027")
+            funder_page.fill("#id_envelope", "100000")
+            funder_page.fill("#id_opens_on", (today - timedelta(days=1)).isoformat())
+            funder_page.fill("#id_deadline", (today + timedelta(days=60)).isoformat())
+            funder_page.check("input[name=stages][value='2']")
+            funder_page.fill("#id_concept_deadline", (today + timedelta(days=20)).isoformat())
+            funder_page.fill(
+                "#id_concept_guidance_0", "Deux pages : le besoin, les partenaires, le changement attendu."
+            )
+            funder_page.fill("#id_criteria", "1 | Pertinence")
+            funder_page.click("main form button[type=submit]")
+            funder_page.wait_for_selector("form[action$='/publish/']")
+            funder_page.click("form[action$='/publish/'] button")
+            funder_page.wait_for_selector(".message")
+            call = Call.objects.get()
+            assert (call.stages, call.concept_deadline) == (2, today + timedelta(days=20))
+
+            _sign_in(applicant, base, "lyon", f"/calls/{call.pk}/")
+            assert applicant.locator("text=Deux étapes").count() == 1
+            applicant.select_option("#id_project", str(project.pk))
+            applicant.click("form[action$='/apply/'] button")
+            applicant.wait_for_url("**/calls/applications/*/")
+            assert applicant.locator("form[action$='/submit/']").count() == 0
+            applicant.fill("#id_concept_note", "Une radio citoyenne.")
+            applicant.click("button[name=submit][value='1']")  # refused: the plan breaks the call's rules
+            applicant.wait_for_selector(".message")
+            assert Application.objects.get().concept_note == "Une radio citoyenne."  # kept, not submitted
+            assert Application.objects.get().status == "draft"
+            applicant.fill("#id_requested", "8000")
+            applicant.fill("#id_own_cash", "2000")
+            applicant.click("form[action$='/plan/'] button[type=submit]")
+            applicant.wait_for_selector(".message")
+            applicant.fill("#id_concept_note", "Une radio citoyenne des jeunes de Lyon et de Dakar.")
+            applicant.click("button[name=submit][value='1']")
+            applicant.wait_for_selector(".message")
+            application = Application.objects.get()
+            assert application.status == "concept" and _narrow(applicant)
+
+            funder_page.goto(f"{base}/calls/{call.pk}/manage/")
+            funder_page.click(f"a[href='{application.get_absolute_url()}']")
+            funder_page.check("input[name=decision][value=shortlist]")
+            funder_page.fill("#id_note", "Détaillez le budget des studios.")
+            funder_page.click("form[action$='/shortlist/'] button")
+            funder_page.wait_for_selector(".message")
+            assert Application.objects.get().status == "shortlist" and _narrow(funder_page)
+
+            applicant.reload()
+            assert applicant.locator("text=Détaillez le budget des studios.").count() == 1
+            applicant.fill("#id_requested", "9000")
+            applicant.fill("#id_own_cash", "1000")
+            applicant.click("form[action$='/plan/'] button[type=submit]")
+            applicant.wait_for_selector(".message")
+            applicant.click("form[action$='/submit/'] button")
+            applicant.wait_for_selector(".message")
+            assert Application.objects.get().status == "submitted" and _narrow(applicant)
+        finally:
+            browser.close()
+    assert errors == []

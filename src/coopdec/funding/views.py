@@ -436,18 +436,17 @@ def application_concept(request, pk: int):
     if not form.is_valid():
         messages.error(request, form_messages(form))
         return redirect(application)
-    arguments = {
-        "application": application,
-        "user": request.user,
-        "revision": form.cleaned_data["revision"],
-        "concept_note": form.cleaned_data["concept_note"],
-    }
     submit = request.POST.get("submit") == "1"
     try:
+        # Saved first, so that the text survives a submission the rules refuse.
+        application = services.application_set_concept(
+            application=application,
+            user=request.user,
+            revision=form.cleaned_data["revision"],
+            concept_note=form.cleaned_data["concept_note"],
+        )
         if submit:
-            services.application_submit_concept(**arguments)
-        else:
-            services.application_set_concept(**arguments)
+            services.application_submit_concept(application=application, user=request.user)
     except ValidationError as error:
         _error(request, error)
     else:
