@@ -480,10 +480,13 @@ def main() -> None:
     import django
 
     django.setup()
+    from coopdec.gunicorn_conf import settle
+
     print(f"start: {date.today()}, {os.cpu_count()} CPUs, {load()}")
     rng = random.Random(18)
     prepare()
     strategy = build_strategy(rng)
+    settle()  # as a gunicorn worker does once it has started (coopdec/gunicorn_conf.py)
     bench_page(strategy, options.runs)
     if options.profile:
         profile_page(strategy)

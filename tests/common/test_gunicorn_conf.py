@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 
 from coopdec import gunicorn_conf
@@ -15,9 +17,13 @@ def test_post_worker_init_loads_the_atlas_engine(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         build_atlas()
     facets.reset()
+    gc.unfreeze()
     try:
         gunicorn_conf.post_worker_init(_Worker())
         assert facets._engine is not None
         assert facets._engine.n > 0
+        # what the worker holds once started (Django, the engine) is out of the collector's sight
+        assert gc.get_freeze_count() > 0
     finally:
+        gc.unfreeze()
         facets.reset()  # the next test's rolled-back index may reuse this version number
