@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -249,3 +250,13 @@ def access_requests_to_answer(user, *, organisation: Organisation | None = None)
             condition |= Q(organisation__country_id__in=countries)
         queryset = queryset.filter(condition)
     return queryset.order_by("created_at", "pk")
+
+
+def working_language(organisations, *more: str) -> str | None:
+    """The first working language of the organisations (then of ``more`` codes) that the site speaks, if any.
+
+    The language to write to them in; callers choose their own fallback.
+    """
+    spoken = {code for code, _name in settings.LANGUAGES}
+    codes = [code for organisation in organisations for code in organisation.languages or []]
+    return next((code for code in [*codes, *more] if code in spoken), None)

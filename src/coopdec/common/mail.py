@@ -16,6 +16,8 @@ from django.contrib.auth import forms as auth_forms
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import loader
+from django.template.loader import render_to_string
+from django.utils import translation
 from django_tasks import task
 
 
@@ -33,6 +35,16 @@ def mail_enqueue(*, subject: str, body: str, recipients: Sequence[str], html_bod
     # A subject must be one line: Django refuses a header with a line break.
     subject = " ".join(str(subject).splitlines())
     transaction.on_commit(partial(send_mail_task.enqueue, subject, str(body), list(recipients), html_body))
+
+
+def mail_render_enqueue(*, template: str, context: dict, recipients: Sequence[str], language: str) -> None:
+    """Render the text ``template`` in ``language`` (its first line is the subject) and queue it for ``recipients``."""
+    if not recipients:
+        return
+    with translation.override(language):
+        text = render_to_string(template, context)
+    subject, _sep, body = text.strip().partition("\n")
+    mail_enqueue(subject=subject.strip(), body=body.strip() + "\n", recipients=recipients)
 
 
 class QueuedMailPasswordResetForm(auth_forms.PasswordResetForm):

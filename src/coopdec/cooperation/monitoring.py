@@ -30,16 +30,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import EDITING_ROLES, Membership, Organisation
-from coopdec.actors.selectors import roles_of
+from coopdec.actors.selectors import roles_of, working_language
 from coopdec.common.i18n import clean_i18n
-from coopdec.common.mail import mail_enqueue
+from coopdec.common.mail import mail_render_enqueue
 from coopdec.common.versions import versioned_change
 
 from .models import (
@@ -633,28 +632,16 @@ def _check_submittable(value: IndicatorValue) -> None:
 # Mail: the approvers learn that an update waits for them, its author learns their answer.
 
 
-def _language(organisations: Iterable[Organisation]) -> str:
-    """The first working language of the organisations that the site speaks, else the site's."""
-    spoken = {code for code, _name in settings.LANGUAGES}
-    for organisation in organisations:
-        for code in organisation.languages or []:
-            if code in spoken:
-                return code
-    return settings.LANGUAGE_CODE
-
-
 def _mail_update(value: IndicatorValue, *, template: str, recipients: list[str], organisations) -> None:
     """Render ``cooperation/mail/<template>.txt`` (first line: the subject) and queue it after the commit."""
-    if not recipients:
-        return
     project = value.indicator.result.project
     url = reverse("cooperation:update_review", args=[project.pk, value.pk])
-    with translation.override(_language(organisations)):
-        text = render_to_string(
-            f"cooperation/mail/{template}.txt", {"value": value, "project": project, "link": settings.SITE_URL + url}
-        )
-    subject, _sep, body = text.strip().partition("\n")
-    mail_enqueue(subject=subject.strip(), body=body.strip() + "\n", recipients=recipients)
+    mail_render_enqueue(
+        template=f"cooperation/mail/{template}.txt",
+        context={"value": value, "project": project, "link": settings.SITE_URL + url},
+        recipients=recipients,
+        language=working_language(organisations) or settings.LANGUAGE_CODE,
+    )
 
 
 def _notify_approvers(value: IndicatorValue) -> None:

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import EDITING_ROLES, Membership, Organisation
+from coopdec.actors.selectors import working_language
 from coopdec.common.mail import mail_enqueue
 
 from .models import Campaign, Declaration, DeclarationStatus
@@ -35,8 +36,7 @@ class Reminder:
 
 
 def language_of(organisation: Organisation) -> str:
-    supported = [code for code, _name in settings.LANGUAGES]
-    return next((code for code in organisation.languages or [] if code in supported), settings.LANGUAGE_CODE)
+    return working_language([organisation]) or settings.LANGUAGE_CODE
 
 
 def _message(campaign: Campaign, organisation: Organisation, declaration: Declaration | None) -> tuple[str, str]:

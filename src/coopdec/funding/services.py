@@ -16,15 +16,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coopdec.actors.models import EDITING_ROLES, Membership, Organisation, OrganisationKind
+from coopdec.actors.selectors import working_language
 from coopdec.common.i18n import clean_i18n, localize
-from coopdec.common.mail import mail_enqueue
+from coopdec.common.mail import mail_render_enqueue
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation import services as cooperation_services
 from coopdec.cooperation.models import ContributionKind, ContributorRole, Indicator, IndicatorValue, Project
@@ -100,24 +100,20 @@ def editor_emails(organisation: Organisation | None) -> list[str]:
 
 
 def language_of(organisation: Organisation, project: Project | None = None) -> str:
-    """The language to write to an organisation in: its first working language the site speaks."""
-    spoken = {code for code, _name in settings.LANGUAGES}
-    for code in [*(organisation.languages or []), getattr(project, "language", "")]:
-        if code in spoken:
-            return code
-    return (
+    """The language to write to an organisation in: its first working language the site speaks, else the project's."""
+    return working_language([organisation], getattr(project, "language", "")) or (
         "fr" if organisation.country_id in {"FR", "SN", "BF", "ML", "CI", "NE", "BJ", "TG"} else settings.LANGUAGE_CODE
     )
 
 
 def _mail(recipients, *, language: str, template: str, context: dict) -> None:
     """Render ``funding/mail/<template>.txt`` (first line: the subject) in ``language`` and queue it."""
-    if not recipients:
-        return
-    with translation.override(language):
-        text = render_to_string(f"funding/mail/{template}.txt", {**context, "site": settings.SITE_URL})
-    subject, _sep, body = text.strip().partition("\n")
-    mail_enqueue(subject=subject.strip(), body=body.strip() + "\n", recipients=recipients)
+    mail_render_enqueue(
+        template=f"funding/mail/{template}.txt",
+        context={**context, "site": settings.SITE_URL},
+        recipients=recipients,
+        language=language,
+    )
 
 
 # Calls ----------------------------------------------------------------------------------------
