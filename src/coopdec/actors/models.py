@@ -35,6 +35,11 @@ class User(AbstractUser):
     is_coordinator = models.BooleanField(
         _("platform coordinator"), default=False, help_text=_("May edit and validate every record.")
     )
+    results_reminders = models.BooleanField(
+        _("results reminders"),
+        default=True,
+        help_text=_("E-mail me before a report is due, when it is late, and when updates wait for my approval."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -679,6 +679,41 @@ class IndicatorDisaggregation(models.Model):
         return f"{self.measure} ({parts}) = {self.value}"
 
 
+class ReminderStage(models.TextChoices):
+    DUE_SOON = "due_soon", _("Report due soon")
+    OVERDUE = "overdue", _("Report overdue")
+    WAITING = "waiting", _("Update waiting for approval")
+
+
+class ResultReminder(models.Model):
+    """A reminder of results monitoring sent to one person (``cooperation/reminders.py``): never sent twice.
+
+    ``occasion`` is the date the reminder is about: the period's due date (due soon, overdue), or
+    the day the update was submitted (waiting for approval), so that a new due date or a new
+    submission is reminded again.
+    """
+
+    value = models.ForeignKey(
+        IndicatorValue, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("indicator value")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=ReminderStage.choices)
+    occasion = models.DateField(_("about the date"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("results reminder")
+        verbose_name_plural = _("results reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["value", "user", "stage", "occasion"], name="result_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.stage} {self.value_id} → {self.user_id} ({self.occasion})"
+
+
 def document_upload_to(instance, filename):
     return f"documents/{instance.__class__.__name__.lower()}/{filename}"
 
