@@ -151,9 +151,59 @@ def test_vote_within_the_envelope_is_counted_once():
         services.ballot_cast(space=space, user=voter.user, proposal_ids=[well.pk, school.pk])
     ballot = services.ballot_cast(space=space, user=voter.user, proposal_ids=[well.pk, garden.pk])
     assert ballot.total == Decimal("40000")
-    with pytest.raises(ValidationError, match="already voted"):
-        services.ballot_cast(space=space, user=voter.user, proposal_ids=[school.pk])
     assert Ballot.objects.count() == 1
+    assert selectors.vote_counts(space) == {well.pk: 1, garden.pk: 1}
+
+
+def test_vote_changed_replaces_the_choice_and_keeps_one_ballot():
+    space, (well, school, garden), _reviewers = _ballot_ready()
+    set_phase(space, Phase.VOTE)
+    voter = make_participant("FR", town="Paris")
+    other = make_participant()
+    first = services.ballot_cast(space=space, user=voter.user, proposal_ids=[well.pk, garden.pk])
+    services.ballot_cast(space=space, user=other.user, proposal_ids=[garden.pk])
+    changed = services.ballot_cast(space=space, user=voter.user, proposal_ids=[school.pk])
+    assert changed.pk == first.pk
+    assert changed.total == Decimal("25000")
+    assert Ballot.objects.filter(space=space).count() == 2
+    assert selectors.vote_counts(space) == {school.pk: 1, garden.pk: 1}
+
+
+def test_vote_change_over_the_budget_keeps_the_earlier_vote():
+    space, (well, school, garden), _reviewers = _ballot_ready()
+    set_phase(space, Phase.VOTE)
+    voter = make_participant("FR", town="Paris")
+    services.ballot_cast(space=space, user=voter.user, proposal_ids=[garden.pk])
+    with pytest.raises(ValidationError, match="more than the budget"):
+        services.ballot_cast(space=space, user=voter.user, proposal_ids=[well.pk, school.pk])
+    ballot = Ballot.objects.get(space=space, voter=voter.user)
+    assert (ballot.total, list(ballot.proposals.values_list("pk", flat=True))) == (Decimal("10000"), [garden.pk])
+
+
+def test_vote_withdrawn_is_no_longer_counted_and_may_be_cast_again():
+    space, (well, school, _garden), _reviewers = _ballot_ready()
+    set_phase(space, Phase.VOTE)
+    voter = make_participant("FR", town="Paris")
+    services.ballot_cast(space=space, user=voter.user, proposal_ids=[well.pk])
+    assert services.ballot_withdraw(space=space, user=voter.user) is True
+    assert selectors.vote_counts(space) == {}
+    assert selectors.statistics(space)["ballots"] == 0
+    assert services.ballot_withdraw(space=space, user=voter.user) is False
+    services.ballot_cast(space=space, user=voter.user, proposal_ids=[school.pk])
+    assert selectors.vote_counts(space) == {school.pk: 1}
+
+
+def test_vote_neither_changed_nor_withdrawn_once_closed():
+    space, (well, school, _garden), _reviewers = _ballot_ready()
+    set_phase(space, Phase.VOTE)
+    voter = make_participant("FR", town="Paris")
+    services.ballot_cast(space=space, user=voter.user, proposal_ids=[well.pk])
+    set_phase(space, Phase.RESULTS)
+    with pytest.raises(ValidationError, match="vote is not open"):
+        services.ballot_cast(space=space, user=voter.user, proposal_ids=[school.pk])
+    with pytest.raises(ValidationError, match="vote is closed"):
+        services.ballot_withdraw(space=space, user=voter.user)
+    assert selectors.vote_counts(space) == {well.pk: 1}
 
 
 def test_vote_after_the_phase_closed_changes_nothing():

@@ -3,11 +3,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from coopdec.participation import services
-from coopdec.participation.models import Comment, Proposal, Support
+from coopdec.participation import selectors, services
+from coopdec.participation.models import Ballot, Comment, Phase, Proposal, Space, Support
 from tests import factories
 
-from .factories import OCEAN_POINT, make_participant, make_proposal, make_space, twinning
+from .factories import OCEAN_POINT, make_participant, make_proposal, make_space, set_phase, twinning
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,55 @@ def test_space_page_shows_thirty_proposals_a_page(client, world):
 def test_sign_up_lists_countries_by_name(client):
     content = client.get(reverse("participation:join")).content.decode()
     assert content.index(">Senegal<") < content.index(">Serbia<") < content.index(">Spain<")
+
+
+def test_vote_page_changes_and_withdraws_the_vote(client, world):
+    space, shown = world["space"], world["shown"]
+    second = make_proposal(space, world["author"], cost="5000", title="Des bancs")
+    set_phase(space, Phase.REVIEW)
+    for proposal in (shown, second):
+        for organisation in (world["paris"], world["dakar"]):
+            services.proposal_review(
+                proposal=proposal, organisation=organisation, user=factories.make_member(organisation), feasible=True
+            )
+    set_phase(space, Phase.VOTE)
+    client.force_login(make_participant("FR", town="Paris").user)
+    url = reverse("participation:vote", args=[space.pk])
+    client.post(url, {"proposal": [shown.pk]})
+    page = client.get(url).content.decode()
+    assert f'value="{shown.pk}" id="choice-{shown.pk}" data-cost="20000.00" checked' in page
+    assert f'id="choice-{second.pk}" data-cost="5000.00">' in page
+    assert "Withdraw my vote" in page
+    response = client.post(url, {"proposal": [second.pk]})
+    assert "Your vote is changed" in client.get(response["Location"]).content.decode()
+    assert selectors.vote_counts(space) == {second.pk: 1}
+    response = client.post(url, {"withdraw": "1"})
+    assert "Your vote is withdrawn" in client.get(response["Location"]).content.decode()
+    assert selectors.vote_counts(space) == {}
+    assert Ballot.objects.count() == 0
+
+
+def test_partnership_and_organisation_pages_link_to_the_spaces_the_reader_may_see(client, world):
+    paris = world["paris"]
+    draft = factories.make_partnership(paris, factories.make_organisation("Ville de Thiès"), published=False)
+    Space.objects.filter(pk=make_space(draft).pk).update(title={"fr": "Espace Qzxdraft"})
+    space_url = world["space"].get_absolute_url()
+    page = client.get(world["partnership"].get_absolute_url()).content.decode()
+    assert f'<a href="{space_url}">Paris–Dakar participatory budget</a> · Proposals' in page
+    assert "Open a participation space" not in page
+    page = client.get(paris.get_absolute_url()).content.decode()
+    assert f'href="{space_url}"' in page
+    assert "Qzxdraft" not in page
+    client.force_login(factories.make_member(paris))
+    page = client.get(paris.get_absolute_url()).content.decode()
+    assert "Qzxdraft" in page
+    assert reverse("participation:space_add", args=["organisation", paris.pk]) in page
+
+
+def test_project_page_links_to_the_shown_proposals_it_came_from(client, world):
+    project = factories.make_project(partnership=world["partnership"])
+    Proposal.objects.update(project=project)  # the shown proposal and the hidden one
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert f'href="{world["shown"].get_absolute_url()}"' in page
+    assert "Qzxhidden" not in page
+    assert f'href="{world["space"].get_absolute_url()}"' in page

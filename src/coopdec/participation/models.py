@@ -356,8 +356,8 @@ class Review(models.Model):
 
 class Ballot(models.Model):
     """A participant's vote in a space: the proposals they chose, within the envelope. One per person
-    and space (the constraint holds under concurrent requests); kept, without its voter, when the
-    voter deletes their account."""
+    and space (the constraint holds under concurrent requests); changed or withdrawn by its voter while
+    the vote is open; kept, without its voter, when the voter deletes their account."""
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="ballots")
     voter = models.ForeignKey(
@@ -366,6 +366,7 @@ class Ballot(models.Model):
     proposals = models.ManyToManyField(Proposal, related_name="ballots")
     total = models.DecimalField(max_digits=14, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("ballot")

@@ -570,8 +570,11 @@ def proposal_to_project(*, proposal: Proposal, user, project: Project | None = N
 
 @transaction.atomic
 def ballot_cast(*, space: Space, user, proposal_ids, today=None) -> Ballot:
-    """Cast one's vote: proposals of the ballot whose costs add up to at most the envelope. Once per
-    person and space; a second vote, even sent at the same moment, is refused (unique constraint)."""
+    """Vote, or change one's vote while the vote is open: proposals of the ballot whose costs add up to
+    at most the envelope. One ballot per person and space (a unique constraint): a change replaces the
+    choice of the person's ballot under a lock on its row, so two requests sent at the same moment
+    leave one ballot holding exactly one of the two choices (never both, never two ballots), and the
+    counts, read from the ballots, stay exact."""
     _require_phase(
         space, {Phase.VOTE}, _("The vote is not open in this space: your vote was not counted."), today=today
     )
@@ -590,15 +593,35 @@ def ballot_cast(*, space: Space, user, proposal_ids, today=None) -> Ballot:
             _("Your choice costs %(total)s %(currency)s, more than the budget of %(budget)s %(currency)s: remove one.")
             % {"total": f"{total:,.0f}", "budget": f"{space.budget:,.0f}", "currency": space.currency}
         )
-    if Ballot.objects.filter(space=space, voter=user).exists():
-        raise ValidationError(_("You have already voted in this space: each person votes once."))
-    try:
-        with transaction.atomic():
-            ballot = Ballot.objects.create(space=space, voter=user, total=total)
-    except IntegrityError:
-        raise ValidationError(_("You have already voted in this space: each person votes once.")) from None
+    ballot = _own_ballot(space, user)
+    if ballot is None:
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(space=space, voter=user, total=total)
+        except IntegrityError:
+            ballot = _own_ballot(space, user)  # the same person's other request voted first: change that vote
+            if ballot is None:  # and withdrew it since: vote again
+                ballot = Ballot.objects.create(space=space, voter=user, total=total)
+    ballot.total = total
+    ballot.save(update_fields=["total", "changed_at"])
     ballot.proposals.set(chosen)
     return ballot
+
+
+def _own_ballot(space: Space, user) -> Ballot | None:
+    """The person's ballot in the space, its row locked until the transaction ends (changes queue up)."""
+    return Ballot.objects.select_for_update().filter(space=space, voter=user).first()
+
+
+@transaction.atomic
+def ballot_withdraw(*, space: Space, user, today=None) -> bool:
+    """Withdraw one's vote while the vote is open (one may vote again); return whether there was one."""
+    _require_phase(space, {Phase.VOTE}, _("The vote is closed in this space: your vote stays as it was."), today=today)
+    ballot = _own_ballot(space, user)
+    if ballot is None:
+        return False
+    ballot.delete()
+    return True
 
 
 # -- moderation ---------------------------------------------------------------------------------

@@ -456,6 +456,15 @@ def vote(request, pk: int):
         return _join_first(request, space)
     proposals = list(selectors.ballot_proposals(space))
     already = space.ballots.filter(voter=request.user).first()
+    if request.method == "POST" and "withdraw" in request.POST:
+        try:
+            withdrawn = services.ballot_withdraw(space=space, user=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("participation:vote", pk=space.pk)
+        if withdrawn:
+            messages.success(request, _("Your vote is withdrawn. You may vote again until the vote closes."))
+        return redirect("participation:vote", pk=space.pk)
     if request.method == "POST":
         try:
             ids = [int(v) for v in request.POST.getlist("proposal") if v.isascii() and v.isdigit() and len(v) < 12]
@@ -463,7 +472,10 @@ def vote(request, pk: int):
         except ValidationError as error:
             _refused(request, error)
             return redirect("participation:vote", pk=space.pk)
-        messages.success(request, _("Your vote is counted. Thank you!"))
+        if already is not None:
+            messages.success(request, _("Your vote is changed. Thank you!"))
+        else:
+            messages.success(request, _("Your vote is counted. Thank you!"))
         return redirect(space)
     return render(
         request,
@@ -472,6 +484,7 @@ def vote(request, pk: int):
             "space": space,
             "proposals": proposals,
             "already": already,
+            "chosen": set(already.proposals.values_list("pk", flat=True)) if already is not None else set(),
             "open": space.phase_on(timezone.localdate()) == Phase.VOTE and space.has_budget,
         },
     )
