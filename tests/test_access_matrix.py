@@ -808,6 +808,7 @@ ACCESS: dict[str, list[Case]] = {
     ],
     # API tokens (web pages)
     "account/tokens/": [case(GET=SIGNED_IN, POST=SIGNED_IN, data=lambda w: {"name": "script"})],
+    "account/reminders/": [case(GET=SIGNED_IN, POST=SIGNED_IN, data=lambda w: {"results_reminders": ""})],
     "account/tokens/<int:pk>/revoke/": [case(pk("editor_token"), POST=OWNER)],
     # the API (signed-in callers send their personal token)
     # (ninja's own views answer any method alike)

@@ -43,6 +43,10 @@ try:
     DEFAULT_FROM_EMAIL = env_secret("DEFAULT_FROM_EMAIL", "coopdec <noreply@localhost>")
     MAP_TILE_URL = env_secret("MAP_TILE_URL", "")  # optional tile layer; empty = offline shapes only
     MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
+    # Results monitoring: the editors are reminded this many days before a report is due.
+    RESULTS_REMINDER_DAYS = env_int("RESULTS_REMINDER_DAYS", 14)
+    if RESULTS_REMINDER_DAYS < 1:
+        raise ConfigError(f"RESULTS_REMINDER_DAYS must be 1 or more; got {RESULTS_REMINDER_DAYS}")
     TASKS_IMMEDIATE = env_bool("TASKS_IMMEDIATE", False)  # run background tasks in the request (tests, no worker)
     SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
     # HTTPS behind a reverse proxy (docs/deployment.md): each is opt-in, so that the demonstration

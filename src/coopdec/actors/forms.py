@@ -299,6 +299,17 @@ class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 
+class RemindersForm(forms.Form):
+    results_reminders = forms.BooleanField(
+        label=_("Remind me of the results to report and approve"),
+        required=False,
+        help_text=_(
+            "An e-mail before a report of your projects is due, when it is late, and when an update has "
+            "waited for your approval for more than a week."
+        ),
+    )
+
+
 class SignUpForm(UserCreationForm):
     """An account created from an invitation: its address is the invited one and cannot be changed."""
 

@@ -32,6 +32,7 @@ Permissions (the object is an Organisation):
     actors.view_dashboard          its members, coordinators, the coordinators of its country
                                    (freshness dashboard)
     actors.view_contacts           any signed-in user (contacts are never shown to anonymous visitors)
+    actors.change_own_reminders    (no object) any signed-in user: turns their own e-mail reminders on or off
     actors.view_coordinator_dashboard  (no object) platform coordinators (every country), country
                                    coordinators (their countries: ``coordinated_country_codes``)
     actors.answer_access_request   (object: an AccessRequest) the organisation's administrators, the
@@ -117,5 +118,6 @@ rules.add_perm("actors.invite_members", is_editor_of | is_coordinator)
 rules.add_perm("actors.view_organisation_history", is_editor_of | reviews)
 rules.add_perm("actors.view_dashboard", is_member_of | reviews)
 rules.add_perm("actors.view_contacts", is_signed_in)
+rules.add_perm("actors.change_own_reminders", is_signed_in)
 rules.add_perm("actors.view_coordinator_dashboard", is_coordinator | coordinates_a_country)
 rules.add_perm("actors.answer_access_request", may_answer_access_request)

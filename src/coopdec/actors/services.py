@@ -707,3 +707,10 @@ def access_request_refuse(*, access_request: AccessRequest, user, reason: str) -
         recipients=[access_request.email],
     )
     return access_request
+
+
+def user_reminders_set(*, user, results_reminders: bool) -> None:
+    """Turn a person's e-mail reminders of results monitoring on or off (``cooperation/reminders.py``)."""
+    if user.results_reminders != bool(results_reminders):
+        user.results_reminders = bool(results_reminders)
+        user.save(update_fields=["results_reminders"])

@@ -30,6 +30,7 @@ urlpatterns = [
     path("access/confirm/<str:signed>/", form_methods(views.access_request_confirm), name="access_request_confirm"),
     path("access/requests/<int:pk>/", form_methods(views.access_request_answer), name="access_request_answer"),
     path("coordination/", require_safe(views.coordinator_dashboard), name="coordinator_dashboard"),
+    path("account/reminders/", views.reminders, name="reminders"),
     path("places/search/", views.place_search, name="place_search"),
     path("organisations/search/", views.organisation_search, name="organisation_search"),
 ]

@@ -5,6 +5,7 @@ Thin views: access goes through ``rules.py`` (``records.check``), writes through
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from .forms import (
     InvitationForm,
     MembershipRoleForm,
     OrganisationForm,
+    RemindersForm,
     SignUpForm,
     org_label,
     place_label,
@@ -206,6 +208,20 @@ def my_organisations(request):
             "imports": imports_of(request.user),
         },
     )
+
+
+@login_required
+@records.form_methods
+def reminders(request):
+    """The signed-in person's e-mail reminders (results to report and approve): on or off."""
+    records.check(request, "actors.change_own_reminders")
+    data = request.POST if request.method == "POST" else None  # an unticked box posts nothing
+    form = RemindersForm(data, initial={"results_reminders": request.user.results_reminders})
+    if request.method == "POST" and form.is_valid():
+        services.user_reminders_set(user=request.user, results_reminders=form.cleaned_data["results_reminders"])
+        messages.success(request, _("Your choices are saved."))
+        return redirect("actors:reminders")
+    return render(request, "actors/reminders.html", {"form": form, "days": settings.RESULTS_REMINDER_DAYS})
 
 
 # Contacts

@@ -697,7 +697,7 @@ class ResultReminder(models.Model):
         IndicatorValue, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("indicator value")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person reminded")
     )
     stage = models.CharField(_("stage"), max_length=10, choices=ReminderStage.choices)
     occasion = models.DateField(_("about the date"))
