@@ -308,3 +308,40 @@ def test_map_points_are_the_most_connected_matching_organisations(generated, par
     assert data["points_total"] == len(rows)
     assert [point[0] for point in data["points"]] == [row["object_id"] for row in rows[:5]]
     assert [point[3] for point in data["points"]] == [row["partner_count"] for row in rows[:5]]
+
+
+def test_a_large_engine_serves_while_one_thread_updates_it_and_a_burst_costs_one_update(monkeypatch):
+    import threading
+    from types import SimpleNamespace
+
+    versions, updates, finished = [2], [], threading.Event()
+
+    def update(current, version):
+        updates.append(version)
+        finished.set()
+        return SimpleNamespace(version=version, n=current.n)
+
+    monkeypatch.setattr(facets, "refreshed", update)
+    monkeypatch.setattr(facets, "current_version", lambda: versions[-1])
+    monkeypatch.setattr(facets, "RELOAD_MIN_INTERVAL", 3600.0)
+    monkeypatch.setattr(facets, "_next_reload", 0.0)
+    monkeypatch.setattr(facets, "_engine", SimpleNamespace(version=1, n=facets.SYNC_RELOAD_LIMIT + 1))
+
+    assert facets.engine().version == 1  # served at once, stale, while the thread works
+    assert finished.wait(5)
+    for _attempt in range(100):  # the thread sets the next update time after swapping the engine
+        if not facets._reloading.is_set():
+            break
+        threading.Event().wait(0.01)
+    assert facets.engine().version == 2
+
+    versions.extend([3, 4])  # two more edits soon after: nothing starts before the interval is over
+    finished.clear()
+    assert facets.engine().version == 2
+    assert not finished.wait(0.2)
+    assert updates == [2]
+
+    monkeypatch.setattr(facets, "_next_reload", 0.0)  # the interval is over: one update takes both edits
+    facets.engine()
+    assert finished.wait(5)
+    assert updates == [2, 4]

@@ -102,7 +102,15 @@ COLUMNS_READ = (
 )
 DENSE_FRACTION = 128
 SMALL_HITS_FRACTION = 32
-SYNC_RELOAD_LIMIT = 200_000  # documents: above, a stale engine keeps serving while a thread reloads
+# Documents: above, a stale engine keeps serving while a thread brings it up to date. At 34,000 an
+# update took 0.15-0.25 s of CPU and about 1 s in all (bench/README.md, load.py), which every request
+# of a worker waited for after each edit anywhere on the site.
+SYNC_RELOAD_LIMIT = 5_000
+# Seconds: a worker starts an update no sooner than this, nor than RELOAD_SPACING times the last
+# update's duration, after its last update ended: edits in a burst (a coordinator confirming records
+# one after the other, an import) cost one update, and updates take at most a fifth of a worker.
+RELOAD_MIN_INTERVAL = 2.0
+RELOAD_SPACING = 4
 DISK_CACHE_FROM = 20_000  # documents: from there, an engine is also kept on disk for new workers
 
 
@@ -818,13 +826,17 @@ def build(version: int) -> Engine:
 _engine: Engine | None = None
 _lock = threading.Lock()
 _reloading = threading.Event()
+_next_reload = 0.0  # time.monotonic() before which no update starts (RELOAD_MIN_INTERVAL, RELOAD_SPACING)
 
 
 def _reload_in_background(current: Engine, version: int) -> None:
+    """Bring ``current`` up to date in a thread, unless one is at work or the last one ended too recently
+    (the version it missed is taken by the next request after that)."""
+
     def run():
-        global _engine
+        global _engine, _next_reload
+        started = time.monotonic()
         try:
-            started = time.monotonic()
             engine = refreshed(current, version)
             with _lock:
                 _engine = engine
@@ -832,20 +844,24 @@ def _reload_in_background(current: Engine, version: int) -> None:
         except Exception:  # pragma: no cover - logged; the stale engine keeps serving
             logger.exception("atlas facet engine reload failed")
         finally:
+            ended = time.monotonic()
+            _next_reload = ended + max(RELOAD_MIN_INTERVAL, RELOAD_SPACING * (ended - started))
             connection.close()
             _reloading.clear()
 
-    if not _reloading.is_set():
+    with _lock:
+        if _reloading.is_set() or time.monotonic() < _next_reload:
+            return
         _reloading.set()
-        threading.Thread(target=run, name="atlas-engine-reload", daemon=True).start()
+    threading.Thread(target=run, name="atlas-engine-reload", daemon=True).start()
 
 
 def engine() -> Engine:
     """The facet engine of the current index version (built on first use).
 
     A stale engine is brought up to date with the changed documents (``Engine.updated``) at once
-    when the index is small; a large one keeps serving the previous version (seconds old) while a
-    thread updates it, so no request waits.
+    when the index is small; a larger one keeps serving the previous version (seconds old) while a
+    thread updates it, so no request waits, and edits in a burst cost one update (``_reload_in_background``).
     """
     global _engine
     version = current_version()
@@ -863,6 +879,7 @@ def engine() -> Engine:
 
 def reset() -> None:
     """Forget the engine (tests, benchmarks)."""
-    global _engine
+    global _engine, _next_reload
     with _lock:
         _engine = None
+        _next_reload = 0.0
