@@ -15,6 +15,8 @@ from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 from coopdec.common.validators import SUMMARY_MAX, TEXT_MAX, TITLE_MAX, I18nTextValidator
 
+from .result_links import VALUE_TEXT_MAX, validate_document_links, validate_measure_links, validate_other_baselines
+
 
 class PartnershipKind(models.TextChoices):
     TWINNING = "twinning", _("Twinning")
@@ -481,6 +483,19 @@ class ResultType(models.TextChoices):
     OTHER = "9", _("Other")
 
 
+_LINKS_HELP = _("IATI document links: address, format, title, categories, languages, date.")
+_MEASURE_LINKS_HELP = _("IATI: the locations (refs of the project's locations) and documents of this measure.")
+
+
+def _value_text(label):
+    return models.CharField(
+        label,
+        max_length=VALUE_TEXT_MAX,
+        blank=True,
+        help_text=_("A value published as text rather than a number: shown as it is, never summed."),
+    )
+
+
 class Result(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="results", verbose_name=_("project"))
     type = models.CharField(_("type"), max_length=2, choices=ResultType.choices, default=ResultType.OUTPUT)
@@ -495,6 +510,15 @@ class Result(models.Model):
         _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
     )
     position = models.PositiveSmallIntegerField(default=0)
+    documents = models.JSONField(
+        _("documents"), default=list, blank=True, validators=[validate_document_links], help_text=_LINKS_HELP
+    )
+    references = models.JSONField(
+        _("reference codes"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the result in external vocabularies: IATI reference (vocabulary, code, vocabulary URI)."),
+    )
 
     class Meta:
         verbose_name = _("expected result")
@@ -540,6 +564,23 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
     baseline_comment = models.JSONField(_("baseline comment"), default=dict, blank=True)
+    baseline_links = models.JSONField(
+        _("baseline links"),
+        default=dict,
+        blank=True,
+        validators=[validate_measure_links],
+        help_text=_MEASURE_LINKS_HELP,
+    )
+    other_baselines = models.JSONField(
+        _("other baselines"),
+        default=list,
+        blank=True,
+        validators=[validate_other_baselines],
+        help_text=_("Baselines of other years (IATI): year, date, value, comment, dimensions, links."),
+    )
+    documents = models.JSONField(
+        _("documents"), default=list, blank=True, validators=[validate_document_links], help_text=_LINKS_HELP
+    )
     cumulative = models.BooleanField(
         _("cumulative"),
         default=False,
@@ -606,6 +647,15 @@ class IndicatorValue(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=4, null=True, blank=True)
     actual = models.DecimalField(_("actual"), max_digits=18, decimal_places=4, null=True, blank=True)
+    baseline_value_text = _value_text(_("baseline (text)"))
+    target_value_text = _value_text(_("target (text)"))
+    actual_value_text = _value_text(_("actual (text)"))
+    target_links = models.JSONField(
+        _("target links"), default=dict, blank=True, validators=[validate_measure_links], help_text=_MEASURE_LINKS_HELP
+    )
+    actual_links = models.JSONField(
+        _("actual links"), default=dict, blank=True, validators=[validate_measure_links], help_text=_MEASURE_LINKS_HELP
+    )
     not_applicable = models.BooleanField(
         _("not applicable"), default=False, help_text=_("No actual can be measured for this period (say why).")
     )
@@ -668,6 +718,10 @@ class IndicatorDisaggregation(models.Model):
     measure = models.CharField(_("measure"), max_length=8, choices=DisaggregatedMeasure.choices)
     dimensions = models.JSONField(_("dimensions"), default=dict)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    value_text = _value_text(_("value (text)"))
+    links = models.JSONField(
+        _("links"), default=dict, blank=True, validators=[validate_measure_links], help_text=_MEASURE_LINKS_HELP
+    )
 
     class Meta:
         verbose_name = _("disaggregation")

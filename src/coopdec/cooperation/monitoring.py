@@ -510,6 +510,9 @@ def period_save(
         "due_date": due_date,
         "baseline": baseline,
         "target": target,
+        # A number entered replaces the text a value was published with (an IATI import's "N=35;P=55").
+        "baseline_value_text": "" if baseline is not None else value.baseline_value_text,
+        "target_value_text": "" if target is not None else value.target_value_text,
     }
     changed = value.pk is None or any(getattr(value, name) != figure for name, figure in wanted.items())
     warnings = [gap_message(gap) for gap in breakdown_gaps(baseline, baseline_parts or [], "baseline")]
@@ -585,6 +588,7 @@ def update_save(
         "actual_text": actual_text,
         "score": score,
         "comment": comment,
+        "actual_value_text": "" if actual is not None or not_applicable else value.actual_value_text,
     }
     changed = any(getattr(value, name) != figure for name, figure in wanted.items())
     parts_changed = _parts_differ(value, "actual", actual_parts)

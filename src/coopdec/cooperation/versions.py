@@ -332,7 +332,7 @@ RESULT_ROWS = GrowingRows(
     Result,
     "project_id",
     ("project_id", "type", "title", "description", "position"),
-    added={"aggregation_status": None},
+    added={"aggregation_status": None, "documents": [], "references": []},
 )
 INDICATOR_ROWS = GrowingRows(
     Indicator,
@@ -347,6 +347,9 @@ INDICATOR_ROWS = GrowingRows(
         "baseline_year": None,
         "baseline_date": None,
         "baseline_comment": {},
+        "baseline_links": {},
+        "other_baselines": [],
+        "documents": [],
     },
     dates=("baseline_date",),
 )
@@ -366,15 +369,21 @@ VALUE_ROWS = GrowingRows(
         "reviewed_by_id": None,
         "reviewed_at": None,
         "review_comment": "",
+        "baseline_value_text": "",
+        "target_value_text": "",
+        "actual_value_text": "",
+        "target_links": {},
+        "actual_links": {},
     },
     dates=("period_start", "period_end", "due_date"),
     datetimes=("submitted_at", "reviewed_at"),
     decimals=("baseline", "target", "actual"),
 )
-DISAGGREGATION_ROWS = Rows(
+DISAGGREGATION_ROWS = GrowingRows(
     IndicatorDisaggregation,
     "indicator_value__indicator__result__project_id",
     ("indicator_value_id", "measure", "dimensions", "value"),
+    added={"value_text": "", "links": {}},
     decimals=("value",),
 )
 
@@ -383,7 +392,7 @@ def _describe_disaggregations(rows) -> str:
     return "; ".join(
         f"{measure} ({', '.join(f'{k}: {v}' for k, v in sorted(dimensions.items()))}) = "
         f"{'—' if value is None else f'{Decimal(value).normalize():f}'}"
-        for _pk, _value, measure, dimensions, value in rows
+        for _pk, _value, measure, dimensions, value, *_iati in rows
     )
 
 

@@ -312,6 +312,7 @@ def project_detail(request, pk: int):
     results = list(
         project.results.prefetch_related("indicators__values__territory", "indicators__values__disaggregations")
     )
+    locations = list(project.locations.select_related("country"))
     context = {
         "project": project,
         "record": project,
@@ -329,7 +330,8 @@ def project_detail(request, pk: int):
             for sdg in project.sdgs.all()
         ],
         "axes": project.axes.all(),
-        "locations": project.locations.select_related("country"),
+        "locations": locations,
+        "place_names": {location.ref: str(location) for location in locations if location.ref},
         "contributions": contributions,
         "totals": _contribution_totals(contributions),
         "budgets": project.budgets.all(),

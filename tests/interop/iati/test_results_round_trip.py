@@ -1,6 +1,8 @@
-"""IATI results round trip: results, indicators (measure, ascending, aggregation status, references), baselines
-(year, date, value, comment, dimensions), periods, targets and actuals (dimensions, comments) are imported and
-exported as they were; an indicator without a baseline exports valid IATI; only approved actuals are exported."""
+"""IATI results round trip: results (references, document links), indicators (measure, ascending, aggregation
+status, references, document links), every baseline (year, date, value, comment, dimensions, locations, document
+links), periods, targets and actuals (values that are numbers or text, dimensions, comments, locations, document
+links) are imported and exported as they were; an indicator without a baseline exports valid IATI; only approved
+actuals are exported."""
 
 import datetime
 from decimal import Decimal
@@ -44,35 +46,73 @@ def _texts(element, default_lang):
     return texts
 
 
-def _number(text):
-    try:
-        return Decimal(text.strip()).normalize() if text else None
-    except ArithmeticError:
+def _value(text):
+    """A number (canonical), else the text as it was published, else None."""
+    if not text or not text.strip():
         return None
+    try:
+        return Decimal(text.strip()).normalize()
+    except ArithmeticError:
+        return text
+
+
+def _documents(element, lang):
+    return [
+        (
+            link.get("url"),
+            link.get("format"),
+            _texts(link.find("title"), lang),
+            _texts(link.find("description"), lang),
+            tuple(c.get("code") for c in link.iterchildren("category")),
+            tuple(c.get("code") for c in link.iterchildren("language")),
+            link.find("document-date").get("iso-date") if link.find("document-date") is not None else None,
+        )
+        for link in element.iterchildren("document-link")
+    ]
+
+
+def _measure(element, lang):
+    """(dimensions, value, locations, document links) of a baseline, target or actual."""
+    return (
+        tuple(sorted((d.get("name"), d.get("value")) for d in element.iterchildren("dimension"))),
+        _value(element.get("value")),
+        tuple(location.get("ref") for location in element.iterchildren("location")),
+        _documents(element, lang),
+    )
 
 
 def _measures(elements, lang):
-    """(the value of the one without dimensions, the parts with dimensions, the first comment)."""
+    """(the one without dimensions, the parts with dimensions, the first comment: only the first is kept)."""
     total, parts, comment = None, [], {}
     for element in elements:
-        dimensions = tuple(sorted((d.get("name"), d.get("value")) for d in element.iterchildren("dimension")))
+        measure = _measure(element, lang)
         comment = comment or _texts(element.find("comment"), lang)
-        if dimensions:
-            parts.append((dimensions, _number(element.get("value"))))
-        elif total is None:
-            total = _number(element.get("value"))
+        if measure[0]:
+            parts.append(measure)
+        elif total is None and measure[1:] != (None, (), []):  # one with only a comment holds nothing else
+            total = measure
     return total, parts, comment
 
 
+def _baselines(baselines, lang):
+    """Every baseline (year, date, dimensions, value, locations, documents), and their comments."""
+    return (
+        sorted((b.get("year"), b.get("iso-date") or "", *_measure(b, lang)) for b in baselines),
+        sorted(
+            tuple(sorted(comment.items()))
+            for comment in (_texts(b.find("comment"), lang) for b in baselines)
+            if comment
+        ),
+    )
+
+
 def canonical(activity, lang):
-    """What the round trip keeps of an activity's results (document links and locations are not kept)."""
+    """What the round trip keeps of an activity's results: every element the 2.03 schema gives a result."""
     results = []
     for result in activity.iterchildren("result"):
         indicators = []
         for indicator in result.iterchildren("indicator"):
             baselines = list(indicator.iterchildren("baseline"))
-            year = next((b.get("year") for b in baselines if b.get("year")), None)
-            day = next((b.get("iso-date") for b in baselines if b.get("iso-date")), None)
             periods = [
                 (
                     p.find("period-start").get("iso-date"),
@@ -93,9 +133,10 @@ def canonical(activity, lang):
                     "aggregation_status": _flag(indicator, "aggregation-status"),
                     "title": _texts(indicator.find("title"), lang),
                     "description": _texts(indicator.find("description"), lang),
+                    "documents": _documents(indicator, lang),
                     "references": references,
-                    "baseline": (year, day, _measures(baselines, lang)) if baselines else None,
-                    "periods": sorted(periods),
+                    "baselines": _baselines(baselines, lang),
+                    "periods": sorted(periods, key=repr),
                 }
             )
         if indicators:
@@ -105,6 +146,11 @@ def canonical(activity, lang):
                     "aggregation_status": _flag(result, "aggregation-status"),
                     "title": _texts(result.find("title"), lang),
                     "description": _texts(result.find("description"), lang),
+                    "documents": _documents(result, lang),
+                    "references": sorted(
+                        (r.get("vocabulary"), r.get("code"), r.get("vocabulary-uri"))
+                        for r in result.iterchildren("reference")
+                    ),
                     "indicators": indicators,
                 }
             )

@@ -9,7 +9,7 @@ each beside its ``read.read_<group>``; see README.md in this folder).
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -255,6 +255,10 @@ def _baseline_only(value) -> bool:
     return (
         value.target is None
         and value.actual is None
+        and not value.target_value_text
+        and not value.actual_value_text
+        and not value.target_links
+        and not value.actual_links
         and not value.comment
         and not value.target_comment
         and not any(part.measure != "baseline" for part in _related(value, "disaggregations"))
@@ -262,52 +266,120 @@ def _baseline_only(value) -> bool:
     )
 
 
-def _measure_element(parent, tag: str, number, dimensions: dict | None = None) -> etree._Element:
-    element = etree.SubElement(parent, tag)
-    if number is not None:
-        element.set("value", f"{Decimal(number).normalize():f}")
-    for name, dimension in (dimensions or {}).items():
+def _document_link(parent, link: dict) -> None:
+    """One ``document-link`` (of an activity, or of a result, indicator, baseline, target or actual: the shape
+    of ``cooperation.result_links``); what IATI requires and the link lacks takes the defaults."""
+    element = etree.SubElement(
+        parent, "document-link", url=link["url"], format=link["format"] or DEFAULT_DOCUMENT_FORMAT
+    )
+    _narratives(etree.SubElement(element, "title"), link["title"], required=True)
+    if link["description"]:
+        _narratives(etree.SubElement(element, "description"), link["description"], required=True)
+    for code in link["categories"] or [DEFAULT_DOCUMENT_CATEGORY]:
+        etree.SubElement(element, "category", code=code)
+    for code in link["languages"]:
+        etree.SubElement(element, "language", code=code)
+    if link["date"]:
+        etree.SubElement(element, "document-date", {"iso-date": link["date"]})
+
+
+def _measure_element(parent, tag: str, item: "_Measure") -> etree._Element:
+    """A baseline, target or actual: its value (the number, else the text it was published with), then its
+    children in the schema's order, which differs between a baseline (document links before the comment)
+    and a target or actual (after it)."""
+    element = etree.SubElement(parent, tag, item.attributes)
+    if item.number is not None:
+        element.set("value", _number(item.number))
+    elif item.text:
+        element.set("value", item.text)
+    links = item.links or {}
+    for ref in links.get("locations", []):
+        etree.SubElement(element, "location", ref=ref)
+    for name, dimension in (item.dimensions or {}).items():
         etree.SubElement(element, "dimension", name=name, value=dimension)
+    if tag == "baseline":
+        for link in links.get("documents", []):
+            _document_link(element, link)
+    if item.comment:
+        _narratives(etree.SubElement(element, "comment"), item.comment, required=True)
+    if tag != "baseline":
+        for link in links.get("documents", []):
+            _document_link(element, link)
     return element
 
 
-def _measured(parent, tag: str, total, parts: list, comment: dict) -> None:
-    """A target or actual (or baseline, inside ``parent``): the total, then one element per part with its
-    dimensions; the comment on the first element written."""
-    elements = []
-    if total is not None or (comment and not parts):
-        elements.append(_measure_element(parent, tag, total))
-    elements += [_measure_element(parent, tag, part.value, part.dimensions) for part in parts]
-    if comment and elements:
-        _narratives(etree.SubElement(elements[0], "comment"), comment, required=True)
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    """What a baseline, target or actual element holds."""
+
+    number: object = None
+    text: str = ""
+    links: dict | None = None
+    dimensions: dict | None = None
+    comment: dict | None = None
+    attributes: dict = field(default_factory=dict)
+
+
+def _part(part, attributes: dict | None = None, comment: dict | None = None) -> _Measure:
+    return _Measure(part.value, part.value_text, part.links, part.dimensions, comment, attributes or {})
+
+
+def _measured(parent, tag: str, total: _Measure, parts: list) -> None:
+    """A target or actual: the total, then one element per part with its dimensions; the comment on the
+    first element written."""
+    comment = total.comment
+    if total.number is not None or total.text or total.links or (comment and not parts):
+        _measure_element(parent, tag, total)
+        comment = None
+    for part in parts:
+        _measure_element(parent, tag, _part(part, comment=comment))
+        comment = None
 
 
 def _baselines(element, indicator: Indicator, values: list) -> None:
-    """The baseline (none is fine: IATI makes it optional): its year, date, value, parts and comment."""
-    holder = next((v for v in values if v.baseline is not None), None)
+    """The baselines (none is fine: IATI makes it optional): the one the periods hold (its year, date,
+    value, links, parts and comment), then those of other years as they were published."""
+    holder = next((v for v in values if v.baseline is not None or v.baseline_value_text), None)
     parts_holder = next((v for v in values if _parts(v, "baseline")), None)
     first = holder or parts_holder
     day = indicator.baseline_date or (first.period_start if first is not None else None)
     year = indicator.baseline_year or (day.year if day else None)
-    if year is None:
-        return  # no baseline: IATI makes it optional
-    attributes = {"year": str(year)}
-    if day and (indicator.baseline_date or not indicator.baseline_year):
-        attributes["iso-date"] = day.isoformat()
-    written = []
-    if holder is not None:
-        written.append(etree.SubElement(element, "baseline", {**attributes, "value": _number(holder.baseline)}))
-    elif parts_holder is None:
-        written.append(etree.SubElement(element, "baseline", attributes))  # a year (and comment) with no number
-    for part in _parts(parts_holder, "baseline") if parts_holder is not None else []:
-        baseline = etree.SubElement(element, "baseline", attributes)
-        if part.value is not None:
-            baseline.set("value", _number(part.value))
-        for name, dimension in part.dimensions.items():
-            etree.SubElement(baseline, "dimension", name=name, value=dimension)
-        written.append(baseline)
-    if indicator.baseline_comment:
-        _narratives(etree.SubElement(written[0], "comment"), indicator.baseline_comment, required=True)
+    if year is not None:
+        attributes = {"year": str(year)}
+        if day and (indicator.baseline_date or not indicator.baseline_year):
+            attributes["iso-date"] = day.isoformat()
+        comment = indicator.baseline_comment or None
+        if holder is not None or parts_holder is None or indicator.baseline_links:  # else only parts
+            total = _Measure(
+                holder.baseline if holder else None,
+                holder.baseline_value_text if holder else "",
+                indicator.baseline_links,
+                None,
+                comment,
+                attributes,
+            )
+            _measure_element(element, "baseline", total)
+            comment = None
+        for part in _parts(parts_holder, "baseline") if parts_holder is not None else []:
+            _measure_element(element, "baseline", _part(part, attributes, comment))
+            comment = None
+    for other in indicator.other_baselines or []:
+        attributes = {"year": str(other["year"]), **({"iso-date": other["date"]} if other["date"] else {})}
+        links = {"locations": other["locations"], "documents": other["documents"]}
+        _measure_element(
+            element,
+            "baseline",
+            _Measure(other["value"], other["value_text"], links, other["dimensions"], other["comment"], attributes),
+        )
+
+
+def _references(element, references: list | None, uri: str) -> None:
+    """The reference codes of a result (``uri``: vocabulary-uri) or an indicator (indicator-uri)."""
+    for reference in references or []:
+        attributes = {"vocabulary": reference.get("vocabulary", ""), "code": reference.get("code", "")}
+        if reference.get("uri"):
+            attributes[uri] = reference["uri"]
+        etree.SubElement(element, "reference", attributes)
 
 
 def _number(number) -> str:
@@ -325,11 +397,9 @@ def _indicator(parent, indicator: Indicator) -> None:
     _narratives(etree.SubElement(element, "title"), indicator.title, required=True)
     if indicator.description:
         _narratives(etree.SubElement(element, "description"), indicator.description, required=True)
-    for reference in indicator.references or []:
-        attributes = {"vocabulary": reference.get("vocabulary", ""), "code": reference.get("code", "")}
-        if reference.get("uri"):
-            attributes["indicator-uri"] = reference["uri"]
-        etree.SubElement(element, "reference", attributes)
+    for link in indicator.documents or []:
+        _document_link(element, link)
+    _references(element, indicator.references, "indicator-uri")
     values = list(_related(indicator, "values"))
     _baselines(element, indicator, values)
     if len(values) == 1 and _baseline_only(values[0]):
@@ -338,9 +408,11 @@ def _indicator(parent, indicator: Indicator) -> None:
         period = etree.SubElement(element, "period")
         _dated(period, "period-start", value.period_start)
         _dated(period, "period-end", value.period_end)
-        _measured(period, "target", value.target, _parts(value, "target"), value.target_comment)
+        target = _Measure(value.target, value.target_value_text, value.target_links, None, value.target_comment)
+        _measured(period, "target", target, _parts(value, "target"))
         if _counts(value):
-            _measured(period, "actual", value.actual, _parts(value, "actual"), value.comment)
+            actual = _Measure(value.actual, value.actual_value_text, value.actual_links, None, value.comment)
+            _measured(period, "actual", actual, _parts(value, "actual"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,15 +626,16 @@ def write_documents(activity: etree._Element, target: Target) -> None:
     for document in _related(target.project, "documents"):
         if not document.url:
             continue
-        element = etree.SubElement(
-            activity, "document-link", url=document.url, format=document.format or DEFAULT_DOCUMENT_FORMAT
-        )
-        _narratives(etree.SubElement(element, "title"), document.title, required=True)
-        etree.SubElement(element, "category", code=document.category or DEFAULT_DOCUMENT_CATEGORY)
-        if document.language:
-            etree.SubElement(element, "language", code=document.language)
-        if document.document_date:
-            _dated(element, "document-date", document.document_date)
+        link = {
+            "url": document.url,
+            "format": document.format,
+            "title": document.title,
+            "description": {},
+            "categories": [document.category] if document.category else [],
+            "languages": [document.language] if document.language else [],
+            "date": document.document_date.isoformat() if document.document_date else None,
+        }
+        _document_link(activity, link)
 
 
 def write_results(activity: etree._Element, target: Target) -> None:
@@ -577,6 +650,9 @@ def write_results(activity: etree._Element, target: Target) -> None:
         _narratives(etree.SubElement(element, "title"), result.title, required=True)
         if result.description:
             _narratives(etree.SubElement(element, "description"), result.description, required=True)
+        for link in result.documents or []:
+            _document_link(element, link)
+        _references(element, result.references, "vocabulary-uri")
         for indicator in indicators:
             _indicator(element, indicator)
 

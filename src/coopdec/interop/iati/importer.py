@@ -748,7 +748,8 @@ CHILD_COLUMNS = {
     Transaction: ("project_id", *TRANSACTION_KEYS),
     Document: ("project_id", "title", "url", "format", "category", "language", "document_date", "created_at"),
 }
-RESULT_COLUMNS = ("project_id", "type", "title", "description", "position", "aggregation_status")
+RESULT_KEYS = ("type", "title", "description", "position", "aggregation_status", "documents", "references")
+RESULT_COLUMNS = ("project_id", *RESULT_KEYS)
 INDICATOR_KEYS = (
     "title",
     "description",
@@ -760,19 +761,25 @@ INDICATOR_KEYS = (
     "baseline_year",
     "baseline_date",
     "baseline_comment",
+    "baseline_links",
+    "other_baselines",
+    "documents",
 )
 INDICATOR_COLUMNS = ("result_id", *INDICATOR_KEYS)
-INDICATOR_VALUE_COLUMNS = (
-    "indicator_id",
-    "period_start",
-    "period_end",
+INDICATOR_VALUE_KEYS = (
     "baseline",
     "target",
     "actual",
     "comment",
     "target_comment",
+    "baseline_value_text",
+    "target_value_text",
+    "actual_value_text",
+    "target_links",
+    "actual_links",
 )
-DISAGGREGATION_COLUMNS = ("indicator_value_id", "measure", "dimensions", "value")
+INDICATOR_VALUE_COLUMNS = ("indicator_id", "period_start", "period_end", *INDICATOR_VALUE_KEYS)
+DISAGGREGATION_COLUMNS = ("indicator_value_id", "measure", "dimensions", "value", "value_text", "links")
 
 
 def _save_results(results: list[tuple[int, dict]]) -> None:
@@ -781,7 +788,7 @@ def _save_results(results: list[tuple[int, dict]]) -> None:
     Imported values are approved (the default status): their publisher published them.
     """
     result_ids = bulk.table(Result, RESULT_COLUMNS).insert(
-        [(pid, r["type"], r["title"], r["description"], r["position"], r["aggregation_status"]) for pid, r in results],
+        [(pid, *(r[key] for key in RESULT_KEYS)) for pid, r in results],
         returning=True,
     )
     indicators = [
@@ -797,8 +804,7 @@ def _save_results(results: list[tuple[int, dict]]) -> None:
         for v in i["values"]
     ]
     rows = [
-        (indicator_id, v["start"], v["end"], v["baseline"], v["target"], v["actual"], v["comment"], v["target_comment"])
-        for indicator_id, v in values
+        (indicator_id, v["start"], v["end"], *(v[key] for key in INDICATOR_VALUE_KEYS)) for indicator_id, v in values
     ]
     if not any(v["parts"] for _indicator_id, v in values):
         bulk.table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows)
@@ -806,9 +812,9 @@ def _save_results(results: list[tuple[int, dict]]) -> None:
     value_ids = bulk.table(IndicatorValue, INDICATOR_VALUE_COLUMNS).insert(rows, returning=True)
     bulk.table(IndicatorDisaggregation, DISAGGREGATION_COLUMNS).insert(
         [
-            (value_id, measure, dimensions, number)
+            (value_id, *part)
             for value_id, (_indicator_id, v) in zip(value_ids, values, strict=True)
-            for measure, dimensions, number in v["parts"]
+            for part in v["parts"]
         ]
     )
 

@@ -9,7 +9,7 @@ each beside its ``exporter.write_<group>``; see README.md in this folder).
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coopdec.common.text import fold
-from coopdec.common.validators import NAME_MAX, TITLE_MAX, clean_line, clean_text, clean_texts
+from coopdec.common.validators import NAME_MAX, TITLE_MAX, clean_line, clean_text, clean_texts, has_forbidden
+from coopdec.cooperation.result_links import CODE_MAX, FORMAT_MAX, LINKS_MAX, URL_MAX, VALUE_TEXT_MAX, url_allowed
 
 from .xmlsafe import XML_LANG
 
@@ -159,11 +160,20 @@ def _first_code(element, path: str, attribute: str = "code") -> str:
     return (child.get(attribute) or "").strip() if child is not None else ""
 
 
-def _measured(element, too_large: str | Promise) -> str | None:
-    """An indicator's baseline, target or actual value (None when the element is absent)."""
-    if element is None:
-        return None
-    return decimal_text(element.get("value"), quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, too_large=too_large)
+def _measured(element, too_large: str | Promise) -> tuple[str | None, str]:
+    """An indicator's baseline, target or actual value: (the number, or None; the text when it is not a number,
+    kept exactly so that it is published back as it came, else "")."""
+    raw = element.get("value") if element is not None else None
+    number = decimal_text(raw, quantum=TEN_THOUSANDTH, limit=MEASURE_LIMIT, too_large=too_large)
+    if number is not None or raw is None or not raw.strip():
+        return number, ""
+    if len(raw) > VALUE_TEXT_MAX:
+        raise ActivityError(
+            _("an indicator value that is not a number is longer than %(max)s characters") % {"max": VALUE_TEXT_MAX}
+        )
+    if has_forbidden(raw):
+        raise ActivityError(_("an indicator value holds control or text-direction characters"))
+    return None, raw
 
 
 def _flag(element, name: str) -> bool | None:
@@ -183,82 +193,190 @@ def _dimensions(element) -> dict[str, str]:
     return dict(sorted(dimensions.items()))
 
 
-def _measures(elements, lang: str, too_large) -> tuple[str | None, list, dict[str, str]]:
-    """Targets or actuals of a period: (the total: the one without dimensions, the parts with dimensions as
-    [(dimensions, value)], the first comment)."""
-    total: str | None = None
+def document_links(parent, lang: str) -> list[dict[str, Any]]:
+    """The ``document-link`` children of a result, indicator, baseline, target or actual, in file order
+    (``exporter._document_link``); one without an http(s) or ftp address fails the activity."""
+    links: list[dict[str, Any]] = []
+    for element in parent.iterchildren("document-link"):
+        url = (element.get("url") or "").strip()
+        if not url:
+            raise ActivityError(_("a document-link of a result, indicator, baseline, target or actual has no url"))
+        if not url_allowed(url):
+            raise ActivityError(
+                _("the document-link url %(url)s is not an http, https or ftp address of at most %(max)s characters")
+                % {"url": url[:80], "max": URL_MAX}
+            )
+        if len(links) == LINKS_MAX:
+            raise ActivityError(_("an element of a result has more than %(max)s document links") % {"max": LINKS_MAX})
+        links.append(
+            {
+                "url": url,
+                "format": clip(element.get("format"), FORMAT_MAX),
+                "title": narratives(element.find("title"), lang),
+                "description": narratives(element.find("description"), lang),
+                "categories": [
+                    code for code in (clip(c.get("code"), CODE_MAX) for c in element.iterchildren("category")) if code
+                ],
+                "languages": [
+                    code for code in (clip(c.get("code"), CODE_MAX) for c in element.iterchildren("language")) if code
+                ],
+                "date": iso_date(_first_code(element, "document-date", "iso-date")),
+            }
+        )
+    return links
+
+
+def _location_refs(element, known: Set[str]) -> list[str]:
+    """The ``location/@ref`` of a baseline, target or actual; each must name one of the activity's locations."""
+    refs: list[str] = []
+    for location in element.iterchildren("location"):
+        ref = (location.get("ref") or "").strip()
+        if ref not in known:
+            raise ActivityError(
+                _("a location of a result refers to %(ref)s, which names none of the activity's locations")
+                % {"ref": ref[:80] or "—"}
+            )
+        if ref not in refs:
+            refs.append(ref)
+    if len(refs) > LINKS_MAX:
+        raise ActivityError(_("an element of a result names more than %(max)s locations") % {"max": LINKS_MAX})
+    return refs
+
+
+def _links(element, lang: str, known: Set[str]) -> dict[str, list]:
+    """{"locations": [ref], "documents": [...]} of a baseline, target or actual, without the empty ones."""
+    links: dict[str, list] = {"locations": _location_refs(element, known), "documents": document_links(element, lang)}
+    return {key: value for key, value in links.items() if value}
+
+
+def _measures(elements, context: "_Context", too_large) -> tuple[dict[str, Any], list, dict[str, str]]:
+    """Targets or actuals of a period: (the total: the one without dimensions, as {"value", "text", "links"};
+    the parts with dimensions as [(dimensions, value, text, links)]; the first comment)."""
+    total: dict[str, Any] = {"value": None, "text": "", "links": {}}
+    seen_total = False
     parts: list = []
     comment: dict[str, str] = {}
     for element in elements:
-        dimensions, value = _dimensions(element), _measured(element, too_large=too_large)
-        comment = comment or narratives(element.find("comment"), lang)
+        dimensions, (value, text) = _dimensions(element), _measured(element, too_large=too_large)
+        links = _links(element, context.lang, context.locations)
+        comment = comment or narratives(element.find("comment"), context.lang)
         if dimensions:
-            parts.append((dimensions, value))
-        elif total is None:
-            total = value
+            parts.append((dimensions, value, text, links))
+        elif not seen_total:
+            seen_total = True
+            total = {"value": value, "text": text, "links": links}
     return total, parts, comment
 
 
-def _baseline(indicator, lang: str) -> dict[str, Any]:
-    """The indicator's baseline: year and date of the first dated one, its value (the baseline without
-    dimensions), its parts (those with dimensions) and the first comment."""
-    baseline: dict[str, Any] = {"year": None, "date": None, "start": None, "value": None, "comment": {}, "parts": []}
+class _Context:
+    """What the readers of an indicator's parts need: the activity's language and its locations' refs."""
+
+    __slots__ = ("lang", "locations")
+
+    def __init__(self, lang: str, locations: Set[str]):
+        self.lang = lang
+        self.locations = locations
+
+
+def _baseline_year(element) -> tuple[int | None, str | None]:
+    year_text = (element.get("year") or "").strip()
+    year = int(year_text) if year_text.isdigit() and 0 < int(year_text) < 10000 else None
+    return year, iso_date(element.get("iso-date"))
+
+
+def _baseline(indicator, context: _Context) -> dict[str, Any]:
+    """The indicator's baseline: year and date of the first dated one; of those of the same year and date,
+    the value (the one without dimensions) with its text and links, the parts (those with dimensions)
+    and the first comment; every other baseline (another year, or a second total) apart, whole."""
+    baseline: dict[str, Any] = {
+        "year": None,
+        "date": None,
+        "start": None,
+        "value": None,
+        "text": "",
+        "links": {},
+        "comment": {},
+        "parts": [],
+        "others": [],
+    }
+    seen_total = False
     for element in indicator.iterchildren("baseline"):
-        year_text = (element.get("year") or "").strip()
-        year = int(year_text) if year_text.isdigit() and 0 < int(year_text) < 10000 else None
-        day = iso_date(element.get("iso-date"))
+        year, day = _baseline_year(element)
         start = day or (f"{year:04d}-01-01" if year else None)
         if start is None:
             continue
         if baseline["start"] is None:
             baseline.update(year=year, date=day, start=start)
-        dimensions, value = _dimensions(element), _measured(element, _TOO_LARGE_BASELINE)
-        baseline["comment"] = baseline["comment"] or narratives(element.find("comment"), lang)
+        dimensions, (value, text) = _dimensions(element), _measured(element, _TOO_LARGE_BASELINE)
+        links = _links(element, context.lang, context.locations)
+        comment = narratives(element.find("comment"), context.lang)
+        if (year, day) != (baseline["year"], baseline["date"]) or (not dimensions and seen_total):
+            baseline["others"].append(
+                {
+                    "year": year or int(start[:4]),
+                    "date": day,
+                    "value": value,
+                    "value_text": text,
+                    "comment": comment,
+                    "dimensions": dimensions,
+                    "locations": links.get("locations", []),
+                    "documents": links.get("documents", []),
+                }
+            )
+            continue
+        baseline["comment"] = baseline["comment"] or comment
         if dimensions:
-            baseline["parts"].append((dimensions, value))
-        elif baseline["value"] is None:
-            baseline["value"] = value
+            baseline["parts"].append((dimensions, value, text, links))
+        else:
+            seen_total = True
+            baseline.update(value=value, text=text, links=links)
     return baseline
 
 
-def _period(period, lang: str, baseline: dict[str, Any]) -> dict[str, Any] | None:
+def _period(period, context: _Context, baseline: dict[str, Any]) -> dict[str, Any] | None:
     parts = first_children(period)
     start, end = _date_of(parts.get("period-start")), _date_of(parts.get("period-end"))
     if not start or not end or end < start:
         return None
-    target, target_parts, target_comment = _measures(period.iterchildren("target"), lang, _TOO_LARGE_TARGET)
-    actual, actual_parts, comment = _measures(period.iterchildren("actual"), lang, _TOO_LARGE_ACTUAL)
+    target, target_parts, target_comment = _measures(period.iterchildren("target"), context, _TOO_LARGE_TARGET)
+    actual, actual_parts, comment = _measures(period.iterchildren("actual"), context, _TOO_LARGE_ACTUAL)
     return {
         "start": start,
         "end": end,
         "baseline": baseline["value"],
-        "target": target,
-        "actual": actual,
+        "target": target["value"],
+        "actual": actual["value"],
         "comment": comment,
         "target_comment": target_comment,
+        "baseline_value_text": baseline["text"],
+        "target_value_text": target["text"],
+        "actual_value_text": actual["text"],
+        "target_links": target["links"],
+        "actual_links": actual["links"],
         "parts": [("target", *part) for part in target_parts] + [("actual", *part) for part in actual_parts],
     }
 
 
-def _references(indicator) -> list[dict[str, str]]:
+def _references(parent, uri: str = "indicator-uri") -> list[dict[str, str]]:
+    """The ``reference`` children of an indicator (``uri``: its indicator-uri) or a result (its vocabulary-uri)."""
     references = []
-    for reference in indicator.iterchildren("reference"):
+    for reference in parent.iterchildren("reference"):
         item = {
             "vocabulary": clip(reference.get("vocabulary"), 10),
             "code": clip(reference.get("code"), 100),
-            "uri": clip(reference.get("indicator-uri"), 1000),
+            "uri": clip(reference.get(uri), 1000),
         }
         if item["vocabulary"] or item["code"]:
             references.append({key: value for key, value in item.items() if value})
     return references
 
 
-def _indicator(indicator, lang: str, position: int) -> dict:
-    baseline = _baseline(indicator, lang)
+def _indicator(indicator, context: _Context, position: int) -> dict:
+    baseline = _baseline(indicator, context)
     values: list[dict[str, Any]] = [
-        value for value in (_period(period, lang, baseline) for period in indicator.iterchildren("period")) if value
+        value for value in (_period(period, context, baseline) for period in indicator.iterchildren("period")) if value
     ]
-    if not values and baseline["start"] and (baseline["value"] is not None or baseline["parts"]):
+    if not values and baseline["start"] and (baseline["value"] is not None or baseline["text"] or baseline["parts"]):
         # An indicator with a baseline and no period: the baseline holds a period of its year.
         values.append(
             {
@@ -269,6 +387,11 @@ def _indicator(indicator, lang: str, position: int) -> dict:
                 "actual": None,
                 "comment": {},
                 "target_comment": {},
+                "baseline_value_text": baseline["text"],
+                "target_value_text": "",
+                "actual_value_text": "",
+                "target_links": {},
+                "actual_links": {},
                 "parts": [],
             }
         )
@@ -277,8 +400,8 @@ def _indicator(indicator, lang: str, position: int) -> dict:
         values[0]["parts"] = [("baseline", *part) for part in baseline["parts"]] + values[0]["parts"]
     measure = (indicator.get("measure") or "1").strip()
     return {
-        "title": narratives(indicator.find("title"), lang),
-        "description": narratives(indicator.find("description"), lang),
+        "title": narratives(indicator.find("title"), context.lang),
+        "description": narratives(indicator.find("description"), context.lang),
         "measure": measure if measure in MEASURES else "1",
         "ascending": (indicator.get("ascending") or "1").strip().lower() not in {"0", "false"},
         "aggregation_status": _flag(indicator, "aggregation-status"),
@@ -286,6 +409,9 @@ def _indicator(indicator, lang: str, position: int) -> dict:
         "baseline_year": baseline["year"],
         "baseline_date": baseline["date"],
         "baseline_comment": baseline["comment"],
+        "baseline_links": baseline["links"],
+        "other_baselines": baseline["others"],
+        "documents": document_links(indicator, context.lang),
         "position": position,
         "values": values,
     }
@@ -640,6 +766,7 @@ def read_documents(source: Source, record: dict) -> None:
 def read_results(source: Source, record: dict) -> None:
     """Results and their indicators, in file order (``exporter.write_results``)."""
     results = []
+    context = _Context(source.lang, {clip(location.get("ref"), 100) for location in source.group("location")} - {""})
     for position, element in enumerate(source.group("result")):
         kind = (element.get("type") or "").strip()
         results.append(
@@ -648,10 +775,10 @@ def read_results(source: Source, record: dict) -> None:
                 "aggregation_status": _flag(element, "aggregation-status"),
                 "title": narratives(element.find("title"), source.lang),
                 "description": narratives(element.find("description"), source.lang),
+                "documents": document_links(element, source.lang),
+                "references": _references(element, "vocabulary-uri"),
                 "position": position,
-                "indicators": [
-                    _indicator(ind, source.lang, i) for i, ind in enumerate(element.iterchildren("indicator"))
-                ],
+                "indicators": [_indicator(ind, context, i) for i, ind in enumerate(element.iterchildren("indicator"))],
             }
         )
     record["results"] = results

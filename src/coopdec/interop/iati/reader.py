@@ -110,6 +110,16 @@ def dumps(value) -> str:
 
 
 _EMPTY_JSON: dict[type, str] = {dict: "{}", list: "[]"}
+_INDICATOR_JSON_KEYS = (
+    "title",
+    "description",
+    "references",
+    "baseline_comment",
+    "baseline_links",
+    "other_baselines",
+    "documents",
+)
+_VALUE_JSON_KEYS = ("comment", "target_comment", "target_links", "actual_links")
 
 
 def as_json_text(record: dict) -> None:
@@ -126,14 +136,17 @@ def as_json_text(record: dict) -> None:
     for document in record["documents"]:
         document["title"] = dumps(document["title"])
     for result in record["results"]:
-        result["title"], result["description"] = dumps(result["title"]), dumps(result["description"])
+        for key in ("title", "description", "documents", "references"):
+            result[key] = dumps(result[key])
         for indicator in result["indicators"]:
-            for key in ("title", "description", "references", "baseline_comment"):
+            for key in _INDICATOR_JSON_KEYS:
                 indicator[key] = dumps(indicator[key])
             for value in indicator["values"]:
-                value["comment"], value["target_comment"] = dumps(value["comment"]), dumps(value["target_comment"])
+                for key in _VALUE_JSON_KEYS:
+                    value[key] = dumps(value[key])
                 value["parts"] = [
-                    (measure, dumps(dimensions), number) for measure, dimensions, number in value["parts"]
+                    (measure, dumps(dimensions), number, text, dumps(links))
+                    for measure, dimensions, number, text, links in value["parts"]
                 ]
 
 
