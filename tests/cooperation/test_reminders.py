@@ -117,6 +117,24 @@ def test_reminders_approvers_of_updates_waiting_over_a_week_never_the_author(
     assert "Submitted on " in body
 
 
+def test_an_indicator_with_its_own_approver_reminds_that_organisation_only(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    _submitted(world, days_ago=9)  # approved by default by the other party, Dakar
+    own = monitoring.indicator_save(
+        result=world["indicator"].result, title={"en": "Schools"}, approver=world["paris"], user=world["paris_editor"]
+    )
+    value = _period(world, due=TODAY - 20 * DAY, indicator=own)
+    monitoring.update_save(value=value, actual="4", submit=True, user=world["dakar_editor"])
+    IndicatorValue.objects.filter(pk=value.pk).update(submitted_at=timezone.now() - 9 * DAY)
+    mailoutbox.clear()
+    sent = _run(django_capture_on_commit_callbacks)
+    assert [(digest.user.username, [item.value.indicator_id for item in digest.items]) for digest in sent] == [
+        ("dakar-editor", [world["indicator"].pk]),
+        ("paris-editor", [own.pk]),
+    ]
+
+
 def test_one_mail_per_person_lists_every_stage(world, mailoutbox, django_capture_on_commit_callbacks):
     _period(world, due=TODAY + 3 * DAY, year=2026)
     _period(world, due=TODAY - 3 * DAY, year=2024)

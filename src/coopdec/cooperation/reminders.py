@@ -132,8 +132,18 @@ def _project_editors(projects: list[Project]) -> dict[int, set[int]]:
 
 
 def _approvers(values: list[IndicatorValue]) -> dict[int, set[int]]:
-    """Indicator id → ids of the editors of its approving organisations (a few queries per indicator)."""
-    organisations = {value.indicator_id: approver_ids(value.indicator) for value in values}
+    """Indicator id → ids of the editors of its approving organisations (a few queries per project)."""
+    organisations: dict[int, set[int]] = {}
+    by_project: dict[int, set[int]] = {}  # without an approver of its own, an indicator's are its project's
+    for value in values:
+        indicator = value.indicator
+        if indicator.approver_id:
+            organisations[indicator.pk] = {indicator.approver_id}
+        else:
+            project_id = indicator.result.project_id
+            if project_id not in by_project:
+                by_project[project_id] = approver_ids(indicator)
+            organisations[indicator.pk] = by_project[project_id]
     editors = _editors_of_organisations(set().union(*organisations.values()))
     return {
         indicator_id: set().union(*(editors.get(org_id, set()) for org_id in org_ids))
