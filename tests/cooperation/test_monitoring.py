@@ -323,3 +323,16 @@ def test_submitting_mails_the_approvers_and_the_answer_mails_the_author(
         monitoring.update_return(value=value, user=world["dakar_editor"], comment="Source ?")
     assert [message.to for message in mailoutbox[1:]] == [[world["paris_editor"].email]]
     assert "Source ?" in mailoutbox[1].body
+
+
+def test_the_mails_of_an_update_keep_apostrophes_and_quotes_as_written(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world["project"].title = {"en": "Children's water"}
+    world["project"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        value = _period(world, _indicator(world), actual="40", submit=True).value
+    assert mailoutbox[0].subject == 'An indicator update of "Children\'s water" waits for your approval'
+    with django_capture_on_commit_callbacks(execute=True):
+        monitoring.update_return(value=value, user=world["dakar_editor"], comment='Check the "source" & the date')
+    assert 'Check the "source" & the date' in mailoutbox[1].body
