@@ -396,6 +396,13 @@ def build_strategy(rng: random.Random):
     return strategy
 
 
+def analyse() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def bench_page(strategy, runs: int) -> None:
     from django.conf import settings
     from django.contrib.auth.models import AnonymousUser
@@ -486,6 +493,7 @@ def main() -> None:
     rng = random.Random(18)
     prepare()
     strategy = build_strategy(rng)
+    analyse()  # the planner's statistics, as autovacuum (PostgreSQL) keeps them on a running site
     settle()  # as a gunicorn worker does once it has started (coopdec/gunicorn_conf.py)
     bench_page(strategy, options.runs)
     if options.profile:

@@ -62,3 +62,18 @@ def test_progress_is_the_share_of_the_target_reached():
     assert progress(None, Decimal(700)) is None
     assert progress(Decimal(5), None) is None
     assert progress(Decimal(5), Decimal(0)) is None
+
+
+def test_rollup_reads_values_in_any_order():
+    values = [
+        _v("a", 2026, 250, cumulative=True),
+        _v("a", 2025, 180, cumulative=True),
+        _v("a", 2025, 100, cumulative=True, month=6),
+    ]
+    assert rollup(values, years=YEARS, cumulative=True).by_year[2025] == Decimal(180)
+    assert rollup(values, years=YEARS, cumulative=False).by_year == {
+        2025: Decimal(180),
+        2026: Decimal(70),
+        2027: None,
+        2028: None,
+    }

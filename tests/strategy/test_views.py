@@ -191,22 +191,30 @@ def test_statistics_page_filters_by_country_and_axis(client):
     assert client.get("/strategies/principles/?country=DE").context["count"] == 0
 
 
-def test_approved_values_read_figures_and_days_as_the_orm_does():
+def test_approved_series_sum_figures_per_year_as_the_orm_reads_them():
     from coopdec.cooperation.models import IndicatorValue
-    from coopdec.strategy.rollup import approved_values
+    from coopdec.strategy.rollup import approved_series
 
     world = make_world()
     value(world["households"], world["dakar"], 2025, Decimal("12.5"))
     value(world["latrines"], world["dakar"], 2025, Decimal("12.5"))  # the same figure twice
-    value(world["latrines"], world["dakar"], 2026, 1200)
-    found = approved_values([world["households"].pk, world["latrines"].pk])
-    read = sorted((v.series[0], v.period_end, v.actual, str(v.actual)) for values in found.values() for v in values)
-    orm = sorted(
-        (row.indicator_id, row.period_end, row.actual, str(row.actual))
-        for row in IndicatorValue.objects.filter(indicator__in=[world["households"], world["latrines"]])
-    )
-    assert read == orm
-    assert {type(v.period_end) for values in found.values() for v in values} == {date}
+    value(world["latrines"], world["dakar"], 2026, Decimal("0.0001"))
+    value(world["latrines"], world["dakar"], 2026, 1200, month=6)  # entered later, for an earlier period
+    indicators = [world["households"], world["latrines"]]
+    found = approved_series([row.pk for row in indicators], cumulative_of={world["latrines"].pk: True})
+    read = {
+        (indicator_id, year): (str(cell[0]), str(cell[1]), series.cumulative)
+        for indicator_id, all_series in found.items()
+        for series in all_series
+        for year, cell in series.reported.items()
+    }
+    expected: dict = {}
+    for row in IndicatorValue.objects.filter(indicator__in=indicators).order_by("period_end", "pk"):
+        key = (row.indicator_id, row.period_end.year)
+        total = expected[key][0] + row.actual if key in expected else row.actual
+        expected[key] = (total, row.actual, row.indicator_id == world["latrines"].pk)
+    assert read == {key: (str(total), str(last), kind) for key, (total, last, kind) in expected.items()}
+    assert read[(world["latrines"].pk, 2026)][1] == "0.0001"  # the value of the later period is the last
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -230,3 +238,14 @@ def test_strategy_page_lists_projects_and_figures_as_before(client, language):
         assert f'<a href="{schools.get_absolute_url()}">{schools.display_title}</a>' in page
         assert f"{floatformat(Decimal('1234.5'), '-2g')} / {floatformat(Decimal(2000), '-2g')}" in page
     assert ("1,234.50" in page) == (language == "en")
+
+
+def test_strategy_page_escapes_project_titles(client):
+    world = make_world()
+    water = world["water"]
+    water.title = {"en": "<b>Water</b> & sanitation"}
+    water.save()
+    _publish(world["strategy"])
+    page = client.get(f"/strategies/{world['strategy'].pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "&lt;b&gt;Water&lt;/b&gt; &amp; sanitation</a>" in page
+    assert "<b>Water</b>" not in page

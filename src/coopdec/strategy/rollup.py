@@ -1,8 +1,8 @@
 """The arithmetic of results that roll up: project indicator values → a yearly figure.
 
-One function, ``rollup``, used by the strategy page, the API and anything else that sums
-indicators across projects. It takes approved values only (the caller's query: ``approved_values``)
-and never guesses: a year without any value is ``None`` ("no data"), not 0.
+``rollup_series`` sums series already summarised per year: the strategy page and the API read them with
+``approved_series`` (approved values only, one pass over the rows); ``rollup`` does the same from a list of
+values. Neither guesses: a year without any value is ``None`` ("no data"), not 0.
 
 Rules (docs/strategy.md):
 
@@ -26,14 +26,13 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus
+from coopdec.cooperation.models import IndicatorValue, IndicatorValueStatus
 
 PLACES = Decimal("0.0001")  # IndicatorValue.actual's decimal places
 
@@ -56,24 +55,39 @@ class Rolled:
     series: int = 0  # how many series contributed a value
 
 
-def _summaries(values: Iterable[Value]) -> dict[Hashable, tuple[bool, dict[int, list[Decimal]]]]:
-    """Per series: its kind, and per year the sum of its actuals and its last actual, in one pass."""
-    series: dict[Hashable, tuple[bool, dict[int, list[Decimal]]]] = {}
-    for value in sorted(values, key=attrgetter("period_end")):
+class Series(NamedTuple):
+    """One series summed per year: its kind, and per year ``[sum of the actuals, last actual, the last one's
+    period end, its order]`` (values may come in any order)."""
+
+    cumulative: bool
+    reported: dict[int, list]
+
+
+def summarise(values: Iterable[Value]) -> dict[Hashable, Series]:
+    """The series of ``values``, each summed per year in one pass (values in any order; of two values
+    ending the same day, the later one in ``values`` is the last)."""
+    series: dict[Hashable, Series] = {}
+    for order, value in enumerate(values):
         found = series.get(value.series)
         if found is None:
-            found = series[value.series] = (value.cumulative, {})
-        year = value.period_end.year
-        cell = found[1].get(year)
-        if cell is None:
-            found[1][year] = [value.actual, value.actual]
-        else:
-            cell[0] += value.actual
-            cell[1] = value.actual
+            found = series[value.series] = Series(value.cumulative, {})
+        _add(found.reported, value.period_end.year, value.actual, value.period_end, order)
     return series
 
 
-def _running_totals(cumulative: bool, reported: dict[int, list[Decimal]], years: list[int]) -> list[Decimal | None]:
+def _add(reported: dict[int, list], year: int, actual: Decimal, day, order: int) -> None:
+    """Count one actual in its year; the year's last actual is the one of the latest period end, then of
+    the greatest ``order`` (the value's id)."""
+    cell = reported.get(year)
+    if cell is None:
+        reported[year] = [actual, actual, day, order]
+        return
+    cell[0] += actual
+    if day > cell[2] or (day == cell[2] and order > cell[3]):
+        cell[1], cell[2], cell[3] = actual, day, order
+
+
+def _running_totals(cumulative: bool, reported: dict[int, list], years: list[int]) -> list[Decimal | None]:
     """Running total of one series at the end of each year (None before its first value); a periodic
     series counts from the first year, a cumulative one stands at its latest report."""
     total: Decimal | None = None
@@ -90,7 +104,7 @@ def _running_totals(cumulative: bool, reported: dict[int, list[Decimal]], years:
     return totals
 
 
-def _yearly(cumulative: bool, reported: dict[int, list[Decimal]], years: list[int]) -> list[Decimal | None]:
+def _yearly(cumulative: bool, reported: dict[int, list], years: list[int]) -> list[Decimal | None]:
     """What one series achieved during each year (None: no value that year); for a cumulative series,
     the increase of its total over the year."""
     if not cumulative:
@@ -110,63 +124,71 @@ def _yearly(cumulative: bool, reported: dict[int, list[Decimal]], years: list[in
 
 def rollup(values: Iterable[Value], *, years: list[int], cumulative: bool) -> Rolled:
     """Sum the series of ``values`` per year of ``years`` (the strategy's years, in order)."""
+    return rollup_series(summarise(values).values(), years=years, cumulative=cumulative)
+
+
+def rollup_series(series: Iterable[Series], *, years: list[int], cumulative: bool) -> Rolled:
+    """Sum series already summarised per year (``summarise``, ``approved_series``) over ``years``."""
     totals: list[Decimal | None] = [None] * len(years)
-    series = _summaries(values)
-    if years:
-        for kind, reported in series.values():
-            figures = _running_totals(kind, reported, years) if cumulative else _yearly(kind, reported, years)
-            for index, figure in enumerate(figures):
-                if figure is not None:
-                    current = totals[index]
-                    totals[index] = figure if current is None else current + figure
-    rolled = Rolled(by_year=dict(zip(years, totals, strict=True)), series=len(series))
+    count = 0
+    for kind, reported in series:
+        count += 1
+        if not years:
+            continue
+        figures = _running_totals(kind, reported, years) if cumulative else _yearly(kind, reported, years)
+        for index, figure in enumerate(figures):
+            if figure is not None:
+                current = totals[index]
+                totals[index] = figure if current is None else current + figure
+    rolled = Rolled(by_year=dict(zip(years, totals, strict=True)), series=count)
     known = [figure for figure in totals if figure is not None]
     if known:
         rolled.achieved = known[-1] if cumulative else sum(known, Decimal(0))
     return rolled
 
 
-def approved_values(indicators, *, cumulative_of: dict[int, bool] | None = None) -> dict[int, list[Value]]:
-    """The approved actuals of project indicators (ids, or a queryset of them), by indicator id (one query).
+def approved_series(indicators, *, cumulative_of: dict[int, bool]) -> dict[int, list[Series]]:
+    """The approved actuals of project indicators (ids, or a queryset of them), summed per series and year in
+    one query: per indicator id, its series (one per territory measured, or the project-wide one).
 
-    ``cumulative_of`` (indicator id -> cumulative), when the caller has read it, spares a join. The rows are
-    read without the ORM's per-value converters: the strategy page reads thousands of them."""
+    ``cumulative_of`` maps each indicator id to its kind. The rows are read unordered (sorting them was a third
+    of the query's time on PostgreSQL) and without the ORM's per-value converters: the strategy page reads
+    thousands of them."""
     queryset = IndicatorValue.objects.filter(
         indicator_id__in=indicators,
         status=IndicatorValueStatus.APPROVED,
         not_applicable=False,
         actual__isnull=False,
     ).order_by()
-    if cumulative_of is None:
-        cumulative_of = dict(
-            Indicator.objects.filter(pk__in=queryset.values("indicator_id")).values_list("id", "cumulative")
-        )
-    if connection.vendor == "sqlite":  # the day as text, parsed once per distinct day below, not once per row
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:  # the day as ISO text (ordered as the days are), its year read once per distinct day
         queryset = queryset.annotate(day=Cast("period_end", CharField()))
-        columns = ("indicator_id", "territory_id", "day", "actual")
-    else:
-        columns = ("indicator_id", "territory_id", "period_end", "actual")
+        columns = ("pk", "indicator_id", "territory_id", "day", "actual")
+    else:  # psycopg gives dates and decimals already
+        columns = ("pk", "indicator_id", "territory_id", "period_end", "actual")
     sql, params = queryset.values_list(*columns).query.sql_with_params()
-    found: dict[int, list[Value]] = defaultdict(list)
-    # Figures repeat (counts, percentages): each raw number is made a Decimal once, each day parsed once.
-    numbers: dict[object, Decimal] = {}
-    days: dict[object, date] = {}
-    make = tuple.__new__  # Value(...) without the named tuple's Python-level constructor
+    series: dict[tuple[int, int | None], Series] = {}
+    numbers: dict[object, Decimal] = {}  # SQLite: each raw figure made a Decimal once (figures repeat)
+    years: dict[object, int] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for indicator_id, territory_id, period_end, actual in cursor.fetchall():
-            day = days.get(period_end)
-            if day is None:  # SQLite: ISO text
-                day = days[period_end] = date.fromisoformat(period_end) if isinstance(period_end, str) else period_end
-            number = numbers.get(actual)
-            if number is None:  # SQLite: an int or a float, given the column's 4 decimal places
-                number = numbers[actual] = (
-                    actual if isinstance(actual, Decimal) else Decimal(str(actual)).quantize(PLACES)
-                )
-            found[indicator_id].append(
-                make(Value, ((indicator_id, territory_id), cumulative_of.get(indicator_id, False), day, number))
-            )
-    return found
+        for pk, indicator_id, territory_id, day, actual in cursor.fetchall():
+            year = years.get(day)
+            if year is None:
+                year = years[day] = int(day[:4]) if sqlite else day.year
+            if sqlite:
+                number = numbers.get(actual)
+                if number is None:  # an int or a float, given the column's 4 decimal places
+                    number = numbers[actual] = Decimal(str(actual)).quantize(PLACES)
+                actual = number
+            found = series.get((indicator_id, territory_id))
+            if found is None:
+                found = series[(indicator_id, territory_id)] = Series(cumulative_of.get(indicator_id, False), {})
+            _add(found.reported, year, actual, day, pk)
+    by_indicator: dict[int, list[Series]] = defaultdict(list)
+    for (indicator_id, _territory), found in series.items():
+        by_indicator[indicator_id].append(found)
+    return by_indicator
 
 
 def progress(achieved: Decimal | None, target: Decimal | None) -> int | None:

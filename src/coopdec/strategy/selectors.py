@@ -13,10 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from coopdec.actors.selectors import is_coordinator, organisation_ids_of
+from coopdec.common.models import PublicationStatus
 from coopdec.common.rates import Rate, RateUnavailable, year_average
 from coopdec.cooperation.models import (
     Budget,
@@ -26,11 +28,12 @@ from coopdec.cooperation.models import (
     Project,
     ProjectParticipant,
     Transaction,
+    project_title,
 )
 from coopdec.cooperation.selectors import projects_visible_to
 
-from .models import Objective, Strategy, StrategyIndicator
-from .rollup import Rolled, Value, approved_values, progress, rollup
+from .models import Objective, Strategy, StrategyIndicator, StrategyTarget
+from .rollup import Rolled, Series, approved_series, progress, rollup_series
 
 TARGET_CURRENCY = "EUR"
 SPENDING_TYPES = ("3", "4")  # IATI TransactionType: disbursement, expenditure
@@ -254,10 +257,27 @@ class IndicatorRow:
     sources: int  # project indicators counted
 
 
+class LinkedProject(NamedTuple):
+    """What the strategy page and its API show of a linked project (read as a tuple: there may be hundreds)."""
+
+    pk: int
+    title: dict
+    status: str
+    publication_status: str
+
+    @property
+    def display_title(self) -> str:
+        return project_title(self.title, self.pk)
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication_status == PublicationStatus.PUBLISHED
+
+
 @dataclass
 class ObjectiveBlock:
     objective: Objective
-    projects: list[Project]
+    projects: list[LinkedProject]
     money: Money
     indicators: list[IndicatorRow]
     hidden_projects: int = 0  # linked projects the reader may not see (drafts): counted, never named
@@ -281,20 +301,17 @@ def _objectives(strategy: Strategy) -> list[Objective]:
             "axes",
             "territories",
             "countries",
-            Prefetch(
-                "indicators", queryset=StrategyIndicator.objects.select_related("standard").prefetch_related("targets")
-            ),
+            Prefetch("indicators", queryset=StrategyIndicator.objects.select_related("standard")),
         )
     )
 
 
 def _indicator_row(
-    indicator: StrategyIndicator, sources: set[int], values: dict[int, list[Value]], years
+    indicator: StrategyIndicator, sources: set[int], series: dict[int, list[Series]], years, targets: dict[int, Decimal]
 ) -> IndicatorRow:
-    rolled = rollup(
-        (value for source in sources for value in values.get(source, ())), years=years, cumulative=indicator.cumulative
+    rolled = rollup_series(
+        (found for source in sources for found in series.get(source, ())), years=years, cumulative=indicator.cumulative
     )
-    targets = {target.year: target.value for target in indicator.targets.all()}
     cells = []
     for year in years:
         actual, target = rolled.by_year.get(year), targets.get(year)
@@ -322,20 +339,8 @@ def strategy_overview(strategy: Strategy, *, user) -> Overview:
     # The linked projects the reader may see, as a subquery (no list of ids to send back and forth).
     visible = projects_visible_to(user).filter(pk__in=through.values("project_id"))
     projects = {
-        project.pk: project
-        for project in visible.select_related("lead_organisation")
-        .only(
-            "id",
-            "title",
-            "status",
-            "publication_status",
-            "is_demo",
-            "lead_organisation__name",
-            "lead_organisation__kind",
-            "lead_organisation__locality_id",
-            "partnership_id",
-        )
-        .order_by("-id")
+        row[0]: LinkedProject(*row)
+        for row in visible.order_by("-id").values_list("id", "title", "status", "publication_status")
     }
     by_objective: dict[int, list[int]] = defaultdict(list)
     for objective_id, project_id in links:
@@ -371,7 +376,12 @@ def strategy_overview(strategy: Strategy, *, user) -> Overview:
                 for project_id in shown_ids:
                     sources |= by_standard.get((indicator.standard_id, project_id), set())
             sources_of[indicator.pk] = sources
-    values = approved_values(candidates.values("pk"), cumulative_of=cumulative_of)
+    series = approved_series(candidates.values("pk"), cumulative_of=cumulative_of)
+    targets: dict[int, dict[int, Decimal]] = defaultdict(dict)  # strategy indicator -> year -> target
+    for indicator_id, year, target in StrategyTarget.objects.filter(
+        indicator__objective__strategy=strategy
+    ).values_list("indicator_id", "year", "value"):
+        targets[indicator_id][year] = target
     money = money_by_project(visible.values("pk"), years) if projects else {}
     blocks, total = [], Money()
     for project_id in projects:
@@ -385,7 +395,7 @@ def strategy_overview(strategy: Strategy, *, user) -> Overview:
             if project.pk in money:
                 objective_money.add(money[project.pk])
         rows = [
-            _indicator_row(indicator, sources_of[indicator.pk], values, years)
+            _indicator_row(indicator, sources_of[indicator.pk], series, years, targets.get(indicator.pk, {}))
             for indicator in objective.indicators.all()
         ]
         blocks.append(

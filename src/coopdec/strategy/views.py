@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -50,36 +51,29 @@ def strategy_list(request):
     return render(request, "strategy/strategy_list.html", {"strategies": strategies})
 
 
-@dataclass(frozen=True)
-class ProjectLine:
-    """A linked project as the strategy page lists it."""
-
-    url: str
-    title: str
-    status: str
-    published: bool
-
-
 URL_PLACEHOLDER = 987654321  # reversed once; a project's URL replaces it with its id
 
 
-def _project_lines(overview: selectors.Overview) -> list[list[ProjectLine]]:
-    """Per objective, its projects' lines: each project's URL, title and status label made once (a project may
-    serve several objectives), one reverse and one read of the status labels per page rather than per project."""
+def _project_lines(overview: selectors.Overview) -> list[SafeString]:
+    """Per objective, the list items of its projects (a link, the status, a draft badge), each project's
+    made once (a project may serve several objectives) with one reverse and one read of the status labels
+    per page: a template loop over 200 projects cost a tenth of the page."""
     pattern = reverse("cooperation:project_detail", args=[URL_PLACEHOLDER])
     labels = {code: str(label) for code, label in Project._meta.get_field("status").flatchoices}
-    lines: dict[int, ProjectLine] = {}
+    draft = format_html(' <span class="badge draft">{}</span>', _("draft"))
+    lines: dict[int, str] = {}
     result = []
     for block in overview.objectives:
         for project in block.projects:
             if project.pk not in lines:
-                lines[project.pk] = ProjectLine(
-                    url=pattern.replace(str(URL_PLACEHOLDER), str(project.pk)),
-                    title=project.display_title,
-                    status=labels.get(project.status, project.status),
-                    published=project.is_published,
+                lines[project.pk] = format_html(
+                    '<li><a href="{}">{}</a> · {}{}</li>',
+                    pattern.replace(str(URL_PLACEHOLDER), str(project.pk)),
+                    project.display_title,
+                    labels.get(project.status, project.status),
+                    "" if project.is_published else draft,
                 )
-        result.append([lines[project.pk] for project in block.projects])
+        result.append(mark_safe("".join(lines[project.pk] for project in block.projects)))  # noqa: S308 (escaped)
     return result
 
 
