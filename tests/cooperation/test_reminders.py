@@ -149,6 +149,8 @@ def test_one_mail_per_person_lists_every_stage(world, mailoutbox, django_capture
         ("dakar-editor", "Results to report or approve: 3 reminders"),
         ("paris-editor", "Results to report or approve: 2 reminders"),
     ]
+    body = mailoutbox[0].body  # the most urgent first
+    assert body.index("Reports overdue") < body.index("Reports due soon") < body.index("Updates waiting for your")
 
 
 def test_a_second_run_sends_nothing_and_an_interrupted_run_sends_the_rest(
