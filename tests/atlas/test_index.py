@@ -102,3 +102,26 @@ def test_reindex_leaves_draft_projects_out(django_capture_on_commit_callbacks):
         draft = make_project(lead=make_organisation("Ville de Lyon", geonameid=2996944), published=False)
     assert index.reindex(projects=[draft.pk]) == 0
     assert not SearchDocument.objects.filter(record_type="project", object_id=draft.pk).exists()
+
+
+def test_confirming_a_record_rewrites_no_document_but_an_edit_does(django_capture_on_commit_callbacks):
+    from coopdec.common.services import record_confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lyon = make_organisation("Ville de Lyon", geonameid=2996944)
+        partnership = make_partnership(lyon, make_organisation("Commune de Dakar", geonameid=None, country_id="SN"))
+    documents = set(SearchDocument.objects.values_list("id", flat=True))
+    version = index.current_version()
+    assert documents
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_confirm(record=lyon)
+        record_confirm(record=partnership)
+    assert set(SearchDocument.objects.values_list("id", flat=True)) == documents
+    assert index.current_version() == version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lyon.name = "Métropole de Lyon"
+        lyon.save()
+    assert set(SearchDocument.objects.values_list("id", flat=True)) != documents
+    assert index.current_version() != version

@@ -56,14 +56,26 @@ def schedule(record_type: str, object_id) -> None:
     transaction.on_commit(_flush, robust=True)
 
 
+# Fields no atlas document reads: a save of these alone (the "still accurate" click) changes no document,
+# so it neither rewrites documents nor makes every worker bring its facet engine up to date.
+NOT_INDEXED = frozenset({"confirmed_at"})
+
+
+def _indexed_change(kwargs) -> bool:
+    fields = kwargs.get("update_fields")
+    return not fields or not set(fields) <= NOT_INDEXED
+
+
 @receiver([post_save, post_delete], sender=Organisation, dispatch_uid="atlas_organisation")
 def _organisation_changed(sender, instance, **kwargs):
-    schedule("organisation", instance.pk)
+    if _indexed_change(kwargs):
+        schedule("organisation", instance.pk)
 
 
 @receiver([post_save, post_delete], sender=Partnership, dispatch_uid="atlas_partnership")
 def _partnership_changed(sender, instance, **kwargs):
-    schedule("partnership", instance.pk)
+    if _indexed_change(kwargs):
+        schedule("partnership", instance.pk)
 
 
 @receiver([post_save, post_delete], sender=PartnershipParty, dispatch_uid="atlas_party")
@@ -74,8 +86,9 @@ def _party_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Project, dispatch_uid="atlas_project")
 def _project_changed(sender, instance, **kwargs):
-    schedule("project", instance.pk)
-    schedule("partnership", instance.partnership_id)
+    if _indexed_change(kwargs):
+        schedule("project", instance.pk)
+        schedule("partnership", instance.partnership_id)
 
 
 def _project_part_changed(sender, instance, **kwargs):
