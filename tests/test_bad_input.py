@@ -1,7 +1,9 @@
 """Every bad input gets a clear 4xx, never a 5xx: each URL pattern of the access matrix is called
 with crafted pagination cursors, 50,000-character queries, NUL characters in the query string and
-in form or JSON bodies, as an anonymous visitor and as a signed-in editor (the API with a token).
-Oversized bodies and odd CSV files have their own tests below.
+in form or JSON bodies, then with texts that the forms let through and the models refuse (line
+breaks in names and titles, text-direction overrides, over-long texts: none may be stored), as an
+anonymous visitor and as a signed-in editor (the API with a token). Oversized bodies and odd CSV
+files have their own tests below.
 
 The records are the access matrix's world (built once for the module); each call runs in a
 savepoint that is rolled back.
@@ -54,6 +56,47 @@ JSON_BODY = {
     "parties": [{"organisation": "x"}],
 }
 
+# Texts without NUL (which the forms refuse first) that reach the services and their validators
+# (``coopdec.common.validators``): offers, requests and proposals of matching as well as the register.
+RLO = "\u202e"
+TEXT_FORM_BODY = {
+    "name": f"Ville\r\nde {RLO}noyL",
+    "acronym": "V\nL",
+    "title_fr": f"Titre\nsur {RLO}deux lignes",
+    "description_fr": f"Description {RLO}" + "x" * 20_001,
+    "kinds": ["expertise"],
+    "kind": "ngo",
+    "country": "FR",
+    "message": f"Bonjour, nous proposons un partenariat {RLO}sur deux ans.",
+    "answer": f"Oui\x1b[31m {RLO}",
+    "decision": "accept",
+}
+TEXT_JSON_BODY = {
+    "name": f"Ville\r\nde {RLO}noyL",
+    "title": {"fr": f"Titre\nsur {RLO}deux lignes"},
+    "description": {"fr": "x" * 20_001},
+    "kind": "ngo",
+    "country": "FR",
+}
+
+
+def _stored_bad_texts() -> list[str]:
+    """The records whose names or texts hold what the validators refuse."""
+    from coopdec.actors.models import Organisation
+    from coopdec.common.validators import has_forbidden
+    from coopdec.matching.models import Offer, PartnerRequest, Proposal
+
+    bad = [f"organisation {pk}" for pk, name in Organisation.objects.values_list("pk", "name") if has_forbidden(name)]
+    for model in (Offer, PartnerRequest):
+        for pk, title, description in model.objects.values_list("pk", "title", "description"):
+            texts = [(text, False) for text in title.values()] + [(text, True) for text in description.values()]
+            if any(has_forbidden(text, multiline=multiline) or len(text) > 20_000 for text, multiline in texts):
+                bad.append(f"{model._meta.model_name} {pk}")
+    for pk, message, answer in Proposal.objects.values_list("pk", "message", "answer"):
+        if has_forbidden(message, multiline=True) or has_forbidden(answer, multiline=True):
+            bad.append(f"proposal {pk}")
+    return bad
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
@@ -74,6 +117,7 @@ def _calls(world):
             yield "GET", f"{path}?{query}", None
         for method in sorted(methods - {"GET"}):
             yield method, path, JSON_BODY if path.startswith("/api/") else FORM_BODY
+            yield method, path, TEXT_JSON_BODY if path.startswith("/api/") else TEXT_FORM_BODY
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "editor"])
@@ -82,6 +126,7 @@ def test_no_bad_input_gets_a_server_error(client, world, settings, caller):
     settings.SIGNIN_RATE_ADDRESS = settings.PASSWORD_RESET_RATE_ADDRESS = settings.INVITATION_RATE_ADDRESS = (
         "1000000/min"
     )
+    assert _stored_bad_texts() == []
     failures = []
     for method, path, data in _calls(world):
         with transaction.atomic():
@@ -90,9 +135,11 @@ def test_no_bad_input_gets_a_server_error(client, world, settings, caller):
                 status = response.status_code
             except Exception as error:  # noqa: BLE001 - the test client re-raises a view's exception
                 status = f"{type(error).__name__}: {str(error)[:120]}"
+            texts = data is TEXT_FORM_BODY or data is TEXT_JSON_BODY
+            stored = _stored_bad_texts() if texts and isinstance(status, int) else []
             transaction.set_rollback(True)
-        if not isinstance(status, int) or status >= 500:
-            failures.append(f"{method} {path[:120]}: {status}")
+        if not isinstance(status, int) or status >= 500 or stored:
+            failures.append(f"{method} {path[:120]}: {status}{' stored: ' + ', '.join(stored) if stored else ''}")
     assert failures == [], "\n".join(failures)
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from coopdec.actors import services as actor_services
 from coopdec.actors.models import Invitation, Organisation
-from coopdec.common.validators import I18nTextValidator, clean_line, clean_text, validate_line
+from coopdec.common.validators import I18nTextValidator, clean_line, clean_text, validate_line, validate_text
 from coopdec.cooperation import services as cooperation_services
 from coopdec.interop.spreadsheet.services import spreadsheet_import, spreadsheet_parse
 from tests import factories
@@ -40,6 +40,14 @@ def test_validate_line_refuses_breaks_controls_and_bidi_overrides(name):
 def test_validate_line_accepts_any_script():
     for name in ("Ville de Saint-Étienne", "مدينة الرباط", "東京都", "Ouagadougou\u00a0(BF)"):
         validate_line(name)
+
+
+def test_validate_text_keeps_line_breaks_and_refuses_other_controls_and_bidi_overrides():
+    validate_text("Bonjour,\r\nnous proposons\tun jumelage.")
+    for text in (f"Bonjour {RLO}", "Bonjour\x00", "Bonjour\x1b[31m", "Bonjour\u2028"):
+        with pytest.raises(ValidationError) as refused:
+            validate_text(text)
+        assert refused.value.messages == ["Remove the control or text-direction characters from this text."]
 
 
 def test_i18n_text_is_bounded_per_language():

@@ -10,12 +10,22 @@ from django.utils import timezone
 from coopdec.actors.models import MembershipRole
 from coopdec.cooperation.models import PartnershipStatus
 from coopdec.matching import selectors, services
-from coopdec.matching.models import Notification, NotificationKind, ProposalStatus
+from coopdec.matching.models import (
+    Notification,
+    NotificationKind,
+    Offer,
+    PartnerRequest,
+    Proposal,
+    ProposalStatus,
+)
 from tests.factories import make_member, make_organisation, make_partnership, make_user
 
 pytestmark = pytest.mark.django_db
 
 MESSAGE = "Bonjour, nous cherchons un partenaire pour la gestion des déchets."
+ONE_LINE = "Write this on one line, without line breaks, control or text-direction characters."
+NO_CONTROLS = "Remove the control or text-direction characters from this text."
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: shows the text after it reversed
 
 
 @pytest.fixture
@@ -238,3 +248,53 @@ def test_filter_listings_by_sector_and_kind(lyon, dakar):
     assert list(selectors.filter_listings(offers, {"sector": "14050"})) == [waste]
     assert list(selectors.filter_listings(offers, {"kind": "co_funding"})) == [waste]
     assert list(selectors.filter_listings(offers, {"continent": "AF"})) == [waste]
+
+
+@pytest.mark.parametrize("title", ["Gestion\ndes déchets", "Gestion\r des déchets", f"Gestion {RLO}sehcéd", "Eau\x00"])
+def test_offer_title_is_one_line_without_control_or_text_direction_characters(lyon, title):
+    with pytest.raises(ValidationError) as refused:
+        _offer(make_member(lyon), lyon, title={"fr": "Gestion des déchets", "en": title})
+    assert refused.value.message_dict == {"title": [ONE_LINE]}
+    assert not Offer.objects.exists()
+
+
+def test_offer_update_with_a_bad_text_changes_nothing(lyon):
+    editor = make_member(lyon)
+    offer = _offer(editor, lyon, description={"fr": "Deux lignes.\r\nLa seconde,\tavec une tabulation."})
+    with pytest.raises(ValidationError) as refused:
+        _offer(editor, lyon, offer=offer, description={"fr": f"Texte {RLO}inversé"})
+    assert refused.value.message_dict == {"description": [NO_CONTROLS]}
+    offer.refresh_from_db()
+    assert offer.description == {"fr": "Deux lignes.\r\nLa seconde,\tavec une tabulation."}
+
+
+def test_request_texts_are_bounded_per_language(lyon):
+    editor = make_member(lyon)
+    with pytest.raises(ValidationError) as title:
+        services.request_save(user=editor, organisation=lyon, title={"pt": "x" * 501})
+    assert title.value.message_dict == {"title": ["The text in “pt” has 501 characters; at most 500 are accepted."]}
+    with pytest.raises(ValidationError) as description:
+        services.request_save(
+            user=editor, organisation=lyon, title={"fr": "Partenaire"}, description={"es": "x" * 20_001}
+        )
+    assert description.value.message_dict == {
+        "description": ["The text in “es” has 20001 characters; at most 20000 are accepted."]
+    }
+    assert not PartnerRequest.objects.exists()
+    services.request_save(user=editor, organisation=lyon, title={"fr": "x" * 500}, description={"es": "x" * 20_000})
+    assert PartnerRequest.objects.count() == 1
+
+
+def test_proposal_message_and_answer_refuse_text_direction_characters(lyon, dakar):
+    with pytest.raises(ValidationError) as message:
+        services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=f"{MESSAGE} {RLO}")
+    assert message.value.message_dict == {"message": [NO_CONTROLS]}
+    assert not Proposal.objects.exists()
+    proposal = services.proposal_send(
+        user=make_member(lyon), sender=lyon, recipient=dakar, message=f"{MESSAGE}\r\nCordialement,\tLyon"
+    )
+    with pytest.raises(ValidationError) as answer:
+        services.proposal_answer(user=make_member(dakar), proposal=proposal, accept=True, answer="Oui\x1b[31m")
+    assert answer.value.message_dict == {"answer": [NO_CONTROLS]}
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.answer, proposal.partnership) == (ProposalStatus.OPEN, "", None)

@@ -4,12 +4,13 @@ import pytest
 from django.urls import reverse
 
 from coopdec.matching import services
-from coopdec.matching.models import Offer, Proposal, ProposalStatus
+from coopdec.matching.models import Offer, PartnerRequest, Proposal, ProposalStatus
 from tests.factories import make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
 MESSAGE = "Bonjour, nous cherchons un partenaire pour la gestion des déchets."
+RLO = "\u202e"
 
 
 @pytest.fixture
@@ -195,3 +196,26 @@ def test_map_points_follow_the_filters(client, lyon, dakar):
     services.offer_save(user=make_member(lyon), organisation=lyon, title={"fr": "Accueil"}, kinds=["hosting"])
     body = client.get(reverse("matching:offer_points"), {"country": "FR"}).json()
     assert [point["title"] for point in body["results"]] == ["Accueil"]
+
+
+def test_listing_and_proposal_forms_show_the_refusal_of_a_bad_text(client, lyon, dakar):
+    client.force_login(make_member(lyon))
+    offer = client.post(
+        reverse("matching:offer_create", args=[lyon.pk]),
+        {"title_fr": f"Gestion {RLO}uae'l ed", "kinds": ["expertise"]},
+    )
+    assert offer.status_code == 200
+    one_line = "Write this on one line, without line breaks, control or text-direction characters."
+    assert one_line in offer.content.decode()
+    request = client.post(
+        reverse("matching:request_create", args=[lyon.pk]),
+        {"title_fr": "Partenaire", "description_fr": "x" * 20_001},
+    )
+    assert request.status_code == 200
+    assert "The text in “fr” has 20001 characters; at most 20000 are accepted." in request.content.decode()
+    proposal = client.post(
+        reverse("matching:proposal_create", args=[dakar.pk]), {"sender": lyon.pk, "message": f"{MESSAGE}\u2066"}
+    )
+    assert proposal.status_code == 200
+    assert "Remove the control or text-direction characters from this text." in proposal.content.decode()
+    assert (Offer.objects.count(), PartnerRequest.objects.count(), Proposal.objects.count()) == (0, 0, 0)

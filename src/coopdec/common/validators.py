@@ -48,6 +48,13 @@ def validate_line(value: str) -> None:
         )
 
 
+def validate_text(value: str) -> None:
+    """A text of several lines (a message): line breaks and tabs, but no other control or
+    text-direction characters."""
+    if isinstance(value, str) and has_forbidden(value, multiline=True):
+        raise ValidationError(_("Remove the control or text-direction characters from this text."), code="line")
+
+
 @deconstructible
 class I18nTextValidator:
     """A multilingual text ``{"fr": ..., "en": ...}``: each language's text a string of at most

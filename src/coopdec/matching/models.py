@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopdec.common.i18n import localize
+from coopdec.common.validators import TEXT_MAX, TITLE_MAX, I18nTextValidator, validate_text
 
 
 class OfferKind(models.TextChoices):
@@ -32,8 +33,10 @@ class Listing(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    title = models.JSONField(_("title"), default=dict)
-    description = models.JSONField(_("description"), default=dict, blank=True)
+    title = models.JSONField(_("title"), default=dict, validators=[I18nTextValidator(TITLE_MAX)])
+    description = models.JSONField(
+        _("description"), default=dict, blank=True, validators=[I18nTextValidator(TEXT_MAX, multiline=True)]
+    )
     axes = models.ManyToManyField(
         "vocabularies.Axis",
         blank=True,
@@ -169,7 +172,7 @@ class Proposal(models.Model):
         related_name="proposals",
         verbose_name=_("in answer to the request"),
     )
-    message = models.TextField(_("message"), max_length=4000)
+    message = models.TextField(_("message"), max_length=4000, validators=[validate_text])
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -193,7 +196,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True, validators=[validate_text])
     partnership = models.ForeignKey(
         "cooperation.Partnership",
         null=True,

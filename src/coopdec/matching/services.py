@@ -25,6 +25,7 @@ from coopdec.actors.models import (
 )
 from coopdec.common.i18n import clean_i18n
 from coopdec.common.mail import mail_enqueue
+from coopdec.common.validators import validate_text
 from coopdec.cooperation.models import PartnershipKind, PartnershipStatus
 from coopdec.cooperation.services import partnership_create
 from coopdec.territories.models import Continent, Country
@@ -102,6 +103,12 @@ def _common_fields(listing, *, title, description, valid_from, valid_until) -> N
     _validity(listing.valid_from, listing.valid_until)
 
 
+def _check_fields(listing: Offer | PartnerRequest) -> None:
+    """The model's own checks before saving: titles on one line, texts bounded per language, neither
+    with control or text-direction characters (``coopdec.common.validators``)."""
+    listing.full_clean(exclude=["organisation", "created_by"], validate_constraints=False)
+
+
 @transaction.atomic
 def offer_save(
     *,
@@ -133,6 +140,7 @@ def offer_save(
     _common_fields(offer, title=title, description=description, valid_from=valid_from, valid_until=valid_until)
     offer.kinds = kinds
     offer.sectors = sector_list
+    _check_fields(offer)
     offer.save()
     offer.axes.set(axis_list)
     return offer
@@ -199,6 +207,7 @@ def request_save(
     request.population_min = population_min
     request.population_max = population_max
     request.languages = languages
+    _check_fields(request)
     request.save()
     request.axes.set(axis_list)
     return request
@@ -251,6 +260,14 @@ def _check_rate(user, sender: Organisation, now) -> None:
         )
 
 
+def _check_text(field: str, value: str) -> None:
+    """The proposal's ``field`` validated as the model does: no control or text-direction characters."""
+    try:
+        validate_text(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 @transaction.atomic
 def proposal_send(
     *,
@@ -287,6 +304,7 @@ def proposal_send(
         raise ValidationError(
             {"message": _("The message is too long (%(count)s characters at most).") % {"count": MESSAGE_MAX_LENGTH}}
         )
+    _check_text("message", message)
     if recipient.pk in partner_ids(sender):
         raise ValidationError(
             _("%(sender)s and %(recipient)s are already partners.")
@@ -393,6 +411,7 @@ def proposal_answer(*, user, proposal: Proposal, accept: bool, answer: str = "")
         raise ValidationError(
             {"answer": _("The answer is too long (%(count)s characters at most).") % {"count": MESSAGE_MAX_LENGTH}}
         )
+    _check_text("answer", answer)
     proposal.answer = answer
     proposal.answered_by = user
     proposal.answered_at = timezone.now()
