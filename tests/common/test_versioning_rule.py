@@ -20,6 +20,7 @@ GUARDED = [
     "declarations/services.py",
     "common/services.py",
     "strategy/services.py",
+    "knowledge/services.py",
 ]
 
 

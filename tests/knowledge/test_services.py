@@ -3,9 +3,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from coopdec.actors.models import CountryCoordinator
+from coopdec.atlas.models import SearchDocument
 from coopdec.common.models import PublicationStatus
-from coopdec.knowledge import services
-from coopdec.knowledge.models import Practice
+from coopdec.common.versions import relations_at
+from coopdec.knowledge import selectors, services
+from coopdec.knowledge.models import Practice, PracticeRevision
 from tests import factories
 
 from .factories import make_practice, world
@@ -25,7 +27,7 @@ def test_practice_create_is_a_draft_with_one_version(w):
     assert list(practice.projects.all()) == [w["project"]]
     versions = list(practice.history.all())
     assert [(v.history_type, v.history_change_reason) for v in versions] == [("+", "created")]
-    assert list(versions[0].organisations.values_list("organisation_id", flat=True)) == [w["paris"].pk]
+    assert relations_at(versions[0]) == {"organisations": [[w["paris"].pk]], "projects": [[w["project"].pk]]}
 
 
 def test_practice_create_refuses_an_author_the_user_does_not_edit(w):
@@ -166,3 +168,91 @@ def test_country_coordinator_corrects_a_practice_of_their_country(w):
     assert practice.title == {"fr": "Corrigé"}
     with pytest.raises(ValidationError):
         services.practice_update(practice=practice, user=coordinator, organisations=[w["paris"], w["lyon"]])
+
+
+def test_edit_of_a_published_practice_waits_for_review_and_keeps_the_page(w, django_capture_on_commit_callbacks):
+    coordinator = factories.make_user("coordfr")
+    CountryCoordinator.objects.create(user=coordinator, country_id="FR")
+    practice = make_practice(w, publish=True)
+    versions_before = practice.history.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_update(practice=practice, user=w["editor"], title={"fr": "Nouveau titre"}, projects=[])
+    practice.refresh_from_db()
+    assert practice.is_published
+    assert practice.title == {"fr": "Comités de l'eau", "en": "Water committees"}  # what the public reads
+    assert list(practice.projects.all()) == [w["project"]]
+    assert practice.history.count() == versions_before
+    assert practice.pending.fields["title"] == {"fr": "Nouveau titre"}
+    assert practice.pending.relations == {"organisations": [[w["paris"].pk]], "projects": []}
+    assert [message.to for message in mail.outbox] == [["coordfr@example.org"]]
+    assert [p.pk for p in selectors.review_queue(coordinator)[0]] == [practice.pk]
+    assert [(str(c["field"]), c["old"], c["new"]) for c in services.revision_changes(practice)] == [
+        ("title", "Water committees", "Nouveau titre"),
+        ("Projects", "Access to drinking water", "—"),
+    ]
+    # A second edit starts from the changes waiting, and sends no second mail.
+    services.practice_update(practice=practice, user=w["editor"], summary={"fr": "Résumé neuf."})
+    practice.refresh_from_db()
+    assert practice.pending.fields["title"] == {"fr": "Nouveau titre"}
+    assert practice.pending.fields["summary"] == {"fr": "Résumé neuf."}
+    assert len(mail.outbox) == 1
+
+
+def test_publishing_the_changes_makes_them_the_new_version(w, django_capture_on_commit_callbacks):
+    practice = make_practice(w, publish=True)
+    services.practice_update(practice=practice, user=w["editor"], title={"fr": "Nouveau titre"}, projects=[])
+    coordinator = factories.make_user(is_coordinator=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_publish(practice=practice, user=coordinator)
+    practice.refresh_from_db()
+    assert practice.title == {"fr": "Nouveau titre"}
+    assert list(practice.projects.all()) == []
+    assert practice.pending is None
+    latest = practice.history.latest()
+    assert (latest.history_change_reason, latest.history_user) == ("published", coordinator)
+    assert relations_at(latest)["projects"] == []
+    assert SearchDocument.objects.get(record_type="practice", object_id=practice.pk).titles["fr"] == "Nouveau titre"
+
+
+def test_changes_sent_back_keep_the_published_text_and_reach_their_author(w, django_capture_on_commit_callbacks):
+    practice = make_practice(w, publish=True)
+    services.practice_update(practice=practice, user=w["editor"], title={"fr": "Nouveau titre"})
+    coordinator = factories.make_user(is_coordinator=True)
+    with pytest.raises(ValidationError):
+        services.practice_return(practice=practice, user=coordinator, note=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.practice_return(practice=practice, user=coordinator, note="Citez vos sources.")
+    practice.refresh_from_db()
+    assert practice.is_published and practice.title["fr"] == "Comités de l'eau"
+    assert (practice.pending.submitted_at, practice.pending.review_note) == (None, "Citez vos sources.")
+    assert [message.to for message in mail.outbox] == [[w["editor"].email]]
+    assert selectors.review_queue(coordinator)[1] == 0
+    services.practice_submit(practice=practice, user=w["editor"])
+    assert selectors.review_queue(coordinator)[1] == 1
+
+
+def test_edit_back_to_the_published_text_leaves_nothing_to_review(w):
+    practice = make_practice(w, publish=True)
+    services.practice_update(practice=practice, user=w["editor"], title={"fr": "Nouveau titre"})
+    services.practice_update(practice=practice, user=w["editor"], title=practice.title)
+    assert not PracticeRevision.objects.exists()
+
+
+def test_restore_of_a_published_practice_waits_for_review(w):
+    practice = make_practice(w)
+    first = practice.history.get().history_id
+    services.practice_update(practice=practice, user=w["editor"], title={"fr": "Neuf"}, projects=[])
+    services.practice_publish(practice=practice, user=None)
+    services.practice_restore(practice=practice, history_id=first, user=w["editor"])
+    practice.refresh_from_db()
+    assert practice.title == {"fr": "Neuf"}
+    assert practice.pending.fields["title"] == {"fr": "Comités de l'eau", "en": "Water committees"}
+    assert practice.pending.relations["projects"] == [[w["project"].pk]]
+
+
+def test_back_to_draft_takes_the_changes_into_the_draft(w):
+    practice = make_practice(w, publish=True)
+    services.practice_update(practice=practice, user=w["editor"], title={"fr": "Nouveau titre"})
+    services.practice_unpublish(practice=practice, user=None)
+    practice.refresh_from_db()
+    assert (practice.is_published, practice.title, practice.pending) == (False, {"fr": "Nouveau titre"}, None)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from coopdec.actors.models import MembershipRole
+from coopdec.knowledge import services
 from coopdec.knowledge.models import Practice
 from tests import factories
 
@@ -157,3 +158,43 @@ def test_coordinator_records_a_practice_for_an_organisation_picked_by_name(clien
     )
     assert response.status_code == 302
     assert list(Practice.objects.get().organisations.all()) == [w["lyon"]]
+
+
+def test_public_reads_the_reviewed_version_while_changes_wait(client, w, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        practice = make_practice(w, publish=True)
+    client.force_login(w["editor"])
+    response = client.post(
+        reverse("knowledge:practice_update", args=[practice.pk]),
+        {"title_fr": "Titre revu", "summary_fr": "Un résumé revu.", "organisations": [w["paris"].pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your changes are sent to the coordinators for review." in page
+    assert "<strong>Title</strong>: <del>Water committees</del> → <ins>Titre revu</ins>" in page
+    form = client.get(reverse("knowledge:practice_update", args=[practice.pk])).content.decode()
+    assert 'value="Titre revu"' in form  # the authors go on from their changes
+    client.logout()
+    public = client.get(practice.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Comités de l&#x27;eau" in public and "Titre revu" not in public and "pending-changes" not in public
+    api = client.get(f"/api/v1/practices/{practice.pk}").json()
+    assert api["title"]["fr"] == "Comités de l'eau"
+    client.force_login(factories.make_user(is_coordinator=True))
+    queue = client.get(reverse("knowledge:review"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{practice.get_absolute_url()}#pending-changes" in queue
+    response = client.post(reverse("knowledge:practice_review", args=[practice.pk]), {"decision": "publish"})
+    assert response.status_code == 302
+    client.logout()
+    public = client.get(practice.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Titre revu" in public
+
+
+def test_history_page_shows_the_authors_and_projects_changed(client, w):
+    practice = make_practice(w)
+    services.practice_update(practice=practice, user=w["editor"], projects=[])
+    client.force_login(w["editor"])
+    page = client.get(reverse("knowledge:practice_history", args=[practice.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert "<strong>Projects</strong>: <del>Access to drinking water</del> → <ins>—</ins>" in text
+    assert "Restoring a version saves it as the newest one (nothing is erased), with what it held then: " in text

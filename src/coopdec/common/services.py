@@ -65,7 +65,8 @@ def record_restore(*, record, history_id: int, user=None):
                         % {"model": field.related_model._meta.verbose_name}
                     )
         # Freshness belongs to the present: restoring is a change made now.
-        restored.created_at = record.created_at
+        if hasattr(record, "created_at"):  # (a knowledge page has no creation date)
+            restored.created_at = record.created_at
         change.save(restored)
         if relations is not None:
             versions.apply(restored, relations, user=user)

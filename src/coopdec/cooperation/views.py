@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from coopdec.actors.models import EDITING_ROLES, Organisation
 from coopdec.actors.selectors import is_coordinator, is_stale, organisations_visible_to, roles_of
 from coopdec.common import records, versions
+from coopdec.common.downloads import uploaded_file
 from coopdec.common.i18n import localize
 from coopdec.vocabularies.selectors import code_label, codelist
 
@@ -732,16 +733,7 @@ def document_file(request, document_id: int):
         _project(request, document.project_id)
     else:
         _partnership(request, document.partnership_id)
-    if not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return uploaded_file(document.file)
 
 
 @require_POST

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+REASONS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "review requested": _("review requested"),
+    "returned": _("sent back to its authors"),
+}
+
 
 class KnowledgeConfig(AppConfig):
     name = "coopdec.knowledge"
@@ -9,8 +16,14 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self):
         from coopdec.atlas import registry
+        from coopdec.common import records
 
         from . import documents, rules  # noqa: F401 - the access rules register themselves
+        from .versions import register_relations
+
+        register_relations()
+        # The practices' own steps, named on the shared history page in the reader's language.
+        records.REASONS.update(REASONS)
 
         registry.register(
             "practice",

@@ -135,15 +135,23 @@ class PracticeForm(forms.Form):
 
     @classmethod
     def initial_for(cls, practice: Practice) -> dict:
-        initial = {name: getattr(practice, name) for name in ("title", "summary", *(name for name, _label in SECTIONS))}
+        """The form's values: the practice's, or (a published practice) its changes waiting for review."""
+        revision = practice.pending if practice.is_published else None
+        source = Practice(**revision.fields) if revision is not None else practice
+        if revision is not None:
+            organisations = Organisation.objects.filter(pk__in=[pk for (pk,) in revision.relations["organisations"]])
+            projects = Project.objects.filter(pk__in=[pk for (pk,) in revision.relations["projects"]])
+        else:
+            organisations, projects = practice.organisations.all(), practice.projects.all()
+        initial = {name: getattr(source, name) for name in ("title", "summary", *(name for name, _label in SECTIONS))}
         initial.update(
-            organisations=list(practice.organisations.all()),
-            projects=list(practice.projects.all()),
-            axes=list(practice.axes),
-            sectors=practice.sectors,
-            sdgs=practice.sdgs,
-            countries=practice.countries,
-            contact=practice.contact,
+            organisations=list(organisations),
+            projects=list(projects),
+            axes=list(source.axes),
+            sectors=source.sectors,
+            sdgs=source.sdgs,
+            countries=source.countries,
+            contact=source.contact,
         )
         return initial
 

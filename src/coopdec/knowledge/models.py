@@ -3,8 +3,11 @@ prove it) and the editable knowledge pages (About, FAQ).
 
 A practice is a record like an organisation or a project (``RecordMixin``: draft or published,
 demonstration flag, provenance, "still accurate" confirmation) with a history
-(django-simple-history, its authors and projects included). Its authors write it as a draft and ask
-for a review; a coordinator publishes it or sends it back with a note. Its axes, sectors, SDGs and
+(django-simple-history; its authors and projects kept with each version through
+``coopdec.common.versions``, ``knowledge/versions.py``). Its authors write it as a draft and ask
+for a review; a coordinator publishes it or sends it back with a note. An edit of a published
+practice waits, as a ``PracticeRevision``, for a coordinator to publish it: until then the public
+reads the practice as last reviewed. Its axes, sectors, SDGs and
 countries are lists of codes checked against the reference data by the services; the results and
 indicators of its projects are never copied: the page reads them live from ``cooperation``.
 
@@ -22,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coopdec.actors.models import VersionRelations
 from coopdec.common.i18n import localize
 from coopdec.common.models import RecordMixin
 from coopdec.common.validators import TEXT_MAX, TITLE_MAX, I18nTextValidator
@@ -115,7 +119,7 @@ class Practice(RecordMixin):
     review_note = models.TextField(
         _("reviewer's note"), blank=True, max_length=2000, help_text=_("What the authors should complete.")
     )
-    history = HistoricalRecords(m2m_fields=[organisations, projects])
+    history = HistoricalRecords(bases=[VersionRelations])
     _history_user: AbstractBaseUser | None  # set before save(): who changes it (read by simple_history)
     _change_reason: str  # set before save(): why (read by simple_history)
 
@@ -134,6 +138,48 @@ class Practice(RecordMixin):
     @property
     def awaits_review(self) -> bool:
         return not self.is_published and self.submitted_at is not None
+
+    @property
+    def pending(self) -> PracticeRevision | None:
+        """The changes waiting for review, if any (a published practice only)."""
+        try:
+            return self.revision
+        except PracticeRevision.DoesNotExist:
+            return None
+
+
+class PracticeRevision(models.Model):
+    """Changes to a published practice waiting for a coordinator's review (at most one per practice).
+
+    The practice itself stays as last reviewed, and so do its page, the atlas and the API, until a
+    coordinator publishes the changes (they then become its new version) or sends them back with a
+    note (the authors edit them again). ``fields`` holds the new values of the practice's own fields
+    by attribute name (``title``... ``contact_id``), ``relations`` its authors and projects as
+    ``coopdec.common.versions`` keeps them with a version (``{"organisations": [[id], ...], ...}``).
+    """
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.CASCADE, related_name="revision", verbose_name=_("good practice")
+    )
+    fields = models.JSONField(default=dict, editable=False)
+    relations = models.JSONField(default=dict, editable=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(_("changed at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("review requested at"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True, max_length=2000)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("changes waiting for review")
+        verbose_name_plural = _("changes waiting for review")
+
+    def __str__(self):
+        return str(self.practice)
 
 
 def practice_upload_to(instance, filename):

@@ -8,7 +8,7 @@
 - ``territories_seeking(practice)`` and ``territories_suggested(practice)``: local governments that
   could use it: those whose current partner requests seek its axes (the atlas's ``seeks`` facet),
   and those the partner recommender (``coopdec.matching``) proposes to its authors for its themes;
-- ``review_queue(user)``, ``drafts_of(user)``, ``history(record)``.
+- ``review_queue(user)`` (drafts, and changes to published practices, waiting for review), ``drafts_of(user)``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from coopdec.actors.models import EDITING_ROLES, LOCAL_GOVERNMENT_KINDS, Organisation
 from coopdec.actors.selectors import roles_of
@@ -28,7 +27,6 @@ from coopdec.atlas import selectors as atlas
 from coopdec.atlas.filters import AtlasQuery
 from coopdec.atlas.models import SearchDocument
 from coopdec.atlas.search import text_backend
-from coopdec.common import records
 from coopdec.common.i18n import localize
 from coopdec.common.models import PublicationStatus
 from coopdec.cooperation.models import Indicator, IndicatorValue, IndicatorValueStatus, Result
@@ -181,12 +179,21 @@ def territories_suggested(practice: Practice, *, k: int = 6) -> list[dict]:
 
 
 def review_queue(user, *, limit: int = REVIEW_LIMIT) -> tuple[list[Practice], int]:
-    """Practices waiting for a review that ``user`` may give, oldest request first."""
-    waiting = Practice.objects.filter(publication_status=PublicationStatus.DRAFT, submitted_at__isnull=False)
+    """Practices waiting for a review that ``user`` may give, oldest request first: drafts whose
+    authors asked for publication, and published practices whose changes wait for review."""
+    waiting = Practice.objects.filter(
+        Q(publication_status=PublicationStatus.DRAFT, submitted_at__isnull=False)
+        | Q(publication_status=PublicationStatus.PUBLISHED, revision__submitted_at__isnull=False)
+    ).annotate(
+        asked=Case(
+            When(publication_status=PublicationStatus.PUBLISHED, then=F("revision__submitted_at")),
+            default=F("submitted_at"),
+        )
+    )
     countries = reviewable_countries(user)
     if countries is not None:
         waiting = waiting.filter(organisations__country_id__in=countries).distinct()
-    return list(with_relations(waiting).order_by("submitted_at", "pk")[:limit]), waiting.count()
+    return list(with_relations(waiting).order_by("asked", "pk")[:limit]), waiting.count()
 
 
 def drafts_of(user) -> list[Practice]:
@@ -200,43 +207,6 @@ def drafts_of(user) -> list[Practice]:
 
 def editable_organisations(user) -> list[int]:
     return [pk for pk, role in roles_of(user).items() if role in EDITING_ROLES]
-
-
-# Reasons of the practices' own steps; the others (published, confirmed, restored...) are the records'.
-REASONS = {
-    "created": gettext_lazy("created"),
-    "changed": gettext_lazy("changed"),
-    "review requested": gettext_lazy("review requested"),
-    "returned": gettext_lazy("sent back to its authors"),
-}
-
-
-def reason_label(reason: str | None) -> str:
-    return str(REASONS[reason]) if reason in REASONS else records.reason_label(reason)
-
-
-def history(record, *, limit: int = 100) -> list[dict]:
-    """Versions newest first: who, when, why, and the names of the fields that changed."""
-    rows = list(record.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    entries = []
-    for index, version in enumerate(rows[:limit]):
-        previous = rows[index + 1] if index + 1 < len(rows) else None
-        changed = []
-        if previous is not None:
-            delta = version.diff_against(previous, excluded_fields=["updated_at", "created_at", "updated_by"])
-            for change in delta.changes:
-                field = type(record)._meta.get_field(change.field)
-                changed.append(str(field.verbose_name))
-        entries.append(
-            {
-                "version": version,
-                "changed": changed,
-                "is_current": index == 0,
-                "reason": reason_label(version.history_change_reason),
-                "restorable": index > 0 and version.history_type != "-",
-            }
-        )
-    return entries
 
 
 def page(slug: str) -> Page | None:

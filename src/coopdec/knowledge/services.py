@@ -4,9 +4,12 @@ API come through these functions), each under a transaction, each change recorde
 Practices:
 
 - ``practice_create`` / ``practice_update``: a draft written by editors of its author organisations
-  (one at least; a coordinator may write for anyone). Its projects must involve one of the authors
-  (lead, party or participant); its contact must be a contact of one of the authors, or a member;
-  codes are checked against the reference data; a summary is at most ``SUMMARY_WORDS`` words.
+  (one at least; a coordinator may write for anyone). An edit of a published practice (and a
+  restore) is kept aside as a ``PracticeRevision`` and asks for a review: the practice, its page, the
+  atlas and the API stay as last reviewed until a coordinator publishes the changes. Its projects
+  must involve one of the authors (lead, party or participant); its contact must be a contact of
+  one of the authors, or a member; codes are checked against the reference data; a summary is at
+  most ``SUMMARY_WORDS`` words.
 - ``practice_submit`` (authors ask for a review: the coordinators of the authors' countries, or the
   platform's, get a mail), ``practice_publish`` and ``practice_return`` (a coordinator publishes it or
   sends it back with a note: the author who asked gets a mail), ``practice_unpublish``,
@@ -14,7 +17,10 @@ Practices:
   ``practice_delete``.
 - ``practice_document_add`` / ``practice_document_remove``: files checked like the projects'.
 
-Pages: ``page_update`` and ``page_restore``.
+Pages: ``page_update`` (restoring a page's version is the records' ``record_restore``).
+
+Each change of a practice or a page is one version (``coopdec.common.versions.versioned_change``),
+the practice's authors and projects recorded with it (``knowledge/versions.py``).
 
 After each change of a practice the atlas document is rebuilt (``coopdec.atlas.index.reindex``):
 drafts have none.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -40,16 +47,29 @@ from coopdec.atlas import index as atlas_index
 from coopdec.common.i18n import clean_i18n, localize
 from coopdec.common.mail import mail_enqueue
 from coopdec.common.models import PublicationStatus
+from coopdec.common.versions import (
+    apply,
+    changes,
+    describe_change,
+    display_value,
+    relations_of,
+    snapshot,
+    version_state,
+    versioned_change,
+)
 from coopdec.cooperation.models import PartnershipParty, Project, ProjectParticipant
 from coopdec.cooperation.services import validate_sdgs, validate_upload
 from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import code_exists
 
-from .models import SECTIONS, SUMMARY_WORDS, Page, Practice, PracticeDocument
+from .models import SECTIONS, SUMMARY_WORDS, Page, Practice, PracticeDocument, PracticeRevision
+from .versions import id_rows
 
 PRACTICE_TYPE = "practice"  # its record type in the atlas
 TEXT_FIELDS = ("title", "summary", *(name for name, _label in SECTIONS))
+# What an edit changes (and a revision holds), by attribute name; the rest is the practice's life.
+REVISED_FIELDS = (*TEXT_FIELDS, "axes", "sectors", "sdgs", "countries", "contact_id", "contact_user_id")
 MAX_PROJECTS = 50
 MAX_AUTHORS = 20
 MAX_CODES = 60  # axes, sectors, SDGs or countries of one practice
@@ -58,30 +78,6 @@ _WORD = re.compile(r"\w+")
 
 def _user_or_none(user):
     return user if user is not None and user.is_authenticated else None
-
-
-def _save(record, *, user, reason: str) -> None:
-    record._history_user = _user_or_none(user)
-    record._change_reason = reason
-    record.full_clean()
-    record.save()
-
-
-def _latest_version_id(record) -> int:
-    return record.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
-
-
-def _one_version(record, since: int, *, created: bool = False) -> None:
-    """Keep one version for one change: simple-history writes a version for the record's save and
-    one for each relation changed (its ``m2m_changed`` handler); the last holds them all, the ones
-    written before it in this change go."""
-    versions = record.history.filter(history_id__gt=since).order_by("-history_id")
-    last = versions.first()
-    if last is None:
-        return
-    versions.exclude(history_id=last.history_id).delete()
-    if created and last.history_type != "+":
-        record.history.filter(history_id=last.history_id).update(history_type="+")
 
 
 def reindex(practice_ids: Iterable[int]) -> None:
@@ -226,6 +222,11 @@ def _apply(practice: Practice, fields: dict[str, Any]) -> None:
 # -- practices ----------------------------------------------------------------------------------
 
 
+def _change(practice: Practice, *, user, reason: str = ""):
+    """``versioned_change`` of a practice, with whoever made it kept for simple-history."""
+    return versioned_change(practice, user=_user_or_none(user), reason=reason)
+
+
 @transaction.atomic
 def practice_create(
     *,
@@ -253,10 +254,11 @@ def practice_create(
     _check_summary(practice.summary)
     if not practice.countries:
         practice.countries = sorted({o.country_id for o in authors})
-    _save(practice, user=user, reason="created")
-    practice.organisations.set(authors)
-    practice.projects.set(linked)
-    _one_version(practice, 0, created=True)
+    practice.full_clean()
+    with _change(practice, user=user, reason="created") as change:
+        change.save()
+        practice.organisations.set(authors)
+        practice.projects.set(linked)
     return practice
 
 
@@ -274,11 +276,26 @@ def practice_update(
     **fields,
 ) -> Practice:
     """Change what is given (``None``: unchanged). ``contact`` and ``contact_user`` may be given as
-    None to remove them."""
+    None to remove them. A draft changes at once; a published practice keeps what the public reads
+    and its changes wait for a coordinator's review (``_save_state``). An edit of a published
+    practice starts from its changes waiting for review, if any."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
-    current = list(practice.organisations.all())
+    pending = practice.pending if practice.is_published else None
+    if pending is not None:
+        _load(practice, pending.fields)
+    current = (
+        list(Organisation.objects.filter(pk__in=[pk for (pk,) in pending.relations["organisations"]]))
+        if pending is not None
+        else list(practice.organisations.all())
+    )
     authors = _authors(organisations, user, current) if organisations is not None else current
-    linked = _projects(projects if projects is not None else practice.projects.all(), authors)
+    if projects is None:
+        projects = (
+            Project.objects.filter(pk__in=[pk for (pk,) in pending.relations["projects"]])
+            if pending is not None
+            else practice.projects.all()
+        )
+    linked = _projects(projects, authors)
     contact = fields.pop("contact", practice.contact)
     contact_user = fields.pop("contact_user", practice.contact_user)
     _contact(contact, contact_user, authors)
@@ -291,14 +308,65 @@ def practice_update(
     practice.contact, practice.contact_user = contact, contact_user
     _apply(practice, fields)
     _check_summary(practice.summary)
-    # The relations first, then one version that holds them.
-    since = _latest_version_id(practice)
-    practice.organisations.set(authors)
-    practice.projects.set(linked)
-    _save(practice, user=user, reason="changed")
-    _one_version(practice, since)
-    reindex([practice.pk])
-    return practice
+    practice.full_clean()
+    state = {name: getattr(practice, name) for name in REVISED_FIELDS}
+    relations = {"organisations": id_rows(o.pk for o in authors), "projects": id_rows(p.pk for p in linked)}
+    return _save_state(practice, fields=state, relations=relations, user=user, reason="changed")
+
+
+def _load(practice: Practice, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(practice, name, value)
+
+
+def _save_state(practice: Practice, *, fields: dict, relations: dict, user, reason: str) -> Practice:
+    """Write a practice's new text, codes, contact, authors and projects (checked by the caller).
+
+    A draft changes at once (one version). A published practice does not: what the public reads
+    stays as last reviewed, and the new state is kept as its ``PracticeRevision`` (replaced by each
+    later edit; removed when an edit brings the practice back to what is published), which asks the
+    coordinators for a review (a mail the first time it waits)."""
+    if not practice.is_published:
+        with _change(practice, user=user, reason=reason) as change:
+            _load(practice, fields)
+            change.save()
+            apply(practice, relations, user=user)
+        reindex([practice.pk])
+        return practice
+    live = Practice.objects.get(pk=practice.pk)
+    if {name: getattr(live, name) for name in REVISED_FIELDS} == fields and snapshot(live) == relations:
+        PracticeRevision.objects.filter(practice=live).delete()  # back to the published text: nothing to review
+        return live
+    revision = live.pending or PracticeRevision(practice=live)
+    asked = revision.submitted_at is not None
+    revision.fields, revision.relations = fields, relations
+    revision.written_by = _user_or_none(user)
+    revision.submitted_at = timezone.now()
+    revision.save()
+    if not asked:
+        _ask_review(live)
+    return live
+
+
+def revision_changes(practice: Practice) -> list[dict]:
+    """What publishing the practice's changes waiting for review would change: [{field, old, new}]."""
+    revision = practice.pending
+    if revision is None:
+        return []
+    found = []
+    for name, value in revision.fields.items():
+        if getattr(practice, name) != value:
+            field: Any = Practice._meta.get_field(name.removesuffix("_id"))
+            found.append(
+                {
+                    "field": field.verbose_name,
+                    "old": display_value(field, getattr(practice, name)),
+                    "new": display_value(field, value),
+                }
+            )
+    for relation, old, new in changes(snapshot(practice), revision.relations, Practice):
+        found.append({"field": relation.label, **describe_change(relation, old, new)})
+    return found
 
 
 def _reviewers(practice: Practice) -> list[str]:
@@ -316,61 +384,110 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _ask_review(practice: Practice) -> None:
+    recipients = _reviewers(practice)
+    if not recipients:
+        return
+    if practice.is_published:
+        body = _(
+            "The authors of “%(title)s” changed it. The published version stays online until you publish the "
+            "changes, or send them back with a note:\n\n%(url)s"
+        )
+    else:
+        body = _(
+            "The authors of “%(title)s” ask for its publication. Read it, then publish it or send it "
+            "back with a note:\n\n%(url)s"
+        )
+    mail_enqueue(
+        subject=_("Good practice to review: %(title)s") % {"title": localize(practice.title)[:120]},
+        body=body % {"title": localize(practice.title), "url": _absolute(reverse("knowledge:review"))},
+        recipients=recipients,
+    )
+
+
 @transaction.atomic
 def practice_submit(*, practice: Practice, user) -> Practice:
-    """The authors ask for a review: the practice joins the coordinators' review queue."""
+    """The authors ask for a review: the practice (or its changes sent back) joins the review queue."""
+    revision = practice.pending if practice.is_published else None
+    if revision is not None:
+        if revision.submitted_at is None:
+            revision.submitted_at = timezone.now()
+            revision.save(update_fields=["submitted_at"])
+            _ask_review(practice)
+        return practice
     if practice.is_published:
         raise ValidationError(_("This practice is already published."))
-    practice.submitted_at = timezone.now()
-    practice.submitted_by = _user_or_none(user)
-    practice.review_note = ""
-    _save(practice, user=user, reason="review requested")
-    recipients = _reviewers(practice)
-    if recipients:
-        mail_enqueue(
-            subject=_("Good practice to review: %(title)s") % {"title": localize(practice.title)[:120]},
-            body=_(
-                "The authors of “%(title)s” ask for its publication. Read it, then publish it or send it "
-                "back with a note:\n\n%(url)s"
-            )
-            % {"title": localize(practice.title), "url": _absolute(reverse("knowledge:review"))},
-            recipients=recipients,
-        )
+    with _change(practice, user=user, reason="review requested") as change:
+        practice.submitted_at = timezone.now()
+        practice.submitted_by = _user_or_none(user)
+        practice.review_note = ""
+        change.save()
+    _ask_review(practice)
     return practice
 
 
 @transaction.atomic
 def practice_publish(*, practice: Practice, user) -> Practice:
-    practice.publication_status = PublicationStatus.PUBLISHED
-    practice.reviewed_at = timezone.now()
-    practice.reviewed_by = _user_or_none(user)
-    practice.review_note = ""
-    _save(practice, user=user, reason="published")
+    """Publish a draft, or the changes of a published practice waiting for review (a new version)."""
+    _lock(practice)
+    revision = practice.pending if practice.is_published else None
+    with _change(practice, user=user, reason="published") as change:
+        practice.publication_status = PublicationStatus.PUBLISHED
+        practice.reviewed_at = timezone.now()
+        practice.reviewed_by = _user_or_none(user)
+        practice.review_note = ""
+        _save_with(revision, practice, change, user=user)
     reindex([practice.pk])
     return practice
 
 
+def _save_with(revision: PracticeRevision | None, practice: Practice, change, *, user) -> None:
+    """Save the practice's new version (``change.save()``) with the changes that waited for review, if
+    any (a contact deleted since is left out), which then no longer wait."""
+    if revision is not None:
+        _load(practice, revision.fields)
+        practice.contact_id = _existing(Contact, practice.contact_id)
+        practice.contact_user_id = _existing(User, practice.contact_user_id)
+    change.save()
+    if revision is not None:
+        apply(practice, revision.relations, user=user)
+        revision.delete()
+
+
+def _lock(practice: Practice) -> None:
+    """Lock the practice's row until the transaction ends and read it again (the caller's object changes)."""
+    list(Practice.objects.select_for_update().filter(pk=practice.pk).values_list("pk", flat=True))
+    practice.refresh_from_db()
+
+
+def _existing(model, pk):
+    return pk if pk is not None and model.objects.filter(pk=pk).exists() else None
+
+
 @transaction.atomic
 def practice_return(*, practice: Practice, user, note: str) -> Practice:
-    """A coordinator sends the practice back to its authors with what to complete."""
+    """A coordinator sends the practice (or its changes waiting for review) back to its authors with
+    what to complete; a published practice stays online as it was."""
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what the authors should complete.")})
-    practice.submitted_at = None
-    practice.review_note = note[:2000]
-    practice.reviewed_at = timezone.now()
-    practice.reviewed_by = _user_or_none(user)
-    _save(practice, user=user, reason="returned")
-    author = practice.submitted_by
+    revision = practice.pending if practice.is_published else None
+    with _change(practice, user=user, reason="returned") if revision is None else nullcontext() as change:
+        returned = practice if revision is None else revision  # a draft, or the changes of a published one
+        returned.submitted_at = None
+        returned.review_note = note[:2000]
+        returned.reviewed_at = timezone.now()
+        returned.reviewed_by = _user_or_none(user)
+        if change is not None:
+            change.save()
+        else:
+            returned.save()
+    author = practice.submitted_by if revision is None else revision.written_by
     if author is not None and author.email:
         mail_enqueue(
             subject=_("Your good practice needs changes: %(title)s") % {"title": localize(practice.title)[:120]},
             body=_("A coordinator read “%(title)s” and asks:\n\n%(note)s\n\n%(url)s")
-            % {
-                "title": localize(practice.title),
-                "note": practice.review_note,
-                "url": _absolute(practice.get_absolute_url()),
-            },
+            % {"title": localize(practice.title), "note": note[:2000], "url": _absolute(practice.get_absolute_url())},
             recipients=[author.email],
         )
     return practice
@@ -378,9 +495,13 @@ def practice_return(*, practice: Practice, user, note: str) -> Practice:
 
 @transaction.atomic
 def practice_unpublish(*, practice: Practice, user) -> Practice:
-    practice.publication_status = PublicationStatus.DRAFT
-    practice.submitted_at = None
-    _save(practice, user=user, reason="unpublished")
+    """Back to draft; changes that waited for review become the draft's text (drafts change at once)."""
+    _lock(practice)
+    revision = practice.pending
+    with _change(practice, user=user, reason="unpublished") as change:
+        practice.publication_status = PublicationStatus.DRAFT
+        practice.submitted_at = None
+        _save_with(revision, practice, change, user=user)
     reindex([practice.pk])
     return practice
 
@@ -388,34 +509,35 @@ def practice_unpublish(*, practice: Practice, user) -> Practice:
 @transaction.atomic
 def practice_confirm(*, practice: Practice, user) -> Practice:
     """An author says the practice is still accurate (the freshness reminders stop)."""
-    practice.confirmed_at = timezone.now()
-    _save(practice, user=user, reason="confirmed")
+    with _change(practice, user=user, reason="confirmed") as change:
+        practice.confirmed_at = timezone.now()
+        change.save(update_fields=["confirmed_at"])
     reindex([practice.pk])
     return practice
 
 
 @transaction.atomic
 def practice_restore(*, practice: Practice, history_id: int, user) -> Practice:
-    """Bring back the text, codes, authors and projects of a version (a new version records it);
-    the publication state stays as it is."""
-    version = practice.history.filter(history_id=history_id).first()
-    if version is None:
-        raise ValidationError(_("This version does not exist."))
-    for name in (*TEXT_FIELDS, "axes", "sectors", "sdgs", "countries", "contact_id", "contact_user_id"):
-        setattr(practice, name, getattr(version, name))
-    authors = list(Organisation.objects.filter(pk__in=version.organisations.values("organisation_id")))
-    if not authors:
-        authors = list(practice.organisations.all())
-    existing = Project.objects.filter(pk__in=version.projects.values("project")).values_list("pk", flat=True)
-    since = _latest_version_id(practice)
-    practice.organisations.set(authors)
-    practice.projects.set(list(existing))
-    if practice.contact_id and not Contact.objects.filter(pk=practice.contact_id).exists():
-        practice.contact_id = None
-    _save(practice, user=user, reason=f"restored {version.history_date.isoformat()}")
-    _one_version(practice, since)
-    reindex([practice.pk])
-    return practice
+    """Bring back the text, codes, contact, authors and projects of a version; the publication state
+    stays. On a draft, a new version records it; on a published practice it waits for review like
+    any edit. Authors deleted since refuse the restore; projects deleted since are left out."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    version, relations = version_state(practice, history_id)
+    if version.history_type == "-":
+        raise ValidationError(_("This version does not exist (any more)."))
+    fields = {name: getattr(version, name) for name in REVISED_FIELDS}
+    fields["contact_id"] = _existing(Contact, fields["contact_id"])
+    fields["contact_user_id"] = _existing(User, fields["contact_user_id"])
+    if relations is None:  # not recorded: the authors and projects stay as they are
+        relations = snapshot(practice) or {}
+    existing = Project.objects.filter(pk__in=[pk for (pk,) in relations["projects"]]).values_list("pk", flat=True)
+    relations = {**relations, "projects": id_rows(existing)}
+    authors = next(relation for relation in relations_of(Practice) if relation.name == "organisations")
+    missing = authors.missing(relations["organisations"])
+    if missing:
+        raise ValidationError(missing)
+    reason = "restored " + version.history_date.isoformat(timespec="minutes")
+    return _save_state(practice, fields=fields, relations=relations, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -438,8 +560,8 @@ def practice_document_add(*, practice: Practice, user, title, file=None, url: st
         document.format = validate_upload(file)
         document.file = file
     document.full_clean()
-    document.save()
-    _save(practice, user=user, reason="document added")
+    with _change(practice, user=user, reason="document added"):
+        document.save()
     return document
 
 
@@ -448,8 +570,8 @@ def practice_document_remove(*, document: PracticeDocument, user) -> None:
     practice = document.practice
     if document.file:
         document.file.delete(save=False)
-    document.delete()
-    _save(practice, user=user, reason="document removed")
+    with _change(practice, user=user, reason="document removed"):
+        document.delete()
 
 
 def reviewable_countries(user) -> frozenset[str] | None:
@@ -466,21 +588,12 @@ def page_update(*, page: Page, user, title, body, lead=None) -> Page:
     title = clean_i18n(title)
     if not title:
         raise ValidationError({"title": _("Write the title in at least one language.")})
-    page.title = title
-    page.body = clean_i18n(body)
-    if lead is not None:
-        page.lead = clean_i18n(lead)
-    page.updated_by = _user_or_none(user)
-    _save(page, user=user, reason="changed")
-    return page
-
-
-@transaction.atomic
-def page_restore(*, page: Page, history_id: int, user) -> Page:
-    version = page.history.filter(history_id=history_id).first()
-    if version is None:
-        raise ValidationError(_("This version does not exist."))
-    page.title, page.lead, page.body = version.title, version.lead, version.body
-    page.updated_by = _user_or_none(user)
-    _save(page, user=user, reason=f"restored {version.history_date.isoformat()}")
+    with versioned_change(page, user=_user_or_none(user), reason="changed") as change:
+        page.title = title
+        page.body = clean_i18n(body)
+        if lead is not None:
+            page.lead = clean_i18n(lead)
+        page.updated_by = _user_or_none(user)
+        page.full_clean()
+        change.save()
     return page

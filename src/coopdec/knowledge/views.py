@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from coopdec.actors.selectors import is_stale, organisations_visible_to, stale_filter
 from coopdec.atlas.filters import FilterError
 from coopdec.common import records
+from coopdec.common.downloads import uploaded_file
 from coopdec.common.i18n import localize, localized_language
 from coopdec.territories.selectors import country_names
 from coopdec.vocabularies.models import Axis
@@ -108,6 +109,10 @@ def practice_detail(request, pk: int):
         "document_form": PracticeDocumentForm(),
         "return_form": ReturnForm(),
     }
+    pending = practice.pending if practice.is_published else None
+    if pending is not None and (context["can_edit"] or context["can_review"]):
+        context["pending"] = pending
+        context["pending_changes"] = services.revision_changes(practice)
     if practice.is_published:
         context["similar"] = selectors.similar(practice)
         context["seeking"] = selectors.territories_seeking(practice)
@@ -163,9 +168,19 @@ def practice_update(request, pk: int):
             lambda data: services.practice_update(practice=practice, user=request.user, **_service_fields(data)),
         )
         if saved is not None:
-            messages.success(request, _("Saved."))
+            messages.success(request, _saved_message(saved, _("Saved.")))
             return redirect(saved)
     return render(request, "knowledge/practice_form.html", {"form": form, "practice": practice})
+
+
+def _saved_message(practice: Practice, done: str) -> str:
+    """What a saved edit did: done, or (a published practice) sent to the coordinators for review."""
+    if practice.is_published and practice.pending is not None:
+        return _(
+            "Your changes are sent to the coordinators for review. Until they publish them, everyone reads the "
+            "practice as it was published."
+        )
+    return done
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -193,8 +208,13 @@ def practice_review(request, pk: int):
     practice = _practice(request, pk)
     records.check(request, "knowledge.review_practice", practice)
     if request.POST.get("decision") == "publish":
-        services.practice_publish(practice=practice, user=request.user)
-        messages.success(request, _("The practice is published."))
+        changes = practice.is_published and practice.pending is not None
+        try:
+            services.practice_publish(practice=practice, user=request.user)
+        except ValidationError as error:
+            _message_errors(request, error)
+        else:
+            messages.success(request, _("The changes are published.") if changes else _("The practice is published."))
         return redirect(practice)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -229,17 +249,13 @@ def practice_confirm(request, pk: int):
 @records.guarded
 def practice_history(request, pk: int):
     practice = _practice(request, pk)
-    records.check(request, "knowledge.change_practice", practice)
-    return render(
+    return records.history(
         request,
-        "knowledge/history.html",
-        {
-            "record": practice,
-            "title": localize(practice.title),
-            "entries": selectors.history(practice),
-            "restore_url_name": "knowledge:practice_restore",
-            "record_key": practice.pk,
-        },
+        practice,
+        permission="knowledge.change_practice",
+        change_permission="knowledge.change_practice",
+        restore_url_name="knowledge:practice_restore",
+        template_context={"title": localize(practice.title)},
     )
 
 
@@ -249,11 +265,12 @@ def practice_restore(request, pk: int, history_id: int):
     practice = _practice(request, pk)
     records.check(request, "knowledge.change_practice", practice)
     try:
-        services.practice_restore(practice=practice, history_id=history_id, user=request.user)
+        saved = services.practice_restore(practice=practice, history_id=history_id, user=request.user)
     except ValidationError as error:
         _message_errors(request, error)
     else:
-        messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
+        restored = _("The earlier version was restored as a new version; nothing was erased.")
+        messages.success(request, _saved_message(saved, restored))
     return redirect(practice)
 
 
@@ -309,16 +326,7 @@ def practice_document_file(request, pk: int, document_id: int):
     """An uploaded document, served only to those who may see the practice."""
     practice = _practice(request, pk)
     document = get_object_or_404(PracticeDocument, pk=document_id, practice=practice)
-    if not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return uploaded_file(document.file)
 
 
 @require_safe
@@ -376,31 +384,17 @@ def page_update(request, slug: str):
 @require_safe
 @records.guarded
 def page_history(request, slug: str):
+    """The shared history page; a page's versions are restored by its address (its slug)."""
     record = get_object_or_404(Page, slug=slug)
     records.check(request, "knowledge.change_page", record)
-    return render(
-        request,
-        "knowledge/history.html",
-        {
-            "record": record,
-            "title": localize(record.title),
-            "entries": selectors.history(record),
-            "restore_url_name": "knowledge:page_restore",
-            "record_key": record.slug,
-            "back_url": page_url(record),
-        },
-    )
+    entries = records.history_entries(record)
+    for entry in entries:
+        entry["restore_url"] = reverse("knowledge:page_restore", args=[slug, entry["version"].history_id])
+    context = {"record": record, "entries": entries, "can_restore": True, "title": localize(record.title)}
+    return render(request, "actors/history.html", context)
 
 
 @require_POST
 @records.guarded
 def page_restore(request, slug: str, history_id: int):
-    record = get_object_or_404(Page, slug=slug)
-    records.check(request, "knowledge.change_page", record)
-    try:
-        services.page_restore(page=record, history_id=history_id, user=request.user)
-    except ValidationError as error:
-        _message_errors(request, error)
-    else:
-        messages.success(request, _("The earlier version was restored as a new version; nothing was erased."))
-    return redirect(page_url(record))
+    return records.restore(request, get_object_or_404(Page, slug=slug), history_id, permission="knowledge.change_page")
