@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services, versions
+from .throttle import TooManyAttempts
 
 
 def check(request, permission: str, record=None) -> None:
@@ -232,6 +233,56 @@ def form_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+def form_text(form) -> str:
+    """Every error of ``form`` in one line, for a message shown after a redirect."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def refusal_text(error: ValidationError | TooManyAttempts) -> str:
+    """What a refused write tells the person: the service's messages, or how long a limit makes them wait."""
+    return error.message if isinstance(error, TooManyAttempts) else " ".join(error.messages)
+
+
+def act(request, back, action, *, done, form=None, invalid=None, then=None) -> HttpResponse:
+    """The body of an action sent by POST (a button, a small form): run ``action``, say how it went, go back.
+
+    With ``form``, a form that does not validate is refused with ``invalid`` (else its own errors) and
+    ``action`` is not run; ``action`` takes no argument (it reads the form it closes over). A refusal of
+    the service (``ValidationError``, or a limit's ``TooManyAttempts``) becomes an error message and writes
+    nothing; else ``done`` (a text, or a function of what ``action`` returned) becomes a success message.
+    Then the redirect: to ``back`` (a URL, a record, a URL name), or after a success to ``then(result)``.
+    The view says only what differs: its permission check comes first, as always.
+    """
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid or form_text(form))
+        return redirect(back)
+    try:
+        result = action()
+    except (ValidationError, TooManyAttempts) as error:
+        messages.error(request, refusal_text(error))
+        return redirect(back)
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if then is not None else back)
+
+
+def form_saved(request, form, save, *, done, then) -> HttpResponse | None:
+    """The POST of a page with a form: ``save()`` once the form is valid, then the success message and the
+    redirect to ``then`` (a URL, or a function of what ``save`` returned). ``None`` when the page is to be
+    shown again: a GET, an invalid form, or a refusal of the service, put on the form (``form_errors``)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except TooManyAttempts as error:
+        form.add_error(None, error.message)
+        return None
+    except ValidationError as error:
+        form_errors(form, error)
+        return None
+    messages.success(request, done)
+    return redirect(then(result) if callable(then) else then)
 
 
 def edit(request, form, record, save) -> tuple[bool, str]:

@@ -186,11 +186,6 @@ class PlanForm(forms.Form):
         self.fields["partner"].choices = [("", "—")] + [(org.pk, org.name) for org in partners]  # type: ignore[attr-defined]
 
 
-def form_messages(form: forms.Form) -> str:
-    """Every error of ``form`` in one line, for a message after a redirect."""
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 class RevisionForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -33,7 +33,6 @@ from .forms import (
     ScoreForm,
     ShortlistForm,
     criteria_text,
-    form_messages,
 )
 from .models import (
     Application,
@@ -70,10 +69,6 @@ def _history(application: Application) -> list[dict]:
         }
         for version in application.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
     ]
-
-
-def _error(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _call(pk: int) -> Call:
@@ -137,21 +132,21 @@ def call_add(request):
     records.check(request, "funding.add_call")
     funders = _editable_organisations(request.user)
     form = CallForm(request.POST or None, funders=funders, initial={"max_rate_ldc": 90, "max_rate_other": 70})
-    if request.method == "POST" and form.is_valid():
-        funder = next(org for org in funders if org.pk == form.cleaned_data["funder"])
-        try:
-            call = services.call_create(
-                user=request.user,
-                funder=funder,
-                criteria=form.cleaned_data["criteria"],
-                **_call_fields(form.cleaned_data),
-            )
-        except ValidationError as error:
-            records.form_errors(form, error)
-        else:
-            messages.success(request, _("The call is saved as a draft: check it, then publish it."))
-            return redirect(call)
-    return render(request, "funding/call_form.html", {"form": form, "call": None}, status=400 if form.errors else 200)
+    saved = records.form_saved(
+        request,
+        form,
+        lambda: services.call_create(
+            user=request.user,
+            funder=next(org for org in funders if org.pk == form.cleaned_data["funder"]),
+            criteria=form.cleaned_data["criteria"],
+            **_call_fields(form.cleaned_data),
+        ),
+        done=_("The call is saved as a draft: check it, then publish it."),
+        then=lambda call: call,
+    )
+    return saved or render(
+        request, "funding/call_form.html", {"form": form, "call": None}, status=400 if form.errors else 200
+    )
 
 
 @require_safe
@@ -205,17 +200,18 @@ def call_edit(request, pk: int):
         "criteria": criteria_text(call),
     }
     form = CallForm(request.POST or None, funders=funders, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_update(
-                call=call, user=request.user, criteria=form.cleaned_data["criteria"], **_call_fields(form.cleaned_data)
-            )
-        except ValidationError as error:
-            records.form_errors(form, error)
-        else:
-            messages.success(request, _("The call is saved."))
-            return redirect(call)
-    return render(request, "funding/call_form.html", {"form": form, "call": call}, status=400 if form.errors else 200)
+    saved = records.form_saved(
+        request,
+        form,
+        lambda: services.call_update(
+            call=call, user=request.user, criteria=form.cleaned_data["criteria"], **_call_fields(form.cleaned_data)
+        ),
+        done=_("The call is saved."),
+        then=lambda call: call,
+    )
+    return saved or render(
+        request, "funding/call_form.html", {"form": form, "call": call}, status=400 if form.errors else 200
+    )
 
 
 @records.guarded
@@ -223,16 +219,13 @@ def call_edit(request, pk: int):
 def call_publish(request, pk: int):
     call = records.viewable_or_404(request, "funding.view_call", _call(pk))
     records.check(request, "funding.change_call", call)
-    try:
-        services.call_publish(call=call, user=request.user, publish=request.POST.get("publish") != "0")
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(
-            request,
-            _("The call is published.") if request.POST.get("publish") != "0" else _("The call is back to draft."),
-        )
-    return redirect(call)
+    publish = request.POST.get("publish") != "0"
+    return records.act(
+        request,
+        call,
+        lambda: services.call_publish(call=call, user=request.user, publish=publish),
+        done=_("The call is published.") if publish else _("The call is back to draft."),
+    )
 
 
 @records.guarded
@@ -280,25 +273,26 @@ def call_apply(request, pk: int):
     for organisation in organisations:
         projects = projects | selectors.projects_of(organisation)
     form = ApplyForm(request.POST, organisations=organisations, projects=projects.distinct())
-    if not form.is_valid():
-        messages.error(request, form_messages(form))
-        return redirect(call)
-    organisation = next(org for org in organisations if org.pk == form.cleaned_data["organisation"])
-    project = Project.objects.filter(pk=form.cleaned_data["project"]).first() if form.cleaned_data["project"] else None
-    language = (get_language() or "fr")[:2]
-    try:
-        application = services.application_create(
+
+    def start():
+        data = form.cleaned_data
+        project = Project.objects.filter(pk=data["project"]).first() if data["project"] else None
+        return services.application_create(
             call=call,
-            organisation=organisation,
+            organisation=next(org for org in organisations if org.pk == data["organisation"]),
             user=request.user,
             project=project,
-            new_title={language: form.cleaned_data["new_title"]} if project is None else None,
+            new_title={(get_language() or "fr")[:2]: data["new_title"]} if project is None else None,
         )
-    except ValidationError as error:
-        _error(request, error)
-        return redirect(call)
-    messages.success(request, _("The application is started from the project: check the funding plan, then submit."))
-    return redirect(application)
+
+    return records.act(
+        request,
+        call,
+        start,
+        form=form,
+        done=_("The application is started from the project: check the funding plan, then submit."),
+        then=lambda application: application,
+    )
 
 
 # Applications --------------------------------------------------------------------------------------
@@ -388,23 +382,19 @@ def application_plan(request, pk: int):
             {"application": application, **_plan_context(application, plan), "form_errors": form.errors},
             status=200,
         )
-    if not form.is_valid():
-        messages.error(request, form_messages(form))
-        return redirect(application)
-    partner = next((p for p in partners if p.pk == form.cleaned_data["partner"]), None)
-    try:
-        services.application_set_plan(
+    return records.act(
+        request,
+        application,
+        lambda: services.application_set_plan(
             application=application,
             user=request.user,
             revision=form.cleaned_data["revision"],
-            partner=partner,
+            partner=next((p for p in partners if p.pk == form.cleaned_data["partner"]), None),
             **{k: form.cleaned_data[k] for k in ("requested", "own_cash", "own_in_kind", "other_funding")},
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The funding plan is saved."))
-    return redirect(application)
+        ),
+        form=form,
+        done=_("The funding plan is saved."),
+    )
 
 
 @records.guarded
@@ -413,17 +403,16 @@ def application_submit(request, pk: int):
     application = _application(pk)
     records.check(request, "funding.change_application", application)
     form = RevisionForm(request.POST)
-    try:
-        services.application_submit(
+    return records.act(
+        request,
+        application,
+        lambda: services.application_submit(
             application=application,
             user=request.user,
             revision=form.cleaned_data["revision"] if form.is_valid() else None,
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The application is submitted: the funder reviews the copy frozen now."))
-    return redirect(application)
+        ),
+        done=_("The application is submitted: the funder reviews the copy frozen now."),
+    )
 
 
 @records.guarded
@@ -433,30 +422,28 @@ def application_concept(request, pk: int):
     application = _application(pk)
     records.check(request, "funding.write_concept", application)
     form = ConceptForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_messages(form))
-        return redirect(application)
     submit = request.POST.get("submit") == "1"
-    try:
+
+    def save():
         # Saved first, so that the text survives a submission the rules refuse.
-        application = services.application_set_concept(
+        saved = services.application_set_concept(
             application=application,
             user=request.user,
             revision=form.cleaned_data["revision"],
             concept_note=form.cleaned_data["concept_note"],
         )
         if submit:
-            services.application_submit_concept(application=application, user=request.user)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(
-            request,
-            _("The concept note is submitted: the funder will tell you whether to submit a full application.")
-            if submit
-            else _("The concept note is saved."),
-        )
-    return redirect(application)
+            services.application_submit_concept(application=saved, user=request.user)
+
+    return records.act(
+        request,
+        application,
+        save,
+        form=form,
+        done=_("The concept note is submitted: the funder will tell you whether to submit a full application.")
+        if submit
+        else _("The concept note is saved."),
+    )
 
 
 @records.guarded
@@ -465,22 +452,19 @@ def application_shortlist(request, pk: int):
     application = _application(pk)
     records.check(request, "funding.shortlist", application)
     form = ShortlistForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_messages(form))
-        return redirect(application)
-    try:
-        services.application_shortlist(
+    return records.act(
+        request,
+        application,
+        lambda: services.application_shortlist(
             application=application,
             user=request.user,
             revision=form.cleaned_data["revision"],
             shortlist=form.cleaned_data["decision"] == "shortlist",
             note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The answer is recorded and the letter sent to the applicant."))
-    return redirect(application)
+        ),
+        form=form,
+        done=_("The answer is recorded and the letter sent to the applicant."),
+    )
 
 
 @records.guarded
@@ -488,13 +472,12 @@ def application_shortlist(request, pk: int):
 def application_confirm(request, pk: int):
     application = _application(pk)
     records.check(request, "funding.confirm_partner", application)
-    try:
-        services.application_confirm_partner(application=application, user=request.user)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Your participation is confirmed."))
-    return redirect(application)
+    return records.act(
+        request,
+        application,
+        lambda: services.application_confirm_partner(application=application, user=request.user),
+        done=_("Your participation is confirmed."),
+    )
 
 
 @records.guarded
@@ -503,17 +486,18 @@ def application_assign(request, pk: int):
     application = _application(pk)
     records.check(request, "funding.decide", application)
     form = AssignForm(request.POST)
-    if form.is_valid():
-        reviewer = services.user_by_name_or_email(form.cleaned_data["reviewer"])
-        try:
-            services.review_assign(application=application, reviewer=reviewer, user=request.user)
-        except ValidationError as error:
-            _error(request, error)
-        else:
-            messages.success(request, _("The reviewer is asked by e-mail to declare any conflict of interest."))
-    else:
-        messages.error(request, _("Give the reviewer's user name or e-mail address."))
-    return redirect(application)
+    return records.act(
+        request,
+        application,
+        lambda: services.review_assign(
+            application=application,
+            reviewer=services.user_by_name_or_email(form.cleaned_data["reviewer"]),
+            user=request.user,
+        ),
+        form=form,
+        invalid=_("Give the reviewer's user name or e-mail address."),
+        done=_("The reviewer is asked by e-mail to declare any conflict of interest."),
+    )
 
 
 @records.guarded
@@ -522,23 +506,20 @@ def application_decide(request, pk: int):
     application = _application(pk)
     records.check(request, "funding.decide", application)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form_messages(form))
-        return redirect(application)
-    try:
-        services.application_decide(
+    return records.act(
+        request,
+        application,
+        lambda: services.application_decide(
             application=application,
             user=request.user,
             decision=form.cleaned_data["decision"],
             amount=form.cleaned_data["amount"],
             note=form.cleaned_data["note"],
             revision=form.cleaned_data["revision"],
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The decision is recorded and the letter sent to the applicant."))
-    return redirect(application)
+        ),
+        form=form,
+        done=_("The decision is recorded and the letter sent to the applicant."),
+    )
 
 
 # Reviews ---------------------------------------------------------------------------------------------
@@ -566,7 +547,7 @@ def review_detail(request, pk: int):
             try:
                 services.review_declare(review=review, user=request.user, no_conflict=no_conflict)
             except ValidationError as error:
-                _error(request, error)
+                messages.error(request, records.refusal_text(error))
             if not no_conflict:
                 messages.success(request, _("You have declined this review; the funder will ask someone else."))
                 return redirect("funding:dashboard")
@@ -601,23 +582,20 @@ def review_scores(request, pk: int):
     review = _review(pk)
     records.check(request, "funding.score_review", review)
     form = ScoreForm(request.POST, criteria=selectors.criteria_of(review.application.call))
-    if not form.is_valid():
-        messages.error(request, form_messages(form))
-        return redirect(review)
-    try:
-        services.review_score(
+    return records.act(
+        request,
+        review,
+        lambda: services.review_score(
             review=review,
             user=request.user,
             revision=form.cleaned_data["revision"],
             scores=form.scores(),
             comment=form.cleaned_data["comment"],
             final=request.POST.get("final") == "1",
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Your scores are saved."))
-    return redirect(review)
+        ),
+        form=form,
+        done=_("Your scores are saved."),
+    )
 
 
 # Reports and tranches ---------------------------------------------------------------------------------
@@ -640,14 +618,15 @@ def report_detail(request, pk: int):
             request.POST or None,
             initial={"narrative": report.narrative, "spent": report.spent, "financial_note": report.financial_note},
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.report_submit(report=report, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                records.form_errors(form, error)
-            else:
-                messages.success(request, _("The report is submitted to the funder."))
-                return redirect(report)
+        saved = records.form_saved(
+            request,
+            form,
+            lambda: services.report_submit(report=report, user=request.user, **form.cleaned_data),
+            done=_("The report is submitted to the funder."),
+            then=report,
+        )
+        if saved:
+            return saved
     elif request.method == "POST":
         records.check(request, "funding.submit_report", report)
         messages.error(request, _("This report is already submitted."))
@@ -677,18 +656,16 @@ def report_answer(request, pk: int):
     report = get_object_or_404(Report.objects.select_related("application__call__funder"), pk=pk)
     records.check(request, "funding.approve_report", report)
     form = ReportAnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Approve the report or return it."))
-        return redirect(report)
-    try:
-        services.report_answer(
+    return records.act(
+        request,
+        report,
+        lambda: services.report_answer(
             report=report, user=request.user, approve=form.cleaned_data["approve"], comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Your answer is recorded and sent to the applicant."))
-    return redirect(report)
+        ),
+        form=form,
+        invalid=_("Approve the report or return it."),
+        done=_("Your answer is recorded and sent to the applicant."),
+    )
 
 
 @records.guarded
@@ -696,13 +673,12 @@ def report_answer(request, pk: int):
 def tranche_release(request, pk: int):
     tranche = get_object_or_404(Tranche.objects.select_related("application__call__funder"), pk=pk)
     records.check(request, "funding.release_tranche", tranche)
-    try:
-        services.tranche_release(tranche=tranche, user=request.user)
-    except ValidationError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("The tranche is released for payment."))
-    return redirect(tranche.application)
+    return records.act(
+        request,
+        tranche.application,
+        lambda: services.tranche_release(tranche=tranche, user=request.user),
+        done=_("The tranche is released for payment."),
+    )
 
 
 # Dashboard -------------------------------------------------------------------------------------------

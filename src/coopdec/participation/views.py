@@ -70,15 +70,6 @@ def _participant(user) -> Participant | None:
     return Participant.objects.filter(user=user).first()
 
 
-def _refused(request, error: ValidationError | TooManyAttempts) -> None:
-    text = error.message if isinstance(error, TooManyAttempts) else " ".join(error.messages)
-    messages.error(request, text)
-
-
-def _form_refused(form, error: ValidationError) -> None:
-    records.form_errors(form, error)
-
-
 def _join_first(request, space: Space | None = None):
     messages.info(request, _("To take part, tell us first how your name is shown: it takes a minute."))
     url = reverse("participation:join")
@@ -142,15 +133,14 @@ def join(request):
         if _participant(user) is not None:
             return redirect(following or reverse("participation:account"))
         form = ProfileForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name})
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.participant_create(user=user, **form.profile())
-            except ValidationError as error:
-                _form_refused(form, error)
-            else:
-                messages.success(request, _("You can take part now."))
-                return redirect(following or reverse("participation:home"))
-        return render(request, "participation/join.html", {"form": form, "next": following, "signed_in": True})
+        saved = records.form_saved(
+            request,
+            form,
+            lambda: services.participant_create(user=user, **form.profile()),
+            done=_("You can take part now."),
+            then=following or reverse("participation:home"),
+        )
+        return saved or render(request, "participation/join.html", {"form": form, "next": following, "signed_in": True})
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.profile()
@@ -162,7 +152,7 @@ def join(request):
         except TooManyAttempts as error:
             form.add_error(None, error.message)
         except ValidationError as error:
-            _form_refused(form, error)
+            records.form_errors(form, error)
         else:
             return render(request, "participation/join_sent.html", {"email": email})
     return render(request, "participation/join.html", {"form": form, "next": following, "signed_in": False})
@@ -207,15 +197,14 @@ def account(request):
             "kind": participant.kind,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participant_update(participant=participant, **form.cleaned_data)
-        except ValidationError as error:
-            _form_refused(form, error)
-        else:
-            messages.success(request, _("Your choices are saved."))
-            return redirect("participation:account")
-    return render(request, "participation/account.html", {"form": form, "participant": participant})
+    saved = records.form_saved(
+        request,
+        form,
+        lambda: services.participant_update(participant=participant, **form.cleaned_data),
+        done=_("Your choices are saved."),
+        then=reverse("participation:account"),
+    )
+    return saved or render(request, "participation/account.html", {"form": form, "participant": participant})
 
 
 @login_required
@@ -270,15 +259,14 @@ def space_add(request, kind: str, pk: int):
         "currency": "EUR",
     }
     form = SpaceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            space = services.space_create(user=request.user, **owner, **_space_fields(form))
-        except ValidationError as error:
-            _form_refused(form, error)
-        else:
-            messages.success(request, _("The space is open: share its address with the residents."))
-            return redirect(space)
-    return render(request, "participation/space_form.html", {"form": form, "record": record})
+    saved = records.form_saved(
+        request,
+        form,
+        lambda: services.space_create(user=request.user, **owner, **_space_fields(form)),
+        done=_("The space is open: share its address with the residents."),
+        then=lambda space: space,
+    )
+    return saved or render(request, "participation/space_form.html", {"form": form, "record": record})
 
 
 @records.guarded
@@ -291,15 +279,16 @@ def space_edit(request, pk: int):
         request.POST or None,
         initial={"title": space.title, "description": space.description, **{f: getattr(space, f) for f in fields}},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.space_update(space=space, user=request.user, **_space_fields(form))
-        except ValidationError as error:
-            _form_refused(form, error)
-        else:
-            messages.success(request, _("The space is saved."))
-            return redirect(space)
-    return render(request, "participation/space_form.html", {"form": form, "record": space.record, "space": space})
+    saved = records.form_saved(
+        request,
+        form,
+        lambda: services.space_update(space=space, user=request.user, **_space_fields(form)),
+        done=_("The space is saved."),
+        then=space,
+    )
+    return saved or render(
+        request, "participation/space_form.html", {"form": form, "record": space.record, "space": space}
+    )
 
 
 @require_safe
@@ -419,31 +408,32 @@ def proposal_add(request, pk: int):
     if space.phase_on(timezone.localdate()) != Phase.PROPOSALS:
         messages.error(request, _("The time for proposals is over in this space: nothing was sent."))
         return redirect(space)
-    if request.method == "POST" and form.is_valid():
+
+    def submit():
         data = form.cleaned_data
-        try:
-            services.rate_check("proposal", request=request, account=str(request.user.pk))
-            proposal = services.proposal_submit(
-                space=space,
-                user=request.user,
-                title=data["title"],
-                body=data["body"],
-                language=data["language"],
-                axes=[a.code for a in data["axes"]],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                place_name=data["place_name"],
-                cost=data["cost"],
-                on_behalf_of=data.get("on_behalf_of"),
-            )
-        except TooManyAttempts as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            _form_refused(form, error)
-        else:
-            messages.success(request, _("Your proposal is published. Share it so that others support it."))
-            return redirect(proposal)
-    return render(request, "participation/proposal_form.html", {"form": form, "space": space})
+        services.rate_check("proposal", request=request, account=str(request.user.pk))
+        return services.proposal_submit(
+            space=space,
+            user=request.user,
+            title=data["title"],
+            body=data["body"],
+            language=data["language"],
+            axes=[a.code for a in data["axes"]],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            place_name=data["place_name"],
+            cost=data["cost"],
+            on_behalf_of=data.get("on_behalf_of"),
+        )
+
+    saved = records.form_saved(
+        request,
+        form,
+        submit,
+        done=_("Your proposal is published. Share it so that others support it."),
+        then=lambda proposal: proposal,
+    )
+    return saved or render(request, "participation/proposal_form.html", {"form": form, "space": space})
 
 
 @records.guarded
@@ -460,23 +450,22 @@ def vote(request, pk: int):
         try:
             withdrawn = services.ballot_withdraw(space=space, user=request.user)
         except ValidationError as error:
-            _refused(request, error)
+            messages.error(request, records.refusal_text(error))
             return redirect("participation:vote", pk=space.pk)
         if withdrawn:
             messages.success(request, _("Your vote is withdrawn. You may vote again until the vote closes."))
         return redirect("participation:vote", pk=space.pk)
     if request.method == "POST":
-        try:
-            ids = [int(v) for v in request.POST.getlist("proposal") if v.isascii() and v.isdigit() and len(v) < 12]
-            services.ballot_cast(space=space, user=request.user, proposal_ids=ids)
-        except ValidationError as error:
-            _refused(request, error)
-            return redirect("participation:vote", pk=space.pk)
-        if already is not None:
-            messages.success(request, _("Your vote is changed. Thank you!"))
-        else:
-            messages.success(request, _("Your vote is counted. Thank you!"))
-        return redirect(space)
+        ids = [int(v) for v in request.POST.getlist("proposal") if v.isascii() and v.isdigit() and len(v) < 12]
+        return records.act(
+            request,
+            reverse("participation:vote", args=[space.pk]),
+            lambda: services.ballot_cast(space=space, user=request.user, proposal_ids=ids),
+            done=_("Your vote is changed. Thank you!")
+            if already is not None
+            else _("Your vote is counted. Thank you!"),
+            then=lambda _result: space,
+        )
     return render(
         request,
         "participation/vote.html",
@@ -544,14 +533,17 @@ def support(request, pk: int):
     if _acting_participant(request, proposal) is None:
         return _join_first(request, proposal.space)
     wants = request.POST.get("support", "1") != "0"
-    try:
+
+    def set_support():
         services.rate_check("support", request=request, account=str(request.user.pk))
-        now = services.support_set(proposal=proposal, user=request.user, support=wants)
-    except (ValidationError, TooManyAttempts) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("You support this proposal.") if now else _("Your support is withdrawn."))
-    return redirect(proposal)
+        return services.support_set(proposal=proposal, user=request.user, support=wants)
+
+    return records.act(
+        request,
+        proposal,
+        set_support,
+        done=lambda now: _("You support this proposal.") if now else _("Your support is withdrawn."),
+    )
 
 
 @records.guarded
@@ -561,17 +553,12 @@ def comment(request, pk: int):
     if _acting_participant(request, proposal) is None:
         return _join_first(request, proposal.space)
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(proposal)
-    try:
+
+    def add():
         services.rate_check("comment", request=request, account=str(request.user.pk))
         services.comment_add(proposal=proposal, user=request.user, text=form.cleaned_data["text"], language=_language())
-    except (ValidationError, TooManyAttempts) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Your comment is published."))
-    return redirect(proposal)
+
+    return records.act(request, proposal, add, form=form, done=_("Your comment is published."))
 
 
 @records.guarded
@@ -586,17 +573,19 @@ def report(request, pk: int):
         if not (comment_id.isascii() and comment_id.isdigit()) or len(comment_id) > 12:
             raise Http404
         target = get_object_or_404(Comment, pk=comment_id, proposal=proposal, is_hidden=False)
-    if not form.is_valid():
-        messages.error(request, _("Say what is wrong: the moderators read it."))
-        return redirect(proposal)
-    try:
+
+    def create():
         services.rate_check("report", request=request, account=str(request.user.pk))
         services.report_create(proposal=proposal, comment=target, user=request.user, reason=form.cleaned_data["reason"])
-    except (ValidationError, TooManyAttempts) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Thank you: the moderators will look at it."))
-    return redirect(proposal)
+
+    return records.act(
+        request,
+        proposal,
+        create,
+        form=form,
+        invalid=_("Say what is wrong: the moderators read it."),
+        done=_("Thank you: the moderators will look at it."),
+    )
 
 
 @records.guarded
@@ -605,16 +594,13 @@ def answer(request, pk: int):
     proposal = _proposal(request, pk)
     records.check(request, "participation.manage_space", proposal.space)
     form = AnswerForm(request.POST, proposals=selectors.shown_proposals(proposal.space).exclude(pk=proposal.pk))
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(proposal)
-    try:
-        services.proposal_answer(proposal=proposal, user=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The answer is published on the proposal."))
-    return redirect(proposal)
+    return records.act(
+        request,
+        proposal,
+        lambda: services.proposal_answer(proposal=proposal, user=request.user, **form.cleaned_data),
+        form=form,
+        done=_("The answer is published on the proposal."),
+    )
 
 
 @records.guarded
@@ -624,16 +610,14 @@ def review(request, pk: int):
     records.check(request, "participation.manage_space", proposal.space)
     reviewing = selectors.reviewing_organisations(request.user, proposal.space)
     form = ReviewForm(request.POST, organisations=Organisation.objects.filter(pk__in=[o.pk for o in reviewing]))
-    if not form.is_valid():
-        messages.error(request, _("Choose the party you review for, and whether the proposal is feasible."))
-        return redirect(proposal)
-    try:
-        services.proposal_review(proposal=proposal, user=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Your party's review is recorded."))
-    return redirect(proposal)
+    return records.act(
+        request,
+        proposal,
+        lambda: services.proposal_review(proposal=proposal, user=request.user, **form.cleaned_data),
+        form=form,
+        invalid=_("Choose the party you review for, and whether the proposal is feasible."),
+        done=_("Your party's review is recorded."),
+    )
 
 
 @records.guarded
@@ -642,18 +626,16 @@ def to_project(request, pk: int):
     proposal = _proposal(request, pk)
     records.check(request, "participation.manage_space", proposal.space)
     form = ProjectLinkForm(request.POST, projects=selectors.space_projects(proposal.space))
-    if not form.is_valid():
-        messages.error(request, _("Choose a project of this space's partnership or organisation."))
-        return redirect(proposal)
-    try:
-        project = services.proposal_to_project(
+    return records.act(
+        request,
+        proposal,
+        lambda: services.proposal_to_project(
             proposal=proposal, user=request.user, project=form.cleaned_data["project"]
-        )
-    except ValidationError as error:
-        _refused(request, error)
-        return redirect(proposal)
-    messages.success(request, _("The proposal is now linked to the project “%(title)s”.") % {"title": project})
-    return redirect(proposal)
+        ),
+        form=form,
+        invalid=_("Choose a project of this space's partnership or organisation."),
+        done=lambda project: _("The proposal is now linked to the project “%(title)s”.") % {"title": project},
+    )
 
 
 # -- moderation ---------------------------------------------------------------------------------
@@ -681,21 +663,19 @@ def moderation(request, pk: int):
 def _moderate(request, item, space: Space, back):
     records.check(request, "participation.moderate_space", space)
     form = ModerationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose whether to hide it or keep it."))
-        return redirect(back)
-    try:
-        services.moderate(
+    return records.act(
+        request,
+        back,
+        lambda: services.moderate(
             item=item,
             user=request.user,
             hide=form.cleaned_data["decision"] == "hide",
             reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Done: the reports on it are closed."))
-    return redirect(back)
+        ),
+        form=form,
+        invalid=_("Choose whether to hide it or keep it."),
+        done=_("Done: the reports on it are closed."),
+    )
 
 
 @records.guarded
