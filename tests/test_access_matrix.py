@@ -738,6 +738,15 @@ ACCESS: dict[str, list[Case]] = {
     "calls/applications/<int:pk>/shortlist/": [
         case(pk("application"), POST=FUNDER, data=lambda w: {"decision": "decline", "revision": 1})
     ],
+    # Withdraw (the applicant) and reopen (the funder): the first POST asks to confirm, the second acts.
+    "calls/applications/<int:pk>/withdraw/": [
+        case(pk("application"), label="asked to confirm", POST=APPLICANT),
+        case(pk("application"), POST=APPLICANT, data=lambda w: {"confirm": "1", "revision": _revision_of(w)}),
+    ],
+    "calls/applications/<int:pk>/reopen/": [
+        case(pk("application"), label="asked to confirm", POST=FUNDER),
+        case(pk("application"), POST=FUNDER, data=lambda w: {"confirm": "1", "revision": _revision_of(w)}),
+    ],
     "calls/applications/<int:pk>/confirm/": [case(pk("application"), POST=NOBODY)],
     "calls/applications/<int:pk>/reviewers/": [
         case(pk("application"), POST=FUNDER, data=lambda w: {"reviewer": w["users"]["coordinator"].username})

@@ -25,20 +25,26 @@ def _narrow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
+def _reference_data() -> None:
+    """The countries and codelists a transactional test finds emptied by the one before."""
+    from coopdec.territories import loaders as places
+    from coopdec.vocabularies import loaders as codelists
+    from coopdec.vocabularies.selectors import clear_caches
+
+    places.load_countries()
+    codelists.load_codelists(force=True)
+    clear_caches()
+
+
 def _world():
     """Lyon (with its project with Dakar, eligible), Dakar, the ministry and an expert, each with an account."""
     from django.utils import timezone
 
     from coopdec.actors.models import Membership
     from coopdec.cooperation.models import Document, ProjectCountry
-    from coopdec.territories import loaders as places
-    from coopdec.vocabularies import loaders as codelists
-    from coopdec.vocabularies.selectors import clear_caches
     from tests.factories import make_organisation, make_partnership, make_project, make_user
 
-    places.load_countries()
-    codelists.load_codelists(force=True)
-    clear_caches()
+    _reference_data()
     today = timezone.localdate()
     funder = make_organisation("Ministère", geonameid=None, country_id="FR", kind="national_agency")
     lyon = make_organisation("Ville de Lyon", geonameid=None, country_id="FR", confirmed_at=timezone.now())
@@ -239,6 +245,61 @@ def test_two_stage_call_from_concept_note_to_full_application(live_server, trans
             applicant.click("form[action$='/submit/'] button")
             applicant.wait_for_selector(".message")
             assert Application.objects.get().status == "submitted" and _narrow(applicant)
+        finally:
+            browser.close()
+    assert errors == []
+
+
+def test_tranche_tables_read_on_a_phone_and_stay_tables_on_a_desktop(live_server, transactional_db, monkeypatch):
+    """At 390 px each tranche is a card whose lines are labelled (no column squeezed to a few letters);
+    on a desktop the same table keeps its header row and columns."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import sync_playwright
+
+    from coopdec.funding import services
+    from coopdec.funding.models import Application, ApplicationStatus
+
+    from .helpers import make_call
+
+    _today, project = _world()
+    funder_editor = get_user_model().objects.get(username="ministere")
+    call = make_call(funder_editor.memberships.get().organisation, prerequisites=[])
+    application = services.application_create(call=call, organisation=project.lead_organisation, project=project)
+    # Under review as if submitted: the layout is what is tested, not the rules (tested in test_services).
+    Application.objects.filter(pk=application.pk).update(
+        status=ApplicationStatus.UNDER_REVIEW, snapshot={}, requested=9000, own_cash=1000, partner=None
+    )
+    application = services.application_decide(
+        application=application, decision="awarded", amount="9000", revision=application.revision
+    )
+    base = live_server.url
+    urls = [application.get_absolute_url(), call.get_absolute_url() + "manage/"]
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 800})
+            errors = watch_errors(page)
+            _sign_in(page, base, "ministere", urls[0])
+            for number, url in enumerate(urls):
+                page.goto(base + url)
+                table = page.locator("table.stack")
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390
+                assert not table.locator("thead").is_visible() or table.locator("thead").bounding_box()["height"] <= 1
+                cell = table.locator("tbody tr >> nth=0").locator("td.num >> nth=-1")
+                row = table.locator("tbody tr >> nth=0").bounding_box()
+                assert cell.bounding_box()["width"] >= row["width"] - 20  # a line of the card, not a thin column
+                label = cell.evaluate("td => getComputedStyle(td, '::before').content")
+                assert label == '"Montant"'
+                page.screenshot(path=f"/tmp/tranches_390_{number}.png", full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.goto(base + urls[0])
+            table = page.locator("table.stack")
+            assert table.locator("thead th >> nth=2").is_visible()
+            cells = table.locator("tbody tr >> nth=0").locator("td")
+            tops = {round(cells.nth(i).bounding_box()["y"]) for i in range(cells.count())}
+            assert len(tops) == 1  # one row of columns
+            assert cells.nth(2).evaluate("td => getComputedStyle(td, '::before').content") == "none"
         finally:
             browser.close()
     assert errors == []

@@ -16,6 +16,9 @@ Permissions:
     funding.view_application(app)        the applicant's members, the partner's editors, the funder's editors
                                          once it is submitted (a draft is the applicant's own)
     funding.change_application(app)      the applicant's editors (plan, submission)
+    funding.withdraw_application(app)    the applicant's editors (the service: only before the decision)
+    funding.reopen_application(app)      the funder's editors, the application submitted (the service: a
+                                         rejection or a declined concept note, within REOPEN_DAYS of its letter)
     funding.confirm_partner(app)         the partner authority's editors
     funding.decide(app)                  the funder's editors (reviewers, decision, award)
     funding.check_eligibility(app)       the applicant's editors, the funder's editors (an unsaved
@@ -116,6 +119,8 @@ rules.add_perm("funding.manage_call", is_funder_editor)
 rules.add_perm("funding.apply", is_editor_somewhere & is_published_call)
 rules.add_perm("funding.view_application", is_applicant_member | is_partner_editor | (is_funder_editor & is_submitted))
 rules.add_perm("funding.change_application", is_applicant_editor)
+rules.add_perm("funding.withdraw_application", is_applicant_editor)
+rules.add_perm("funding.reopen_application", is_funder_editor & is_submitted)
 rules.add_perm("funding.confirm_partner", is_partner_editor)
 rules.add_perm("funding.write_concept", is_applicant_editor)
 rules.add_perm("funding.shortlist", is_funder_editor & is_submitted)

@@ -26,6 +26,7 @@ from coopdec.actors.selectors import working_language
 from coopdec.common.i18n import clean_i18n, localize
 from coopdec.common.mail import mail_render_enqueue
 from coopdec.common.models import PublicationStatus
+from coopdec.common.versions import versioned_change
 from coopdec.cooperation import services as cooperation_services
 from coopdec.cooperation.models import ContributionKind, ContributorRole, Indicator, IndicatorValue, Project
 from coopdec.territories.models import Country
@@ -113,6 +114,21 @@ def _mail(recipients, *, language: str, template: str, context: dict) -> None:
         context={**context, "site": settings.SITE_URL},
         recipients=recipients,
         language=language,
+    )
+
+
+def _letter(application: Application, template: str, **context) -> None:
+    """A letter to the applicant's editors in its language, about ``application`` (its call, its page)."""
+    _mail(
+        editor_emails(application.organisation),
+        language=language_of(application.organisation, application.project),
+        template=template,
+        context={
+            "application": application,
+            "call": application.call,
+            "url": reverse("funding:application_detail", args=[application.pk]),
+            **context,
+        },
     )
 
 
@@ -614,16 +630,7 @@ def application_shortlist(
     application.shortlisted_at = timezone.now()
     application.revision += 1
     _save(application, user=user, reason="shortlisted" if shortlist else "not shortlisted")
-    _mail(
-        editor_emails(application.organisation),
-        language=language_of(application.organisation, application.project),
-        template="shortlist",
-        context={
-            "application": application,
-            "call": application.call,
-            "url": reverse("funding:application_detail", args=[application.pk]),
-        },
-    )
+    _letter(application, "shortlist")
     return application
 
 
@@ -637,6 +644,93 @@ def application_confirm_partner(*, application: Application, user=None) -> Appli
     application.partner_confirmed_at = timezone.now()
     application.partner_confirmed_by = user if user is not None and user.is_authenticated else None
     _save(application, user=user, reason="partner confirmed")
+    return application
+
+
+# Withdrawal and reopening ------------------------------------------------------------------------------
+
+# A submitted application awaiting the decision: its applicant may withdraw it.
+WITHDRAWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
+# Days after its letter during which the funder may reopen a rejection or a declined concept note: then it is final.
+REOPEN_DAYS = 30
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user=None, revision=None) -> Application:
+    """The applicant takes back a submitted application before the decision: it leaves the ranking and the
+    review (its reviews are closed, the reviewers told), and is editable again, to resubmit while the call
+    is open (the frozen copy is replaced then)."""
+    application = _locked_application(application)
+    _check_revision(application, revision)
+    if application.status in DECIDED:
+        raise ValidationError(_("The decision is made: the application can no longer be withdrawn."), code="locked")
+    if application.status not in WITHDRAWABLE:
+        raise ValidationError(_("Only a submitted application awaiting the decision can be withdrawn."))
+    reviews = list(application.reviews.select_related("reviewer"))
+    told = sorted({r.reviewer.email for r in reviews if r.status != ReviewStatus.DECLINED and r.reviewer.email})
+    with versioned_change(application, user=user, reason="withdrawn") as change:
+        for review in reviews:
+            review._history_user = user if user is not None and user.is_authenticated else None
+            review._change_reason = "withdrawn"
+            review.delete()
+        # Back to the stage before the submission: a draft, or (two stages) the invited full application.
+        application.status = ApplicationStatus.SHORTLISTED if application.call.is_two_stage else ApplicationStatus.DRAFT
+        application.submitted_at = None
+        application.submitted_by = None
+        application.revision += 1
+        change.save()
+    context = {
+        "application": application,
+        "call": application.call,
+        "url": reverse("funding:call_manage", args=[application.call_id]),
+    }
+    _mail(
+        sorted(set(told) | set(editor_emails(application.call.funder))),
+        language=language_of(application.call.funder),
+        template="withdrawn",
+        context=context,
+    )
+    return application
+
+
+@transaction.atomic
+def application_reopen(*, application: Application, user=None, revision=None, today: date | None = None) -> Application:
+    """The funder takes back, within ``REOPEN_DAYS`` of its letter, a rejection (the application goes back
+    to its review) or a declined concept note (back to awaiting the answer, while the call takes full
+    applications); the applicant is told in its language."""
+    application = _locked_application(application)
+    _check_revision(application, revision)
+    today = today or timezone.localdate()
+    if application.status == ApplicationStatus.REJECTED:
+        answered = application.decided_at
+    elif application.status == ApplicationStatus.NOT_SHORTLISTED:
+        answered = application.shortlisted_at
+        _check_final_open(application.call, today)
+    else:
+        raise ValidationError(_("Only a rejected application, or a concept note not shortlisted, can be reopened."))
+    if answered is not None and (today - timezone.localdate(answered)).days > REOPEN_DAYS:
+        raise ValidationError(
+            _(
+                "The letter was sent on %(day)s: a decision is final %(days)s days after its letter and can no "
+                "longer be reopened."
+            )
+            % {"day": timezone.localdate(answered).isoformat(), "days": REOPEN_DAYS},
+            code="final",
+        )
+    with versioned_change(application, user=user, reason="reopened") as change:
+        if application.status == ApplicationStatus.REJECTED:
+            has_reviews = application.reviews.exclude(status=ReviewStatus.DECLINED).exists()
+            application.status = ApplicationStatus.UNDER_REVIEW if has_reviews else ApplicationStatus.SUBMITTED
+            application.decision_note = ""
+            application.decided_at = None
+            application.decided_by = None
+        else:
+            application.status = ApplicationStatus.CONCEPT
+            application.shortlist_note = ""
+            application.shortlisted_at = None
+        application.revision += 1
+        change.save()
+    _letter(application, "reopened")
     return application
 
 
@@ -872,17 +966,7 @@ def application_decide(
             year=today.year,
         )
         _schedule(application, user=user, today=today)
-    _mail(
-        editor_emails(application.organisation),
-        language=language_of(application.organisation, application.project),
-        template="decision",
-        context={
-            "application": application,
-            "call": call,
-            "url": reverse("funding:application_detail", args=[application.pk]),
-            "tranches": list(application.tranches.order_by("position")),
-        },
-    )
+    _letter(application, "decision", call=call, tranches=list(application.tranches.order_by("position")))
     return application
 
 

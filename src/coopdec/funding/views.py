@@ -57,6 +57,8 @@ HISTORY_REASONS = {
     "awarded": gettext_lazy("awarded"),
     "reserve": gettext_lazy("put on the reserve list"),
     "rejected": gettext_lazy("rejected"),
+    "withdrawn": gettext_lazy("withdrawn by the applicant"),
+    "reopened": gettext_lazy("reopened by the funder"),
 }
 
 
@@ -324,6 +326,10 @@ def application_detail(request, pk: int):
         "call": application.call,
         "can_change": user.has_perm("funding.change_application", application) and application.is_editable,
         "can_confirm": user.has_perm("funding.confirm_partner", application) and not application.partner_confirmed_at,
+        "can_withdraw": user.has_perm("funding.withdraw_application", application)
+        and application.status in services.WITHDRAWABLE,
+        "can_reopen": user.has_perm("funding.reopen_application", application)
+        and application.status in (ApplicationStatus.REJECTED, ApplicationStatus.NOT_SHORTLISTED),
         "is_funder": is_funder,
         "reports": application.reports.select_related("tranche").order_by("due_on"),
         "tranches": application.tranches.select_related("report").order_by("position"),
@@ -465,6 +471,48 @@ def application_shortlist(request, pk: int):
         form=form,
         done=_("The answer is recorded and the letter sent to the applicant."),
     )
+
+
+def _after_confirmation(*, action: str, permission: str, service, done):
+    """The view of a step its author cannot undo: the first POST shows what it does and asks to confirm;
+    the second (``confirm=1``, with the revision the page read) runs ``service``."""
+
+    @records.guarded
+    @require_POST
+    def view(request, pk: int):
+        application = _application(pk)
+        records.check(request, permission, application)
+        form = RevisionForm(request.POST)
+        if request.POST.get("confirm") != "1":
+            return render(
+                request,
+                "funding/application_confirm.html",
+                {"application": application, "call": application.call, "action": action},
+            )
+        return records.act(
+            request,
+            application,
+            lambda: service(application=application, user=request.user, revision=form.cleaned_data["revision"]),
+            form=form,
+            done=done,
+        )
+
+    view.__name__ = f"application_{action}"
+    return view
+
+
+application_withdraw = _after_confirmation(
+    action="withdraw",
+    permission="funding.withdraw_application",
+    service=services.application_withdraw,
+    done=gettext_lazy("The application is withdrawn: edit it and submit it again while the call is open."),
+)
+application_reopen = _after_confirmation(
+    action="reopen",
+    permission="funding.reopen_application",
+    service=services.application_reopen,
+    done=gettext_lazy("The application is reopened and the applicant told by e-mail."),
+)
 
 
 @records.guarded
