@@ -682,6 +682,7 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "practices/<int:pk>/unpublish/": [case(pk("practice"), POST=COORDINATOR)],
     "practices/<int:pk>/confirm/": [case(pk("practice"), POST=EDITOR)],
+    "practices/<int:pk>/changes/discard/": [case(pk("practice"), POST=EDITOR)],
     "practices/<int:pk>/history/": [case(pk("practice"), GET=EDITOR)],
     "practices/<int:pk>/history/<int:history_id>/restore/": [case(_history("practice"), POST=EDITOR)],
     "practices/<int:pk>/delete/": [case(pk("practice"), GET=ADMIN, POST=ADMIN)],

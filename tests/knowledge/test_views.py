@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from coopdec.actors.models import MembershipRole
 from coopdec.knowledge import services
-from coopdec.knowledge.models import Practice
+from coopdec.knowledge.models import Practice, PracticeRevision
 from tests import factories
 
 from .factories import add_results, make_practice, world
@@ -198,3 +198,18 @@ def test_history_page_shows_the_authors_and_projects_changed(client, w):
     text = page.content.decode()
     assert "<strong>Projects</strong>: <del>Access to drinking water</del> → <ins>—</ins>" in text
     assert "Restoring a version saves it as the newest one (nothing is erased), with what it held then: " in text
+
+
+def test_authors_discard_their_changes_and_others_may_not(client, w):
+    practice = make_practice(w, publish=True)
+    services.practice_update(practice=practice, user=w["editor"], title={"fr": "Nouveau titre"})
+    url = reverse("knowledge:practice_changes_discard", args=[practice.pk])
+    client.force_login(factories.make_member(w["lyon"]))
+    assert client.post(url).status_code == 403
+    assert PracticeRevision.objects.filter(practice=practice).exists()
+    client.force_login(w["editor"])
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "The changes are discarded" in client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert not PracticeRevision.objects.exists()
+    practice.refresh_from_db()
+    assert practice.title["fr"] == "Comités de l'eau"

@@ -14,7 +14,7 @@ Practices:
   platform's, get a mail), ``practice_publish`` and ``practice_return`` (a coordinator publishes it or
   sends it back with a note: the author who asked gets a mail), ``practice_unpublish``,
   ``practice_confirm`` ("still accurate"), ``practice_restore`` (a version of the history),
-  ``practice_delete``.
+  ``practice_changes_discard`` (the authors drop their changes waiting for review), ``practice_delete``.
 - ``practice_document_add`` / ``practice_document_remove``: files checked like the projects'.
 
 Pages: ``page_update`` (restoring a page's version is the records' ``record_restore``).
@@ -504,6 +504,14 @@ def practice_unpublish(*, practice: Practice, user) -> Practice:
         _save_with(revision, practice, change, user=user)
     reindex([practice.pk])
     return practice
+
+
+@transaction.atomic
+def practice_changes_discard(*, practice: Practice, user) -> bool:
+    """The authors drop the changes waiting for review (the published practice was never touched);
+    return whether there were any."""
+    deleted, _rows = PracticeRevision.objects.filter(practice=practice).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

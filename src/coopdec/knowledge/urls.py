@@ -14,6 +14,7 @@ urlpatterns = [
     path("practices/<int:pk>/review/", views.practice_review, name="practice_review"),
     path("practices/<int:pk>/unpublish/", views.practice_unpublish, name="practice_unpublish"),
     path("practices/<int:pk>/confirm/", views.practice_confirm, name="practice_confirm"),
+    path("practices/<int:pk>/changes/discard/", views.practice_changes_discard, name="practice_changes_discard"),
     path("practices/<int:pk>/history/", views.practice_history, name="practice_history"),
     path("practices/<int:pk>/history/<int:history_id>/restore/", views.practice_restore, name="practice_restore"),
     path("practices/<int:pk>/delete/", views.practice_delete, name="practice_delete"),

@@ -237,6 +237,16 @@ def practice_unpublish(request, pk: int):
 
 @require_POST
 @records.guarded
+def practice_changes_discard(request, pk: int):
+    practice = _practice(request, pk)
+    records.check(request, "knowledge.change_practice", practice)
+    if services.practice_changes_discard(practice=practice, user=request.user):
+        messages.success(request, _("The changes are discarded; the published practice stays as it was."))
+    return redirect(practice)
+
+
+@require_POST
+@records.guarded
 def practice_confirm(request, pk: int):
     practice = _practice(request, pk)
     records.check(request, "knowledge.change_practice", practice)
