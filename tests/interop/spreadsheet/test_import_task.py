@@ -69,28 +69,61 @@ def test_import_status_is_for_its_uploader_and_coordinators(client, editor):
     assert client.get(url).status_code == 200
 
 
-def test_interrupted_import_keeps_whole_batches_and_resumes_without_duplicates(editor):
-    token = upload_store(parsed=spreadsheet_parse(as_csv(ROWS), filename="a.csv"), user=editor, filename="a.csv")
-    job = SpreadsheetImport.objects.create(token=token, user=editor, filename="a.csv")  # as enqueued
+def _crash_at_partnership(number: int):
+    """An execute wrapper that raises when the ``number``-th partnership is inserted (the worker dies)."""
     inserts = []
 
-    def crash_in_second_batch(execute, sql, params, many, context):
+    def crash(execute, sql, params, many, context):
         if sql.startswith('INSERT INTO "cooperation_partnership"'):
             inserts.append(sql)
-            if len(inserts) == 2:  # the second batch's partnership: the worker dies here
+            if len(inserts) == number:
                 raise RuntimeError("worker killed")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(crash_in_second_batch):
-        spreadsheet_import_run(job_id=job.pk, batch_rows=2)
+    return crash
+
+
+def _stored_job(editor) -> SpreadsheetImport:
+    token = upload_store(parsed=spreadsheet_parse(as_csv(ROWS), filename="a.csv"), user=editor, filename="a.csv")
+    return SpreadsheetImport.objects.create(token=token, user=editor, filename="a.csv")  # as enqueued
+
+
+def test_interrupted_import_keeps_whole_batches_and_resumes_without_duplicates(editor):
+    job = _stored_job(editor)
+    # batch_seconds=0: each batch commits after its first chunk, here two rows (one partnership).
+    batches = {"batch_seconds": 0, "chunk_rows": 2, "pause": 0}
+    with connection.execute_wrapper(_crash_at_partnership(2)):  # in the second batch
+        spreadsheet_import_run(job_id=job.pk, **batches)
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.summary["partnerships_created"]) == ("failed", 2, 1)
     assert Partnership.objects.filter(pk__in=job.partnership_ids).count() == 1  # the first batch was kept
 
-    spreadsheet_import_run(job_id=job.pk, batch_rows=2)
+    spreadsheet_import_run(job_id=job.pk, **batches)
     job.refresh_from_db()
     assert (job.status, job.rows_done, job.error) == ("done", 3, "")
     assert job.summary["partnerships_created"] == 2
     assert Partnership.objects.count() == 2
-    rerun = spreadsheet_import_run(job_id=job.pk, batch_rows=2)
+    rerun = spreadsheet_import_run(job_id=job.pk, **batches)
     assert (rerun.status, Partnership.objects.count()) == ("done", 2)
+
+
+def test_batch_writes_chunks_until_its_time_is_spent_and_commits_them_together(editor):
+    job = _stored_job(editor)
+    organisations = Organisation.objects.count()
+    # One row per chunk, a minute per batch: the three rows are one transaction, which the crash in
+    # its third chunk (the second partnership) rolls back whole.
+    with connection.execute_wrapper(_crash_at_partnership(2)):
+        spreadsheet_import_run(job_id=job.pk, batch_seconds=60, chunk_rows=1, pause=0)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.summary["partnerships_created"], job.partnership_ids) == (
+        "failed",
+        0,
+        0,
+        [],
+    )
+    assert (Partnership.objects.count(), Organisation.objects.count()) == (0, organisations)
+
+    spreadsheet_import_run(job_id=job.pk, batch_seconds=60, chunk_rows=1, pause=0)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.summary["partnerships_created"]) == ("done", 3, 2)
+    assert Partnership.objects.count() == 2

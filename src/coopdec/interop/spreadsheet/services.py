@@ -5,7 +5,7 @@ governments are found through place resolution, exactly as for the twin-towns li
 organisation per canonical place); other organisations by name, kind and country. Reading and
 checking (``spreadsheet_parse``) writes nothing and gives a row-level report; ``spreadsheet_import``
 writes the rows without errors, all in one transaction. The web import writes through a background
-task, in batches of ``BATCH_ROWS`` rows each in its own short transaction (``jobs.py``).
+task, in batches each in its own short transaction, closed after ``BATCH_SECONDS`` (``jobs.py``).
 """
 
 from __future__ import annotations
