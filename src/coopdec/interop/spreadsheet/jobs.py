@@ -83,9 +83,13 @@ def spreadsheet_import_run(
     job.status, job.error = SpreadsheetImport.Status.RUNNING, ""  # a failed import that is run again resumes
     job.save()
     # Full garbage collections scanned the whole sheet (and Django) and took up to 0.46 s, most of
-    # them while a batch held the write lock: what exists now is left out of them until the end.
-    gc.collect()
-    gc.freeze()
+    # them while a batch held the write lock: what exists now is left out of them until the end. A
+    # process that froze its objects already (a settled gunicorn worker running tasks immediately)
+    # keeps them frozen: unfreezing at the end would undo its settling.
+    settled = gc.get_freeze_count() > 0
+    if not settled:
+        gc.collect()
+        gc.freeze()
     try:
         while job.rows_done < len(rows):
             organisations, partnerships = _write_batch(
@@ -101,7 +105,8 @@ def spreadsheet_import_run(
             % {"done": job.rows_done, "total": job.rows_total, "error": exc},
         )
     finally:
-        gc.unfreeze()
+        if not settled:
+            gc.unfreeze()
     # An organisation created by one batch is "existing" for the next: count them once, at the end.
     job.summary["organisations_existing"] = len(job.organisation_ids) - job.summary["organisations_created"]
     job.status = SpreadsheetImport.Status.DONE
