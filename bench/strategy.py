@@ -409,6 +409,7 @@ def bench_page(strategy, runs: int) -> None:
     from django.db import connection, reset_queries
     from django.test import Client
 
+    from coopdec.gunicorn_conf import settle
     from coopdec.strategy.selectors import strategy_overview
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -421,6 +422,7 @@ def bench_page(strategy, runs: int) -> None:
     url = f"/strategies/{strategy.pk}/"
     response = client.get(url)
     assert response.status_code == 200, response.status_code
+    settle()  # as a worker does after its first request (coopdec/gunicorn_conf.py, post_request)
     settings.DEBUG = True
     reset_queries()
     client.get(url)

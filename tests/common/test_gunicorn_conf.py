@@ -27,3 +27,12 @@ def test_post_worker_init_loads_the_atlas_engine(django_capture_on_commit_callba
     finally:
         gc.unfreeze()
         facets.reset()  # the next test's rolled-back index may reuse this version number
+
+
+def test_a_worker_settles_again_after_its_first_requests(monkeypatch):
+    settled = []
+    monkeypatch.setattr(gunicorn_conf, "settle", lambda: settled.append(worker.coopdec_served))
+    worker = _Worker()
+    for _request in range(150):
+        gunicorn_conf.post_request(worker, None, {}, None)
+    assert settled == [1, 10, 100]
