@@ -72,6 +72,9 @@ def test_main_pages_fit_a_phone_screen(live_server, transactional_db):
             # The project's budget table scrolls inside its box: the amounts are all there.
             page.goto(f"{live_server.url}/projects/{project.pk}/")
             assert page.is_visible(".table-scroll >> text=252")
+            # ... and stand within the screen, not off to its right where a reader must find them.
+            amount = page.locator(".table-scroll >> text=252").first.bounding_box()
+            assert amount["x"] + amount["width"] <= WIDTH
         finally:
             browser.close()
     assert {path: width for path, width in widths.items() if width > WIDTH} == {}
