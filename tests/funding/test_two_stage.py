@@ -322,3 +322,14 @@ def test_api_gives_the_stages_of_a_call(client):
         TWO_STAGES["concept_deadline"].isoformat(),
         "Two pages: the problem, the partners, the expected change.",
     )
+
+
+def test_history_names_the_concept_note_steps(client):
+    world = make_world(**TWO_STAGES)
+    application = _shortlisted(world)
+    client.force_login(world.applicant_editor)
+    page = client.get(application.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    history = page[page.index("<h2>Historique</h2>") :]
+    assert "· note conceptuelle déposée</li>" in history
+    assert "· note conceptuelle présélectionnée</li>" in history
+    assert "· shortlisted</li>" not in history

@@ -51,6 +51,10 @@ EXPORT_FORMATS = ("csv", "xlsx")
 HISTORY_REASONS = {
     "created": gettext_lazy("application started"),
     "plan": gettext_lazy("funding plan saved"),
+    "concept note": gettext_lazy("concept note saved"),
+    "concept note submitted": gettext_lazy("concept note submitted"),
+    "shortlisted": gettext_lazy("concept note shortlisted"),
+    "not shortlisted": gettext_lazy("concept note not shortlisted"),
     "submitted": gettext_lazy("submitted"),
     "under review": gettext_lazy("review started"),
     "partner confirmed": gettext_lazy("partner's participation confirmed"),
