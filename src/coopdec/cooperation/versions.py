@@ -65,7 +65,7 @@ def _user(user):
     return user if user is not None and user.is_authenticated else None
 
 
-def _names(ids) -> dict[int, str]:
+def organisation_names(ids) -> dict[int, str]:
     """Organisation names for history pages, which the editors of every party read: a draft
     organisation's name is for its own members, so drafts are named by a placeholder."""
 
@@ -78,7 +78,7 @@ def _names(ids) -> dict[int, str]:
     return lookup("organisation", ids, load)
 
 
-def _missing_organisations(ids) -> list[str]:
+def missing_organisations(ids) -> list[str]:
     ids = {pk for pk in ids if pk is not None}
     gone = sorted(ids - set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True)))
     if not gone:
@@ -89,7 +89,7 @@ def _missing_organisations(ids) -> list[str]:
     ]
 
 
-def _organisation_label(names, pk) -> str:
+def organisation_label(names, pk) -> str:
     return names.get(pk) or _("(deleted, #%(id)s)") % {"id": pk}
 
 
@@ -130,14 +130,14 @@ def _write_parties(partnership, rows, user) -> None:
 
 
 def _describe_parties(rows) -> str:
-    names, roles = _names(row[0] for row in rows), dict(PartyRole.choices)
-    return ", ".join(f"{_organisation_label(names, org)} ({roles.get(role, role)})" for org, role, _joined in rows)
+    names, roles = organisation_names(row[0] for row in rows), dict(PartyRole.choices)
+    return ", ".join(f"{organisation_label(names, org)} ({roles.get(role, role)})" for org, role, _joined in rows)
 
 
 def _missing_parties(rows) -> list[str]:
     if len(rows) < 2:
         return [_("This version has fewer than two parties; a partnership keeps at least two.")]
-    return _missing_organisations(row[0] for row in rows)
+    return missing_organisations(row[0] for row in rows)
 
 
 # Project: sectors, SDGs, axes, places, participants, recipient countries, contributions
@@ -246,8 +246,8 @@ def _write_participants(project, rows, user) -> None:
 
 
 def _describe_participants(rows) -> str:
-    names, roles = _names(row[0] for row in rows), dict(ParticipantRole.choices)
-    return ", ".join(f"{_organisation_label(names, org)} ({roles.get(role, role)})" for org, role, _activity in rows)
+    names, roles = organisation_names(row[0] for row in rows), dict(ParticipantRole.choices)
+    return ", ".join(f"{organisation_label(names, org)} ({roles.get(role, role)})" for org, role, _activity in rows)
 
 
 def _read_countries(project) -> list:
@@ -301,10 +301,10 @@ def _write_contributions(project, rows, user) -> None:
 
 
 def _describe_contributions(rows) -> str:
-    names, kinds = _names(row[0] for row in rows if row[0]), dict(ContributionKind.choices)
+    names, kinds = organisation_names(row[0] for row in rows if row[0]), dict(ContributionKind.choices)
     roles = dict(ContributorRole.choices)
     return "; ".join(
-        f"{_organisation_label(names, org) if org else name}: {Decimal(amount).normalize():f} {currency} "
+        f"{organisation_label(names, org) if org else name}: {Decimal(amount).normalize():f} {currency} "
         f"({kinds.get(kind, kind)}, {roles.get(role, role)}{f', {year}' if year else ''})"
         for org, name, role, kind, amount, currency, year in rows
     )
@@ -434,7 +434,7 @@ def _describe_values(rows) -> str:
         },
     )
     territory = VALUE_ROWS.column("territory_id")
-    names = _names(row[territory] for row in rows if row[territory])
+    names = organisation_names(row[territory] for row in rows if row[territory])
     described = []
     for _pk, indicator, where, start, end, baseline, target, actual, _comment, *_monitoring in rows:
         figures = " / ".join(
@@ -444,7 +444,7 @@ def _describe_values(rows) -> str:
             _("%(indicator)s, %(where)s, %(start)s – %(end)s: %(figures)s")
             % {
                 "indicator": indicators.get(indicator) or f"#{indicator}",
-                "where": _organisation_label(names, where) if where else _("whole project"),
+                "where": organisation_label(names, where) if where else _("whole project"),
                 "start": start,
                 "end": end,
                 "figures": figures,
@@ -542,7 +542,7 @@ def register_relations() -> None:
                 _read_participants,
                 _write_participants,
                 _describe_participants,
-                missing=lambda rows: _missing_organisations(row[0] for row in rows),
+                missing=lambda rows: missing_organisations(row[0] for row in rows),
                 permission="cooperation.manage_participants",
                 organisation_column=0,
             ),
@@ -560,7 +560,7 @@ def register_relations() -> None:
                 _read_contributions,
                 _write_contributions,
                 _describe_contributions,
-                missing=lambda rows: _missing_organisations(row[0] for row in rows),
+                missing=lambda rows: missing_organisations(row[0] for row in rows),
                 organisation_column=0,
             ),
             # In this order: a result before its indicators, an indicator before its values.
@@ -585,7 +585,7 @@ def register_relations() -> None:
                 VALUE_ROWS.write,
                 _describe_values,
                 organisation_column=VALUE_ROWS.column("territory_id"),
-                missing=lambda rows: _missing_organisations(row[VALUE_ROWS.column("territory_id")] for row in rows),
+                missing=lambda rows: missing_organisations(row[VALUE_ROWS.column("territory_id")] for row in rows),
             ),
             Relation(
                 "indicator_disaggregations",

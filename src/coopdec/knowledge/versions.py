@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from coopdec.common.i18n import localize
 from coopdec.common.versions import Relation, lookup, register, sort_rows
 from coopdec.cooperation.models import Project
-from coopdec.cooperation.versions import _missing_organisations, _names, _organisation_label
+from coopdec.cooperation.versions import missing_organisations, organisation_label, organisation_names
 
 from .models import Practice
 
@@ -33,8 +33,8 @@ def _write_authors(practice, rows, user) -> None:
 
 
 def _describe_authors(rows) -> str:
-    names = _names(pk for (pk,) in rows)
-    return ", ".join(_organisation_label(names, pk) for (pk,) in rows)
+    names = organisation_names(pk for (pk,) in rows)
+    return ", ".join(organisation_label(names, pk) for (pk,) in rows)
 
 
 def _read_projects(practice) -> list:
@@ -84,7 +84,7 @@ def register_relations() -> None:
                 _read_authors,
                 _write_authors,
                 _describe_authors,
-                missing=lambda rows: _missing_organisations(pk for (pk,) in rows),
+                missing=lambda rows: missing_organisations(pk for (pk,) in rows),
                 organisation_column=0,
             ),
             Relation(
