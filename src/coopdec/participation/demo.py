@@ -1,8 +1,9 @@
-"""The participation part of ``coopdec demo_data``: an open participation space on the demo
-Chambéry – Louga partnership (France – Senegal), with demo-marked proposals in French and in English
-by invented participants (accounts that cannot sign in), supports, a comment and an official answer.
+"""The participation part of ``coopdec demo_data``: two participation spaces on the demo Chambéry – Louga
+partnership (France – Senegal), with demo-marked proposals in French and in English by invented participants
+(accounts that cannot sign in). The first takes proposals (supports, a comment and an official answer); in the
+second, a youth participatory budget, the vote is open (proposals found feasible by both towns, two ballots).
 
-Idempotent: a second run finds the space and creates nothing.
+Idempotent: a second run finds the spaces and creates nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model
 from coopdec.actors.models import Organisation
 from coopdec.cooperation.models import Partnership
 
-from . import services
+from . import selectors, services
 from .models import Participant, Space
 
 # Invented participants: (user name, first name, last name, name shown, town, country, kind).
@@ -84,12 +85,104 @@ def _person(username: str, first: str, last: str, display: str, town: str, count
     return user
 
 
+# A second space, whose vote is open: a visitor of the demo sees a ballot, and can vote and change the vote.
+VOTE_SPACE_TITLE = {
+    "fr": "Budget participatif des jeunes de Louga : votez",
+    "en": "Louga youth participatory budget: vote",
+}
+VOTE_PROPOSALS = [
+    (
+        1,
+        "fr",
+        "Un terrain de basket au lycée de Louga",
+        "Un terrain éclairé, ouvert aux jeunes du quartier le soir et le week-end, entretenu par l'association "
+        "sportive du lycée.",
+        15.6180,
+        -16.2280,
+        "Lycée de Louga",
+        Decimal("9000"),
+    ),
+    (
+        0,
+        "fr",
+        "Une bibliothèque numérique à la maison des jeunes",
+        "Dix ordinateurs et une connexion partagée pour les devoirs, les candidatures et les formations en ligne.",
+        15.6150,
+        -16.2250,
+        "Maison des jeunes, Louga",
+        Decimal("7000"),
+    ),
+    (
+        3,
+        "en",
+        "A radio studio run by young people of both towns",
+        "A small studio where young people of Louga and Chambéry make a weekly programme together, online.",
+        15.6200,
+        -16.2230,
+        "Louga",
+        Decimal("5000"),
+    ),
+]
+
+
+def _vote_space(partnership: Partnership, people: list, *, today: date) -> int:
+    """A space past its proposals, support and review, with its vote open today: three proposals found
+    feasible by both towns, and two ballots already cast."""
+    space = services.space_create(
+        partnership=partnership,
+        title=VOTE_SPACE_TITLE,
+        description={
+            "fr": "Les jeunes de Louga ont proposé, les deux communes ont vérifié la faisabilité : votez pour "
+            "répartir 15 000 € entre les projets retenus.",
+            "en": "The young people of Louga proposed, both towns checked feasibility: vote to share out €15,000 "
+            "among the projects put to the vote.",
+        },
+        proposals_from=today - timedelta(days=60),
+        support_from=today - timedelta(days=40),
+        review_from=today - timedelta(days=20),
+        vote_from=today - timedelta(days=3),
+        results_from=today + timedelta(days=25),
+        budget=Decimal("15000"),
+        currency="EUR",
+        is_demo=True,
+    )
+    proposals = [
+        services.proposal_submit(
+            space=space,
+            user=people[author],
+            title=title,
+            body=text,
+            language=language,
+            latitude=latitude,
+            longitude=longitude,
+            place_name=place,
+            cost=cost,
+            is_demo=True,
+            today=today - timedelta(days=50),
+        )
+        for author, language, title, text, latitude, longitude, place, cost in VOTE_PROPOSALS
+    ]
+    for proposal in proposals:
+        for party in selectors.deciding_parties(space):
+            services.proposal_review(
+                proposal=proposal, organisation=party, user=None, feasible=True, today=today - timedelta(days=10)
+            )
+    services.ballot_cast(space=space, user=people[2], proposal_ids=[proposals[0].pk, proposals[2].pk], today=today)
+    services.ballot_cast(space=space, user=people[3], proposal_ids=[proposals[1].pk, proposals[2].pk], today=today)
+    return 1 + len(proposals) + 2
+
+
 def build(organisations: dict[str, Organisation], *, today: date | None = None) -> int:
     """Create what is missing; the number of records created."""
     partnership = Partnership.objects.filter(source="demo", source_ref="partnership-chambery-louga").first()
-    if partnership is None or Space.objects.filter(partnership=partnership, is_demo=True).exists():
+    if partnership is None:
         return 0
     today = today or date.today()
+    if Space.objects.filter(partnership=partnership, is_demo=True).exists():
+        if Space.objects.filter(partnership=partnership, is_demo=True, title__fr=VOTE_SPACE_TITLE["fr"]).exists():
+            return 0
+        people = [_person(*spec) for spec in PEOPLE]
+        return _vote_space(partnership, people, today=today)  # a demo built before the vote space existed
     space = services.space_create(
         partnership=partnership,
         title={
@@ -145,4 +238,4 @@ def build(organisations: dict[str, Organisation], *, today: date | None = None) 
         status="accepted",
         answer="Les deux communes retiennent cette proposition : elle complète le projet d'accès à l'eau en cours.",
     )
-    return 1 + len(people) + len(proposals)
+    return 1 + len(people) + len(proposals) + _vote_space(partnership, people, today=today)
