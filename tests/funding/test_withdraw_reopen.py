@@ -112,6 +112,30 @@ def test_withdraw_is_refused_after_the_decision_and_before_the_submission(make, 
     assert _row(application.pk) == before
 
 
+def test_withdrawn_concept_note_is_a_draft_again_and_submitted_anew(mailoutbox, django_capture_on_commit_callbacks):
+    world = make_world(**TWO_STAGES)
+    application = applied(world)
+    application = services.application_submit_concept(
+        application=application, user=world.applicant_editor, revision=application.revision, concept_note=NOTE
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.application_withdraw(
+            application=application, user=world.applicant_editor, revision=application.revision
+        )
+    row = _row(application.pk)
+    assert (row["status"], row["concept_submitted_at"], row["concept_note"]) == (ApplicationStatus.DRAFT, None, NOTE)
+    assert [message.to for message in mailoutbox] == [[world.funder_editor.email]]
+    with pytest.raises(ValidationError):  # nothing to answer any more
+        services.application_shortlist(
+            application=application, user=world.funder_editor, revision=application.revision, shortlist=True
+        )
+    again = services.application_submit_concept(
+        application=application, user=world.applicant_editor, revision=application.revision
+    )
+    assert again.status == ApplicationStatus.CONCEPT
+
+
 def test_withdraw_with_a_stale_revision_is_refused():
     world = make_world()
     application = _under_review(world)

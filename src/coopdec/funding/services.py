@@ -650,7 +650,8 @@ def application_confirm_partner(*, application: Application, user=None) -> Appli
 # Withdrawal and reopening ------------------------------------------------------------------------------
 
 # A submitted application awaiting the decision: its applicant may withdraw it.
-WITHDRAWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
+# A concept note awaiting the funder's answer, or a full application awaiting the decision.
+WITHDRAWABLE = (ApplicationStatus.CONCEPT, ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
 # Days after its letter during which the funder may reopen a rejection or a declined concept note: then it is final.
 REOPEN_DAYS = 30
 
@@ -659,7 +660,8 @@ REOPEN_DAYS = 30
 def application_withdraw(*, application: Application, user=None, revision=None) -> Application:
     """The applicant takes back a submitted application before the decision: it leaves the ranking and the
     review (its reviews are closed, the reviewers told), and is editable again, to resubmit while the call
-    is open (the frozen copy is replaced then)."""
+    is open (the frozen copy is replaced then). A concept note awaiting the answer goes back to a draft, to
+    submit again before the first deadline."""
     application = _locked_application(application)
     _check_revision(application, revision)
     if application.status in DECIDED:
@@ -673,10 +675,15 @@ def application_withdraw(*, application: Application, user=None, revision=None) 
             review._history_user = user if user is not None and user.is_authenticated else None
             review._change_reason = "withdrawn"
             review.delete()
-        # Back to the stage before the submission: a draft, or (two stages) the invited full application.
-        application.status = ApplicationStatus.SHORTLISTED if application.call.is_two_stage else ApplicationStatus.DRAFT
-        application.submitted_at = None
-        application.submitted_by = None
+        if application.status == ApplicationStatus.CONCEPT:  # the concept note: a draft again
+            application.status = ApplicationStatus.DRAFT
+            application.concept_submitted_at = None
+        else:  # back to the stage before the submission: a draft, or (two stages) the invited full application
+            application.status = (
+                ApplicationStatus.SHORTLISTED if application.call.is_two_stage else ApplicationStatus.DRAFT
+            )
+            application.submitted_at = None
+            application.submitted_by = None
         application.revision += 1
         change.save()
     context = {
