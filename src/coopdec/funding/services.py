@@ -478,6 +478,32 @@ def snapshot(application: Application) -> dict:
     }
 
 
+def _eligible(application: Application, *, today: date | None):
+    """The application's eligibility, run again at each submission; refused with every failed rule's reason."""
+    result = selectors.application_eligibility(application, today=today)
+    if not result.eligible:
+        raise ValidationError([check.reason for check in result.failed], code="ineligible")
+    return result
+
+
+def _tell_both(application: Application, *, applicant_template: str, funder_template: str) -> dict:
+    """A submission's two mails: the applicant's editors in its language, the funder's in the funder's."""
+    context = {"application": application, "url": reverse("funding:application_detail", args=[application.pk])}
+    _mail(
+        editor_emails(application.organisation),
+        language=language_of(application.organisation, application.project),
+        template=applicant_template,
+        context=context,
+    )
+    _mail(
+        editor_emails(application.call.funder),
+        language=language_of(application.call.funder),
+        template=funder_template,
+        context=context,
+    )
+    return context
+
+
 @transaction.atomic
 def application_submit(*, application: Application, user=None, revision=None, today: date | None = None) -> Application:
     """Re-run every rule, freeze a copy of the project and the plan, tell the funder and the partner."""
@@ -507,28 +533,14 @@ def application_submit(*, application: Application, user=None, revision=None, to
         _check_final_open(application.call, today or timezone.localdate())
     else:
         _check_open(application.call, today or timezone.localdate())
-    result = selectors.application_eligibility(application, today=today)
-    if not result.eligible:
-        raise ValidationError([check.reason for check in result.failed], code="ineligible")
+    result = _eligible(application, today=today)
     application.snapshot = {**snapshot(application), "checks": result.as_json()["checks"]}
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = timezone.now()
     application.submitted_by = user if user is not None and user.is_authenticated else None
     application.revision += 1
     _save(application, user=user, reason="submitted")
-    context = {"application": application, "url": reverse("funding:application_detail", args=[application.pk])}
-    _mail(
-        editor_emails(application.organisation),
-        language=language_of(application.organisation, application.project),
-        template="submitted",
-        context=context,
-    )
-    _mail(
-        editor_emails(application.call.funder),
-        language=language_of(application.call.funder),
-        template="received",
-        context=context,
-    )
+    context = _tell_both(application, applicant_template="submitted", funder_template="received")
     if application.partner is not None and not application.partner_confirmed_at:
         _mail(
             editor_emails(application.partner),
@@ -590,26 +602,12 @@ def application_submit_concept(
     if not application.concept_note:
         raise ValidationError({"concept_note": _("Write the concept note before submitting it.")})
     _check_open(application.call, today or timezone.localdate())
-    result = selectors.application_eligibility(application, today=today)
-    if not result.eligible:
-        raise ValidationError([check.reason for check in result.failed], code="ineligible")
+    _eligible(application, today=today)
     application.status = ApplicationStatus.CONCEPT
     application.concept_submitted_at = timezone.now()
     application.revision += 1
     _save(application, user=user, reason="concept note submitted")
-    context = {"application": application, "url": reverse("funding:application_detail", args=[application.pk])}
-    _mail(
-        editor_emails(application.organisation),
-        language=language_of(application.organisation, application.project),
-        template="concept_submitted",
-        context=context,
-    )
-    _mail(
-        editor_emails(application.call.funder),
-        language=language_of(application.call.funder),
-        template="concept_received",
-        context=context,
-    )
+    _tell_both(application, applicant_template="concept_submitted", funder_template="concept_received")
     return application
 
 
