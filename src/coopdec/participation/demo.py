@@ -125,6 +125,27 @@ VOTE_PROPOSALS = [
 ]
 
 
+def _proposals(space: Space, people: list, specs: list, *, today: date) -> list:
+    """Demo-marked proposals of ``specs`` (author index, language, title, text, latitude, longitude, place,
+    cost), submitted on ``today``."""
+    return [
+        services.proposal_submit(
+            space=space,
+            user=people[author],
+            title=title,
+            body=text,
+            language=language,
+            latitude=latitude,
+            longitude=longitude,
+            place_name=place,
+            cost=cost,
+            is_demo=True,
+            today=today,
+        )
+        for author, language, title, text, latitude, longitude, place, cost in specs
+    ]
+
+
 def _vote_space(partnership: Partnership, people: list, *, today: date) -> int:
     """A space past its proposals, support and review, with its vote open today: three proposals found
     feasible by both towns, and two ballots already cast."""
@@ -146,24 +167,10 @@ def _vote_space(partnership: Partnership, people: list, *, today: date) -> int:
         currency="EUR",
         is_demo=True,
     )
-    proposals = [
-        services.proposal_submit(
-            space=space,
-            user=people[author],
-            title=title,
-            body=text,
-            language=language,
-            latitude=latitude,
-            longitude=longitude,
-            place_name=place,
-            cost=cost,
-            is_demo=True,
-            today=today - timedelta(days=50),
-        )
-        for author, language, title, text, latitude, longitude, place, cost in VOTE_PROPOSALS
-    ]
+    proposals = _proposals(space, people, VOTE_PROPOSALS, today=today - timedelta(days=50))
+    parties = selectors.deciding_parties(space)
     for proposal in proposals:
-        for party in selectors.deciding_parties(space):
+        for party in parties:
             services.proposal_review(
                 proposal=proposal, organisation=party, user=None, feasible=True, today=today - timedelta(days=10)
             )
@@ -205,23 +212,7 @@ def build(organisations: dict[str, Organisation], *, today: date | None = None) 
         is_demo=True,
     )
     people = [_person(*spec) for spec in PEOPLE]
-    proposals = []
-    for author, language, title, text, latitude, longitude, place, cost in PROPOSALS:
-        proposals.append(
-            services.proposal_submit(
-                space=space,
-                user=people[author],
-                title=title,
-                body=text,
-                language=language,
-                latitude=latitude,
-                longitude=longitude,
-                place_name=place,
-                cost=cost,
-                is_demo=True,
-                today=today,
-            )
-        )
+    proposals = _proposals(space, people, PROPOSALS, today=today)
     for proposal, supporters in zip(proposals, ([1, 2, 3], [0, 2], [0, 1]), strict=True):
         for index in supporters:
             services.support_set(proposal=proposal, user=people[index], support=True, today=today)
