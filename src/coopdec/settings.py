@@ -206,6 +206,8 @@ try:
     # API calls that cost seconds of a worker (atlas downloads): a smaller budget of their own, per
     # address or per token, counted on top of the general one.
     API_RATE_HEAVY = env_rate("API_RATE_HEAVY", "10/min")
+    # Counters of clients gone quiet are deleted about once every this many counted events.
+    RATE_COUNTER_PURGE_EVERY = env_int("RATE_COUNTER_PURGE_EVERY", 2000)
 except ConfigError as exc:
     _fail(str(exc))
 

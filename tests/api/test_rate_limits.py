@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 
 from coopdec.api.auth import ClientThrottle
 from coopdec.common.models import RateCounter
-from coopdec.common.throttle import rate_counters_purge, seconds_until_allowed
+from coopdec.common.throttle import rate_counters_purge, rate_hit, seconds_until_allowed
 from tests.factories import make_user
 
 from .conftest import bearer
@@ -116,6 +116,16 @@ def test_counters_of_quiet_clients_are_purged():
         client="60:ip:10.1.1.2", period=601, count=2, previous=0, last_seen=601 * 60, expires=603 * 60
     )
     assert rate_counters_purge(now=602 * 60 + 1) == 1
+    assert list(RateCounter.objects.values_list("client", flat=True)) == ["60:ip:10.1.1.2"]
+
+
+def test_counting_an_event_purges_quiet_clients_on_its_draw(settings):
+    RateCounter.objects.create(client="60:ip:10.1.1.1", period=1, count=2, previous=0, last_seen=60, expires=180)
+    settings.RATE_COUNTER_PURGE_EVERY = 0  # never: the quiet client's row stays
+    rate_hit(client="60:ip:10.1.1.2", duration=60, now=601 * 60)
+    assert RateCounter.objects.filter(client="60:ip:10.1.1.1").exists()
+    settings.RATE_COUNTER_PURGE_EVERY = 1  # every event
+    rate_hit(client="60:ip:10.1.1.2", duration=60, now=601 * 60)
     assert list(RateCounter.objects.values_list("client", flat=True)) == ["60:ip:10.1.1.2"]
 
 
