@@ -157,6 +157,16 @@ def test_accepting_creates_a_partnership_in_preparation(lyon, dakar):
     assert Notification.objects.filter(kind=NotificationKind.PROPOSAL_ACCEPTED).count() == 1
 
 
+def test_accepting_a_proposal_sent_before_texts_were_validated(lyon, dakar):
+    """A message stored before control and text-direction characters were refused still makes a
+    partnership: its description is the message without them."""
+    proposal = services.proposal_send(user=make_member(lyon), sender=lyon, recipient=dakar, message=MESSAGE)
+    Proposal.objects.filter(pk=proposal.pk).update(message=f"{RLO}{MESSAGE}\x07")
+    proposal = services.proposal_answer(user=make_member(dakar), proposal=proposal, accept=True)
+    assert proposal.status == ProposalStatus.ACCEPTED
+    assert list(proposal.partnership.description.values()) == [MESSAGE]
+
+
 def test_declining_creates_nothing_and_tells_the_sender(lyon, dakar):
     sender = make_member(lyon)
     proposal = services.proposal_send(user=sender, sender=lyon, recipient=dakar, message=MESSAGE)

@@ -44,6 +44,17 @@ def test_offer_create_by_editor(client, lyon):
     assert offer.kinds == ["expertise", "staff_exchange"]
 
 
+def test_offer_title_takes_as_many_characters_as_the_model(client, lyon):
+    """The form's limit is the model's (500 per language), not a narrower one of its own."""
+    client.force_login(make_member(lyon))
+    url = reverse("matching:offer_create", args=[lyon.pk])
+    assert client.post(url, {"title_fr": "é" * 500, "kinds": ["expertise"]}).status_code == 302
+    assert Offer.objects.get().title == {"fr": "é" * 500}
+    response = client.post(url, {"title_fr": "é" * 501, "kinds": ["expertise"]})
+    assert response.status_code == 200
+    assert Offer.objects.count() == 1
+
+
 def test_offer_create_by_stranger_is_forbidden(client, lyon):
     client.force_login(make_user())
     assert client.get(reverse("matching:offer_create", args=[lyon.pk])).status_code == 403

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from coopdec.actors.forms import I18nField
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, OrganisationKind
 from coopdec.common.text import fold
+from coopdec.common.validators import TITLE_MAX
 from coopdec.territories.models import Continent, Country
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import codelist_choices
@@ -36,7 +37,7 @@ def _axis_choices():
 
 
 class ListingForm(forms.Form):
-    title = I18nField(label=_("Title"), max_length=200)
+    title = I18nField(label=_("Title"), max_length=TITLE_MAX)
     description = I18nField(label=_("Description"), textarea=True, required=False)
     axes = forms.MultipleChoiceField(label=_("Cooperation axes"), required=False, widget=forms.CheckboxSelectMultiple)
     sectors = forms.MultipleChoiceField(

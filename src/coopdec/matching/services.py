@@ -25,7 +25,7 @@ from coopdec.actors.models import (
 )
 from coopdec.common.i18n import clean_i18n
 from coopdec.common.mail import mail_enqueue
-from coopdec.common.validators import validate_text
+from coopdec.common.validators import clean_text, validate_text
 from coopdec.cooperation.models import PartnershipKind, PartnershipStatus
 from coopdec.cooperation.services import partnership_create
 from coopdec.territories.models import Continent, Country
@@ -424,7 +424,8 @@ def proposal_answer(*, user, proposal: Proposal, accept: bool, answer: str = "")
             parties=[proposal.recipient, proposal.sender],
             kind=PartnershipKind.TWINNING if both_local else PartnershipKind.AGREEMENT,
             status=PartnershipStatus.PREPARATION,
-            description={settings.LANGUAGE_CODE: proposal.message},
+            # a proposal sent before its text was validated may hold characters the description refuses
+            description={settings.LANGUAGE_CODE: clean_text(proposal.message)},
         )
         proposal.status = ProposalStatus.ACCEPTED
         kind, subject = (
