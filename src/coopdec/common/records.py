@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -88,6 +88,16 @@ REASONS = {
     "contact added": gettext_lazy("contact added"),
     "contact removed": gettext_lazy("contact removed"),
 }
+
+
+def register_reasons(reasons: dict) -> None:
+    """Add an app's own history reasons (``{code: label}``) to ``REASONS``, from its ``ready()``.
+
+    A code already registered with another label is refused: one code, one meaning on every page."""
+    clashes = sorted(code for code, label in reasons.items() if code in REASONS and REASONS[code] is not label)
+    if clashes:
+        raise ImproperlyConfigured(f"History reasons registered twice with different labels: {', '.join(clashes)}")
+    REASONS.update(reasons)
 
 
 def reason_label(reason: str | None) -> str:

@@ -23,7 +23,7 @@ class KnowledgeConfig(AppConfig):
 
         register_relations()
         # The practices' own steps, named on the shared history page in the reader's language.
-        records.REASONS.update(REASONS)
+        records.register_reasons(REASONS)
 
         registry.register(
             "practice",
