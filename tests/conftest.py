@@ -60,11 +60,14 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _clear_vocabulary_cache():
+    from coopdec.territories.selectors import clear_caches as clear_places
     from coopdec.vocabularies.selectors import clear_caches
 
     clear_caches()
+    clear_places()
     yield
     clear_caches()
+    clear_places()
 
 
 @pytest.fixture(autouse=True)

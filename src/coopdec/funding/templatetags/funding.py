@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 
 from coopdec.common.i18n import localize
 from coopdec.cooperation.models import ContributionKind
+from coopdec.territories.selectors import country_names
 
 register = template.Library()
 
@@ -21,6 +22,14 @@ def localized(value) -> str:
 def contribution_kind(code: str) -> str:
     """The label of a contribution kind code kept in a submitted copy (cash, in_kind, staff_time)."""
     return str(dict(ContributionKind.choices).get(code, code))
+
+
+@register.filter
+def country_list(codes) -> str:
+    """Country codes kept in a submitted copy (["SN", "FR"]) named in the reader's language, in the
+    order kept; a code the register does not know is shown as kept."""
+    names = country_names()
+    return ", ".join(names.get(code, code) for code in codes or ())
 
 
 @register.filter
