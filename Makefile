@@ -49,6 +49,7 @@ demo: install assets messages $(SECRET_FILE)
 	$(COOPDEC) collectstatic --no-input -v 0
 	$(COOPDEC) demo_setup
 	$(COOPDEC) demo_data
+	$(COOPDEC) demo_accounts
 	@echo "Serving coopdec on http://$(HOST):$(PORT)/ with a background task worker (Ctrl-C stops both)"
 	$(COOPDEC) db_worker --no-reload & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(COOPDEC) runserver $(HOST):$(PORT)

@@ -69,7 +69,7 @@ def _person(username: str, first: str, last: str, display: str, town: str, count
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, email=f"{username}@example.invalid", first_name=first, last_name=last)
-        user.set_unusable_password()  # invented: nobody signs in as them
+        user.set_unusable_password()  # invented; `coopdec demo_accounts` lets one sign in as the first
         user.save()
     if not Participant.objects.filter(user=user).exists():
         services.participant_create(

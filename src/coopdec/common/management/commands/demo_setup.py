@@ -1,10 +1,8 @@
-import secrets
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from coopdec.actors.models import CountryCoordinator
+from coopdec.common.demo import demo_password
 from coopdec.territories.models import Country
 
 
@@ -31,21 +29,11 @@ class Command(BaseCommand):
         )
 
     def account(self, username: str, email: str, **flags) -> str:
-        """The account's password: the one kept from an earlier run, else a new one."""
-        User = get_user_model()
-        password_file = settings.VAR_DIR / (
-            "demo_admin_password" if username == "admin" else f"demo_{username}_password"
-        )
-        user = User.objects.filter(username=username).first()
-        if user and password_file.exists() and user.check_password(password_file.read_text().strip()):
-            return password_file.read_text().strip()
-        password = secrets.token_urlsafe(9)
-        user = user or User(username=username, email=email)
+        """The account (created once, ``flags`` set on every run) and its password (``common.demo``)."""
+        User = get_user_model()  # noqa: N806
+        user = User.objects.filter(username=username).first() or User(username=username, email=email)
         for flag, value in flags.items():
             setattr(user, flag, value)
-        user.set_password(password)
-        user.save()
-        # Kept (readable by this account only) so that a second `make demo` prints it again.
-        password_file.write_text(password + "\n")
-        password_file.chmod(0o600)
-        return password
+        if user.pk is not None and flags:
+            user.save(update_fields=list(flags))
+        return demo_password(user)
