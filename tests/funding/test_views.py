@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
@@ -222,3 +224,74 @@ def test_application_page_shows_its_history(client):
         1,
         1,
     ]
+
+
+def _call_form_as_shown(client, call) -> dict[str, list[str]]:
+    """The call's edit form as the page fills it, posted back as a browser would (lxml's form_values)."""
+    page = lxml.html.fromstring(client.get(reverse("funding:call_edit", args=[call.pk])).content)
+    (form,) = [form for form in page.forms if "criteria" in form.fields]
+    data: dict[str, list[str]] = {}
+    for name, value in form.form_values():
+        if getattr(form.inputs[name], "tag", "") == "textarea":
+            value = value.removeprefix("\n")  # HTML drops a textarea's first line break; lxml keeps it
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_saving_a_call_in_another_language_keeps_its_criteria_in_every_language(client):
+    """The grid box shows each criterion in the reader's language; a line left as it was keeps its
+    other languages."""
+    world = make_world()
+    call = services.call_update(
+        call=world.call,
+        criteria=[({"fr": "Pertinence", "en": "Relevance"}, 30), ({"fr": "Partenariat", "en": "Partnership"}, 20)],
+    )
+    client.force_login(world.funder_editor)
+    data = _call_form_as_shown(client, call)
+    assert data["criteria"] == ["30 | Relevance\n20 | Partnership"]
+    data["criteria"] = ["30 | Relevance\n20 | Partnership\n10 | Sustainability"]
+    response = client.post(reverse("funding:call_edit", args=[call.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(call.criteria.values_list("title", "weight")) == [
+        ({"fr": "Pertinence", "en": "Relevance"}, 30),
+        ({"fr": "Partenariat", "en": "Partnership"}, 20),
+        ({"en": "Sustainability"}, 10),
+    ]
+
+
+def test_a_call_can_be_edited_once_scoring_began_but_not_its_grid(client):
+    world = make_world()
+    application = submitted(world)
+    review = services.review_assign(application=application, reviewer=world.reviewer, user=world.funder_editor)
+    review = services.review_declare(review=review, user=world.reviewer, no_conflict=True)
+    criteria = list(world.call.criteria.all())
+    services.review_score(
+        review=review,
+        user=world.reviewer,
+        revision=review.revision,
+        scores={str(criterion.pk): {"score": "4", "comment": ""} for criterion in criteria},
+    )
+    client.force_login(world.funder_editor)
+    data = _call_form_as_shown(client, world.call)
+    data["title_en"] = ["Youth call, corrected"]
+    response = client.post(reverse("funding:call_edit", args=[world.call.pk]), data)
+    assert response.status_code == 302, re.findall(r"error[^>]*>([^<]*)<", response.content.decode())
+    world.call.refresh_from_db()
+    assert world.call.title["en"] == "Youth call, corrected"
+    assert list(world.call.criteria.all()) == criteria
+    data["criteria"] = ["30 | Relevance\n20 | Partnership\n10 | Sustainability"]
+    response = client.post(reverse("funding:call_edit", args=[world.call.pk]), data)
+    assert response.status_code == 400
+    assert "Reviewers have started scoring: the grid can no longer change." in response.content.decode()
+    assert list(world.call.criteria.all()) == criteria
+
+
+def test_a_criterion_name_longer_than_a_title_is_refused_not_cut(client):
+    world = make_world()
+    client.force_login(world.funder_editor)
+    data = _call_form_as_shown(client, world.call)
+    data["criteria"] = [f"30 | {'é' * 501}"]
+    response = client.post(reverse("funding:call_edit", args=[world.call.pk]), data)
+    assert response.status_code == 400
+    assert "Line 1: a criterion&#x27;s name has at most 500 characters." in response.content.decode()
+    assert list(world.call.criteria.values_list("title", flat=True)) == [{"en": "Relevance"}, {"en": "Partnership"}]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
 from coopdec.actors.models import OrganisationKind
-from coopdec.common.validators import validate_line
+from coopdec.common.validators import TITLE_MAX, validate_line
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import codelist_choices
 
@@ -111,8 +111,11 @@ class CallForm(forms.Form):
         help_text=_("One criterion a line: its weight, a vertical bar, its name. For example: 30 | Relevance."),
     )
 
-    def __init__(self, *args, funders, **kwargs):
+    def __init__(self, *args, funders, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The grid's names in every language, by the name shown in the box: a line left as it was keeps its
+        # other languages (the box shows one).
+        self.criteria_titles = {str(criterion): criterion.title for criterion in criteria}
         self.fields["funder"].choices = [(org.pk, org.name) for org in funders]  # type: ignore[attr-defined]
         self.fields["eligible_axes"].choices = [(axis.code, axis.name) for axis in Axis.objects.all()]  # type: ignore[attr-defined]
         self.fields["required_documents"].choices = codelist_choices("DocumentCategory")  # type: ignore[attr-defined]
@@ -133,8 +136,14 @@ class CallForm(forms.Form):
                 raise ValidationError(
                     _("Line %(number)s: write the weight, a vertical bar, then the name.") % {"number": number}
                 )
-            validate_line(title.strip())
-            rows.append(({(get_language() or "fr")[:2]: title.strip()[:300]}, int(weight)))
+            title = title.strip()
+            validate_line(title)
+            if len(title) > TITLE_MAX:
+                raise ValidationError(
+                    _("Line %(number)s: a criterion's name has at most %(max)s characters.")
+                    % {"number": number, "max": TITLE_MAX}
+                )
+            rows.append((self.criteria_titles.get(title) or {(get_language() or "fr")[:2]: title}, int(weight)))
         if not rows:
             raise ValidationError(_("Give one criterion at least."))
         return rows

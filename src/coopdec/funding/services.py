@@ -230,10 +230,10 @@ def _check_call(call: Call) -> None:
 
 
 def _set_criteria(call: Call, criteria) -> None:
+    """Replace the call's scoring grid with ``criteria`` [(title, weight)]; a grid given as it is stands
+    untouched (its criteria keep their ids, which the reviews' scores name), even once scoring began."""
     if criteria is None:
         return
-    if Review.objects.filter(application__call=call).exclude(scores={}).exists():
-        raise ValidationError({"criteria": _("Reviewers have started scoring: the grid can no longer change.")})
     rows = []
     for position, (title, weight) in enumerate(criteria):
         title = clean_i18n(title)
@@ -242,6 +242,10 @@ def _set_criteria(call: Call, criteria) -> None:
         if not isinstance(weight, int) or not 1 <= weight <= 100:
             raise ValidationError({"criteria": _("Each criterion's weight is a whole number from 1 to 100.")})
         rows.append(Criterion(call=call, title=title, weight=weight, position=position))
+    if call.pk and [(row.title, row.weight) for row in rows] == list(call.criteria.values_list("title", "weight")):
+        return
+    if Review.objects.filter(application__call=call).exclude(scores={}).exists():
+        raise ValidationError({"criteria": _("Reviewers have started scoring: the grid can no longer change.")})
     call.criteria.all().delete()
     Criterion.objects.bulk_create(rows)
 
@@ -269,12 +273,20 @@ LOCKED_FIELDS = CALL_FIELDS - {
 }
 
 
+def _same_rule(value, before) -> bool:
+    """Whether a rule of the call is unchanged; lists (eligible kinds, countries, sectors, documents) are
+    sets, in whatever order a form or the API gives them."""
+    if isinstance(value, list) and isinstance(before, list):
+        return sorted(map(str, value)) == sorted(map(str, before))
+    return value == before
+
+
 @transaction.atomic
 def call_update(*, call: Call, user=None, criteria=None, **fields) -> Call:
     call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     before = {name: getattr(call, name) for name in LOCKED_FIELDS}
     _set_call_fields(call, fields)
-    changed = sorted(name for name in LOCKED_FIELDS if getattr(call, name) != before[name])
+    changed = sorted(name for name in LOCKED_FIELDS if not _same_rule(getattr(call, name), before[name]))
     if changed and call.applications.exclude(status=ApplicationStatus.DRAFT).exists():
         raise ValidationError(
             _("Applications are submitted under these rules: they can no longer change (%(fields)s).")

@@ -205,7 +205,7 @@ def call_edit(request, pk: int):
         "eligible_sectors": ", ".join(call.eligible_sectors),
         "criteria": criteria_text(call),
     }
-    form = CallForm(request.POST or None, funders=funders, initial=initial)
+    form = CallForm(request.POST or None, funders=funders, initial=initial, criteria=call.criteria.all())
     saved = records.form_saved(
         request,
         form,
