@@ -21,6 +21,7 @@ from coopdec.actors.forms import (
 )
 from coopdec.actors.models import Organisation, OrganisationKind
 from coopdec.actors.selectors import search_localities
+from coopdec.common.forms import DATE
 from coopdec.territories.models import Country, Locality
 from coopdec.vocabularies.models import Axis
 
@@ -39,7 +40,6 @@ from .models import (
     SupportType,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SECTOR_ROWS = 5
 
 

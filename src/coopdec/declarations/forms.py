@@ -9,12 +9,12 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coopdec.common.forms import DATE
 from coopdec.territories.models import Country
 from coopdec.vocabularies.selectors import codelist_choices
 
 from .models import POLICY_MARKERS, DeclarationLine, Recipient
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MARKER_CHOICES = [
     ("", _("not screened")),
     ("0", _("0 – not targeted")),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
 from coopdec.actors.models import OrganisationKind
+from coopdec.common.forms import DATE
 from coopdec.common.validators import TITLE_MAX, validate_line
 from coopdec.vocabularies.models import Axis
 from coopdec.vocabularies.selectors import codelist_choices
@@ -31,10 +32,10 @@ class CallForm(forms.Form):
     description = I18nField(label=_("Text of the call"), textarea=True, required=False)
     envelope = forms.DecimalField(label=_("Envelope"), **AMOUNT)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR")
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
     deadline = forms.DateField(
         label=_("Deadline"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
         help_text=_("Last day an application may be submitted."),
     )
     stages = forms.TypedChoiceField(
@@ -43,7 +44,7 @@ class CallForm(forms.Form):
     concept_deadline = forms.DateField(
         label=_("Concept note deadline"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
         help_text=_("Two-stage calls: last day a concept note may be submitted."),
     )
     concept_guidance = I18nField(

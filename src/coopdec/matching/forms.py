@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
 from coopdec.actors.models import LOCAL_GOVERNMENT_KINDS, OrganisationKind
+from coopdec.common.forms import DATE
 from coopdec.common.text import fold
 from coopdec.common.validators import TITLE_MAX
 from coopdec.territories.models import Continent, Country
@@ -46,11 +47,11 @@ class ListingForm(forms.Form):
         help_text=_("Optional, more precise than the axes."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE)
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
         help_text=_("Hidden from the lists and the atlas after this date."),
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coopdec.actors.forms import I18nField
+from coopdec.common.forms import DATE
 from coopdec.common.i18n import localize
 from coopdec.common.text import fold
 from coopdec.common.validators import SUMMARY_MAX, validate_line
@@ -17,8 +18,6 @@ from coopdec.territories.models import Country
 from coopdec.vocabularies.models import Axis
 
 from .models import DisplayName, ParticipantKind, ProposalStatus
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SpaceForm(forms.Form):
