@@ -81,6 +81,37 @@ def test_main_pages_fit_a_phone_screen(live_server, transactional_db):
     assert [error for error in errors if not error.startswith("404 ")] == []
 
 
+def test_an_editors_forms_fit_a_phone_screen(live_server, transactional_db):
+    """The edit forms too: the project's sectors table scrolls in its box, not the page."""
+    from playwright.sync_api import sync_playwright
+
+    data = _data()
+    paths = [
+        f"/projects/{data['project'].pk}/edit/",
+        f"/partnerships/{data['partnership'].pk}/edit/",
+        f"/organisations/{data['lyon'].pk}/edit/",
+    ]
+    widths = {}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": 740}, locale="fr-FR")
+            page.goto(f"{live_server.url}/accounts/login/?next={paths[0]}")
+            page.fill("#id_username", "awa")
+            page.fill("#id_password", "a-long-passphrase-42")
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"**{paths[0]}")
+            for path in paths:
+                assert page.goto(f"{live_server.url}{path}").status == 200, path
+                widths[path] = _width(page)
+            page.goto(f"{live_server.url}{paths[0]}")
+            percentage = page.locator("#id_sector_0_percentage").bounding_box()
+            assert percentage["width"] > 0
+        finally:
+            browser.close()
+    assert {path: width for path, width in widths.items() if width > WIDTH} == {}
+
+
 def test_atlas_filters_in_a_drawer_above_the_results_on_a_phone(live_server, transactional_db):
     from playwright.sync_api import sync_playwright
 
