@@ -103,3 +103,27 @@ def test_coordinator_dashboard_filters_by_country_for_a_platform_coordinator(cli
     in_france = client.get(url, {"country": "FR"}).context
     assert [o.name for o in in_france["organisations"]] == ["Ville de Lyon"]
     assert in_france["country"] == "FR"
+
+
+def test_organisation_page_offers_a_coordinator_only_the_actions_it_may_take(client, world):
+    """A coordinator edits the record of an organisation of their country, but neither invites its
+    members, nor creates its partnerships and projects, nor reads its partner recommendations: the page
+    offers no link that would answer 403. Its editor is offered every one."""
+    from tests.factories import make_member
+
+    lyon = world["lyon"]
+    actions = [
+        reverse("actors:organisation_update", args=[lyon.pk]),
+        reverse("actors:members", args=[lyon.pk]),
+        f"{reverse('cooperation:partnership_create')}?party={lyon.pk}",
+        f"{reverse('cooperation:project_create')}?lead={lyon.pk}",
+        reverse("matching:organisation", args=[lyon.pk]),
+    ]
+    client.force_login(_coordinator_of("FR"))
+    page = client.get(lyon.get_absolute_url()).content.decode()
+    offered = [url for url in actions if f'href="{url}"' in page]
+    assert offered == actions[:1]
+    assert [client.get(url).status_code for url in actions] == [200, 403, 403, 403, 403]
+    client.force_login(make_member(lyon))
+    page = client.get(lyon.get_absolute_url()).content.decode()
+    assert [url for url in actions if f'href="{url}"' in page] == actions

@@ -295,3 +295,19 @@ def test_a_criterion_name_longer_than_a_title_is_refused_not_cut(client):
     assert response.status_code == 400
     assert "Line 1: a criterion&#x27;s name has at most 500 characters." in response.content.decode()
     assert list(world.call.criteria.values_list("title", flat=True)) == [{"en": "Relevance"}, {"en": "Partnership"}]
+
+
+def test_the_partner_sees_the_reports_listed_without_links_it_may_not_follow(client):
+    from tests.funding.test_services import _awarded
+
+    world = make_world()
+    application = _awarded(world)
+    report = application.reports.order_by("due_on").first()
+    client.force_login(world.partner_editor)
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert report.get_kind_display() in page
+    assert report.get_absolute_url() not in page
+    assert client.get(report.get_absolute_url()).status_code == 403
+    client.force_login(world.applicant_editor)
+    assert report.get_absolute_url() in client.get(application.get_absolute_url()).content.decode()
+    assert client.get(report.get_absolute_url()).status_code == 200

@@ -213,3 +213,21 @@ def test_authors_discard_their_changes_and_others_may_not(client, w):
     assert not PracticeRevision.objects.exists()
     practice.refresh_from_db()
     assert practice.title["fr"] == "Comités de l'eau"
+
+
+def test_write_to_the_authors_is_offered_only_to_who_can_write(client, w, django_capture_on_commit_callbacks):
+    """Visitors are asked to sign in; an editor of another organisation writes; a signed-in user of no
+    organisation, or the authors themselves, are not offered a link that the proposal form would refuse."""
+    with django_capture_on_commit_callbacks(execute=True):
+        practice = make_practice(w, publish=True)
+    url = practice.get_absolute_url()
+    write = reverse("matching:proposal_create", args=[w["paris"].pk])
+    assert write in client.get(url).content.decode()
+    client.force_login(factories.make_user())
+    assert write not in client.get(url).content.decode()
+    client.force_login(w["editor"])  # an editor of Paris, the author
+    assert write not in client.get(url).content.decode()
+    lyon_editor = factories.make_member(w["lyon"])
+    client.force_login(lyon_editor)
+    assert write in client.get(url).content.decode()
+    assert client.get(write).status_code == 200

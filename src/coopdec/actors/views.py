@@ -55,6 +55,12 @@ def organisation_detail(request, pk: int):
         "contacts": organisation.contacts.all() if user.has_perm("actors.view_contacts") else None,
         "can_edit": user.has_perm("actors.change_organisation", organisation),
         "can_manage": user.has_perm("actors.manage_members", organisation),
+        # each action link behind the permission of the page it opens (a coordinator edits the record,
+        # but neither invites its members nor creates its projects)
+        "can_invite": user.has_perm("actors.invite_members", organisation),
+        "can_add_partnership": user.has_perm("cooperation.add_partnership"),
+        "can_add_project": user.has_perm("cooperation.add_project"),
+        "can_match": user.has_perm("matching.view_recommendations", organisation),
         "can_delete": user.has_perm("actors.delete_organisation", organisation),
         "is_member": user.has_perm("actors.view_dashboard", organisation),
         "is_stale": selectors.is_stale(organisation),

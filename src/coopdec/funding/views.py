@@ -336,6 +336,8 @@ def application_detail(request, pk: int):
         and application.status in (ApplicationStatus.REJECTED, ApplicationStatus.NOT_SHORTLISTED),
         "is_funder": is_funder,
         "reports": application.reports.select_related("tranche").order_by("due_on"),
+        # the partner's editors see the application but not its reports: those are listed without links
+        "can_view_reports": user.has_perm("funding.view_report", application),
         "tranches": application.tranches.select_related("report").order_by("position"),
         "today": timezone.localdate(),
         "history": _history(application),

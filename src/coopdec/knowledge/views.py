@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from coopdec.actors.selectors import is_stale, organisations_visible_to, stale_filter
+from coopdec.actors.selectors import is_stale, organisations_of, organisations_visible_to, stale_filter
 from coopdec.atlas.filters import FilterError
 from coopdec.common import records
 from coopdec.common.downloads import uploaded_file
@@ -90,6 +90,10 @@ def practice_detail(request, pk: int):
     user = request.user
     visible = organisations_visible_to(user)
     authors = [o for o in practice.organisations.all() if visible.filter(pk=o.pk).exists()]
+    # "Write to" an author: visitors are asked to sign in; a signed-in user needs an organisation other
+    # than that author from which they may send a proposal (matching's proposal form refuses the others).
+    senders = [org.pk for org in organisations_of(user) if user.has_perm("matching.send_proposal", org)]
+    writable = {o.pk for o in authors if not user.is_authenticated or any(pk != o.pk for pk in senders)}
     sections = [(label, localize(getattr(practice, name))) for name, label in SECTIONS]
     context = {
         "practice": practice,
@@ -98,6 +102,7 @@ def practice_detail(request, pk: int):
         "summary": localize(practice.summary),
         "sections": [(label, text) for label, text in sections if text],
         "authors": authors,
+        "writable": writable,
         **_labels(practice),
         "evidence": selectors.evidence(practice),
         "documents": practice.documents.all(),
