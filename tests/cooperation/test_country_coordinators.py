@@ -127,3 +127,16 @@ def test_organisation_page_offers_a_coordinator_only_the_actions_it_may_take(cli
     client.force_login(make_member(lyon))
     page = client.get(lyon.get_absolute_url()).content.decode()
     assert [url for url in actions if f'href="{url}"' in page] == actions
+
+
+def test_partnership_page_offers_a_coordinator_no_new_project(client, world):
+    from tests.factories import make_member
+
+    partnership = world["partnership"]
+    new_project = f'href="{reverse("cooperation:project_create")}?partnership={partnership.pk}"'
+    client.force_login(_coordinator_of("SN"))
+    page = client.get(partnership.get_absolute_url()).content.decode()
+    assert reverse("cooperation:partnership_update", args=[partnership.pk]) in page  # it edits the record
+    assert new_project not in page
+    client.force_login(make_member(world["lyon"]))
+    assert new_project in client.get(partnership.get_absolute_url()).content.decode()

@@ -104,6 +104,7 @@ def partnership_detail(request, pk: int):
         "projects": selectors.projects_visible_to(user).filter(partnership=partnership).order_by("-id"),
         "documents": partnership.documents.all(),
         "can_edit": user.has_perm("cooperation.change_partnership", partnership),
+        "can_add_project": user.has_perm("cooperation.add_project"),  # a coordinator edits, creates no project
         "can_delete": user.has_perm("cooperation.delete_partnership", partnership),
         "can_manage": user.has_perm("cooperation.manage_parties", partnership),
         "axes": partnership.axes.all(),
