@@ -3,11 +3,9 @@ accounts (and as a visitor), a few dozen pages deep, every link in a page's main
 
 import re
 from collections import deque
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +36,6 @@ def _crawl(client, start: list[str]) -> tuple[int, list[tuple[str, int, str]]]:
             main = body[body.find("<main") :] if "<main" in body else body
             queue.extend((link, path) for link in HREF.findall(main) if not SKIP.search(link))
     return len(seen), broken
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    call_command("demo_setup", stdout=StringIO())
-    call_command("demo_data", stdout=StringIO())
 
 
 @pytest.mark.parametrize(

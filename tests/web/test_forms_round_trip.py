@@ -1,0 +1,78 @@
+"""Every edit form of the demo, opened in French and saved as it is shown, saves: what a form writes
+into its own boxes (dates, amounts, grids, several languages) it reads back unchanged."""
+
+import re
+
+import lxml.html
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from coopdec.actors.models import Organisation
+from coopdec.common.models import Source
+from coopdec.cooperation.models import Partnership, Project, Result
+from coopdec.funding.models import Call
+from coopdec.knowledge.models import Practice
+from coopdec.participation.models import Space
+from coopdec.strategy.models import Strategy
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit_urls() -> list[str]:
+    project = Project.objects.filter(source=Source.DEMO).order_by("pk").first()
+    result = Result.objects.filter(project__source=Source.DEMO).order_by("pk").first()
+    return [
+        reverse("cooperation:project_update", args=[project.pk]),
+        reverse("cooperation:result_update", args=[result.project_id, result.pk]),
+        *(
+            reverse("cooperation:partnership_update", args=[pk])
+            for pk in Partnership.objects.filter(source=Source.DEMO).values_list("pk", flat=True)
+        ),
+        reverse("actors:organisation_update", args=[Organisation.objects.get(source_ref="org-chambery").pk]),
+        *(reverse("funding:call_edit", args=[pk]) for pk in Call.objects.values_list("pk", flat=True)),
+        *(reverse("knowledge:practice_update", args=[pk]) for pk in Practice.objects.values_list("pk", flat=True)),
+        reverse("knowledge:page_update", args=["about"]),
+        *(reverse("participation:space_edit", args=[pk]) for pk in Space.objects.values_list("pk", flat=True)),
+        *(reverse("strategy:strategy_update", args=[pk]) for pk in Strategy.objects.values_list("pk", flat=True)),
+    ]
+
+
+# What a browser keeps of a value written into a date or number box (the HTML value sanitization
+# algorithm): a value it cannot read becomes empty, and the form posts nothing for that field.
+SANITISED = {
+    "date": re.compile(r"^\d{4,}-\d\d-\d\d$"),
+    "number": re.compile(r"^-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?$"),
+}
+
+
+def _shown(client, url: str) -> dict[str, list[str]]:
+    """The page's edit form (its largest) as a browser would post it back, untouched."""
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200, url
+    page = lxml.html.fromstring(response.content)
+    form = max((form for form in page.forms if form.method == "POST"), key=lambda form: len(form.inputs))
+    data: dict[str, list[str]] = {}
+    for name, value in form.form_values():
+        element = form.inputs[name]
+        if getattr(element, "tag", "") == "textarea":
+            value = value.removeprefix("\n")  # HTML drops a textarea's first line break; lxml keeps it
+        kind = getattr(element, "type", "")
+        if kind in SANITISED and value and not SANITISED[kind].match(value):
+            value = ""
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_every_demo_edit_form_saves_as_shown_in_french(client, demo):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    urls = _edit_urls()
+    assert len(urls) >= 12
+    refused = {}
+    for url in urls:
+        response = client.post(url, _shown(client, url), HTTP_ACCEPT_LANGUAGE="fr")
+        if response.status_code != 302:
+            page = lxml.html.fromstring(response.content)
+            errors = page.xpath("//*[contains(@class, 'error')]")
+            refused[url] = [" ".join(error.text_content().split()) for error in errors]
+    assert refused == {}
