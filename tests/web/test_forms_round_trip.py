@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from coopdec.actors.models import Organisation
 from coopdec.common.models import Source
-from coopdec.cooperation.models import Partnership, Project, Result
+from coopdec.cooperation.models import Indicator, Partnership, Project, Result
+from coopdec.declarations.models import DeclarationLine, DeclarationStatus
 from coopdec.funding.models import Call
 from coopdec.knowledge.models import Practice
 from coopdec.participation.models import Space
-from coopdec.strategy.models import Strategy
+from coopdec.strategy.models import Objective, Strategy, StrategyIndicator
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,13 @@ def _edit_urls() -> list[str]:
     return [
         reverse("cooperation:project_update", args=[project.pk]),
         reverse("cooperation:result_update", args=[result.project_id, result.pk]),
+        reverse("cooperation:result_edit", args=[result.project_id, result.pk]),  # indicators and periods
+        *(
+            reverse("cooperation:indicator_update", args=[project_id, pk])
+            for pk, project_id in Indicator.objects.filter(result__project__source=Source.DEMO).values_list(
+                "pk", "result__project_id"
+            )[:3]
+        ),
         *(
             reverse("cooperation:partnership_update", args=[pk])
             for pk in Partnership.objects.filter(source=Source.DEMO).values_list("pk", flat=True)
@@ -35,6 +43,20 @@ def _edit_urls() -> list[str]:
         reverse("knowledge:page_update", args=["about"]),
         *(reverse("participation:space_edit", args=[pk]) for pk in Space.objects.values_list("pk", flat=True)),
         *(reverse("strategy:strategy_update", args=[pk]) for pk in Strategy.objects.values_list("pk", flat=True)),
+        *(
+            reverse("strategy:objective_change", args=[strategy_id, pk])
+            for pk, strategy_id in Objective.objects.values_list("pk", "strategy_id")[:3]
+        ),
+        *(
+            reverse("strategy:indicator_change", args=[strategy_id, pk])
+            for pk, strategy_id in StrategyIndicator.objects.values_list("pk", "objective__strategy_id")[:3]
+        ),
+        *(
+            reverse("declarations:line_change", args=[declaration_id, pk])
+            for pk, declaration_id in DeclarationLine.objects.exclude(
+                declaration__status=DeclarationStatus.SUBMITTED  # a submitted declaration no longer changes
+            ).values_list("pk", "declaration_id")[:3]
+        ),
     ]
 
 
@@ -67,7 +89,7 @@ def _shown(client, url: str) -> dict[str, list[str]]:
 def test_every_demo_edit_form_saves_as_shown_in_french(client, demo):
     client.force_login(get_user_model().objects.get(username="admin"))
     urls = _edit_urls()
-    assert len(urls) >= 12
+    assert len(urls) >= 20
     refused = {}
     for url in urls:
         response = client.post(url, _shown(client, url), HTTP_ACCEPT_LANGUAGE="fr")
