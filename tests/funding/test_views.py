@@ -6,7 +6,6 @@ import csv
 import io
 import re
 
-import lxml.html
 import pytest
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from coopdec.api.services import token_create
 from coopdec.funding import services
 from coopdec.funding.models import Application, ApplicationStatus, Review, ReviewStatus
 from tests import factories
+from tests.forms import posted_back
 
 from .helpers import applied, make_call, make_world, submitted
 
@@ -227,15 +227,8 @@ def test_application_page_shows_its_history(client):
 
 
 def _call_form_as_shown(client, call) -> dict[str, list[str]]:
-    """The call's edit form as the page fills it, posted back as a browser would (lxml's form_values)."""
-    page = lxml.html.fromstring(client.get(reverse("funding:call_edit", args=[call.pk])).content)
-    (form,) = [form for form in page.forms if "criteria" in form.fields]
-    data: dict[str, list[str]] = {}
-    for name, value in form.form_values():
-        if getattr(form.inputs[name], "tag", "") == "textarea":
-            value = value.removeprefix("\n")  # HTML drops a textarea's first line break; lxml keeps it
-        data.setdefault(name, []).append(value)
-    return data
+    """The call's edit form as the page fills it, posted back as a browser would."""
+    return posted_back(client.get(reverse("funding:call_edit", args=[call.pk])).content, field="criteria")
 
 
 def test_saving_a_call_in_another_language_keeps_its_criteria_in_every_language(client):
