@@ -242,7 +242,7 @@ def _set_criteria(call: Call, criteria) -> None:
         if not isinstance(weight, int) or not 1 <= weight <= 100:
             raise ValidationError({"criteria": _("Each criterion's weight is a whole number from 1 to 100.")})
         rows.append(Criterion(call=call, title=title, weight=weight, position=position))
-    if call.pk and [(row.title, row.weight) for row in rows] == list(call.criteria.values_list("title", "weight")):
+    if [(row.title, row.weight) for row in rows] == list(call.criteria.values_list("title", "weight")):
         return
     if Review.objects.filter(application__call=call).exclude(scores={}).exists():
         raise ValidationError({"criteria": _("Reviewers have started scoring: the grid can no longer change.")})
