@@ -2,7 +2,7 @@
 tabs appear, the place picker finds a town as one types (accents optional) and the organisation is
 registered at that place, without any error under the strict Content-Security-Policy."""
 
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 
 pytestmark = MARKS
 
@@ -54,11 +54,7 @@ def test_organisation_form_tabs_and_place_picker(live_server, transactional_db):
         try:
             page = browser.new_page(locale="en-GB")
             errors = watch_errors(page)
-            page.goto(f"{live_server.url}/accounts/login/?next=/organisations/new/")
-            page.fill("#id_username", "awa")
-            page.fill("#id_password", "a-long-passphrase-42")
-            page.click("main button[type=submit]")
-            page.wait_for_url("**/organisations/new/")
+            sign_in(page, live_server.url, "awa", "/organisations/new/")
 
             assert page.locator("[data-i18n] .tabs [role=tab]").count() == 4
             page.click("[data-i18n] .tabs [role=tab]:nth-child(2)")

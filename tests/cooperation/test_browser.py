@@ -5,7 +5,7 @@ error under the strict Content-Security-Policy."""
 import datetime
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 
 pytestmark = MARKS
 
@@ -31,11 +31,7 @@ def test_participants_page_with_htmx(live_server, transactional_db):
             page = browser.new_page(locale="en-GB")
             errors = watch_errors(page)
             url = f"/projects/{project.pk}/participants/"
-            page.goto(f"{live_server.url}/accounts/login/?next={url}")
-            page.fill("#id_username", "awa")
-            page.fill("#id_password", "a-long-passphrase-42")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"**{url}")
+            sign_in(page, live_server.url, "awa", url)
             page.evaluate("window.notReloaded = true")
 
             page.type("#id_organisation", "agence francaise", delay=40)
@@ -81,11 +77,7 @@ def test_parties_section_with_htmx(live_server, transactional_db):
             page = browser.new_page(locale="en-GB")
             errors = watch_errors(page)
             url = f"/partnerships/{partnership.pk}/edit/"
-            page.goto(f"{live_server.url}/accounts/login/?next={url}")
-            page.fill("#id_username", "awa")
-            page.fill("#id_password", "a-long-passphrase-42")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"**{url}")
+            sign_in(page, live_server.url, "awa", url)
             page.evaluate("window.notReloaded = true")
 
             dakar_row = page.locator("#parties tr", has_text="Ville de Dakar")

@@ -3,7 +3,7 @@
 without any error under the strict Content-Security-Policy and without widening the page."""
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 
 pytestmark = MARKS
 
@@ -29,11 +29,7 @@ def test_result_editor_in_french_on_a_phone(live_server, transactional_db):
         try:
             page = browser.new_page(locale="fr-FR", viewport={"width": 375, "height": 800})
             errors = watch_errors(page)
-            page.goto(f"{live_server.url}/accounts/login/?next={url}")
-            page.fill("#id_username", "awa")
-            page.fill("#id_password", "a-long-passphrase-42")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"**{url}")
+            sign_in(page, live_server.url, "awa", url)
             assert page.locator("h1").inner_text().startswith("Résultat attendu")
 
             indicator = page.locator("fieldset.indicator").first

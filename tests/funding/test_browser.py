@@ -7,18 +7,10 @@ than the phone."""
 from datetime import timedelta
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 
 pytestmark = MARKS
 WIDTH = 375
-
-
-def _sign_in(page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-passphrase-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _narrow(page) -> bool:
@@ -86,7 +78,7 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
                 pages[username] = browser.new_page(locale="fr-FR", viewport=viewport)
                 errors += watch_errors(pages[username])
             funder_page = pages["ministere"]
-            _sign_in(funder_page, base, "ministere", "/calls/new/")
+            sign_in(funder_page, base, "ministere", "/calls/new/")
             funder_page.fill("#id_title_0", "Appel à projets jeunesse 2027")
             funder_page.fill("#id_envelope", "100000")
             funder_page.fill("#id_opens_on", (today - timedelta(days=1)).isoformat())
@@ -105,7 +97,7 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
             assert call.is_published and _narrow(funder_page)
 
             applicant = pages["lyon"]
-            _sign_in(applicant, base, "lyon", f"/calls/{call.pk}/")
+            sign_in(applicant, base, "lyon", f"/calls/{call.pk}/")
             applicant.select_option("#id_project", str(project.pk))
             applicant.click("form[action$='/apply/'] button")
             applicant.wait_for_url("**/calls/applications/*/")
@@ -124,7 +116,7 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
             assert application.status == "submitted"
 
             partner = pages["dakar"]
-            _sign_in(partner, base, "dakar", application.get_absolute_url())
+            sign_in(partner, base, "dakar", application.get_absolute_url())
             partner.click("form[action$='/confirm/'] button")
             partner.wait_for_selector(".message")
 
@@ -135,7 +127,7 @@ def test_call_journey_from_publication_to_tranches(live_server, transactional_db
 
             reviewer = pages["experte"]
             review = Review.objects.get()
-            _sign_in(reviewer, base, "experte", review.get_absolute_url())
+            sign_in(reviewer, base, "experte", review.get_absolute_url())
             reviewer.check("input[name=answer][value=no_conflict]")
             reviewer.click("main form button[type=submit]")
             for criterion in call.criteria.all():
@@ -189,7 +181,7 @@ def test_two_stage_call_from_concept_note_to_full_application(live_server, trans
             funder_page = browser.new_page(locale="fr-FR", viewport={"width": WIDTH, "height": 800})
             applicant = browser.new_page(locale="fr-FR", viewport={"width": WIDTH, "height": 800})
             errors = watch_errors(funder_page) + watch_errors(applicant)
-            _sign_in(funder_page, base, "ministere", "/calls/new/")
+            sign_in(funder_page, base, "ministere", "/calls/new/")
             funder_page.fill("#id_title_0", "Nakopa 2027")
             funder_page.fill("#id_envelope", "100000")
             funder_page.fill("#id_opens_on", (today - timedelta(days=1)).isoformat())
@@ -207,7 +199,7 @@ def test_two_stage_call_from_concept_note_to_full_application(live_server, trans
             call = Call.objects.get()
             assert (call.stages, call.concept_deadline) == (2, today + timedelta(days=20))
 
-            _sign_in(applicant, base, "lyon", f"/calls/{call.pk}/")
+            sign_in(applicant, base, "lyon", f"/calls/{call.pk}/")
             assert applicant.locator("text=Deux étapes").count() == 1
             applicant.select_option("#id_project", str(project.pk))
             applicant.click("form[action$='/apply/'] button")
@@ -280,7 +272,7 @@ def test_tranche_tables_read_on_a_phone_and_stay_tables_on_a_desktop(live_server
         try:
             page = browser.new_page(locale="fr-FR", viewport={"width": 390, "height": 800})
             errors = watch_errors(page)
-            _sign_in(page, base, "ministere", urls[0])
+            sign_in(page, base, "ministere", urls[0])
             for number, url in enumerate(urls):
                 page.goto(base + url)
                 table = page.locator("table.stack")

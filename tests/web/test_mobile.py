@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 from tests.web.test_accessibility import _data
 
 pytestmark = MARKS
@@ -96,11 +96,7 @@ def test_an_editors_forms_fit_a_phone_screen(live_server, transactional_db):
         browser = launch(playwright)
         try:
             page = browser.new_page(viewport={"width": WIDTH, "height": 740}, locale="fr-FR")
-            page.goto(f"{live_server.url}/accounts/login/?next={paths[0]}")
-            page.fill("#id_username", "awa")
-            page.fill("#id_password", "a-long-passphrase-42")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"**{paths[0]}")
+            sign_in(page, live_server.url, "awa", paths[0])
             for path in paths:
                 assert page.goto(f"{live_server.url}{path}").status == 200, path
                 widths[path] = _width(page)

@@ -4,7 +4,7 @@ the organisation that lacks an identifier (Debian's chromium, headless)."""
 import datetime
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 
 pytestmark = MARKS
 
@@ -29,11 +29,7 @@ def test_editor_sees_what_iati_needs_and_reaches_the_organisation(live_server, t
             page = browser.new_page(locale="fr-FR")
             errors = watch_errors(page)
             url = f"/projects/{project.pk}/"
-            page.goto(f"{live_server.url}/accounts/login/?next={url}")
-            page.fill("#id_username", "awa")
-            page.fill("#id_password", "a-long-passphrase-42")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"**{url}")
+            sign_in(page, live_server.url, "awa", url)
 
             needs = page.locator("#iati-needs li").all_inner_texts()
             assert needs == [
