@@ -8,17 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 
 pytestmark = MARKS
-
-
-def _sign_in(page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-passphrase-42")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _page_width(page) -> int:
@@ -59,7 +51,7 @@ def test_declaration_walk_in_french(live_server, transactional_db, width):
         try:
             page = browser.new_page(locale="fr-FR", viewport=viewport)
             errors = watch_errors(page)
-            _sign_in(page, live_server.url, "awa", "/declarations/")
+            sign_in(page, live_server.url, "awa", "/declarations/")
             page.click("button:has-text('Commencer la déclaration')")
             page.wait_for_selector(".message:has-text('La déclaration est commencée')")
             page.click("a:has-text('Ajouter une ligne')")
@@ -78,7 +70,7 @@ def test_declaration_walk_in_french(live_server, transactional_db, width):
 
             coordinator = browser.new_page(locale="fr-FR", viewport=viewport)
             errors += watch_errors(coordinator)
-            _sign_in(coordinator, live_server.url, "delegation", f"/declarations/campaigns/{campaign.pk}/")
+            sign_in(coordinator, live_server.url, "delegation", f"/declarations/campaigns/{campaign.pk}/")
             row = coordinator.locator("tr:has-text('Ville de Lyon')")
             assert "Soumise" in row.inner_text()
             assert _page_width(coordinator) <= width
