@@ -4,8 +4,8 @@ the practices search. No script error under the strict Content-Security-Policy, 
 than the phone's screen."""
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
-from tests.declarations.test_browser import _page_width, _sign_in
+from tests.browser import MARKS, launch, sign_in
+from tests.declarations.test_browser import _page_width
 
 pytestmark = MARKS
 
@@ -32,7 +32,7 @@ def test_practice_walk_in_french_on_a_phone(live_server, transactional_db):
         try:
             page = browser.new_page(locale="fr-FR", viewport={"width": width, "height": 800})
             errors = watch_errors(page)
-            _sign_in(page, live_server.url, "awa", "/practices/new/")
+            sign_in(page, live_server.url, "awa", "/practices/new/")
             page.fill("#id_title_0", "Des comités de quartier pour les bornes-fontaines")
             page.fill("#id_summary_0", "Chaque borne est confiée à un comité élu qui encaisse une petite redevance.")
             page.check(f"input[name=organisations][value='{chambery.pk}']")
@@ -47,7 +47,7 @@ def test_practice_walk_in_french_on_a_phone(live_server, transactional_db):
 
             coordinator = browser.new_page(locale="fr-FR", viewport={"width": width, "height": 800})
             errors += watch_errors(coordinator)
-            _sign_in(coordinator, live_server.url, "coordination", "/practices/review/")
+            sign_in(coordinator, live_server.url, "coordination", "/practices/review/")
             coordinator.click("a:has-text('Des comités de quartier')")
             coordinator.click("button:has-text('Publier')")
             coordinator.wait_for_selector(".message:has-text('La pratique est publiée.')")

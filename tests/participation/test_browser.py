@@ -10,9 +10,8 @@ from decimal import Decimal
 import pytest
 
 from tests.actors.test_browser import watch_errors
-from tests.browser import MARKS, launch
+from tests.browser import MARKS, launch, sign_in
 from tests.declarations.test_browser import _page_width as _width
-from tests.declarations.test_browser import _sign_in
 
 pytestmark = MARKS
 
@@ -98,7 +97,7 @@ def test_propose_support_answer_vote_and_convert(live_server, transactional_db, 
             page = browser.new_page(locale=locale, viewport=viewport)
             errors = watch_errors(page)
             propose = f"/participation/spaces/{space.pk}/propose/"
-            _sign_in(page, live_server.url, "aminata", propose)
+            sign_in(page, live_server.url, "aminata", propose)
             page.wait_for_selector("#participation-map[data-state=ready]")
             page.fill("#id_title", "Un puits <b>pour</b> l'école")
             page.fill("#id_body", "Creuser un puits près de l'école de la Médina.")
@@ -117,7 +116,7 @@ def test_propose_support_answer_vote_and_convert(live_server, transactional_db, 
 
             town = browser.new_page(locale=locale, viewport=viewport)
             errors += watch_errors(town)
-            _sign_in(town, live_server.url, "officer", proposal.get_absolute_url())
+            sign_in(town, live_server.url, "officer", proposal.get_absolute_url())
             town.check(f"label:has-text('{words['accepted']}') input, input[value=accepted]")
             town.click(f"button:has-text('{words['answer']}')")
             town.wait_for_selector(f".message:has-text('{words['answered']}')")
